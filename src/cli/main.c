@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "config.h"
+#include "log.h"
+#include "macro.h"
+#include "string-util.h"
+#include "verbs.h"
+
+/* The verb table: what `berth --help` lists and what dispatch consults. A verb whose issue
+ * has not landed has no function yet and says so. */
+static const Verb verbs[] = {
+        { "run",     NULL, NULL, "run [OPTIONS] IMAGE [CMD…]", "Create and start a container", 3 },
+        { "create",  NULL, NULL, "create [OPTIONS] IMAGE [CMD…]", "Write a container's definition", 4 },
+        { "start",   NULL, NULL, "start NAME…", "Start containers", 4 },
+        { "stop",    NULL, NULL, "stop [-t SECS] NAME…", "Stop containers", 3 },
+        { "restart", NULL, NULL, "restart NAME…", "Restart containers", 4 },
+        { "kill",    NULL, NULL, "kill [-s SIGNAL] NAME…", "Send a signal to containers", 4 },
+        { "rm",      NULL, NULL, "rm [-f] [-v] NAME…", "Remove containers", 4 },
+        { "wait",    NULL, NULL, "wait NAME", "Wait for a container and print its exit code", 4 },
+        { "list",    "ps", NULL, "list [-a] [-o table|json] [--no-legend]", "List containers", 4 },
+        { "status",  NULL, NULL, "status NAME", "Show a container's state", 4 },
+        { "inspect", NULL, NULL, "inspect NAME", "Show a container's details as JSON", 4 },
+        { "logs",    NULL, NULL, "logs [-f] [-n N] [--since T] NAME", "Show a container's journal", 4 },
+        { "exec",    NULL, NULL, "exec [-i] [-t] NAME CMD…", "Run a command in a running container", 4 },
+        { "pause",   NULL, NULL, "pause NAME…", "Freeze a container's processes", 4 },
+        { "unpause", NULL, NULL, "unpause NAME…", "Thaw a container's processes", 4 },
+        { "stats",   NULL, NULL, "stats [--no-stream] [NAME…]", "Show resource usage", 4 },
+        { "verify",  NULL, NULL, "verify FILE…", "Check definition files", 4 },
+        { "volume",  NULL, NULL, "volume create|ls|inspect|rm|prune …", "Manage volumes", 6 },
+        { "image",   NULL, NULL, "image import|ls|rm …", "Manage images", 3 },
+};
+
+const Verb *verb_find(const char *name) {
+        for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
+                if (streq(verbs[i].name, name) || streq_ptr(verbs[i].alias, name))
+                        return &verbs[i];
+        return NULL;
+}
+
+void verb_help(const char *name, const char *options) {
+        const Verb *v = verb_find(name);
+
+        if (!v)
+                return;
+        printf("Usage: berth %s\n\n%s.\n", v->synopsis, v->summary);
+        if (options)
+                printf("\nOptions:\n%s", options);
+}
+
+static void help(void) {
+        printf("berth " PACKAGE_VERSION " — Linux containers as systemd units\n\n"
+               "Usage: berth [--version] [--help] VERB [ARGS…]\n\n"
+               "Verbs:\n");
+        for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
+                printf("  %-9s %s%s%s\n", verbs[i].name, verbs[i].summary,
+                       verbs[i].alias ? " (alias " : "", verbs[i].alias ? verbs[i].alias : "");
+        printf("\nRun 'berth VERB --help' for a verb's options. See berth(1).\n");
+}
+
+int main(int argc, char *argv[]) {
+        const Verb *v;
+
+        log_open();
+
+        /* Only global options come before the verb; stop at the first non-option. */
+        if (argc < 2) {
+                help();
+                return EXIT_BERTH_FAILED;
+        }
+        if (streq(argv[1], "--help") || streq(argv[1], "-h") || streq(argv[1], "help")) {
+                if (argc > 2 && !streq(argv[1], "-h")) {
+                        v = verb_find(argv[2]);
+                        if (!v) {
+                                log_error("unknown verb '%s', see 'berth --help'", argv[2]);
+                                return EXIT_BERTH_FAILED;
+                        }
+                        verb_help(v->name, NULL);
+                        return 0;
+                }
+                help();
+                return 0;
+        }
+        if (streq(argv[1], "--version") || streq(argv[1], "version")) {
+                printf("berth " PACKAGE_VERSION "\n");
+                return 0;
+        }
+        if (argv[1][0] == '-') {
+                log_error("unknown option '%s', see 'berth --help'", argv[1]);
+                return EXIT_BERTH_FAILED;
+        }
+
+        v = verb_find(argv[1]);
+        if (!v) {
+                log_error("unknown verb '%s', see 'berth --help'", argv[1]);
+                return EXIT_BERTH_FAILED;
+        }
+        if (!v->run) {
+                for (int i = 2; i < argc; i++)
+                        if (streq(argv[i], "--help")) {
+                                verb_help(v->name, NULL);
+                                return 0;
+                        }
+                log_error("'%s' is not implemented yet (issue %u)", v->name, v->issue);
+                return EXIT_BERTH_FAILED;
+        }
+        optind = 0;
+        return v->run(argc - 1, argv + 1);
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* One entry per verb of the command line. A verb's function gets argv with argv[0] the verb's
+ * name and returns the process exit code (0, the payload's code, or 125 when berth failed). */
+
+#define EXIT_BERTH_FAILED 125
+#define EXIT_CANNOT_EXEC 126
+#define EXIT_NOT_FOUND 127
+
+typedef int (*VerbFunction)(int argc, char *argv[]);
+
+typedef struct Verb {
+        const char *name;
+        const char *alias;
+        VerbFunction run;   /* NULL: not landed yet */
+        const char *synopsis;
+        const char *summary;
+        unsigned issue;     /* the issue that brings it, while run is NULL */
+} Verb;
+
+const Verb *verb_find(const char *name);
+
+/* Prints "Usage: berth SYNOPSIS" and the summary, for a verb's --help. */
+void verb_help(const char *name, const char *options);

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+
+static int max_level = LOG_INFO;
+static const char *prefix = "berth";
+static bool to_journal_stream = false;
+
+void log_set_max_level(int level) {
+        max_level = level;
+}
+
+int log_get_max_level(void) {
+        return max_level;
+}
+
+void log_set_prefix(const char *p) {
+        prefix = p;
+}
+
+/* systemd sets JOURNAL_STREAM=DEV:INODE for the stream it connected to stdout/stderr; only if
+ * our stderr still is that stream do we emit the "<N>" prefix journald understands. */
+void log_open(void) {
+        const char *e;
+        unsigned long long dev, ino;
+        struct stat st;
+
+        e = getenv("BERTH_LOG_LEVEL");
+        if (e) {
+                if (strcmp(e, "debug") == 0)
+                        max_level = LOG_DEBUG;
+                else if (strcmp(e, "info") == 0)
+                        max_level = LOG_INFO;
+                else if (strcmp(e, "warning") == 0)
+                        max_level = LOG_WARNING;
+                else if (strcmp(e, "err") == 0 || strcmp(e, "error") == 0)
+                        max_level = LOG_ERR;
+        }
+
+        to_journal_stream = false;
+        e = getenv("JOURNAL_STREAM");
+        if (!e || sscanf(e, "%llu:%llu", &dev, &ino) != 2)
+                return;
+        if (fstat(STDERR_FILENO, &st) < 0)
+                return;
+        to_journal_stream = (unsigned long long) st.st_dev == dev && (unsigned long long) st.st_ino == ino;
+}
+
+int log_internal(int level, int error, const char *file, int line, const char *func, const char *fmt, ...) {
+        char buf[2048];
+        va_list ap;
+        int saved = errno;
+
+        if (error < 0)
+                error = -error;
+        if (error > 0)
+                errno = error; /* for %m */
+
+        va_start(ap, fmt);
+        (void) vsnprintf(buf, sizeof(buf), fmt, ap);
+        va_end(ap);
+
+        if (to_journal_stream)
+                (void) fprintf(stderr, "<%d>%s\n", level & LOG_PRIMASK, buf);
+        else if (max_level >= LOG_DEBUG)
+                (void) fprintf(stderr, "%s: %s (%s:%d %s)\n", prefix, buf, file, line, func);
+        else
+                (void) fprintf(stderr, "%s: %s\n", prefix, buf);
+
+        errno = saved;
+        return -error;
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "macro.h"
+
+static inline bool streq(const char *a, const char *b) {
+        return strcmp(a, b) == 0;
+}
+
+static inline bool streq_ptr(const char *a, const char *b) {
+        if (!a || !b)
+                return a == b;
+        return streq(a, b);
+}
+
+static inline bool isempty(const char *s) {
+        return !s || !*s;
+}
+
+/* Returns the rest of s after prefix, or NULL. */
+const char *startswith(const char *s, const char *prefix) _pure_;
+const char *endswith(const char *s, const char *suffix) _pure_;
+
+/* Concatenates the NULL-terminated list of strings; NULL on OOM. */
+char *strjoin_internal(const char *first, ...) _sentinel_;
+#define strjoin(a, ...) strjoin_internal((a), __VA_ARGS__, NULL)
+
+/* Strips leading and trailing whitespace in place; returns s. */
+char *strstrip(char *s);
+
+int safe_atou64(const char *s, uint64_t *ret);
+int safe_atou(const char *s, unsigned *ret);
+int safe_atoi(const char *s, int *ret);
+
+/* "yes/no/true/false/on/off/1/0" → 1/0; -EINVAL otherwise. */
+int parse_boolean(const char *s);
+
+/* "512", "64K", "1.5G", "2g", "128m", "10MB": bytes, base 1024. */
+int parse_size(const char *s, uint64_t *ret);
+
+/* "10", "10s", "500ms", "2min": microseconds. */
+int parse_sec(const char *s, uint64_t *ret_usec);

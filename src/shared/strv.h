@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cleanup.h"
+
+/* NULL-terminated arrays of owned strings. */
+
+char **strv_free(char **l);
+DEFINE_TRIVIAL_CLEANUP_FUNC(char **, strv_free);
+#define _cleanup_strv_free_ _cleanup_(strv_freep)
+
+size_t strv_length(char *const *l);
+/* Appends a copy of value. */
+int strv_extend(char ***l, const char *value);
+/* Appends value itself, taking ownership (freed on failure). */
+int strv_consume(char ***l, char *value);
+char **strv_copy(char *const *l);
+bool strv_contains(char *const *l, const char *s);
+/* Joins with separator; NULL on OOM. */
+char *strv_join(char *const *l, const char *sep);
+
+/* Splits a command line the way a POSIX shell would for words: whitespace separates, '…' and
+ * "…" quote, backslash escapes. No expansion of any kind. -EINVAL on an unterminated quote. */
+int strv_split_quoted(const char *s, char ***ret);

@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Runs the generator on each case under tests/unit/generator/CASE/{etc,run} into a temp dir
+ * and compares the result, file by file, with CASE/expected (where @DIR@ stands for the case's
+ * directory). A file the generator wrote that is not expected fails as well. */
+#include <dirent.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <sys/stat.h>
+
+#include "cleanup.h"
+#include "fd-util.h"
+#include "generator.h"
+#include "path-util.h"
+#include "string-util.h"
+#include "strv.h"
+#include "tap.h"
+
+static char *replace_all(const char *s, const char *what, const char *with) {
+        size_t n = strlen(s) + 1, wl = strlen(what), xl = strlen(with);
+        char *r, *p;
+
+        for (const char *q = strstr(s, what); q; q = strstr(q + wl, what))
+                n += xl;
+        r = malloc(n);
+        if (!r)
+                return NULL;
+        p = r;
+        for (;;) {
+                const char *q = strstr(s, what);
+                if (!q) {
+                        strcpy(p, s);
+                        return r;
+                }
+                memcpy(p, s, (size_t) (q - s));
+                p += q - s;
+                p = stpcpy(p, with);
+                s = q + wl;
+        }
+}
+
+static const char *cur_expected, *cur_out, *cur_case;
+
+static int compare_one(const char *path, const struct stat *st, int type, struct FTW *ftw) {
+        _cleanup_free_ char *want = NULL, *want_fixed = NULL, *got = NULL, *other = NULL;
+        const char *rel;
+
+        if (type != FTW_F)
+                return 0;
+        rel = path + strlen(cur_expected);
+        other = strjoin(cur_out, rel);
+        if (read_full_file_at(AT_FDCWD, path, 1 << 20, &want, NULL) < 0)
+                return ok(false, "read %s", path), 0;
+        want_fixed = replace_all(want, "@DIR@", cur_case);
+        if (read_full_file_at(AT_FDCWD, other, 1 << 20, &got, NULL) < 0) {
+                ok(false, "generator wrote %s", rel);
+                return 0;
+        }
+        ok(streq(want_fixed, got), "%s matches", rel);
+        return 0;
+}
+
+static int check_extra(const char *path, const struct stat *st, int type, struct FTW *ftw) {
+        _cleanup_free_ char *other = NULL;
+        struct stat st2;
+
+        if (type != FTW_F)
+                return 0;
+        other = strjoin(cur_expected, path + strlen(cur_out));
+        if (stat(other, &st2) < 0)
+                ok(false, "unexpected output %s", path + strlen(cur_out));
+        return 0;
+}
+
+int main(int argc, char *argv[]) {
+        _cleanup_closedir_ DIR *d = NULL;
+        struct dirent *de;
+
+        if (argc != 2)
+                return EXIT_FAILURE;
+        d = opendir(argv[1]);
+        if (!d)
+                return EXIT_FAILURE;
+        while ((de = readdir(d))) {
+                _cleanup_free_ char *casedir = NULL, *etc = NULL, *run = NULL, *expected = NULL;
+                _cleanup_strv_free_ char **dirs = NULL;
+                char out[] = "/tmp/berth-test-generator.XXXXXX";
+                char abs[PATH_MAX];
+                int n;
+
+                if (de->d_name[0] == '.')
+                        continue;
+                casedir = path_join(argv[1], de->d_name);
+                if (!realpath(casedir, abs))
+                        return EXIT_FAILURE;
+                etc = path_join(abs, "etc");
+                run = path_join(abs, "run");
+                expected = path_join(abs, "expected");
+                dirs = strv_copy((char *const[]) { etc, run, NULL });
+                ok(mkdtemp(out) != NULL, "mkdtemp");
+
+                n = generator_run(out, dirs);
+                ok(n >= 0, "%s: generator ran (%d definitions)", de->d_name, n);
+
+                cur_expected = expected;
+                cur_out = out;
+                cur_case = abs;
+                (void) nftw(expected, compare_one, 16, FTW_PHYS);
+                (void) nftw(out, check_extra, 16, FTW_PHYS);
+                (void) rm_rf(out);
+        }
+        return tap_finish();
+}
