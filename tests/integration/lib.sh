@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Sourced by every scenario; runs inside a testbed, as root, against the installed berth.
+# Checks print TAP lines ("ok - what" / "not ok - what"); the runner counts them.
+set -uo pipefail
+
+SRC=${BERTH_SOURCE_DIR:?run scenarios through tests/integration/run}
+FAILED=0
+CLEANUPS=()
+
+pass() { echo "ok - $*"; }
+fail() { echo "not ok - $*"; FAILED=$((FAILED + 1)); }
+
+# check WHAT CMD…: CMD succeeds
+check() {
+        local what=$1; shift
+        local out
+        if out=$("$@" 2>&1); then pass "$what"; else fail "$what"; echo "$out" | sed 's/^/#   /'; fi
+}
+
+# check_fails WHAT CMD…: CMD fails
+check_fails() {
+        local what=$1; shift
+        if "$@" >/dev/null 2>&1; then fail "$what (unexpectedly succeeded)"; else pass "$what"; fi
+}
+
+# check_eq WHAT GOT WANT
+check_eq() {
+        if [ "$2" = "$3" ]; then pass "$1"; else fail "$1"; echo "#   got:  '$2'"; echo "#   want: '$3'"; fi
+}
+
+# check_match WHAT TEXT REGEX
+check_match() {
+        if printf '%s' "$2" | grep -qE -- "$3"; then pass "$1"; else fail "$1"; echo "#   '$2' does not match /$3/" ; fi
+}
+
+on_exit() { CLEANUPS+=("$*"); }
+
+finish() {
+        local i
+        for ((i = ${#CLEANUPS[@]} - 1; i >= 0; i--)); do eval "${CLEANUPS[$i]}" >/dev/null 2>&1 || true; done
+        [ "$FAILED" = 0 ] || exit 1
+}
+trap finish EXIT
+
+# make_image NAME: a throw-away image from the static busybox, with passwd/group and os-release.
+make_image() {
+        local name=$1 dir
+        dir=$(mktemp -d /tmp/image.XXXXXX)
+        mkdir -p "$dir"/{bin,sbin,etc,proc,sys,dev,tmp,root,home/user,usr/bin,usr/sbin,var}
+        cp /bin/busybox "$dir/bin/busybox"
+        for a in $("$dir/bin/busybox" --list); do
+                [ -e "$dir/bin/$a" ] || ln -s busybox "$dir/bin/$a"
+        done
+        printf 'root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000:user:/home/user:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' > "$dir/etc/passwd"
+        printf 'root:x:0:\nuser:x:1000:\nextra:x:2000:user\nnogroup:x:65534:\n' > "$dir/etc/group"
+        printf 'ID=berthtest\nNAME="berth test image"\nVERSION_ID=1.0\n' > "$dir/etc/os-release"
+        chown 1000:1000 "$dir/home/user"
+        chmod 1777 "$dir/tmp"
+        berth image import "$dir" "$name" >/dev/null
+        rm -rf "$dir"
+        on_exit "berth image rm $name"
+}
