@@ -30,7 +30,7 @@ static const Verb verbs[] = {
         { "stats",   NULL, NULL, "stats [--no-stream] [NAME…]", "Show resource usage", 4 },
         { "verify",  NULL, NULL, "verify FILE…", "Check definition files", 4 },
         { "volume",  NULL, NULL, "volume create|ls|inspect|rm|prune …", "Manage volumes", 6 },
-        { "image",   NULL, NULL, "image import|ls|rm …", "Manage images", 3 },
+        { "image",   NULL, verb_image, "image import|ls|rm …", "Manage images", 3 },
 };
 
 const Verb *verb_find(const char *name) {

@@ -23,3 +23,7 @@ const Verb *verb_find(const char *name);
 
 /* Prints "Usage: berth SYNOPSIS" and the summary, for a verb's --help. */
 void verb_help(const char *name, const char *options);
+
+int verb_run(int argc, char *argv[]);
+int verb_stop(int argc, char *argv[]);
+int verb_image(int argc, char *argv[]);

@@ -151,3 +151,52 @@ int strv_split_quoted(const char *s, char ***ret) {
         *ret = TAKE_PTR(l);
         return 0;
 }
+
+static bool word_needs_quotes(const char *w) {
+        if (!*w)
+                return true;
+        for (const char *p = w; *p; p++)
+                if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+                      strchr("_@%+=:,./-", *p)))
+                        return true;
+        return false;
+}
+
+char *strv_join_quoted(char *const *l) {
+        size_t n = 1;
+        char *r, *p;
+
+        /* Worst case: every character a ' (4 bytes as '\''), plus two quotes and a space. */
+        for (char *const *i = l; i && *i; i++)
+                n += strlen(*i) * 4 + 3;
+        r = malloc(n);
+        if (!r)
+                return NULL;
+        p = r;
+        for (char *const *i = l; i && *i; i++) {
+                if (i != l)
+                        *p++ = ' ';
+                if (!word_needs_quotes(*i)) {
+                        p = stpcpy(p, *i);
+                        continue;
+                }
+                *p++ = '\'';
+                for (const char *c = *i; *c; c++)
+                        if (*c == '\'')
+                                p = stpcpy(p, "'\\''");
+                        else
+                                *p++ = *c;
+                *p++ = '\'';
+        }
+        *p = 0;
+        return r;
+}
+
+bool strv_equal(char *const *a, char *const *b) {
+        size_t i;
+
+        for (i = 0; a && a[i] && b && b[i]; i++)
+                if (strcmp(a[i], b[i]) != 0)
+                        return false;
+        return !(a && a[i]) && !(b && b[i]);
+}

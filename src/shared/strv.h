@@ -13,6 +13,9 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(char **, strv_free);
 #define _cleanup_strv_free_ _cleanup_(strv_freep)
 
 size_t strv_length(char *const *l);
+static inline bool strv_isempty(char *const *l) {
+        return !l || !*l;
+}
 /* Appends a copy of value. */
 int strv_extend(char ***l, const char *value);
 /* Appends value itself, taking ownership (freed on failure). */
@@ -25,3 +28,11 @@ char *strv_join(char *const *l, const char *sep);
 /* Splits a command line the way a POSIX shell would for words: whitespace separates, '…' and
  * "…" quote, backslash escapes. No expansion of any kind. -EINVAL on an unterminated quote. */
 int strv_split_quoted(const char *s, char ***ret);
+
+/* The inverse of strv_split_quoted(): words joined by single spaces, each one that holds anything
+ * but [A-Za-z0-9_@%+=:,./-] (or is empty) put in single quotes, a ' inside written as '\''.
+ * NULL on OOM. */
+char *strv_join_quoted(char *const *l);
+
+/* Same strings in the same order; NULL equals the empty list. */
+bool strv_equal(char *const *a, char *const *b);

@@ -26,7 +26,7 @@ static inline bool tap_check(bool ok, const char *what, const char *file, int li
 
 #define ok(cond, ...)                                                                                     \
         ({                                                                                                \
-                char _w_[512];                                                                            \
+                char _w_[2048];                                                                            \
                 snprintf(_w_, sizeof(_w_), __VA_ARGS__);                                                  \
                 tap_check(!!(cond), _w_, __FILE__, __LINE__);                                             \
         })

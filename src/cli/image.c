@@ -1,0 +1,318 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* berth image import|ls|rm: a small table of sub-verbs over src/image.c. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cleanup.h"
+#include "config.h"
+#include "image.h"
+#include "log.h"
+#include "name.h"
+#include "path-util.h"
+#include "string-util.h"
+#include "strv.h"
+#include "verbs.h"
+
+typedef struct ImageVerb {
+        const char *name;
+        const char *alias;
+        int (*run)(int argc, char *argv[]);
+        const char *synopsis;
+        const char *summary;
+        const char *options;
+} ImageVerb;
+
+static int image_import(int argc, char *argv[]);
+static int image_ls(int argc, char *argv[]);
+static int image_rm(int argc, char *argv[]);
+
+static const ImageVerb image_verbs[] = {
+        { "import", NULL, image_import, "image import DIR NAME",
+          "Copy the directory DIR (owners, modes, times, xattrs, hard links, device nodes) into a new "
+          "image NAME",
+          NULL },
+        { "ls", "list", image_ls, "image ls [-q] [--no-legend]", "List images",
+          "  -q, --quiet       print image names only\n"
+          "      --no-legend   no header line\n" },
+        { "rm", "remove", image_rm, "image rm NAME…",
+          "Remove images; an image a container definition names is kept", NULL },
+};
+
+static const ImageVerb *image_verb_find(const char *name) {
+        for (size_t i = 0; i < ELEMENTSOF(image_verbs); i++)
+                if (streq(image_verbs[i].name, name) || streq_ptr(image_verbs[i].alias, name))
+                        return &image_verbs[i];
+        return NULL;
+}
+
+static void image_verb_help(const ImageVerb *v) {
+        printf("Usage: berth %s\n\n%s.\n\nOptions:\n%s      --help        show this help\n", v->synopsis,
+               v->summary, v->options ? v->options : "");
+}
+
+static void image_help(void) {
+        printf("Usage: berth image VERB [ARGS…]\n\nManage images.\n\nVerbs:\n");
+        for (size_t i = 0; i < ELEMENTSOF(image_verbs); i++)
+                printf("  %-7s %s\n", image_verbs[i].name, image_verbs[i].summary);
+        printf("\nRun 'berth image VERB --help' for a verb's options.\n");
+}
+
+/* BERTH_STATE_DIR in the environment moves the whole state directory, for tests. */
+static char *images_dir(void) {
+        const char *state = getenv("BERTH_STATE_DIR");
+
+        return path_join(isempty(state) ? BERTH_STATE_DIR : state, "images");
+}
+
+/* getopt's own message would name the sub-verb alone ("ls: …"); say it berth's way. */
+static int bad_option(const ImageVerb *v, char *argv[]) {
+        log_error("unknown option '%s', see 'berth image %s --help'", argv[optind - 1], v->name);
+        return EXIT_BERTH_FAILED;
+}
+
+/* Parses only --help (every sub-verb has it); returns 1 if it was given, 0 otherwise, or the
+ * exit code to fail with. */
+static int parse_help_only(const ImageVerb *v, int argc, char *argv[]) {
+        static const struct option options[] = {
+                { "help", no_argument, NULL, 'H' },
+                {}
+        };
+        int c;
+
+        opterr = 0;
+        while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0)
+                switch (c) {
+                case 'H':
+                        image_verb_help(v);
+                        return 1;
+                default:
+                        return -bad_option(v, argv);
+                }
+        return 0;
+}
+
+static bool check_name(const char *name) {
+        if (name_is_valid(name))
+                return true;
+        log_error("invalid image name '%s': names must match " NAME_RULE, name);
+        return false;
+}
+
+static int image_import(int argc, char *argv[]) {
+        _cleanup_free_ char *dir = NULL;
+        const char *src, *name;
+        struct stat st;
+        int r;
+
+        r = parse_help_only(image_verb_find("import"), argc, argv);
+        if (r != 0)
+                return r > 0 ? 0 : EXIT_BERTH_FAILED;
+        if (argc - optind != 2) {
+                log_error("image import needs a directory and a name; see 'berth image import --help'");
+                return EXIT_BERTH_FAILED;
+        }
+        src = argv[optind];
+        name = argv[optind + 1];
+
+        if (!check_name(name))
+                return EXIT_BERTH_FAILED;
+        if (stat(src, &st) < 0) {
+                log_error_errno(-errno, "Failed to access %s: %m", src);
+                return EXIT_BERTH_FAILED;
+        }
+        if (!S_ISDIR(st.st_mode)) {
+                log_error("%s is not a directory", src);
+                return EXIT_BERTH_FAILED;
+        }
+
+        dir = images_dir();
+        if (!dir) {
+                log_oom();
+                return EXIT_BERTH_FAILED;
+        }
+        r = image_import_dir(dir, src, name);
+        if (r == -EEXIST) {
+                log_error("image %s already exists", name);
+                return EXIT_BERTH_FAILED;
+        }
+        if (r < 0) {
+                log_error_errno(r, "Failed to import %s as image %s: %m", src, name);
+                return EXIT_BERTH_FAILED;
+        }
+        return 0;
+}
+
+/* 1023B, 1.0K, 12.3M, 1.2G: base 1024, as parse_size() reads it. */
+static void format_bytes(char *buf, size_t size, uint64_t bytes) {
+        static const char suffixes[] = "KMGTPE";
+        double v = (double) bytes;
+        size_t i = 0;
+
+        if (bytes < 1024) {
+                (void) snprintf(buf, size, "%" PRIu64 "B", bytes);
+                return;
+        }
+        v /= 1024.0;
+        while (v >= 1024.0 && i + 2 < sizeof(suffixes)) {
+                v /= 1024.0;
+                i++;
+        }
+        (void) snprintf(buf, size, "%.1f%c", v, suffixes[i]);
+}
+
+static int image_ls(int argc, char *argv[]) {
+        enum { ARG_NO_LEGEND = 0x100, ARG_HELP };
+        static const struct option options[] = {
+                { "quiet", no_argument, NULL, 'q' },
+                { "no-legend", no_argument, NULL, ARG_NO_LEGEND },
+                { "help", no_argument, NULL, ARG_HELP },
+                {}
+        };
+        _cleanup_strv_free_ char **names = NULL;
+        _cleanup_free_ char *dir = NULL;
+        bool quiet = false, legend = true;
+        size_t width = STRLEN("NAME");
+        int c, r;
+
+        opterr = 0;
+        while ((c = getopt_long(argc, argv, "q", options, NULL)) >= 0)
+                switch (c) {
+                case 'q':
+                        quiet = true;
+                        break;
+                case ARG_NO_LEGEND:
+                        legend = false;
+                        break;
+                case ARG_HELP:
+                        image_verb_help(image_verb_find("ls"));
+                        return 0;
+                default:
+                        return bad_option(image_verb_find("ls"), argv);
+                }
+        if (optind < argc) {
+                log_error("image ls takes no arguments; see 'berth image ls --help'");
+                return EXIT_BERTH_FAILED;
+        }
+
+        dir = images_dir();
+        if (!dir) {
+                log_oom();
+                return EXIT_BERTH_FAILED;
+        }
+        r = image_list(dir, &names);
+        if (r < 0) {
+                log_error_errno(r, "Failed to list images in %s: %m", dir);
+                return EXIT_BERTH_FAILED;
+        }
+
+        if (quiet) {
+                STRV_FOREACH(n, names)
+                        printf("%s\n", *n);
+                return 0;
+        }
+
+        STRV_FOREACH(n, names)
+                width = MAX(width, strlen(*n));
+        if (legend)
+                printf("%-*s  %8s  %s\n", (int) width, "NAME", "SIZE", "CREATED");
+        STRV_FOREACH(n, names) {
+                struct timespec created;
+                char size_str[32], created_str[64] = "-";
+                uint64_t size;
+                struct tm tm;
+
+                r = image_get_info(dir, *n, &created, &size);
+                if (r == -ENOENT) /* removed since we listed it */
+                        continue;
+                if (r < 0) {
+                        log_error_errno(r, "Failed to read image %s: %m", *n);
+                        return EXIT_BERTH_FAILED;
+                }
+                format_bytes(size_str, sizeof(size_str), size);
+                if (localtime_r(&created.tv_sec, &tm))
+                        (void) strftime(created_str, sizeof(created_str), "%Y-%m-%d %H:%M:%S", &tm);
+                printf("%-*s  %8s  %s\n", (int) width, *n, size_str, created_str);
+        }
+        return 0;
+}
+
+static int image_rm(int argc, char *argv[]) {
+        _cleanup_free_ char *dir = NULL;
+        int r, ret = 0;
+
+        r = parse_help_only(image_verb_find("rm"), argc, argv);
+        if (r != 0)
+                return r > 0 ? 0 : EXIT_BERTH_FAILED;
+        if (optind >= argc) {
+                log_error("image rm needs an image name; see 'berth image rm --help'");
+                return EXIT_BERTH_FAILED;
+        }
+
+        dir = images_dir();
+        if (!dir) {
+                log_oom();
+                return EXIT_BERTH_FAILED;
+        }
+
+        for (int i = optind; i < argc; i++) {
+                _cleanup_strv_free_ char **users = NULL;
+                const char *name = argv[i];
+
+                if (!check_name(name)) {
+                        ret = EXIT_BERTH_FAILED;
+                        continue;
+                }
+                /* A definition that names the image would fail at its next start, or worse, pick
+                 * up a different image imported later under the same name. */
+                r = image_users(name, &users);
+                if (r < 0) {
+                        log_error_errno(r, "Failed to find the containers that use image %s: %m", name);
+                        ret = EXIT_BERTH_FAILED;
+                        continue;
+                }
+                if (!strv_isempty(users)) {
+                        _cleanup_free_ char *list = strv_join(users, ", ");
+
+                        log_error("image %s is used by container%s %s", name, users[1] ? "s" : "",
+                                  list ? list : users[0]);
+                        ret = EXIT_BERTH_FAILED;
+                        continue;
+                }
+
+                r = image_remove(dir, name);
+                if (r == -ENOENT) {
+                        log_error("no such image %s", name);
+                        ret = EXIT_BERTH_FAILED;
+                        continue;
+                }
+                if (r < 0) {
+                        log_error_errno(r, "Failed to remove image %s: %m", name);
+                        ret = EXIT_BERTH_FAILED;
+                }
+        }
+        return ret;
+}
+
+int verb_image(int argc, char *argv[]) {
+        const ImageVerb *v;
+
+        if (argc < 2) {
+                image_help();
+                return EXIT_BERTH_FAILED;
+        }
+        if (streq(argv[1], "--help") || streq(argv[1], "-h") || streq(argv[1], "help")) {
+                image_help();
+                return 0;
+        }
+        v = image_verb_find(argv[1]);
+        if (!v) {
+                log_error("unknown image verb '%s', see 'berth image --help'", argv[1]);
+                return EXIT_BERTH_FAILED;
+        }
+        optind = 0;
+        return v->run(argc - 1, argv + 1);
+}

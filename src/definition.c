@@ -1,0 +1,1131 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The container definition parser. Everything a definition file may say is in the key table
+ * below; what is not there is refused, with FILE:LINE, so a file can never pass anything on to
+ * systemd or the runtime that berth did not decide to support. */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/capability.h>
+
+#include "config.h"
+#include "definition.h"
+#include "env.h"
+#include "fd-util.h"
+#include "name.h"
+#include "path-util.h"
+#include "string-util.h"
+#include "strv.h"
+
+#define USEC_PER_SEC UINT64_C(1000000)
+#define STOP_TIMEOUT_DEFAULT_USEC (10 * USEC_PER_SEC)
+#define HOSTNAME_MAX 64
+#define USER_NAME_MAX 32
+#define UNIT_NAME_MAX 255
+/* Values quoted in messages are cut here, so that one bad line gives one short line. */
+#define SHOWN_MAX 80
+
+/* ---- messages ---- */
+
+/* value as it may appear inside a one-line message: control characters become '?', long values
+ * are cut with "...". */
+static const char *shown(const char *value, char buf[static SHOWN_MAX + 4]) {
+        size_t i;
+
+        for (i = 0; value[i] && i < SHOWN_MAX; i++)
+                buf[i] = (unsigned char) value[i] < 0x20 || value[i] == 0x7f ? '?' : value[i];
+        if (value[i])
+                buf[i++] = '.', buf[i++] = '.', buf[i++] = '.';
+        buf[i] = 0;
+        return buf;
+}
+#define SHOWN(v) shown((v), (char[SHOWN_MAX + 4]) {})
+
+/* Sets *ret_why to the formatted reason; returns -EINVAL, or -ENOMEM if even that failed. */
+_printf_(2, 3) static int invalid(char **ret_why, const char *fmt, ...) {
+        va_list ap;
+        int k;
+
+        va_start(ap, fmt);
+        k = vasprintf(ret_why, fmt, ap);
+        va_end(ap);
+        if (k < 0) {
+                *ret_why = NULL;
+                return -ENOMEM;
+        }
+        return -EINVAL;
+}
+
+/* Hands r and the formatted message to the caller's ret_error (which may be NULL). */
+_printf_(3, 4) static int fail(char **ret_error, int r, const char *fmt, ...) {
+        va_list ap;
+        char *m = NULL;
+
+        if (!ret_error)
+                return r;
+        va_start(ap, fmt);
+        if (vasprintf(&m, fmt, ap) < 0)
+                m = NULL;
+        va_end(ap);
+        *ret_error = m;
+        return m || r == -ENOMEM ? r : -ENOMEM;
+}
+
+/* ---- value checks ---- */
+
+static bool has_control_chars(const char *s) {
+        for (; *s; s++)
+                if ((unsigned char) *s < 0x20 || *s == 0x7f)
+                        return true;
+        return false;
+}
+
+/* Whether s, written unquoted after "Key=", reads back as s: the parser strips whitespace around
+ * values and continues lines that end in an odd number of backslashes. */
+static bool raw_value_is_safe(const char *s) {
+        size_t n = strlen(s), bs = 0;
+
+        if (has_control_chars(s))
+                return false;
+        if (n > 0 && (isspace((unsigned char) s[0]) || isspace((unsigned char) s[n - 1])))
+                return false;
+        while (bs < n && s[n - 1 - bs] == '\\')
+                bs++;
+        return bs % 2 == 0;
+}
+
+static bool is_all_digits(const char *s) {
+        if (!*s)
+                return false;
+        for (; *s; s++)
+                if (*s < '0' || *s > '9')
+                        return false;
+        return true;
+}
+
+static bool user_part_is_valid(const char *s, size_t n) {
+        if (n == 0)
+                return false;
+        if (strspn(s, "0123456789") >= n) {
+                uint64_t v = 0;
+
+                /* A uid or gid: it must fit, and (uid_t) -1 means "no change" to the kernel. */
+                for (size_t i = 0; i < n; i++) {
+                        v = v * 10 + (uint64_t) (s[i] - '0');
+                        if (v >= UINT32_MAX)
+                                return false;
+                }
+                return true;
+        }
+        /* The shadow-utils rule: [a-z_][a-z0-9_-]*[$]?, at most 32 characters. */
+        if (n > USER_NAME_MAX || !((s[0] >= 'a' && s[0] <= 'z') || s[0] == '_'))
+                return false;
+        for (size_t i = 1; i < n; i++) {
+                char c = s[i];
+
+                if (c == '$' && i == n - 1)
+                        break;
+                if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+                        return false;
+        }
+        return true;
+}
+
+static bool user_is_valid(const char *s) {
+        const char *colon = strchr(s, ':');
+
+        if (!colon)
+                return user_part_is_valid(s, strlen(s));
+        return user_part_is_valid(s, (size_t) (colon - s)) &&
+               user_part_is_valid(colon + 1, strlen(colon + 1));
+}
+
+/* RFC 1123: dot-separated labels of [A-Za-z0-9-], 1…63 long, no '-' at either end. */
+static bool hostname_is_valid(const char *s) {
+        size_t n = strlen(s);
+
+        if (n == 0 || n > HOSTNAME_MAX)
+                return false;
+        for (const char *label = s;;) {
+                size_t l = strcspn(label, ".");
+
+                if (l == 0 || l > 63 || label[0] == '-' || label[l - 1] == '-')
+                        return false;
+                for (size_t i = 0; i < l; i++)
+                        if (!isalnum((unsigned char) label[i]) && label[i] != '-')
+                                return false;
+                if (!label[l])
+                        return true;
+                label += l + 1;
+        }
+}
+
+static bool unit_name_looks_valid(const char *s) {
+        size_t n = strlen(s);
+
+        if (n == 0 || n > UNIT_NAME_MAX || !strchr(s, '.') || s[0] == '.' || s[n - 1] == '.')
+                return false;
+        for (const char *p = s; *p; p++)
+                if (!isalnum((unsigned char) *p) && !strchr(":_.@-", *p))
+                        return false;
+        return true;
+}
+
+/* ---- signals ---- */
+
+static const struct {
+        const char *name;
+        int sig;
+} signal_table[] = {
+        { "SIGHUP", SIGHUP },       { "SIGINT", SIGINT },       { "SIGQUIT", SIGQUIT },
+        { "SIGILL", SIGILL },       { "SIGTRAP", SIGTRAP },     { "SIGABRT", SIGABRT },
+        { "SIGBUS", SIGBUS },       { "SIGFPE", SIGFPE },       { "SIGKILL", SIGKILL },
+        { "SIGUSR1", SIGUSR1 },     { "SIGSEGV", SIGSEGV },     { "SIGUSR2", SIGUSR2 },
+        { "SIGPIPE", SIGPIPE },     { "SIGALRM", SIGALRM },     { "SIGTERM", SIGTERM },
+        { "SIGSTKFLT", SIGSTKFLT }, { "SIGCHLD", SIGCHLD },     { "SIGCONT", SIGCONT },
+        { "SIGSTOP", SIGSTOP },     { "SIGTSTP", SIGTSTP },     { "SIGTTIN", SIGTTIN },
+        { "SIGTTOU", SIGTTOU },     { "SIGURG", SIGURG },       { "SIGXCPU", SIGXCPU },
+        { "SIGXFSZ", SIGXFSZ },     { "SIGVTALRM", SIGVTALRM }, { "SIGPROF", SIGPROF },
+        { "SIGWINCH", SIGWINCH },   { "SIGIO", SIGIO },         { "SIGPWR", SIGPWR },
+        { "SIGSYS", SIGSYS },
+};
+
+/* The kernel's signals are 1…64 (_NSIG is 65 with glibc). */
+#define SIGNAL_MAX 64
+
+int signal_from_string(const char *s) {
+        int n;
+
+        if (isempty(s))
+                return -EINVAL;
+        if (is_all_digits(s)) {
+                if (safe_atoi(s, &n) < 0 || n < 1 || n > SIGNAL_MAX)
+                        return -EINVAL;
+                return n;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(signal_table); i++)
+                if (strcasecmp(s, signal_table[i].name) == 0 || strcasecmp(s, signal_table[i].name + 3) == 0)
+                        return signal_table[i].sig;
+        return -EINVAL;
+}
+
+const char *signal_to_string(int sig) {
+        for (size_t i = 0; i < ELEMENTSOF(signal_table); i++)
+                if (signal_table[i].sig == sig)
+                        return signal_table[i].name;
+        return NULL;
+}
+
+/* ---- network modes ---- */
+
+static const char *const network_mode_table[_NETWORK_MODE_MAX] = {
+        [NETWORK_NONE] = "none",
+        [NETWORK_HOST] = "host",
+        [NETWORK_BRIDGE] = "bridge",
+        [NETWORK_CONTAINER] = "container",
+};
+
+const char *network_mode_to_string(NetworkMode m) {
+        if (m < 0 || m >= _NETWORK_MODE_MAX)
+                return NULL;
+        return network_mode_table[m];
+}
+
+NetworkMode network_mode_from_string(const char *s) {
+        for (int i = 0; i < _NETWORK_MODE_MAX; i++)
+                if (streq_ptr(s, network_mode_table[i]))
+                        return (NetworkMode) i;
+        return _NETWORK_MODE_INVALID;
+}
+
+/* ---- capabilities ---- */
+
+static uint64_t capability_mask_all(void) {
+        return CAP_LAST_CAP >= 63 ? UINT64_MAX : (UINT64_C(1) << (CAP_LAST_CAP + 1)) - 1;
+}
+
+/* One word: "ALL", or a capability name with or without "CAP_", any case. */
+static int capability_mask_from_word(const char *word, uint64_t *ret) {
+        _cleanup_free_ char *full = NULL;
+        cap_value_t v;
+        char *canonical;
+        bool same;
+
+        if (strcasecmp(word, "ALL") == 0) {
+                *ret = capability_mask_all();
+                return 0;
+        }
+        /* cap_from_name() also takes numbers, and prefixes followed by ',' or blanks: only
+         * plain names get that far, and the name libcap gives back must be the one asked for. */
+        if (isempty(word) || is_all_digits(word))
+                return -EINVAL;
+        for (const char *c = word; *c; c++)
+                if (!isalnum((unsigned char) *c) && *c != '_')
+                        return -EINVAL;
+        full = strncasecmp(word, "cap_", 4) == 0 ? strdup(word) : strjoin("cap_", word);
+        if (!full)
+                return -ENOMEM;
+        if (cap_from_name(full, &v) < 0 || v < 0 || v > 63)
+                return -EINVAL;
+        canonical = cap_to_name(v);
+        if (!canonical)
+                return -ENOMEM;
+        same = strcasecmp(canonical, full) == 0;
+        cap_free(canonical);
+        if (!same)
+                return -EINVAL;
+        *ret = UINT64_C(1) << v;
+        return 0;
+}
+
+/* ---- parsers: one per kind of value; value is stripped; on -EINVAL *ret_why says why ---- */
+
+typedef int (*DefinitionParser)(Definition *d, void *field, const char *value, char **ret_why);
+
+static int require_value(const char *value, char **ret_why) {
+        return isempty(value) ? invalid(ret_why, "empty value") : 0;
+}
+
+static int replace_string(char **field, const char *value) {
+        char *c = strdup(value);
+
+        if (!c)
+                return -ENOMEM;
+        free(*field);
+        *field = c;
+        return 0;
+}
+
+static int parse_image(Definition *d, void *field, const char *value, char **ret_why) {
+        int r = require_value(value, ret_why);
+        if (r < 0)
+                return r;
+        if (!name_is_valid(value))
+                return invalid(ret_why, "'%s' is not a valid image name (names must match " NAME_RULE ")",
+                               SHOWN(value));
+        return replace_string(field, value);
+}
+
+static int parse_command(Definition *d, void *field, const char *value, char **ret_why) {
+        char ***l = field, **n = NULL;
+        int r;
+
+        r = strv_split_quoted(value, &n);
+        if (r == -EINVAL)
+                return invalid(ret_why, "unterminated quote or trailing backslash in '%s'", SHOWN(value));
+        if (r < 0)
+                return r;
+        strv_free(*l);
+        *l = n;
+        return 0;
+}
+
+static int parse_environment(Definition *d, void *field, const char *value, char **ret_why) {
+        _cleanup_strv_free_ char **words = NULL;
+        char ***l = field;
+        int r;
+
+        if (isempty(value)) {
+                *l = strv_free(*l);
+                return 0;
+        }
+        r = strv_split_quoted(value, &words);
+        if (r == -EINVAL)
+                return invalid(ret_why, "unterminated quote or trailing backslash in '%s'", SHOWN(value));
+        if (r < 0)
+                return r;
+        STRV_FOREACH(w, words)
+                if (!env_assignment_is_valid(*w))
+                        return invalid(
+                                ret_why,
+                                "'%s' is not an assignment K=V with K matching [A-Za-z_][A-Za-z0-9_]*",
+                                SHOWN(*w));
+        STRV_FOREACH(w, words) {
+                r = env_set(l, *w);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int parse_environment_file(Definition *d, void *field, const char *value, char **ret_why) {
+        if (isempty(value)) {
+                *(char ***) field = strv_free(*(char ***) field);
+                return 0;
+        }
+        if (!path_is_absolute(value) || has_control_chars(value))
+                return invalid(ret_why, "'%s' is not an absolute path", SHOWN(value));
+        return strv_extend(field, value);
+}
+
+static int parse_working_dir(Definition *d, void *field, const char *value, char **ret_why) {
+        int r = require_value(value, ret_why);
+        if (r < 0)
+                return r;
+        if (!path_is_absolute(value) || !path_is_normalized(value) || has_control_chars(value))
+                return invalid(ret_why, "'%s' is not an absolute, normalised path", SHOWN(value));
+        return replace_string(field, value);
+}
+
+static int parse_user(Definition *d, void *field, const char *value, char **ret_why) {
+        int r = require_value(value, ret_why);
+        if (r < 0)
+                return r;
+        if (!user_is_valid(value))
+                return invalid(
+                        ret_why,
+                        "'%s' is not USER or USER:GROUP (names matching [a-z_][a-z0-9_-]*, or numbers)",
+                        SHOWN(value));
+        return replace_string(field, value);
+}
+
+static int parse_hostname(Definition *d, void *field, const char *value, char **ret_why) {
+        int r = require_value(value, ret_why);
+        if (r < 0)
+                return r;
+        if (!hostname_is_valid(value))
+                return invalid(ret_why, "'%s' is not a valid host name (RFC 1123, at most %d characters)",
+                               SHOWN(value), HOSTNAME_MAX);
+        return replace_string(field, value);
+}
+
+static int parse_memory(Definition *d, void *field, const char *value, char **ret_why) {
+        uint64_t v;
+        int r = require_value(value, ret_why);
+        if (r < 0)
+                return r;
+        if (parse_size(value, &v) < 0)
+                return invalid(ret_why, "'%s' is not a size (e.g. 512M, 2G)", SHOWN(value));
+        if (v == 0 || v == UINT64_MAX)
+                return invalid(ret_why, "'%s' is not a size greater than 0", SHOWN(value));
+        *(uint64_t *) field = v;
+        return 0;
+}
+
+static int parse_cpu_weight(Definition *d, void *field, const char *value, char **ret_why) {
+        uint64_t v;
+        int r = require_value(value, ret_why);
+        if (r < 0)
+                return r;
+        if (safe_atou64(value, &v) < 0 || v < 1 || v > 10000)
+                return invalid(ret_why, "'%s' is not a number in 1…10000", SHOWN(value));
+        *(uint64_t *) field = v;
+        return 0;
+}
+
+static int parse_pids_limit(Definition *d, void *field, const char *value, char **ret_why) {
+        uint64_t v;
+        int r = require_value(value, ret_why);
+        if (r < 0)
+                return r;
+        if (streq(value, "-1") || streq(value, "infinity") || streq(value, "max"))
+                v = UINT64_MAX;
+        else if (safe_atou64(value, &v) < 0 || v == 0)
+                return invalid(ret_why, "'%s' is not a positive number, -1, infinity or max", SHOWN(value));
+        *(uint64_t *) field = v;
+        return 0;
+}
+
+static int parse_capabilities(Definition *d, void *field, const char *value, char **ret_why) {
+        _cleanup_strv_free_ char **words = NULL;
+        uint64_t mask = 0;
+        int r;
+
+        if (isempty(value)) {
+                *(uint64_t *) field = 0;
+                return 0;
+        }
+        r = strv_split_quoted(value, &words);
+        if (r == -EINVAL)
+                return invalid(ret_why, "unterminated quote or trailing backslash in '%s'", SHOWN(value));
+        if (r < 0)
+                return r;
+        STRV_FOREACH(w, words) {
+                uint64_t m;
+
+                r = capability_mask_from_word(*w, &m);
+                if (r == -EINVAL)
+                        return invalid(ret_why,
+                                       "'%s' is not a capability name (e.g. NET_ADMIN, CAP_SYS_TIME, ALL)",
+                                       SHOWN(*w));
+                if (r < 0)
+                        return r;
+                mask |= m;
+        }
+        *(uint64_t *) field |= mask;
+        return 0;
+}
+
+static int parse_bool(Definition *d, void *field, const char *value, char **ret_why) {
+        int r = require_value(value, ret_why);
+        if (r < 0)
+                return r;
+        r = parse_boolean(value);
+        if (r < 0)
+                return invalid(ret_why, "'%s' is not a boolean (yes or no)", SHOWN(value));
+        *(bool *) field = r;
+        return 0;
+}
+
+static int parse_signal(Definition *d, void *field, const char *value, char **ret_why) {
+        int r = require_value(value, ret_why);
+        if (r < 0)
+                return r;
+        r = signal_from_string(value);
+        if (r < 0)
+                return invalid(ret_why, "'%s' is not a signal (e.g. SIGTERM, INT, 15)", SHOWN(value));
+        *(int *) field = r;
+        return 0;
+}
+
+static int parse_stop_timeout(Definition *d, void *field, const char *value, char **ret_why) {
+        uint64_t s;
+        int r = require_value(value, ret_why);
+        if (r < 0)
+                return r;
+        if (safe_atou64(value, &s) < 0 || s > UINT64_MAX / USEC_PER_SEC)
+                return invalid(ret_why, "'%s' is not a number of seconds", SHOWN(value));
+        *(uint64_t *) field = s * USEC_PER_SEC;
+        return 0;
+}
+
+static int parse_network(Definition *d, void *field, const char *value, char **ret_why) {
+        const char *other;
+        NetworkMode m;
+        int r = require_value(value, ret_why);
+        if (r < 0)
+                return r;
+
+        other = startswith(value, "container:");
+        if (other) {
+                if (!name_is_valid(other))
+                        return invalid(ret_why,
+                                       "'%s' is not a valid container name (names must match " NAME_RULE ")",
+                                       SHOWN(other));
+                r = replace_string(&d->network_container, other);
+                if (r < 0)
+                        return r;
+                d->network = NETWORK_CONTAINER;
+                return 0;
+        }
+        m = network_mode_from_string(value);
+        if (m < 0 || m == NETWORK_CONTAINER)
+                return invalid(ret_why, "'%s' is not a network mode (none, host, bridge or container:NAME)",
+                               SHOWN(value));
+        d->network = m;
+        free(d->network_container);
+        d->network_container = NULL;
+        return 0;
+}
+
+static int parse_units(Definition *d, void *field, const char *value, char **ret_why) {
+        _cleanup_strv_free_ char **words = NULL;
+        char ***l = field;
+        int r;
+
+        if (isempty(value)) {
+                *l = strv_free(*l);
+                return 0;
+        }
+        r = strv_split_quoted(value, &words);
+        if (r == -EINVAL)
+                return invalid(ret_why, "unterminated quote or trailing backslash in '%s'", SHOWN(value));
+        if (r < 0)
+                return r;
+        STRV_FOREACH(w, words)
+                if (!unit_name_looks_valid(*w))
+                        return invalid(ret_why, "'%s' is not a unit name (e.g. multi-user.target)",
+                                       SHOWN(*w));
+        STRV_FOREACH(w, words)
+                if (!strv_contains(*l, *w)) {
+                        r = strv_extend(l, *w);
+                        if (r < 0)
+                                return r;
+                }
+        return 0;
+}
+
+/* ---- formatters: write "Key=value" lines for a non-default field, -EINVAL if they cannot ---- */
+
+typedef int (*DefinitionFormatter)(FILE *f, const char *key, const Definition *d, const void *field);
+
+static int format_raw_string(FILE *f, const char *key, const Definition *d, const void *field) {
+        const char *s = *(char *const *) field;
+
+        if (!s)
+                return 0;
+        if (!raw_value_is_safe(s))
+                return -EINVAL;
+        fprintf(f, "%s=%s\n", key, s);
+        return 0;
+}
+
+static int format_quoted_words(FILE *f, const char *key, char *const *words) {
+        _cleanup_free_ char *j = NULL;
+
+        STRV_FOREACH(w, (char **) words)
+                if (strchr(*w, '\n'))
+                        return -EINVAL;
+        j = strv_join_quoted(words);
+        if (!j)
+                return -ENOMEM;
+        fprintf(f, "%s=%s\n", key, j);
+        return 0;
+}
+
+static int format_command(FILE *f, const char *key, const Definition *d, const void *field) {
+        char *const *l = *(char **const *) field;
+
+        return l ? format_quoted_words(f, key, l) : 0;
+}
+
+/* One line per element: Environment= quoted, keeping the order. */
+static int format_environment(FILE *f, const char *key, const Definition *d, const void *field) {
+        STRV_FOREACH(e, *(char **const *) field) {
+                int r = format_quoted_words(f, key, (char *const[]) { *e, NULL });
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int format_raw_list(FILE *f, const char *key, const Definition *d, const void *field) {
+        STRV_FOREACH(e, *(char **const *) field) {
+                if (!raw_value_is_safe(*e) || isempty(*e))
+                        return -EINVAL;
+                fprintf(f, "%s=%s\n", key, *e);
+        }
+        return 0;
+}
+
+static int format_units(FILE *f, const char *key, const Definition *d, const void *field) {
+        char *const *l = *(char **const *) field;
+
+        return strv_isempty(l) ? 0 : format_quoted_words(f, key, l);
+}
+
+static int format_u64_unless(FILE *f, const char *key, uint64_t v, uint64_t unset) {
+        if (v != unset)
+                fprintf(f, "%s=%" PRIu64 "\n", key, v);
+        return 0;
+}
+
+static int format_memory(FILE *f, const char *key, const Definition *d, const void *field) {
+        return format_u64_unless(f, key, *(const uint64_t *) field, UINT64_MAX);
+}
+
+static int format_cpu_weight(FILE *f, const char *key, const Definition *d, const void *field) {
+        return format_u64_unless(f, key, *(const uint64_t *) field, 0);
+}
+
+static int format_pids_limit(FILE *f, const char *key, const Definition *d, const void *field) {
+        return format_u64_unless(f, key, *(const uint64_t *) field, UINT64_MAX);
+}
+
+static int format_capabilities(FILE *f, const char *key, const Definition *d, const void *field) {
+        uint64_t mask = *(const uint64_t *) field, all = capability_mask_all();
+
+        if (mask == 0)
+                return 0;
+        fprintf(f, "%s=", key);
+        if ((mask & all) == all) {
+                fputs("ALL", f);
+                mask &= ~all;
+                if (mask)
+                        fputc(' ', f);
+        }
+        for (unsigned i = 0; i < 64; i++) {
+                char *name;
+
+                if (!(mask & (UINT64_C(1) << i)))
+                        continue;
+                name = cap_to_name((cap_value_t) i);
+                if (!name)
+                        return -ENOMEM;
+                if (!startswith(name, "cap_")) {
+                        /* A number libcap cannot name would not read back. */
+                        cap_free(name);
+                        return -EINVAL;
+                }
+                for (char *c = name; *c; c++)
+                        fputc(toupper((unsigned char) *c), f);
+                cap_free(name);
+                mask &= ~(UINT64_C(1) << i);
+                if (mask)
+                        fputc(' ', f);
+        }
+        fputc('\n', f);
+        return 0;
+}
+
+static int format_bool(FILE *f, const char *key, const Definition *d, const void *field) {
+        if (*(const bool *) field)
+                fprintf(f, "%s=yes\n", key);
+        return 0;
+}
+
+static int format_signal(FILE *f, const char *key, const Definition *d, const void *field) {
+        int sig = *(const int *) field;
+        const char *n;
+
+        if (sig == SIGTERM)
+                return 0;
+        if (sig < 1 || sig > SIGNAL_MAX)
+                return -EINVAL;
+        n = signal_to_string(sig);
+        if (n)
+                fprintf(f, "%s=%s\n", key, n);
+        else
+                fprintf(f, "%s=%d\n", key, sig);
+        return 0;
+}
+
+static int format_stop_timeout(FILE *f, const char *key, const Definition *d, const void *field) {
+        uint64_t usec = *(const uint64_t *) field;
+
+        if (usec == STOP_TIMEOUT_DEFAULT_USEC)
+                return 0;
+        if (usec % USEC_PER_SEC != 0)
+                return -EINVAL;
+        fprintf(f, "%s=%" PRIu64 "\n", key, usec / USEC_PER_SEC);
+        return 0;
+}
+
+static int format_network(FILE *f, const char *key, const Definition *d, const void *field) {
+        switch (d->network) {
+        case NETWORK_NONE:
+                return 0;
+        case NETWORK_HOST:
+        case NETWORK_BRIDGE:
+                fprintf(f, "%s=%s\n", key, network_mode_to_string(d->network));
+                return 0;
+        case NETWORK_CONTAINER:
+                if (!d->network_container || !raw_value_is_safe(d->network_container))
+                        return -EINVAL;
+                fprintf(f, "%s=container:%s\n", key, d->network_container);
+                return 0;
+        case _NETWORK_MODE_MAX:
+        case _NETWORK_MODE_INVALID:
+        default:
+                return -EINVAL;
+        }
+}
+
+/* ---- the table ---- */
+
+typedef enum DefinitionSection {
+        SECTION_CONTAINER,
+        SECTION_INSTALL,
+        _SECTION_MAX,
+        _SECTION_INVALID = -EINVAL,
+} DefinitionSection;
+
+static const char *const section_table[_SECTION_MAX] = {
+        [SECTION_CONTAINER] = "Container",
+        [SECTION_INSTALL] = "Install",
+};
+
+typedef struct DefinitionKey {
+        DefinitionSection section;
+        const char *key;
+        DefinitionParser parse;
+        DefinitionFormatter format;
+        size_t offset;
+        bool required;
+} DefinitionKey;
+
+/* Adding a key: one line here, a field in Definition, and a parser/formatter if no existing one
+ * fits. The order is the order definition_to_string() writes. */
+static const DefinitionKey key_table[] = {
+#define KEY(s, k, p, f, field, ...) \
+        { SECTION_##s, k, p, f, offsetof(Definition, field), __VA_ARGS__ }
+        KEY(CONTAINER, "Image", parse_image, format_raw_string, image, .required = true),
+        KEY(CONTAINER, "Entrypoint", parse_command, format_command, entrypoint),
+        KEY(CONTAINER, "Exec", parse_command, format_command, exec),
+        KEY(CONTAINER, "Environment", parse_environment, format_environment, environment),
+        KEY(CONTAINER, "EnvironmentFile", parse_environment_file, format_raw_list, environment_files),
+        KEY(CONTAINER, "WorkingDir", parse_working_dir, format_raw_string, working_dir),
+        KEY(CONTAINER, "User", parse_user, format_raw_string, user),
+        KEY(CONTAINER, "HostName", parse_hostname, format_raw_string, hostname),
+        KEY(CONTAINER, "Memory", parse_memory, format_memory, memory_max),
+        KEY(CONTAINER, "CPUWeight", parse_cpu_weight, format_cpu_weight, cpu_weight),
+        KEY(CONTAINER, "PidsLimit", parse_pids_limit, format_pids_limit, pids_limit),
+        KEY(CONTAINER, "AddCapability", parse_capabilities, format_capabilities, caps_add),
+        KEY(CONTAINER, "DropCapability", parse_capabilities, format_capabilities, caps_drop),
+        KEY(CONTAINER, "Privileged", parse_bool, format_bool, privileged),
+        KEY(CONTAINER, "ReadOnly", parse_bool, format_bool, read_only),
+        KEY(CONTAINER, "RunInit", parse_bool, format_bool, run_init),
+        KEY(CONTAINER, "StopSignal", parse_signal, format_signal, stop_signal),
+        KEY(CONTAINER, "StopTimeout", parse_stop_timeout, format_stop_timeout, stop_timeout_usec),
+        KEY(CONTAINER, "Network", parse_network, format_network, network),
+        KEY(INSTALL, "WantedBy", parse_units, format_units, wanted_by),
+        KEY(INSTALL, "RequiredBy", parse_units, format_units, required_by),
+#undef KEY
+};
+
+static const DefinitionKey *key_lookup(DefinitionSection section, const char *key) {
+        for (size_t i = 0; i < ELEMENTSOF(key_table); i++)
+                if (key_table[i].section == section && streq(key_table[i].key, key))
+                        return key_table + i;
+        return NULL;
+}
+
+/* ---- Definition ---- */
+
+Definition *definition_new(const char *name) {
+        Definition *d;
+
+        d = calloc(1, sizeof(Definition));
+        if (!d)
+                return NULL;
+        if (name) {
+                d->name = strdup(name);
+                if (!d->name) {
+                        free(d);
+                        return NULL;
+                }
+        }
+        d->memory_max = UINT64_MAX;
+        d->pids_limit = UINT64_MAX;
+        d->stop_signal = SIGTERM;
+        d->stop_timeout_usec = STOP_TIMEOUT_DEFAULT_USEC;
+        d->network = NETWORK_NONE;
+        return d;
+}
+
+Definition *definition_free(Definition *d) {
+        if (!d)
+                return NULL;
+        free(d->name);
+        free(d->path);
+        free(d->image);
+        strv_free(d->exec);
+        strv_free(d->entrypoint);
+        strv_free(d->environment);
+        strv_free(d->environment_files);
+        free(d->working_dir);
+        free(d->user);
+        free(d->hostname);
+        free(d->network_container);
+        strv_free(d->wanted_by);
+        strv_free(d->required_by);
+        free(d);
+        return NULL;
+}
+
+bool definition_equal(const Definition *a, const Definition *b) {
+        if (!a || !b)
+                return a == b;
+        return streq_ptr(a->name, b->name) && streq_ptr(a->image, b->image) &&
+               (a->exec == NULL) == (b->exec == NULL) && strv_equal(a->exec, b->exec) &&
+               (a->entrypoint == NULL) == (b->entrypoint == NULL) &&
+               strv_equal(a->entrypoint, b->entrypoint) && strv_equal(a->environment, b->environment) &&
+               strv_equal(a->environment_files, b->environment_files) &&
+               streq_ptr(a->working_dir, b->working_dir) && streq_ptr(a->user, b->user) &&
+               streq_ptr(a->hostname, b->hostname) && a->memory_max == b->memory_max &&
+               a->cpu_weight == b->cpu_weight && a->pids_limit == b->pids_limit &&
+               a->caps_add == b->caps_add && a->caps_drop == b->caps_drop &&
+               a->privileged == b->privileged && a->read_only == b->read_only &&
+               a->run_init == b->run_init && a->stop_signal == b->stop_signal &&
+               a->stop_timeout_usec == b->stop_timeout_usec && a->network == b->network &&
+               streq_ptr(a->network_container, b->network_container) &&
+               strv_equal(a->wanted_by, b->wanted_by) && strv_equal(a->required_by, b->required_by);
+}
+
+/* ---- parsing ---- */
+
+typedef struct ParseState {
+        Definition *d;
+        const char *path;
+        DefinitionSection section;
+        bool seen[ELEMENTSOF(key_table)];
+} ParseState;
+
+/* One logical line (continuations joined), numbered by its first physical line. */
+static int parse_line(ParseState *s, char *l, unsigned line, char **ret_error) {
+        _cleanup_free_ char *why = NULL;
+        const DefinitionKey *k;
+        const char *key, *value;
+        char *eq;
+        int r;
+
+        l = strstrip(l);
+        if (!*l)
+                return 0;
+
+        if (l[0] == '[') {
+                size_t n = strlen(l);
+
+                s->section = _SECTION_INVALID;
+                if (n >= 3 && l[n - 1] == ']')
+                        for (int i = 0; i < _SECTION_MAX; i++)
+                                if (strlen(section_table[i]) == n - 2 &&
+                                    strncmp(l + 1, section_table[i], n - 2) == 0)
+                                        s->section = (DefinitionSection) i;
+                if (s->section < 0)
+                        return fail(ret_error, -EINVAL, "%s:%u: unknown section '%s'", s->path, line,
+                                    SHOWN(l));
+                return 0;
+        }
+
+        eq = strchr(l, '=');
+        if (!eq)
+                return fail(ret_error, -EINVAL, "%s:%u: key '%s': missing '='", s->path, line, SHOWN(l));
+        *eq = 0;
+        key = strstrip(l);
+        value = strstrip(eq + 1);
+        if (!*key)
+                return fail(ret_error, -EINVAL, "%s:%u: key '': missing key name", s->path, line);
+        if (s->section < 0)
+                return fail(ret_error, -EINVAL,
+                            "%s:%u: key '%s': not in a section ([Container] or [Install])", s->path, line,
+                            SHOWN(key));
+
+        k = key_lookup(s->section, key);
+        if (!k)
+                return fail(ret_error, -EINVAL, "%s:%u: key '%s': unknown key in section [%s]", s->path,
+                            line, SHOWN(key), section_table[s->section]);
+
+        r = k->parse(s->d, (uint8_t *) s->d + k->offset, value, &why);
+        if (r == -EINVAL)
+                return fail(ret_error, r, "%s:%u: key '%s': %s", s->path, line, key, why ?: "invalid value");
+        if (r < 0)
+                return fail(ret_error, r, "%s:%u: key '%s': %s", s->path, line, key, strerror(-r));
+        s->seen[k - key_table] = true;
+        return 0;
+}
+
+/* Whether l ends in an unescaped backslash (systemd's rule: backslashes pair up, quotes or not). */
+static bool ends_in_continuation(const char *l) {
+        bool escaped = false;
+
+        for (; *l; l++)
+                escaped = !escaped && *l == '\\';
+        return escaped;
+}
+
+static int name_from_path(const char *path, char **ret) {
+        const char *base = strrchr(path, '/'), *suffix;
+        char *n;
+
+        base = base ? base + 1 : path;
+        suffix = endswith(base, DEFINITION_SUFFIX);
+        if (!suffix || suffix == base)
+                return -EINVAL;
+        n = strndup(base, (size_t) (suffix - base));
+        if (!n)
+                return -ENOMEM;
+        *ret = n;
+        return 0;
+}
+
+int definition_parse_string(const char *text, const char *path, const char *name, Definition **ret,
+                            char **ret_error) {
+        _cleanup_(definition_freep) Definition *d = NULL;
+        _cleanup_free_ char *buf = NULL, *derived = NULL, *cont = NULL;
+        ParseState s = { .section = _SECTION_INVALID };
+        unsigned line = 0, cont_line = 0;
+        char *p, *next;
+        int r;
+
+        if (!text || !path)
+                return fail(ret_error, -EINVAL, "%s: no definition given", path ?: "(null)");
+        if (!name) {
+                r = name_from_path(path, &derived);
+                if (r == -ENOMEM)
+                        return fail(ret_error, r, "%s: %s", path, strerror(-r));
+                if (r < 0)
+                        return fail(ret_error, r, "%s: file name is not NAME" DEFINITION_SUFFIX,
+                                    SHOWN(path));
+                name = derived;
+        }
+        if (!name_is_valid(name))
+                return fail(ret_error, -EINVAL,
+                            "%s: invalid container name '%s': names must match " NAME_RULE, path,
+                            SHOWN(name));
+
+        d = definition_new(name);
+        buf = strdup(text);
+        if (!d || !buf)
+                return fail(ret_error, -ENOMEM, "%s: %s", path, strerror(ENOMEM));
+        d->path = strdup(path);
+        if (!d->path)
+                return fail(ret_error, -ENOMEM, "%s: %s", path, strerror(ENOMEM));
+        s.d = d;
+        s.path = path;
+
+        for (p = buf; p; p = next) {
+                char *l;
+
+                line++;
+                next = strchr(p, '\n');
+                if (next)
+                        *next++ = 0;
+                if (*p && p[strlen(p) - 1] == '\r')
+                        p[strlen(p) - 1] = 0; /* CRLF files */
+
+                /* Comment lines are skipped even between continuation lines, as systemd does. */
+                l = p + strspn(p, " \t\r");
+                if (*l == '#' || *l == ';')
+                        continue;
+                if (cont) {
+                        char *c = strjoin(cont, p);
+                        if (!c)
+                                return fail(ret_error, -ENOMEM, "%s: %s", path, strerror(ENOMEM));
+                        free(cont);
+                        cont = c;
+                        l = cont;
+                }
+                if (ends_in_continuation(l)) {
+                        l[strlen(l) - 1] = ' ';
+                        if (!cont) {
+                                cont = strdup(l);
+                                if (!cont)
+                                        return fail(ret_error, -ENOMEM, "%s: %s", path, strerror(ENOMEM));
+                                cont_line = line;
+                        }
+                        continue;
+                }
+                r = parse_line(&s, l, cont ? cont_line : line, ret_error);
+                if (r < 0)
+                        return r;
+                free(cont);
+                cont = NULL;
+        }
+        if (cont) {
+                r = parse_line(&s, cont, cont_line, ret_error);
+                if (r < 0)
+                        return r;
+        }
+
+        for (size_t i = 0; i < ELEMENTSOF(key_table); i++)
+                if (key_table[i].required && !s.seen[i])
+                        return fail(ret_error, -EINVAL, "%s: key '%s': required", path, key_table[i].key);
+
+        *ret = TAKE_PTR(d);
+        return 0;
+}
+
+/* Reads path; -ENOENT is returned without a message when quiet_enoent is set. */
+static int read_definition(const char *path, bool quiet_enoent, char **ret, char **ret_error) {
+        _cleanup_free_ char *text = NULL;
+        size_t size;
+        int r;
+
+        r = read_full_file_at(AT_FDCWD, path, DEFINITION_SIZE_MAX, &text, &size);
+        if (r == -ENOENT && quiet_enoent)
+                return r;
+        if (r == -EFBIG)
+                return fail(ret_error, r, "%s: larger than %u bytes", path, DEFINITION_SIZE_MAX);
+        if (r == -EBADFD)
+                return fail(ret_error, r, "%s: not a regular file", path);
+        if (r < 0)
+                return fail(ret_error, r, "%s: %s", path, strerror(-r));
+        if (strlen(text) != size)
+                return fail(ret_error, -EINVAL, "%s: contains a NUL byte", path);
+        *ret = TAKE_PTR(text);
+        return 0;
+}
+
+int definition_parse_file(const char *path, const char *name, Definition **ret, char **ret_error) {
+        _cleanup_free_ char *text = NULL;
+        int r;
+
+        r = read_definition(path, /* quiet_enoent= */ false, &text, ret_error);
+        if (r < 0)
+                return r;
+        return definition_parse_string(text, path, name, ret, ret_error);
+}
+
+int definition_load(const char *name, char **dirs, Definition **ret, char **ret_error) {
+        _cleanup_strv_free_ char **env_dirs = NULL;
+        static char *const default_dirs[] = {
+                (char *) BERTH_SYSCONF_DIR "/containers",
+                (char *) BERTH_RUNTIME_DIR "/containers",
+                NULL,
+        };
+        const char *e;
+        int r;
+
+        if (!name_is_valid(name))
+                return fail(ret_error, -EINVAL, "invalid container name '%s': names must match " NAME_RULE,
+                            SHOWN(name ?: ""));
+
+        if (!dirs) {
+                e = getenv("BERTH_DEFINITION_PATH");
+                if (e) {
+                        r = strv_split_quoted(e, &env_dirs);
+                        if (r < 0)
+                                return fail(ret_error, r, "$BERTH_DEFINITION_PATH: cannot split '%s'",
+                                            SHOWN(e));
+                        dirs = env_dirs;
+                } else
+                        dirs = (char **) default_dirs;
+        }
+
+        STRV_FOREACH(dir, dirs) {
+                _cleanup_free_ char *path = NULL, *text = NULL;
+
+                if (asprintf(&path, "%s/%s" DEFINITION_SUFFIX, *dir, name) < 0)
+                        return fail(ret_error, -ENOMEM, "%s", strerror(ENOMEM));
+                r = read_definition(path, /* quiet_enoent= */ true, &text, ret_error);
+                if (r == -ENOENT)
+                        continue;
+                if (r < 0)
+                        return r;
+                return definition_parse_string(text, path, name, ret, ret_error);
+        }
+        return fail(ret_error, -ENOENT, "no such container %s", name);
+}
+
+/* ---- serialising ---- */
+
+int definition_to_string(const Definition *d, char **ret) {
+        _cleanup_free_ char *out = NULL;
+        size_t out_size = 0;
+        _cleanup_fclose_ FILE *f = NULL;
+
+        f = open_memstream(&out, &out_size);
+        if (!f)
+                return -ENOMEM;
+
+        for (int sec = 0; sec < _SECTION_MAX; sec++) {
+                _cleanup_free_ char *body = NULL;
+                size_t body_size = 0;
+                _cleanup_fclose_ FILE *b = NULL;
+
+                b = open_memstream(&body, &body_size);
+                if (!b)
+                        return -ENOMEM;
+                for (size_t i = 0; i < ELEMENTSOF(key_table); i++) {
+                        const DefinitionKey *k = key_table + i;
+                        long before = ftell(b);
+                        int r;
+
+                        if ((int) k->section != sec)
+                                continue;
+                        r = k->format(b, k->key, d, (const uint8_t *) d + k->offset);
+                        if (r < 0)
+                                return r;
+                        if (k->required && ftell(b) == before)
+                                return -EINVAL; /* would not read back */
+                }
+                if (fflush(b) != 0 || ferror(b))
+                        return -ENOMEM;
+                if (body_size == 0)
+                        continue;
+                fprintf(f, "%s[%s]\n%s", ftell(f) > 0 ? "\n" : "", section_table[sec], body);
+        }
+        if (fflush(f) != 0 || ferror(f))
+                return -ENOMEM;
+        f = safe_fclose(f);
+        *ret = TAKE_PTR(out);
+        return 0;
+}

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cleanup.h"
+
+/* Container definition files: /etc/berth/containers/NAME.container (wins over
+ * /run/berth/containers/NAME.container), INI like systemd unit files, keys named after Podman
+ * Quadlet's. Keys are an allowlist (see the table in definition.c); every error is one line,
+ * "FILE:LINE: key 'K': why", handed back to the caller, since the parser never logs.
+ *
+ * Conventions of the format:
+ *   - "#" and ";" start comment lines (also between continuation lines); a line ending in an
+ *     odd number of backslashes continues on the next, the backslash becoming a space;
+ *   - a key given twice: the last one wins, except for the repeatable (list) keys;
+ *   - an empty value resets a list key (Environment=, EnvironmentFile=, AddCapability=,
+ *     DropCapability=, WantedBy=, RequiredBy=); Exec= and Entrypoint= with an empty value set an
+ *     empty (non-NULL) command, Docker's --entrypoint ''; any other key with an empty value is
+ *     an error. */
+
+#define DEFINITION_SIZE_MAX (1024U * 1024U)
+#define DEFINITION_SUFFIX ".container"
+
+typedef enum NetworkMode {
+        NETWORK_NONE,
+        NETWORK_HOST,
+        NETWORK_BRIDGE,
+        NETWORK_CONTAINER,
+        _NETWORK_MODE_MAX,
+        _NETWORK_MODE_INVALID = -EINVAL,
+} NetworkMode;
+
+typedef struct Definition {
+        char *name; /* from the file name */
+        char *path; /* file it was read from */
+        char *image;
+        char **exec, **entrypoint; /* NULL when not set */
+        char **environment;        /* K=V */
+        char **environment_files;
+        char *working_dir, *user, *hostname; /* NULL when not set */
+        uint64_t memory_max;                 /* UINT64_MAX when not set */
+        uint64_t cpu_weight;                 /* 0 when not set */
+        uint64_t pids_limit;                 /* UINT64_MAX when not set or unlimited */
+        uint64_t caps_add, caps_drop;        /* bit (1ULL << CAP_x) */
+        bool privileged, read_only, run_init;
+        int stop_signal;            /* SIGTERM default */
+        uint64_t stop_timeout_usec; /* 10 s default */
+        NetworkMode network;
+        char *network_container; /* set iff network == NETWORK_CONTAINER */
+        char **wanted_by, **required_by;
+} Definition;
+
+/* Defaults filled in; name may be NULL. NULL on OOM. */
+Definition *definition_new(const char *name);
+Definition *definition_free(Definition *d);
+DEFINE_TRIVIAL_CLEANUP_FUNC(Definition *, definition_free);
+
+/* On failure, *ret_error (if ret_error is not NULL) receives an allocated one-line message, or
+ * NULL on -ENOMEM; on success it is left alone. name NULL means: take it from the file name
+ * (NAME.container); either way it must be a valid container name. -EINVAL for a bad definition,
+ * -ENOENT for a missing file, other negative errno for a file that cannot be read (-EFBIG above
+ * DEFINITION_SIZE_MAX, -EBADFD if not a regular file). */
+int definition_parse_file(const char *path, const char *name, Definition **ret, char **ret_error);
+int definition_parse_string(const char *text, const char *path_for_messages, const char *name,
+                            Definition **ret, char **ret_error);
+
+/* Finds NAME.container in dirs (NULL = $BERTH_DEFINITION_PATH, space-separated, if set, else
+ * {"/etc/berth/containers", "/run/berth/containers"}), first wins, and parses it. -ENOENT with
+ * message "no such container NAME" when absent from all. */
+int definition_load(const char *name, char **dirs, Definition **ret, char **ret_error);
+
+/* Serialises d into definition-file text that definition_parse_string() reads back to an equal
+ * Definition. Only non-default values are written. -EINVAL if d holds something the format
+ * cannot carry: a newline in any string, a raw value (path, name) with control characters,
+ * surrounding whitespace or a trailing backslash, a stop timeout that is not whole seconds, a
+ * capability libcap cannot name. */
+int definition_to_string(const Definition *d, char **ret);
+
+/* Field by field; path is not compared. Exec=/Entrypoint= NULL and empty differ. */
+bool definition_equal(const Definition *a, const Definition *b);
+
+const char *network_mode_to_string(NetworkMode m);
+NetworkMode network_mode_from_string(const char *s);
+
+/* "SIGTERM", "TERM", "sigterm" or "15" (1…64): the signal number; -EINVAL otherwise. */
+int signal_from_string(const char *s);
+/* "SIGTERM"; NULL for a number without a standard name (real-time signals). */
+const char *signal_to_string(int sig);

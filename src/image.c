@@ -1,0 +1,503 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <search.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "config.h"
+#include "copy.h"
+#include "fd-util.h"
+#include "image.h"
+#include "name.h"
+#include "path-util.h"
+#include "string-util.h"
+#include "strv.h"
+
+#define LAYERS_DIR "layers"
+#define BOTTOM_LAYER "000"
+/* Deeper than any real image; bounds what image_get_info() walks. */
+#define WALK_DEPTH_MAX 1024U
+/* A definition file larger than this is not one. */
+#define DEFINITION_SIZE_MAX (1024U * 1024U)
+
+static int strv_sort_cmp(const void *a, const void *b) {
+        return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+static void strv_sort(char **l) {
+        qsort(l, strv_length(l), sizeof(char *), strv_sort_cmp);
+}
+
+/* An empty list rather than NULL, so that callers can always index it. */
+static int strv_make_nonnull(char ***l) {
+        if (*l)
+                return 0;
+        *l = calloc(1, sizeof(char *));
+        return *l ? 0 : -ENOMEM;
+}
+
+static int open_image_dir(const char *images_dir, const char *name, int *ret_fd) {
+        _cleanup_free_ char *p = NULL;
+        int fd;
+
+        if (!name_is_valid(name))
+                return -EINVAL;
+        p = path_join(images_dir, name);
+        if (!p)
+                return -ENOMEM;
+        fd = open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) {
+                if (errno == ELOOP || errno == ENOTDIR) /* something else sits there: not an image */
+                        return -EBADMSG;
+                return -errno;
+        }
+        *ret_fd = fd;
+        return 0;
+}
+
+static bool layer_name_is_valid(const char *s) {
+        /* Three digits, so that the names sort in layer order. */
+        return strlen(s) == 3 && s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' && s[2] >= '0' &&
+               s[2] <= '9';
+}
+
+int image_resolve(const char *images_dir, const char *name, char ***ret_lowerdirs) {
+        _cleanup_strv_free_ char **layers = NULL, **paths = NULL;
+        _cleanup_closedir_ DIR *d = NULL;
+        _cleanup_close_ int fd = -EBADF, layers_fd = -EBADF;
+        struct dirent *de;
+        size_t n;
+        int r;
+
+        r = open_image_dir(images_dir, name, &fd);
+        if (r < 0)
+                return r;
+        layers_fd = openat(fd, LAYERS_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (layers_fd < 0)
+                return errno == ENOENT || errno == ELOOP || errno == ENOTDIR ? -EBADMSG : -errno;
+        d = fdopendir(layers_fd);
+        if (!d)
+                return -errno;
+        TAKE_FD(layers_fd);
+
+        for (;;) {
+                struct stat st;
+
+                errno = 0;
+                de = readdir(d);
+                if (!de) {
+                        if (errno > 0)
+                                return -errno;
+                        break;
+                }
+                if (de->d_name[0] == '.')
+                        continue;
+                /* A layer is mounted by its path: a symlink here would let the image name any
+                 * directory of the host as its content. */
+                if (!layer_name_is_valid(de->d_name))
+                        return -EBADMSG;
+                if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                        return -errno;
+                if (!S_ISDIR(st.st_mode))
+                        return -EBADMSG;
+                r = strv_extend(&layers, de->d_name);
+                if (r < 0)
+                        return r;
+        }
+        n = strv_length(layers);
+        if (n == 0)
+                return -EBADMSG;
+        strv_sort(layers);
+
+        for (size_t i = n; i > 0; i--) {
+                char *p = path_join(images_dir, name, LAYERS_DIR, layers[i - 1]);
+
+                if (!p)
+                        return -ENOMEM;
+                r = strv_consume(&paths, p);
+                if (r < 0)
+                        return r;
+        }
+        *ret_lowerdirs = TAKE_PTR(paths);
+        return 0;
+}
+
+/* Fills the staging directory and renames it to name; the caller removes it on failure. */
+static int import_staged(int images_fd, int src_fd, const char *staging, const char *name) {
+        _cleanup_close_ int staging_fd = -EBADF, layers_fd = -EBADF, layer_fd = -EBADF;
+        const char *staging_name;
+        int r;
+
+        staging_fd = open(staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (staging_fd < 0)
+                return -errno;
+        if (mkdirat(staging_fd, LAYERS_DIR, 0755) < 0)
+                return -errno;
+        layers_fd = openat(staging_fd, LAYERS_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (layers_fd < 0)
+                return -errno;
+        if (mkdirat(layers_fd, BOTTOM_LAYER, 0755) < 0)
+                return -errno;
+        layer_fd = openat(layers_fd, BOTTOM_LAYER, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (layer_fd < 0)
+                return -errno;
+
+        r = copy_tree_at(src_fd, layer_fd, COPY_ROOT_ATTRS);
+        if (r < 0)
+                return r;
+
+        /* Data on disk before the name appears: after a crash an image is either absent or whole. */
+        if (syncfs(layer_fd) < 0)
+                return -errno;
+        /* The image directory's mtime says when the import completed (image_get_info()). */
+        if (futimens(staging_fd, NULL) < 0)
+                return -errno;
+
+        staging_name = strrchr(staging, '/');
+        staging_name = staging_name ? staging_name + 1 : staging;
+        /* RENAME_NOREPLACE: a plain rename() would silently replace an empty directory someone
+         * made under that name meanwhile. */
+        if (renameat2(images_fd, staging_name, images_fd, name, RENAME_NOREPLACE) < 0) {
+                if (errno != EINVAL && errno != ENOSYS)
+                        return -errno;
+                /* A file system without RENAME_NOREPLACE: check, then rename. */
+                if (faccessat(images_fd, name, F_OK, AT_SYMLINK_NOFOLLOW) >= 0)
+                        return -EEXIST;
+                if (renameat(images_fd, staging_name, images_fd, name) < 0)
+                        return errno == ENOTEMPTY ? -EEXIST : -errno;
+        }
+        (void) fsync(images_fd);
+        return 0;
+}
+
+int image_import_dir(const char *images_dir, const char *src_dir, const char *name) {
+        _cleanup_free_ char *staging = NULL, *staging_name = NULL;
+        _cleanup_close_ int images_fd = -EBADF, src_fd = -EBADF;
+        int r;
+
+        if (!name_is_valid(name))
+                return -EINVAL;
+
+        /* Following a symlink in src_dir is fine: it is a host path the administrator named. */
+        src_fd = open(src_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (src_fd < 0)
+                return -errno;
+
+        /* 0700: images hold setuid binaries and device nodes that no host user should reach. */
+        r = mkdir_p(images_dir, 0700);
+        if (r < 0)
+                return r;
+        images_fd = open(images_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (images_fd < 0)
+                return -errno;
+
+        /* Checked now to fail before a long copy; renameat2() below has the last word. */
+        if (faccessat(images_fd, name, F_OK, AT_SYMLINK_NOFOLLOW) >= 0)
+                return -EEXIST;
+        if (errno != ENOENT)
+                return -errno;
+
+        staging_name = strjoin(".staging-", name, "-XXXXXX");
+        if (!staging_name)
+                return -ENOMEM;
+        staging = path_join(images_dir, staging_name);
+        if (!staging)
+                return -ENOMEM;
+        if (!mkdtemp(staging))
+                return -errno;
+
+        r = import_staged(images_fd, src_fd, staging, name);
+        if (r < 0)
+                (void) rm_rf(staging);
+        return r;
+}
+
+int image_list(const char *images_dir, char ***ret_names) {
+        _cleanup_strv_free_ char **names = NULL;
+        _cleanup_closedir_ DIR *d = NULL;
+        struct dirent *de;
+        int r;
+
+        d = opendir(images_dir);
+        if (!d && errno != ENOENT)
+                return -errno;
+
+        while (d) {
+                struct stat st;
+
+                errno = 0;
+                de = readdir(d);
+                if (!de) {
+                        if (errno > 0)
+                                return -errno;
+                        break;
+                }
+                /* Dot entries are staging and removal directories, never images. */
+                if (de->d_name[0] == '.' || !name_is_valid(de->d_name))
+                        continue;
+                if (de->d_type != DT_DIR) {
+                        if (de->d_type != DT_UNKNOWN)
+                                continue;
+                        if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                                continue;
+                        if (!S_ISDIR(st.st_mode))
+                                continue;
+                }
+                r = strv_extend(&names, de->d_name);
+                if (r < 0)
+                        return r;
+        }
+
+        r = strv_make_nonnull(&names);
+        if (r < 0)
+                return r;
+        strv_sort(names);
+        *ret_names = TAKE_PTR(names);
+        return 0;
+}
+
+int image_remove(const char *images_dir, const char *name) {
+        _cleanup_free_ char *removing = NULL, *removing_name = NULL;
+        _cleanup_close_ int images_fd = -EBADF;
+        struct stat st;
+
+        if (!name_is_valid(name))
+                return -EINVAL;
+        images_fd = open(images_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (images_fd < 0)
+                return -errno;
+        if (fstatat(images_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                return -errno;
+        if (!S_ISDIR(st.st_mode))
+                return -EBADMSG;
+
+        /* mkdtemp() reserves a unique name; renaming a directory onto an empty directory replaces
+         * it atomically. From then on the image is gone for everyone, however long rm_rf() takes
+         * and even if it is interrupted. */
+        removing_name = strjoin(".removing-", name, "-XXXXXX");
+        if (!removing_name)
+                return -ENOMEM;
+        removing = path_join(images_dir, removing_name);
+        if (!removing)
+                return -ENOMEM;
+        if (!mkdtemp(removing))
+                return -errno;
+        if (renameat(images_fd, name, images_fd, strrchr(removing, '/') + 1) < 0) {
+                int r = -errno;
+
+                (void) rmdir(removing);
+                return r;
+        }
+        return rm_rf(removing);
+}
+
+typedef struct Inode {
+        dev_t dev;
+        ino_t ino;
+} Inode;
+
+static int inode_compare(const void *a, const void *b) {
+        const Inode *x = a, *y = b;
+
+        if (x->dev != y->dev)
+                return x->dev < y->dev ? -1 : 1;
+        if (x->ino != y->ino)
+                return x->ino < y->ino ? -1 : 1;
+        return 0;
+}
+
+/* du --apparent-size --bytes: every inode once, the directories themselves included. */
+static int walk_size(int dir_fd, unsigned depth, void **seen, uint64_t *size) {
+        _cleanup_closedir_ DIR *d = NULL;
+        struct dirent *de;
+        int fd, r;
+
+        if (depth >= WALK_DEPTH_MAX)
+                return -ELOOP;
+        fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        d = fdopendir(fd);
+        if (!d) {
+                safe_close(fd);
+                return -errno;
+        }
+
+        for (;;) {
+                struct stat st;
+
+                errno = 0;
+                de = readdir(d);
+                if (!de)
+                        return errno > 0 ? -errno : 0;
+                if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+                        continue;
+                if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                        return -errno;
+
+                if (!S_ISDIR(st.st_mode) && st.st_nlink > 1) {
+                        Inode *i = malloc(sizeof(Inode)), **found;
+
+                        if (!i)
+                                return -ENOMEM;
+                        *i = (Inode) { .dev = st.st_dev, .ino = st.st_ino };
+                        found = tsearch(i, seen, inode_compare);
+                        if (!found) {
+                                free(i);
+                                return -ENOMEM;
+                        }
+                        if (*found != i) { /* counted already */
+                                free(i);
+                                continue;
+                        }
+                }
+                *size += (uint64_t) st.st_size;
+
+                if (S_ISDIR(st.st_mode)) {
+                        _cleanup_close_ int sub = -EBADF;
+
+                        sub = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                        if (sub < 0)
+                                return -errno;
+                        r = walk_size(sub, depth + 1, seen, size);
+                        if (r < 0)
+                                return r;
+                }
+        }
+}
+
+int image_get_info(const char *images_dir, const char *name, struct timespec *ret_created,
+                   uint64_t *ret_size) {
+        _cleanup_close_ int fd = -EBADF;
+        void *seen = NULL;
+        uint64_t size = 0;
+        struct stat st;
+        int r;
+
+        r = open_image_dir(images_dir, name, &fd);
+        if (r < 0)
+                return r;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (ret_size) {
+                size = (uint64_t) st.st_size;
+                r = walk_size(fd, 0, &seen, &size);
+                tdestroy(seen, free);
+                if (r < 0)
+                        return r;
+        }
+        if (ret_created)
+                *ret_created = st.st_mtim;
+        if (ret_size)
+                *ret_size = size;
+        return 0;
+}
+
+/* Whether the definition text has a line "Image=NAME" (blanks around '=' and the value allowed,
+ * the value optionally quoted). */
+static bool definition_names_image(char *text, const char *name) {
+        char *line, *saveptr = NULL;
+
+        for (line = strtok_r(text, "\n", &saveptr); line; line = strtok_r(NULL, "\n", &saveptr)) {
+                const char *v;
+                char *value;
+                size_t n;
+
+                line = strstrip(line);
+                v = startswith(line, "Image");
+                if (!v)
+                        continue;
+                v += strspn(v, " \t");
+                if (*v != '=')
+                        continue;
+                value = strstrip((char *) v + 1);
+                n = strlen(value);
+                if (n >= 2 && (value[0] == '"' || value[0] == '\'') && value[n - 1] == value[0]) {
+                        value[n - 1] = 0;
+                        value++;
+                }
+                if (streq(value, name))
+                        return true;
+        }
+        return false;
+}
+
+int image_users(const char *name, char ***ret_containers) {
+        _cleanup_strv_free_ char **dirs = NULL, **seen = NULL, **users = NULL;
+        const char *e;
+        int r;
+
+        if (!name_is_valid(name))
+                return -EINVAL;
+
+        e = getenv("BERTH_DEFINITION_PATH");
+        if (e) {
+                r = strv_split_quoted(e, &dirs);
+                if (r < 0)
+                        return r;
+        } else {
+                dirs = strv_copy((char *const[]) { BERTH_SYSCONF_DIR "/containers",
+                                                   BERTH_RUNTIME_DIR "/containers", NULL });
+                if (!dirs)
+                        return -ENOMEM;
+        }
+
+        STRV_FOREACH(dir, dirs) {
+                _cleanup_closedir_ DIR *d = NULL;
+                struct dirent *de;
+
+                d = opendir(*dir);
+                if (!d) {
+                        if (errno == ENOENT)
+                                continue;
+                        return -errno;
+                }
+                for (;;) {
+                        _cleanup_free_ char *container = NULL, *text = NULL;
+                        const char *suffix;
+
+                        errno = 0;
+                        de = readdir(d);
+                        if (!de) {
+                                if (errno > 0)
+                                        return -errno;
+                                break;
+                        }
+                        suffix = endswith(de->d_name, ".container");
+                        if (!suffix || de->d_name[0] == '.')
+                                continue;
+                        container = strndup(de->d_name, (size_t) (suffix - de->d_name));
+                        if (!container)
+                                return -ENOMEM;
+                        if (!name_is_valid(container) || strv_contains(seen, container))
+                                continue; /* an earlier directory wins, as in the generator */
+                        r = strv_extend(&seen, container);
+                        if (r < 0)
+                                return r;
+
+                        r = read_full_file_at(dirfd(d), de->d_name, DEFINITION_SIZE_MAX, &text, NULL);
+                        if (r == -ENOENT || r == -EBADFD || r == -EISDIR) /* gone, or not a file */
+                                continue;
+                        if (r < 0)
+                                return r;
+                        if (definition_names_image(text, name)) {
+                                r = strv_consume(&users, TAKE_PTR(container));
+                                if (r < 0)
+                                        return r;
+                        }
+                }
+        }
+
+        r = strv_make_nonnull(&users);
+        if (r < 0)
+                return r;
+        strv_sort(users);
+        *ret_containers = TAKE_PTR(users);
+        return 0;
+}

@@ -1,0 +1,707 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <linux/capability.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "definition.h"
+#include "fd-util.h"
+#include "name.h"
+#include "string-util.h"
+#include "strv.h"
+#include "tap.h"
+
+#define F "/x/web.container"
+#define CAP(n) (UINT64_C(1) << (n))
+
+/* s with newlines shown as "\\n", for one-line TAP descriptions. */
+static const char *oneline(const char *s, char *buf, size_t size) {
+        size_t n = 0;
+
+        for (; s && *s && n + 3 < size; s++) {
+                if (*s == '\n') {
+                        buf[n++] = '\\';
+                        buf[n++] = 'n';
+                } else
+                        buf[n++] = *s;
+        }
+        buf[n] = 0;
+        return buf;
+}
+#define ONELINE(s) oneline((s), (char[512]) {}, 512)
+
+/* Parses "[Container]\nImage=img\n" + body, as web from F. */
+static Definition *parse_ok(const char *body) {
+        _cleanup_free_ char *text = NULL, *error = NULL;
+        Definition *d = NULL;
+        int r;
+
+        text = strjoin("[Container]\nImage=img\n", body);
+        r = definition_parse_string(text, F, "web", &d, &error);
+        ok(r == 0 && d, "parses: %s (got %d: %s)", ONELINE(body), r, error ?: "");
+        return r == 0 ? d : NULL;
+}
+
+/* Parses text and expects -EINVAL (or expect_r) with exactly expect_error. */
+static void parse_bad_r(const char *text, const char *name, int expect_r, const char *expect_error) {
+        _cleanup_(definition_freep) Definition *d = NULL;
+        _cleanup_free_ char *error = NULL;
+        int r;
+
+        r = definition_parse_string(text, F, name, &d, &error);
+        ok(r == expect_r && !d, "refused (%d, got %d): %s", expect_r, r, ONELINE(text));
+        ok(error && streq(error, expect_error), "message \"%s\" (got \"%s\")", expect_error,
+           error ?: "(null)");
+}
+#define parse_bad(text, expect) parse_bad_r(text, "web", -EINVAL, expect)
+
+/* Body after "[Container]\nImage=img\n": the error is on line 3. */
+static void key_bad(const char *body, const char *expect) {
+        _cleanup_free_ char *text = strjoin("[Container]\nImage=img\n", body);
+        parse_bad(text, expect);
+}
+
+static void test_defaults(void) {
+        _cleanup_(definition_freep) Definition *d = parse_ok("");
+
+        if (!d)
+                return;
+        ok_streq(d->name, "web");
+        ok_streq(d->path, F);
+        ok_streq(d->image, "img");
+        ok(!d->exec && !d->entrypoint && !d->environment && !d->environment_files, "lists unset");
+        ok(!d->working_dir && !d->user && !d->hostname && !d->network_container, "strings unset");
+        ok(d->memory_max == UINT64_MAX && d->cpu_weight == 0 && d->pids_limit == UINT64_MAX, "limits unset");
+        ok(d->caps_add == 0 && d->caps_drop == 0, "no capabilities");
+        ok(!d->privileged && !d->read_only && !d->run_init, "booleans off");
+        ok_eq_int(d->stop_signal, SIGTERM);
+        ok_eq_int(d->stop_timeout_usec, 10 * 1000000);
+        ok_eq_int(d->network, NETWORK_NONE);
+        ok(!d->wanted_by && !d->required_by, "no install");
+}
+
+static void test_syntax(void) {
+        _cleanup_(definition_freep) Definition *d = NULL, *c = NULL;
+        _cleanup_free_ char *error = NULL;
+        int r;
+
+        /* Comments, blanks, whitespace around '=', a continued line with a comment inside it,
+         * and the name taken from the file name. */
+        r = definition_parse_string("# comment\n"
+                                    "; another\n"
+                                    "\n"
+                                    "[Container]\n"
+                                    "  Image   =   img  \n"
+                                    "Exec=/bin/sh -c \\\n"
+                                    "# skipped inside a continuation\n"
+                                    "   'echo hi'\n"
+                                    "Environment=A=1 \\\n"
+                                    "  B=2\n"
+                                    "Exec2=x\n",
+                                    "/etc/berth/containers/db.container", NULL, &d, &error);
+        ok_eq_int(r, -EINVAL);
+        ok_streq(error,
+                 "/etc/berth/containers/db.container:11: key 'Exec2': unknown key in section [Container]");
+        free(error);
+        error = NULL;
+
+        r = definition_parse_string("[Container]\r\n"
+                                    "Image=img\r\n"
+                                    "Exec=/bin/sh -c \\\n"
+                                    "   'echo hi'\n"
+                                    "Environment=A=1 \\\n"
+                                    "\n"
+                                    "Exec=echo \\\\\n"
+                                    "[Install]\n"
+                                    "WantedBy=a.target\n"
+                                    "[Container]\n"
+                                    "ReadOnly=yes\n"
+                                    "Memory=1M \\",
+                                    "/etc/berth/containers/db.container", NULL, &c, &error);
+        ok(r == 0, "continuations parse (%d: %s)", r, error ?: "");
+        if (r < 0)
+                return;
+        ok_streq(c->name, "db");
+        ok(strv_equal(c->exec, (char *const[]) { "echo", "\\", NULL }), "even backslashes do not continue");
+        ok(strv_equal(c->environment, (char *const[]) { "A=1", NULL }), "blank line ends a continuation");
+        ok(c->read_only, "[Container] may come back");
+        ok(strv_equal(c->wanted_by, (char *const[]) { "a.target", NULL }), "[Install]");
+        ok_eq_int(c->memory_max, 1 << 20);
+
+        /* The continuation line number is that of its first line. */
+        parse_bad("[Container]\nImage=img\nExec=a \\\n b\nUser=a \\\n  b\n",
+                  F ":5: key 'User': 'a    b' is not USER or USER:GROUP (names matching [a-z_][a-z0-9_-]*, "
+                    "or numbers)");
+}
+
+static void test_structure_errors(void) {
+        parse_bad("[Container]\nImage=img\nFoo=bar\n",
+                  F ":3: key 'Foo': unknown key in section [Container]");
+        parse_bad("[Container]\nImage=img\nimage=x\n",
+                  F ":3: key 'image': unknown key in section [Container]");
+        parse_bad("[Container]\nImage=img\nWantedBy=a.target\n",
+                  F ":3: key 'WantedBy': unknown key in section [Container]");
+        parse_bad("[Install]\nImage=img\n", F ":2: key 'Image': unknown key in section [Install]");
+        parse_bad("[Container]\nImage=img\n\n[Service]\nExecStart=/bin/evil\n",
+                  F ":4: unknown section '[Service]'");
+        parse_bad("[Container\nImage=img\n", F ":1: unknown section '[Container'");
+        parse_bad("[container]\nImage=img\n", F ":1: unknown section '[container]'");
+        parse_bad("Image=img\n", F ":1: key 'Image': not in a section ([Container] or [Install])");
+        parse_bad("[Container]\nImage=img\nReadOnly\n", F ":3: key 'ReadOnly': missing '='");
+        parse_bad("[Container]\n=x\n", F ":2: key '': missing key name");
+        parse_bad("[Container]\nExec=/bin/true\n", F ": key 'Image': required");
+        parse_bad("", F ": key 'Image': required");
+        parse_bad("[Install]\nWantedBy=multi-user.target\n", F ": key 'Image': required");
+        parse_bad("[Container]\nImage=\n", F ":2: key 'Image': empty value");
+        parse_bad("[Container]\nImage=../etc\n",
+                  F ":2: key 'Image': '../etc' is not a valid image name (names must match " NAME_RULE ")");
+        parse_bad("[Container]\nImage=a b\n",
+                  F ":2: key 'Image': 'a b' is not a valid image name (names must match " NAME_RULE ")");
+        parse_bad_r("[Container]\nImage=img\n", "-bad", -EINVAL,
+                    F ": invalid container name '-bad': names must match " NAME_RULE);
+}
+
+static void test_name_from_path(void) {
+        _cleanup_(definition_freep) Definition *d = NULL;
+        _cleanup_free_ char *error = NULL;
+        int r;
+
+        r = definition_parse_string("[Container]\nImage=img\n", "/run/x/a_b.c.container", NULL, &d, &error);
+        ok(r == 0 && d && streq(d->name, "a_b.c"), "name from file name");
+        r = definition_parse_string("[Container]\nImage=img\n", "/run/x/@bad.container", NULL, &d, &error);
+        ok_eq_int(r, -EINVAL);
+        ok_streq(error, "/run/x/@bad.container: invalid container name '@bad': names must match " NAME_RULE);
+        free(error);
+        error = NULL;
+        r = definition_parse_string("[Container]\nImage=img\n", "/run/x/web.conf", NULL, &d, &error);
+        ok_eq_int(r, -EINVAL);
+        ok_streq(error, "/run/x/web.conf: file name is not NAME.container");
+}
+
+static void test_keys(void) {
+        Definition *d;
+
+        /* Exec=, Entrypoint= */
+        d = parse_ok("Exec=/bin/sh -c 'echo \"$HOME\"' a\\ b\nEntrypoint=tini --\n");
+        if (d) {
+                ok(strv_equal(d->exec, (char *const[]) { "/bin/sh", "-c", "echo \"$HOME\"", "a b", NULL }),
+                   "Exec");
+                ok(strv_equal(d->entrypoint, (char *const[]) { "tini", "--", NULL }), "Entrypoint");
+        }
+        definition_free(d);
+        d = parse_ok("Exec=a\nExec=b c\nEntrypoint=\n");
+        if (d) {
+                ok(strv_equal(d->exec, (char *const[]) { "b", "c", NULL }), "last Exec= wins");
+                ok(d->entrypoint && !d->entrypoint[0], "empty Entrypoint= is an empty command");
+        }
+        definition_free(d);
+        key_bad("Exec='unterminated\n",
+                F ":3: key 'Exec': unterminated quote or trailing backslash in ''unterminated'");
+        key_bad("Entrypoint=\"x\n",
+                F ":3: key 'Entrypoint': unterminated quote or trailing backslash in '\"x'");
+
+        /* Environment= */
+        d = parse_ok("Environment=A=1 'B=two words' C=\nEnvironment=A=3 _x=\"q'q\"\nEnvironment=D=$HOME\n");
+        if (d)
+                ok(strv_equal(d->environment,
+                              (char *const[]) { "A=3", "B=two words", "C=", "_x=q'q", "D=$HOME", NULL }),
+                   "Environment: later wins, first order kept");
+        definition_free(d);
+        d = parse_ok("Environment=A=1\nEnvironment=\nEnvironment=B=2\n");
+        if (d)
+                ok(strv_equal(d->environment, (char *const[]) { "B=2", NULL }), "empty Environment= resets");
+        definition_free(d);
+        key_bad("Environment=A=1 1X=2\n", F ":3: key 'Environment': '1X=2' is not an assignment K=V with K "
+                                            "matching [A-Za-z_][A-Za-z0-9_]*");
+        key_bad("Environment=NOVALUE\n", F ":3: key 'Environment': 'NOVALUE' is not an assignment K=V with "
+                                           "K matching [A-Za-z_][A-Za-z0-9_]*");
+        key_bad("Environment=A-B=1\n", F ":3: key 'Environment': 'A-B=1' is not an assignment K=V with K "
+                                         "matching [A-Za-z_][A-Za-z0-9_]*");
+        key_bad("Environment='A=1\n",
+                F ":3: key 'Environment': unterminated quote or trailing backslash in ''A=1'");
+
+        /* EnvironmentFile= */
+        d = parse_ok("EnvironmentFile=/etc/a.env\nEnvironmentFile=/etc/b dir/b.env\n");
+        if (d)
+                ok(strv_equal(d->environment_files,
+                              (char *const[]) { "/etc/a.env", "/etc/b dir/b.env", NULL }),
+                   "EnvironmentFile");
+        definition_free(d);
+        key_bad("EnvironmentFile=a.env\n", F ":3: key 'EnvironmentFile': 'a.env' is not an absolute path");
+
+        /* WorkingDir= */
+        d = parse_ok("WorkingDir=/srv/app\n");
+        if (d)
+                ok_streq(d->working_dir, "/srv/app");
+        definition_free(d);
+        key_bad("WorkingDir=srv\n", F ":3: key 'WorkingDir': 'srv' is not an absolute, normalised path");
+        key_bad("WorkingDir=/srv/../etc\n",
+                F ":3: key 'WorkingDir': '/srv/../etc' is not an absolute, normalised path");
+        key_bad("WorkingDir=/srv/\n", F ":3: key 'WorkingDir': '/srv/' is not an absolute, normalised path");
+        key_bad("WorkingDir=\n", F ":3: key 'WorkingDir': empty value");
+
+        /* User= */
+        const char *users_ok[] = {
+                "www-data",       "_apt",    "0",      "1000:1000",
+                "nobody:nogroup", "app:100", "samba$", "a23456789012345678901234567890ab"
+        };
+        for (size_t i = 0; i < ELEMENTSOF(users_ok); i++) {
+                _cleanup_free_ char *body = strjoin("User=", users_ok[i], "\n");
+                d = parse_ok(body);
+                if (d)
+                        ok_streq(d->user, users_ok[i]);
+                definition_free(d);
+        }
+        const char *users_bad[] = { "Root", "a:b:c",      ":100",        "100:",
+                                    "-x",   "4294967295", "99999999999", "a234567890123456789012345678901ab",
+                                    "a$b",  "a b" };
+        for (size_t i = 0; i < ELEMENTSOF(users_bad); i++) {
+                _cleanup_free_ char *
+                        body = strjoin("User=", users_bad[i], "\n"),
+                       *msg = strjoin(
+                               F ":3: key 'User': '", users_bad[i],
+                               "' is not USER or USER:GROUP (names matching [a-z_][a-z0-9_-]*, or numbers)");
+                key_bad(body, msg);
+        }
+
+        /* HostName= */
+        d = parse_ok("HostName=web-1.example.org\n");
+        if (d)
+                ok_streq(d->hostname, "web-1.example.org");
+        definition_free(d);
+        const char *hosts_bad[] = { "-a",
+                                    "a-",
+                                    "a..b",
+                                    "a.",
+                                    "a_b",
+                                    "a b",
+                                    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.b" };
+        for (size_t i = 0; i < ELEMENTSOF(hosts_bad); i++) {
+                _cleanup_free_ char *body = strjoin("HostName=", hosts_bad[i], "\n"),
+                                    *msg = strjoin(
+                                            F ":3: key 'HostName': '", hosts_bad[i],
+                                            "' is not a valid host name (RFC 1123, at most 64 characters)");
+                key_bad(body, msg);
+        }
+
+        /* Memory=, CPUWeight=, PidsLimit= */
+        d = parse_ok("Memory=256M\nCPUWeight=10000\nPidsLimit=100\n");
+        if (d) {
+                ok_eq_int(d->memory_max, 256 << 20);
+                ok_eq_int(d->cpu_weight, 10000);
+                ok_eq_int(d->pids_limit, 100);
+        }
+        definition_free(d);
+        const char *unlimited[] = { "-1", "infinity", "max" };
+        for (size_t i = 0; i < ELEMENTSOF(unlimited); i++) {
+                _cleanup_free_ char *body = strjoin("PidsLimit=5\nPidsLimit=", unlimited[i], "\n");
+                d = parse_ok(body);
+                if (d)
+                        ok(d->pids_limit == UINT64_MAX, "PidsLimit=%s is unlimited", unlimited[i]);
+                definition_free(d);
+        }
+        key_bad("Memory=lots\n", F ":3: key 'Memory': 'lots' is not a size (e.g. 512M, 2G)");
+        key_bad("Memory=-1\n", F ":3: key 'Memory': '-1' is not a size (e.g. 512M, 2G)");
+        key_bad("Memory=0\n", F ":3: key 'Memory': '0' is not a size greater than 0");
+        key_bad("CPUWeight=0\n", F ":3: key 'CPUWeight': '0' is not a number in 1…10000");
+        key_bad("CPUWeight=10001\n", F ":3: key 'CPUWeight': '10001' is not a number in 1…10000");
+        key_bad("CPUWeight=+5\n", F ":3: key 'CPUWeight': '+5' is not a number in 1…10000");
+        key_bad("PidsLimit=0\n", F ":3: key 'PidsLimit': '0' is not a positive number, -1, infinity or max");
+        key_bad("PidsLimit=-2\n",
+                F ":3: key 'PidsLimit': '-2' is not a positive number, -1, infinity or max");
+
+        /* Booleans */
+        d = parse_ok("Privileged=yes\nReadOnly=true\nRunInit=1\nRunInit=off\n");
+        if (d)
+                ok(d->privileged && d->read_only && !d->run_init, "booleans");
+        definition_free(d);
+        key_bad("ReadOnly=maybe\n", F ":3: key 'ReadOnly': 'maybe' is not a boolean (yes or no)");
+        key_bad("Privileged=\n", F ":3: key 'Privileged': empty value");
+
+        /* StopSignal=, StopTimeout= */
+        const char *sigs[] = { "SIGINT", "INT", "sigint", "Int", "2" };
+        for (size_t i = 0; i < ELEMENTSOF(sigs); i++) {
+                _cleanup_free_ char *body = strjoin("StopSignal=", sigs[i], "\n");
+                d = parse_ok(body);
+                if (d)
+                        ok(d->stop_signal == SIGINT, "StopSignal=%s", sigs[i]);
+                definition_free(d);
+        }
+        d = parse_ok("StopSignal=64\nStopTimeout=0\n");
+        if (d) {
+                ok_eq_int(d->stop_signal, 64);
+                ok_eq_int(d->stop_timeout_usec, 0);
+        }
+        definition_free(d);
+        const char *sigs_bad[] = { "0", "65", "SIG", "SIGFOO", "-1", "SIG15", "TERM KILL" };
+        for (size_t i = 0; i < ELEMENTSOF(sigs_bad); i++) {
+                _cleanup_free_ char *body = strjoin("StopSignal=", sigs_bad[i], "\n"),
+                                    *msg = strjoin(F ":3: key 'StopSignal': '", sigs_bad[i],
+                                                   "' is not a signal (e.g. SIGTERM, INT, 15)");
+                key_bad(body, msg);
+        }
+        key_bad("StopTimeout=10s\n", F ":3: key 'StopTimeout': '10s' is not a number of seconds");
+        key_bad("StopTimeout=-1\n", F ":3: key 'StopTimeout': '-1' is not a number of seconds");
+        key_bad("StopTimeout=99999999999999999999\n",
+                F ":3: key 'StopTimeout': '99999999999999999999' is not a number of seconds");
+
+        /* Network= */
+        d = parse_ok("Network=container:db\n");
+        if (d) {
+                ok_eq_int(d->network, NETWORK_CONTAINER);
+                ok_streq(d->network_container, "db");
+        }
+        definition_free(d);
+        d = parse_ok("Network=container:db\nNetwork=host\n");
+        if (d)
+                ok(d->network == NETWORK_HOST && !d->network_container, "Network=host after container:");
+        definition_free(d);
+        d = parse_ok("Network=bridge\n");
+        if (d)
+                ok_eq_int(d->network, NETWORK_BRIDGE);
+        definition_free(d);
+        key_bad("Network=container\n", F ":3: key 'Network': 'container' is not a network mode (none, host, "
+                                         "bridge or container:NAME)");
+        key_bad("Network=slirp\n",
+                F ":3: key 'Network': 'slirp' is not a network mode (none, host, bridge or container:NAME)");
+        key_bad("Network=container:../x\n", F
+                ":3: key 'Network': '../x' is not a valid container name (names must match " NAME_RULE ")");
+
+        /* [Install] */
+        d = parse_ok("[Install]\nWantedBy=multi-user.target default.target\nWantedBy=multi-user.target\n"
+                     "RequiredBy=foo@bar.service\n");
+        if (d) {
+                ok(strv_equal(d->wanted_by, (char *const[]) { "multi-user.target", "default.target", NULL }),
+                   "WantedBy, no duplicates");
+                ok(strv_equal(d->required_by, (char *const[]) { "foo@bar.service", NULL }), "RequiredBy");
+        }
+        definition_free(d);
+        key_bad("[Install]\nWantedBy=multi-user\n",
+                F ":4: key 'WantedBy': 'multi-user' is not a unit name (e.g. multi-user.target)");
+        key_bad("[Install]\nRequiredBy=a.target b/c.target\n",
+                F ":4: key 'RequiredBy': 'b/c.target' is not a unit name (e.g. multi-user.target)");
+}
+
+static void test_capabilities(void) {
+        Definition *d;
+
+        d = parse_ok("AddCapability=CAP_NET_ADMIN sys_time\nAddCapability=Cap_Chown\nDropCapability=ALL\n");
+        if (d) {
+                ok(d->caps_add == (CAP(12) | CAP(25) | CAP(0)),
+                   "NET_ADMIN is bit 12, SYS_TIME 25, CHOWN 0 (%#llx)", (unsigned long long) d->caps_add);
+                ok(d->caps_drop == (CAP(CAP_LAST_CAP) | (CAP(CAP_LAST_CAP) - 1)),
+                   "ALL is bits 0…CAP_LAST_CAP (%#llx)", (unsigned long long) d->caps_drop);
+                ok(d->caps_drop & CAP(40), "ALL includes CAP_CHECKPOINT_RESTORE (40)");
+        }
+        definition_free(d);
+        d = parse_ok("AddCapability=net_admin all\nDropCapability=NET_RAW\nDropCapability=\n");
+        if (d) {
+                ok_eq_int(d->caps_add, CAP(CAP_LAST_CAP + 1) - 1);
+                ok_eq_int(d->caps_drop, 0);
+        }
+        definition_free(d);
+        const char *bad[] = {
+                "12", "NET_ADMIN,CHOWN", "CAP_", "NET", "CAP_CAP_CHOWN", "NET-ADMIN", "cap_foo"
+        };
+        for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                _cleanup_free_ char
+                        *body = strjoin("AddCapability=CHOWN ", bad[i], "\n"),
+                        *msg = strjoin(F ":3: key 'AddCapability': '", bad[i],
+                                       "' is not a capability name (e.g. NET_ADMIN, CAP_SYS_TIME, ALL)");
+                key_bad(body, msg);
+        }
+}
+
+static void test_messages_one_line(void) {
+        _cleanup_free_ char *long_value = NULL, *text = NULL;
+        _cleanup_(definition_freep) Definition *d = NULL;
+        _cleanup_free_ char *error = NULL;
+        int r;
+
+        parse_bad("[Container]\nImage=img\nUser=a\tb\x1b[31m\n",
+                  F ":3: key 'User': 'a?b?[31m' is not USER or USER:GROUP (names matching "
+                    "[a-z_][a-z0-9_-]*, or numbers)");
+        long_value = malloc(5001);
+        memset(long_value, 'x', 5000);
+        long_value[5000] = 0;
+        text = strjoin("[Container]\nImage=", long_value, "\n");
+        r = definition_parse_string(text, F, "web", &d, &error);
+        ok_eq_int(r, -EINVAL);
+        ok(error && strlen(error) < 250 && !strchr(error, '\n') && strstr(error, "xxx...'"),
+           "long values are cut (%zu)", error ? strlen(error) : 0);
+}
+
+static void test_signals(void) {
+        ok_eq_int(signal_from_string("SIGKILL"), SIGKILL);
+        ok_eq_int(signal_from_string("kill"), SIGKILL);
+        ok_eq_int(signal_from_string("sigRTmin"), -EINVAL);
+        ok_eq_int(signal_from_string(""), -EINVAL);
+        ok_eq_int(signal_from_string("1"), 1);
+        ok_streq(signal_to_string(SIGTERM), "SIGTERM");
+        ok_streq(signal_to_string(SIGPWR), "SIGPWR");
+        ok(!signal_to_string(40), "no name for 40");
+        ok_streq(network_mode_to_string(NETWORK_CONTAINER), "container");
+        ok(!network_mode_to_string(_NETWORK_MODE_INVALID), "no name for invalid");
+        ok_eq_int(network_mode_from_string("host"), NETWORK_HOST);
+        ok_eq_int(network_mode_from_string("HOST"), _NETWORK_MODE_INVALID);
+}
+
+/* Multi-line text as TAP diagnostics. */
+static void print_diagnostic(const char *text) {
+        for (const char *p = text; *p;) {
+                size_t n = strcspn(p, "\n");
+
+                printf("# %.*s\n", (int) n, p);
+                p += n;
+                if (*p)
+                        p++;
+        }
+}
+
+static void round_trip(const Definition *d, const char *what) {
+        _cleanup_(definition_freep) Definition *back = NULL;
+        _cleanup_free_ char *text = NULL, *text2 = NULL, *error = NULL;
+        int r;
+
+        r = definition_to_string(d, &text);
+        ok(r == 0 && text, "%s: serialises (%d)", what, r);
+        if (r < 0)
+                return;
+        r = definition_parse_string(text, "round-trip", d->name, &back, &error);
+        if (!ok(r == 0, "%s: reads back (%d: %s)", what, r, error ?: "") ||
+            !ok(definition_equal(d, back), "%s: equal after the round trip", what))
+                print_diagnostic(text);
+        if (r < 0)
+                return;
+        r = definition_to_string(back, &text2);
+        ok(r == 0 && streq(text, text2), "%s: same text twice", what);
+}
+
+static void test_round_trip(void) {
+        _cleanup_(definition_freep) Definition *d = NULL, *m = NULL, *parsed = NULL;
+        _cleanup_free_ char *text = NULL, *error = NULL;
+        int r;
+
+        /* The minimal one: just the image. */
+        m = definition_new("min");
+        m->image = strdup("img");
+        round_trip(m, "minimal");
+        r = definition_to_string(m, &text);
+        ok(r == 0 && streq(text, "[Container]\nImage=img\n"), "minimal text (got %s)", ONELINE(text));
+        free(text);
+        text = NULL;
+
+        /* Everything, with awkward strings. */
+        d = definition_new("web");
+        d->image = strdup("my-image_1.0");
+        d->exec = strv_copy((char *const[]) { "/bin/sh", "-c", "echo \"it's $HOME\" \\ `id` ; exit 1", "",
+                                             "  ", "a'b'c", "'", "\\", "\\\\", "#x", ";y", "tab\there",
+                                             "end\\", NULL });
+        d->entrypoint = strv_copy((char *const[]) { NULL });
+        d->environment = strv_copy((char *const[]) { "A=it's", "B=$HOME \"q\"", "C=", "D=back\\slash\\",
+                                                    "E= lead and trail ", "F=x=y", "G=\\", NULL });
+        d->environment_files = strv_copy((char *const[]) { "/etc/a b.env", "/etc/c'd.env", "/x\\y", NULL });
+        d->working_dir = strdup("/srv/my app/$x");
+        d->user = strdup("app:100");
+        d->hostname = strdup("web-1.example");
+        d->memory_max = 1536ULL << 20;
+        d->cpu_weight = 7;
+        d->pids_limit = 42;
+        d->caps_add = CAP(12) | CAP(0) | CAP(CAP_LAST_CAP);
+        d->caps_drop = CAP(CAP_LAST_CAP + 1) - 1;
+        d->privileged = d->read_only = d->run_init = true;
+        d->stop_signal = 40;
+        d->stop_timeout_usec = 0;
+        d->network = NETWORK_CONTAINER;
+        d->network_container = strdup("db");
+        d->wanted_by = strv_copy((char *const[]) { "multi-user.target", "x@y.service", NULL });
+        d->required_by = strv_copy((char *const[]) { "z.target", NULL });
+        round_trip(d, "everything");
+
+        d->stop_signal = SIGKILL;
+        d->stop_timeout_usec = 3600 * 1000000ULL;
+        d->network = NETWORK_HOST;
+        free(d->network_container);
+        d->network_container = NULL;
+        strv_free(d->entrypoint);
+        d->entrypoint = NULL;
+        round_trip(d, "everything, host network");
+
+        /* And from a file, through definition_to_string(). */
+        r = definition_parse_string("[Container]\nImage=img\nExec=echo 'a  b' \"c\\\"d\" e\\ f\n"
+                                    "Environment=\"X=1 2\" Y=$'\\n'\nAddCapability=all\n",
+                                    F, "web", &parsed, &error);
+        ok(r == 0, "parses (%s)", error ?: "");
+        if (r == 0)
+                round_trip(parsed, "parsed");
+
+        /* Newlines cannot be carried by a line-based file: refused, not mangled. */
+        strv_free(d->environment);
+        d->environment = strv_copy((char *const[]) { "A=line1\nline2", NULL });
+        ok_eq_int(definition_to_string(d, &text), -EINVAL);
+        strv_free(d->environment);
+        d->environment = NULL;
+        strv_free(d->exec);
+        d->exec = strv_copy((char *const[]) { "a\nb", NULL });
+        ok_eq_int(definition_to_string(d, &text), -EINVAL);
+        strv_free(d->exec);
+        d->exec = NULL;
+        free(d->working_dir);
+        d->working_dir = strdup("/a\nb");
+        ok_eq_int(definition_to_string(d, &text), -EINVAL);
+        free(d->working_dir);
+        d->working_dir = strdup("/a\\");
+        ok_eq_int(definition_to_string(d, &text), -EINVAL);
+        free(d->working_dir);
+        d->working_dir = NULL;
+        d->stop_timeout_usec = 1500000;
+        ok_eq_int(definition_to_string(d, &text), -EINVAL);
+        d->stop_timeout_usec = 0;
+        free(d->image);
+        d->image = NULL;
+        ok_eq_int(definition_to_string(d, &text), -EINVAL);
+        ok(!text, "nothing written on failure");
+}
+
+static int write_file(const char *dir, const char *name, const char *text) {
+        _cleanup_free_ char *p = strjoin(dir, "/", name);
+
+        return p ? write_string_file(p, text, 0644, /* atomic= */ false) : -ENOMEM;
+}
+
+static void test_load(void) {
+        char etc[] = "/tmp/test-definition-etc.XXXXXX", run[] = "/tmp/test-definition-run.XXXXXX";
+        _cleanup_(definition_freep) Definition *d = NULL;
+        _cleanup_free_ char *error = NULL, *path = NULL, *env = NULL;
+        char *dirs[3];
+        int r;
+
+        if (!mkdtemp(etc) || !mkdtemp(run)) {
+                ok(false, "mkdtemp");
+                return;
+        }
+        dirs[0] = etc;
+        dirs[1] = run;
+        dirs[2] = NULL;
+
+        ok_eq_int(write_file(etc, "web.container", "[Container]\nImage=from-etc\n"), 0);
+        ok_eq_int(write_file(run, "web.container", "[Container]\nImage=from-run\n"), 0);
+        ok_eq_int(write_file(run, "db.container", "[Container]\nImage=db\n"), 0);
+        ok_eq_int(write_file(run, "bad.container", "[Container]\nImage=img\nBogus=1\n"), 0);
+
+        r = definition_load("web", dirs, &d, &error);
+        ok(r == 0 && d && streq(d->image, "from-etc"), "/etc wins over /run");
+        path = strjoin(etc, "/web.container");
+        ok(d && streq(d->path, path), "path recorded");
+        d = definition_free(d);
+
+        r = definition_load("db", dirs, &d, &error);
+        ok(r == 0 && d && streq(d->image, "db"), "found in the second directory");
+        d = definition_free(d);
+
+        r = definition_load("nope", dirs, &d, &error);
+        ok_eq_int(r, -ENOENT);
+        ok_streq(error, "no such container nope");
+        free(error);
+        error = NULL;
+
+        r = definition_load("bad", dirs, &d, &error);
+        ok_eq_int(r, -EINVAL);
+        free(path);
+        path = strjoin(run, "/bad.container:3: key 'Bogus': unknown key in section [Container]");
+        ok_streq(error, path);
+        free(error);
+        error = NULL;
+
+        r = definition_load("../etc/web", dirs, &d, &error);
+        ok_eq_int(r, -EINVAL);
+        ok_streq(error, "invalid container name '../etc/web': names must match " NAME_RULE);
+        free(error);
+        error = NULL;
+
+        /* $BERTH_DEFINITION_PATH replaces the defaults; here /run comes first. */
+        env = strjoin(run, " ", etc);
+        setenv("BERTH_DEFINITION_PATH", env, 1);
+        r = definition_load("web", NULL, &d, &error);
+        ok(r == 0 && d && streq(d->image, "from-run"), "BERTH_DEFINITION_PATH order");
+        d = definition_free(d);
+        setenv("BERTH_DEFINITION_PATH", "", 1);
+        r = definition_load("web", NULL, &d, &error);
+        ok_eq_int(r, -ENOENT);
+        free(error);
+        error = NULL;
+        unsetenv("BERTH_DEFINITION_PATH");
+
+        /* definition_parse_file(): missing, a directory, too big, NUL bytes. */
+        free(path);
+        path = strjoin(etc, "/missing.container");
+        r = definition_parse_file(path, NULL, &d, &error);
+        ok_eq_int(r, -ENOENT);
+        {
+                _cleanup_free_ char *msg = strjoin(path, ": No such file or directory");
+                ok_streq(error, msg);
+        }
+        free(error);
+        error = NULL;
+
+        r = definition_parse_file(etc, "web", &d, &error);
+        ok_eq_int(r, -EISDIR);
+        free(error);
+        error = NULL;
+
+        {
+                _cleanup_free_ char *big = malloc(DEFINITION_SIZE_MAX + 2), *msg = NULL;
+
+                memset(big, '#', DEFINITION_SIZE_MAX + 1);
+                big[DEFINITION_SIZE_MAX + 1] = 0;
+                ok_eq_int(write_file(etc, "big.container", big), 0);
+                free(path);
+                path = strjoin(etc, "/big.container");
+                r = definition_parse_file(path, NULL, &d, &error);
+                ok_eq_int(r, -EFBIG);
+                msg = strjoin(path, ": larger than 1048576 bytes");
+                ok_streq(error, msg);
+                free(error);
+                error = NULL;
+                (void) unlink(path);
+        }
+        {
+                _cleanup_free_ char *msg = NULL;
+
+                free(path);
+                path = strjoin(etc, "/nul.container");
+                ok_eq_int(write_string_file(path, "[Container]\nImage=img\n", 0644, false), 0);
+                ok_eq_int(truncate(path, 30), 0);
+                r = definition_parse_file(path, NULL, &d, &error);
+                ok_eq_int(r, -EINVAL);
+                msg = strjoin(path, ": contains a NUL byte");
+                ok_streq(error, msg);
+                free(error);
+                error = NULL;
+                (void) unlink(path);
+        }
+
+        free(path);
+        path = strjoin(etc, "/web.container");
+        r = definition_parse_file(path, NULL, &d, &error);
+        ok(r == 0 && d && streq(d->name, "web"), "parse_file takes the name from the file");
+
+        (void) rm_rf(etc);
+        (void) rm_rf(run);
+}
+
+int main(void) {
+        test_defaults();
+        test_syntax();
+        test_structure_errors();
+        test_name_from_path();
+        test_keys();
+        test_capabilities();
+        test_messages_one_line();
+        test_signals();
+        test_round_trip();
+        test_load();
+        return tap_finish();
+}

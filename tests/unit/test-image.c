@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdint.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "fd-util.h"
+#include "image.h"
+#include "path-util.h"
+#include "string-util.h"
+#include "strv.h"
+#include "tap.h"
+
+static int cmp_str(const void *a, const void *b) {
+        return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* Entries of dir other than "." and "..", joined by " ", for exact comparisons. */
+static char *dir_entries(const char *dir) {
+        _cleanup_strv_free_ char **l = NULL;
+        _cleanup_closedir_ DIR *d = opendir(dir);
+        struct dirent *de;
+
+        if (!d)
+                return strdup("(missing)");
+        while ((de = readdir(d)))
+                if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
+                        if (strv_extend(&l, de->d_name) < 0)
+                                return NULL;
+        if (!l)
+                return strdup("");
+        qsort(l, strv_length(l), sizeof(char *), cmp_str);
+        return strv_join(l, " ");
+}
+
+static int make_source(const char *src) {
+        _cleanup_free_ char *p = NULL;
+        int r;
+
+        r = mkdir_p(src, 0755);
+        if (r < 0)
+                return r;
+        p = path_join(src, "etc");
+        if (!p || mkdir(p, 0755) < 0)
+                return -errno;
+        free(p);
+        p = path_join(src, "etc/hostname");
+        if (!p)
+                return -ENOMEM;
+        r = write_string_file(p, "box\n", 0644, false);
+        if (r < 0)
+                return r;
+        free(p);
+        p = path_join(src, "sh");
+        if (!p || symlink("/bin/busybox", p) < 0)
+                return -errno;
+        return 0;
+}
+
+/* ENOSPC in the middle of the copy: a 1 MiB tmpfs as images dir and a 4 MiB file. Runs in a child
+ * with its own mount namespace so that the mount never shows on the host. */
+static int enospc_child(const char *base) {
+        _cleanup_free_ char *images = path_join(base, "small"), *src = path_join(base, "bigsrc"),
+                            *big = path_join(base, "bigsrc/big"), *left = NULL, *s = NULL;
+        int r;
+
+        if (!images || !src || !big)
+                return 10;
+        if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", "none", MS_REC | MS_PRIVATE, NULL) < 0)
+                return 11;
+        if (mkdir(images, 0700) < 0 || mount("tmpfs", images, "tmpfs", 0, "size=1m") < 0)
+                return 12;
+        if (mkdir(src, 0755) < 0)
+                return 13;
+        s = calloc(1, 4U << 20);
+        if (!s)
+                return 14;
+        memset(s, 'x', (4U << 20) - 1);
+        if (write_string_file(big, s, 0644, false) < 0)
+                return 15;
+
+        r = image_import_dir(images, src, "big");
+        left = dir_entries(images);
+        (void) umount2(images, MNT_DETACH);
+        if (r != -ENOSPC)
+                return 1;
+        if (!left || !streq(left, ""))
+                return 2; /* neither big nor a .staging-big-* directory may remain */
+        return 0;
+}
+
+int main(void) {
+        char tmpl[] = "/var/tmp/berth-test-image.XXXXXX";
+        _cleanup_free_ char *images = NULL, *src = NULL, *etc = NULL, *run = NULL, *path_env = NULL,
+                            *entries = NULL, *extra = NULL, *junk = NULL, *expect = NULL, *hostname = NULL,
+                            *cmd = NULL, *alpine = NULL;
+        _cleanup_strv_free_ char **l = NULL;
+        struct timespec created;
+        uint64_t size = 0;
+        struct stat st;
+        int status;
+        pid_t pid;
+
+        if (geteuid() != 0)
+                tap_skip_all("needs root (import keeps owners)");
+
+        ok(mkdtemp(tmpl) != NULL, "mkdtemp %s", tmpl);
+
+        /* ENOSPC mid-copy leaves neither the image nor a staging directory. First, before this
+         * process allocates anything the child would inherit. */
+        pid = fork();
+        if (pid == 0)
+                _exit(enospc_child(tmpl));
+        ok(pid > 0 && waitpid(pid, &status, 0) == pid, "fork/wait");
+        ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "failed import leaves nothing (child said %d)",
+           WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+
+        images = path_join(tmpl, "images");
+        src = path_join(tmpl, "src");
+        alpine = path_join(images, "alpine");
+        ok_eq_int(make_source(src), 0);
+        ok(chown(src, 7, 8) == 0 && chmod(src, 0751) == 0, "chown+chmod source root");
+
+        /* import */
+        ok_eq_int(image_import_dir(images, src, "alpine"), 0);
+        ok(stat(images, &st) == 0 && (st.st_mode & 07777) == 0700, "images dir made 0700");
+        ok_eq_int(image_import_dir(images, src, "alpine"), -EEXIST);
+        ok_eq_int(image_import_dir(images, src, ".hidden"), -EINVAL);
+        ok_eq_int(image_import_dir(images, src, "../escape"), -EINVAL);
+        ok_eq_int(image_import_dir(images, src, ""), -EINVAL);
+        ok_eq_int(image_import_dir(images, "/nonexistent/berth", "nosrc"), -ENOENT);
+        ok_eq_int(image_import_dir(images, src, "busybox"), 0);
+        entries = dir_entries(images);
+        ok_streq(entries, "alpine busybox");
+
+        /* resolve */
+        ok_eq_int(image_resolve(images, "alpine", &l), 0);
+        expect = path_join(images, "alpine/layers/000");
+        ok(strv_length(l) == 1 && streq(l[0], expect), "one layer: %s", l ? l[0] : "(none)");
+        hostname = path_join(expect, "etc/hostname");
+        ok(stat(hostname, &st) == 0 && st.st_size == 4, "layer holds the files");
+        ok(stat(expect, &st) == 0 && st.st_uid == 7 && st.st_gid == 8 && (st.st_mode & 07777) == 0751,
+           "layer root has the source root's owner and mode");
+        l = strv_free(l);
+        ok_eq_int(image_resolve(images, "nope", &l), -ENOENT);
+        ok_eq_int(image_resolve(images, "../images", &l), -EINVAL);
+
+        /* A second layer comes first: overlayfs wants the top one first. */
+        extra = path_join(images, "alpine/layers/001");
+        ok(mkdir(extra, 0755) == 0, "mkdir layer 001");
+        ok_eq_int(image_resolve(images, "alpine", &l), 0);
+        ok(strv_length(l) == 2 && streq(l[0], extra) && streq(l[1], expect), "layers top first");
+        l = strv_free(l);
+        ok(rmdir(extra) == 0, "rmdir layer 001");
+        /* A layer that is a symlink would let an image mount any host directory. */
+        free(extra);
+        extra = path_join(images, "alpine/layers/002");
+        ok(symlink("/etc", extra) == 0, "symlink layer 002");
+        ok_eq_int(image_resolve(images, "alpine", &l), -EBADMSG);
+        ok(unlink(extra) == 0, "unlink layer 002");
+
+        /* info */
+        ok_eq_int(image_get_info(images, "alpine", &created, &size), 0);
+        ok(created.tv_sec > 0 && size > 4, "created and size (%llu)", (unsigned long long) size);
+        cmd = malloc(strlen(alpine) + 64);
+        ok(cmd != NULL, "malloc");
+        (void) sprintf(cmd, "test \"$(du -sb %s | cut -f1)\" = %llu", alpine, (unsigned long long) size);
+        ok(system(cmd) == 0, "size matches du -sb");
+        ok_eq_int(image_get_info(images, "nope", &created, &size), -ENOENT);
+
+        /* list: dot entries and non-directories are not images */
+        junk = path_join(images, ".staging-junk-123456");
+        ok(mkdir(junk, 0700) == 0, "mkdir staging junk");
+        free(junk);
+        junk = path_join(images, "file");
+        ok_eq_int(write_string_file(junk, "", 0644, false), 0);
+        ok_eq_int(image_list(images, &l), 0);
+        ok(strv_length(l) == 2 && streq(l[0], "alpine") && streq(l[1], "busybox"),
+           "list sorted, junk skipped");
+        l = strv_free(l);
+        ok(unlink(junk) == 0, "unlink file");
+        free(junk);
+        junk = path_join(images, ".staging-junk-123456");
+        ok(rmdir(junk) == 0, "rmdir staging junk");
+
+        /* remove */
+        ok_eq_int(image_remove(images, "alpine"), 0);
+        ok_eq_int(image_remove(images, "alpine"), -ENOENT);
+        ok_eq_int(image_remove(images, "../src"), -EINVAL);
+        free(entries);
+        entries = dir_entries(images);
+        ok_streq(entries, "busybox");
+        ok_eq_int(image_list(images, &l), 0);
+        ok(strv_length(l) == 1 && streq(l[0], "busybox"), "list after rm");
+        l = strv_free(l);
+        ok(stat(src, &st) == 0, "source untouched");
+
+        /* a missing images dir is an empty list */
+        free(extra);
+        extra = path_join(tmpl, "no-images");
+        ok_eq_int(image_list(extra, &l), 0);
+        ok(l && !l[0], "empty list");
+        l = strv_free(l);
+
+        /* users: the first directory wins for a file name, as in the generator */
+        etc = path_join(tmpl, "etc");
+        run = path_join(tmpl, "run");
+        ok(mkdir(etc, 0755) == 0 && mkdir(run, 0755) == 0, "mkdir etc run");
+        free(junk);
+        junk = path_join(etc, "web.container");
+        ok_eq_int(write_string_file(junk, "[Container]\n# Image=busybox\n  Image = busybox  \n", 0644,
+                                    /* atomic= */ false),
+                  0);
+        free(junk);
+        junk = path_join(run, "web.container");
+        ok_eq_int(write_string_file(junk, "[Container]\nImage=hidden\n", 0644, false), 0);
+        free(junk);
+        junk = path_join(run, "db.container");
+        ok_eq_int(write_string_file(junk, "[Container]\nImage=\"busybox\"\nExec=sh\n", 0644, false), 0);
+        free(junk);
+        junk = path_join(run, "other.container");
+        ok_eq_int(write_string_file(junk, "[Container]\nImage=busybox2\n", 0644, false), 0);
+        free(junk);
+        junk = path_join(run, "fifo.container");
+        ok(mkfifo(junk, 0644) == 0, "mkfifo fifo.container");
+        path_env = strjoin(etc, " ", run);
+        ok(setenv("BERTH_DEFINITION_PATH", path_env, 1) == 0, "setenv");
+
+        ok_eq_int(image_users("busybox", &l), 0);
+        ok(strv_length(l) == 2 && streq(l[0], "db") && streq(l[1], "web"), "busybox used by db, web");
+        l = strv_free(l);
+        ok_eq_int(image_users("hidden", &l), 0);
+        ok(strv_length(l) == 0, "a hidden definition does not count");
+        l = strv_free(l);
+        ok_eq_int(image_users("busybox2", &l), 0);
+        ok(strv_length(l) == 1 && streq(l[0], "other"), "busybox2 used by other");
+        l = strv_free(l);
+        ok_eq_int(image_users("busy", &l), 0);
+        ok(strv_length(l) == 0, "no prefix matches");
+        l = strv_free(l);
+
+        ok_eq_int(rm_rf(tmpl), 0);
+        ok(stat(tmpl, &st) < 0 && errno == ENOENT, "temp tree removed");
+        return tap_finish();
+}
