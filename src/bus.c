@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bus.h"
+#include "string-util.h"
+
+int bus_open_systemd(sd_bus **ret) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        int r;
+
+        if (geteuid() == 0 && access("/run/systemd/private", F_OK) == 0) {
+                r = sd_bus_new(&bus);
+                if (r < 0)
+                        return r;
+                r = sd_bus_set_address(bus, "unix:path=/run/systemd/private");
+                if (r < 0)
+                        return r;
+                r = sd_bus_start(bus);
+                if (r >= 0) {
+                        *ret = TAKE_PTR(bus);
+                        return 0;
+                }
+                bus = sd_bus_flush_close_unref(bus);
+        }
+
+        r = sd_bus_open_system(&bus);
+        if (r < 0)
+                return r;
+        /* Through dbus-daemon systemd sends job signals only to subscribers. */
+        r = sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                               "org.freedesktop.systemd1.Manager", "Subscribe", NULL, NULL, NULL);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(bus);
+        return 0;
+}
+
+typedef struct JobWait {
+        const char *job;
+        char *result;
+        bool done;
+} JobWait;
+
+static int on_job_removed(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        JobWait *w = userdata;
+        const char *path, *unit, *result;
+        uint32_t id;
+        int r;
+
+        r = sd_bus_message_read(m, "uoss", &id, &path, &unit, &result);
+        if (r < 0)
+                return 0;
+        if (w->job && streq(path, w->job)) {
+                free(w->result);
+                w->result = strdup(result);
+                w->done = true;
+        }
+        return 0;
+}
+
+static int wait_job(sd_bus *bus, JobWait *w) {
+        int r;
+
+        while (!w->done) {
+                r = sd_bus_process(bus, NULL);
+                if (r < 0)
+                        return r;
+                if (r > 0)
+                        continue;
+                r = sd_bus_wait(bus, UINT64_MAX);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int add_job_match(sd_bus *bus, JobWait *w, sd_bus_slot **ret_slot) {
+        return sd_bus_match_signal(bus, ret_slot, NULL, "/org/freedesktop/systemd1",
+                                   "org.freedesktop.systemd1.Manager", "JobRemoved", on_job_removed, w);
+}
+
+static int finish_job(JobWait *w, char **ret_result) {
+        bool ok = w->result && streq(w->result, "done");
+
+        if (ret_result)
+                *ret_result = TAKE_PTR(w->result);
+        else
+                free(TAKE_PTR(w->result));
+        return ok ? 0 : -EIO;
+}
+
+int bus_wait_for_job(sd_bus *bus, const char *job, char **ret_result) {
+        _cleanup_(sd_bus_slot_unrefp) sd_bus_slot *slot = NULL;
+        JobWait w = { .job = job };
+        int r;
+
+        r = add_job_match(bus, &w, &slot);
+        if (r < 0)
+                return r;
+        r = wait_job(bus, &w);
+        if (r < 0) {
+                free(w.result);
+                return r;
+        }
+        return finish_job(&w, ret_result);
+}
+
+int bus_call_job(sd_bus *bus, sd_bus_message *m, sd_bus_error *error, char **ret_result) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(sd_bus_slot_unrefp) sd_bus_slot *slot = NULL;
+        JobWait w = {};
+        const char *job;
+        int r;
+
+        /* The match goes in before the call: JobRemoved may follow the reply at once, and
+         * sd_bus_call() queues it for the sd_bus_process() below. */
+        r = add_job_match(bus, &w, &slot);
+        if (r < 0)
+                return r;
+        r = sd_bus_call(bus, m, 0, error, &reply);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read(reply, "o", &job);
+        if (r < 0)
+                return r;
+        w.job = job;
+        r = wait_job(bus, &w);
+        if (r < 0) {
+                free(w.result);
+                return r;
+        }
+        return finish_job(&w, ret_result);
+}
+
+int bus_unit_path(const char *unit, char **ret) {
+        return sd_bus_path_encode("/org/freedesktop/systemd1/unit", unit, ret);
+}
+
+static int get_property(sd_bus *bus, const char *unit, const char *iface, const char *prop, char type,
+                        sd_bus_message **ret) {
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_free_ char *path = NULL;
+        char sig[2] = { type, 0 };
+        int r;
+
+        r = bus_unit_path(unit, &path);
+        if (r < 0)
+                return r;
+        r = sd_bus_get_property(bus, "org.freedesktop.systemd1", path, iface, prop, &error, ret, sig);
+        if (r < 0 && (sd_bus_error_has_name(&error, "org.freedesktop.systemd1.NoSuchUnit") ||
+                      sd_bus_error_has_name(&error, SD_BUS_ERROR_UNKNOWN_OBJECT)))
+                return -ENOENT;
+        return r;
+}
+
+int bus_get_unit_property_string(sd_bus *bus, const char *unit, const char *iface, const char *prop, char **ret) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        const char *s;
+        int r;
+
+        r = get_property(bus, unit, iface, prop, 's', &reply);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read(reply, "s", &s);
+        if (r < 0)
+                return r;
+        *ret = strdup(s);
+        return *ret ? 0 : -ENOMEM;
+}
+
+int bus_get_unit_property_u64(sd_bus *bus, const char *unit, const char *iface, const char *prop, uint64_t *ret) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        int r;
+
+        r = get_property(bus, unit, iface, prop, 't', &reply);
+        if (r < 0)
+                return r;
+        return sd_bus_message_read(reply, "t", ret);
+}
+
+const char *bus_error_message(const sd_bus_error *e, int r) {
+        if (e && e->message)
+                return e->message;
+        return strerror(r < 0 ? -r : r);
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <systemd/sd-bus.h>
+
+#include "cleanup.h"
+
+/* A connection to systemd: its private socket when we are root (one hop, no dbus-daemon:
+ * about 1.3 ms for StartTransientUnit + JobRemoved against 1.6 ms through the bus), the
+ * system bus otherwise. */
+int bus_open_systemd(sd_bus **ret);
+
+/* Waits for JobRemoved of job (an object path) and returns 0 if its result was "done", or
+ * -EIO with the result string in ret_result ("failed", "dependency", "timeout", …). */
+int bus_wait_for_job(sd_bus *bus, const char *job, char **ret_result);
+
+/* Calls a method of org.freedesktop.systemd1.Manager that returns a job path ("o"), e.g.
+ * StartUnit/StopUnit/RestartUnit/StartTransientUnit when m is prebuilt, and waits for it. */
+int bus_call_job(sd_bus *bus, sd_bus_message *m, sd_bus_error *error, char **ret_result);
+
+/* Object path of a unit name, escaped as systemd does. */
+int bus_unit_path(const char *unit, char **ret);
+
+/* Reads one property of a unit, without loading it: -ENOENT when the unit is not loaded. */
+int bus_get_unit_property_string(sd_bus *bus, const char *unit, const char *iface, const char *prop, char **ret);
+int bus_get_unit_property_u64(sd_bus *bus, const char *unit, const char *iface, const char *prop, uint64_t *ret);
+
+/* A readable message for a failed call: the sd_bus_error's message, or strerror. */
+const char *bus_error_message(const sd_bus_error *e, int r);

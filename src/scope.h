@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <systemd/sd-bus.h>
+
+/* A container's processes live in container-NAME.scope in machine.slice: systemd does the
+ * cgroup management, berth only asks. */
+typedef struct ScopeSettings {
+        const char *name;        /* the container's name */
+        pid_t pid;               /* its PID 1, seen from here */
+        uint64_t memory_max;     /* UINT64_MAX: not set */
+        uint64_t cpu_weight;     /* 0: not set */
+        uint64_t tasks_max;      /* UINT64_MAX: not set */
+        bool privileged;         /* all devices */
+        bool console;            /* allow /dev/console (a terminal was asked for) */
+        int stop_signal;         /* what systemd sends when it stops the scope itself */
+        uint64_t stop_timeout_usec; /* … and how long it waits before SIGKILL */
+        const char *bound_to;    /* BindsTo=/After= this unit (container@NAME.service), or NULL */
+} ScopeSettings;
+
+/* StartTransientUnit of the scope, then waits for its job. On failure ret_error holds systemd's
+ * reason ("Unit container-web.scope already exists.", or the job's result). */
+int scope_create(sd_bus *bus, const ScopeSettings *s, char **ret_error);
+
+/* Docker's --cpu-shares (2…262144, default 1024) as systemd's CPUWeight (1…10000, default
+ * 100), the mapping cgroup v2 uses for cpu.shares. */
+uint64_t scope_cpu_shares_to_weight(uint64_t shares);

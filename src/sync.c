@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include "cleanup.h"
+#include "sync.h"
+
+int sync_pair(int ret_fds[2]) {
+        return socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ret_fds) < 0 ? -errno : 0;
+}
+
+int sync_send(int sock, SyncType type, int error, int fd, const char *message) {
+        SyncMessage m = { .type = type, .error = error };
+        union {
+                struct cmsghdr h;
+                char buf[CMSG_SPACE(sizeof(int))];
+        } control = {};
+        struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
+        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+        ssize_t n;
+
+        if (message)
+                (void) snprintf(m.message, sizeof(m.message), "%s", message);
+        if (fd >= 0) {
+                struct cmsghdr *c;
+
+                mh.msg_control = &control;
+                mh.msg_controllen = sizeof(control);
+                c = CMSG_FIRSTHDR(&mh);
+                c->cmsg_level = SOL_SOCKET;
+                c->cmsg_type = SCM_RIGHTS;
+                c->cmsg_len = CMSG_LEN(sizeof(int));
+                memcpy(CMSG_DATA(c), &fd, sizeof(int));
+        }
+        do
+                n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+                return -errno;
+        return n == (ssize_t) sizeof(m) ? 0 : -EIO;
+}
+
+int sync_send_errorf(int sock, int error, const char *fmt, ...) {
+        char buf[512];
+        va_list ap;
+
+        if (error < 0)
+                error = -error;
+        errno = error; /* for %m */
+        va_start(ap, fmt);
+        (void) vsnprintf(buf, sizeof(buf), fmt, ap);
+        va_end(ap);
+        return sync_send(sock, SYNC_ERROR, error, -EBADF, buf);
+}
+
+int sync_recv(int sock, SyncMessage *ret, int *ret_fd) {
+        union {
+                struct cmsghdr h;
+                char buf[CMSG_SPACE(sizeof(int))];
+        } control = {};
+        struct iovec iov = { .iov_base = ret, .iov_len = sizeof(*ret) };
+        struct msghdr mh = {
+                .msg_iov = &iov,
+                .msg_iovlen = 1,
+                .msg_control = &control,
+                .msg_controllen = sizeof(control),
+        };
+        ssize_t n;
+
+        if (ret_fd)
+                *ret_fd = -EBADF;
+        do
+                n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+                return -errno;
+        if (n == 0)
+                return 0;
+        if (n != (ssize_t) sizeof(*ret))
+                return -EBADMSG;
+        ret->message[sizeof(ret->message) - 1] = 0;
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+                if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+                        int fd;
+
+                        memcpy(&fd, CMSG_DATA(c), sizeof(int));
+                        if (ret_fd)
+                                *ret_fd = fd;
+                        else
+                                safe_close(fd);
+                }
+        if (ret->type < 0 || ret->type >= _SYNC_TYPE_MAX)
+                return -EBADMSG;
+        return 1;
+}
