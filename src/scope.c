@@ -106,9 +106,9 @@ static int append_properties(sd_bus_message *m, const ScopeSettings *s) {
 
         if (s->bound_to) {
                 /* A crashed helper must never leave a payload running: the scope goes with its
-                 * service. */
-                r = sd_bus_message_append(m, "(sv)(sv)", "BindsTo", "as", 1, s->bound_to, "After", "as", 1,
-                                          s->bound_to);
+                 * service. Not After= as well: the service's start job lasts until READY=1,
+                 * which waits for this scope, so the ordering would deadlock the start. */
+                r = sd_bus_message_append(m, "(sv)", "BindsTo", "as", 1, s->bound_to);
                 if (r < 0)
                         return r;
         }

@@ -18,7 +18,7 @@ typedef struct ScopeSettings {
         bool console;            /* allow /dev/console (a terminal was asked for) */
         int stop_signal;         /* what systemd sends when it stops the scope itself */
         uint64_t stop_timeout_usec; /* … and how long it waits before SIGKILL */
-        const char *bound_to;    /* BindsTo=/After= this unit (container@NAME.service), or NULL */
+        const char *bound_to;    /* BindsTo= this unit (container@NAME.service), or NULL */
 } ScopeSettings;
 
 /* StartTransientUnit of the scope, then waits for its job. On failure ret_error holds systemd's

@@ -12,14 +12,14 @@
 /* The verb table: what `berth --help` lists and what dispatch consults. A verb whose issue
  * has not landed has no function yet and says so. */
 static const Verb verbs[] = {
-        { "run",     NULL, NULL, "run [OPTIONS] IMAGE [CMD…]", "Create and start a container", 3 },
-        { "create",  NULL, NULL, "create [OPTIONS] IMAGE [CMD…]", "Write a container's definition", 4 },
-        { "start",   NULL, NULL, "start NAME…", "Start containers", 4 },
-        { "stop",    NULL, NULL, "stop [-t SECS] NAME…", "Stop containers", 3 },
-        { "restart", NULL, NULL, "restart NAME…", "Restart containers", 4 },
-        { "kill",    NULL, NULL, "kill [-s SIGNAL] NAME…", "Send a signal to containers", 4 },
-        { "rm",      NULL, NULL, "rm [-f] [-v] NAME…", "Remove containers", 4 },
-        { "wait",    NULL, NULL, "wait NAME", "Wait for a container and print its exit code", 4 },
+        { "run",     NULL, verb_run, "run [OPTIONS] IMAGE [CMD…]", "Create and start a container", 3 },
+        { "create",  NULL, verb_create, "create [OPTIONS] IMAGE [CMD…]", "Write a container's definition", 4 },
+        { "start",   NULL, verb_start, "start NAME…", "Start containers", 4 },
+        { "stop",    NULL, verb_stop, "stop [-t SECS] NAME…", "Stop containers", 3 },
+        { "restart", NULL, verb_restart, "restart NAME…", "Restart containers", 4 },
+        { "kill",    NULL, verb_kill, "kill [-s SIGNAL] NAME…", "Send a signal to containers", 4 },
+        { "rm",      NULL, verb_rm, "rm [-f] [-v] NAME…", "Remove containers", 4 },
+        { "wait",    NULL, verb_wait, "wait NAME", "Wait for a container and print its exit code", 4 },
         { "list",    "ps", NULL, "list [-a] [-o table|json] [--no-legend]", "List containers", 4 },
         { "status",  NULL, NULL, "status NAME", "Show a container's state", 4 },
         { "inspect", NULL, NULL, "inspect NAME", "Show a container's details as JSON", 4 },

@@ -1,23 +1,54 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* berth-helper: the main process of container@NAME.service.
+ *
+ *   berth-helper NAME            run the container (ExecStart=)
+ *   berth-helper --cleanup NAME  undo what a run left behind (ExecStopPost=); idempotent
+ */
 #include <stdio.h>
+#include <stdlib.h>
 
+#include "cleanup.h"
 #include "config.h"
+#include "container.h"
+#include "definition.h"
 #include "log.h"
 #include "name.h"
+#include "string-util.h"
 
-/* The helper runs one container's whole life as the main process of container@NAME.service. */
 int main(int argc, char *argv[]) {
-        log_set_prefix("berth-helper");
+        _cleanup_(definition_freep) Definition *d = NULL;
+        _cleanup_free_ char *error = NULL;
+        const char *name;
+        bool cleanup = false;
+        int r;
+
         log_open();
 
-        if (argc != 2) {
-                log_error("usage: berth-helper NAME");
+        if (argc == 3 && streq(argv[1], "--cleanup")) {
+                cleanup = true;
+                name = argv[2];
+        } else if (argc == 2 && argv[1][0] != '-')
+                name = argv[1];
+        else {
+                log_error("usage: berth-helper [--cleanup] NAME");
                 return 125;
         }
-        if (!name_is_valid(argv[1])) {
-                log_error("invalid container name '%s': names must match " NAME_RULE, argv[1]);
+        if (!name_is_valid(name)) {
+                log_error("invalid container name '%s': names must match " NAME_RULE, name);
                 return 125;
         }
-        log_error("starting containers is not implemented yet (issue 3)");
-        return 125;
+
+        if (cleanup) {
+                r = container_cleanup(name);
+                if (r < 0)
+                        log_warning_errno(r, "Failed to clean up after container %s, ignoring: %m", name);
+                return 0;
+        }
+
+        r = definition_load(name, NULL, &d, &error);
+        if (r < 0) {
+                log_error("%s", error ?: "failed to load the definition");
+                return 125;
+        }
+        return container_run(d, &(RunOptions) { .service = true });
 }

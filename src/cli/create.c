@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stdio.h>
+
+#include "run.h"
+#include "verbs.h"
+
+/* berth create: the definition only; `berth start` or `systemctl start container@NAME` runs it. */
+int verb_create(int argc, char *argv[]) {
+        _cleanup_(run_request_donep) RunRequest req = {};
+        int r;
+
+        r = run_request_parse("create", argc, argv, &req);
+        if (r != 0)
+                return r > 0 ? 0 : EXIT_BERTH_FAILED;
+        if (run_write_definition(req.name, req.text) < 0)
+                return EXIT_BERTH_FAILED;
+        printf("%s\n", req.name);
+        return 0;
+}

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <getopt.h>
+#include <signal.h>
+
+#include "definition.h"
+#include "log.h"
+#include "units.h"
+#include "verbs.h"
+
+/* berth kill [-s SIGNAL] NAME…: a signal to the container's PID 1 (default SIGKILL). */
+int verb_kill(int argc, char *argv[]) {
+        static const struct option options[] = {
+                { "signal", required_argument, NULL, 's' },
+                { "help", no_argument, NULL, 'H' },
+                {}
+        };
+        int c, sig = SIGKILL, ret = 0;
+
+        while ((c = getopt_long(argc, argv, "s:", options, NULL)) >= 0)
+                switch (c) {
+                case 's':
+                        sig = signal_from_string(optarg);
+                        if (sig < 0) {
+                                log_error("option -s: '%s' is not a signal (e.g. TERM, SIGHUP, 9)", optarg);
+                                return EXIT_BERTH_FAILED;
+                        }
+                        break;
+                case 'H':
+                        verb_help("kill", "  -s, --signal SIGNAL   signal to send (default: SIGKILL)\n");
+                        return 0;
+                default:
+                        return EXIT_BERTH_FAILED;
+                }
+        if (optind >= argc) {
+                log_error("kill needs a container name; see 'berth kill --help'");
+                return EXIT_BERTH_FAILED;
+        }
+        for (int i = optind; i < argc; i++)
+                if (units_require(argv[i]) < 0 || units_kill(argv[i], sig) < 0)
+                        ret = EXIT_BERTH_FAILED;
+        return ret;
+}

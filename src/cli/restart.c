@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "log.h"
+#include "string-util.h"
+#include "units.h"
+#include "verbs.h"
+
+/* berth restart NAME…: systemd's RestartUnit of container@NAME.service. */
+int verb_restart(int argc, char *argv[]) {
+        int ret = 0;
+
+        if (argc < 2) {
+                log_error("restart needs a container name; see 'berth restart --help'");
+                return EXIT_BERTH_FAILED;
+        }
+        if (streq(argv[1], "--help")) {
+                verb_help("restart", NULL);
+                return 0;
+        }
+        for (int i = 1; i < argc; i++)
+                if (units_require(argv[i]) < 0 || units_restart(argv[i]) < 0)
+                        ret = EXIT_BERTH_FAILED;
+        return ret;
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <getopt.h>
+
+#include "cleanup.h"
+#include "log.h"
+#include "string-util.h"
+#include "units.h"
+#include "verbs.h"
+
+/* berth rm [-f] [-v] NAME…: a running container is refused without -f. */
+int verb_rm(int argc, char *argv[]) {
+        static const struct option options[] = {
+                { "force", no_argument, NULL, 'f' },
+                { "volumes", no_argument, NULL, 'v' },
+                { "help", no_argument, NULL, 'H' },
+                {}
+        };
+        bool force = false;
+        int c, ret = 0;
+
+        while ((c = getopt_long(argc, argv, "fv", options, NULL)) >= 0)
+                switch (c) {
+                case 'f':
+                        force = true;
+                        break;
+                case 'v':
+                        /* anonymous volumes come with the volumes issue; nothing to remove yet */
+                        break;
+                case 'H':
+                        verb_help("rm", "  -f, --force     stop a running container first\n"
+                                        "  -v, --volumes   also remove its anonymous volumes\n");
+                        return 0;
+                default:
+                        return EXIT_BERTH_FAILED;
+                }
+        if (optind >= argc) {
+                log_error("rm needs a container name; see 'berth rm --help'");
+                return EXIT_BERTH_FAILED;
+        }
+        for (int i = optind; i < argc; i++) {
+                _cleanup_free_ char *state = NULL;
+                const char *name = argv[i];
+
+                if (units_require(name) < 0) {
+                        ret = EXIT_BERTH_FAILED;
+                        continue;
+                }
+                if (units_active_state(name, &state) < 0) {
+                        log_error("Failed to read the state of container %s", name);
+                        ret = EXIT_BERTH_FAILED;
+                        continue;
+                }
+                if (!streq(state, "inactive") && !streq(state, "failed")) {
+                        if (!force) {
+                                log_error("container %s is %s; stop it first or use 'berth rm -f'", name, state);
+                                ret = EXIT_BERTH_FAILED;
+                                continue;
+                        }
+                        if (units_stop(name, /* timeout_usec= */ 0) < 0) {
+                                ret = EXIT_BERTH_FAILED;
+                                continue;
+                        }
+                }
+                if (units_remove_files(name) < 0)
+                        ret = EXIT_BERTH_FAILED;
+        }
+        return ret;
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stdbool.h>
+
+#include "container.h"
+#include "definition.h"
+
+/* What `berth run` and `berth create` share: docker's flags turned into a definition. */
+typedef struct RunRequest {
+        char *name;
+        char *text;       /* the definition file's text */
+        Definition *def;  /* … parsed by the one parser */
+        RunOptions o;
+        bool detach, rm;
+} RunRequest;
+
+void run_request_donep(RunRequest *req);
+
+/* 0: parsed; 1: --help was shown; < 0: an error, logged. */
+int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *ret);
+
+/* Creates /run/berth/containers/NAME.container only if no container of that name exists. */
+int run_write_definition(const char *name, const char *text);

@@ -1,0 +1,404 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <systemd/sd-journal.h>
+#include <unistd.h>
+
+#include "bus.h"
+#include "cleanup.h"
+#include "config.h"
+#include "fd-util.h"
+#include "container.h"
+#include "image.h"
+#include "log.h"
+#include "name.h"
+#include "path-util.h"
+#include "string-util.h"
+#include "strv.h"
+#include "units.h"
+
+int units_definition_path(const char *name, char **ret) {
+        const char *dirs[] = { BERTH_SYSCONF_DIR "/containers", NULL };
+        _cleanup_free_ char *run = NULL;
+
+        run = path_join(container_runtime_dir(), "containers");
+        if (!run)
+                return -ENOMEM;
+        dirs[1] = run;
+        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+                char *p;
+
+                if (asprintf(&p, "%s/%s.container", dirs[i], name) < 0)
+                        return -ENOMEM;
+                if (access(p, F_OK) == 0) {
+                        *ret = p;
+                        return 0;
+                }
+                free(p);
+        }
+        return -ENOENT;
+}
+
+int units_check_image(const char *image) {
+        _cleanup_free_ char *images = NULL;
+        _cleanup_strv_free_ char **layers = NULL;
+        int r;
+
+        images = path_join(container_state_dir(), "images");
+        if (!images)
+                return log_oom();
+        r = image_resolve(images, image, &layers);
+        if (r == -ENOENT)
+                return log_error_errno(r, "image '%s' not found (see 'berth image ls')", image);
+        if (r < 0)
+                return log_error_errno(r, "Failed to resolve image '%s': %m", image);
+        return 0;
+}
+
+/* The last error the helper logged for this unit's latest run, if journald has it yet. */
+static char *last_unit_error(const char *unit) {
+        _cleanup_free_ char *match = NULL;
+        sd_journal *j = NULL;
+        char *result = NULL;
+
+        if (sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM) < 0)
+                return NULL;
+        if (asprintf(&match, "_SYSTEMD_UNIT=%s", unit) < 0)
+                goto out;
+        if (sd_journal_add_match(j, match, 0) < 0 || sd_journal_add_match(j, "PRIORITY=3", 0) < 0)
+                goto out;
+        if (sd_journal_seek_tail(j) < 0 || sd_journal_previous(j) <= 0)
+                goto out;
+        {
+                const void *data;
+                size_t len;
+
+                if (sd_journal_get_data(j, "MESSAGE", &data, &len) >= 0 && len > 8)
+                        result = strndup((const char *) data + 8, len - 8);
+        }
+out:
+        sd_journal_close(j);
+        return result;
+}
+
+int units_start(const char *name) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_free_ char *unit = NULL, *result = NULL, *why = NULL;
+        uint64_t exit_status = 0;
+        int r;
+
+        unit = name_to_service(name);
+        if (!unit)
+                return log_oom();
+        r = bus_open_systemd(&bus);
+        if (r < 0)
+                return log_error_errno(r, "Failed to connect to systemd: %m");
+        r = sd_bus_message_new_method_call(bus, &m, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                                           "org.freedesktop.systemd1.Manager", "StartUnit");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "ss", unit, "replace");
+        if (r < 0)
+                return log_error_errno(r, "Failed to build the start request: %m");
+
+        r = bus_call_job(bus, m, &error, &result);
+        if (r >= 0)
+                return 0;
+        if (sd_bus_error_is_set(&error))
+                return log_error_errno(r, "Failed to start %s: %s", unit, bus_error_message(&error, r));
+
+        /* The helper logs its one line to the journal; journald may take a moment to have it. */
+        for (int i = 0; i < 20 && !why; i++) {
+                why = last_unit_error(unit);
+                if (!why)
+                        usleep(10000);
+        }
+        (void) bus_get_unit_property_u64(bus, unit, "org.freedesktop.systemd1.Service", "ExecMainStatus",
+                                         &exit_status);
+        if (why)
+                return log_error_errno(-EIO, "container %s failed to start: %s", name, why);
+        return log_error_errno(-EIO, "container %s failed to start (job %s, exit status %llu); see 'journalctl -u %s'",
+                               name, result ?: "failed", (unsigned long long) exit_status, unit);
+}
+
+static int stop_unit(sd_bus *bus, const char *unit) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_free_ char *result = NULL;
+        int r;
+
+        r = sd_bus_message_new_method_call(bus, &m, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                                           "org.freedesktop.systemd1.Manager", "StopUnit");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "ss", unit, "replace");
+        if (r < 0)
+                return r;
+        r = bus_call_job(bus, m, &error, &result);
+        if (r < 0 && sd_bus_error_has_name(&error, "org.freedesktop.systemd1.NoSuchUnit"))
+                return 0;
+        if (r < 0)
+                return log_error_errno(r, "Failed to stop %s: %s", unit,
+                                       sd_bus_error_is_set(&error) ? bus_error_message(&error, r)
+                                                                   : (result ?: "failed"));
+        return 0;
+}
+
+int units_stop(const char *name, uint64_t timeout_usec) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_free_ char *service = NULL, *scope = NULL, *state = NULL;
+        int r;
+
+        service = name_to_service(name);
+        scope = name_to_scope(name);
+        if (!service || !scope)
+                return log_oom();
+        r = bus_open_systemd(&bus);
+        if (r < 0)
+                return log_error_errno(r, "Failed to connect to systemd: %m");
+
+        if (timeout_usec != UINT64_MAX) {
+                _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+
+                r = sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                                       "org.freedesktop.systemd1.Manager", "SetUnitProperties", &error, NULL,
+                                       "sba(sv)", scope, 1, 1, "TimeoutStopUSec", "t", timeout_usec);
+                if (r < 0 && !sd_bus_error_has_name(&error, "org.freedesktop.systemd1.NoSuchUnit"))
+                        log_debug("Failed to set the stop timeout of %s, ignoring: %s", scope,
+                                  bus_error_message(&error, r));
+        }
+
+        /* The payload first: systemd sends the stop signal and kills after the timeout; the
+         * helper then sees its child gone and exits, and the service stops with it. */
+        r = stop_unit(bus, scope);
+        if (r < 0)
+                return r;
+        r = bus_get_unit_property_string(bus, service, "org.freedesktop.systemd1.Unit", "ActiveState", &state);
+        if (r == -ENOENT || (r >= 0 && (streq(state, "inactive") || streq(state, "failed"))))
+                return 0;
+        return stop_unit(bus, service);
+}
+
+int units_restart(const char *name) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_free_ char *unit = NULL, *result = NULL;
+        int r;
+
+        unit = name_to_service(name);
+        if (!unit)
+                return log_oom();
+        r = bus_open_systemd(&bus);
+        if (r < 0)
+                return log_error_errno(r, "Failed to connect to systemd: %m");
+        r = sd_bus_message_new_method_call(bus, &m, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                                           "org.freedesktop.systemd1.Manager", "RestartUnit");
+        if (r >= 0)
+                r = sd_bus_message_append(m, "ss", unit, "replace");
+        if (r < 0)
+                return log_error_errno(r, "Failed to build the restart request: %m");
+        r = bus_call_job(bus, m, &error, &result);
+        if (r < 0)
+                return log_error_errno(r, "Failed to restart %s: %s", unit,
+                                       sd_bus_error_is_set(&error) ? bus_error_message(&error, r)
+                                                                   : (result ?: "failed"));
+        return 0;
+}
+
+/* The PIDs of a unit's processes, from systemd. */
+static int unit_pids(sd_bus *bus, const char *unit, pid_t **ret, size_t *ret_n) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_free_ pid_t *pids = NULL;
+        size_t n = 0;
+        int r;
+
+        r = sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                               "org.freedesktop.systemd1.Manager", "GetUnitProcesses", &error, &reply, "s", unit);
+        if (r < 0)
+                return sd_bus_error_has_name(&error, "org.freedesktop.systemd1.NoSuchUnit") ? -ESRCH : r;
+        r = sd_bus_message_enter_container(reply, 'a', "(sus)");
+        if (r < 0)
+                return r;
+        for (;;) {
+                const char *path, *cmd;
+                uint32_t pid;
+                pid_t *t;
+
+                r = sd_bus_message_read(reply, "(sus)", &path, &pid, &cmd);
+                if (r < 0)
+                        return r;
+                if (r == 0)
+                        break;
+                t = realloc(pids, sizeof(pid_t) * (n + 1));
+                if (!t)
+                        return -ENOMEM;
+                pids = t;
+                pids[n++] = (pid_t) pid;
+        }
+        *ret = TAKE_PTR(pids);
+        *ret_n = n;
+        return 0;
+}
+
+static pid_t parent_of(pid_t pid) {
+        char path[64], *buf = NULL, *p;
+        size_t n;
+        pid_t ppid = 0;
+
+        snprintf(path, sizeof(path), "/proc/%d/stat", (int) pid);
+        FILE *f = fopen(path, "re");
+        if (!f)
+                return 0;
+        if (getline(&buf, &n, f) > 0 && (p = strrchr(buf, ')')))
+                (void) sscanf(p + 2, "%*c %d", &ppid);
+        free(buf);
+        fclose(f);
+        return ppid;
+}
+
+int units_kill(const char *name, int sig) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_free_ char *scope = NULL;
+        _cleanup_free_ pid_t *pids = NULL;
+        size_t n = 0;
+        int r;
+
+        scope = name_to_scope(name);
+        if (!scope)
+                return log_oom();
+        r = bus_open_systemd(&bus);
+        if (r < 0)
+                return log_error_errno(r, "Failed to connect to systemd: %m");
+        r = unit_pids(bus, scope, &pids, &n);
+        if (r == -ESRCH || (r >= 0 && n == 0))
+                return log_error_errno(-ESRCH, "container %s is not running", name);
+        if (r < 0)
+                return log_error_errno(r, "Failed to list the processes of %s: %m", scope);
+        for (size_t i = 0; i < n; i++) {
+                pid_t ppid = parent_of(pids[i]);
+                bool inside = false;
+
+                for (size_t j = 0; j < n; j++)
+                        inside = inside || pids[j] == ppid;
+                if (!inside) {
+                        if (kill(pids[i], sig) < 0)
+                                return log_error_errno(-errno, "Failed to signal container %s: %m", name);
+                        return 0;
+                }
+        }
+        return log_error_errno(-ESRCH, "container %s has no PID 1", name);
+}
+
+int units_active_state(const char *name, char **ret) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_free_ char *service = NULL, *scope = NULL, *state = NULL;
+        int r;
+
+        service = name_to_service(name);
+        scope = name_to_scope(name);
+        if (!service || !scope)
+                return -ENOMEM;
+        r = bus_open_systemd(&bus);
+        if (r < 0)
+                return r;
+        r = bus_get_unit_property_string(bus, service, "org.freedesktop.systemd1.Unit", "ActiveState", &state);
+        if (r < 0 && r != -ENOENT)
+                return r;
+        if (r == -ENOENT || streq(state, "inactive")) {
+                _cleanup_free_ char *s2 = NULL;
+
+                if (bus_get_unit_property_string(bus, scope, "org.freedesktop.systemd1.Unit", "ActiveState", &s2) >= 0 &&
+                    !streq(s2, "inactive")) {
+                        *ret = TAKE_PTR(s2);
+                        return 0;
+                }
+                if (!state) {
+                        state = strdup("inactive");
+                        if (!state)
+                                return -ENOMEM;
+                }
+        }
+        *ret = TAKE_PTR(state);
+        return 0;
+}
+
+int units_wait(const char *name, int *ret_code) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_free_ char *service = NULL;
+        uint64_t code = 0;
+        int r;
+
+        service = name_to_service(name);
+        if (!service)
+                return log_oom();
+        for (;;) {
+                _cleanup_free_ char *state = NULL;
+
+                r = units_active_state(name, &state);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to read the state of %s: %m", name);
+                if (streq(state, "inactive") || streq(state, "failed"))
+                        break;
+                usleep(50000);
+        }
+        r = bus_open_systemd(&bus);
+        if (r < 0)
+                return log_error_errno(r, "Failed to connect to systemd: %m");
+        (void) bus_get_unit_property_u64(bus, service, "org.freedesktop.systemd1.Service", "ExecMainStatus", &code);
+        *ret_code = (int) code;
+        return 0;
+}
+
+int units_remove_files(const char *name) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_free_ char *dir = NULL;
+        int r, ret = 0;
+
+        for (;;) {
+                _cleanup_free_ char *path = NULL;
+
+                if (units_definition_path(name, &path) < 0)
+                        break;
+                if (unlink(path) < 0) {
+                        ret = log_error_errno(-errno, "Failed to remove %s: %m", path);
+                        break;
+                }
+        }
+        dir = path_join(container_state_dir(), "containers", name);
+        if (!dir)
+                return log_oom();
+        r = rm_rf(dir);
+        if (r < 0)
+                ret = log_error_errno(r, "Failed to remove %s: %m", dir);
+
+        if (bus_open_systemd(&bus) >= 0) {
+                _cleanup_free_ char *service = name_to_service(name), *scope = name_to_scope(name);
+                const char *units[] = { service, scope };
+
+                for (size_t i = 0; i < ELEMENTSOF(units); i++)
+                        if (units[i])
+                                (void) sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                                                          "org.freedesktop.systemd1.Manager", "ResetFailedUnit", NULL,
+                                                          NULL, "s", units[i]);
+        }
+        return ret;
+}
+
+int units_require(const char *name) {
+        _cleanup_free_ char *path = NULL;
+        int r;
+
+        if (!name_is_valid(name))
+                return log_error_errno(-EINVAL, "invalid container name '%s': names must match " NAME_RULE, name);
+        r = units_definition_path(name, &path);
+        if (r == -ENOENT)
+                return log_error_errno(r, "no such container %s", name);
+        if (r < 0)
+                return log_oom();
+        return 0;
+}

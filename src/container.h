@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "definition.h"
+
+/* One container's life: definition → image → namespaces → scope → payload → exit status.
+ * The helper runs it as the main process of container@NAME.service; `berth run` without -d
+ * runs the same code in the foreground. */
+
+typedef struct RunOptions {
+        bool service;     /* main process of container@NAME.service: READY=1, BindsTo= */
+        bool interactive; /* -i: the payload's stdin is ours */
+        bool tty;         /* -t: a pty from the container's own devpts */
+} RunOptions;
+
+/* Everything the child needs, computed by the parent before clone() so that the child does no
+ * allocation it could fail at after the parent has moved on. */
+typedef struct Container {
+        const Definition *def;
+        const RunOptions *opts;
+        char *dir;          /* /var/lib/berth/containers/NAME */
+        char *upper, *work, *root;
+        char **lowerdirs;   /* top first */
+        char **argv;        /* entrypoint + exec */
+        char **env;         /* without HOME, which comes from the image's passwd */
+        int stdin_fd, stdout_fd, stderr_fd;  /* what the payload gets, or -EBADF for a pty */
+} Container;
+
+/* Returns the payload's exit code, or 125/126/127 as Docker does. Logs its own errors. */
+int container_run(const Definition *d, const RunOptions *o);
+
+/* The child after clone(): never returns. In payload.c. */
+_Noreturn void payload_main(const Container *c, int sync_fd);
+
+/* Exit status of a waited-for child as a shell would report it: the code, or 128+signal. */
+int container_exit_code(int wait_status);
+
+/* Removes what a container left in /run (ExecStopPost=); idempotent, -ENOENT is success. */
+int container_cleanup(const char *name);
+
+/* /var/lib/berth (or $BERTH_STATE_DIR) and /run/berth (or $BERTH_RUNTIME_DIR). */
+const char *container_state_dir(void);
+const char *container_runtime_dir(void);

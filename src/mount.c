@@ -1,0 +1,966 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "log.h"
+#include "mount.h"
+#include "path-util.h"
+#include "string-util.h"
+#include "strv.h"
+
+/* Code in this file runs in the helper's child after clone(CLONE_NEWNS|CLONE_NEWPID|CLONE_NEWUTS|
+ * CLONE_NEWIPC|CLONE_NEWNET|CLONE_NEWCGROUP): root, all capabilities, no user namespace, the host's
+ * mount tree still visible (its own copy of it) and the host's /proc at /proc, until
+ * mount_pivot_root(). */
+
+/* --- Syscalls glibc may lack ---------------------------------------------------------------------
+ * Called through syscall(2) with our own structs so that any glibc works, and so that we never need
+ * <linux/mount.h> (which clashes with glibc >= 2.36's <sys/mount.h>). The numbers are the same on
+ * every architecture but alpha. */
+
+#ifndef __NR_open_tree
+#define __NR_open_tree 428
+#endif
+#ifndef __NR_move_mount
+#define __NR_move_mount 429
+#endif
+#ifndef __NR_fsopen
+#define __NR_fsopen 430
+#endif
+#ifndef __NR_fsconfig
+#define __NR_fsconfig 431
+#endif
+#ifndef __NR_fsmount
+#define __NR_fsmount 432
+#endif
+#ifndef __NR_openat2
+#define __NR_openat2 437
+#endif
+#ifndef __NR_mount_setattr
+#define __NR_mount_setattr 442
+#endif
+
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
+#ifndef OPEN_TREE_CLOEXEC
+#define OPEN_TREE_CLOEXEC O_CLOEXEC
+#endif
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+#ifndef MOVE_MOUNT_F_EMPTY_PATH
+#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#endif
+#ifndef MOVE_MOUNT_T_EMPTY_PATH
+#define MOVE_MOUNT_T_EMPTY_PATH 0x00000040
+#endif
+#ifndef FSOPEN_CLOEXEC
+#define FSOPEN_CLOEXEC 0x00000001
+#endif
+#ifndef FSMOUNT_CLOEXEC
+#define FSMOUNT_CLOEXEC 0x00000001
+#endif
+#ifndef FSCONFIG_SET_FLAG
+#define FSCONFIG_SET_FLAG 0
+#endif
+#ifndef FSCONFIG_SET_STRING
+#define FSCONFIG_SET_STRING 1
+#endif
+#ifndef FSCONFIG_CMD_CREATE
+#define FSCONFIG_CMD_CREATE 6
+#endif
+#ifndef MOUNT_ATTR_RDONLY
+#define MOUNT_ATTR_RDONLY 0x00000001
+#endif
+#ifndef MOUNT_ATTR_NOSUID
+#define MOUNT_ATTR_NOSUID 0x00000002
+#endif
+#ifndef MOUNT_ATTR_NODEV
+#define MOUNT_ATTR_NODEV 0x00000004
+#endif
+#ifndef MOUNT_ATTR_NOEXEC
+#define MOUNT_ATTR_NOEXEC 0x00000008
+#endif
+
+#ifndef RESOLVE_NO_MAGICLINKS
+#define RESOLVE_NO_MAGICLINKS 0x02
+#endif
+#ifndef RESOLVE_IN_ROOT
+#define RESOLVE_IN_ROOT 0x10
+#endif
+
+#ifndef TIOCGPTPEER
+#define TIOCGPTPEER _IO('T', 0x41)
+#endif
+
+#ifndef CGROUP_SUPER_MAGIC
+#define CGROUP_SUPER_MAGIC 0x27e0eb
+#endif
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+#ifndef OVERLAYFS_SUPER_MAGIC
+#define OVERLAYFS_SUPER_MAGIC 0x794c7630
+#endif
+
+struct berth_open_how {
+        uint64_t flags;
+        uint64_t mode;
+        uint64_t resolve;
+};
+
+struct berth_mount_attr {
+        uint64_t attr_set;
+        uint64_t attr_clr;
+        uint64_t propagation;
+        uint64_t userns_fd;
+};
+
+static int sys_openat2(int dfd, const char *path, struct berth_open_how *how) {
+        return (int) syscall(__NR_openat2, dfd, path, how, sizeof(*how));
+}
+
+static int sys_fsopen(const char *fstype, unsigned flags) {
+        return (int) syscall(__NR_fsopen, fstype, flags);
+}
+
+static int sys_fsconfig(int fs_fd, unsigned cmd, const char *key, const void *value, int aux) {
+        return (int) syscall(__NR_fsconfig, fs_fd, cmd, key, value, aux);
+}
+
+static int sys_fsmount(int fs_fd, unsigned flags, unsigned attr) {
+        return (int) syscall(__NR_fsmount, fs_fd, flags, attr);
+}
+
+static int sys_open_tree(int dfd, const char *path, unsigned flags) {
+        return (int) syscall(__NR_open_tree, dfd, path, flags);
+}
+
+static int sys_move_mount(int from_fd, int to_fd) {
+        return (int) syscall(__NR_move_mount, from_fd, "", to_fd, "",
+                             MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+}
+
+static int sys_mount_setattr(int fd, unsigned flags, struct berth_mount_attr *attr) {
+        return (int) syscall(__NR_mount_setattr, fd, "", flags, attr, sizeof(*attr));
+}
+
+/* --- Paths inside a root ------------------------------------------------------------------------- */
+
+int open_in_root(int root_fd, const char *path, int flags, mode_t mode) {
+        struct berth_open_how how = {
+                .flags = (uint64_t) (flags | O_CLOEXEC),
+                .mode = (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE ? mode : 0,
+                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+        };
+
+        if (root_fd < 0 || isempty(path))
+                return -EINVAL;
+
+        /* With RESOLVE_IN_ROOT the kernel answers EAGAIN when a rename raced with a ".." walk:
+         * retry a bounded number of times. */
+        for (unsigned i = 0; i < 32; i++) {
+                int fd = sys_openat2(root_fd, path, &how);
+
+                if (fd >= 0)
+                        return fd;
+                if (errno != EAGAIN)
+                        return -errno;
+        }
+        return -EAGAIN;
+}
+
+static int fd_reopen(int fd, int flags) {
+        char p[STRLEN("/proc/self/fd/") + 12];
+        int r;
+
+        snprintf(p, sizeof(p), "/proc/self/fd/%i", fd);
+        r = open(p, flags | O_CLOEXEC);
+        return r < 0 ? -errno : r;
+}
+
+int open_regular_in_root(int root_fd, const char *path) {
+        _cleanup_close_ int fd = -EBADF;
+        struct stat st;
+
+        /* O_PATH first so that nothing but a regular file is ever really opened: opening a device
+         * node an image planted there could have side effects on the host, a FIFO would block. */
+        fd = open_in_root(root_fd, path, O_PATH, 0);
+        if (fd < 0)
+                return fd;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (S_ISDIR(st.st_mode))
+                return -EISDIR;
+        if (!S_ISREG(st.st_mode))
+                return -EBADFD;
+        return fd_reopen(fd, O_RDONLY | O_NOCTTY | O_NONBLOCK);
+}
+
+int mkdir_in_root(int root_fd, const char *path, mode_t mode) {
+        _cleanup_free_ char *p = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        char *s;
+
+        if (isempty(path))
+                return -EINVAL;
+        p = strdup(path);
+        if (!p)
+                return -ENOMEM;
+
+        fd = open_in_root(root_fd, "/", O_PATH | O_DIRECTORY, 0);
+        if (fd < 0)
+                return fd;
+
+        for (s = p;;) {
+                int next;
+                char *e, c;
+
+                s += strspn(s, "/");
+                if (!*s)
+                        break;
+                e = s + strcspn(s, "/");
+                c = *e;
+                *e = 0;
+                if (streq(s, ".") || streq(s, ".."))
+                        return -EINVAL;
+
+                /* Resolve the prefix so far inside the root (symlinks in it stay inside); create
+                 * only the last component, in the directory we already hold, never following it. */
+                next = open_in_root(root_fd, p, O_PATH | O_DIRECTORY, 0);
+                if (next == -ENOENT) {
+                        if (mkdirat(fd, s, mode) < 0 && errno != EEXIST)
+                                return -errno;
+                        next = open_in_root(root_fd, p, O_PATH | O_DIRECTORY, 0);
+                }
+                if (next < 0)
+                        return next;
+                safe_close(fd);
+                fd = next;
+                *e = c;
+                s = e;
+        }
+        return TAKE_FD(fd);
+}
+
+/* Splits "/dev/ptmx" into an O_PATH fd of "/dev" (resolved inside the root) and "ptmx". */
+static int open_parent_in_root(int root_fd, const char *path, const char **ret_name) {
+        _cleanup_free_ char *parent = NULL;
+        const char *slash = strrchr(path, '/');
+        int fd;
+
+        if (!slash || isempty(slash + 1))
+                return -EINVAL;
+        parent = slash == path ? strdup("/") : strndup(path, (size_t) (slash - path));
+        if (!parent)
+                return -ENOMEM;
+        fd = open_in_root(root_fd, parent, O_PATH | O_DIRECTORY, 0);
+        if (fd < 0)
+                return fd;
+        *ret_name = slash + 1;
+        return fd;
+}
+
+/* --- Mount primitives: build a detached mount, then attach it onto an fd ------------------------- */
+
+/* The kernel explains a failed fsconfig()/fsmount() in messages read from the fs context fd
+ * ("e overlay: failed to resolve '/x': -2"): keep the last one for the log line. */
+static void fs_context_message(int fs_fd, char *buf, size_t size) {
+        char line[512];
+        ssize_t n;
+
+        if (!buf || size == 0)
+                return;
+        buf[0] = 0;
+        while ((n = read(fs_fd, line, sizeof(line) - 1)) > 0) {
+                const char *m = line;
+                size_t l;
+
+                line[n] = 0;
+                line[strcspn(line, "\n")] = 0;
+                if (m[0] && m[1] == ' ')
+                        m += 2; /* the "e "/"w "/"i " severity */
+                l = MIN(strlen(m), size - 1);
+                memcpy(buf, m, l);
+                buf[l] = 0;
+        }
+}
+
+/* A new, detached mount of fstype, configured from "key=value,flag,…" options. */
+static int fs_new(const char *fstype, const char *options, unsigned attr, char *msg, size_t msg_size,
+                  int *ret_mnt_fd) {
+        _cleanup_close_ int fs_fd = -EBADF;
+        _cleanup_free_ char *opts = NULL;
+        char *save = NULL;
+        int mnt_fd, r;
+
+        fs_fd = sys_fsopen(fstype, FSOPEN_CLOEXEC);
+        if (fs_fd < 0)
+                return -errno;
+
+        if (options) {
+                opts = strdup(options);
+                if (!opts)
+                        return -ENOMEM;
+                for (char *o = strtok_r(opts, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+                        char *eq = strchr(o, '=');
+
+                        if (eq)
+                                *eq = 0;
+                        r = eq ? sys_fsconfig(fs_fd, FSCONFIG_SET_STRING, o, eq + 1, 0)
+                               : sys_fsconfig(fs_fd, FSCONFIG_SET_FLAG, o, NULL, 0);
+                        if (r < 0)
+                                goto fail;
+                }
+        }
+        if (sys_fsconfig(fs_fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+                goto fail;
+        mnt_fd = sys_fsmount(fs_fd, FSMOUNT_CLOEXEC, attr);
+        if (mnt_fd < 0)
+                goto fail;
+        *ret_mnt_fd = mnt_fd;
+        return 0;
+
+fail:
+        r = -errno;
+        fs_context_message(fs_fd, msg, msg_size);
+        return r;
+}
+
+/* For kernels without mount_setattr() (< 5.12): remount the attached mount behind mnt_fd, keeping
+ * the flags it has (a remount that drops a locked flag is refused). Not recursive. */
+static int remount_attr_fallback(int mnt_fd, unsigned attr) {
+        char p[STRLEN("/proc/self/fd/") + 12];
+        unsigned long flags = MS_REMOUNT | MS_BIND;
+        struct statvfs sv;
+
+        if (fstatvfs(mnt_fd, &sv) < 0)
+                return -errno;
+        if ((sv.f_flag & ST_RDONLY) || (attr & MOUNT_ATTR_RDONLY))
+                flags |= MS_RDONLY;
+        if ((sv.f_flag & ST_NOSUID) || (attr & MOUNT_ATTR_NOSUID))
+                flags |= MS_NOSUID;
+        if ((sv.f_flag & ST_NODEV) || (attr & MOUNT_ATTR_NODEV))
+                flags |= MS_NODEV;
+        if ((sv.f_flag & ST_NOEXEC) || (attr & MOUNT_ATTR_NOEXEC))
+                flags |= MS_NOEXEC;
+        snprintf(p, sizeof(p), "/proc/self/fd/%i", mnt_fd);
+        return RET_NERRNO(mount(NULL, p, NULL, flags, NULL));
+}
+
+/* Clones the mount tree at src_fd (a bind mount), sets attr on it and attaches it onto target_fd.
+ * Returns the fd of the attached clone. */
+static int bind_onto(int src_fd, int target_fd, unsigned attr, bool recursive, int *ret_mnt_fd) {
+        struct berth_mount_attr a = { .attr_set = attr };
+        _cleanup_close_ int tree_fd = -EBADF;
+        bool fallback = false;
+
+        tree_fd = sys_open_tree(src_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH |
+                                                    (recursive ? AT_RECURSIVE : 0));
+        if (tree_fd < 0)
+                return -errno;
+        if (attr != 0 && sys_mount_setattr(tree_fd, AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &a) < 0) {
+                if (errno != ENOSYS)
+                        return -errno;
+                fallback = true;
+        }
+        if (sys_move_mount(tree_fd, target_fd) < 0)
+                return -errno;
+        if (fallback) {
+                int r = remount_attr_fallback(tree_fd, attr);
+                if (r < 0)
+                        return r;
+        }
+        *ret_mnt_fd = TAKE_FD(tree_fd);
+        return 0;
+}
+
+static int fd_mount_id(int fd, uint64_t *ret) {
+        struct statx sx;
+
+        if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_MNT_ID, &sx) < 0)
+                return -errno;
+        if (!(sx.stx_mask & STATX_MNT_ID))
+                return -EOPNOTSUPP;
+        *ret = sx.stx_mnt_id;
+        return 0;
+}
+
+/* After attaching: is the mount we made what path inside the root now shows, and is it read-only
+ * where it must be? Guards against a mount landing somewhere else or being hidden. */
+static int verify_mounted(int root_fd, const char *path, int mnt_fd, bool want_ro) {
+        _cleanup_close_ int fd = -EBADF;
+        uint64_t a, b;
+        struct statvfs sv;
+        int r;
+
+        fd = open_in_root(root_fd, path, O_PATH, 0);
+        if (fd < 0)
+                return fd;
+        r = fd_mount_id(fd, &a);
+        if (r < 0)
+                return r;
+        r = fd_mount_id(mnt_fd, &b);
+        if (r < 0)
+                return r;
+        if (a != b)
+                return -EBUSY;
+        if (want_ro) {
+                if (fstatvfs(mnt_fd, &sv) < 0)
+                        return -errno;
+                if (!(sv.f_flag & ST_RDONLY))
+                        return -EPERM;
+        }
+        return 0;
+}
+
+/* --- The table of mount steps -------------------------------------------------------------------- */
+
+typedef enum StepType {
+        STEP_API_DIR,   /* /proc, /sys, /dev in the image: a real directory, created if absent */
+        STEP_FS,        /* a new file system of type .what on the directory .path */
+        STEP_DIR,       /* a directory inside a file system made by an earlier step */
+        STEP_DEVICE,    /* the host's device node .path bound onto an empty file at .path */
+        STEP_SYMLINK,   /* .path → .what */
+        STEP_CONSOLE,   /* MountOptions.console_path bound onto .path */
+        STEP_MASK,      /* an empty read-only tmpfs on a directory, /dev/null on anything else */
+        STEP_READ_ONLY, /* a read-only bind mount of .path onto itself, submounts included */
+        _STEP_TYPE_MAX,
+        _STEP_TYPE_INVALID = -EINVAL,
+} StepType;
+
+typedef enum StepFlags {
+        STEP_UNPRIVILEGED = 1 << 0,       /* skipped with --privileged */
+        STEP_RO_UNLESS_PRIVILEGED = 1 << 1, /* MOUNT_ATTR_RDONLY unless --privileged */
+        STEP_IF_EXISTS = 1 << 2,          /* a missing .path is skipped, not an error */
+        STEP_CGROUP_UNIFIED = 1 << 3,     /* only if the host has cgroup2 at /sys/fs/cgroup */
+        STEP_CGROUP_LEGACY = 1 << 4,      /* only if it does not (v1 or hybrid) */
+        STEP_CGROUP_V1_SYSTEMD = 1 << 5,  /* only if the host has the name=systemd v1 hierarchy */
+        STEP_CGROUP_MASK = STEP_CGROUP_UNIFIED | STEP_CGROUP_LEGACY | STEP_CGROUP_V1_SYSTEMD,
+} StepFlags;
+
+typedef struct MountStep {
+        StepType type;
+        const char *path;    /* inside the root */
+        const char *what;    /* file system type, symlink target */
+        const char *options; /* fsconfig() "key=value,flag" list */
+        unsigned attr;       /* MOUNT_ATTR_* of the new mount */
+        mode_t mode;         /* STEP_DIR */
+        StepFlags flags;
+} MountStep;
+
+#define NOSUID_NOEXEC (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC)
+#define NOSUID_NOEXEC_NODEV (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NODEV)
+#define MASK (STEP_UNPRIVILEGED | STEP_IF_EXISTS)
+
+/* The order matters: the API directories are checked before anything is mounted on them, /sys
+ * before /sys/fs/cgroup, /dev before what lives in it, and the masks and read-only paths last so
+ * that they land on top of the file systems they cover.
+ *
+ * cgroups: on a unified host the container gets a fresh cgroup2 mount, which the cgroup namespace
+ * roots at the container's own cgroup. On a v1 or hybrid host it gets a read-only tmpfs holding
+ * only the name=systemd hierarchy (read-only, also rooted by the cgroup namespace) when the host
+ * has one; the controllers are not exposed. That is what a systemd payload needs to boot, and
+ * nothing in it can be written. */
+static const MountStep mount_table[] = {
+        { STEP_API_DIR, "/proc" },
+        { STEP_API_DIR, "/sys" },
+        { STEP_API_DIR, "/dev" },
+
+        /* The child is in the new pid namespace, so this proc shows the container's pids. */
+        { STEP_FS, "/proc", "proc", NULL, NOSUID_NOEXEC_NODEV },
+        /* A fresh sysfs shows the container's own (new) network namespace. */
+        { STEP_FS, "/sys", "sysfs", NULL, NOSUID_NOEXEC_NODEV, 0, STEP_RO_UNLESS_PRIVILEGED },
+
+        { STEP_FS, "/sys/fs/cgroup", "cgroup2", NULL, NOSUID_NOEXEC_NODEV, 0,
+          STEP_CGROUP_UNIFIED | STEP_RO_UNLESS_PRIVILEGED },
+        { STEP_FS, "/sys/fs/cgroup", "tmpfs", "mode=755,size=64k", NOSUID_NOEXEC_NODEV, 0, STEP_CGROUP_LEGACY },
+        { STEP_DIR, "/sys/fs/cgroup/systemd", NULL, NULL, 0, 0755, STEP_CGROUP_LEGACY | STEP_CGROUP_V1_SYSTEMD },
+        { STEP_FS, "/sys/fs/cgroup/systemd", "cgroup", "none,name=systemd", NOSUID_NOEXEC_NODEV, 0,
+          STEP_CGROUP_LEGACY | STEP_CGROUP_V1_SYSTEMD | STEP_RO_UNLESS_PRIVILEGED },
+        { STEP_READ_ONLY, "/sys/fs/cgroup", NULL, NULL, 0, 0, STEP_CGROUP_LEGACY | STEP_UNPRIVILEGED },
+
+        /* The small /dev, also with --privileged: devices beyond these come in by DeviceAllow= and
+         * explicit binds, never by exposing the host's /dev. */
+        { STEP_FS, "/dev", "tmpfs", "mode=755,size=65536k", MOUNT_ATTR_NOSUID },
+        { STEP_DEVICE, "/dev/null" },
+        { STEP_DEVICE, "/dev/zero" },
+        { STEP_DEVICE, "/dev/full" },
+        { STEP_DEVICE, "/dev/random" },
+        { STEP_DEVICE, "/dev/urandom" },
+        { STEP_DEVICE, "/dev/tty" },
+        { STEP_SYMLINK, "/dev/ptmx", "pts/ptmx" },
+        { STEP_SYMLINK, "/dev/fd", "/proc/self/fd" },
+        { STEP_SYMLINK, "/dev/stdin", "/proc/self/fd/0" },
+        { STEP_SYMLINK, "/dev/stdout", "/proc/self/fd/1" },
+        { STEP_SYMLINK, "/dev/stderr", "/proc/self/fd/2" },
+        { STEP_DIR, "/dev/pts", NULL, NULL, 0, 0755 },
+        /* A new devpts instance: the container's ptys are not the host's. */
+        { STEP_FS, "/dev/pts", "devpts", "newinstance,ptmxmode=0666,mode=0620,gid=5", NOSUID_NOEXEC },
+        { STEP_DIR, "/dev/shm", NULL, NULL, 0, 01777 },
+        { STEP_FS, "/dev/shm", "tmpfs", "mode=1777,size=65536k", NOSUID_NOEXEC_NODEV },
+        { STEP_DIR, "/dev/mqueue", NULL, NULL, 0, 0755 },
+        /* mqueue binds to the ipc namespace of the caller of fsopen(): the container's. */
+        { STEP_FS, "/dev/mqueue", "mqueue", NULL, NOSUID_NOEXEC_NODEV },
+        { STEP_CONSOLE, "/dev/console" },
+
+        /* Masked: kernel state a container must not read (or, for kcore, not even map). */
+        { STEP_MASK, "/proc/acpi", NULL, NULL, 0, 0, MASK },
+        { STEP_MASK, "/proc/asound", NULL, NULL, 0, 0, MASK },
+        { STEP_MASK, "/proc/interrupts", NULL, NULL, 0, 0, MASK },
+        { STEP_MASK, "/proc/kcore", NULL, NULL, 0, 0, MASK },
+        { STEP_MASK, "/proc/keys", NULL, NULL, 0, 0, MASK },
+        { STEP_MASK, "/proc/latency_stats", NULL, NULL, 0, 0, MASK },
+        { STEP_MASK, "/proc/sched_debug", NULL, NULL, 0, 0, MASK },
+        { STEP_MASK, "/proc/scsi", NULL, NULL, 0, 0, MASK },
+        { STEP_MASK, "/proc/timer_list", NULL, NULL, 0, 0, MASK },
+        { STEP_MASK, "/proc/timer_stats", NULL, NULL, 0, 0, MASK },
+        { STEP_MASK, "/sys/firmware", NULL, NULL, 0, 0, MASK },
+        { STEP_MASK, "/sys/devices/virtual/powercap", NULL, NULL, 0, 0, MASK },
+
+        /* Read-only: host-wide knobs that the namespaces do not cover. */
+        { STEP_READ_ONLY, "/proc/bus", NULL, NULL, 0, 0, MASK },
+        { STEP_READ_ONLY, "/proc/fs", NULL, NULL, 0, 0, MASK },
+        { STEP_READ_ONLY, "/proc/irq", NULL, NULL, 0, 0, MASK },
+        { STEP_READ_ONLY, "/proc/sys", NULL, NULL, 0, 0, MASK },
+        { STEP_READ_ONLY, "/proc/sysrq-trigger", NULL, NULL, 0, 0, MASK },
+};
+
+typedef struct MountContext {
+        int root_fd;
+        int null_fd; /* the host's /dev/null, the source of file masks */
+        const MountOptions *options;
+        StepFlags cgroup; /* which STEP_CGROUP_* conditions hold on this host */
+        char message[256]; /* the kernel's own words for the last failed fsconfig() */
+} MountContext;
+
+static StepFlags host_cgroup_mode(void) {
+        struct statfs fs;
+
+        /* The host's tree is still visible: ask its /sys/fs/cgroup. */
+        if (statfs("/sys/fs/cgroup", &fs) >= 0 && (uint64_t) fs.f_type == CGROUP2_SUPER_MAGIC)
+                return STEP_CGROUP_UNIFIED;
+        if (statfs("/sys/fs/cgroup/systemd", &fs) >= 0 && (uint64_t) fs.f_type == CGROUP_SUPER_MAGIC)
+                return STEP_CGROUP_LEGACY | STEP_CGROUP_V1_SYSTEMD;
+        return STEP_CGROUP_LEGACY;
+}
+
+static int step_api_dir(MountContext *c, const MountStep *s) {
+        const char *name = s->path + 1;
+        struct stat st;
+
+        /* The root itself is ours, so one component below it needs no openat2(): fstatat() without
+         * following tells a symlink from a directory. */
+        if (fstatat(c->root_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+                if (errno != ENOENT)
+                        return -errno;
+                if (mkdirat(c->root_fd, name, 0755) < 0 && errno != EEXIST)
+                        return -errno;
+                if (fstatat(c->root_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                        return -errno;
+        }
+        if (S_ISLNK(st.st_mode))
+                return -ELOOP;
+        if (!S_ISDIR(st.st_mode))
+                return -ENOTDIR;
+        return 0;
+}
+
+static unsigned step_attr(const MountContext *c, const MountStep *s) {
+        unsigned attr = s->attr;
+
+        if ((s->flags & STEP_RO_UNLESS_PRIVILEGED) && !c->options->privileged)
+                attr |= MOUNT_ATTR_RDONLY;
+        return attr;
+}
+
+static int step_fs(MountContext *c, const MountStep *s) {
+        _cleanup_close_ int target_fd = -EBADF, mnt_fd = -EBADF;
+        unsigned attr = step_attr(c, s);
+        int r;
+
+        target_fd = open_in_root(c->root_fd, s->path, O_PATH | O_DIRECTORY, 0);
+        if (target_fd < 0)
+                return target_fd;
+        r = fs_new(s->what, s->options, attr, c->message, sizeof(c->message), &mnt_fd);
+        if (r < 0)
+                return r;
+        if (sys_move_mount(mnt_fd, target_fd) < 0)
+                return -errno;
+        return verify_mounted(c->root_fd, s->path, mnt_fd, attr & MOUNT_ATTR_RDONLY);
+}
+
+static int step_dir(MountContext *c, const MountStep *s) {
+        int fd = mkdir_in_root(c->root_fd, s->path, s->mode);
+
+        if (fd < 0)
+                return fd;
+        safe_close(fd);
+        return 0;
+}
+
+/* Binds the character device src_fd onto a new empty file at path inside the root. */
+static int bind_device(MountContext *c, int src_fd, const char *path, unsigned attr) {
+        _cleanup_close_ int target_fd = -EBADF, mnt_fd = -EBADF;
+        struct stat st;
+        int r;
+
+        if (fstat(src_fd, &st) < 0)
+                return -errno;
+        if (!S_ISCHR(st.st_mode))
+                return -ENODEV;
+        /* O_EXCL: the file is new in our own tmpfs, never something that was there. */
+        target_fd = open_in_root(c->root_fd, path, O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0644);
+        if (target_fd < 0)
+                return target_fd;
+        r = bind_onto(src_fd, target_fd, attr, /* recursive= */ false, &mnt_fd);
+        if (r < 0)
+                return r;
+        return verify_mounted(c->root_fd, path, mnt_fd, attr & MOUNT_ATTR_RDONLY);
+}
+
+static int step_device(MountContext *c, const MountStep *s) {
+        _cleanup_close_ int src_fd = -EBADF;
+
+        /* The host's node (mknod would be refused by the scope's device policy anyway). Not nodev:
+         * the mount must let the device be used; nosuid, noexec: nothing else is needed. */
+        src_fd = open(s->path, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+        if (src_fd < 0)
+                return -errno;
+        return bind_device(c, src_fd, s->path, NOSUID_NOEXEC);
+}
+
+static int step_symlink(MountContext *c, const MountStep *s) {
+        _cleanup_close_ int dir_fd = -EBADF;
+        const char *name;
+
+        dir_fd = open_parent_in_root(c->root_fd, s->path, &name);
+        if (dir_fd < 0)
+                return dir_fd;
+        return RET_NERRNO(symlinkat(s->what, dir_fd, name));
+}
+
+static int step_console(MountContext *c, const MountStep *s) {
+        _cleanup_close_ int src_fd = -EBADF;
+
+        if (!c->options->console_path)
+                return 0;
+        src_fd = open(c->options->console_path, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+        if (src_fd < 0)
+                return -errno;
+        return bind_device(c, src_fd, s->path, NOSUID_NOEXEC);
+}
+
+static int step_mask(MountContext *c, const MountStep *s) {
+        _cleanup_close_ int target_fd = -EBADF, mnt_fd = -EBADF;
+        struct stat st;
+        int r;
+
+        target_fd = open_in_root(c->root_fd, s->path, O_PATH, 0);
+        if (target_fd < 0)
+                return target_fd;
+        if (fstat(target_fd, &st) < 0)
+                return -errno;
+
+        if (S_ISDIR(st.st_mode)) {
+                r = fs_new("tmpfs", "mode=555", MOUNT_ATTR_RDONLY | NOSUID_NOEXEC_NODEV,
+                           c->message, sizeof(c->message), &mnt_fd);
+                if (r < 0)
+                        return r;
+                if (sys_move_mount(mnt_fd, target_fd) < 0)
+                        return -errno;
+        } else {
+                r = bind_onto(c->null_fd, target_fd, MOUNT_ATTR_RDONLY | NOSUID_NOEXEC, /* recursive= */ false,
+                              &mnt_fd);
+                if (r < 0)
+                        return r;
+        }
+        return verify_mounted(c->root_fd, s->path, mnt_fd, /* want_ro= */ true);
+}
+
+static int step_read_only(MountContext *c, const MountStep *s) {
+        _cleanup_close_ int target_fd = -EBADF, mnt_fd = -EBADF;
+        int r;
+
+        target_fd = open_in_root(c->root_fd, s->path, O_PATH, 0);
+        if (target_fd < 0)
+                return target_fd;
+        r = bind_onto(target_fd, target_fd, MOUNT_ATTR_RDONLY, /* recursive= */ true, &mnt_fd);
+        if (r < 0)
+                return r;
+        return verify_mounted(c->root_fd, s->path, mnt_fd, /* want_ro= */ true);
+}
+
+static int (*const step_run[_STEP_TYPE_MAX])(MountContext *c, const MountStep *s) = {
+        [STEP_API_DIR] = step_api_dir,
+        [STEP_FS] = step_fs,
+        [STEP_DIR] = step_dir,
+        [STEP_DEVICE] = step_device,
+        [STEP_SYMLINK] = step_symlink,
+        [STEP_CONSOLE] = step_console,
+        [STEP_MASK] = step_mask,
+        [STEP_READ_ONLY] = step_read_only,
+};
+
+static int step_log_error(const MountContext *c, const MountStep *s, int r) {
+        const char *sep = c->message[0] ? ": " : "";
+
+        switch (s->type) {
+        case STEP_API_DIR:
+                if (r == -ELOOP)
+                        return log_error_errno(r, "%s in the image is a symlink, refusing to start the container",
+                                               s->path);
+                if (r == -ENOTDIR)
+                        return log_error_errno(r, "%s in the image is not a directory, refusing to start the container",
+                                               s->path);
+                return log_error_errno(r, "Failed to check %s in the image: %m", s->path);
+        case STEP_FS:
+                return log_error_errno(r, "Failed to mount %s on %s in the container: %m%s%s", s->what, s->path, sep,
+                                       c->message);
+        case STEP_DIR:
+                return log_error_errno(r, "Failed to create %s in the container: %m", s->path);
+        case STEP_DEVICE:
+                return log_error_errno(r, "Failed to bind the host's %s into the container: %m", s->path);
+        case STEP_SYMLINK:
+                return log_error_errno(r, "Failed to create symlink %s -> %s in the container: %m", s->path, s->what);
+        case STEP_CONSOLE:
+                return log_error_errno(r, "Failed to bind %s onto %s in the container: %m", c->options->console_path,
+                                       s->path);
+        case STEP_MASK:
+                return log_error_errno(r, "Failed to mask %s in the container: %m%s%s", s->path, sep, c->message);
+        case STEP_READ_ONLY:
+                return log_error_errno(r, "Failed to make %s read-only in the container: %m", s->path);
+        case _STEP_TYPE_MAX:
+        case _STEP_TYPE_INVALID:
+        default:
+                return log_error_errno(r, "Failed mount step on %s: %m", s->path);
+        }
+}
+
+int mount_isolate(void) {
+        struct stat self, init;
+
+        /* Safety net: MS_SLAVE on the host's own tree would change the host. If /proc/1 cannot be
+         * read (hidepid), we cannot tell, and trust the caller. */
+        if (stat("/proc/self/ns/mnt", &self) >= 0 && stat("/proc/1/ns/mnt", &init) >= 0 &&
+            self.st_dev == init.st_dev && self.st_ino == init.st_ino)
+                return log_error_errno(-EBUSY, "Refusing to change mount propagation in the host's mount namespace");
+
+        if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+                return log_error_errno(-errno, "Failed to make the mount tree a slave of the host's: %m");
+        return 0;
+}
+
+int mount_setup_root(const char *root, const MountOptions *o) {
+        _cleanup_close_ int root_fd = -EBADF, null_fd = -EBADF;
+        MountContext c = {};
+        int r;
+
+        r = mount_isolate();
+        if (r < 0)
+                return r;
+
+        root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (root_fd < 0)
+                return log_error_errno(-errno, "Failed to open the container root %s: %m", root);
+        null_fd = open("/dev/null", O_PATH | O_CLOEXEC | O_NOFOLLOW);
+        if (null_fd < 0)
+                return log_error_errno(-errno, "Failed to open the host's /dev/null: %m");
+
+        c = (MountContext) {
+                .root_fd = root_fd,
+                .null_fd = null_fd,
+                .options = o,
+                .cgroup = host_cgroup_mode(),
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(mount_table); i++) {
+                const MountStep *s = &mount_table[i];
+
+                if ((s->flags & STEP_UNPRIVILEGED) && o->privileged)
+                        continue;
+                if ((s->flags & STEP_CGROUP_MASK) & ~c.cgroup)
+                        continue;
+
+                c.message[0] = 0;
+                r = step_run[s->type](&c, s);
+                if (r == -ENOENT && (s->flags & STEP_IF_EXISTS))
+                        continue;
+                if (r < 0)
+                        return step_log_error(&c, s, r);
+        }
+        return 0;
+}
+
+int mount_setup_console(const char *root, int *ret_master_fd) {
+        _cleanup_close_ int root_fd = -EBADF, master = -EBADF, slave = -EBADF, target_fd = -EBADF,
+                            mnt_fd = -EBADF;
+        int r;
+
+        root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (root_fd < 0)
+                return log_error_errno(-errno, "Failed to open the container root %s: %m", root);
+        master = open_in_root(root_fd, "/dev/pts/ptmx", O_RDWR | O_NOCTTY, 0);
+        if (master < 0)
+                return log_error_errno(master, "Failed to open /dev/pts/ptmx in the container: %m");
+        if (unlockpt(master) < 0)
+                return log_error_errno(-errno, "Failed to unlock the container's console pty: %m");
+        /* TIOCGPTPEER opens the peer of exactly this master, with no path lookup at all. */
+        slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (slave < 0)
+                return log_error_errno(-errno, "Failed to open the container's console pty: %m");
+
+        target_fd = open_in_root(root_fd, "/dev/console", O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0644);
+        if (target_fd < 0)
+                return log_error_errno(target_fd, "Failed to create /dev/console in the container: %m");
+        r = bind_onto(slave, target_fd, NOSUID_NOEXEC, /* recursive= */ false, &mnt_fd);
+        if (r >= 0)
+                r = verify_mounted(root_fd, "/dev/console", mnt_fd, /* want_ro= */ false);
+        if (r < 0)
+                return log_error_errno(r, "Failed to bind the console pty onto /dev/console in the container: %m");
+
+        *ret_master_fd = TAKE_FD(master);
+        return 0;
+}
+
+static bool lowerdir_path_ok(const char *p) {
+        /* overlayfs splits its options at ',' and lowerdir at ':', with '\' as the escape. */
+        return path_is_absolute(p) && !strpbrk(p, ":,\\");
+}
+
+/* overlayfs through the new mount API: "lowerdir+" (Linux 6.8) takes one layer per call, so
+ * neither the 256-byte fsconfig() value limit nor escaping matters. -EOPNOTSUPP: too old. */
+static int overlay_new(char **lowerdirs, const char *upperdir, const char *workdir, bool read_only, char *msg,
+                       size_t msg_size, int *ret_mnt_fd) {
+        _cleanup_close_ int fs_fd = -EBADF;
+        int mnt_fd, r;
+
+        fs_fd = sys_fsopen("overlay", FSOPEN_CLOEXEC);
+        if (fs_fd < 0)
+                return errno == ENOSYS ? -EOPNOTSUPP : -errno;
+
+        STRV_FOREACH(l, lowerdirs)
+                if (sys_fsconfig(fs_fd, FSCONFIG_SET_STRING, "lowerdir+", *l, 0) < 0) {
+                        if (errno == EINVAL && l == lowerdirs)
+                                return -EOPNOTSUPP; /* an unknown key, most likely */
+                        goto fail;
+                }
+        if (sys_fsconfig(fs_fd, FSCONFIG_SET_STRING, "upperdir", upperdir, 0) < 0 ||
+            sys_fsconfig(fs_fd, FSCONFIG_SET_STRING, "workdir", workdir, 0) < 0 ||
+            sys_fsconfig(fs_fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+                goto fail;
+        mnt_fd = sys_fsmount(fs_fd, FSMOUNT_CLOEXEC, read_only ? MOUNT_ATTR_RDONLY : 0);
+        if (mnt_fd < 0)
+                goto fail;
+        *ret_mnt_fd = mnt_fd;
+        return 0;
+
+fail:
+        r = -errno;
+        fs_context_message(fs_fd, msg, msg_size);
+        return r;
+}
+
+/* The same with mount(2), for kernels before 6.8: one option string, at most a page. */
+static int overlay_legacy(char **lowerdirs, const char *upperdir, const char *workdir, bool read_only,
+                          int target_fd) {
+        _cleanup_free_ char *lower = NULL, *data = NULL;
+        char p[STRLEN("/proc/self/fd/") + 12];
+
+        lower = strv_join(lowerdirs, ":");
+        if (!lower)
+                return -ENOMEM;
+        data = strjoin("lowerdir=", lower, ",upperdir=", upperdir, ",workdir=", workdir);
+        if (!data)
+                return -ENOMEM;
+        if (strlen(data) >= 4096)
+                return -E2BIG;
+        snprintf(p, sizeof(p), "/proc/self/fd/%i", target_fd);
+        return RET_NERRNO(mount("overlay", p, "overlay", read_only ? MS_RDONLY : 0, data));
+}
+
+int mount_overlay_root(char **lowerdirs, const char *upperdir, const char *workdir, const char *target,
+                       bool read_only) {
+        _cleanup_close_ int target_fd = -EBADF, mnt_fd = -EBADF, check_fd = -EBADF;
+        char msg[256] = "";
+        struct statfs fs;
+        int r;
+
+        if (!lowerdirs || !lowerdirs[0])
+                return log_error_errno(-EINVAL, "No image layers to mount on %s", target);
+        STRV_FOREACH(l, lowerdirs)
+                if (!lowerdir_path_ok(*l))
+                        return log_error_errno(-EINVAL, "Refusing image layer path '%s': it must be absolute, "
+                                               "without ':', ',' or '\\'", *l);
+        if (!lowerdir_path_ok(upperdir) || !lowerdir_path_ok(workdir) || !path_is_absolute(target))
+                return log_error_errno(-EINVAL, "Refusing overlay paths '%s', '%s' on '%s': they must be absolute, "
+                                       "without ':', ',' or '\\'", upperdir, workdir, target);
+
+        r = mount_isolate();
+        if (r < 0)
+                return r;
+
+        target_fd = open(target, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        if (target_fd < 0)
+                return log_error_errno(-errno, "Failed to open the container root %s: %m", target);
+
+        r = overlay_new(lowerdirs, upperdir, workdir, read_only, msg, sizeof(msg), &mnt_fd);
+        if (r >= 0) {
+                if (fstatfs(mnt_fd, &fs) < 0)
+                        return log_error_errno(-errno, "Failed to check the overlay for %s: %m", target);
+                if ((uint64_t) fs.f_type != OVERLAYFS_SUPER_MAGIC)
+                        return log_error_errno(-EIO, "The overlay for %s is not an overlayfs", target);
+                if (sys_move_mount(mnt_fd, target_fd) < 0)
+                        return log_error_errno(-errno, "Failed to attach the overlay on %s: %m", target);
+                return 0;
+        }
+        if (r != -EOPNOTSUPP)
+                return log_error_errno(r, "Failed to mount the overlay on %s: %m%s%s", target, msg[0] ? ": " : "",
+                                       msg);
+
+        r = overlay_legacy(lowerdirs, upperdir, workdir, read_only, target_fd);
+        if (r < 0)
+                return log_error_errno(r, "Failed to mount the overlay on %s: %m", target);
+
+        /* Check that the path now shows an overlay (the fd above still shows what was under it). */
+        check_fd = open(target, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        if (check_fd < 0 || fstatfs(check_fd, &fs) < 0)
+                return log_error_errno(-errno, "Failed to check the overlay on %s: %m", target);
+        if ((uint64_t) fs.f_type != OVERLAYFS_SUPER_MAGIC)
+                return log_error_errno(-EIO, "%s is not an overlayfs after mounting it", target);
+        return 0;
+}
+
+int mount_pivot_root(const char *root) {
+        _cleanup_close_ int fd = -EBADF;
+
+        fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return log_error_errno(-errno, "Failed to open the container root %s: %m", root);
+        if (fchdir(fd) < 0)
+                return log_error_errno(-errno, "Failed to change into the container root %s: %m", root);
+
+        /* pivot_root(".", ".") stacks the old root on top of the new one: no directory for it is
+         * needed inside the image, and detaching "." then drops the host's whole tree. */
+        if (syscall(SYS_pivot_root, ".", ".") < 0)
+                return log_error_errno(-errno, "Failed to pivot into the container root %s: %m", root);
+        if (umount2(".", MNT_DETACH) < 0)
+                return log_error_errno(-errno, "Failed to detach the host's root from the container: %m");
+        if (chdir("/") < 0)
+                return log_error_errno(-errno, "Failed to change to / in the container: %m");
+        return 0;
+}

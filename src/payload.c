@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The child after clone(): builds the container's root and becomes the payload.
+ *
+ * Runs in new mount, pid, uts, ipc and net namespaces (and, once the scope holds it, a new
+ * cgroup namespace), as root with all capabilities, not dumpable, with the helper's signal
+ * mask reset. Every failure goes to the parent over the sync socket with its message, and the
+ * child exits: the parent logs it once and undoes what it made. Nothing here touches the
+ * host's mount namespace: mount_isolate() makes everything a slave first. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "cleanup.h"
+#include "container.h"
+#include "env.h"
+#include "init.h"
+#include "mount.h"
+#include "strv.h"
+#include "sync.h"
+#include "user.h"
+
+extern char **environ;
+
+#define FAIL(r, ...)                                                                                      \
+        do {                                                                                              \
+                (void) sync_send_errorf(sock, (r), __VA_ARGS__);                                          \
+                _exit(125);                                                                               \
+        } while (0)
+
+static int setup_stdio(const Container *c) {
+        if (c->opts->tty) {
+                int fd;
+
+                /* The pty's slave, bound on /dev/console by mount_setup_console(): our own
+                 * session with it as the controlling terminal. */
+                if (setsid() < 0)
+                        return -errno;
+                fd = open("/dev/console", O_RDWR | O_NOCTTY | O_CLOEXEC);
+                if (fd < 0)
+                        return -errno;
+                if (ioctl(fd, TIOCSCTTY, 0) < 0) {
+                        safe_close(fd);
+                        return -errno;
+                }
+                for (int i = 0; i < 3; i++)
+                        if (dup2(fd, i) < 0) {
+                                safe_close(fd);
+                                return -errno;
+                        }
+                safe_close(fd);
+                return 0;
+        }
+        /* dup2() clears CLOEXEC on the copies. */
+        if (dup2(c->stdin_fd, STDIN_FILENO) < 0 || dup2(c->stdout_fd, STDOUT_FILENO) < 0 ||
+            dup2(c->stderr_fd, STDERR_FILENO) < 0)
+                return -errno;
+        return 0;
+}
+
+_Noreturn void payload_main(const Container *c, int sock) {
+        const Definition *d = c->def;
+        _cleanup_free_ char *home = NULL;
+        _cleanup_free_ gid_t *groups = NULL;
+        _cleanup_close_ int root_fd = -EBADF, wd_fd = -EBADF;
+        _cleanup_strv_free_ char **env = NULL;
+        size_t n_groups = 0;
+        SyncMessage m;
+        uid_t uid;
+        gid_t gid;
+        int r;
+
+        /* If the helper dies, so does the container: PID 1 of the namespace takes the rest. */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+                FAIL(-errno, "Failed to set the parent-death signal: %m");
+
+        /* Wait until the scope holds us: then a new cgroup namespace roots at the scope. */
+        r = sync_recv(sock, &m, NULL);
+        if (r <= 0 || m.type != SYNC_GO)
+                _exit(125);
+        if (unshare(CLONE_NEWCGROUP) < 0)
+                FAIL(-errno, "Failed to create the cgroup namespace: %m");
+
+        r = mount_overlay_root(c->lowerdirs, c->upper, c->work, c->root, d->read_only);
+        if (r < 0)
+                FAIL(r, "Failed to mount the root of container %s: %m", d->name);
+        root_fd = open(c->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (root_fd < 0)
+                FAIL(-errno, "Failed to open the root of container %s: %m", d->name);
+
+        r = user_resolve(root_fd, d->user, &uid, &gid, &home, &groups, &n_groups);
+        if (r == -ESRCH)
+                FAIL(r, "user '%s' not found in the image's /etc/passwd and /etc/group", d->user);
+        if (r < 0)
+                FAIL(r, "Failed to resolve user '%s' in the image: %m", d->user ?: "root");
+
+        r = mount_setup_root(c->root, &(MountOptions) { .privileged = d->privileged });
+        if (r < 0)
+                FAIL(r, "Failed to set up the file systems of container %s: %m", d->name);
+
+        if (c->opts->tty) {
+                _cleanup_close_ int master = -EBADF;
+
+                r = mount_setup_console(c->root, &master);
+                if (r < 0)
+                        FAIL(r, "Failed to set up the container's terminal: %m");
+                r = sync_send(sock, SYNC_PTY, 0, master, NULL);
+                if (r < 0)
+                        FAIL(r, "Failed to pass the terminal on: %m");
+        }
+
+        if (d->working_dir) {
+                /* Resolved inside the root, never through a magic link, and created like docker
+                 * does when missing. */
+                wd_fd = mkdir_in_root(root_fd, d->working_dir, 0755);
+                if (wd_fd < 0)
+                        FAIL(wd_fd, "Failed to enter working directory %s: %m", d->working_dir);
+        }
+
+        r = mount_pivot_root(c->root);
+        if (r < 0)
+                FAIL(r, "Failed to switch into the root of container %s: %m", d->name);
+
+        {
+                const char *hn = d->hostname ?: d->name;
+                if (sethostname(hn, strlen(hn)) < 0)
+                        FAIL(-errno, "Failed to set the host name %s: %m", hn);
+        }
+
+        if (wd_fd >= 0 ? fchdir(wd_fd) < 0 : chdir("/") < 0)
+                FAIL(-errno, "Failed to change to the working directory: %m");
+
+        env = strv_copy(c->env);
+        if (!env)
+                FAIL(-ENOMEM, "Out of memory");
+        if (!env_get(env, "HOME")) {
+                _cleanup_free_ char *h = NULL;
+
+                if (asprintf(&h, "HOME=%s", home ?: "/") < 0 || env_set(&env, h) < 0)
+                        FAIL(-ENOMEM, "Out of memory");
+        }
+
+        r = setup_stdio(c);
+        if (r < 0)
+                FAIL(r, "Failed to set up the container's standard streams: %m");
+
+        /* The payload sees fds 0–2 only; the sync socket closes at execve(). */
+        if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+                FAIL(-errno, "Failed to mark file descriptors close-on-exec: %m");
+
+        r = caps_drop_to(caps_compute(d->caps_add, d->caps_drop, d->privileged), uid, gid, groups, n_groups);
+        if (r < 0)
+                FAIL(r, "Failed to set the user and capabilities: %m");
+
+        if (d->run_init) {
+                /* The parent learns we run from the EOF. */
+                safe_close(sock);
+                init_run(c->argv, env);
+        }
+
+        environ = env;
+        execvp(c->argv[0], c->argv);
+        r = errno;
+        (void) sync_send(sock, SYNC_EXEC_FAILED, r, -EBADF, NULL);
+        _exit(exec_error_to_exit_code(r));
+}

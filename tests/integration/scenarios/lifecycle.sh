@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# create, start, stop, restart, kill, wait, rm; a running start; concurrent runs of one name.
+. "$BERTH_SOURCE_DIR/tests/integration/lib.sh"
+
+make_image bb
+
+check_eq "create prints the name" "$(berth create --name lc1 bb sh -c 'trap "exit 3" TERM; while :; do sleep 0.1; done')" lc1
+check "create writes the definition" test -f /run/berth/containers/lc1.container
+check_eq "a created container is not running" "$(systemctl is-active container@lc1.service)" inactive
+check "start runs it" berth start lc1
+check_eq "  … as its unit" "$(systemctl is-active container@lc1.service)" active
+check "start of a running container succeeds" berth start lc1
+pid_before=$(systemctl show -P MainPID container@lc1.service)
+check_eq "  … without restarting it" "$(systemctl show -P MainPID container@lc1.service)" "$pid_before"
+check "restart" berth restart lc1
+check "  … gives a new helper" test "$(systemctl show -P MainPID container@lc1.service)" != "$pid_before"
+check "kill -s TERM reaches the payload" berth kill -s TERM lc1
+check_eq "wait prints the exit code" "$(berth wait lc1)" 3
+out=$(berth kill -s NOPE lc1 2>&1); rc=$?
+check_eq "a bad signal name is refused" "$rc" 125
+check_match "  … saying so" "$out" "option -s: 'NOPE' is not a signal"
+
+berth start lc1
+out=$(berth rm lc1 2>&1); rc=$?
+check_eq "rm of a running container is refused" "$rc" 125
+check_match "  … saying why" "$out" "container lc1 is active; stop it first or use 'berth rm -f'"
+check "rm -f removes it" berth rm -f lc1
+check_fails "  … definition gone" test -e /run/berth/containers/lc1.container
+check_fails "  … files gone" test -e /var/lib/berth/containers/lc1
+check_eq "  … unit not failed" "$(systemctl is-failed container@lc1.service)" inactive
+out=$(berth stop lc1 2>&1); rc=$?
+check_eq "an unknown name: exit 125" "$rc" 125
+check_eq "  … one line" "$out" "berth: no such container lc1"
+
+# Two concurrent runs of one name: exactly one wins, the other says the name exists.
+for i in 1 2 3 4; do
+        berth run -d --name race bb sleep 100 > /tmp/race.$i 2>&1 &
+done
+wait
+won=$(grep -lx race /tmp/race.* | wc -l)
+lost=$(grep -l 'container race exists' /tmp/race.* | wc -l)
+check_eq "concurrent runs of one name: one wins" "$won" 1
+check_eq "  … the others say it exists" "$lost" 3
+berth rm -f race

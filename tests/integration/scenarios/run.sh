@@ -1,0 +1,170 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# A container end to end: berth run in the foreground and as container@NAME.service, its scope,
+# its journal, its defaults, stop, kill -9 of the helper, and bad input.
+. "$BERTH_SOURCE_DIR/tests/integration/lib.sh"
+
+make_image bb
+
+# --- exit codes -------------------------------------------------------------------------------
+berth run --rm bb true; check_eq "exit code 0" "$?" 0
+berth run --rm bb sh -c 'exit 7'; check_eq "exit code 7" "$?" 7
+out=$(berth run --rm bb /etc/passwd 2>&1); rc=$?
+check_eq "a command that cannot be executed exits 126" "$rc" 126
+check_match "  … and says so in one line" "$out" "^berth: cannot run '/etc/passwd' in the container: Permission denied$"
+out=$(berth run --rm bb no-such-command 2>&1); rc=$?
+check_eq "a command that is not found exits 127" "$rc" 127
+check_eq "  … and says so in one line" "$out" "berth: executable 'no-such-command' not found in the container's \$PATH"
+
+# --- the inside ---------------------------------------------------------------------------------
+check_eq "hostname defaults to the name" "$(berth run --rm --name hn1 bb hostname)" hn1
+check_eq "-h sets the hostname" "$(berth run --rm -h other bb hostname)" other
+check_eq "the payload is PID 1" "$(berth run --rm bb sh -c 'echo $$')" 1
+check_eq "under --init the payload is PID 2" "$(berth run --rm --init bb sh -c 'echo $$')" 2
+# A zombie: the orphaned child of a child that exits; init must reap it.
+zombies=$(berth run --rm --init bb sh -c '(sh -c "sleep 0.2 &" ); sleep 0.5; ps -o stat= | grep -c Z')
+check_eq "--init reaps zombies" "$zombies" 0
+check_eq "--init passes the exit code" "$(berth run --rm --init bb sh -c 'exit 9'; echo $?)" 9
+caps=$(berth run --rm bb cat /proc/self/status)
+check_eq "CapEff is docker's default set" "$(echo "$caps" | awk '/^CapEff/ {print $2}')" 00000000a80425fb
+check_eq "CapBnd is docker's default set" "$(echo "$caps" | awk '/^CapBnd/ {print $2}')" 00000000a80425fb
+check_eq "CapInh is empty" "$(echo "$caps" | awk '/^CapInh/ {print $2}')" 0000000000000000
+check_eq "CapAmb is empty" "$(echo "$caps" | awk '/^CapAmb/ {print $2}')" 0000000000000000
+check_eq "--cap-add NET_ADMIN adds bit 12" \
+        "$(berth run --rm --cap-add NET_ADMIN bb awk '/^CapEff/ {print $2}' /proc/self/status)" 00000000a80435fb
+check_eq "--cap-drop CHOWN drops bit 0" \
+        "$(berth run --rm --cap-drop CHOWN bb awk '/^CapEff/ {print $2}' /proc/self/status)" 00000000a80425fa
+check_eq "a non-root user has no effective capabilities" \
+        "$(berth run --rm -u user bb awk '/^CapEff/ {print $2}' /proc/self/status)" 0000000000000000
+check_eq "-u user runs as uid 1000 with its groups" "$(berth run --rm -u user bb id)" \
+        "uid=1000(user) gid=1000(user) groups=1000(user),2000(extra)"
+check_eq "HOME comes from the image's passwd" "$(berth run --rm -u user bb sh -c 'echo $HOME')" /home/user
+check_eq "-u 1234:5678" "$(berth run --rm -u 1234:5678 bb sh -c 'id -u; id -g' | paste -sd:)" 1234:5678
+out=$(berth run --rm -u nosuchuser bb true 2>&1); rc=$?
+check_eq "an unknown user fails with 125" "$rc" 125
+check_match "  … naming the user" "$out" "nosuchuser"
+check_eq "-w sets the working directory" "$(berth run --rm -w /tmp bb pwd)" /tmp
+check_eq "-e sets the environment" "$(berth run --rm -e FOO='a b' bb sh -c 'echo "$FOO"')" "a b"
+printf 'A=1\n# comment\nB=two words\n' > /tmp/envfile
+check_eq "--env-file" "$(berth run --rm --env-file /tmp/envfile bb sh -c 'echo $A-$B')" "1-two words"
+check_eq "PATH is set" "$(berth run --rm bb sh -c 'echo $PATH')" /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+check_eq "--entrypoint" "$(berth run --rm --entrypoint echo bb hello)" hello
+check_fails "/proc/sys is read-only" berth run --rm bb sh -c 'echo 1 > /proc/sys/kernel/ns_last_pid'
+for p in /proc/kcore /proc/keys /proc/timer_list /proc/sched_debug; do
+        [ -e "$p" ] || continue
+        check_eq "$p is masked" "$(berth run --rm bb sh -c "wc -c < $p")" 0
+done
+check_eq "/sys/firmware is masked" "$(berth run --rm bb ls /sys/firmware | wc -l)" 0
+check_fails "/sys is read-only" berth run --rm bb touch /sys/kernel/x
+check_fails "--read-only makes / read-only" berth run --rm --read-only bb touch /x
+check "--privileged has all capabilities" \
+        sh -c '[ "$(berth run --rm --privileged bb awk "/^CapEff/ {print \$2}" /proc/self/status)" = "$(awk "/^CapBnd/ {print \$2}" /proc/self/status)" ]'
+check_eq "/dev is small" "$(berth run --rm bb ls /dev | paste -sd' ')" \
+        "fd full mqueue null ptmx pts random shm stderr stdin stdout tty urandom zero"
+check_eq "only lo in --network none" "$(berth run --rm bb ls /sys/class/net)" lo
+
+# --- the foreground container's journal --------------------------------------------------------
+berth run --rm --name fg1 bb sh -c 'echo out-line; echo err-line >&2' >/dev/null 2>&1
+journalctl --sync
+check_eq "foreground stdout in the journal at priority 6" \
+        "$(journalctl -o cat CONTAINER_NAME=fg1 PRIORITY=6 --no-pager | grep -c out-line)" 1
+check_eq "foreground stderr in the journal at priority 3" \
+        "$(journalctl -o cat CONTAINER_NAME=fg1 PRIORITY=3 --no-pager | grep -c err-line)" 1
+
+# --- as a service -------------------------------------------------------------------------------
+out=$(berth run -d --name svc1 --memory 64M --pids-limit 50 bb sh -c 'echo to-out; echo to-err >&2; exec sleep 1000')
+check_eq "-d prints the name" "$out" svc1
+check_eq "container@svc1.service is active" "$(systemctl is-active container@svc1.service)" active
+check_eq "its scope is active" "$(systemctl is-active container-svc1.scope)" active
+check_eq "the scope is in machine.slice" "$(systemctl show -P Slice container-svc1.scope)" machine.slice
+check_eq "MemoryMax on the scope" "$(systemctl show -P MemoryMax container-svc1.scope)" 67108864
+check_eq "TasksMax on the scope" "$(systemctl show -P TasksMax container-svc1.scope)" 50
+check_eq "the limit reaches the memory cgroup" \
+        "$(cat /sys/fs/cgroup/memory/machine.slice/container-svc1.scope/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/machine.slice/container-svc1.scope/memory.max)" 67108864
+check_eq "DevicePolicy=closed" "$(systemctl show -P DevicePolicy container-svc1.scope)" closed
+check_match "the scope is bound to the service" "$(systemctl show -P BindsTo container-svc1.scope)" container@svc1.service
+check_eq "the helper is the main PID" "$(cat /proc/$(systemctl show -P MainPID container@svc1.service)/comm)" berth-helper
+helper_pid=$(systemctl show -P MainPID container@svc1.service)
+check_match "the helper supervises in a small footprint (PSS ≤ 256 KiB)" \
+        "$(awk '/^Pss:/ {print ($2 <= 256) ? "small" : "big: " $2 " kB"}' /proc/$helper_pid/smaps_rollup)" '^small$'
+sleep 0.3
+journalctl --sync
+check_eq "stdout in the journal at priority 6 under the service" \
+        "$(journalctl -o cat -u container@svc1.service PRIORITY=6 --no-pager | grep -c to-out)" 1
+check_eq "stderr at priority 3 under the service" \
+        "$(journalctl -o cat -u container@svc1.service PRIORITY=3 --no-pager | grep -c to-err)" 1
+check_eq "CONTAINER_NAME on the payload's lines" \
+        "$(journalctl -o cat CONTAINER_NAME=svc1 --no-pager | grep -c to-out)" 1
+check_eq "SYSLOG_IDENTIFIER is the name" \
+        "$(journalctl -o export -u container@svc1.service --no-pager | grep -a -m1 -o '^SYSLOG_IDENTIFIER=svc1$')" SYSLOG_IDENTIFIER=svc1
+out=$(berth run -d --name svc1 bb true 2>&1); rc=$?
+check_eq "a name already running is refused" "$rc" 125
+check_match "  … saying so" "$out" "container svc1 exists"
+
+# stop: a payload that handles SIGTERM stops at once
+berth run -d --name term1 bb sh -c 'trap "exit 0" TERM; while :; do sleep 0.1; done' >/dev/null
+t0=$(date +%s%N)
+systemctl stop container@term1.service
+t1=$(date +%s%N)
+check "systemctl stop of a payload that handles SIGTERM takes < 2 s ($(( (t1 - t0) / 1000000 )) ms)" \
+        test $(( (t1 - t0) / 1000000 )) -lt 2000
+check_eq "  … and its scope is gone" "$(systemctl is-active container-term1.scope)" inactive
+check_eq "  … ExecMainStatus is the payload's code" "$(systemctl show -P ExecMainStatus container@term1.service)" 0
+# stop: one that ignores it is killed after StopTimeout
+mkdir -p /etc/berth/containers
+printf '[Container]\nImage=bb\nExec=sh -c "trap \\"\\" TERM; while :; do sleep 0.1; done"\nStopTimeout=1\n' \
+        > /etc/berth/containers/stubborn.container
+on_exit rm -f /etc/berth/containers/stubborn.container
+systemctl start container@stubborn.service
+t0=$(date +%s%N)
+berth stop stubborn
+t1=$(date +%s%N)
+ms=$(( (t1 - t0) / 1000000 ))
+check "a payload ignoring SIGTERM is killed after StopTimeout=1 ($ms ms)" test $ms -ge 900 -a $ms -lt 3000
+check_eq "  … ExecMainStatus 137" "$(systemctl show -P ExecMainStatus container@stubborn.service)" 137
+
+# --- kill -9 of the helper -------------------------------------------------------------------------
+helper_pid=$(systemctl show -P MainPID container@svc1.service)
+payload_pid=$(systemctl show -P ControlGroup container-svc1.scope)
+kill -9 "$helper_pid"
+for _ in $(seq 50); do [ "$(systemctl is-active container-svc1.scope)" = active ] || break; sleep 0.1; done
+check_eq "kill -9 of the helper: the scope goes with the service" "$(systemctl is-active container-svc1.scope)" inactive
+check_eq "  … no sleep left running" "$(pgrep -x sleep | wc -l)" 0
+check_fails "  … nothing left in /run/berth/svc1" test -e /run/berth/svc1
+check "  … and a new start of the name works" systemctl start container@svc1.service
+check_eq "  … running again" "$(systemctl is-active container-svc1.scope)" active
+berth stop svc1
+check_fails "berth stop stops the unit" systemctl is-active --quiet container@svc1.service
+check_eq "berth stop of a SIGKILLed sleep: ExecMainStatus" "$(systemctl show -P ExecMainStatus container@svc1.service)" 137
+
+# --- changes persist across restarts ----------------------------------------------------------------
+berth run --name persist bb sh -c 'echo kept > /root/file' >/dev/null
+check_eq "the upper layer survives the container" "$(cat /var/lib/berth/containers/persist/upper/root/file)" kept
+systemctl start container@persist.service 2>/dev/null
+check_eq "the image itself is untouched" "$(ls /var/lib/berth/images/bb/layers/000/root)" ""
+
+# --- bad input: one line each, exit 125, nothing made -------------------------------------------------
+out=$(berth run --name 'bad/name' bb true 2>&1); rc=$?
+check_eq "a bad name exits 125" "$rc" 125
+check_eq "  … with the rule" "$out" "berth: invalid container name 'bad/name': names must match [A-Za-z0-9][A-Za-z0-9_.-]{0,62}"
+out=$(berth run --rm nosuchimage true 2>&1); rc=$?
+check_eq "a missing image exits 125" "$rc" 125
+check_eq "  … in one line" "$out" "berth: image 'nosuchimage' not found (see 'berth image ls')"
+out=$(berth run --rm --memory lots bb true 2>&1); rc=$?
+check_eq "a bad value exits 125" "$rc" 125
+check_match "  … naming the option" "$out" "^berth: option --memory: .*lots"
+check_eq "  … in one line" "$(printf '%s\n' "$out" | wc -l)" 1
+printf '[Container]\nImage=bb\nFrobnicate=yes\n' > /etc/berth/containers/badkey.container
+on_exit rm -f /etc/berth/containers/badkey.container
+systemctl start container@badkey.service 2>/dev/null
+check_eq "an unknown key fails the unit" "$(systemctl is-active container@badkey.service)" failed
+check_eq "  … with exit status 125" "$(systemctl show -P ExecMainStatus container@badkey.service)" 125
+journalctl --sync
+check_match "  … and FILE:LINE in the journal" \
+        "$(journalctl -o cat -u container@badkey.service --no-pager)" "/etc/berth/containers/badkey.container:3: key 'Frobnicate': unknown key"
+printf '[Container]\nImage=bb\nMemory=-5\n' > /etc/berth/containers/badval.container
+on_exit rm -f /etc/berth/containers/badval.container
+systemctl start container@badval.service 2>/dev/null
+journalctl --sync
+check_match "a bad value in a definition: FILE:LINE" \
+        "$(journalctl -o cat -u container@badval.service --no-pager)" "/etc/berth/containers/badval.container:3: key 'Memory'"
+check_eq "no scope was left by failed starts" "$(systemctl list-units --all --no-legend 'container-bad*' | wc -l)" 0
