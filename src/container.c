@@ -34,6 +34,7 @@
 #include "scope.h"
 #include "string-util.h"
 #include "strv.h"
+#include "supervise.h"
 #include "sync.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -227,198 +228,36 @@ static pid_t clone_payload(int *ret_pidfd) {
         return pid;
 }
 
-typedef struct Supervisor {
-        Container *c;
-        pid_t pid;
-        int pidfd, sigfd, timerfd, ptyfd;
-        int out_pipe, err_pipe;     /* read ends of the payload's stdout and stderr */
-        int out_dest, err_dest;     /* where they go: our terminal, or journal streams */
-        bool stopping;
-        char out_buf[4096], err_buf[4096];
-        size_t out_len, err_len;
-        struct termios saved_termios;
-        bool termios_saved;
-} Supervisor;
+static void journal_line(void *userdata, int priority, const char *line, size_t n) {
+        const Container *c = userdata;
 
-static void journal_line(const Container *c, int priority, const char *line, size_t n) {
-        (void) sd_journal_send("MESSAGE=%.*s", (int) n, line, "PRIORITY=%d", priority,
-                               "SYSLOG_IDENTIFIER=%s", c->def->name, "CONTAINER_NAME=%s", c->def->name, NULL);
+        (void) sd_journal_send("MESSAGE=%.*s", (int) n, line, "PRIORITY=%d", priority, "SYSLOG_IDENTIFIER=%s",
+                               c->def->name, "CONTAINER_NAME=%s", c->def->name, NULL);
 }
 
-/* Foreground: what the payload writes goes to our terminal as it comes and, line by line, to
- * the journal. */
-static int relay_output(Supervisor *s, int fd, int out, int priority, char *buf, size_t *len) {
-        char chunk[4096];
-        ssize_t n;
+/* In a service, the helper becomes berth-supervisor (same PID, same children, same fds, same
+ * blocked signals): what remains to do needs libc only. Returns only on failure. */
+static int exec_supervisor(const Supervisor *s, int lock_fd) {
+        const int fds[] = { s->pidfd, s->sigfd, s->timerfd, s->out_pipe, s->err_pipe, s->out_dest, s->err_dest, lock_fd };
+        char args[12][32];
+        char *argv[14];
+        size_t n = 0;
 
-        n = read(fd, chunk, sizeof(chunk));
-        if (n < 0)
-                return errno == EAGAIN || errno == EINTR ? 1 : (errno == EIO ? 0 : -errno);
-        if (n == 0) {
-                if (*len > 0)
-                        journal_line(s->c, priority, buf, *len);
-                *len = 0;
-                return 0;
-        }
-        (void) loop_write(out, chunk, (size_t) n);
-        if (s->c->opts->service)
-                return 1; /* the stream is the journal itself */
-        for (ssize_t i = 0; i < n; i++) {
-                if (chunk[i] == '\n' || *len == 4095) {
-                        size_t l = *len;
-                        if (l > 0 && buf[l - 1] == '\r')
-                                l--;
-                        journal_line(s->c, priority, buf, l);
-                        *len = 0;
-                        if (chunk[i] == '\n')
-                                continue;
-                }
-                buf[(*len)++] = chunk[i];
-        }
-        return 1;
-}
-
-static void pass_window_size(Supervisor *s) {
-        struct winsize ws;
-
-        if (s->ptyfd >= 0 && ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) >= 0)
-                (void) ioctl(s->ptyfd, TIOCSWINSZ, &ws);
-}
-
-static int supervisor_stop(Supervisor *s) {
-        const Definition *d = s->c->def;
-        struct itimerspec its = {};
-
-        if (s->stopping)
-                return 0;
-        s->stopping = true;
-        log_debug("Stopping container %s with %s", d->name, strsignal(d->stop_signal));
-        (void) kill(s->pid, d->stop_signal);
-        its.it_value.tv_sec = (time_t) (d->stop_timeout_usec / 1000000);
-        its.it_value.tv_nsec = (long) (d->stop_timeout_usec % 1000000) * 1000;
-        if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0)
-                its.it_value.tv_nsec = 1;
-        if (timerfd_settime(s->timerfd, 0, &its, NULL) < 0)
-                return log_error_errno(-errno, "Failed to arm the stop timer: %m");
-        return 0;
-}
-
-static int supervisor_handle_signal(Supervisor *s) {
-        struct signalfd_siginfo si;
-
-        if (read(s->sigfd, &si, sizeof(si)) != sizeof(si))
-                return 0;
-        switch (si.ssi_signo) {
-        case SIGCHLD:
-                return 0; /* the pidfd tells us */
-        case SIGWINCH:
-                pass_window_size(s);
-                return 0;
-        case SIGTERM:
-                return supervisor_stop(s);
-        case SIGINT:
-                /* ^C of a foreground container without a tty stops it, as with docker. */
-                if (!s->c->opts->service && !s->c->opts->tty)
-                        return supervisor_stop(s);
-                (void) kill(s->pid, (int) si.ssi_signo);
-                return 0;
-        default:
-                (void) kill(s->pid, (int) si.ssi_signo);
-                return 0;
-        }
-}
-
-static void restore_terminal(Supervisor *s) {
-        if (s->termios_saved)
-                (void) tcsetattr(STDIN_FILENO, TCSADRAIN, &s->saved_termios);
-        s->termios_saved = false;
-}
-
-static int supervise(Supervisor *s) {
-        bool exited = false, stdin_open = s->c->opts->interactive && s->ptyfd >= 0;
-        int status = 0;
-
-        if (s->ptyfd >= 0) {
-                pass_window_size(s);
-                if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &s->saved_termios) >= 0) {
-                        struct termios raw = s->saved_termios;
-
-                        s->termios_saved = true;
-                        cfmakeraw(&raw);
-                        (void) tcsetattr(STDIN_FILENO, TCSANOW, &raw);
-                }
-        }
-
-        for (;;) {
-                struct pollfd p[6];
-                size_t n = 0;
-                int i_sig, i_pid = -1, i_timer, i_pty = -1, i_out = -1, i_err = -1, i_in = -1;
-
-                if (exited && s->ptyfd < 0 && s->out_pipe < 0 && s->err_pipe < 0)
-                        break;
-
-                p[i_sig = (int) n++] = (struct pollfd) { .fd = s->sigfd, .events = POLLIN };
-                p[i_timer = (int) n++] = (struct pollfd) { .fd = s->timerfd, .events = POLLIN };
-                if (!exited)
-                        p[i_pid = (int) n++] = (struct pollfd) { .fd = s->pidfd, .events = POLLIN };
-                if (s->ptyfd >= 0)
-                        p[i_pty = (int) n++] = (struct pollfd) { .fd = s->ptyfd, .events = POLLIN };
-                if (s->out_pipe >= 0)
-                        p[i_out = (int) n++] = (struct pollfd) { .fd = s->out_pipe, .events = POLLIN };
-                if (s->err_pipe >= 0)
-                        p[i_err = (int) n++] = (struct pollfd) { .fd = s->err_pipe, .events = POLLIN };
-                if (stdin_open && !exited)
-                        p[i_in = (int) n++] = (struct pollfd) { .fd = STDIN_FILENO, .events = POLLIN };
-
-                /* Once the payload is gone, only drain what is buffered. */
-                if (poll(p, n, exited ? 0 : -1) < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return log_error_errno(-errno, "poll() failed: %m");
-                }
-
-                if (p[i_sig].revents)
-                        (void) supervisor_handle_signal(s);
-                if (p[i_timer].revents) {
-                        uint64_t x;
-                        (void) read(s->timerfd, &x, sizeof(x));
-                        log_info("container %s did not stop within its stop timeout, killing it", s->c->def->name);
-                        (void) kill(s->pid, SIGKILL);
-                }
-                if (i_pid >= 0 && p[i_pid].revents) {
-                        siginfo_t si = {};
-
-                        if (waitid(P_PID, (id_t) s->pid, &si, WEXITED) >= 0) {
-                                exited = true;
-                                status = si.si_code == CLD_EXITED ? si.si_status
-                                                                  : 128 + si.si_status;
-                        }
-                }
-                if (i_pty >= 0 && p[i_pty].revents) {
-                        if (relay_output(s, s->ptyfd, s->out_dest, LOG_INFO, s->out_buf, &s->out_len) <= 0)
-                                s->ptyfd = safe_close(s->ptyfd);
-                } else if (i_pty >= 0 && exited)
-                        s->ptyfd = safe_close(s->ptyfd);
-                if (i_out >= 0 && (p[i_out].revents || exited))
-                        if (relay_output(s, s->out_pipe, s->out_dest, LOG_INFO, s->out_buf, &s->out_len) <= 0 ||
-                            (exited && !p[i_out].revents))
-                                s->out_pipe = safe_close(s->out_pipe);
-                if (i_err >= 0 && (p[i_err].revents || exited))
-                        if (relay_output(s, s->err_pipe, s->err_dest, LOG_ERR, s->err_buf, &s->err_len) <= 0 ||
-                            (exited && !p[i_err].revents))
-                                s->err_pipe = safe_close(s->err_pipe);
-                if (i_in >= 0 && p[i_in].revents) {
-                        char buf[4096];
-                        ssize_t k = read(STDIN_FILENO, buf, sizeof(buf));
-
-                        if (k <= 0)
-                                stdin_open = false;
-                        else if (s->ptyfd >= 0)
-                                (void) loop_write(s->ptyfd, buf, (size_t) k);
-                }
-        }
-        restore_terminal(s);
-        return status;
+        for (size_t i = 0; i < ELEMENTSOF(fds); i++)
+                if (fds[i] >= 0 && fd_set_cloexec(fds[i], false) < 0)
+                        return -errno;
+        argv[n++] = (char *) "berth-supervisor";
+        argv[n++] = (char *) s->name;
+        snprintf(args[0], sizeof(args[0]), "%d", (int) s->pid);
+        snprintf(args[1], sizeof(args[1]), "%d", s->stop_signal);
+        snprintf(args[2], sizeof(args[2]), "%llu", (unsigned long long) s->stop_timeout_usec);
+        for (size_t i = 0; i < ELEMENTSOF(fds); i++)
+                snprintf(args[3 + i], sizeof(args[0]), "%d", fds[i]);
+        for (size_t i = 0; i < 3 + ELEMENTSOF(fds); i++)
+                argv[n++] = args[i];
+        argv[n] = NULL;
+        execv(BERTH_SUPERVISOR_PATH, argv);
+        return -errno;
 }
 
 static int child_error_to_exit(const Container *c, const SyncMessage *m) {
@@ -572,7 +411,7 @@ int container_run(const Definition *d, const RunOptions *o) {
                                   d->name, (int) getpid());
 
         Supervisor s = {
-                .c = &c,
+                .name = d->name,
                 .pid = pid,
                 .pidfd = pidfd,
                 .sigfd = sigfd,
@@ -582,13 +421,22 @@ int container_run(const Definition *d, const RunOptions *o) {
                 .err_pipe = TAKE_FD(err_pipe[0]),
                 .out_dest = o->service ? journal_out : STDOUT_FILENO,
                 .err_dest = o->service ? journal_err : STDERR_FILENO,
+                .interactive = o->interactive,
+                .service = o->service,
+                .stop_signal = d->stop_signal,
+                .stop_timeout_usec = d->stop_timeout_usec,
+                .on_line = o->service ? NULL : journal_line,
+                .userdata = &c,
         };
+        if (o->service && !getenv("BERTH_NO_SUPERVISOR_EXEC")) {
+                bus = sd_bus_flush_close_unref(bus);
+                r = exec_supervisor(&s, lock_fd);
+                log_warning_errno(r, "Failed to execute %s, supervising in place: %m", BERTH_SUPERVISOR_PATH);
+        }
         ret = supervise(&s);
         safe_close(s.ptyfd);
         safe_close(s.out_pipe);
         safe_close(s.err_pipe);
-        if (o->service)
-                (void) sd_notifyf(false, "STOPPING=1\nSTATUS=Container %s exited with %d", d->name, ret);
         goto finish;
 
 kill_child:

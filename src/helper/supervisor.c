@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* berth-supervisor: what berth-helper execs into once a service's payload runs. Same PID (so
+ * still the unit's main process), same children, same blocked signals and signalfd, same fds:
+ * it only supervises, and links nothing but libc, so that a running container costs little.
+ *
+ *   berth-supervisor NAME PID STOP-SIGNAL STOP-TIMEOUT-USEC PIDFD SIGFD TIMERFD OUT-PIPE
+ *                    ERR-PIPE OUT-DEST ERR-DEST LOCK-FD
+ *
+ * Not for humans: berth-helper is its only caller. */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "fd-util.h"
+#include "log.h"
+#include "string-util.h"
+#include "supervise.h"
+
+static int parse_fd(const char *s) {
+        int fd;
+
+        if (safe_atoi(s, &fd) < 0 || fd < 0 || fcntl(fd, F_GETFD) < 0)
+                return -EBADF;
+        (void) fd_set_cloexec(fd, true);
+        return fd;
+}
+
+int main(int argc, char *argv[]) {
+        Supervisor s = {};
+        unsigned sig;
+        uint64_t timeout;
+        int pid, fds[8];
+
+        log_set_prefix("berth");
+        log_open();
+        if (argc != 13 || safe_atoi(argv[2], &pid) < 0 || pid <= 0 || safe_atou(argv[3], &sig) < 0 ||
+            safe_atou64(argv[4], &timeout) < 0) {
+                log_error("berth-supervisor is run by berth-helper only");
+                return 125;
+        }
+        for (int i = 0; i < 8; i++) {
+                fds[i] = parse_fd(argv[5 + i]);
+                if (fds[i] < 0) {
+                        log_error("berth-supervisor: bad file descriptor '%s'", argv[5 + i]);
+                        return 125;
+                }
+        }
+        s = (Supervisor) {
+                .name = argv[1],
+                .pid = pid,
+                .stop_signal = (int) sig,
+                .stop_timeout_usec = timeout,
+                .pidfd = fds[0],
+                .sigfd = fds[1],
+                .timerfd = fds[2],
+                .out_pipe = fds[3],
+                .err_pipe = fds[4],
+                .out_dest = fds[5],
+                .err_dest = fds[6],
+                .ptyfd = -EBADF,
+                .service = true,
+        };
+        /* fds[7], the container's lock, stays open until we exit. */
+        return supervise(&s);
+}
