@@ -186,3 +186,13 @@ const char *bus_error_message(const sd_bus_error *e, int r) {
                 return e->message;
         return strerror(r < 0 ? -r : r);
 }
+
+int bus_get_unit_property_i32(sd_bus *bus, const char *unit, const char *iface, const char *prop, int32_t *ret) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        int r;
+
+        r = get_property(bus, unit, iface, prop, 'i', &reply);
+        if (r < 0)
+                return r;
+        return sd_bus_message_read(reply, "i", ret);
+}

@@ -89,7 +89,7 @@ int units_start(const char *name) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_free_ char *unit = NULL, *result = NULL, *why = NULL;
-        uint64_t exit_status = 0;
+        int32_t exit_status = 0;
         int r;
 
         unit = name_to_service(name);
@@ -117,12 +117,12 @@ int units_start(const char *name) {
                 if (!why)
                         usleep(10000);
         }
-        (void) bus_get_unit_property_u64(bus, unit, "org.freedesktop.systemd1.Service", "ExecMainStatus",
+        (void) bus_get_unit_property_i32(bus, unit, "org.freedesktop.systemd1.Service", "ExecMainStatus",
                                          &exit_status);
         if (why)
                 return log_error_errno(-EIO, "container %s failed to start: %s", name, why);
-        return log_error_errno(-EIO, "container %s failed to start (job %s, exit status %llu); see 'journalctl -u %s'",
-                               name, result ?: "failed", (unsigned long long) exit_status, unit);
+        return log_error_errno(-EIO, "container %s failed to start (job %s, exit status %d); see 'journalctl -u %s'",
+                               name, result ?: "failed", (int) exit_status, unit);
 }
 
 static int stop_unit(sd_bus *bus, const char *unit) {
@@ -330,7 +330,7 @@ int units_active_state(const char *name, char **ret) {
 int units_wait(const char *name, int *ret_code) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_free_ char *service = NULL;
-        uint64_t code = 0;
+        int32_t code = 0;
         int r;
 
         service = name_to_service(name);
@@ -349,7 +349,9 @@ int units_wait(const char *name, int *ret_code) {
         r = bus_open_systemd(&bus);
         if (r < 0)
                 return log_error_errno(r, "Failed to connect to systemd: %m");
-        (void) bus_get_unit_property_u64(bus, service, "org.freedesktop.systemd1.Service", "ExecMainStatus", &code);
+        r = bus_get_unit_property_i32(bus, service, "org.freedesktop.systemd1.Service", "ExecMainStatus", &code);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read the exit status of %s: %m", service);
         *ret_code = (int) code;
         return 0;
 }
