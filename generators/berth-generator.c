@@ -1,51 +1,56 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* berth-generator: turns definition files into container@NAME.service drop-ins.
+/* berth-generator: turns definition files into container@NAME.service drop-ins and .wants/
+ * links; see berth-generator(8).
  *
- * systemd runs it at boot and at every daemon-reload with three output directories
- * (normal, early, late). It must be fast, must never fail the boot, and logs to /dev/kmsg
- * because nothing else is up yet when it runs. */
-#include <dirent.h>
+ * systemd runs it at boot and at every daemon-reload with three output directories (normal,
+ * early, late). It must be fast, must never fail the boot, and logs to /dev/kmsg because
+ * nothing else is up yet when it runs. */
 #include <errno.h>
-#include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <syslog.h>
 
-#include "cleanup.h"
 #include "config.h"
-#include "fd-util.h"
 #include "generator.h"
-#include "name.h"
-#include "path-util.h"
-#include "string-util.h"
 #include "strv.h"
 
-int main(int argc, char *argv[]) {
-        const char *dirs_env;
+static int run(const char *dest, const char *dest_early, const char *dest_late) {
         _cleanup_strv_free_ char **dirs = NULL;
+        const char *e;
+        int r;
 
+        /* BERTH_DEFINITION_PATH (space-separated, as for the helper) lets tests point the
+         * generator at temp dirs. */
+        e = getenv("BERTH_DEFINITION_PATH");
+        if (e) {
+                r = strv_split_quoted(e, &dirs);
+                if (r < 0)
+                        return r;
+        } else {
+                dirs = strv_copy((char *const[]) { BERTH_SYSCONF_DIR "/containers",
+                                                   BERTH_RUNTIME_DIR "/containers", NULL });
+                if (!dirs)
+                        return -ENOMEM;
+        }
+
+        r = generator_run(dest, dirs, BERTH_UNIT_DIR);
+        return r < 0 ? r : 0;
+}
+
+int main(int argc, char *argv[]) {
+        int r;
+
+        /* Like systemd's generators: three directories, or none for a trial run into /tmp. */
         if (argc != 1 && argc != 2 && argc != 4) {
                 fprintf(stderr, "berth-generator: expected three output directories\n");
                 return EXIT_FAILURE;
         }
         generator_log_open();
 
-        /* BERTH_DEFINITION_PATH lets tests point the generator at temp dirs. */
-        dirs_env = getenv("BERTH_DEFINITION_PATH");
-        if (dirs_env) {
-                if (strv_split_quoted(dirs_env, &dirs) < 0)
-                        return EXIT_FAILURE;
-        } else {
-                dirs = strv_copy((char *const[]) { BERTH_SYSCONF_DIR "/containers",
-                                                   BERTH_RUNTIME_DIR "/containers", NULL });
-                if (!dirs)
-                        return EXIT_FAILURE;
-        }
-
-        /* Never fail the boot: every problem is logged and the rest carries on. */
-        (void) generator_run(argc > 1 ? argv[1] : "/tmp", dirs);
+        r = run(argc > 1 ? argv[1] : "/tmp", argc > 3 ? argv[2] : "/tmp", argc > 3 ? argv[3] : "/tmp");
+        if (r < 0)
+                generator_log(LOG_ERR, "Failed to generate units: %s", strerror(-r));
+        /* Never fail the boot: every problem is logged and the rest carried on. */
         return EXIT_SUCCESS;
 }

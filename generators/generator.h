@@ -1,8 +1,20 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-void generator_log_open(void);
+#include "macro.h"
 
-/* Writes drop-ins for every definition found in dirs (earlier dirs win on equal names) into
- * dest. Returns the number of definitions handled, or a negative errno if dest is unusable. */
-int generator_run(const char *dest, char **dirs);
+#define GENERATOR_DROPIN "50-berth.conf"
+#define GENERATOR_TEMPLATE "container@.service"
+
+/* Opens /dev/kmsg for the generator's messages; without it they go to stderr. */
+void generator_log_open(void);
+/* "berth-generator[PID]: …" at syslog level, to /dev/kmsg if open, else to stderr. */
+void generator_log(int level, const char *fmt, ...) _printf_(2, 3);
+
+/* For every NAME.container in dirs (the first directory holding a NAME wins, as for the
+ * helper), writes container@NAME.service.d/GENERATOR_DROPIN into dest, and for the
+ * definition's [Install] WantedBy=/RequiredBy= targets the links
+ * dest/TARGET.wants|requires/container@NAME.service → unit_dir/GENERATOR_TEMPLATE.
+ * A definition that does not parse still gets a drop-in, one that names the error. Problems
+ * with single files are logged and skipped. Returns the number of definitions written. */
+int generator_run(const char *dest, char **dirs, const char *unit_dir);

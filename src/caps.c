@@ -11,7 +11,7 @@
 
 static void cap_freep(cap_t *c) {
         if (*c)
-                (void) cap_free(*c);
+                (void)cap_free(*c);
 }
 
 #define CAP_BIT(c) (UINT64_C(1) << (c))
@@ -52,7 +52,7 @@ static int caps_held(uint64_t *ret) {
         for (unsigned i = 0; i < 64; i++) {
                 cap_flag_value_t v;
 
-                if (cap_get_flag(cur, (cap_value_t) i, CAP_PERMITTED, &v) >= 0 && v == CAP_SET)
+                if (cap_get_flag(cur, (cap_value_t)i, CAP_PERMITTED, &v) >= 0 && v == CAP_SET)
                         held |= CAP_BIT(i);
         }
         *ret = held;
@@ -70,7 +70,7 @@ static int caps_set_proc(uint64_t set) {
                 return -errno;
         for (unsigned i = 0; i < 64; i++)
                 if (set & CAP_BIT(i))
-                        v[n++] = (cap_value_t) i;
+                        v[n++] = (cap_value_t)i;
         if (n > 0 && (cap_set_flag(c, CAP_EFFECTIVE, n, v, CAP_SET) < 0 ||
                       cap_set_flag(c, CAP_PERMITTED, n, v, CAP_SET) < 0))
                 return -errno;
@@ -95,7 +95,7 @@ int caps_drop_to(uint64_t keep, uid_t uid, gid_t gid, const gid_t *groups, size_
         for (unsigned i = 0; i < 64; i++) {
                 if (!(all & CAP_BIT(i)) || (keep & CAP_BIT(i)))
                         continue;
-                if (prctl(PR_CAPBSET_DROP, (unsigned long) i, 0, 0, 0) < 0 && errno != EINVAL)
+                if (prctl(PR_CAPBSET_DROP, (unsigned long)i, 0, 0, 0) < 0 && errno != EINVAL)
                         return -errno;
         }
         /* EINVAL: a kernel before ambient capabilities (4.3) has none to clear. */
@@ -115,7 +115,7 @@ int caps_drop_to(uint64_t keep, uid_t uid, gid_t gid, const gid_t *groups, size_
                 return -errno;
         if (setresuid(uid, uid, uid) < 0) {
                 r = -errno;
-                (void) prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
+                (void)prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
                 return r;
         }
         if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)

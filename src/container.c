@@ -269,7 +269,8 @@ static int child_error_to_exit(const Container *c, const SyncMessage *m) {
                 log_error_errno(-m->error, "cannot run '%s' in the container: %m", c->argv[0]);
                 return 126;
         }
-        log_error("%s", m->message);
+        if (m->message[0]) /* empty: the child logged it already */
+                log_error("%s", m->message);
         return 125;
 }
 

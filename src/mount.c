@@ -131,39 +131,39 @@ struct berth_mount_attr {
 };
 
 static int sys_openat2(int dfd, const char *path, struct berth_open_how *how) {
-        return (int) syscall(__NR_openat2, dfd, path, how, sizeof(*how));
+        return (int)syscall(__NR_openat2, dfd, path, how, sizeof(*how));
 }
 
 static int sys_fsopen(const char *fstype, unsigned flags) {
-        return (int) syscall(__NR_fsopen, fstype, flags);
+        return (int)syscall(__NR_fsopen, fstype, flags);
 }
 
 static int sys_fsconfig(int fs_fd, unsigned cmd, const char *key, const void *value, int aux) {
-        return (int) syscall(__NR_fsconfig, fs_fd, cmd, key, value, aux);
+        return (int)syscall(__NR_fsconfig, fs_fd, cmd, key, value, aux);
 }
 
 static int sys_fsmount(int fs_fd, unsigned flags, unsigned attr) {
-        return (int) syscall(__NR_fsmount, fs_fd, flags, attr);
+        return (int)syscall(__NR_fsmount, fs_fd, flags, attr);
 }
 
 static int sys_open_tree(int dfd, const char *path, unsigned flags) {
-        return (int) syscall(__NR_open_tree, dfd, path, flags);
+        return (int)syscall(__NR_open_tree, dfd, path, flags);
 }
 
 static int sys_move_mount(int from_fd, int to_fd) {
-        return (int) syscall(__NR_move_mount, from_fd, "", to_fd, "",
-                             MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+        return (int)syscall(__NR_move_mount, from_fd, "", to_fd, "",
+                            MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
 }
 
 static int sys_mount_setattr(int fd, unsigned flags, struct berth_mount_attr *attr) {
-        return (int) syscall(__NR_mount_setattr, fd, "", flags, attr, sizeof(*attr));
+        return (int)syscall(__NR_mount_setattr, fd, "", flags, attr, sizeof(*attr));
 }
 
 /* --- Paths inside a root ------------------------------------------------------------------------- */
 
 int open_in_root(int root_fd, const char *path, int flags, mode_t mode) {
         struct berth_open_how how = {
-                .flags = (uint64_t) (flags | O_CLOEXEC),
+                .flags = (uint64_t)(flags | O_CLOEXEC),
                 .mode = (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE ? mode : 0,
                 .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
         };
@@ -265,7 +265,7 @@ static int open_parent_in_root(int root_fd, const char *path, const char **ret_n
 
         if (!slash || isempty(slash + 1))
                 return -EINVAL;
-        parent = slash == path ? strdup("/") : strndup(path, (size_t) (slash - path));
+        parent = slash == path ? strdup("/") : strndup(path, (size_t)(slash - path));
         if (!parent)
                 return -ENOMEM;
         fd = open_in_root(root_fd, parent, O_PATH | O_DIRECTORY, 0);
@@ -278,7 +278,7 @@ static int open_parent_in_root(int root_fd, const char *path, const char **ret_n
 /* --- Mount primitives: build a detached mount, then attach it onto an fd ------------------------- */
 
 /* The kernel explains a failed fsconfig()/fsmount() in messages read from the fs context fd
- * ("e overlay: failed to resolve '/x': -2"): keep the last one for the log line. */
+ * ("e tmpfs: Bad value for 'mode'"): keep the last one for the log line. */
 static void fs_context_message(int fs_fd, char *buf, size_t size) {
         char line[512];
         ssize_t n;
@@ -365,15 +365,17 @@ static int remount_attr_fallback(int mnt_fd, unsigned attr) {
 /* Clones the mount tree at src_fd (a bind mount), sets attr on it and attaches it onto target_fd.
  * Returns the fd of the attached clone. */
 static int bind_onto(int src_fd, int target_fd, unsigned attr, bool recursive, int *ret_mnt_fd) {
-        struct berth_mount_attr a = { .attr_set = attr };
+        struct berth_mount_attr a = {.attr_set = attr};
         _cleanup_close_ int tree_fd = -EBADF;
         bool fallback = false;
 
-        tree_fd = sys_open_tree(src_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH |
-                                                    (recursive ? AT_RECURSIVE : 0));
+        tree_fd = sys_open_tree(src_fd, "",
+                                OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH |
+                                        (recursive ? AT_RECURSIVE : 0));
         if (tree_fd < 0)
                 return -errno;
-        if (attr != 0 && sys_mount_setattr(tree_fd, AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &a) < 0) {
+        if (attr != 0 &&
+            sys_mount_setattr(tree_fd, AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &a) < 0) {
                 if (errno != ENOSYS)
                         return -errno;
                 fallback = true;
@@ -444,12 +446,12 @@ typedef enum StepType {
 } StepType;
 
 typedef enum StepFlags {
-        STEP_UNPRIVILEGED = 1 << 0,       /* skipped with --privileged */
+        STEP_UNPRIVILEGED = 1 << 0,         /* skipped with --privileged */
         STEP_RO_UNLESS_PRIVILEGED = 1 << 1, /* MOUNT_ATTR_RDONLY unless --privileged */
-        STEP_IF_EXISTS = 1 << 2,          /* a missing .path is skipped, not an error */
-        STEP_CGROUP_UNIFIED = 1 << 3,     /* only if the host has cgroup2 at /sys/fs/cgroup */
-        STEP_CGROUP_LEGACY = 1 << 4,      /* only if it does not (v1 or hybrid) */
-        STEP_CGROUP_V1_SYSTEMD = 1 << 5,  /* only if the host has the name=systemd v1 hierarchy */
+        STEP_IF_EXISTS = 1 << 2,            /* a missing .path is skipped, not an error */
+        STEP_CGROUP_UNIFIED = 1 << 3,       /* only if the host has cgroup2 at /sys/fs/cgroup */
+        STEP_CGROUP_LEGACY = 1 << 4,        /* only if it does not (v1 or hybrid) */
+        STEP_CGROUP_V1_SYSTEMD = 1 << 5,    /* only if the host has the name=systemd v1 hierarchy */
         STEP_CGROUP_MASK = STEP_CGROUP_UNIFIED | STEP_CGROUP_LEGACY | STEP_CGROUP_V1_SYSTEMD,
 } StepFlags;
 
@@ -465,7 +467,8 @@ typedef struct MountStep {
 
 #define NOSUID_NOEXEC (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC)
 #define NOSUID_NOEXEC_NODEV (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC | MOUNT_ATTR_NODEV)
-#define MASK (STEP_UNPRIVILEGED | STEP_IF_EXISTS)
+/* The masks and read-only paths: skipped with --privileged and where the kernel lacks the path. */
+#define HARDENING (STEP_UNPRIVILEGED | STEP_IF_EXISTS)
 
 /* The order matters: the API directories are checked before anything is mounted on them, /sys
  * before /sys/fs/cgroup, /dev before what lives in it, and the masks and read-only paths last so
@@ -477,74 +480,76 @@ typedef struct MountStep {
  * has one; the controllers are not exposed. That is what a systemd payload needs to boot, and
  * nothing in it can be written. */
 static const MountStep mount_table[] = {
-        { STEP_API_DIR, "/proc" },
-        { STEP_API_DIR, "/sys" },
-        { STEP_API_DIR, "/dev" },
+        {STEP_API_DIR, "/proc"},
+        {STEP_API_DIR, "/sys"},
+        {STEP_API_DIR, "/dev"},
 
         /* The child is in the new pid namespace, so this proc shows the container's pids. */
-        { STEP_FS, "/proc", "proc", NULL, NOSUID_NOEXEC_NODEV },
+        {STEP_FS, "/proc", "proc", NULL, NOSUID_NOEXEC_NODEV},
         /* A fresh sysfs shows the container's own (new) network namespace. */
-        { STEP_FS, "/sys", "sysfs", NULL, NOSUID_NOEXEC_NODEV, 0, STEP_RO_UNLESS_PRIVILEGED },
+        {STEP_FS, "/sys", "sysfs", NULL, NOSUID_NOEXEC_NODEV, 0, STEP_RO_UNLESS_PRIVILEGED},
 
-        { STEP_FS, "/sys/fs/cgroup", "cgroup2", NULL, NOSUID_NOEXEC_NODEV, 0,
-          STEP_CGROUP_UNIFIED | STEP_RO_UNLESS_PRIVILEGED },
-        { STEP_FS, "/sys/fs/cgroup", "tmpfs", "mode=755,size=64k", NOSUID_NOEXEC_NODEV, 0, STEP_CGROUP_LEGACY },
-        { STEP_DIR, "/sys/fs/cgroup/systemd", NULL, NULL, 0, 0755, STEP_CGROUP_LEGACY | STEP_CGROUP_V1_SYSTEMD },
-        { STEP_FS, "/sys/fs/cgroup/systemd", "cgroup", "none,name=systemd", NOSUID_NOEXEC_NODEV, 0,
-          STEP_CGROUP_LEGACY | STEP_CGROUP_V1_SYSTEMD | STEP_RO_UNLESS_PRIVILEGED },
-        { STEP_READ_ONLY, "/sys/fs/cgroup", NULL, NULL, 0, 0, STEP_CGROUP_LEGACY | STEP_UNPRIVILEGED },
+        {STEP_FS, "/sys/fs/cgroup", "cgroup2", NULL, NOSUID_NOEXEC_NODEV, 0,
+         STEP_CGROUP_UNIFIED | STEP_RO_UNLESS_PRIVILEGED},
+        {STEP_FS, "/sys/fs/cgroup", "tmpfs", "mode=755,size=64k", NOSUID_NOEXEC_NODEV, 0,
+         STEP_CGROUP_LEGACY},
+        {STEP_DIR, "/sys/fs/cgroup/systemd", NULL, NULL, 0, 0755,
+         STEP_CGROUP_LEGACY | STEP_CGROUP_V1_SYSTEMD},
+        {STEP_FS, "/sys/fs/cgroup/systemd", "cgroup", "none,name=systemd", NOSUID_NOEXEC_NODEV, 0,
+         STEP_CGROUP_LEGACY | STEP_CGROUP_V1_SYSTEMD | STEP_RO_UNLESS_PRIVILEGED},
+        {STEP_READ_ONLY, "/sys/fs/cgroup", NULL, NULL, 0, 0, STEP_CGROUP_LEGACY | STEP_UNPRIVILEGED},
 
         /* The small /dev, also with --privileged: devices beyond these come in by DeviceAllow= and
          * explicit binds, never by exposing the host's /dev. */
-        { STEP_FS, "/dev", "tmpfs", "mode=755,size=65536k", MOUNT_ATTR_NOSUID },
-        { STEP_DEVICE, "/dev/null" },
-        { STEP_DEVICE, "/dev/zero" },
-        { STEP_DEVICE, "/dev/full" },
-        { STEP_DEVICE, "/dev/random" },
-        { STEP_DEVICE, "/dev/urandom" },
-        { STEP_DEVICE, "/dev/tty" },
-        { STEP_SYMLINK, "/dev/ptmx", "pts/ptmx" },
-        { STEP_SYMLINK, "/dev/fd", "/proc/self/fd" },
-        { STEP_SYMLINK, "/dev/stdin", "/proc/self/fd/0" },
-        { STEP_SYMLINK, "/dev/stdout", "/proc/self/fd/1" },
-        { STEP_SYMLINK, "/dev/stderr", "/proc/self/fd/2" },
-        { STEP_DIR, "/dev/pts", NULL, NULL, 0, 0755 },
+        {STEP_FS, "/dev", "tmpfs", "mode=755,size=65536k", MOUNT_ATTR_NOSUID},
+        {STEP_DEVICE, "/dev/null"},
+        {STEP_DEVICE, "/dev/zero"},
+        {STEP_DEVICE, "/dev/full"},
+        {STEP_DEVICE, "/dev/random"},
+        {STEP_DEVICE, "/dev/urandom"},
+        {STEP_DEVICE, "/dev/tty"},
+        {STEP_SYMLINK, "/dev/ptmx", "pts/ptmx"},
+        {STEP_SYMLINK, "/dev/fd", "/proc/self/fd"},
+        {STEP_SYMLINK, "/dev/stdin", "/proc/self/fd/0"},
+        {STEP_SYMLINK, "/dev/stdout", "/proc/self/fd/1"},
+        {STEP_SYMLINK, "/dev/stderr", "/proc/self/fd/2"},
+        {STEP_DIR, "/dev/pts", NULL, NULL, 0, 0755},
         /* A new devpts instance: the container's ptys are not the host's. */
-        { STEP_FS, "/dev/pts", "devpts", "newinstance,ptmxmode=0666,mode=0620,gid=5", NOSUID_NOEXEC },
-        { STEP_DIR, "/dev/shm", NULL, NULL, 0, 01777 },
-        { STEP_FS, "/dev/shm", "tmpfs", "mode=1777,size=65536k", NOSUID_NOEXEC_NODEV },
-        { STEP_DIR, "/dev/mqueue", NULL, NULL, 0, 0755 },
+        {STEP_FS, "/dev/pts", "devpts", "newinstance,ptmxmode=0666,mode=0620,gid=5", NOSUID_NOEXEC},
+        {STEP_DIR, "/dev/shm", NULL, NULL, 0, 01777},
+        {STEP_FS, "/dev/shm", "tmpfs", "mode=1777,size=65536k", NOSUID_NOEXEC_NODEV},
+        {STEP_DIR, "/dev/mqueue", NULL, NULL, 0, 0755},
         /* mqueue binds to the ipc namespace of the caller of fsopen(): the container's. */
-        { STEP_FS, "/dev/mqueue", "mqueue", NULL, NOSUID_NOEXEC_NODEV },
-        { STEP_CONSOLE, "/dev/console" },
+        {STEP_FS, "/dev/mqueue", "mqueue", NULL, NOSUID_NOEXEC_NODEV},
+        {STEP_CONSOLE, "/dev/console"},
 
         /* Masked: kernel state a container must not read (or, for kcore, not even map). */
-        { STEP_MASK, "/proc/acpi", NULL, NULL, 0, 0, MASK },
-        { STEP_MASK, "/proc/asound", NULL, NULL, 0, 0, MASK },
-        { STEP_MASK, "/proc/interrupts", NULL, NULL, 0, 0, MASK },
-        { STEP_MASK, "/proc/kcore", NULL, NULL, 0, 0, MASK },
-        { STEP_MASK, "/proc/keys", NULL, NULL, 0, 0, MASK },
-        { STEP_MASK, "/proc/latency_stats", NULL, NULL, 0, 0, MASK },
-        { STEP_MASK, "/proc/sched_debug", NULL, NULL, 0, 0, MASK },
-        { STEP_MASK, "/proc/scsi", NULL, NULL, 0, 0, MASK },
-        { STEP_MASK, "/proc/timer_list", NULL, NULL, 0, 0, MASK },
-        { STEP_MASK, "/proc/timer_stats", NULL, NULL, 0, 0, MASK },
-        { STEP_MASK, "/sys/firmware", NULL, NULL, 0, 0, MASK },
-        { STEP_MASK, "/sys/devices/virtual/powercap", NULL, NULL, 0, 0, MASK },
+        {STEP_MASK, "/proc/acpi", NULL, NULL, 0, 0, HARDENING},
+        {STEP_MASK, "/proc/asound", NULL, NULL, 0, 0, HARDENING},
+        {STEP_MASK, "/proc/interrupts", NULL, NULL, 0, 0, HARDENING},
+        {STEP_MASK, "/proc/kcore", NULL, NULL, 0, 0, HARDENING},
+        {STEP_MASK, "/proc/keys", NULL, NULL, 0, 0, HARDENING},
+        {STEP_MASK, "/proc/latency_stats", NULL, NULL, 0, 0, HARDENING},
+        {STEP_MASK, "/proc/sched_debug", NULL, NULL, 0, 0, HARDENING},
+        {STEP_MASK, "/proc/scsi", NULL, NULL, 0, 0, HARDENING},
+        {STEP_MASK, "/proc/timer_list", NULL, NULL, 0, 0, HARDENING},
+        {STEP_MASK, "/proc/timer_stats", NULL, NULL, 0, 0, HARDENING},
+        {STEP_MASK, "/sys/firmware", NULL, NULL, 0, 0, HARDENING},
+        {STEP_MASK, "/sys/devices/virtual/powercap", NULL, NULL, 0, 0, HARDENING},
 
         /* Read-only: host-wide knobs that the namespaces do not cover. */
-        { STEP_READ_ONLY, "/proc/bus", NULL, NULL, 0, 0, MASK },
-        { STEP_READ_ONLY, "/proc/fs", NULL, NULL, 0, 0, MASK },
-        { STEP_READ_ONLY, "/proc/irq", NULL, NULL, 0, 0, MASK },
-        { STEP_READ_ONLY, "/proc/sys", NULL, NULL, 0, 0, MASK },
-        { STEP_READ_ONLY, "/proc/sysrq-trigger", NULL, NULL, 0, 0, MASK },
+        {STEP_READ_ONLY, "/proc/bus", NULL, NULL, 0, 0, HARDENING},
+        {STEP_READ_ONLY, "/proc/fs", NULL, NULL, 0, 0, HARDENING},
+        {STEP_READ_ONLY, "/proc/irq", NULL, NULL, 0, 0, HARDENING},
+        {STEP_READ_ONLY, "/proc/sys", NULL, NULL, 0, 0, HARDENING},
+        {STEP_READ_ONLY, "/proc/sysrq-trigger", NULL, NULL, 0, 0, HARDENING},
 };
 
 typedef struct MountContext {
         int root_fd;
         int null_fd; /* the host's /dev/null, the source of file masks */
         const MountOptions *options;
-        StepFlags cgroup; /* which STEP_CGROUP_* conditions hold on this host */
+        StepFlags cgroup;  /* which STEP_CGROUP_* conditions hold on this host */
         char message[256]; /* the kernel's own words for the last failed fsconfig() */
 } MountContext;
 
@@ -552,9 +557,9 @@ static StepFlags host_cgroup_mode(void) {
         struct statfs fs;
 
         /* The host's tree is still visible: ask its /sys/fs/cgroup. */
-        if (statfs("/sys/fs/cgroup", &fs) >= 0 && (uint64_t) fs.f_type == CGROUP2_SUPER_MAGIC)
+        if (statfs("/sys/fs/cgroup", &fs) >= 0 && (uint64_t)fs.f_type == CGROUP2_SUPER_MAGIC)
                 return STEP_CGROUP_UNIFIED;
-        if (statfs("/sys/fs/cgroup/systemd", &fs) >= 0 && (uint64_t) fs.f_type == CGROUP_SUPER_MAGIC)
+        if (statfs("/sys/fs/cgroup/systemd", &fs) >= 0 && (uint64_t)fs.f_type == CGROUP_SUPER_MAGIC)
                 return STEP_CGROUP_LEGACY | STEP_CGROUP_V1_SYSTEMD;
         return STEP_CGROUP_LEGACY;
 }
@@ -677,15 +682,15 @@ static int step_mask(MountContext *c, const MountStep *s) {
                 return -errno;
 
         if (S_ISDIR(st.st_mode)) {
-                r = fs_new("tmpfs", "mode=555", MOUNT_ATTR_RDONLY | NOSUID_NOEXEC_NODEV,
-                           c->message, sizeof(c->message), &mnt_fd);
+                r = fs_new("tmpfs", "mode=555", MOUNT_ATTR_RDONLY | NOSUID_NOEXEC_NODEV, c->message,
+                           sizeof(c->message), &mnt_fd);
                 if (r < 0)
                         return r;
                 if (sys_move_mount(mnt_fd, target_fd) < 0)
                         return -errno;
         } else {
-                r = bind_onto(c->null_fd, target_fd, MOUNT_ATTR_RDONLY | NOSUID_NOEXEC, /* recursive= */ false,
-                              &mnt_fd);
+                r = bind_onto(c->null_fd, target_fd, MOUNT_ATTR_RDONLY | NOSUID_NOEXEC,
+                              /* recursive= */ false, &mnt_fd);
                 if (r < 0)
                         return r;
         }
@@ -706,14 +711,10 @@ static int step_read_only(MountContext *c, const MountStep *s) {
 }
 
 static int (*const step_run[_STEP_TYPE_MAX])(MountContext *c, const MountStep *s) = {
-        [STEP_API_DIR] = step_api_dir,
-        [STEP_FS] = step_fs,
-        [STEP_DIR] = step_dir,
-        [STEP_DEVICE] = step_device,
-        [STEP_SYMLINK] = step_symlink,
-        [STEP_CONSOLE] = step_console,
-        [STEP_MASK] = step_mask,
-        [STEP_READ_ONLY] = step_read_only,
+        [STEP_API_DIR] = step_api_dir, [STEP_FS] = step_fs,
+        [STEP_DIR] = step_dir,         [STEP_DEVICE] = step_device,
+        [STEP_SYMLINK] = step_symlink, [STEP_CONSOLE] = step_console,
+        [STEP_MASK] = step_mask,       [STEP_READ_ONLY] = step_read_only,
 };
 
 static int step_log_error(const MountContext *c, const MountStep *s, int r) {
@@ -722,26 +723,29 @@ static int step_log_error(const MountContext *c, const MountStep *s, int r) {
         switch (s->type) {
         case STEP_API_DIR:
                 if (r == -ELOOP)
-                        return log_error_errno(r, "%s in the image is a symlink, refusing to start the container",
-                                               s->path);
+                        return log_error_errno(
+                                r, "%s in the image is a symlink, refusing to start the container", s->path);
                 if (r == -ENOTDIR)
-                        return log_error_errno(r, "%s in the image is not a directory, refusing to start the container",
-                                               s->path);
+                        return log_error_errno(
+                                r, "%s in the image is not a directory, refusing to start the container",
+                                s->path);
                 return log_error_errno(r, "Failed to check %s in the image: %m", s->path);
         case STEP_FS:
-                return log_error_errno(r, "Failed to mount %s on %s in the container: %m%s%s", s->what, s->path, sep,
-                                       c->message);
+                return log_error_errno(r, "Failed to mount %s on %s in the container: %m%s%s", s->what,
+                                       s->path, sep, c->message);
         case STEP_DIR:
                 return log_error_errno(r, "Failed to create %s in the container: %m", s->path);
         case STEP_DEVICE:
                 return log_error_errno(r, "Failed to bind the host's %s into the container: %m", s->path);
         case STEP_SYMLINK:
-                return log_error_errno(r, "Failed to create symlink %s -> %s in the container: %m", s->path, s->what);
+                return log_error_errno(r, "Failed to create symlink %s -> %s in the container: %m", s->path,
+                                       s->what);
         case STEP_CONSOLE:
-                return log_error_errno(r, "Failed to bind %s onto %s in the container: %m", c->options->console_path,
-                                       s->path);
+                return log_error_errno(r, "Failed to bind %s onto %s in the container: %m",
+                                       c->options->console_path, s->path);
         case STEP_MASK:
-                return log_error_errno(r, "Failed to mask %s in the container: %m%s%s", s->path, sep, c->message);
+                return log_error_errno(r, "Failed to mask %s in the container: %m%s%s", s->path, sep,
+                                       c->message);
         case STEP_READ_ONLY:
                 return log_error_errno(r, "Failed to make %s read-only in the container: %m", s->path);
         case _STEP_TYPE_MAX:
@@ -758,7 +762,8 @@ int mount_isolate(void) {
          * read (hidepid), we cannot tell, and trust the caller. */
         if (stat("/proc/self/ns/mnt", &self) >= 0 && stat("/proc/1/ns/mnt", &init) >= 0 &&
             self.st_dev == init.st_dev && self.st_ino == init.st_ino)
-                return log_error_errno(-EBUSY, "Refusing to change mount propagation in the host's mount namespace");
+                return log_error_errno(-EBUSY,
+                                       "Refusing to change mount propagation in the host's mount namespace");
 
         if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
                 return log_error_errno(-errno, "Failed to make the mount tree a slave of the host's: %m");
@@ -781,7 +786,7 @@ int mount_setup_root(const char *root, const MountOptions *o) {
         if (null_fd < 0)
                 return log_error_errno(-errno, "Failed to open the host's /dev/null: %m");
 
-        c = (MountContext) {
+        c = (MountContext){
                 .root_fd = root_fd,
                 .null_fd = null_fd,
                 .options = o,
@@ -831,7 +836,8 @@ int mount_setup_console(const char *root, int *ret_master_fd) {
         if (r >= 0)
                 r = verify_mounted(root_fd, "/dev/console", mnt_fd, /* want_ro= */ false);
         if (r < 0)
-                return log_error_errno(r, "Failed to bind the console pty onto /dev/console in the container: %m");
+                return log_error_errno(
+                        r, "Failed to bind the console pty onto /dev/console in the container: %m");
 
         *ret_master_fd = TAKE_FD(master);
         return 0;
@@ -844,7 +850,7 @@ static bool lowerdir_path_ok(const char *p) {
 
 /* overlayfs through the new mount API: "lowerdir+" (Linux 6.8) takes one layer per call, so
  * neither the 256-byte fsconfig() value limit nor escaping matters. -EOPNOTSUPP: too old. */
-static int overlay_new(char **lowerdirs, const char *upperdir, const char *workdir, bool read_only, char *msg,
+static int overlay_new(char **lowerdirs, const char *upperdir, const char *workdir, char *msg,
                        size_t msg_size, int *ret_mnt_fd) {
         _cleanup_close_ int fs_fd = -EBADF;
         int mnt_fd, r;
@@ -854,16 +860,16 @@ static int overlay_new(char **lowerdirs, const char *upperdir, const char *workd
                 return errno == ENOSYS ? -EOPNOTSUPP : -errno;
 
         STRV_FOREACH(l, lowerdirs)
-                if (sys_fsconfig(fs_fd, FSCONFIG_SET_STRING, "lowerdir+", *l, 0) < 0) {
-                        if (errno == EINVAL && l == lowerdirs)
-                                return -EOPNOTSUPP; /* an unknown key, most likely */
-                        goto fail;
-                }
+        if (sys_fsconfig(fs_fd, FSCONFIG_SET_STRING, "lowerdir+", *l, 0) < 0) {
+                if (errno == EINVAL && l == lowerdirs)
+                        return -EOPNOTSUPP; /* an unknown key, most likely */
+                goto fail;
+        }
         if (sys_fsconfig(fs_fd, FSCONFIG_SET_STRING, "upperdir", upperdir, 0) < 0 ||
             sys_fsconfig(fs_fd, FSCONFIG_SET_STRING, "workdir", workdir, 0) < 0 ||
             sys_fsconfig(fs_fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
                 goto fail;
-        mnt_fd = sys_fsmount(fs_fd, FSMOUNT_CLOEXEC, read_only ? MOUNT_ATTR_RDONLY : 0);
+        mnt_fd = sys_fsmount(fs_fd, FSMOUNT_CLOEXEC, 0);
         if (mnt_fd < 0)
                 goto fail;
         *ret_mnt_fd = mnt_fd;
@@ -876,8 +882,7 @@ fail:
 }
 
 /* The same with mount(2), for kernels before 6.8: one option string, at most a page. */
-static int overlay_legacy(char **lowerdirs, const char *upperdir, const char *workdir, bool read_only,
-                          int target_fd) {
+static int overlay_legacy(char **lowerdirs, const char *upperdir, const char *workdir, int target_fd) {
         _cleanup_free_ char *lower = NULL, *data = NULL;
         char p[STRLEN("/proc/self/fd/") + 12];
 
@@ -890,12 +895,36 @@ static int overlay_legacy(char **lowerdirs, const char *upperdir, const char *wo
         if (strlen(data) >= 4096)
                 return -E2BIG;
         snprintf(p, sizeof(p), "/proc/self/fd/%i", target_fd);
-        return RET_NERRNO(mount("overlay", p, "overlay", read_only ? MS_RDONLY : 0, data));
+        return RET_NERRNO(mount("overlay", p, "overlay", 0, data));
+}
+
+/* A read-only root may come from an image without /proc, /sys or /dev (one built FROM scratch):
+ * make them, empty, while the overlay is still writable, so that mount_setup_root() finds its
+ * mount points. They land in the upper dir like any change of the container. mkdirat() never
+ * follows: whatever else is there (a symlink) is left for mount_setup_root() to refuse. */
+static int overlay_make_api_dirs(int overlay_fd) {
+        static const char *const dirs[] = {"proc", "sys", "dev"};
+
+        for (size_t i = 0; i < ELEMENTSOF(dirs); i++)
+                if (mkdirat(overlay_fd, dirs[i], 0755) < 0 && errno != EEXIST)
+                        return -errno;
+        return 0;
+}
+
+static int mount_fd_make_read_only(int mnt_fd) {
+        struct berth_mount_attr a = {.attr_set = MOUNT_ATTR_RDONLY};
+
+        if (sys_mount_setattr(mnt_fd, AT_EMPTY_PATH, &a) >= 0)
+                return 0;
+        if (errno != ENOSYS)
+                return -errno;
+        return remount_attr_fallback(mnt_fd, MOUNT_ATTR_RDONLY);
 }
 
 int mount_overlay_root(char **lowerdirs, const char *upperdir, const char *workdir, const char *target,
                        bool read_only) {
-        _cleanup_close_ int target_fd = -EBADF, mnt_fd = -EBADF, check_fd = -EBADF;
+        _cleanup_close_ int target_fd = -EBADF, mnt_fd = -EBADF;
+        bool attached = false;
         char msg[256] = "";
         struct statfs fs;
         int r;
@@ -903,12 +932,16 @@ int mount_overlay_root(char **lowerdirs, const char *upperdir, const char *workd
         if (!lowerdirs || !lowerdirs[0])
                 return log_error_errno(-EINVAL, "No image layers to mount on %s", target);
         STRV_FOREACH(l, lowerdirs)
-                if (!lowerdir_path_ok(*l))
-                        return log_error_errno(-EINVAL, "Refusing image layer path '%s': it must be absolute, "
-                                               "without ':', ',' or '\\'", *l);
+        if (!lowerdir_path_ok(*l))
+                return log_error_errno(-EINVAL,
+                                       "Refusing image layer path '%s': it must be absolute, "
+                                       "without ':', ',' or '\\'",
+                                       *l);
         if (!lowerdir_path_ok(upperdir) || !lowerdir_path_ok(workdir) || !path_is_absolute(target))
-                return log_error_errno(-EINVAL, "Refusing overlay paths '%s', '%s' on '%s': they must be absolute, "
-                                       "without ':', ',' or '\\'", upperdir, workdir, target);
+                return log_error_errno(-EINVAL,
+                                       "Refusing overlay paths '%s', '%s' on '%s': they must be absolute, "
+                                       "without ':', ',' or '\\'",
+                                       upperdir, workdir, target);
 
         r = mount_isolate();
         if (r < 0)
@@ -918,30 +951,38 @@ int mount_overlay_root(char **lowerdirs, const char *upperdir, const char *workd
         if (target_fd < 0)
                 return log_error_errno(-errno, "Failed to open the container root %s: %m", target);
 
-        r = overlay_new(lowerdirs, upperdir, workdir, read_only, msg, sizeof(msg), &mnt_fd);
-        if (r >= 0) {
-                if (fstatfs(mnt_fd, &fs) < 0)
-                        return log_error_errno(-errno, "Failed to check the overlay for %s: %m", target);
-                if ((uint64_t) fs.f_type != OVERLAYFS_SUPER_MAGIC)
-                        return log_error_errno(-EIO, "The overlay for %s is not an overlayfs", target);
-                if (sys_move_mount(mnt_fd, target_fd) < 0)
-                        return log_error_errno(-errno, "Failed to attach the overlay on %s: %m", target);
-                return 0;
-        }
-        if (r != -EOPNOTSUPP)
-                return log_error_errno(r, "Failed to mount the overlay on %s: %m%s%s", target, msg[0] ? ": " : "",
-                                       msg);
+        r = overlay_new(lowerdirs, upperdir, workdir, msg, sizeof(msg), &mnt_fd);
+        if (r == -EOPNOTSUPP) {
+                r = overlay_legacy(lowerdirs, upperdir, workdir, target_fd);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to mount the overlay on %s: %m", target);
+                attached = true;
+                /* The overlay's own root from now on: target_fd still shows what is under it. */
+                mnt_fd = open(target, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+                if (mnt_fd < 0)
+                        return log_error_errno(-errno, "Failed to open the overlay on %s: %m", target);
+        } else if (r < 0)
+                return log_error_errno(r, "Failed to mount the overlay on %s: %m%s%s", target,
+                                       msg[0] ? ": " : "", msg);
 
-        r = overlay_legacy(lowerdirs, upperdir, workdir, read_only, target_fd);
-        if (r < 0)
-                return log_error_errno(r, "Failed to mount the overlay on %s: %m", target);
-
-        /* Check that the path now shows an overlay (the fd above still shows what was under it). */
-        check_fd = open(target, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-        if (check_fd < 0 || fstatfs(check_fd, &fs) < 0)
+        if (fstatfs(mnt_fd, &fs) < 0)
                 return log_error_errno(-errno, "Failed to check the overlay on %s: %m", target);
-        if ((uint64_t) fs.f_type != OVERLAYFS_SUPER_MAGIC)
-                return log_error_errno(-EIO, "%s is not an overlayfs after mounting it", target);
+        if ((uint64_t)fs.f_type != OVERLAYFS_SUPER_MAGIC)
+                return log_error_errno(-EIO, "The root mounted on %s is not an overlayfs", target);
+
+        if (read_only) {
+                r = overlay_make_api_dirs(mnt_fd);
+                if (r < 0)
+                        return log_error_errno(
+                                r, "Failed to create /proc, /sys or /dev in the root on %s: %m", target);
+        }
+        if (!attached && sys_move_mount(mnt_fd, target_fd) < 0)
+                return log_error_errno(-errno, "Failed to attach the overlay on %s: %m", target);
+        if (read_only) {
+                r = mount_fd_make_read_only(mnt_fd);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to make the root on %s read-only: %m", target);
+        }
         return 0;
 }
 

@@ -29,23 +29,31 @@
 #include "sync.h"
 #include "user.h"
 
-extern char **environ;
-
 #define FAIL(r, ...)                                                                                      \
         do {                                                                                              \
                 (void) sync_send_errorf(sock, (r), __VA_ARGS__);                                          \
                 _exit(125);                                                                               \
         } while (0)
 
-static int setup_stdio(const Container *c) {
+/* For steps that already logged their one line themselves (the mount_*() functions). */
+#define FAIL_LOGGED(r)                                                                                    \
+        do {                                                                                              \
+                (void) sync_send(sock, SYNC_ERROR, -(r), -EBADF, "");                                     \
+                _exit(125);                                                                               \
+        } while (0)
+
+static int setup_stdio(const Container *c, unsigned pty_number) {
         if (c->opts->tty) {
+                char path[32];
                 int fd;
 
-                /* The pty's slave, bound on /dev/console by mount_setup_console(): our own
-                 * session with it as the controlling terminal. */
+                /* The pty's slave (also bound on /dev/console by mount_setup_console()), by its
+                 * own name as docker does, so that tty(1) says /dev/pts/N: our own session with
+                 * it as the controlling terminal. */
                 if (setsid() < 0)
                         return -errno;
-                fd = open("/dev/console", O_RDWR | O_NOCTTY | O_CLOEXEC);
+                snprintf(path, sizeof(path), "/dev/pts/%u", pty_number);
+                fd = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
                 if (fd < 0)
                         return -errno;
                 if (ioctl(fd, TIOCSCTTY, 0) < 0) {
@@ -74,6 +82,7 @@ _Noreturn void payload_main(const Container *c, int sock) {
         _cleanup_close_ int root_fd = -EBADF, wd_fd = -EBADF;
         _cleanup_strv_free_ char **env = NULL;
         size_t n_groups = 0;
+        unsigned pty_number = 0;
         SyncMessage m;
         uid_t uid;
         gid_t gid;
@@ -92,7 +101,7 @@ _Noreturn void payload_main(const Container *c, int sock) {
 
         r = mount_overlay_root(c->lowerdirs, c->upper, c->work, c->root, d->read_only);
         if (r < 0)
-                FAIL(r, "Failed to mount the root of container %s: %m", d->name);
+                FAIL_LOGGED(r);
         root_fd = open(c->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (root_fd < 0)
                 FAIL(-errno, "Failed to open the root of container %s: %m", d->name);
@@ -105,14 +114,16 @@ _Noreturn void payload_main(const Container *c, int sock) {
 
         r = mount_setup_root(c->root, &(MountOptions) { .privileged = d->privileged });
         if (r < 0)
-                FAIL(r, "Failed to set up the file systems of container %s: %m", d->name);
+                FAIL_LOGGED(r);
 
         if (c->opts->tty) {
                 _cleanup_close_ int master = -EBADF;
 
                 r = mount_setup_console(c->root, &master);
                 if (r < 0)
-                        FAIL(r, "Failed to set up the container's terminal: %m");
+                        FAIL_LOGGED(r);
+                if (ioctl(master, TIOCGPTN, &pty_number) < 0)
+                        FAIL(-errno, "Failed to get the container's terminal: %m");
                 r = sync_send(sock, SYNC_PTY, 0, master, NULL);
                 if (r < 0)
                         FAIL(r, "Failed to pass the terminal on: %m");
@@ -128,7 +139,7 @@ _Noreturn void payload_main(const Container *c, int sock) {
 
         r = mount_pivot_root(c->root);
         if (r < 0)
-                FAIL(r, "Failed to switch into the root of container %s: %m", d->name);
+                FAIL_LOGGED(r);
 
         {
                 const char *hn = d->hostname ?: d->name;
@@ -149,7 +160,7 @@ _Noreturn void payload_main(const Container *c, int sock) {
                         FAIL(-ENOMEM, "Out of memory");
         }
 
-        r = setup_stdio(c);
+        r = setup_stdio(c, pty_number);
         if (r < 0)
                 FAIL(r, "Failed to set up the container's standard streams: %m");
 
@@ -167,9 +178,7 @@ _Noreturn void payload_main(const Container *c, int sock) {
                 init_run(c->argv, env);
         }
 
-        environ = env;
-        execvp(c->argv[0], c->argv);
-        r = errno;
-        (void) sync_send(sock, SYNC_EXEC_FAILED, r, -EBADF, NULL);
-        _exit(exec_error_to_exit_code(r));
+        r = init_exec(c->argv, env);
+        (void) sync_send(sock, SYNC_EXEC_FAILED, -r, -EBADF, NULL);
+        _exit(exec_error_to_exit_code(-r));
 }

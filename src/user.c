@@ -60,7 +60,7 @@ static int db_next_line(char **p, char **f, size_t n) {
                         *c = 0;
                         f[i++] = c + 1;
                 }
-        return (int) i;
+        return (int)i;
 }
 
 /* Decimal ids only: no sign, no blanks, and never (uid_t) -1, which the kernel reads as "unchanged". */
@@ -71,7 +71,7 @@ static int parse_id(const char *s, uint32_t *ret) {
                 return -EINVAL;
         if (safe_atou64(s, &v) < 0 || v >= UINT32_MAX)
                 return -EINVAL;
-        *ret = (uint32_t) v;
+        *ret = (uint32_t)v;
         return 0;
 }
 
@@ -94,7 +94,7 @@ static int passwd_find(char *db, const char *name, uid_t uid, PasswdEntry *ret) 
                         continue;
                 if (name ? !streq(f[0], name) : u != uid)
                         continue;
-                *ret = (PasswdEntry) {
+                *ret = (PasswdEntry){
                         .name = f[0],
                         .uid = u,
                         .gid = g,

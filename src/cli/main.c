@@ -28,7 +28,7 @@ static const Verb verbs[] = {
         { "pause",   NULL, NULL, "pause NAME…", "Freeze a container's processes", 4 },
         { "unpause", NULL, NULL, "unpause NAME…", "Thaw a container's processes", 4 },
         { "stats",   NULL, NULL, "stats [--no-stream] [NAME…]", "Show resource usage", 4 },
-        { "verify",  NULL, NULL, "verify FILE…", "Check definition files", 4 },
+        { "verify",  NULL, verb_verify, "verify FILE…", "Check definition files", 4 },
         { "volume",  NULL, NULL, "volume create|ls|inspect|rm|prune …", "Manage volumes", 6 },
         { "image",   NULL, verb_image, "image import|ls|rm …", "Manage images", 3 },
 };

@@ -33,3 +33,4 @@ int verb_restart(int argc, char *argv[]);
 int verb_kill(int argc, char *argv[]);
 int verb_rm(int argc, char *argv[]);
 int verb_wait(int argc, char *argv[]);
+int verb_verify(int argc, char *argv[]);

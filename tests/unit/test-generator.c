@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Runs the generator on each case under tests/unit/generator/CASE/{etc,run} into a temp dir
- * and compares the result, file by file, with CASE/expected (where @DIR@ stands for the case's
- * directory). A file the generator wrote that is not expected fails as well. */
+ * and compares the result, file by file and link by link, with CASE/expected (where @DIR@
+ * stands for the case's directory; links point to UNIT_DIR's template). A file, link or
+ * directory the generator wrote that is not expected fails as well. */
 #include <dirent.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -15,6 +16,8 @@
 #include "string-util.h"
 #include "strv.h"
 #include "tap.h"
+
+#define UNIT_DIR "/usr/lib/systemd/system"
 
 static char *replace_all(const char *s, const char *what, const char *with) {
         size_t n = strlen(s) + 1, wl = strlen(what), xl = strlen(with);
@@ -41,33 +44,57 @@ static char *replace_all(const char *s, const char *what, const char *with) {
 
 static const char *cur_expected, *cur_out, *cur_case;
 
+static const char *kind(mode_t m) {
+        return S_ISREG(m) ? "file" : S_ISLNK(m) ? "symlink" : S_ISDIR(m) ? "directory" : "other";
+}
+
+/* Everything expected is there, of the same kind, with the same content or link target. */
 static int compare_one(const char *path, const struct stat *st, int type, struct FTW *ftw) {
         _cleanup_free_ char *want = NULL, *want_fixed = NULL, *got = NULL, *other = NULL;
-        const char *rel;
+        const char *rel = path + strlen(cur_expected);
+        struct stat st2;
 
-        if (type != FTW_F)
+        if (ftw->level == 0)
                 return 0;
-        rel = path + strlen(cur_expected);
         other = strjoin(cur_out, rel);
-        if (read_full_file_at(AT_FDCWD, path, 1 << 20, &want, NULL) < 0)
-                return ok(false, "read %s", path), 0;
-        want_fixed = replace_all(want, "@DIR@", cur_case);
-        if (read_full_file_at(AT_FDCWD, other, 1 << 20, &got, NULL) < 0) {
+        if (!other || lstat(other, &st2) < 0) {
                 ok(false, "generator wrote %s", rel);
                 return 0;
         }
-        ok(streq(want_fixed, got), "%s matches", rel);
+        if (!ok((st->st_mode & S_IFMT) == (st2.st_mode & S_IFMT), "%s is a %s", rel, kind(st->st_mode)))
+                return 0;
+
+        if (type == FTW_SL) {
+                char a[PATH_MAX], b[PATH_MAX];
+                ssize_t na = readlink(path, a, sizeof(a) - 1), nb = readlink(other, b, sizeof(b) - 1);
+
+                if (!ok(na >= 0 && nb >= 0, "readlink %s", rel))
+                        return 0;
+                a[na] = b[nb] = 0;
+                want_fixed = replace_all(a, "@DIR@", cur_case);
+                if (!ok(want_fixed && streq(want_fixed, b), "%s links to the expected target", rel))
+                        printf("# expected %s, got %s\n", want_fixed, b);
+        } else if (type == FTW_F) {
+                if (read_full_file_at(AT_FDCWD, path, 1 << 20, &want, NULL) < 0)
+                        return ok(false, "read %s", path), 0;
+                want_fixed = replace_all(want, "@DIR@", cur_case);
+                if (read_full_file_at(AT_FDCWD, other, 1 << 20, &got, NULL) < 0)
+                        return ok(false, "read %s", other), 0;
+                if (!ok(want_fixed && streq(want_fixed, got), "%s matches", rel))
+                        printf("# expected:\n%s# got:\n%s", want_fixed, got);
+        }
         return 0;
 }
 
+/* And nothing else: no extra file, link or directory. */
 static int check_extra(const char *path, const struct stat *st, int type, struct FTW *ftw) {
         _cleanup_free_ char *other = NULL;
         struct stat st2;
 
-        if (type != FTW_F)
+        if (ftw->level == 0)
                 return 0;
         other = strjoin(cur_expected, path + strlen(cur_out));
-        if (stat(other, &st2) < 0)
+        if (!other || lstat(other, &st2) < 0)
                 ok(false, "unexpected output %s", path + strlen(cur_out));
         return 0;
 }
@@ -99,14 +126,14 @@ int main(int argc, char *argv[]) {
                 dirs = strv_copy((char *const[]) { etc, run, NULL });
                 ok(mkdtemp(out) != NULL, "mkdtemp");
 
-                n = generator_run(out, dirs);
+                n = generator_run(out, dirs, UNIT_DIR);
                 ok(n >= 0, "%s: generator ran (%d definitions)", de->d_name, n);
 
                 cur_expected = expected;
                 cur_out = out;
                 cur_case = abs;
-                (void) nftw(expected, compare_one, 16, FTW_PHYS);
-                (void) nftw(out, check_extra, 16, FTW_PHYS);
+                ok(nftw(expected, compare_one, 16, FTW_PHYS) == 0, "%s: walk expected", de->d_name);
+                ok(nftw(out, check_extra, 16, FTW_PHYS) == 0, "%s: walk output", de->d_name);
                 (void) rm_rf(out);
         }
         return tap_finish();

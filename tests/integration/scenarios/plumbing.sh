@@ -25,15 +25,15 @@ printf '[Container]\nImage=probe\n' > /etc/berth/containers/probe.container
 on_exit rm -f /etc/berth/containers/probe.container
 systemctl daemon-reload
 cat_out=$(systemctl cat container@probe.service 2>&1)
-check_match "systemctl cat shows the generator's drop-in" "$cat_out" 'container@probe.service.d/50-berth-generator.conf'
+check_match "systemctl cat shows the generator's drop-in" "$cat_out" 'container@probe.service.d/50-berth.conf'
 check_eq "the drop-in's Description applies" \
-        "$(systemctl show -P Description container@probe.service)" "berth container probe"
+        "$(systemctl show -P Description container@probe.service)" "berth container probe (probe)"
 check_eq "SourcePath names the definition" \
         "$(systemctl show -P SourcePath container@probe.service)" /etc/berth/containers/probe.container
 rm -f /etc/berth/containers/probe.container
 systemctl daemon-reload
 check_fails "the drop-in goes with the definition at the next daemon-reload" \
-        test -e /run/systemd/generator/container@probe.service.d/50-berth-generator.conf
+        test -e /run/systemd/generator/container@probe.service.d/50-berth.conf
 
 # machined starts (bus-activated) and answers.
 check "systemd-machined starts" systemctl start systemd-machined.service

@@ -62,6 +62,17 @@ check_eq "/dev is small" "$(berth run --rm bb ls /dev | paste -sd' ')" \
         "fd full mqueue null ptmx pts random shm stderr stdin stdout tty urandom zero"
 check_eq "only lo in --network none" "$(berth run --rm bb ls /sys/class/net)" lo
 
+# --- terminals and stdin ------------------------------------------------------------------------
+tty_out=$(script -qec "stty cols 91 rows 27; berth run --rm -t bb sh -c 'tty; stty size; echo \$TERM'" /dev/null | tr -d '\r')
+check_eq "-t gives a pty of the container's own devpts" "$(echo "$tty_out" | sed -n 1p)" /dev/pts/0
+check_eq "  … with our window size" "$(echo "$tty_out" | sed -n 2p)" "27 91"
+check_eq "  … and TERM" "$(echo "$tty_out" | sed -n 3p)" xterm
+check_eq "-i passes stdin" "$(echo piped | berth run --rm -i bb cat)" piped
+check_eq "without -i stdin is empty" "$(echo piped | berth run --rm bb cat)" ""
+berth run --rm --name rmme bb true
+check_fails "--rm removes the definition" test -e /run/berth/containers/rmme.container
+check_fails "--rm removes the container's files" test -e /var/lib/berth/containers/rmme
+
 # --- the foreground container's journal --------------------------------------------------------
 berth run --rm --name fg1 bb sh -c 'echo out-line; echo err-line >&2' >/dev/null 2>&1
 journalctl --sync
