@@ -461,3 +461,25 @@ int container_cleanup(const char *name) {
                 return -ENOMEM;
         return rm_rf(run);
 }
+
+int container_remove(const char *name, bool including_etc) {
+        _cleanup_free_ char *run = NULL, *etc = NULL, *dir = NULL;
+        int r, ret = 0;
+
+        if (!name_is_valid(name))
+                return -EINVAL;
+        if (asprintf(&run, "%s/containers/%s.container", container_runtime_dir(), name) < 0 ||
+            asprintf(&etc, "%s/containers/%s.container", BERTH_SYSCONF_DIR, name) < 0)
+                return -ENOMEM;
+        if (unlink(run) < 0 && errno != ENOENT)
+                ret = -errno;
+        if (including_etc && unlink(etc) < 0 && errno != ENOENT && ret == 0)
+                ret = -errno;
+        dir = path_join(container_state_dir(), "containers", name);
+        if (!dir)
+                return -ENOMEM;
+        r = rm_rf(dir);
+        if (r < 0 && ret == 0)
+                ret = r;
+        return ret;
+}

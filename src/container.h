@@ -41,6 +41,10 @@ int container_exit_code(int wait_status);
 /* Removes what a container left in /run (ExecStopPost=); idempotent, -ENOENT is success. */
 int container_cleanup(const char *name);
 
+/* Removes a container: its definition under /run (and /etc when asked), and its files under
+ * /var/lib/berth/containers/NAME. Idempotent. */
+int container_remove(const char *name, bool including_etc);
+
 /* /var/lib/berth (or $BERTH_STATE_DIR) and /run/berth (or $BERTH_RUNTIME_DIR). */
 const char *container_state_dir(void);
 const char *container_runtime_dir(void);

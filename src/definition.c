@@ -761,6 +761,7 @@ static const DefinitionKey key_table[] = {
         KEY(CONTAINER, "DropCapability", parse_capabilities, format_capabilities, caps_drop),
         KEY(CONTAINER, "Privileged", parse_bool, format_bool, privileged),
         KEY(CONTAINER, "ReadOnly", parse_bool, format_bool, read_only),
+        KEY(CONTAINER, "AutoRemove", parse_bool, format_bool, auto_remove),
         KEY(CONTAINER, "RunInit", parse_bool, format_bool, run_init),
         KEY(CONTAINER, "StopSignal", parse_signal, format_signal, stop_signal),
         KEY(CONTAINER, "StopTimeout", parse_stop_timeout, format_stop_timeout, stop_timeout_usec),
@@ -832,7 +833,7 @@ bool definition_equal(const Definition *a, const Definition *b) {
                streq_ptr(a->hostname, b->hostname) && a->memory_max == b->memory_max &&
                a->cpu_weight == b->cpu_weight && a->pids_limit == b->pids_limit &&
                a->caps_add == b->caps_add && a->caps_drop == b->caps_drop &&
-               a->privileged == b->privileged && a->read_only == b->read_only &&
+               a->privileged == b->privileged && a->read_only == b->read_only && a->auto_remove == b->auto_remove &&
                a->run_init == b->run_init && a->stop_signal == b->stop_signal &&
                a->stop_timeout_usec == b->stop_timeout_usec && a->network == b->network &&
                streq_ptr(a->network_container, b->network_container) &&

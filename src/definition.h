@@ -46,6 +46,7 @@ typedef struct Definition {
         uint64_t pids_limit;                 /* UINT64_MAX when not set or unlimited */
         uint64_t caps_add, caps_drop;        /* bit (1ULL << CAP_x) */
         bool privileged, read_only, run_init;
+        bool auto_remove;       /* AutoRemove=: docker's --rm, done by the unit's cleanup */
         int stop_signal;            /* SIGTERM default */
         uint64_t stop_timeout_usec; /* 10 s default */
         NetworkMode network;

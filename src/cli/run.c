@@ -314,10 +314,8 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 log_error("-d cannot be combined with -i or -t");
                 return -EINVAL;
         }
-        if (detach && rm) {
-                log_error("--rm with -d is not supported yet; 'berth rm' the container after it stops");
+        if (detach && rm && builder_add(&b, "--rm", "AutoRemove", "yes", false) < 0)
                 return -EINVAL;
-        }
         if (!name) {
                 name = generate_name();
                 if (!name)
@@ -387,6 +385,6 @@ int verb_run(int argc, char *argv[]) {
 
         r = container_run(req.def, &req.o);
         if (req.rm)
-                (void) units_remove_files(req.name);
+                (void) container_remove(req.name, /* including_etc= */ false);
         return r;
 }

@@ -358,25 +358,11 @@ int units_wait(const char *name, int *ret_code) {
 
 int units_remove_files(const char *name) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-        _cleanup_free_ char *dir = NULL;
         int r, ret = 0;
 
-        for (;;) {
-                _cleanup_free_ char *path = NULL;
-
-                if (units_definition_path(name, &path) < 0)
-                        break;
-                if (unlink(path) < 0) {
-                        ret = log_error_errno(-errno, "Failed to remove %s: %m", path);
-                        break;
-                }
-        }
-        dir = path_join(container_state_dir(), "containers", name);
-        if (!dir)
-                return log_oom();
-        r = rm_rf(dir);
+        r = container_remove(name, /* including_etc= */ true);
         if (r < 0)
-                ret = log_error_errno(r, "Failed to remove %s: %m", dir);
+                ret = log_error_errno(r, "Failed to remove container %s: %m", name);
 
         if (bus_open_systemd(&bus) >= 0) {
                 _cleanup_free_ char *service = name_to_service(name), *scope = name_to_scope(name);

@@ -42,6 +42,13 @@ int main(int argc, char *argv[]) {
                 r = container_cleanup(name);
                 if (r < 0)
                         log_warning_errno(r, "Failed to clean up after container %s, ignoring: %m", name);
+                /* run -d --rm: the container goes once it stopped. A definition that no longer
+                 * parses is left alone; so is the admin's in /etc. */
+                if (definition_load(name, NULL, &d, &error) >= 0 && d->auto_remove) {
+                        r = container_remove(name, /* including_etc= */ false);
+                        if (r < 0)
+                                log_warning_errno(r, "Failed to remove container %s, ignoring: %m", name);
+                }
                 return 0;
         }
 

@@ -73,6 +73,11 @@ berth run --rm --name rmme bb true
 check_fails "--rm removes the definition" test -e /run/berth/containers/rmme.container
 check_fails "--rm removes the container's files" test -e /var/lib/berth/containers/rmme
 
+berth run -d --rm --name rmd bb true >/dev/null
+for _ in $(seq 50); do [ -e /run/berth/containers/rmd.container ] || break; sleep 0.1; done
+check_fails "-d --rm removes the definition once the unit stopped" test -e /run/berth/containers/rmd.container
+check_fails "  … and the container's files" test -e /var/lib/berth/containers/rmd
+
 # --- the foreground container's journal --------------------------------------------------------
 berth run --rm --name fg1 bb sh -c 'echo out-line; echo err-line >&2' >/dev/null 2>&1
 journalctl --sync
