@@ -135,6 +135,20 @@ int bus_call_job(sd_bus *bus, sd_bus_message *m, sd_bus_error *error, char **ret
         return finish_job(&w, ret_result);
 }
 
+int bus_unit_job(sd_bus *bus, const char *method, const char *unit, sd_bus_error *error, char **ret_result) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+        int r;
+
+        r = sd_bus_message_new_method_call(bus, &m, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                                           "org.freedesktop.systemd1.Manager", method);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_append(m, "ss", unit, "replace");
+        if (r < 0)
+                return r;
+        return bus_call_job(bus, m, error, ret_result);
+}
+
 int bus_unit_path(const char *unit, char **ret) {
         return sd_bus_path_encode("/org/freedesktop/systemd1/unit", unit, ret);
 }

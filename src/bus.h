@@ -18,6 +18,9 @@ int bus_wait_for_job(sd_bus *bus, const char *job, char **ret_result);
  * StartUnit/StopUnit/RestartUnit/StartTransientUnit when m is prebuilt, and waits for it. */
 int bus_call_job(sd_bus *bus, sd_bus_message *m, sd_bus_error *error, char **ret_result);
 
+/* Manager.METHOD(unit, "replace") for StartUnit/StopUnit/RestartUnit, and waits for its job. */
+int bus_unit_job(sd_bus *bus, const char *method, const char *unit, sd_bus_error *error, char **ret_result);
+
 /* Object path of a unit name, escaped as systemd does. */
 int bus_unit_path(const char *unit, char **ret);
 

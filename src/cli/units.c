@@ -86,7 +86,6 @@ out:
 
 int units_start(const char *name) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_free_ char *unit = NULL, *result = NULL, *why = NULL;
         int32_t exit_status = 0;
@@ -98,14 +97,7 @@ int units_start(const char *name) {
         r = bus_open_systemd(&bus);
         if (r < 0)
                 return log_error_errno(r, "Failed to connect to systemd: %m");
-        r = sd_bus_message_new_method_call(bus, &m, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-                                           "org.freedesktop.systemd1.Manager", "StartUnit");
-        if (r >= 0)
-                r = sd_bus_message_append(m, "ss", unit, "replace");
-        if (r < 0)
-                return log_error_errno(r, "Failed to build the start request: %m");
-
-        r = bus_call_job(bus, m, &error, &result);
+        r = bus_unit_job(bus, "StartUnit", unit, &error, &result);
         if (r >= 0)
                 return 0;
         if (sd_bus_error_is_set(&error))
@@ -126,18 +118,11 @@ int units_start(const char *name) {
 }
 
 static int stop_unit(sd_bus *bus, const char *unit) {
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_free_ char *result = NULL;
         int r;
 
-        r = sd_bus_message_new_method_call(bus, &m, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-                                           "org.freedesktop.systemd1.Manager", "StopUnit");
-        if (r >= 0)
-                r = sd_bus_message_append(m, "ss", unit, "replace");
-        if (r < 0)
-                return r;
-        r = bus_call_job(bus, m, &error, &result);
+        r = bus_unit_job(bus, "StopUnit", unit, &error, &result);
         if (r < 0 && sd_bus_error_has_name(&error, "org.freedesktop.systemd1.NoSuchUnit"))
                 return 0;
         if (r < 0)
@@ -184,7 +169,6 @@ int units_stop(const char *name, uint64_t timeout_usec) {
 
 int units_restart(const char *name) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_free_ char *unit = NULL, *result = NULL;
         int r;
@@ -195,13 +179,7 @@ int units_restart(const char *name) {
         r = bus_open_systemd(&bus);
         if (r < 0)
                 return log_error_errno(r, "Failed to connect to systemd: %m");
-        r = sd_bus_message_new_method_call(bus, &m, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-                                           "org.freedesktop.systemd1.Manager", "RestartUnit");
-        if (r >= 0)
-                r = sd_bus_message_append(m, "ss", unit, "replace");
-        if (r < 0)
-                return log_error_errno(r, "Failed to build the restart request: %m");
-        r = bus_call_job(bus, m, &error, &result);
+        r = bus_unit_job(bus, "RestartUnit", unit, &error, &result);
         if (r < 0)
                 return log_error_errno(r, "Failed to restart %s: %s", unit,
                                        sd_bus_error_is_set(&error) ? bus_error_message(&error, r)
