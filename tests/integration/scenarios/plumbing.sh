@@ -60,3 +60,14 @@ if meson setup "$local_build" "$SRC" --prefix=/usr/local >/dev/null 2>&1; then
 else
         fail "meson setup --prefix=/usr/local"
 fi
+
+# Bash completion: installed where bash-completion looks, completes verbs, options and names.
+comp=/usr/share/bash-completion/completions/berth
+check "bash completion installed" test -f "$comp"
+complete_words() { bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _berth; echo "${COMPREPLY[*]}"' _ "$comp" "$@"; }
+check_eq "completes verbs" "$(complete_words berth st)" "start stop status stats"
+check_eq "completes run options" "$(complete_words berth run --netw)" "--network"
+printf '[Container]\nImage=x\n' > /run/berth-comp-test.container
+mkdir -p /run/berth/containers && cp /run/berth-comp-test.container /run/berth/containers/compme.container
+on_exit rm -f /run/berth/containers/compme.container /run/berth-comp-test.container
+check_eq "completes container names" "$(complete_words berth stop comp)" "compme"
