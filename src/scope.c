@@ -33,11 +33,16 @@ static int append_properties(sd_bus_message *m, const ScopeSettings *s) {
         if (asprintf(&description, "berth container %s", s->name) < 0)
                 return -ENOMEM;
 
-        r = sd_bus_message_append(m, "(sv)(sv)(sv)(sv)",
+        /* Accounting on, so that berth stats and status have CPU, memory, tasks and IO to show. */
+        r = sd_bus_message_append(m, "(sv)(sv)(sv)(sv)(sv)(sv)(sv)(sv)",
                                   "Description", "s", description,
                                   "Slice", "s", "machine.slice",
                                   "PIDs", "au", 1, (uint32_t) s->pid,
-                                  "CollectMode", "s", "inactive-or-failed");
+                                  "CollectMode", "s", "inactive-or-failed",
+                                  "CPUAccounting", "b", 1,
+                                  "MemoryAccounting", "b", 1,
+                                  "TasksAccounting", "b", 1,
+                                  "IOAccounting", "b", 1);
         if (r < 0)
                 return r;
 

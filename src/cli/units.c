@@ -137,6 +137,10 @@ int units_stop(const char *name, uint64_t timeout_usec) {
         _cleanup_free_ char *service = NULL, *scope = NULL, *state = NULL;
         int r;
 
+        r = units_thaw_if_paused(name);
+        if (r < 0)
+                return r;
+
         service = name_to_service(name);
         scope = name_to_scope(name);
         if (!service || !scope)
@@ -223,53 +227,20 @@ static int unit_pids(sd_bus *bus, const char *unit, pid_t **ret, size_t *ret_n) 
         return 0;
 }
 
-static pid_t parent_of(pid_t pid) {
-        char path[64], *buf = NULL, *p;
-        size_t n;
-        pid_t ppid = 0;
-
-        snprintf(path, sizeof(path), "/proc/%d/stat", (int) pid);
-        FILE *f = fopen(path, "re");
-        if (!f)
-                return 0;
-        if (getline(&buf, &n, f) > 0 && (p = strrchr(buf, ')')))
-                (void) sscanf(p + 2, "%*c %d", &ppid);
-        free(buf);
-        fclose(f);
-        return ppid;
-}
-
 int units_kill(const char *name, int sig) {
-        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-        _cleanup_free_ char *scope = NULL;
-        _cleanup_free_ pid_t *pids = NULL;
-        size_t n = 0;
+        pid_t pid;
         int r;
 
-        scope = name_to_scope(name);
-        if (!scope)
-                return log_oom();
-        r = bus_open_systemd(&bus);
+        r = units_thaw_if_paused(name);
         if (r < 0)
-                return log_error_errno(r, "Failed to connect to systemd: %m");
-        r = unit_pids(bus, scope, &pids, &n);
-        if (r == -ESRCH || (r >= 0 && n == 0))
-                return log_error_errno(-ESRCH, "container %s is not running", name);
+                return r;
+        /* The namespace's PID 1, never a process that only joined the scope (berth exec). */
+        r = units_container_pid(name, &pid);
         if (r < 0)
-                return log_error_errno(r, "Failed to list the processes of %s: %m", scope);
-        for (size_t i = 0; i < n; i++) {
-                pid_t ppid = parent_of(pids[i]);
-                bool inside = false;
-
-                for (size_t j = 0; j < n; j++)
-                        inside = inside || pids[j] == ppid;
-                if (!inside) {
-                        if (kill(pids[i], sig) < 0)
-                                return log_error_errno(-errno, "Failed to signal container %s: %m", name);
-                        return 0;
-                }
-        }
-        return log_error_errno(-ESRCH, "container %s has no PID 1", name);
+                return r;
+        if (kill(pid, sig) < 0)
+                return log_error_errno(-errno, "Failed to signal container %s: %m", name);
+        return 0;
 }
 
 int units_active_state(const char *name, char **ret) {
@@ -367,4 +338,276 @@ int units_require(const char *name) {
         if (r < 0)
                 return log_oom();
         return 0;
+}
+
+/* Whether /proc/PID/status says "NSpid:\t<pid>\t1": PID 1 of a pid namespace right below the
+ * one our /proc belongs to. */
+static bool is_namespace_init(pid_t pid) {
+        _cleanup_fclose_ FILE *f = NULL;
+        _cleanup_free_ char *line = NULL;
+        char path[64];
+        size_t n = 0;
+
+        snprintf(path, sizeof(path), "/proc/%d/status", (int) pid);
+        f = fopen(path, "re");
+        if (!f)
+                return false;
+        while (getline(&line, &n, f) > 0) {
+                const char *v = startswith(line, "NSpid:");
+                int outer, inner;
+                char more;
+
+                if (v)
+                        return sscanf(v, "%d %d %c", &outer, &inner, &more) == 2 && inner == 1;
+        }
+        return false;
+}
+
+int units_container_pid(const char *name, pid_t *ret) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        int r;
+
+        r = bus_open_systemd(&bus);
+        if (r < 0)
+                return log_error_errno(r, "Failed to connect to systemd: %m");
+        r = units_pid1(bus, name, ret);
+        if (r == -ESRCH)
+                return log_error_errno(r, "container %s is not running", name);
+        if (r < 0)
+                return log_error_errno(r, "Failed to find the PID 1 of container %s: %m", name);
+        return 0;
+}
+
+int units_scope_pids(const char *name, pid_t **ret, size_t *ret_n) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_free_ char *scope = NULL;
+        int r;
+
+        scope = name_to_scope(name);
+        if (!scope)
+                return -ENOMEM;
+        r = bus_open_systemd(&bus);
+        if (r < 0)
+                return r;
+        return unit_pids(bus, scope, ret, ret_n);
+}
+
+/* --- For the verbs that show containers ---------------------------------------------------------- */
+#include <fcntl.h>
+#include <inttypes.h>
+
+static int compare_strings(const void *a, const void *b) {
+        return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+int units_list_names(char ***ret) {
+        _cleanup_strv_free_ char **names = NULL;
+        _cleanup_free_ char *run = NULL;
+        size_t n = 0;
+        int r;
+
+        run = path_join(container_runtime_dir(), "containers");
+        if (!run)
+                return -ENOMEM;
+        const char *dirs[] = { BERTH_SYSCONF_DIR "/containers", run };
+        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+                _cleanup_closedir_ DIR *d = opendir(dirs[i]);
+                struct dirent *de;
+
+                if (!d) {
+                        if (errno == ENOENT)
+                                continue;
+                        return -errno;
+                }
+                while ((errno = 0, de = readdir(d))) {
+                        const char *e = endswith(de->d_name, ".container");
+                        char *name;
+
+                        if (!e || e == de->d_name)
+                                continue;
+                        name = strndup(de->d_name, (size_t) (e - de->d_name));
+                        if (!name)
+                                return -ENOMEM;
+                        if (!name_is_valid(name)) {
+                                free(name);
+                                continue;
+                        }
+                        r = strv_consume(&names, name);
+                        if (r < 0)
+                                return r;
+                        n++;
+                }
+                if (errno != 0)
+                        return -errno;
+        }
+        if (n > 1)
+                qsort(names, n, sizeof(char *), compare_strings);
+        /* The same name in /etc and /run: once. */
+        size_t j = 0;
+        for (size_t i = 0; i < n; i++) {
+                if (j > 0 && streq(names[i], names[j - 1]))
+                        free(names[i]);
+                else
+                        names[j++] = names[i];
+        }
+        if (names)
+                names[j] = NULL;
+        if (!names) {
+                names = calloc(1, sizeof(char *));
+                if (!names)
+                        return -ENOMEM;
+        }
+        *ret = TAKE_PTR(names);
+        return 0;
+}
+
+int units_pid1(sd_bus *bus, const char *name, pid_t *ret) {
+        _cleanup_free_ char *scope = NULL;
+        _cleanup_free_ pid_t *pids = NULL;
+        size_t n = 0;
+        int r;
+
+        scope = name_to_scope(name);
+        if (!scope)
+                return -ENOMEM;
+        r = unit_pids(bus, scope, &pids, &n);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n; i++)
+                if (is_namespace_init(pids[i])) {
+                        *ret = pids[i];
+                        return 0;
+                }
+        return -ESRCH;
+}
+
+const char *units_state(const char *service_state, const char *scope_state, const char *freezer_state) {
+        const char *s = service_state;
+
+        /* A foreground container has only its scope; a service whose helper is gone may still
+         * have its scope for a moment (BindsTo= stops it). The scope's state wins while it is
+         * not inactive. */
+        if (scope_state && !streq(scope_state, "inactive") &&
+            (!s || streq(s, "inactive") || streq(s, "failed") || streq(s, "active")))
+                s = scope_state;
+        if (!s)
+                return "exited";
+        if (streq(s, "active") || streq(s, "reloading"))
+                return freezer_state && (streq(freezer_state, "frozen") || streq(freezer_state, "freezing"))
+                               ? "paused"
+                               : "running";
+        if (streq(s, "activating"))
+                return "starting";
+        if (streq(s, "deactivating"))
+                return "stopping";
+        if (streq(s, "failed"))
+                return "failed";
+        return "exited";
+}
+
+bool units_state_is_running(const char *state) {
+        return streq(state, "running") || streq(state, "paused") || streq(state, "starting") ||
+               streq(state, "stopping");
+}
+
+char *units_format_timespan(char buf[static UNITS_FORMAT_MAX], uint64_t usec) {
+        static const struct {
+                const char *suffix;
+                uint64_t usec;
+        } table[] = {
+                { "d", 86400000000ULL },
+                { "h", 3600000000ULL },
+                { "min", 60000000ULL },
+                { "s", 1000000ULL },
+        };
+
+        if (usec < 1000000) {
+                snprintf(buf, UNITS_FORMAT_MAX, "%" PRIu64 "ms", usec / 1000);
+                return buf;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(table); i++) {
+                uint64_t a, b;
+
+                if (usec < table[i].usec)
+                        continue;
+                a = usec / table[i].usec;
+                b = i + 1 < ELEMENTSOF(table) ? (usec % table[i].usec) / table[i + 1].usec : 0;
+                if (b > 0)
+                        snprintf(buf, UNITS_FORMAT_MAX, "%" PRIu64 "%s %" PRIu64 "%s", a, table[i].suffix, b,
+                                 table[i + 1].suffix);
+                else
+                        snprintf(buf, UNITS_FORMAT_MAX, "%" PRIu64 "%s", a, table[i].suffix);
+                break;
+        }
+        return buf;
+}
+
+char *units_format_bytes(char buf[static UNITS_FORMAT_MAX], uint64_t bytes) {
+        static const struct {
+                const char *suffix;
+                uint64_t factor;
+        } table[] = {
+                { "E", 1ULL << 60 }, { "P", 1ULL << 50 }, { "T", 1ULL << 40 },
+                { "G", 1ULL << 30 }, { "M", 1ULL << 20 }, { "K", 1ULL << 10 },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(table); i++)
+                if (bytes >= table[i].factor) {
+                        snprintf(buf, UNITS_FORMAT_MAX, "%" PRIu64 ".%" PRIu64 "%s", bytes / table[i].factor,
+                                 (bytes % table[i].factor) / (table[i].factor / 10), table[i].suffix);
+                        return buf;
+                }
+        snprintf(buf, UNITS_FORMAT_MAX, "%" PRIu64 "B", bytes);
+        return buf;
+}
+
+int units_freezer_state(sd_bus *bus, const char *name, char **ret) {
+        _cleanup_free_ char *scope = NULL, *state = NULL, *cgroup = NULL, *file = NULL, *text = NULL;
+
+        scope = name_to_scope(name);
+        if (!scope)
+                return -ENOMEM;
+        (void) bus_get_unit_property_string(bus, scope, "org.freedesktop.systemd1.Unit", "FreezerState", &state);
+        if (state && !streq(state, "running")) {
+                *ret = TAKE_PTR(state);
+                return 0;
+        }
+        /* pause.c's v1 freezer cgroup is named like the scope's own control group. */
+        if (bus_get_unit_property_string(bus, scope, "org.freedesktop.systemd1.Scope", "ControlGroup", &cgroup) >= 0 &&
+            path_is_absolute(cgroup) && path_is_normalized(cgroup) && !streq(cgroup, "/")) {
+                file = path_join("/sys/fs/cgroup/freezer", cgroup, "freezer.state");
+                if (!file)
+                        return -ENOMEM;
+                if (read_full_file_at(AT_FDCWD, file, 64, &text, NULL) >= 0) {
+                        const char *v = startswith(text, "FROZEN") ? "frozen" : startswith(text, "FREEZING") ? "freezing" : NULL;
+
+                        if (v) {
+                                free(state);
+                                state = strdup(v);
+                                if (!state)
+                                        return -ENOMEM;
+                        }
+                }
+        }
+        if (!state) {
+                state = strdup("running");
+                if (!state)
+                        return -ENOMEM;
+        }
+        *ret = TAKE_PTR(state);
+        return 0;
+}
+
+int units_thaw_if_paused(const char *name) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_free_ char *state = NULL;
+        int r;
+
+        r = bus_open_systemd(&bus);
+        if (r < 0)
+                return log_error_errno(r, "Failed to connect to systemd: %m");
+        if (units_freezer_state(bus, name, &state) < 0 || !state ||
+            (!streq(state, "frozen") && !streq(state, "freezing")))
+                return 0;
+        return units_set_paused(name, /* freeze= */ false);
 }

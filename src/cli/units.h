@@ -40,3 +40,57 @@ int units_remove_files(const char *name);
 /* Checks that name is valid and names a defined container; logs the one line if not
  * ("berth: no such container NAME"). */
 int units_require(const char *name);
+
+/* --- For exec and pause ------------------------------------------------------------------------ */
+#include <stddef.h>
+#include <sys/types.h>
+
+/* The container's PID 1, seen from here: the one process of container-NAME.scope that is PID 1
+ * of a pid namespace one level below ours ("NSpid: <pid> 1"). Unlike "the process whose parent
+ * is outside the scope", this is not fooled by what `berth exec` adds to the scope, nor by a
+ * nested container's init. Logs "container NAME is not running" and returns -ESRCH when there
+ * is none. */
+int units_container_pid(const char *name, pid_t *ret);
+
+/* The PIDs of all processes of container-NAME.scope; -ESRCH (not logged) when it is not
+ * loaded. */
+int units_scope_pids(const char *name, pid_t **ret, size_t *ret_n);
+
+/* --- For the verbs that show containers: list, status, inspect, stats ------------------------- */
+#include <stdbool.h>
+#include <stdint.h>
+#include <systemd/sd-bus.h>
+
+/* The names of all defined containers, every NAME.container in /etc/berth/containers and
+ * /run/berth/containers, sorted, each once. Not logged. */
+int units_list_names(char ***ret);
+
+/* units_container_pid() on the caller's connection, without logging: -ESRCH when the container
+ * has no PID 1 (not running). */
+int units_pid1(sd_bus *bus, const char *name, pid_t *ret);
+
+/* What berth shows as a container's state, from the ActiveState of container@NAME.service and of
+ * container-NAME.scope (NULL when a unit is not loaded) and the scope's FreezerState (NULL when
+ * unknown): "running", "paused", "starting", "stopping", "failed" or "exited". */
+const char *units_state(const char *service_state, const char *scope_state, const char *freezer_state);
+
+/* True for the states in which the container has processes. */
+bool units_state_is_running(const char *state);
+
+/* Human forms for tables, as systemd prints them: "850ms", "42s", "2min 3s", "1h 2min", "3d 4h";
+ * "512B", "1.5K", "64.0M". buf needs UNITS_FORMAT_MAX bytes; returns buf. */
+#define UNITS_FORMAT_MAX 64
+char *units_format_timespan(char buf[static UNITS_FORMAT_MAX], uint64_t usec);
+char *units_format_bytes(char buf[static UNITS_FORMAT_MAX], uint64_t bytes);
+
+/* The scope's freezer state: systemd's FreezerState ("running", "frozen", "freezing",
+ * "thawing"), or, where systemd cannot freeze (cgroup v1) and `berth pause` used the v1 freezer
+ * hierarchy itself, "frozen"/"freezing" from there. */
+int units_freezer_state(sd_bus *bus, const char *name, char **ret);
+
+/* Freezes or thaws the container's processes (FreezeUnit/ThawUnit, or the cgroup v1 freezer
+ * where systemd cannot). In pause.c. */
+int units_set_paused(const char *name, bool freeze);
+
+/* Thaws a paused container so that it can take a signal: frozen tasks act on none. */
+int units_thaw_if_paused(const char *name);

@@ -1,0 +1,378 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <ctype.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/capability.h>
+
+#include "bus.h"
+#include "cleanup.h"
+#include "container.h"
+#include "definition.h"
+#include "json.h"
+#include "log.h"
+#include "name.h"
+#include "path-util.h"
+#include "string-util.h"
+#include "strv.h"
+#include "units.h"
+#include "verbs.h"
+
+/* berth inspect NAME: one JSON object with everything berth knows of a container — its
+ * definition, field by field, and the properties of its two units as systemd has them. */
+
+#define UNIT_IFACE "org.freedesktop.systemd1.Unit"
+#define SERVICE_IFACE "org.freedesktop.systemd1.Service"
+#define SCOPE_IFACE "org.freedesktop.systemd1.Scope"
+
+typedef struct Property {
+        const char *iface;
+        const char *name;
+} Property;
+
+static const Property service_properties[] = {
+        { UNIT_IFACE, "Id" },
+        { UNIT_IFACE, "LoadState" },
+        { UNIT_IFACE, "ActiveState" },
+        { UNIT_IFACE, "SubState" },
+        { SERVICE_IFACE, "Result" },
+        { SERVICE_IFACE, "MainPID" },
+        { SERVICE_IFACE, "ExecMainPID" },
+        { SERVICE_IFACE, "ExecMainCode" },
+        { SERVICE_IFACE, "ExecMainStatus" },
+        { SERVICE_IFACE, "ExecMainStartTimestamp" },
+        { SERVICE_IFACE, "ExecMainExitTimestamp" },
+        { UNIT_IFACE, "ActiveEnterTimestamp" },
+        { UNIT_IFACE, "InactiveEnterTimestamp" },
+        { SERVICE_IFACE, "NRestarts" },
+        { SERVICE_IFACE, "StatusText" },
+        { SERVICE_IFACE, "ControlGroup" },
+        { UNIT_IFACE, "FragmentPath" },
+        { UNIT_IFACE, "DropInPaths" },
+};
+
+static const Property scope_properties[] = {
+        { UNIT_IFACE, "Id" },
+        { UNIT_IFACE, "ActiveState" },
+        { UNIT_IFACE, "SubState" },
+        { UNIT_IFACE, "FreezerState" },
+        { SCOPE_IFACE, "Result" },
+        { SCOPE_IFACE, "Slice" },
+        { SCOPE_IFACE, "ControlGroup" },
+        { UNIT_IFACE, "ActiveEnterTimestamp" },
+        { UNIT_IFACE, "InactiveEnterTimestamp" },
+        { SCOPE_IFACE, "MemoryCurrent" },
+        { SCOPE_IFACE, "MemoryMax" },
+        { SCOPE_IFACE, "CPUUsageNSec" },
+        { SCOPE_IFACE, "CPUWeight" },
+        { SCOPE_IFACE, "TasksCurrent" },
+        { SCOPE_IFACE, "TasksMax" },
+        { SCOPE_IFACE, "IOReadBytes" },
+        { SCOPE_IFACE, "IOWriteBytes" },
+};
+
+/* One property as a JSON value: strings, numbers, booleans, arrays of strings. systemd says "not
+ * set" or "unknown" with UINT64_MAX and "never" with a timestamp of 0; both become null. */
+static int write_property(JsonWriter *w, sd_bus *bus, const char *path, const Property *p) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        const char *contents;
+        char type;
+        int r;
+
+        r = sd_bus_call_method(bus, "org.freedesktop.systemd1", path, "org.freedesktop.DBus.Properties", "Get",
+                               &error, &reply, "ss", p->iface, p->name);
+        if (r < 0)
+                return 0; /* an older systemd without it, or the unit went away: left out */
+        r = sd_bus_message_peek_type(reply, &type, &contents);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_enter_container(reply, 'v', contents);
+        if (r < 0)
+                return r;
+
+        switch (contents[0]) {
+        case 's':
+        case 'o': {
+                const char *s;
+
+                r = sd_bus_message_read_basic(reply, contents[0], &s);
+                if (r < 0)
+                        return r;
+                json_key_string(w, p->name, s);
+                break;
+        }
+        case 'b': {
+                int b;
+
+                r = sd_bus_message_read_basic(reply, 'b', &b);
+                if (r < 0)
+                        return r;
+                json_key_bool(w, p->name, b);
+                break;
+        }
+        case 'i': {
+                int32_t i;
+
+                r = sd_bus_message_read_basic(reply, 'i', &i);
+                if (r < 0)
+                        return r;
+                json_key_int(w, p->name, i);
+                break;
+        }
+        case 'u': {
+                uint32_t u;
+
+                r = sd_bus_message_read_basic(reply, 'u', &u);
+                if (r < 0)
+                        return r;
+                json_key_uint(w, p->name, u);
+                break;
+        }
+        case 't': {
+                uint64_t t;
+
+                r = sd_bus_message_read_basic(reply, 't', &t);
+                if (r < 0)
+                        return r;
+                if (t == UINT64_MAX || (t == 0 && endswith(p->name, "Timestamp")))
+                        json_key_null(w, p->name);
+                else
+                        json_key_uint(w, p->name, t);
+                break;
+        }
+        case 'a':
+                if (streq(contents, "as")) {
+                        _cleanup_strv_free_ char **l = NULL;
+
+                        r = sd_bus_message_read_strv(reply, &l);
+                        if (r < 0)
+                                return r;
+                        json_key_strv(w, p->name, l ?: (char *[]) { NULL });
+                }
+                break;
+        default:
+                break;
+        }
+        return 0;
+}
+
+/* The object path of a loaded unit in *ret, or NULL when it is not loaded: GetUnit, unlike a
+ * property read, does not load it. */
+static int unit_loaded_path(sd_bus *bus, const char *unit, char **ret) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        const char *path;
+        int r;
+
+        r = sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                               "org.freedesktop.systemd1.Manager", "GetUnit", &error, &reply, "s", unit);
+        if (r < 0 && sd_bus_error_has_name(&error, "org.freedesktop.systemd1.NoSuchUnit")) {
+                *ret = NULL;
+                return 0;
+        }
+        if (r < 0)
+                return log_error_errno(r, "Failed to look up %s: %s", unit, bus_error_message(&error, r));
+        r = sd_bus_message_read(reply, "o", &path);
+        if (r < 0)
+                return log_error_errno(r, "Failed to look up %s: %m", unit);
+        *ret = strdup(path);
+        return *ret ? 0 : log_oom();
+}
+
+static char *unit_string_property(sd_bus *bus, const char *path, const char *iface, const char *prop) {
+        char *s = NULL;
+
+        if (path)
+                (void) sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path, iface, prop, NULL, &s);
+        return s;
+}
+
+/* The unit's properties as an object, or null when it is not loaded. */
+static int write_unit(JsonWriter *w, sd_bus *bus, const char *unit, const char *path, const Property *props,
+                      size_t n) {
+        int r;
+
+        if (!path) {
+                json_null(w);
+                return 0;
+        }
+        json_begin_object(w);
+        for (size_t i = 0; i < n; i++) {
+                r = write_property(w, bus, path, &props[i]);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to read %s of %s: %m", props[i].name, unit);
+        }
+        json_end_object(w);
+        return 0;
+}
+
+/* "CAP_NET_ADMIN", … for the bits of mask. */
+static void write_caps(JsonWriter *w, const char *key, uint64_t mask) {
+        json_key(w, key);
+        json_begin_array(w);
+        for (unsigned i = 0; i < 64; i++) {
+                char *n;
+
+                if (!(mask & (1ULL << i)))
+                        continue;
+                n = cap_to_name((cap_value_t) i);
+                if (n) {
+                        for (char *p = n; *p; p++)
+                                *p = (char) toupper((unsigned char) *p);
+                        json_string(w, n);
+                        cap_free(n);
+                }
+        }
+        json_end_array(w);
+}
+
+static void write_definition(JsonWriter *w, const Definition *d) {
+        const char *sig = signal_to_string(d->stop_signal);
+
+        json_begin_object(w);
+        json_key_string(w, "image", d->image);
+        json_key_strv(w, "exec", d->exec);
+        json_key_strv(w, "entrypoint", d->entrypoint);
+        json_key_strv(w, "environment", d->environment ?: (char *[]) { NULL });
+        json_key_strv(w, "environment_files", d->environment_files ?: (char *[]) { NULL });
+        json_key_string(w, "working_dir", d->working_dir);
+        json_key_string(w, "user", d->user);
+        json_key_string(w, "hostname", d->hostname);
+        json_key(w, "memory_max");
+        if (d->memory_max == UINT64_MAX)
+                json_null(w);
+        else
+                json_uint(w, d->memory_max);
+        json_key(w, "cpu_weight");
+        if (d->cpu_weight == 0)
+                json_null(w);
+        else
+                json_uint(w, d->cpu_weight);
+        json_key(w, "pids_limit");
+        if (d->pids_limit == UINT64_MAX)
+                json_null(w);
+        else
+                json_uint(w, d->pids_limit);
+        write_caps(w, "caps_add", d->caps_add);
+        write_caps(w, "caps_drop", d->caps_drop);
+        json_key_bool(w, "privileged", d->privileged);
+        json_key_bool(w, "read_only", d->read_only);
+        json_key_bool(w, "init", d->run_init);
+        json_key(w, "stop_signal");
+        if (sig)
+                json_string(w, sig);
+        else
+                json_int(w, d->stop_signal);
+        json_key_uint(w, "stop_timeout_usec", d->stop_timeout_usec);
+        json_key_string(w, "network", network_mode_to_string(d->network));
+        json_key_string(w, "network_container", d->network_container);
+        json_key_strv(w, "wanted_by", d->wanted_by ?: (char *[]) { NULL });
+        json_key_strv(w, "required_by", d->required_by ?: (char *[]) { NULL });
+        json_end_object(w);
+}
+
+static int inspect(sd_bus *bus, const char *name) {
+        _cleanup_(definition_freep) Definition *d = NULL;
+        _cleanup_free_ char *path = NULL, *def_error = NULL, *service = NULL, *scope = NULL, *service_state = NULL,
+                            *scope_state = NULL, *freezer = NULL, *state_dir = NULL, *runtime_dir = NULL,
+                            *service_path = NULL, *scope_path = NULL;
+        const char *state;
+        pid_t pid = 0;
+        JsonWriter w;
+        int r;
+
+        service = name_to_service(name);
+        scope = name_to_scope(name);
+        state_dir = path_join(container_state_dir(), "containers", name);
+        runtime_dir = path_join(container_runtime_dir(), name);
+        if (!service || !scope || !state_dir || !runtime_dir)
+                return log_oom();
+        r = units_definition_path(name, &path);
+        if (r < 0)
+                return log_error_errno(r, "no such container %s", name);
+        r = definition_parse_file(path, name, &d, &def_error);
+        if (r == -ENOMEM)
+                return log_oom();
+
+        r = unit_loaded_path(bus, service, &service_path);
+        if (r < 0)
+                return r;
+        r = unit_loaded_path(bus, scope, &scope_path);
+        if (r < 0)
+                return r;
+        service_state = unit_string_property(bus, service_path, UNIT_IFACE, "ActiveState");
+        scope_state = unit_string_property(bus, scope_path, UNIT_IFACE, "ActiveState");
+        if (scope_path)
+                (void) units_freezer_state(bus, name, &freezer);
+        state = units_state(service_state, scope_state, freezer);
+        if (units_state_is_running(state))
+                (void) units_pid1(bus, name, &pid);
+
+        json_init(&w, stdout, /* pretty= */ true);
+        json_begin_object(&w);
+        json_key_string(&w, "name", name);
+        json_key_string(&w, "state", state);
+        json_key(&w, "pid");
+        if (pid > 0)
+                json_int(&w, pid);
+        else
+                json_null(&w);
+        json_key(&w, "definition");
+        if (d)
+                write_definition(&w, d);
+        else
+                json_null(&w);
+        if (def_error)
+                json_key_string(&w, "error", def_error);
+        json_key(&w, "unit");
+        r = write_unit(&w, bus, service, service_path, service_properties, ELEMENTSOF(service_properties));
+        if (r < 0)
+                return r;
+        json_key(&w, "scope");
+        r = write_unit(&w, bus, scope, scope_path, scope_properties, ELEMENTSOF(scope_properties));
+        if (r < 0)
+                return r;
+        json_key(&w, "paths");
+        json_begin_object(&w);
+        json_key_string(&w, "definition", path);
+        json_key_string(&w, "state", state_dir);
+        json_key_string(&w, "runtime", runtime_dir);
+        json_end_object(&w);
+        json_end_object(&w);
+        r = json_finish(&w);
+        if (r < 0)
+                return log_error_errno(r, "Failed to write JSON: %m");
+        return 0;
+}
+
+int verb_inspect(int argc, char *argv[]) {
+        enum { ARG_HELP = 0x100 };
+        static const struct option options[] = {
+                { "help", no_argument, NULL, ARG_HELP },
+                {}
+        };
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        int c, r;
+
+        while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0)
+                switch (c) {
+                case ARG_HELP:
+                        verb_help("inspect", "      --help   show this help\n");
+                        return 0;
+                default:
+                        return EXIT_BERTH_FAILED;
+                }
+        if (argc - optind != 1) {
+                log_error("inspect needs one container name; see 'berth inspect --help'");
+                return EXIT_BERTH_FAILED;
+        }
+        if (units_require(argv[optind]) < 0)
+                return EXIT_BERTH_FAILED;
+        r = bus_open_systemd(&bus);
+        if (r < 0) {
+                log_error_errno(r, "Failed to connect to systemd: %m");
+                return EXIT_BERTH_FAILED;
+        }
+        return inspect(bus, argv[optind]) < 0 ? EXIT_BERTH_FAILED : 0;
+}

@@ -1,0 +1,435 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "bus.h"
+#include "cleanup.h"
+#include "definition.h"
+#include "json.h"
+#include "log.h"
+#include "name.h"
+#include "string-util.h"
+#include "strv.h"
+#include "units.h"
+#include "verbs.h"
+
+/* berth list (ps): containers in the manner of `machinectl list`, from their definition files and
+ * their units' properties; berth keeps no record of its own. It has to stay fast with hundreds of
+ * definitions, so: one connection to systemd, one ListUnitsByPatterns for the states of every
+ * container@*.service and container-*.scope, and per-container calls only for containers that
+ * run (PID, start time, freezer) or, for JSON, whose service is loaded (exit status). */
+
+typedef struct Row {
+        char *name;
+        char *path;          /* the definition file; NULL when there is none */
+        Definition *def;     /* NULL when there is none or it does not parse */
+        char *def_error;     /* why it does not parse */
+        const char *service_state, *scope_state; /* ActiveState, pointing into the reply; NULL: not loaded */
+        char *freezer;
+        const char *state;
+        pid_t pid;           /* 0: none */
+        uint64_t started;    /* µs since the epoch; 0: unknown */
+        uint64_t finished;
+        int32_t exit_code;
+        bool has_exit_code;
+} Row;
+
+static void row_done(Row *r) {
+        free(r->name);
+        free(r->path);
+        definition_free(r->def);
+        free(r->def_error);
+        free(r->freezer);
+}
+
+typedef struct Rows {
+        Row *rows;
+        size_t n;
+} Rows;
+
+static void rows_done(Rows *l) {
+        for (size_t i = 0; i < l->n; i++)
+                row_done(&l->rows[i]);
+        free(l->rows);
+}
+
+static bool arg_all = false;
+static bool arg_json = false;
+static bool arg_legend = true;
+
+static int compare_names(const void *a, const void *b) {
+        return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+static int compare_row_name(const void *key, const void *row) {
+        return strcmp(key, ((const Row *) row)->name);
+}
+
+/* The container a unit belongs to: "web" for container@web.service and container-web.scope. */
+static char *unit_to_name(const char *unit, bool *ret_scope) {
+        const char *p, *e;
+
+        if ((p = startswith(unit, "container@")) && (e = endswith(p, ".service")))
+                *ret_scope = false;
+        else if ((p = startswith(unit, "container-")) && (e = endswith(p, ".scope")))
+                *ret_scope = true;
+        else
+                return NULL;
+        return strndup(p, (size_t) (e - p));
+}
+
+/* One call for the states of all container units: running ones only, or all loaded ones. */
+static int list_units(sd_bus *bus, sd_bus_message **ret_reply) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        char *running[] = { (char *) "active", (char *) "activating", (char *) "deactivating",
+                            (char *) "reloading", NULL };
+        char *patterns[] = { (char *) "container@*.service", (char *) "container-*.scope", NULL };
+        int r;
+
+        r = sd_bus_message_new_method_call(bus, &m, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                                           "org.freedesktop.systemd1.Manager", "ListUnitsByPatterns");
+        if (r >= 0)
+                r = sd_bus_message_append_strv(m, arg_all ? NULL : running);
+        if (r >= 0)
+                r = sd_bus_message_append_strv(m, patterns);
+        if (r < 0)
+                return log_error_errno(r, "Failed to build the unit list request: %m");
+        r = sd_bus_call(bus, m, 0, &error, ret_reply);
+        if (r < 0)
+                return log_error_errno(r, "Failed to list the container units: %s", bus_error_message(&error, r));
+        return 0;
+}
+
+/* Calls fn(name, is_scope, active_state, userdata) for each container unit in the reply. */
+static int foreach_unit(sd_bus_message *reply, int (*fn)(const char *, bool, const char *, void *), void *userdata) {
+        int r;
+
+        r = sd_bus_message_rewind(reply, true);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_enter_container(reply, 'a', "(ssssssouso)");
+        if (r < 0)
+                return r;
+        for (;;) {
+                const char *unit, *description, *load, *active, *sub, *following, *path, *job_type, *job_path;
+                _cleanup_free_ char *name = NULL;
+                uint32_t job_id;
+                bool scope;
+
+                r = sd_bus_message_read(reply, "(ssssssouso)", &unit, &description, &load, &active, &sub,
+                                        &following, &path, &job_id, &job_type, &job_path);
+                if (r < 0)
+                        return r;
+                if (r == 0)
+                        break;
+                name = unit_to_name(unit, &scope);
+                if (!name || !name_is_valid(name))
+                        continue;
+                r = fn(name, scope, active, userdata);
+                if (r < 0)
+                        return r;
+        }
+        return sd_bus_message_exit_container(reply);
+}
+
+static int add_name(const char *name, bool scope, const char *state, void *userdata) {
+        return strv_extend(userdata, name);
+}
+
+static int set_state(const char *name, bool scope, const char *state, void *userdata) {
+        Rows *l = userdata;
+        Row *row = bsearch(name, l->rows, l->n, sizeof(Row), compare_row_name);
+
+        if (row) {
+                if (scope)
+                        row->scope_state = state;
+                else
+                        row->service_state = state;
+        }
+        return 0;
+}
+
+/* Rows for the names, sorted, each once. */
+static int make_rows(char **names, Rows *ret) {
+        size_t n = strv_length(names);
+
+        if (n > 1)
+                qsort(names, n, sizeof(char *), compare_names);
+        ret->rows = calloc(n + 1, sizeof(Row));
+        if (!ret->rows)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                if (ret->n > 0 && streq(ret->rows[ret->n - 1].name, names[i]))
+                        continue;
+                ret->rows[ret->n].name = strdup(names[i]);
+                if (!ret->rows[ret->n].name)
+                        return -ENOMEM;
+                ret->n++;
+        }
+        return 0;
+}
+
+/* What the table and JSON need beyond the unit states. Errors reading a property of one container
+ * leave its field unknown: a unit can go away between the list and the call. */
+static int fill_row(sd_bus *bus, Row *row) {
+        _cleanup_free_ char *service = NULL, *scope = NULL;
+        int r;
+
+        service = name_to_service(row->name);
+        scope = name_to_scope(row->name);
+        if (!service || !scope)
+                return -ENOMEM;
+
+        r = units_definition_path(row->name, &row->path);
+        if (r < 0 && r != -ENOENT)
+                return r;
+        if (row->path) {
+                r = definition_parse_file(row->path, row->name, &row->def, &row->def_error);
+                if (r == -ENOMEM)
+                        return r;
+        }
+
+        if (row->scope_state && !streq(row->scope_state, "inactive"))
+                (void) units_freezer_state(bus, row->name, &row->freezer);
+        row->state = units_state(row->service_state, row->scope_state, row->freezer);
+
+        if (units_state_is_running(row->state)) {
+                (void) units_pid1(bus, row->name, &row->pid);
+                if (row->scope_state)
+                        (void) bus_get_unit_property_u64(bus, scope, "org.freedesktop.systemd1.Unit",
+                                                         "ActiveEnterTimestamp", &row->started);
+                else if (row->service_state)
+                        (void) bus_get_unit_property_u64(bus, service, "org.freedesktop.systemd1.Service",
+                                                         "ExecMainStartTimestamp", &row->started);
+        }
+        if (arg_json && row->service_state) {
+                if (bus_get_unit_property_i32(bus, service, "org.freedesktop.systemd1.Service", "ExecMainStatus",
+                                              &row->exit_code) >= 0)
+                        row->has_exit_code = true;
+                if (!units_state_is_running(row->state)) {
+                        (void) bus_get_unit_property_u64(bus, service, "org.freedesktop.systemd1.Service",
+                                                         "ExecMainStartTimestamp", &row->started);
+                        (void) bus_get_unit_property_u64(bus, service, "org.freedesktop.systemd1.Service",
+                                                         "ExecMainExitTimestamp", &row->finished);
+                }
+        }
+        return 0;
+}
+
+static const char *row_address(const Row *row) {
+        if (row->def && row->def->network == NETWORK_HOST)
+                return "host";
+        return NULL;
+}
+
+static uint64_t now_usec(void) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_REALTIME, &ts);
+        return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
+}
+
+enum { COL_NAME, COL_STATE, COL_IMAGE, COL_ADDRESS, COL_PID, COL_UPTIME, _COL_MAX };
+
+typedef struct Line {
+        const char *cell[_COL_MAX];
+        char pid[16];
+        char uptime[UNITS_FORMAT_MAX];
+} Line;
+
+static void print_line(const char *const cell[_COL_MAX], const size_t width[_COL_MAX]) {
+        /* machinectl's manner: columns one space apart, the last one not padded. */
+        for (size_t c = 0; c < _COL_MAX; c++)
+                if (c + 1 < _COL_MAX)
+                        printf("%-*s ", (int) width[c], cell[c]);
+                else
+                        printf("%s\n", cell[c]);
+}
+
+static int print_table(const Rows *l) {
+        static const char *const header[_COL_MAX] = { "NAME", "STATE", "IMAGE", "ADDRESS", "PID", "UPTIME" };
+        _cleanup_free_ Line *lines = NULL;
+        size_t width[_COL_MAX], n = 0;
+        uint64_t now = now_usec();
+
+        lines = calloc(l->n + 1, sizeof(Line));
+        if (!lines)
+                return -ENOMEM;
+        for (size_t c = 0; c < _COL_MAX; c++)
+                width[c] = arg_legend ? strlen(header[c]) : 0;
+        for (size_t i = 0; i < l->n; i++) {
+                const Row *row = &l->rows[i];
+                Line *line = &lines[n];
+
+                if (!row->state)
+                        continue;
+                line->cell[COL_NAME] = row->name;
+                line->cell[COL_STATE] = row->state;
+                line->cell[COL_IMAGE] = row->def ? row->def->image : "-";
+                line->cell[COL_ADDRESS] = row_address(row) ?: "-";
+                if (row->pid > 0)
+                        snprintf(line->pid, sizeof(line->pid), "%d", (int) row->pid);
+                else
+                        strcpy(line->pid, "-");
+                line->cell[COL_PID] = line->pid;
+                if (units_state_is_running(row->state) && row->started > 0 && now >= row->started)
+                        units_format_timespan(line->uptime, now - row->started);
+                else
+                        strcpy(line->uptime, "-");
+                line->cell[COL_UPTIME] = line->uptime;
+                for (size_t c = 0; c < _COL_MAX; c++)
+                        width[c] = MAX(width[c], strlen(line->cell[c]));
+                n++;
+        }
+        if (arg_legend)
+                print_line(header, width);
+        for (size_t i = 0; i < n; i++)
+                print_line(lines[i].cell, width);
+        if (arg_legend)
+                printf("\n%zu containers listed.\n", n);
+        return 0;
+}
+
+static int print_json(const Rows *l) {
+        JsonWriter w;
+
+        json_init(&w, stdout, /* pretty= */ false);
+        json_begin_array(&w);
+        for (size_t i = 0; i < l->n; i++) {
+                const Row *row = &l->rows[i];
+                _cleanup_free_ char *service = name_to_service(row->name), *scope = name_to_scope(row->name);
+
+                if (!row->state)
+                        continue;
+                json_begin_object(&w);
+                json_key_string(&w, "name", row->name);
+                json_key_string(&w, "state", row->state);
+                json_key_string(&w, "image", row->def ? row->def->image : NULL);
+                json_key_string(&w, "address", row_address(row));
+                json_key(&w, "pid");
+                if (row->pid > 0)
+                        json_int(&w, row->pid);
+                else
+                        json_null(&w);
+                json_key_string(&w, "unit", service);
+                json_key_string(&w, "scope", scope);
+                json_key(&w, "started");
+                if (row->started > 0)
+                        json_uint(&w, row->started);
+                else
+                        json_null(&w);
+                json_key(&w, "finished");
+                if (row->finished > 0)
+                        json_uint(&w, row->finished);
+                else
+                        json_null(&w);
+                json_key(&w, "exit_code");
+                if (row->has_exit_code)
+                        json_int(&w, row->exit_code);
+                else
+                        json_null(&w);
+                json_key_string(&w, "definition", row->path);
+                if (row->def_error)
+                        json_key_string(&w, "error", row->def_error);
+                json_end_object(&w);
+        }
+        json_end_array(&w);
+        return json_finish(&w);
+}
+
+int verb_list(int argc, char *argv[]) {
+        enum { ARG_NO_LEGEND = 0x100, ARG_HELP };
+        static const struct option options[] = {
+                { "all", no_argument, NULL, 'a' },
+                { "output", required_argument, NULL, 'o' },
+                { "no-legend", no_argument, NULL, ARG_NO_LEGEND },
+                { "help", no_argument, NULL, ARG_HELP },
+                {}
+        };
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_strv_free_ char **names = NULL;
+        _cleanup_(rows_done) Rows rows = {};
+        int c, r;
+
+        while ((c = getopt_long(argc, argv, "ao:", options, NULL)) >= 0)
+                switch (c) {
+                case 'a':
+                        arg_all = true;
+                        break;
+                case 'o':
+                        if (streq(optarg, "json"))
+                                arg_json = true;
+                        else if (streq(optarg, "table"))
+                                arg_json = false;
+                        else {
+                                log_error("option -o: '%s' is not an output format (table, json)", optarg);
+                                return EXIT_BERTH_FAILED;
+                        }
+                        break;
+                case ARG_NO_LEGEND:
+                        arg_legend = false;
+                        break;
+                case ARG_HELP:
+                        verb_help("list",
+                                  "  -a, --all            all defined containers, not only running ones\n"
+                                  "  -o, --output FORMAT  table (default) or json\n"
+                                  "      --no-legend      no header and footer\n");
+                        return 0;
+                default:
+                        return EXIT_BERTH_FAILED;
+                }
+        if (optind < argc) {
+                log_error("list takes no arguments; see 'berth list --help'");
+                return EXIT_BERTH_FAILED;
+        }
+
+        if (arg_all) {
+                r = units_list_names(&names);
+                if (r < 0) {
+                        log_error_errno(r, "Failed to list the container definitions: %m");
+                        return EXIT_BERTH_FAILED;
+                }
+        }
+        r = bus_open_systemd(&bus);
+        if (r < 0) {
+                log_error_errno(r, "Failed to connect to systemd: %m");
+                return EXIT_BERTH_FAILED;
+        }
+        if (list_units(bus, &reply) < 0)
+                return EXIT_BERTH_FAILED;
+        r = foreach_unit(reply, add_name, &names);
+        if (r >= 0)
+                r = make_rows(names, &rows);
+        if (r >= 0)
+                r = foreach_unit(reply, set_state, &rows);
+        if (r < 0) {
+                log_error_errno(r, "Failed to read the container units: %m");
+                return EXIT_BERTH_FAILED;
+        }
+
+        for (size_t i = 0; i < rows.n; i++) {
+                Row *row = &rows.rows[i];
+
+                r = fill_row(bus, row);
+                if (r < 0) {
+                        log_error_errno(r, "Failed to read container %s: %m", row->name);
+                        return EXIT_BERTH_FAILED;
+                }
+                /* Without -a only running containers; and a unit still loaded (failed, or just
+                 * stopped) whose definition is gone is no container any more. */
+                if (!units_state_is_running(row->state) && (!arg_all || !row->path))
+                        row->state = NULL;
+        }
+
+        r = arg_json ? print_json(&rows) : print_table(&rows);
+        if (r < 0) {
+                log_error_errno(r, "Failed to print the list: %m");
+                return EXIT_BERTH_FAILED;
+        }
+        return 0;
+}

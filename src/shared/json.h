@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* A small streaming JSON writer (RFC 8259) onto a FILE. The caller opens and closes objects and
+ * arrays and gives a key before each value inside an object; the writer puts the commas, colons
+ * and, when pretty, newlines and indentation (4 spaces, as docker inspect). Strings are escaped:
+ * '"', '\\', control characters (\n, \t, … and \u00XX for the rest), and every byte that is not
+ * part of well-formed UTF-8 becomes \ufffd, so the output is always valid UTF-8 JSON whatever it
+ * was given (a journal field, a file name).
+ *
+ * Misuse (a value where a key is due, a key outside an object, too deep, unbalanced) does not
+ * crash: it is remembered, and json_finish() reports it as -EINVAL; a write error as -EIO. */
+
+#define JSON_DEPTH_MAX 32
+
+typedef struct JsonWriter {
+        FILE *f;
+        bool pretty;
+        bool first;      /* nothing written yet at the current depth */
+        bool want_value; /* a key was written; its value is due */
+        unsigned depth;
+        char stack[JSON_DEPTH_MAX]; /* '{' or '[' per open container */
+        int error;
+} JsonWriter;
+
+void json_init(JsonWriter *w, FILE *f, bool pretty);
+
+void json_begin_object(JsonWriter *w);
+void json_end_object(JsonWriter *w);
+void json_begin_array(JsonWriter *w);
+void json_end_array(JsonWriter *w);
+
+void json_key(JsonWriter *w, const char *key);
+
+void json_string(JsonWriter *w, const char *s); /* NULL writes null */
+void json_string_len(JsonWriter *w, const char *s, size_t n);
+void json_int(JsonWriter *w, int64_t v);
+void json_uint(JsonWriter *w, uint64_t v);
+void json_bool(JsonWriter *w, bool b);
+void json_null(JsonWriter *w);
+void json_strv(JsonWriter *w, char *const *l); /* an array of strings; NULL writes null */
+
+/* key and value in one call. */
+void json_key_string(JsonWriter *w, const char *key, const char *s);
+void json_key_int(JsonWriter *w, const char *key, int64_t v);
+void json_key_uint(JsonWriter *w, const char *key, uint64_t v);
+void json_key_bool(JsonWriter *w, const char *key, bool b);
+void json_key_null(JsonWriter *w, const char *key);
+void json_key_strv(JsonWriter *w, const char *key, char *const *l);
+
+/* Ends the document with a newline and flushes. 0, -EINVAL after misuse or with containers
+ * still open, -EIO when writing failed. The writer can be json_init()ed again for the next
+ * document (one object per line, as journalctl -o json). */
+int json_finish(JsonWriter *w);
+
+/* The escaped form of s[0…n) without the quotes, to f. */
+void json_escape(FILE *f, const char *s, size_t n);
