@@ -29,6 +29,7 @@
 #include "fd-util.h"
 #include "image.h"
 #include "log.h"
+#include "machine.h"
 #include "name.h"
 #include "path-util.h"
 #include "scope.h"
@@ -281,6 +282,7 @@ int container_run(const Definition *d, const RunOptions *o) {
         _cleanup_close_ int lock_fd = -EBADF, pidfd = -EBADF, sigfd = -EBADF, timerfd = -EBADF, ptyfd = -EBADF;
         _cleanup_close_ int journal_out = -EBADF, journal_err = -EBADF;
         _cleanup_free_ char *service = NULL, *scope_error = NULL;
+        _cleanup_(machine_registration_freep) MachineRegistration *machine = NULL;
         Container c = { .def = d, .opts = o, .stdin_fd = -EBADF, .stdout_fd = -EBADF, .stderr_fd = -EBADF };
         sigset_t mask, old_mask;
         int r, ret = 125;
@@ -377,6 +379,10 @@ int container_run(const Definition *d, const RunOptions *o) {
                 log_error("Failed to create scope for container %s: %s", d->name, scope_error ?: strerror(-r));
                 goto kill_child;
         }
+        /* Before GO: machined must hear of the scope before the payload can end it. */
+        (void) machine_register_start(&(MachineSettings) { .name = d->name, .leader = pid,
+                                                           .root_directory = c.root, .activate = o->service },
+                                      &machine);
         r = sync_send(sync_fds[0], SYNC_GO, 0, -EBADF, NULL);
         if (r < 0) {
                 log_error_errno(r, "Failed to start the container's payload: %m");
@@ -407,9 +413,11 @@ int container_run(const Definition *d, const RunOptions *o) {
                 goto finish;
         }
 
-        if (o->service)
+        if (o->service) {
+                (void) machine_register_wait(machine); /* so that machinectl knows it once we are up */
                 (void) sd_notifyf(/* unset_environment= */ false, "READY=1\nSTATUS=Container %s running\nMAINPID=%d",
                                   d->name, (int) getpid());
+        }
 
         Supervisor s = {
                 .name = d->name,

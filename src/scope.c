@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bus.h"
 #include "cleanup.h"
@@ -120,15 +121,25 @@ static int append_properties(sd_bus_message *m, const ScopeSettings *s) {
         return 0;
 }
 
-int scope_create(sd_bus *bus, const ScopeSettings *s, char **ret_error) {
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
-        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-        _cleanup_free_ char *unit = NULL, *result = NULL;
+/* Whether systemd lists any process in the unit (true when unsure: never step on a live one). */
+static bool scope_has_processes(sd_bus *bus, const char *unit) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         int r;
 
-        unit = name_to_scope(s->name);
-        if (!unit)
-                return -EINVAL;
+        r = sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                               "org.freedesktop.systemd1.Manager", "GetUnitProcesses", NULL, &reply, "s", unit);
+        if (r < 0)
+                return false; /* no such unit any more */
+        r = sd_bus_message_enter_container(reply, 'a', "(sus)");
+        if (r < 0)
+                return true;
+        r = sd_bus_message_at_end(reply, false);
+        return r <= 0;
+}
+
+static int build_start_message(sd_bus *bus, const ScopeSettings *s, const char *unit, sd_bus_message **ret) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+        int r;
 
         r = sd_bus_message_new_method_call(bus, &m, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
                                            "org.freedesktop.systemd1.Manager", "StartTransientUnit");
@@ -149,8 +160,45 @@ int scope_create(sd_bus *bus, const ScopeSettings *s, char **ret_error) {
         r = sd_bus_message_append(m, "a(sa(sv))", 0); /* no auxiliary units */
         if (r < 0)
                 return r;
+        *ret = TAKE_PTR(m);
+        return 0;
+}
 
-        r = bus_call_job(bus, m, &error, &result);
+int scope_create(sd_bus *bus, const ScopeSettings *s, char **ret_error) {
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_free_ char *unit = NULL, *result = NULL;
+        int r;
+
+        unit = name_to_scope(s->name);
+        if (!unit)
+                return -EINVAL;
+
+        for (unsigned attempt = 0;; attempt++) {
+                _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+                _cleanup_free_ char *state = NULL;
+
+                r = build_start_message(bus, s, unit, &m);
+                if (r < 0)
+                        return r;
+                r = bus_call_job(bus, m, &error, &result);
+                if (r >= 0 || !sd_bus_error_has_name(&error, "org.freedesktop.systemd1.UnitExists") || attempt >= 200)
+                        break;
+                /* The previous run of this name left its scope behind: dead but not yet
+                 * collected (CollectMode= acts on systemd's next GC pass), or even still "active"
+                 * because on cgroup v1 the empty-cgroup notice comes late. A scope with
+                 * processes is a real conflict; an empty one we stop, and wait for it to go,
+                 * up to ~1 s. */
+                if (scope_has_processes(bus, unit))
+                        break;
+                if (bus_get_unit_property_string(bus, unit, "org.freedesktop.systemd1.Unit", "ActiveState", &state) >= 0 &&
+                    !streq(state, "inactive") && !streq(state, "failed"))
+                        (void) bus_unit_job(bus, "StopUnit", unit, NULL, NULL);
+                (void) sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                                          "org.freedesktop.systemd1.Manager", "ResetFailedUnit", NULL, NULL, "s", unit);
+                sd_bus_error_free(&error);
+                free(TAKE_PTR(result));
+                usleep(5000);
+        }
         if (r < 0 && ret_error) {
                 if (sd_bus_error_is_set(&error))
                         *ret_error = strdup(error.message ? error.message : error.name);

@@ -62,6 +62,11 @@ check_eq "/dev is small" "$(berth run --rm bb ls /dev | paste -sd' ')" \
         "fd full mqueue null ptmx pts random shm stderr stdin stdout tty urandom zero"
 check_eq "only lo in --network none" "$(berth run --rm bb ls /sys/class/net)" lo
 
+# The same name again at once: the previous run's dead scope may not be collected yet.
+ok_runs=0
+for i in $(seq 10); do berth run --rm --name again bb true && ok_runs=$((ok_runs + 1)); done
+check_eq "ten back-to-back runs of one name all start" "$ok_runs" 10
+
 # --- terminals and stdin ------------------------------------------------------------------------
 tty_out=$(script -qec "stty cols 91 rows 27; berth run --rm -t bb sh -c 'tty; stty size; echo \$TERM'" /dev/null | tr -d '\r')
 check_eq "-t gives a pty of the container's own devpts" "$(echo "$tty_out" | sed -n 1p)" /dev/pts/0
