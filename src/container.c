@@ -28,6 +28,7 @@
 #include "env.h"
 #include "fd-util.h"
 #include "image.h"
+#include "init.h"
 #include "log.h"
 #include "machine.h"
 #include "name.h"
@@ -104,8 +105,7 @@ static int container_lock(const char *name, int *ret_fd) {
         return 0;
 }
 
-static int container_build_env(Container *c) {
-        const Definition *d = c->def;
+int container_environment(const Definition *d, bool tty, char ***ret) {
         _cleanup_strv_free_ char **env = NULL;
         _cleanup_free_ char *hostname = NULL;
         int r;
@@ -116,7 +116,7 @@ static int container_build_env(Container *c) {
         if (env_set(&env, "PATH=" DEFAULT_PATH) < 0 || env_set(&env, hostname) < 0 ||
             env_set(&env, "container=berth") < 0)
                 return log_oom();
-        if (c->opts->tty && env_set(&env, "TERM=xterm") < 0)
+        if (tty && env_set(&env, "TERM=xterm") < 0)
                 return log_oom();
 
         /* Files first, then single assignments, as docker does. */
@@ -135,7 +135,7 @@ static int container_build_env(Container *c) {
         if (env_merge(&env, d->environment) < 0)
                 return log_oom();
 
-        c->env = TAKE_PTR(env);
+        *ret = TAKE_PTR(env);
         return 0;
 }
 
@@ -164,7 +164,7 @@ static int container_prepare(Container *c) {
                 return log_error_errno(-EINVAL, "container %s has no command: give one after the image, or set Exec=",
                                        d->name);
 
-        r = container_build_env(c);
+        r = container_environment(d, c->opts->tty, &c->env);
         if (r < 0)
                 return r;
 
@@ -261,13 +261,13 @@ static int exec_supervisor(const Supervisor *s, int lock_fd) {
         return -errno;
 }
 
-static int child_error_to_exit(const Container *c, const SyncMessage *m) {
+int container_child_error_to_exit(const char *argv0, const SyncMessage *m) {
         if (m->type == SYNC_EXEC_FAILED) {
-                if (m->error == ENOENT) {
-                        log_error("executable '%s' not found in the container's $PATH", c->argv[0]);
+                if (exec_error_to_exit_code(m->error) == 127) {
+                        log_error("executable '%s' not found in the container's $PATH", argv0);
                         return 127;
                 }
-                log_error_errno(-m->error, "cannot run '%s' in the container: %m", c->argv[0]);
+                log_error_errno(-m->error, "cannot run '%s' in the container: %m", argv0);
                 return 126;
         }
         if (m->message[0]) /* empty: the child logged it already */
@@ -391,26 +391,19 @@ int container_run(const Definition *d, const RunOptions *o) {
 
         /* Until EOF (the payload's execve closed the child's end), the child reports errors
          * or hands us the pty. */
-        for (;;) {
+        {
                 SyncMessage m;
-                int fd = -EBADF;
 
-                r = sync_recv(sync_fds[0], &m, &fd);
+                r = sync_wait_exec(sync_fds[0], &ptyfd, &m);
                 if (r < 0) {
                         log_error_errno(r, "Failed to talk to the container's payload: %m");
                         goto kill_child;
                 }
-                if (r == 0)
-                        break;
-                if (m.type == SYNC_PTY) {
-                        safe_close(ptyfd);
-                        ptyfd = fd;
-                        continue;
+                if (r > 0) {
+                        ret = container_child_error_to_exit(c.argv[0], &m);
+                        (void) waitpid(pid, NULL, 0);
+                        goto finish;
                 }
-                safe_close(fd);
-                ret = child_error_to_exit(&c, &m);
-                (void) waitpid(pid, NULL, 0);
-                goto finish;
         }
 
         if (o->service) {

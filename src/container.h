@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include "definition.h"
+#include "sync.h"
 
 /* One container's life: definition → image → namespaces → scope → payload → exit status.
  * The helper runs it as the main process of container@NAME.service; `berth run` without -d
@@ -34,6 +35,15 @@ int container_run(const Definition *d, const RunOptions *o);
 
 /* The child after clone(): never returns. In payload.c. */
 _Noreturn void payload_main(const Container *c, int sync_fd);
+
+/* The payload's environment: PATH, HOSTNAME, container=berth, TERM with a tty, then the
+ * definition's EnvironmentFile= and Environment= (HOME comes later, from the image's passwd).
+ * Logs its own errors. Shared by the payload and berth exec. */
+int container_environment(const Definition *d, bool tty, char ***ret);
+
+/* Logs what the child reported over the sync socket, once, and returns docker's exit code:
+ * 127 not found, 126 cannot execute, 125 anything else. */
+int container_child_error_to_exit(const char *argv0, const SyncMessage *m);
 
 /* Exit status of a waited-for child as a shell would report it: the code, or 128+signal. */
 int container_exit_code(int wait_status);

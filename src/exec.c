@@ -54,7 +54,6 @@
 #include "sync.h"
 #include "user.h"
 
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 #define ALL_NAMESPACES (CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP)
 
@@ -69,35 +68,15 @@ static const int forwarded_signals[] = {
                 _exit(125);                                                                               \
         } while (0)
 
-/* The payload's environment as container.c builds it (without HOME, which comes from the
- * image's passwd inside), then -e. */
+/* The payload's environment (container.c), then -e. */
 static int exec_build_env(const ExecOptions *o, char ***ret) {
-        const Definition *d = o->def;
         _cleanup_strv_free_ char **env = NULL;
-        _cleanup_free_ char *hostname = NULL;
         int r;
 
-        hostname = strjoin("HOSTNAME=", d->hostname ?: d->name);
-        if (!hostname)
-                return log_oom();
-        if (env_set(&env, "PATH=" DEFAULT_PATH) < 0 || env_set(&env, hostname) < 0 ||
-            env_set(&env, "container=berth") < 0)
-                return log_oom();
-        if (o->tty && env_set(&env, "TERM=xterm") < 0)
-                return log_oom();
-        STRV_FOREACH(f, d->environment_files) {
-                _cleanup_strv_free_ char **add = NULL;
-                unsigned line = 0;
-
-                r = env_file_read(*f, &add, &line);
-                if (r == -EINVAL)
-                        return log_error_errno(r, "%s:%u: not a valid environment assignment", *f, line);
-                if (r < 0)
-                        return log_error_errno(r, "Failed to read environment file %s: %m", *f);
-                if (env_merge(&env, add) < 0)
-                        return log_oom();
-        }
-        if (env_merge(&env, d->environment) < 0 || env_merge(&env, o->env) < 0)
+        r = container_environment(o->def, o->tty, &env);
+        if (r < 0)
+                return r;
+        if (env_merge(&env, o->env) < 0)
                 return log_oom();
         *ret = TAKE_PTR(env);
         return 0;
@@ -451,19 +430,6 @@ _noreturn_ static void joiner_main(const ExecOptions *o, char **env, int stdin_f
 
 /* --- The caller ---------------------------------------------------------------------------------- */
 
-static int child_error_to_exit(const ExecOptions *o, const SyncMessage *m) {
-        if (m->type == SYNC_EXEC_FAILED) {
-                if (exec_error_to_exit_code(m->error) == 127) {
-                        log_error("executable '%s' not found in the container's $PATH", o->argv[0]);
-                        return 127;
-                }
-                log_error_errno(-m->error, "cannot run '%s' in the container: %m", o->argv[0]);
-                return 126;
-        }
-        log_error("%s", m->message);
-        return 125;
-}
-
 /* Without a terminal: pass signals on to the joiner until it exits. */
 static int wait_joiner(pid_t pid, int pidfd, int sigfd) {
         for (;;) {
@@ -578,26 +544,19 @@ int exec_run(const ExecOptions *o) {
         }
 
         /* Until EOF (the command's execve() closed the last copy), errors, or the pty. */
-        for (;;) {
+        {
                 SyncMessage m;
-                int fd = -EBADF;
 
-                r = sync_recv(sync_fds[0], &m, &fd);
+                r = sync_wait_exec(sync_fds[0], &ptyfd, &m);
                 if (r < 0) {
                         log_error_errno(r, "Failed to talk to the command: %m");
                         goto kill_child;
                 }
-                if (r == 0)
-                        break;
-                if (m.type == SYNC_PTY) {
-                        safe_close(ptyfd);
-                        ptyfd = fd;
-                        continue;
+                if (r > 0) {
+                        ret = container_child_error_to_exit(o->argv[0], &m);
+                        (void) waitpid(pid, NULL, 0);
+                        goto finish;
                 }
-                safe_close(fd);
-                ret = child_error_to_exit(o, &m);
-                (void) waitpid(pid, NULL, 0);
-                goto finish;
         }
 
         if (o->tty) {

@@ -97,3 +97,20 @@ int sync_recv(int sock, SyncMessage *ret, int *ret_fd) {
                 return -EBADMSG;
         return 1;
 }
+
+int sync_wait_exec(int sock, int *pty_fd, SyncMessage *ret) {
+        for (;;) {
+                int fd = -EBADF, r;
+
+                r = sync_recv(sock, ret, &fd);
+                if (r <= 0)
+                        return r;
+                if (ret->type == SYNC_PTY) {
+                        safe_close(*pty_fd);
+                        *pty_fd = fd;
+                        continue;
+                }
+                safe_close(fd);
+                return 1;
+        }
+}

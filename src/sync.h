@@ -32,3 +32,7 @@ int sync_send_errorf(int sock, int error, const char *fmt, ...) __attribute__((f
 /* Receives one message: 0 on EOF (the peer exec'd or died), 1 with a message. *ret_fd gets a
  * passed descriptor or -EBADF. */
 int sync_recv(int sock, SyncMessage *ret, int *ret_fd);
+
+/* After GO: reads until EOF (the child's execve() closed its end: returns 0), taking a passed
+ * pty into *pty_fd on the way; a child's error is returned as 1 with *ret filled. */
+int sync_wait_exec(int sock, int *pty_fd, SyncMessage *ret);
