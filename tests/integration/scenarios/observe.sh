@@ -141,7 +141,12 @@ check_eq "logs --since -5min" "$(berth logs --since -5min -o cat ob-run | wc -l)
 check_eq "logs --since @EPOCH before the start" "$(berth logs --since "@$t_before" -o cat ob-run | wc -l)" 3
 check_eq "logs --since a time to come: nothing" "$(berth logs --since "$(date -d '+1 min' '+%Y-%m-%d %H:%M:%S')" ob-run | wc -l)" 0
 check_eq "logs --until @EPOCH before the start: nothing" "$(berth logs --until "@$t_before" ob-run | wc -l)" 0
-check_eq "logs --since today -n 1" "$(berth logs --since today -n 1 -o cat ob-run)" "line-3"
+# "today" starts at midnight: only meaningful when the lines were written today.
+if [ "$(date -d "@$t_before" +%F)" = "$(date +%F)" ]; then
+        check_eq "logs --since today -n 1" "$(berth logs --since today -n 1 -o cat ob-run)" "line-3"
+else
+        echo "ok - logs --since today -n 1 # SKIP midnight passed during the test"
+fi
 check_eq "logs of a failed container" "$(berth logs -o cat ob-fail)" "fail-line"
 out=$(berth logs --since nonsense ob-run 2>&1); rc=$?
 check_eq "a bad --since: exit 125" "$rc" 125
