@@ -24,6 +24,7 @@
 #include "bus.h"
 #include "cleanup.h"
 #include "config.h"
+#include "container-network.h"
 #include "container.h"
 #include "env.h"
 #include "fd-util.h"
@@ -69,6 +70,7 @@ static void container_done(Container *c) {
         free(c->upper);
         free(c->work);
         free(c->root);
+        free(c->net_dir);
         strv_free(c->lowerdirs);
         strv_free(c->argv);
         strv_free(c->env);
@@ -103,6 +105,23 @@ static int container_lock(const char *name, int *ret_fd) {
         }
         *ret_fd = TAKE_FD(fd);
         return 0;
+}
+
+int container_lock_held(const char *name) {
+        _cleanup_free_ char *path = NULL;
+        _cleanup_close_ int fd = -EBADF;
+
+        if (!name_is_valid(name))
+                return 0;
+        path = path_join(container_runtime_dir(), "locks", name);
+        if (!path)
+                return -ENOMEM;
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0)
+                return errno == ENOENT ? 0 : -errno;
+        if (flock(fd, LOCK_SH | LOCK_NB) >= 0)
+                return 0;
+        return errno == EWOULDBLOCK ? 1 : -errno;
 }
 
 int container_environment(const Definition *d, bool tty, char ***ret) {
@@ -207,9 +226,10 @@ static int open_journal_streams(const Container *c, int *ret_out, int *ret_err) 
         return 0;
 }
 
-static pid_t clone_payload(int *ret_pidfd) {
+static pid_t clone_payload(bool new_netns, int *ret_pidfd) {
         struct clone_args args = {
-                .flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_PIDFD,
+                .flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | (new_netns ? CLONE_NEWNET : 0) |
+                         CLONE_PIDFD,
                 .exit_signal = SIGCHLD,
         };
         int pidfd = -EBADF;
@@ -283,7 +303,9 @@ int container_run(const Definition *d, const RunOptions *o) {
         _cleanup_close_ int journal_out = -EBADF, journal_err = -EBADF;
         _cleanup_free_ char *service = NULL, *scope_error = NULL;
         _cleanup_(machine_registration_freep) MachineRegistration *machine = NULL;
-        Container c = { .def = d, .opts = o, .stdin_fd = -EBADF, .stdout_fd = -EBADF, .stderr_fd = -EBADF };
+        Container c = { .def = d, .opts = o, .stdin_fd = -EBADF, .stdout_fd = -EBADF, .stderr_fd = -EBADF,
+                        .join_netns_fd = -EBADF };
+        ContainerNetwork net = CONTAINER_NETWORK_NULL;
         sigset_t mask, old_mask;
         int r, ret = 125;
         pid_t pid;
@@ -291,9 +313,30 @@ int container_run(const Definition *d, const RunOptions *o) {
         r = container_lock(d->name, &lock_fd);
         if (r < 0)
                 return 125;
+        /* We hold the name: whatever an earlier helper of it left (killed with no ExecStopPost=
+         * after it, as a foreground run can be) is stale. */
+        (void) container_cleanup(d->name);
         r = container_prepare(&c);
         if (r < 0)
                 goto finish;
+        r = container_network_prepare(&net, d);
+        if (r < 0)
+                goto finish;
+        /* Docker's link variables, unless the definition sets the same name. */
+        STRV_FOREACH(kv, net.link_env) {
+                _cleanup_free_ char *k = strndup(*kv, strcspn(*kv, "="));
+
+                if (!k || (!env_get(c.env, k) && env_set(&c.env, *kv) < 0)) {
+                        log_oom();
+                        goto finish;
+                }
+        }
+        c.join_netns_fd = net.join_netns_fd;
+        c.net_dir = strdup(net.dir);
+        if (!c.net_dir) {
+                log_oom();
+                goto finish;
+        }
 
         r = bus_open_systemd(&bus);
         if (r < 0) {
@@ -343,7 +386,7 @@ int container_run(const Definition *d, const RunOptions *o) {
          * execve() of the payload resets it for the payload's own image. */
         (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
-        pid = clone_payload(&pidfd);
+        pid = clone_payload(container_network_new_namespace(&net), &pidfd);
         if (pid < 0) {
                 log_error_errno(pid, "Failed to create the container's namespaces: %m");
                 goto finish;
@@ -357,6 +400,11 @@ int container_run(const Definition *d, const RunOptions *o) {
         c.stdout_fd = safe_close(c.stdout_fd);
         c.stderr_fd = safe_close(c.stderr_fd);
         c.stdin_fd = safe_close(c.stdin_fd);
+
+        /* While the child waits: its veth, addresses and published ports. */
+        r = container_network_attach(&net, pid);
+        if (r < 0)
+                goto kill_child;
 
         /* The child waits for GO; the scope takes it (and so everything it will start) before
          * it goes on. */
@@ -381,7 +429,9 @@ int container_run(const Definition *d, const RunOptions *o) {
         }
         /* Before GO: machined must hear of the scope before the payload can end it. */
         (void) machine_register_start(&(MachineSettings) { .name = d->name, .leader = pid,
-                                                           .root_directory = c.root, .activate = o->service },
+                                                           .root_directory = c.root, .activate = o->service,
+                                                           .ifindices = &net.host_ifindex,
+                                                           .n_ifindices = net.host_ifindex > 0 ? 1 : 0 },
                                       &machine);
         r = sync_send(sync_fds[0], SYNC_GO, 0, -EBADF, NULL);
         if (r < 0) {
@@ -405,6 +455,10 @@ int container_run(const Definition *d, const RunOptions *o) {
                         goto finish;
                 }
         }
+
+        r = container_network_start_proxy(&net);
+        if (r < 0)
+                goto kill_child;
 
         if (o->service) {
                 (void) machine_register_wait(machine); /* so that machinectl knows it once we are up */
@@ -432,7 +486,11 @@ int container_run(const Definition *d, const RunOptions *o) {
         };
         if (o->service && !getenv("BERTH_NO_SUPERVISOR_EXEC")) {
                 bus = sd_bus_flush_close_unref(bus);
-                r = exec_supervisor(&s, lock_fd);
+                /* The lease and the held ports live as long as berth-supervisor; the rest of
+                 * the network is undone by ExecStopPost= (container_cleanup()). */
+                r = container_network_keep_fds(&net);
+                if (r >= 0)
+                        r = exec_supervisor(&s, lock_fd);
                 log_warning_errno(r, "Failed to execute %s, supervising in place: %m", BERTH_SUPERVISOR_PATH);
         }
         ret = supervise(&s);
@@ -447,6 +505,7 @@ kill_child:
         (void) waitpid(pid, NULL, 0);
         ret = 125;
 finish:
+        container_network_done(&net);
         (void) container_cleanup(d->name);
         container_done(&c);
         return ret;
@@ -460,6 +519,7 @@ int container_cleanup(const char *name) {
         run = path_join(container_runtime_dir(), name);
         if (!run)
                 return -ENOMEM;
+        (void) container_network_cleanup(name);
         return rm_rf(run);
 }
 

@@ -28,6 +28,8 @@ typedef struct Container {
         char **argv;        /* entrypoint + exec */
         char **env;         /* without HOME, which comes from the image's passwd */
         int stdin_fd, stdout_fd, stderr_fd;  /* what the payload gets, or -EBADF for a pty */
+        int join_netns_fd;  /* Network=container:NAME: the namespace to join, else -EBADF */
+        char *net_dir;      /* /run/berth/NAME: hosts, hostname, resolv.conf to bind */
 } Container;
 
 /* Returns the payload's exit code, or 125/126/127 as Docker does. Logs its own errors. */
@@ -54,6 +56,9 @@ int container_cleanup(const char *name);
 /* Removes a container: its definition under /run (and /etc when asked), and its files under
  * /var/lib/berth/containers/NAME. Idempotent. */
 int container_remove(const char *name, bool including_etc);
+
+/* Whether a helper runs container name now (it holds /run/berth/locks/NAME): 1 yes, 0 no. */
+int container_lock_held(const char *name);
 
 /* /var/lib/berth (or $BERTH_STATE_DIR) and /run/berth (or $BERTH_RUNTIME_DIR). */
 const char *container_state_dir(void);

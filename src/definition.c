@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <arpa/inet.h>
 #include <sys/capability.h>
 
 #include "config.h"
@@ -21,6 +22,7 @@
 #include "fd-util.h"
 #include "name.h"
 #include "path-util.h"
+#include "port.h"
 #include "string-util.h"
 #include "strv.h"
 
@@ -525,6 +527,110 @@ static int parse_network(Definition *d, void *field, const char *value, char **r
         return 0;
 }
 
+/* A list key whose every value is one word checked by a function; empty resets. */
+static int parse_checked_list(char ***l, const char *value, bool (*check)(const char *), const char *what,
+                              char **ret_why) {
+        if (isempty(value)) {
+                *l = strv_free(*l);
+                return 0;
+        }
+        if (has_control_chars(value) || !check(value))
+                return invalid(ret_why, "'%s' is not %s", SHOWN(value), what);
+        return strv_extend(l, value);
+}
+
+static bool publish_port_is_valid(const char *s) {
+        PortSpec p;
+        return port_spec_parse(s, &p) >= 0;
+}
+
+static bool expose_port_is_valid(const char *s) {
+        PortSpec p;
+        return port_expose_parse(s, &p) >= 0;
+}
+
+static bool ipv4_is_valid(const char *s) {
+        struct in_addr a;
+        return inet_pton(AF_INET, s, &a) == 1;
+}
+
+static bool ip_is_valid(const char *s) {
+        struct in6_addr a;
+        return ipv4_is_valid(s) || inet_pton(AF_INET6, s, &a) == 1;
+}
+
+/* NAME or NAME:ALIAS; the alias becomes a host name and an environment prefix. */
+static bool link_is_valid(const char *s) {
+        _cleanup_free_ char *name = NULL;
+        const char *colon = strchr(s, ':');
+
+        if (!colon)
+                return name_is_valid(s);
+        name = strndup(s, colon - s);
+        return name && name_is_valid(name) && hostname_is_valid(colon + 1);
+}
+
+/* HOST:ADDRESS, as docker's --add-host (an IPv6 address may follow unbracketed). */
+static bool add_host_is_valid(const char *s) {
+        _cleanup_free_ char *host = NULL;
+        const char *colon = strchr(s, ':');
+
+        if (!colon)
+                return false;
+        host = strndup(s, colon - s);
+        return host && hostname_is_valid(host) && ip_is_valid(colon + 1);
+}
+
+static int parse_publish_port(Definition *d, void *field, const char *value, char **ret_why) {
+        PortSpec p;
+        int r;
+
+        r = parse_checked_list(field, value, publish_port_is_valid,
+                               "a published port [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|/udp] (ports 1…65535)", ret_why);
+        if (r < 0 || isempty(value))
+                return r;
+        /* One host port once per protocol and address, within the container too. */
+        if (port_spec_parse(value, &p) < 0)
+                return -EINVAL;
+        STRV_FOREACH(e, *(char ***) field) {
+                PortSpec q;
+
+                if (e[1] && port_spec_parse(*e, &q) >= 0 && port_spec_conflict(&p, &q))
+                        return invalid(ret_why, "'%s' takes the same host port as '%s'", SHOWN(value), SHOWN(*e));
+        }
+        return 0;
+}
+
+static int parse_expose_port(Definition *d, void *field, const char *value, char **ret_why) {
+        return parse_checked_list(field, value, expose_port_is_valid, "a port CONTAINERPORT[/tcp|/udp] (1…65535)",
+                                  ret_why);
+}
+
+static int parse_link(Definition *d, void *field, const char *value, char **ret_why) {
+        return parse_checked_list(field, value, link_is_valid,
+                                  "NAME or NAME:ALIAS (a container name matching " NAME_RULE
+                                  ", an alias that is a host name)",
+                                  ret_why);
+}
+
+static int parse_dns(Definition *d, void *field, const char *value, char **ret_why) {
+        return parse_checked_list(field, value, ip_is_valid, "an IPv4 or IPv6 address", ret_why);
+}
+
+static int parse_add_host(Definition *d, void *field, const char *value, char **ret_why) {
+        return parse_checked_list(field, value, add_host_is_valid, "HOST:ADDRESS (a host name and an IP address)",
+                                  ret_why);
+}
+
+static int parse_ip(Definition *d, void *field, const char *value, char **ret_why) {
+        int r = require_value(value, ret_why);
+        if (r < 0)
+                return r;
+        if (!ipv4_is_valid(value))
+                return invalid(ret_why, "'%s' is not an IPv4 address", SHOWN(value));
+        return replace_string(field, value);
+}
+
 static int parse_units(Definition *d, void *field, const char *value, char **ret_why) {
         _cleanup_strv_free_ char **words = NULL;
         char ***l = field;
@@ -700,10 +806,10 @@ static int format_stop_timeout(FILE *f, const char *key, const Definition *d, co
 
 static int format_network(FILE *f, const char *key, const Definition *d, const void *field) {
         switch (d->network) {
-        case NETWORK_NONE:
+        case NETWORK_BRIDGE:
                 return 0;
         case NETWORK_HOST:
-        case NETWORK_BRIDGE:
+        case NETWORK_NONE:
                 fprintf(f, "%s=%s\n", key, network_mode_to_string(d->network));
                 return 0;
         case NETWORK_CONTAINER:
@@ -766,6 +872,12 @@ static const DefinitionKey key_table[] = {
         KEY(CONTAINER, "StopSignal", parse_signal, format_signal, stop_signal),
         KEY(CONTAINER, "StopTimeout", parse_stop_timeout, format_stop_timeout, stop_timeout_usec),
         KEY(CONTAINER, "Network", parse_network, format_network, network),
+        KEY(CONTAINER, "IP", parse_ip, format_raw_string, ip),
+        KEY(CONTAINER, "PublishPort", parse_publish_port, format_raw_list, publish_ports),
+        KEY(CONTAINER, "ExposePort", parse_expose_port, format_raw_list, expose_ports),
+        KEY(CONTAINER, "Link", parse_link, format_raw_list, links),
+        KEY(CONTAINER, "DNS", parse_dns, format_raw_list, dns),
+        KEY(CONTAINER, "AddHost", parse_add_host, format_raw_list, add_hosts),
         KEY(INSTALL, "WantedBy", parse_units, format_units, wanted_by),
         KEY(INSTALL, "RequiredBy", parse_units, format_units, required_by),
 #undef KEY
@@ -797,7 +909,7 @@ Definition *definition_new(const char *name) {
         d->pids_limit = UINT64_MAX;
         d->stop_signal = SIGTERM;
         d->stop_timeout_usec = STOP_TIMEOUT_DEFAULT_USEC;
-        d->network = NETWORK_NONE;
+        d->network = NETWORK_BRIDGE;
         return d;
 }
 
@@ -815,6 +927,12 @@ Definition *definition_free(Definition *d) {
         free(d->user);
         free(d->hostname);
         free(d->network_container);
+        free(d->ip);
+        strv_free(d->publish_ports);
+        strv_free(d->expose_ports);
+        strv_free(d->links);
+        strv_free(d->dns);
+        strv_free(d->add_hosts);
         strv_free(d->wanted_by);
         strv_free(d->required_by);
         free(d);
@@ -836,7 +954,10 @@ bool definition_equal(const Definition *a, const Definition *b) {
                a->privileged == b->privileged && a->read_only == b->read_only && a->auto_remove == b->auto_remove &&
                a->run_init == b->run_init && a->stop_signal == b->stop_signal &&
                a->stop_timeout_usec == b->stop_timeout_usec && a->network == b->network &&
-               streq_ptr(a->network_container, b->network_container) &&
+               streq_ptr(a->network_container, b->network_container) && streq_ptr(a->ip, b->ip) &&
+               strv_equal(a->publish_ports, b->publish_ports) && strv_equal(a->expose_ports, b->expose_ports) &&
+               strv_equal(a->links, b->links) && strv_equal(a->dns, b->dns) &&
+               strv_equal(a->add_hosts, b->add_hosts) &&
                strv_equal(a->wanted_by, b->wanted_by) && strv_equal(a->required_by, b->required_by);
 }
 

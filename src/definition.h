@@ -17,7 +17,7 @@
  *     odd number of backslashes continues on the next, the backslash becoming a space;
  *   - a key given twice: the last one wins, except for the repeatable (list) keys;
  *   - an empty value resets a list key (Environment=, EnvironmentFile=, AddCapability=,
- *     DropCapability=, WantedBy=, RequiredBy=); Exec= and Entrypoint= with an empty value set an
+ *     DropCapability=, PublishPort=, ExposePort=, Link=, DNS=, AddHost=, WantedBy=, RequiredBy=); Exec= and Entrypoint= with an empty value set an
  *     empty (non-NULL) command, Docker's --entrypoint ''; any other key with an empty value is
  *     an error. */
 
@@ -49,8 +49,14 @@ typedef struct Definition {
         bool auto_remove;       /* AutoRemove=: docker's --rm, done by the unit's cleanup */
         int stop_signal;            /* SIGTERM default */
         uint64_t stop_timeout_usec; /* 10 s default */
-        NetworkMode network;
+        NetworkMode network;     /* NETWORK_BRIDGE default */
         char *network_container; /* set iff network == NETWORK_CONTAINER */
+        char *ip;                /* IP=: the IPv4 address to take from the subnet, NULL for any */
+        char **publish_ports;    /* PublishPort=: [HOSTIP:]HOSTPORT:CONTAINERPORT[/PROTO] (port.h) */
+        char **expose_ports;     /* ExposePort=: CONTAINERPORT[/PROTO], for links */
+        char **links;            /* Link=: NAME or NAME:ALIAS */
+        char **dns;              /* DNS=: name server addresses for resolv.conf */
+        char **add_hosts;        /* AddHost=: HOST:ADDRESS lines for /etc/hosts */
         char **wanted_by, **required_by;
 } Definition;
 

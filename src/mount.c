@@ -903,11 +903,20 @@ static int overlay_legacy(char **lowerdirs, const char *upperdir, const char *wo
  * mount points. They land in the upper dir like any change of the container. mkdirat() never
  * follows: whatever else is there (a symlink) is left for mount_setup_root() to refuse. */
 static int overlay_make_api_dirs(int overlay_fd) {
-        static const char *const dirs[] = {"proc", "sys", "dev"};
+        static const char *const dirs[] = {"proc", "sys", "dev", "etc"};
+        static const char *const files[] = {"etc/hosts", "etc/hostname", "etc/resolv.conf"};
 
         for (size_t i = 0; i < ELEMENTSOF(dirs); i++)
                 if (mkdirat(overlay_fd, dirs[i], 0755) < 0 && errno != EEXIST)
                         return -errno;
+        /* And the mount points of mount_bind_file(): O_EXCL|O_NOFOLLOW creates, never opens. */
+        for (size_t i = 0; i < ELEMENTSOF(files); i++) {
+                int fd = openat(overlay_fd, files[i], O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+
+                if (fd < 0 && errno != EEXIST && errno != ENOTDIR)
+                        return -errno;
+                safe_close(fd);
+        }
         return 0;
 }
 
@@ -1003,5 +1012,61 @@ int mount_pivot_root(const char *root) {
                 return log_error_errno(-errno, "Failed to detach the host's root from the container: %m");
         if (chdir("/") < 0)
                 return log_error_errno(-errno, "Failed to change to / in the container: %m");
+        return 0;
+}
+
+int mount_bind_file(int root_fd, const char *source, const char *dest) {
+        _cleanup_close_ int src_fd = -EBADF, target_fd = -EBADF, mnt_fd = -EBADF;
+        struct stat st;
+        int r;
+
+        src_fd = open(source, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+        if (src_fd < 0)
+                return log_error_errno(-errno, "Failed to open %s: %m", source);
+
+        target_fd = open_in_root(root_fd, dest, O_PATH, 0);
+        if (target_fd == -ENOENT) {
+                _cleanup_close_ int parent_fd = -EBADF;
+                const char *name;
+
+                /* Missing (or a dangling symlink): make an empty file in the parent we hold,
+                 * never following anything. */
+                parent_fd = open_parent_in_root(root_fd, dest, &name);
+                if (parent_fd == -ENOENT) {
+                        _cleanup_free_ char *parent = strndup(dest, (size_t)(strrchr(dest, '/') - dest));
+
+                        if (!parent)
+                                return log_oom();
+                        safe_close(mkdir_in_root(root_fd, parent, 0755));
+                        parent_fd = open_parent_in_root(root_fd, dest, &name);
+                }
+                if (parent_fd < 0)
+                        return log_error_errno(parent_fd, "Failed to create %s in the container: %m", dest);
+                for (unsigned attempt = 0; attempt < 2; attempt++) {
+                        int fd = openat(parent_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+
+                        if (fd >= 0) {
+                                safe_close(fd);
+                                break;
+                        }
+                        if (errno != EEXIST || unlinkat(parent_fd, name, 0) < 0)
+                                return log_error_errno(-errno, "Failed to create %s in the container: %m", dest);
+                }
+                target_fd = openat(parent_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+                if (target_fd < 0)
+                        target_fd = -errno;
+        }
+        if (target_fd < 0)
+                return log_error_errno(target_fd, "Failed to open %s in the container: %m", dest);
+        if (fstat(target_fd, &st) < 0)
+                return log_error_errno(-errno, "Failed to check %s in the container: %m", dest);
+        if (!S_ISREG(st.st_mode))
+                return log_error_errno(-ENOTTY, "Refusing to mount over %s in the container: not a regular file",
+                                       dest);
+
+        r = bind_onto(src_fd, target_fd, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+                      /* recursive= */ false, &mnt_fd);
+        if (r < 0)
+                return log_error_errno(r, "Failed to mount %s on %s in the container: %m", source, dest);
         return 0;
 }

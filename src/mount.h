@@ -77,3 +77,10 @@ int mount_setup_console(const char *root, int *ret_master_fd);
 /* Makes root the new "/": fchdir(root), pivot_root(".", "."), detaches the old root stacked on top,
  * chdir("/"). root must be a mount point (the overlay is). */
 int mount_pivot_root(const char *root);
+
+
+/* Binds the host file source read-only (nosuid, nodev, noexec) onto dest inside root_fd (call
+ * before mount_pivot_root()): /etc/hosts, /etc/hostname, /etc/resolv.conf, as docker does. dest
+ * is resolved inside the root; when missing (or a dangling symlink) an empty file is made there;
+ * anything but a regular file refuses. */
+int mount_bind_file(int root_fd, const char *source, const char *dest);

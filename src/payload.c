@@ -17,6 +17,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <limits.h>
 #include <unistd.h>
 
 #include "caps.h"
@@ -98,6 +99,8 @@ _Noreturn void payload_main(const Container *c, int sock) {
                 _exit(125);
         if (unshare(CLONE_NEWCGROUP) < 0)
                 FAIL(-errno, "Failed to create the cgroup namespace: %m");
+        if (c->join_netns_fd >= 0 && setns(c->join_netns_fd, CLONE_NEWNET) < 0)
+                FAIL(-errno, "Failed to join the network of container %s: %m", d->network_container);
 
         r = mount_overlay_root(c->lowerdirs, c->upper, c->work, c->root, d->read_only);
         if (r < 0)
@@ -115,6 +118,18 @@ _Noreturn void payload_main(const Container *c, int sock) {
         r = mount_setup_root(c->root, &(MountOptions) { .privileged = d->privileged });
         if (r < 0)
                 FAIL_LOGGED(r);
+
+        /* /etc/hosts, /etc/hostname, /etc/resolv.conf: the helper's, read-only, as docker does. */
+        for (size_t i = 0; i < 3; i++) {
+                static const char *const files[] = { "hosts", "hostname", "resolv.conf" };
+                char src[PATH_MAX], dest[32];
+
+                snprintf(src, sizeof(src), "%s/%s", c->net_dir, files[i]);
+                snprintf(dest, sizeof(dest), "/etc/%s", files[i]);
+                r = mount_bind_file(root_fd, src, dest);
+                if (r < 0)
+                        FAIL_LOGGED(r);
+        }
 
         if (c->opts->tty) {
                 _cleanup_close_ int master = -EBADF;

@@ -210,3 +210,79 @@ int scope_create(sd_bus *bus, const ScopeSettings *s, char **ret_error) {
         }
         return r;
 }
+
+int scope_unit_pids(sd_bus *bus, const char *unit, pid_t **ret, size_t *ret_n) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_free_ pid_t *pids = NULL;
+        size_t n = 0;
+        int r;
+
+        r = sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                               "org.freedesktop.systemd1.Manager", "GetUnitProcesses", &error, &reply, "s", unit);
+        if (r < 0)
+                return sd_bus_error_has_name(&error, "org.freedesktop.systemd1.NoSuchUnit") ? -ESRCH : r;
+        r = sd_bus_message_enter_container(reply, 'a', "(sus)");
+        if (r < 0)
+                return r;
+        for (;;) {
+                const char *path, *cmd;
+                uint32_t pid;
+                pid_t *t;
+
+                r = sd_bus_message_read(reply, "(sus)", &path, &pid, &cmd);
+                if (r < 0)
+                        return r;
+                if (r == 0)
+                        break;
+                t = realloc(pids, sizeof(pid_t) * (n + 1));
+                if (!t)
+                        return -ENOMEM;
+                pids = t;
+                pids[n++] = (pid_t) pid;
+        }
+        *ret = TAKE_PTR(pids);
+        *ret_n = n;
+        return 0;
+}
+
+static bool is_namespace_init(pid_t pid) {
+        _cleanup_fclose_ FILE *f = NULL;
+        _cleanup_free_ char *line = NULL;
+        char path[64];
+        size_t n = 0;
+
+        snprintf(path, sizeof(path), "/proc/%d/status", (int) pid);
+        f = fopen(path, "re");
+        if (!f)
+                return false;
+        while (getline(&line, &n, f) > 0) {
+                const char *v = startswith(line, "NSpid:");
+                int outer, inner;
+                char more;
+
+                if (v)
+                        return sscanf(v, "%d %d %c", &outer, &inner, &more) == 2 && inner == 1;
+        }
+        return false;
+}
+
+int scope_pid1(sd_bus *bus, const char *name, pid_t *ret) {
+        _cleanup_free_ char *scope = NULL;
+        _cleanup_free_ pid_t *pids = NULL;
+        size_t n = 0;
+        int r;
+
+        scope = name_to_scope(name);
+        if (!scope)
+                return -ENOMEM;
+        r = scope_unit_pids(bus, scope, &pids, &n);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n; i++)
+                if (is_namespace_init(pids[i])) {
+                        *ret = pids[i];
+                        return 0;
+                }
+        return -ESRCH;
+}

@@ -28,3 +28,10 @@ int scope_create(sd_bus *bus, const ScopeSettings *s, char **ret_error);
 /* Docker's --cpu-shares (2…262144, default 1024) as systemd's CPUWeight (1…10000, default
  * 100), the mapping cgroup v2 uses for cpu.shares. */
 uint64_t scope_cpu_shares_to_weight(uint64_t shares);
+
+/* The PIDs in a unit (GetUnitProcesses); -ESRCH for no such unit. */
+int scope_unit_pids(sd_bus *bus, const char *unit, pid_t **ret, size_t *ret_n);
+
+/* The container's PID 1 (as the host sees it): the process of container-NAME.scope that is PID 1
+ * of its own PID namespace. -ESRCH when the container does not run. */
+int scope_pid1(sd_bus *bus, const char *name, pid_t *ret);

@@ -47,7 +47,13 @@ static const char run_options[] =
         "      --privileged         all capabilities, no masks, all devices\n"
         "      --read-only          mount the container's root read-only\n"
         "      --init               run berth's tiny init as PID 1\n"
-        "      --network MODE       none (default) or host\n"
+        "      --network MODE       bridge (default), none, host or container:NAME\n"
+        "  -p, --publish SPEC       publish a port: [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|/udp]\n"
+        "      --expose PORT        a port for links' variables: PORT[/tcp|/udp]\n"
+        "      --link NAME[:ALIAS]  reach a running container by name, with docker's variables\n"
+        "      --ip ADDRESS         take this IPv4 address from the bridge's subnet\n"
+        "      --dns ADDRESS        a name server for the container's resolv.conf\n"
+        "      --add-host HOST:IP   an extra line for the container's /etc/hosts\n"
         "      --help               show this help\n";
 
 typedef struct Line {
@@ -164,6 +170,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
         enum {
                 ARG_NAME = 0x100, ARG_RM, ARG_ENV_FILE, ARG_ENTRYPOINT, ARG_CPU_WEIGHT, ARG_PIDS_LIMIT,
                 ARG_CAP_ADD, ARG_CAP_DROP, ARG_PRIVILEGED, ARG_READ_ONLY, ARG_INIT, ARG_NETWORK, ARG_HELP,
+                ARG_EXPOSE, ARG_LINK, ARG_IP, ARG_DNS, ARG_ADD_HOST,
         };
         static const struct option options[] = {
                 { "name", required_argument, NULL, ARG_NAME },
@@ -187,6 +194,13 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 { "read-only", no_argument, NULL, ARG_READ_ONLY },
                 { "init", no_argument, NULL, ARG_INIT },
                 { "network", required_argument, NULL, ARG_NETWORK },
+                { "net", required_argument, NULL, ARG_NETWORK },
+                { "publish", required_argument, NULL, 'p' },
+                { "expose", required_argument, NULL, ARG_EXPOSE },
+                { "link", required_argument, NULL, ARG_LINK },
+                { "ip", required_argument, NULL, ARG_IP },
+                { "dns", required_argument, NULL, ARG_DNS },
+                { "add-host", required_argument, NULL, ARG_ADD_HOST },
                 { "help", no_argument, NULL, ARG_HELP },
                 {}
         };
@@ -199,7 +213,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
 
         *req = (RunRequest) {};
 
-        while ((c = getopt_long(argc, argv, "+dite:w:u:h:m:c:", options, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, "+dite:w:u:h:m:c:p:", options, NULL)) >= 0) {
                 const char *flag = argv[optind - 1];
 
                 r = 0;
@@ -287,11 +301,25 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                         r = builder_add(&b, "--init", "RunInit", "yes", false);
                         break;
                 case ARG_NETWORK:
-                        if (!streq(optarg, "none") && !streq(optarg, "host")) {
-                                log_error("option --network: '%s' is not supported yet; use none or host", optarg);
-                                return -EINVAL;
-                        }
                         r = builder_add(&b, "--network", "Network", optarg, false);
+                        break;
+                case 'p':
+                        r = builder_add(&b, "-p", "PublishPort", optarg, false);
+                        break;
+                case ARG_EXPOSE:
+                        r = builder_add(&b, "--expose", "ExposePort", optarg, false);
+                        break;
+                case ARG_LINK:
+                        r = builder_add(&b, "--link", "Link", optarg, false);
+                        break;
+                case ARG_IP:
+                        r = builder_add(&b, "--ip", "IP", optarg, false);
+                        break;
+                case ARG_DNS:
+                        r = builder_add(&b, "--dns", "DNS", optarg, false);
+                        break;
+                case ARG_ADD_HOST:
+                        r = builder_add(&b, "--add-host", "AddHost", optarg, false);
                         break;
                 case ARG_HELP:
                         verb_help(verb, run_options);

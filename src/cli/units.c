@@ -18,6 +18,7 @@
 #include "path-util.h"
 #include "string-util.h"
 #include "strv.h"
+#include "scope.h"
 #include "units.h"
 
 int units_definition_path(const char *name, char **ret) {
@@ -192,40 +193,6 @@ int units_restart(const char *name) {
 }
 
 /* The PIDs of a unit's processes, from systemd. */
-static int unit_pids(sd_bus *bus, const char *unit, pid_t **ret, size_t *ret_n) {
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-        _cleanup_free_ pid_t *pids = NULL;
-        size_t n = 0;
-        int r;
-
-        r = sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-                               "org.freedesktop.systemd1.Manager", "GetUnitProcesses", &error, &reply, "s", unit);
-        if (r < 0)
-                return sd_bus_error_has_name(&error, "org.freedesktop.systemd1.NoSuchUnit") ? -ESRCH : r;
-        r = sd_bus_message_enter_container(reply, 'a', "(sus)");
-        if (r < 0)
-                return r;
-        for (;;) {
-                const char *path, *cmd;
-                uint32_t pid;
-                pid_t *t;
-
-                r = sd_bus_message_read(reply, "(sus)", &path, &pid, &cmd);
-                if (r < 0)
-                        return r;
-                if (r == 0)
-                        break;
-                t = realloc(pids, sizeof(pid_t) * (n + 1));
-                if (!t)
-                        return -ENOMEM;
-                pids = t;
-                pids[n++] = (pid_t) pid;
-        }
-        *ret = TAKE_PTR(pids);
-        *ret_n = n;
-        return 0;
-}
 
 int units_kill(const char *name, int sig) {
         pid_t pid;
@@ -342,26 +309,6 @@ int units_require(const char *name) {
 
 /* Whether /proc/PID/status says "NSpid:\t<pid>\t1": PID 1 of a pid namespace right below the
  * one our /proc belongs to. */
-static bool is_namespace_init(pid_t pid) {
-        _cleanup_fclose_ FILE *f = NULL;
-        _cleanup_free_ char *line = NULL;
-        char path[64];
-        size_t n = 0;
-
-        snprintf(path, sizeof(path), "/proc/%d/status", (int) pid);
-        f = fopen(path, "re");
-        if (!f)
-                return false;
-        while (getline(&line, &n, f) > 0) {
-                const char *v = startswith(line, "NSpid:");
-                int outer, inner;
-                char more;
-
-                if (v)
-                        return sscanf(v, "%d %d %c", &outer, &inner, &more) == 2 && inner == 1;
-        }
-        return false;
-}
 
 int units_container_pid(const char *name, pid_t *ret) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
@@ -389,7 +336,7 @@ int units_scope_pids(const char *name, pid_t **ret, size_t *ret_n) {
         r = bus_open_systemd(&bus);
         if (r < 0)
                 return r;
-        return unit_pids(bus, scope, ret, ret_n);
+        return scope_unit_pids(bus, scope, ret, ret_n);
 }
 
 /* --- For the verbs that show containers ---------------------------------------------------------- */
@@ -461,25 +408,6 @@ int units_list_names(char ***ret) {
         return 0;
 }
 
-int units_pid1(sd_bus *bus, const char *name, pid_t *ret) {
-        _cleanup_free_ char *scope = NULL;
-        _cleanup_free_ pid_t *pids = NULL;
-        size_t n = 0;
-        int r;
-
-        scope = name_to_scope(name);
-        if (!scope)
-                return -ENOMEM;
-        r = unit_pids(bus, scope, &pids, &n);
-        if (r < 0)
-                return r;
-        for (size_t i = 0; i < n; i++)
-                if (is_namespace_init(pids[i])) {
-                        *ret = pids[i];
-                        return 0;
-                }
-        return -ESRCH;
-}
 
 const char *units_state(const char *service_state, const char *scope_state, const char *freezer_state) {
         const char *s = service_state;
@@ -610,4 +538,8 @@ int units_thaw_if_paused(const char *name) {
             (!streq(state, "frozen") && !streq(state, "freezing")))
                 return 0;
         return units_set_paused(name, /* freeze= */ false);
+}
+
+int units_pid1(sd_bus *bus, const char *name, pid_t *ret) {
+        return scope_pid1(bus, name, ret);
 }

@@ -78,7 +78,9 @@ static void test_defaults(void) {
         ok(!d->privileged && !d->read_only && !d->run_init, "booleans off");
         ok_eq_int(d->stop_signal, SIGTERM);
         ok_eq_int(d->stop_timeout_usec, 10 * 1000000);
-        ok_eq_int(d->network, NETWORK_NONE);
+        ok_eq_int(d->network, NETWORK_BRIDGE);
+        ok(!d->ip && !d->publish_ports && !d->expose_ports && !d->links && !d->dns && !d->add_hosts,
+           "no network settings");
         ok(!d->wanted_by && !d->required_by, "no install");
 }
 
@@ -358,10 +360,51 @@ static void test_keys(void) {
         if (d)
                 ok(d->network == NETWORK_HOST && !d->network_container, "Network=host after container:");
         definition_free(d);
-        d = parse_ok("Network=bridge\n");
+        d = parse_ok("Network=none\n");
         if (d)
-                ok_eq_int(d->network, NETWORK_BRIDGE);
+                ok_eq_int(d->network, NETWORK_NONE);
         definition_free(d);
+
+        /* The bridge's keys. */
+        d = parse_ok("IP=10.88.0.9\nPublishPort=8080:80\nPublishPort=127.0.0.1:8081:80/udp\n"
+                     "PublishPort=[::1]:8082:80/tcp\nExposePort=5432\nExposePort=53/udp\nLink=db\nLink=cache:redis\n"
+                     "DNS=1.1.1.1\nDNS=2606:4700::1111\nAddHost=gw:10.0.0.1\nAddHost=v6:fd00::1\n");
+        if (d) {
+                ok_streq(d->ip, "10.88.0.9");
+                ok_eq_int(strv_length(d->publish_ports), 3);
+                ok_eq_int(strv_length(d->expose_ports), 2);
+                ok_streq(d->links[1], "cache:redis");
+                ok_eq_int(strv_length(d->dns), 2);
+                ok_streq(d->add_hosts[1], "v6:fd00::1");
+        }
+        definition_free(d);
+        d = parse_ok("PublishPort=8080:80\nPublishPort=\nPublishPort=9090:90\n");
+        if (d)
+                ok(strv_length(d->publish_ports) == 1 && streq(d->publish_ports[0], "9090:90"), "PublishPort= resets");
+        definition_free(d);
+        d = parse_ok("PublishPort=8080:80/tcp\nPublishPort=8080:80/udp\nPublishPort=127.0.0.1:9090:1\n"
+                     "PublishPort=127.0.0.2:9090:1\n");
+        ok(d != NULL, "tcp and udp on one port, and one port on two addresses");
+        definition_free(d);
+        key_bad("PublishPort=8080:80\nPublishPort=127.0.0.1:8080:81\n",
+                F ":4: key 'PublishPort': '127.0.0.1:8080:81' takes the same host port as '8080:80'");
+        key_bad("PublishPort=80\n", F ":3: key 'PublishPort': '80' is not a published port "
+                                     "[HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|/udp] (ports 1…65535)");
+        key_bad("PublishPort=0:80\n", F ":3: key 'PublishPort': '0:80' is not a published port "
+                                       "[HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|/udp] (ports 1…65535)");
+        key_bad("PublishPort=8080:65536\n", F ":3: key 'PublishPort': '8080:65536' is not a published port "
+                                             "[HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|/udp] (ports 1…65535)");
+        key_bad("ExposePort=80/sctp\n", F ":3: key 'ExposePort': '80/sctp' is not a port CONTAINERPORT[/tcp|/udp] (1…65535)");
+        key_bad("IP=10.88.0\n", F ":3: key 'IP': '10.88.0' is not an IPv4 address");
+        key_bad("IP=\n", F ":3: key 'IP': empty value");
+        key_bad("Link=../db\n", F ":3: key 'Link': '../db' is not NAME or NAME:ALIAS (a container name matching "
+                                  NAME_RULE ", an alias that is a host name)");
+        key_bad("Link=db:bad_alias\n", F ":3: key 'Link': 'db:bad_alias' is not NAME or NAME:ALIAS (a container "
+                                         "name matching " NAME_RULE ", an alias that is a host name)");
+        key_bad("DNS=dns.example\n", F ":3: key 'DNS': 'dns.example' is not an IPv4 or IPv6 address");
+        key_bad("AddHost=gw\n", F ":3: key 'AddHost': 'gw' is not HOST:ADDRESS (a host name and an IP address)");
+        key_bad("AddHost=gw:10.0.0.300\n",
+                F ":3: key 'AddHost': 'gw:10.0.0.300' is not HOST:ADDRESS (a host name and an IP address)");
         key_bad("Network=container\n", F ":3: key 'Network': 'container' is not a network mode (none, host, "
                                          "bridge or container:NAME)");
         key_bad("Network=slirp\n",
@@ -516,6 +559,12 @@ static void test_round_trip(void) {
         d->stop_timeout_usec = 0;
         d->network = NETWORK_CONTAINER;
         d->network_container = strdup("db");
+        d->ip = strdup("10.88.1.2");
+        d->publish_ports = strv_copy((char *const[]) { "8080:80", "[::1]:53:53/udp", NULL });
+        d->expose_ports = strv_copy((char *const[]) { "5432/tcp", NULL });
+        d->links = strv_copy((char *const[]) { "db", "cache:redis", NULL });
+        d->dns = strv_copy((char *const[]) { "9.9.9.9", NULL });
+        d->add_hosts = strv_copy((char *const[]) { "gw:fd00::1", NULL });
         d->wanted_by = strv_copy((char *const[]) { "multi-user.target", "x@y.service", NULL });
         d->required_by = strv_copy((char *const[]) { "z.target", NULL });
         round_trip(d, "everything");
@@ -528,6 +577,8 @@ static void test_round_trip(void) {
         strv_free(d->entrypoint);
         d->entrypoint = NULL;
         round_trip(d, "everything, host network");
+        d->network = NETWORK_NONE;
+        round_trip(d, "everything, no network");
 
         /* And from a file, through definition_to_string(). */
         r = definition_parse_string("[Container]\nImage=img\nExec=echo 'a  b' \"c\\\"d\" e\\ f\n"

@@ -60,7 +60,7 @@ check "--privileged has all capabilities" \
         sh -c '[ "$(berth run --rm --privileged bb awk "/^CapEff/ {print \$2}" /proc/self/status)" = "$(awk "/^CapBnd/ {print \$2}" /proc/self/status)" ]'
 check_eq "/dev is small" "$(berth run --rm bb ls /dev | paste -sd' ')" \
         "fd full mqueue null ptmx pts random shm stderr stdin stdout tty urandom zero"
-check_eq "only lo in --network none" "$(berth run --rm bb ls /sys/class/net)" lo
+check_eq "only lo in --network none" "$(berth run --rm --network none bb ls /sys/class/net)" lo
 
 # The same name again at once: the previous run's dead scope may not be collected yet.
 ok_runs=0

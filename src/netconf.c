@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "config.h"
+#include "fd-util.h"
+#include "netconf.h"
+#include "string-util.h"
+
+#define CONFIG_SIZE_MAX (64U * 1024U)
+
+void network_config_default(NetworkConfig *ret) {
+        *ret = (NetworkConfig) { .bridge = NETWORK_BRIDGE_DEFAULT };
+        (void) subnet4_parse(NETWORK_SUBNET_DEFAULT, &ret->subnet, &ret->prefix);
+}
+
+static int split_prefix(const char *s, char *addr, size_t size, unsigned *ret_prefix) {
+        const char *slash = strchr(s ?: "", '/');
+        unsigned p;
+
+        if (!slash || (size_t) (slash - s) >= size || safe_atou(slash + 1, &p) < 0)
+                return -EINVAL;
+        memcpy(addr, s, slash - s);
+        addr[slash - s] = 0;
+        *ret_prefix = p;
+        return 0;
+}
+
+int subnet4_parse(const char *s, struct in_addr *ret_net, unsigned *ret_prefix) {
+        char a[INET_ADDRSTRLEN];
+        struct in_addr net;
+        unsigned p;
+
+        if (split_prefix(s, a, sizeof(a), &p) < 0 || p < 8 || p > 30 || inet_pton(AF_INET, a, &net) != 1)
+                return -EINVAL;
+        if (ntohl(net.s_addr) & (UINT32_MAX >> p))
+                return -EINVAL; /* host bits set */
+        *ret_net = net;
+        *ret_prefix = p;
+        return 0;
+}
+
+int subnet6_parse(const char *s, struct in6_addr *ret_net, unsigned *ret_prefix) {
+        char a[INET6_ADDRSTRLEN];
+        struct in6_addr net;
+        unsigned p;
+
+        if (split_prefix(s, a, sizeof(a), &p) < 0 || p < 64 || p > 124 || inet_pton(AF_INET6, a, &net) != 1)
+                return -EINVAL;
+        for (unsigned bit = p; bit < 128; bit++)
+                if (net.s6_addr[bit / 8] & (0x80 >> (bit % 8)))
+                        return -EINVAL;
+        *ret_net = net;
+        *ret_prefix = p;
+        return 0;
+}
+
+uint32_t subnet4_first_host(unsigned prefix) {
+        return 2;
+}
+
+uint32_t subnet4_last_host(unsigned prefix) {
+        return (UINT32_C(1) << (32 - prefix)) - 2;
+}
+
+struct in_addr subnet4_host(struct in_addr net, uint32_t host) {
+        return (struct in_addr) { .s_addr = htonl(ntohl(net.s_addr) + host) };
+}
+
+uint32_t subnet4_host_number(struct in_addr net, unsigned prefix, struct in_addr addr) {
+        uint32_t mask = prefix == 0 ? 0 : UINT32_MAX << (32 - prefix), a = ntohl(addr.s_addr);
+        uint32_t host = a & ~mask;
+
+        if ((a & mask) != ntohl(net.s_addr) || host < subnet4_first_host(prefix) || host > subnet4_last_host(prefix))
+                return 0;
+        return host;
+}
+
+struct in6_addr subnet6_host(const struct in6_addr *net, uint32_t host) {
+        struct in6_addr a = *net;
+
+        for (int i = 15; i >= 12; i--) {
+                a.s6_addr[i] |= host & 0xff;
+                host >>= 8;
+        }
+        return a;
+}
+
+const char *subnet4_to_string(struct in_addr net, unsigned prefix, char *buf, size_t size) {
+        char a[INET_ADDRSTRLEN];
+
+        snprintf(buf, size, "%s/%u", inet_ntop(AF_INET, &net, a, sizeof(a)) ?: "?", prefix);
+        return buf;
+}
+
+_printf_(4, 5) static int fail(char **ret_error, const char *path, unsigned line, const char *fmt, ...) {
+        _cleanup_free_ char *why = NULL;
+        va_list ap;
+
+        va_start(ap, fmt);
+        if (vasprintf(&why, fmt, ap) < 0)
+                why = NULL;
+        va_end(ap);
+        if (ret_error && asprintf(ret_error, "%s:%u: %s", path, line, why ?: "invalid") < 0)
+                *ret_error = NULL;
+        return -EINVAL;
+}
+
+static bool bridge_name_is_valid(const char *s) {
+        size_t n = strlen(s);
+
+        if (n == 0 || n >= IF_NAMESIZE || streq(s, ".") || streq(s, ".."))
+                return false;
+        for (const char *c = s; *c; c++)
+                if (*c <= ' ' || *c == '/' || *c == ':' || *c >= 0x7f)
+                        return false;
+        return true;
+}
+
+int network_config_load(const char *path, NetworkConfig *ret, char **ret_error) {
+        _cleanup_free_ char *text = NULL;
+        NetworkConfig c;
+        bool in_network = false;
+        unsigned line = 0;
+        char *p, *next;
+        int r;
+
+        if (ret_error)
+                *ret_error = NULL;
+        if (!path)
+                path = getenv("BERTH_CONFIG") ?: BERTH_SYSCONF_DIR "/berth.conf";
+        network_config_default(&c);
+
+        r = read_full_file_at(AT_FDCWD, path, CONFIG_SIZE_MAX, &text, NULL);
+        if (r == -ENOENT) {
+                *ret = c;
+                return 0;
+        }
+        if (r < 0)
+                return r;
+
+        for (p = text; p; p = next) {
+                char *l, *eq, *key, *value;
+
+                next = strchr(p, '\n');
+                if (next)
+                        *next++ = 0;
+                line++;
+                l = strstrip(p);
+                if (!*l || *l == '#' || *l == ';')
+                        continue;
+                if (*l == '[') {
+                        in_network = streq(l, "[Network]");
+                        if (!in_network)
+                                return fail(ret_error, path, line, "unknown section '%s'", l);
+                        continue;
+                }
+                eq = strchr(l, '=');
+                if (!eq)
+                        return fail(ret_error, path, line, "key '%s': missing '='", l);
+                *eq = 0;
+                key = strstrip(l);
+                value = strstrip(eq + 1);
+                if (!in_network)
+                        return fail(ret_error, path, line, "key '%s': not in a section ([Network])", key);
+                if (streq(key, "Bridge")) {
+                        if (!bridge_name_is_valid(value))
+                                return fail(ret_error, path, line,
+                                            "key 'Bridge': '%s' is not an interface name (1…15 characters)", value);
+                        strcpy(c.bridge, value);
+                } else if (streq(key, "Subnet")) {
+                        if (subnet4_parse(value, &c.subnet, &c.prefix) < 0)
+                                return fail(ret_error, path, line,
+                                            "key 'Subnet': '%s' is not an IPv4 subnet ADDRESS/8…30 with the host bits zero",
+                                            value);
+                } else if (streq(key, "Subnet6")) {
+                        if (isempty(value)) {
+                                c.have_subnet6 = false;
+                                continue;
+                        }
+                        if (subnet6_parse(value, &c.subnet6, &c.prefix6) < 0)
+                                return fail(ret_error, path, line,
+                                            "key 'Subnet6': '%s' is not an IPv6 subnet ADDRESS/64…124 with the host bits zero",
+                                            value);
+                        c.have_subnet6 = true;
+                } else
+                        return fail(ret_error, path, line, "key '%s': unknown key in section [Network]", key);
+        }
+        *ret = c;
+        return 0;
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* The bridge network: /etc/berth/berth.conf, section [Network]:
+ *
+ *   Bridge=berth0          the bridge's name (at most 15 characters)
+ *   Subnet=10.88.0.0/16    IPv4; the gateway (the bridge's address) is the first host, .1
+ *   Subnet6=fd88::/64      optional IPv6; a container's v6 host number is its v4 one
+ *
+ * A missing file means the defaults. Keys are an allowlist; errors are one line, "FILE:LINE:
+ * key 'K': why". Everything else here is pure address arithmetic, unit tested. */
+
+#define NETWORK_BRIDGE_DEFAULT "berth0"
+#define NETWORK_SUBNET_DEFAULT "10.88.0.0/16"
+
+typedef struct NetworkConfig {
+        char bridge[IF_NAMESIZE];
+        struct in_addr subnet; /* network address, host bits zero */
+        unsigned prefix;       /* 8…30 */
+        bool have_subnet6;
+        struct in6_addr subnet6;
+        unsigned prefix6; /* 64…124 */
+} NetworkConfig;
+
+/* path NULL: $BERTH_CONFIG, else /etc/berth/berth.conf. -EINVAL with *ret_error set on a bad
+ * file; other errors leave *ret_error NULL. */
+int network_config_load(const char *path, NetworkConfig *ret, char **ret_error);
+void network_config_default(NetworkConfig *ret);
+
+/* "10.88.0.0/16": host bits must be zero, prefix 8…30. */
+int subnet4_parse(const char *s, struct in_addr *ret_net, unsigned *ret_prefix);
+/* "fd88::/64": host bits zero, prefix 64…124. */
+int subnet6_parse(const char *s, struct in6_addr *ret_net, unsigned *ret_prefix);
+
+/* Host numbers a container may take: 2 … 2^(32-prefix) - 2 (1 is the gateway; the last is
+ * broadcast). */
+uint32_t subnet4_first_host(unsigned prefix);
+uint32_t subnet4_last_host(unsigned prefix);
+/* net + host, as an address. */
+struct in_addr subnet4_host(struct in_addr net, uint32_t host);
+/* The host number of addr in net/prefix, or 0 if outside or not a container's (network,
+ * gateway, broadcast). */
+uint32_t subnet4_host_number(struct in_addr net, unsigned prefix, struct in_addr addr);
+struct in6_addr subnet6_host(const struct in6_addr *net, uint32_t host);
+
+/* "10.88.0.0/16" into buf (at least INET6_ADDRSTRLEN + 4). */
+const char *subnet4_to_string(struct in_addr net, unsigned prefix, char *buf, size_t size);

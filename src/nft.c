@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <nftables/libnftables.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "lease.h"
+#include "log.h"
+#include "nft.h"
+#include "string-util.h"
+
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct nft_ctx *, nft_ctx_free);
+
+static int nft_new(struct nft_ctx **ret) {
+        struct nft_ctx *ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+
+        if (!ctx)
+                return -ENOMEM;
+        if (nft_ctx_buffer_output(ctx) < 0 || nft_ctx_buffer_error(ctx) < 0) {
+                nft_ctx_free(ctx);
+                return -ENOMEM;
+        }
+        *ret = ctx;
+        return 0;
+}
+
+/* Runs one transaction: 0, -EEXIST, -ENOENT, or -EIO (the error text is logged at debug). */
+static int nft_run(struct nft_ctx *ctx, const char *cmd) {
+        const char *err;
+
+        if (nft_run_cmd_from_buffer(ctx, cmd) == 0)
+                return 0;
+        err = nft_ctx_get_error_buffer(ctx) ?: "";
+        if (strstr(err, "File exists"))
+                return -EEXIST;
+        if (strstr(err, "No such file or directory"))
+                return -ENOENT;
+        log_debug("nft: %s: %s", cmd, err);
+        return -EIO;
+}
+
+int nft_ensure_base(const NetworkConfig *c) {
+        _cleanup_(nft_ctx_freep) struct nft_ctx *ctx = NULL;
+        _cleanup_free_ char *cmd = NULL;
+        char subnet[INET6_ADDRSTRLEN + 8], subnet6[INET6_ADDRSTRLEN + 8] = "";
+        int r;
+
+        r = nft_new(&ctx);
+        if (r < 0)
+                return r;
+        subnet4_to_string(c->subnet, c->prefix, subnet, sizeof(subnet));
+        if (c->have_subnet6) {
+                char a[INET6_ADDRSTRLEN];
+
+                snprintf(subnet6, sizeof(subnet6), "%s/%u", inet_ntop(AF_INET6, &c->subnet6, a, sizeof(a)),
+                         c->prefix6);
+        }
+        /* "create table" makes the whole transaction fail when the table is there: then it is
+         * complete, since it is only ever made in one piece. */
+        if (asprintf(&cmd,
+                     "create table ip berth\n"
+                     "add map ip berth publish_any { type inet_proto . inet_service : ipv4_addr . inet_service; }\n"
+                     "add map ip berth publish_addr { type ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service; }\n"
+                     "add chain ip berth publish\n"
+                     "add rule ip berth publish dnat ip to ip daddr . meta l4proto . th dport map @publish_addr\n"
+                     "add rule ip berth publish dnat ip to meta l4proto . th dport map @publish_any\n"
+                     "add chain ip berth prerouting { type nat hook prerouting priority dstnat; policy accept; }\n"
+                     "add rule ip berth prerouting fib daddr type local jump publish\n"
+                     "add chain ip berth output { type nat hook output priority -100; policy accept; }\n"
+                     "add rule ip berth output fib daddr type local jump publish\n"
+                     "add chain ip berth postrouting { type nat hook postrouting priority srcnat; policy accept; }\n"
+                     "add rule ip berth postrouting ip saddr %s oifname != \"%s\" masquerade\n"
+                     "add rule ip berth postrouting oifname \"%s\" ip saddr 127.0.0.0/8 masquerade\n"
+                     "add rule ip berth postrouting oifname \"%s\" ct status dnat ip saddr %s masquerade\n"
+                     "%s%s%s%s%s",
+                     subnet, c->bridge, c->bridge, c->bridge, subnet,
+                     c->have_subnet6 ? "create table ip6 berth\n"
+                                       "add chain ip6 berth postrouting { type nat hook postrouting priority srcnat; policy accept; }\n"
+                                       "add rule ip6 berth postrouting ip6 saddr "
+                                     : "",
+                     subnet6, c->have_subnet6 ? " oifname != \"" : "", c->have_subnet6 ? c->bridge : "",
+                     c->have_subnet6 ? "\" masquerade\n" : "") < 0)
+                return -ENOMEM;
+        r = nft_run(ctx, cmd);
+        return r == -EEXIST ? 0 : r;
+}
+
+static void element_key(const PortSpec *p, char *buf, size_t size) {
+        char a[INET_ADDRSTRLEN];
+
+        if (p->family == AF_INET)
+                snprintf(buf, size, "publish_addr { %s . %s . %u", inet_ntop(AF_INET, &p->host_addr.in, a, sizeof(a)),
+                         port_protocol_to_string(p->protocol), p->host_port);
+        else
+                snprintf(buf, size, "publish_any { %s . %u", port_protocol_to_string(p->protocol), p->host_port);
+}
+
+static bool is_ipv4_port(const PortSpec *p) {
+        return p->family == AF_UNSPEC || p->family == AF_INET;
+}
+
+/* The container address an element points at: "elements = { tcp . 8080 : 10.88.0.5 . 80 }". */
+static int element_target(struct nft_ctx *ctx, const PortSpec *p, struct in_addr *ret) {
+        char key[128], cmd[192], a[INET_ADDRSTRLEN];
+        const char *out, *colon;
+        size_t n;
+        int r;
+
+        element_key(p, key, sizeof(key));
+        snprintf(cmd, sizeof(cmd), "get element ip berth %s }", key);
+        r = nft_run(ctx, cmd);
+        if (r < 0)
+                return r;
+        out = strstr(nft_ctx_get_output_buffer(ctx) ?: "", "elements = {");
+        colon = out ? strstr(out, " : ") : NULL;
+        if (!colon)
+                return -ENOENT;
+        colon += 3;
+        n = strcspn(colon, " ");
+        if (n >= sizeof(a))
+                return -EIO;
+        memcpy(a, colon, n);
+        a[n] = 0;
+        return inet_pton(AF_INET, a, ret) == 1 ? 0 : -EIO;
+}
+
+static int element_delete(struct nft_ctx *ctx, const PortSpec *p) {
+        char key[128], cmd[192];
+
+        element_key(p, key, sizeof(key));
+        snprintf(cmd, sizeof(cmd), "delete element ip berth %s }", key);
+        return nft_run(ctx, cmd);
+}
+
+int nft_unpublish(struct in_addr addr, const PortSpec *ports, size_t n_ports) {
+        _cleanup_(nft_ctx_freep) struct nft_ctx *ctx = NULL;
+        int r, ret = 0;
+
+        r = nft_new(&ctx);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n_ports; i++) {
+                struct in_addr target;
+
+                if (!is_ipv4_port(ports + i))
+                        continue;
+                /* Only our own: a port we lost to a takeover is someone else's now. */
+                r = element_target(ctx, ports + i, &target);
+                if (r == -ENOENT)
+                        continue;
+                if (r >= 0 && target.s_addr == addr.s_addr)
+                        r = element_delete(ctx, ports + i);
+                if (r < 0 && r != -ENOENT && ret == 0)
+                        ret = r;
+        }
+        return ret;
+}
+
+int nft_publish(const NetworkConfig *c, struct in_addr addr, const PortSpec *ports, size_t n_ports,
+                const PortSpec **ret_port, char **ret_owner) {
+        _cleanup_(nft_ctx_freep) struct nft_ctx *ctx = NULL;
+        char a[INET_ADDRSTRLEN];
+        size_t i;
+        int r;
+
+        r = nft_ensure_base(c);
+        if (r < 0)
+                return r;
+        r = nft_new(&ctx);
+        if (r < 0)
+                return r;
+        inet_ntop(AF_INET, &addr, a, sizeof(a));
+
+        for (i = 0; i < n_ports; i++) {
+                const PortSpec *p = ports + i;
+                char key[128], cmd[256];
+
+                if (!is_ipv4_port(p))
+                        continue;
+                element_key(p, key, sizeof(key));
+                snprintf(cmd, sizeof(cmd), "create element ip berth %s : %s . %u }", key, a, p->container_port);
+                r = nft_run(ctx, cmd);
+                if (r == -EEXIST) {
+                        /* Someone's: a live container's, or one a killed helper left behind. */
+                        _cleanup_free_ char *owner = NULL;
+                        struct in_addr held;
+
+                        r = element_target(ctx, p, &held);
+                        if (r >= 0)
+                                r = lease_owner(held, &owner);
+                        if (r > 0) {
+                                *ret_port = p;
+                                if (ret_owner)
+                                        *ret_owner = TAKE_PTR(owner);
+                                r = -EADDRINUSE;
+                        } else if (r == 0) {
+                                r = element_delete(ctx, p);
+                                if (r >= 0)
+                                        r = nft_run(ctx, cmd);
+                        }
+                }
+                if (r < 0) {
+                        if (r != -EADDRINUSE)
+                                *ret_port = p;
+                        break;
+                }
+        }
+        if (i < n_ports) {
+                (void) nft_unpublish(addr, ports, i);
+                return r;
+        }
+        return 0;
+}
