@@ -92,7 +92,16 @@ static int definition_needs(const Definition *d, char ***ret) {
         r = add_container(&l, d, d->network == NETWORK_CONTAINER ? d->network_container : NULL);
         if (r < 0)
                 return r;
-        /* Link= and VolumesFrom= will go here. */
+        STRV_FOREACH(link, d->links) {
+                _cleanup_free_ char *name = strndup(*link, strcspn(*link, ":"));
+
+                if (!name)
+                        return -ENOMEM;
+                r = add_container(&l, d, name);
+                if (r < 0)
+                        return r;
+        }
+        /* VolumesFrom= will go here. */
         *ret = TAKE_PTR(l);
         return 0;
 }

@@ -515,7 +515,7 @@ int container_network_attach(ContainerNetwork *n, pid_t pid) {
         if (r < 0)
                 return log_error_errno(r, "Failed to set up bridge %s: %m", n->config.bridge);
         if (created) {
-                r = nft_ensure_base(&n->config);
+                r = nft_ensure_base(&n->config, /* bridge_created= */ true);
                 if (r < 0)
                         return log_error_errno(r, "Failed to add berth's nftables tables: %m");
         }

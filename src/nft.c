@@ -42,50 +42,60 @@ static int nft_run(struct nft_ctx *ctx, const char *cmd) {
         return -EIO;
 }
 
-int nft_ensure_base(const NetworkConfig *c) {
+/* The rules of one bridge: its containers' outbound traffic, the host's loopback-sourced
+ * traffic to published ports, and hairpinned traffic between its own containers. */
+static int bridge_rules(const NetworkConfig *c, char **ret) {
+        _cleanup_free_ char *v6 = NULL;
+        char subnet[INET6_ADDRSTRLEN + 8], a[INET6_ADDRSTRLEN];
+
+        if (c->have_subnet6 &&
+            asprintf(&v6,
+                     "add table ip6 berth\n"
+                     "add chain ip6 berth postrouting { type nat hook postrouting priority srcnat; policy accept; }\n"
+                     "add rule ip6 berth postrouting ip6 saddr %s/%u oifname != \"%s\" masquerade\n",
+                     inet_ntop(AF_INET6, &c->subnet6, a, sizeof(a)), c->prefix6, c->bridge) < 0)
+                return -ENOMEM;
+        subnet4_to_string(c->subnet, c->prefix, subnet, sizeof(subnet));
+        if (asprintf(ret,
+                     "add rule ip berth postrouting ip saddr %s oifname != \"%s\" masquerade\n"
+                     "add rule ip berth postrouting oifname \"%s\" ip saddr 127.0.0.0/8 masquerade\n"
+                     "add rule ip berth postrouting oifname \"%s\" ct status dnat ip saddr %s masquerade\n"
+                     "%s",
+                     subnet, c->bridge, c->bridge, c->bridge, subnet, v6 ?: "") < 0)
+                return -ENOMEM;
+        return 0;
+}
+
+int nft_ensure_base(const NetworkConfig *c, bool bridge_created) {
         _cleanup_(nft_ctx_freep) struct nft_ctx *ctx = NULL;
-        _cleanup_free_ char *cmd = NULL;
-        char subnet[INET6_ADDRSTRLEN + 8], subnet6[INET6_ADDRSTRLEN + 8] = "";
+        _cleanup_free_ char *rules = NULL;
         int r;
 
         r = nft_new(&ctx);
         if (r < 0)
                 return r;
-        subnet4_to_string(c->subnet, c->prefix, subnet, sizeof(subnet));
-        if (c->have_subnet6) {
-                char a[INET6_ADDRSTRLEN];
-
-                snprintf(subnet6, sizeof(subnet6), "%s/%u", inet_ntop(AF_INET6, &c->subnet6, a, sizeof(a)),
-                         c->prefix6);
-        }
         /* "create table" makes the whole transaction fail when the table is there: then it is
          * complete, since it is only ever made in one piece. */
-        if (asprintf(&cmd,
-                     "create table ip berth\n"
-                     "add map ip berth publish_any { type inet_proto . inet_service : ipv4_addr . inet_service; }\n"
-                     "add map ip berth publish_addr { type ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service; }\n"
-                     "add chain ip berth publish\n"
-                     "add rule ip berth publish dnat ip to ip daddr . meta l4proto . th dport map @publish_addr\n"
-                     "add rule ip berth publish dnat ip to meta l4proto . th dport map @publish_any\n"
-                     "add chain ip berth prerouting { type nat hook prerouting priority dstnat; policy accept; }\n"
-                     "add rule ip berth prerouting fib daddr type local jump publish\n"
-                     "add chain ip berth output { type nat hook output priority -100; policy accept; }\n"
-                     "add rule ip berth output fib daddr type local jump publish\n"
-                     "add chain ip berth postrouting { type nat hook postrouting priority srcnat; policy accept; }\n"
-                     "add rule ip berth postrouting ip saddr %s oifname != \"%s\" masquerade\n"
-                     "add rule ip berth postrouting oifname \"%s\" ip saddr 127.0.0.0/8 masquerade\n"
-                     "add rule ip berth postrouting oifname \"%s\" ct status dnat ip saddr %s masquerade\n"
-                     "%s%s%s%s%s",
-                     subnet, c->bridge, c->bridge, c->bridge, subnet,
-                     c->have_subnet6 ? "create table ip6 berth\n"
-                                       "add chain ip6 berth postrouting { type nat hook postrouting priority srcnat; policy accept; }\n"
-                                       "add rule ip6 berth postrouting ip6 saddr "
-                                     : "",
-                     subnet6, c->have_subnet6 ? " oifname != \"" : "", c->have_subnet6 ? c->bridge : "",
-                     c->have_subnet6 ? "\" masquerade\n" : "") < 0)
-                return -ENOMEM;
-        r = nft_run(ctx, cmd);
-        return r == -EEXIST ? 0 : r;
+        r = nft_run(ctx,
+                    "create table ip berth\n"
+                    "add map ip berth publish_any { type inet_proto . inet_service : ipv4_addr . inet_service; }\n"
+                    "add map ip berth publish_addr { type ipv4_addr . inet_proto . inet_service : ipv4_addr . inet_service; }\n"
+                    "add chain ip berth publish\n"
+                    "add rule ip berth publish dnat ip to ip daddr . meta l4proto . th dport map @publish_addr\n"
+                    "add rule ip berth publish dnat ip to meta l4proto . th dport map @publish_any\n"
+                    "add chain ip berth prerouting { type nat hook prerouting priority dstnat; policy accept; }\n"
+                    "add rule ip berth prerouting fib daddr type local jump publish\n"
+                    "add chain ip berth output { type nat hook output priority -100; policy accept; }\n"
+                    "add rule ip berth output fib daddr type local jump publish\n"
+                    "add chain ip berth postrouting { type nat hook postrouting priority srcnat; policy accept; }\n");
+        if (r < 0 && r != -EEXIST)
+                return r;
+        if (!bridge_created)
+                return 0;
+        r = bridge_rules(c, &rules);
+        if (r < 0)
+                return r;
+        return nft_run(ctx, rules);
 }
 
 static void element_key(const PortSpec *p, char *buf, size_t size) {
@@ -166,7 +176,7 @@ int nft_publish(const NetworkConfig *c, struct in_addr addr, const PortSpec *por
         size_t i;
         int r;
 
-        r = nft_ensure_base(c);
+        r = nft_ensure_base(c, /* bridge_created= */ false);
         if (r < 0)
                 return r;
         r = nft_new(&ctx);

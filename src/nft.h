@@ -2,6 +2,7 @@
 #pragma once
 
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "netconf.h"
@@ -20,8 +21,9 @@
  * hairpinned traffic. A container's ports are map elements whose value is its address: adding
  * one is "create element", which fails when another container has that port. */
 
-/* Creates the tables, maps and chains unless the table exists (one transaction). */
-int nft_ensure_base(const NetworkConfig *c);
+/* Creates the table, maps and chains unless the table exists (one transaction); with
+ * bridge_created, also the postrouting rules of c's bridge (made once, with the bridge). */
+int nft_ensure_base(const NetworkConfig *c, bool bridge_created);
 
 /* Adds the IPv4 elements of ports (AF_UNSPEC and AF_INET host addresses) for the container at
  * addr. A port held by another live container: -EADDRINUSE, *ret_port names the port and

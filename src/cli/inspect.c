@@ -267,6 +267,12 @@ static void write_definition(JsonWriter *w, const Definition *d) {
         json_key_uint(w, "stop_timeout_usec", d->stop_timeout_usec);
         json_key_string(w, "network", network_mode_to_string(d->network));
         json_key_string(w, "network_container", d->network_container);
+        json_key_string(w, "ip", d->ip);
+        json_key_strv(w, "publish", d->publish_ports ?: (char *[]) { NULL });
+        json_key_strv(w, "expose", d->expose_ports ?: (char *[]) { NULL });
+        json_key_strv(w, "links", d->links ?: (char *[]) { NULL });
+        json_key_strv(w, "dns", d->dns ?: (char *[]) { NULL });
+        json_key_strv(w, "add_hosts", d->add_hosts ?: (char *[]) { NULL });
         json_key_strv(w, "wanted_by", d->wanted_by ?: (char *[]) { NULL });
         json_key_strv(w, "required_by", d->required_by ?: (char *[]) { NULL });
         json_end_object(w);
@@ -318,6 +324,13 @@ static int inspect(sd_bus *bus, const char *name) {
                 json_int(&w, pid);
         else
                 json_null(&w);
+        {
+                _cleanup_strv_free_ char **addresses = NULL;
+
+                if (units_state_is_running(state))
+                        (void) units_addresses(d, pid, &addresses);
+                json_key_strv(&w, "addresses", addresses ?: (char *[]) { NULL });
+        }
         json_key(&w, "definition");
         if (d)
                 write_definition(&w, d);

@@ -31,6 +31,7 @@ typedef struct Row {
         char *freezer;
         const char *state;
         pid_t pid;           /* 0: none */
+        char **addresses;    /* read from its namespace; NULL: none */
         uint64_t started;    /* µs since the epoch; 0: unknown */
         uint64_t finished;
         int32_t exit_code;
@@ -43,6 +44,7 @@ static void row_done(Row *r) {
         definition_free(r->def);
         free(r->def_error);
         free(r->freezer);
+        strv_free(r->addresses);
 }
 
 typedef struct Rows {
@@ -199,6 +201,7 @@ static int fill_row(sd_bus *bus, Row *row) {
 
         if (units_state_is_running(row->state)) {
                 (void) units_pid1(bus, row->name, &row->pid);
+                (void) units_addresses(row->def, row->pid, &row->addresses);
                 if (row->scope_state)
                         (void) bus_get_unit_property_u64(bus, scope, "org.freedesktop.systemd1.Unit",
                                                          "ActiveEnterTimestamp", &row->started);
@@ -221,9 +224,7 @@ static int fill_row(sd_bus *bus, Row *row) {
 }
 
 static const char *row_address(const Row *row) {
-        if (row->def && row->def->network == NETWORK_HOST)
-                return "host";
-        return NULL;
+        return strv_isempty(row->addresses) ? NULL : row->addresses[0];
 }
 
 static uint64_t now_usec(void) {
@@ -310,6 +311,7 @@ static int print_json(const Rows *l) {
                 json_key_string(&w, "state", row->state);
                 json_key_string(&w, "image", row->def ? row->def->image : NULL);
                 json_key_string(&w, "address", row_address(row));
+                json_key_strv(&w, "addresses", row->addresses ?: (char *[]) { NULL });
                 json_key(&w, "pid");
                 if (row->pid > 0)
                         json_int(&w, row->pid);

@@ -177,7 +177,17 @@ static void print_status(const char *name, const char *path, const Definition *d
                 field("Image", "%s", d->image);
                 command = command_line(d);
                 field("Command", "%s", isempty(command) ? "-" : command);
-                field("Address", "%s", d->network == NETWORK_HOST ? "host" : "-");
+                _cleanup_strv_free_ char **addresses = NULL;
+                _cleanup_free_ char *joined = NULL;
+
+                if (units_state_is_running(s->state))
+                        (void) units_addresses(d, s->pid, &addresses);
+                joined = strv_isempty(addresses) ? NULL : strv_join(addresses, ", ");
+                field("Address", "%s", joined ?: "-");
+                if (!strv_isempty(d->publish_ports)) {
+                        _cleanup_free_ char *ports = strv_join(d->publish_ports, ", ");
+                        field("Ports", "%s", ports ?: "-");
+                }
         }
         if (units_state_is_running(s->state)) {
                 if (s->memory != UINT64_MAX) {

@@ -18,6 +18,7 @@
 #include "path-util.h"
 #include "string-util.h"
 #include "strv.h"
+#include "network.h"
 #include "scope.h"
 #include "units.h"
 
@@ -542,4 +543,22 @@ int units_thaw_if_paused(const char *name) {
 
 int units_pid1(sd_bus *bus, const char *name, pid_t *ret) {
         return scope_pid1(bus, name, ret);
+}
+
+int units_addresses(const Definition *d, pid_t pid, char ***ret) {
+        _cleanup_close_ int fd = -EBADF;
+
+        if (d && d->network == NETWORK_HOST) {
+                char **l = strv_copy((char *const[]) { (char *) "host", NULL });
+                if (!l)
+                        return -ENOMEM;
+                *ret = l;
+                return 0;
+        }
+        if (pid <= 0)
+                return -ESRCH;
+        fd = network_open_netns(pid);
+        if (fd < 0)
+                return fd;
+        return network_container_addresses(fd, ret);
 }

@@ -60,6 +60,7 @@ int units_scope_pids(const char *name, pid_t **ret, size_t *ret_n);
 #include <stdbool.h>
 #include <stdint.h>
 #include <systemd/sd-bus.h>
+#include "definition.h"
 
 /* The names of all defined containers, every NAME.container in /etc/berth/containers and
  * /run/berth/containers, sorted, each once. Not logged. */
@@ -94,3 +95,7 @@ int units_set_paused(const char *name, bool freeze);
 
 /* Thaws a paused container so that it can take a signal: frozen tasks act on none. */
 int units_thaw_if_paused(const char *name);
+
+/* The container's addresses, read over netlink from its network namespace (pid: its PID 1):
+ * v4 first, then v6; {"host"} for the host's network. -ESRCH without a PID. */
+int units_addresses(const Definition *d, pid_t pid, char ***ret);

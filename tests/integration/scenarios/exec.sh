@@ -24,7 +24,7 @@ check_eq "the container's hostname" "$(berth exec ex1 hostname)" ex1
 check_eq "its PID 1 is the payload" "$(berth exec ex1 sh -c 'tr "\0" " " < /proc/1/cmdline')" "sleep 1000 "
 check_eq "ps lists only the container's processes" "$(berth exec ex1 ps -o comm | sed 1d | sort | paste -sd' ')" "ps sleep"
 check_eq "the command's parent is outside the container" "$(berth exec ex1 awk '/^PPid/ {print $2}' /proc/self/status)" 0
-check_eq "only lo: the container's network namespace" "$(berth exec ex1 ls /sys/class/net)" lo
+check_eq "eth0 and lo: the container's network namespace" "$(berth exec ex1 ls /sys/class/net | paste -sd' ')" "eth0 lo"
 check_eq "the container's root" "$(berth exec ex1 cat /etc/os-release | head -1)" "ID=berthtest"
 check_eq "the command has no controlling terminal" "$(berth exec ex1 awk '{print $7}' /proc/self/stat)" 0
 check_eq "stdin is /dev/null without -i" "$(echo hi | berth exec ex1 cat)" ""

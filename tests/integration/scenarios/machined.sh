@@ -28,6 +28,9 @@ on_exit berth rm -f mach1
 check_eq "machinectl list: class container, service berth, the image's OS and VERSION" \
         "$(machine_line mach1)" "mach1 container berth berthtest 1.0"
 check_eq "its unit is the container's scope" "$(machinectl show --value -p Unit mach1)" container-mach1.scope
+mstatus=$(machinectl status --no-pager mach1)
+check_match "machinectl status shows the host end of its veth" "$mstatus" "Iface: vb[0-9a-f]{8}"
+check_match "  … and its address, from its namespace" "$mstatus" "Address: 10\.88\.[0-9.]+"
 leader=$(leader_of mach1)
 check_eq "its leader is the container's PID 1" "$(machinectl show --value -p Leader mach1)" "$leader"
 check_eq "its root directory is the container's" "$(machinectl show --value -p RootDirectory mach1)" \

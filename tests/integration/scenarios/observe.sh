@@ -29,7 +29,7 @@ journalctl --sync
 # --- list -----------------------------------------------------------------------------------------
 out=$(berth list)
 check_match "list has machinectl's header" "$(echo "$out" | sed -n 1p)" '^NAME +STATE +IMAGE +ADDRESS +PID +UPTIME$'
-check_match "  … a running container" "$out" '^ob-run +running +bb +- +[0-9]+ +[0-9]+(s|min [0-9]+s)$'
+check_match "  … a running container" "$out" '^ob-run +running +bb +10\.88\.[0-9.]+ +[0-9]+ +[0-9]+(s|min [0-9]+s)$'
 check_match "  … Network=host shows as address host" "$out" '^ob-host +running +bb +host +[0-9]+ '
 check_no_match "  … not the stopped ones" "$out" '^ob-(made|stop|fail) '
 check_eq "  … a blank line, then the count" "$(echo "$out" | tail -n 2 | paste -sd'|')" "|2 containers listed."
@@ -64,7 +64,7 @@ check_eq "  … running: name, state, image, pid, unit, scope" \
 check_match "  … with its start time in µs" "$(echo "$js" | json '[o["started"] for o in j if o["name"] == "ob-run"][0]')" '^1[0-9]{15}$'
 check_eq "  … failed: exit_code 3" "$(echo "$js" | json '[(o["state"], o["exit_code"], o["pid"]) for o in j if o["name"] == "ob-fail"][0]')" \
         "('failed', 3, None)"
-check_eq "  … address host or null" "$(echo "$js" | json '[o["address"] for o in j if o["name"] in ("ob-host", "ob-run")]')" "['host', None]"
+check_match "  … address host, or the bridge's" "$(echo "$js" | json '[o["address"] for o in j if o["name"] in ("ob-host", "ob-run")]')" "^\['host', '10\.88\.[0-9.]+'\]$"
 check_eq "list -o json without -a: the running ones" "$(berth list -o json | json '[o["name"] for o in j]')" "['ob-host', 'ob-run']"
 check_fails "list -o yaml is refused" berth list -o yaml
 
@@ -72,7 +72,7 @@ check_fails "list -o yaml is refused" berth list -o yaml
 berth run --name ob-fg bb sleep 3 >/dev/null 2>&1 &
 fg=$!
 for _ in $(seq 50); do [ "$(systemctl is-active container-ob-fg.scope)" = active ] && break; sleep 0.1; done
-check_match "a foreground container is listed as running" "$(berth list --no-legend)" '^ob-fg +running +bb +- +[0-9]+ '
+check_match "a foreground container is listed as running" "$(berth list --no-legend)" '^ob-fg +running +bb +10\.88\.[0-9.]+ +[0-9]+ '
 kill "$fg" 2>/dev/null; wait "$fg" 2>/dev/null
 
 # --- paused -------------------------------------------------------------------------------------------
@@ -112,7 +112,8 @@ js=$(berth inspect ob-run)
 check_json "inspect is JSON" "$js"
 check_eq "  … name, state, pid" "$(echo "$js" | json '(j["name"], j["state"], j["pid"])')" "('ob-run', 'running', $pid)"
 check_eq "  … the definition's fields" "$(echo "$js" | json '(j["definition"]["image"], j["definition"]["exec"][0], j["definition"]["network"], j["definition"]["stop_signal"])')" \
-        "('bb', 'sh', 'none', 'SIGTERM')"
+        "('bb', 'sh', 'bridge', 'SIGTERM')"
+check_match "  … its addresses, read from its namespace" "$(echo "$js" | json 'j["addresses"]')" "^\[.10\.88\.[0-9.]+.\]$"
 check_eq "  … the service's properties" "$(echo "$js" | json '(j["unit"]["ActiveState"], j["unit"]["SubState"], j["unit"]["MainPID"])')" \
         "('active', 'running', $helper)"
 check_eq "  … the scope's" "$(echo "$js" | json '(j["scope"]["ControlGroup"], j["scope"]["Slice"], j["scope"]["TasksCurrent"] > 0)')" \
