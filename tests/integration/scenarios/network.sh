@@ -40,8 +40,9 @@ wait_for() {
         for ((i = 0; i < n; i++)); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
         return 1
 }
-# A TCP server in a container: answers every connection with a line.
-serve='trap "exit 0" TERM; while :; do echo "hello from $(hostname)" | nc -l -p 80; done'
+# A TCP server in a container: answers every connection with a line. 'nc -ll' keeps listening
+# between connections (a loop around 'nc -l' leaves a gap in which a connection is refused).
+serve='trap "exit 0" TERM; nc -ll -p 80 -e sh -c "echo hello from \$(hostname)" & wait'
 # What the bridge holds: veths, leases, published elements. Empty when nothing runs.
 veths() { ip -o link show type veth | awk -F': ' '{print $2}' | cut -d@ -f1 | grep '^vb' | sort | paste -sd' '; }
 leases() { ls /run/berth/leases 2>/dev/null | paste -sd' '; }
@@ -51,11 +52,14 @@ nothing_left() { [ -z "$(veths)" ] && [ -z "$(leases)" ] && [ "$(elements)" = "0
 stopped() { case "$(systemctl show -P ActiveState "$1")" in inactive|failed) return 0;; *) return 1;; esac; }
 addr_of() { berth inspect "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["addresses"][0])'; }
 tcp_get() { timeout 3 busybox nc "$@" </dev/null 2>&1; }
+# A server started with 'run -d' listens a moment after run returns: wait for its first answer.
+serving() { wait_for 5 sh -c "[ -n \"\$(timeout 1 busybox nc $1 $2 </dev/null 2>/dev/null)\" ]"; }
 
 # --- the default: the bridge -------------------------------------------------------------------
 berth run -d --name srv1 bb sh -c "$serve" >/dev/null
 on_exit berth rm -f srv1
 check "container@srv1.service is active" systemctl is-active container@srv1.service
+serving 10.88.0.2 80
 check_eq "berth0 is a bridge with the gateway" "$(ip -o -4 addr show dev berth0 | awk '{print $4}')" 10.88.0.1/16
 check_eq "the first container takes 10.88.0.2" "$(addr_of srv1)" 10.88.0.2
 inside=$(berth exec srv1 ip -o -4 addr show dev eth0 | awk '{print $4}')
@@ -83,6 +87,7 @@ berth run -d --name db1 --expose 5432 -e PGUSER=app bb sh -c "$serve" >/dev/null
 on_exit berth rm -f db1
 db_addr=$(addr_of db1)
 check_eq "a second container takes the next address" "$db_addr" 10.88.0.3
+serving "$db_addr" 80
 out=$(berth run --rm --link db1:db bb sh -c 'nc db 80 </dev/null; nc db1 80 </dev/null')
 check_eq "a linked container is reached by its alias and its name" "$out" "hello from db1
 hello from db1"
@@ -109,6 +114,7 @@ on_exit berth rm -f web1
 berth run -d --name dns1 -p 5353:53/udp udpimg udpecho 53 >/dev/null
 on_exit berth rm -f dns1
 web_addr=$(addr_of web1)
+serving 127.0.0.1 8080
 check_eq "a published TCP port from the host's 127.0.0.1" "$(tcp_get 127.0.0.1 8080)" "hello from web1"
 check_eq "  … again (the rule stays)" "$(tcp_get 127.0.0.1 8080)" "hello from web1"
 if [ -x /usr/local/libexec/berth/berth-proxy ] || [ -x /usr/libexec/berth/berth-proxy ]; then
