@@ -498,6 +498,7 @@ int container_network_attach(ContainerNetwork *n, pid_t pid) {
         _cleanup_close_ int netns_fd = -EBADF;
         int r, bridge_ifindex;
         bool created;
+        uint8_t mac[6];
 
         if (!container_network_new_namespace(n))
                 return 0;
@@ -519,7 +520,8 @@ int container_network_attach(ContainerNetwork *n, pid_t pid) {
                 if (r < 0)
                         return log_error_errno(r, "Failed to add berth's nftables tables: %m");
         }
-        r = network_veth_add(bridge_ifindex, netns_fd, n->host_ifname, &n->host_ifindex);
+        container_mac_from_ipv4(n->lease.addr, mac);
+        r = network_veth_add(bridge_ifindex, netns_fd, mac, n->host_ifname, &n->host_ifindex);
         if (r < 0)
                 return log_error_errno(r, "Failed to create the veth pair on %s: %m", n->config.bridge);
         r = network_container_configure(netns_fd, &n->config, &n->lease);

@@ -92,6 +92,12 @@ struct in6_addr subnet6_host(const struct in6_addr *net, uint32_t host) {
         return a;
 }
 
+void container_mac_from_ipv4(struct in_addr addr, uint8_t ret[static 6]) {
+        ret[0] = 0x02;
+        ret[1] = 0x42;
+        memcpy(ret + 2, &addr.s_addr, 4); /* network byte order: 10.88.0.2 → 0a:58:00:02 */
+}
+
 const char *subnet4_to_string(struct in_addr net, unsigned prefix, char *buf, size_t size) {
         char a[INET_ADDRSTRLEN];
 

@@ -48,5 +48,11 @@ struct in_addr subnet4_host(struct in_addr net, uint32_t host);
 uint32_t subnet4_host_number(struct in_addr net, unsigned prefix, struct in_addr addr);
 struct in6_addr subnet6_host(const struct in6_addr *net, uint32_t host);
 
+/* A container's eth0 MAC address, from its IPv4 address as Docker makes it: 02:42 (locally
+ * administered, unicast) and the address's four bytes. An address taken again gets the same MAC,
+ * so the host's neighbour cache from an earlier holder stays right (with random MACs a new
+ * container was unreachable until the stale entry timed out, several seconds). */
+void container_mac_from_ipv4(struct in_addr addr, uint8_t ret[static 6]);
+
 /* "10.88.0.0/16" into buf (at least INET6_ADDRSTRLEN + 4). */
 const char *subnet4_to_string(struct in_addr net, unsigned prefix, char *buf, size_t size);

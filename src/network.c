@@ -197,14 +197,18 @@ int network_bridge_ensure(const NetworkConfig *c, int *ret_ifindex, bool *ret_cr
         return 0;
 }
 
-int network_veth_add(int bridge_ifindex, int netns_fd, char ret_host_name[static IF_NAMESIZE],
-                     int *ret_host_ifindex) {
+int network_veth_add(int bridge_ifindex, int netns_fd, const uint8_t mac[static 6],
+                     char ret_host_name[static IF_NAMESIZE], int *ret_host_ifindex) {
         _cleanup_(nl_socket_freep) struct nl_sock *sk = NULL;
+        _cleanup_(nl_addr_putp) struct nl_addr *lladdr = NULL;
         int r;
 
         r = nl_open(-EBADF, &sk);
         if (r < 0)
                 return r;
+        lladdr = nl_addr_build(AF_LLC, mac, 6);
+        if (!lladdr)
+                return -ENOMEM;
         for (unsigned attempt = 0; attempt < 4; attempt++) {
                 _cleanup_(rtnl_link_putp) struct rtnl_link *veth = NULL, *got = NULL;
                 struct rtnl_link *peer;
@@ -223,6 +227,7 @@ int network_veth_add(int bridge_ifindex, int netns_fd, char ret_host_name[static
                 rtnl_link_set_master(veth, bridge_ifindex);
                 rtnl_link_set_flags(veth, IFF_UP);
                 rtnl_link_set_name(peer, "eth0");
+                rtnl_link_set_addr(peer, lladdr);
                 rtnl_link_set_ns_fd(peer, netns_fd); /* (with the peer's IFF_UP too the kernel refuses) */
                 r = rtnl_link_add(sk, veth, NLM_F_CREATE | NLM_F_EXCL);
                 rtnl_link_put(peer); /* get_peer took a reference */

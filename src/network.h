@@ -19,10 +19,10 @@
 int network_bridge_ensure(const NetworkConfig *c, int *ret_ifindex, bool *ret_created);
 
 /* A veth pair: the host end, named "vb" + 8 random hex digits, up and on the bridge; its peer
- * created directly inside the namespace of netns_fd as "eth0" (down: network_container_configure()
- * brings it up). One request, no move. */
-int network_veth_add(int bridge_ifindex, int netns_fd, char ret_host_name[static IF_NAMESIZE],
-                     int *ret_host_ifindex);
+ * created directly inside the namespace of netns_fd as "eth0" with MAC address mac (down:
+ * network_container_configure() brings it up). One request, no move. */
+int network_veth_add(int bridge_ifindex, int netns_fd, const uint8_t mac[static 6],
+                     char ret_host_name[static IF_NAMESIZE], int *ret_host_ifindex);
 
 /* Inside netns_fd: lo up; and with a lease, eth0's addresses (v4 and, with a v6 subnet, v6)
  * and the default routes through the bridge's addresses. */

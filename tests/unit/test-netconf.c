@@ -73,6 +73,16 @@ int main(void) {
         h6 = subnet6_host(&net6, 258);
         ok_streq(inet_ntop(AF_INET6, &h6, buf, sizeof(buf)), "fd88::102");
 
+        {
+                uint8_t mac[6];
+                char m[18];
+
+                container_mac_from_ipv4(subnet4_host(net, 258), mac);
+                snprintf(m, sizeof(m), "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+                ok_streq(m, "02:42:0a:58:01:02");
+                ok(!(mac[0] & 1) && (mac[0] & 2), "the MAC is unicast and locally administered");
+        }
+
         if (!mkdtemp(dir))
                 return tap_finish();
         ok(network_config_load("/nonexistent/berth.conf", &c, NULL) == 0, "a missing file gives the defaults");

@@ -66,6 +66,7 @@ inside=$(berth exec srv1 ip -o -4 addr show dev eth0 | awk '{print $4}')
 check_eq "  … on eth0 inside, /16" "$inside" 10.88.0.2/16
 check_match "  … with a default route through the bridge" "$(berth exec srv1 ip route)" "default via 10.88.0.1 dev eth0"
 check_eq "  … and lo up" "$(berth exec srv1 cat /sys/class/net/lo/operstate)" unknown
+check_eq "  … its MAC made from the address, as Docker does" "$(berth exec srv1 cat /sys/class/net/eth0/address)" 02:42:0a:58:00:02
 check_match "the host end of its veth is on berth0" "$(ip -o link show master berth0)" "vb[0-9a-f]{8}@"
 check_eq "berth list shows the address" "$(berth list --no-legend | awk '$1 == "srv1" {print $4}')" 10.88.0.2
 check_match "berth status shows it" "$(berth status srv1)" "Address: 10.88.0.2"
@@ -177,6 +178,14 @@ out=$(berth run --rm --ip 10.88.0.2 bb true 2>&1); rc=$?
 check_eq "--ip of a taken address: 125" "$rc" 125
 check_eq "  … naming its holder" "$out" "berth: address 10.88.0.2 is already taken by container srv1"
 check_eq "--ip takes that address" "$(berth run --rm --ip 10.88.7.7 bb ip -o -4 addr show dev eth0 | awk '{print $4}')" 10.88.7.7/16
+berth run -d --name re1 --ip 10.88.9.9 bb sh -c "$serve" >/dev/null
+serving 10.88.9.9 80
+berth rm -f re1 >/dev/null
+berth run -d --name re2 --ip 10.88.9.9 bb sh -c "$serve" >/dev/null
+on_exit berth rm -f re2
+check "an address taken again answers at once (the host's neighbour entry stays right)" \
+        wait_for 2 sh -c '[ "$(timeout 1 busybox nc 10.88.9.9 80 </dev/null)" = "hello from re2" ]'
+berth rm -f re2 >/dev/null
 out=$(berth run --rm --ip 10.99.0.2 bb true 2>&1); rc=$?
 check_eq "--ip outside the subnet: 125" "$rc" 125
 check_eq "  … in one line" "$out" "berth: address 10.99.0.2 is not one a container can take in subnet 10.88.0.0/16 (bridge berth0)"
@@ -190,6 +199,7 @@ wait_for 10 stopped container@k9.service
 check_fails "after kill -9 of the helper its lease is gone" test -e "/run/berth/leases/$k9_addr"
 check_fails "  … and its published element" sh -c 'nft list map ip berth publish_any | grep -q 8181'
 check "the same name starts again" berth start k9
+check_eq "  … on the same address" "$(addr_of k9)" "$k9_addr"
 wait_for 3 sh -c '[ -n "$(timeout 1 busybox nc 127.0.0.1 8181 </dev/null)" ]'
 check_eq "  … and serves its published port" "$(tcp_get 127.0.0.1 8181)" "hello from k9"
 berth stop k9 >/dev/null
