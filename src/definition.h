@@ -17,7 +17,7 @@
  *     odd number of backslashes continues on the next, the backslash becoming a space;
  *   - a key given twice: the last one wins, except for the repeatable (list) keys;
  *   - an empty value resets a list key (Environment=, EnvironmentFile=, AddCapability=,
- *     DropCapability=, WantedBy=, RequiredBy=); Exec= and Entrypoint= with an empty value set an
+ *     DropCapability=, Volume=, VolumesFrom=, Tmpfs=, WantedBy=, RequiredBy=); Exec= and Entrypoint= with an empty value set an
  *     empty (non-NULL) command, Docker's --entrypoint ''; any other key with an empty value is
  *     an error. */
 
@@ -51,6 +51,9 @@ typedef struct Definition {
         uint64_t stop_timeout_usec; /* 10 s default */
         NetworkMode network;
         char *network_container; /* set iff network == NETWORK_CONTAINER */
+        char **volumes;      /* Volume=: docker's -v, SRC:DST[:OPTS] or DST[:OPTS] (see volume.h) */
+        char **volumes_from; /* VolumesFrom=: NAME[:ro|:rw] */
+        char **tmpfs;        /* Tmpfs=: DST[:OPTS] */
         char **wanted_by, **required_by;
 } Definition;
 
