@@ -28,6 +28,7 @@
 #include "strv.h"
 #include "sync.h"
 #include "user.h"
+#include "volume.h"
 
 #define FAIL(r, ...)                                                                                      \
         do {                                                                                              \
@@ -99,12 +100,21 @@ _Noreturn void payload_main(const Container *c, int sock) {
         if (unshare(CLONE_NEWCGROUP) < 0)
                 FAIL(-errno, "Failed to create the cgroup namespace: %m");
 
-        r = mount_overlay_root(c->lowerdirs, c->upper, c->work, c->root, d->read_only);
+        /* Writable until the volumes' mount points are made, as docker makes them with --read-only. */
+        r = mount_overlay_root(c->lowerdirs, c->upper, c->work, c->root, /* read_only= */ false);
         if (r < 0)
                 FAIL_LOGGED(r);
         root_fd = open(c->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (root_fd < 0)
                 FAIL(-errno, "Failed to open the root of container %s: %m", d->name);
+        r = volume_mount_all(&c->volumes, root_fd, /* api_dirs= */ false);
+        if (r < 0)
+                FAIL_LOGGED(r);
+        if (d->read_only) {
+                r = mount_root_read_only(c->root);
+                if (r < 0)
+                        FAIL_LOGGED(r);
+        }
 
         r = user_resolve(root_fd, d->user, &uid, &gid, &home, &groups, &n_groups);
         if (r == -ESRCH)
@@ -113,6 +123,9 @@ _Noreturn void payload_main(const Container *c, int sock) {
                 FAIL(r, "Failed to resolve user '%s' in the image: %m", d->user ?: "root");
 
         r = mount_setup_root(c->root, &(MountOptions) { .privileged = d->privileged });
+        if (r < 0)
+                FAIL_LOGGED(r);
+        r = volume_mount_all(&c->volumes, root_fd, /* api_dirs= */ true);
         if (r < 0)
                 FAIL_LOGGED(r);
 
