@@ -267,6 +267,9 @@ static void write_definition(JsonWriter *w, const Definition *d) {
         json_key_uint(w, "stop_timeout_usec", d->stop_timeout_usec);
         json_key_string(w, "network", network_mode_to_string(d->network));
         json_key_string(w, "network_container", d->network_container);
+        json_key_strv(w, "volumes", d->volumes ?: (char *[]) { NULL });
+        json_key_strv(w, "volumes_from", d->volumes_from ?: (char *[]) { NULL });
+        json_key_strv(w, "tmpfs", d->tmpfs ?: (char *[]) { NULL });
         json_key_strv(w, "wanted_by", d->wanted_by ?: (char *[]) { NULL });
         json_key_strv(w, "required_by", d->required_by ?: (char *[]) { NULL });
         json_end_object(w);

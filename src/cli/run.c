@@ -25,6 +25,7 @@
 #include "run.h"
 #include "units.h"
 #include "verbs.h"
+#include "volume.h"
 
 static const char run_options[] =
         "      --name NAME          name the container (default: a generated one)\n"
@@ -48,6 +49,11 @@ static const char run_options[] =
         "      --read-only          mount the container's root read-only\n"
         "      --init               run berth's tiny init as PID 1\n"
         "      --network MODE       none (default) or host\n"
+        "  -v, --volume SRC:DST[:ro|:rw]  bind a host path (absolute SRC) or mount the volume SRC\n"
+        "                           (created on first use, filled from the image); -v DST: an\n"
+        "                           anonymous volume (repeatable)\n"
+        "      --volumes-from NAME[:ro|:rw]  the volumes of container NAME (repeatable)\n"
+        "      --tmpfs DST[:OPTS]   a tmpfs on DST (nosuid,nodev,noexec; size=, mode=, …)\n"
         "      --help               show this help\n";
 
 typedef struct Line {
@@ -147,6 +153,19 @@ static void log_option_error(const Builder *b, const char *msg) {
                 log_error("option %s: %s", b->lines[line - 2].flag, why ? why + 3 : rest + n);
                 return;
         }
+        /* Checks across lines (a volume under /dev without --privileged) name the key only. */
+        for (size_t i = 0; rest && i < b->n; i++) {
+                const char *eq = strchr(b->lines[i].text, '=');
+                char key[64];
+                const char *why;
+
+                snprintf(key, sizeof(key), " key '%.*s': ", (int) (eq - b->lines[i].text), b->lines[i].text);
+                why = startswith(rest, key);
+                if (why) {
+                        log_error("option %s: %s", b->lines[i].flag, why);
+                        return;
+                }
+        }
         log_error("%s", msg);
 }
 
@@ -164,6 +183,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
         enum {
                 ARG_NAME = 0x100, ARG_RM, ARG_ENV_FILE, ARG_ENTRYPOINT, ARG_CPU_WEIGHT, ARG_PIDS_LIMIT,
                 ARG_CAP_ADD, ARG_CAP_DROP, ARG_PRIVILEGED, ARG_READ_ONLY, ARG_INIT, ARG_NETWORK, ARG_HELP,
+                ARG_VOLUMES_FROM, ARG_TMPFS,
         };
         static const struct option options[] = {
                 { "name", required_argument, NULL, ARG_NAME },
@@ -187,6 +207,9 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 { "read-only", no_argument, NULL, ARG_READ_ONLY },
                 { "init", no_argument, NULL, ARG_INIT },
                 { "network", required_argument, NULL, ARG_NETWORK },
+                { "volume", required_argument, NULL, 'v' },
+                { "volumes-from", required_argument, NULL, ARG_VOLUMES_FROM },
+                { "tmpfs", required_argument, NULL, ARG_TMPFS },
                 { "help", no_argument, NULL, ARG_HELP },
                 {}
         };
@@ -199,7 +222,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
 
         *req = (RunRequest) {};
 
-        while ((c = getopt_long(argc, argv, "+dite:w:u:h:m:c:", options, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, "+dite:w:u:h:m:c:v:", options, NULL)) >= 0) {
                 const char *flag = argv[optind - 1];
 
                 r = 0;
@@ -293,6 +316,15 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                         }
                         r = builder_add(&b, "--network", "Network", optarg, false);
                         break;
+                case 'v':
+                        r = builder_add(&b, "-v", "Volume", optarg, false);
+                        break;
+                case ARG_VOLUMES_FROM:
+                        r = builder_add(&b, "--volumes-from", "VolumesFrom", optarg, false);
+                        break;
+                case ARG_TMPFS:
+                        r = builder_add(&b, "--tmpfs", "Tmpfs", optarg, false);
+                        break;
                 case ARG_HELP:
                         verb_help(verb, run_options);
                         return 1;
@@ -356,6 +388,13 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
         r = units_check_image(d->image);
         if (r < 0)
                 return -EINVAL;
+        {
+                /* A missing bind source or VolumesFrom= container: said now, before anything is written. */
+                _cleanup_(volume_plan_done) VolumePlan plan = {};
+
+                if (volume_plan_make(d, &plan) < 0)
+                        return -EINVAL;
+        }
 
         req->name = TAKE_PTR(name);
         req->text = TAKE_PTR(text);
@@ -384,7 +423,9 @@ int verb_run(int argc, char *argv[]) {
         }
 
         r = container_run(req.def, &req.o);
-        if (req.rm)
+        if (req.rm) {
+                (void) volume_remove_anonymous(req.def); /* as docker run --rm does */
                 (void) container_remove(req.name, /* including_etc= */ false);
+        }
         return r;
 }
