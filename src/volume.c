@@ -842,7 +842,7 @@ static int volume_fill(const VolumeMount *m, const char *dir, int root_fd) {
                                             m->destination);
                         goto fail;
                 }
-                r = copy_tree_at(src_fd, staging_fd, COPY_ROOT_ATTRS);
+                r = copy_tree_at(src_fd, staging_fd, COPY_ROOT_ATTRS | COPY_WRITEBACK);
                 if (r < 0) {
                         log_error_errno(r, "Failed to copy %s of the image into volume %s: %m", m->destination, m->source);
                         goto fail;
