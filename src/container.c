@@ -74,6 +74,7 @@ static void container_done(Container *c) {
         strv_free(c->lowerdirs);
         strv_free(c->argv);
         strv_free(c->env);
+        volume_plan_done(&c->volumes);
         c->stdin_fd = safe_close(c->stdin_fd);
         c->stdout_fd = safe_close(c->stdout_fd);
         c->stderr_fd = safe_close(c->stderr_fd);
@@ -171,6 +172,10 @@ static int container_prepare(Container *c) {
                 return log_error_errno(r, "image '%s' not found (see 'berth image ls')", d->image);
         if (r < 0)
                 return log_error_errno(r, "Failed to resolve image '%s': %m", d->image);
+        /* Bad volumes (a missing bind source, an unknown VolumesFrom=) fail before anything is made. */
+        r = volume_plan_make(d, &c->volumes);
+        if (r < 0)
+                return r;
 
         if (!strv_isempty(d->entrypoint) || !strv_isempty(d->exec)) {
                 c->argv = strv_copy(d->entrypoint);
@@ -204,7 +209,7 @@ static int container_prepare(Container *c) {
                 r = -errno;
         if (r < 0)
                 return log_error_errno(r, "Failed to create %s: %m", c->dir);
-        return 0;
+        return volume_plan_prepare(&c->volumes, c->lowerdirs, c->upper);
 }
 
 /* Output in the service: two journal streams of our own, stdout at priority 6 and stderr at 3

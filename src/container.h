@@ -6,6 +6,7 @@
 
 #include "definition.h"
 #include "sync.h"
+#include "volume.h"
 
 /* One container's life: definition → image → namespaces → scope → payload → exit status.
  * The helper runs it as the main process of container@NAME.service; `berth run` without -d
@@ -27,6 +28,7 @@ typedef struct Container {
         char **lowerdirs;   /* top first */
         char **argv;        /* entrypoint + exec */
         char **env;         /* without HOME, which comes from the image's passwd */
+        VolumePlan volumes; /* binds, volumes (filled and ready), tmpfs: mounted by the child */
         int stdin_fd, stdout_fd, stderr_fd;  /* what the payload gets, or -EBADF for a pty */
         int join_netns_fd;  /* Network=container:NAME: the namespace to join, else -EBADF */
         char *net_dir;      /* /run/berth/NAME: hosts, hostname, resolv.conf to bind */

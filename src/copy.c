@@ -24,6 +24,8 @@
 #define XATTR_BUF_SIZE (64U * 1024U)
 #define RW_BUF_SIZE (256U * 1024U)
 #define PROC_FD_PATH_MAX (STRLEN("/proc/self/fd/") + 12)
+/* With COPY_WRITEBACK, writeback of a file being copied is started every this many bytes. */
+#define WRITEBACK_CHUNK (8U * 1024U * 1024U)
 
 /* The first copy of an inode with more than one link, so that later links become linkat()s. */
 typedef struct HardLink {
@@ -38,6 +40,7 @@ typedef struct CopyState {
         ino_t dst_root_ino;
         void *hardlinks; /* tsearch() tree of HardLink */
         unsigned depth;
+        bool writeback;
 
         /* What the source file system we last copied from can do; re-probed when st_dev changes. */
         dev_t probed_dev;
@@ -243,7 +246,15 @@ static void probe_source(CopyState *s, dev_t dev) {
 }
 
 /* Copies [offset, offset + length) at the same offsets; stops early if the source shrank. */
+/* Asks the kernel to start writing [offset, offset + n) of fdt out, without waiting for it. */
+static void start_writeback(CopyState *s, int fdt, uint64_t offset, uint64_t n) {
+        if (s->writeback && n > 0)
+                (void) sync_file_range(fdt, (off64_t) offset, (off64_t) n, SYNC_FILE_RANGE_WRITE);
+}
+
 static int copy_range(CopyState *s, int fdf, int fdt, uint64_t offset, uint64_t length) {
+        uint64_t unsynced = offset;
+
         while (length > 0) {
                 size_t chunk = (size_t) MIN(length, (uint64_t) 1U << 30);
                 ssize_t n;
@@ -290,7 +301,13 @@ static int copy_range(CopyState *s, int fdf, int fdt, uint64_t offset, uint64_t 
                         break;
                 offset += (uint64_t) n;
                 length -= (uint64_t) n;
+                if (offset - unsynced >= WRITEBACK_CHUNK) {
+                        start_writeback(s, fdt, unsynced, offset - unsynced);
+                        unsynced = offset;
+                }
         }
+        /* The tail (or a small file) is left to the caller's sync: writing many small files out one
+         * by one would cost more than it saves. */
         return 0;
 }
 
@@ -553,6 +570,7 @@ int copy_tree_at(int src_dirfd, int dst_dirfd, CopyFlags flags) {
         TAKE_FD(fdf);
 
         s.dst_root_fd = fdt;
+        s.writeback = flags & COPY_WRITEBACK;
         s.dst_root_dev = dst_st.st_dev;
         s.dst_root_ino = dst_st.st_ino;
         r = copy_children(&s, d, fdt, "");

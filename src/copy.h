@@ -16,6 +16,8 @@
 typedef enum CopyFlags {
         COPY_ROOT_ATTRS = 1 << 0, /* also give the destination root the source root's owner, mode,
                                    * xattrs and times */
+        COPY_WRITEBACK = 1 << 1,  /* start writing file data to disk as it is copied, for a caller
+                                   * that syncs at the end: the final sync then has little left */
 } CopyFlags;
 
 /* Copies the contents of src_dirfd into dst_dirfd. Neither fd is closed nor moved. */

@@ -25,6 +25,7 @@
 #include "port.h"
 #include "string-util.h"
 #include "strv.h"
+#include "volume.h"
 
 #define USEC_PER_SEC UINT64_C(1000000)
 #define STOP_TIMEOUT_DEFAULT_USEC (10 * USEC_PER_SEC)
@@ -658,6 +659,45 @@ static int parse_units(Definition *d, void *field, const char *value, char **ret
         return 0;
 }
 
+/* Volume=, VolumesFrom=, Tmpfs=: checked by volume.c, kept as written; an empty value resets. */
+static int parse_volume_list(void *field, const char *value, char **ret_why,
+                             int (*check)(const char *, char **)) {
+        int r;
+
+        if (isempty(value)) {
+                *(char ***) field = strv_free(*(char ***) field);
+                return 0;
+        }
+        r = check(value, ret_why);
+        if (r < 0)
+                return r;
+        return strv_extend(field, value);
+}
+
+static int check_volume(const char *v, char **ret_why) {
+        return volume_spec_parse(v, NULL, ret_why);
+}
+
+static int check_volumes_from(const char *v, char **ret_why) {
+        return volume_from_parse(v, NULL, NULL, ret_why);
+}
+
+static int check_tmpfs(const char *v, char **ret_why) {
+        return volume_tmpfs_parse(v, NULL, ret_why);
+}
+
+static int parse_volume(Definition *d, void *field, const char *value, char **ret_why) {
+        return parse_volume_list(field, value, ret_why, check_volume);
+}
+
+static int parse_volumes_from(Definition *d, void *field, const char *value, char **ret_why) {
+        return parse_volume_list(field, value, ret_why, check_volumes_from);
+}
+
+static int parse_tmpfs(Definition *d, void *field, const char *value, char **ret_why) {
+        return parse_volume_list(field, value, ret_why, check_tmpfs);
+}
+
 /* ---- formatters: write "Key=value" lines for a non-default field, -EINVAL if they cannot ---- */
 
 typedef int (*DefinitionFormatter)(FILE *f, const char *key, const Definition *d, const void *field);
@@ -878,6 +918,9 @@ static const DefinitionKey key_table[] = {
         KEY(CONTAINER, "Link", parse_link, format_raw_list, links),
         KEY(CONTAINER, "DNS", parse_dns, format_raw_list, dns),
         KEY(CONTAINER, "AddHost", parse_add_host, format_raw_list, add_hosts),
+        KEY(CONTAINER, "Volume", parse_volume, format_raw_list, volumes),
+        KEY(CONTAINER, "VolumesFrom", parse_volumes_from, format_raw_list, volumes_from),
+        KEY(CONTAINER, "Tmpfs", parse_tmpfs, format_raw_list, tmpfs),
         KEY(INSTALL, "WantedBy", parse_units, format_units, wanted_by),
         KEY(INSTALL, "RequiredBy", parse_units, format_units, required_by),
 #undef KEY
@@ -933,6 +976,9 @@ Definition *definition_free(Definition *d) {
         strv_free(d->links);
         strv_free(d->dns);
         strv_free(d->add_hosts);
+        strv_free(d->volumes);
+        strv_free(d->volumes_from);
+        strv_free(d->tmpfs);
         strv_free(d->wanted_by);
         strv_free(d->required_by);
         free(d);
@@ -958,7 +1004,8 @@ bool definition_equal(const Definition *a, const Definition *b) {
                strv_equal(a->publish_ports, b->publish_ports) && strv_equal(a->expose_ports, b->expose_ports) &&
                strv_equal(a->links, b->links) && strv_equal(a->dns, b->dns) &&
                strv_equal(a->add_hosts, b->add_hosts) &&
-               strv_equal(a->wanted_by, b->wanted_by) && strv_equal(a->required_by, b->required_by);
+               strv_equal(a->volumes, b->volumes) && strv_equal(a->volumes_from, b->volumes_from) &&
+               strv_equal(a->tmpfs, b->tmpfs) && strv_equal(a->wanted_by, b->wanted_by) && strv_equal(a->required_by, b->required_by);
 }
 
 /* ---- parsing ---- */
@@ -1130,6 +1177,17 @@ int definition_parse_string(const char *text, const char *path, const char *name
         for (size_t i = 0; i < ELEMENTSOF(key_table); i++)
                 if (key_table[i].required && !s.seen[i])
                         return fail(ret_error, -EINVAL, "%s: key '%s': required", path, key_table[i].key);
+
+        /* What one line cannot tell: Privileged= may come after a Volume= under /dev. */
+        {
+                _cleanup_free_ char *why = NULL;
+
+                r = volume_check_definition(d, &why);
+                if (r == -EINVAL)
+                        return fail(ret_error, r, "%s: %s", path, why ?: "invalid volumes");
+                if (r < 0)
+                        return fail(ret_error, r, "%s: %s", path, strerror(-r));
+        }
 
         *ret = TAKE_PTR(d);
         return 0;

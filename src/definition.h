@@ -17,7 +17,8 @@
  *     odd number of backslashes continues on the next, the backslash becoming a space;
  *   - a key given twice: the last one wins, except for the repeatable (list) keys;
  *   - an empty value resets a list key (Environment=, EnvironmentFile=, AddCapability=,
- *     DropCapability=, PublishPort=, ExposePort=, Link=, DNS=, AddHost=, WantedBy=, RequiredBy=); Exec= and Entrypoint= with an empty value set an
+ *     DropCapability=, PublishPort=, ExposePort=, Link=, DNS=, AddHost=, Volume=, VolumesFrom=,
+ *     Tmpfs=, WantedBy=, RequiredBy=); Exec= and Entrypoint= with an empty value set an
  *     empty (non-NULL) command, Docker's --entrypoint ''; any other key with an empty value is
  *     an error. */
 
@@ -57,6 +58,9 @@ typedef struct Definition {
         char **links;            /* Link=: NAME or NAME:ALIAS */
         char **dns;              /* DNS=: name server addresses for resolv.conf */
         char **add_hosts;        /* AddHost=: HOST:ADDRESS lines for /etc/hosts */
+        char **volumes;      /* Volume=: docker's -v, SRC:DST[:OPTS] or DST[:OPTS] (see volume.h) */
+        char **volumes_from; /* VolumesFrom=: NAME[:ro|:rw] */
+        char **tmpfs;        /* Tmpfs=: DST[:OPTS] */
         char **wanted_by, **required_by;
 } Definition;
 

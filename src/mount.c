@@ -1070,3 +1070,87 @@ int mount_bind_file(int root_fd, const char *source, const char *dest) {
                 return log_error_errno(r, "Failed to mount %s on %s in the container: %m", source, dest);
         return 0;
 }
+
+/* --- Primitives for volumes ---------------------------------------------------------------------- */
+
+int mount_bind_in_root(int root_fd, const char *path, int target_fd, int src_fd, unsigned flags, bool recursive) {
+        _cleanup_close_ int mnt_fd = -EBADF;
+        int r;
+
+        r = bind_onto(src_fd, target_fd, flags, recursive, &mnt_fd);
+        if (r < 0)
+                return r;
+        return verify_mounted(root_fd, path, mnt_fd, flags & MOUNT_ATTR_RDONLY);
+}
+
+int mount_fs_in_root(int root_fd, const char *path, int target_fd, const char *fstype, const char *options,
+                     unsigned flags, char *msg, size_t msg_size) {
+        _cleanup_close_ int mnt_fd = -EBADF;
+        int r;
+
+        r = fs_new(fstype, options, flags, msg, msg_size, &mnt_fd);
+        if (r < 0)
+                return r;
+        if (sys_move_mount(mnt_fd, target_fd) < 0)
+                return -errno;
+        return verify_mounted(root_fd, path, mnt_fd, flags & MOUNT_ATTR_RDONLY);
+}
+
+int mount_overlay_detached(char **lowerdirs, int *ret_mnt_fd) {
+        _cleanup_close_ int fs_fd = -EBADF;
+        _cleanup_free_ char *joined = NULL;
+        unsigned attr = MOUNT_ATTR_RDONLY | NOSUID_NOEXEC_NODEV;
+        struct statfs fs;
+        int mnt_fd;
+
+        if (strv_length(lowerdirs) < 2)
+                return -EINVAL;
+        STRV_FOREACH(l, lowerdirs)
+        if (!lowerdir_path_ok(*l))
+                return -EINVAL;
+
+        fs_fd = sys_fsopen("overlay", FSOPEN_CLOEXEC);
+        if (fs_fd < 0)
+                return -errno;
+        STRV_FOREACH(l, lowerdirs)
+        if (sys_fsconfig(fs_fd, FSCONFIG_SET_STRING, "lowerdir+", *l, 0) < 0) {
+                if (errno != EINVAL || l != lowerdirs)
+                        return -errno;
+                /* Before Linux 6.8: all layers in one "lowerdir" value, on a fresh context. */
+                safe_close(fs_fd);
+                fs_fd = sys_fsopen("overlay", FSOPEN_CLOEXEC);
+                joined = strv_join(lowerdirs, ":");
+                if (fs_fd < 0 || !joined)
+                        return fs_fd < 0 ? -errno : -ENOMEM;
+                if (sys_fsconfig(fs_fd, FSCONFIG_SET_STRING, "lowerdir", joined, 0) < 0)
+                        return -errno;
+                break;
+        }
+        if (sys_fsconfig(fs_fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+                return -errno;
+        mnt_fd = sys_fsmount(fs_fd, FSMOUNT_CLOEXEC, attr);
+        if (mnt_fd < 0)
+                return -errno;
+        if (fstatfs(mnt_fd, &fs) < 0 || (uint64_t)fs.f_type != OVERLAYFS_SUPER_MAGIC) {
+                safe_close(mnt_fd);
+                return -EIO;
+        }
+        *ret_mnt_fd = mnt_fd;
+        return 0;
+}
+
+int mount_root_read_only(const char *root) {
+        _cleanup_close_ int fd = -EBADF;
+        int r;
+
+        fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0)
+                return log_error_errno(-errno, "Failed to open the container root %s: %m", root);
+        r = overlay_make_api_dirs(fd);
+        if (r < 0)
+                return log_error_errno(r, "Failed to create /proc, /sys or /dev in the root on %s: %m", root);
+        r = mount_fd_make_read_only(fd);
+        if (r < 0)
+                return log_error_errno(r, "Failed to make the root on %s read-only: %m", root);
+        return 0;
+}

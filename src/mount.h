@@ -84,3 +84,29 @@ int mount_pivot_root(const char *root);
  * is resolved inside the root; when missing (or a dangling symlink) an empty file is made there;
  * anything but a regular file refuses. */
 int mount_bind_file(int root_fd, const char *source, const char *dest);
+/* --- Primitives for volumes (volume.c) -----------------------------------------------------------
+ * These do not log. flags are MOUNT_FLAG_* (the values of the kernel's MOUNT_ATTR_*). */
+
+#define MOUNT_FLAG_RDONLY 0x01U
+#define MOUNT_FLAG_NOSUID 0x02U
+#define MOUNT_FLAG_NODEV 0x04U
+#define MOUNT_FLAG_NOEXEC 0x08U
+
+/* Clones the mount tree at src_fd (any fd of a file or directory; O_PATH is enough), submounts
+ * included when recursive, sets flags on all of it and attaches it onto target_fd. Then checks that
+ * path, resolved inside root_fd, now shows that mount (read-only if asked). */
+int mount_bind_in_root(int root_fd, const char *path, int target_fd, int src_fd, unsigned flags, bool recursive);
+
+/* A new file system of fstype with fsconfig() options "key=value,flag,…" attached onto target_fd, and
+ * checked as above. The kernel's own explanation of a refused option lands in msg. */
+int mount_fs_in_root(int root_fd, const char *path, int target_fd, const char *fstype, const char *options,
+                     unsigned flags, char *msg, size_t msg_size);
+
+/* A detached, read-only overlay of lowerdirs (top first, at least two), attached nowhere: its fd is a
+ * root for open_in_root(), and closing it is the unmount. For reading an image with a container's
+ * changes (its upper directory as the top layer) outside the container. */
+int mount_overlay_detached(char **lowerdirs, int *ret_mnt_fd);
+
+/* Makes the overlay root at root read-only (that mount only: volumes mounted below stay as they are),
+ * creating /proc, /sys and /dev first as mount_setup_root() needs them. Logs. */
+int mount_root_read_only(const char *root);

@@ -29,6 +29,7 @@
 #include "strv.h"
 #include "sync.h"
 #include "user.h"
+#include "volume.h"
 
 #define FAIL(r, ...)                                                                                      \
         do {                                                                                              \
@@ -102,12 +103,21 @@ _Noreturn void payload_main(const Container *c, int sock) {
         if (c->join_netns_fd >= 0 && setns(c->join_netns_fd, CLONE_NEWNET) < 0)
                 FAIL(-errno, "Failed to join the network of container %s: %m", d->network_container);
 
-        r = mount_overlay_root(c->lowerdirs, c->upper, c->work, c->root, d->read_only);
+        /* Writable until the volumes' mount points are made, as docker makes them with --read-only. */
+        r = mount_overlay_root(c->lowerdirs, c->upper, c->work, c->root, /* read_only= */ false);
         if (r < 0)
                 FAIL_LOGGED(r);
         root_fd = open(c->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (root_fd < 0)
                 FAIL(-errno, "Failed to open the root of container %s: %m", d->name);
+        r = volume_mount_all(&c->volumes, root_fd, /* api_dirs= */ false);
+        if (r < 0)
+                FAIL_LOGGED(r);
+        if (d->read_only) {
+                r = mount_root_read_only(c->root);
+                if (r < 0)
+                        FAIL_LOGGED(r);
+        }
 
         r = user_resolve(root_fd, d->user, &uid, &gid, &home, &groups, &n_groups);
         if (r == -ESRCH)
@@ -116,6 +126,9 @@ _Noreturn void payload_main(const Container *c, int sock) {
                 FAIL(r, "Failed to resolve user '%s' in the image: %m", d->user ?: "root");
 
         r = mount_setup_root(c->root, &(MountOptions) { .privileged = d->privileged });
+        if (r < 0)
+                FAIL_LOGGED(r);
+        r = volume_mount_all(&c->volumes, root_fd, /* api_dirs= */ true);
         if (r < 0)
                 FAIL_LOGGED(r);
 

@@ -273,6 +273,9 @@ static void write_definition(JsonWriter *w, const Definition *d) {
         json_key_strv(w, "links", d->links ?: (char *[]) { NULL });
         json_key_strv(w, "dns", d->dns ?: (char *[]) { NULL });
         json_key_strv(w, "add_hosts", d->add_hosts ?: (char *[]) { NULL });
+        json_key_strv(w, "volumes", d->volumes ?: (char *[]) { NULL });
+        json_key_strv(w, "volumes_from", d->volumes_from ?: (char *[]) { NULL });
+        json_key_strv(w, "tmpfs", d->tmpfs ?: (char *[]) { NULL });
         json_key_strv(w, "wanted_by", d->wanted_by ?: (char *[]) { NULL });
         json_key_strv(w, "required_by", d->required_by ?: (char *[]) { NULL });
         json_end_object(w);

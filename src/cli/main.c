@@ -29,7 +29,7 @@ static const Verb verbs[] = {
         { "unpause", NULL, verb_unpause, "unpause NAME…", "Thaw a container's processes", 4 },
         { "stats",   NULL, verb_stats, "stats [--no-stream] [NAME…]", "Show resource usage", 4 },
         { "verify",  NULL, verb_verify, "verify FILE…", "Check definition files", 4 },
-        { "volume",  NULL, NULL, "volume create|ls|inspect|rm|prune …", "Manage volumes", 6 },
+        { "volume",  NULL, verb_volume, "volume create|ls|inspect|rm|prune …", "Manage volumes", 6 },
         { "image",   NULL, verb_image, "image import|ls|rm …", "Manage images", 3 },
 };
 

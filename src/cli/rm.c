@@ -2,10 +2,12 @@
 #include <getopt.h>
 
 #include "cleanup.h"
+#include "definition.h"
 #include "log.h"
 #include "string-util.h"
 #include "units.h"
 #include "verbs.h"
+#include "volume.h"
 
 /* berth rm [-f] [-v] NAME…: a running container is refused without -f. */
 int verb_rm(int argc, char *argv[]) {
@@ -15,7 +17,7 @@ int verb_rm(int argc, char *argv[]) {
                 { "help", no_argument, NULL, 'H' },
                 {}
         };
-        bool force = false;
+        bool force = false, volumes = false;
         int c, ret = 0;
 
         while ((c = getopt_long(argc, argv, "fv", options, NULL)) >= 0)
@@ -24,11 +26,11 @@ int verb_rm(int argc, char *argv[]) {
                         force = true;
                         break;
                 case 'v':
-                        /* anonymous volumes come with the volumes issue; nothing to remove yet */
+                        volumes = true;
                         break;
                 case 'H':
                         verb_help("rm", "  -f, --force     stop a running container first\n"
-                                        "  -v, --volumes   also remove its anonymous volumes\n");
+                                        "  -v, --volumes   also remove its anonymous volumes (named ones stay)\n");
                         return 0;
                 default:
                         return EXIT_BERTH_FAILED;
@@ -60,6 +62,20 @@ int verb_rm(int argc, char *argv[]) {
                                 ret = EXIT_BERTH_FAILED;
                                 continue;
                         }
+                }
+                if (volumes) {
+                        /* Read before the definition goes: it is what names the volumes. */
+                        _cleanup_(definition_freep) Definition *d = NULL;
+                        _cleanup_free_ char *error = NULL;
+
+                        if (definition_load(name, NULL, &d, &error) < 0) {
+                                log_error("%s", error ?: "Failed to read the definition");
+                                ret = EXIT_BERTH_FAILED;
+                                continue;
+                        }
+                        if (units_remove_files(name) < 0 || volume_remove_anonymous(d) < 0)
+                                ret = EXIT_BERTH_FAILED;
+                        continue;
                 }
                 if (units_remove_files(name) < 0)
                         ret = EXIT_BERTH_FAILED;

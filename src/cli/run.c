@@ -25,6 +25,7 @@
 #include "run.h"
 #include "units.h"
 #include "verbs.h"
+#include "volume.h"
 
 static const char run_options[] =
         "      --name NAME          name the container (default: a generated one)\n"
@@ -54,6 +55,11 @@ static const char run_options[] =
         "      --ip ADDRESS         take this IPv4 address from the bridge's subnet\n"
         "      --dns ADDRESS        a name server for the container's resolv.conf\n"
         "      --add-host HOST:IP   an extra line for the container's /etc/hosts\n"
+        "  -v, --volume SRC:DST[:ro|:rw]  bind a host path (absolute SRC) or mount the volume SRC\n"
+        "                           (created on first use, filled from the image); -v DST: an\n"
+        "                           anonymous volume (repeatable)\n"
+        "      --volumes-from NAME[:ro|:rw]  the volumes of container NAME (repeatable)\n"
+        "      --tmpfs DST[:OPTS]   a tmpfs on DST (nosuid,nodev,noexec; size=, mode=, …)\n"
         "      --help               show this help\n";
 
 typedef struct Line {
@@ -153,6 +159,19 @@ static void log_option_error(const Builder *b, const char *msg) {
                 log_error("option %s: %s", b->lines[line - 2].flag, why ? why + 3 : rest + n);
                 return;
         }
+        /* Checks across lines (a volume under /dev without --privileged) name the key only. */
+        for (size_t i = 0; rest && i < b->n; i++) {
+                const char *eq = strchr(b->lines[i].text, '=');
+                char key[64];
+                const char *why;
+
+                snprintf(key, sizeof(key), " key '%.*s': ", (int) (eq - b->lines[i].text), b->lines[i].text);
+                why = startswith(rest, key);
+                if (why) {
+                        log_error("option %s: %s", b->lines[i].flag, why);
+                        return;
+                }
+        }
         log_error("%s", msg);
 }
 
@@ -171,6 +190,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 ARG_NAME = 0x100, ARG_RM, ARG_ENV_FILE, ARG_ENTRYPOINT, ARG_CPU_WEIGHT, ARG_PIDS_LIMIT,
                 ARG_CAP_ADD, ARG_CAP_DROP, ARG_PRIVILEGED, ARG_READ_ONLY, ARG_INIT, ARG_NETWORK, ARG_HELP,
                 ARG_EXPOSE, ARG_LINK, ARG_IP, ARG_DNS, ARG_ADD_HOST,
+                ARG_VOLUMES_FROM, ARG_TMPFS,
         };
         static const struct option options[] = {
                 { "name", required_argument, NULL, ARG_NAME },
@@ -201,6 +221,9 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 { "ip", required_argument, NULL, ARG_IP },
                 { "dns", required_argument, NULL, ARG_DNS },
                 { "add-host", required_argument, NULL, ARG_ADD_HOST },
+                { "volume", required_argument, NULL, 'v' },
+                { "volumes-from", required_argument, NULL, ARG_VOLUMES_FROM },
+                { "tmpfs", required_argument, NULL, ARG_TMPFS },
                 { "help", no_argument, NULL, ARG_HELP },
                 {}
         };
@@ -213,7 +236,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
 
         *req = (RunRequest) {};
 
-        while ((c = getopt_long(argc, argv, "+dite:w:u:h:m:c:p:", options, NULL)) >= 0) {
+        while ((c = getopt_long(argc, argv, "+dite:w:u:h:m:c:p:v:", options, NULL)) >= 0) {
                 const char *flag = argv[optind - 1];
 
                 r = 0;
@@ -321,6 +344,15 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 case ARG_ADD_HOST:
                         r = builder_add(&b, "--add-host", "AddHost", optarg, false);
                         break;
+                case 'v':
+                        r = builder_add(&b, "-v", "Volume", optarg, false);
+                        break;
+                case ARG_VOLUMES_FROM:
+                        r = builder_add(&b, "--volumes-from", "VolumesFrom", optarg, false);
+                        break;
+                case ARG_TMPFS:
+                        r = builder_add(&b, "--tmpfs", "Tmpfs", optarg, false);
+                        break;
                 case ARG_HELP:
                         verb_help(verb, run_options);
                         return 1;
@@ -384,6 +416,13 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
         r = units_check_image(d->image);
         if (r < 0)
                 return -EINVAL;
+        {
+                /* A missing bind source or VolumesFrom= container: said now, before anything is written. */
+                _cleanup_(volume_plan_done) VolumePlan plan = {};
+
+                if (volume_plan_make(d, &plan) < 0)
+                        return -EINVAL;
+        }
 
         req->name = TAKE_PTR(name);
         req->text = TAKE_PTR(text);
@@ -412,7 +451,9 @@ int verb_run(int argc, char *argv[]) {
         }
 
         r = container_run(req.def, &req.o);
-        if (req.rm)
+        if (req.rm) {
+                (void) volume_remove_anonymous(req.def); /* as docker run --rm does */
                 (void) container_remove(req.name, /* including_etc= */ false);
+        }
         return r;
 }

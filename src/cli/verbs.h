@@ -27,6 +27,7 @@ void verb_help(const char *name, const char *options);
 int verb_run(int argc, char *argv[]);
 int verb_stop(int argc, char *argv[]);
 int verb_image(int argc, char *argv[]);
+int verb_volume(int argc, char *argv[]);
 int verb_create(int argc, char *argv[]);
 int verb_start(int argc, char *argv[]);
 int verb_restart(int argc, char *argv[]);

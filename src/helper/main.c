@@ -14,6 +14,7 @@
 #include "log.h"
 #include "name.h"
 #include "string-util.h"
+#include "volume.h"
 
 int main(int argc, char *argv[]) {
         _cleanup_(definition_freep) Definition *d = NULL;
@@ -45,6 +46,7 @@ int main(int argc, char *argv[]) {
                 /* run -d --rm: the container goes once it stopped. A definition that no longer
                  * parses is left alone; so is the admin's in /etc. */
                 if (definition_load(name, NULL, &d, &error) >= 0 && d->auto_remove) {
+                        (void) volume_remove_anonymous(d); /* as docker's --rm */
                         r = container_remove(name, /* including_etc= */ false);
                         if (r < 0)
                                 log_warning_errno(r, "Failed to remove container %s, ignoring: %m", name);

@@ -259,6 +259,35 @@ int main(void) {
         t2 = open(dst3, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         ok(t2 >= 0 && fstatat(t2, "dst3", &st, AT_SYMLINK_NOFOLLOW) < 0, "dst3 holds no copy of itself");
 
+        /* COPY_WRITEBACK (volume copy-up) starts writeback as it goes: the copy is the same. */
+        {
+                _cleanup_free_ char *dst4 = path_join(tmpl, "dst4");
+                _cleanup_close_ int t4 = -EBADF;
+
+                ok(mkdir(dst4, 0755) == 0, "mkdir dst4");
+                t4 = open(dst4, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                ok_eq_int(copy_tree_at(s, t4, COPY_ROOT_ATTRS | COPY_WRITEBACK), 0);
+                /* Not check_copy(): reading the source above moved its atimes. */
+                ok(same_content(s, t4, "big") && same_content(s, t4, "data") &&
+                           same_content(s, t4, "d/sub/deeper/leaf"),
+                   "COPY_WRITEBACK: contents kept");
+                /* A file of several writeback chunks (8 MiB). */
+                {
+                        _cleanup_free_ char *huge = malloc(20U << 20);
+                        _cleanup_close_ int s5 = -EBADF, t5 = -EBADF;
+                        _cleanup_free_ char *src5 = path_join(tmpl, "src5"), *dst5 = path_join(tmpl, "dst5");
+
+                        for (size_t i = 0; huge && i < (20U << 20); i++)
+                                huge[i] = (char) (i * 7 + i / 4096);
+                        ok(huge && mkdir(src5, 0755) == 0 && mkdir(dst5, 0755) == 0, "mkdir src5 dst5");
+                        s5 = open(src5, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                        t5 = open(dst5, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                        ok(write_at(s5, "huge", huge, 20U << 20, 0644) == 0, "write a 20 MiB file");
+                        ok_eq_int(copy_tree_at(s5, t5, COPY_WRITEBACK), 0);
+                        ok(same_content(s5, t5, "huge"), "COPY_WRITEBACK: a 20 MiB file copied whole");
+                }
+        }
+
         ok_eq_int(rm_rf(tmpl), 0);
         ok(stat(tmpl, &st) < 0 && errno == ENOENT, "temp tree removed");
         return tap_finish();

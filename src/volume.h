@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "definition.h"
+#include "name.h"
+
+/* Volumes: binds of host paths, named and anonymous volumes, tmpfs mounts.
+ *
+ * A container's volumes are its definition's lines, nothing else records them:
+ *   Volume=SRC:DST[:OPTS] | DST[:OPTS]  (docker's -v; SRC an absolute host path: a bind; else a
+ *                                        volume name; without SRC an anonymous volume)
+ *   VolumesFrom=NAME[:ro|:rw]           (all volumes of container NAME; :ro narrows every one)
+ *   Tmpfs=DST[:OPTS]                    (docker's --tmpfs)
+ *
+ * The store: $(container_state_dir)/volumes/NAME/, with the mount source NAME/_data. _data exists
+ * once the volume was first used: it is made by renaming a staging directory (NAME/.staging-PID)
+ * into place after the image's content at the destination was copied into it, so a volume that
+ * was never used (no _data) differs from a used empty one, copy-up happens once, and a copy cut
+ * short by a crash or a full disk never looks ready. An anonymous volume is named after its
+ * container and destination (volume_anonymous_name()), so that every start of the container
+ * finds it again, VolumesFrom= finds it in the other container, and rm -v finds it to remove.
+ *
+ * The parsers below are pure and never log; volume_plan_*(), volume_mount_all() and
+ * volume_remove_anonymous() log their one line. */
+
+typedef enum VolumeType {
+        VOLUME_BIND,
+        VOLUME_NAMED,
+        VOLUME_ANONYMOUS,
+        VOLUME_TMPFS,
+        _VOLUME_TYPE_MAX,
+        _VOLUME_TYPE_INVALID = -EINVAL,
+} VolumeType;
+
+typedef struct VolumeMount {
+        VolumeType type;
+        char *source;      /* bind: the host path; named, anonymous: the volume name; tmpfs: NULL */
+        char *destination; /* absolute and normalised, inside the container */
+        bool read_only;
+        char *tmpfs_options;  /* fsconfig() "key=value,…" list, NULL for none */
+        unsigned tmpfs_flags; /* MOUNT_FLAG_* */
+        char *data_path;      /* named, anonymous: the store's NAME/_data, set by volume_plan_make() */
+} VolumeMount;
+
+void volume_mount_done(VolumeMount *m);
+
+/* Anonymous volumes in a parsed spec have source NULL until the container's name is known. */
+#define VOLUME_ANONYMOUS_HASH_LEN 16
+
+/* Parse one Volume=, VolumesFrom= or Tmpfs= value. ret may be NULL to only check. On -EINVAL,
+ * *ret_why (if not NULL) says why in words that name the culprit. The API directories (/proc, /sys,
+ * /dev) are allowed here: whether they may be used depends on Privileged=, which
+ * volume_check_definition() knows. */
+int volume_spec_parse(const char *spec, VolumeMount *ret, char **ret_why);
+int volume_from_parse(const char *spec, char **ret_name, bool *ret_read_only, char **ret_why);
+int volume_tmpfs_parse(const char *spec, VolumeMount *ret, char **ret_why);
+
+/* A destination: absolute, normalised, not "/", not under /proc, /sys, /dev unless privileged. */
+int volume_destination_check(const char *path, bool privileged, char **ret_why);
+
+/* Checks across the lines of a whole definition: the API directories against Privileged=, one mount
+ * per destination, no VolumesFrom= of itself. *ret_why reads "key 'K': why". */
+int volume_check_definition(const Definition *d, char **ret_why);
+
+/* "CONTAINER-HASH" (the container's name cut to fit, then 16 hex digits of a hash of the name and
+ * the destination): a valid volume name, the same for the same pair. */
+int volume_anonymous_name(const char *container, const char *destination, char **ret);
+
+/* --- The store ------------------------------------------------------------------------------------ */
+
+/* $(container_state_dir)/volumes; NULL on OOM. */
+char *volume_store_dir(void);
+
+/* Creates the volume's directory (not its _data) if missing. 1 if created, 0 if it existed. */
+int volume_create(const char *name);
+/* Whether the volume exists (0/1), and whether it was used (has _data). */
+int volume_exists(const char *name, bool *ret_ready);
+/* Removes the volume and all in it; -ENOENT if there is none. Waits for a copy-up in progress. */
+int volume_remove(const char *name);
+/* The names of all volumes, sorted. */
+int volume_list(char ***ret);
+/* The named and anonymous volumes a definition's own Volume= lines use, each once. */
+int volume_names_of(const Definition *d, char ***ret);
+/* Removes the container's anonymous volumes (rm -v, --rm, AutoRemove=); named ones stay. */
+int volume_remove_anonymous(const Definition *d);
+
+/* --- A container's volumes, from prepare to mount -------------------------------------------------- */
+
+typedef struct VolumePlan {
+        VolumeMount *mounts; /* in mount order: parents before what lies inside them */
+        size_t n;
+} VolumePlan;
+
+void volume_plan_done(VolumePlan *p);
+
+/* In the parent, before anything is made: the definition's mounts with VolumesFrom= expanded (the
+ * container's own Volume= lines win over a volume from another container at the same destination),
+ * bind sources checked to exist, volume paths filled in. Every error is the one line that names the
+ * culprit. */
+int volume_plan_make(const Definition *d, VolumePlan *ret);
+
+/* In the parent, once the container's upper directory exists: creates the named and anonymous
+ * volumes not there yet and fills every one never used from the image (the layers and the
+ * container's own changes, read through a detached read-only overlay), then marks it ready.
+ * Runs outside the container's scope so that device nodes can be recreated (the scope's device
+ * policy refuses mknod). */
+int volume_plan_prepare(VolumePlan *p, char **lowerdirs, const char *upperdir);
+
+/* In the payload's child, before pivot_root(): mounts the plan onto the root at root_fd, each
+ * destination resolved inside the root and created when missing, each mount attached by fd and
+ * checked. api_dirs false mounts everything but what lies under /proc, /sys and /dev (call it
+ * before mount_setup_root()); true mounts just that (after it; only Privileged= has such). */
+int volume_mount_all(const VolumePlan *p, int root_fd, bool api_dirs);
