@@ -547,7 +547,7 @@ int container_network_attach(ContainerNetwork *n, pid_t pid) {
 
 int container_network_start_proxy(ContainerNetwork *n) {
         _cleanup_strv_free_ char **argv = NULL;
-        pid_t pid;
+        pid_t pid, parent = getpid();
 
         if (strv_isempty(n->proxy_args))
                 return 0;
@@ -563,7 +563,9 @@ int container_network_start_proxy(ContainerNetwork *n) {
         if (pid == 0) {
                 sigset_t all;
 
-                (void) prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
+                /* It goes with the helper, even one that died before this prctl(). */
+                if (prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0) < 0 || getppid() != parent)
+                        _exit(0);
                 sigemptyset(&all);
                 (void) sigprocmask(SIG_SETMASK, &all, NULL);
                 STRV_FOREACH(a, n->proxy_args) {

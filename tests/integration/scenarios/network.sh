@@ -33,7 +33,7 @@ cp /bin/busybox "$udp_dir/root/bin/sh"
 berth image import "$udp_dir/root" udpimg >/dev/null
 rm -rf "$udp_dir"
 on_exit berth image rm udpimg
-udp_get() { python3 -c 'import socket,sys; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(2); s.sendto(b"ping", (sys.argv[1], int(sys.argv[2]))); print(s.recv(100).decode())' "$@" 2>&1; }
+udp_get() { python3 -c 'import socket,sys; f=socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET; s=socket.socket(f, socket.SOCK_DGRAM); s.settimeout(2); s.sendto(b"ping", (sys.argv[1], int(sys.argv[2]))); print(s.recv(100).decode())' "$@" 2>&1; }
 
 wait_for() {
         local i n=$(($1 * 10)); shift
@@ -118,9 +118,14 @@ web_addr=$(addr_of web1)
 serving 127.0.0.1 8080
 check_eq "a published TCP port from the host's 127.0.0.1" "$(tcp_get 127.0.0.1 8080)" "hello from web1"
 check_eq "  … again (the rule stays)" "$(tcp_get 127.0.0.1 8080)" "hello from web1"
-if [ -x /usr/local/libexec/berth/berth-proxy ] || [ -x /usr/libexec/berth/berth-proxy ]; then
-        check_eq "a published TCP port from the host's ::1" "$(tcp_get ::1 8080)" "hello from web1"
-fi
+# ::1 cannot be DNATed into the bridge: berth-proxy, a child of the helper, relays it.
+check_eq "a published TCP port from the host's ::1" "$(tcp_get ::1 8080)" "hello from web1"
+check_eq "  … again" "$(tcp_get ::1 8080)" "hello from web1"
+web_proxy=$(pgrep -P "$(systemctl show -P MainPID container@web1.service)" -x berth-proxy)
+check_match "  … through berth-proxy, in the container's service" "$web_proxy" '^[0-9]+$'
+check_eq "  … which has no capabilities" "$(awk '/^Cap(Eff|Prm|Bnd)/ {print $2}' /proc/$web_proxy/status 2>/dev/null | sort -u)" \
+        0000000000000000
+check_eq "  … and no_new_privs" "$(awk '/^NoNewPrivs/ {print $2}' /proc/$web_proxy/status 2>/dev/null)" 1
 # Another host: a network namespace on a veth of its own, routed through the testbed's host.
 ip netns add other
 on_exit ip netns del other
@@ -136,6 +141,7 @@ check_eq "a published TCP port from another host" "$(ip netns exec other timeout
         "hello from web1"
 check_eq "a published UDP port from another host" "$(ip netns exec other bash -c "$(declare -f udp_get); udp_get 192.168.77.1 5353")" "udp:ping"
 check_eq "a published UDP port from the host's 127.0.0.1" "$(udp_get 127.0.0.1 5353)" "udp:ping"
+check_eq "a published UDP port from the host's ::1" "$(udp_get ::1 5353)" "udp:ping"
 check_match "the published elements point at the container" "$(nft list map ip berth publish_any)" \
         "tcp . 8080 : $web_addr . 80"
 check_match "berth status shows the ports" "$(berth status dns1)" "Ports: 5353:53/udp"
@@ -161,6 +167,8 @@ check_match "  … naming the option" "$out" "^berth: option -p: '80' is not a p
 berth stop web1 dns1 >/dev/null
 check_eq "after stop no published elements" "$(elements)" "0 0"
 check_fails "  … and 127.0.0.1:8080 answers nothing" sh -c '[ -n "$(tcp_get 127.0.0.1 8080)" ]'
+check_fails "  … nor ::1:8080" sh -c '[ -n "$(tcp_get ::1 8080)" ]'
+check_fails "  … and its berth-proxy is gone" kill -0 "$web_proxy"
 
 # --- modes ------------------------------------------------------------------------------------
 check_eq "--network none: only lo" "$(berth run --rm --network none bb ls /sys/class/net | paste -sd' ')" lo
@@ -202,6 +210,14 @@ check "the same name starts again" berth start k9
 check_eq "  … on the same address" "$(addr_of k9)" "$k9_addr"
 wait_for 3 sh -c '[ -n "$(timeout 1 busybox nc 127.0.0.1 8181 </dev/null)" ]'
 check_eq "  … and serves its published port" "$(tcp_get 127.0.0.1 8181)" "hello from k9"
+check_eq "  … on ::1 too" "$(tcp_get ::1 8181)" "hello from k9"
+k9_proxy=$(pgrep -P "$(systemctl show -P MainPID container@k9.service)" -x berth-proxy)
+kill -9 "$(systemctl show -P MainPID container@k9.service)"
+wait_for 10 stopped container@k9.service
+check_fails "kill -9 of the helper takes its berth-proxy along" kill -0 "$k9_proxy"
+check "  … and the name starts again, ::1 and all" berth start k9
+wait_for 3 sh -c '[ -n "$(timeout 1 busybox nc ::1 8181 </dev/null)" ]'
+check_eq "  … serving ::1" "$(tcp_get ::1 8181)" "hello from k9"
 berth stop k9 >/dev/null
 
 berth run --name fg1 -p 8282:80 bb sh -c "$serve" >/dev/null 2>&1 &
