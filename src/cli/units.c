@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <poll.h>
+#include <sys/syscall.h>
 #include <systemd/sd-journal.h>
 #include <unistd.h>
 
@@ -134,6 +136,41 @@ static int stop_unit(sd_bus *bus, const char *unit) {
         return 0;
 }
 
+/* stop -t N and rm -f: systemd takes a scope's stop timeout only while it creates the scope
+ * (SetUnitProperties refuses TimeoutStopUSec after that), so a timeout of the caller's own is
+ * kept here, as docker keeps it: the stop signal to the container's PID 1, up to timeout_usec for
+ * it to go (its PID namespace goes with it), then SIGKILL to the whole scope. */
+static int stop_within(sd_bus *bus, const char *name, const char *scope, uint64_t timeout_usec) {
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_close_ int pidfd = -EBADF;
+        pid_t pid;
+        int r;
+
+        if (scope_pid1(bus, name, &pid) < 0)
+                return 0; /* not running: StopUnit does the rest */
+        pidfd = (int) syscall(SYS_pidfd_open, pid, 0);
+        if (pidfd < 0)
+                return 0;
+        if (timeout_usec > 0) {
+                struct pollfd p = { .fd = pidfd, .events = POLLIN };
+                int32_t sig = SIGTERM;
+                uint64_t ms = timeout_usec / 1000;
+
+                (void) bus_get_unit_property_i32(bus, scope, "org.freedesktop.systemd1.Scope", "KillSignal", &sig);
+                if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
+                        return 0; /* gone already */
+                r = poll(&p, 1, ms > INT32_MAX ? -1 : (int) ms);
+                if (r > 0)
+                        return 0;
+        }
+        r = sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                               "org.freedesktop.systemd1.Manager", "KillUnit", &error, NULL, "ssi", scope, "all",
+                               SIGKILL);
+        if (r < 0 && !sd_bus_error_has_name(&error, "org.freedesktop.systemd1.NoSuchUnit"))
+                return log_error_errno(r, "Failed to kill %s: %s", scope, bus_error_message(&error, r));
+        return 0;
+}
+
 int units_stop(const char *name, uint64_t timeout_usec) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_free_ char *service = NULL, *scope = NULL, *state = NULL;
@@ -152,14 +189,9 @@ int units_stop(const char *name, uint64_t timeout_usec) {
                 return log_error_errno(r, "Failed to connect to systemd: %m");
 
         if (timeout_usec != UINT64_MAX) {
-                _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-
-                r = sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-                                       "org.freedesktop.systemd1.Manager", "SetUnitProperties", &error, NULL,
-                                       "sba(sv)", scope, 1, 1, "TimeoutStopUSec", "t", timeout_usec);
-                if (r < 0 && !sd_bus_error_has_name(&error, "org.freedesktop.systemd1.NoSuchUnit"))
-                        log_debug("Failed to set the stop timeout of %s, ignoring: %s", scope,
-                                  bus_error_message(&error, r));
+                r = stop_within(bus, name, scope, timeout_usec);
+                if (r < 0)
+                        return r;
         }
 
         /* The payload first: systemd sends the stop signal and kills after the timeout; the

@@ -28,6 +28,24 @@ check "rm -f removes it" berth rm -f lc1
 check_fails "  … definition gone" test -e /run/berth/containers/lc1.container
 check_fails "  … files gone" test -e /var/lib/berth/containers/lc1
 check_eq "  … unit not failed" "$(systemctl is-failed container@lc1.service)" inactive
+# A payload that ignores SIGTERM (sleep as PID 1 of its namespace): stop -t and rm -f keep their
+# own timeouts, not the scope's 10 s.
+ms_of() { local t0; t0=$(date +%s%N); "$@" >/dev/null 2>&1; echo $(( ($(date +%s%N) - t0) / 1000000 )); }
+berth run -d --name deaf bb sleep 1000 >/dev/null
+ms=$(ms_of berth stop -t 1 deaf)
+check "stop -t 1 of a payload that ignores SIGTERM kills it after 1 s ($ms ms)" test "$ms" -ge 900 -a "$ms" -lt 3000
+check_fails "  … and it is stopped" systemctl is-active --quiet container@deaf.service
+check_eq "  … killed, as docker reports it (137)" "$(systemctl show -P ExecMainStatus container@deaf.service)" 137
+berth start deaf
+ms=$(ms_of berth rm -f deaf)
+check "rm -f kills at once ($ms ms)" test "$ms" -lt 2000
+check_fails "  … and removes it" test -e /run/berth/containers/deaf.container
+berth run -d --name polite bb sh -c 'trap "exit 7" TERM; while :; do sleep 0.1; done' >/dev/null
+ms=$(ms_of berth stop -t 30 polite)
+check "stop -t 30 of a payload that exits on SIGTERM returns when it does ($ms ms)" test "$ms" -lt 3000
+check_eq "  … with its exit code" "$(systemctl show -P ExecMainStatus container@polite.service)" 7
+berth rm -f polite
+
 out=$(berth stop lc1 2>&1); rc=$?
 check_eq "an unknown name: exit 125" "$rc" 125
 check_eq "  … one line" "$out" "berth: no such container lc1"
