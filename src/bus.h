@@ -5,18 +5,16 @@
 
 #include "cleanup.h"
 
-/* A connection to systemd: its private socket when we are root (one hop, no dbus-daemon:
- * about 1.3 ms for StartTransientUnit + JobRemoved against 1.6 ms through the bus), the
- * system bus otherwise. */
+/* A connection to systemd, subscribed to its job signals: through dbus-daemon when it runs
+ * (systemd serialises every signal once per private-socket client, which made many starts at
+ * once quadratic), its private socket otherwise (root only). */
 int bus_open_systemd(sd_bus **ret);
 
-/* Waits for JobRemoved of job (an object path) and returns 0 if its result was "done", or
- * -EIO with the result string in ret_result ("failed", "dependency", "timeout", …). */
-int bus_wait_for_job(sd_bus *bus, const char *job, char **ret_result);
-
 /* Calls a method of org.freedesktop.systemd1.Manager that returns a job path ("o"), e.g.
- * StartUnit/StopUnit/RestartUnit/StartTransientUnit when m is prebuilt, and waits for it. */
-int bus_call_job(sd_bus *bus, sd_bus_message *m, sd_bus_error *error, char **ret_result);
+ * StartUnit/StopUnit/RestartUnit/StartTransientUnit when m is prebuilt, and waits for it:
+ * 0 if its result was "done", -EIO with the result string in ret_result ("failed",
+ * "dependency", "timeout", …) otherwise. unit (may be NULL) is the unit the job is for. */
+int bus_call_job(sd_bus *bus, sd_bus_message *m, const char *unit, sd_bus_error *error, char **ret_result);
 
 /* Manager.METHOD(unit, "replace") for StartUnit/StopUnit/RestartUnit, and waits for its job. */
 int bus_unit_job(sd_bus *bus, const char *method, const char *unit, sd_bus_error *error, char **ret_result);

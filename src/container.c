@@ -434,7 +434,7 @@ int container_run(const Definition *d, const RunOptions *o) {
         }
         /* Before GO: machined must hear of the scope before the payload can end it. */
         (void) machine_register_start(&(MachineSettings) { .name = d->name, .leader = pid,
-                                                           .root_directory = c.root, .activate = o->service,
+                                                           .root_directory = c.root, .activate = o->service, .bus = bus,
                                                            .ifindices = &net.host_ifindex,
                                                            .n_ifindices = net.host_ifindex > 0 ? 1 : 0 },
                                       &machine);

@@ -21,6 +21,7 @@ struct MachineRegistration {
         sd_bus_slot *slot;
         char *name;
         bool answered, reported;
+        bool shared; /* bus is the caller's, not ours to close */
         int result; /* 1 registered, 0 machined absent, negative errno refused */
         sd_bus_error error;
 };
@@ -138,7 +139,10 @@ MachineRegistration *machine_registration_free(MachineRegistration *reg) {
         if (reg->answered)
                 (void) report(reg);
         sd_bus_slot_unref(reg->slot);
-        sd_bus_close_unref(reg->bus);
+        if (reg->shared)
+                sd_bus_unref(reg->bus);
+        else
+                sd_bus_close_unref(reg->bus);
         sd_bus_error_free(&reg->error);
         free(reg->name);
         free(reg);
@@ -161,7 +165,7 @@ static bool machined_may_run(void) {
 int machine_register_start(const MachineSettings *s, MachineRegistration **ret) {
         _cleanup_(machine_registration_freep) MachineRegistration *reg = NULL;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
-        int r;
+        int r = 0;
 
         if (!s->activate && !machined_may_run()) {
                 log_debug("systemd-machined is not running, container %s is not registered", s->name);
@@ -177,8 +181,14 @@ int machine_register_start(const MachineSettings *s, MachineRegistration **ret) 
         if (!reg->name)
                 return log_oom();
 
-        r = sd_bus_open_system(&reg->bus);
-        if (r < 0) {
+        /* Only a connection through dbus-daemon reaches machined; systemd's private socket
+         * does not. */
+        if (s->bus && sd_bus_is_bus_client(s->bus) > 0) {
+                reg->bus = sd_bus_ref(s->bus);
+                reg->shared = true;
+        } else
+                r = sd_bus_open_system(&reg->bus);
+        if (!reg->bus) {
                 log_debug_errno(r, "No system bus, container %s is not registered with systemd-machined: %m",
                                 s->name);
                 *ret = NULL;

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include <systemd/sd-bus.h>
+
 #include "cleanup.h"
 
 /* Registration with systemd-machined, so that `machinectl list` shows the container (class
@@ -41,6 +43,8 @@ typedef struct MachineSettings {
         const int *ifindices;       /* the container's host-side network interfaces … */
         size_t n_ifindices;         /* … (0 for none) */
         bool activate;              /* start machined if it is not running (bus activation) */
+        sd_bus *bus;                /* a system bus connection to share (one connection less for
+                                     * dbus-daemon to set up and announce), or NULL */
 } MachineSettings;
 
 /* Call once the leader is in its scope, and before it may run anything: the call then reaches

@@ -180,7 +180,7 @@ int scope_create(sd_bus *bus, const ScopeSettings *s, char **ret_error) {
                 r = build_start_message(bus, s, unit, &m);
                 if (r < 0)
                         return r;
-                r = bus_call_job(bus, m, &error, &result);
+                r = bus_call_job(bus, m, unit, &error, &result);
                 if (r >= 0 || !sd_bus_error_has_name(&error, "org.freedesktop.systemd1.UnitExists") || attempt >= 200)
                         break;
                 /* The previous run of this name left its scope behind: dead but not yet
