@@ -240,8 +240,33 @@ check_eq "after stop: no veths" "$(veths)" ""
 check_eq "  … no leases" "$(leases)" ""
 check_eq "  … no published elements" "$(elements)" "0 0"
 
-# --- a full pool: a tiny subnet on a bridge of its own ------------------------------------------
+# --- IPv6: Subnet6= gives each container a v6 address too ---------------------------------------
 mkdir -p /etc/berth
+on_exit rm -f /etc/berth/berth.conf
+printf '[Network]\nBridge=berth6\nSubnet=10.66.0.0/24\nSubnet6=fd66::/64\n' > /etc/berth/berth.conf
+on_exit ip link del berth6
+berth run -d --name v6srv -p 8484:80 bb sh -c "$serve" >/dev/null
+on_exit berth rm -f v6srv
+serving 10.66.0.2 80
+check_eq "Subnet6: the bridge has the v6 gateway" "$(ip -o -6 addr show dev berth6 scope global | awk '{print $4}')" fd66::1/64
+check_eq "  … the container its v6 address, the same host number as its v4 one" \
+        "$(berth exec v6srv ip -o -6 addr show dev eth0 scope global | awk '{print $4}')" fd66::2/64
+check_match "  … and a v6 default route through the bridge" "$(berth exec v6srv ip -6 route)" "default via fd66::1 dev eth0"
+check_eq "  … berth inspect lists both addresses" \
+        "$(berth inspect v6srv | python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)["addresses"]))')" "10.66.0.2 fd66::2"
+check_eq "  … the host reaches it over IPv6" "$(tcp_get fd66::2 80)" "hello from v6srv"
+wait_for 3 sh -c '[ -n "$(timeout 1 busybox nc ::1 8484 </dev/null)" ]'
+check_eq "  … a published port from ::1 reaches it" "$(tcp_get ::1 8484)" "hello from v6srv"
+v6_proxy=$(pgrep -P "$(systemctl show -P MainPID container@v6srv.service)" -x berth-proxy)
+check_match "  … relayed to its v6 address" "$(tr '\0' ' ' < /proc/$v6_proxy/cmdline 2>/dev/null)" "tcp:[0-9]+:\[fd66::2\]:80"
+check_eq "  … and from 127.0.0.1 over nftables" "$(tcp_get 127.0.0.1 8484)" "hello from v6srv"
+check_match "  … outbound v6 traffic is masqueraded" "$(nft list table ip6 berth 2>&1)" "ip6 saddr fd66::/64 oifname != \"berth6\" masquerade"
+berth stop v6srv >/dev/null
+wait_for 5 nothing_left
+check_eq "  … and after stop nothing is left" "$(veths) $(leases) $(elements)" "  0 0"
+rm -f /etc/berth/berth.conf
+
+# --- a full pool: a tiny subnet on a bridge of its own ------------------------------------------
 printf '[Network]\nBridge=berthtiny\nSubnet=10.77.0.0/30\n' > /etc/berth/berth.conf
 on_exit rm -f /etc/berth/berth.conf
 on_exit ip link del berthtiny
