@@ -1,14 +1,23 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <stdbool.h>
 #include <systemd/sd-bus.h>
 
 #include "cleanup.h"
 
-/* A connection to systemd, subscribed to its job signals: through dbus-daemon when it runs
- * (systemd serialises every signal once per private-socket client, which made many starts at
- * once quadratic), its private socket otherwise (root only). */
+/* A connection to systemd: through dbus-daemon when it runs and takes us (systemd serialises
+ * every signal once per private-socket client, which made many starts at once quadratic), its
+ * private socket otherwise (root only). */
 int bus_open_systemd(sd_bus **ret);
+/* systemd's private socket alone (root only). */
+int bus_open_private(sd_bus **ret);
+
+/* Whether a call through dbus-daemon failed because the daemon would not take it (its limits:
+ * 256 connections per user, 128 calls pending at one destination, as with a few hundred
+ * containers starting at once) rather than because systemd said no: then the private socket
+ * takes it (never for a call systemd has seen: these fail before it). */
+bool bus_refused(sd_bus *bus, int r, const sd_bus_error *error);
 
 /* Calls a method of org.freedesktop.systemd1.Manager that returns a job path ("o"), e.g.
  * StartUnit/StopUnit/RestartUnit/StartTransientUnit when m is prebuilt, and waits for it:

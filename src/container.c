@@ -432,6 +432,10 @@ int container_run(const Definition *d, const RunOptions *o) {
                 log_error("Failed to create scope for container %s: %s", d->name, scope_error ?: strerror(-r));
                 goto kill_child;
         }
+        /* On systemd's private socket every signal of every unit reaches us while we are
+         * connected, and we need nothing more from systemd: go now. */
+        if (sd_bus_is_bus_client(bus) <= 0)
+                bus = sd_bus_flush_close_unref(bus);
         /* Before GO: machined must hear of the scope before the payload can end it. */
         (void) machine_register_start(&(MachineSettings) { .name = d->name, .leader = pid,
                                                            .root_directory = c.root, .activate = o->service, .bus = bus,

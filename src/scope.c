@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 
 #include "bus.h"
 #include "cleanup.h"
+#include "fd-util.h"
 #include "name.h"
 #include "scope.h"
 #include "string-util.h"
@@ -164,9 +166,86 @@ static int build_start_message(sd_bus *bus, const ScopeSettings *s, const char *
         return 0;
 }
 
+/* Whether process pid is in unit's cgroup, by /proc/PID/cgroup: on the unified line or v1's
+ * name=systemd line, the path ends in "/UNIT". */
+static int pid_in_unit(pid_t pid, const char *unit) {
+        _cleanup_free_ char *text = NULL;
+        char path[64];
+        size_t k = strlen(unit);
+        int r;
+
+        snprintf(path, sizeof(path), "/proc/%d/cgroup", (int) pid);
+        r = read_full_file_at(AT_FDCWD, path, 64 * 1024, &text, NULL);
+        if (r < 0)
+                return r;
+        for (char *line = text, *end; line && *line; line = end ? end + 1 : NULL) {
+                end = strchr(line, '\n');
+                if (end)
+                        *end = 0;
+                if (!startswith(line, "0::") && !strstr(line, ":name=systemd:"))
+                        continue;
+                size_t n = strlen(line);
+                if (n > k && line[n - k - 1] == '/' && streq(line + n - k, unit))
+                        return 1;
+        }
+        return 0;
+}
+
+/* Waits for the scope's job without hearing of it: systemd moves the PIDs into the scope when the
+ * job runs, so the child's own cgroup says when it is done; the job object, asked only while the
+ * PID is not there yet, says when it ended without. So a start needs no Subscribe (each
+ * subscriber costs systemd a match rule in dbus-daemon, of which it has 512: with a few hundred
+ * containers starting at once, systemd lost its bus) and no JobRemoved for every other job. */
+static int wait_in_scope(sd_bus *bus, const char *unit, const char *job, pid_t pid) {
+        /* Our own cgroup file is cheap to read; the job object costs systemd a D-Bus call, and
+         * systemd runs its jobs at idle priority: many helpers asking often would starve the very
+         * jobs they wait for. So the job is asked after 20 ms, then less and less often. */
+        uint64_t waited = 0, next_ask = 20000, step;
+
+        for (unsigned i = 0;; i++) {
+                int r;
+
+                r = pid_in_unit(pid, unit);
+                if (r != 0)
+                        return r < 0 ? r : 0;
+                if (waited >= next_ask) {
+                        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+                        _cleanup_free_ char *state = NULL;
+
+                        r = sd_bus_get_property_string(bus, "org.freedesktop.systemd1", job,
+                                                       "org.freedesktop.systemd1.Job", "State", &error, &state);
+                        if (r < 0) {
+                                /* Gone: done, or failed without taking the PID. */
+                                r = pid_in_unit(pid, unit);
+                                return r < 0 ? r : r > 0 ? 0 : -EIO;
+                        }
+                        next_ask = waited + MIN(next_ask, 500000U);
+                }
+                step = i < 10 ? 100U << (i / 2) : 2000U;
+                (void) usleep((useconds_t) step);
+                waited += step;
+        }
+}
+
+/* StartTransientUnit, then the wait. */
+static int start_scope(sd_bus *bus, sd_bus_message *m, const char *unit, pid_t pid, sd_bus_error *error) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        const char *job;
+        int r;
+
+        r = sd_bus_call(bus, m, 0, error, &reply);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read(reply, "o", &job);
+        if (r < 0)
+                return r;
+        return wait_in_scope(bus, unit, job, pid);
+}
+
 int scope_create(sd_bus *bus, const ScopeSettings *s, char **ret_error) {
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-        _cleanup_free_ char *unit = NULL, *result = NULL;
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *private = NULL;
+        _cleanup_free_ char *unit = NULL;
         int r;
 
         unit = name_to_scope(s->name);
@@ -180,7 +259,12 @@ int scope_create(sd_bus *bus, const ScopeSettings *s, char **ret_error) {
                 r = build_start_message(bus, s, unit, &m);
                 if (r < 0)
                         return r;
-                r = bus_call_job(bus, m, unit, &error, &result);
+                r = start_scope(bus, m, unit, s->pid, &error);
+                if (bus_refused(bus, r, &error) && !private && bus_open_private(&private) >= 0) {
+                        bus = private; /* dbus-daemon is full: systemd's own socket */
+                        sd_bus_error_free(&error);
+                        continue;
+                }
                 if (r >= 0 || !sd_bus_error_has_name(&error, "org.freedesktop.systemd1.UnitExists") || attempt >= 200)
                         break;
                 /* The previous run of this name left its scope behind: dead but not yet
@@ -196,16 +280,14 @@ int scope_create(sd_bus *bus, const ScopeSettings *s, char **ret_error) {
                 (void) sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
                                           "org.freedesktop.systemd1.Manager", "ResetFailedUnit", NULL, NULL, "s", unit);
                 sd_bus_error_free(&error);
-                free(TAKE_PTR(result));
                 usleep(5000);
         }
         if (r < 0 && ret_error) {
                 if (sd_bus_error_is_set(&error))
                         *ret_error = strdup(error.message ? error.message : error.name);
-                else if (result) {
-                        if (asprintf(ret_error, "job for %s finished with result '%s'", unit, result) < 0)
-                                *ret_error = NULL;
-                } else
+                else if (r == -EIO)
+                        *ret_error = strdup("its start job ended without taking the container's processes");
+                else
                         *ret_error = strdup(strerror(-r));
         }
         return r;

@@ -60,3 +60,14 @@ lost=$(grep -l 'container race exists' /tmp/race.* | wc -l)
 check_eq "concurrent runs of one name: one wins" "$won" 1
 check_eq "  … the others say it exists" "$lost" 3
 berth rm -f race
+
+# Through dbus-daemon systemd sends job signals only while someone is subscribed, and berth does
+# not subscribe (logind and machined usually are): with neither running, berth asks for its jobs.
+systemctl mask --runtime -q systemd-machined.service systemd-logind.service
+on_exit systemctl unmask --runtime -q systemd-machined.service systemd-logind.service
+systemctl stop systemd-machined.service systemd-logind.service
+check "with nobody subscribed to systemd's signals, run -d still returns" timeout 20 berth run -d --name lonely bb sleep 100
+check_eq "  … with the container running" "$(systemctl is-active container@lonely.service)" active
+check "  … and stop -t 1 too" timeout 20 berth stop -t 1 lonely
+check_fails "  … which stopped it" systemctl is-active --quiet container@lonely.service
+check "  … and rm" timeout 20 berth rm lonely
