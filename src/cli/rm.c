@@ -29,7 +29,7 @@ int verb_rm(int argc, char *argv[]) {
                         volumes = true;
                         break;
                 case 'H':
-                        verb_help("rm", "  -f, --force     stop a running container first\n"
+                        verb_help("rm", "  -f, --force     kill a running container first (SIGKILL, at once)\n"
                                         "  -v, --volumes   also remove its anonymous volumes (named ones stay)\n");
                         return 0;
                 default:
