@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Networking, side by side in one run:
+#   1. berth run --rm IMAGE /bin/true on the bridge against --network none (target: ≤ 2 ms more),
+#      and against systemd-nspawn --network-veth on the same tree (target: ≥ 4× faster);
+#   2. networked containers started concurrently, per second (target: ≥ 100/s);
+#   3. 500 networked containers running at once, then all stopped: no veth, lease or nftables
+#      element left.
+. "$BERTH_SOURCE_DIR/bench/lib.sh"
+set -u
+N=${BENCH_N:-30}
+CONCURRENT=${BENCH_CONCURRENT:-100 200}
+MANY=${BENCH_MANY:-500}
+tree=/var/lib/bench-tree
+make_tree "$tree"
+berth image import "$tree" benchimg >/dev/null
+
+# The bridge exists after the first container, as on any host that runs them.
+berth run --rm benchimg /bin/true
+
+bridge_ms=$(bench_n "$N" berth run --rm benchimg /bin/true)
+none_ms=$(bench_n "$N" berth run --rm --network none benchimg /bin/true)
+ports_ms=$(bench_n "$N" berth run --rm -p 18080:80 benchimg /bin/true)
+nspawn_ms=$(bench_n "$N" systemd-nspawn -q --network-veth --register=no -D "$tree" /bin/true)
+nspawn_reg_ms=$(bench_n "$N" systemd-nspawn -q --network-veth -D "$tree" /bin/true)
+
+printf '%-58s %10s\n' "start to exit of /bin/true, median of $N" "ms"
+printf '%-58s %10s\n' "berth run --rm (bridge: lease, veth, addresses)" "$bridge_ms"
+printf '%-58s %10s\n' "berth run --rm -p 18080:80 (and a published port)" "$ports_ms"
+printf '%-58s %10s\n' "berth run --rm --network none" "$none_ms"
+printf '%-58s %10s\n' "systemd-nspawn -q --network-veth (registers)" "$nspawn_reg_ms"
+printf '%-58s %10s\n' "systemd-nspawn -q --network-veth --register=no" "$nspawn_ms"
+awk -v b="$bridge_ms" -v n="$none_ms" -v s="$nspawn_reg_ms" 'BEGIN {
+        printf "bridge - none = %.2f ms (target ≤ 2)   nspawn --network-veth / berth = %.1f× (target ≥ 4)\n", b - n, s / b }'
+
+veths() { ip -o link show type veth | grep -c ': vb' ; }
+leases() { ls /run/berth/leases | wc -l; }
+elements() { nft list map ip berth publish_any | grep -oE ': [0-9]+\.[0-9.]+ \. [0-9]+' | wc -l; }
+
+# --- concurrent starts ---------------------------------------------------------------------------
+# The namespaces go asynchronously after their last process: give the kernel a moment.
+settle() { for _ in $(seq 50); do [ "$(veths)" = 0 ] && break; sleep 0.1; done; }
+for n in $CONCURRENT; do
+        t0=$(date +%s%N)
+        for i in $(seq "$n"); do
+                berth run -d --name "c$i" benchimg sleep 1000 >/dev/null &
+        done
+        wait
+        t1=$(date +%s%N)
+        running=$(berth list --no-legend | grep -c ' running ')
+        distinct=$(berth list -o json | python3 -c 'import json,sys; a=[o["address"] for o in json.load(sys.stdin) if o["address"]]; print(len(set(a)), len(a))')
+        awk -v n="$n" -v d=$((t1 - t0)) -v r="$running" -v u="$distinct" 'BEGIN {
+                printf "%d networked containers started concurrently in %.2f s: %.0f/s (target ≥ 100/s); %d running; distinct/listed addresses: %s\n",
+                       n, d / 1e9, n / (d / 1e9), r, u }'
+        for i in $(seq "$n"); do echo "c$i"; done | xargs -n 50 -P 4 berth rm -f >/dev/null
+        settle
+        echo "after removing them: veths $(veths), leases $(leases), elements $(elements)"
+done
+
+# --- many at once ----------------------------------------------------------------------------------
+t0=$(date +%s%N)
+for i in $(seq "$MANY"); do
+        berth run -d --name "m$i" -p "$((20000 + i)):80" benchimg sleep 1000 >/dev/null &
+        (( i % 50 == 0 )) && wait
+done
+wait
+t1=$(date +%s%N)
+echo "$MANY containers, each with a published port, running: $(berth list --no-legend | grep -c ' running ') \
+(started in $(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.1f", d / 1e9 }') s); veths $(veths), leases $(leases), elements $(elements)"
+t0=$(date +%s%N)
+for i in $(seq "$MANY"); do echo "m$i"; done | xargs -n 50 -P 4 berth rm -f >/dev/null
+t1=$(date +%s%N)
+settle
+echo "all stopped and removed in $(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.1f", d / 1e9 }') s: veths $(veths), leases $(leases), elements $(elements) (target: 0 0 0)"
