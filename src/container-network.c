@@ -465,6 +465,9 @@ int container_network_prepare(ContainerNetwork *n, const Definition *d) {
         if (!strv_isempty(d->links) && d->network != NETWORK_BRIDGE)
                 return log_error_errno(-EINVAL, "links need the bridge network (not --network %s)",
                                        network_mode_to_string(d->network));
+        if (d->ip && d->network != NETWORK_BRIDGE)
+                return log_error_errno(-EINVAL, "an address (--ip %s) needs the bridge network (not --network %s)",
+                                       d->ip, network_mode_to_string(d->network));
 
         if (d->network == NETWORK_BRIDGE) {
                 r = network_config_load(NULL, &n->config, &error);

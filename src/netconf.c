@@ -133,7 +133,7 @@ int network_config_load(const char *path, NetworkConfig *ret, char **ret_error) 
         _cleanup_free_ char *text = NULL;
         NetworkConfig c;
         bool in_network = false;
-        unsigned line = 0;
+        unsigned line = 0, subnet6_line = 0;
         char *p, *next;
         int r;
 
@@ -195,9 +195,15 @@ int network_config_load(const char *path, NetworkConfig *ret, char **ret_error) 
                                             "key 'Subnet6': '%s' is not an IPv6 subnet ADDRESS/64…124 with the host bits zero",
                                             value);
                         c.have_subnet6 = true;
+                        subnet6_line = line;
                 } else
                         return fail(ret_error, path, line, "key '%s': unknown key in section [Network]", key);
         }
+        /* A container's v6 host number is its v4 one: the v6 subnet must have room for all. */
+        if (c.have_subnet6 && 128U - c.prefix6 < 32U - c.prefix)
+                return fail(ret_error, path, subnet6_line,
+                            "key 'Subnet6': a /%u has fewer host addresses than Subnet= /%u (a container's IPv6 host number is its IPv4 one)",
+                            (unsigned) c.prefix6, (unsigned) c.prefix);
         *ret = c;
         return 0;
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cleanup.h"
 #include "config.h"
@@ -78,11 +79,20 @@ static int nft_new(struct nft_ctx **ret) {
 
 /* Runs one transaction: 0, -EEXIST, -ENOENT, or -EIO (the error text is logged at debug). */
 static int nft_run(struct nft_ctx *ctx, const char *cmd) {
-        const char *err;
+        const char *err = "";
 
-        if (lib.run_cmd_from_buffer(ctx, cmd) == 0)
-                return 0;
-        err = lib.ctx_get_error_buffer(ctx) ?: "";
+        /* A transaction whose ruleset generation changed under it (another container's
+         * transaction at the same moment) is refused with EINTR or EBUSY: it was not applied,
+         * so it is run again. */
+        for (unsigned attempt = 0; attempt < 20; attempt++) {
+                if (lib.run_cmd_from_buffer(ctx, cmd) == 0)
+                        return 0;
+                err = lib.ctx_get_error_buffer(ctx) ?: "";
+                if (!strstr(err, "Interrupted system call") && !strstr(err, "Resource busy") &&
+                    !strstr(err, "Device or resource busy"))
+                        break;
+                (void) usleep(1000U << (attempt < 4 ? attempt : 4));
+        }
         if (strstr(err, "File exists"))
                 return -EEXIST;
         if (strstr(err, "No such file or directory"))
@@ -139,7 +149,9 @@ int nft_ensure_base(const NetworkConfig *c, bool bridge_created) {
                     "add chain ip berth postrouting { type nat hook postrouting priority srcnat; policy accept; }\n");
         if (r < 0 && r != -EEXIST)
                 return r;
-        if (!bridge_created)
+        /* A table made just now (flushed away while the bridge stayed, say) needs the bridge's
+         * masquerading too. */
+        if (!bridge_created && r == -EEXIST)
                 return 0;
         r = bridge_rules(c, &rules);
         if (r < 0)

@@ -102,6 +102,11 @@ int main(void) {
                  "2: key 'Subnet': '10.88.0.1/16' is not an IPv4 subnet ADDRESS/8…30 with the host bits zero");
         load_bad("[Network]\nSubnet6=fd88::/32\n",
                  "2: key 'Subnet6': 'fd88::/32' is not an IPv6 subnet ADDRESS/64…124 with the host bits zero");
+        load_bad("[Network]\nSubnet6=fd88::/124\n",
+                 "2: key 'Subnet6': a /124 has fewer host addresses than Subnet= /16 (a container's IPv6 host number is its IPv4 one)");
+        load_bad("[Network]\nSubnet6=fd88::/120\nSubnet=10.1.0.0/23\n",
+                 "2: key 'Subnet6': a /120 has fewer host addresses than Subnet= /23 (a container's IPv6 host number is its IPv4 one)");
+        ok(load("[Network]\nSubnet=10.1.0.0/24\nSubnet6=fd88::/120\n", &c, NULL) == 0, "a v6 subnet as large as the v4 one");
         load_bad("[Network]\nGateway=10.0.0.1\n", "2: key 'Gateway': unknown key in section [Network]");
         load_bad("[Net]\n", "1: unknown section '[Net]'");
         load_bad("Bridge=x\n", "1: key 'Bridge': not in a section ([Network])");

@@ -197,6 +197,8 @@ berth rm -f re2 >/dev/null
 out=$(berth run --rm --ip 10.99.0.2 bb true 2>&1); rc=$?
 check_eq "--ip outside the subnet: 125" "$rc" 125
 check_eq "  … in one line" "$out" "berth: address 10.99.0.2 is not one a container can take in subnet 10.88.0.0/16 (bridge berth0)"
+out=$(berth run --rm --network none --ip 10.88.7.8 bb true 2>&1); rc=$?
+check_eq "--ip without the bridge: 125, in one line" "$rc:$out" "125:berth: an address (--ip 10.88.7.8) needs the bridge network (not --network none)"
 
 # --- kill -9 of the helper; a crashed foreground run ----------------------------------------------
 berth run -d --name k9 -p 8181:80 bb sh -c "$serve" >/dev/null
