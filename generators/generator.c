@@ -101,7 +101,8 @@ static int definition_needs(const Definition *d, char ***ret) {
                 if (r < 0)
                         return r;
         }
-        /* VolumesFrom= will go here. */
+        /* Not VolumesFrom=: as with docker, its source need not run, only exist; requiring it
+         * would start it. */
         *ret = TAKE_PTR(l);
         return 0;
 }
