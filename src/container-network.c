@@ -578,6 +578,7 @@ int container_network_start_proxy(ContainerNetwork *n) {
                                 (void) fd_set_cloexec(fd, false);
                 }
                 execv(getenv("BERTH_PROXY") ?: BERTH_PROXY_PATH, argv);
+                log_error_errno(-errno, "Failed to execute berth-proxy, IPv6 ports of %s unserved: %m", n->def->name);
                 _exit(127);
         }
         n->proxy_pid = pid;
