@@ -8,11 +8,6 @@
 #include "bus.h"
 #include "string-util.h"
 
-/* Through dbus-daemon when it runs, systemd's private socket when it does not. systemd sends every
- * signal (each unit's PropertiesChanged, every job's JobNew/JobRemoved) to every private-socket
- * client, serialised once per client; through dbus-daemon it sends each once and the daemon
- * passes on only what a client's matches ask for. With 40 containers starting at once the
- * private socket cost systemd 1.7 s of CPU against 0.2 s, for 1-2 ms more on a single start. */
 int bus_open_private(sd_bus **ret) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         int r;
@@ -32,6 +27,11 @@ int bus_open_private(sd_bus **ret) {
         return 0;
 }
 
+/* Through dbus-daemon when it runs, systemd's private socket when it does not. systemd sends every
+ * signal (each unit's PropertiesChanged, every job's JobNew/JobRemoved) to every private-socket
+ * client, serialised once per client; through dbus-daemon it sends each once and the daemon
+ * passes on only what a client's matches ask for. With 40 containers starting at once the
+ * private socket cost systemd 1.7 s of CPU against 0.2 s, for 1-2 ms more on a single start. */
 int bus_open_systemd(sd_bus **ret) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
 
@@ -79,6 +79,14 @@ static int on_job_removed(sd_bus_message *m, void *userdata, sd_bus_error *error
         return 0;
 }
 
+bool bus_job_pending(sd_bus *bus, const char *job) {
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_free_ char *state = NULL;
+
+        return sd_bus_get_property_string(bus, "org.freedesktop.systemd1", job, "org.freedesktop.systemd1.Job",
+                                          "State", &error, &state) >= 0;
+}
+
 /* The job is gone and its JobRemoved did not reach us: nobody is subscribed to systemd's signals
  * (see add_job_match()). Its result, as far as the unit's state tells it. */
 static int job_result_from_state(sd_bus *bus, const char *method, const char *unit, JobWait *w) {
@@ -100,7 +108,7 @@ static int job_result_from_state(sd_bus *bus, const char *method, const char *un
 }
 
 static int wait_job(sd_bus *bus, JobWait *w, const char *method, const char *unit) {
-        bool poll_job = unit && sd_bus_is_bus_client(bus) > 0;
+        bool poll_job = sd_bus_is_bus_client(bus) > 0;
         uint64_t interval = 50 * 1000;
         int r;
 
@@ -116,12 +124,7 @@ static int wait_job(sd_bus *bus, JobWait *w, const char *method, const char *uni
                 if (r < 0)
                         return r;
                 if (r == 0 && poll_job) {
-                        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-                        _cleanup_free_ char *state = NULL;
-
-                        r = sd_bus_get_property_string(bus, "org.freedesktop.systemd1", w->job,
-                                                       "org.freedesktop.systemd1.Job", "State", &error, &state);
-                        if (r >= 0) {
+                        if (bus_job_pending(bus, w->job)) {
                                 interval = MIN(interval * 2, 1000U * 1000U);
                                 continue; /* still queued or running */
                         }
@@ -140,7 +143,7 @@ static int on_message(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         return on_job_removed(m, userdata, error);
 }
 
-/* JobRemoved, through dbus-daemon only unit's (where unit is known): with a hundred containers
+/* JobRemoved, through dbus-daemon only unit's: with a hundred containers
  * starting at once, each start used to wake up for all of the others' jobs. The rule is sent to
  * the daemon as a plain AddMatch, and the signals taken with a filter: sd-bus's own matches count
  * argN among string arguments only (arg2 of JobRemoved "uoss" is the unit for dbus-daemon, the
@@ -161,8 +164,8 @@ static int add_job_match(sd_bus *bus, JobWait *w, const char *unit, sd_bus_slot 
          * wait_job() asks for the job every 50 ms instead. */
         if (asprintf(&match,
                      "type='signal',sender='org.freedesktop.systemd1',path='/org/freedesktop/systemd1',"
-                     "interface='org.freedesktop.systemd1.Manager',member='JobRemoved'%s%s%s",
-                     unit ? ",arg2='" : "", unit ?: "", unit ? "'" : "") < 0)
+                     "interface='org.freedesktop.systemd1.Manager',member='JobRemoved',arg2='%s'",
+                     unit) < 0)
                 return -ENOMEM;
         return sd_bus_call_method_async(bus, NULL, "org.freedesktop.DBus", "/org/freedesktop/DBus",
                                         "org.freedesktop.DBus", "AddMatch", NULL, NULL, "s", match);
@@ -178,11 +181,28 @@ static int finish_job(JobWait *w, char **ret_result) {
         return ok ? 0 : -EIO;
 }
 
-int bus_call_job(sd_bus *bus, sd_bus_message *m, const char *unit, sd_bus_error *error, char **ret_result) {
+int bus_call_for_job(sd_bus *bus, sd_bus_message *m, sd_bus_error *error, char **ret_job) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        _cleanup_(sd_bus_slot_unrefp) sd_bus_slot *slot = NULL;
-        JobWait w = {};
         const char *job;
+        int r;
+
+        r = sd_bus_call(bus, m, 0, error, &reply);
+        if (r < 0)
+                return r;
+        r = sd_bus_message_read(reply, "o", &job);
+        if (r < 0)
+                return r;
+        *ret_job = strdup(job);
+        return *ret_job ? 0 : -ENOMEM;
+}
+
+/* Calls m, a Manager method for unit that returns a job, and waits for the job: 0 if its result
+ * was "done", -EIO with the result string in ret_result ("failed", "dependency", "timeout", …)
+ * otherwise. */
+static int call_job(sd_bus *bus, sd_bus_message *m, const char *unit, sd_bus_error *error, char **ret_result) {
+        _cleanup_(sd_bus_slot_unrefp) sd_bus_slot *slot = NULL;
+        _cleanup_free_ char *job = NULL;
+        JobWait w = {};
         int r;
 
         /* The match goes in before the call: JobRemoved may follow the reply at once, and
@@ -190,10 +210,7 @@ int bus_call_job(sd_bus *bus, sd_bus_message *m, const char *unit, sd_bus_error 
         r = add_job_match(bus, &w, unit, &slot);
         if (r < 0)
                 return r;
-        r = sd_bus_call(bus, m, 0, error, &reply);
-        if (r < 0)
-                return r;
-        r = sd_bus_message_read(reply, "o", &job);
+        r = bus_call_for_job(bus, m, error, &job);
         if (r < 0)
                 return r;
         w.job = job;
@@ -216,7 +233,7 @@ static int unit_job(sd_bus *bus, const char *method, const char *unit, sd_bus_er
         r = sd_bus_message_append(m, "ss", unit, "replace");
         if (r < 0)
                 return r;
-        return bus_call_job(bus, m, unit, error, ret_result);
+        return call_job(bus, m, unit, error, ret_result);
 }
 
 int bus_unit_job(sd_bus *bus, const char *method, const char *unit, sd_bus_error *error, char **ret_result) {

@@ -20,12 +20,15 @@ int bus_open_private(sd_bus **ret);
 bool bus_refused(sd_bus *bus, int r, const sd_bus_error *error);
 
 /* Calls a method of org.freedesktop.systemd1.Manager that returns a job path ("o"), e.g.
- * StartUnit/StopUnit/RestartUnit/StartTransientUnit when m is prebuilt, and waits for it:
- * 0 if its result was "done", -EIO with the result string in ret_result ("failed",
- * "dependency", "timeout", …) otherwise. unit (may be NULL) is the unit the job is for. */
-int bus_call_job(sd_bus *bus, sd_bus_message *m, const char *unit, sd_bus_error *error, char **ret_result);
+ * StartTransientUnit when m is prebuilt, without waiting for the job; *ret_job is its path. */
+int bus_call_for_job(sd_bus *bus, sd_bus_message *m, sd_bus_error *error, char **ret_job);
 
-/* Manager.METHOD(unit, "replace") for StartUnit/StopUnit/RestartUnit, and waits for its job. */
+/* Whether the job (an object path) is still queued or running. */
+bool bus_job_pending(sd_bus *bus, const char *job);
+
+/* Manager.METHOD(unit, "replace") for StartUnit/StopUnit/RestartUnit, and waits for its job: 0
+ * if its result was "done", -EIO with the result string in ret_result ("failed", "dependency",
+ * "timeout", …) otherwise. */
 int bus_unit_job(sd_bus *bus, const char *method, const char *unit, sd_bus_error *error, char **ret_result);
 
 /* Object path of a unit name, escaped as systemd does. */

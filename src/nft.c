@@ -208,7 +208,7 @@ static int element_delete(struct nft_ctx *ctx, const PortSpec *p) {
 
 int nft_unpublish(struct in_addr addr, const PortSpec *ports, size_t n_ports) {
         _cleanup_(ctx_freep) struct nft_ctx *ctx = NULL;
-        char *batch = NULL;
+        _cleanup_free_ char *batch = NULL;
         size_t size = 0;
         FILE *f;
         int r, ret = 0;
@@ -239,18 +239,23 @@ int nft_unpublish(struct in_addr addr, const PortSpec *ports, size_t n_ports) {
                 element_key(ports + i, key, sizeof(key));
                 fprintf(f, "delete element ip berth %s }\n", key);
         }
-        if (fclose(f) != 0) {
-                free(batch);
+        if (fclose(f) != 0)
                 return -ENOMEM;
-        }
         /* One transaction for all of them: each commit costs a few ms. */
         if (size > 0) {
                 r = nft_run(ctx, batch);
                 if (r < 0 && r != -ENOENT && ret == 0)
                         ret = r;
         }
-        free(batch);
         return ret;
+}
+
+/* "create element ip berth MAP { KEY : ADDRESS . PORT }": fails when another container has the key. */
+static void create_command(const PortSpec *p, const char *a, char *buf, size_t size) {
+        char key[128];
+
+        element_key(p, key, sizeof(key));
+        snprintf(buf, size, "create element ip berth %s : %s . %u }", key, a, p->container_port);
 }
 
 /* One element at a time: which port is taken, and by whom; stale elements taken over. */
@@ -261,12 +266,11 @@ static int publish_each(struct nft_ctx *ctx, const char *a, const PortSpec *port
 
         for (i = 0; i < n_ports; i++) {
                 const PortSpec *p = ports + i;
-                char key[128], cmd[256];
+                char cmd[256];
 
                 if (!is_ipv4_port(p))
                         continue;
-                element_key(p, key, sizeof(key));
-                snprintf(cmd, sizeof(cmd), "create element ip berth %s : %s . %u }", key, a, p->container_port);
+                create_command(p, a, cmd, sizeof(cmd));
                 r = nft_run(ctx, cmd);
                 if (r == -EEXIST) {
                         /* Someone's: a live container's, or one a killed helper left behind. */
@@ -300,7 +304,8 @@ static int publish_each(struct nft_ctx *ctx, const char *a, const PortSpec *port
 int nft_publish(const NetworkConfig *c, struct in_addr addr, const PortSpec *ports, size_t n_ports,
                 const PortSpec **ret_port, char **ret_owner) {
         _cleanup_(ctx_freep) struct nft_ctx *ctx = NULL;
-        char *batch = NULL, a[INET_ADDRSTRLEN];
+        _cleanup_free_ char *batch = NULL;
+        char a[INET_ADDRSTRLEN];
         size_t size = 0, done = 0;
         FILE *f;
         int r;
@@ -316,28 +321,23 @@ int nft_publish(const NetworkConfig *c, struct in_addr addr, const PortSpec *por
         if (!f)
                 return -ENOMEM;
         for (size_t i = 0; i < n_ports; i++) {
-                char key[128];
+                char cmd[256];
 
                 if (!is_ipv4_port(ports + i))
                         continue;
-                element_key(ports + i, key, sizeof(key));
-                fprintf(f, "create element ip berth %s : %s . %u }\n", key, a, ports[i].container_port);
+                create_command(ports + i, a, cmd, sizeof(cmd));
+                fprintf(f, "%s\n", cmd);
         }
-        if (fclose(f) != 0) {
-                free(batch);
+        if (fclose(f) != 0)
                 return -ENOMEM;
-        }
-        if (size == 0) {
-                free(batch);
+        if (size == 0)
                 return 0;
-        }
         r = nft_run(ctx, batch);
         if (r == -ENOENT) {
                 r = nft_ensure_base(c, /* bridge_created= */ false);
                 if (r >= 0)
                         r = nft_run(ctx, batch);
         }
-        free(batch);
         if (r != -EEXIST) {
                 if (r < 0)
                         *ret_port = ports;

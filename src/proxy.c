@@ -135,7 +135,6 @@ struct Connection {
         Buffer buf[2];
         bool connecting;
         bool dead;
-        Listener *listener;
         Connection *next_dead;
 };
 
@@ -346,13 +345,10 @@ static int connection_new(Proxy *p, Listener *l, int client_fd) {
         if (r < 0 && errno != EINPROGRESS)
                 return -errno;
 
-        /* Only the fields; the buffers are written before they are read. */
-        c = malloc(sizeof(Connection));
+        c = calloc(1, sizeof(Connection));
         if (!c)
                 return -ENOMEM;
-        *c = (Connection) {};
         c->connecting = r < 0;
-        c->listener = l;
         for (int i = 0; i < 2; i++)
                 c->side[i] = (Side) { .h.kind = HANDLE_TCP_SIDE, .conn = c, .fd = -EBADF };
         r = watch(p, EPOLL_CTL_ADD, client, 0, &c->side[0].h);
@@ -369,26 +365,27 @@ static int connection_new(Proxy *p, Listener *l, int client_fd) {
         return 0;
 }
 
+/* Out of fds (level-triggered epoll would spin): stop accepting until a connection frees one. */
+static void listener_pause(Proxy *p, Listener *l, int error) {
+        if (l->paused || watch(p, EPOLL_CTL_MOD, l->l->fd, 0, &l->h) < 0)
+                return;
+        l->paused = true;
+        p->n_paused++;
+        log_warning_errno(error, "berth-proxy: cannot take more connections for now: %m");
+}
+
 static void tcp_accept(Proxy *p, Listener *l) {
         for (unsigned k = 0; k < 64; k++) {
-                int fd = accept4(l->l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+                int fd = accept4(l->l->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC), r;
 
                 if (fd < 0) {
-                        if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
-                                /* Level-triggered: stop asking until a connection frees an fd. */
-                                if (!l->paused && watch(p, EPOLL_CTL_MOD, l->l->fd, 0, &l->h) >= 0) {
-                                        l->paused = true;
-                                        p->n_paused++;
-                                }
-                                log_warning_errno(-errno, "berth-proxy: cannot accept a connection: %m");
-                        }
+                        if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+                                listener_pause(p, l, -errno);
                         return;
                 }
-                if (connection_new(p, l, fd) == -EMFILE && !l->paused &&
-                    watch(p, EPOLL_CTL_MOD, l->l->fd, 0, &l->h) >= 0) {
-                        l->paused = true;
-                        p->n_paused++;
-                }
+                r = connection_new(p, l, fd);
+                if (r == -EMFILE || r == -ENFILE)
+                        listener_pause(p, l, r);
         }
 }
 

@@ -209,12 +209,7 @@ static int wait_in_scope(sd_bus *bus, const char *unit, const char *job, pid_t p
                 if (r != 0)
                         return r < 0 ? r : 0;
                 if (waited >= next_ask) {
-                        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-                        _cleanup_free_ char *state = NULL;
-
-                        r = sd_bus_get_property_string(bus, "org.freedesktop.systemd1", job,
-                                                       "org.freedesktop.systemd1.Job", "State", &error, &state);
-                        if (r < 0) {
+                        if (!bus_job_pending(bus, job)) {
                                 /* Gone: done, or failed without taking the PID. */
                                 r = pid_in_unit(pid, unit);
                                 return r < 0 ? r : r > 0 ? 0 : -EIO;
@@ -229,14 +224,10 @@ static int wait_in_scope(sd_bus *bus, const char *unit, const char *job, pid_t p
 
 /* StartTransientUnit, then the wait. */
 static int start_scope(sd_bus *bus, sd_bus_message *m, const char *unit, pid_t pid, sd_bus_error *error) {
-        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
-        const char *job;
+        _cleanup_free_ char *job = NULL;
         int r;
 
-        r = sd_bus_call(bus, m, 0, error, &reply);
-        if (r < 0)
-                return r;
-        r = sd_bus_message_read(reply, "o", &job);
+        r = bus_call_for_job(bus, m, error, &job);
         if (r < 0)
                 return r;
         return wait_in_scope(bus, unit, job, pid);
