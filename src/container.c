@@ -212,25 +212,6 @@ static int container_prepare(Container *c) {
         return volume_plan_prepare(&c->volumes, c->lowerdirs, c->upper);
 }
 
-/* Output in the service: two journal streams of our own, stdout at priority 6 and stderr at 3
- * (the unit's own stream would log both alike). The payload writes into pipes and we copy into
- * the streams: journald attributes a stream by the cgroup of whoever writes to it, and only
- * from our cgroup do the lines count as container@NAME.service's, with its LogExtraFields=. */
-static int open_journal_streams(const Container *c, int *ret_out, int *ret_err) {
-        _cleanup_close_ int out = -EBADF;
-        int err;
-
-        out = sd_journal_stream_fd(c->def->name, LOG_INFO, /* level_prefix= */ 0);
-        if (out < 0)
-                return log_error_errno(out, "Failed to connect to the journal: %m");
-        err = sd_journal_stream_fd(c->def->name, LOG_ERR, /* level_prefix= */ 0);
-        if (err < 0)
-                return log_error_errno(err, "Failed to connect to the journal: %m");
-        *ret_out = TAKE_FD(out);
-        *ret_err = err;
-        return 0;
-}
-
 static pid_t clone_payload(bool new_netns, int *ret_pidfd) {
         struct clone_args args = {
                 .flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | (new_netns ? CLONE_NEWNET : 0) |
@@ -254,19 +235,12 @@ static pid_t clone_payload(bool new_netns, int *ret_pidfd) {
         return pid;
 }
 
-static void journal_line(void *userdata, int priority, const char *line, size_t n) {
-        const Container *c = userdata;
-
-        (void) sd_journal_send("MESSAGE=%.*s", (int) n, line, "PRIORITY=%d", priority, "SYSLOG_IDENTIFIER=%s",
-                               c->def->name, "CONTAINER_NAME=%s", c->def->name, NULL);
-}
-
 /* In a service, the helper becomes berth-supervisor (same PID, same children, same fds, same
  * blocked signals): what remains to do needs libc only. Returns only on failure. */
 static int exec_supervisor(const Supervisor *s, int lock_fd) {
-        const int fds[] = { s->pidfd, s->sigfd, s->timerfd, s->out_pipe, s->err_pipe, s->out_dest, s->err_dest, lock_fd };
-        char args[12][32];
-        char *argv[14];
+        const int fds[] = { s->pidfd, s->sigfd, s->timerfd, s->out_pipe, s->err_pipe, lock_fd };
+        char args[9][32];
+        char *argv[12];
         size_t n = 0;
 
         for (size_t i = 0; i < ELEMENTSOF(fds); i++)
@@ -274,6 +248,7 @@ static int exec_supervisor(const Supervisor *s, int lock_fd) {
                         return -errno;
         argv[n++] = (char *) "berth-supervisor";
         argv[n++] = (char *) s->name;
+        argv[n++] = (char *) s->unit;
         snprintf(args[0], sizeof(args[0]), "%d", (int) s->pid);
         snprintf(args[1], sizeof(args[1]), "%d", s->stop_signal);
         snprintf(args[2], sizeof(args[2]), "%llu", (unsigned long long) s->stop_timeout_usec);
@@ -305,7 +280,6 @@ int container_run(const Definition *d, const RunOptions *o) {
         _cleanup_close_pair_ int sync_fds[2] = { -EBADF, -EBADF };
         _cleanup_close_pair_ int out_pipe[2] = { -EBADF, -EBADF }, err_pipe[2] = { -EBADF, -EBADF };
         _cleanup_close_ int lock_fd = -EBADF, pidfd = -EBADF, sigfd = -EBADF, timerfd = -EBADF, ptyfd = -EBADF;
-        _cleanup_close_ int journal_out = -EBADF, journal_err = -EBADF;
         _cleanup_free_ char *service = NULL, *scope_error = NULL;
         _cleanup_(machine_registration_freep) MachineRegistration *machine = NULL;
         Container c = { .def = d, .opts = o, .stdin_fd = -EBADF, .stdout_fd = -EBADF, .stderr_fd = -EBADF,
@@ -349,11 +323,6 @@ int container_run(const Definition *d, const RunOptions *o) {
                 goto finish;
         }
 
-        if (o->service) {
-                r = open_journal_streams(&c, &journal_out, &journal_err);
-                if (r < 0)
-                        goto finish;
-        }
         if (!o->tty) {
                 if (pipe2(out_pipe, O_CLOEXEC) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0) {
                         log_error_errno(-errno, "Failed to create pipes: %m");
@@ -414,6 +383,10 @@ int container_run(const Definition *d, const RunOptions *o) {
         /* The child waits for GO; the scope takes it (and so everything it will start) before
          * it goes on. */
         service = name_to_service(d->name);
+        if (!service) {
+                log_oom();
+                goto kill_child;
+        }
         r = scope_create(bus,
                          &(ScopeSettings) {
                                  .name = d->name,
@@ -484,14 +457,13 @@ int container_run(const Definition *d, const RunOptions *o) {
                 .ptyfd = TAKE_FD(ptyfd),
                 .out_pipe = TAKE_FD(out_pipe[0]),
                 .err_pipe = TAKE_FD(err_pipe[0]),
-                .out_dest = o->service ? journal_out : STDOUT_FILENO,
-                .err_dest = o->service ? journal_err : STDERR_FILENO,
+                .out_dest = o->service ? -EBADF : STDOUT_FILENO,
+                .err_dest = o->service ? -EBADF : STDERR_FILENO,
                 .interactive = o->interactive,
                 .service = o->service,
+                .unit = o->service ? service : NULL,
                 .stop_signal = d->stop_signal,
                 .stop_timeout_usec = d->stop_timeout_usec,
-                .on_line = o->service ? NULL : journal_line,
-                .userdata = &c,
         };
         if (o->service && !getenv("BERTH_NO_SUPERVISOR_EXEC")) {
                 bus = sd_bus_flush_close_unref(bus);

@@ -12,10 +12,18 @@
 
 #include "cleanup.h"
 #include "fd-util.h"
+#include "journal-send.h"
 #include "log.h"
 #include "supervise.h"
 
-/* Copies what the payload wrote to dest as it comes and hands complete lines to on_line. */
+static void journal_line(Supervisor *s, int priority, const char *line, size_t n) {
+        if (n > 0 && line[n - 1] == '\r')
+                n--;
+        (void) journal_send_line(NULL, s->name, s->unit, priority, line, n);
+}
+
+/* Copies what the payload wrote to dest (if any) as it comes and sends each line to the
+ * journal; at EOF, the partial line too. */
 static int relay_output(Supervisor *s, int fd, int dest, int priority, char *buf, size_t *len) {
         char chunk[4096];
         ssize_t n;
@@ -24,24 +32,22 @@ static int relay_output(Supervisor *s, int fd, int dest, int priority, char *buf
         if (n < 0)
                 return errno == EAGAIN || errno == EINTR ? 1 : (errno == EIO ? 0 : -errno);
         if (n == 0) {
-                if (*len > 0 && s->on_line)
-                        s->on_line(s->userdata, priority, buf, *len);
+                if (*len > 0)
+                        journal_line(s, priority, buf, *len);
                 *len = 0;
                 return 0;
         }
-        (void) loop_write(dest, chunk, (size_t) n);
-        if (!s->on_line)
-                return 1;
+        if (dest >= 0)
+                (void) loop_write(dest, chunk, (size_t) n);
         for (ssize_t i = 0; i < n; i++) {
-                if (chunk[i] == '\n' || *len == sizeof(s->out_buf) - 1) {
-                        size_t l = *len;
-
-                        if (l > 0 && buf[l - 1] == '\r')
-                                l--;
-                        s->on_line(s->userdata, priority, buf, l);
+                if (chunk[i] == '\n') {
+                        journal_line(s, priority, buf, *len);
                         *len = 0;
-                        if (chunk[i] == '\n')
-                                continue;
+                        continue;
+                }
+                if (*len == SUPERVISE_LINE_MAX) {
+                        journal_line(s, priority, buf, *len);
+                        *len = 0;
                 }
                 buf[(*len)++] = chunk[i];
         }

@@ -12,25 +12,26 @@
  * service the helper execs berth-supervisor, which links nothing else, so that supervising a
  * container costs little memory (libsystemd alone is ~400 KiB of PSS). */
 
+/* Every line of the payload's becomes one journal entry (journal-send.h); a longer one is
+ * split, at docker's 16 KiB. */
+#define SUPERVISE_LINE_MAX 16384
+
 typedef struct Supervisor {
         const char *name;
         pid_t pid;                  /* the payload's PID 1 */
         int pidfd, sigfd, timerfd;
         int ptyfd;                  /* -t: the pty master, or -EBADF */
         int out_pipe, err_pipe;     /* read ends of the payload's stdout and stderr */
-        int out_dest, err_dest;     /* where they go: our terminal, or journal streams */
+        int out_dest, err_dest;     /* copies go to our terminal too, or -EBADF in a service */
         bool interactive;           /* copy our stdin to the pty */
-        bool service;               /* SIGINT is forwarded, not a stop; no per-line callback */
+        bool service;               /* SIGINT is forwarded, not a stop */
+        const char *unit;           /* the service's unit, for OBJECT_SYSTEMD_UNIT=, or NULL */
         int stop_signal;
         uint64_t stop_timeout_usec;
-        /* Foreground: each complete line, for the journal. NULL in a service, whose
-         * destinations are journal streams already. */
-        void (*on_line)(void *userdata, int priority, const char *line, size_t n);
-        void *userdata;
 
         /* state */
         bool stopping;
-        char out_buf[4096], err_buf[4096];
+        char out_buf[SUPERVISE_LINE_MAX], err_buf[SUPERVISE_LINE_MAX];
         size_t out_len, err_len;
         struct termios saved_termios;
         bool termios_saved;

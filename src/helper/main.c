@@ -18,7 +18,7 @@
 
 int main(int argc, char *argv[]) {
         _cleanup_(definition_freep) Definition *d = NULL;
-        _cleanup_free_ char *error = NULL;
+        _cleanup_free_ char *error = NULL, *unit = NULL;
         const char *name;
         bool cleanup = false;
         int r;
@@ -38,6 +38,9 @@ int main(int argc, char *argv[]) {
                 log_error("invalid container name '%s': names must match " NAME_RULE, name);
                 return 125;
         }
+        unit = name_to_service(name);
+        if (unit)
+                log_set_container(name, unit);
 
         if (cleanup) {
                 r = container_cleanup(name);

@@ -3,8 +3,8 @@
  * still the unit's main process), same children, same blocked signals and signalfd, same fds:
  * it only supervises, and links nothing but libc, so that a running container costs little.
  *
- *   berth-supervisor NAME PID STOP-SIGNAL STOP-TIMEOUT-USEC PIDFD SIGFD TIMERFD OUT-PIPE
- *                    ERR-PIPE OUT-DEST ERR-DEST LOCK-FD
+ *   berth-supervisor NAME UNIT PID STOP-SIGNAL STOP-TIMEOUT-USEC PIDFD SIGFD TIMERFD OUT-PIPE
+ *                    ERR-PIPE LOCK-FD
  *
  * Not for humans: berth-helper is its only caller. */
 #include <fcntl.h>
@@ -29,19 +29,20 @@ int main(int argc, char *argv[]) {
         Supervisor s = {};
         unsigned sig;
         uint64_t timeout;
-        int pid, fds[8];
+        int pid, fds[6];
 
         log_set_prefix("berth");
         log_open();
-        if (argc != 13 || safe_atoi(argv[2], &pid) < 0 || pid <= 0 || safe_atou(argv[3], &sig) < 0 ||
-            safe_atou64(argv[4], &timeout) < 0) {
+        if (argc != 12 || safe_atoi(argv[3], &pid) < 0 || pid <= 0 || safe_atou(argv[4], &sig) < 0 ||
+            safe_atou64(argv[5], &timeout) < 0) {
                 log_error("berth-supervisor is run by berth-helper only");
                 return 125;
         }
-        for (int i = 0; i < 8; i++) {
-                fds[i] = parse_fd(argv[5 + i]);
+        log_set_container(argv[1], argv[2]);
+        for (int i = 0; i < 6; i++) {
+                fds[i] = parse_fd(argv[6 + i]);
                 if (fds[i] < 0) {
-                        log_error("berth-supervisor: bad file descriptor '%s'", argv[5 + i]);
+                        log_error("berth-supervisor: bad file descriptor '%s'", argv[6 + i]);
                         return 125;
                 }
         }
@@ -55,11 +56,12 @@ int main(int argc, char *argv[]) {
                 .timerfd = fds[2],
                 .out_pipe = fds[3],
                 .err_pipe = fds[4],
-                .out_dest = fds[5],
-                .err_dest = fds[6],
+                .out_dest = -EBADF,
+                .err_dest = -EBADF,
                 .ptyfd = -EBADF,
                 .service = true,
+                .unit = argv[2],
         };
-        /* fds[7], the container's lock, stays open until we exit. */
+        /* fds[5], the container's lock, stays open until we exit. */
         return supervise(&s);
 }

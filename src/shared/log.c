@@ -7,11 +7,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "journal-send.h"
 #include "log.h"
 
 static int max_level = LOG_INFO;
 static const char *prefix = "berth";
 static bool to_journal_stream = false;
+static const char *container_name = NULL, *container_unit = NULL;
 
 void log_set_max_level(int level) {
         max_level = level;
@@ -23,6 +25,11 @@ int log_get_max_level(void) {
 
 void log_set_prefix(const char *p) {
         prefix = p;
+}
+
+void log_set_container(const char *name, const char *unit) {
+        container_name = name;
+        container_unit = unit;
 }
 
 /* systemd sets JOURNAL_STREAM=DEV:INODE for the stream it connected to stdout/stderr; only if
@@ -67,7 +74,10 @@ int log_internal(int level, int error, const char *file, int line, const char *f
         (void) vsnprintf(buf, sizeof(buf), fmt, ap);
         va_end(ap);
 
-        if (to_journal_stream)
+        if (to_journal_stream && container_name &&
+            journal_send_line(NULL, container_name, container_unit, level, buf, strlen(buf)) >= 0)
+                ;
+        else if (to_journal_stream)
                 (void) fprintf(stderr, "<%d>%s\n", level & LOG_PRIMASK, buf);
         else if (max_level >= LOG_DEBUG)
                 (void) fprintf(stderr, "%s: %s (%s:%d %s)\n", prefix, buf, file, line, func);

@@ -8,13 +8,18 @@
 
 /* berth's logging. Messages go to stderr as "berth: …" on a terminal; when stderr is the
  * journal stream systemd gave us (JOURNAL_STREAM matches), each line carries a "<N>" priority
- * prefix so journald files it at the right level. The log_*_errno() forms set errno from the
+ * prefix so journald files it at the right level, or, once log_set_container() named the
+ * container, goes to journald directly. The log_*_errno() forms set errno from the
  * (negative) error code so that %m works, and return that code. */
 
 void log_set_max_level(int level);
 int log_get_max_level(void);
 void log_set_prefix(const char *prefix);
 void log_open(void);
+/* In a container's service: log straight to journald with the container's fields, as its
+ * output is (journal-send.h), rather than on the unit's stream. The strings must outlive
+ * logging. */
+void log_set_container(const char *name, const char *unit);
 
 int log_internal(int level, int error, const char *file, int line, const char *func, const char *fmt, ...)
         _printf_(6, 7);
