@@ -282,6 +282,8 @@ int container_run(const Definition *d, const RunOptions *o) {
         _cleanup_close_ int lock_fd = -EBADF, pidfd = -EBADF, sigfd = -EBADF, timerfd = -EBADF, ptyfd = -EBADF;
         _cleanup_free_ char *service = NULL, *scope_error = NULL;
         _cleanup_(machine_registration_freep) MachineRegistration *machine = NULL;
+        _cleanup_(scope_start_freep) ScopeStart *scope_start = NULL;
+        ScopeSettings scope_settings;
         Container c = { .def = d, .opts = o, .stdin_fd = -EBADF, .stdout_fd = -EBADF, .stderr_fd = -EBADF,
                         .join_netns_fd = -EBADF };
         ContainerNetwork net = CONTAINER_NETWORK_NULL;
@@ -375,32 +377,38 @@ int container_run(const Definition *d, const RunOptions *o) {
         c.stderr_fd = safe_close(c.stderr_fd);
         c.stdin_fd = safe_close(c.stdin_fd);
 
-        /* While the child waits: its veth, addresses and published ports. */
-        r = container_network_attach(&net, pid);
-        if (r < 0)
-                goto kill_child;
-
         /* The child waits for GO; the scope takes it (and so everything it will start) before
-         * it goes on. */
+         * it goes on. systemd takes a few milliseconds over that: meanwhile, the network. */
         service = name_to_service(d->name);
         if (!service) {
                 log_oom();
                 goto kill_child;
         }
-        r = scope_create(bus,
-                         &(ScopeSettings) {
-                                 .name = d->name,
-                                 .pid = pid,
-                                 .memory_max = d->memory_max,
-                                 .cpu_weight = d->cpu_weight,
-                                 .tasks_max = d->pids_limit,
-                                 .privileged = d->privileged,
-                                 .console = o->tty,
-                                 .stop_signal = d->stop_signal,
-                                 .stop_timeout_usec = d->stop_timeout_usec,
-                                 .bound_to = o->service ? service : NULL,
-                         },
-                         &scope_error);
+        scope_settings = (ScopeSettings) {
+                .name = d->name,
+                .pid = pid,
+                .memory_max = d->memory_max,
+                .cpu_weight = d->cpu_weight,
+                .tasks_max = d->pids_limit,
+                .privileged = d->privileged,
+                .console = o->tty,
+                .stop_signal = d->stop_signal,
+                .stop_timeout_usec = d->stop_timeout_usec,
+                .bound_to = o->service ? service : NULL,
+        };
+        r = scope_start_begin(bus, &scope_settings, &scope_start);
+        if (r < 0) {
+                log_error_errno(r, "Failed to create scope for container %s: %m", d->name);
+                goto kill_child;
+        }
+
+        /* While the child waits: its veth, addresses and published ports. */
+        r = container_network_attach(&net, pid);
+        if (r < 0)
+                goto kill_child;
+
+        r = scope_start_finish(scope_start, &scope_error);
+        scope_start = scope_start_free(scope_start);
         if (r < 0) {
                 log_error("Failed to create scope for container %s: %s", d->name, scope_error ?: strerror(-r));
                 goto kill_child;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bus.h"
@@ -191,23 +192,39 @@ static int pid_in_unit(pid_t pid, const char *unit) {
         return 0;
 }
 
-/* Waits for the scope's job without hearing of it: systemd moves the PIDs into the scope when the
- * job runs, so the child's own cgroup says when it is done; the job object, asked only while the
- * PID is not there yet, says when it ended without. So a start needs no Subscribe (each
- * subscriber costs systemd a match rule in dbus-daemon, of which it has 512: with a few hundred
- * containers starting at once, systemd lost its bus) and no JobRemoved for every other job. */
-static int wait_in_scope(sd_bus *bus, const char *unit, const char *job, pid_t pid) {
-        /* Our own cgroup file is cheap to read; the job object costs systemd a D-Bus call, and
-         * systemd runs its jobs at idle priority: many helpers asking often would starve the very
-         * jobs they wait for. So the job is asked after 20 ms, then less and less often. */
-        uint64_t waited = 0, next_ask = 20000, step;
+static uint64_t now_usec(void) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t) ts.tv_sec * 1000000U + (uint64_t) ts.tv_nsec / 1000U;
+}
+
+/* Waits for the scope's job: systemd moves the PID into the scope when the job runs, so the
+ * child's own cgroup says when it is done. JobRemoved of the job (w) wakes us the moment it
+ * ends; it comes only while someone (logind, machined) is subscribed to systemd's signals, so
+ * between signals we look at the cgroup file after 0.1, 0.2, 0.4 … 2 ms, and ask for the job
+ * object itself after 20 ms, then less and less often: that costs systemd a D-Bus call, and it
+ * runs its jobs at idle priority, so many helpers asking often would starve the very jobs they
+ * wait for. We never Subscribe: each subscriber costs systemd a match rule in dbus-daemon, of
+ * which it has 512, and with a few hundred containers starting at once systemd lost its bus. */
+static int wait_in_scope(sd_bus *bus, const char *unit, const char *job, JobWait *w, pid_t pid) {
+        uint64_t start = now_usec(), next_ask = 20000;
 
         for (unsigned i = 0;; i++) {
+                uint64_t waited;
                 int r;
 
                 r = pid_in_unit(pid, unit);
                 if (r != 0)
                         return r < 0 ? r : 0;
+                while ((!w || !w->done) && sd_bus_process(bus, NULL) > 0)
+                        ;
+                if (w && w->done) {
+                        /* Ended; its PID was not there a moment ago. */
+                        r = pid_in_unit(pid, unit);
+                        return r < 0 ? r : r > 0 ? 0 : -EIO;
+                }
+                waited = now_usec() - start;
                 if (waited >= next_ask) {
                         if (!bus_job_pending(bus, job)) {
                                 /* Gone: done, or failed without taking the PID. */
@@ -216,21 +233,29 @@ static int wait_in_scope(sd_bus *bus, const char *unit, const char *job, pid_t p
                         }
                         next_ask = waited + MIN(next_ask, 500000U);
                 }
-                step = i < 10 ? 100U << (i / 2) : 2000U;
-                (void) usleep((useconds_t) step);
-                waited += step;
+                r = sd_bus_wait(bus, i < 10 ? 100U << (i / 2) : 2000U);
+                if (r < 0)
+                        return r;
         }
 }
 
 /* StartTransientUnit, then the wait. */
 static int start_scope(sd_bus *bus, sd_bus_message *m, const char *unit, pid_t pid, sd_bus_error *error) {
+        _cleanup_(sd_bus_slot_unrefp) sd_bus_slot *slot = NULL;
         _cleanup_free_ char *job = NULL;
+        JobWait w = {};
         int r;
 
-        r = bus_call_for_job(bus, m, error, &job);
+        r = bus_add_job_match(bus, &w, unit, &slot);
         if (r < 0)
                 return r;
-        return wait_in_scope(bus, unit, job, pid);
+        r = bus_call_for_job(bus, m, error, &job);
+        if (r >= 0) {
+                w.job = job;
+                r = wait_in_scope(bus, unit, job, &w, pid);
+        }
+        free(w.result);
+        return r;
 }
 
 int scope_create(sd_bus *bus, const ScopeSettings *s, char **ret_error) {
@@ -282,6 +307,101 @@ int scope_create(sd_bus *bus, const ScopeSettings *s, char **ret_error) {
                         *ret_error = strdup(strerror(-r));
         }
         return r;
+}
+
+struct ScopeStart {
+        sd_bus *bus;
+        const ScopeSettings *settings;
+        char *unit;
+        sd_bus_slot *slot, *match;
+        sd_bus_message *reply;
+        char *job;
+        JobWait wait;
+};
+
+static int on_start_reply(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
+        ScopeStart *st = userdata;
+        const char *job;
+
+        st->reply = sd_bus_message_ref(reply);
+        /* Before anything else is dispatched: JobRemoved may be right behind. */
+        if (!sd_bus_message_is_method_error(reply, NULL) && sd_bus_message_read(reply, "o", &job) >= 0) {
+                st->job = strdup(job);
+                st->wait.job = st->job;
+        }
+        return 0;
+}
+
+ScopeStart *scope_start_free(ScopeStart *st) {
+        if (!st)
+                return NULL;
+        sd_bus_slot_unref(st->slot);
+        sd_bus_slot_unref(st->match);
+        sd_bus_message_unref(st->reply);
+        free(st->job);
+        free(st->wait.result);
+        sd_bus_unref(st->bus);
+        free(st->unit);
+        free(st);
+        return NULL;
+}
+
+int scope_start_begin(sd_bus *bus, const ScopeSettings *s, ScopeStart **ret) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+        _cleanup_(scope_start_freep) ScopeStart *st = NULL;
+        int r;
+
+        st = calloc(1, sizeof(*st));
+        if (!st)
+                return -ENOMEM;
+        st->bus = sd_bus_ref(bus);
+        st->settings = s;
+        st->unit = name_to_scope(s->name);
+        if (!st->unit)
+                return -EINVAL;
+        r = build_start_message(bus, s, st->unit, &m);
+        if (r < 0)
+                return r;
+        r = bus_add_job_match(bus, &st->wait, st->unit, &st->match);
+        if (r < 0)
+                return r;
+        r = sd_bus_call_async(bus, &st->slot, m, on_start_reply, st, 0);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(st);
+        return 0;
+}
+
+int scope_start_finish(ScopeStart *st, char **ret_error) {
+        int r;
+
+        while (!st->reply) {
+                r = sd_bus_process(st->bus, NULL);
+                if (r < 0)
+                        break;
+                if (r == 0 && sd_bus_wait(st->bus, UINT64_MAX) < 0)
+                        break;
+        }
+        if (st->reply && st->job) {
+                r = wait_in_scope(st->bus, st->unit, st->job, &st->wait, st->settings->pid);
+                if (r < 0 && ret_error)
+                        *ret_error = strdup(r == -EIO ? "its start job ended without taking the container's processes"
+                                                      : strerror(-r));
+                return r;
+        }
+        if (st->reply && sd_bus_message_is_method_error(st->reply, NULL)) {
+                const sd_bus_error *e = sd_bus_message_get_error(st->reply);
+                int err = -(sd_bus_message_get_errno(st->reply) ?: EIO);
+
+                if (!sd_bus_error_has_name(e, "org.freedesktop.systemd1.UnitExists") && !bus_refused(st->bus, err, e)) {
+                        if (ret_error)
+                                *ret_error = strdup(e->message ?: e->name);
+                        return err;
+                }
+        }
+        /* A scope left by an earlier run, a refused call, a lost connection: scope_create()
+         * knows what to do about each. */
+        return scope_create(st->bus, st->settings, ret_error);
 }
 
 int scope_unit_pids(sd_bus *bus, const char *unit, pid_t **ret, size_t *ret_n) {

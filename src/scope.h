@@ -25,6 +25,19 @@ typedef struct ScopeSettings {
  * reason ("Unit container-web.scope already exists.", or the job's result). */
 int scope_create(sd_bus *bus, const ScopeSettings *s, char **ret_error);
 
+/* The same in two steps, so that the caller can work while systemd makes the scope: begin sends
+ * StartTransientUnit and returns; finish waits for the reply and the job, and falls back to
+ * scope_create() where that would have retried (a scope left by an earlier run, a refused call).
+ * s must live until finish. */
+typedef struct ScopeStart ScopeStart;
+int scope_start_begin(sd_bus *bus, const ScopeSettings *s, ScopeStart **ret);
+int scope_start_finish(ScopeStart *st, char **ret_error);
+ScopeStart *scope_start_free(ScopeStart *st);
+static inline void scope_start_freep(ScopeStart **st) {
+        if (*st)
+                scope_start_free(*st);
+}
+
 /* Docker's --cpu-shares (2…262144, default 1024) as systemd's CPUWeight (1…10000, default
  * 100), the mapping cgroup v2 uses for cpu.shares. */
 uint64_t scope_cpu_shares_to_weight(uint64_t shares);

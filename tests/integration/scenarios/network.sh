@@ -285,5 +285,22 @@ out=$(berth run --rm bb true 2>&1); rc=$?
 check_eq "a bad berth.conf: 125" "$rc" 125
 check_eq "  … naming file, line and key" "$out" \
         "berth: /etc/berth/berth.conf:2: key 'Subnet': '10.77.0.1/30' is not an IPv4 subnet ADDRESS/8…30 with the host bits zero"
+# A failure while systemd is already making the scope (the network is set up meanwhile): the
+# bridge's name belongs to something else.
+ip link add notbr0 type veth peer name notbr0p
+on_exit ip link del notbr0
+printf '[Network]\nBridge=notbr0\nSubnet=10.78.0.0/24\n' > /etc/berth/berth.conf
+before="$(leases) $(elements)"
+out=$(berth run --rm --name nb1 -p 8385:80 bb echo payload-ran 2>&1); rc=$?
+check_eq "a bridge name that is not a bridge: 125" "$rc" 125
+check_eq "  … saying so" "$out" "berth: interface notbr0 exists and is not a bridge"
+check_fails "  … leaving no scope" sh -c 'systemctl list-units --all --plain --no-legend "container-nb1.scope" | grep -q .'
+check_eq "  … no lease, no port" "$(leases) $(elements)" "$before"
+berth run -d --name nb2 bb true >/dev/null 2>&1
+wait_for 5 sh -c '[ "$(systemctl is-active container@nb2.service)" = failed ]'
+on_exit berth rm -f nb2
+check_eq "  … as a service too: failed" "$(systemctl is-active container@nb2.service)" failed
+check_match "  … with the reason in its logs" "$(berth logs -o cat nb2)" "interface notbr0 exists and is not a bridge"
+check_fails "  … and no scope" sh -c 'systemctl list-units --all --plain --no-legend "container-nb2.scope" | grep -q .'
 rm -f /etc/berth/berth.conf
 berth stop tiny1 >/dev/null
