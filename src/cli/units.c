@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <poll.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <systemd/sd-journal.h>
 #include <unistd.h>
 
@@ -62,20 +63,26 @@ int units_check_image(const char *image) {
         return 0;
 }
 
-/* The last error the helper logged for this unit's latest run, if journald has it yet. */
-static char *last_unit_error(const char *unit) {
+/* The last error logged for the container since `since` (CLOCK_REALTIME µs), if journald has it
+ * yet: a start that failed before READY=1 ends with the helper's one line. By CONTAINER_NAME=,
+ * which the entry carries itself: _SYSTEMD_UNIT= it lacks when journald got to it after the
+ * helper exited. */
+static char *last_error_since(const char *name, uint64_t since) {
         _cleanup_free_ char *match = NULL;
         sd_journal *j = NULL;
         char *result = NULL;
+        uint64_t t;
 
         if (sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM) < 0)
                 return NULL;
-        if (asprintf(&match, "_SYSTEMD_UNIT=%s", unit) < 0)
+        if (asprintf(&match, "CONTAINER_NAME=%s", name) < 0)
                 goto out;
         if (sd_journal_add_match(j, match, 0) < 0 || sd_journal_add_match(j, "PRIORITY=3", 0) < 0)
                 goto out;
         if (sd_journal_seek_tail(j) < 0 || sd_journal_previous(j) <= 0)
                 goto out;
+        if (sd_journal_get_realtime_usec(j, &t) < 0 || t < since)
+                goto out; /* an earlier run's */
         {
                 const void *data;
                 size_t len;
@@ -93,11 +100,15 @@ int units_start(const char *name) {
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_free_ char *unit = NULL, *result = NULL, *why = NULL;
         int32_t exit_status = 0;
+        struct timespec ts;
+        uint64_t since;
         int r;
 
         unit = name_to_service(name);
         if (!unit)
                 return log_oom();
+        clock_gettime(CLOCK_REALTIME, &ts);
+        since = (uint64_t) ts.tv_sec * 1000000U + (uint64_t) ts.tv_nsec / 1000U;
         r = bus_open_systemd(&bus);
         if (r < 0)
                 return log_error_errno(r, "Failed to connect to systemd: %m");
@@ -109,7 +120,7 @@ int units_start(const char *name) {
 
         /* The helper logs its one line to the journal; journald may take a moment to have it. */
         for (int i = 0; i < 20 && !why; i++) {
-                why = last_unit_error(unit);
+                why = last_error_since(name, since);
                 if (!why)
                         usleep(10000);
         }

@@ -121,6 +121,18 @@ out=$(berth run -d --name svc1 bb true 2>&1); rc=$?
 check_eq "a name already running is refused" "$rc" 125
 check_match "  … saying so" "$out" "container svc1 exists"
 
+# A start that fails in the helper: run -d says why, in one line, from the journal (the entry
+# is found by CONTAINER_NAME=, even when journald reads it after the helper is gone).
+on_exit "berth rm -f nostart1"
+out=$(berth run -d --name nostart1 bb /no/such/program 2>&1); rc=$?
+check_eq "run -d of a payload that cannot start: 125" "$rc" 125
+check_eq "  … saying why in one line" "$out" \
+        "berth: container nostart1 failed to start: executable '/no/such/program' not found in the container's \$PATH"
+check_eq "  … and the service failed" "$(systemctl is-active container@nostart1.service)" failed
+out=$(berth start nostart1 2>&1); rc=$?
+check_eq "start again: 125 with the same reason, this run's" "$rc $out" \
+        "125 berth: container nostart1 failed to start: executable '/no/such/program' not found in the container's \$PATH"
+
 # stop: a payload that handles SIGTERM stops at once
 berth run -d --name term1 bb sh -c 'trap "exit 0" TERM; while :; do sleep 0.1; done' >/dev/null
 t0=$(date +%s%N)
