@@ -56,6 +56,12 @@ bool bus_refused(sd_bus *bus, int r, const sd_bus_error *error) {
                r == -ECONNRESET || r == -ENOTCONN || r == -EPIPE || r == -ECONNREFUSED;
 }
 
+typedef struct JobWait {
+        const char *job;
+        char *result;
+        bool done;
+} JobWait;
+
 static int on_job_removed(sd_bus_message *m, void *userdata, sd_bus_error *error) {
         JobWait *w = userdata;
         const char *path, *unit, *result;
@@ -82,7 +88,7 @@ bool bus_job_pending(sd_bus *bus, const char *job) {
 }
 
 /* The job is gone and its JobRemoved did not reach us: nobody is subscribed to systemd's signals
- * (see bus_add_job_match()). Its result, as far as the unit's state tells it. */
+ * (see add_job_match()). Its result, as far as the unit's state tells it. */
 static int job_result_from_state(sd_bus *bus, const char *method, const char *unit, JobWait *w) {
         _cleanup_free_ char *state = NULL;
         bool stop = streq_ptr(method, "StopUnit"), ok;
@@ -144,7 +150,7 @@ static int on_message(sd_bus_message *m, void *userdata, sd_bus_error *error) {
  * result for sd-bus), so its local check would drop what the daemon sends. Asynchronously: the
  * daemon handles a connection's messages in order, so the rule is in place before the call that
  * follows it, and we spare a round trip. */
-int bus_add_job_match(sd_bus *bus, JobWait *w, const char *unit, sd_bus_slot **ret_slot) {
+static int add_job_match(sd_bus *bus, JobWait *w, const char *unit, sd_bus_slot **ret_slot) {
         _cleanup_free_ char *match = NULL;
         int r;
 
@@ -201,7 +207,7 @@ static int call_job(sd_bus *bus, sd_bus_message *m, const char *unit, sd_bus_err
 
         /* The match goes in before the call: JobRemoved may follow the reply at once, and
          * sd_bus_call() queues it for the sd_bus_process() below. */
-        r = bus_add_job_match(bus, &w, unit, &slot);
+        r = add_job_match(bus, &w, unit, &slot);
         if (r < 0)
                 return r;
         r = bus_call_for_job(bus, m, error, &job);

@@ -23,21 +23,6 @@ bool bus_refused(sd_bus *bus, int r, const sd_bus_error *error);
  * StartTransientUnit when m is prebuilt, without waiting for the job; *ret_job is its path. */
 int bus_call_for_job(sd_bus *bus, sd_bus_message *m, sd_bus_error *error, char **ret_job);
 
-/* Hearing that a job ended: set job (its path) once known; on JobRemoved of it, result and done
- * are set. */
-typedef struct JobWait {
-        const char *job;
-        char *result;
-        bool done;
-} JobWait;
-
-/* Arranges for JobRemoved of unit's jobs to reach w while *ret_slot lives: through dbus-daemon
- * only unit's (a rule sent without waiting for its answer: the daemon takes a connection's
- * messages in order, so put it in before the call that makes the job); on the private socket
- * every signal comes anyway. Through dbus-daemon systemd sends signals only while someone is
- * subscribed, so a waiter must still ask for the job now and then. */
-int bus_add_job_match(sd_bus *bus, JobWait *w, const char *unit, sd_bus_slot **ret_slot);
-
 /* Whether the job (an object path) is still queued or running. */
 bool bus_job_pending(sd_bus *bus, const char *job);
 

@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
+#include <sys/inotify.h>
+#include <sys/statfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -199,31 +204,59 @@ static uint64_t now_usec(void) {
         return (uint64_t) ts.tv_sec * 1000000U + (uint64_t) ts.tv_nsec / 1000U;
 }
 
-/* Waits for the scope's job: systemd moves the PID into the scope when the job runs, so the
- * child's own cgroup says when it is done. JobRemoved of the job (w) wakes us the moment it
- * ends; it comes only while someone (logind, machined) is subscribed to systemd's signals, so
- * between signals we look at the cgroup file after 0.1, 0.2, 0.4 … 2 ms, and ask for the job
- * object itself after 20 ms, then less and less often: that costs systemd a D-Bus call, and it
- * runs its jobs at idle priority, so many helpers asking often would starve the very jobs they
- * wait for. We never Subscribe: each subscriber costs systemd a match rule in dbus-daemon, of
- * which it has 512, and with a few hundred containers starting at once systemd lost its bus. */
-static int wait_in_scope(sd_bus *bus, const char *unit, const char *job, JobWait *w, pid_t pid) {
-        uint64_t start = now_usec(), next_ask = 20000;
+/* Watches for the scope's cgroup to take a process: systemd makes the directory, then moves
+ * the PID in, which flips "populated" in its cgroup.events, a change inotify reports. Each
+ * call adds what exists by now (the cgroup root while machine.slice is missing, the slice
+ * while the scope is, then the scope's cgroup.events), so that every step wakes us. Only where
+ * there is a cgroup v2 tree; elsewhere the caller just looks now and then. */
+static void watch_scope_cgroup(int fd, const char *root, const char *unit) {
+        char path[PATH_MAX];
 
+        (void) inotify_add_watch(fd, root, IN_CREATE | IN_ONLYDIR);
+        snprintf(path, sizeof(path), "%s/machine.slice", root);
+        if (inotify_add_watch(fd, path, IN_CREATE | IN_ONLYDIR) < 0)
+                return;
+        snprintf(path, sizeof(path), "%s/machine.slice/%s/cgroup.events", root, unit);
+        (void) inotify_add_watch(fd, path, IN_MODIFY);
+}
+
+/* Where systemd's cgroup v2 tree is: the whole of /sys/fs/cgroup, or its "unified" part on a
+ * hybrid host (where systemd keeps its tree in both). NULL on a v1-only host. */
+static const char *cgroup2_root(void) {
+        static const char *const roots[] = { "/sys/fs/cgroup", "/sys/fs/cgroup/unified" };
+        struct statfs sf;
+
+        for (size_t i = 0; i < ELEMENTSOF(roots); i++)
+                if (statfs(roots[i], &sf) >= 0 && sf.f_type == CGROUP2_SUPER_MAGIC)
+                        return roots[i];
+        return NULL;
+}
+
+/* Waits for the scope's job: systemd moves the PID into the scope when the job runs, so the
+ * child's own cgroup says when it is done, and inotify on the cgroup tree says when to look
+ * (watch_scope_cgroup()); without it (cgroup v1) we look after 0.1, 0.2, 0.4 … 2 ms. We ask for
+ * the job object itself only after 20 ms, then less and less often, to learn of a job that
+ * failed without taking the PID: that costs systemd a D-Bus call, and it runs its jobs at idle
+ * priority, so many helpers asking often would starve the very jobs they wait for. No
+ * JobRemoved: a match rule per helper costs dbus-daemon a comparison for each of systemd's
+ * signals, and we never Subscribe (each subscriber costs systemd a match rule in dbus-daemon,
+ * of which it has 512; with a few hundred containers starting at once systemd lost its bus). */
+static int wait_in_scope(sd_bus *bus, const char *unit, const char *job, pid_t pid) {
+        _cleanup_close_ int fd = -EBADF;
+        uint64_t start = now_usec(), next_ask = 20000;
+        const char *root = cgroup2_root();
+
+        if (root)
+                fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
         for (unsigned i = 0;; i++) {
                 uint64_t waited;
-                int r;
+                int r, timeout_ms;
 
+                if (fd >= 0)
+                        watch_scope_cgroup(fd, root, unit);
                 r = pid_in_unit(pid, unit);
                 if (r != 0)
                         return r < 0 ? r : 0;
-                while ((!w || !w->done) && sd_bus_process(bus, NULL) > 0)
-                        ;
-                if (w && w->done) {
-                        /* Ended; its PID was not there a moment ago. */
-                        r = pid_in_unit(pid, unit);
-                        return r < 0 ? r : r > 0 ? 0 : -EIO;
-                }
                 waited = now_usec() - start;
                 if (waited >= next_ask) {
                         if (!bus_job_pending(bus, job)) {
@@ -233,29 +266,29 @@ static int wait_in_scope(sd_bus *bus, const char *unit, const char *job, JobWait
                         }
                         next_ask = waited + MIN(next_ask, 500000U);
                 }
-                r = sd_bus_wait(bus, i < 10 ? 100U << (i / 2) : 2000U);
-                if (r < 0)
-                        return r;
+                if (fd >= 0) {
+                        char buf[4096];
+
+                        /* Until the next ask for the job, unless a change comes first. */
+                        timeout_ms = (int) ((next_ask - waited + 999) / 1000);
+                        if (poll(&(struct pollfd) { .fd = fd, .events = POLLIN }, 1, timeout_ms) < 0 && errno != EINTR)
+                                return -errno;
+                        while (read(fd, buf, sizeof(buf)) > 0)
+                                ;
+                } else
+                        (void) usleep(i < 10 ? 100U << (i / 2) : 2000U);
         }
 }
 
 /* StartTransientUnit, then the wait. */
 static int start_scope(sd_bus *bus, sd_bus_message *m, const char *unit, pid_t pid, sd_bus_error *error) {
-        _cleanup_(sd_bus_slot_unrefp) sd_bus_slot *slot = NULL;
         _cleanup_free_ char *job = NULL;
-        JobWait w = {};
         int r;
 
-        r = bus_add_job_match(bus, &w, unit, &slot);
+        r = bus_call_for_job(bus, m, error, &job);
         if (r < 0)
                 return r;
-        r = bus_call_for_job(bus, m, error, &job);
-        if (r >= 0) {
-                w.job = job;
-                r = wait_in_scope(bus, unit, job, &w, pid);
-        }
-        free(w.result);
-        return r;
+        return wait_in_scope(bus, unit, job, pid);
 }
 
 int scope_create(sd_bus *bus, const ScopeSettings *s, char **ret_error) {
@@ -313,10 +346,9 @@ struct ScopeStart {
         sd_bus *bus;
         const ScopeSettings *settings;
         char *unit;
-        sd_bus_slot *slot, *match;
+        sd_bus_slot *slot;
         sd_bus_message *reply;
         char *job;
-        JobWait wait;
 };
 
 static int on_start_reply(sd_bus_message *reply, void *userdata, sd_bus_error *ret_error) {
@@ -324,11 +356,8 @@ static int on_start_reply(sd_bus_message *reply, void *userdata, sd_bus_error *r
         const char *job;
 
         st->reply = sd_bus_message_ref(reply);
-        /* Before anything else is dispatched: JobRemoved may be right behind. */
-        if (!sd_bus_message_is_method_error(reply, NULL) && sd_bus_message_read(reply, "o", &job) >= 0) {
+        if (!sd_bus_message_is_method_error(reply, NULL) && sd_bus_message_read(reply, "o", &job) >= 0)
                 st->job = strdup(job);
-                st->wait.job = st->job;
-        }
         return 0;
 }
 
@@ -336,10 +365,8 @@ ScopeStart *scope_start_free(ScopeStart *st) {
         if (!st)
                 return NULL;
         sd_bus_slot_unref(st->slot);
-        sd_bus_slot_unref(st->match);
         sd_bus_message_unref(st->reply);
         free(st->job);
-        free(st->wait.result);
         sd_bus_unref(st->bus);
         free(st->unit);
         free(st);
@@ -362,9 +389,6 @@ int scope_start_begin(sd_bus *bus, const ScopeSettings *s, ScopeStart **ret) {
         r = build_start_message(bus, s, st->unit, &m);
         if (r < 0)
                 return r;
-        r = bus_add_job_match(bus, &st->wait, st->unit, &st->match);
-        if (r < 0)
-                return r;
         r = sd_bus_call_async(bus, &st->slot, m, on_start_reply, st, 0);
         if (r < 0)
                 return r;
@@ -383,7 +407,7 @@ int scope_start_finish(ScopeStart *st, char **ret_error) {
                         break;
         }
         if (st->reply && st->job) {
-                r = wait_in_scope(st->bus, st->unit, st->job, &st->wait, st->settings->pid);
+                r = wait_in_scope(st->bus, st->unit, st->job, st->settings->pid);
                 if (r < 0 && ret_error)
                         *ret_error = strdup(r == -EIO ? "its start job ended without taking the container's processes"
                                                       : strerror(-r));
