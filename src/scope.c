@@ -1,15 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/magic.h>
-#include <sys/inotify.h>
-#include <sys/statfs.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "bus.h"
@@ -197,67 +191,24 @@ static int pid_in_unit(pid_t pid, const char *unit) {
         return 0;
 }
 
-static uint64_t now_usec(void) {
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (uint64_t) ts.tv_sec * 1000000U + (uint64_t) ts.tv_nsec / 1000U;
-}
-
-/* Watches for the scope's cgroup to take a process: systemd makes the directory, then moves
- * the PID in, which flips "populated" in its cgroup.events, a change inotify reports. Each
- * call adds what exists by now (the cgroup root while machine.slice is missing, the slice
- * while the scope is, then the scope's cgroup.events), so that every step wakes us. Only where
- * there is a cgroup v2 tree; elsewhere the caller just looks now and then. */
-static void watch_scope_cgroup(int fd, const char *root, const char *unit) {
-        char path[PATH_MAX];
-
-        (void) inotify_add_watch(fd, root, IN_CREATE | IN_ONLYDIR);
-        snprintf(path, sizeof(path), "%s/machine.slice", root);
-        if (inotify_add_watch(fd, path, IN_CREATE | IN_ONLYDIR) < 0)
-                return;
-        snprintf(path, sizeof(path), "%s/machine.slice/%s/cgroup.events", root, unit);
-        (void) inotify_add_watch(fd, path, IN_MODIFY);
-}
-
-/* Where systemd's cgroup v2 tree is: the whole of /sys/fs/cgroup, or its "unified" part on a
- * hybrid host (where systemd keeps its tree in both). NULL on a v1-only host. */
-static const char *cgroup2_root(void) {
-        static const char *const roots[] = { "/sys/fs/cgroup", "/sys/fs/cgroup/unified" };
-        struct statfs sf;
-
-        for (size_t i = 0; i < ELEMENTSOF(roots); i++)
-                if (statfs(roots[i], &sf) >= 0 && sf.f_type == CGROUP2_SUPER_MAGIC)
-                        return roots[i];
-        return NULL;
-}
-
-/* Waits for the scope's job: systemd moves the PID into the scope when the job runs, so the
- * child's own cgroup says when it is done, and inotify on the cgroup tree says when to look
- * (watch_scope_cgroup()); without it (cgroup v1) we look after 0.1, 0.2, 0.4 … 2 ms. We ask for
- * the job object itself only after 20 ms, then less and less often, to learn of a job that
- * failed without taking the PID: that costs systemd a D-Bus call, and it runs its jobs at idle
- * priority, so many helpers asking often would starve the very jobs they wait for. No
- * JobRemoved: a match rule per helper costs dbus-daemon a comparison for each of systemd's
- * signals, and we never Subscribe (each subscriber costs systemd a match rule in dbus-daemon,
- * of which it has 512; with a few hundred containers starting at once systemd lost its bus). */
+/* Waits for the scope's job without hearing of it: systemd moves the PIDs into the scope when the
+ * job runs, so the child's own cgroup says when it is done; the job object, asked only while the
+ * PID is not there yet, says when it ended without. So a start needs no Subscribe (each
+ * subscriber costs systemd a match rule in dbus-daemon, of which it has 512: with a few hundred
+ * containers starting at once, systemd lost its bus), no JobRemoved for every other job, and no
+ * match rule of its own (each costs dbus-daemon a comparison for every signal of systemd's). */
 static int wait_in_scope(sd_bus *bus, const char *unit, const char *job, pid_t pid) {
-        _cleanup_close_ int fd = -EBADF;
-        uint64_t start = now_usec(), next_ask = 20000;
-        const char *root = cgroup2_root();
+        /* Our own cgroup file is cheap to read; the job object costs systemd a D-Bus call, and
+         * systemd runs its jobs at idle priority: many helpers asking often would starve the very
+         * jobs they wait for. So the job is asked after 20 ms, then less and less often. */
+        uint64_t waited = 0, next_ask = 20000, step;
 
-        if (root)
-                fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
         for (unsigned i = 0;; i++) {
-                uint64_t waited;
-                int r, timeout_ms;
+                int r;
 
-                if (fd >= 0)
-                        watch_scope_cgroup(fd, root, unit);
                 r = pid_in_unit(pid, unit);
                 if (r != 0)
                         return r < 0 ? r : 0;
-                waited = now_usec() - start;
                 if (waited >= next_ask) {
                         if (!bus_job_pending(bus, job)) {
                                 /* Gone: done, or failed without taking the PID. */
@@ -266,17 +217,9 @@ static int wait_in_scope(sd_bus *bus, const char *unit, const char *job, pid_t p
                         }
                         next_ask = waited + MIN(next_ask, 500000U);
                 }
-                if (fd >= 0) {
-                        char buf[4096];
-
-                        /* Until the next ask for the job, unless a change comes first. */
-                        timeout_ms = (int) ((next_ask - waited + 999) / 1000);
-                        if (poll(&(struct pollfd) { .fd = fd, .events = POLLIN }, 1, timeout_ms) < 0 && errno != EINTR)
-                                return -errno;
-                        while (read(fd, buf, sizeof(buf)) > 0)
-                                ;
-                } else
-                        (void) usleep(i < 10 ? 100U << (i / 2) : 2000U);
+                step = i < 10 ? 100U << (i / 2) : 2000U;
+                (void) usleep((useconds_t) step);
+                waited += step;
         }
 }
 
