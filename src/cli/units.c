@@ -118,8 +118,9 @@ int units_start(const char *name) {
         if (sd_bus_error_is_set(&error))
                 return log_error_errno(r, "Failed to start %s: %s", unit, bus_error_message(&error, r));
 
-        /* The helper logs its one line to the journal; journald may take a moment to have it. */
-        for (int i = 0; i < 20 && !why; i++) {
+        /* The helper logs its one line to the journal; journald may take a moment to have it,
+         * longer on a busy host: up to a second, on this failure path only. */
+        for (int i = 0; i < 100 && !why; i++) {
                 why = last_error_since(name, since);
                 if (!why)
                         usleep(10000);
