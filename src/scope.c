@@ -234,6 +234,19 @@ static int start_scope(sd_bus *bus, sd_bus_message *m, const char *unit, pid_t p
         return wait_in_scope(bus, unit, job, pid);
 }
 
+/* Why the scope could not be made, for the caller's one line: systemd's reason if it gave one. */
+static int scope_error(int r, const sd_bus_error *error, char **ret_error) {
+        if (r >= 0 || !ret_error)
+                return r;
+        if (sd_bus_error_is_set(error))
+                *ret_error = strdup(error->message ?: error->name);
+        else if (r == -EIO)
+                *ret_error = strdup("its start job ended without taking the container's processes");
+        else
+                *ret_error = strdup(strerror(-r));
+        return r;
+}
+
 int scope_create(sd_bus *bus, const ScopeSettings *s, char **ret_error) {
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *private = NULL;
@@ -274,15 +287,7 @@ int scope_create(sd_bus *bus, const ScopeSettings *s, char **ret_error) {
                 sd_bus_error_free(&error);
                 usleep(5000);
         }
-        if (r < 0 && ret_error) {
-                if (sd_bus_error_is_set(&error))
-                        *ret_error = strdup(error.message ? error.message : error.name);
-                else if (r == -EIO)
-                        *ret_error = strdup("its start job ended without taking the container's processes");
-                else
-                        *ret_error = strdup(strerror(-r));
-        }
-        return r;
+        return scope_error(r, &error, ret_error);
 }
 
 struct ScopeStart {
@@ -349,22 +354,14 @@ int scope_start_finish(ScopeStart *st, char **ret_error) {
                 if (r == 0 && sd_bus_wait(st->bus, UINT64_MAX) < 0)
                         break;
         }
-        if (st->reply && st->job) {
-                r = wait_in_scope(st->bus, st->unit, st->job, st->settings->pid);
-                if (r < 0 && ret_error)
-                        *ret_error = strdup(r == -EIO ? "its start job ended without taking the container's processes"
-                                                      : strerror(-r));
-                return r;
-        }
+        if (st->reply && st->job)
+                return scope_error(wait_in_scope(st->bus, st->unit, st->job, st->settings->pid), NULL, ret_error);
         if (st->reply && sd_bus_message_is_method_error(st->reply, NULL)) {
                 const sd_bus_error *e = sd_bus_message_get_error(st->reply);
                 int err = -(sd_bus_message_get_errno(st->reply) ?: EIO);
 
-                if (!sd_bus_error_has_name(e, "org.freedesktop.systemd1.UnitExists") && !bus_refused(st->bus, err, e)) {
-                        if (ret_error)
-                                *ret_error = strdup(e->message ?: e->name);
-                        return err;
-                }
+                if (!sd_bus_error_has_name(e, "org.freedesktop.systemd1.UnitExists") && !bus_refused(st->bus, err, e))
+                        return scope_error(err, e, ret_error);
         }
         /* A scope left by an earlier run, a refused call, a lost connection: scope_create()
          * knows what to do about each. */

@@ -13,6 +13,7 @@
 #include "name.h"
 #include "string-util.h"
 #include "strv.h"
+#include "time-util.h"
 #include "units.h"
 #include "verbs.h"
 
@@ -227,13 +228,6 @@ static const char *row_address(const Row *row) {
         return strv_isempty(row->addresses) ? NULL : row->addresses[0];
 }
 
-static uint64_t now_usec(void) {
-        struct timespec ts;
-
-        clock_gettime(CLOCK_REALTIME, &ts);
-        return (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
-}
-
 enum { COL_NAME, COL_STATE, COL_IMAGE, COL_ADDRESS, COL_PID, COL_UPTIME, _COL_MAX };
 
 typedef struct Line {
@@ -255,7 +249,7 @@ static int print_table(const Rows *l) {
         static const char *const header[_COL_MAX] = { "NAME", "STATE", "IMAGE", "ADDRESS", "PID", "UPTIME" };
         _cleanup_free_ Line *lines = NULL;
         size_t width[_COL_MAX], n = 0;
-        uint64_t now = now_usec();
+        uint64_t now = now_realtime_usec();
 
         lines = calloc(l->n + 1, sizeof(Line));
         if (!lines)

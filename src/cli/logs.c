@@ -15,6 +15,7 @@
 #include "json.h"
 #include "log.h"
 #include "string-util.h"
+#include "time-util.h"
 #include "units.h"
 #include "verbs.h"
 
@@ -46,13 +47,6 @@ static const char logs_options[] =
         "or a span back from now: \"-5min\", \"5min ago\", \"5 min ago\", \"1h 30min ago\", or \"42m\"\n"
         "as docker says it. Span units: s, sec, second(s), m, min, minute(s), h, hour(s), d,\n"
         "day(s), w, week(s).\n";
-
-static uint64_t now_usec(void) {
-        struct timespec ts;
-
-        clock_gettime(CLOCK_REALTIME, &ts);
-        return (uint64_t) ts.tv_sec * USEC_PER_SEC + (uint64_t) ts.tv_nsec / 1000;
-}
 
 /* "5min", "5 min", "1h 30min", "2 days": µs. */
 static int parse_span(const char *s, uint64_t *ret) {
@@ -125,7 +119,7 @@ static int parse_time(const char *s, uint64_t *ret) {
                 "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d",
         };
         _cleanup_free_ char *copy = NULL;
-        uint64_t now = now_usec(), span;
+        uint64_t now = now_realtime_usec(), span;
         bool utc = false;
         const char *p;
         char *e;

@@ -6,7 +6,6 @@
 #include <signal.h>
 #include <poll.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <systemd/sd-journal.h>
 #include <unistd.h>
 
@@ -21,6 +20,7 @@
 #include "path-util.h"
 #include "string-util.h"
 #include "strv.h"
+#include "time-util.h"
 #include "network.h"
 #include "scope.h"
 #include "units.h"
@@ -100,15 +100,13 @@ int units_start(const char *name) {
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_free_ char *unit = NULL, *result = NULL, *why = NULL;
         int32_t exit_status = 0;
-        struct timespec ts;
         uint64_t since;
         int r;
 
         unit = name_to_service(name);
         if (!unit)
                 return log_oom();
-        clock_gettime(CLOCK_REALTIME, &ts);
-        since = (uint64_t) ts.tv_sec * 1000000U + (uint64_t) ts.tv_nsec / 1000U;
+        since = now_realtime_usec();
         r = bus_open_systemd(&bus);
         if (r < 0)
                 return log_error_errno(r, "Failed to connect to systemd: %m");

@@ -75,9 +75,11 @@ int log_internal(int level, int error, const char *file, int line, const char *f
         va_end(ap);
 
         if (to_journal_stream && container_name &&
-            journal_send_line(NULL, container_name, container_unit, level, buf, strlen(buf)) >= 0)
-                ;
-        else if (to_journal_stream)
+            journal_send_line(NULL, container_name, container_unit, level, buf, strlen(buf)) >= 0) {
+                errno = saved;
+                return -error;
+        }
+        if (to_journal_stream)
                 (void) fprintf(stderr, "<%d>%s\n", level & LOG_PRIMASK, buf);
         else if (max_level >= LOG_DEBUG)
                 (void) fprintf(stderr, "%s: %s (%s:%d %s)\n", prefix, buf, file, line, func);

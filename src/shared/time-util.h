@@ -1,0 +1,7 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stdint.h>
+
+/* CLOCK_REALTIME in µs, journald's and systemd's unit of time. */
+uint64_t now_realtime_usec(void);
