@@ -497,10 +497,27 @@ int container_network_prepare(ContainerNetwork *n, const Definition *d) {
         return 0;
 }
 
+/* Turning IPv6 forwarding on makes the host a router: interfaces with the kernel's default
+ * accept_ra=1 ignore router advertisements from then on, and their SLAAC addresses and default
+ * routes lapse. docker leaves that to its users' reading; we say it once, when it happens. */
+static void warn_router_advertisements(const char *bridge) {
+        _cleanup_strv_free_ char **l = NULL;
+        _cleanup_free_ char *names = NULL;
+
+        if (network_ra_dependent_interfaces(bridge, &l) < 0 || strv_isempty(l))
+                return;
+        names = strv_join(l, ", ");
+        if (!names)
+                return;
+        log_warning("IPv6 forwarding is on now, for Subnet6= of bridge %s: %s no longer take%s router "
+                    "advertisements (accept_ra=1); set accept_ra=2 there to keep SLAAC",
+                    bridge, names, l[1] ? "" : "s");
+}
+
 int container_network_attach(ContainerNetwork *n, pid_t pid) {
         _cleanup_close_ int netns_fd = -EBADF;
         int r, bridge_ifindex;
-        bool created;
+        bool created, forwarding6;
         uint8_t mac[6];
 
         if (!container_network_new_namespace(n))
@@ -513,11 +530,14 @@ int container_network_attach(ContainerNetwork *n, pid_t pid) {
                 return r < 0 ? log_error_errno(r, "Failed to bring up lo in the container: %m") : 0;
         }
 
+        forwarding6 = !n->config.have_subnet6 || network_ipv6_forwarding();
         r = network_bridge_ensure(&n->config, &bridge_ifindex, &created);
         if (r == -ENOTTY)
                 return log_error_errno(r, "interface %s exists and is not a bridge", n->config.bridge);
         if (r < 0)
                 return log_error_errno(r, "Failed to set up bridge %s: %m", n->config.bridge);
+        if (created && !forwarding6)
+                warn_router_advertisements(n->config.bridge);
         if (created) {
                 r = nft_ensure_base(&n->config, /* bridge_created= */ true);
                 if (r < 0)

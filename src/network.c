@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/if_addr.h>
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
@@ -19,6 +21,7 @@
 #include "cleanup.h"
 #include "fd-util.h"
 #include "network.h"
+#include "string-util.h"
 #include "strv.h"
 
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct nl_sock *, nl_socket_free);
@@ -125,6 +128,70 @@ static int set_up(struct nl_sock *sk, int ifindex) {
 
 static int write_sysctl(const char *path, const char *value) {
         return write_string_file(path, value, 0644, false);
+}
+
+static bool sysctl_is(const char *path, const char *value) {
+        _cleanup_free_ char *s = NULL;
+
+        if (read_full_file_at(AT_FDCWD, path, 64, &s, NULL) < 0)
+                return false;
+        s[strcspn(s, "\n")] = 0;
+        return streq(s, value);
+}
+
+bool network_ipv6_forwarding(void) {
+        return sysctl_is("/proc/sys/net/ipv6/conf/all/forwarding", "1");
+}
+
+static bool is_port_of(const char *ifname, const char *bridge) {
+        char path[PATH_MAX], target[PATH_MAX];
+        const char *base;
+        ssize_t n;
+
+        snprintf(path, sizeof(path), "/sys/class/net/%s/master", ifname);
+        n = readlink(path, target, sizeof(target) - 1);
+        if (n < 0)
+                return false;
+        target[n] = 0;
+        base = strrchr(target, '/');
+        return streq(base ? base + 1 : target, bridge);
+}
+
+static int compare_strings(const void *a, const void *b) {
+        return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+int network_ra_dependent_interfaces(const char *bridge, char ***ret) {
+        _cleanup_strv_free_ char **l = NULL;
+        _cleanup_closedir_ DIR *d = NULL;
+        struct dirent *de;
+
+        d = opendir("/proc/sys/net/ipv6/conf");
+        if (!d && errno != ENOENT)
+                return -errno;
+        while (d && (errno = 0, de = readdir(d))) {
+                char path[PATH_MAX];
+
+                if (de->d_name[0] == '.' || streq(de->d_name, "all") || streq(de->d_name, "default") ||
+                    streq(de->d_name, "lo") || streq(de->d_name, bridge) || is_port_of(de->d_name, bridge))
+                        continue;
+                snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", de->d_name);
+                if (sysctl_is(path, "1"))
+                        continue;
+                snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/accept_ra", de->d_name);
+                if (sysctl_is(path, "1") && strv_extend(&l, de->d_name) < 0)
+                        return -ENOMEM;
+        }
+        if (d && errno != 0)
+                return -errno;
+        if (!l) {
+                l = calloc(1, sizeof(char *));
+                if (!l)
+                        return -ENOMEM;
+        }
+        qsort(l, strv_length(l), sizeof(char *), compare_strings);
+        *ret = TAKE_PTR(l);
+        return 0;
 }
 
 int network_bridge_ensure(const NetworkConfig *c, int *ret_ifindex, bool *ret_created) {

@@ -18,6 +18,16 @@
  * this call made it (then the caller adds the firewall's base table). */
 int network_bridge_ensure(const NetworkConfig *c, int *ret_ifindex, bool *ret_created);
 
+/* Whether the host forwards IPv6 (net.ipv6.conf.all.forwarding), which the bridge turns on for
+ * Subnet6=. */
+bool network_ipv6_forwarding(void);
+
+/* The host's interfaces, other than lo, the bridge and its ports, that take router advertisements
+ * only while the host does not forward IPv6 (accept_ra=1, the kernel's default): once it does,
+ * their SLAAC addresses and default routes lapse. Sorted by name, NULL-terminated (empty for
+ * none). */
+int network_ra_dependent_interfaces(const char *bridge, char ***ret);
+
 /* A veth pair: the host end, named "vb" + 8 random hex digits, up and on the bridge; its peer
  * created directly inside the namespace of netns_fd as "eth0" with MAC address mac (down:
  * network_container_configure() brings it up). One request, no move. */

@@ -247,9 +247,22 @@ mkdir -p /etc/berth
 on_exit rm -f /etc/berth/berth.conf
 printf '[Network]\nBridge=berth6\nSubnet=10.66.0.0/24\nSubnet6=fd66::/64\n' > /etc/berth/berth.conf
 on_exit ip link del berth6
+# Forwarding makes the host a router: interfaces with accept_ra=1 stop taking router
+# advertisements. ra0 is one; its peer, with accept_ra=2, is not.
+ip link add ra0 type veth peer name ra0p
+on_exit ip link del ra0
+sysctl -qw net.ipv6.conf.ra0p.accept_ra=2
+check_eq "IPv6 forwarding is off before Subnet6=" "$(cat /proc/sys/net/ipv6/conf/all/forwarding)" 0
 berth run -d --name v6srv -p 8484:80 bb sh -c "$serve" >/dev/null
 on_exit berth rm -f v6srv
 serving 10.66.0.2 80
+check_eq "Subnet6: IPv6 forwarding is on" "$(cat /proc/sys/net/ipv6/conf/all/forwarding)" 1
+ra_warning() { journalctl -q -o cat -u container@v6srv.service | grep 'IPv6 forwarding is on now'; }
+wait_for 3 ra_warning
+check_eq "  … which is said once" "$(ra_warning | wc -l)" 1
+check_match "  … naming the interfaces that stop taking router advertisements" "$(ra_warning)" \
+        "^IPv6 forwarding is on now, for Subnet6= of bridge berth6: ([a-z0-9]+, )*ra0(, [a-z0-9]+)* no longer takes? router advertisements \(accept_ra=1\); set accept_ra=2 there to keep SLAAC$"
+check_fails "  … not those with accept_ra=2" sh -c 'journalctl -q -o cat -u container@v6srv.service | grep "IPv6 forwarding" | grep -q ra0p'
 check_eq "Subnet6: the bridge has the v6 gateway" "$(ip -o -6 addr show dev berth6 scope global | awk '{print $4}')" fd66::1/64
 check_eq "  … the container its v6 address, the same host number as its v4 one" \
         "$(berth exec v6srv ip -o -6 addr show dev eth0 scope global | awk '{print $4}')" fd66::2/64
