@@ -10,6 +10,7 @@
 set -u
 N=${BENCH_N:-30}
 CONCURRENT=${BENCH_CONCURRENT:-100 200}
+CONCURRENT=${CONCURRENT//,/ } # commas too: TESTBED_ENV splits at spaces
 MANY=${BENCH_MANY:-500}
 tree=/var/lib/bench-tree
 make_tree "$tree"

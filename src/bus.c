@@ -222,7 +222,7 @@ static int call_job(sd_bus *bus, sd_bus_message *m, const char *unit, sd_bus_err
         return finish_job(&w, ret_result);
 }
 
-static int unit_job(sd_bus *bus, const char *method, const char *unit, sd_bus_error *error, char **ret_result) {
+static int unit_job_message(sd_bus *bus, const char *method, const char *unit, sd_bus_message **ret) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
         int r;
 
@@ -233,7 +233,40 @@ static int unit_job(sd_bus *bus, const char *method, const char *unit, sd_bus_er
         r = sd_bus_message_append(m, "ss", unit, "replace");
         if (r < 0)
                 return r;
+        *ret = TAKE_PTR(m);
+        return 0;
+}
+
+static int unit_job(sd_bus *bus, const char *method, const char *unit, sd_bus_error *error, char **ret_result) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+        int r;
+
+        r = unit_job_message(bus, method, unit, &m);
+        if (r < 0)
+                return r;
         return call_job(bus, m, unit, error, ret_result);
+}
+
+int bus_unit_job_begin(sd_bus **bus, const char *method, const char *unit, sd_bus_error *error, char **ret_job) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
+        int r;
+
+        r = unit_job_message(*bus, method, unit, &m);
+        if (r < 0)
+                return r;
+        r = bus_call_for_job(*bus, m, error, ret_job);
+        if (!bus_refused(*bus, r, error)) /* also when it worked */
+                return r;
+        m = sd_bus_message_unref(m);
+        *bus = sd_bus_flush_close_unref(*bus);
+        r = bus_open_private(bus);
+        if (r < 0)
+                return r;
+        sd_bus_error_free(error);
+        r = unit_job_message(*bus, method, unit, &m);
+        if (r < 0)
+                return r;
+        return bus_call_for_job(*bus, m, error, ret_job);
 }
 
 int bus_unit_job(sd_bus *bus, const char *method, const char *unit, sd_bus_error *error, char **ret_result) {

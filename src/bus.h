@@ -31,6 +31,11 @@ bool bus_job_pending(sd_bus *bus, const char *job);
  * "timeout", …) otherwise. */
 int bus_unit_job(sd_bus *bus, const char *method, const char *unit, sd_bus_error *error, char **ret_result);
 
+/* Manager.METHOD(unit, "replace") without waiting for the job: its path in *ret_job. When
+ * dbus-daemon refuses the call, *bus is replaced by a connection to the private socket, which
+ * the caller should close soon (systemd sends every signal to it). */
+int bus_unit_job_begin(sd_bus **bus, const char *method, const char *unit, sd_bus_error *error, char **ret_job);
+
 /* Object path of a unit name, escaped as systemd does. */
 int bus_unit_path(const char *unit, char **ret);
 

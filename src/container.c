@@ -34,6 +34,7 @@
 #include "machine.h"
 #include "name.h"
 #include "path-util.h"
+#include "ready.h"
 #include "scope.h"
 #include "string-util.h"
 #include "strv.h"
@@ -454,6 +455,7 @@ int container_run(const Definition *d, const RunOptions *o) {
                 (void) machine_register_wait(machine); /* so that machinectl knows it once we are up */
                 (void) sd_notifyf(/* unset_environment= */ false, "READY=1\nSTATUS=Container %s running\nMAINPID=%d",
                                   d->name, (int) getpid());
+                (void) ready_tell(d->name, READY_OK); /* `berth start` and `run -d`, waiting */
         }
 
         Supervisor s = {

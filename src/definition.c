@@ -26,8 +26,8 @@
 #include "string-util.h"
 #include "strv.h"
 #include "volume.h"
+#include "time-util.h"
 
-#define USEC_PER_SEC UINT64_C(1000000)
 #define STOP_TIMEOUT_DEFAULT_USEC (10 * USEC_PER_SEC)
 #define HOSTNAME_MAX 64
 #define USER_NAME_MAX 32

@@ -23,7 +23,6 @@
  * as `journalctl CONTAINER_NAME=NAME`): its payload's stdout and stderr, and the helper's own
  * messages about it. */
 
-#define USEC_PER_SEC 1000000ULL
 
 typedef enum OutputMode {
         OUTPUT_SHORT,

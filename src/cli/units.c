@@ -18,6 +18,7 @@
 #include "log.h"
 #include "name.h"
 #include "path-util.h"
+#include "ready.h"
 #include "string-util.h"
 #include "strv.h"
 #include "time-util.h"
@@ -95,11 +96,103 @@ out:
         return result;
 }
 
+/* The start failed: the helper's one line from the journal, which may take journald a moment
+ * (up to a second, on this failure path only), else the job's result and the exit status. */
+static int start_failed(sd_bus *bus, const char *name, const char *unit, uint64_t since, const char *result) {
+        _cleanup_free_ char *why = NULL;
+        int32_t exit_status = 0;
+
+        for (int i = 0; i < 100 && !why; i++) {
+                why = last_error_since(name, since);
+                if (!why)
+                        usleep(10000);
+        }
+        if (why)
+                return log_error_errno(-EIO, "container %s failed to start: %s", name, why);
+        if (bus)
+                (void) bus_get_unit_property_i32(bus, unit, "org.freedesktop.systemd1.Service", "ExecMainStatus",
+                                                 &exit_status);
+        return log_error_errno(-EIO, "container %s failed to start (job %s, exit status %d); see 'journalctl -u %s'",
+                               name, result ?: "failed", (int) exit_status, unit);
+}
+
+/* Whether the start of unit is over, asked of systemd on a connection of its own: 0 if it is not
+ * (the job is still queued or running, as while Restart= tries again), 1 if the unit is active,
+ * -EIO if it failed. */
+static int start_settled(const char *unit, const char *job, sd_bus **ret_bus) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_free_ char *state = NULL;
+        int r;
+
+        r = bus_open_systemd(&bus);
+        if (r < 0)
+                return r;
+        if (bus_job_pending(bus, job))
+                return 0;
+        r = bus_get_unit_property_string(bus, unit, "org.freedesktop.systemd1.Unit", "ActiveState", &state);
+        if (r < 0 && r != -ENOENT)
+                return r;
+        r = r >= 0 && (streq(state, "active") || streq(state, "reloading")) ? 1 : -EIO;
+        if (ret_bus)
+                *ret_bus = TAKE_PTR(bus);
+        return r;
+}
+
+/* Through the helper's word (see ready.h): the connection to systemd lasts as long as the
+ * StartUnit call. systemd decides where the helper cannot speak: a unit that was active already,
+ * one that fails before the helper runs, a helper killed before it said anything. */
+static int start_and_hear(const char *name, const char *unit, ReadyListener *ready, uint64_t since) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_free_ char *job = NULL, *state = NULL;
+        uint64_t timeout = USEC_PER_SEC;
+        int r;
+
+        r = bus_open_systemd(&bus);
+        if (r < 0)
+                return log_error_errno(r, "Failed to connect to systemd: %m");
+        r = bus_unit_job_begin(&bus, "StartUnit", unit, &error, &job);
+        if (r < 0)
+                return log_error_errno(r, "Failed to start %s: %s", unit, bus_error_message(&error, r));
+        /* Running already (start leaves it alone), or up that fast. */
+        if (bus_get_unit_property_string(bus, unit, "org.freedesktop.systemd1.Unit", "ActiveState", &state) >= 0 &&
+            streq(state, "active"))
+                return 0;
+        bus = sd_bus_flush_close_unref(bus);
+
+        for (;;) {
+                ReadyState heard = READY_NONE;
+                sd_bus *b = NULL;
+
+                r = ready_wait(ready, timeout, &heard);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to wait for container %s: %m", name);
+                if (heard == READY_OK)
+                        return 0;
+                /* FAILED, or nothing yet: systemd knows whether that was the end. After FAILED
+                 * it takes a moment to see the helper exit; give it a second. */
+                for (int i = 0; i < (heard == READY_FAILED ? 50 : 1); i++) {
+                        r = start_settled(unit, job, &b);
+                        if (r != 0)
+                                break;
+                        usleep(20000);
+                }
+                bus = b;
+                if (r > 0)
+                        return 0;
+                if (r == -EIO)
+                        return start_failed(bus, name, unit, since, NULL);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to ask systemd how the start of %s went: %m", unit);
+                timeout = MIN(timeout * 2, 5 * USEC_PER_SEC);
+        }
+}
+
 int units_start(const char *name) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-        _cleanup_free_ char *unit = NULL, *result = NULL, *why = NULL;
-        int32_t exit_status = 0;
+        _cleanup_(ready_listener_done) ReadyListener ready = READY_LISTENER_NULL;
+        _cleanup_free_ char *unit = NULL, *result = NULL;
         uint64_t since;
         int r;
 
@@ -107,6 +200,10 @@ int units_start(const char *name) {
         if (!unit)
                 return log_oom();
         since = now_realtime_usec();
+        if (ready_listen(name, &ready) >= 0)
+                return start_and_hear(name, unit, &ready, since);
+
+        /* No socket of our own: the job's JobRemoved, on a connection held meanwhile. */
         r = bus_open_systemd(&bus);
         if (r < 0)
                 return log_error_errno(r, "Failed to connect to systemd: %m");
@@ -115,20 +212,7 @@ int units_start(const char *name) {
                 return 0;
         if (sd_bus_error_is_set(&error))
                 return log_error_errno(r, "Failed to start %s: %s", unit, bus_error_message(&error, r));
-
-        /* The helper logs its one line to the journal; journald may take a moment to have it,
-         * longer on a busy host: up to a second, on this failure path only. */
-        for (int i = 0; i < 100 && !why; i++) {
-                why = last_error_since(name, since);
-                if (!why)
-                        usleep(10000);
-        }
-        (void) bus_get_unit_property_i32(bus, unit, "org.freedesktop.systemd1.Service", "ExecMainStatus",
-                                         &exit_status);
-        if (why)
-                return log_error_errno(-EIO, "container %s failed to start: %s", name, why);
-        return log_error_errno(-EIO, "container %s failed to start (job %s, exit status %d); see 'journalctl -u %s'",
-                               name, result ?: "failed", (int) exit_status, unit);
+        return start_failed(bus, name, unit, since, result);
 }
 
 static int stop_unit(sd_bus *bus, const char *unit) {

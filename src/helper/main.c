@@ -13,6 +13,7 @@
 #include "definition.h"
 #include "log.h"
 #include "name.h"
+#include "ready.h"
 #include "string-util.h"
 #include "volume.h"
 
@@ -60,7 +61,13 @@ int main(int argc, char *argv[]) {
         r = definition_load(name, NULL, &d, &error);
         if (r < 0) {
                 log_error("%s", error ?: "failed to load the definition");
+                (void) ready_tell(name, READY_FAILED);
                 return 125;
         }
-        return container_run(d, &(RunOptions) { .service = true });
+        r = container_run(d, &(RunOptions) { .service = true });
+        /* Back here before READY=1 only when the start failed (after it, when supervising in
+         * place). Whoever waits for the start hears it now, its reason already logged. */
+        if (!ready_told_ok())
+                (void) ready_tell(name, READY_FAILED);
+        return r;
 }

@@ -3,5 +3,7 @@
 
 #include <stdint.h>
 
+#define USEC_PER_SEC UINT64_C(1000000)
+
 /* CLOCK_REALTIME in µs, journald's and systemd's unit of time. */
 uint64_t now_realtime_usec(void);

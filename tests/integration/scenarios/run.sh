@@ -133,6 +133,53 @@ out=$(berth start nostart1 2>&1); rc=$?
 check_eq "start again: 125 with the same reason, this run's" "$rc $out" \
         "125 berth: container nostart1 failed to start: executable '/no/such/program' not found in the container's \$PATH"
 
+# run -d learns that the container runs from the helper (/run/berth/ready/NAME/PID), not by
+# holding a D-Bus connection for the whole start: made slow here by an ExecStartPre= of 2 s.
+bus_conns_of() { # D-Bus connections of process $1, by its sockets' peers
+        local inodes
+        inodes=$(ls -l /proc/"$1"/fd 2>/dev/null | grep -o 'socket:\[[0-9]*\]' | grep -o '[0-9]*' | paste -sd'|')
+        [ -n "$inodes" ] || { echo 0; return; }
+        ss -xp | grep -E "dbus/system_bus_socket|systemd/private" | grep -cE " ($inodes) "
+}
+mkdir -p /run/systemd/system/container@slow1.service.d /run/systemd/system/container@early1.service.d
+on_exit rm -rf /run/systemd/system/container@slow1.service.d /run/systemd/system/container@early1.service.d
+printf '[Service]\nExecStartPre=/bin/sleep 2\n' > /run/systemd/system/container@slow1.service.d/slow.conf
+printf '[Service]\nExecStartPre=/bin/false\n' > /run/systemd/system/container@early1.service.d/early.conf
+systemctl daemon-reload
+on_exit "berth rm -f slow1"
+t0=$(date +%s%N)
+berth run -d --name slow1 bb sleep 1000 >/tmp/slow1.out 2>&1 &
+cli=$!
+sleep 1
+check "while it starts, run -d waits on its socket in /run/berth/ready/slow1" test -S "/run/berth/ready/slow1/$cli"
+check_eq "  … holding no D-Bus connection" "$(bus_conns_of $cli)" 0
+wait $cli; rc=$?
+t1=$(date +%s%N)
+check_eq "  … and returns 0 once it runs" "$rc $(systemctl is-active container@slow1.service)" "0 active"
+check "  … after the 2 s of ExecStartPre=, not before" test $(( (t1 - t0) / 1000000 )) -ge 2000
+check_fails "  … leaving no socket behind" test -e /run/berth/ready/slow1
+out=$(berth start slow1 2>&1); rc=$?
+check_eq "start of a running container: 0 at once" "$rc $out" "0 "
+# A socket whose waiter is gone is unlinked by the next helper that tells.
+mkdir -p /run/berth/ready/slow1
+python3 -c 'import socket; s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind("/run/berth/ready/slow1/999999")'
+berth stop slow1 >/dev/null
+check "a waiter's socket left by a killed CLI" test -S /run/berth/ready/slow1/999999
+check "  … does not stop the next start" berth start slow1
+check_fails "  … and is gone after it" test -e /run/berth/ready/slow1/999999
+# A unit that fails before the helper runs: systemd tells, within a second or two.
+on_exit "berth rm -f early1"
+berth create --name early1 bb true >/dev/null
+t0=$(date +%s%N)
+out=$(berth start early1 2>&1); rc=$?
+t1=$(date +%s%N)
+check_eq "a unit that fails before the helper runs: 125" "$rc" 125
+check_match "  … saying so" "$out" "^berth: container early1 failed to start \(job failed, exit status [0-9]+\); see 'journalctl -u container@early1.service'$"
+check "  … within 3 s" test $(( (t1 - t0) / 1000000 )) -lt 3000
+berth rm -f slow1 early1 >/dev/null
+rm -rf /run/systemd/system/container@slow1.service.d /run/systemd/system/container@early1.service.d
+systemctl daemon-reload
+
 # stop: a payload that handles SIGTERM stops at once
 berth run -d --name term1 bb sh -c 'trap "exit 0" TERM; while :; do sleep 0.1; done' >/dev/null
 t0=$(date +%s%N)
