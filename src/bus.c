@@ -7,6 +7,7 @@
 
 #include "bus.h"
 #include "string-util.h"
+#include "time-util.h"
 
 int bus_open_private(sd_bus **ret) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
@@ -33,18 +34,35 @@ int bus_open_private(sd_bus **ret) {
  * passes on only what a client's matches ask for. With 40 containers starting at once the
  * private socket cost systemd 1.7 s of CPU against 0.2 s, for 1-2 ms more on a single start. */
 int bus_open_systemd(sd_bus **ret) {
-        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        uint64_t waited = 0, delay = 1000;
 
         /* The unique name comes with Hello's answer: a daemon at its connection limit (256 per
-         * user) closes us before that, and then the private socket takes us. */
-        if (access("/run/dbus/system_bus_socket", F_OK) == 0 && sd_bus_open_system(&bus) >= 0) {
+         * user) closes us before that. Then we wait for a connection to end rather than take
+         * the private socket: with a few hundred containers starting at once, a hundred private
+         * connections made systemd send each signal a hundred times over, and starts stalled
+         * for a minute and failed. Only a daemon that does not answer for 10 s, or none at all,
+         * leaves us to the private socket. */
+        while (access("/run/dbus/system_bus_socket", F_OK) == 0) {
+                _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
                 const char *unique;
+                int r;
 
-                if (sd_bus_get_unique_name(bus, &unique) >= 0) {
+                r = sd_bus_open_system(&bus);
+                if (r >= 0)
+                        r = sd_bus_get_unique_name(bus, &unique);
+                if (r >= 0) {
                         *ret = TAKE_PTR(bus);
                         return 0;
                 }
-                bus = sd_bus_flush_close_unref(bus);
+                if ((r != -ENOBUFS && r != -ECONNRESET && r != -EPIPE && r != -ENOTCONN) ||
+                    waited >= 10 * USEC_PER_SEC)
+                        break;
+                /* Every attempt costs the daemon an accept and an authentication: back off to a
+                 * fifth of a second, at a point of it that differs from process to process, so
+                 * that the waiters do not come in step. */
+                (void) usleep((useconds_t) (delay / 2 + ((uint64_t) getpid() * 2654435761U + waited) % (delay / 2 + 1)));
+                waited += delay;
+                delay = MIN(delay * 2, 200 * 1000U);
         }
         return bus_open_private(ret);
 }

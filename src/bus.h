@@ -6,9 +6,10 @@
 
 #include "cleanup.h"
 
-/* A connection to systemd: through dbus-daemon when it runs and takes us (systemd serialises
- * every signal once per private-socket client, which made many starts at once quadratic), its
- * private socket otherwise (root only). */
+/* A connection to systemd: through dbus-daemon when it runs (systemd serialises every signal once
+ * per private-socket client, which made many starts at once quadratic); when the daemon is at its
+ * connection limit, after waiting up to 10 s for a connection to end; its private socket when
+ * there is no daemon or it never took us (root only). */
 int bus_open_systemd(sd_bus **ret);
 /* systemd's private socket alone (root only). */
 int bus_open_private(sd_bus **ret);

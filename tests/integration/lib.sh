@@ -35,6 +35,13 @@ check_match() {
 
 on_exit() { CLEANUPS+=("$*"); }
 
+# wait_for SECONDS CMD…: until CMD succeeds, or SECONDS pass
+wait_for() {
+        local i n=$(($1 * 10)); shift
+        for ((i = 0; i < n; i++)); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
+        return 1
+}
+
 finish() {
         local i
         for ((i = ${#CLEANUPS[@]} - 1; i >= 0; i--)); do eval "${CLEANUPS[$i]}" >/dev/null 2>&1 || true; done

@@ -6,12 +6,6 @@
 make_image bb
 on_exit systemctl unmask systemd-machined.service
 
-# wait_for SECONDS CMD…: until CMD succeeds, or SECONDS pass
-wait_for() {
-        local i n=$(($1 * 10)); shift
-        for ((i = 0; i < n; i++)); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
-        return 1
-}
 machine_line() { machinectl list --no-legend --no-pager | awk -v n="$1" '$1 == n {print $1, $2, $3, $4, $5}'; }
 has_machine() { [ -n "$(machine_line "$1")" ]; }
 no_machine() { [ -z "$(machine_line "$1")" ]; }

@@ -35,11 +35,6 @@ rm -rf "$udp_dir"
 on_exit berth image rm udpimg
 udp_get() { python3 -c 'import socket,sys; f=socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET; s=socket.socket(f, socket.SOCK_DGRAM); s.settimeout(2); s.sendto(b"ping", (sys.argv[1], int(sys.argv[2]))); print(s.recv(100).decode())' "$@" 2>&1; }
 
-wait_for() {
-        local i n=$(($1 * 10)); shift
-        for ((i = 0; i < n; i++)); do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; done
-        return 1
-}
 # A TCP server in a container: answers every connection with a line. 'nc -ll' keeps listening
 # between connections (a loop around 'nc -l' leaves a gap in which a connection is refused).
 serve='trap "exit 0" TERM; nc -ll -p 80 -e sh -c "echo hello from \$(hostname)" & wait'

@@ -180,6 +180,34 @@ berth rm -f slow1 early1 >/dev/null
 rm -rf /run/systemd/system/container@slow1.service.d /run/systemd/system/container@early1.service.d
 systemctl daemon-reload
 
+# dbus-daemon at its 256 connections per user (a few hundred starts at once): berth waits for one
+# to end instead of taking systemd's private socket, where every signal would go to it.
+private_conns_of() {
+        local inodes
+        inodes=$(ls -l /proc/"$1"/fd 2>/dev/null | grep -o 'socket:\[[0-9]*\]' | grep -o '[0-9]*' | paste -sd'|')
+        [ -n "$inodes" ] || { echo 0; return; }
+        ss -xp | grep "systemd/private" | grep -cE " ($inodes) "
+}
+rm -f /tmp/hold.fifo; mkfifo /tmp/hold.fifo
+"$BERTH_BUILD_DIR/tests/integration/hold-bus" 400 < /tmp/hold.fifo > /tmp/hold.out &
+hold=$!
+exec 7> /tmp/hold.fifo
+on_exit "exec 7>&-; kill $hold"
+wait_for 10 test -s /tmp/hold.out
+check "the system bus is full ($(cat /tmp/hold.out) connections held)" test "$(cat /tmp/hold.out)" -lt 400
+on_exit "berth rm -f full1"
+berth run -d --name full1 bb sleep 1000 > /tmp/full1.out 2>&1 &
+cli=$!
+sleep 1.5
+check "  … run -d waits" kill -0 $cli
+check_eq "  … on no connection to systemd's private socket" "$(private_conns_of $cli)" 0
+exec 7>&-
+wait $cli; rc=$?
+check_eq "  … and starts the container once connections are free again" \
+        "$rc $(systemctl is-active container@full1.service)" "0 active"
+wait $hold
+berth rm -f full1 >/dev/null
+
 # stop: a payload that handles SIGTERM stops at once
 berth run -d --name term1 bb sh -c 'trap "exit 0" TERM; while :; do sleep 0.1; done' >/dev/null
 t0=$(date +%s%N)
