@@ -9,7 +9,7 @@
 . "$BERTH_SOURCE_DIR/bench/lib.sh"
 set -u
 N=${BENCH_N:-30}
-CONCURRENT=${BENCH_CONCURRENT:-100 200}
+CONCURRENT=${BENCH_CONCURRENT:-100 200 300}
 CONCURRENT=${CONCURRENT//,/ } # commas too: TESTBED_ENV splits at spaces
 MANY=${BENCH_MANY:-500}
 tree=/var/lib/bench-tree
