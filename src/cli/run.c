@@ -444,7 +444,7 @@ int verb_run(int argc, char *argv[]) {
                 return EXIT_BERTH_FAILED;
 
         if (req.detach) {
-                if (units_start(req.name) < 0)
+                if (units_start(req.name, /* fresh= */ true) < 0)
                         return EXIT_BERTH_FAILED;
                 printf("%s\n", req.name);
                 return 0;

@@ -17,7 +17,7 @@ int verb_start(int argc, char *argv[]) {
                 return 0;
         }
         for (int i = 1; i < argc; i++)
-                if (units_require(argv[i]) < 0 || units_start(argv[i]) < 0)
+                if (units_require(argv[i]) < 0 || units_start(argv[i], /* fresh= */ false) < 0)
                         ret = EXIT_BERTH_FAILED;
         return ret;
 }

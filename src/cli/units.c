@@ -141,7 +141,7 @@ static int start_settled(const char *unit, const char *job, sd_bus **ret_bus) {
 /* Through the helper's word (see ready.h): the connection to systemd lasts as long as the
  * StartUnit call. systemd decides where the helper cannot speak: a unit that was active already,
  * one that fails before the helper runs, a helper killed before it said anything. */
-static int start_and_hear(const char *name, const char *unit, ReadyListener *ready, uint64_t since) {
+static int start_and_hear(const char *name, const char *unit, bool fresh, ReadyListener *ready, uint64_t since) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_free_ char *job = NULL, *state = NULL;
@@ -154,8 +154,9 @@ static int start_and_hear(const char *name, const char *unit, ReadyListener *rea
         r = bus_unit_job_begin(&bus, "StartUnit", unit, &error, &job);
         if (r < 0)
                 return log_error_errno(r, "Failed to start %s: %s", unit, bus_error_message(&error, r));
-        /* Running already (start leaves it alone), or up that fast. */
-        if (bus_get_unit_property_string(bus, unit, "org.freedesktop.systemd1.Unit", "ActiveState", &state) >= 0 &&
+        /* Running already (start leaves it alone: no helper will speak), or up that fast. */
+        if (!fresh &&
+            bus_get_unit_property_string(bus, unit, "org.freedesktop.systemd1.Unit", "ActiveState", &state) >= 0 &&
             streq(state, "active"))
                 return 0;
         bus = sd_bus_flush_close_unref(bus);
@@ -188,7 +189,7 @@ static int start_and_hear(const char *name, const char *unit, ReadyListener *rea
         }
 }
 
-int units_start(const char *name) {
+int units_start(const char *name, bool fresh) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_(ready_listener_done) ReadyListener ready = READY_LISTENER_NULL;
@@ -201,7 +202,7 @@ int units_start(const char *name) {
                 return log_oom();
         since = now_realtime_usec();
         if (ready_listen(name, &ready) >= 0)
-                return start_and_hear(name, unit, &ready, since);
+                return start_and_hear(name, unit, fresh, &ready, since);
 
         /* No socket of our own: the job's JobRemoved, on a connection held meanwhile. */
         r = bus_open_systemd(&bus);

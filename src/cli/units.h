@@ -1,6 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <systemd/sd-bus.h>
+
+#include "definition.h"
+
 /* What several verbs do with a container's units over sd-bus. Each logs its own failure. */
 
 /* The definition file of NAME (/etc before /run) in *ret; -ENOENT if there is none (not
@@ -11,8 +18,9 @@ int units_definition_path(const char *name, char **ret);
 int units_check_image(const char *image);
 
 /* Starts container@NAME.service and waits for it to run (READY=1). On failure says why,
- * with the helper's own error line from the journal where there is one. */
-int units_start(const char *name);
+ * with the helper's own error line from the journal where there is one. fresh: the container
+ * was just defined, so its unit cannot be running yet (run -d), which spares systemd a call. */
+int units_start(const char *name, bool fresh);
 
 /* Stops the container: its scope first (stop signal, then SIGKILL after timeout_usec, or
  * the definition's StopTimeout when UINT64_MAX), then container@NAME.service. Succeeds if
@@ -57,10 +65,6 @@ int units_container_pid(const char *name, pid_t *ret);
 int units_scope_pids(const char *name, pid_t **ret, size_t *ret_n);
 
 /* --- For the verbs that show containers: list, status, inspect, stats ------------------------- */
-#include <stdbool.h>
-#include <stdint.h>
-#include <systemd/sd-bus.h>
-#include "definition.h"
 
 /* The names of all defined containers, every NAME.container in /etc/berth/containers and
  * /run/berth/containers, sorted, each once. Not logged. */
