@@ -1,11 +1,17 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "bus.h"
+#include "container.h"
+#include "fd-util.h"
+#include "path-util.h"
 #include "string-util.h"
 #include "time-util.h"
 
@@ -28,6 +34,95 @@ int bus_open_private(sd_bus **ret) {
         return 0;
 }
 
+/* berth's share of dbus-daemon's connections. The daemon allows 256 per user, and every berth
+ * process is root, as are machined, logind and the system's other services. With 500 containers
+ * starting at once the helpers had taken them all; machined, started on demand, could not
+ * connect, its activation timed out after 25 s, and not one container was registered. A process
+ * takes one of BUS_SLOTS lock files before it connects to the daemon and holds it as long as the
+ * connection: 64 connections stay for the rest of the system, more than a host has. */
+#define BUS_SLOTS 192
+
+static int slot_try(int dir_fd, unsigned k, int *fd) {
+        char name[16];
+
+        if (*fd < 0) {
+                snprintf(name, sizeof(name), "%u", k);
+                *fd = openat(dir_fd, name, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+                if (*fd < 0)
+                        return -errno;
+        }
+        return flock(*fd, LOCK_EX | LOCK_NB) < 0 ? -errno : 0;
+}
+
+/* The fd of a slot, locked; -EBUSY when none came free within a minute (then we go on without:
+ * that many long-lived connections are not ours to judge). */
+static int slot_take(void) {
+        _cleanup_free_ char *dir = NULL;
+        _cleanup_close_ int dir_fd = -EBADF;
+        int fds[BUS_SLOTS], r = -EBUSY;
+        unsigned first = (unsigned) getpid() % BUS_SLOTS;
+        uint64_t waited = 0, delay = 1000;
+
+        dir = path_join(container_runtime_dir(), "bus-slots");
+        if (!dir)
+                return -ENOMEM;
+        r = mkdir_p(dir, 0700);
+        if (r < 0)
+                return r;
+        dir_fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (dir_fd < 0)
+                return -errno;
+        for (unsigned i = 0; i < BUS_SLOTS; i++)
+                fds[i] = -EBADF;
+        for (;;) {
+                for (unsigned i = 0; i < BUS_SLOTS; i++) {
+                        unsigned k = (first + i) % BUS_SLOTS;
+
+                        r = slot_try(dir_fd, k, &fds[k]);
+                        if (r == 0) {
+                                r = TAKE_FD(fds[k]);
+                                goto done;
+                        }
+                        if (r != -EWOULDBLOCK)
+                                goto done;
+                }
+                if (waited >= 60 * USEC_PER_SEC) {
+                        r = -EBUSY;
+                        goto done;
+                }
+                /* A slot is held for a start's few milliseconds up to a few seconds: no hurry. */
+                (void) usleep((useconds_t) (delay / 2 + ((uint64_t) getpid() * 2654435761U + waited) % (delay / 2 + 1)));
+                waited += delay;
+                delay = MIN(delay * 2, 200 * 1000U);
+        }
+done:
+        for (unsigned i = 0; i < BUS_SLOTS; i++)
+                safe_close(fds[i]);
+        return r;
+}
+
+static int no_filter(sd_bus_message *m, void *userdata, sd_bus_error *error) {
+        return 0;
+}
+
+static void slot_release(void *userdata) {
+        safe_close((int) (intptr_t) userdata - 1);
+}
+
+/* The slot goes with the connection: a floating sd-bus slot of its own, destroyed with it. */
+static int slot_bind(sd_bus *bus, int fd) {
+        sd_bus_slot *s = NULL;
+        int r;
+
+        r = sd_bus_add_filter(bus, &s, no_filter, (void *) (intptr_t) (fd + 1));
+        if (r < 0)
+                return r;
+        (void) sd_bus_slot_set_destroy_callback(s, slot_release);
+        r = sd_bus_slot_set_floating(s, 1);
+        sd_bus_slot_unref(s);
+        return r;
+}
+
 /* Through dbus-daemon when it runs, systemd's private socket when it does not. systemd sends every
  * signal (each unit's PropertiesChanged, every job's JobNew/JobRemoved) to every private-socket
  * client, serialised once per client; through dbus-daemon it sends each once and the daemon
@@ -35,6 +130,7 @@ int bus_open_private(sd_bus **ret) {
  * private socket cost systemd 1.7 s of CPU against 0.2 s, for 1-2 ms more on a single start. */
 int bus_open_systemd(sd_bus **ret) {
         uint64_t waited = 0, delay = 1000;
+        int slot = -EBADF;
 
         /* The unique name comes with Hello's answer: a daemon at its connection limit (256 per
          * user) closes us before that. Then we wait for a connection to end rather than take
@@ -42,6 +138,8 @@ int bus_open_systemd(sd_bus **ret) {
          * connections made systemd send each signal a hundred times over, and starts stalled
          * for a minute and failed. Only a daemon that does not answer for 10 s, or none at all,
          * leaves us to the private socket. */
+        if (access("/run/dbus/system_bus_socket", F_OK) == 0 && geteuid() == 0)
+                slot = slot_take(); /* without one (an error, a minute's wait) we try anyway */
         while (access("/run/dbus/system_bus_socket", F_OK) == 0) {
                 _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
                 const char *unique;
@@ -51,6 +149,9 @@ int bus_open_systemd(sd_bus **ret) {
                 if (r >= 0)
                         r = sd_bus_get_unique_name(bus, &unique);
                 if (r >= 0) {
+                        if (slot >= 0 && slot_bind(bus, slot) >= 0)
+                                slot = -EBADF; /* the connection's now */
+                        safe_close(slot);
                         *ret = TAKE_PTR(bus);
                         return 0;
                 }
@@ -64,6 +165,7 @@ int bus_open_systemd(sd_bus **ret) {
                 waited += delay;
                 delay = MIN(delay * 2, 200 * 1000U);
         }
+        safe_close(slot);
         return bus_open_private(ret);
 }
 

@@ -7,9 +7,10 @@
 #include "cleanup.h"
 
 /* A connection to systemd: through dbus-daemon when it runs (systemd serialises every signal once
- * per private-socket client, which made many starts at once quadratic); when the daemon is at its
- * connection limit, after waiting up to 10 s for a connection to end; its private socket when
- * there is no daemon or it never took us (root only). */
+ * per private-socket client, which made many starts at once quadratic), holding one of berth's
+ * 192 bus slots (/run/berth/bus-slots) for as long as the connection, and when the daemon is at
+ * its connection limit after waiting up to 10 s for one to end; its private socket when there is
+ * no daemon or it never took us (root only). */
 int bus_open_systemd(sd_bus **ret);
 /* systemd's private socket alone (root only). */
 int bus_open_private(sd_bus **ret);

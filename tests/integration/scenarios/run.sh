@@ -208,6 +208,44 @@ check_eq "  … and starts the container once connections are free again" \
 wait $hold
 berth rm -f full1 >/dev/null
 
+# berth's share of those connections: 192 lock files in /run/berth/bus-slots, one held per
+# connection, so that machined and the rest of the system's root services always find some.
+# With all of them taken a start waits, connecting to nothing; once one is free it goes on.
+slots_all_free() {
+        local k
+        for k in $(seq 0 191); do flock -n "/run/berth/bus-slots/$k" true || return 1; done
+}
+mkdir -p /run/berth/bus-slots
+rm -f /tmp/slots.fifo; mkfifo /tmp/slots.fifo
+bash -c 'for k in $(seq 0 191); do exec {fd}>"/run/berth/bus-slots/$k"; flock -n "$fd" || exit 1; done
+         echo held > /tmp/slots.out; read -r _' < /tmp/slots.fifo &
+holder=$!
+exec 8> /tmp/slots.fifo
+on_exit "exec 8>&-; kill $holder"
+wait_for 5 test -s /tmp/slots.out
+on_exit "berth rm -f slots1"
+berth run -d --name slots1 bb sleep 1000 > /tmp/slots1.out 2>&1 &
+cli=$!
+sleep 1.5
+check "all bus slots taken: run -d waits" kill -0 $cli
+check_eq "  … connected to no bus meanwhile" "$(bus_conns_of $cli)" 0
+exec 8>&-
+wait $cli; rc=$?
+check_eq "  … and starts the container once they are free" "$rc $(systemctl is-active container@slots1.service)" "0 active"
+check "  … no slot stays held while it runs" slots_all_free
+berth rm -f slots1 >/dev/null
+
+# A foreground run lets go of D-Bus once its payload runs: it used to keep a connection (and
+# would keep a slot) for as long as the container ran.
+on_exit "berth rm -f fgbus1"
+berth run --name fgbus1 bb sleep 1000 >/dev/null 2>&1 &
+fgcli=$!
+wait_for 10 sh -c 'berth list --no-legend | grep -q "^fgbus1 .*running"'
+check_eq "a foreground run holds no D-Bus connection while its container runs" "$(bus_conns_of $fgcli)" 0
+check "  … nor a bus slot" slots_all_free
+berth rm -f fgbus1 >/dev/null
+wait $fgcli
+
 # stop: a payload that handles SIGTERM stops at once
 berth run -d --name term1 bb sh -c 'trap "exit 0" TERM; while :; do sleep 0.1; done' >/dev/null
 t0=$(date +%s%N)
