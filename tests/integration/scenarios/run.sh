@@ -163,7 +163,7 @@ check_eq "start of a running container: 0 at once" "$rc $out" "0 "
 # A socket whose waiter is gone is unlinked by the next helper that tells.
 mkdir -p /run/berth/ready/slow1
 python3 -c 'import socket; s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind("/run/berth/ready/slow1/999999")'
-berth stop slow1 >/dev/null
+berth stop -t 0 slow1 >/dev/null # sleep as PID 1 ignores SIGTERM
 check "a waiter's socket left by a killed CLI" test -S /run/berth/ready/slow1/999999
 check "  … does not stop the next start" berth start slow1
 check_fails "  … and is gone after it" test -e /run/berth/ready/slow1/999999
@@ -196,7 +196,7 @@ on_exit "exec 7>&-; kill $hold"
 wait_for 10 test -s /tmp/hold.out
 check "the system bus is full ($(cat /tmp/hold.out) connections held)" test "$(cat /tmp/hold.out)" -lt 400
 on_exit "berth rm -f full1"
-berth run -d --name full1 bb sleep 1000 > /tmp/full1.out 2>&1 &
+berth run -d --name full1 bb sleep 1000 > /tmp/full1.out 2>&1 7>&- & # not holding the fifo open
 cli=$!
 sleep 1.5
 check "  … run -d waits" kill -0 $cli
@@ -224,7 +224,7 @@ exec 8> /tmp/slots.fifo
 on_exit "exec 8>&-; kill $holder"
 wait_for 5 test -s /tmp/slots.out
 on_exit "berth rm -f slots1"
-berth run -d --name slots1 bb sleep 1000 > /tmp/slots1.out 2>&1 &
+berth run -d --name slots1 bb sleep 1000 > /tmp/slots1.out 2>&1 8>&- &
 cli=$!
 sleep 1.5
 check "all bus slots taken: run -d waits" kill -0 $cli
