@@ -2,8 +2,9 @@
 /* berth-floor: what the shape of a detached start costs with no container in it, so that
  * bench/network.sh can print berth's concurrent starts next to the floor systemd sets here.
  *
- *   berth-floor client UNIT   StartUnit UNIT and wait for its JobRemoved, as `berth run -d`
- *                             does (the same AddMatch on arg2)
+ *   berth-floor client UNIT   StartUnit UNIT and wait for its JobRemoved (an AddMatch on arg2),
+ *                             as any client can; `berth run -d` hears from its helper instead,
+ *                             which at 100 at once costs the same within the noise
  *   berth-floor service NAME  the main process of a Type=notify unit, as berth-helper is:
  *                             forks a sleeper, puts it in a transient berth-floor-NAME.scope with
  *                             the properties berth gives its scopes (bound to the unit, as a
