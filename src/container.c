@@ -455,7 +455,7 @@ int container_run(const Definition *d, const RunOptions *o) {
                 (void) machine_register_wait(machine); /* so that machinectl knows it once we are up */
                 (void) sd_notifyf(/* unset_environment= */ false, "READY=1\nSTATUS=Container %s running\nMAINPID=%d",
                                   d->name, (int) getpid());
-                (void) ready_tell(d->name, READY_OK); /* `berth start` and `run -d`, waiting */
+                (void) ready_tell(d->name, READY_OK, NULL); /* `berth start` and `run -d`, waiting */
         }
 
         Supervisor s = {

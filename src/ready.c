@@ -91,10 +91,10 @@ void ready_listener_done(ReadyListener *l) {
         l->path = NULL;
 }
 
-int ready_wait(const ReadyListener *l, uint64_t timeout_usec, ReadyState *ret) {
-        struct pollfd p = {.fd = l->fd, .events = POLLIN};
+int ready_wait(const ReadyListener *l, uint64_t timeout_usec, ReadyState *ret, char *reason) {
+        struct pollfd p = { .fd = l->fd, .events = POLLIN };
         uint64_t ms = (timeout_usec + 999) / 1000;
-        char buf[16];
+        char buf[16 + READY_REASON_MAX];
 
         for (;;) {
                 ssize_t n;
@@ -102,17 +102,24 @@ int ready_wait(const ReadyListener *l, uint64_t timeout_usec, ReadyState *ret) {
 
                 n = recv(l->fd, buf, sizeof(buf) - 1, 0);
                 if (n >= 0) {
+                        char *nl;
+
                         buf[n] = 0;
+                        nl = strchr(buf, '\n');
+                        if (nl)
+                                *nl++ = 0;
                         for (size_t i = 0; i < ELEMENTSOF(state_words); i++)
                                 if (state_words[i] && streq(buf, state_words[i])) {
-                                        *ret = (ReadyState)i;
+                                        *ret = (ReadyState) i;
+                                        if (reason)
+                                                (void) snprintf(reason, READY_REASON_MAX, "%s", nl ?: "");
                                         return 1;
                                 }
                         continue; /* not ours to understand */
                 }
                 if (errno != EAGAIN && errno != EINTR)
                         return -errno;
-                r = poll(&p, 1, ms > INT32_MAX ? -1 : (int)ms);
+                r = poll(&p, 1, ms > INT32_MAX ? -1 : (int) ms);
                 if (r < 0 && errno != EINTR)
                         return -errno;
                 if (r == 0)
@@ -126,8 +133,8 @@ bool ready_told_ok(void) {
         return told_ok;
 }
 
-int ready_tell(const char *name, ReadyState state) {
-        _cleanup_free_ char *dir = NULL;
+int ready_tell(const char *name, ReadyState state, const char *reason) {
+        _cleanup_free_ char *dir = NULL, *word = NULL;
         _cleanup_closedir_ DIR *d = NULL;
         _cleanup_close_ int fd = -EBADF;
         struct dirent *de;
@@ -137,6 +144,9 @@ int ready_tell(const char *name, ReadyState state) {
                 return -EINVAL;
         if (state == READY_OK)
                 told_ok = true;
+        if (asprintf(&word, "%s%s%.*s", state_words[state], reason ? "\n" : "", READY_REASON_MAX - 1,
+                     reason ?: "") < 0)
+                return -ENOMEM;
         dir = ready_dir(name);
         if (!dir)
                 return -ENOMEM;
@@ -154,7 +164,7 @@ int ready_tell(const char *name, ReadyState state) {
                 if (de->d_name[0] == '.' || asprintf(&path, "%s/%s", dir, de->d_name) < 0 ||
                     sockaddr_at(path, &sa, &len) < 0)
                         continue;
-                if (sendto(fd, state_words[state], strlen(state_words[state]), MSG_DONTWAIT | MSG_NOSIGNAL,
+                if (sendto(fd, word, strlen(word), MSG_DONTWAIT | MSG_NOSIGNAL,
                            (struct sockaddr *)&sa, len) >= 0)
                         told++;
                 else if (errno == ECONNREFUSED)

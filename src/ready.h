@@ -13,7 +13,8 @@
  *
  * The waiter binds a datagram socket at /run/berth/ready/NAME/PID before it asks systemd for the
  * start. The helper sends "READY" to every socket there once it has sent READY=1 to systemd, or
- * "FAILED" when it exits before that; a socket whose waiter is gone is unlinked by the sender.
+ * "FAILED", a newline and its last error line when it exits before that (the waiter needs no
+ * journal for the reason); a socket whose waiter is gone is unlinked by the sender.
  * The directory is root's alone (0700). */
 
 typedef enum ReadyState {
@@ -35,12 +36,16 @@ int ready_listen(const char *name, ReadyListener *ret);
 /* Closes and unlinks it, and the container's directory if it is empty then. */
 void ready_listener_done(ReadyListener *l);
 
-/* Waits up to timeout_usec for the helper's word: 1 with *ret set, 0 when the time ran out. */
-int ready_wait(const ReadyListener *l, uint64_t timeout_usec, ReadyState *ret);
+#define READY_REASON_MAX 512
 
-/* The helper's side: tells every waiter of name. Returns how many were told; never fails the
- * caller's start (a waiter that misses it learns the state from systemd). */
-int ready_tell(const char *name, ReadyState state);
+/* Waits up to timeout_usec for the helper's word: 1 with *ret set, 0 when the time ran out. With
+ * FAILED, reason (READY_REASON_MAX bytes) gets the helper's one line, or "" if it sent none. */
+int ready_wait(const ReadyListener *l, uint64_t timeout_usec, ReadyState *ret, char *reason);
+
+/* The helper's side: tells every waiter of name, with FAILED the reason (NULL for none). Returns
+ * how many were told; never fails the caller's start (a waiter that misses it learns the state
+ * from systemd, the reason from the journal). */
+int ready_tell(const char *name, ReadyState state, const char *reason);
 
 /* Whether this process told READY: a helper that exits without it tells FAILED. */
 bool ready_told_ok(void);

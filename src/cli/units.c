@@ -162,10 +162,11 @@ static int start_and_hear(const char *name, const char *unit, bool fresh, ReadyL
         bus = sd_bus_flush_close_unref(bus);
 
         for (;;) {
+                char reason[READY_REASON_MAX] = "";
                 ReadyState heard = READY_NONE;
                 sd_bus *b = NULL;
 
-                r = ready_wait(ready, timeout, &heard);
+                r = ready_wait(ready, timeout, &heard, reason);
                 if (r < 0)
                         return log_error_errno(r, "Failed to wait for container %s: %m", name);
                 if (heard == READY_OK)
@@ -181,6 +182,8 @@ static int start_and_hear(const char *name, const char *unit, bool fresh, ReadyL
                 bus = b;
                 if (r > 0)
                         return 0;
+                if (r == -EIO && reason[0]) /* the helper's own line: no need to ask journald */
+                        return log_error_errno(r, "container %s failed to start: %s", name, reason);
                 if (r == -EIO)
                         return start_failed(bus, name, unit, since, NULL);
                 if (r < 0)

@@ -61,13 +61,13 @@ int main(int argc, char *argv[]) {
         r = definition_load(name, NULL, &d, &error);
         if (r < 0) {
                 log_error("%s", error ?: "failed to load the definition");
-                (void) ready_tell(name, READY_FAILED);
+                (void) ready_tell(name, READY_FAILED, log_last_error());
                 return 125;
         }
         r = container_run(d, &(RunOptions) { .service = true });
         /* Back here before READY=1 only when the start failed (after it, when supervising in
          * place). Whoever waits for the start hears it now, its reason already logged. */
         if (!ready_told_ok())
-                (void) ready_tell(name, READY_FAILED);
+                (void) ready_tell(name, READY_FAILED, log_last_error());
         return r;
 }

@@ -14,6 +14,7 @@ static int max_level = LOG_INFO;
 static const char *prefix = "berth";
 static bool to_journal_stream = false;
 static const char *container_name = NULL, *container_unit = NULL;
+static char last_error[512];
 
 void log_set_max_level(int level) {
         max_level = level;
@@ -73,6 +74,12 @@ int log_internal(int level, int error, const char *file, int line, const char *f
         va_start(ap, fmt);
         (void) vsnprintf(buf, sizeof(buf), fmt, ap);
         va_end(ap);
+        if ((level & LOG_PRIMASK) <= LOG_ERR) {
+                size_t n = strnlen(buf, sizeof(last_error) - 1);
+
+                memcpy(last_error, buf, n);
+                last_error[n] = 0;
+        }
 
         if (to_journal_stream && container_name &&
             journal_send_line(NULL, container_name, container_unit, level, buf, strlen(buf)) >= 0) {
@@ -88,4 +95,8 @@ int log_internal(int level, int error, const char *file, int line, const char *f
 
         errno = saved;
         return -error;
+}
+
+const char *log_last_error(void) {
+        return last_error[0] ? last_error : NULL;
 }

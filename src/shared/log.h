@@ -24,6 +24,10 @@ void log_set_container(const char *name, const char *unit);
 int log_internal(int level, int error, const char *file, int line, const char *func, const char *fmt, ...)
         _printf_(6, 7);
 
+/* The text of the last message at LOG_ERR or worse this process logged, or NULL: the one line a
+ * failed helper passes to whoever waits for its start (ready.h). */
+const char *log_last_error(void);
+
 #define log_full_errno(level, error, ...)                                                                 \
         ({                                                                                                \
                 int _l_ = (level), _e_ = (error);                                                         \

@@ -314,3 +314,18 @@ journalctl --sync
 check_match "a bad value in a definition: FILE:LINE" \
         "$(journalctl -o cat -u container@badval.service --no-pager)" "/etc/berth/containers/badval.container:3: key 'Memory'"
 check_eq "no scope was left by failed starts" "$(systemctl list-units --all --no-legend 'container-bad*' | wc -l)" 0
+
+# The reason of a failed start comes from the helper itself, on the socket run -d waits on: even
+# with journald gone, and without waiting for it (the journal was the only source before).
+journald_units="systemd-journald.socket systemd-journald-dev-log.socket systemd-journald.service"
+on_exit systemctl start $journald_units
+systemctl stop $journald_units
+on_exit "berth rm -f nojournal1"
+t0=$(date +%s%N)
+out=$(berth run -d --name nojournal1 bb /no/such/program 2>&1); rc=$?
+t1=$(date +%s%N)
+systemctl start $journald_units
+check_eq "with journald stopped, run -d of a payload that cannot start: 125" "$rc" 125
+check_eq "  … still says why, in one line" "$out" \
+        "berth: container nojournal1 failed to start: executable '/no/such/program' not found in the container's \$PATH"
+check "  … within a second" test $(( (t1 - t0) / 1000000 )) -lt 1000
