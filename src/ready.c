@@ -92,7 +92,7 @@ void ready_listener_done(ReadyListener *l) {
 }
 
 int ready_wait(const ReadyListener *l, uint64_t timeout_usec, ReadyState *ret, char *reason) {
-        struct pollfd p = { .fd = l->fd, .events = POLLIN };
+        struct pollfd p = {.fd = l->fd, .events = POLLIN};
         uint64_t ms = (timeout_usec + 999) / 1000;
         char buf[16 + READY_REASON_MAX];
 
@@ -110,16 +110,16 @@ int ready_wait(const ReadyListener *l, uint64_t timeout_usec, ReadyState *ret, c
                                 *nl++ = 0;
                         for (size_t i = 0; i < ELEMENTSOF(state_words); i++)
                                 if (state_words[i] && streq(buf, state_words[i])) {
-                                        *ret = (ReadyState) i;
+                                        *ret = (ReadyState)i;
                                         if (reason)
-                                                (void) snprintf(reason, READY_REASON_MAX, "%s", nl ?: "");
+                                                (void)snprintf(reason, READY_REASON_MAX, "%s", nl ?: "");
                                         return 1;
                                 }
                         continue; /* not ours to understand */
                 }
                 if (errno != EAGAIN && errno != EINTR)
                         return -errno;
-                r = poll(&p, 1, ms > INT32_MAX ? -1 : (int) ms);
+                r = poll(&p, 1, ms > INT32_MAX ? -1 : (int)ms);
                 if (r < 0 && errno != EINTR)
                         return -errno;
                 if (r == 0)
@@ -164,8 +164,8 @@ int ready_tell(const char *name, ReadyState state, const char *reason) {
                 if (de->d_name[0] == '.' || asprintf(&path, "%s/%s", dir, de->d_name) < 0 ||
                     sockaddr_at(path, &sa, &len) < 0)
                         continue;
-                if (sendto(fd, word, strlen(word), MSG_DONTWAIT | MSG_NOSIGNAL,
-                           (struct sockaddr *)&sa, len) >= 0)
+                if (sendto(fd, word, strlen(word), MSG_DONTWAIT | MSG_NOSIGNAL, (struct sockaddr *)&sa,
+                           len) >= 0)
                         told++;
                 else if (errno == ECONNREFUSED)
                         (void)unlinkat(dirfd(d), de->d_name, 0); /* its waiter is gone */
