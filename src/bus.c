@@ -42,6 +42,14 @@ int bus_open_private(sd_bus **ret) {
  * connection: 64 connections stay for the rest of the system, more than a host has. */
 #define BUS_SLOTS 192
 
+/* Sleeps between tries: *delay doubles up to cap, and the sleep falls at a point of it that
+ * differs from process to process, so that many waiters do not come in step. *waited adds up. */
+static void backoff(uint64_t *delay, uint64_t *waited, uint64_t cap) {
+        (void) usleep((useconds_t) (*delay / 2 + ((uint64_t) getpid() * 2654435761U + *waited) % (*delay / 2 + 1)));
+        *waited += *delay;
+        *delay = MIN(*delay * 2, cap);
+}
+
 static int slot_try(int dir_fd, unsigned k, int *fd) {
         char name[16];
 
@@ -91,9 +99,7 @@ static int slot_take(void) {
                         goto done;
                 }
                 /* A slot is held for a start's few milliseconds up to a few seconds: no hurry. */
-                (void) usleep((useconds_t) (delay / 2 + ((uint64_t) getpid() * 2654435761U + waited) % (delay / 2 + 1)));
-                waited += delay;
-                delay = MIN(delay * 2, 200 * 1000U);
+                backoff(&delay, &waited, 200 * 1000U);
         }
 done:
         for (unsigned i = 0; i < BUS_SLOTS; i++)
@@ -109,7 +115,9 @@ static void slot_release(void *userdata) {
         safe_close((int) (intptr_t) userdata - 1);
 }
 
-/* The slot goes with the connection: a floating sd-bus slot of its own, destroyed with it. */
+/* The slot goes with the connection: a floating sd-bus slot of its own, destroyed with it. Once
+ * that exists the fd is its own (0), even if it could not float: then our unref destroys it and
+ * closes the fd at once. */
 static int slot_bind(sd_bus *bus, int fd) {
         sd_bus_slot *s = NULL;
         int r;
@@ -118,9 +126,9 @@ static int slot_bind(sd_bus *bus, int fd) {
         if (r < 0)
                 return r;
         (void) sd_bus_slot_set_destroy_callback(s, slot_release);
-        r = sd_bus_slot_set_floating(s, 1);
+        (void) sd_bus_slot_set_floating(s, 1);
         sd_bus_slot_unref(s);
-        return r;
+        return 0;
 }
 
 /* Through dbus-daemon when it runs, systemd's private socket when it does not. systemd sends every
@@ -158,12 +166,8 @@ int bus_open_systemd(sd_bus **ret) {
                 if ((r != -ENOBUFS && r != -ECONNRESET && r != -EPIPE && r != -ENOTCONN) ||
                     waited >= 10 * USEC_PER_SEC)
                         break;
-                /* Every attempt costs the daemon an accept and an authentication: back off to a
-                 * fifth of a second, at a point of it that differs from process to process, so
-                 * that the waiters do not come in step. */
-                (void) usleep((useconds_t) (delay / 2 + ((uint64_t) getpid() * 2654435761U + waited) % (delay / 2 + 1)));
-                waited += delay;
-                delay = MIN(delay * 2, 200 * 1000U);
+                /* Every attempt costs the daemon an accept and an authentication. */
+                backoff(&delay, &waited, 200 * 1000U);
         }
         safe_close(slot);
         return bus_open_private(ret);
@@ -367,26 +371,27 @@ static int unit_job(sd_bus *bus, const char *method, const char *unit, sd_bus_er
         return call_job(bus, m, unit, error, ret_result);
 }
 
-int bus_unit_job_begin(sd_bus **bus, const char *method, const char *unit, sd_bus_error *error, char **ret_job) {
+static int unit_job_begin(sd_bus *bus, const char *method, const char *unit, sd_bus_error *error, char **ret_job) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
         int r;
 
-        r = unit_job_message(*bus, method, unit, &m);
+        r = unit_job_message(bus, method, unit, &m);
         if (r < 0)
                 return r;
-        r = bus_call_for_job(*bus, m, error, ret_job);
-        if (!bus_refused(*bus, r, error)) /* also when it worked */
+        return bus_call_for_job(bus, m, error, ret_job);
+}
+
+int bus_unit_job_begin(sd_bus **bus, const char *method, const char *unit, sd_bus_error *error, char **ret_job) {
+        sd_bus *private = NULL;
+        int r;
+
+        r = unit_job_begin(*bus, method, unit, error, ret_job);
+        if (!bus_refused(*bus, r, error) || bus_open_private(&private) < 0)
                 return r;
-        m = sd_bus_message_unref(m);
-        *bus = sd_bus_flush_close_unref(*bus);
-        r = bus_open_private(bus);
-        if (r < 0)
-                return r;
+        sd_bus_flush_close_unref(*bus);
+        *bus = private;
         sd_bus_error_free(error);
-        r = unit_job_message(*bus, method, unit, &m);
-        if (r < 0)
-                return r;
-        return bus_call_for_job(*bus, m, error, ret_job);
+        return unit_job_begin(*bus, method, unit, error, ret_job);
 }
 
 int bus_unit_job(sd_bus *bus, const char *method, const char *unit, sd_bus_error *error, char **ret_result) {

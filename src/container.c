@@ -475,8 +475,12 @@ int container_run(const Definition *d, const RunOptions *o) {
                 .stop_signal = d->stop_signal,
                 .stop_timeout_usec = d->stop_timeout_usec,
         };
+        /* Nothing more comes over D-Bus while the payload runs: a foreground run that kept its
+         * connection held one of dbus-daemon's 256 per user for as long as the container ran. */
+        (void) machine_register_wait(machine);
+        machine = machine_registration_free(machine);
+        bus = sd_bus_flush_close_unref(bus);
         if (o->service && !getenv("BERTH_NO_SUPERVISOR_EXEC")) {
-                bus = sd_bus_flush_close_unref(bus);
                 /* The lease and the held ports live as long as berth-supervisor; the rest of
                  * the network is undone by ExecStopPost= (container_cleanup()). */
                 r = container_network_keep_fds(&net);
@@ -484,11 +488,6 @@ int container_run(const Definition *d, const RunOptions *o) {
                         r = exec_supervisor(&s, lock_fd);
                 log_warning_errno(r, "Failed to execute %s, supervising in place: %m", BERTH_SUPERVISOR_PATH);
         }
-        /* Nothing more comes over D-Bus while the payload runs: a foreground run that kept its
-         * connection held one of dbus-daemon's 256 per user for as long as the container ran. */
-        (void) machine_register_wait(machine);
-        machine = machine_registration_free(machine);
-        bus = sd_bus_flush_close_unref(bus);
         ret = supervise(&s);
         safe_close(s.ptyfd);
         safe_close(s.out_pipe);

@@ -135,11 +135,13 @@ check_eq "start again: 125 with the same reason, this run's" "$rc $out" \
 
 # run -d learns that the container runs from the helper (/run/berth/ready/NAME/PID), not by
 # holding a D-Bus connection for the whole start: made slow here by an ExecStartPre= of 2 s.
-bus_conns_of() { # D-Bus connections of process $1, by its sockets' peers
+# conns_of PID [PATTERN]: how many of process PID's sockets are connected to a socket whose path
+# matches PATTERN (default: dbus-daemon's or systemd's private one)
+conns_of() {
         local inodes
         inodes=$(ls -l /proc/"$1"/fd 2>/dev/null | grep -o 'socket:\[[0-9]*\]' | grep -o '[0-9]*' | paste -sd'|')
         [ -n "$inodes" ] || { echo 0; return; }
-        ss -xp | grep -E "dbus/system_bus_socket|systemd/private" | grep -cE " ($inodes) "
+        ss -xp | grep -E "${2:-dbus/system_bus_socket|systemd/private}" | grep -cE " ($inodes) "
 }
 mkdir -p /run/systemd/system/container@slow1.service.d /run/systemd/system/container@early1.service.d
 on_exit rm -rf /run/systemd/system/container@slow1.service.d /run/systemd/system/container@early1.service.d
@@ -152,7 +154,7 @@ berth run -d --name slow1 bb sleep 1000 >/tmp/slow1.out 2>&1 &
 cli=$!
 sleep 1
 check "while it starts, run -d waits on its socket in /run/berth/ready/slow1" test -S "/run/berth/ready/slow1/$cli"
-check_eq "  … holding no D-Bus connection" "$(bus_conns_of $cli)" 0
+check_eq "  … holding no D-Bus connection" "$(conns_of $cli)" 0
 wait $cli; rc=$?
 t1=$(date +%s%N)
 check_eq "  … and returns 0 once it runs" "$rc $(systemctl is-active container@slow1.service)" "0 active"
@@ -182,12 +184,6 @@ systemctl daemon-reload
 
 # dbus-daemon at its 256 connections per user (a few hundred starts at once): berth waits for one
 # to end instead of taking systemd's private socket, where every signal would go to it.
-private_conns_of() {
-        local inodes
-        inodes=$(ls -l /proc/"$1"/fd 2>/dev/null | grep -o 'socket:\[[0-9]*\]' | grep -o '[0-9]*' | paste -sd'|')
-        [ -n "$inodes" ] || { echo 0; return; }
-        ss -xp | grep "systemd/private" | grep -cE " ($inodes) "
-}
 rm -f /tmp/hold.fifo; mkfifo /tmp/hold.fifo
 "$BERTH_BUILD_DIR/tests/integration/hold-bus" 400 < /tmp/hold.fifo > /tmp/hold.out &
 hold=$!
@@ -200,7 +196,7 @@ berth run -d --name full1 bb sleep 1000 > /tmp/full1.out 2>&1 7>&- & # not holdi
 cli=$!
 sleep 1.5
 check "  … run -d waits" kill -0 $cli
-check_eq "  … on no connection to systemd's private socket" "$(private_conns_of $cli)" 0
+check_eq "  … on no connection to systemd's private socket" "$(conns_of $cli systemd/private)" 0
 exec 7>&-
 wait $cli; rc=$?
 check_eq "  … and starts the container once connections are free again" \
@@ -228,7 +224,7 @@ berth run -d --name slots1 bb sleep 1000 > /tmp/slots1.out 2>&1 8>&- &
 cli=$!
 sleep 1.5
 check "all bus slots taken: run -d waits" kill -0 $cli
-check_eq "  … connected to no bus meanwhile" "$(bus_conns_of $cli)" 0
+check_eq "  … connected to no bus meanwhile" "$(conns_of $cli)" 0
 exec 8>&-
 wait $cli; rc=$?
 check_eq "  … and starts the container once they are free" "$rc $(systemctl is-active container@slots1.service)" "0 active"
@@ -241,7 +237,7 @@ on_exit "berth rm -f fgbus1"
 berth run --name fgbus1 bb sleep 1000 >/dev/null 2>&1 &
 fgcli=$!
 wait_for 10 sh -c 'berth list --no-legend | grep -q "^fgbus1 .*running"'
-check_eq "a foreground run holds no D-Bus connection while its container runs" "$(bus_conns_of $fgcli)" 0
+check_eq "a foreground run holds no D-Bus connection while its container runs" "$(conns_of $fgcli)" 0
 check "  … nor a bus slot" slots_all_free
 berth rm -f fgbus1 >/dev/null
 wait $fgcli
