@@ -55,8 +55,9 @@ static void help(void) {
                "Usage: berth [--version] [--help] VERB [ARGS…]\n\n"
                "Verbs:\n");
         for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
-                printf("  %-9s %s%s%s\n", verbs[i].name, verbs[i].summary,
-                       verbs[i].alias ? " (alias " : "", verbs[i].alias ? verbs[i].alias : "");
+                printf("  %-9s %s%s%s%s\n", verbs[i].name, verbs[i].summary,
+                       verbs[i].alias ? " (alias " : "", verbs[i].alias ? verbs[i].alias : "",
+                       verbs[i].alias ? ")" : "");
         printf("\nRun 'berth VERB --help' for a verb's options. See berth(1).\n");
 }
 

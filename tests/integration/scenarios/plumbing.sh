@@ -5,6 +5,13 @@
 check_eq "PID 1 is systemd" "$(cat /proc/1/comm)" systemd
 check_match "berth --version" "$(berth --version)" '^berth [0-9]+\.[0-9]+\.[0-9]+$'
 check "berth --help lists verbs" sh -c 'berth --help | grep -q "^  run "'
+check_match "  … and an alias in closed parentheses" "$(berth --help)" '^  list +List containers \(alias ps\)$'
+# Every verb listed has a --help of its own that exits 0 with its usage.
+bad=""
+for verb in $(berth --help | sed -n 's/^  \([a-z]*\) .*/\1/p'); do
+        berth "$verb" --help 2>&1 | grep -q "^Usage: berth $verb" || bad="$bad $verb"
+done
+check_eq "every verb has --help" "$bad" ""
 out=$(berth frobnicate 2>&1); rc=$?
 check_eq "unknown verb exits 125" "$rc" 125
 check_eq "unknown verb says so in one line" "$out" "berth: unknown verb 'frobnicate', see 'berth --help'"
