@@ -152,9 +152,14 @@ on_exit "berth rm -f slow1"
 t0=$(date +%s%N)
 berth run -d --name slow1 bb sleep 1000 >/tmp/slow1.out 2>&1 &
 cli=$!
-sleep 1
+# (Under load the CLI may take a moment to get there: poll, within the 2 s of the start.)
+for _ in $(seq 15); do
+        [ -S "/run/berth/ready/slow1/$cli" ] && [ "$(conns_of $cli)" = 0 ] && break
+        sleep 0.1
+done
 check "while it starts, run -d waits on its socket in /run/berth/ready/slow1" test -S "/run/berth/ready/slow1/$cli"
 check_eq "  … holding no D-Bus connection" "$(conns_of $cli)" 0
+check_eq "  … while the unit is still starting" "$(systemctl show -P ActiveState container@slow1.service)" activating
 wait $cli; rc=$?
 t1=$(date +%s%N)
 check_eq "  … and returns 0 once it runs" "$rc $(systemctl is-active container@slow1.service)" "0 active"
