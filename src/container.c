@@ -23,6 +23,7 @@
 
 #include "bus.h"
 #include "cleanup.h"
+#include "confine.h"
 #include "config.h"
 #include "container-network.h"
 #include "container.h"
@@ -77,6 +78,7 @@ static void container_done(Container *c) {
         strv_free(c->env);
         volume_plan_done(&c->volumes);
         c->stdin_fd = safe_close(c->stdin_fd);
+        c->profile_fd = safe_close(c->profile_fd);
         c->stdout_fd = safe_close(c->stdout_fd);
         c->stderr_fd = safe_close(c->stderr_fd);
 }
@@ -192,6 +194,9 @@ static int container_prepare(Container *c) {
         r = container_environment(d, c->opts->tty, &c->env);
         if (r < 0)
                 return r;
+        r = confine_prepare(d, &c->profile_fd);
+        if (r < 0)
+                return r;
 
         c->dir = path_join(container_state_dir(), "containers", d->name);
         if (!c->dir)
@@ -286,7 +291,7 @@ int container_run(const Definition *d, const RunOptions *o) {
         _cleanup_(scope_start_freep) ScopeStart *scope_start = NULL;
         ScopeSettings scope_settings;
         Container c = { .def = d, .opts = o, .stdin_fd = -EBADF, .stdout_fd = -EBADF, .stderr_fd = -EBADF,
-                        .join_netns_fd = -EBADF };
+                        .join_netns_fd = -EBADF, .profile_fd = -EBADF };
         ContainerNetwork net = CONTAINER_NETWORK_NULL;
         sigset_t mask, old_mask;
         int r, ret = 125;

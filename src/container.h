@@ -32,6 +32,7 @@ typedef struct Container {
         int stdin_fd, stdout_fd, stderr_fd;  /* what the payload gets, or -EBADF for a pty */
         int join_netns_fd;  /* Network=container:NAME: the namespace to join, else -EBADF */
         char *net_dir;      /* /run/berth/NAME: hosts, hostname, resolv.conf to bind */
+        int profile_fd;     /* the seccomp profile to load (confine.h), or -EBADF */
 } Container;
 
 /* Returns the payload's exit code, or 125/126/127 as Docker does. Logs its own errors. */

@@ -477,6 +477,22 @@ static int parse_bool(Definition *d, void *field, const char *value, char **ret_
         return 0;
 }
 
+/* docker's default profile (confine.h), or none. Profile files are not read: a JSON profile of
+ * one's own is what --privileged-like escapes are made of, and berth's one is docker's. */
+static int parse_seccomp_profile(Definition *d, void *field, const char *value, char **ret_why) {
+        int r = require_value(value, ret_why);
+        if (r < 0)
+                return r;
+        if (streq(value, "default"))
+                *(bool *) field = false;
+        else if (streq(value, "unconfined"))
+                *(bool *) field = true;
+        else
+                return invalid(ret_why, "'%s' is not a profile berth has (default or unconfined; profile files are not supported)",
+                               SHOWN(value));
+        return 0;
+}
+
 static int parse_signal(Definition *d, void *field, const char *value, char **ret_why) {
         int r = require_value(value, ret_why);
         if (r < 0)
@@ -817,6 +833,12 @@ static int format_bool(FILE *f, const char *key, const Definition *d, const void
         return 0;
 }
 
+static int format_seccomp_profile(FILE *f, const char *key, const Definition *d, const void *field) {
+        if (*(const bool *) field)
+                fprintf(f, "%s=unconfined\n", key);
+        return 0;
+}
+
 static int format_signal(FILE *f, const char *key, const Definition *d, const void *field) {
         int sig = *(const int *) field;
         const char *n;
@@ -909,6 +931,8 @@ static const DefinitionKey key_table[] = {
         KEY(CONTAINER, "ReadOnly", parse_bool, format_bool, read_only),
         KEY(CONTAINER, "AutoRemove", parse_bool, format_bool, auto_remove),
         KEY(CONTAINER, "RunInit", parse_bool, format_bool, run_init),
+        KEY(CONTAINER, "NoNewPrivileges", parse_bool, format_bool, no_new_privileges),
+        KEY(CONTAINER, "SeccompProfile", parse_seccomp_profile, format_seccomp_profile, seccomp_unconfined),
         KEY(CONTAINER, "StopSignal", parse_signal, format_signal, stop_signal),
         KEY(CONTAINER, "StopTimeout", parse_stop_timeout, format_stop_timeout, stop_timeout_usec),
         KEY(CONTAINER, "Network", parse_network, format_network, network),
@@ -998,7 +1022,8 @@ bool definition_equal(const Definition *a, const Definition *b) {
                a->cpu_weight == b->cpu_weight && a->pids_limit == b->pids_limit &&
                a->caps_add == b->caps_add && a->caps_drop == b->caps_drop &&
                a->privileged == b->privileged && a->read_only == b->read_only && a->auto_remove == b->auto_remove &&
-               a->run_init == b->run_init && a->stop_signal == b->stop_signal &&
+               a->run_init == b->run_init && a->no_new_privileges == b->no_new_privileges &&
+               a->seccomp_unconfined == b->seccomp_unconfined && a->stop_signal == b->stop_signal &&
                a->stop_timeout_usec == b->stop_timeout_usec && a->network == b->network &&
                streq_ptr(a->network_container, b->network_container) && streq_ptr(a->ip, b->ip) &&
                strv_equal(a->publish_ports, b->publish_ports) && strv_equal(a->expose_ports, b->expose_ports) &&

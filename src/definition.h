@@ -48,6 +48,8 @@ typedef struct Definition {
         uint64_t caps_add, caps_drop;        /* bit (1ULL << CAP_x) */
         bool privileged, read_only, run_init;
         bool auto_remove;       /* AutoRemove=: docker's --rm, done by the unit's cleanup */
+        bool no_new_privileges; /* NoNewPrivileges=: PR_SET_NO_NEW_PRIVS for the payload and exec */
+        bool seccomp_unconfined; /* SeccompProfile=unconfined: no seccomp filter (confine.h) */
         int stop_signal;            /* SIGTERM default */
         uint64_t stop_timeout_usec; /* 10 s default */
         NetworkMode network;     /* NETWORK_BRIDGE default */

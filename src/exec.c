@@ -39,6 +39,7 @@
 #include "bus.h"
 #include "caps.h"
 #include "cleanup.h"
+#include "confine.h"
 #include "container.h"
 #include "env.h"
 #include "exec.h"
@@ -296,7 +297,8 @@ static int setup_pty(int root_fd, uid_t uid, int *ret_master) {
  * root with the caller's capabilities, not dumpable, with the caller's stdio and descriptors
  * (all close-on-exec). Its root and working directory are the container's root since setns():
  * no path of the host is reachable any more. */
-_noreturn_ static void command_main(const ExecOptions *o, char **env_base, int stdin_fd, int sock, int joiner_pidfd) {
+_noreturn_ static void command_main(const ExecOptions *o, char **env_base, int stdin_fd, int profile_fd, int sock,
+                                    int joiner_pidfd) {
         const Definition *d = o->def;
         const char *user = o->user ?: d->user, *wd = o->working_dir ?: d->working_dir ?: "/";
         _cleanup_free_ char *home = NULL;
@@ -367,6 +369,10 @@ _noreturn_ static void command_main(const ExecOptions *o, char **env_base, int s
         if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
                 FAIL(-errno, "Failed to mark file descriptors close-on-exec: %m");
 
+        /* The container's own confinement: its no_new_privs and seccomp profile, as docker exec. */
+        r = confine(d, profile_fd);
+        if (r < 0)
+                FAIL(r, "Failed to apply no_new_privs and the seccomp profile: %m");
         r = caps_drop_to(caps_compute(d->caps_add, d->caps_drop, d->privileged), uid, gid, groups, n_groups);
         if (r < 0)
                 FAIL(r, "Failed to set the user and capabilities: %m");
@@ -378,7 +384,7 @@ _noreturn_ static void command_main(const ExecOptions *o, char **env_base, int s
 
 /* Runs on the host, in the container's scope (the caller put it there before GO), not dumpable,
  * with the forwarded signals blocked. */
-_noreturn_ static void joiner_main(const ExecOptions *o, char **env, int stdin_fd, int sock, pid_t caller,
+_noreturn_ static void joiner_main(const ExecOptions *o, char **env, int stdin_fd, int profile_fd, int sock, pid_t caller,
                                    const sigset_t *forwarded, const sigset_t *old_mask) {
         _cleanup_close_ int self_pidfd = -EBADF;
         SyncMessage m;
@@ -409,7 +415,7 @@ _noreturn_ static void joiner_main(const ExecOptions *o, char **env, int stdin_f
                 FAIL(-errno, "Failed to start the command in container %s: %m", o->def->name);
         if (pid == 0) {
                 (void) sigprocmask(SIG_SETMASK, old_mask, NULL);
-                command_main(o, env, stdin_fd, sock, self_pidfd);
+                command_main(o, env, stdin_fd, profile_fd, sock, self_pidfd);
         }
         safe_close(sock);
 
@@ -463,6 +469,7 @@ int exec_run(const ExecOptions *o) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_close_pair_ int sync_fds[2] = { -EBADF, -EBADF };
         _cleanup_close_ int sigfd = -EBADF, timerfd = -EBADF, pidfd = -EBADF, ptyfd = -EBADF, null_fd = -EBADF;
+        _cleanup_close_ int profile_fd = -EBADF;
         _cleanup_strv_free_ char **env = NULL;
         _cleanup_free_ char *scope = NULL;
         sigset_t mask, old_mask;
@@ -475,6 +482,9 @@ int exec_run(const ExecOptions *o) {
                 return 125;
         }
         if (exec_build_env(o, &env) < 0)
+                return 125;
+        /* Here, on the host: the container's mount namespace has no /run/berth. */
+        if (confine_prepare(o->def, &profile_fd) < 0)
                 return 125;
         if (!o->interactive && !o->tty) {
                 null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -513,7 +523,7 @@ int exec_run(const ExecOptions *o) {
         }
         if (pid == 0) {
                 sync_fds[0] = safe_close(sync_fds[0]);
-                joiner_main(o, env, null_fd, sync_fds[1], caller, &mask, &old_mask);
+                joiner_main(o, env, null_fd, profile_fd, sync_fds[1], caller, &mask, &old_mask);
         }
         sync_fds[1] = safe_close(sync_fds[1]);
         null_fd = safe_close(null_fd);

@@ -22,6 +22,7 @@
 
 #include "caps.h"
 #include "cleanup.h"
+#include "confine.h"
 #include "container.h"
 #include "env.h"
 #include "init.h"
@@ -196,6 +197,9 @@ _Noreturn void payload_main(const Container *c, int sock) {
         if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
                 FAIL(-errno, "Failed to mark file descriptors close-on-exec: %m");
 
+        r = confine(d, c->profile_fd);
+        if (r < 0)
+                FAIL(r, "Failed to apply no_new_privs and the seccomp profile: %m");
         r = caps_drop_to(caps_compute(d->caps_add, d->caps_drop, d->privileged), uid, gid, groups, n_groups);
         if (r < 0)
                 FAIL(r, "Failed to set the user and capabilities: %m");

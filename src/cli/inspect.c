@@ -257,6 +257,9 @@ static void write_definition(JsonWriter *w, const Definition *d) {
         write_caps(w, "caps_add", d->caps_add);
         write_caps(w, "caps_drop", d->caps_drop);
         json_key_bool(w, "privileged", d->privileged);
+        json_key_bool(w, "no_new_privileges", d->no_new_privileges);
+        /* What the payload runs under: --privileged has no filter, as with docker. */
+        json_key_string(w, "seccomp", d->privileged || d->seccomp_unconfined ? "unconfined" : "default");
         json_key_bool(w, "read_only", d->read_only);
         json_key_bool(w, "init", d->run_init);
         json_key(w, "stop_signal");

@@ -45,7 +45,9 @@ static const char run_options[] =
         "      --pids-limit N       TasksMax= of the scope\n"
         "      --cap-add CAP        add a capability (repeatable, ALL for all)\n"
         "      --cap-drop CAP       drop a capability (repeatable, ALL for all)\n"
-        "      --privileged         all capabilities, no masks, all devices\n"
+        "      --privileged         all capabilities, no masks, no seccomp, all devices\n"
+        "      --security-opt OPT   no-new-privileges[=true|false], or seccomp=unconfined to run\n"
+        "                           without docker's default seccomp profile\n"
         "      --read-only          mount the container's root read-only\n"
         "      --init               run berth's tiny init as PID 1\n"
         "      --network MODE       bridge (default), none, host or container:NAME\n"
@@ -148,6 +150,22 @@ int run_write_definition(const char *name, const char *text) {
         return 0;
 }
 
+/* docker's --security-opt, as far as berth has it: the definition's key for each. */
+static int add_security_opt(Builder *b, const char *opt) {
+        const char *v;
+
+        if (streq(opt, "no-new-privileges"))
+                return builder_add(b, "--security-opt", "NoNewPrivileges", "yes", false);
+        v = startswith(opt, "no-new-privileges=") ?: startswith(opt, "no-new-privileges:");
+        if (v)
+                return builder_add(b, "--security-opt", "NoNewPrivileges", v, false);
+        v = startswith(opt, "seccomp=") ?: startswith(opt, "seccomp:");
+        if (v)
+                return builder_add(b, "--security-opt", "SeccompProfile", v, false);
+        log_error("option --security-opt: '%s' is not one berth has (no-new-privileges[=BOOL], seccomp=unconfined)", opt);
+        return -EINVAL;
+}
+
 /* A parse error of the generated text names a line of it; say which option that was. */
 static void log_option_error(const Builder *b, const char *msg) {
         const char *rest = startswith(msg, "berth run:");
@@ -190,7 +208,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 ARG_NAME = 0x100, ARG_RM, ARG_ENV_FILE, ARG_ENTRYPOINT, ARG_CPU_WEIGHT, ARG_PIDS_LIMIT,
                 ARG_CAP_ADD, ARG_CAP_DROP, ARG_PRIVILEGED, ARG_READ_ONLY, ARG_INIT, ARG_NETWORK, ARG_HELP,
                 ARG_EXPOSE, ARG_LINK, ARG_IP, ARG_DNS, ARG_ADD_HOST,
-                ARG_VOLUMES_FROM, ARG_TMPFS,
+                ARG_VOLUMES_FROM, ARG_TMPFS, ARG_SECURITY_OPT,
         };
         static const struct option options[] = {
                 { "name", required_argument, NULL, ARG_NAME },
@@ -211,6 +229,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 { "cap-add", required_argument, NULL, ARG_CAP_ADD },
                 { "cap-drop", required_argument, NULL, ARG_CAP_DROP },
                 { "privileged", no_argument, NULL, ARG_PRIVILEGED },
+                { "security-opt", required_argument, NULL, ARG_SECURITY_OPT },
                 { "read-only", no_argument, NULL, ARG_READ_ONLY },
                 { "init", no_argument, NULL, ARG_INIT },
                 { "network", required_argument, NULL, ARG_NETWORK },
@@ -316,6 +335,9 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                         break;
                 case ARG_PRIVILEGED:
                         r = builder_add(&b, "--privileged", "Privileged", "yes", false);
+                        break;
+                case ARG_SECURITY_OPT:
+                        r = add_security_opt(&b, optarg);
                         break;
                 case ARG_READ_ONLY:
                         r = builder_add(&b, "--read-only", "ReadOnly", "yes", false);

@@ -49,9 +49,11 @@ finish() {
 }
 trap finish EXIT
 
-# make_image NAME: a throw-away image from the static busybox, with passwd/group and os-release.
+# make_image NAME [FILE…]: a throw-away image from the static busybox, with passwd/group and
+# os-release; the FILEs (static binaries) go to /usr/bin.
 make_image() {
         local name=$1 dir
+        shift
         dir=$(mktemp -d /tmp/image.XXXXXX)
         mkdir -p "$dir"/{bin,sbin,etc,proc,sys,dev,tmp,root,home/user,usr/bin,usr/sbin,var}
         cp /bin/busybox "$dir/bin/busybox"
@@ -63,6 +65,7 @@ make_image() {
         printf 'ID=berthtest\nNAME="berth test image"\nVERSION_ID=1.0\n' > "$dir/etc/os-release"
         chown 1000:1000 "$dir/home/user"
         chmod 1777 "$dir/tmp"
+        [ $# -gt 0 ] && cp "$@" "$dir/usr/bin/"
         berth image import "$dir" "$name" >/dev/null
         rm -rf "$dir"
         on_exit "berth image rm $name"

@@ -322,6 +322,25 @@ static void test_keys(void) {
         key_bad("ReadOnly=maybe\n", F ":3: key 'ReadOnly': 'maybe' is not a boolean (yes or no)");
         key_bad("Privileged=\n", F ":3: key 'Privileged': empty value");
 
+        /* NoNewPrivileges=, SeccompProfile= */
+        d = parse_ok("Image=x\n");
+        if (d)
+                ok(!d->no_new_privileges && !d->seccomp_unconfined, "no_new_privs off and docker's profile by default");
+        definition_free(d);
+        d = parse_ok("NoNewPrivileges=yes\nSeccompProfile=unconfined\n");
+        if (d)
+                ok(d->no_new_privileges && d->seccomp_unconfined, "NoNewPrivileges=yes, SeccompProfile=unconfined");
+        definition_free(d);
+        d = parse_ok("SeccompProfile=unconfined\nSeccompProfile=default\n");
+        if (d)
+                ok(!d->seccomp_unconfined, "SeccompProfile=default after unconfined: the last wins");
+        definition_free(d);
+        key_bad("NoNewPrivileges=sure\n", F ":3: key 'NoNewPrivileges': 'sure' is not a boolean (yes or no)");
+        key_bad("SeccompProfile=/etc/berth/profile.json\n",
+                F ":3: key 'SeccompProfile': '/etc/berth/profile.json' is not a profile berth has (default or "
+                  "unconfined; profile files are not supported)");
+        key_bad("SeccompProfile=\n", F ":3: key 'SeccompProfile': empty value");
+
         /* StopSignal=, StopTimeout= */
         const char *sigs[] = { "SIGINT", "INT", "sigint", "Int", "2" };
         for (size_t i = 0; i < ELEMENTSOF(sigs); i++) {
@@ -555,6 +574,7 @@ static void test_round_trip(void) {
         d->caps_add = CAP(12) | CAP(0) | CAP(CAP_LAST_CAP);
         d->caps_drop = CAP(CAP_LAST_CAP + 1) - 1;
         d->privileged = d->read_only = d->run_init = true;
+        d->no_new_privileges = d->seccomp_unconfined = true;
         d->stop_signal = 40;
         d->stop_timeout_usec = 0;
         d->network = NETWORK_CONTAINER;

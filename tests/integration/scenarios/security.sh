@@ -1,0 +1,80 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# The seccomp profile and no_new_privs, in run and exec, and where they are off: --privileged,
+# --security-opt seccomp=unconfined. The calls are made by a static probe in the image.
+. "$BERTH_SOURCE_DIR/tests/integration/lib.sh"
+
+make_image sec "$BERTH_BUILD_DIR/tests/integration/syscall-probe"
+field() { awk -v k="$1:" '$1 == k {print $2}'; }
+probe() { berth run --rm "$@" | tr '\n' ' ' | sed 's/ $//'; }
+
+# --- the default profile
+check_eq "a container runs under a seccomp filter" "$(berth run --rm sec cat /proc/self/status | field Seccomp)" 2
+check_eq "  … without no_new_privs (setuid binaries work, as with docker)" \
+        "$(berth run --rm sec cat /proc/self/status | field NoNewPrivs)" 0
+check_eq "keyctl() is refused, clone3() answers ENOSYS, other personalities are refused" \
+        "$(probe sec syscall-probe getpid keyctl clone3 personality)" \
+        "getpid ok keyctl EPERM clone3 ENOSYS personality EPERM"
+if [ "$(uname -m)" = x86_64 ]; then
+        check_eq "the i386 ABI is filtered too, not killed" "$(probe sec syscall-probe compat-getpid compat-keyctl)" \
+                "compat-getpid ok compat-keyctl EPERM"
+fi
+check_eq "--cap-add SYS_ADMIN lets clone3() and unshare() through" \
+        "$(probe --cap-add SYS_ADMIN sec syscall-probe clone3 unshare keyctl)" "clone3 EINVAL unshare ok keyctl EPERM"
+check_eq "under --init the payload is filtered" \
+        "$(berth run --rm --init sec sh -c 'cat /proc/$$/status' | field Seccomp)" 2
+check_eq "  … and so is the init" "$(berth run --rm --init sec cat /proc/1/status | field Seccomp)" 2
+check_eq "a shell, pipes, forks and sleeps work under it" \
+        "$(berth run --rm sec sh -c 'ls /usr/bin | grep -c probe; (sleep 0.1; echo done) | cat')" "1
+done"
+
+# --- off
+check_eq "--security-opt seccomp=unconfined: no filter" \
+        "$(berth run --rm --security-opt seccomp=unconfined sec cat /proc/self/status | field Seccomp)" 0
+check_eq "  … keyctl() gets through" "$(probe --security-opt seccomp=unconfined sec syscall-probe keyctl)" "keyctl ok"
+check_eq "--privileged: no filter" "$(berth run --rm --privileged sec cat /proc/self/status | field Seccomp)" 0
+
+# --- no_new_privs
+check_eq "--security-opt no-new-privileges sets no_new_privs" \
+        "$(berth run --rm --security-opt no-new-privileges sec cat /proc/self/status | field NoNewPrivs)" 1
+check_eq "  … =false does not" \
+        "$(berth run --rm --security-opt no-new-privileges=false sec cat /proc/self/status | field NoNewPrivs)" 0
+
+# --- exec takes the container's confinement
+mkdir -p /etc/berth/containers
+on_exit 'berth rm -f secd >/dev/null 2>&1; rm -f /etc/berth/containers/secd.container'
+printf '[Container]\nImage=sec\nExec=sleep 1000\nNoNewPrivileges=yes\n' > /etc/berth/containers/secd.container
+systemctl daemon-reload
+check "a definition with NoNewPrivileges=yes starts" systemctl start container@secd.service
+status=$(berth exec secd cat /proc/self/status)
+check_eq "exec into it is filtered" "$(echo "$status" | field Seccomp)" 2
+check_eq "  … and has no_new_privs" "$(echo "$status" | field NoNewPrivs)" 1
+check_eq "  … and the filter refuses keyctl()" "$(berth exec secd syscall-probe keyctl)" "keyctl EPERM"
+insp=$(berth inspect secd)
+check_match "inspect says so" "$insp" '"no_new_privileges": true,'
+check_match "  … and names the profile" "$insp" '"seccomp": "default"'
+berth rm -f secd >/dev/null
+
+# --- the compiled profile kept under /run/berth
+check_eq "the profiles' directory is root's alone" "$(stat -c %a:%U /run/berth/seccomp)" 700:root
+check_eq "  … and so is each profile" "$(stat -c %a:%U /run/berth/seccomp/*.bpf | sort -u)" 600:root
+f=$(ls /run/berth/seccomp/00000000a80425fb-*.bpf)
+ino=$(stat -c %i "$f")
+chmod 0644 "$f"
+check_eq "a profile that others could have written is not used" \
+        "$(probe sec syscall-probe keyctl)" "keyctl EPERM"
+check "  … but made anew" sh -c "[ \$(stat -c %i:%a $f) != $ino:644 ] && [ \$(stat -c %a $f) = 600 ]"
+
+# --- bad input
+out=$(berth run --rm --security-opt apparmor=unconfined sec true 2>&1); rc=$?
+check_eq "an unknown --security-opt exits 125" "$rc" 125
+check_eq "  … in one line" "$out" \
+        "berth: option --security-opt: 'apparmor=unconfined' is not one berth has (no-new-privileges[=BOOL], seccomp=unconfined)"
+out=$(berth run --rm --security-opt seccomp=/etc/profile.json sec true 2>&1); rc=$?
+check_eq "a seccomp profile file exits 125" "$rc" 125
+check_eq "  … in one line" "$out" \
+        "berth: option --security-opt: '/etc/profile.json' is not a profile berth has (default or unconfined; profile files are not supported)"
+printf '[Container]\nImage=sec\nSeccompProfile=strict\n' > /tmp/bad.container
+out=$(berth verify /tmp/bad.container 2>&1)
+check_eq "SeccompProfile=strict in a file names FILE:LINE" "$out" \
+        "berth: /tmp/bad.container:3: key 'SeccompProfile': 'strict' is not a profile berth has (default or unconfined; profile files are not supported)"
+rm -f /tmp/bad.container
