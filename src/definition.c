@@ -24,6 +24,7 @@
 #include "path-util.h"
 #include "port.h"
 #include "string-util.h"
+#include "sysctl.h"
 #include "strv.h"
 #include "volume.h"
 #include "time-util.h"
@@ -350,6 +351,42 @@ static int parse_environment(Definition *d, void *field, const char *value, char
                                 ret_why,
                                 "'%s' is not an assignment K=V with K matching [A-Za-z_][A-Za-z0-9_]*",
                                 SHOWN(*w));
+        STRV_FOREACH(w, words) {
+                r = env_set(l, *w);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* Quoted words like Environment=, each KEY=VALUE; a key given again takes the new value. */
+static int parse_sysctl(Definition *d, void *field, const char *value, char **ret_why) {
+        _cleanup_strv_free_ char **words = NULL;
+        char ***l = field;
+        int r;
+
+        if (isempty(value)) {
+                *l = strv_free(*l);
+                return 0;
+        }
+        r = strv_split_quoted(value, &words);
+        if (r == -EINVAL)
+                return invalid(ret_why, "unterminated quote or trailing backslash in '%s'", SHOWN(value));
+        if (r < 0)
+                return r;
+        STRV_FOREACH(w, words) {
+                r = sysctl_check(*w);
+                if (r == -EPERM)
+                        return invalid(ret_why,
+                                       "'%s' is not a setting of the container's own namespaces (net.*, fs.mqueue.*, "
+                                       "kernel.domainname, kernel.msg*, kernel.sem, kernel.shm*)",
+                                       SHOWN(*w));
+                if (r < 0)
+                        return invalid(ret_why,
+                                       "'%s' is not KEY=VALUE with a dotted KEY ([A-Za-z0-9_-] between the dots) and "
+                                       "a VALUE without newlines or '+'",
+                                       SHOWN(*w));
+        }
         STRV_FOREACH(w, words) {
                 r = env_set(l, *w);
                 if (r < 0)
@@ -945,6 +982,7 @@ static const DefinitionKey key_table[] = {
         KEY(CONTAINER, "Volume", parse_volume, format_raw_list, volumes),
         KEY(CONTAINER, "VolumesFrom", parse_volumes_from, format_raw_list, volumes_from),
         KEY(CONTAINER, "Tmpfs", parse_tmpfs, format_raw_list, tmpfs),
+        KEY(CONTAINER, "Sysctl", parse_sysctl, format_environment, sysctls),
         KEY(INSTALL, "WantedBy", parse_units, format_units, wanted_by),
         KEY(INSTALL, "RequiredBy", parse_units, format_units, required_by),
 #undef KEY
@@ -1003,6 +1041,7 @@ Definition *definition_free(Definition *d) {
         strv_free(d->volumes);
         strv_free(d->volumes_from);
         strv_free(d->tmpfs);
+        strv_free(d->sysctls);
         strv_free(d->wanted_by);
         strv_free(d->required_by);
         free(d);
@@ -1030,7 +1069,7 @@ bool definition_equal(const Definition *a, const Definition *b) {
                strv_equal(a->links, b->links) && strv_equal(a->dns, b->dns) &&
                strv_equal(a->add_hosts, b->add_hosts) &&
                strv_equal(a->volumes, b->volumes) && strv_equal(a->volumes_from, b->volumes_from) &&
-               strv_equal(a->tmpfs, b->tmpfs) && strv_equal(a->wanted_by, b->wanted_by) && strv_equal(a->required_by, b->required_by);
+               strv_equal(a->tmpfs, b->tmpfs) && strv_equal(a->sysctls, b->sysctls) && strv_equal(a->wanted_by, b->wanted_by) && strv_equal(a->required_by, b->required_by);
 }
 
 /* ---- parsing ---- */
@@ -1202,6 +1241,14 @@ int definition_parse_string(const char *text, const char *path, const char *name
         for (size_t i = 0; i < ELEMENTSOF(key_table); i++)
                 if (key_table[i].required && !s.seen[i])
                         return fail(ret_error, -EINVAL, "%s: key '%s': required", path, key_table[i].key);
+
+        /* What one line cannot tell: Network=host may come after a Sysctl=net.*. */
+        if (d->network == NETWORK_HOST)
+                STRV_FOREACH(s_, d->sysctls)
+                        if (sysctl_check(*s_) == SYSCTL_NET)
+                                return fail(ret_error, -EINVAL,
+                                            "%s: key 'Sysctl': '%s' would change the host's network (Network=host)",
+                                            path, *s_);
 
         /* What one line cannot tell: Privileged= may come after a Volume= under /dev. */
         {

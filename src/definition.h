@@ -18,7 +18,7 @@
  *   - a key given twice: the last one wins, except for the repeatable (list) keys;
  *   - an empty value resets a list key (Environment=, EnvironmentFile=, AddCapability=,
  *     DropCapability=, PublishPort=, ExposePort=, Link=, DNS=, AddHost=, Volume=, VolumesFrom=,
- *     Tmpfs=, WantedBy=, RequiredBy=); Exec= and Entrypoint= with an empty value set an
+ *     Tmpfs=, Sysctl=, WantedBy=, RequiredBy=); Exec= and Entrypoint= with an empty value set an
  *     empty (non-NULL) command, Docker's --entrypoint ''; any other key with an empty value is
  *     an error. */
 
@@ -63,6 +63,7 @@ typedef struct Definition {
         char **volumes;      /* Volume=: docker's -v, SRC:DST[:OPTS] or DST[:OPTS] (see volume.h) */
         char **volumes_from; /* VolumesFrom=: NAME[:ro|:rw] */
         char **tmpfs;        /* Tmpfs=: DST[:OPTS] */
+        char **sysctls;      /* Sysctl=: KEY=VALUE of the container's namespaces (sysctl.h) */
         char **wanted_by, **required_by;
 } Definition;
 

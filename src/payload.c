@@ -29,6 +29,7 @@
 #include "mount.h"
 #include "strv.h"
 #include "sync.h"
+#include "sysctl.h"
 #include "user.h"
 #include "volume.h"
 
@@ -103,6 +104,18 @@ _Noreturn void payload_main(const Container *c, int sock) {
                 FAIL(-errno, "Failed to create the cgroup namespace: %m");
         if (c->join_netns_fd >= 0 && setns(c->join_netns_fd, CLONE_NEWNET) < 0)
                 FAIL(-errno, "Failed to join the network of container %s: %m", d->network_container);
+        /* Now, through the host's /proc: sysctls resolve in the writer's namespaces, which are the
+         * container's (the definition admits no key of the host's). */
+        {
+                const char *failed = NULL;
+
+                r = sysctl_apply(d->sysctls, &failed);
+                if (r == -ENOENT)
+                        FAIL(r, "sysctl %.*s does not exist in the container's namespaces",
+                             (int) strcspn(failed, "="), failed);
+                if (r < 0)
+                        FAIL(r, "Failed to set sysctl %s: %m", failed);
+        }
 
         /* Writable until the volumes' mount points are made, as docker makes them with --read-only. */
         r = mount_overlay_root(c->lowerdirs, c->upper, c->work, c->root, /* read_only= */ false);

@@ -258,6 +258,7 @@ static void write_definition(JsonWriter *w, const Definition *d) {
         write_caps(w, "caps_drop", d->caps_drop);
         json_key_bool(w, "privileged", d->privileged);
         json_key_bool(w, "no_new_privileges", d->no_new_privileges);
+        json_key_strv(w, "sysctls", d->sysctls);
         /* What the payload runs under: --privileged has no filter, as with docker. */
         json_key_string(w, "seccomp", d->privileged || d->seccomp_unconfined ? "unconfined" : "default");
         json_key_bool(w, "read_only", d->read_only);

@@ -62,6 +62,8 @@ static const char run_options[] =
         "                           anonymous volume (repeatable)\n"
         "      --volumes-from NAME[:ro|:rw]  the volumes of container NAME (repeatable)\n"
         "      --tmpfs DST[:OPTS]   a tmpfs on DST (nosuid,nodev,noexec; size=, mode=, …)\n"
+        "      --sysctl KEY=VALUE   a setting of the container's own namespaces: net.*, fs.mqueue.*,\n"
+        "                           kernel.domainname, kernel.msg*, kernel.sem, kernel.shm* (repeatable)\n"
         "      --help               show this help\n";
 
 typedef struct Line {
@@ -208,7 +210,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 ARG_NAME = 0x100, ARG_RM, ARG_ENV_FILE, ARG_ENTRYPOINT, ARG_CPU_WEIGHT, ARG_PIDS_LIMIT,
                 ARG_CAP_ADD, ARG_CAP_DROP, ARG_PRIVILEGED, ARG_READ_ONLY, ARG_INIT, ARG_NETWORK, ARG_HELP,
                 ARG_EXPOSE, ARG_LINK, ARG_IP, ARG_DNS, ARG_ADD_HOST,
-                ARG_VOLUMES_FROM, ARG_TMPFS, ARG_SECURITY_OPT,
+                ARG_VOLUMES_FROM, ARG_TMPFS, ARG_SECURITY_OPT, ARG_SYSCTL,
         };
         static const struct option options[] = {
                 { "name", required_argument, NULL, ARG_NAME },
@@ -243,6 +245,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 { "volume", required_argument, NULL, 'v' },
                 { "volumes-from", required_argument, NULL, ARG_VOLUMES_FROM },
                 { "tmpfs", required_argument, NULL, ARG_TMPFS },
+                { "sysctl", required_argument, NULL, ARG_SYSCTL },
                 { "help", no_argument, NULL, ARG_HELP },
                 {}
         };
@@ -374,6 +377,9 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                         break;
                 case ARG_TMPFS:
                         r = builder_add(&b, "--tmpfs", "Tmpfs", optarg, false);
+                        break;
+                case ARG_SYSCTL:
+                        r = builder_add(&b, "--sysctl", "Sysctl", optarg, true);
                         break;
                 case ARG_HELP:
                         verb_help(verb, run_options);

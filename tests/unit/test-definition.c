@@ -341,6 +341,35 @@ static void test_keys(void) {
                   "unconfined; profile files are not supported)");
         key_bad("SeccompProfile=\n", F ":3: key 'SeccompProfile': empty value");
 
+        /* Sysctl= */
+        d = parse_ok("Sysctl=net.ipv4.ip_forward=1 \"net.ipv4.ip_local_port_range=1024 65000\"\n"
+                     "Sysctl=kernel.shmmax=65536 net.ipv4.ip_forward=0\n");
+        if (d)
+                ok(strv_equal(d->sysctls, (char *const[]) { "net.ipv4.ip_forward=0",
+                                                            "net.ipv4.ip_local_port_range=1024 65000",
+                                                            "kernel.shmmax=65536", NULL }),
+                   "Sysctl= words, quoted values, a key given again takes the new value");
+        definition_free(d);
+        d = parse_ok("Sysctl=kernel.shmmax=1\nSysctl=\n");
+        if (d)
+                ok(strv_isempty(d->sysctls), "an empty Sysctl= resets");
+        definition_free(d);
+        key_bad("Sysctl=kernel.core_pattern=|/tmp/x\n",
+                F ":3: key 'Sysctl': 'kernel.core_pattern=|/tmp/x' is not a setting of the container's own "
+                  "namespaces (net.*, fs.mqueue.*, kernel.domainname, kernel.msg*, kernel.sem, kernel.shm*)");
+        key_bad("Sysctl=net.ipv4.ip_forward=1+kernel.core_pattern=x\n",
+                F ":3: key 'Sysctl': 'net.ipv4.ip_forward=1+kernel.core_pattern=x' is not KEY=VALUE with a dotted "
+                  "KEY ([A-Za-z0-9_-] between the dots) and a VALUE without newlines or '+'");
+        key_bad("Sysctl=net.ipv4.ip_forward\n",
+                F ":3: key 'Sysctl': 'net.ipv4.ip_forward' is not KEY=VALUE with a dotted KEY ([A-Za-z0-9_-] "
+                  "between the dots) and a VALUE without newlines or '+'");
+        key_bad("Sysctl=net.ipv4.ip_forward=1\nNetwork=host\n",
+                F ": key 'Sysctl': 'net.ipv4.ip_forward=1' would change the host's network (Network=host)");
+        d = parse_ok("Sysctl=kernel.shmmax=1\nNetwork=host\n");
+        if (d)
+                ok(d->network == NETWORK_HOST, "Network=host with an IPC sysctl is fine");
+        definition_free(d);
+
         /* StopSignal=, StopTimeout= */
         const char *sigs[] = { "SIGINT", "INT", "sigint", "Int", "2" };
         for (size_t i = 0; i < ELEMENTSOF(sigs); i++) {
@@ -585,6 +614,7 @@ static void test_round_trip(void) {
         d->links = strv_copy((char *const[]) { "db", "cache:redis", NULL });
         d->dns = strv_copy((char *const[]) { "9.9.9.9", NULL });
         d->add_hosts = strv_copy((char *const[]) { "gw:fd00::1", NULL });
+        d->sysctls = strv_copy((char *const[]) { "kernel.sem=250 32000 32 128", "fs.mqueue.msg_max=20", NULL });
         d->wanted_by = strv_copy((char *const[]) { "multi-user.target", "x@y.service", NULL });
         d->required_by = strv_copy((char *const[]) { "z.target", NULL });
         round_trip(d, "everything");

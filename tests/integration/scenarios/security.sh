@@ -78,3 +78,39 @@ out=$(berth verify /tmp/bad.container 2>&1)
 check_eq "SeccompProfile=strict in a file names FILE:LINE" "$out" \
         "berth: /tmp/bad.container:3: key 'SeccompProfile': 'strict' is not a profile berth has (default or unconfined; profile files are not supported)"
 rm -f /tmp/bad.container
+
+# --- sysctls of the container's own namespaces
+host_fwd=$(cat /proc/sys/net/ipv4/ip_forward)
+host_shm=$(cat /proc/sys/kernel/shmmni)
+check_eq "--sysctl sets net.* in the container's network namespace" \
+        "$(berth run --rm --sysctl net.ipv4.ip_forward=$((1 - host_fwd)) --sysctl 'net.ipv4.ip_local_port_range=20000 20100' \
+                sec sh -c 'cat /proc/sys/net/ipv4/ip_forward; cat /proc/sys/net/ipv4/ip_local_port_range' | tr -s ' \t\n' ' ')" \
+        "$((1 - host_fwd)) 20000 20100 "
+check_eq "  … and IPC ones in its IPC namespace" \
+        "$(berth run --rm --sysctl kernel.shmmni=$((host_shm + 1)) sec cat /proc/sys/kernel/shmmni)" "$((host_shm + 1))"
+check_eq "  … and not on the host" "$(cat /proc/sys/net/ipv4/ip_forward) $(cat /proc/sys/kernel/shmmni)" \
+        "$host_fwd $host_shm"
+check_eq "  … with Network=container:NAME, in that container's namespace" \
+        "$(berth run -d --name secnet sec sleep 100 >/dev/null
+           berth run --rm --network container:secnet --sysctl net.ipv4.tcp_syncookies=0 sec true
+           berth exec secnet cat /proc/sys/net/ipv4/tcp_syncookies; berth rm -f secnet >/dev/null)" 0
+printf '[Container]\nImage=sec\nExec=cat /proc/sys/kernel/domainname\nSysctl=kernel.domainname=example.org\n' \
+        > /etc/berth/containers/secsys.container
+on_exit 'rm -f /etc/berth/containers/secsys.container'
+check_eq "Sysctl= in a definition" "$(berth start secsys >/dev/null; berth wait secsys >/dev/null; berth logs -o cat secsys)" example.org
+berth rm -f secsys >/dev/null
+
+out=$(berth run --rm --sysctl kernel.core_pattern='|/tmp/x' sec true 2>&1); rc=$?
+check_eq "a sysctl of the host's is refused: 125" "$rc" 125
+check_eq "  … in one line" "$out" \
+        "berth: option --sysctl: 'kernel.core_pattern=|/tmp/x' is not a setting of the container's own namespaces (net.*, fs.mqueue.*, kernel.domainname, kernel.msg*, kernel.sem, kernel.shm*)"
+check_eq "  … and the host's is unchanged" "$(cat /proc/sys/kernel/core_pattern | grep -c /tmp/x)" 0
+out=$(berth run --rm --network host --sysctl net.ipv4.ip_forward=1 sec true 2>&1); rc=$?
+check_eq "net.* with --network host is refused" "$rc $out" \
+        "125 berth: option --sysctl: 'net.ipv4.ip_forward=1' would change the host's network (Network=host)"
+out=$(berth run --rm --sysctl net.ipv4.ip_forward=1+kernel.core_pattern=x sec true 2>&1); rc=$?
+check_eq "a value with '+' is refused" "$rc" 125
+out=$(berth run --rm --name secbad --sysctl net.core.bpf_jit_enable=0 sec true 2>&1); rc=$?
+check_eq "a host-wide net.* key (not in the container's namespace) fails the start: 125" "$rc" 125
+check_eq "  … in one line" "$out" "berth: sysctl net.core.bpf_jit_enable does not exist in the container's namespaces"
+check_fails "  … leaving no container behind" test -e /var/lib/berth/containers/secbad
