@@ -331,9 +331,11 @@ static int parse_command(Definition *d, void *field, const char *value, char **r
         return 0;
 }
 
-static int parse_environment(Definition *d, void *field, const char *value, char **ret_why) {
+/* Quoted words, each checked by check(); set into *l as K=V, where a key given again takes the
+ * new value. An empty value resets. */
+static int parse_assignments(char ***l, const char *value, char **ret_why,
+                             int (*check)(const char *word, char **ret_why)) {
         _cleanup_strv_free_ char **words = NULL;
-        char ***l = field;
         int r;
 
         if (isempty(value)) {
@@ -345,12 +347,11 @@ static int parse_environment(Definition *d, void *field, const char *value, char
                 return invalid(ret_why, "unterminated quote or trailing backslash in '%s'", SHOWN(value));
         if (r < 0)
                 return r;
-        STRV_FOREACH(w, words)
-                if (!env_assignment_is_valid(*w))
-                        return invalid(
-                                ret_why,
-                                "'%s' is not an assignment K=V with K matching [A-Za-z_][A-Za-z0-9_]*",
-                                SHOWN(*w));
+        STRV_FOREACH(w, words) {
+                r = check(*w, ret_why);
+                if (r < 0)
+                        return r;
+        }
         STRV_FOREACH(w, words) {
                 r = env_set(l, *w);
                 if (r < 0)
@@ -359,40 +360,35 @@ static int parse_environment(Definition *d, void *field, const char *value, char
         return 0;
 }
 
-/* Quoted words like Environment=, each KEY=VALUE; a key given again takes the new value. */
-static int parse_sysctl(Definition *d, void *field, const char *value, char **ret_why) {
-        _cleanup_strv_free_ char **words = NULL;
-        char ***l = field;
-        int r;
-
-        if (isempty(value)) {
-                *l = strv_free(*l);
-                return 0;
-        }
-        r = strv_split_quoted(value, &words);
-        if (r == -EINVAL)
-                return invalid(ret_why, "unterminated quote or trailing backslash in '%s'", SHOWN(value));
-        if (r < 0)
-                return r;
-        STRV_FOREACH(w, words) {
-                r = sysctl_check(*w);
-                if (r == -EPERM)
-                        return invalid(ret_why,
-                                       "'%s' is not a setting of the container's own namespaces (net.*, fs.mqueue.*, "
-                                       "kernel.domainname, kernel.msg*, kernel.sem, kernel.shm*)",
-                                       SHOWN(*w));
-                if (r < 0)
-                        return invalid(ret_why,
-                                       "'%s' is not KEY=VALUE with a dotted KEY ([A-Za-z0-9_-] between the dots) and "
-                                       "a VALUE without newlines or '+'",
-                                       SHOWN(*w));
-        }
-        STRV_FOREACH(w, words) {
-                r = env_set(l, *w);
-                if (r < 0)
-                        return r;
-        }
+static int check_environment(const char *w, char **ret_why) {
+        if (!env_assignment_is_valid(w))
+                return invalid(ret_why, "'%s' is not an assignment K=V with K matching [A-Za-z_][A-Za-z0-9_]*",
+                               SHOWN(w));
         return 0;
+}
+
+static int parse_environment(Definition *d, void *field, const char *value, char **ret_why) {
+        return parse_assignments(field, value, ret_why, check_environment);
+}
+
+static int check_sysctl(const char *w, char **ret_why) {
+        int r = sysctl_check(w);
+
+        if (r == -EPERM)
+                return invalid(ret_why,
+                               "'%s' is not a setting of the container's own namespaces (net.*, fs.mqueue.*, "
+                               "kernel.domainname, kernel.msg*, kernel.sem, kernel.shm*)",
+                               SHOWN(w));
+        if (r < 0)
+                return invalid(ret_why,
+                               "'%s' is not KEY=VALUE with a dotted KEY ([A-Za-z0-9_-] between the dots) and a VALUE "
+                               "without newlines or '+'",
+                               SHOWN(w));
+        return 0;
+}
+
+static int parse_sysctl(Definition *d, void *field, const char *value, char **ret_why) {
+        return parse_assignments(field, value, ret_why, check_sysctl);
 }
 
 static int parse_environment_file(Definition *d, void *field, const char *value, char **ret_why) {
