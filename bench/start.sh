@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Container start, side by side in one run: berth run --rm --network none IMAGE /bin/true against
 # systemd-nspawn -q --private-network -D TREE /bin/true and crun --systemd-cgroup run on the same
-# tree; then the helper's memory while it supervises one container.
+# tree; then the helper's memory while it supervises one container. berth and nspawn load a
+# seccomp filter (docker's profile, nspawn's own); `crun spec` has none, and neither has berth's
+# seccomp=unconfined row, which shows what the profile costs.
 # Targets (issue 3): berth ≤ ¼ of nspawn, and no slower than crun --systemd-cgroup.
 . "$BERTH_SOURCE_DIR/bench/lib.sh"
 set -u
@@ -28,6 +30,7 @@ crun_once() { i=$((i + 1)); crun --systemd-cgroup run --bundle "$bundle" "b$$-$i
 crun_plain() { i=$((i + 1)); crun run --bundle "$bundle" "p$$-$i"; }
 
 berth_ms=$(bench_n "$N" berth run --rm --network none benchimg /bin/true)
+berth_unconfined_ms=$(bench_n "$N" berth run --rm --network none --security-opt seccomp=unconfined benchimg /bin/true)
 nspawn_ms=$(bench_n "$N" systemd-nspawn -q --private-network --register=no -D "$tree" /bin/true)
 nspawn_reg_ms=$(bench_n "$N" systemd-nspawn -q --private-network -D "$tree" /bin/true)
 crun_sd_ms=$(bench_n "$N" crun_once)
@@ -36,6 +39,7 @@ unshare_ms=$(bench_n "$N" unshare --mount --pid --uts --ipc --net --fork true)
 
 printf '%-58s %10s\n' "start to exit of /bin/true, median of $N" "ms"
 printf '%-58s %10s\n' "berth run --rm --network none" "$berth_ms"
+printf '%-58s %10s\n' "  … --security-opt seccomp=unconfined" "$berth_unconfined_ms"
 printf '%-58s %10s\n' "systemd-nspawn -q --private-network (registers)" "$nspawn_reg_ms"
 printf '%-58s %10s\n' "systemd-nspawn -q --private-network --register=no" "$nspawn_ms"
 printf '%-58s %10s\n' "crun --systemd-cgroup run" "$crun_sd_ms"
