@@ -521,7 +521,9 @@ static int parse_seccomp_profile(Definition *d, void *field, const char *value, 
         else if (streq(value, "unconfined"))
                 *(bool *) field = true;
         else
-                return invalid(ret_why, "'%s' is not a profile berth has (default or unconfined; profile files are not supported)",
+                return invalid(ret_why,
+                               "'%s' is not a profile berth has (default or unconfined; profile files are not "
+                               "supported)",
                                SHOWN(value));
         return 0;
 }
@@ -1065,7 +1067,8 @@ bool definition_equal(const Definition *a, const Definition *b) {
                strv_equal(a->links, b->links) && strv_equal(a->dns, b->dns) &&
                strv_equal(a->add_hosts, b->add_hosts) &&
                strv_equal(a->volumes, b->volumes) && strv_equal(a->volumes_from, b->volumes_from) &&
-               strv_equal(a->tmpfs, b->tmpfs) && strv_equal(a->sysctls, b->sysctls) && strv_equal(a->wanted_by, b->wanted_by) && strv_equal(a->required_by, b->required_by);
+               strv_equal(a->tmpfs, b->tmpfs) && strv_equal(a->sysctls, b->sysctls) &&
+               strv_equal(a->wanted_by, b->wanted_by) && strv_equal(a->required_by, b->required_by);
 }
 
 /* ---- parsing ---- */

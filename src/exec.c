@@ -384,8 +384,8 @@ _noreturn_ static void command_main(const ExecOptions *o, char **env_base, int s
 
 /* Runs on the host, in the container's scope (the caller put it there before GO), not dumpable,
  * with the forwarded signals blocked. */
-_noreturn_ static void joiner_main(const ExecOptions *o, char **env, int stdin_fd, int profile_fd, int sock, pid_t caller,
-                                   const sigset_t *forwarded, const sigset_t *old_mask) {
+_noreturn_ static void joiner_main(const ExecOptions *o, char **env, int stdin_fd, int profile_fd, int sock,
+                                   pid_t caller, const sigset_t *forwarded, const sigset_t *old_mask) {
         _cleanup_close_ int self_pidfd = -EBADF;
         SyncMessage m;
         pid_t pid;

@@ -164,7 +164,9 @@ static int add_security_opt(Builder *b, const char *opt) {
         v = startswith(opt, "seccomp=") ?: startswith(opt, "seccomp:");
         if (v)
                 return builder_add(b, "--security-opt", "SeccompProfile", v, false);
-        log_error("option --security-opt: '%s' is not one berth has (no-new-privileges[=BOOL], seccomp=unconfined)", opt);
+        log_error("option --security-opt: '%s' is not one berth has (no-new-privileges[=BOOL], "
+                  "seccomp=unconfined)",
+                  opt);
         return -EINVAL;
 }
 
