@@ -525,22 +525,22 @@ int container_cleanup(const char *name) {
 
 int container_remove(const char *name, bool including_etc) {
         _cleanup_free_ char *run = NULL, *etc = NULL, *dir = NULL;
-        int r, ret = 0;
+        int ret;
 
         if (!name_is_valid(name))
                 return -EINVAL;
         if (asprintf(&run, "%s/containers/%s.container", container_runtime_dir(), name) < 0 ||
             asprintf(&etc, "%s/containers/%s.container", BERTH_SYSCONF_DIR, name) < 0)
                 return -ENOMEM;
-        if (unlink(run) < 0 && errno != ENOENT)
-                ret = -errno;
-        if (including_etc && unlink(etc) < 0 && errno != ENOENT && ret == 0)
-                ret = -errno;
         dir = path_join(container_state_dir(), "containers", name);
         if (!dir)
                 return -ENOMEM;
-        r = rm_rf(dir);
-        if (r < 0 && ret == 0)
-                ret = r;
+        /* The files first, the definition last: once the definition is gone, so is everything
+         * else, and a removal cut short leaves a container that 'berth rm' still knows. */
+        ret = rm_rf(dir);
+        if (unlink(run) < 0 && errno != ENOENT && ret == 0)
+                ret = -errno;
+        if (including_etc && unlink(etc) < 0 && errno != ENOENT && ret == 0)
+                ret = -errno;
         return ret;
 }

@@ -56,8 +56,8 @@ int container_exit_code(int wait_status);
 /* Removes what a container left in /run (ExecStopPost=); idempotent, -ENOENT is success. */
 int container_cleanup(const char *name);
 
-/* Removes a container: its definition under /run (and /etc when asked), and its files under
- * /var/lib/berth/containers/NAME. Idempotent. */
+/* Removes a container: its files under /var/lib/berth/containers/NAME, then its definition under
+ * /run (and /etc when asked), so that a definition gone means a container gone. Idempotent. */
 int container_remove(const char *name, bool including_etc);
 
 /* Whether a helper runs container name now (it holds /run/berth/locks/NAME): 1 yes, 0 no. */
