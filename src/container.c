@@ -79,6 +79,7 @@ static void container_done(Container *c) {
         volume_plan_done(&c->volumes);
         c->stdin_fd = safe_close(c->stdin_fd);
         c->profile_fd = safe_close(c->profile_fd);
+        image_config_done(&c->image);
         c->stdout_fd = safe_close(c->stdout_fd);
         c->stderr_fd = safe_close(c->stderr_fd);
 }
@@ -128,7 +129,7 @@ int container_lock_held(const char *name) {
         return errno == EWOULDBLOCK ? 1 : -errno;
 }
 
-int container_environment(const Definition *d, bool tty, char ***ret) {
+int container_environment(const Definition *d, const ImageConfig *image, bool tty, char ***ret) {
         _cleanup_strv_free_ char **env = NULL;
         _cleanup_free_ char *hostname = NULL;
         int r;
@@ -140,6 +141,9 @@ int container_environment(const Definition *d, bool tty, char ***ret) {
             env_set(&env, "container=berth") < 0)
                 return log_oom();
         if (tty && env_set(&env, "TERM=xterm") < 0)
+                return log_oom();
+        /* The image's (its PATH too), under the definition's, as docker does. */
+        if (image && env_merge(&env, image->env) < 0)
                 return log_oom();
 
         /* Files first, then single assignments, as docker does. */
@@ -180,18 +184,18 @@ static int container_prepare(Container *c) {
         if (r < 0)
                 return r;
 
-        if (!strv_isempty(d->entrypoint) || !strv_isempty(d->exec)) {
-                c->argv = strv_copy(d->entrypoint);
-                if (!c->argv)
-                        return log_oom();
-                STRV_FOREACH(a, d->exec)
-                        if (strv_extend(&c->argv, *a) < 0)
-                                return log_oom();
-        } else
+        r = image_config_read(d->image, &c->image);
+        if (r < 0)
+                return r;
+        if (image_config_argv(&c->image, d, &c->argv) < 0)
+                return log_oom();
+        if (strv_isempty(c->argv))
                 return log_error_errno(-EINVAL, "container %s has no command: give one after the image, or set Exec=",
                                        d->name);
+        c->user = d->user ?: c->image.user;
+        c->working_dir = d->working_dir ?: c->image.working_dir;
 
-        r = container_environment(d, c->opts->tty, &c->env);
+        r = container_environment(d, &c->image, c->opts->tty, &c->env);
         if (r < 0)
                 return r;
         r = confine_prepare(d, &c->profile_fd);

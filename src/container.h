@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include "definition.h"
+#include "image-config.h"
 #include "sync.h"
 #include "volume.h"
 
@@ -33,6 +34,8 @@ typedef struct Container {
         int join_netns_fd;  /* Network=container:NAME: the namespace to join, else -EBADF */
         char *net_dir;      /* /run/berth/NAME: hosts, hostname, resolv.conf to bind */
         int profile_fd;     /* the seccomp profile to load (confine.h), or -EBADF */
+        ImageConfig image;  /* what the image says, under the definition */
+        const char *user, *working_dir; /* the definition's, else the image's; NULL: root, / */
 } Container;
 
 /* Returns the payload's exit code, or 125/126/127 as Docker does. Logs its own errors. */
@@ -42,9 +45,10 @@ int container_run(const Definition *d, const RunOptions *o);
 _Noreturn void payload_main(const Container *c, int sync_fd);
 
 /* The payload's environment: PATH, HOSTNAME, container=berth, TERM with a tty, then the
- * definition's EnvironmentFile= and Environment= (HOME comes later, from the image's passwd).
+ * image's Env, then the definition's EnvironmentFile= and Environment= (HOME comes later, from
+ * the image's passwd).
  * Logs its own errors. Shared by the payload and berth exec. */
-int container_environment(const Definition *d, bool tty, char ***ret);
+int container_environment(const Definition *d, const ImageConfig *image, bool tty, char ***ret);
 
 /* Logs what the child reported over the sync socket, once, and returns docker's exit code:
  * 127 not found, 126 cannot execute, 125 anything else. */

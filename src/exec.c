@@ -74,7 +74,7 @@ static int exec_build_env(const ExecOptions *o, char ***ret) {
         _cleanup_strv_free_ char **env = NULL;
         int r;
 
-        r = container_environment(o->def, o->tty, &env);
+        r = container_environment(o->def, o->image, o->tty, &env);
         if (r < 0)
                 return r;
         if (env_merge(&env, o->env) < 0)
@@ -300,7 +300,8 @@ static int setup_pty(int root_fd, uid_t uid, int *ret_master) {
 _noreturn_ static void command_main(const ExecOptions *o, char **env_base, int stdin_fd, int profile_fd, int sock,
                                     int joiner_pidfd) {
         const Definition *d = o->def;
-        const char *user = o->user ?: d->user, *wd = o->working_dir ?: d->working_dir ?: "/";
+        const char *user = o->user ?: d->user ?: (o->image ? o->image->user : NULL);
+        const char *wd = o->working_dir ?: d->working_dir ?: (o->image ? o->image->working_dir : NULL) ?: "/";
         _cleanup_free_ char *home = NULL;
         _cleanup_free_ gid_t *groups = NULL;
         _cleanup_close_ int root_fd = -EBADF, wd_fd = -EBADF;

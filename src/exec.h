@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include "definition.h"
+#include "image-config.h"
 
 /* berth exec: one more process in a running container, under the same rules as its payload —
  * its namespaces, its scope (limits, device policy, stop), its user from the image's
@@ -13,6 +14,7 @@
 
 typedef struct ExecOptions {
         const Definition *def;   /* the container's definition */
+        const ImageConfig *image; /* what its image says (Env, User, WorkingDir), or NULL */
         pid_t pid;               /* its PID 1, seen from here */
         int pidfd;               /* a pidfd of that same process, checked by the caller */
         char **argv;

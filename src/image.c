@@ -14,6 +14,7 @@
 #include "copy.h"
 #include "fd-util.h"
 #include "image.h"
+#include "layer.h"
 #include "name.h"
 #include "path-util.h"
 #include "string-util.h"
@@ -128,32 +129,43 @@ int image_resolve(const char *images_dir, const char *name, char ***ret_lowerdir
         return 0;
 }
 
+int image_layer_new(int staging_fd, unsigned index, int *ret_fd) {
+        _cleanup_close_ int layers_fd = -EBADF;
+        char layer[16];
+        int fd;
+
+        if (mkdirat(staging_fd, LAYERS_DIR, 0755) < 0 && errno != EEXIST)
+                return -errno;
+        layers_fd = openat(staging_fd, LAYERS_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (layers_fd < 0)
+                return -errno;
+        snprintf(layer, sizeof(layer), "%03u", index);
+        if (mkdirat(layers_fd, layer, 0755) < 0)
+                return -errno;
+        fd = openat(layers_fd, layer, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        *ret_fd = fd;
+        return 0;
+}
+
 /* Fills the staging directory and renames it to name; the caller removes it on failure. */
-static int import_staged(int images_fd, int src_fd, const char *staging, const char *name) {
-        _cleanup_close_ int staging_fd = -EBADF, layers_fd = -EBADF, layer_fd = -EBADF;
+static int build_staged(int images_fd, const char *staging, const char *name, ImageBuild build, void *userdata) {
+        _cleanup_close_ int staging_fd = -EBADF;
         const char *staging_name;
         int r;
 
         staging_fd = open(staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (staging_fd < 0)
                 return -errno;
-        if (mkdirat(staging_fd, LAYERS_DIR, 0755) < 0)
-                return -errno;
-        layers_fd = openat(staging_fd, LAYERS_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (layers_fd < 0)
-                return -errno;
-        if (mkdirat(layers_fd, BOTTOM_LAYER, 0755) < 0)
-                return -errno;
-        layer_fd = openat(layers_fd, BOTTOM_LAYER, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (layer_fd < 0)
-                return -errno;
-
-        r = copy_tree_at(src_fd, layer_fd, COPY_ROOT_ATTRS);
+        r = build(staging_fd, userdata);
         if (r < 0)
                 return r;
+        if (faccessat(staging_fd, LAYERS_DIR "/" BOTTOM_LAYER, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
+                return -EBADMSG; /* no layer: not an image */
 
         /* Data on disk before the name appears: after a crash an image is either absent or whole. */
-        if (syncfs(layer_fd) < 0)
+        if (syncfs(staging_fd) < 0)
                 return -errno;
         /* The image directory's mtime says when the import completed (image_get_info()). */
         if (futimens(staging_fd, NULL) < 0)
@@ -176,18 +188,13 @@ static int import_staged(int images_fd, int src_fd, const char *staging, const c
         return 0;
 }
 
-int image_import_dir(const char *images_dir, const char *src_dir, const char *name) {
+int image_build(const char *images_dir, const char *name, ImageBuild build, void *userdata) {
         _cleanup_free_ char *staging = NULL, *staging_name = NULL;
-        _cleanup_close_ int images_fd = -EBADF, src_fd = -EBADF;
+        _cleanup_close_ int images_fd = -EBADF;
         int r;
 
         if (!name_is_valid(name))
                 return -EINVAL;
-
-        /* Following a symlink in src_dir is fine: it is a host path the administrator named. */
-        src_fd = open(src_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (src_fd < 0)
-                return -errno;
 
         /* 0700: images hold setuid binaries and device nodes that no host user should reach. */
         r = mkdir_p(images_dir, 0700);
@@ -197,7 +204,7 @@ int image_import_dir(const char *images_dir, const char *src_dir, const char *na
         if (images_fd < 0)
                 return -errno;
 
-        /* Checked now to fail before a long copy; renameat2() below has the last word. */
+        /* Checked now to fail before a long copy; renameat2() has the last word. */
         if (faccessat(images_fd, name, F_OK, AT_SYMLINK_NOFOLLOW) >= 0)
                 return -EEXIST;
         if (errno != ENOENT)
@@ -212,10 +219,50 @@ int image_import_dir(const char *images_dir, const char *src_dir, const char *na
         if (!mkdtemp(staging))
                 return -errno;
 
-        r = import_staged(images_fd, src_fd, staging, name);
+        r = build_staged(images_fd, staging, name, build, userdata);
         if (r < 0)
                 (void) rm_rf(staging);
         return r;
+}
+
+static int build_from_dir(int staging_fd, void *userdata) {
+        _cleanup_close_ int layer_fd = -EBADF;
+        int r = image_layer_new(staging_fd, 0, &layer_fd);
+
+        if (r < 0)
+                return r;
+        return copy_tree_at(*(int *) userdata, layer_fd, COPY_ROOT_ATTRS);
+}
+
+int image_import_dir(const char *images_dir, const char *src_dir, const char *name) {
+        _cleanup_close_ int src_fd = -EBADF;
+
+        if (!name_is_valid(name))
+                return -EINVAL;
+        /* Following a symlink in src_dir is fine: it is a host path the administrator named. */
+        src_fd = open(src_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (src_fd < 0)
+                return -errno;
+        return image_build(images_dir, name, build_from_dir, &src_fd);
+}
+
+typedef struct ArchiveImport {
+        int fd;
+        char **why;
+} ArchiveImport;
+
+static int build_from_archive(int staging_fd, void *userdata) {
+        ArchiveImport *a = userdata;
+        _cleanup_close_ int layer_fd = -EBADF;
+        int r = image_layer_new(staging_fd, 0, &layer_fd);
+
+        if (r < 0)
+                return r;
+        return layer_unpack(a->fd, layer_fd, /* whiteouts= */ false, a->why);
+}
+
+int image_import_archive(const char *images_dir, int archive_fd, const char *name, char **ret_why) {
+        return image_build(images_dir, name, build_from_archive, &(ArchiveImport) { archive_fd, ret_why });
 }
 
 int image_list(const char *images_dir, char ***ret_names) {

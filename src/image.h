@@ -23,6 +23,20 @@ int image_resolve(const char *images_dir, const char *name, char ***ret_lowerdir
  * nothing is left behind. Creates images_dir (0700) if missing. */
 int image_import_dir(const char *images_dir, const char *src_dir, const char *name);
 
+/* A tar archive read from archive_fd (any compression libarchive reads; docker export's kind) as
+ * the single layer of a new image, unpacked as layer.h says, without whiteouts. Errors as
+ * image_import_dir(); for a bad archive -EBADMSG with *ret_why one line. */
+int image_import_archive(const char *images_dir, int archive_fd, const char *name, char **ret_why);
+
+/* Building an image of one's own: build() fills the staging directory it is given, making each
+ * layer with image_layer_new() (0 at the bottom) and putting anything else the image carries next
+ * to layers/; then the staging directory is synced and renamed to name, or removed on any
+ * failure. -EEXIST if name exists (checked before build() and again at the rename), -EBADMSG if
+ * build() made no layer. */
+typedef int (*ImageBuild)(int staging_fd, void *userdata);
+int image_build(const char *images_dir, const char *name, ImageBuild build, void *userdata);
+int image_layer_new(int staging_fd, unsigned index, int *ret_fd);
+
 /* The names of all images, sorted. */
 int image_list(const char *images_dir, char ***ret_names);
 

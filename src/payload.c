@@ -133,11 +133,11 @@ _Noreturn void payload_main(const Container *c, int sock) {
                         FAIL_LOGGED(r);
         }
 
-        r = user_resolve(root_fd, d->user, &uid, &gid, &home, &groups, &n_groups);
+        r = user_resolve(root_fd, c->user, &uid, &gid, &home, &groups, &n_groups);
         if (r == -ESRCH)
-                FAIL(r, "user '%s' not found in the image's /etc/passwd and /etc/group", d->user);
+                FAIL(r, "user '%s' not found in the image's /etc/passwd and /etc/group", c->user);
         if (r < 0)
-                FAIL(r, "Failed to resolve user '%s' in the image: %m", d->user ?: "root");
+                FAIL(r, "Failed to resolve user '%s' in the image: %m", c->user ?: "root");
 
         r = mount_setup_root(c->root, &(MountOptions) { .privileged = d->privileged });
         if (r < 0)
@@ -171,12 +171,12 @@ _Noreturn void payload_main(const Container *c, int sock) {
                         FAIL(r, "Failed to pass the terminal on: %m");
         }
 
-        if (d->working_dir) {
+        if (c->working_dir) {
                 /* Resolved inside the root, never through a magic link, and created like docker
                  * does when missing. */
-                wd_fd = mkdir_in_root(root_fd, d->working_dir, 0755);
+                wd_fd = mkdir_in_root(root_fd, c->working_dir, 0755);
                 if (wd_fd < 0)
-                        FAIL(wd_fd, "Failed to enter working directory %s: %m", d->working_dir);
+                        FAIL(wd_fd, "Failed to enter working directory %s: %m", c->working_dir);
         }
 
         r = mount_pivot_root(c->root);

@@ -64,6 +64,7 @@ int verb_exec(int argc, char *argv[]) {
                 {}
         };
         _cleanup_(definition_freep) Definition *d = NULL;
+        _cleanup_(image_config_done) ImageConfig image = IMAGE_CONFIG_NULL;
         _cleanup_strv_free_ char **env = NULL;
         _cleanup_free_ char *error = NULL;
         _cleanup_close_ int pidfd = -EBADF;
@@ -140,7 +141,12 @@ int verb_exec(int argc, char *argv[]) {
         if (r < 0)
                 return EXIT_BERTH_FAILED;
 
+        r = image_config_read(d->image, &image);
+        if (r < 0)
+                return EXIT_BERTH_FAILED;
+
         o.def = d;
+        o.image = &image;
         o.pidfd = pidfd;
         o.argv = argv + optind + 1;
         o.env = env;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* berth image import|ls|rm: a small table of sub-verbs over src/image.c. */
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -9,6 +10,8 @@
 
 #include "cleanup.h"
 #include "config.h"
+#include "fd-util.h"
+#include "image-load.h"
 #include "image.h"
 #include "log.h"
 #include "name.h"
@@ -27,13 +30,16 @@ typedef struct ImageVerb {
 } ImageVerb;
 
 static int image_import(int argc, char *argv[]);
+static int image_load_verb(int argc, char *argv[]);
 static int image_ls(int argc, char *argv[]);
 static int image_rm(int argc, char *argv[]);
 
 static const ImageVerb image_verbs[] = {
-        { "import", NULL, image_import, "image import DIR NAME",
-          "Copy the directory DIR (owners, modes, times, xattrs, hard links, device nodes) into a new "
-          "image NAME",
+        { "import", NULL, image_import, "image import DIR|ARCHIVE|- NAME",
+          "Make an image of one layer from a directory or a tar archive (- for stdin; any compression)",
+          NULL },
+        { "load", NULL, image_load_verb, "image load ARCHIVE|- [NAME]",
+          "Load an image docker save or an OCI tool wrote (- for stdin), layer by layer; print its name",
           NULL },
         { "ls", "list", image_ls, "image ls [-q] [--no-legend]", "List images",
           "  -q, --quiet       print image names only\n"
@@ -103,7 +109,7 @@ static bool check_name(const char *name) {
 }
 
 static int image_import(int argc, char *argv[]) {
-        _cleanup_free_ char *dir = NULL;
+        _cleanup_free_ char *dir = NULL, *why = NULL;
         const char *src, *name;
         struct stat st;
         int r;
@@ -112,7 +118,7 @@ static int image_import(int argc, char *argv[]) {
         if (r != 0)
                 return r > 0 ? 0 : EXIT_BERTH_FAILED;
         if (argc - optind != 2) {
-                log_error("image import needs a directory and a name; see 'berth image import --help'");
+                log_error("image import needs a directory or an archive, and a name; see 'berth image import --help'");
                 return EXIT_BERTH_FAILED;
         }
         src = argv[optind];
@@ -120,12 +126,12 @@ static int image_import(int argc, char *argv[]) {
 
         if (!check_name(name))
                 return EXIT_BERTH_FAILED;
-        if (stat(src, &st) < 0) {
+        if (!streq(src, "-") && stat(src, &st) < 0) {
                 log_error_errno(-errno, "Failed to access %s: %m", src);
                 return EXIT_BERTH_FAILED;
         }
-        if (!S_ISDIR(st.st_mode)) {
-                log_error("%s is not a directory", src);
+        if (!streq(src, "-") && !S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
+                log_error("%s is neither a directory nor an archive file", src);
                 return EXIT_BERTH_FAILED;
         }
 
@@ -134,15 +140,69 @@ static int image_import(int argc, char *argv[]) {
                 log_oom();
                 return EXIT_BERTH_FAILED;
         }
-        r = image_import_dir(dir, src, name);
+        if (streq(src, "-") || S_ISREG(st.st_mode)) {
+                _cleanup_close_ int fd = streq(src, "-") ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3)
+                                                         : open(src, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+                if (fd < 0) {
+                        log_error_errno(-errno, "Failed to open %s: %m", src);
+                        return EXIT_BERTH_FAILED;
+                }
+                r = image_import_archive(dir, fd, name, &why);
+        } else
+                r = image_import_dir(dir, src, name);
         if (r == -EEXIST) {
                 log_error("image %s already exists", name);
+                return EXIT_BERTH_FAILED;
+        }
+        if (r == -EBADMSG && why) {
+                log_error("Failed to import %s as image %s: %s", streq(src, "-") ? "stdin" : src, name, why);
                 return EXIT_BERTH_FAILED;
         }
         if (r < 0) {
                 log_error_errno(r, "Failed to import %s as image %s: %m", src, name);
                 return EXIT_BERTH_FAILED;
         }
+        return 0;
+}
+
+static int image_load_verb(int argc, char *argv[]) {
+        _cleanup_free_ char *dir = NULL, *why = NULL, *loaded = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        const char *src, *name;
+        int r;
+
+        r = parse_help_only(image_verb_find("load"), argc, argv);
+        if (r != 0)
+                return r > 0 ? 0 : EXIT_BERTH_FAILED;
+        if (argc - optind < 1 || argc - optind > 2) {
+                log_error("image load needs an archive and at most a name; see 'berth image load --help'");
+                return EXIT_BERTH_FAILED;
+        }
+        src = argv[optind];
+        name = argc - optind == 2 ? argv[optind + 1] : NULL;
+        if (name && !check_name(name))
+                return EXIT_BERTH_FAILED;
+
+        fd = streq(src, "-") ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3) : open(src, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0) {
+                log_error_errno(-errno, "Failed to open %s: %m", src);
+                return EXIT_BERTH_FAILED;
+        }
+        dir = images_dir();
+        if (!dir) {
+                log_oom();
+                return EXIT_BERTH_FAILED;
+        }
+        r = image_load(dir, fd, name, &loaded, &why);
+        if (r < 0) {
+                if (why)
+                        log_error("Failed to load %s: %s", streq(src, "-") ? "stdin" : src, why);
+                else
+                        log_error_errno(r, "Failed to load %s: %m", src);
+                return EXIT_BERTH_FAILED;
+        }
+        printf("%s\n", loaded);
         return 0;
 }
 

@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "string-util.h"
@@ -169,4 +170,19 @@ int parse_sec(const char *s, uint64_t *ret_usec) {
                 { "h", 3600000000ULL }, { "hr", 3600000000ULL },
         };
         return parse_scaled(s, table, ELEMENTSOF(table), 1000000, ret_usec);
+}
+
+int reason(char **ret_why, int r, const char *fmt, ...) {
+        va_list ap;
+
+        if (!ret_why)
+                return r;
+        free(*ret_why);
+        va_start(ap, fmt);
+        if (vasprintf(ret_why, fmt, ap) < 0) {
+                *ret_why = NULL;
+                r = -ENOMEM;
+        }
+        va_end(ap);
+        return r;
 }

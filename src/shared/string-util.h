@@ -45,3 +45,8 @@ int parse_size(const char *s, uint64_t *ret);
 
 /* "10", "10s", "500ms", "2min": microseconds. */
 int parse_sec(const char *s, uint64_t *ret_usec);
+
+/* For functions that hand their reason back instead of logging it: formats a one-line reason
+ * into *ret_why (when ret_why is not NULL; what it held is freed) and returns r, or -ENOMEM when
+ * the formatting failed (then *ret_why is NULL). */
+int reason(char **ret_why, int r, const char *fmt, ...) _printf_(3, 4);

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "container.h"
+#include "env.h"
+#include "fd-util.h"
+#include "image-config.h"
+#include "log.h"
+#include "path-util.h"
+#include "string-util.h"
+#include "strv.h"
+
+#define CONFIG_SIZE_MAX (4U * 1024U * 1024U)
+
+void image_config_done(ImageConfig *c) {
+        c->entrypoint = strv_free(c->entrypoint);
+        c->cmd = strv_free(c->cmd);
+        c->env = strv_free(c->env);
+        free(c->working_dir);
+        free(c->user);
+        c->working_dir = c->user = NULL;
+}
+
+/* A list of strings, or null/absent (*ret stays NULL). */
+static int get_strv(json_object *o, const char *key, char ***ret) {
+        json_object *v;
+
+        if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
+                return 0;
+        if (!json_object_is_type(v, json_type_array))
+                return -EBADMSG;
+        *ret = calloc(1, sizeof(char *));
+        if (!*ret)
+                return -ENOMEM;
+        for (size_t i = 0; i < json_object_array_length(v); i++) {
+                json_object *s = json_object_array_get_idx(v, i);
+
+                if (!json_object_is_type(s, json_type_string))
+                        return -EBADMSG;
+                if (strv_extend(ret, json_object_get_string(s)) < 0)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+/* A string, where "" means not set, as in docker's configs. */
+static int get_string(json_object *o, const char *key, char **ret) {
+        json_object *v;
+
+        if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
+                return 0;
+        if (!json_object_is_type(v, json_type_string))
+                return -EBADMSG;
+        if (isempty(json_object_get_string(v)))
+                return 0;
+        *ret = strdup(json_object_get_string(v));
+        return *ret ? 0 : -ENOMEM;
+}
+
+int image_config_parse(const char *text, ImageConfig *ret) {
+        _cleanup_(image_config_done) ImageConfig c = IMAGE_CONFIG_NULL;
+        json_object *top, *config;
+        int r = 0;
+
+        top = json_tokener_parse(text);
+        if (!top)
+                return -EBADMSG;
+        if (!json_object_is_type(top, json_type_object)) {
+                json_object_put(top);
+                return -EBADMSG;
+        }
+        if (json_object_object_get_ex(top, "config", &config) &&
+            json_object_is_type(config, json_type_object)) {
+                r = get_strv(config, "Entrypoint", &c.entrypoint);
+                if (r >= 0)
+                        r = get_strv(config, "Cmd", &c.cmd);
+                if (r >= 0)
+                        r = get_strv(config, "Env", &c.env);
+                if (r >= 0)
+                        r = get_string(config, "WorkingDir", &c.working_dir);
+                if (r >= 0)
+                        r = get_string(config, "User", &c.user);
+        }
+        json_object_put(top);
+        if (r < 0)
+                return r;
+        STRV_FOREACH(e, c.env)
+        if (!strchr(*e, '='))
+                return -EBADMSG;
+        *ret = c;
+        c = IMAGE_CONFIG_NULL;
+        return 0;
+}
+
+int image_config_read(const char *image, ImageConfig *ret) {
+        _cleanup_free_ char *path = NULL, *text = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        int r;
+
+        *ret = IMAGE_CONFIG_NULL;
+        path = path_join(container_state_dir(), "images", image, "config.json");
+        if (!path)
+                return log_oom();
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+        if (fd < 0 && errno == ENOENT)
+                return 0;
+        if (fd < 0)
+                return log_error_errno(-errno, "Failed to open %s: %m", path);
+        r = read_full_fd(fd, CONFIG_SIZE_MAX, &text, NULL);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read %s: %m", path);
+        r = image_config_parse(text, ret);
+        if (r == -EBADMSG)
+                return log_error_errno(r, "%s is not an image configuration", path);
+        if (r < 0)
+                return log_oom();
+        return 0;
+}
+
+int image_config_argv(const ImageConfig *c, const Definition *d, char ***ret) {
+        _cleanup_strv_free_ char **argv = NULL;
+        char *const *entrypoint = d->entrypoint ? d->entrypoint : c->entrypoint;
+        char *const *cmd = d->exec ? d->exec : d->entrypoint ? NULL : c->cmd;
+
+        argv = strv_copy(entrypoint);
+        if (!argv)
+                return -ENOMEM;
+        for (char *const *a = cmd; a && *a; a++)
+                if (strv_extend(&argv, *a) < 0)
+                        return -ENOMEM;
+        *ret = TAKE_PTR(argv);
+        return 0;
+}

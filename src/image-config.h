@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include "definition.h"
+
+/* What an image says about running it: the "config" object of the config.json that `berth image
+ * load` keeps (docker's and OCI's image configuration). An image without one (imported from a
+ * directory or a tar) says nothing. The definition wins wherever it says something, with docker's
+ * rules (image_config_argv()). */
+typedef struct ImageConfig {
+        char **entrypoint, **cmd; /* NULL when the image has none */
+        char **env;               /* K=V */
+        char *working_dir, *user; /* NULL when not set */
+} ImageConfig;
+
+#define IMAGE_CONFIG_NULL ((ImageConfig){})
+
+/* Reads image's config from the state directory. Logs its error, one line. */
+int image_config_read(const char *image, ImageConfig *ret);
+void image_config_done(ImageConfig *c);
+
+/* Parses the text of a config.json. -EBADMSG for one that is not JSON or holds the wrong types. */
+int image_config_parse(const char *text, ImageConfig *ret);
+
+/* docker's rule: the definition's Entrypoint= (even empty) replaces the image's, and then the
+ * image's Cmd no longer applies; the definition's Exec= replaces the image's Cmd. An empty list
+ * when neither has a command. */
+int image_config_argv(const ImageConfig *c, const Definition *d, char ***ret);

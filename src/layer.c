@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "fd-util.h"
+#include "layer.h"
+#include "macro.h"
+#include "mount.h"
+#include "string-util.h"
+#include "strv.h"
+
+#define WHITEOUT_PREFIX ".wh."
+#define OPAQUE_MARKER ".wh..wh..opq"
+#define OVERLAY_XATTR_PREFIX "trusted.overlay."
+
+/* Everything a layer carries, and nothing that leaves the directory. Numeric owners as the
+ * archive has them (no lookup of names in the host's passwd: they mean the image's users). Not
+ * ARCHIVE_EXTRACT_UNLINK: with it, libarchive replaces a symlink in an entry's path by a
+ * directory instead of refusing the entry. */
+#define EXTRACT_FLAGS                                                                                  \
+        (ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_XATTR | \
+         ARCHIVE_EXTRACT_ACL | ARCHIVE_EXTRACT_FFLAGS | ARCHIVE_EXTRACT_SECURE_SYMLINKS |              \
+         ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS)
+
+static void archive_read_freep(struct archive **a) {
+        if (*a)
+                archive_read_free(*a);
+}
+
+static void archive_write_freep(struct archive **a) {
+        if (*a)
+                archive_write_free(*a);
+}
+
+typedef struct Xattr {
+        char *name;
+        void *value;
+        size_t size;
+} Xattr;
+
+static void xattrs_free(Xattr *x, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                free(x[i].name);
+                free(x[i].value);
+        }
+        free(x);
+}
+
+/* overlayfs' own xattrs mean redirects and metacopy in a lower layer: never from an archive. */
+static int drop_overlay_xattrs(struct archive_entry *e) {
+        Xattr *keep = NULL;
+        size_t n = 0, max;
+        const char *name;
+        const void *value;
+        size_t size;
+        bool any = false;
+        int r = 0;
+
+        max = (size_t)archive_entry_xattr_reset(e);
+        while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK)
+                any = any || startswith(name, OVERLAY_XATTR_PREFIX);
+        if (!any)
+                return 0;
+
+        keep = calloc(max, sizeof(Xattr));
+        if (!keep)
+                return -ENOMEM;
+        archive_entry_xattr_reset(e);
+        while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK && n < max) {
+                if (startswith(name, OVERLAY_XATTR_PREFIX))
+                        continue;
+                keep[n] = (Xattr){.name = strdup(name), .value = malloc(size ?: 1), .size = size};
+                if (!keep[n].name || !keep[n].value) {
+                        r = -ENOMEM;
+                        n++;
+                        goto finish;
+                }
+                memcpy(keep[n++].value, value, size);
+        }
+        archive_entry_xattr_clear(e);
+        for (size_t i = 0; i < n; i++)
+                archive_entry_xattr_add_entry(e, keep[i].name, keep[i].value, keep[i].size);
+finish:
+        xattrs_free(keep, n);
+        return r;
+}
+
+/* A ".wh.NAME" entry as overlayfs' whiteout of NAME: a character device 0:0, mode 0. */
+static int make_whiteout(struct archive_entry *e, const char *path, const char *base, char **ret_why) {
+        _cleanup_free_ char *target = NULL;
+        const char *victim = base + STRLEN(WHITEOUT_PREFIX);
+
+        if (isempty(victim) || streq(victim, ".") || streq(victim, "..") || strchr(victim, '/'))
+                return reason(ret_why, -EBADMSG, "entry '%s': not a whiteout of a name", path);
+        if (asprintf(&target, "%.*s%s", (int)(base - path), path, victim) < 0)
+                return -ENOMEM;
+        archive_entry_set_pathname(e, target);
+        archive_entry_set_hardlink(e, NULL);
+        archive_entry_set_symlink(e, NULL);
+        archive_entry_set_filetype(e, AE_IFCHR);
+        archive_entry_set_perm(e, 0);
+        archive_entry_set_rdev(e, 0);
+        archive_entry_set_size(e, 0);
+        archive_entry_xattr_clear(e);
+        return 0;
+}
+
+static int copy_data(struct archive *in, struct archive *out) {
+        for (;;) {
+                const void *buf;
+                size_t size;
+                la_int64_t offset;
+                int r = archive_read_data_block(in, &buf, &size, &offset);
+
+                if (r == ARCHIVE_EOF)
+                        return 0;
+                if (r < ARCHIVE_WARN)
+                        return -EBADMSG;
+                if (archive_write_data_block(out, buf, size, offset) < ARCHIVE_WARN)
+                        return -EIO;
+        }
+}
+
+/* After the last entry, so that a directory made later in the archive is marked too. */
+static int mark_opaque(int dir_fd, char **dirs, char **ret_why) {
+        STRV_FOREACH(d, dirs) {
+                _cleanup_close_ int fd = -EBADF;
+
+                fd = open_in_root(dir_fd, isempty(*d) ? "." : *d, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+                if (fd == -ENOENT) {
+                        fd = mkdir_in_root(dir_fd, *d, 0755); /* an O_PATH fd: no xattrs through it */
+                        if (fd >= 0) {
+                                safe_close(fd);
+                                fd = open_in_root(dir_fd, *d, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+                        }
+                }
+                if (fd < 0)
+                        return reason(ret_why, fd, "opaque directory '%s': %s", *d, strerror(-fd));
+                if (fsetxattr(fd, OVERLAY_XATTR_PREFIX "opaque", "y", 1, 0) < 0)
+                        return reason(ret_why, -errno, "opaque directory '%s': %s", *d, strerror(errno));
+        }
+        return 0;
+}
+
+static int unpack_entries(struct archive *in, struct archive *out, int dir_fd, bool whiteouts,
+                          char **ret_why) {
+        _cleanup_strv_free_ char **opaque = NULL;
+        struct archive_entry *e;
+        int r;
+
+        for (;;) {
+                _cleanup_free_ char *path = NULL;
+                const char *base;
+
+                r = archive_read_next_header(in, &e);
+                if (r == ARCHIVE_EOF)
+                        break;
+                if (r < ARCHIVE_WARN)
+                        return reason(ret_why, -EBADMSG, "not a readable tar archive: %s",
+                                      archive_error_string(in) ?: "unknown error");
+                path = strdup(archive_entry_pathname(e) ?: "");
+                if (!path)
+                        return -ENOMEM;
+                base = strrchr(path, '/');
+                base = base ? base + 1 : path;
+
+                if (whiteouts && streq(base, OPAQUE_MARKER)) {
+                        /* The directory without its trailing "/" ("" for the top). */
+                        char *d = strndup(path, base > path ? (size_t)(base - path - 1) : 0);
+
+                        if (!d)
+                                return -ENOMEM;
+                        r = strv_consume(&opaque, d);
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+                if (whiteouts && startswith(base, WHITEOUT_PREFIX)) {
+                        r = make_whiteout(e, path, base, ret_why);
+                        if (r < 0)
+                                return r;
+                } else {
+                        r = drop_overlay_xattrs(e);
+                        if (r < 0)
+                                return r;
+                }
+
+                r = archive_write_header(out, e);
+                if (r < ARCHIVE_WARN)
+                        return reason(ret_why, -EBADMSG, "entry '%s': %s", path,
+                                      archive_error_string(out) ?: "refused");
+                if (archive_entry_size(e) > 0) {
+                        r = copy_data(in, out);
+                        if (r == -EBADMSG)
+                                return reason(ret_why, r, "entry '%s': %s", path,
+                                              archive_error_string(in) ?: "truncated");
+                        if (r < 0)
+                                return reason(ret_why, r, "entry '%s': %s", path,
+                                              archive_error_string(out) ?: "write failed");
+                }
+                if (archive_write_finish_entry(out) < ARCHIVE_WARN)
+                        return reason(ret_why, -EIO, "entry '%s': %s", path,
+                                      archive_error_string(out) ?: "refused");
+        }
+        /* Directories' times and modes, which libarchive sets once their contents are in. */
+        if (archive_write_close(out) < ARCHIVE_WARN)
+                return reason(ret_why, -EIO, "%s",
+                              archive_error_string(out) ?: "finishing the layer failed");
+        return mark_opaque(dir_fd, opaque, ret_why);
+}
+
+int layer_unpack(int archive_fd, int dir_fd, bool whiteouts, char **ret_why) {
+        _cleanup_(archive_read_freep) struct archive *in = NULL;
+        _cleanup_(archive_write_freep) struct archive *out = NULL;
+        _cleanup_close_ int cwd = -EBADF;
+        int r;
+
+        in = archive_read_new();
+        out = archive_write_disk_new();
+        if (!in || !out)
+                return -ENOMEM;
+        archive_read_support_filter_all(in);
+        archive_read_support_format_tar(in);
+        if (archive_write_disk_set_options(out, EXTRACT_FLAGS) != ARCHIVE_OK)
+                return -EINVAL;
+        if (archive_read_open_fd(in, archive_fd, 128 * 1024) != ARCHIVE_OK)
+                return reason(ret_why, -EBADMSG, "not a readable tar archive: %s",
+                              archive_error_string(in) ?: "unknown error");
+
+        /* libarchive writes relative to the working directory. */
+        cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (cwd < 0)
+                return -errno;
+        if (fchdir(dir_fd) < 0)
+                return -errno;
+        r = unpack_entries(in, out, dir_fd, whiteouts, ret_why);
+        if (fchdir(cwd) < 0 && r >= 0)
+                r = -errno;
+        return r;
+}

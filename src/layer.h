@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stdbool.h>
+
+/* Unpacks a tar archive (plain, gzip, xz, zstd, bzip2: whatever libarchive reads) into a
+ * directory, with libarchive's disk writer: owners, modes, times, xattrs, ACLs, hard links,
+ * symlinks, FIFOs and device nodes. Nothing lands outside the directory: absolute paths, ".."
+ * and writes through a symlink are refused, for the whole archive.
+ *
+ * With whiteouts, the archive is an image layer (docker's and OCI's format) and its whiteouts
+ * become overlayfs' own, so that the directory works as a lower layer: ".wh.NAME" becomes a
+ * character device 0:0 named NAME, ".wh..wh..opq" marks its directory opaque
+ * (trusted.overlay.opaque=y).
+ *
+ * archive_fd is read from its current offset. On failure *ret_why (if not NULL) is one line
+ * naming the entry at fault, or NULL on -ENOMEM; what was unpacked stays, for the caller to
+ * remove. -EBADMSG for a malformed archive or an entry refused. Changes and restores the
+ * working directory: not for threaded callers. */
+int layer_unpack(int archive_fd, int dir_fd, bool whiteouts, char **ret_why);

@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# image-archive.py docker|oci|rootfs OUT [EXTRA-LAYER-ENTRY…]: writes a test image archive.
+#
+# Two layers over a static busybox: the upper one removes /etc/removed (a whiteout), replaces
+# /opt/old by an opaque directory holding only b, changes /etc/keep and adds /etc/added; its
+# config sets Env, Cmd and WorkingDir. "docker" is docker save's layout (manifest.json, tag
+# example.org/team/app:1.2), "oci" an OCI image layout with gzip'd layers (tag ociapp:2),
+# "rootfs" the lower layer alone, gzip'd, as docker export writes one.
+# Hostile variants for the tests: docker-dotdot (a layer path ../../etc/passwd), docker-notag,
+# outer-dotdot (an archive entry ../evil).
+import gzip, hashlib, io, json, os, sys, tarfile
+
+kind, out = sys.argv[1], sys.argv[2]
+APPLETS = ["sh", "cat", "ls", "test", "echo", "pwd", "env", "stat", "sleep", "true", "id"]
+
+
+def add(t, name, data=None, mode=0o644, kind=tarfile.REGTYPE, uid=0, gid=0, link=""):
+    i = tarfile.TarInfo(name)
+    i.type, i.mode, i.uid, i.gid, i.mtime, i.linkname = kind, mode, uid, gid, 1700000000, link
+    if data is not None:
+        i.size = len(data)
+    t.addfile(i, io.BytesIO(data) if data is not None else None)
+
+
+def layer(entries):
+    b = io.BytesIO()
+    with tarfile.open(fileobj=b, mode="w", format=tarfile.PAX_FORMAT) as t:
+        for e in entries:
+            add(t, **e)
+    return b.getvalue()
+
+
+def d(name, mode=0o755, **kw):
+    return dict(name=name, kind=tarfile.DIRTYPE, mode=mode, **kw)
+
+
+busybox = open("/bin/busybox", "rb").read()
+lower = [d("bin"), dict(name="bin/busybox", data=busybox, mode=0o755)]
+lower += [dict(name="bin/" + a, kind=tarfile.SYMTYPE, link="busybox") for a in APPLETS]
+lower += [d("etc"), dict(name="etc/passwd", data=b"root:x:0:0:root:/root:/bin/sh\nwww:x:33:33::/var/www:/bin/sh\n"),
+          dict(name="etc/group", data=b"root:x:0:\nwww:x:33:\n"),
+          dict(name="etc/removed", data=b"gone soon\n"), dict(name="etc/keep", data=b"old\n"),
+          d("opt"), d("opt/old"), dict(name="opt/old/a", data=b"a\n"),
+          d("var"), d("var/www", uid=33, gid=33, mode=0o750), dict(name="var/www/index", data=b"www\n", uid=33, gid=33),
+          d("proc"), d("sys"), d("dev"), d("tmp", mode=0o1777), d("root", mode=0o700)]
+upper = [d("etc"), dict(name="etc/.wh.removed", data=b""), dict(name="etc/keep", data=b"new\n"),
+         dict(name="etc/added", data=b"added\n"), d("opt"), d("opt/old"),
+         dict(name="opt/old/.wh..wh..opq", data=b""), dict(name="opt/old/b", data=b"b\n")]
+config = {"architecture": "amd64", "os": "linux",
+          "config": {"Env": ["PATH=/bin", "FROM_IMAGE=yes"], "Cmd": ["sh", "-c", "echo image cmd in $(pwd)"],
+                     "WorkingDir": "/opt"},
+          "rootfs": {"type": "layers", "diff_ids": []}}
+
+
+def write_outer(members):
+    with tarfile.open(out, "w", format=tarfile.PAX_FORMAT) as t:
+        for name, data in members:
+            add(t, name, data)
+
+
+if kind == "rootfs":
+    with open(out, "wb") as f:
+        f.write(gzip.compress(layer(lower)))
+elif kind.startswith("docker"):
+    l0, l1 = layer(lower), layer(upper)
+    manifest = [{"Config": "cfg.json", "RepoTags": ["example.org/team/app:1.2"],
+                 "Layers": ["l0/layer.tar", "l1/layer.tar"]}]
+    if kind == "docker-dotdot":
+        manifest[0]["Layers"] = ["l0/layer.tar", "../../../etc/passwd"]
+    if kind == "docker-notag":
+        del manifest[0]["RepoTags"]
+    write_outer([("manifest.json", json.dumps(manifest).encode()), ("cfg.json", json.dumps(config).encode()),
+                 ("l0/layer.tar", l0), ("l1/layer.tar", l1)])
+elif kind == "oci":
+    blobs = {}
+
+    def blob(data):
+        h = hashlib.sha256(data).hexdigest()
+        blobs["blobs/sha256/" + h] = data
+        return "sha256:" + h
+
+    layers = [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": blob(gzip.compress(x))}
+              for x in (layer(lower), layer(upper))]
+    cfg = blob(json.dumps(config).encode())
+    manifest = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                           "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": cfg},
+                           "layers": layers}).encode()
+    m = blob(manifest)
+    index = {"schemaVersion": 2, "manifests": [{"mediaType": "application/vnd.oci.image.manifest.v1+json",
+                                                "digest": m, "annotations": {"org.opencontainers.image.ref.name": "ociapp:2"}}]}
+    write_outer([("oci-layout", b'{"imageLayoutVersion":"1.0.0"}'), ("index.json", json.dumps(index).encode())]
+                + sorted(blobs.items()))
+elif kind == "outer-dotdot":
+    write_outer([("manifest.json", b"[]"), ("../evil", b"x")])
+else:
+    sys.exit("unknown kind " + kind)

@@ -1,0 +1,92 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Images from archives: `image import` of a tar (docker export's kind), `image load` of docker
+# save's and OCI's layouts with their layers stacked under the overlay (whiteouts, opaque
+# directories), and hostile or broken archives refused in one line with nothing left behind.
+. "$BERTH_SOURCE_DIR/tests/integration/lib.sh"
+
+mk="$BERTH_SOURCE_DIR/tests/integration/helpers/image-archive.py"
+work=$(mktemp -d /var/tmp/images.XXXXXX)
+on_exit "rm -rf $work"
+for k in docker oci rootfs docker-dotdot docker-notag outer-dotdot; do python3 "$mk" $k "$work/$k.tar"; done
+images=/var/lib/berth/images
+leftovers() { ls -A "$images" | grep -c '^\.' ; }
+
+# --- import of a tar archive
+check "image import of a gzip'd tar" berth image import "$work/rootfs.tar" tarimg
+on_exit "berth image rm tarimg >/dev/null 2>&1"
+check_eq "  … runs" "$(berth run --rm tarimg cat /etc/keep)" old
+check_eq "  … with the archive's numeric owners and modes" "$(berth run --rm tarimg stat -c '%u:%g %a' /var/www /var/www/index)" \
+        "33:33 750
+33:33 644"
+check_eq "  … and its symlinks" "$(berth run --rm tarimg sh -c 'ls -l /bin/cat' | sed 's/.*-> //')" busybox
+check "image import - reads stdin" sh -c "berth image import - stdinimg < '$work/rootfs.tar'"
+on_exit "berth image rm stdinimg >/dev/null 2>&1"
+check_eq "  … and runs" "$(berth run --rm stdinimg cat /etc/removed)" "gone soon"
+
+# --- load: docker save
+out=$(berth image load "$work/docker.tar" 2>&1); rc=$?
+check_eq "image load of docker save's layout prints the name from its tag" "$rc $out" "0 app-1.2"
+on_exit "berth image rm app-1.2 >/dev/null 2>&1"
+check_eq "  … two layers, bottom first" "$(ls $images/app-1.2/layers)" "000
+001"
+check "  … and its config next to them" test -s $images/app-1.2/config.json
+check_match "image ls lists it" "$(berth image ls)" '^app-1\.2 '
+stacked() {
+        berth run --rm "$1" sh -c 'cat /etc/keep /etc/added; test -e /etc/removed && echo removed-is-there; ls /opt/old | tr "\n" " "' 2>&1
+}
+check_eq "  … the upper layer wins, its whiteout hides a file, its opaque directory hides the lower's" \
+        "$(stacked app-1.2)" "new
+added
+b "
+check_eq "  … and the container's own changes go to its upper directory, not to a layer" \
+        "$(berth run --rm app-1.2 sh -c 'echo mine > /etc/keep; cat /etc/keep'; cat $images/app-1.2/layers/001/etc/keep)" \
+        "mine
+new"
+out=$(berth image load "$work/docker.tar" 2>&1); rc=$?
+check_eq "loading it again: 125" "$rc" 125
+check_eq "  … saying it exists" "$out" "berth: Failed to load $work/docker.tar: image app-1.2 already exists"
+check "  … a name given takes it under that name" sh -c "berth image load '$work/docker.tar' app2 | grep -qx app2"
+on_exit "berth image rm app2 >/dev/null 2>&1"
+
+# --- load: OCI image layout, gzip'd layers
+out=$(berth image load - < "$work/oci.tar" 2>&1); rc=$?
+check_eq "image load of an OCI layout from stdin" "$rc $out" "0 ociapp-2"
+on_exit "berth image rm ociapp-2 >/dev/null 2>&1"
+check_eq "  … stacks its layers the same way" "$(stacked ociapp-2)" "new
+added
+b "
+
+# --- bad archives: one line, exit 125, nothing left
+check_eq "nothing of the loads is left in the images directory" "$(leftovers)" 0
+out=$(berth image load "$work/docker-dotdot.tar" dotdot 2>&1); rc=$?
+check_eq "a manifest naming ../../../etc/passwd as a layer: 125" "$rc" 125
+check_match "  … in one line" "$out" "^berth: Failed to load .*: the archive has no file '\.\./\.\./\.\./etc/passwd'"
+check_eq "  … leaving nothing" "$(leftovers) $(berth image ls -q | grep -c dotdot)" "0 0"
+out=$(berth image load "$work/outer-dotdot.tar" 2>&1); rc=$?
+check_eq "an archive entry ../evil: 125" "$rc $(echo "$out" | wc -l)" "125 1"
+check_match "  … saying which" "$out" "entry '\.\./evil'"
+check_fails "  … and writing nothing outside" test -e "$images/../evil"
+out=$(berth image load "$work/docker-notag.tar" 2>&1); rc=$?
+check_eq "an archive without a tag and no NAME: 125" "$rc $out" \
+        "125 berth: Failed to load $work/docker-notag.tar: the archive has no tag; give NAME"
+echo "not an archive" > "$work/junk"
+out=$(berth image load "$work/junk" 2>&1); rc=$?
+check_match "junk: 125 in one line" "$rc $out" "^125 berth: Failed to load .*: not a readable tar archive"
+out=$(berth image import "$work/junk" junkimg 2>&1); rc=$?
+check_match "  … also for import" "$rc $out" "^125 berth: Failed to import .* as image junkimg: not a readable tar archive"
+check_eq "  … and no half image stays" "$(leftovers) $(berth image ls -q | grep -c junkimg)" "0 0"
+out=$(berth image load "$work/docker.tar" 'bad/name' 2>&1); rc=$?
+check_eq "a bad NAME: 125" "$rc $out" "125 berth: invalid image name 'bad/name': names must match [A-Za-z0-9][A-Za-z0-9_.-]{0,62}"
+
+# --- the image's configuration, under the definition
+check_eq "run without a command runs the image's Cmd, in its WorkingDir" "$(berth run --rm app-1.2)" "image cmd in /opt"
+check_eq "  … with its Env" "$(berth run --rm app-1.2 sh -c 'echo $FROM_IMAGE $PATH')" "yes /bin"
+check_eq "  … under the definition's -e and -w" "$(berth run --rm -e FROM_IMAGE=no -w /etc app-1.2 sh -c 'echo $FROM_IMAGE $(pwd)')" \
+        "no /etc"
+berth run -d --name cfgd app-1.2 sleep 1000 >/dev/null
+on_exit 'berth rm -f cfgd >/dev/null 2>&1'
+check_eq "exec gets the image's Env and WorkingDir too" "$(berth exec cfgd sh -c 'echo $FROM_IMAGE $(pwd)')" "yes /opt"
+berth rm -f cfgd >/dev/null
+out=$(berth run --rm tarimg 2>&1); rc=$?
+check_eq "an image without a config still needs a command: 125" "$rc $out" \
+        "125 berth: container $(echo "$out" | sed -n 's/.*container \([^ ]*\) has.*/\1/p') has no command: give one after the image, or set Exec="

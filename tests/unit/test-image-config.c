@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+
+#include "cleanup.h"
+#include "definition.h"
+#include "image-config.h"
+#include "string-util.h"
+#include "strv.h"
+#include "tap.h"
+
+static char *joined(char **l) {
+        static char buf[256];
+        size_t n = 0;
+
+        buf[0] = 0;
+        STRV_FOREACH(s, l)
+        n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", n ? "|" : "", *s);
+        return buf;
+}
+
+static void argv_is(const ImageConfig *c, char **entrypoint, char **exec, const char *want) {
+        _cleanup_(definition_freep) Definition *d = definition_new("x");
+        _cleanup_strv_free_ char **argv = NULL;
+
+        d->entrypoint = entrypoint ? strv_copy(entrypoint) : NULL;
+        d->exec = exec ? strv_copy(exec) : NULL;
+        ok(image_config_argv(c, d, &argv) == 0 && streq(joined(argv), want), "argv '%s' (got '%s')", want,
+           joined(argv));
+}
+
+int main(void) {
+        _cleanup_(image_config_done) ImageConfig c = IMAGE_CONFIG_NULL;
+        ImageConfig bad;
+
+        ok(image_config_parse(
+                   "{\"architecture\":\"amd64\",\"config\":{\"Env\":[\"PATH=/bin\",\"A=1\"],"
+                   "\"Entrypoint\":[\"/init\"],\"Cmd\":[\"serve\",\"--port=80\"],"
+                   "\"WorkingDir\":\"/srv\",\"User\":\"www:www\",\"ExposedPorts\":{\"80/tcp\":{}}}}",
+                   &c) == 0,
+           "a docker config parses");
+        ok_streq(joined(c.env), "PATH=/bin|A=1");
+        ok_streq(joined(c.entrypoint), "/init");
+        ok_streq(joined(c.cmd), "serve|--port=80");
+        ok_streq(c.working_dir, "/srv");
+        ok_streq(c.user, "www:www");
+
+        argv_is(&c, NULL, NULL, "/init|serve|--port=80");
+        argv_is(&c, NULL, (char *[]){"debug", NULL}, "/init|debug");
+        argv_is(&c, (char *[]){"/bin/sh", NULL}, NULL, "/bin/sh");
+        argv_is(&c, (char *[]){NULL}, (char *[]){"ls", NULL}, "ls");
+        argv_is(&c, (char *[]){NULL}, NULL, "");
+
+        image_config_done(&c);
+        ok(image_config_parse("{\"config\":{\"Env\":null,\"Cmd\":null,\"WorkingDir\":\"\",\"User\":\"\"}}",
+                              &c) == 0 &&
+                   !c.env && !c.cmd && !c.working_dir && !c.user,
+           "null and empty values mean not set");
+        image_config_done(&c);
+        ok(image_config_parse("{\"rootfs\":{}}", &c) == 0 && !c.cmd,
+           "a config without \"config\" says nothing");
+        argv_is(&c, NULL, (char *[]){"true", NULL}, "true");
+
+        ok(image_config_parse("not json", &bad) == -EBADMSG, "not JSON: -EBADMSG");
+        ok(image_config_parse("[1]", &bad) == -EBADMSG, "not an object: -EBADMSG");
+        ok(image_config_parse("{\"config\":{\"Cmd\":\"sh\"}}", &bad) == -EBADMSG,
+           "Cmd not a list: -EBADMSG");
+        ok(image_config_parse("{\"config\":{\"Env\":[\"NOEQUALS\"]}}", &bad) == -EBADMSG,
+           "Env without '=': -EBADMSG");
+        ok(image_config_parse("{\"config\":{\"Env\":[1]}}", &bad) == -EBADMSG,
+           "Env with a number: -EBADMSG");
+        return tap_finish();
+}
