@@ -191,6 +191,8 @@ static void test_hostile(const char *top) {
         static const Entry sub_dotdot[] = {{"a/", AE_IFDIR}, {"a/../../evil", AE_IFREG, "x"}};
         static const Entry through_link[] = {{"up", AE_IFLNK, ".."}, {"up/evil", AE_IFREG, "x"}};
         static const Entry hardlink_out[] = {{"h", 0, "../evil"}};
+        static const Entry hardlink_abs[] = {{"h", 0, "/etc/passwd"}};
+        static const Entry hardlink_via_link[] = {{"up", AE_IFLNK, "/etc"}, {"h", 0, "up/passwd"}};
         static const Entry bad_whiteout[] = {{"a/.wh.", AE_IFREG}};
         static const Entry whiteout_up[] = {{"up", AE_IFLNK, ".."}, {"up/.wh.evil", AE_IFREG}};
 
@@ -200,6 +202,8 @@ static void test_hostile(const char *top) {
         refused(top, sub_dotdot, ELEMENTSOF(sub_dotdot), "'a/../../evil'");
         refused(top, through_link, ELEMENTSOF(through_link), "a write through a symlink to '..'");
         refused(top, hardlink_out, ELEMENTSOF(hardlink_out), "a hard link to '../evil'");
+        refused(top, hardlink_abs, ELEMENTSOF(hardlink_abs), "a hard link to /etc/passwd");
+        refused(top, hardlink_via_link, ELEMENTSOF(hardlink_via_link), "a hard link through a symlink to /etc");
         refused(top, bad_whiteout, ELEMENTSOF(bad_whiteout), "a whiteout of no name");
         refused(top, whiteout_up, ELEMENTSOF(whiteout_up), "a whiteout through a symlink");
 }
