@@ -27,14 +27,6 @@
 /* A definition file larger than this is not one. */
 #define DEFINITION_SIZE_MAX (1024U * 1024U)
 
-static int strv_sort_cmp(const void *a, const void *b) {
-        return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
-static void strv_sort(char **l) {
-        qsort(l, strv_length(l), sizeof(char *), strv_sort_cmp);
-}
-
 /* An empty list rather than NULL, so that callers can always index it. */
 static int strv_make_nonnull(char ***l) {
         if (*l)

@@ -157,10 +157,6 @@ static bool is_port_of(const char *ifname, const char *bridge) {
         return streq(base ? base + 1 : target, bridge);
 }
 
-static int compare_strings(const void *a, const void *b) {
-        return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
 int network_ra_dependent_interfaces(const char *bridge, char ***ret) {
         _cleanup_strv_free_ char **l = NULL;
         _cleanup_closedir_ DIR *d = NULL;
@@ -189,7 +185,7 @@ int network_ra_dependent_interfaces(const char *bridge, char ***ret) {
                 if (!l)
                         return -ENOMEM;
         }
-        qsort(l, strv_length(l), sizeof(char *), compare_strings);
+        strv_sort(l);
         *ret = TAKE_PTR(l);
         return 0;
 }

@@ -496,10 +496,6 @@ int volume_remove(const char *name) {
         return rm_rf(dir);
 }
 
-static int compare_strings(const void *a, const void *b) {
-        return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
 int volume_list(char ***ret) {
         _cleanup_strv_free_ char **names = NULL;
         _cleanup_closedir_ DIR *d = NULL;
@@ -529,7 +525,7 @@ int volume_list(char ***ret) {
         }
         if (errno > 0)
                 return -errno;
-        qsort(names, strv_length(names), sizeof(char *), compare_strings);
+        strv_sort(names);
         *ret = TAKE_PTR(names);
         return 0;
 }

@@ -63,10 +63,6 @@ static bool arg_all = false;
 static bool arg_json = false;
 static bool arg_legend = true;
 
-static int compare_names(const void *a, const void *b) {
-        return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
 static int compare_row_name(const void *key, const void *row) {
         return strcmp(key, ((const Row *) row)->name);
 }
@@ -160,8 +156,7 @@ static int set_state(const char *name, bool scope, const char *state, void *user
 static int make_rows(char **names, Rows *ret) {
         size_t n = strv_length(names);
 
-        if (n > 1)
-                qsort(names, n, sizeof(char *), compare_names);
+        strv_sort(names);
         ret->rows = calloc(n + 1, sizeof(Row));
         if (!ret->rows)
                 return -ENOMEM;

@@ -77,10 +77,6 @@ static uint64_t host_memory(void) {
         return total > 0 ? total : UINT64_MAX;
 }
 
-static int compare_names(const void *a, const void *b) {
-        return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
 /* The running containers, from the active container-*.scope units, sorted. */
 static int running_names(sd_bus *bus, char ***ret) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL, *reply = NULL;
@@ -129,7 +125,7 @@ static int running_names(sd_bus *bus, char ***ret) {
                 if (!names)
                         return log_oom();
         }
-        qsort(names, strv_length(names), sizeof(char *), compare_names);
+        strv_sort(names);
         *ret = TAKE_PTR(names);
         return 0;
 }

@@ -474,10 +474,6 @@ int units_scope_pids(const char *name, pid_t **ret, size_t *ret_n) {
 #include <fcntl.h>
 #include <inttypes.h>
 
-static int compare_strings(const void *a, const void *b) {
-        return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
 int units_list_names(char ***ret) {
         _cleanup_strv_free_ char **names = NULL;
         _cleanup_free_ char *run = NULL;
@@ -518,8 +514,7 @@ int units_list_names(char ***ret) {
                 if (errno != 0)
                         return -errno;
         }
-        if (n > 1)
-                qsort(names, n, sizeof(char *), compare_strings);
+        strv_sort(names);
         /* The same name in /etc and /run: once. */
         size_t j = 0;
         for (size_t i = 0; i < n; i++) {

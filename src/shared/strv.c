@@ -200,3 +200,14 @@ bool strv_equal(char *const *a, char *const *b) {
                         return false;
         return !(a && a[i]) && !(b && b[i]);
 }
+
+static int strv_sort_cmp(const void *a, const void *b) {
+        return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+void strv_sort(char **l) {
+        size_t n = strv_length(l);
+
+        if (n > 1)
+                qsort(l, n, sizeof(char *), strv_sort_cmp);
+}

@@ -20,6 +20,8 @@ static inline bool strv_isempty(char *const *l) {
 int strv_extend(char ***l, const char *value);
 /* Appends value itself, taking ownership (freed on failure). */
 int strv_consume(char ***l, char *value);
+/* Sorts l in place by strcmp(). */
+void strv_sort(char **l);
 char **strv_copy(char *const *l);
 bool strv_contains(char *const *l, const char *s);
 /* Joins with separator; NULL on OOM. */
