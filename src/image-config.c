@@ -22,6 +22,7 @@ void image_config_done(ImageConfig *c) {
         c->entrypoint = strv_free(c->entrypoint);
         c->cmd = strv_free(c->cmd);
         c->env = strv_free(c->env);
+        c->volumes = strv_free(c->volumes);
         free(c->working_dir);
         free(c->user);
         c->working_dir = c->user = NULL;
@@ -46,6 +47,23 @@ static int get_strv(json_object *o, const char *key, char ***ret) {
                 if (strv_extend(ret, json_object_get_string(s)) < 0)
                         return -ENOMEM;
         }
+        return 0;
+}
+
+/* {"/data": {}, …}: the keys, sorted, so that every start sees them in one order. */
+static int get_keys(json_object *o, const char *key, char ***ret) {
+        json_object *v;
+
+        if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
+                return 0;
+        if (!json_object_is_type(v, json_type_object))
+                return -EBADMSG;
+        json_object_object_foreach(v, k, val) {
+                (void)val;
+                if (strv_extend(ret, k) < 0)
+                        return -ENOMEM;
+        }
+        strv_sort(*ret);
         return 0;
 }
 
@@ -86,6 +104,8 @@ int image_config_parse(const char *text, ImageConfig *ret) {
                         r = get_string(config, "WorkingDir", &c.working_dir);
                 if (r >= 0)
                         r = get_string(config, "User", &c.user);
+                if (r >= 0)
+                        r = get_keys(config, "Volumes", &c.volumes);
         }
         json_object_put(top);
         if (r < 0)

@@ -11,6 +11,7 @@ typedef struct ImageConfig {
         char **entrypoint, **cmd; /* NULL when the image has none */
         char **env;               /* K=V */
         char *working_dir, *user; /* NULL when not set */
+        char **volumes;           /* the destinations of its Volumes, sorted; NULL when none */
 } ImageConfig;
 
 #define IMAGE_CONFIG_NULL ((ImageConfig){})

@@ -15,6 +15,7 @@
 #include "container.h"
 #include "copy.h"
 #include "fd-util.h"
+#include "image-config.h"
 #include "log.h"
 #include "mount.h"
 #include "name.h"
@@ -548,6 +549,46 @@ static int spec_volume_name(const char *container, const VolumeMount *m, char **
         }
 }
 
+/* The destinations of the Volumes the image declares (docker's VOLUME), each checked as a
+ * Volume= destination would be. Logs its error. */
+static int image_volumes(const Definition *d, char ***ret) {
+        _cleanup_(image_config_done) ImageConfig c = IMAGE_CONFIG_NULL;
+        int r;
+
+        r = image_config_read(d->image, &c);
+        if (r < 0)
+                return r;
+        STRV_FOREACH(v, c.volumes) {
+                _cleanup_free_ char *why = NULL;
+
+                r = volume_destination_check(*v, d->privileged, &why);
+                if (r == -EINVAL)
+                        return log_error_errno(r, "image %s declares the volume '%s': %s", d->image, *v,
+                                               why ?: "not a valid destination");
+                if (r < 0)
+                        return log_oom();
+        }
+        *ret = TAKE_PTR(c.volumes);
+        return 0;
+}
+
+/* Whether the definition's own Volume= or Tmpfs= lines mount something at dst. */
+static bool definition_mounts(const Definition *d, const char *dst) {
+        STRV_FOREACH(v, d->volumes) {
+                _cleanup_(volume_mount_done) VolumeMount m = {};
+
+                if (volume_spec_parse(*v, &m, NULL) >= 0 && streq(m.destination, dst))
+                        return true;
+        }
+        STRV_FOREACH(t, d->tmpfs) {
+                _cleanup_(volume_mount_done) VolumeMount m = {};
+
+                if (volume_tmpfs_parse(*t, &m, NULL) >= 0 && streq(m.destination, dst))
+                        return true;
+        }
+        return false;
+}
+
 static int names_of(const Definition *d, bool anonymous_only, char ***ret) {
         _cleanup_strv_free_ char **names = NULL;
         int r;
@@ -572,6 +613,28 @@ static int names_of(const Definition *d, bool anonymous_only, char ***ret) {
                 r = strv_consume(&names, TAKE_PTR(name));
                 if (r < 0)
                         return r;
+        }
+        /* The image's own volumes, where the definition mounts nothing of its own. */
+        {
+                _cleanup_strv_free_ char **dsts = NULL;
+
+                if (image_volumes(d, &dsts) >= 0)
+                        STRV_FOREACH(dst, dsts) {
+                                char *name = NULL;
+
+                                if (definition_mounts(d, *dst))
+                                        continue;
+                                r = volume_anonymous_name(d->name, *dst, &name);
+                                if (r < 0)
+                                        return r;
+                                if (strv_contains(names, name)) {
+                                        free(name);
+                                        continue;
+                                }
+                                r = strv_consume(&names, name);
+                                if (r < 0)
+                                        return r;
+                        }
         }
         *ret = TAKE_PTR(names);
         return 0;
@@ -674,6 +737,27 @@ static int plan_add_definition(VolumePlan *p, const Definition *d, bool narrow, 
                 r = plan_add(p, &m);
                 if (r < 0)
                         return log_oom();
+        }
+        /* The image's volumes, as docker's VOLUME: anonymous ones where nothing else is mounted
+         * (a Tmpfs= that comes later replaces one, as it does any mount at its destination). */
+        {
+                _cleanup_strv_free_ char **dsts = NULL;
+
+                r = image_volumes(d, &dsts);
+                if (r < 0)
+                        return r;
+                STRV_FOREACH(dst, dsts) {
+                        _cleanup_(volume_mount_done) VolumeMount m = { .type = VOLUME_ANONYMOUS, .read_only = narrow };
+                        bool taken = false;
+
+                        for (size_t i = 0; i < p->n && !taken; i++)
+                                taken = streq(p->mounts[i].destination, *dst);
+                        if (taken)
+                                continue;
+                        m.destination = strdup(*dst);
+                        if (!m.destination || volume_anonymous_name(d->name, *dst, &m.source) < 0 || plan_add(p, &m) < 0)
+                                return log_oom();
+                }
         }
         /* Off the chain again: two VolumesFrom= of one container are no loop. */
         {

@@ -4,11 +4,11 @@
 #
 # Two layers over a static busybox: the upper one removes /etc/removed (a whiteout), replaces
 # /opt/old by an opaque directory holding only b, changes /etc/keep and adds /etc/added; its
-# config sets Env, Cmd and WorkingDir. "docker" is docker save's layout (manifest.json, tag
+# config sets Env, Cmd, WorkingDir and a volume at /var/www. "docker" is docker save's layout (manifest.json, tag
 # example.org/team/app:1.2), "oci" an OCI image layout with gzip'd layers (tag ociapp:2),
 # "rootfs" the lower layer alone, gzip'd, as docker export writes one.
 # Hostile variants for the tests: docker-dotdot (a layer path ../../etc/passwd), docker-notag,
-# outer-dotdot (an archive entry ../evil).
+# outer-dotdot (an archive entry ../evil), docker-badvol (a volume under /proc).
 import gzip, hashlib, io, json, os, sys, tarfile
 
 kind, out = sys.argv[1], sys.argv[2]
@@ -49,7 +49,7 @@ upper = [d("etc"), dict(name="etc/.wh.removed", data=b""), dict(name="etc/keep",
          dict(name="opt/old/.wh..wh..opq", data=b""), dict(name="opt/old/b", data=b"b\n")]
 config = {"architecture": "amd64", "os": "linux",
           "config": {"Env": ["PATH=/bin", "FROM_IMAGE=yes"], "Cmd": ["sh", "-c", "echo image cmd in $(pwd)"],
-                     "WorkingDir": "/opt"},
+                     "WorkingDir": "/opt", "Volumes": {"/var/www": {}}},
           "rootfs": {"type": "layers", "diff_ids": []}}
 
 
@@ -70,6 +70,9 @@ elif kind.startswith("docker"):
         manifest[0]["Layers"] = ["l0/layer.tar", "../../../etc/passwd"]
     if kind == "docker-notag":
         del manifest[0]["RepoTags"]
+    if kind == "docker-badvol":
+        config["config"]["Volumes"] = {"/proc/sys": {}}
+        manifest[0]["RepoTags"] = ["badvol:1"]
     write_outer([("manifest.json", json.dumps(manifest).encode()), ("cfg.json", json.dumps(config).encode()),
                  ("l0/layer.tar", l0), ("l1/layer.tar", l1)])
 elif kind == "oci":

@@ -7,7 +7,7 @@
 mk="$BERTH_SOURCE_DIR/tests/integration/helpers/image-archive.py"
 work=$(mktemp -d /var/tmp/images.XXXXXX)
 on_exit "rm -rf $work"
-for k in docker oci rootfs docker-dotdot docker-notag outer-dotdot; do python3 "$mk" $k "$work/$k.tar"; done
+for k in docker oci rootfs docker-dotdot docker-notag docker-badvol outer-dotdot; do python3 "$mk" $k "$work/$k.tar"; done
 images=/var/lib/berth/images
 leftovers() { ls -A "$images" | grep -c '^\.' ; }
 
@@ -84,9 +84,37 @@ check_eq "  … with its Env" "$(berth run --rm app-1.2 sh -c 'echo $FROM_IMAGE 
 check_eq "  … under the definition's -e and -w" "$(berth run --rm -e FROM_IMAGE=no -w /etc app-1.2 sh -c 'echo $FROM_IMAGE $(pwd)')" \
         "no /etc"
 berth run -d --name cfgd app-1.2 sleep 1000 >/dev/null
-on_exit 'berth rm -f cfgd >/dev/null 2>&1'
+on_exit 'berth rm -f -v cfgd >/dev/null 2>&1'
 check_eq "exec gets the image's Env and WorkingDir too" "$(berth exec cfgd sh -c 'echo $FROM_IMAGE $(pwd)')" "yes /opt"
-berth rm -f cfgd >/dev/null
+berth rm -f -v cfgd >/dev/null
 out=$(berth run --rm tarimg 2>&1); rc=$?
 check_eq "an image without a config still needs a command: 125" "$rc $out" \
         "125 berth: container $(echo "$out" | sed -n 's/.*container \([^ ]*\) has.*/\1/p') has no command: give one after the image, or set Exec="
+
+# --- the image's volumes (docker's VOLUME): anonymous volumes, filled from the image
+check_eq "no anonymous volume is left by the runs above (--rm, rm -v)" "$(berth volume ls -q | grep -- '-[0-9a-f]\{16\}$')" ""
+berth run -d --name vold app-1.2 sleep 1000 >/dev/null
+on_exit 'berth rm -f -v vold >/dev/null 2>&1'
+check "a declared volume is mounted" berth exec vold sh -c 'grep -q " /var/www " /proc/self/mountinfo'
+check_eq "  … filled from the image, with its owner and mode" \
+        "$(berth exec vold sh -c 'cat /var/www/index; stat -c "%u:%g %a" /var/www')" "www
+33:33 750"
+vol=$(berth volume ls -q | grep '^vold-')
+check_match "  … as an anonymous volume of the container" "$vol" '^vold-[0-9a-f]{16}$'
+berth exec vold sh -c 'echo kept > /var/www/mine'
+berth restart vold >/dev/null
+check_eq "  … which a restart keeps" "$(berth exec vold cat /var/www/mine)" kept
+berth rm -f -v vold >/dev/null
+check_fails "  … and rm -v removes" test -e "/var/lib/berth/volumes/$vol"
+check_eq "-v NAME:/var/www replaces the image's volume" \
+        "$(berth run --rm -v mine:/var/www app-1.2 sh -c 'ls /var/www'; berth volume ls -q | grep -c '^mine$'; berth volume rm mine >/dev/null)" "index
+1"
+check_eq "  … and no anonymous volume is made for it" "$(berth volume ls -q | grep -c -- '-[0-9a-f]\{16\}$')" 0
+check_eq "--tmpfs /var/www replaces it too" "$(berth run --rm --tmpfs /var/www app-1.2 ls /var/www | wc -l)" 0
+check_eq "run --rm removes the image's anonymous volume" \
+        "$(berth run --rm app-1.2 true; berth volume ls -q | grep -c -- '-[0-9a-f]\{16\}$')" 0
+check "an image declaring a volume under /proc loads" berth image load "$work/docker-badvol.tar"
+on_exit "berth image rm badvol-1 >/dev/null 2>&1"
+out=$(berth run --rm --name badv badvol-1 true 2>&1); rc=$?
+check_eq "  … but its containers do not start: 125 in one line" "$rc $out" \
+        "125 berth: image badvol-1 declares the volume '/proc/sys': destination '/proc/sys' is under /proc, /sys or /dev (allowed only with Privileged=yes)"
