@@ -143,6 +143,8 @@ static int dropin_for_definition(const Definition *d, char **ret) {
                 fprintf(f, "After=container@%s.service\nRequires=container@%s.service\n", *n, *n);
         fputs("\n[Service]\n", f);
         format_stop_timeout(f, d->stop_timeout_usec);
+        if (d->restart != RESTART_NO)
+                fprintf(f, "Restart=%s\n", restart_policy_to_unit(d->restart));
 
         if (fflush(f) != 0 || ferror(f))
                 return -ENOMEM;

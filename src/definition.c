@@ -236,6 +236,30 @@ static const char *const network_mode_table[_NETWORK_MODE_MAX] = {
         [NETWORK_CONTAINER] = "container",
 };
 
+static const char *const restart_policy_table[_RESTART_POLICY_MAX] = {
+        [RESTART_NO] = "no",
+        [RESTART_ON_FAILURE] = "on-failure",
+        [RESTART_ALWAYS] = "always",
+        [RESTART_UNLESS_STOPPED] = "unless-stopped",
+};
+
+const char *restart_policy_to_string(RestartPolicy p) {
+        if (p < 0 || p >= _RESTART_POLICY_MAX)
+                return NULL;
+        return restart_policy_table[p];
+}
+
+RestartPolicy restart_policy_from_string(const char *s) {
+        for (int i = 0; i < _RESTART_POLICY_MAX; i++)
+                if (streq_ptr(s, restart_policy_table[i]))
+                        return (RestartPolicy) i;
+        return _RESTART_POLICY_INVALID;
+}
+
+const char *restart_policy_to_unit(RestartPolicy p) {
+        return p == RESTART_ALWAYS || p == RESTART_UNLESS_STOPPED ? "always" : p == RESTART_ON_FAILURE ? "on-failure" : "no";
+}
+
 const char *network_mode_to_string(NetworkMode m) {
         if (m < 0 || m >= _NETWORK_MODE_MAX)
                 return NULL;
@@ -525,6 +549,24 @@ static int parse_seccomp_profile(Definition *d, void *field, const char *value, 
                                "'%s' is not a profile berth has (default or unconfined; profile files are not "
                                "supported)",
                                SHOWN(value));
+        return 0;
+}
+
+static int parse_restart(Definition *d, void *field, const char *value, char **ret_why) {
+        RestartPolicy p;
+        int r = require_value(value, ret_why);
+        if (r < 0)
+                return r;
+        if (startswith(value, "on-failure:"))
+                return invalid(ret_why,
+                               "'%s': a retry count is not supported; systemd's start limit applies "
+                               "(StartLimitBurst=, 5 starts in 10 s)",
+                               SHOWN(value));
+        p = restart_policy_from_string(value);
+        if (p < 0)
+                return invalid(ret_why, "'%s' is not a restart policy (no, on-failure, always or unless-stopped)",
+                               SHOWN(value));
+        *(RestartPolicy *) field = p;
         return 0;
 }
 
@@ -874,6 +916,17 @@ static int format_seccomp_profile(FILE *f, const char *key, const Definition *d,
         return 0;
 }
 
+static int format_restart(FILE *f, const char *key, const Definition *d, const void *field) {
+        RestartPolicy p = *(const RestartPolicy *) field;
+
+        if (p == RESTART_NO)
+                return 0;
+        if (!restart_policy_to_string(p))
+                return -EINVAL;
+        fprintf(f, "%s=%s\n", key, restart_policy_to_string(p));
+        return 0;
+}
+
 static int format_signal(FILE *f, const char *key, const Definition *d, const void *field) {
         int sig = *(const int *) field;
         const char *n;
@@ -968,6 +1021,7 @@ static const DefinitionKey key_table[] = {
         KEY(CONTAINER, "RunInit", parse_bool, format_bool, run_init),
         KEY(CONTAINER, "NoNewPrivileges", parse_bool, format_bool, no_new_privileges),
         KEY(CONTAINER, "SeccompProfile", parse_seccomp_profile, format_seccomp_profile, seccomp_unconfined),
+        KEY(CONTAINER, "Restart", parse_restart, format_restart, restart),
         KEY(CONTAINER, "StopSignal", parse_signal, format_signal, stop_signal),
         KEY(CONTAINER, "StopTimeout", parse_stop_timeout, format_stop_timeout, stop_timeout_usec),
         KEY(CONTAINER, "Network", parse_network, format_network, network),
@@ -1060,7 +1114,8 @@ bool definition_equal(const Definition *a, const Definition *b) {
                a->caps_add == b->caps_add && a->caps_drop == b->caps_drop &&
                a->privileged == b->privileged && a->read_only == b->read_only && a->auto_remove == b->auto_remove &&
                a->run_init == b->run_init && a->no_new_privileges == b->no_new_privileges &&
-               a->seccomp_unconfined == b->seccomp_unconfined && a->stop_signal == b->stop_signal &&
+               a->seccomp_unconfined == b->seccomp_unconfined && a->restart == b->restart &&
+               a->stop_signal == b->stop_signal &&
                a->stop_timeout_usec == b->stop_timeout_usec && a->network == b->network &&
                streq_ptr(a->network_container, b->network_container) && streq_ptr(a->ip, b->ip) &&
                strv_equal(a->publish_ports, b->publish_ports) && strv_equal(a->expose_ports, b->expose_ports) &&
@@ -1240,6 +1295,13 @@ int definition_parse_string(const char *text, const char *path, const char *name
         for (size_t i = 0; i < ELEMENTSOF(key_table); i++)
                 if (key_table[i].required && !s.seen[i])
                         return fail(ret_error, -EINVAL, "%s: key '%s': required", path, key_table[i].key);
+
+        /* What one line cannot tell: AutoRemove= may come after Restart=, as with docker's --rm. */
+        if (d->restart != RESTART_NO && d->auto_remove)
+                return fail(ret_error, -EINVAL,
+                            "%s: key 'Restart': a container that restarts is not removed when it exits "
+                            "(AutoRemove=yes)",
+                            path);
 
         /* What one line cannot tell: Network=host may come after a Sysctl=net.*. */
         if (d->network == NETWORK_HOST)

@@ -34,6 +34,16 @@ typedef enum NetworkMode {
         _NETWORK_MODE_INVALID = -EINVAL,
 } NetworkMode;
 
+/* docker's --restart, carried out by systemd: the generator writes the unit's Restart=. */
+typedef enum RestartPolicy {
+        RESTART_NO,
+        RESTART_ON_FAILURE,     /* Restart=on-failure: a non-zero exit, a signal, a timeout */
+        RESTART_ALWAYS,         /* Restart=always */
+        RESTART_UNLESS_STOPPED, /* Restart=always too: under systemd a stop is never undone */
+        _RESTART_POLICY_MAX,
+        _RESTART_POLICY_INVALID = -EINVAL,
+} RestartPolicy;
+
 typedef struct Definition {
         char *name; /* from the file name */
         char *path; /* file it was read from */
@@ -50,6 +60,7 @@ typedef struct Definition {
         bool auto_remove;       /* AutoRemove=: docker's --rm, done by the unit's cleanup */
         bool no_new_privileges; /* NoNewPrivileges=: PR_SET_NO_NEW_PRIVS for the payload and exec */
         bool seccomp_unconfined; /* SeccompProfile=unconfined: no seccomp filter (confine.h) */
+        RestartPolicy restart;      /* RESTART_NO default */
         int stop_signal;            /* SIGTERM default */
         uint64_t stop_timeout_usec; /* 10 s default */
         NetworkMode network;     /* NETWORK_BRIDGE default */
@@ -95,6 +106,11 @@ int definition_to_string(const Definition *d, char **ret);
 
 /* Field by field; path is not compared. Exec=/Entrypoint= NULL and empty differ. */
 bool definition_equal(const Definition *a, const Definition *b);
+
+const char *restart_policy_to_string(RestartPolicy p);
+RestartPolicy restart_policy_from_string(const char *s);
+/* The unit's Restart= for a policy: "no", "on-failure" or "always". */
+const char *restart_policy_to_unit(RestartPolicy p);
 
 const char *network_mode_to_string(NetworkMode m);
 NetworkMode network_mode_from_string(const char *s);

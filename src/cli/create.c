@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "run.h"
+#include "units.h"
 #include "verbs.h"
 
 /* berth create: the definition only; `berth start` or `systemctl start container@NAME` runs it. */
@@ -13,6 +14,9 @@ int verb_create(int argc, char *argv[]) {
         if (r != 0)
                 return r > 0 ? 0 : EXIT_BERTH_FAILED;
         if (run_write_definition(req.name, req.text) < 0)
+                return EXIT_BERTH_FAILED;
+        /* So that the unit has the generator's Restart= by its first start. */
+        if (req.def->restart != RESTART_NO && units_reload() < 0)
                 return EXIT_BERTH_FAILED;
         printf("%s\n", req.name);
         return 0;

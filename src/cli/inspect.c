@@ -257,6 +257,7 @@ static void write_definition(JsonWriter *w, const Definition *d) {
         write_caps(w, "caps_add", d->caps_add);
         write_caps(w, "caps_drop", d->caps_drop);
         json_key_bool(w, "privileged", d->privileged);
+        json_key_string(w, "restart", restart_policy_to_string(d->restart));
         json_key_bool(w, "no_new_privileges", d->no_new_privileges);
         json_key_strv(w, "sysctls", d->sysctls);
         /* What the payload runs under: --privileged has no filter, as with docker. */

@@ -17,7 +17,7 @@ int verb_rm(int argc, char *argv[]) {
                 { "help", no_argument, NULL, 'H' },
                 {}
         };
-        bool force = false, volumes = false;
+        bool force = false, volumes = false, reload = false;
         int c, ret = 0;
 
         while ((c = getopt_long(argc, argv, "fv", options, NULL)) >= 0)
@@ -52,6 +52,13 @@ int verb_rm(int argc, char *argv[]) {
                         ret = EXIT_BERTH_FAILED;
                         continue;
                 }
+                {
+                        /* The generator's Restart= goes with the definition only at a reload. */
+                        _cleanup_(definition_freep) Definition *d = NULL;
+
+                        if (definition_load(name, NULL, &d, NULL) >= 0 && d->restart != RESTART_NO)
+                                reload = true;
+                }
                 if (!streq(state, "inactive") && !streq(state, "failed")) {
                         if (!force) {
                                 log_error("container %s is %s; stop it first or use 'berth rm -f'", name, state);
@@ -80,5 +87,7 @@ int verb_rm(int argc, char *argv[]) {
                 if (units_remove_files(name) < 0)
                         ret = EXIT_BERTH_FAILED;
         }
+        if (reload && units_reload() < 0)
+                ret = EXIT_BERTH_FAILED;
         return ret;
 }

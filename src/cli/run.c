@@ -45,6 +45,7 @@ static const char run_options[] =
         "      --pids-limit N       TasksMax= of the scope\n"
         "      --cap-add CAP        add a capability (repeatable, ALL for all)\n"
         "      --cap-drop CAP       drop a capability (repeatable, ALL for all)\n"
+        "      --restart POLICY     no, on-failure, always or unless-stopped: systemd's Restart= (with -d)\n"
         "      --privileged         all capabilities, no masks, no seccomp, all devices\n"
         "      --security-opt OPT   no-new-privileges[=true|false], or seccomp=unconfined to run\n"
         "                           without docker's default seccomp profile\n"
@@ -212,7 +213,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 ARG_NAME = 0x100, ARG_RM, ARG_ENV_FILE, ARG_ENTRYPOINT, ARG_CPU_WEIGHT, ARG_PIDS_LIMIT,
                 ARG_CAP_ADD, ARG_CAP_DROP, ARG_PRIVILEGED, ARG_READ_ONLY, ARG_INIT, ARG_NETWORK, ARG_HELP,
                 ARG_EXPOSE, ARG_LINK, ARG_IP, ARG_DNS, ARG_ADD_HOST,
-                ARG_VOLUMES_FROM, ARG_TMPFS, ARG_SECURITY_OPT, ARG_SYSCTL,
+                ARG_VOLUMES_FROM, ARG_TMPFS, ARG_SECURITY_OPT, ARG_SYSCTL, ARG_RESTART,
         };
         static const struct option options[] = {
                 { "name", required_argument, NULL, ARG_NAME },
@@ -234,6 +235,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 { "cap-drop", required_argument, NULL, ARG_CAP_DROP },
                 { "privileged", no_argument, NULL, ARG_PRIVILEGED },
                 { "security-opt", required_argument, NULL, ARG_SECURITY_OPT },
+                { "restart", required_argument, NULL, ARG_RESTART },
                 { "read-only", no_argument, NULL, ARG_READ_ONLY },
                 { "init", no_argument, NULL, ARG_INIT },
                 { "network", required_argument, NULL, ARG_NETWORK },
@@ -341,6 +343,9 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 case ARG_PRIVILEGED:
                         r = builder_add(&b, "--privileged", "Privileged", "yes", false);
                         break;
+                case ARG_RESTART:
+                        r = builder_add(&b, "--restart", "Restart", optarg, false);
+                        break;
                 case ARG_SECURITY_OPT:
                         r = add_security_opt(&b, optarg);
                         break;
@@ -406,6 +411,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
         }
         if (detach && rm && builder_add(&b, "--rm", "AutoRemove", "yes", false) < 0)
                 return -EINVAL;
+
         if (!name) {
                 name = generate_name();
                 if (!name)
@@ -443,6 +449,14 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 log_option_error(&b, error ?: strerror(-r));
                 return -EINVAL;
         }
+        if (d->restart != RESTART_NO && rm) {
+                log_error("--rm cannot be combined with --restart: a container that restarts is not removed when it exits");
+                return -EINVAL;
+        }
+        if (d->restart != RESTART_NO && streq(verb, "run") && !detach) {
+                log_error("--restart needs -d: systemd restarts container@%s.service, which a foreground run is not", name);
+                return -EINVAL;
+        }
         r = units_check_image(d->image);
         if (r < 0)
                 return -EINVAL;
@@ -474,6 +488,9 @@ int verb_run(int argc, char *argv[]) {
                 return EXIT_BERTH_FAILED;
 
         if (req.detach) {
+                /* The generator's Restart= first, or systemd would not know it. */
+                if (req.def->restart != RESTART_NO && units_reload() < 0)
+                        return EXIT_BERTH_FAILED;
                 if (units_start(req.name, /* fresh= */ true) < 0)
                         return EXIT_BERTH_FAILED;
                 printf("%s\n", req.name);

@@ -22,6 +22,10 @@ int units_check_image(const char *image);
  * was just defined, so its unit cannot be running yet (run -d), which spares systemd a call. */
 int units_start(const char *name, bool fresh);
 
+/* systemd's daemon-reload, so that the generator's drop-ins follow a definition written or removed
+ * here (those with Restart= need it). Logs its error. */
+int units_reload(void);
+
 /* Stops the container: its scope first (stop signal, then SIGKILL after timeout_usec, or
  * the definition's StopTimeout when UINT64_MAX), then container@NAME.service. Succeeds if
  * it was not running. */

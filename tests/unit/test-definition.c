@@ -341,6 +341,36 @@ static void test_keys(void) {
                   "unconfined; profile files are not supported)");
         key_bad("SeccompProfile=\n", F ":3: key 'SeccompProfile': empty value");
 
+        /* Restart= */
+        {
+                static const struct {
+                        const char *value;
+                        RestartPolicy want;
+                        const char *unit;
+                } policies[] = {
+                        { "no", RESTART_NO, "no" },
+                        { "on-failure", RESTART_ON_FAILURE, "on-failure" },
+                        { "always", RESTART_ALWAYS, "always" },
+                        { "unless-stopped", RESTART_UNLESS_STOPPED, "always" },
+                };
+                for (size_t i = 0; i < ELEMENTSOF(policies); i++) {
+                        _cleanup_free_ char *body = strjoin("Restart=", policies[i].value, "\n");
+                        d = parse_ok(body);
+                        if (d)
+                                ok(d->restart == policies[i].want &&
+                                           streq(restart_policy_to_unit(d->restart), policies[i].unit),
+                                   "Restart=%s -> unit's Restart=%s", policies[i].value, policies[i].unit);
+                        definition_free(d);
+                }
+        }
+        key_bad("Restart=sometimes\n",
+                F ":3: key 'Restart': 'sometimes' is not a restart policy (no, on-failure, always or unless-stopped)");
+        key_bad("Restart=on-failure:3\n",
+                F ":3: key 'Restart': 'on-failure:3': a retry count is not supported; systemd's start limit applies "
+                  "(StartLimitBurst=, 5 starts in 10 s)");
+        key_bad("Restart=always\nAutoRemove=yes\n",
+                F ": key 'Restart': a container that restarts is not removed when it exits (AutoRemove=yes)");
+
         /* Sysctl= */
         d = parse_ok("Sysctl=net.ipv4.ip_forward=1 \"net.ipv4.ip_local_port_range=1024 65000\"\n"
                      "Sysctl=kernel.shmmax=65536 net.ipv4.ip_forward=0\n");
@@ -604,6 +634,7 @@ static void test_round_trip(void) {
         d->caps_drop = CAP(CAP_LAST_CAP + 1) - 1;
         d->privileged = d->read_only = d->run_init = true;
         d->no_new_privileges = d->seccomp_unconfined = true;
+        d->restart = RESTART_UNLESS_STOPPED;
         d->stop_signal = 40;
         d->stop_timeout_usec = 0;
         d->network = NETWORK_CONTAINER;
