@@ -28,9 +28,11 @@ static const Verb verbs[] = {
         { "pause",   NULL, verb_pause, "pause NAME…", "Freeze a container's processes", 4 },
         { "unpause", NULL, verb_unpause, "unpause NAME…", "Thaw a container's processes", 4 },
         { "stats",   NULL, verb_stats, "stats [--no-stream] [NAME…]", "Show resource usage", 4 },
+        { "top",     NULL, verb_top, "top NAME", "List a container's processes", 4 },
+        { "port",    NULL, verb_port, "port NAME [PORT[/PROTO]]", "List the ports a container publishes", 5 },
         { "verify",  NULL, verb_verify, "verify FILE…", "Check definition files", 4 },
         { "volume",  NULL, verb_volume, "volume create|ls|inspect|rm|prune …", "Manage volumes", 6 },
-        { "image",   NULL, verb_image, "image import|ls|rm …", "Manage images", 3 },
+        { "image",   NULL, verb_image, "image import|load|ls|rm …", "Manage images", 3 },
 };
 
 const Verb *verb_find(const char *name) {

@@ -210,3 +210,24 @@ check_eq "  … with the rule" "$out" "berth: invalid container name 'bad/name':
 for verb in list status inspect logs stats; do
         check_match "$verb --help" "$(berth $verb --help)" "^Usage: berth $verb"
 done
+
+# --- top and port
+berth run -d --name topc -p 18081:80 -p 127.0.0.1:18082:82/udp bb sh -c 'sleep 1000 & sleep 1001 & wait' >/dev/null
+on_exit 'berth rm -f topc >/dev/null 2>&1'
+top=$(berth top topc)
+check_eq "top: a header and one line per process" "$(echo "$top" | sed -n 1p | tr -s ' ')" "PID CPID UID TIME COMMAND"
+check_eq "  … three processes" "$(echo "$top" | sed 1d | wc -l)" 3
+check_match "  … PID 1 of the container is the shell" "$(echo "$top" | awk '$2 == 1')" "sh -c sleep 1000 & sleep 1001 & wait$"
+check_match "  … with the host's PID first" "$(echo "$top" | awk '$2 == 1 {print $1}')" "^$(systemctl show -P MainPID container@topc.service | xargs -I{} sh -c 'cat /proc/{}/task/*/children' | tr ' ' '\n' | grep . | head -1)$"
+check_match "  … and the sleeps" "$(echo "$top" | awk '{print $NF, $(NF-1)}' | sort | tr '\n' ' ')" "1000 sleep 1001 sleep"
+check_eq "port lists what it publishes, as docker does" "$(berth port topc)" "80/tcp -> 0.0.0.0:18081
+80/tcp -> [::]:18081
+82/udp -> 127.0.0.1:18082"
+check_eq "port NAME 82/udp: that one" "$(berth port topc 82/udp)" "82/udp -> 127.0.0.1:18082"
+out=$(berth port topc 83 2>&1); rc=$?
+check_eq "  … a port it does not publish: 125 in one line" "$rc $out" "125 berth: container topc publishes no port 83/tcp"
+berth stop topc >/dev/null
+out=$(berth top topc 2>&1); rc=$?
+check_eq "top of a stopped container: 125 in one line" "$rc $out" "125 berth: container topc is not running"
+out=$(berth top nosuch 2>&1); rc=$?
+check_eq "top of no container: 125" "$rc $out" "125 berth: no such container nosuch"

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* berth port NAME [PORT[/PROTO]]: the ports a container publishes, as docker port prints them. */
+#include <arpa/inet.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "definition.h"
+#include "log.h"
+#include "port.h"
+#include "string-util.h"
+#include "units.h"
+#include "verbs.h"
+
+static void print_port(const PortSpec *p) {
+        char addr[INET6_ADDRSTRLEN] = "";
+        const char *proto = port_protocol_to_string(p->protocol);
+
+        if (p->family == AF_UNSPEC) {
+                /* Every address: docker's two lines, IPv4 and IPv6 (berth-proxy serves those). */
+                printf("%u/%s -> 0.0.0.0:%u\n", p->container_port, proto, p->host_port);
+                printf("%u/%s -> [::]:%u\n", p->container_port, proto, p->host_port);
+        } else if (p->family == AF_INET) {
+                inet_ntop(AF_INET, &p->host_addr.in, addr, sizeof(addr));
+                printf("%u/%s -> %s:%u\n", p->container_port, proto, addr, p->host_port);
+        } else {
+                inet_ntop(AF_INET6, &p->host_addr.in6, addr, sizeof(addr));
+                printf("%u/%s -> [%s]:%u\n", p->container_port, proto, addr, p->host_port);
+        }
+}
+
+int verb_port(int argc, char *argv[]) {
+        static const struct option options[] = {
+                {"help", no_argument, NULL, 'H'},
+                {},
+        };
+        _cleanup_(definition_freep) Definition *d = NULL;
+        _cleanup_free_ char *error = NULL;
+        PortSpec filter = {};
+        bool found = false;
+        int c;
+
+        while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0)
+                switch (c) {
+                case 'H':
+                        verb_help("port", NULL);
+                        return 0;
+                default:
+                        return EXIT_BERTH_FAILED;
+                }
+        if (argc - optind < 1 || argc - optind > 2) {
+                log_error("port needs a container name and at most a port; see 'berth port --help'");
+                return EXIT_BERTH_FAILED;
+        }
+        if (argc - optind == 2 && port_expose_parse(argv[optind + 1], &filter) < 0) {
+                log_error("'%s' is not a port (PORT or PORT/tcp|udp, 1…65535)", argv[optind + 1]);
+                return EXIT_BERTH_FAILED;
+        }
+        if (units_require(argv[optind]) < 0)
+                return EXIT_BERTH_FAILED;
+        if (definition_load(argv[optind], NULL, &d, &error) < 0) {
+                log_error("%s", error ?: "Failed to read the definition");
+                return EXIT_BERTH_FAILED;
+        }
+        STRV_FOREACH(s, d->publish_ports) {
+                PortSpec p;
+
+                if (port_spec_parse(*s, &p) < 0)
+                        continue; /* the parser checked it */
+                if (filter.container_port &&
+                    (p.container_port != filter.container_port || p.protocol != filter.protocol))
+                        continue;
+                print_port(&p);
+                found = true;
+        }
+        if (filter.container_port && !found) {
+                log_error("container %s publishes no port %u/%s", d->name, filter.container_port,
+                          port_protocol_to_string(filter.protocol));
+                return EXIT_BERTH_FAILED;
+        }
+        return 0;
+}

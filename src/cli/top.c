@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* berth top NAME: the processes of container-NAME.scope, as docker top lists them. */
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "fd-util.h"
+#include "log.h"
+#include "string-util.h"
+#include "units.h"
+#include "verbs.h"
+
+static int cmp_pid(const void *a, const void *b) {
+        pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+        return x < y ? -1 : x > y;
+}
+
+/* The value of "Key:" in /proc/PID/status: its first field, or its last when last. */
+static void status_field(const char *status, const char *key, bool last, char *buf, size_t size) {
+        const char *p = status;
+        size_t k = strlen(key);
+
+        snprintf(buf, size, "-");
+        for (; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+                if (strncmp(p, key, k) == 0 && p[k] == ':') {
+                        const char *v = p + k + 1, *end;
+
+                        v += strspn(v, " \t");
+                        end = v + strcspn(v, "\n");
+                        if (last) {
+                                /* NSpid: the last number is the PID in the innermost namespace. */
+                                const char *w = end;
+                                while (w > v && w[-1] != '\t' && w[-1] != ' ')
+                                        w--;
+                                v = w;
+                        } else
+                                end = v + strcspn(v, " \t\n");
+                        snprintf(buf, size, "%.*s", (int)(end - v), v);
+                        return;
+                }
+}
+
+/* utime + stime, from after the ")" that ends comm (which may hold spaces and parentheses). */
+static unsigned long long cpu_ticks(const char *stat) {
+        const char *p = strrchr(stat, ')');
+        unsigned long long utime = 0, stime = 0;
+
+        if (!p ||
+            sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) != 2)
+                return 0;
+        return utime + stime;
+}
+
+static void print_one(pid_t pid, long hz) {
+        _cleanup_free_ char *status = NULL, *stat = NULL, *cmdline = NULL;
+        char path[64], uid[32], nspid[32];
+        unsigned long long secs;
+        size_t n = 0;
+
+        snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+        if (read_full_file_at(AT_FDCWD, path, 64 * 1024, &status, NULL) < 0)
+                return; /* gone meanwhile */
+        snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+        (void)read_full_file_at(AT_FDCWD, path, 64 * 1024, &stat, NULL);
+        snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+        (void)read_full_file_at(AT_FDCWD, path, 64 * 1024, &cmdline, &n);
+
+        status_field(status, "Uid", false, uid, sizeof(uid));
+        status_field(status, "NSpid", true, nspid, sizeof(nspid));
+        secs = stat ? cpu_ticks(stat) / (unsigned long long)hz : 0;
+        for (size_t i = 0; cmdline && i + 1 < n; i++)
+                if (cmdline[i] == 0)
+                        cmdline[i] = ' ';
+        if (cmdline && n == 0) { /* a kernel thread or a zombie: its name */
+                char name[64];
+
+                status_field(status, "Name", false, name, sizeof(name));
+                free(cmdline);
+                cmdline = strjoin("[", name, "]");
+        }
+        printf("%-8d %-8s %-6s %02llu:%02llu:%02llu %s\n", (int)pid, nspid, uid, secs / 3600, secs / 60 % 60,
+               secs % 60, cmdline ? cmdline : "");
+}
+
+int verb_top(int argc, char *argv[]) {
+        static const struct option options[] = {
+                {"help", no_argument, NULL, 'H'},
+                {},
+        };
+        _cleanup_free_ pid_t *pids = NULL;
+        size_t n = 0;
+        long hz = sysconf(_SC_CLK_TCK);
+        int c, r;
+
+        while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0)
+                switch (c) {
+                case 'H':
+                        verb_help("top", NULL);
+                        return 0;
+                default:
+                        return EXIT_BERTH_FAILED;
+                }
+        if (argc - optind != 1) {
+                log_error("top needs one container name; see 'berth top --help'");
+                return EXIT_BERTH_FAILED;
+        }
+        if (units_require(argv[optind]) < 0)
+                return EXIT_BERTH_FAILED;
+        r = units_scope_pids(argv[optind], &pids, &n);
+        if (r == -ESRCH || (r >= 0 && n == 0)) {
+                log_error("container %s is not running", argv[optind]);
+                return EXIT_BERTH_FAILED;
+        }
+        if (r < 0) {
+                log_error_errno(r, "Failed to list the processes of container %s: %m", argv[optind]);
+                return EXIT_BERTH_FAILED;
+        }
+        qsort(pids, n, sizeof(pid_t), cmp_pid);
+        printf("%-8s %-8s %-6s %-8s %s\n", "PID", "CPID", "UID", "TIME", "COMMAND");
+        for (size_t i = 0; i < n; i++)
+                print_one(pids[i], hz > 0 ? hz : 100);
+        return 0;
+}
