@@ -116,6 +116,12 @@ static int hold_port(ContainerNetwork *n, const PortSpec *p, int family, char *t
                 len = sizeof(sa.in6);
                 if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0)
                         return -errno;
+                /* berth-proxy accepts on this one: the connections it closed first stay in
+                 * TIME_WAIT on the port for a minute, and without SO_REUSEADDR (here, and so on
+                 * them) the next start of the container could not bind it. A listening socket
+                 * stays exclusive with it. */
+                if (type == SOCK_STREAM && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0)
+                        return -errno;
         }
         if (bind(fd, &sa.sa, len) < 0) {
                 if (errno == EADDRINUSE)
