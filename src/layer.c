@@ -37,6 +37,11 @@ static void archive_read_freep(struct archive **a) {
                 archive_read_free(*a);
 }
 
+static void archive_entry_freep(struct archive_entry **e) {
+        if (*e)
+                archive_entry_free(*e);
+}
+
 static void archive_write_freep(struct archive **a) {
         if (*a)
                 archive_write_free(*a);
@@ -244,6 +249,99 @@ int layer_unpack(int archive_fd, int dir_fd, bool whiteouts, char **ret_why) {
         if (fchdir(dir_fd) < 0)
                 return -errno;
         r = unpack_entries(in, out, dir_fd, whiteouts, ret_why);
+        if (fchdir(cwd) < 0 && r >= 0)
+                r = -errno;
+        return r;
+}
+
+static void archive_entry_linkresolver_freep(struct archive_entry_linkresolver **l) {
+        if (*l)
+                archive_entry_linkresolver_free(*l);
+}
+
+static int pack_entries(struct archive *disk, struct archive *out, char **ret_why) {
+        _cleanup_(archive_entry_linkresolver_freep) struct archive_entry_linkresolver *links = NULL;
+
+        /* A file's second name as a hard link to its first, as tar does. */
+        links = archive_entry_linkresolver_new();
+        if (!links)
+                return -ENOMEM;
+        archive_entry_linkresolver_set_strategy(links, archive_format(out));
+
+        for (;;) {
+                _cleanup_(archive_entry_freep) struct archive_entry *e = archive_entry_new();
+                struct archive_entry *deferred = NULL;
+                int r;
+
+                if (!e)
+                        return -ENOMEM;
+                r = archive_read_next_header2(disk, e);
+                if (r == ARCHIVE_EOF)
+                        return 0;
+                if (r < ARCHIVE_WARN)
+                        return reason(ret_why, -EIO, "%s", archive_error_string(disk) ?: "reading the tree failed");
+                if (archive_read_disk_can_descend(disk))
+                        archive_read_disk_descend(disk);
+                if (streq_ptr(archive_entry_pathname(e), "."))
+                        continue; /* the top: its owner and mode are no file's */
+                /* For tar's strategy nothing is deferred: e comes back, as a link when seen before. */
+                archive_entry_linkify(links, &e, &deferred);
+                if (deferred)
+                        archive_entry_free(deferred);
+                if (!e)
+                        continue;
+                r = archive_write_header(out, e);
+                if (r < ARCHIVE_WARN)
+                        return reason(ret_why, -EIO, "entry '%s': %s", archive_entry_pathname(e),
+                                      archive_error_string(out) ?: "refused");
+                if (archive_entry_filetype(e) == AE_IFREG && archive_entry_size(e) > 0 &&
+                    !archive_entry_hardlink(e)) {
+                        for (;;) {
+                                const void *buf;
+                                size_t size;
+                                la_int64_t offset;
+
+                                r = archive_read_data_block(disk, &buf, &size, &offset);
+                                if (r == ARCHIVE_EOF)
+                                        break;
+                                if (r < ARCHIVE_WARN)
+                                        return reason(ret_why, -EIO, "reading '%s': %s", archive_entry_pathname(e),
+                                                      archive_error_string(disk) ?: "failed");
+                                if (archive_write_data(out, buf, size) < 0)
+                                        return reason(ret_why, -EIO, "writing '%s': %s", archive_entry_pathname(e),
+                                                      archive_error_string(out) ?: "failed");
+                        }
+                }
+        }
+}
+
+int layer_pack(int dir_fd, int out_fd, char **ret_why) {
+        _cleanup_(archive_read_freep) struct archive *disk = NULL;
+        _cleanup_(archive_write_freep) struct archive *out = NULL;
+        _cleanup_close_ int cwd = -EBADF;
+        int r;
+
+        disk = archive_read_disk_new();
+        out = archive_write_new();
+        if (!disk || !out)
+                return -ENOMEM;
+        /* Symlinks as symlinks; one file system; hard links found and written once. */
+        if (archive_read_disk_set_symlink_physical(disk) != ARCHIVE_OK ||
+            archive_read_disk_set_behavior(disk, ARCHIVE_READDISK_NO_TRAVERSE_MOUNTS) != ARCHIVE_OK ||
+            archive_write_set_format_pax_restricted(out) != ARCHIVE_OK ||
+            archive_write_open_fd(out, out_fd) != ARCHIVE_OK)
+                return -EINVAL;
+
+        cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (cwd < 0)
+                return -errno;
+        if (fchdir(dir_fd) < 0)
+                return -errno;
+        r = archive_read_disk_open(disk, ".") == ARCHIVE_OK
+                    ? pack_entries(disk, out, ret_why)
+                    : reason(ret_why, -EIO, "%s", archive_error_string(disk) ?: "cannot read the tree");
+        if (r >= 0 && archive_write_close(out) != ARCHIVE_OK)
+                r = reason(ret_why, -EIO, "%s", archive_error_string(out) ?: "finishing the archive failed");
         if (fchdir(cwd) < 0 && r >= 0)
                 r = -errno;
         return r;

@@ -18,3 +18,10 @@
  * remove. -EBADMSG for a malformed archive or an entry refused. Changes and restores the
  * working directory: not for threaded callers. */
 int layer_unpack(int archive_fd, int dir_fd, bool whiteouts, char **ret_why);
+
+/* Writes the tree at dir_fd as a tar archive (pax where plain tar cannot say it: long names,
+ * xattrs) to out_fd: numeric owners (never names looked up on the host), modes, times, xattrs,
+ * ACLs, hard links, symlinks as symlinks, devices and FIFOs as entries; entries named "./PATH";
+ * no other file system is entered. The reverse of layer_unpack() without whiteouts. On failure
+ * *ret_why (if not NULL) is one line. Changes and restores the working directory. */
+int layer_pack(int dir_fd, int out_fd, char **ret_why);

@@ -29,6 +29,7 @@ static const Verb verbs[] = {
         { "unpause", NULL, verb_unpause, "unpause NAME…", "Thaw a container's processes", 4 },
         { "stats",   NULL, verb_stats, "stats [--no-stream] [NAME…]", "Show resource usage", 4 },
         { "top",     NULL, verb_top, "top NAME", "List a container's processes", 4 },
+        { "export",  NULL, verb_export, "export [-o FILE] NAME", "Write a container's file system as a tar archive", 4 },
         { "port",    NULL, verb_port, "port NAME [PORT[/PROTO]]", "List the ports a container publishes", 5 },
         { "verify",  NULL, verb_verify, "verify FILE…", "Check definition files", 4 },
         { "volume",  NULL, verb_volume, "volume create|ls|inspect|rm|prune …", "Manage volumes", 6 },

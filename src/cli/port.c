@@ -36,7 +36,6 @@ int verb_port(int argc, char *argv[]) {
                 {},
         };
         _cleanup_(definition_freep) Definition *d = NULL;
-        _cleanup_free_ char *error = NULL;
         PortSpec filter = {};
         bool found = false;
         int c;
@@ -57,12 +56,8 @@ int verb_port(int argc, char *argv[]) {
                 log_error("'%s' is not a port (PORT or PORT/tcp|udp, 1…65535)", argv[optind + 1]);
                 return EXIT_BERTH_FAILED;
         }
-        if (units_require(argv[optind]) < 0)
+        if (units_load_definition(argv[optind], &d) < 0)
                 return EXIT_BERTH_FAILED;
-        if (definition_load(argv[optind], NULL, &d, &error) < 0) {
-                log_error("%s", error ?: "Failed to read the definition");
-                return EXIT_BERTH_FAILED;
-        }
         STRV_FOREACH(s, d->publish_ports) {
                 PortSpec p;
 

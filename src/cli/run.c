@@ -311,7 +311,9 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                         r = builder_add(&b, "-h", "HostName", optarg, false);
                         break;
                 case ARG_ENTRYPOINT:
-                        r = builder_add(&b, "--entrypoint", "Entrypoint", optarg, true);
+                        /* docker's --entrypoint '': no entrypoint at all (Entrypoint= empty), not
+                         * one empty word. */
+                        r = builder_add(&b, "--entrypoint", "Entrypoint", optarg, !isempty(optarg));
                         break;
                 case 'm':
                         r = builder_add(&b, "--memory", "Memory", optarg, false);

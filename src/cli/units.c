@@ -453,6 +453,19 @@ int units_require(const char *name) {
         return 0;
 }
 
+int units_load_definition(const char *name, Definition **ret) {
+        _cleanup_free_ char *error = NULL;
+        int r;
+
+        r = units_require(name);
+        if (r < 0)
+                return r;
+        r = definition_load(name, NULL, ret, &error);
+        if (r < 0)
+                return log_error_errno(r, "%s", error ?: "Failed to read the definition");
+        return 0;
+}
+
 /* Whether /proc/PID/status says "NSpid:\t<pid>\t1": PID 1 of a pid namespace right below the
  * one our /proc belongs to. */
 

@@ -52,6 +52,8 @@ int units_remove_files(const char *name);
 /* Checks that name is valid and names a defined container; logs the one line if not
  * ("berth: no such container NAME"). */
 int units_require(const char *name);
+/* units_require(), then the definition; logs either error. */
+int units_load_definition(const char *name, Definition **ret);
 
 /* --- For exec and pause ------------------------------------------------------------------------ */
 #include <stddef.h>

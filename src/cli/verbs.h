@@ -27,6 +27,7 @@ void verb_help(const char *name, const char *options);
 int verb_run(int argc, char *argv[]);
 int verb_top(int argc, char *argv[]);
 int verb_port(int argc, char *argv[]);
+int verb_export(int argc, char *argv[]);
 int verb_stop(int argc, char *argv[]);
 int verb_image(int argc, char *argv[]);
 int verb_volume(int argc, char *argv[]);

@@ -222,6 +222,54 @@ static void test_not_an_archive(const char *dir) {
         close(dfd);
 }
 
+/* A tree made here, packed, and unpacked elsewhere: the same tree. */
+static void test_pack(const char *top) {
+        char src[512], dst[512], p[1100];
+        _cleanup_free_ char *why = NULL;
+        struct stat a, b;
+        int sfd, dfd, afd, r;
+        char v[16];
+
+        snprintf(src, sizeof(src), "%s/pack-src", top);
+        snprintf(dst, sizeof(dst), "%s/pack-dst", top);
+        mkdir(src, 0755);
+        mkdir(dst, 0755);
+        sfd = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        mkdirat(sfd, "d", 0750);
+        {
+                int fd = openat(sfd, "d/f", O_WRONLY | O_CREAT | O_CLOEXEC, 0640);
+                (void) write(fd, "content\n", 8);
+                close(fd);
+        }
+        (void) fchownat(sfd, "d/f", 1234, 5678, 0);
+        (void) linkat(sfd, "d/f", sfd, "d/hard", 0);
+        (void) symlinkat("/etc/passwd", sfd, "d/link");
+        (void) mkfifoat(sfd, "d/fifo", 0600);
+        snprintf(p, sizeof(p), "%s/d/f", src);
+        (void) lsetxattr(p, "user.k", "v", 1, 0);
+
+        afd = memfd_create("packed", MFD_CLOEXEC);
+        r = layer_pack(sfd, afd, &why);
+        ok(r == 0, "a tree packs (%d: %s)", r, why ?: "");
+        lseek(afd, 0, SEEK_SET);
+        dfd = open(dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        r = layer_unpack(afd, dfd, false, &why);
+        ok(r == 0, "  … and unpacks (%d: %s)", r, why ?: "");
+        ok(read_text(dfd, "d/f") && streq(read_text(dfd, "d/f"), "content\n"), "  … contents");
+        ok(fstatat(sfd, "d/f", &a, AT_SYMLINK_NOFOLLOW) == 0 && fstatat(dfd, "d/f", &b, AT_SYMLINK_NOFOLLOW) == 0 &&
+                   b.st_uid == 1234 && b.st_gid == 5678 && (b.st_mode & 07777) == 0640 && b.st_mtime == a.st_mtime,
+           "  … numeric owner, mode, mtime");
+        ok(fstatat(dfd, "d/hard", &b, AT_SYMLINK_NOFOLLOW) == 0 && b.st_nlink == 2, "  … a hard link stays one");
+        ok(readlinkat(dfd, "d/link", v, sizeof(v)) == 11, "  … a symlink stays one");
+        ok(fstatat(dfd, "d/fifo", &b, AT_SYMLINK_NOFOLLOW) == 0 && S_ISFIFO(b.st_mode), "  … a FIFO too");
+        ok(fstatat(dfd, "d", &b, AT_SYMLINK_NOFOLLOW) == 0 && (b.st_mode & 07777) == 0750, "  … a directory's mode");
+        snprintf(p, sizeof(p), "%s/d/f", dst);
+        ok(lgetxattr(p, "user.k", v, sizeof(v)) == 1 && v[0] == 'v', "  … xattrs");
+        close(afd);
+        close(sfd);
+        close(dfd);
+}
+
 int main(void) {
         char top[] = "/tmp/test-layer.XXXXXX", dir[512], cwd[512], now[512], cmd[600];
 
@@ -239,6 +287,7 @@ int main(void) {
         snprintf(dir, sizeof(dir), "%s/junk", top);
         mkdir(dir, 0755);
         test_not_an_archive(dir);
+        test_pack(top);
         ok(getcwd(now, sizeof(now)) && streq(now, cwd), "the working directory is restored");
 
         snprintf(cmd, sizeof(cmd), "rm -rf %s", top);

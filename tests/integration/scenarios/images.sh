@@ -83,6 +83,7 @@ check_eq "run without a command runs the image's Cmd, in its WorkingDir" "$(bert
 check_eq "  … with its Env" "$(berth run --rm app-1.2 sh -c 'echo $FROM_IMAGE $PATH')" "yes /bin"
 check_eq "  … under the definition's -e and -w" "$(berth run --rm -e FROM_IMAGE=no -w /etc app-1.2 sh -c 'echo $FROM_IMAGE $(pwd)')" \
         "no /etc"
+check_eq "--entrypoint '' with a command runs just the command" "$(berth run --rm --entrypoint '' app-1.2 echo plain)" plain
 berth run -d --name cfgd app-1.2 sleep 1000 >/dev/null
 on_exit 'berth rm -f -v cfgd >/dev/null 2>&1'
 check_eq "exec gets the image's Env and WorkingDir too" "$(berth exec cfgd sh -c 'echo $FROM_IMAGE $(pwd)')" "yes /opt"
@@ -118,3 +119,29 @@ on_exit "berth image rm badvol-1 >/dev/null 2>&1"
 out=$(berth run --rm --name badv badvol-1 true 2>&1); rc=$?
 check_eq "  … but its containers do not start: 125 in one line" "$rc $out" \
         "125 berth: image badvol-1 declares the volume '/proc/sys': destination '/proc/sys' is under /proc, /sys or /dev (allowed only with Privileged=yes)"
+
+# --- export: the container's file system as a tar, which import reads back
+berth run --name exp app-1.2 sh -c 'echo changed > /etc/keep; rm /etc/added; mkdir -p /srv/new; echo n > /srv/new/file' >/dev/null
+on_exit 'berth rm -f exp >/dev/null 2>&1'
+check "export -o FILE" berth export -o "$work/exp.tar" exp
+check "  … imports as an image" berth image import "$work/exp.tar" expimg
+on_exit "berth image rm expimg >/dev/null 2>&1"
+check_eq "  … with the container's changes over the image's layers" \
+        "$(berth run --rm expimg sh -c 'cat /etc/keep /srv/new/file; test -e /etc/added || echo added-gone; test -e /etc/removed || echo removed-gone; ls /opt/old')" \
+        "changed
+n
+added-gone
+removed-gone
+b"
+check_eq "  … its owners and modes" "$(berth run --rm expimg stat -c '%u:%g %a' /var/www/index /tmp)" "33:33 644
+0:0 1777"
+check "export to a pipe, into image import -" sh -c "berth export exp | berth image import - expimg2"
+on_exit "berth image rm expimg2 >/dev/null 2>&1"
+check_eq "  … the same tree" "$(berth run --rm expimg2 cat /etc/keep)" changed
+berth create --name expnew app-1.2 true >/dev/null
+on_exit 'berth rm -f expnew >/dev/null 2>&1'
+check_eq "export of a container never started: the image's tree" \
+        "$(berth export expnew | tar -tf - | grep -c '^\./etc/keep$')" 1
+out=$(script -qec "berth export exp" /dev/null | tr -d '\r'); rc=$?
+check_eq "export to a terminal is refused in one line" "$out" \
+        "berth: refusing to write an archive to a terminal; use -o FILE or a redirection"

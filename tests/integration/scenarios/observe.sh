@@ -19,7 +19,10 @@ sleep 1
 berth run -d --name ob-run bb sh -c 'for i in 1 2 3; do echo line-$i; done; trap "echo got-usr1" USR1; trap "exit 0" TERM; while :; do sleep 0.1; done' >/dev/null
 berth run -d --name ob-host --network host bb sh -c 'trap "exit 0" TERM; while :; do sleep 0.1; done' >/dev/null
 berth create --name ob-made bb true >/dev/null
-berth run -d --name ob-stop bb sh -c 'trap "exit 0" TERM; while :; do sleep 0.1; done' >/dev/null
+berth run -d --name ob-stop bb sh -c 'trap "exit 0" TERM; echo trapped; while :; do sleep 0.1; done' >/dev/null
+# PID 1 ignores a SIGTERM it has no handler for yet: stop once the trap is set, or the stop
+# waits for StopTimeout and ends in SIGKILL (failed, not exited).
+wait_for 5 sh -c 'berth logs -o cat ob-stop | grep -q trapped'
 berth stop ob-stop
 berth run -d --name ob-fail bb sh -c 'echo fail-line; exit 3' >/dev/null
 for _ in $(seq 50); do [ "$(systemctl is-active container@ob-fail.service)" = failed ] && break; sleep 0.1; done
