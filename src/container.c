@@ -298,6 +298,7 @@ int container_run(const Definition *d, const RunOptions *o) {
                         .join_netns_fd = -EBADF, .profile_fd = -EBADF };
         ContainerNetwork net = CONTAINER_NETWORK_NULL;
         sigset_t mask, old_mask;
+        bool scope_asked = false;
         int r, ret = 125;
         pid_t pid;
 
@@ -411,6 +412,7 @@ int container_run(const Definition *d, const RunOptions *o) {
                 log_error_errno(r, "Failed to create scope for container %s: %m", d->name);
                 goto kill_child;
         }
+        scope_asked = true;
 
         /* While the child waits: its veth, addresses and published ports. */
         r = container_network_attach(&net, pid);
@@ -507,6 +509,10 @@ kill_child:
         /* SIGKILL of the namespace's PID 1 takes everything in it along. */
         (void) kill(pid, SIGKILL);
         (void) waitpid(pid, NULL, 0);
+        /* A service's scope goes with the service (BindsTo=); a foreground run's is ours to stop,
+         * if systemd made it meanwhile. */
+        if (!o->service && scope_asked && (bus || bus_open_systemd(&bus) >= 0))
+                scope_discard(bus, d->name, scope_start);
         ret = 125;
 finish:
         container_network_done(&net);

@@ -10,6 +10,7 @@
 #include "cleanup.h"
 #include "fd-util.h"
 #include "name.h"
+#include "time-util.h"
 #include "scope.h"
 #include "string-util.h"
 
@@ -366,6 +367,26 @@ int scope_start_finish(ScopeStart *st, char **ret_error) {
         /* A scope left by an earlier run, a refused call, a lost connection: scope_create()
          * knows what to do about each. */
         return scope_create(st->bus, st->settings, ret_error);
+}
+
+void scope_discard(sd_bus *bus, const char *name, ScopeStart *st) {
+        _cleanup_free_ char *unit = name_to_scope(name);
+        uint64_t until = now_monotonic_usec() + 5 * USEC_PER_SEC;
+
+        while (st && !st->reply) {
+                uint64_t now = now_monotonic_usec();
+                int r = sd_bus_process(st->bus, NULL);
+
+                if (r < 0 || now >= until)
+                        break;
+                if (r == 0 && sd_bus_wait(st->bus, until - now) < 0)
+                        break;
+        }
+        if (!unit)
+                return;
+        (void) bus_unit_job(bus, "StopUnit", unit, NULL, NULL);
+        (void) sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                                  "org.freedesktop.systemd1.Manager", "ResetFailedUnit", NULL, NULL, "s", unit);
 }
 
 int scope_unit_pids(sd_bus *bus, const char *unit, pid_t **ret, size_t *ret_n) {

@@ -33,6 +33,12 @@ typedef struct ScopeStart ScopeStart;
 int scope_start_begin(sd_bus *bus, const ScopeSettings *s, ScopeStart **ret);
 int scope_start_finish(ScopeStart *st, char **ret_error);
 ScopeStart *scope_start_free(ScopeStart *st);
+
+/* After a failed start whose payload is gone: waits (up to 5 s) for systemd's answer to a
+ * StartTransientUnit still in flight (st, or NULL), then stops container-NAME.scope if it exists
+ * and forgets it if it failed. For a foreground run: no service takes its scope along, and on
+ * cgroup v1 systemd may not notice for a long time that a scope has emptied. Best effort. */
+void scope_discard(sd_bus *bus, const char *name, ScopeStart *st);
 static inline void scope_start_freep(ScopeStart **st) {
         if (*st)
                 scope_start_free(*st);

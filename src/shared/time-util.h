@@ -7,3 +7,5 @@
 
 /* CLOCK_REALTIME in µs, journald's and systemd's unit of time. */
 uint64_t now_realtime_usec(void);
+/* CLOCK_MONOTONIC in µs, for timeouts. */
+uint64_t now_monotonic_usec(void);

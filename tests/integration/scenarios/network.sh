@@ -317,9 +317,11 @@ before="$(leases) $(elements)"
 out=$(berth run --rm --name nb1 -p 8385:80 bb echo payload-ran 2>&1); rc=$?
 check_eq "a bridge name that is not a bridge: 125" "$rc" 125
 check_eq "  … saying so" "$out" "berth: interface notbr0 exists and is not a bridge"
-# (systemd drops a scope whose processes are gone when it learns so: give it a moment under load)
-wait_for 5 sh -c '! systemctl list-units --all --plain --no-legend "container-nb1.scope" | grep -q .'
-check_fails "  … leaving no scope" sh -c 'systemctl list-units --all --plain --no-legend "container-nb1.scope" | grep -q .'
+# When systemd had made the scope before the failure, it is left with no process, which systemd
+# on cgroup v1 may not notice for a long time: the run stops it. It happened in 4 of 20 runs.
+for i in $(seq 2 20); do berth run --rm --name nb$i -p 8385:80 bb true >/dev/null 2>&1; done
+check_eq "  … leaving no scope, in 20 such runs" \
+        "$(systemctl list-units --all --plain --no-legend 'container-nb*.scope' | wc -l)" 0
 check_eq "  … no lease, no port" "$(leases) $(elements)" "$before"
 berth run -d --name nb2 bb true >/dev/null 2>&1
 wait_for 5 sh -c '[ "$(systemctl is-active container@nb2.service)" = failed ]'
