@@ -10,6 +10,8 @@ machine_line() { machinectl list --no-legend --no-pager | awk -v n="$1" '$1 == n
 has_machine() { [ -n "$(machine_line "$1")" ]; }
 no_machine() { [ -z "$(machine_line "$1")" ]; }
 not_active() { ! systemctl is-active --quiet "$1"; }
+# ended UNIT: inactive or failed, its ExecStopPost= done (deactivating is not ended yet)
+ended() { systemctl is-active "$1" | grep -qxE 'inactive|failed'; }
 # the container's PID 1 on the host: the only child of the helper
 leader_of() { pgrep -P "$(systemctl show -P MainPID "container@$1.service")"; }
 
@@ -40,7 +42,7 @@ check_eq "machined made no scope of its own" \
 
 # --- machinectl terminate stops it cleanly -----------------------------------------------------
 check "machinectl terminate mach1" machinectl terminate mach1
-wait_for 5 not_active container@mach1.service
+wait_for 10 ended container@mach1.service
 check_match "the service ends" "$(systemctl is-active container@mach1.service)" "^(inactive|failed)$"
 check_eq "  … with the payload's exit code" "$(systemctl show -P ExecMainStatus container@mach1.service)" 0
 check_eq "  … its scope is gone" "$(systemctl is-active container-mach1.scope)" inactive
@@ -58,6 +60,7 @@ t0=$(date +%s%N)
 machinectl terminate mach2
 wait_for 5 not_active container@mach2.service
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+wait_for 10 ended container@mach2.service
 check "machinectl terminate of a payload ignoring SIGTERM ends it after StopTimeout=1 ($ms ms)" \
         test $ms -ge 900 -a $ms -lt 4000
 check_eq "  … ExecMainStatus 137" "$(systemctl show -P ExecMainStatus container@mach2.service)" 137

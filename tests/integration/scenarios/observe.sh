@@ -217,6 +217,8 @@ done
 # --- top and port
 berth run -d --name topc -p 18081:80 -p 127.0.0.1:18082:82/udp bb sh -c 'sleep 1000 & sleep 1001 & wait' >/dev/null
 on_exit 'berth rm -f topc >/dev/null 2>&1'
+# run -d returns once the shell runs; its sleeps come a moment later.
+wait_for 5 sh -c '[ "$(berth top topc | grep -c " sleep 100[01]$")" = 2 ]'
 top=$(berth top topc)
 check_eq "top: a header and one line per process" "$(echo "$top" | sed -n 1p | tr -s ' ')" "PID CPID UID TIME COMMAND"
 check_eq "  … three processes" "$(echo "$top" | sed 1d | wc -l)" 3
