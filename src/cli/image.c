@@ -11,8 +11,10 @@
 #include "cleanup.h"
 #include "config.h"
 #include "fd-util.h"
+#include "image-config.h"
 #include "image-load.h"
 #include "image.h"
+#include "json.h"
 #include "log.h"
 #include "name.h"
 #include "path-util.h"
@@ -32,6 +34,7 @@ typedef struct ImageVerb {
 static int image_import(int argc, char *argv[]);
 static int image_load_verb(int argc, char *argv[]);
 static int image_ls(int argc, char *argv[]);
+static int image_inspect(int argc, char *argv[]);
 static int image_rm(int argc, char *argv[]);
 
 static const ImageVerb image_verbs[] = {
@@ -44,6 +47,8 @@ static const ImageVerb image_verbs[] = {
         { "ls", "list", image_ls, "image ls [-q] [--no-legend]", "List images",
           "  -q, --quiet       print image names only\n"
           "      --no-legend   no header line\n" },
+        { "inspect", NULL, image_inspect, "image inspect NAME…",
+          "Show images' layers, size, configuration and containers as JSON", NULL },
         { "rm", "remove", image_rm, "image rm NAME…",
           "Remove images; an image a container definition names is kept", NULL },
 };
@@ -222,6 +227,84 @@ static void format_bytes(char *buf, size_t size, uint64_t bytes) {
                 i++;
         }
         (void) snprintf(buf, size, "%.1f%c", v, suffixes[i]);
+}
+
+static int image_inspect(int argc, char *argv[]) {
+        _cleanup_free_ char *dir = NULL;
+        JsonWriter w;
+        int r, ret = 0;
+
+        r = parse_help_only(image_verb_find("inspect"), argc, argv);
+        if (r != 0)
+                return r > 0 ? 0 : EXIT_BERTH_FAILED;
+        if (optind >= argc) {
+                log_error("image inspect needs an image name; see 'berth image inspect --help'");
+                return EXIT_BERTH_FAILED;
+        }
+        for (int i = optind; i < argc; i++)
+                if (!check_name(argv[i]))
+                        return EXIT_BERTH_FAILED;
+        dir = images_dir();
+        if (!dir) {
+                log_oom();
+                return EXIT_BERTH_FAILED;
+        }
+
+        json_init(&w, stdout, /* pretty= */ true);
+        json_begin_array(&w);
+        for (int i = optind; i < argc; i++) {
+                _cleanup_(image_config_done) ImageConfig c = IMAGE_CONFIG_NULL;
+                _cleanup_strv_free_ char **layers = NULL, **users = NULL;
+                struct timespec created = {};
+                uint64_t size = 0;
+                char when[64] = "";
+                struct tm tm;
+
+                r = image_resolve(dir, argv[i], &layers);
+                if (r == -ENOENT) {
+                        log_error("no such image %s", argv[i]);
+                        ret = EXIT_BERTH_FAILED;
+                        continue;
+                }
+                if (r < 0 || image_get_info(dir, argv[i], &created, &size) < 0 ||
+                    image_config_read(argv[i], &c) < 0 || image_users(argv[i], &users) < 0) {
+                        log_error("Failed to read image %s", argv[i]);
+                        ret = EXIT_BERTH_FAILED;
+                        continue;
+                }
+                /* Bottom first, as they were built; image_resolve() gives overlayfs' order. */
+                for (size_t a = 0, n = strv_length(layers); a < n / 2; a++) {
+                        char *t = layers[a];
+                        layers[a] = layers[n - 1 - a];
+                        layers[n - 1 - a] = t;
+                }
+                if (gmtime_r(&created.tv_sec, &tm))
+                        strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+
+                json_begin_object(&w);
+                json_key_string(&w, "name", argv[i]);
+                json_key_string(&w, "created", when[0] ? when : NULL);
+                json_key_uint(&w, "size", size);
+                json_key_strv(&w, "layers", layers);
+                json_key(&w, "config");
+                json_begin_object(&w);
+                json_key_strv(&w, "entrypoint", c.entrypoint);
+                json_key_strv(&w, "cmd", c.cmd);
+                json_key_strv(&w, "env", c.env);
+                json_key_string(&w, "working_dir", c.working_dir);
+                json_key_string(&w, "user", c.user);
+                json_key_strv(&w, "volumes", c.volumes);
+                json_end_object(&w);
+                json_key_strv(&w, "containers", users);
+                json_end_object(&w);
+        }
+        json_end_array(&w);
+        r = json_finish(&w);
+        if (r < 0) {
+                log_error_errno(r, "Failed to write JSON: %m");
+                return EXIT_BERTH_FAILED;
+        }
+        return ret;
 }
 
 static int image_ls(int argc, char *argv[]) {

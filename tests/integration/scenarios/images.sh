@@ -145,3 +145,17 @@ check_eq "export of a container never started: the image's tree" \
 out=$(script -qec "berth export exp" /dev/null | tr -d '\r'); rc=$?
 check_eq "export to a terminal is refused in one line" "$out" \
         "berth: refusing to write an archive to a terminal; use -o FILE or a redirection"
+
+# --- image inspect
+berth create --name insp app-1.2 >/dev/null
+on_exit 'berth rm -f insp >/dev/null 2>&1'
+j=$(berth image inspect app-1.2)
+pyj() { printf '%s' "$j" | python3 -c 'import json, sys; j = json.load(sys.stdin)[0]; print(eval(sys.argv[1]))' "$1"; }
+check_eq "image inspect: its layers, bottom first" "$(pyj '[l.rsplit("/", 1)[1] for l in j["layers"]]')" "['000', '001']"
+check_eq "  … its configuration" "$(pyj 'j["config"]["cmd"], j["config"]["working_dir"], j["config"]["volumes"]')" \
+        "(['sh', '-c', 'echo image cmd in \$(pwd)'], '/opt', ['/var/www'])"
+check_eq "  … the containers that use it" "$(pyj '"insp" in j["containers"]')" True
+check "  … its size" test "$(pyj 'j["size"]')" -gt 1000000
+check_eq "  … an image without a config has none" "$(berth image inspect tarimg | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["config"]["cmd"])')" None
+out=$(berth image inspect nosuch 2>&1); rc=$?
+check_match "  … no such image: 125" "$rc $out" "^125 berth: no such image nosuch"
