@@ -74,6 +74,12 @@ check "bash completion installed" test -f "$comp"
 complete_words() { bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _berth; echo "${COMPREPLY[*]}"' _ "$comp" "$@"; }
 check_eq "completes verbs" "$(complete_words berth st)" "start stop status stats"
 check_eq "completes run options" "$(complete_words berth run --netw)" "--network"
+missing=""
+for verb in $(berth --help | sed -n 's/^  \([a-z]*\) .*/\1/p'); do
+        case " $(complete_words berth "${verb:0:2}") " in *" $verb "*) ;; *) missing="$missing $verb" ;; esac
+done
+check_eq "completes every verb berth --help lists" "$missing" ""
+check_eq "completes image verbs" "$(complete_words berth image i)" "import inspect"
 printf '[Container]\nImage=x\n' > /run/berth-comp-test.container
 mkdir -p /run/berth/containers && cp /run/berth-comp-test.container /run/berth/containers/compme.container
 on_exit rm -f /run/berth/containers/compme.container /run/berth-comp-test.container
