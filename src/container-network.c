@@ -20,6 +20,7 @@
 #include "container.h"
 #include "env.h"
 #include "fd-util.h"
+#include "image-config.h"
 #include "log.h"
 #include "name.h"
 #include "network.h"
@@ -203,12 +204,18 @@ static int port_cmp(const void *a, const void *b) {
         return x->protocol - y->protocol;
 }
 
-/* Docker's link variables for alias (upper-cased, [^A-Z0-9] → _). */
+/* Docker's link variables for alias (upper-cased, [^A-Z0-9] → _): the other container's published
+ * and exposed ports, its image's ExposedPorts among them. */
 static int link_environment(ContainerNetwork *n, const char *alias, const char *address, const Definition *other) {
+        _cleanup_(image_config_done) ImageConfig image = IMAGE_CONFIG_NULL;
         _cleanup_free_ char *prefix = NULL;
         _cleanup_free_ PortSpec *ports = NULL;
-        size_t n_ports = 0, cap = strv_length(other->publish_ports) + strv_length(other->expose_ports);
+        size_t n_ports = 0, cap;
         char *kv = NULL;
+
+        if (image_config_read(other->image, &image) < 0)
+                return -EINVAL;
+        cap = strv_length(other->publish_ports) + strv_length(other->expose_ports) + strv_length(image.exposed_ports);
 
         prefix = strdup(alias);
         if (!prefix)
@@ -226,6 +233,9 @@ static int link_environment(ContainerNetwork *n, const char *alias, const char *
                 if (port_spec_parse(*s, ports + n_ports) >= 0)
                         n_ports++;
         STRV_FOREACH(s, other->expose_ports)
+                if (port_expose_parse(*s, ports + n_ports) >= 0)
+                        n_ports++;
+        STRV_FOREACH(s, image.exposed_ports)
                 if (port_expose_parse(*s, ports + n_ports) >= 0)
                         n_ports++;
         qsort(ports, n_ports, sizeof(PortSpec), port_cmp);

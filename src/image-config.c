@@ -23,6 +23,7 @@ void image_config_done(ImageConfig *c) {
         c->cmd = strv_free(c->cmd);
         c->env = strv_free(c->env);
         c->volumes = strv_free(c->volumes);
+        c->exposed_ports = strv_free(c->exposed_ports);
         free(c->working_dir);
         free(c->user);
         c->working_dir = c->user = NULL;
@@ -106,6 +107,8 @@ int image_config_parse(const char *text, ImageConfig *ret) {
                         r = get_string(config, "User", &c.user);
                 if (r >= 0)
                         r = get_keys(config, "Volumes", &c.volumes);
+                if (r >= 0)
+                        r = get_keys(config, "ExposedPorts", &c.exposed_ports);
         }
         json_object_put(top);
         if (r < 0)

@@ -12,6 +12,7 @@ typedef struct ImageConfig {
         char **env;               /* K=V */
         char *working_dir, *user; /* NULL when not set */
         char **volumes;           /* the destinations of its Volumes, sorted; NULL when none */
+        char **exposed_ports;     /* its ExposedPorts, "80/tcp", sorted; NULL when none */
 } ImageConfig;
 
 #define IMAGE_CONFIG_NULL ((ImageConfig){})

@@ -43,6 +43,7 @@ int main(void) {
         ok_streq(joined(c.cmd), "serve|--port=80");
         ok_streq(c.working_dir, "/srv");
         ok_streq(c.user, "www:www");
+        ok_streq(joined(c.exposed_ports), "80/tcp");
 
         argv_is(&c, NULL, NULL, "/init|serve|--port=80");
         argv_is(&c, NULL, (char *[]){"debug", NULL}, "/init|debug");

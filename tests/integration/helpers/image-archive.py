@@ -49,7 +49,7 @@ upper = [d("etc"), dict(name="etc/.wh.removed", data=b""), dict(name="etc/keep",
          dict(name="opt/old/.wh..wh..opq", data=b""), dict(name="opt/old/b", data=b"b\n")]
 config = {"architecture": "amd64", "os": "linux",
           "config": {"Env": ["PATH=/bin", "FROM_IMAGE=yes"], "Cmd": ["sh", "-c", "echo image cmd in $(pwd)"],
-                     "WorkingDir": "/opt", "Volumes": {"/var/www": {}}},
+                     "WorkingDir": "/opt", "Volumes": {"/var/www": {}}, "ExposedPorts": {"8080/tcp": {}}},
           "rootfs": {"type": "layers", "diff_ids": []}}
 
 

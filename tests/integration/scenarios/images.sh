@@ -159,3 +159,10 @@ check "  … its size" test "$(pyj 'j["size"]')" -gt 1000000
 check_eq "  … an image without a config has none" "$(berth image inspect tarimg | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["config"]["cmd"])')" None
 out=$(berth image inspect nosuch 2>&1); rc=$?
 check_match "  … no such image: 125" "$rc $out" "^125 berth: no such image nosuch"
+
+# --- the image's ExposedPorts in docker's link variables
+berth run -d --name lnk app-1.2 sleep 1000 >/dev/null
+on_exit 'berth rm -f -v lnk >/dev/null 2>&1'
+check_match "a link to a container of it gets the image's ExposedPorts" \
+        "$(berth run --rm --link lnk:web tarimg env | grep '^WEB_PORT' | sort | tr '\n' ' ')" \
+        "^WEB_PORT=tcp://10\.[0-9.]+:8080 WEB_PORT_8080_TCP=tcp://10\.[0-9.]+:8080 WEB_PORT_8080_TCP_ADDR=10\.[0-9.]+ WEB_PORT_8080_TCP_PORT=8080 WEB_PORT_8080_TCP_PROTO=tcp $"
