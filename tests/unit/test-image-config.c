@@ -69,5 +69,13 @@ int main(void) {
            "Env without '=': -EBADMSG");
         ok(image_config_parse("{\"config\":{\"Env\":[1]}}", &bad) == -EBADMSG,
            "Env with a number: -EBADMSG");
+        ok(image_config_parse("{\"config\":{\"ExposedPorts\":[\"80/tcp\"]}}", &bad) == -EBADMSG,
+           "ExposedPorts not an object: -EBADMSG");
+        image_config_done(&c);
+        ok(image_config_parse("{\"config\":{\"Volumes\":{\"/b\":{},\"/a\":{}},"
+                              "\"ExposedPorts\":{\"53/udp\":{},\"443/tcp\":{}}}}",
+                              &c) == 0 &&
+                   streq(joined(c.volumes), "/a|/b") && streq(joined(c.exposed_ports), "443/tcp|53/udp"),
+           "Volumes and ExposedPorts: their keys, sorted");
         return tap_finish();
 }
