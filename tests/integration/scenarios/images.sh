@@ -166,3 +166,11 @@ on_exit 'berth rm -f -v lnk >/dev/null 2>&1'
 check_match "a link to a container of it gets the image's ExposedPorts" \
         "$(berth run --rm --link lnk:web tarimg env | grep '^WEB_PORT' | sort | tr '\n' ' ')" \
         "^WEB_PORT=tcp://10\.[0-9.]+:8080 WEB_PORT_8080_TCP=tcp://10\.[0-9.]+:8080 WEB_PORT_8080_TCP_ADDR=10\.[0-9.]+ WEB_PORT_8080_TCP_PORT=8080 WEB_PORT_8080_TCP_PROTO=tcp $"
+
+# --- export of a running container: what it has written so far
+berth run -d --name explive app-1.2 sh -c 'echo live > /tmp/written; sleep 1000' >/dev/null
+on_exit 'berth rm -f -v explive >/dev/null 2>&1'
+wait_for 5 sh -c 'berth exec explive test -e /tmp/written'
+check_eq "export of a running container has what it wrote" \
+        "$(berth export explive | tar -xOf - ./tmp/written)" live
+check_eq "  … and it keeps running" "$(systemctl is-active container@explive.service)" active
