@@ -570,6 +570,14 @@ static uint32_t profile_hash(void) {
                      j++) {
                         MIX(by_capability[i].names[j]);
                 }
+        for (size_t i = 0; i < ELEMENTSOF(by_arch); i++)
+                for (size_t j = 0; j < ELEMENTSOF(by_arch[i].names) && by_arch[i].names[j]; j++) {
+                        MIX(by_arch[i].names[j]);
+                }
+        for (size_t i = 0; i < ELEMENTSOF(personalities); i++) {
+                snprintf(extra, sizeof(extra), "%" PRIx64, personalities[i]);
+                MIX(extra);
+        }
         snprintf(extra, sizeof(extra), "%s %u.%u.%u %" PRIu32, PACKAGE_VERSION, v ? v->major : 0,
                  v ? v->minor : 0, v ? v->micro : 0, seccomp_arch_native());
         MIX(extra);
@@ -616,14 +624,14 @@ int confine_profile_open(uint64_t caps, int *ret_fd) {
         _cleanup_free_ char *dir = NULL;
         _cleanup_close_ int dir_fd = -EBADF, fd = -EBADF;
         char file[64];
-        int r;
 
         snprintf(file, sizeof(file), "%016" PRIx64 "-%08" PRIx32 ".bpf", caps, profile_hash());
         dir = path_join(container_runtime_dir(), "seccomp");
         if (!dir)
                 return -ENOMEM;
-        r = mkdir_p(dir, 0700);
-        if (r >= 0)
+        /* Made by the first start only: the others open it. */
+        dir_fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        if (dir_fd < 0 && errno == ENOENT && mkdir_p(dir, 0700) >= 0)
                 dir_fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 
         if (dir_fd >= 0) {

@@ -179,12 +179,11 @@ static int container_prepare(Container *c) {
                 return log_error_errno(r, "image '%s' not found (see 'berth image ls')", d->image);
         if (r < 0)
                 return log_error_errno(r, "Failed to resolve image '%s': %m", d->image);
-        /* Bad volumes (a missing bind source, an unknown VolumesFrom=) fail before anything is made. */
-        r = volume_plan_make(d, &c->volumes);
+        r = image_config_read(d->image, &c->image);
         if (r < 0)
                 return r;
-
-        r = image_config_read(d->image, &c->image);
+        /* Bad volumes (a missing bind source, an unknown VolumesFrom=) fail before anything is made. */
+        r = volume_plan_make(d, &c->image, &c->volumes);
         if (r < 0)
                 return r;
         if (image_config_argv(&c->image, d, &c->argv) < 0)

@@ -227,7 +227,19 @@ const char *signal_to_string(int sig) {
         return NULL;
 }
 
-/* ---- network modes ---- */
+/* ---- network modes, restart policies ---- */
+
+/* An enum's names: table[i] names value i. */
+static const char *table_name(const char *const *table, int n, int i) {
+        return i >= 0 && i < n ? table[i] : NULL;
+}
+
+static int table_value(const char *const *table, int n, const char *s) {
+        for (int i = 0; i < n; i++)
+                if (streq_ptr(s, table[i]))
+                        return i;
+        return -EINVAL;
+}
 
 static const char *const network_mode_table[_NETWORK_MODE_MAX] = {
         [NETWORK_NONE] = "none",
@@ -244,16 +256,11 @@ static const char *const restart_policy_table[_RESTART_POLICY_MAX] = {
 };
 
 const char *restart_policy_to_string(RestartPolicy p) {
-        if (p < 0 || p >= _RESTART_POLICY_MAX)
-                return NULL;
-        return restart_policy_table[p];
+        return table_name(restart_policy_table, _RESTART_POLICY_MAX, p);
 }
 
 RestartPolicy restart_policy_from_string(const char *s) {
-        for (int i = 0; i < _RESTART_POLICY_MAX; i++)
-                if (streq_ptr(s, restart_policy_table[i]))
-                        return (RestartPolicy) i;
-        return _RESTART_POLICY_INVALID;
+        return (RestartPolicy) table_value(restart_policy_table, _RESTART_POLICY_MAX, s);
 }
 
 const char *restart_policy_to_unit(RestartPolicy p) {
@@ -261,16 +268,11 @@ const char *restart_policy_to_unit(RestartPolicy p) {
 }
 
 const char *network_mode_to_string(NetworkMode m) {
-        if (m < 0 || m >= _NETWORK_MODE_MAX)
-                return NULL;
-        return network_mode_table[m];
+        return table_name(network_mode_table, _NETWORK_MODE_MAX, m);
 }
 
 NetworkMode network_mode_from_string(const char *s) {
-        for (int i = 0; i < _NETWORK_MODE_MAX; i++)
-                if (streq_ptr(s, network_mode_table[i]))
-                        return (NetworkMode) i;
-        return _NETWORK_MODE_INVALID;
+        return (NetworkMode) table_value(network_mode_table, _NETWORK_MODE_MAX, s);
 }
 
 /* ---- capabilities ---- */

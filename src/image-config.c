@@ -29,14 +29,20 @@ void image_config_done(ImageConfig *c) {
         c->working_dir = c->user = NULL;
 }
 
+/* o's key: 1 and *ret when it is of type, 0 when absent or null, -EBADMSG for another type. */
+static int lookup(json_object *o, const char *key, json_type type, json_object **ret) {
+        if (!json_object_object_get_ex(o, key, ret) || json_object_is_type(*ret, json_type_null))
+                return 0;
+        return json_object_is_type(*ret, type) ? 1 : -EBADMSG;
+}
+
 /* A list of strings, or null/absent (*ret stays NULL). */
 static int get_strv(json_object *o, const char *key, char ***ret) {
         json_object *v;
+        int r = lookup(o, key, json_type_array, &v);
 
-        if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
-                return 0;
-        if (!json_object_is_type(v, json_type_array))
-                return -EBADMSG;
+        if (r <= 0)
+                return r;
         *ret = calloc(1, sizeof(char *));
         if (!*ret)
                 return -ENOMEM;
@@ -54,11 +60,10 @@ static int get_strv(json_object *o, const char *key, char ***ret) {
 /* {"/data": {}, …}: the keys, sorted, so that every start sees them in one order. */
 static int get_keys(json_object *o, const char *key, char ***ret) {
         json_object *v;
+        int r = lookup(o, key, json_type_object, &v);
 
-        if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
-                return 0;
-        if (!json_object_is_type(v, json_type_object))
-                return -EBADMSG;
+        if (r <= 0)
+                return r;
         json_object_object_foreach(v, k, val) {
                 (void)val;
                 if (strv_extend(ret, k) < 0)
@@ -71,13 +76,10 @@ static int get_keys(json_object *o, const char *key, char ***ret) {
 /* A string, where "" means not set, as in docker's configs. */
 static int get_string(json_object *o, const char *key, char **ret) {
         json_object *v;
+        int r = lookup(o, key, json_type_string, &v);
 
-        if (!json_object_object_get_ex(o, key, &v) || json_object_is_type(v, json_type_null))
-                return 0;
-        if (!json_object_is_type(v, json_type_string))
-                return -EBADMSG;
-        if (isempty(json_object_get_string(v)))
-                return 0;
+        if (r <= 0 || isempty(json_object_get_string(v)))
+                return r;
         *ret = strdup(json_object_get_string(v));
         return *ret ? 0 : -ENOMEM;
 }

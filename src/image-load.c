@@ -10,6 +10,7 @@
 
 #include "cleanup.h"
 #include "fd-util.h"
+#include "image-config.h"
 #include "image-load.h"
 #include "image.h"
 #include "layer.h"
@@ -312,11 +313,15 @@ static int build_layers(int staging_fd, void *userdata) {
         if (r < 0)
                 return reason(l->why, -EBADMSG, "'%s': %s", l->config, strerror(-r));
         {
-                _cleanup_json_ json_object *o = json_tokener_parse(config);
+                /* Checked now, as every start will read it, rather than failing each start. */
+                _cleanup_(image_config_done) ImageConfig c = IMAGE_CONFIG_NULL;
 
-                if (!o || !json_object_is_type(o, json_type_object))
-                        return reason(l->why, -EBADMSG, "the image's config '%s' is not a JSON object",
+                r = image_config_parse(config, &c);
+                if (r == -EBADMSG)
+                        return reason(l->why, r, "the image's config '%s' is not an image configuration",
                                       l->config);
+                if (r < 0)
+                        return r;
         }
         out = openat(staging_fd, "config.json", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
         if (out < 0)
@@ -339,6 +344,16 @@ int image_load(const char *images_dir, int archive_fd, const char *name, char **
         r = mkdir_p(images_dir, 0700);
         if (r < 0)
                 return r;
+        /* A name given that is taken: said before the archive is unpacked (image_build() checks
+         * again, for a name from the archive and against a race). */
+        if (name) {
+                _cleanup_free_ char *p = path_join(images_dir, name);
+
+                if (!p)
+                        return -ENOMEM;
+                if (access(p, F_OK) >= 0)
+                        return reason(ret_why, -EEXIST, "image %s already exists", name);
+        }
         scratch = path_join(images_dir, ".load-XXXXXX");
         if (!scratch)
                 return -ENOMEM;
@@ -372,10 +387,10 @@ int image_load(const char *images_dir, int archive_fd, const char *name, char **
         if (!name) {
                 derived = image_name_from_tag(l.tag);
                 if (!derived) {
-                        r = reason(ret_why, -EINVAL,
-                                   l.tag ? "the archive's tag '%s' gives no valid image name; give NAME"
-                                         : "the archive has no tag%s; give NAME",
-                                   l.tag ?: "");
+                        r = l.tag ? reason(ret_why, -EINVAL,
+                                           "the archive's tag '%s' gives no valid image name; give NAME",
+                                           l.tag)
+                                  : reason(ret_why, -EINVAL, "the archive has no tag; give NAME");
                         goto finish;
                 }
                 name = derived;

@@ -47,57 +47,33 @@ static void archive_write_freep(struct archive **a) {
                 archive_write_free(*a);
 }
 
-typedef struct Xattr {
-        char *name;
-        void *value;
-        size_t size;
-} Xattr;
-
-static void xattrs_free(Xattr *x, size_t n) {
-        for (size_t i = 0; i < n; i++) {
-                free(x[i].name);
-                free(x[i].value);
-        }
-        free(x);
-}
-
-/* overlayfs' own xattrs mean redirects and metacopy in a lower layer: never from an archive. */
+/* overlayfs' own xattrs mean redirects and metacopy in a lower layer: never from an archive. The
+ * others go through a spare entry, since clearing e's list frees what its iterator returned. */
 static int drop_overlay_xattrs(struct archive_entry *e) {
-        Xattr *keep = NULL;
-        size_t n = 0, max;
+        _cleanup_(archive_entry_freep) struct archive_entry *kept = NULL;
         const char *name;
         const void *value;
         size_t size;
         bool any = false;
-        int r = 0;
 
-        max = (size_t)archive_entry_xattr_reset(e);
+        archive_entry_xattr_reset(e);
         while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK)
                 any = any || startswith(name, OVERLAY_XATTR_PREFIX);
         if (!any)
                 return 0;
 
-        keep = calloc(max, sizeof(Xattr));
-        if (!keep)
+        kept = archive_entry_new();
+        if (!kept)
                 return -ENOMEM;
         archive_entry_xattr_reset(e);
-        while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK && n < max) {
-                if (startswith(name, OVERLAY_XATTR_PREFIX))
-                        continue;
-                keep[n] = (Xattr){.name = strdup(name), .value = malloc(size ?: 1), .size = size};
-                if (!keep[n].name || !keep[n].value) {
-                        r = -ENOMEM;
-                        n++;
-                        goto finish;
-                }
-                memcpy(keep[n++].value, value, size);
-        }
+        while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK)
+                if (!startswith(name, OVERLAY_XATTR_PREFIX))
+                        archive_entry_xattr_add_entry(kept, name, value, size);
         archive_entry_xattr_clear(e);
-        for (size_t i = 0; i < n; i++)
-                archive_entry_xattr_add_entry(e, keep[i].name, keep[i].value, keep[i].size);
-finish:
-        xattrs_free(keep, n);
-        return r;
+        archive_entry_xattr_reset(kept);
+        while (archive_entry_xattr_next(kept, &name, &value, &size) == ARCHIVE_OK)
+                archive_entry_xattr_add_entry(e, name, value, size);
+        return 0;
 }
 
 /* A ".wh.NAME" entry as overlayfs' whiteout of NAME: a character device 0:0, mode 0. */
@@ -279,7 +255,8 @@ static int pack_entries(struct archive *disk, struct archive *out, char **ret_wh
                 if (r == ARCHIVE_EOF)
                         return 0;
                 if (r < ARCHIVE_WARN)
-                        return reason(ret_why, -EIO, "%s", archive_error_string(disk) ?: "reading the tree failed");
+                        return reason(ret_why, -EIO, "%s",
+                                      archive_error_string(disk) ?: "reading the tree failed");
                 if (archive_read_disk_can_descend(disk))
                         archive_read_disk_descend(disk);
                 if (streq_ptr(archive_entry_pathname(e), "."))
@@ -305,10 +282,12 @@ static int pack_entries(struct archive *disk, struct archive *out, char **ret_wh
                                 if (r == ARCHIVE_EOF)
                                         break;
                                 if (r < ARCHIVE_WARN)
-                                        return reason(ret_why, -EIO, "reading '%s': %s", archive_entry_pathname(e),
+                                        return reason(ret_why, -EIO, "reading '%s': %s",
+                                                      archive_entry_pathname(e),
                                                       archive_error_string(disk) ?: "failed");
                                 if (archive_write_data(out, buf, size) < 0)
-                                        return reason(ret_why, -EIO, "writing '%s': %s", archive_entry_pathname(e),
+                                        return reason(ret_why, -EIO, "writing '%s': %s",
+                                                      archive_entry_pathname(e),
                                                       archive_error_string(out) ?: "failed");
                         }
                 }

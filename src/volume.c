@@ -549,16 +549,20 @@ static int spec_volume_name(const char *container, const VolumeMount *m, char **
         }
 }
 
-/* The destinations of the Volumes the image declares (docker's VOLUME), each checked as a
- * Volume= destination would be. Logs its error. */
-static int image_volumes(const Definition *d, char ***ret) {
+/* The destinations of the Volumes d's image declares (docker's VOLUME), each checked as a
+ * Volume= destination would be: from image when the caller has read it already, else read here.
+ * Logs its error. */
+static int image_volumes(const Definition *d, const ImageConfig *image, char ***ret) {
         _cleanup_(image_config_done) ImageConfig c = IMAGE_CONFIG_NULL;
         int r;
 
-        r = image_config_read(d->image, &c);
-        if (r < 0)
-                return r;
-        STRV_FOREACH(v, c.volumes) {
+        if (!image) {
+                r = image_config_read(d->image, &c);
+                if (r < 0)
+                        return r;
+                image = &c;
+        }
+        STRV_FOREACH(v, image->volumes) {
                 _cleanup_free_ char *why = NULL;
 
                 r = volume_destination_check(*v, d->privileged, &why);
@@ -568,8 +572,8 @@ static int image_volumes(const Definition *d, char ***ret) {
                 if (r < 0)
                         return log_oom();
         }
-        *ret = TAKE_PTR(c.volumes);
-        return 0;
+        *ret = strv_copy(image->volumes);
+        return *ret ? 0 : log_oom();
 }
 
 /* Whether the definition's own Volume= or Tmpfs= lines mount something at dst. */
@@ -618,7 +622,7 @@ static int names_of(const Definition *d, bool anonymous_only, char ***ret) {
         {
                 _cleanup_strv_free_ char **dsts = NULL;
 
-                if (image_volumes(d, &dsts) >= 0)
+                if (image_volumes(d, NULL, &dsts) >= 0)
                         STRV_FOREACH(dst, dsts) {
                                 char *name = NULL;
 
@@ -690,7 +694,8 @@ static int plan_add(VolumePlan *p, VolumeMount *m) {
 
 /* d's Volume= lines (all of them read-only when narrow), after the volumes of its VolumesFrom=
  * containers, so that its own lines win. chain holds the containers on the way, against loops. */
-static int plan_add_definition(VolumePlan *p, const Definition *d, bool narrow, char ***chain) {
+static int plan_add_definition(VolumePlan *p, const Definition *d, const ImageConfig *image, bool narrow,
+                               char ***chain) {
         int r;
 
         if (strv_length(*chain) > VOLUMES_FROM_DEPTH_MAX)
@@ -716,7 +721,7 @@ static int plan_add_definition(VolumePlan *p, const Definition *d, bool narrow, 
                         return log_error_errno(r, "volumes-from: no such container %s", name);
                 if (r < 0)
                         return log_error_errno(r, "volumes-from %s: %s", name, error ?: strerror(-r));
-                r = plan_add_definition(p, other, narrow || ro, chain);
+                r = plan_add_definition(p, other, /* image= */ NULL, narrow || ro, chain);
                 if (r < 0)
                         return r;
         }
@@ -743,7 +748,7 @@ static int plan_add_definition(VolumePlan *p, const Definition *d, bool narrow, 
         {
                 _cleanup_strv_free_ char **dsts = NULL;
 
-                r = image_volumes(d, &dsts);
+                r = image_volumes(d, image, &dsts);
                 if (r < 0)
                         return r;
                 STRV_FOREACH(dst, dsts) {
@@ -777,13 +782,13 @@ static size_t path_depth(const char *p) {
         return n;
 }
 
-int volume_plan_make(const Definition *d, VolumePlan *ret) {
+int volume_plan_make(const Definition *d, const ImageConfig *image, VolumePlan *ret) {
         _cleanup_(volume_plan_done) VolumePlan p = {};
         _cleanup_strv_free_ char **chain = NULL;
         _cleanup_free_ char *store = NULL;
         int r;
 
-        r = plan_add_definition(&p, d, /* narrow= */ false, &chain);
+        r = plan_add_definition(&p, d, image, /* narrow= */ false, &chain);
         if (r < 0)
                 return r;
         STRV_FOREACH(t, d->tmpfs) {

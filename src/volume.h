@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "definition.h"
+#include "image-config.h"
 #include "name.h"
 
 /* Volumes: binds of host paths, named and anonymous volumes, tmpfs mounts.
@@ -100,8 +101,8 @@ void volume_plan_done(VolumePlan *p);
 /* In the parent, before anything is made: the definition's mounts with VolumesFrom= expanded (the
  * container's own Volume= lines win over a volume from another container at the same destination),
  * bind sources checked to exist, volume paths filled in. Every error is the one line that names the
- * culprit. */
-int volume_plan_make(const Definition *d, VolumePlan *ret);
+ * culprit. The image's declared volumes come from image, or from its config when NULL. */
+int volume_plan_make(const Definition *d, const ImageConfig *image, VolumePlan *ret);
 
 /* In the parent, once the container's upper directory exists: creates the named and anonymous
  * volumes not there yet and fills every one never used from the image (the layers and the

@@ -66,7 +66,6 @@ int verb_exec(int argc, char *argv[]) {
         _cleanup_(definition_freep) Definition *d = NULL;
         _cleanup_(image_config_done) ImageConfig image = IMAGE_CONFIG_NULL;
         _cleanup_strv_free_ char **env = NULL;
-        _cleanup_free_ char *error = NULL;
         _cleanup_close_ int pidfd = -EBADF;
         ExecOptions o = {};
         const char *name;
@@ -127,16 +126,8 @@ int verb_exec(int argc, char *argv[]) {
                 return EXIT_BERTH_FAILED;
         }
         name = argv[optind];
-        if (units_require(name) < 0)
+        if (units_load_definition(name, &d) < 0)
                 return EXIT_BERTH_FAILED;
-        r = definition_load(name, NULL, &d, &error);
-        if (r < 0) {
-                if (error)
-                        log_error("%s", error);
-                else
-                        log_oom();
-                return EXIT_BERTH_FAILED;
-        }
         r = open_container_init(name, &o.pid, &pidfd);
         if (r < 0)
                 return EXIT_BERTH_FAILED;

@@ -40,7 +40,8 @@ int verb_rm(int argc, char *argv[]) {
                 return EXIT_BERTH_FAILED;
         }
         for (int i = optind; i < argc; i++) {
-                _cleanup_free_ char *state = NULL;
+                _cleanup_(definition_freep) Definition *d = NULL;
+                _cleanup_free_ char *state = NULL, *error = NULL;
                 const char *name = argv[i];
 
                 if (units_require(name) < 0) {
@@ -52,13 +53,9 @@ int verb_rm(int argc, char *argv[]) {
                         ret = EXIT_BERTH_FAILED;
                         continue;
                 }
-                {
-                        /* The generator's Restart= goes with the definition only at a reload. */
-                        _cleanup_(definition_freep) Definition *d = NULL;
-
-                        if (definition_load(name, NULL, &d, NULL) >= 0 && d->restart != RESTART_NO)
-                                reload = true;
-                }
+                /* Read before it goes: it names the anonymous volumes, and says whether the
+                 * generator wrote a Restart=, which goes only at a reload. */
+                (void) definition_load(name, NULL, &d, &error);
                 if (!streq(state, "inactive") && !streq(state, "failed")) {
                         if (!force) {
                                 log_error("container %s is %s; stop it first or use 'berth rm -f'", name, state);
@@ -70,21 +67,14 @@ int verb_rm(int argc, char *argv[]) {
                                 continue;
                         }
                 }
-                if (volumes) {
-                        /* Read before the definition goes: it is what names the volumes. */
-                        _cleanup_(definition_freep) Definition *d = NULL;
-                        _cleanup_free_ char *error = NULL;
-
-                        if (definition_load(name, NULL, &d, &error) < 0) {
-                                log_error("%s", error ?: "Failed to read the definition");
-                                ret = EXIT_BERTH_FAILED;
-                                continue;
-                        }
-                        if (units_remove_files(name) < 0 || volume_remove_anonymous(d) < 0)
-                                ret = EXIT_BERTH_FAILED;
+                if (volumes && !d) {
+                        log_error("%s", error ?: "Failed to read the definition");
+                        ret = EXIT_BERTH_FAILED;
                         continue;
                 }
-                if (units_remove_files(name) < 0)
+                if (d && d->restart != RESTART_NO)
+                        reload = true;
+                if (units_remove_files(name) < 0 || (volumes && volume_remove_anonymous(d) < 0))
                         ret = EXIT_BERTH_FAILED;
         }
         if (reload && units_reload() < 0)

@@ -466,7 +466,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 /* A missing bind source or VolumesFrom= container: said now, before anything is written. */
                 _cleanup_(volume_plan_done) VolumePlan plan = {};
 
-                if (volume_plan_make(d, &plan) < 0)
+                if (volume_plan_make(d, /* image= */ NULL, &plan) < 0)
                         return -EINVAL;
         }
 

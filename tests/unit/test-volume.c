@@ -229,7 +229,7 @@ static void test_copy_up(void) {
         ok(write_string_file(path_join(l1, "data/f"), "new\n", 0644, false) == 0, "write l1/data/f");
 
         ok(definition_parse_string("[Container]\nImage=img\nVolume=vol:/data\n", "c.container", "c", &d, NULL) == 0, "parse");
-        ok(volume_plan_make(d, &plan) == 0 && plan.n == 1, "plan");
+        ok(volume_plan_make(d, /* image= */ NULL, &plan) == 0 && plan.n == 1, "plan");
         ok(volume_plan_prepare(&plan, (char *[]) { l1, l2, NULL }, up) == 0, "prepare fills the volume");
         data = path_join(state, "volumes/vol/_data");
         ok(stat(data, &st) == 0 && st.st_uid == 33 && st.st_gid == 33 && (st.st_mode & 07777) == 0750,
