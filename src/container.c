@@ -453,6 +453,7 @@ int container_run(const Definition *d, const RunOptions *o) {
                 if (r > 0) {
                         ret = container_child_error_to_exit(c.argv[0], &m);
                         (void) waitpid(pid, NULL, 0);
+                        machine = machine_registration_abandon(machine);
                         goto finish;
                 }
         }
@@ -508,6 +509,7 @@ kill_child:
         /* SIGKILL of the namespace's PID 1 takes everything in it along. */
         (void) kill(pid, SIGKILL);
         (void) waitpid(pid, NULL, 0);
+        machine = machine_registration_abandon(machine);
         /* A service's scope goes with the service (BindsTo=); a foreground run's is ours to stop,
          * if systemd made it meanwhile. */
         if (!o->service && scope_asked && (bus || bus_open_systemd(&bus) >= 0))

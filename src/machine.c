@@ -130,6 +130,12 @@ static int push_out(sd_bus *bus) {
         }
 }
 
+MachineRegistration *machine_registration_abandon(MachineRegistration *reg) {
+        if (reg)
+                reg->reported = true;
+        return machine_registration_free(reg);
+}
+
 MachineRegistration *machine_registration_free(MachineRegistration *reg) {
         if (!reg)
                 return NULL;

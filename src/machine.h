@@ -62,4 +62,7 @@ int machine_register_wait(MachineRegistration *reg);
 /* Logs an answer that has already arrived and was not waited for, then drops the connection.
  * NULL is fine; returns NULL. */
 MachineRegistration *machine_registration_free(MachineRegistration *reg);
+/* The same, for a start that failed: its outcome is not logged (the payload died first, and its
+ * one line says why; "No such process" from machined is no news). */
+MachineRegistration *machine_registration_abandon(MachineRegistration *reg);
 DEFINE_TRIVIAL_CLEANUP_FUNC(MachineRegistration *, machine_registration_free);
