@@ -42,7 +42,7 @@ uint64_t caps_compute(uint64_t add, uint64_t drop, bool privileged) {
         return ((caps_default() & ~drop) | add) & all;
 }
 
-static int caps_held(uint64_t *ret) {
+int caps_permitted(uint64_t *ret) {
         _cleanup_(cap_freep) cap_t cur = NULL;
         uint64_t held = 0;
 
@@ -79,13 +79,37 @@ static int caps_set_proc(uint64_t set) {
         return 0;
 }
 
+int caps_limit_effective(uint64_t effective) {
+        _cleanup_(cap_freep) cap_t c = NULL;
+        uint64_t permitted;
+        cap_value_t v[64];
+        int n = 0, r;
+
+        r = caps_permitted(&permitted);
+        if (r < 0)
+                return r;
+        c = cap_get_proc();
+        if (!c)
+                return -errno;
+        if (cap_clear_flag(c, CAP_EFFECTIVE) < 0)
+                return -errno;
+        for (unsigned i = 0; i < 64; i++)
+                if (effective & permitted & CAP_BIT(i))
+                        v[n++] = (cap_value_t)i;
+        if (n > 0 && cap_set_flag(c, CAP_EFFECTIVE, n, v, CAP_SET) < 0)
+                return -errno;
+        if (cap_set_proc(c) < 0)
+                return -errno;
+        return 0;
+}
+
 /* Runs in the container's child after pivot_root(): root with the helper's capabilities, about
  * to give up most of them for good. */
 int caps_drop_to(uint64_t keep, uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups) {
         uint64_t all = caps_all(), held = 0;
         int r;
 
-        r = caps_held(&held);
+        r = caps_permitted(&held);
         if (r < 0)
                 return r;
         keep &= held; /* --privileged under a helper with a reduced bounding set */

@@ -20,6 +20,15 @@ uint64_t caps_all(void);
  * an add of every capability (ALL) means all - drop. Bits the kernel does not know are dropped. */
 uint64_t caps_compute(uint64_t add, uint64_t drop, bool privileged);
 
+/* Sets the effective set to effective ∩ permitted, leaving permitted (and so the way back) as it
+ * is. Used around every read of a file inside a container that happens while we are still root
+ * with the helper's capabilities: the read gets the container's own powers, never CAP_SYSLOG,
+ * CAP_SYS_ADMIN … of the host (a /etc/passwd that is a symlink to /proc/kmsg). Does not log. */
+int caps_limit_effective(uint64_t effective);
+
+/* The permitted set of the calling thread. */
+int caps_permitted(uint64_t *ret);
+
 /* Becomes uid/gid with exactly the supplementary groups given (none when n_groups is 0: the
  * helper's groups never leak in) and the capability set keep, for good. In this order, because each
  * step needs a capability that a later one gives up:

@@ -649,18 +649,32 @@ int confine_profile_open(uint64_t caps, int *ret_fd) {
         return profile_make(caps, dir_fd, file, ret_fd);
 }
 
-int confine_load(int fd) {
-        struct sock_filter insns[BPF_MAXINSNS];
-        struct sock_fprog prog = {};
+void seccomp_program_done(SeccompProgram *p) {
+        free(p->filter);
+        *p = SECCOMP_PROGRAM_NULL;
+}
+
+int confine_program_read(int fd, SeccompProgram *ret) {
+        _cleanup_free_ struct sock_filter *insns = NULL;
         ssize_t n;
 
-        n = pread(fd, insns, sizeof(insns), 0);
+        insns = malloc(BPF_MAXINSNS * sizeof(struct sock_filter));
+        if (!insns)
+                return -ENOMEM;
+        n = pread(fd, insns, BPF_MAXINSNS * sizeof(struct sock_filter), 0);
         if (n < 0)
                 return -errno;
         if (n == 0 || n % sizeof(struct sock_filter) != 0)
                 return -EBADMSG;
-        prog.len = (unsigned short)(n / sizeof(struct sock_filter));
-        prog.filter = insns;
+        *ret = (SeccompProgram) { .filter = TAKE_PTR(insns), .len = (unsigned short) (n / sizeof(struct sock_filter)) };
+        return 0;
+}
+
+int confine_program_load(const SeccompProgram *p) {
+        struct sock_fprog prog = { .len = p->len, .filter = p->filter };
+
+        if (!p->filter)
+                return 0;
         /* Without no_new_privs the kernel takes it from a task with CAP_SYS_ADMIN only, which
          * the caller still is. */
         if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
@@ -668,22 +682,34 @@ int confine_load(int fd) {
         return 0;
 }
 
-int confine_prepare(const Definition *d, int *ret_fd) {
+int confine_load(int fd) {
+        _cleanup_(seccomp_program_done) SeccompProgram p = SECCOMP_PROGRAM_NULL;
         int r;
 
-        *ret_fd = -EBADF;
+        r = confine_program_read(fd, &p);
+        if (r < 0)
+                return r;
+        return confine_program_load(&p);
+}
+
+int confine_prepare(const Definition *d, SeccompProgram *ret) {
+        _cleanup_close_ int fd = -EBADF;
+        int r;
+
+        *ret = SECCOMP_PROGRAM_NULL;
         if (d->privileged || d->seccomp_unconfined)
                 return 0;
-        r = confine_profile_open(caps_compute(d->caps_add, d->caps_drop, d->privileged), ret_fd);
+        r = confine_profile_open(caps_compute(d->caps_add, d->caps_drop, d->privileged), &fd);
         if (r < 0)
                 return log_error_errno(r, "Failed to make the seccomp profile: %m");
+        r = confine_program_read(fd, ret);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read the seccomp profile: %m");
         return 0;
 }
 
-int confine(const Definition *d, int profile_fd) {
+int confine(const Definition *d, const SeccompProgram *p) {
         if (d->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                 return -errno;
-        if (profile_fd < 0)
-                return 0;
-        return confine_load(profile_fd);
+        return confine_program_load(p);
 }

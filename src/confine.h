@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <linux/filter.h>
 #include <stdint.h>
 
 #include "definition.h"
@@ -11,16 +12,28 @@
  *
  * Making the profile's BPF program costs libseccomp 2-15 ms (most of it for the compat ABIs), so
  * it is made once per set of capabilities and kept in RUNTIME_DIR/seccomp (0700, root's, gone at
- * reboot); a start opens that file on the host side and the child loads it at the end. */
+ * reboot); a start reads that file on the host side into memory, and the child loads it from
+ * there at the end. No descriptor of a host file crosses into the container: a process inside
+ * that got hold of one (pidfd_getfd(), ptrace) could reopen it for writing through
+ * /proc/self/fd and weaken every later container's filter. */
 
-/* On the host side, before the child enters the container: *ret_fd is the program for the
- * capabilities the definition keeps, or -EBADF when it runs unconfined. Logs its error. */
-int confine_prepare(const Definition *d, int *ret_fd);
+typedef struct SeccompProgram {
+        struct sock_filter *filter; /* NULL: no filter (unconfined, privileged) */
+        unsigned short len;
+} SeccompProgram;
+
+#define SECCOMP_PROGRAM_NULL ((SeccompProgram) {})
+
+void seccomp_program_done(SeccompProgram *p);
+
+/* On the host side, before the child enters the container: *ret is the program for the
+ * capabilities the definition keeps, or empty when it runs unconfined. Logs its error. */
+int confine_prepare(const Definition *d, SeccompProgram *ret);
 
 /* In the child, after every mount and before caps_drop_to(): without no_new_privs the kernel
  * loads a filter only for a task with CAP_SYS_ADMIN, and the profile lets through everything
- * caps_drop_to() and execve() need. profile_fd from confine_prepare(). Does not log. */
-int confine(const Definition *d, int profile_fd);
+ * caps_drop_to() and execve() need. p from confine_prepare(). Does not log. */
+int confine(const Definition *d, const SeccompProgram *p);
 
 /* Docker's default profile for a process that keeps caps: every system call not allowed fails
  * with EPERM; calls that only a capability makes useful (mount, setns, bpf, ptrace of other
@@ -34,5 +47,11 @@ int confine_syscalls_export(uint64_t caps, int fd);
 /* The file of the program for caps, made on first use. */
 int confine_profile_open(uint64_t caps, int *ret_fd);
 
-/* Loads the program in fd (from offset 0) as a seccomp filter of the calling thread. */
+/* Reads the program in fd (from offset 0) into memory. */
+int confine_program_read(int fd, SeccompProgram *ret);
+
+/* Loads a program as a seccomp filter of the calling thread. */
+int confine_program_load(const SeccompProgram *p);
+
+/* Both at once: the program in fd as a filter of the calling thread. */
 int confine_load(int fd);

@@ -10,7 +10,9 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/sendfile.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -78,7 +80,8 @@ static void container_done(Container *c) {
         strv_free(c->env);
         volume_plan_done(&c->volumes);
         c->stdin_fd = safe_close(c->stdin_fd);
-        c->profile_fd = safe_close(c->profile_fd);
+        seccomp_program_done(&c->profile);
+        c->init_fd = safe_close(c->init_fd);
         image_config_done(&c->image);
         c->stdout_fd = safe_close(c->stdout_fd);
         c->stderr_fd = safe_close(c->stderr_fd);
@@ -166,6 +169,45 @@ int container_environment(const Definition *d, const ImageConfig *image, bool tt
         return 0;
 }
 
+/* berth-init as the container's PID 1 runs from a copy in a sealed memfd, as runc runs itself:
+ * its /proc/1/exe is then that copy, which nobody can write to, and never the host's file, which
+ * a process inside that may trace PID 1 could otherwise reopen for writing once the init ended
+ * (CVE-2019-5736). The copy costs one sendfile() of a small static binary. */
+static int init_open_sealed(int *ret_fd) {
+        _cleanup_close_ int src = -EBADF, fd = -EBADF;
+        struct stat st;
+        off_t off = 0;
+
+        src = open(BERTH_INIT_PATH, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (src < 0)
+                return -errno;
+        if (fstat(src, &st) < 0)
+                return -errno;
+        if (!S_ISREG(st.st_mode))
+                return -EBADFD;
+        /* MFD_EXEC where the kernel knows it (6.3), so that vm.memfd_noexec=1 does not seal it
+         * non-executable; older kernels refuse the flag, and there every memfd is executable. */
+        fd = memfd_create("berth-init", MFD_CLOEXEC | MFD_ALLOW_SEALING | 0x0010U /* MFD_EXEC */);
+        if (fd < 0 && errno == EINVAL)
+                fd = memfd_create("berth-init", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+        if (fd < 0)
+                return -errno;
+        while (off < st.st_size) {
+                ssize_t n = sendfile(fd, src, &off, (size_t) (st.st_size - off));
+
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return -errno;
+                if (n == 0)
+                        return -EIO;
+        }
+        if (fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0)
+                return -errno;
+        *ret_fd = TAKE_FD(fd);
+        return 0;
+}
+
 static int container_prepare(Container *c) {
         const Definition *d = c->def;
         _cleanup_free_ char *images = NULL;
@@ -197,9 +239,14 @@ static int container_prepare(Container *c) {
         r = container_environment(d, &c->image, c->opts->tty, &c->env);
         if (r < 0)
                 return r;
-        r = confine_prepare(d, &c->profile_fd);
+        r = confine_prepare(d, &c->profile);
         if (r < 0)
                 return r;
+        if (d->run_init) {
+                r = init_open_sealed(&c->init_fd);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to copy %s for --init: %m", BERTH_INIT_PATH);
+        }
 
         c->dir = path_join(container_state_dir(), "containers", d->name);
         if (!c->dir)
@@ -294,7 +341,7 @@ int container_run(const Definition *d, const RunOptions *o) {
         _cleanup_(scope_start_freep) ScopeStart *scope_start = NULL;
         ScopeSettings scope_settings;
         Container c = { .def = d, .opts = o, .stdin_fd = -EBADF, .stdout_fd = -EBADF, .stderr_fd = -EBADF,
-                        .join_netns_fd = -EBADF, .profile_fd = -EBADF };
+                        .join_netns_fd = -EBADF, .init_fd = -EBADF };
         ContainerNetwork net = CONTAINER_NETWORK_NULL;
         sigset_t mask, old_mask;
         bool scope_asked = false;
@@ -386,6 +433,7 @@ int container_run(const Definition *d, const RunOptions *o) {
         c.stdout_fd = safe_close(c.stdout_fd);
         c.stderr_fd = safe_close(c.stderr_fd);
         c.stdin_fd = safe_close(c.stdin_fd);
+        c.init_fd = safe_close(c.init_fd);
 
         /* The child waits for GO; the scope takes it (and so everything it will start) before
          * it goes on. systemd takes a few milliseconds over that: meanwhile, the network. */

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "confine.h"
 #include "definition.h"
 #include "image-config.h"
 #include "sync.h"
@@ -33,7 +34,8 @@ typedef struct Container {
         int stdin_fd, stdout_fd, stderr_fd;  /* what the payload gets, or -EBADF for a pty */
         int join_netns_fd;  /* Network=container:NAME: the namespace to join, else -EBADF */
         char *net_dir;      /* /run/berth/NAME: hosts, hostname, resolv.conf to bind */
-        int profile_fd;     /* the seccomp profile to load (confine.h), or -EBADF */
+        SeccompProgram profile; /* the seccomp profile to load (confine.h), in memory */
+        int init_fd;        /* RunInit=yes: a sealed memfd copy of berth-init to execute, else -EBADF */
         ImageConfig image;  /* what the image says, under the definition */
         const char *user, *working_dir; /* the definition's, else the image's; NULL: root, / */
 } Container;

@@ -4,17 +4,21 @@
  * Three processes, in a row:
  *   the caller   (the berth CLI, on the host) forks the joiner, has systemd put it into the
  *                container's scope, then relays the terminal or just waits;
- *   the joiner   enters all namespaces of the container's PID 1 at once, through its pidfd
- *                (one setns() call: the namespaces of one process, never of a PID reused in
- *                between), and forks: setns() into a pid namespace only counts for children.
- *                It stays in the host's pid namespace, invisible from inside, forwards
- *                signals and passes the exit status on;
- *   the command  the first process really inside: resolves the user, the working directory and
- *                the terminal inside the container's root, drops to the container's
- *                capabilities and execs.
- * Both children are not dumpable until the command's execve() (SECURITY.md, CVE-2019-5736):
- * nothing inside can reach them, or the host's berth binary, through /proc/PID. Errors cross
- * the forks over the sync socket with their message, and the caller logs them once. */
+ *   the joiner   keeps only the descriptors it needs, enters all namespaces of the container's
+ *                PID 1 at once through its pidfd, resolves the user, the working directory and
+ *                the terminal inside the container's root (with the container's capabilities in
+ *                effect), then takes on the container's seccomp filter, user and capabilities
+ *                and forks: setns() into a pid namespace only counts for children. It stays in
+ *                the host's pid namespace, invisible from inside, forwards signals and passes
+ *                the exit status on;
+ *   the command  the first process really inside, born with nothing more than the container's
+ *                own powers: sets up its stdio and execs.
+ * No process of the container can trace a process of ours that holds more than it has: the
+ * joiner cannot be named from inside, and the command never holds anything the container's root
+ * could not (with --cap-add SYS_PTRACE, a process inside could otherwise take a privileged
+ * process's descriptors with pidfd_getfd() or make it run its code). Both are not dumpable until
+ * the command's execve() (SECURITY.md, CVE-2019-5736). Errors cross the forks over the sync
+ * socket with their message, and the caller logs them once. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
@@ -260,9 +264,9 @@ static int exec_check_not_paused(sd_bus *bus, const ExecOptions *o, const char *
 
 /* --- The command, inside ------------------------------------------------------------------------ */
 
-/* A terminal from the container's own devpts: never the host's. Returns the master; the slave
- * becomes our controlling terminal and stdio. */
-static int setup_pty(int root_fd, uid_t uid, int *ret_master) {
+/* A terminal from the container's own devpts: never the host's. Returns the master and the slave,
+ * which the command makes its controlling terminal (it must be its session's leader for that). */
+static int open_pty(int root_fd, uid_t uid, int *ret_master, int *ret_slave) {
         _cleanup_close_ int master = -EBADF, slave = -EBADF;
         struct statfs sfs;
         int unlock = 0;
@@ -284,62 +288,150 @@ static int setup_pty(int root_fd, uid_t uid, int *ret_master) {
         /* Ours, as docker does, so that a non-root user can reopen it (tty, /proc/self/fd/0). */
         if (fchown(slave, uid, (gid_t) -1) < 0)
                 return -errno;
-        if (ioctl(slave, TIOCSCTTY, 0) < 0)
-                return -errno;
-        for (int i = 0; i < 3; i++)
-                if (dup2(slave, i) < 0)
-                        return -errno;
         *ret_master = TAKE_FD(master);
+        *ret_slave = TAKE_FD(slave);
         return 0;
 }
 
-/* Runs in all namespaces of the container and in its scope, as PID N of its pid namespace, still
- * root with the caller's capabilities, not dumpable, with the caller's stdio and descriptors
- * (all close-on-exec). Its root and working directory are the container's root since setns():
- * no path of the host is reachable any more. */
-_noreturn_ static void command_main(const ExecOptions *o, char **env_base, int stdin_fd, int profile_fd, int sock,
-                                    int joiner_pidfd) {
-        const Definition *d = o->def;
-        const char *user = o->user ?: d->user ?: (o->image ? o->image->user : NULL);
-        const char *wd = o->working_dir ?: d->working_dir ?: (o->image ? o->image->working_dir : NULL) ?: "/";
-        _cleanup_free_ char *home = NULL;
-        _cleanup_free_ gid_t *groups = NULL;
-        _cleanup_close_ int root_fd = -EBADF, wd_fd = -EBADF;
-        _cleanup_strv_free_ char **env = NULL;
-        size_t n_groups = 0;
-        uid_t uid;
-        gid_t gid;
+/* The first process really inside: PID N of the container's pid namespace, born with the
+ * container's user, capabilities, no_new_privs and seccomp filter (the joiner took them before
+ * the fork), so that nothing inside ever sees a process of ours with more. It holds the sync
+ * socket, its stdio and the read end of a pipe whose other end the joiner holds, nothing more. */
+_noreturn_ static void command_main(const ExecOptions *o, char **env, int stdin_fd, int pty_slave, int wd_fd,
+                                    int sock, int joiner_alive, const sigset_t *old_mask) {
         int r;
 
-        /* The joiner is outside our pid namespace (getppid() says 0): ask its pidfd whether it
-         * died before PDEATHSIG was set (readable once it exited). */
+        /* The joiner is outside our pid namespace (getppid() says 0): its pipe's end tells
+         * whether it died before PDEATHSIG was set (POLLHUP once it is gone). */
         if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 ||
-            poll(&(struct pollfd) { .fd = joiner_pidfd, .events = POLLIN }, 1, 0) != 0)
+            poll(&(struct pollfd) { .fd = joiner_alive, .events = POLLIN }, 1, 0) != 0)
                 _exit(125);
-        /* Our own session, without a controlling terminal: the caller's terminal, if our stdio is
-         * one, must not be ours to TIOCSTI into. */
+        safe_close(joiner_alive);
+        /* Our own session: the caller's terminal, if our stdio is one, must not be ours to
+         * TIOCSTI into; with -t, the container's pty becomes our controlling terminal. */
         if (setsid() < 0)
                 FAIL(-errno, "Failed to create a session: %m");
-        umask(0022);
         /* Whatever the caller ignored (a shell's background job ignores SIGINT) is not the
          * command's business: an ignored signal would stay ignored across execve(). */
         for (int sig = 1; sig < _NSIG; sig++)
                 (void) signal(sig, SIG_DFL);
+        (void) sigprocmask(SIG_SETMASK, old_mask, NULL);
 
-        root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (root_fd < 0)
-                FAIL(-errno, "Failed to open the root of container %s: %m", d->name);
+        if (pty_slave >= 0) {
+                if (ioctl(pty_slave, TIOCSCTTY, 0) < 0)
+                        FAIL(-errno, "Failed to make the terminal ours: %m");
+                for (int i = 0; i < 3; i++)
+                        if (dup2(pty_slave, i) < 0)
+                                FAIL(-errno, "Failed to set up the terminal: %m");
+        } else if (stdin_fd >= 0 && dup2(stdin_fd, STDIN_FILENO) < 0)
+                FAIL(-errno, "Failed to set up stdin: %m");
+
+        if (fchdir(wd_fd) < 0)
+                FAIL(-errno, "Failed to enter the working directory: %m");
+
+        /* The command sees fds 0–2 only; the sync socket closes at execve(). */
+        if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+                FAIL(-errno, "Failed to mark file descriptors close-on-exec: %m");
+
+        r = init_exec(o->argv, env);
+        (void) sync_send(sock, SYNC_EXEC_FAILED, -r, -EBADF, NULL);
+        _exit(exec_error_to_exit_code(-r));
+}
+
+/* Runs on the host's side of the pid namespace (invisible from inside: no process of the
+ * container can name it for ptrace(), pidfd_open() or kill()), in the container's scope (the
+ * caller put it there before GO), not dumpable, with the forwarded signals blocked. It joins the
+ * container's other namespaces, prepares what needs privilege, takes on the container's
+ * confinement and only then forks the command. */
+_noreturn_ static void joiner_main(const ExecOptions *o, char **env_base, int stdin_fd, const SeccompProgram *profile,
+                                   int sock, pid_t caller, const sigset_t *forwarded, const sigset_t *old_mask) {
+        const Definition *d = o->def;
+        const char *user = o->user ?: d->user ?: (o->image ? o->image->user : NULL);
+        const char *wd = o->working_dir ?: d->working_dir ?: (o->image ? o->image->working_dir : NULL) ?: "/";
+        uint64_t keep = caps_compute(d->caps_add, d->caps_drop, d->privileged);
+        _cleanup_close_ int root_fd = -EBADF, wd_fd = -EBADF, master = -EBADF, slave = -EBADF;
+        _cleanup_close_pair_ int alive[2] = { -EBADF, -EBADF };
+        _cleanup_free_ char *home = NULL;
+        _cleanup_free_ gid_t *groups = NULL;
+        _cleanup_strv_free_ char **env = NULL;
+        size_t n_groups = 0;
+        SyncMessage m;
+        uid_t uid;
+        gid_t gid;
+        pid_t pid;
+        int r;
+
+        /* The caller's descriptors (its D-Bus connection among them, if it had one) never come
+         * along. */
+        {
+                const int fds[] = { sock, stdin_fd, o->pidfd };
+
+                if (close_all_fds_except(fds, ELEMENTSOF(fds)) < 0)
+                        _exit(125);
+        }
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != caller)
+                _exit(125);
+        /* Signals from the caller's terminal reach the caller only, which forwards them: the
+         * command gets each once. */
+        (void) setpgid(0, 0);
+
+        r = sync_recv(sock, &m, NULL);
+        if (r <= 0 || m.type != SYNC_GO)
+                _exit(125);
+
+        /* The container's root as its PID 1 sees it, from here, the host's side: the host's /proc
+         * is ours to reopen files through, and nothing inside can reach us while we read. The
+         * pidfd, still not readable after the open, says the PID named that same process. */
+        {
+                char path[64];
+
+                snprintf(path, sizeof(path), "/proc/%d/root", (int) o->pid);
+                root_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (root_fd < 0 || poll(&(struct pollfd) { .fd = o->pidfd, .events = POLLIN }, 1, 0) != 0)
+                        FAIL(-ESRCH, "container %s is not running", d->name);
+        }
+        /* The container's files are read with the container's capabilities in effect: a
+         * /etc/passwd that is a symlink to /proc/kmsg gets what the container's root would get. */
+        r = caps_limit_effective(keep);
+        if (r < 0)
+                FAIL(r, "Failed to lower the capabilities in effect: %m");
         r = user_resolve(root_fd, user, &uid, &gid, &home, &groups, &n_groups);
         if (r == -ESRCH)
                 FAIL(r, "user '%s' not found in the container's /etc/passwd and /etc/group", user);
+        if (r < 0 && user_resolve_strerror(r))
+                FAIL(r, "user '%s' in the container: %s", user ?: "root", user_resolve_strerror(r));
         if (r < 0)
                 FAIL(r, "Failed to resolve user '%s' in the container: %m", user ?: "root");
-
         /* Inside the root, never through a magic link (/proc/self/cwd, /proc/1/root …); not
          * created: exec changes nothing in the container. */
         wd_fd = open_in_root(root_fd, wd, O_PATH | O_DIRECTORY, 0);
         if (wd_fd < 0)
                 FAIL(wd_fd, "Failed to enter working directory %s: %m", wd);
+        r = caps_limit_effective(UINT64_MAX);
+        if (r < 0)
+                FAIL(r, "Failed to restore the capabilities in effect: %m");
+
+        if (o->tty) {
+                r = open_pty(root_fd, uid, &master, &slave);
+                if (r < 0)
+                        FAIL(r, "Failed to set up a terminal in container %s: %m", d->name);
+                r = sync_send(sock, SYNC_PTY, 0, master, NULL);
+                if (r < 0)
+                        FAIL(r, "Failed to pass the terminal on: %m");
+                master = safe_close(master);
+        }
+        root_fd = safe_close(root_fd);
+
+        /* All namespaces of the container's PID 1 at once, through its pidfd: the namespaces of
+         * one process, never of a PID reused in between. Our root and working directory become
+         * the container's: no path of the host is reachable from here on. */
+        if (setns(o->pidfd, ALL_NAMESPACES) < 0) {
+                if (errno == ESRCH)
+                        FAIL(-errno, "container %s is not running", d->name);
+                FAIL(-errno, "Failed to join the namespaces of container %s: %m", d->name);
+        }
+        safe_close(o->pidfd);
+        umask(0022);
 
         env = strv_copy(env_base);
         if (!env)
@@ -351,74 +443,34 @@ _noreturn_ static void command_main(const ExecOptions *o, char **env_base, int s
                         FAIL(-ENOMEM, "Out of memory");
         }
 
-        if (o->tty) {
-                _cleanup_close_ int master = -EBADF;
-
-                r = setup_pty(root_fd, uid, &master);
-                if (r < 0)
-                        FAIL(r, "Failed to set up a terminal in container %s: %m", d->name);
-                r = sync_send(sock, SYNC_PTY, 0, master, NULL);
-                if (r < 0)
-                        FAIL(r, "Failed to pass the terminal on: %m");
-        } else if (stdin_fd >= 0 && dup2(stdin_fd, STDIN_FILENO) < 0)
-                FAIL(-errno, "Failed to set up stdin: %m");
-
-        if (fchdir(wd_fd) < 0)
-                FAIL(-errno, "Failed to enter working directory %s: %m", wd);
-
-        /* The command sees fds 0–2 only; the sync socket closes at execve(). */
-        if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-                FAIL(-errno, "Failed to mark file descriptors close-on-exec: %m");
-
-        /* The container's own confinement: its no_new_privs and seccomp profile, as docker exec. */
-        r = confine(d, profile_fd);
+        /* The container's own confinement, as docker exec: its no_new_privs and seccomp profile
+         * (while we still hold CAP_SYS_ADMIN, which loading it without no_new_privs needs), then
+         * its user and capabilities, for good. The command inherits all of it at fork(). */
+        r = confine(d, profile);
         if (r < 0)
                 FAIL(r, "Failed to apply no_new_privs and the seccomp profile: %m");
-        r = caps_drop_to(caps_compute(d->caps_add, d->caps_drop, d->privileged), uid, gid, groups, n_groups);
+        r = caps_drop_to(keep, uid, gid, groups, n_groups);
         if (r < 0)
                 FAIL(r, "Failed to set the user and capabilities: %m");
-
-        r = init_exec(o->argv, env);
-        (void) sync_send(sock, SYNC_EXEC_FAILED, -r, -EBADF, NULL);
-        _exit(exec_error_to_exit_code(-r));
-}
-
-/* Runs on the host, in the container's scope (the caller put it there before GO), not dumpable,
- * with the forwarded signals blocked. */
-_noreturn_ static void joiner_main(const ExecOptions *o, char **env, int stdin_fd, int profile_fd, int sock,
-                                   pid_t caller, const sigset_t *forwarded, const sigset_t *old_mask) {
-        _cleanup_close_ int self_pidfd = -EBADF;
-        SyncMessage m;
-        pid_t pid;
-        int r;
-
+        /* A change of credentials clears the parent-death signal: set it again, and make sure the
+         * caller did not go in between. */
         if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != caller)
                 _exit(125);
-        /* Signals from the caller's terminal reach the caller only, which forwards them: the
-         * command gets each once. */
-        (void) setpgid(0, 0);
 
-        r = sync_recv(sock, &m, NULL);
-        if (r <= 0 || m.type != SYNC_GO)
-                _exit(125);
-
-        self_pidfd = (int) syscall(SYS_pidfd_open, getpid(), 0);
-        if (self_pidfd < 0)
-                FAIL(-errno, "Failed to open a pidfd: %m");
-        if (setns(o->pidfd, ALL_NAMESPACES) < 0) {
-                if (errno == ESRCH)
-                        FAIL(-errno, "container %s is not running", o->def->name);
-                FAIL(-errno, "Failed to join the namespaces of container %s: %m", o->def->name);
-        }
-
+        if (pipe2(alive, O_CLOEXEC) < 0)
+                FAIL(-errno, "Failed to create a pipe: %m");
         pid = fork();
         if (pid < 0)
-                FAIL(-errno, "Failed to start the command in container %s: %m", o->def->name);
+                FAIL(-errno, "Failed to start the command in container %s: %m", d->name);
         if (pid == 0) {
-                (void) sigprocmask(SIG_SETMASK, old_mask, NULL);
-                command_main(o, env, stdin_fd, profile_fd, sock, self_pidfd);
+                alive[1] = safe_close(alive[1]);
+                command_main(o, env, stdin_fd, slave, wd_fd, sock, TAKE_FD(alive[0]), old_mask);
         }
+        alive[0] = safe_close(alive[0]);
         safe_close(sock);
+        safe_close(stdin_fd);
+        slave = safe_close(slave);
+        wd_fd = safe_close(wd_fd);
 
         for (;;) {
                 siginfo_t si;
@@ -470,7 +522,7 @@ int exec_run(const ExecOptions *o) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_close_pair_ int sync_fds[2] = { -EBADF, -EBADF };
         _cleanup_close_ int sigfd = -EBADF, timerfd = -EBADF, pidfd = -EBADF, ptyfd = -EBADF, null_fd = -EBADF;
-        _cleanup_close_ int profile_fd = -EBADF;
+        _cleanup_(seccomp_program_done) SeccompProgram profile = SECCOMP_PROGRAM_NULL;
         _cleanup_strv_free_ char **env = NULL;
         _cleanup_free_ char *scope = NULL;
         sigset_t mask, old_mask;
@@ -485,7 +537,7 @@ int exec_run(const ExecOptions *o) {
         if (exec_build_env(o, &env) < 0)
                 return 125;
         /* Here, on the host: the container's mount namespace has no /run/berth. */
-        if (confine_prepare(o->def, &profile_fd) < 0)
+        if (confine_prepare(o->def, &profile) < 0)
                 return 125;
         if (!o->interactive && !o->tty) {
                 null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -524,7 +576,7 @@ int exec_run(const ExecOptions *o) {
         }
         if (pid == 0) {
                 sync_fds[0] = safe_close(sync_fds[0]);
-                joiner_main(o, env, null_fd, profile_fd, sync_fds[1], caller, &mask, &old_mask);
+                joiner_main(o, env, null_fd, &profile, sync_fds[1], caller, &mask, &old_mask);
         }
         sync_fds[1] = safe_close(sync_fds[1]);
         null_fd = safe_close(null_fd);

@@ -193,6 +193,26 @@ static int fd_reopen(int fd, int flags) {
         return r < 0 ? -errno : r;
 }
 
+/* File systems whose "regular files" are kernel interfaces: reading one can have effects
+ * (/proc/kmsg consumes the kernel's log), answer with the reader's privileges rather than the
+ * file's, or block (FUSE). Nothing berth reads from inside a root is ever on one of them. */
+static bool fs_is_kernel_interface(int fd) {
+        static const unsigned long magic[] = {
+                PROC_SUPER_MAGIC, SYSFS_MAGIC,    DEBUGFS_MAGIC,      TRACEFS_MAGIC,  SECURITYFS_MAGIC,
+                CGROUP_SUPER_MAGIC, CGROUP2_SUPER_MAGIC, BPF_FS_MAGIC, DEVPTS_SUPER_MAGIC, EFIVARFS_MAGIC,
+                PSTOREFS_MAGIC, SELINUX_MAGIC,  SMACK_MAGIC,        NSFS_MAGIC,     BINFMTFS_MAGIC,
+                0x62656570UL /* configfs */, 0x65735546UL /* fuse */, 0x19800202UL /* mqueue */,
+        };
+        struct statfs sfs;
+
+        if (fstatfs(fd, &sfs) < 0)
+                return true;
+        for (size_t i = 0; i < ELEMENTSOF(magic); i++)
+                if ((unsigned long) sfs.f_type == magic[i])
+                        return true;
+        return false;
+}
+
 int open_regular_in_root(int root_fd, const char *path) {
         _cleanup_close_ int fd = -EBADF;
         struct stat st;
@@ -206,7 +226,7 @@ int open_regular_in_root(int root_fd, const char *path) {
                 return -errno;
         if (S_ISDIR(st.st_mode))
                 return -EISDIR;
-        if (!S_ISREG(st.st_mode))
+        if (!S_ISREG(st.st_mode) || fs_is_kernel_interface(fd))
                 return -EBADFD;
         return fd_reopen(fd, O_RDONLY | O_NOCTTY | O_NONBLOCK);
 }

@@ -27,8 +27,10 @@
 int open_in_root(int root_fd, const char *path, int flags, mode_t mode);
 
 /* Opens a regular file inside the root for reading without ever opening anything else: resolved
- * O_PATH first, checked with fstat(), then reopened. A FIFO, device or socket is -EBADFD, a
- * directory -EISDIR; nothing blocks and no device is opened. Needs /proc mounted in the caller. */
+ * O_PATH first, checked with fstat() and fstatfs(), then reopened. A FIFO, device or socket is
+ * -EBADFD, and so is a file of a kernel interface file system (procfs, sysfs, FUSE …: /etc/passwd
+ * as a symlink to /proc/kmsg); a directory is -EISDIR; nothing blocks and no device is opened.
+ * Needs /proc mounted in the caller. */
 int open_regular_in_root(int root_fd, const char *path);
 
 /* mkdir -p inside the root, one component at a time with mkdirat() on fds. Existing symlinks on the

@@ -25,6 +25,7 @@
 #include "confine.h"
 #include "container.h"
 #include "env.h"
+#include "fd-util.h"
 #include "init.h"
 #include "mount.h"
 #include "strv.h"
@@ -87,10 +88,21 @@ _Noreturn void payload_main(const Container *c, int sock) {
         _cleanup_strv_free_ char **env = NULL;
         size_t n_groups = 0;
         unsigned pty_number = 0;
+        uint64_t keep_caps = caps_compute(d->caps_add, d->caps_drop, d->privileged);
         SyncMessage m;
         uid_t uid;
         gid_t gid;
         int r;
+
+        /* Of the helper's descriptors (its D-Bus connection, the container's lock, its lease,
+         * signalfd, pidfd …) the child keeps only what it needs: from GO on, a process of the
+         * container that may trace it must find nothing of the host here. */
+        {
+                const int keep[] = { sock, c->stdin_fd, c->stdout_fd, c->stderr_fd, c->join_netns_fd, c->init_fd };
+
+                if (close_all_fds_except(keep, ELEMENTSOF(keep)) < 0)
+                        _exit(125);
+        }
 
         /* If the helper dies, so does the container: PID 1 of the namespace takes the rest. */
         if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
@@ -133,11 +145,21 @@ _Noreturn void payload_main(const Container *c, int sock) {
                         FAIL_LOGGED(r);
         }
 
+        /* The image's /etc/passwd and /etc/group are read with the container's own
+         * capabilities in effect, never the host's (a symlink to /proc/kmsg needs CAP_SYSLOG). */
+        r = caps_limit_effective(keep_caps);
+        if (r < 0)
+                FAIL(r, "Failed to lower the capabilities in effect: %m");
         r = user_resolve(root_fd, c->user, &uid, &gid, &home, &groups, &n_groups);
         if (r == -ESRCH)
                 FAIL(r, "user '%s' not found in the image's /etc/passwd and /etc/group", c->user);
+        if (r < 0 && user_resolve_strerror(r))
+                FAIL(r, "user '%s' in the image: %s", c->user ?: "root", user_resolve_strerror(r));
         if (r < 0)
                 FAIL(r, "Failed to resolve user '%s' in the image: %m", c->user ?: "root");
+        r = caps_limit_effective(UINT64_MAX);
+        if (r < 0)
+                FAIL(r, "Failed to restore the capabilities in effect: %m");
 
         r = mount_setup_root(c->root, &(MountOptions) { .privileged = d->privileged });
         if (r < 0)
@@ -210,17 +232,25 @@ _Noreturn void payload_main(const Container *c, int sock) {
         if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
                 FAIL(-errno, "Failed to mark file descriptors close-on-exec: %m");
 
-        r = confine(d, c->profile_fd);
+        r = confine(d, &c->profile);
         if (r < 0)
                 FAIL(r, "Failed to apply no_new_privs and the seccomp profile: %m");
-        r = caps_drop_to(caps_compute(d->caps_add, d->caps_drop, d->privileged), uid, gid, groups, n_groups);
+        r = caps_drop_to(keep_caps, uid, gid, groups, n_groups);
         if (r < 0)
                 FAIL(r, "Failed to set the user and capabilities: %m");
 
-        if (d->run_init) {
-                /* The parent learns we run from the EOF. */
-                safe_close(sock);
-                init_run(c->argv, env);
+        if (c->init_fd >= 0) {
+                _cleanup_strv_free_ char **argv = NULL;
+
+                /* berth-init from its sealed copy; the payload's own exec errors are its to report
+                 * (127, 126), and the parent learns that it runs from the EOF. */
+                if (strv_extend(&argv, "berth-init") < 0 || strv_extend(&argv, "--") < 0)
+                        FAIL(-ENOMEM, "Out of memory");
+                STRV_FOREACH(a, c->argv)
+                        if (strv_extend(&argv, *a) < 0)
+                                FAIL(-ENOMEM, "Out of memory");
+                (void) syscall(SYS_execveat, c->init_fd, "", argv, env, AT_EMPTY_PATH);
+                FAIL(-errno, "Failed to execute berth-init: %m");
         }
 
         r = init_exec(c->argv, env);

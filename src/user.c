@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,24 +18,23 @@
 #define USER_DB_SIZE_MAX (4U * 1024U * 1024U)
 #define USER_GROUPS_MAX 65536U /* NGROUPS_MAX of the kernel */
 
-/* Reads one of the image's databases; a missing file reads as empty. */
-static int read_db(int root_fd, const char *path, char **ret) {
+/* Reads one of the image's databases; a missing file reads as empty. So does one that is no
+ * database at all (a FIFO, a device, a symlink to /proc/kmsg, a directory, one too large) when
+ * the caller only needs it for extras (ids given as numbers, root): then nobody needs to read it,
+ * and a hostile image cannot stop `exec` as root. */
+static int read_db(int root_fd, const char *path, bool required, char **ret) {
         _cleanup_close_ int fd = -EBADF;
-        char *s;
         int r;
 
         fd = open_regular_in_root(root_fd, path);
-        if (fd == -ENOENT) {
-                s = strdup("");
-                if (!s)
-                        return -ENOMEM;
-                *ret = s;
-                return 0;
-        }
-        if (fd < 0)
+        if (fd >= 0) {
+                r = read_full_fd(fd, USER_DB_SIZE_MAX, ret, NULL);
+                if (r >= 0 || required || r == -ENOMEM)
+                        return r;
+        } else if (fd != -ENOENT && (required || fd == -ENOMEM))
                 return fd;
-        r = read_full_fd(fd, USER_DB_SIZE_MAX, ret, NULL);
-        return r;
+        *ret = strdup("");
+        return *ret ? 0 : -ENOMEM;
 }
 
 /* Cuts the next line off *p and splits it at ':' into at most n fields, in place. Returns the
@@ -195,7 +195,7 @@ int user_resolve(int root_fd, const char *spec, uid_t *ret_uid, gid_t *ret_gid, 
         if (numeric && parse_id(user, &id) < 0)
                 return -EINVAL;
 
-        r = read_db(root_fd, "/etc/passwd", &passwd);
+        r = read_db(root_fd, "/etc/passwd", /* required= */ !numeric, &passwd);
         if (r < 0)
                 return r;
         r = passwd_find(passwd, numeric ? NULL : user, numeric ? id : 0, &pw);
@@ -215,7 +215,10 @@ int user_resolve(int root_fd, const char *spec, uid_t *ret_uid, gid_t *ret_gid, 
                 return -ENOMEM;
 
         if (grp || name) {
-                r = read_db(root_fd, "/etc/group", &group);
+                /* Needed for a group given by name, and for a user given by name (the groups
+                 * that list it): not for numbers, not for root by default. */
+                r = read_db(root_fd, "/etc/group",
+                            /* required= */ grp ? strspn(grp, "0123456789") != strlen(grp) : !numeric, &group);
                 if (r < 0)
                         return r;
         }
@@ -242,4 +245,22 @@ int user_resolve(int root_fd, const char *spec, uid_t *ret_uid, gid_t *ret_gid, 
         *ret_groups = TAKE_PTR(groups);
         *ret_n_groups = n_groups;
         return 0;
+}
+
+const char *user_resolve_strerror(int r) {
+        switch (r) {
+        case -ESRCH:
+                return "not found in /etc/passwd and /etc/group";
+        case -EBADFD:
+        case -EISDIR:
+                return "/etc/passwd or /etc/group is not a regular file";
+        case -EFBIG:
+                return "/etc/passwd or /etc/group is larger than 4 MiB";
+        case -E2BIG:
+                return "the user is in more than 65536 groups";
+        case -EINVAL:
+                return "not USER[:GROUP], each a name or a number below 4294967295";
+        default:
+                return NULL;
+        }
 }

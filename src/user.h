@@ -15,7 +15,16 @@
  *   - home is passwd's, "/" when empty;
  *   - supplementary groups: the groups of /etc/group that list the user by name, unless a group
  *     was given, then none (runc's rules); ret_groups is NULL when there are none;
- *   - a malformed spec (":x", "x:", a uid of 4294967295) is -EINVAL.
+ *   - a malformed spec (":x", "x:", a uid of 4294967295) is -EINVAL;
+ *   - a database that is not a regular file of an ordinary file system (a FIFO, a device, a
+ *     symlink to /proc/kmsg) is -EBADFD, a directory -EISDIR, one over 4 MiB -EFBIG, when a name
+ *     must be looked up in it; for ids given as numbers (and root, the default) it is taken as
+ *     empty, so that root needs no database at all.
+ * user_resolve_strerror() says what such an error means, for the caller's one line.
  * The ret_* are written only on success. */
 int user_resolve(int root_fd, const char *spec, uid_t *ret_uid, gid_t *ret_gid, char **ret_home,
                  gid_t **ret_groups, size_t *ret_n_groups);
+
+/* "not found in /etc/passwd and /etc/group", "/etc/passwd or /etc/group is not a regular file", …:
+ * the reason user_resolve()'s error r stands for, or NULL for one that %m says well enough. */
+const char *user_resolve_strerror(int r);

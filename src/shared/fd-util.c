@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -212,4 +213,46 @@ int fd_set_cloexec(int fd, bool cloexec) {
                 return -errno;
         flags = cloexec ? (flags | FD_CLOEXEC) : (flags & ~FD_CLOEXEC);
         return fcntl(fd, F_SETFD, flags) < 0 ? -errno : 0;
+}
+
+static int close_range_or_loop(unsigned first, unsigned last) {
+        if (first > last)
+                return 0;
+        if (syscall(SYS_close_range, first, last, 0) >= 0)
+                return 0;
+        if (errno != ENOSYS)
+                return -errno;
+        /* Before Linux 5.9: one by one, up to the highest fd this process may hold. */
+        for (unsigned fd = first; fd <= last && fd < (unsigned) sysconf(_SC_OPEN_MAX); fd++)
+                (void) close((int) fd);
+        return 0;
+}
+
+int close_all_fds_except(const int *except, size_t n) {
+        unsigned keep[64], k = 0, next = 3;
+        int r;
+
+        for (size_t i = 0; i < n; i++) {
+                unsigned fd;
+
+                if (except[i] < 3)
+                        continue;
+                if (k >= ELEMENTSOF(keep))
+                        return -E2BIG;
+                fd = (unsigned) except[i];
+                /* Insertion sort: the list is a handful of fds. */
+                size_t j = k++;
+                for (; j > 0 && keep[j - 1] > fd; j--)
+                        keep[j] = keep[j - 1];
+                keep[j] = fd;
+        }
+        for (unsigned i = 0; i < k; i++) {
+                if (keep[i] < next)
+                        continue; /* listed twice */
+                r = close_range_or_loop(next, keep[i] - 1);
+                if (r < 0)
+                        return r;
+                next = keep[i] + 1;
+        }
+        return close_range_or_loop(next, ~0U);
 }

@@ -25,5 +25,10 @@ int rm_rf(const char *path);
 
 int fd_set_cloexec(int fd, bool cloexec);
 
+/* Closes every fd from 3 up but those in except (any order; negative entries are ignored), with
+ * close_range(2) between them: what a process keeps before it enters a container is a list, not
+ * whatever it happened to inherit. */
+int close_all_fds_except(const int *except, size_t n);
+
 /* loop write until done; -EIO on a short write of 0. */
 int loop_write(int fd, const void *buf, size_t n);

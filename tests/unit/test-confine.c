@@ -222,21 +222,34 @@ static void test_cache(const char *dir) {
         ok(stat(path, &a) == 0 && (a.st_mode & 07777) == 0700, "the directory is 0700");
 }
 
+static int count_fds(void) {
+        _cleanup_closedir_ DIR *d = opendir("/proc/self/fd");
+        int n = 0;
+
+        while (d && readdir(d))
+                n++;
+        return n;
+}
+
 static void test_prepare(void) {
         _cleanup_(definition_freep) Definition *d = definition_new("x");
-        int fd = 0;
+        SeccompProgram p = SECCOMP_PROGRAM_NULL;
+        int fds_before, fds_after;
 
         if (!d)
                 return;
         d->seccomp_unconfined = true;
-        ok(confine_prepare(d, &fd) == 0 && fd < 0, "SeccompProfile=unconfined: no profile");
+        ok(confine_prepare(d, &p) == 0 && !p.filter, "SeccompProfile=unconfined: no profile");
         d->seccomp_unconfined = false;
         d->privileged = true;
-        ok(confine_prepare(d, &fd) == 0 && fd < 0, "Privileged=yes: no profile");
+        ok(confine_prepare(d, &p) == 0 && !p.filter, "Privileged=yes: no profile");
         d->privileged = false;
-        ok(confine_prepare(d, &fd) == 0 && fd >= 0, "otherwise a profile");
-        if (fd >= 0)
-                close(fd);
+        fds_before = count_fds();
+        ok(confine_prepare(d, &p) == 0 && p.filter && p.len > 0, "otherwise a profile, in memory");
+        fds_after = count_fds();
+        ok(fds_before == fds_after, "  … and no descriptor of the profile's file is left open (%d, %d)", fds_before,
+           fds_after);
+        seccomp_program_done(&p);
 }
 
 int main(void) {

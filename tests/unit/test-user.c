@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
@@ -149,7 +151,11 @@ int main(void) {
         d = open_root(tmp, "d");
         ok(d >= 0 && mkfifoat(d, "etc/passwd", 0644) == 0, "d: passwd is a FIFO");
         check_error(d, "app", -EBADFD);
-        check_error(d, "0", -EBADFD);
+        /* … but root needs no database, and neither do numbers: a hostile image cannot stop
+         * exec as root. */
+        check(d, "0", 0, 0, "/root", "");
+        check(d, NULL, 0, 0, "/root", "");
+        check(d, "1000:1000", 1000, 1000, "/", "");
         ok(mkdirat(d, "etc/group", 0755) == 0, "d: group is a directory");
         ok(unlinkat(d, "etc/passwd", 0) == 0 && put(d, "etc/passwd", passwd) == 0, "d: a real passwd");
         check_error(d, "app", -EISDIR);
@@ -158,6 +164,33 @@ int main(void) {
                            mknodat(d, "etc/passwd", S_IFCHR | 0644, makedev(1, 3)) == 0,
                    "d: passwd is a device node");
                 check_error(d, "app", -EBADFD);
+        }
+
+        /* A kernel interface file is no database, even where it is a "regular file": with
+         * /proc in the root, /etc/passwd → /proc/kmsg is refused without reading it (which
+         * would consume the kernel's log). */
+        {
+                _cleanup_close_ int f = open_root(tmp, "f");
+                _cleanup_free_ char *proc = path_join(tmp, "f", "proc");
+
+                ok(f >= 0 && proc && symlinkat("/proc/self/status", f, "etc/passwd") == 0 &&
+                           symlinkat("/proc/kmsg", f, "etc/group") == 0,
+                   "f: passwd → /proc/self/status, group → /proc/kmsg");
+                /* In a mount namespace of our own: the host's mounts stay as they are. */
+                if (geteuid() == 0 && proc && mkdir(proc, 0755) == 0 && unshare(CLONE_NEWNS) == 0 &&
+                    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
+                    mount("/proc", proc, NULL, MS_BIND, NULL) == 0) {
+                        _cleanup_free_ char *root = path_join(tmp, "f");
+
+                        /* Opened anew: an fd from before unshare() walks the old namespace's mounts. */
+                        safe_close(f);
+                        f = root ? open(root, O_PATH | O_DIRECTORY | O_CLOEXEC) : -EBADF;
+                        check_error(f, "app", -EBADFD);
+                        check_error(f, "0:wheel", -EBADFD);
+                        check(f, NULL, 0, 0, "/root", "");
+                        (void) umount2(proc, MNT_DETACH);
+                } else
+                        ok(true, "# SKIP needs root to bind /proc into the root");
         }
 
         /* The size bound. */
