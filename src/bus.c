@@ -466,3 +466,13 @@ int bus_get_unit_property_i32(sd_bus *bus, const char *unit, const char *iface, 
                 return r;
         return sd_bus_message_read(reply, "i", ret);
 }
+
+int bus_get_unit_property_u32(sd_bus *bus, const char *unit, const char *iface, const char *prop, uint32_t *ret) {
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
+        int r;
+
+        r = get_property(bus, unit, iface, prop, 'u', &reply);
+        if (r < 0)
+                return r;
+        return sd_bus_message_read(reply, "u", ret);
+}

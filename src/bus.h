@@ -46,6 +46,7 @@ int bus_unit_path(const char *unit, char **ret);
 int bus_get_unit_property_string(sd_bus *bus, const char *unit, const char *iface, const char *prop, char **ret);
 int bus_get_unit_property_u64(sd_bus *bus, const char *unit, const char *iface, const char *prop, uint64_t *ret);
 int bus_get_unit_property_i32(sd_bus *bus, const char *unit, const char *iface, const char *prop, int32_t *ret);
+int bus_get_unit_property_u32(sd_bus *bus, const char *unit, const char *iface, const char *prop, uint32_t *ret);
 
 /* A readable message for a failed call: the sd_bus_error's message, or strerror. */
 const char *bus_error_message(const sd_bus_error *e, int r);

@@ -31,6 +31,7 @@
 #include "container.h"
 #include "env.h"
 #include "fd-util.h"
+#include "guard.h"
 #include "image.h"
 #include "init.h"
 #include "log.h"
@@ -87,11 +88,16 @@ static void container_done(Container *c) {
         c->stderr_fd = safe_close(c->stderr_fd);
 }
 
+static char *lock_path(const char *name) {
+        return path_join(container_runtime_dir(), "locks", name);
+}
+
 /* Only one helper runs a given name: the lock is held for the container's life and goes with
- * the process, whatever kills it. */
+ * the process, whatever kills it. A lock file is unlinked when its container is removed (under
+ * the lock), so a taker checks after flock() that the path still names the file it locked:
+ * otherwise it locked a file nobody will look at again, and tries anew. */
 static int container_lock(const char *name, int *ret_fd) {
         _cleanup_free_ char *dir = NULL, *path = NULL;
-        _cleanup_close_ int fd = -EBADF;
         int r;
 
         dir = path_join(container_runtime_dir(), "locks");
@@ -100,19 +106,38 @@ static int container_lock(const char *name, int *ret_fd) {
         r = mkdir_p(dir, 0700);
         if (r < 0)
                 return log_error_errno(r, "Failed to create %s: %m", dir);
-        path = path_join(dir, name);
+        path = lock_path(name);
         if (!path)
                 return log_oom();
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-        if (fd < 0)
-                return log_error_errno(-errno, "Failed to open lock %s: %m", path);
-        if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-                if (errno == EWOULDBLOCK)
-                        return log_error_errno(-EBUSY, "container %s is already running", name);
-                return log_error_errno(-errno, "Failed to lock %s: %m", path);
+        for (unsigned attempt = 0; attempt < 16; attempt++) {
+                _cleanup_close_ int fd = -EBADF;
+                struct stat st_fd, st_path;
+
+                fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+                if (fd < 0)
+                        return log_error_errno(-errno, "Failed to open lock %s: %m", path);
+                if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+                        if (errno == EWOULDBLOCK)
+                                return log_error_errno(-EBUSY, "container %s is already running", name);
+                        return log_error_errno(-errno, "Failed to lock %s: %m", path);
+                }
+                if (fstat(fd, &st_fd) < 0)
+                        return log_error_errno(-errno, "Failed to check lock %s: %m", path);
+                if (stat(path, &st_path) < 0 || st_fd.st_ino != st_path.st_ino || st_fd.st_dev != st_path.st_dev)
+                        continue; /* removed meanwhile */
+                *ret_fd = TAKE_FD(fd);
+                return 0;
         }
-        *ret_fd = TAKE_FD(fd);
-        return 0;
+        return log_error_errno(-EBUSY, "container %s: its lock %s keeps changing", name, path);
+}
+
+void container_lock_forget(const char *name, int fd) {
+        _cleanup_free_ char *path = lock_path(name);
+        struct stat st_fd, st_path;
+
+        if (path && fd >= 0 && fstat(fd, &st_fd) >= 0 && stat(path, &st_path) >= 0 && st_fd.st_ino == st_path.st_ino &&
+            st_fd.st_dev == st_path.st_dev)
+                (void) unlink(path);
 }
 
 int container_lock_held(const char *name) {
@@ -121,7 +146,7 @@ int container_lock_held(const char *name) {
 
         if (!name_is_valid(name))
                 return 0;
-        path = path_join(container_runtime_dir(), "locks", name);
+        path = lock_path(name);
         if (!path)
                 return -ENOMEM;
         fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -239,6 +264,17 @@ static int container_prepare(Container *c) {
         r = container_environment(d, &c->image, c->opts->tty, &c->env);
         if (r < 0)
                 return r;
+        /* berth.conf's defaults for every container (the bridge's section is read again by the
+         * network, for containers on it). */
+        {
+                _cleanup_free_ char *error = NULL;
+
+                r = berth_config_load(NULL, &c->config, &error);
+                if (r == -EINVAL)
+                        return log_error_errno(r, "%s", error);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to read berth.conf: %m");
+        }
         r = confine_prepare(d, &c->profile);
         if (r < 0)
                 return r;
@@ -343,6 +379,7 @@ int container_run(const Definition *d, const RunOptions *o) {
         Container c = { .def = d, .opts = o, .stdin_fd = -EBADF, .stdout_fd = -EBADF, .stderr_fd = -EBADF,
                         .join_netns_fd = -EBADF, .init_fd = -EBADF };
         ContainerNetwork net = CONTAINER_NETWORK_NULL;
+        Guard guard = GUARD_NULL;
         sigset_t mask, old_mask;
         bool scope_asked = false;
         int r, ret = 125;
@@ -354,6 +391,14 @@ int container_run(const Definition *d, const RunOptions *o) {
         /* We hold the name: whatever an earlier helper of it left (killed with no ExecStopPost=
          * after it, as a foreground run can be) is stale. */
         (void) container_cleanup(d->name);
+        if (!o->service) {
+                /* A foreground run has no ExecStopPost=: its guard undoes what we make if we are
+                 * killed, and we never die of a reader that went away (EPIPE instead). */
+                (void) signal(SIGPIPE, SIG_IGN);
+                r = guard_start(d, lock_fd, o->remove, &guard);
+                if (r < 0)
+                        goto finish;
+        }
         r = container_prepare(&c);
         if (r < 0)
                 goto finish;
@@ -429,6 +474,7 @@ int container_run(const Definition *d, const RunOptions *o) {
                 (void) sigprocmask(SIG_SETMASK, &old_mask, NULL);
                 payload_main(&c, sync_fds[1]);
         }
+        guard_payload(&guard, pid);
         sync_fds[1] = safe_close(sync_fds[1]);
         c.stdout_fd = safe_close(c.stdout_fd);
         c.stderr_fd = safe_close(c.stderr_fd);
@@ -447,13 +493,18 @@ int container_run(const Definition *d, const RunOptions *o) {
                 .pid = pid,
                 .memory_max = d->memory_max,
                 .cpu_weight = d->cpu_weight,
-                .tasks_max = d->pids_limit,
+                /* The definition's (UINT64_MAX: unlimited, --pids-limit -1), else berth.conf's,
+                 * whose "none" leaves systemd's default. */
+                .tasks_max = d->pids_limit != 0                   ? d->pids_limit
+                             : c.config.pids_limit != UINT64_MAX ? c.config.pids_limit
+                                                                 : 0,
                 .privileged = d->privileged,
                 .console = o->tty,
                 .stop_signal = d->stop_signal,
                 .stop_timeout_usec = d->stop_timeout_usec,
                 .bound_to = o->service ? service : NULL,
         };
+        guard_scope_asked(&guard);
         r = scope_start_begin(bus, &scope_settings, &scope_start);
         if (r < 0) {
                 log_error_errno(r, "Failed to create scope for container %s: %m", d->name);
@@ -472,6 +523,7 @@ int container_run(const Definition *d, const RunOptions *o) {
                 log_error("Failed to create scope for container %s: %s", d->name, scope_error ?: strerror(-r));
                 goto kill_child;
         }
+        guard_scope_made(&guard);
         /* On systemd's private socket every signal of every unit reaches us while we are
          * connected, and we need nothing more from systemd: go now. */
         if (sd_bus_is_bus_client(bus) <= 0)
@@ -566,7 +618,13 @@ kill_child:
 finish:
         container_network_done(&net);
         (void) container_cleanup(d->name);
+        if (o->remove && !o->service) {
+                (void) volume_remove_anonymous(d); /* as docker run --rm does */
+                if (container_remove(d->name, /* including_etc= */ false) >= 0)
+                        container_lock_forget(d->name, lock_fd);
+        }
         container_done(&c);
+        guard_done(&guard);
         return ret;
 }
 
@@ -583,11 +641,21 @@ int container_cleanup(const char *name) {
 }
 
 int container_remove(const char *name, bool including_etc) {
-        _cleanup_free_ char *run = NULL, *etc = NULL, *dir = NULL;
+        _cleanup_free_ char *run = NULL, *etc = NULL, *dir = NULL, *lock = NULL;
+        _cleanup_close_ int lock_fd = -EBADF;
         int ret;
 
         if (!name_is_valid(name))
                 return -EINVAL;
+        /* Its lock file goes too, if nobody holds it. One who does (a foreground run, its guard:
+         * flock() conflicts between two opens even in one process) calls container_lock_forget()
+         * itself. */
+        lock = lock_path(name);
+        if (!lock)
+                return -ENOMEM;
+        lock_fd = open(lock, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+        if (lock_fd >= 0 && flock(lock_fd, LOCK_EX | LOCK_NB) < 0)
+                lock_fd = safe_close(lock_fd);
         if (asprintf(&run, "%s/containers/%s.container", container_runtime_dir(), name) < 0 ||
             asprintf(&etc, "%s/containers/%s.container", BERTH_SYSCONF_DIR, name) < 0)
                 return -ENOMEM;
@@ -601,5 +669,7 @@ int container_remove(const char *name, bool including_etc) {
                 ret = -errno;
         if (including_etc && unlink(etc) < 0 && errno != ENOENT && ret == 0)
                 ret = -errno;
+        if (ret == 0)
+                container_lock_forget(name, lock_fd);
         return ret;
 }

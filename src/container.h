@@ -7,6 +7,7 @@
 #include "confine.h"
 #include "definition.h"
 #include "image-config.h"
+#include "netconf.h"
 #include "sync.h"
 #include "volume.h"
 
@@ -18,6 +19,8 @@ typedef struct RunOptions {
         bool service;     /* main process of container@NAME.service: READY=1, BindsTo= */
         bool interactive; /* -i: the payload's stdin is ours */
         bool tty;         /* -t: a pty from the container's own devpts */
+        bool remove;      /* --rm in the foreground: the container and its anonymous volumes go
+                           * when it ends, whatever happens to us (guard.h) */
 } RunOptions;
 
 /* Everything the child needs, computed by the parent before clone() so that the child does no
@@ -37,6 +40,7 @@ typedef struct Container {
         SeccompProgram profile; /* the seccomp profile to load (confine.h), in memory */
         int init_fd;        /* RunInit=yes: a sealed memfd copy of berth-init to execute, else -EBADF */
         ImageConfig image;  /* what the image says, under the definition */
+        BerthConfig config; /* berth.conf: the defaults of every container */
         const char *user, *working_dir; /* the definition's, else the image's; NULL: root, / */
 } Container;
 
@@ -65,6 +69,10 @@ int container_cleanup(const char *name);
 /* Removes a container: its files under /var/lib/berth/containers/NAME, then its definition under
  * /run (and /etc when asked), so that a definition gone means a container gone. Idempotent. */
 int container_remove(const char *name, bool including_etc);
+
+/* The lock file of a container that is gone, while we hold it in fd: nobody can be running it,
+ * and a taker that opened it before the unlink sees that after its flock() and tries anew. */
+void container_lock_forget(const char *name, int fd);
 
 /* Whether a helper runs container name now (it holds /run/berth/locks/NAME): 1 yes, 0 no. */
 int container_lock_held(const char *name);

@@ -867,7 +867,13 @@ static int format_cpu_weight(FILE *f, const char *key, const Definition *d, cons
 }
 
 static int format_pids_limit(FILE *f, const char *key, const Definition *d, const void *field) {
-        return format_u64_unless(f, key, *(const uint64_t *) field, UINT64_MAX);
+        uint64_t v = *(const uint64_t *) field;
+
+        if (v == UINT64_MAX) {
+                fprintf(f, "%s=infinity\n", key);
+                return 0;
+        }
+        return format_u64_unless(f, key, v, 0);
 }
 
 static int format_capabilities(FILE *f, const char *key, const Definition *d, const void *field) {
@@ -1065,7 +1071,7 @@ Definition *definition_new(const char *name) {
                 }
         }
         d->memory_max = UINT64_MAX;
-        d->pids_limit = UINT64_MAX;
+        d->pids_limit = 0; /* berth.conf's default */
         d->stop_signal = SIGTERM;
         d->stop_timeout_usec = STOP_TIMEOUT_DEFAULT_USEC;
         d->network = NETWORK_BRIDGE;

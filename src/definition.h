@@ -54,7 +54,7 @@ typedef struct Definition {
         char *working_dir, *user, *hostname; /* NULL when not set */
         uint64_t memory_max;                 /* UINT64_MAX when not set */
         uint64_t cpu_weight;                 /* 0 when not set */
-        uint64_t pids_limit;                 /* UINT64_MAX when not set or unlimited */
+        uint64_t pids_limit;                 /* 0 when not set (berth.conf's default), UINT64_MAX unlimited */
         uint64_t caps_add, caps_drop;        /* bit (1ULL << CAP_x) */
         bool privileged, read_only, run_init;
         bool auto_remove;       /* AutoRemove=: docker's --rm, done by the unit's cleanup */

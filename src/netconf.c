@@ -129,10 +129,69 @@ static bool bridge_name_is_valid(const char *s) {
         return true;
 }
 
-int network_config_load(const char *path, NetworkConfig *ret, char **ret_error) {
+/* podman's default: enough for any service, far too few to exhaust the host's PIDs. */
+#define CONTAINERS_PIDS_LIMIT_DEFAULT 2048
+
+void berth_config_default(BerthConfig *ret) {
+        *ret = (BerthConfig) { .pids_limit = CONTAINERS_PIDS_LIMIT_DEFAULT };
+        network_config_default(&ret->network);
+}
+
+typedef enum Section {
+        SECTION_NONE,
+        SECTION_NETWORK,
+        SECTION_CONTAINERS,
+} Section;
+
+static int parse_network_key(NetworkConfig *c, const char *path, unsigned line, const char *key, const char *value,
+                             unsigned *subnet6_line, char **ret_error) {
+        if (streq(key, "Bridge")) {
+                if (!bridge_name_is_valid(value))
+                        return fail(ret_error, path, line, "key 'Bridge': '%s' is not an interface name (1…15 characters)",
+                                    value);
+                strcpy(c->bridge, value);
+        } else if (streq(key, "Subnet")) {
+                if (subnet4_parse(value, &c->subnet, &c->prefix) < 0)
+                        return fail(ret_error, path, line,
+                                    "key 'Subnet': '%s' is not an IPv4 subnet ADDRESS/8…30 with the host bits zero", value);
+        } else if (streq(key, "Subnet6")) {
+                if (isempty(value)) {
+                        c->have_subnet6 = false;
+                        return 0;
+                }
+                if (subnet6_parse(value, &c->subnet6, &c->prefix6) < 0)
+                        return fail(ret_error, path, line,
+                                    "key 'Subnet6': '%s' is not an IPv6 subnet ADDRESS/64…124 with the host bits zero",
+                                    value);
+                c->have_subnet6 = true;
+                *subnet6_line = line;
+        } else
+                return fail(ret_error, path, line, "key '%s': unknown key in section [Network]", key);
+        return 0;
+}
+
+static int parse_containers_key(BerthConfig *c, const char *path, unsigned line, const char *key, const char *value,
+                                char **ret_error) {
+        if (streq(key, "PidsLimit")) {
+                uint64_t v;
+
+                /* Empty, -1, infinity, max: no limit of berth's (systemd's DefaultTasksMax=). */
+                if (isempty(value) || streq(value, "-1") || streq(value, "infinity") || streq(value, "max"))
+                        c->pids_limit = UINT64_MAX;
+                else if (safe_atou64(value, &v) < 0 || v == 0)
+                        return fail(ret_error, path, line,
+                                    "key 'PidsLimit': '%s' is not a positive number, -1, infinity or max", value);
+                else
+                        c->pids_limit = v;
+        } else
+                return fail(ret_error, path, line, "key '%s': unknown key in section [Containers]", key);
+        return 0;
+}
+
+int berth_config_load(const char *path, BerthConfig *ret, char **ret_error) {
         _cleanup_free_ char *text = NULL;
-        NetworkConfig c;
-        bool in_network = false;
+        BerthConfig c;
+        Section section = SECTION_NONE;
         unsigned line = 0, subnet6_line = 0;
         char *p, *next;
         int r;
@@ -140,14 +199,16 @@ int network_config_load(const char *path, NetworkConfig *ret, char **ret_error) 
         if (ret_error)
                 *ret_error = NULL;
         if (!path)
-                path = getenv("BERTH_CONFIG") ?: BERTH_SYSCONF_DIR "/berth.conf";
-        network_config_default(&c);
+                path = secure_getenv("BERTH_CONFIG") ?: BERTH_SYSCONF_DIR "/berth.conf";
+        berth_config_default(&c);
 
         r = read_full_file_at(AT_FDCWD, path, CONFIG_SIZE_MAX, &text, NULL);
         if (r == -ENOENT) {
                 *ret = c;
                 return 0;
         }
+        if (r == -EFBIG)
+                return fail(ret_error, path, 0, "larger than %u KiB", CONFIG_SIZE_MAX / 1024);
         if (r < 0)
                 return r;
 
@@ -162,8 +223,11 @@ int network_config_load(const char *path, NetworkConfig *ret, char **ret_error) 
                 if (!*l || *l == '#' || *l == ';')
                         continue;
                 if (*l == '[') {
-                        in_network = streq(l, "[Network]");
-                        if (!in_network)
+                        if (streq(l, "[Network]"))
+                                section = SECTION_NETWORK;
+                        else if (streq(l, "[Containers]"))
+                                section = SECTION_CONTAINERS;
+                        else
                                 return fail(ret_error, path, line, "unknown section '%s'", l);
                         continue;
                 }
@@ -173,37 +237,37 @@ int network_config_load(const char *path, NetworkConfig *ret, char **ret_error) 
                 *eq = 0;
                 key = strstrip(l);
                 value = strstrip(eq + 1);
-                if (!in_network)
-                        return fail(ret_error, path, line, "key '%s': not in a section ([Network])", key);
-                if (streq(key, "Bridge")) {
-                        if (!bridge_name_is_valid(value))
-                                return fail(ret_error, path, line,
-                                            "key 'Bridge': '%s' is not an interface name (1…15 characters)", value);
-                        strcpy(c.bridge, value);
-                } else if (streq(key, "Subnet")) {
-                        if (subnet4_parse(value, &c.subnet, &c.prefix) < 0)
-                                return fail(ret_error, path, line,
-                                            "key 'Subnet': '%s' is not an IPv4 subnet ADDRESS/8…30 with the host bits zero",
-                                            value);
-                } else if (streq(key, "Subnet6")) {
-                        if (isempty(value)) {
-                                c.have_subnet6 = false;
-                                continue;
-                        }
-                        if (subnet6_parse(value, &c.subnet6, &c.prefix6) < 0)
-                                return fail(ret_error, path, line,
-                                            "key 'Subnet6': '%s' is not an IPv6 subnet ADDRESS/64…124 with the host bits zero",
-                                            value);
-                        c.have_subnet6 = true;
-                        subnet6_line = line;
-                } else
-                        return fail(ret_error, path, line, "key '%s': unknown key in section [Network]", key);
+                switch (section) {
+                case SECTION_NETWORK:
+                        r = parse_network_key(&c.network, path, line, key, value, &subnet6_line, ret_error);
+                        break;
+                case SECTION_CONTAINERS:
+                        r = parse_containers_key(&c, path, line, key, value, ret_error);
+                        break;
+                case SECTION_NONE:
+                default:
+                        r = fail(ret_error, path, line, "key '%s': not in a section ([Network], [Containers])", key);
+                        break;
+                }
+                if (r < 0)
+                        return r;
         }
         /* A container's v6 host number is its v4 one: the v6 subnet must have room for all. */
-        if (c.have_subnet6 && 128U - c.prefix6 < 32U - c.prefix)
+        if (c.network.have_subnet6 && 128U - c.network.prefix6 < 32U - c.network.prefix)
                 return fail(ret_error, path, subnet6_line,
                             "key 'Subnet6': a /%u has fewer host addresses than Subnet= /%u (a container's IPv6 host number is its IPv4 one)",
-                            (unsigned) c.prefix6, (unsigned) c.prefix);
+                            (unsigned) c.network.prefix6, (unsigned) c.network.prefix);
         *ret = c;
+        return 0;
+}
+
+int network_config_load(const char *path, NetworkConfig *ret, char **ret_error) {
+        BerthConfig c;
+        int r;
+
+        r = berth_config_load(path, &c, ret_error);
+        if (r < 0)
+                return r;
+        *ret = c.network;
         return 0;
 }

@@ -27,8 +27,23 @@ typedef struct NetworkConfig {
         unsigned prefix6; /* 64…124 */
 } NetworkConfig;
 
+/* All of /etc/berth/berth.conf: [Network] above, and [Containers], the defaults of every
+ * container:
+ *
+ *   PidsLimit=2048         TasksMax= of a container that sets no PidsLimit= (podman's default);
+ *                          empty, -1, infinity or max for none of berth's
+ */
+typedef struct BerthConfig {
+        NetworkConfig network;
+        uint64_t pids_limit; /* UINT64_MAX: none */
+} BerthConfig;
+
 /* path NULL: $BERTH_CONFIG, else /etc/berth/berth.conf. -EINVAL with *ret_error set on a bad
  * file; other errors leave *ret_error NULL. */
+int berth_config_load(const char *path, BerthConfig *ret, char **ret_error);
+void berth_config_default(BerthConfig *ret);
+
+/* Only its [Network] section (the file is checked whole). */
 int network_config_load(const char *path, NetworkConfig *ret, char **ret_error);
 void network_config_default(NetworkConfig *ret);
 

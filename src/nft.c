@@ -259,8 +259,8 @@ static void create_command(const PortSpec *p, const char *a, char *buf, size_t s
 }
 
 /* One element at a time: which port is taken, and by whom; stale elements taken over. */
-static int publish_each(struct nft_ctx *ctx, const char *a, const PortSpec *ports, size_t n_ports,
-                        const PortSpec **ret_port, char **ret_owner, size_t *ret_done) {
+static int publish_each(struct nft_ctx *ctx, struct in_addr addr, const char *a, const PortSpec *ports,
+                        size_t n_ports, const PortSpec **ret_port, char **ret_owner, size_t *ret_done) {
         size_t i;
         int r = 0;
 
@@ -277,9 +277,11 @@ static int publish_each(struct nft_ctx *ctx, const char *a, const PortSpec *port
                         _cleanup_free_ char *owner = NULL;
                         struct in_addr held;
 
+                        /* An element that points at our own address was left by its last
+                         * holder (we hold its lease now): stale, whoever's it was. */
                         r = element_target(ctx, p, &held);
                         if (r >= 0)
-                                r = lease_owner(held, &owner);
+                                r = held.s_addr == addr.s_addr ? 0 : lease_owner(held, &owner);
                         if (r > 0) {
                                 *ret_port = p;
                                 if (ret_owner)
@@ -345,7 +347,7 @@ int nft_publish(const NetworkConfig *c, struct in_addr addr, const PortSpec *por
         }
 
         /* A port is taken: all or nothing, so one by one to tell which, and whose. */
-        r = publish_each(ctx, a, ports, n_ports, ret_port, ret_owner, &done);
+        r = publish_each(ctx, addr, a, ports, n_ports, ret_port, ret_owner, &done);
         if (r < 0) {
                 (void) nft_unpublish(addr, ports, done);
                 return r;

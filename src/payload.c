@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -73,6 +74,10 @@ static int setup_stdio(const Container *c, unsigned pty_number) {
                 safe_close(fd);
                 return 0;
         }
+        /* A session of our own, as docker's containers have: ^C on the caller's terminal reaches
+         * the helper only, which passes SIGINT on once (--sig-proxy), never the payload twice. */
+        if (setsid() < 0)
+                return -errno;
         /* dup2() clears CLOEXEC on the copies. */
         if (dup2(c->stdin_fd, STDIN_FILENO) < 0 || dup2(c->stdout_fd, STDOUT_FILENO) < 0 ||
             dup2(c->stderr_fd, STDERR_FILENO) < 0)
@@ -107,6 +112,12 @@ _Noreturn void payload_main(const Container *c, int sock) {
         /* If the helper dies, so does the container: PID 1 of the namespace takes the rest. */
         if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
                 FAIL(-errno, "Failed to set the parent-death signal: %m");
+        /* Whatever the helper ignores (systemd starts services with SIGPIPE ignored) is not the
+         * payload's: an ignored signal stays ignored across execve(), and `yes | head -1` would
+         * never end. */
+        for (int sig = 1; sig < _NSIG; sig++)
+                if (sig != SIGKILL && sig != SIGSTOP)
+                        (void) signal(sig, SIG_DFL);
 
         /* Wait until the scope holds us: then a new cgroup namespace roots at the scope. */
         r = sync_recv(sock, &m, NULL);
@@ -238,6 +249,13 @@ _Noreturn void payload_main(const Container *c, int sock) {
         r = caps_drop_to(keep_caps, uid, gid, groups, n_groups);
         if (r < 0)
                 FAIL(r, "Failed to set the user and capabilities: %m");
+        /* A change of user clears the parent-death signal: set it again, then make sure the
+         * helper did not die in between (getppid() says 0 across the pid namespace; the sync
+         * socket says it). */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+                FAIL(-errno, "Failed to set the parent-death signal: %m");
+        if (poll(&(struct pollfd) { .fd = sock, .events = POLLIN | POLLRDHUP }, 1, 0) != 0)
+                _exit(125);
 
         if (c->init_fd >= 0) {
                 _cleanup_strv_free_ char **argv = NULL;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,7 +71,7 @@ static int append_properties(sd_bus_message *m, const ScopeSettings *s) {
                 if (r < 0)
                         return r;
         }
-        if (s->tasks_max != UINT64_MAX) {
+        if (s->tasks_max != 0) {
                 r = sd_bus_message_append(m, "(sv)", "TasksMax", "t", s->tasks_max);
                 if (r < 0)
                         return r;
@@ -445,12 +446,51 @@ static bool is_namespace_init(pid_t pid) {
         return false;
 }
 
+/* The service's main process (the helper, or berth-supervisor) has the payload's PID 1 as its
+ * child: one property and one small file, where asking systemd for the scope's processes makes
+ * it read the command line of each (thousands, with a fork bomb inside). */
+static int pid1_of_service(sd_bus *bus, const char *name, pid_t *ret) {
+        _cleanup_free_ char *service = NULL, *children = NULL;
+        char path[96];
+        uint32_t main_pid = 0;
+        int r;
+
+        service = name_to_service(name);
+        if (!service)
+                return -ENOMEM;
+        r = bus_get_unit_property_u32(bus, service, "org.freedesktop.systemd1.Service", "MainPID", &main_pid);
+        if (r < 0)
+                return r;
+        if (main_pid == 0)
+                return -ESRCH;
+        snprintf(path, sizeof(path), "/proc/%" PRIu32 "/task/%" PRIu32 "/children", main_pid, main_pid);
+        r = read_full_file_at(AT_FDCWD, path, 64 * 1024, &children, NULL);
+        if (r < 0)
+                return r;
+        for (const char *p = children; *p;) {
+                char *end;
+                long pid = strtol(p, &end, 10);
+
+                if (end == p)
+                        break;
+                if (pid > 0 && is_namespace_init((pid_t) pid)) {
+                        *ret = (pid_t) pid;
+                        return 0;
+                }
+                p = end;
+        }
+        return -ESRCH;
+}
+
 int scope_pid1(sd_bus *bus, const char *name, pid_t *ret) {
         _cleanup_free_ char *scope = NULL;
         _cleanup_free_ pid_t *pids = NULL;
         size_t n = 0;
         int r;
 
+        if (pid1_of_service(bus, name, ret) >= 0)
+                return 0;
+        /* A foreground run: no service. */
         scope = name_to_scope(name);
         if (!scope)
                 return -ENOMEM;

@@ -13,7 +13,7 @@ typedef struct ScopeSettings {
         pid_t pid;               /* its PID 1, seen from here */
         uint64_t memory_max;     /* UINT64_MAX: not set */
         uint64_t cpu_weight;     /* 0: not set */
-        uint64_t tasks_max;      /* UINT64_MAX: not set */
+        uint64_t tasks_max;      /* 0: not set (systemd's default); UINT64_MAX: infinity */
         bool privileged;         /* all devices */
         bool console;            /* allow /dev/console (a terminal was asked for) */
         int stop_signal;         /* what systemd sends when it stops the scope itself */

@@ -16,15 +16,30 @@
 #include "log.h"
 #include "supervise.h"
 
+/* The count of dropped lines, as one entry of its own once the journal takes entries again. */
+static void report_dropped(Supervisor *s, unsigned timeout_msec) {
+        char msg[160];
+        int n;
+
+        if (s->dropped == 0)
+                return;
+        n = snprintf(msg, sizeof(msg), "berth: %llu line%s of container %s's output dropped: the journal did not take them",
+                     (unsigned long long) s->dropped, s->dropped == 1 ? "" : "s", s->name);
+        if (journal_send_line_timeout(NULL, s->name, s->unit, LOG_WARNING, msg, (size_t) n, timeout_msec) >= 0)
+                s->dropped = 0;
+}
+
 static void journal_line(Supervisor *s, int priority, const char *line, size_t n) {
         if (n > 0 && line[n - 1] == '\r')
                 n--;
-        (void) journal_send_line(NULL, s->name, s->unit, priority, line, n);
+        report_dropped(s, 0);
+        if (s->dropped > 0 || journal_send_line_timeout(NULL, s->name, s->unit, priority, line, n, 0) == -EAGAIN)
+                s->dropped++;
 }
 
 /* Copies what the payload wrote to dest (if any) as it comes and sends each line to the
  * journal; at EOF, the partial line too. */
-static int relay_output(Supervisor *s, int fd, int dest, int priority, char *buf, size_t *len) {
+static int relay_output(Supervisor *s, int fd, int *dest, int priority, char *buf, size_t *len) {
         char chunk[4096];
         ssize_t n;
 
@@ -37,8 +52,8 @@ static int relay_output(Supervisor *s, int fd, int dest, int priority, char *buf
                 *len = 0;
                 return 0;
         }
-        if (dest >= 0)
-                (void) loop_write(dest, chunk, (size_t) n);
+        if (*dest >= 0 && loop_write(*dest, chunk, (size_t) n) == -EPIPE)
+                *dest = -EBADF; /* nobody reads our stdout any more: the journal still does */
         for (ssize_t i = 0; i < n; i++) {
                 if (chunk[i] == '\n') {
                         journal_line(s, priority, buf, *len);
@@ -92,11 +107,8 @@ static void supervisor_handle_signal(Supervisor *s) {
                 (void) supervisor_stop(s);
                 return;
         case SIGINT:
-                /* ^C of a foreground container without a tty stops it, as with docker. */
-                if (!s->service && s->ptyfd < 0) {
-                        (void) supervisor_stop(s);
-                        return;
-                }
+                /* ^C of a foreground run goes to the payload, as docker's --sig-proxy does; like
+                 * any PID 1 it ignores it unless it handles it. */
                 (void) kill(s->pid, SIGINT);
                 return;
         default:
@@ -173,15 +185,15 @@ int supervise(Supervisor *s) {
                         }
                 }
                 if (i_pty >= 0 && (p[i_pty].revents || exited))
-                        if (relay_output(s, s->ptyfd, s->out_dest, LOG_INFO, s->out_buf, &s->out_len) <= 0 ||
+                        if (relay_output(s, s->ptyfd, &s->out_dest, LOG_INFO, s->out_buf, &s->out_len) <= 0 ||
                             (exited && !p[i_pty].revents))
                                 s->ptyfd = safe_close(s->ptyfd);
                 if (i_out >= 0 && (p[i_out].revents || exited))
-                        if (relay_output(s, s->out_pipe, s->out_dest, LOG_INFO, s->out_buf, &s->out_len) <= 0 ||
+                        if (relay_output(s, s->out_pipe, &s->out_dest, LOG_INFO, s->out_buf, &s->out_len) <= 0 ||
                             (exited && !p[i_out].revents))
                                 s->out_pipe = safe_close(s->out_pipe);
                 if (i_err >= 0 && (p[i_err].revents || exited))
-                        if (relay_output(s, s->err_pipe, s->err_dest, LOG_ERR, s->err_buf, &s->err_len) <= 0 ||
+                        if (relay_output(s, s->err_pipe, &s->err_dest, LOG_ERR, s->err_buf, &s->err_len) <= 0 ||
                             (exited && !p[i_err].revents))
                                 s->err_pipe = safe_close(s->err_pipe);
                 if (i_in >= 0 && p[i_in].revents) {
@@ -195,5 +207,6 @@ int supervise(Supervisor *s) {
                 }
         }
         restore_terminal(s);
+        report_dropped(s, JOURNAL_SEND_TIMEOUT_MSEC);
         return status;
 }

@@ -13,7 +13,11 @@
  * container costs little memory (libsystemd alone is ~400 KiB of PSS). */
 
 /* Every line of the payload's becomes one journal entry (journal-send.h); a longer one is
- * split, at docker's 16 KiB. */
+ * split, at docker's 16 KiB. A line the journal does not take at once is dropped and counted,
+ * and the count is logged once the journal takes entries again: the supervisor never waits for
+ * journald, so a stopped journald neither stalls the payload (its pipe is always read) nor a
+ * stop. The copy to a foreground run's terminal ends when the terminal's reader goes away
+ * (EPIPE: `berth run … | head -1`); the container runs on, into the journal. */
 #define SUPERVISE_LINE_MAX 16384
 
 typedef struct Supervisor {
@@ -31,6 +35,7 @@ typedef struct Supervisor {
 
         /* state */
         bool stopping;
+        uint64_t dropped;           /* lines the journal did not take, not yet reported */
         char out_buf[SUPERVISE_LINE_MAX], err_buf[SUPERVISE_LINE_MAX];
         size_t out_len, err_len;
         struct termios saved_termios;

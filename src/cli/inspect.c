@@ -250,8 +250,10 @@ static void write_definition(JsonWriter *w, const Definition *d) {
         else
                 json_uint(w, d->cpu_weight);
         json_key(w, "pids_limit");
-        if (d->pids_limit == UINT64_MAX)
+        if (d->pids_limit == 0) /* berth.conf's default */
                 json_null(w);
+        else if (d->pids_limit == UINT64_MAX)
+                json_int(w, -1);
         else
                 json_uint(w, d->pids_limit);
         write_caps(w, "caps_add", d->caps_add);

@@ -499,10 +499,6 @@ int verb_run(int argc, char *argv[]) {
                 return 0;
         }
 
-        r = container_run(req.def, &req.o);
-        if (req.rm) {
-                (void) volume_remove_anonymous(req.def); /* as docker run --rm does */
-                (void) container_remove(req.name, /* including_etc= */ false);
-        }
-        return r;
+        req.o.remove = req.rm;
+        return container_run(req.def, &req.o);
 }

@@ -249,38 +249,49 @@ static int stop_unit(sd_bus *bus, const char *unit) {
         return 0;
 }
 
-/* stop -t N and rm -f: systemd takes a scope's stop timeout only while it creates the scope
- * (SetUnitProperties refuses TimeoutStopUSec after that), so a timeout of the caller's own is
- * kept here, as docker keeps it: the stop signal to the container's PID 1, up to timeout_usec for
- * it to go (its PID namespace goes with it), then SIGKILL to the whole scope. */
-static int stop_within(sd_bus *bus, const char *name, const char *scope, uint64_t timeout_usec) {
-        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+/* How long the kernel may take to end a PID namespace once its PID 1 got SIGKILL. */
+#define STOP_KILL_WAIT_MSEC 30000
+
+/* Stops the container's processes as docker does, and in a way a fork bomb cannot outrun: the
+ * stop signal to its PID 1 only, up to timeout_usec for it to go, then SIGKILL to PID 1. When the
+ * PID 1 of a namespace dies, the kernel first stops the namespace from making new processes and
+ * then kills every process in it: nothing inside can fork its way past that, where systemd's
+ * kill of the scope signals the processes it finds one by one while new ones appear. The scope
+ * is empty afterwards (the processes of berth exec's joiners end with their commands), and
+ * stopping it costs systemd nothing. 0: not running (nothing to do). */
+static int stop_pid1(sd_bus *bus, const char *name, const char *scope, uint64_t timeout_usec) {
         _cleanup_close_ int pidfd = -EBADF;
+        struct pollfd p = { .events = POLLIN };
         pid_t pid;
-        int r;
 
         if (scope_pid1(bus, name, &pid) < 0)
                 return 0; /* not running: StopUnit does the rest */
         pidfd = (int) syscall(SYS_pidfd_open, pid, 0);
         if (pidfd < 0)
                 return 0;
+        p.fd = pidfd;
+        if (timeout_usec == UINT64_MAX) {
+                /* The container's own StopTimeout=, which the scope carries. */
+                if (bus_get_unit_property_u64(bus, scope, "org.freedesktop.systemd1.Scope", "TimeoutStopUSec",
+                                              &timeout_usec) < 0)
+                        timeout_usec = 10 * USEC_PER_SEC;
+        }
         if (timeout_usec > 0) {
-                struct pollfd p = { .fd = pidfd, .events = POLLIN };
                 int32_t sig = SIGTERM;
                 uint64_t ms = timeout_usec / 1000;
 
                 (void) bus_get_unit_property_i32(bus, scope, "org.freedesktop.systemd1.Scope", "KillSignal", &sig);
                 if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
                         return 0; /* gone already */
-                r = poll(&p, 1, ms > INT32_MAX ? -1 : (int) ms);
-                if (r > 0)
+                if (poll(&p, 1, ms > INT32_MAX ? -1 : (int) ms) > 0)
                         return 0;
         }
-        r = sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-                               "org.freedesktop.systemd1.Manager", "KillUnit", &error, NULL, "ssi", scope, "all",
-                               SIGKILL);
-        if (r < 0 && !sd_bus_error_has_name(&error, "org.freedesktop.systemd1.NoSuchUnit"))
-                return log_error_errno(r, "Failed to kill %s: %s", scope, bus_error_message(&error, r));
+        if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0)
+                return 0;
+        /* Readable once PID 1 has died, which it does only after every process of its namespace. */
+        if (poll(&p, 1, STOP_KILL_WAIT_MSEC) == 0)
+                log_warning("container %s: its processes did not all end within %d s of SIGKILL", name,
+                            STOP_KILL_WAIT_MSEC / 1000);
         return 0;
 }
 
@@ -301,14 +312,12 @@ int units_stop(const char *name, uint64_t timeout_usec) {
         if (r < 0)
                 return log_error_errno(r, "Failed to connect to systemd: %m");
 
-        if (timeout_usec != UINT64_MAX) {
-                r = stop_within(bus, name, scope, timeout_usec);
-                if (r < 0)
-                        return r;
-        }
+        r = stop_pid1(bus, name, scope, timeout_usec);
+        if (r < 0)
+                return r;
 
-        /* The payload first: systemd sends the stop signal and kills after the timeout; the
-         * helper then sees its child gone and exits, and the service stops with it. */
+        /* Then the units: the helper sees its child gone and exits, and the service stops with
+         * it; whatever else systemd still counts in the scope goes with it. */
         r = stop_unit(bus, scope);
         if (r < 0)
                 return r;

@@ -26,9 +26,10 @@ int units_start(const char *name, bool fresh);
  * here (those with Restart= need it). Logs its error. */
 int units_reload(void);
 
-/* Stops the container: its scope first (stop signal, then SIGKILL after timeout_usec, or
- * the definition's StopTimeout when UINT64_MAX), then container@NAME.service. Succeeds if
- * it was not running. */
+/* Stops the container: the stop signal to its PID 1, then SIGKILL to PID 1 after timeout_usec
+ * (the definition's StopTimeout when UINT64_MAX), which ends its whole PID namespace (a fork
+ * bomb cannot outrun that); then its scope and container@NAME.service. Succeeds if it was not
+ * running. */
 int units_stop(const char *name, uint64_t timeout_usec);
 
 /* Restarts container@NAME.service (starts it when stopped). */

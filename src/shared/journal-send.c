@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 
 #include "journal-send.h"
@@ -11,8 +12,21 @@
 #define FIELDS_MAX 16
 
 static int journal_fd = -1;
+static unsigned journal_fd_timeout = ~0U;
 
-int journal_sendv(const char *socket_path, const JournalField *fields, size_t n) {
+/* SO_SNDTIMEO bounds how long a datagram send waits for room in the receiver's queue. */
+static int set_send_timeout(unsigned msec) {
+        struct timeval tv = { .tv_sec = msec / 1000, .tv_usec = (msec % 1000) * 1000 };
+
+        if (journal_fd_timeout == msec)
+                return 0;
+        if (setsockopt(journal_fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0)
+                return -errno;
+        journal_fd_timeout = msec;
+        return 0;
+}
+
+int journal_sendv(const char *socket_path, const JournalField *fields, size_t n, unsigned timeout_msec) {
         /* Per field: KEY "=" VALUE "\n", or, for a value with a newline in it,
          * KEY "\n" LE64-SIZE VALUE "\n". */
         struct iovec iov[FIELDS_MAX * 5];
@@ -49,15 +63,31 @@ int journal_sendv(const char *socket_path, const JournalField *fields, size_t n)
                 journal_fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
                 if (journal_fd < 0)
                         return -errno;
+                journal_fd_timeout = ~0U;
         }
-        while (sendmsg(journal_fd, &mh, MSG_NOSIGNAL) < 0)
+        if (timeout_msec > JOURNAL_SEND_TIMEOUT_MSEC)
+                timeout_msec = JOURNAL_SEND_TIMEOUT_MSEC;
+        if (timeout_msec > 0) {
+                int r = set_send_timeout(timeout_msec);
+                if (r < 0)
+                        return r;
+        }
+        while (sendmsg(journal_fd, &mh, MSG_NOSIGNAL | (timeout_msec == 0 ? MSG_DONTWAIT : 0)) < 0) {
+                if (errno == EWOULDBLOCK)
+                        return -EAGAIN;
                 if (errno != EINTR)
                         return -errno;
+        }
         return 0;
 }
 
 int journal_send_line(const char *socket_path, const char *name, const char *unit, int priority,
                       const char *msg, size_t n) {
+        return journal_send_line_timeout(socket_path, name, unit, priority, msg, n, JOURNAL_SEND_TIMEOUT_MSEC);
+}
+
+int journal_send_line_timeout(const char *socket_path, const char *name, const char *unit, int priority,
+                              const char *msg, size_t n, unsigned timeout_msec) {
         char prio[2] = {(char)('0' + (priority & 7)), 0};
         JournalField f[] = {
                 {"MESSAGE", msg, n},
@@ -67,5 +97,5 @@ int journal_send_line(const char *socket_path, const char *name, const char *uni
                 {"OBJECT_SYSTEMD_UNIT", unit, unit ? strlen(unit) : 0},
         };
 
-        return journal_sendv(socket_path, f, unit ? 5 : 4);
+        return journal_sendv(socket_path, f, unit ? 5 : 4, timeout_msec);
 }

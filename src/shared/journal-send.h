@@ -21,9 +21,14 @@ typedef struct JournalField {
 } JournalField;
 
 /* Sends one entry to socket_path (JOURNAL_SOCKET when NULL) through a socket kept open for the
- * process; blocks while journald's queue is full. Returns 0 or a negative errno: -EINVAL for
- * more than 16 fields, -EMSGSIZE for an entry larger than the socket takes. */
-int journal_sendv(const char *socket_path, const JournalField *fields, size_t n);
+ * process. While journald's queue is full it waits up to timeout_msec (0: not at all), never
+ * longer than a second: a stopped or stalled journald must never stall the sender (a
+ * container's supervisor that blocked here could neither relay nor stop its container).
+ * Returns 0 or a negative errno: -EAGAIN when the entry was not taken in time, -EINVAL for more
+ * than 16 fields, -EMSGSIZE for an entry larger than the socket takes. */
+int journal_sendv(const char *socket_path, const JournalField *fields, size_t n, unsigned timeout_msec);
+
+#define JOURNAL_SEND_TIMEOUT_MSEC 1000U
 
 /* One line of a container's: MESSAGE, PRIORITY, SYSLOG_IDENTIFIER=name, CONTAINER_NAME=name
  * and, when unit is set, OBJECT_SYSTEMD_UNIT=unit (which `journalctl -u` and `systemctl status`
@@ -31,3 +36,7 @@ int journal_sendv(const char *socket_path, const JournalField *fields, size_t n)
  * whose it was). */
 int journal_send_line(const char *socket_path, const char *name, const char *unit, int priority,
                       const char *msg, size_t n);
+
+/* The same, waiting at most timeout_msec for room in journald's queue. */
+int journal_send_line_timeout(const char *socket_path, const char *name, const char *unit, int priority,
+                              const char *msg, size_t n, unsigned timeout_msec);

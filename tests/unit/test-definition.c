@@ -73,7 +73,7 @@ static void test_defaults(void) {
         ok_streq(d->image, "img");
         ok(!d->exec && !d->entrypoint && !d->environment && !d->environment_files, "lists unset");
         ok(!d->working_dir && !d->user && !d->hostname && !d->network_container, "strings unset");
-        ok(d->memory_max == UINT64_MAX && d->cpu_weight == 0 && d->pids_limit == UINT64_MAX, "limits unset");
+        ok(d->memory_max == UINT64_MAX && d->cpu_weight == 0 && d->pids_limit == 0, "limits unset (PidsLimit= from berth.conf)");
         ok(d->caps_add == 0 && d->caps_drop == 0, "no capabilities");
         ok(!d->privileged && !d->read_only && !d->run_init, "booleans off");
         ok_eq_int(d->stop_signal, SIGTERM);
@@ -660,6 +660,8 @@ static void test_round_trip(void) {
         round_trip(d, "everything, host network");
         d->network = NETWORK_NONE;
         round_trip(d, "everything, no network");
+        d->pids_limit = UINT64_MAX;
+        round_trip(d, "everything, no task limit (not berth.conf's default)");
 
         /* And from a file, through definition_to_string(). */
         r = definition_parse_string("[Container]\nImage=img\nExec=echo 'a  b' \"c\\\"d\" e\\ f\n"

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include "journal-send.h"
 #include "tap.h"
@@ -53,7 +54,7 @@ int main(void) {
                 JournalField f[] = {{"MESSAGE", "two\nlines", 9}, {"PRIORITY", "5", 1}};
                 uint64_t size;
 
-                ok_eq_int(journal_sendv(path, f, 2), 0);
+                ok_eq_int(journal_sendv(path, f, 2, JOURNAL_SEND_TIMEOUT_MSEC), 0);
                 n = receive(fd, buf, sizeof(buf));
                 ok_eq_int(n, 8 + 8 + 9 + 1 + 11);
                 ok(memcmp(buf, "MESSAGE\n", 8) == 0, "binary form: the key and a newline");
@@ -74,13 +75,32 @@ int main(void) {
                    "16 KiB in one entry");
         }
 
+        /* A journald that takes nothing (stopped, or behind): the queue fills, and then a send
+         * gives up instead of blocking the sender. Should it block, the alarm fails the test. */
+        {
+                int r = 0;
+
+                alarm(20);
+                for (unsigned i = 0; i < 100000 && r == 0; i++)
+                        r = journal_send_line_timeout(path, "web", NULL, 6, "flood", 5, 0);
+                ok_eq_int(r, -EAGAIN);
+                ok_eq_int(journal_send_line_timeout(path, "web", NULL, 6, "more", 4, 0), -EAGAIN);
+                ok_eq_int(journal_send_line(path, "web", NULL, 6, "waits a little, then gives up", 29), -EAGAIN);
+                while (receive(fd, buf, sizeof(buf)) > 0)
+                        ;
+                ok_eq_int(journal_send_line_timeout(path, "web", NULL, 6, "back", 4, 0), 0);
+                expect(fd, "MESSAGE=back\nPRIORITY=6\nSYSLOG_IDENTIFIER=web\nCONTAINER_NAME=web\n",
+                       "once there is room again, entries go through");
+                alarm(0);
+        }
+
         /* Too many fields, and a socket nobody listens on. */
         {
                 JournalField f[17];
 
                 for (size_t i = 0; i < 17; i++)
                         f[i] = (JournalField){"K", "v", 1};
-                ok_eq_int(journal_sendv(path, f, 17), -EINVAL);
+                ok_eq_int(journal_sendv(path, f, 17, 0), -EINVAL);
         }
         ok_eq_int(receive(fd, buf, sizeof(buf)), -1);
         close(fd);

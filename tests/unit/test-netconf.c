@@ -109,11 +109,31 @@ int main(void) {
         ok(load("[Network]\nSubnet=10.1.0.0/24\nSubnet6=fd88::/120\n", &c, NULL) == 0, "a v6 subnet as large as the v4 one");
         load_bad("[Network]\nGateway=10.0.0.1\n", "2: key 'Gateway': unknown key in section [Network]");
         load_bad("[Net]\n", "1: unknown section '[Net]'");
-        load_bad("Bridge=x\n", "1: key 'Bridge': not in a section ([Network])");
+        load_bad("Bridge=x\n", "1: key 'Bridge': not in a section ([Network], [Containers])");
         load_bad("[Network]\nBridge\n", "2: key 'Bridge': missing '='");
 
+        /* [Containers]: the defaults of every container. */
         {
                 _cleanup_free_ char *path = strjoin(dir, "/berth.conf");
+                BerthConfig b;
+
+                ok(write_string_file(path, "[Network]\nBridge=br1\n", 0644, false) == 0 &&
+                           berth_config_load(path, &b, NULL) == 0 && b.pids_limit == 2048,
+                   "without [Containers], a container's tasks are limited to podman's 2048");
+                ok(write_string_file(path, "[Containers]\nPidsLimit=100\n[Network]\nBridge=br1\n", 0644, false) == 0 &&
+                           berth_config_load(path, &b, NULL) == 0 && b.pids_limit == 100 && streq(b.network.bridge, "br1"),
+                   "PidsLimit=100, and [Network] after it");
+                ok(load("[Containers]\nPidsLimit=7\n", &c, NULL) == 0 && streq(c.bridge, "berth0"),
+                   "the network's loader takes a file with [Containers]");
+                ok(write_string_file(path, "[Containers]\nPidsLimit=max\n", 0644, false) == 0 &&
+                           berth_config_load(path, &b, NULL) == 0 && b.pids_limit == UINT64_MAX,
+                   "PidsLimit=max: none");
+                ok(write_string_file(path, "[Containers]\nPidsLimit=\n", 0644, false) == 0 &&
+                           berth_config_load(path, &b, NULL) == 0 && b.pids_limit == UINT64_MAX,
+                   "PidsLimit= empty: none");
+                load_bad("[Containers]\nPidsLimit=0\n",
+                         "2: key 'PidsLimit': '0' is not a positive number, -1, infinity or max");
+                load_bad("[Containers]\nMemory=1G\n", "2: key 'Memory': unknown key in section [Containers]");
                 unlink(path);
                 rmdir(dir);
         }
