@@ -161,7 +161,8 @@ int definition_builder_parse(const DefinitionBuilder *b, const char *name, char 
                 return r;
         r = definition_parse_string(text, BUILDER_PATH, name, &d, &error);
         if (r == -EFBIG) {
-                if (asprintf(ret_error, "the options make a definition of %zu bytes, more than the %u a definition may hold",
+                if (asprintf(ret_error,
+                             "the options make a definition of %zu bytes, more than the %u a definition may hold",
                              strlen(text), DEFINITION_SIZE_MAX) < 0)
                         *ret_error = NULL;
                 return r;

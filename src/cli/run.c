@@ -152,6 +152,18 @@ static int add_security_opt(DefinitionBuilder *b, const char *opt) {
         return -EINVAL;
 }
 
+/* getopt's own message would print the argument raw, newlines and all, and without "berth: ":
+ * opterr is off, and this says it in one line. */
+static void log_bad_option(const char *verb, const char *optstring, const char *arg, int opt) {
+        if (opt >= 0x100 || (opt > 0 && strchr(optstring, opt)))
+                log_error("option %s needs a value; see 'berth %s --help'",
+                          opt < 0x100 ? (char[]) { '-', (char) opt, 0 } : arg, verb);
+        else if (opt > 0)
+                log_error("unknown option -%c; see 'berth %s --help'", opt, verb);
+        else
+                log_error("unknown option %s; see 'berth %s --help'", arg, verb);
+}
+
 static void run_request_done(RunRequest *req) {
         free(req->name);
         free(req->text);
@@ -207,6 +219,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 { "help", no_argument, NULL, ARG_HELP },
                 {}
         };
+        static const char optstring[] = "+dite:w:u:h:m:c:p:v:";
         _cleanup_(definition_builder_done) DefinitionBuilder b = {};
         _cleanup_(definition_freep) Definition *d = NULL;
         _cleanup_free_ char *name = NULL, *text = NULL, *error = NULL;
@@ -216,7 +229,8 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
 
         *req = (RunRequest) {};
 
-        while ((c = getopt_long(argc, argv, "+dite:w:u:h:m:c:p:v:", options, NULL)) >= 0) {
+        opterr = 0;
+        while ((c = getopt_long(argc, argv, optstring, options, NULL)) >= 0) {
                 const char *flag = argv[optind - 1];
 
                 r = 0;
@@ -347,6 +361,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                         verb_help(verb, run_options);
                         return 1;
                 case '?':
+                        log_bad_option(verb, optstring, argv[optind - 1], optopt);
                         return -EINVAL;
                 default:
                         log_error("unhandled option %s", flag);

@@ -348,6 +348,9 @@ out=$(berth run --rm --name $'two\nlines' bb true 2>&1); rc=$?
 check_eq "a name with a newline exits 125" "$rc" 125
 check_eq "  … in one line, the newline shown escaped" "$out" \
         "berth: invalid container name 'two\\nlines': names must match [A-Za-z0-9][A-Za-z0-9_.-]{0,62}"
+out=$(berth run --rm $'--no\nsuch' bb true 2>&1); rc=$?
+check_eq "an unknown option with a newline: one line, escaped" "$rc $out" \
+        "125 berth: unknown option --no\\nsuch; see 'berth run --help'"
 out=$(berth run --rm -w $'/a\x1b[2Jb' bb true 2>&1); rc=$?
 check_eq "a value with an escape sequence: one line, escaped" "$rc $out" \
         "125 berth: option -w: '/a\\x1b[2Jb' is not an absolute, normalised path"
