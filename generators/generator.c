@@ -44,33 +44,39 @@ void generator_log_open(void) {
 }
 
 void generator_log(int level, const char *fmt, ...) {
-        char buf[1024];
+        char raw[1024], buf[2048];
         va_list ap;
 
         va_start(ap, fmt);
-        (void) vsnprintf(buf, sizeof(buf), fmt, ap);
+        (void) vsnprintf(raw, sizeof(raw), fmt, ap);
         va_end(ap);
+        /* One message, one kmsg record and one line: names and values escaped, as log.c does. */
+        escape_controls(raw, SIZE_MAX, buf, sizeof(buf));
 
         if (kmsg_fd >= 0 && dprintf(kmsg_fd, "<%d>berth-generator[%d]: %s\n", level, (int) getpid(), buf) > 0)
                 return;
         fprintf(stderr, "berth-generator: %s\n", buf);
 }
 
-/* s as a unit file value that systemd reads back as s: "%" starts a specifier and is written
- * "%%"; a value cannot hold a newline, so control characters become '?'; a trailing backslash
- * would continue the line, so it becomes '?' too. NULL on OOM. */
+/* s as a unit file value that systemd shows as s: "%" starts a specifier and is written "%%";
+ * a value cannot hold a newline, so control characters are shown escaped the C way, as berth's
+ * log lines show them; a trailing backslash would continue the line, so it becomes '?'. NULL on
+ * OOM. */
 static char *unit_escape(const char *s) {
-        char *r = malloc(strlen(s) * 2 + 1), *p = r;
+        size_t n = strlen(s);
+        _cleanup_free_ char *shown = malloc(n * 4 + 4);
+        char *r, *p;
 
+        if (!shown)
+                return NULL;
+        escape_controls(s, SIZE_MAX, shown, n * 4 + 4);
+        r = p = malloc(strlen(shown) * 2 + 1);
         if (!r)
                 return NULL;
-        for (; *s; s++) {
-                if (*s == '%')
+        for (const char *c = shown; *c; c++) {
+                if (*c == '%')
                         *p++ = '%';
-                if ((unsigned char) *s < 0x20 || *s == 0x7f || (*s == '\\' && !s[1]))
-                        *p++ = '?';
-                else
-                        *p++ = *s;
+                *p++ = *c == '\\' && !c[1] ? '?' : *c;
         }
         *p = 0;
         return r;
@@ -84,7 +90,8 @@ static int add_container(char ***l, const Definition *d, const char *name) {
         return strv_extend(l, name);
 }
 
-/* The other containers this one needs running first: one line per key that names one. */
+/* The other containers this one needs running first: one line per key that names one (at most
+ * DEFINITION_UNITS_MAX, so the lookups here stay cheap). */
 static int definition_needs(const Definition *d, char ***ret) {
         _cleanup_strv_free_ char **l = NULL;
         int r;

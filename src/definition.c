@@ -18,8 +18,11 @@
 
 #include "config.h"
 #include "definition.h"
+#include "definition-quote.h"
+#include "definition-values.h"
 #include "env.h"
 #include "fd-util.h"
+#include "hashmap.h"
 #include "name.h"
 #include "path-util.h"
 #include "port.h"
@@ -30,27 +33,15 @@
 #include "time-util.h"
 
 #define STOP_TIMEOUT_DEFAULT_USEC (10 * USEC_PER_SEC)
-#define HOSTNAME_MAX 64
-#define USER_NAME_MAX 32
-#define UNIT_NAME_MAX 255
 /* Values quoted in messages are cut here, so that one bad line gives one short line. */
 #define SHOWN_MAX 80
+#define SHOWN_SIZE (SHOWN_MAX * 4 + 4)
 
 /* ---- messages ---- */
 
-/* value as it may appear inside a one-line message: control characters become '?', long values
- * are cut with "...". */
-static const char *shown(const char *value, char buf[static SHOWN_MAX + 4]) {
-        size_t i;
-
-        for (i = 0; value[i] && i < SHOWN_MAX; i++)
-                buf[i] = (unsigned char) value[i] < 0x20 || value[i] == 0x7f ? '?' : value[i];
-        if (value[i])
-                buf[i++] = '.', buf[i++] = '.', buf[i++] = '.';
-        buf[i] = 0;
-        return buf;
-}
-#define SHOWN(v) shown((v), (char[SHOWN_MAX + 4]) {})
+/* value as it may appear inside a one-line message: control characters escaped the C way, long
+ * values cut with "...". */
+#define SHOWN(v) escape_controls((v), SHOWN_MAX, (char[SHOWN_SIZE]) {}, SHOWN_SIZE)
 
 /* Sets *ret_why to the formatted reason; returns -EINVAL, or -ENOMEM if even that failed. */
 _printf_(2, 3) static int invalid(char **ret_why, const char *fmt, ...) {
@@ -82,242 +73,60 @@ _printf_(3, 4) static int fail(char **ret_error, int r, const char *fmt, ...) {
         return m || r == -ENOMEM ? r : -ENOMEM;
 }
 
-/* ---- value checks ---- */
+/* ---- lists ---- */
 
-static bool has_control_chars(const char *s) {
-        for (; *s; s++)
-                if ((unsigned char) *s < 0x20 || *s == 0x7f)
-                        return true;
-        return false;
+/* A list key's entries go into its strv in place, with room to grow, and what a parser must find
+ * again (an Environment= name, a unit, a host port) is found through an index: a file of many
+ * list lines parses in time linear in its size. */
+typedef struct ListState {
+        size_t n, allocated; /* of the strv */
+        Hashmap *index;      /* what the key's parser looks up: see each */
+} ListState;
+
+static void list_reset(char ***l, ListState *ls) {
+        *l = strv_free(*l);
+        ls->n = ls->allocated = 0;
+        ls->index = hashmap_free(ls->index);
 }
 
-/* Whether s, written unquoted after "Key=", reads back as s: the parser strips whitespace around
- * values and continues lines that end in an odd number of backslashes. */
-static bool raw_value_is_safe(const char *s) {
-        size_t n = strlen(s), bs = 0;
+/* Appends value, taking it over (freed on failure). */
+static int list_consume(char ***l, ListState *ls, char *value) {
+        if (!value)
+                return -ENOMEM;
+        if (ls->n + 1 >= ls->allocated) {
+                size_t a = MAX(ls->allocated * 2, (size_t) 8);
+                char **t = reallocarray(*l, a, sizeof(char *));
 
-        if (has_control_chars(s))
-                return false;
-        if (n > 0 && (isspace((unsigned char) s[0]) || isspace((unsigned char) s[n - 1])))
-                return false;
-        while (bs < n && s[n - 1 - bs] == '\\')
-                bs++;
-        return bs % 2 == 0;
-}
-
-static bool is_all_digits(const char *s) {
-        if (!*s)
-                return false;
-        for (; *s; s++)
-                if (*s < '0' || *s > '9')
-                        return false;
-        return true;
-}
-
-static bool user_part_is_valid(const char *s, size_t n) {
-        if (n == 0)
-                return false;
-        if (strspn(s, "0123456789") >= n) {
-                uint64_t v = 0;
-
-                /* A uid or gid: it must fit, and (uid_t) -1 means "no change" to the kernel. */
-                for (size_t i = 0; i < n; i++) {
-                        v = v * 10 + (uint64_t) (s[i] - '0');
-                        if (v >= UINT32_MAX)
-                                return false;
+                if (!t) {
+                        free(value);
+                        return -ENOMEM;
                 }
-                return true;
+                *l = t;
+                ls->allocated = a;
         }
-        /* The shadow-utils rule: [a-z_][a-z0-9_-]*[$]?, at most 32 characters. */
-        if (n > USER_NAME_MAX || !((s[0] >= 'a' && s[0] <= 'z') || s[0] == '_'))
-                return false;
-        for (size_t i = 1; i < n; i++) {
-                char c = s[i];
-
-                if (c == '$' && i == n - 1)
-                        break;
-                if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
-                        return false;
-        }
-        return true;
-}
-
-static bool user_is_valid(const char *s) {
-        const char *colon = strchr(s, ':');
-
-        if (!colon)
-                return user_part_is_valid(s, strlen(s));
-        return user_part_is_valid(s, (size_t) (colon - s)) &&
-               user_part_is_valid(colon + 1, strlen(colon + 1));
-}
-
-/* RFC 1123: dot-separated labels of [A-Za-z0-9-], 1…63 long, no '-' at either end. */
-static bool hostname_is_valid(const char *s) {
-        size_t n = strlen(s);
-
-        if (n == 0 || n > HOSTNAME_MAX)
-                return false;
-        for (const char *label = s;;) {
-                size_t l = strcspn(label, ".");
-
-                if (l == 0 || l > 63 || label[0] == '-' || label[l - 1] == '-')
-                        return false;
-                for (size_t i = 0; i < l; i++)
-                        if (!isalnum((unsigned char) label[i]) && label[i] != '-')
-                                return false;
-                if (!label[l])
-                        return true;
-                label += l + 1;
-        }
-}
-
-static bool unit_name_looks_valid(const char *s) {
-        size_t n = strlen(s);
-
-        if (n == 0 || n > UNIT_NAME_MAX || !strchr(s, '.') || s[0] == '.' || s[n - 1] == '.')
-                return false;
-        for (const char *p = s; *p; p++)
-                if (!isalnum((unsigned char) *p) && !strchr(":_.@-", *p))
-                        return false;
-        return true;
-}
-
-/* ---- signals ---- */
-
-static const struct {
-        const char *name;
-        int sig;
-} signal_table[] = {
-        { "SIGHUP", SIGHUP },       { "SIGINT", SIGINT },       { "SIGQUIT", SIGQUIT },
-        { "SIGILL", SIGILL },       { "SIGTRAP", SIGTRAP },     { "SIGABRT", SIGABRT },
-        { "SIGBUS", SIGBUS },       { "SIGFPE", SIGFPE },       { "SIGKILL", SIGKILL },
-        { "SIGUSR1", SIGUSR1 },     { "SIGSEGV", SIGSEGV },     { "SIGUSR2", SIGUSR2 },
-        { "SIGPIPE", SIGPIPE },     { "SIGALRM", SIGALRM },     { "SIGTERM", SIGTERM },
-        { "SIGSTKFLT", SIGSTKFLT }, { "SIGCHLD", SIGCHLD },     { "SIGCONT", SIGCONT },
-        { "SIGSTOP", SIGSTOP },     { "SIGTSTP", SIGTSTP },     { "SIGTTIN", SIGTTIN },
-        { "SIGTTOU", SIGTTOU },     { "SIGURG", SIGURG },       { "SIGXCPU", SIGXCPU },
-        { "SIGXFSZ", SIGXFSZ },     { "SIGVTALRM", SIGVTALRM }, { "SIGPROF", SIGPROF },
-        { "SIGWINCH", SIGWINCH },   { "SIGIO", SIGIO },         { "SIGPWR", SIGPWR },
-        { "SIGSYS", SIGSYS },
-};
-
-/* The kernel's signals are 1…64 (_NSIG is 65 with glibc). */
-#define SIGNAL_MAX 64
-
-int signal_from_string(const char *s) {
-        int n;
-
-        if (isempty(s))
-                return -EINVAL;
-        if (is_all_digits(s)) {
-                if (safe_atoi(s, &n) < 0 || n < 1 || n > SIGNAL_MAX)
-                        return -EINVAL;
-                return n;
-        }
-        for (size_t i = 0; i < ELEMENTSOF(signal_table); i++)
-                if (strcasecmp(s, signal_table[i].name) == 0 || strcasecmp(s, signal_table[i].name + 3) == 0)
-                        return signal_table[i].sig;
-        return -EINVAL;
-}
-
-const char *signal_to_string(int sig) {
-        for (size_t i = 0; i < ELEMENTSOF(signal_table); i++)
-                if (signal_table[i].sig == sig)
-                        return signal_table[i].name;
-        return NULL;
-}
-
-/* ---- network modes, restart policies ---- */
-
-/* An enum's names: table[i] names value i. */
-static const char *table_name(const char *const *table, int n, int i) {
-        return i >= 0 && i < n ? table[i] : NULL;
-}
-
-static int table_value(const char *const *table, int n, const char *s) {
-        for (int i = 0; i < n; i++)
-                if (streq_ptr(s, table[i]))
-                        return i;
-        return -EINVAL;
-}
-
-static const char *const network_mode_table[_NETWORK_MODE_MAX] = {
-        [NETWORK_NONE] = "none",
-        [NETWORK_HOST] = "host",
-        [NETWORK_BRIDGE] = "bridge",
-        [NETWORK_CONTAINER] = "container",
-};
-
-static const char *const restart_policy_table[_RESTART_POLICY_MAX] = {
-        [RESTART_NO] = "no",
-        [RESTART_ON_FAILURE] = "on-failure",
-        [RESTART_ALWAYS] = "always",
-        [RESTART_UNLESS_STOPPED] = "unless-stopped",
-};
-
-const char *restart_policy_to_string(RestartPolicy p) {
-        return table_name(restart_policy_table, _RESTART_POLICY_MAX, p);
-}
-
-RestartPolicy restart_policy_from_string(const char *s) {
-        return (RestartPolicy) table_value(restart_policy_table, _RESTART_POLICY_MAX, s);
-}
-
-const char *restart_policy_to_unit(RestartPolicy p) {
-        return p == RESTART_ALWAYS || p == RESTART_UNLESS_STOPPED ? "always" : p == RESTART_ON_FAILURE ? "on-failure" : "no";
-}
-
-const char *network_mode_to_string(NetworkMode m) {
-        return table_name(network_mode_table, _NETWORK_MODE_MAX, m);
-}
-
-NetworkMode network_mode_from_string(const char *s) {
-        return (NetworkMode) table_value(network_mode_table, _NETWORK_MODE_MAX, s);
-}
-
-/* ---- capabilities ---- */
-
-static uint64_t capability_mask_all(void) {
-        return CAP_LAST_CAP >= 63 ? UINT64_MAX : (UINT64_C(1) << (CAP_LAST_CAP + 1)) - 1;
-}
-
-/* One word: "ALL", or a capability name with or without "CAP_", any case. */
-static int capability_mask_from_word(const char *word, uint64_t *ret) {
-        _cleanup_free_ char *full = NULL;
-        cap_value_t v;
-        char *canonical;
-        bool same;
-
-        if (strcasecmp(word, "ALL") == 0) {
-                *ret = capability_mask_all();
-                return 0;
-        }
-        /* cap_from_name() also takes numbers, and prefixes followed by ',' or blanks: only
-         * plain names get that far, and the name libcap gives back must be the one asked for. */
-        if (isempty(word) || is_all_digits(word))
-                return -EINVAL;
-        for (const char *c = word; *c; c++)
-                if (!isalnum((unsigned char) *c) && *c != '_')
-                        return -EINVAL;
-        full = strncasecmp(word, "cap_", 4) == 0 ? strdup(word) : strjoin("cap_", word);
-        if (!full)
-                return -ENOMEM;
-        if (cap_from_name(full, &v) < 0 || v < 0 || v > 63)
-                return -EINVAL;
-        canonical = cap_to_name(v);
-        if (!canonical)
-                return -ENOMEM;
-        same = strcasecmp(canonical, full) == 0;
-        cap_free(canonical);
-        if (!same)
-                return -EINVAL;
-        *ret = UINT64_C(1) << v;
+        (*l)[ls->n++] = value;
+        (*l)[ls->n] = NULL;
         return 0;
 }
 
-/* ---- parsers: one per kind of value; value is stripped; on -EINVAL *ret_why says why ---- */
+static int list_extend(char ***l, ListState *ls, const char *value) {
+        return list_consume(l, ls, strdup(value));
+}
 
-typedef int (*DefinitionParser)(Definition *d, void *field, const char *value, char **ret_why);
+/* ---- parsers: one per kind of value; value is stripped (and, for keys that do not take words,
+ * unquoted); list is the key's own; on -EINVAL *ret_why says why ---- */
+
+typedef int (*DefinitionParser)(Definition *d, void *field, ListState *list, const char *value, char **ret_why);
+
+/* The words of value (definition-quote.h). */
+static int split_words(const char *value, char ***ret, char **ret_why) {
+        int r = definition_words_split(value, ret);
+        if (r == -EINVAL)
+                return invalid(ret_why, "unterminated quote or trailing backslash in '%s'", SHOWN(value));
+        if (r == -EILSEQ)
+                return invalid(ret_why, "'%s' has an escape for a NUL byte, which no value can hold", SHOWN(value));
+        return r;
+}
 
 static int require_value(const char *value, char **ret_why) {
         return isempty(value) ? invalid(ret_why, "empty value") : 0;
@@ -333,7 +142,7 @@ static int replace_string(char **field, const char *value) {
         return 0;
 }
 
-static int parse_image(Definition *d, void *field, const char *value, char **ret_why) {
+static int parse_image(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
         int r = require_value(value, ret_why);
         if (r < 0)
                 return r;
@@ -343,13 +152,11 @@ static int parse_image(Definition *d, void *field, const char *value, char **ret
         return replace_string(field, value);
 }
 
-static int parse_command(Definition *d, void *field, const char *value, char **ret_why) {
+static int parse_command(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
         char ***l = field, **n = NULL;
         int r;
 
-        r = strv_split_quoted(value, &n);
-        if (r == -EINVAL)
-                return invalid(ret_why, "unterminated quote or trailing backslash in '%s'", SHOWN(value));
+        r = split_words(value, &n, ret_why);
         if (r < 0)
                 return r;
         strv_free(*l);
@@ -358,19 +165,17 @@ static int parse_command(Definition *d, void *field, const char *value, char **r
 }
 
 /* Quoted words, each checked by check(); set into *l as K=V, where a key given again takes the
- * new value. An empty value resets. */
-static int parse_assignments(char ***l, const char *value, char **ret_why,
+ * new value in the old place. list->index: K → its place in *l. An empty value resets. */
+static int parse_assignments(char ***l, ListState *list, const char *value, char **ret_why,
                              int (*check)(const char *word, char **ret_why)) {
         _cleanup_strv_free_ char **words = NULL;
         int r;
 
         if (isempty(value)) {
-                *l = strv_free(*l);
+                list_reset(l, list);
                 return 0;
         }
-        r = strv_split_quoted(value, &words);
-        if (r == -EINVAL)
-                return invalid(ret_why, "unterminated quote or trailing backslash in '%s'", SHOWN(value));
+        r = split_words(value, &words, ret_why);
         if (r < 0)
                 return r;
         STRV_FOREACH(w, words) {
@@ -379,7 +184,21 @@ static int parse_assignments(char ***l, const char *value, char **ret_why,
                         return r;
         }
         STRV_FOREACH(w, words) {
-                r = env_set(l, *w);
+                size_t k = strcspn(*w, "="), i;
+
+                if (hashmap_get(list->index, *w, k, &i)) {
+                        char *c = strdup(*w);
+
+                        if (!c)
+                                return -ENOMEM;
+                        free((*l)[i]);
+                        (*l)[i] = c;
+                        continue;
+                }
+                r = hashmap_put(&list->index, *w, k, list->n);
+                if (r < 0)
+                        return r;
+                r = list_extend(l, list, *w);
                 if (r < 0)
                         return r;
         }
@@ -393,8 +212,8 @@ static int check_environment(const char *w, char **ret_why) {
         return 0;
 }
 
-static int parse_environment(Definition *d, void *field, const char *value, char **ret_why) {
-        return parse_assignments(field, value, ret_why, check_environment);
+static int parse_environment(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        return parse_assignments(field, list, value, ret_why, check_environment);
 }
 
 static int check_sysctl(const char *w, char **ret_why) {
@@ -413,34 +232,34 @@ static int check_sysctl(const char *w, char **ret_why) {
         return 0;
 }
 
-static int parse_sysctl(Definition *d, void *field, const char *value, char **ret_why) {
-        return parse_assignments(field, value, ret_why, check_sysctl);
+static int parse_sysctl(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        return parse_assignments(field, list, value, ret_why, check_sysctl);
 }
 
-static int parse_environment_file(Definition *d, void *field, const char *value, char **ret_why) {
+static int parse_environment_file(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
         if (isempty(value)) {
-                *(char ***) field = strv_free(*(char ***) field);
+                list_reset(field, list);
                 return 0;
         }
-        if (!path_is_absolute(value) || has_control_chars(value))
+        if (!path_is_absolute(value) || string_has_control_chars(value))
                 return invalid(ret_why, "'%s' is not an absolute path", SHOWN(value));
-        return strv_extend(field, value);
+        return list_extend(field, list, value);
 }
 
-static int parse_working_dir(Definition *d, void *field, const char *value, char **ret_why) {
+static int parse_working_dir(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
         int r = require_value(value, ret_why);
         if (r < 0)
                 return r;
-        if (!path_is_absolute(value) || !path_is_normalized(value) || has_control_chars(value))
+        if (!path_is_absolute(value) || !path_is_normalized(value) || string_has_control_chars(value))
                 return invalid(ret_why, "'%s' is not an absolute, normalised path", SHOWN(value));
         return replace_string(field, value);
 }
 
-static int parse_user(Definition *d, void *field, const char *value, char **ret_why) {
+static int parse_user(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
         int r = require_value(value, ret_why);
         if (r < 0)
                 return r;
-        if (!user_is_valid(value))
+        if (!definition_user_is_valid(value))
                 return invalid(
                         ret_why,
                         "'%s' is not USER or USER:GROUP (names matching [a-z_][a-z0-9_-]*, or numbers)",
@@ -448,30 +267,33 @@ static int parse_user(Definition *d, void *field, const char *value, char **ret_
         return replace_string(field, value);
 }
 
-static int parse_hostname(Definition *d, void *field, const char *value, char **ret_why) {
+static int parse_hostname(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
         int r = require_value(value, ret_why);
         if (r < 0)
                 return r;
-        if (!hostname_is_valid(value))
+        if (!definition_hostname_is_valid(value))
                 return invalid(ret_why, "'%s' is not a valid host name (RFC 1123, at most %d characters)",
                                SHOWN(value), HOSTNAME_MAX);
         return replace_string(field, value);
 }
 
-static int parse_memory(Definition *d, void *field, const char *value, char **ret_why) {
+static int parse_memory(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
         uint64_t v;
         int r = require_value(value, ret_why);
         if (r < 0)
                 return r;
-        if (parse_size(value, &v) < 0)
+        if (parse_size(value, &v) < 0 || v == UINT64_MAX)
                 return invalid(ret_why, "'%s' is not a size (e.g. 512M, 2G)", SHOWN(value));
-        if (v == 0 || v == UINT64_MAX)
-                return invalid(ret_why, "'%s' is not a size greater than 0", SHOWN(value));
+        /* Less, and the payload is killed by the OOM killer before it runs, with no word said
+         * (docker refuses less than 6M too). */
+        if (v < DEFINITION_MEMORY_MIN)
+                return invalid(ret_why, "'%s' is less than %" PRIu64 "M, the least memory a container can start with",
+                               SHOWN(value), DEFINITION_MEMORY_MIN >> 20);
         *(uint64_t *) field = v;
         return 0;
 }
 
-static int parse_cpu_weight(Definition *d, void *field, const char *value, char **ret_why) {
+static int parse_cpu_weight(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
         uint64_t v;
         int r = require_value(value, ret_why);
         if (r < 0)
@@ -482,7 +304,7 @@ static int parse_cpu_weight(Definition *d, void *field, const char *value, char 
         return 0;
 }
 
-static int parse_pids_limit(Definition *d, void *field, const char *value, char **ret_why) {
+static int parse_pids_limit(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
         uint64_t v;
         int r = require_value(value, ret_why);
         if (r < 0)
@@ -495,7 +317,7 @@ static int parse_pids_limit(Definition *d, void *field, const char *value, char 
         return 0;
 }
 
-static int parse_capabilities(Definition *d, void *field, const char *value, char **ret_why) {
+static int parse_capabilities(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
         _cleanup_strv_free_ char **words = NULL;
         uint64_t mask = 0;
         int r;
@@ -504,15 +326,13 @@ static int parse_capabilities(Definition *d, void *field, const char *value, cha
                 *(uint64_t *) field = 0;
                 return 0;
         }
-        r = strv_split_quoted(value, &words);
-        if (r == -EINVAL)
-                return invalid(ret_why, "unterminated quote or trailing backslash in '%s'", SHOWN(value));
+        r = split_words(value, &words, ret_why);
         if (r < 0)
                 return r;
         STRV_FOREACH(w, words) {
                 uint64_t m;
 
-                r = capability_mask_from_word(*w, &m);
+                r = definition_capability_from_word(*w, &m);
                 if (r == -EINVAL)
                         return invalid(ret_why,
                                        "'%s' is not a capability name (e.g. NET_ADMIN, CAP_SYS_TIME, ALL)",
@@ -525,7 +345,7 @@ static int parse_capabilities(Definition *d, void *field, const char *value, cha
         return 0;
 }
 
-static int parse_bool(Definition *d, void *field, const char *value, char **ret_why) {
+static int parse_bool(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
         int r = require_value(value, ret_why);
         if (r < 0)
                 return r;
@@ -538,7 +358,7 @@ static int parse_bool(Definition *d, void *field, const char *value, char **ret_
 
 /* docker's default profile (confine.h), or none. Profile files are not read: a JSON profile of
  * one's own is what --privileged-like escapes are made of, and berth's one is docker's. */
-static int parse_seccomp_profile(Definition *d, void *field, const char *value, char **ret_why) {
+static int parse_seccomp_profile(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
         int r = require_value(value, ret_why);
         if (r < 0)
                 return r;
@@ -554,7 +374,7 @@ static int parse_seccomp_profile(Definition *d, void *field, const char *value, 
         return 0;
 }
 
-static int parse_restart(Definition *d, void *field, const char *value, char **ret_why) {
+static int parse_restart(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
         RestartPolicy p;
         int r = require_value(value, ret_why);
         if (r < 0)
@@ -572,7 +392,7 @@ static int parse_restart(Definition *d, void *field, const char *value, char **r
         return 0;
 }
 
-static int parse_signal(Definition *d, void *field, const char *value, char **ret_why) {
+static int parse_signal(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
         int r = require_value(value, ret_why);
         if (r < 0)
                 return r;
@@ -583,7 +403,7 @@ static int parse_signal(Definition *d, void *field, const char *value, char **re
         return 0;
 }
 
-static int parse_stop_timeout(Definition *d, void *field, const char *value, char **ret_why) {
+static int parse_stop_timeout(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
         uint64_t s;
         int r = require_value(value, ret_why);
         if (r < 0)
@@ -594,7 +414,7 @@ static int parse_stop_timeout(Definition *d, void *field, const char *value, cha
         return 0;
 }
 
-static int parse_network(Definition *d, void *field, const char *value, char **ret_why) {
+static int parse_network(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
         const char *other;
         NetworkMode m;
         int r = require_value(value, ret_why);
@@ -623,21 +443,16 @@ static int parse_network(Definition *d, void *field, const char *value, char **r
         return 0;
 }
 
-/* A list key whose every value is one word checked by a function; empty resets. */
-static int parse_checked_list(char ***l, const char *value, bool (*check)(const char *), const char *what,
-                              char **ret_why) {
+/* A list key whose every value is one value checked by a function; empty resets. */
+static int parse_checked_list(char ***l, ListState *list, const char *value, bool (*check)(const char *),
+                              const char *what, char **ret_why) {
         if (isempty(value)) {
-                *l = strv_free(*l);
+                list_reset(l, list);
                 return 0;
         }
-        if (has_control_chars(value) || !check(value))
+        if (string_has_control_chars(value) || !check(value))
                 return invalid(ret_why, "'%s' is not %s", SHOWN(value), what);
-        return strv_extend(l, value);
-}
-
-static bool publish_port_is_valid(const char *s) {
-        PortSpec p;
-        return port_spec_parse(s, &p) >= 0;
+        return list_extend(l, list, value);
 }
 
 static bool expose_port_is_valid(const char *s) {
@@ -663,7 +478,7 @@ static bool link_is_valid(const char *s) {
         if (!colon)
                 return name_is_valid(s);
         name = strndup(s, colon - s);
-        return name && name_is_valid(name) && hostname_is_valid(colon + 1);
+        return name && name_is_valid(name) && definition_hostname_is_valid(colon + 1);
 }
 
 /* HOST:ADDRESS, as docker's --add-host (an IPv6 address may follow unbracketed). */
@@ -674,51 +489,124 @@ static bool add_host_is_valid(const char *s) {
         if (!colon)
                 return false;
         host = strndup(s, colon - s);
-        return host && hostname_is_valid(host) && ip_is_valid(colon + 1);
+        return host && definition_hostname_is_valid(host) && ip_is_valid(colon + 1);
 }
 
-static int parse_publish_port(Definition *d, void *field, const char *value, char **ret_why) {
+/* PublishPort='s index, by the keys below, each naming the place of an entry:
+ *   'P' protocol port                  some entry on that host port
+ *   'U' protocol port                  an entry for every address (no HOSTIP)
+ *   'F' protocol port family           some entry for an address of that family
+ *   'A' protocol port family           an entry for the family's any address (0.0.0.0, ::)
+ *   'E' protocol port family address   an entry for exactly that address
+ * so that a new entry is checked against these few, never against every earlier one, with the
+ * rule of port_spec_conflict(). */
+#define PORT_KEY_SIZE (1 + 1 + 2 + 1 + 16)
+
+static size_t port_key(unsigned char buf[static PORT_KEY_SIZE], char kind, const PortSpec *p) {
+        size_t n = 0;
+
+        buf[n++] = (unsigned char) kind;
+        buf[n++] = (unsigned char) p->protocol;
+        buf[n++] = (unsigned char) (p->host_port >> 8);
+        buf[n++] = (unsigned char) p->host_port;
+        if (kind == 'P' || kind == 'U')
+                return n;
+        buf[n++] = (unsigned char) p->family;
+        if (kind == 'F' || kind == 'A')
+                return n;
+        if (p->family == AF_INET) {
+                memcpy(buf + n, &p->host_addr.in, sizeof(p->host_addr.in));
+                n += sizeof(p->host_addr.in);
+        } else {
+                memcpy(buf + n, &p->host_addr.in6, sizeof(p->host_addr.in6));
+                n += sizeof(p->host_addr.in6);
+        }
+        return n;
+}
+
+static bool port_index_get(const Hashmap *index, char kind, const PortSpec *p, size_t *ret) {
+        unsigned char k[PORT_KEY_SIZE];
+
+        return hashmap_get(index, k, port_key(k, kind, p), ret);
+}
+
+static int port_index_put(Hashmap **index, char kind, const PortSpec *p, size_t i, bool replace) {
+        unsigned char k[PORT_KEY_SIZE];
+        size_t n = port_key(k, kind, p);
+
+        if (!replace && hashmap_get(*index, k, n, NULL))
+                return 0;
+        return hashmap_put(index, k, n, i);
+}
+
+static bool port_addr_is_any(const PortSpec *p) {
+        return p->family == AF_INET ? p->host_addr.in.s_addr == htonl(INADDR_ANY)
+                                    : IN6_IS_ADDR_UNSPECIFIED(&p->host_addr.in6);
+}
+
+/* The place of an earlier entry p would share a host port with, if any. */
+static bool port_index_conflict(const Hashmap *index, const PortSpec *p, size_t *ret) {
+        if (!port_index_get(index, 'P', p, ret))
+                return false;
+        if (p->family == AF_UNSPEC || port_index_get(index, 'U', p, ret))
+                return true;
+        if (!port_index_get(index, 'F', p, ret))
+                return false;
+        return port_addr_is_any(p) || port_index_get(index, 'A', p, ret) || port_index_get(index, 'E', p, ret);
+}
+
+static int parse_publish_port(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        char ***l = field;
         PortSpec p;
+        size_t i = list->n, other;
         int r;
 
-        r = parse_checked_list(field, value, publish_port_is_valid,
-                               "a published port [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|/udp] (ports 1…65535)", ret_why);
-        if (r < 0 || isempty(value))
-                return r;
-        /* One host port once per protocol and address, within the container too. */
-        if (port_spec_parse(value, &p) < 0)
-                return -EINVAL;
-        STRV_FOREACH(e, *(char ***) field) {
-                PortSpec q;
-
-                if (e[1] && port_spec_parse(*e, &q) >= 0 && port_spec_conflict(&p, &q))
-                        return invalid(ret_why, "'%s' takes the same host port as '%s'", SHOWN(value), SHOWN(*e));
+        if (isempty(value)) {
+                list_reset(l, list);
+                return 0;
         }
-        return 0;
+        if (string_has_control_chars(value) || port_spec_parse(value, &p) < 0)
+                return invalid(ret_why,
+                               "'%s' is not a published port [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|/udp] (ports 1…65535)",
+                               SHOWN(value));
+        /* One host port once per protocol and address, within the container too. */
+        if (port_index_conflict(list->index, &p, &other))
+                return invalid(ret_why, "'%s' takes the same host port as '%s'", SHOWN(value), SHOWN((*l)[other]));
+
+        r = port_index_put(&list->index, 'P', &p, i, /* replace= */ false);
+        if (r >= 0 && p.family == AF_UNSPEC)
+                r = port_index_put(&list->index, 'U', &p, i, /* replace= */ false);
+        if (r >= 0 && p.family != AF_UNSPEC)
+                r = port_index_put(&list->index, 'F', &p, i, /* replace= */ false);
+        if (r >= 0 && p.family != AF_UNSPEC)
+                r = port_index_put(&list->index, port_addr_is_any(&p) ? 'A' : 'E', &p, i, /* replace= */ false);
+        if (r < 0)
+                return r;
+        return list_extend(l, list, value);
 }
 
-static int parse_expose_port(Definition *d, void *field, const char *value, char **ret_why) {
-        return parse_checked_list(field, value, expose_port_is_valid, "a port CONTAINERPORT[/tcp|/udp] (1…65535)",
+static int parse_expose_port(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        return parse_checked_list(field, list, value, expose_port_is_valid, "a port CONTAINERPORT[/tcp|/udp] (1…65535)",
                                   ret_why);
 }
 
-static int parse_link(Definition *d, void *field, const char *value, char **ret_why) {
-        return parse_checked_list(field, value, link_is_valid,
+static int parse_link(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        return parse_checked_list(field, list, value, link_is_valid,
                                   "NAME or NAME:ALIAS (a container name matching " NAME_RULE
                                   ", an alias that is a host name)",
                                   ret_why);
 }
 
-static int parse_dns(Definition *d, void *field, const char *value, char **ret_why) {
-        return parse_checked_list(field, value, ip_is_valid, "an IPv4 or IPv6 address", ret_why);
+static int parse_dns(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        return parse_checked_list(field, list, value, ip_is_valid, "an IPv4 or IPv6 address", ret_why);
 }
 
-static int parse_add_host(Definition *d, void *field, const char *value, char **ret_why) {
-        return parse_checked_list(field, value, add_host_is_valid, "HOST:ADDRESS (a host name and an IP address)",
+static int parse_add_host(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        return parse_checked_list(field, list, value, add_host_is_valid, "HOST:ADDRESS (a host name and an IP address)",
                                   ret_why);
 }
 
-static int parse_ip(Definition *d, void *field, const char *value, char **ret_why) {
+static int parse_ip(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
         int r = require_value(value, ret_why);
         if (r < 0)
                 return r;
@@ -727,46 +615,49 @@ static int parse_ip(Definition *d, void *field, const char *value, char **ret_wh
         return replace_string(field, value);
 }
 
-static int parse_units(Definition *d, void *field, const char *value, char **ret_why) {
+static int parse_units(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
         _cleanup_strv_free_ char **words = NULL;
         char ***l = field;
         int r;
 
         if (isempty(value)) {
-                *l = strv_free(*l);
+                list_reset(l, list);
                 return 0;
         }
-        r = strv_split_quoted(value, &words);
-        if (r == -EINVAL)
-                return invalid(ret_why, "unterminated quote or trailing backslash in '%s'", SHOWN(value));
+        r = split_words(value, &words, ret_why);
         if (r < 0)
                 return r;
         STRV_FOREACH(w, words)
-                if (!unit_name_looks_valid(*w))
+                if (!definition_unit_name_is_valid(*w))
                         return invalid(ret_why, "'%s' is not a unit name (e.g. multi-user.target)",
                                        SHOWN(*w));
-        STRV_FOREACH(w, words)
-                if (!strv_contains(*l, *w)) {
-                        r = strv_extend(l, *w);
-                        if (r < 0)
-                                return r;
-                }
+        /* Each once; list->index holds the units listed. */
+        STRV_FOREACH(w, words) {
+                if (hashmap_get(list->index, *w, strlen(*w), NULL))
+                        continue;
+                r = hashmap_put(&list->index, *w, strlen(*w), list->n);
+                if (r < 0)
+                        return r;
+                r = list_extend(l, list, *w);
+                if (r < 0)
+                        return r;
+        }
         return 0;
 }
 
 /* Volume=, VolumesFrom=, Tmpfs=: checked by volume.c, kept as written; an empty value resets. */
-static int parse_volume_list(void *field, const char *value, char **ret_why,
+static int parse_volume_list(void *field, ListState *list, const char *value, char **ret_why,
                              int (*check)(const char *, char **)) {
         int r;
 
         if (isempty(value)) {
-                *(char ***) field = strv_free(*(char ***) field);
+                list_reset(field, list);
                 return 0;
         }
         r = check(value, ret_why);
         if (r < 0)
                 return r;
-        return strv_extend(field, value);
+        return list_extend(field, list, value);
 }
 
 static int check_volume(const char *v, char **ret_why) {
@@ -781,40 +672,46 @@ static int check_tmpfs(const char *v, char **ret_why) {
         return volume_tmpfs_parse(v, NULL, ret_why);
 }
 
-static int parse_volume(Definition *d, void *field, const char *value, char **ret_why) {
-        return parse_volume_list(field, value, ret_why, check_volume);
+static int parse_volume(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        return parse_volume_list(field, list, value, ret_why, check_volume);
 }
 
-static int parse_volumes_from(Definition *d, void *field, const char *value, char **ret_why) {
-        return parse_volume_list(field, value, ret_why, check_volumes_from);
+static int parse_volumes_from(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        return parse_volume_list(field, list, value, ret_why, check_volumes_from);
 }
 
-static int parse_tmpfs(Definition *d, void *field, const char *value, char **ret_why) {
-        return parse_volume_list(field, value, ret_why, check_tmpfs);
+static int parse_tmpfs(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        return parse_volume_list(field, list, value, ret_why, check_tmpfs);
 }
 
 /* ---- formatters: write "Key=value" lines for a non-default field, -EINVAL if they cannot ---- */
 
 typedef int (*DefinitionFormatter)(FILE *f, const char *key, const Definition *d, const void *field);
 
+/* A value of a key that does not take words, quoted when it must be. Empty or with control
+ * characters, it would not read back: no such key takes either. */
+static int format_value(FILE *f, const char *key, const char *value) {
+        _cleanup_free_ char *q = NULL;
+
+        if (isempty(value) || string_has_control_chars(value))
+                return -EINVAL;
+        q = definition_value_quote(value);
+        if (!q)
+                return -ENOMEM;
+        fprintf(f, "%s=%s\n", key, q);
+        return 0;
+}
+
 static int format_raw_string(FILE *f, const char *key, const Definition *d, const void *field) {
         const char *s = *(char *const *) field;
 
-        if (!s)
-                return 0;
-        if (!raw_value_is_safe(s))
-                return -EINVAL;
-        fprintf(f, "%s=%s\n", key, s);
-        return 0;
+        return s ? format_value(f, key, s) : 0;
 }
 
 static int format_quoted_words(FILE *f, const char *key, char *const *words) {
         _cleanup_free_ char *j = NULL;
 
-        STRV_FOREACH(w, (char **) words)
-                if (strchr(*w, '\n'))
-                        return -EINVAL;
-        j = strv_join_quoted(words);
+        j = definition_words_quote(words);
         if (!j)
                 return -ENOMEM;
         fprintf(f, "%s=%s\n", key, j);
@@ -839,9 +736,9 @@ static int format_environment(FILE *f, const char *key, const Definition *d, con
 
 static int format_raw_list(FILE *f, const char *key, const Definition *d, const void *field) {
         STRV_FOREACH(e, *(char **const *) field) {
-                if (!raw_value_is_safe(*e) || isempty(*e))
-                        return -EINVAL;
-                fprintf(f, "%s=%s\n", key, *e);
+                int r = format_value(f, key, *e);
+                if (r < 0)
+                        return r;
         }
         return 0;
 }
@@ -877,7 +774,7 @@ static int format_pids_limit(FILE *f, const char *key, const Definition *d, cons
 }
 
 static int format_capabilities(FILE *f, const char *key, const Definition *d, const void *field) {
-        uint64_t mask = *(const uint64_t *) field, all = capability_mask_all();
+        uint64_t mask = *(const uint64_t *) field, all = definition_capability_mask_all();
 
         if (mask == 0)
                 return 0;
@@ -971,7 +868,7 @@ static int format_network(FILE *f, const char *key, const Definition *d, const v
                 fprintf(f, "%s=%s\n", key, network_mode_to_string(d->network));
                 return 0;
         case NETWORK_CONTAINER:
-                if (!d->network_container || !raw_value_is_safe(d->network_container))
+                if (!d->network_container || !definition_value_is_plain(d->network_container))
                         return -EINVAL;
                 fprintf(f, "%s=container:%s\n", key, d->network_container);
                 return 0;
@@ -996,6 +893,24 @@ static const char *const section_table[_SECTION_MAX] = {
         [SECTION_INSTALL] = "Install",
 };
 
+/* Lists whose entries cost more than their bytes, capped whatever the size of the file: mounts
+ * are set up pairwise (destinations against each other, parents before children), and each unit
+ * a definition names is one more unit systemd loads at every daemon-reload. */
+typedef enum KeyGroup {
+        GROUP_NONE,
+        GROUP_MOUNTS,
+        GROUP_UNITS,
+        _GROUP_MAX,
+} KeyGroup;
+
+static const struct {
+        const char *what;
+        size_t max;
+} group_table[_GROUP_MAX] = {
+        [GROUP_MOUNTS] = { "mounts (Volume=, Tmpfs= and VolumesFrom= together)", DEFINITION_MOUNTS_MAX },
+        [GROUP_UNITS] = { "units named (Link=, WantedBy= and RequiredBy= together)", DEFINITION_UNITS_MAX },
+};
+
 typedef struct DefinitionKey {
         DefinitionSection section;
         const char *key;
@@ -1003,6 +918,8 @@ typedef struct DefinitionKey {
         DefinitionFormatter format;
         size_t offset;
         bool required;
+        bool words;     /* the value is quoted words (definition-quote.h), else one value */
+        KeyGroup group; /* a list capped with others */
 } DefinitionKey;
 
 /* Adding a key: one line here, a field in Definition, and a parser/formatter if no existing one
@@ -1011,9 +928,9 @@ static const DefinitionKey key_table[] = {
 #define KEY(s, k, p, f, field, ...) \
         { SECTION_##s, k, p, f, offsetof(Definition, field), __VA_ARGS__ }
         KEY(CONTAINER, "Image", parse_image, format_raw_string, image, .required = true),
-        KEY(CONTAINER, "Entrypoint", parse_command, format_command, entrypoint),
-        KEY(CONTAINER, "Exec", parse_command, format_command, exec),
-        KEY(CONTAINER, "Environment", parse_environment, format_environment, environment),
+        KEY(CONTAINER, "Entrypoint", parse_command, format_command, entrypoint, .words = true),
+        KEY(CONTAINER, "Exec", parse_command, format_command, exec, .words = true),
+        KEY(CONTAINER, "Environment", parse_environment, format_environment, environment, .words = true),
         KEY(CONTAINER, "EnvironmentFile", parse_environment_file, format_raw_list, environment_files),
         KEY(CONTAINER, "WorkingDir", parse_working_dir, format_raw_string, working_dir),
         KEY(CONTAINER, "User", parse_user, format_raw_string, user),
@@ -1021,8 +938,8 @@ static const DefinitionKey key_table[] = {
         KEY(CONTAINER, "Memory", parse_memory, format_memory, memory_max),
         KEY(CONTAINER, "CPUWeight", parse_cpu_weight, format_cpu_weight, cpu_weight),
         KEY(CONTAINER, "PidsLimit", parse_pids_limit, format_pids_limit, pids_limit),
-        KEY(CONTAINER, "AddCapability", parse_capabilities, format_capabilities, caps_add),
-        KEY(CONTAINER, "DropCapability", parse_capabilities, format_capabilities, caps_drop),
+        KEY(CONTAINER, "AddCapability", parse_capabilities, format_capabilities, caps_add, .words = true),
+        KEY(CONTAINER, "DropCapability", parse_capabilities, format_capabilities, caps_drop, .words = true),
         KEY(CONTAINER, "Privileged", parse_bool, format_bool, privileged),
         KEY(CONTAINER, "ReadOnly", parse_bool, format_bool, read_only),
         KEY(CONTAINER, "AutoRemove", parse_bool, format_bool, auto_remove),
@@ -1036,15 +953,15 @@ static const DefinitionKey key_table[] = {
         KEY(CONTAINER, "IP", parse_ip, format_raw_string, ip),
         KEY(CONTAINER, "PublishPort", parse_publish_port, format_raw_list, publish_ports),
         KEY(CONTAINER, "ExposePort", parse_expose_port, format_raw_list, expose_ports),
-        KEY(CONTAINER, "Link", parse_link, format_raw_list, links),
+        KEY(CONTAINER, "Link", parse_link, format_raw_list, links, .group = GROUP_UNITS),
         KEY(CONTAINER, "DNS", parse_dns, format_raw_list, dns),
         KEY(CONTAINER, "AddHost", parse_add_host, format_raw_list, add_hosts),
-        KEY(CONTAINER, "Volume", parse_volume, format_raw_list, volumes),
-        KEY(CONTAINER, "VolumesFrom", parse_volumes_from, format_raw_list, volumes_from),
-        KEY(CONTAINER, "Tmpfs", parse_tmpfs, format_raw_list, tmpfs),
-        KEY(CONTAINER, "Sysctl", parse_sysctl, format_environment, sysctls),
-        KEY(INSTALL, "WantedBy", parse_units, format_units, wanted_by),
-        KEY(INSTALL, "RequiredBy", parse_units, format_units, required_by),
+        KEY(CONTAINER, "Volume", parse_volume, format_raw_list, volumes, .group = GROUP_MOUNTS),
+        KEY(CONTAINER, "VolumesFrom", parse_volumes_from, format_raw_list, volumes_from, .group = GROUP_MOUNTS),
+        KEY(CONTAINER, "Tmpfs", parse_tmpfs, format_raw_list, tmpfs, .group = GROUP_MOUNTS),
+        KEY(CONTAINER, "Sysctl", parse_sysctl, format_environment, sysctls, .words = true),
+        KEY(INSTALL, "WantedBy", parse_units, format_units, wanted_by, .words = true, .group = GROUP_UNITS),
+        KEY(INSTALL, "RequiredBy", parse_units, format_units, required_by, .words = true, .group = GROUP_UNITS),
 #undef KEY
 };
 
@@ -1141,13 +1058,51 @@ typedef struct ParseState {
         const char *path;
         DefinitionSection section;
         bool seen[ELEMENTSOF(key_table)];
+        ListState lists[ELEMENTSOF(key_table)];
 } ParseState;
+
+static void parse_state_done(ParseState *s) {
+        for (size_t i = 0; i < ELEMENTSOF(key_table); i++)
+                s->lists[i].index = hashmap_free(s->lists[i].index);
+}
+
+static size_t group_count(const ParseState *s, KeyGroup g) {
+        size_t n = 0;
+
+        for (size_t i = 0; i < ELEMENTSOF(key_table); i++)
+                if (key_table[i].group == g)
+                        n += s->lists[i].n;
+        return n;
+}
+
+/* For a key that does not take words: a value that begins with a quote is one quoted word
+ * (definition-quote.h), and *ret is set to that word; any other value is taken as written, and
+ * *ret is set to NULL. */
+static int unquote_value(const char *value, char **ret, char **ret_why) {
+        _cleanup_strv_free_ char **words = NULL;
+        int r;
+
+        *ret = NULL;
+        if (value[0] != '\'' && value[0] != '"' && !(value[0] == '$' && value[1] == '\''))
+                return 0;
+        r = split_words(value, &words, ret_why);
+        if (r < 0)
+                return r;
+        if (!words[0] || words[1])
+                return invalid(ret_why, "'%s' is not one quoted value", SHOWN(value));
+        /* "Key=" resets a list; "Key=''" is an empty value, which no such key takes. */
+        if (!*words[0])
+                return invalid(ret_why, "empty value");
+        *ret = TAKE_PTR(words[0]);
+        return 0;
+}
 
 /* One logical line (continuations joined), numbered by its first physical line. */
 static int parse_line(ParseState *s, char *l, unsigned line, char **ret_error) {
-        _cleanup_free_ char *why = NULL;
+        _cleanup_free_ char *why = NULL, *unquoted = NULL;
         const DefinitionKey *k;
         const char *key, *value;
+        size_t i;
         char *eq;
         int r;
 
@@ -1160,10 +1115,10 @@ static int parse_line(ParseState *s, char *l, unsigned line, char **ret_error) {
 
                 s->section = _SECTION_INVALID;
                 if (n >= 3 && l[n - 1] == ']')
-                        for (int i = 0; i < _SECTION_MAX; i++)
-                                if (strlen(section_table[i]) == n - 2 &&
-                                    strncmp(l + 1, section_table[i], n - 2) == 0)
-                                        s->section = (DefinitionSection) i;
+                        for (int j = 0; j < _SECTION_MAX; j++)
+                                if (strlen(section_table[j]) == n - 2 &&
+                                    strncmp(l + 1, section_table[j], n - 2) == 0)
+                                        s->section = (DefinitionSection) j;
                 if (s->section < 0)
                         return fail(ret_error, -EINVAL, "%s:%u: unknown section '%s'", s->path, line,
                                     SHOWN(l));
@@ -1187,23 +1142,31 @@ static int parse_line(ParseState *s, char *l, unsigned line, char **ret_error) {
         if (!k)
                 return fail(ret_error, -EINVAL, "%s:%u: key '%s': unknown key in section [%s]", s->path,
                             line, SHOWN(key), section_table[s->section]);
+        i = (size_t) (k - key_table);
 
-        r = k->parse(s->d, (uint8_t *) s->d + k->offset, value, &why);
+        r = k->words ? 0 : unquote_value(value, &unquoted, &why);
+        if (r >= 0)
+                r = k->parse(s->d, (uint8_t *) s->d + k->offset, &s->lists[i], unquoted ?: value, &why);
         if (r == -EINVAL)
                 return fail(ret_error, r, "%s:%u: key '%s': %s", s->path, line, key, why ?: "invalid value");
         if (r < 0)
                 return fail(ret_error, r, "%s:%u: key '%s': %s", s->path, line, key, strerror(-r));
-        s->seen[k - key_table] = true;
+        if (k->group != GROUP_NONE && group_count(s, k->group) > group_table[k->group].max)
+                return fail(ret_error, -EINVAL, "%s:%u: key '%s': more than %zu %s", s->path, line, key,
+                            group_table[k->group].max, group_table[k->group].what);
+        s->seen[i] = true;
         return 0;
 }
 
-/* Whether l ends in an unescaped backslash (systemd's rule: backslashes pair up, quotes or not). */
-static bool ends_in_continuation(const char *l) {
-        bool escaped = false;
+/* Whether the n bytes at l end in an unescaped backslash (systemd's rule: backslashes pair up,
+ * quotes or not). Only the line's own trailing backslashes count: what came before it on a
+ * continued line ends in the space its backslash became. */
+static bool ends_in_continuation(const char *l, size_t n) {
+        size_t backslashes = 0;
 
-        for (; *l; l++)
-                escaped = !escaped && *l == '\\';
-        return escaped;
+        while (backslashes < n && l[n - 1 - backslashes] == '\\')
+                backslashes++;
+        return backslashes % 2 == 1;
 }
 
 static int name_from_path(const char *path, char **ret) {
@@ -1225,13 +1188,18 @@ int definition_parse_string(const char *text, const char *path, const char *name
                             char **ret_error) {
         _cleanup_(definition_freep) Definition *d = NULL;
         _cleanup_free_ char *buf = NULL, *derived = NULL, *cont = NULL;
-        ParseState s = { .section = _SECTION_INVALID };
+        _cleanup_(parse_state_done) ParseState s = { .section = _SECTION_INVALID };
         unsigned line = 0, cont_line = 0;
+        size_t size, cont_len = 0;
         char *p, *next;
         int r;
 
         if (!text || !path)
                 return fail(ret_error, -EINVAL, "%s: no definition given", path ?: "(null)");
+        size = strlen(text);
+        if (size > DEFINITION_SIZE_MAX)
+                return fail(ret_error, -EFBIG, "%s: larger than %u bytes, the most a definition may hold", path,
+                            DEFINITION_SIZE_MAX);
         if (!name) {
                 r = name_from_path(path, &derived);
                 if (r == -ENOMEM)
@@ -1256,45 +1224,52 @@ int definition_parse_string(const char *text, const char *path, const char *name
         s.d = d;
         s.path = path;
 
+        /* One pass: each physical line is looked at once, and a continued line is gathered in
+         * cont, which never holds more than the text. */
         for (p = buf; p; p = next) {
-                char *l;
+                const char *first;
+                size_t n;
+                bool continued;
 
                 line++;
                 next = strchr(p, '\n');
                 if (next)
                         *next++ = 0;
-                if (*p && p[strlen(p) - 1] == '\r')
-                        p[strlen(p) - 1] = 0; /* CRLF files */
+                n = next ? (size_t) (next - 1 - p) : strlen(p);
+                if (n > 0 && p[n - 1] == '\r')
+                        p[--n] = 0; /* CRLF files */
 
                 /* Comment lines are skipped even between continuation lines, as systemd does. */
-                l = p + strspn(p, " \t\r");
-                if (*l == '#' || *l == ';')
+                first = p + strspn(p, " \t\r");
+                if (*first == '#' || *first == ';')
                         continue;
-                if (cont) {
-                        char *c = strjoin(cont, p);
-                        if (!c)
+                continued = ends_in_continuation(p, n);
+                if (continued)
+                        p[n - 1] = ' ';
+                if (cont_line == 0 && !continued) {
+                        r = parse_line(&s, p, line, ret_error);
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+                if (!cont) {
+                        cont = malloc(size + 1);
+                        if (!cont)
                                 return fail(ret_error, -ENOMEM, "%s: %s", path, strerror(ENOMEM));
-                        free(cont);
-                        cont = c;
-                        l = cont;
                 }
-                if (ends_in_continuation(l)) {
-                        l[strlen(l) - 1] = ' ';
-                        if (!cont) {
-                                cont = strdup(l);
-                                if (!cont)
-                                        return fail(ret_error, -ENOMEM, "%s: %s", path, strerror(ENOMEM));
-                                cont_line = line;
-                        }
+                if (cont_line == 0)
+                        cont_line = line;
+                memcpy(cont + cont_len, p, n + 1);
+                cont_len += n;
+                if (continued)
                         continue;
-                }
-                r = parse_line(&s, l, cont ? cont_line : line, ret_error);
+                r = parse_line(&s, cont, cont_line, ret_error);
                 if (r < 0)
                         return r;
-                free(cont);
-                cont = NULL;
+                cont_len = 0;
+                cont_line = 0;
         }
-        if (cont) {
+        if (cont_line > 0) {
                 r = parse_line(&s, cont, cont_line, ret_error);
                 if (r < 0)
                         return r;
@@ -1344,7 +1319,8 @@ static int read_definition(const char *path, bool quiet_enoent, char **ret, char
         if (r == -ENOENT && quiet_enoent)
                 return r;
         if (r == -EFBIG)
-                return fail(ret_error, r, "%s: larger than %u bytes", path, DEFINITION_SIZE_MAX);
+                return fail(ret_error, r, "%s: larger than %u bytes, the most a definition may hold", path,
+                            DEFINITION_SIZE_MAX);
         if (r == -EBADFD)
                 return fail(ret_error, r, "%s: not a regular file", path);
         if (r < 0)
@@ -1407,6 +1383,20 @@ int definition_load(const char *name, char **dirs, Definition **ret, char **ret_
 }
 
 /* ---- serialising ---- */
+
+int definition_quote_value(const char *key, const char *value, char **ret) {
+        char *q = NULL;
+
+        for (size_t i = 0; i < ELEMENTSOF(key_table); i++)
+                if (streq(key_table[i].key, key)) {
+                        q = key_table[i].words ? definition_word_quote(value) : definition_value_quote(value);
+                        if (!q)
+                                return -ENOMEM;
+                        *ret = q;
+                        return 0;
+                }
+        return -ENOENT;
+}
 
 int definition_to_string(const Definition *d, char **ret) {
         _cleanup_free_ char *out = NULL;

@@ -15,14 +15,28 @@
  * Conventions of the format:
  *   - "#" and ";" start comment lines (also between continuation lines); a line ending in an
  *     odd number of backslashes continues on the next, the backslash becoming a space;
+ *   - values are quoted as definition-quote.h says: keys that take words split them as a shell
+ *     does ('…', "…", $'…', backslashes); any other value is taken as written unless it begins
+ *     with a quote, and then it is one quoted word;
  *   - a key given twice: the last one wins, except for the repeatable (list) keys;
  *   - an empty value resets a list key (Environment=, EnvironmentFile=, AddCapability=,
  *     DropCapability=, PublishPort=, ExposePort=, Link=, DNS=, AddHost=, Volume=, VolumesFrom=,
  *     Tmpfs=, Sysctl=, WantedBy=, RequiredBy=); Exec= and Entrypoint= with an empty value set an
  *     empty (non-NULL) command, Docker's --entrypoint ''; any other key with an empty value is
- *     an error. */
+ *     an error, and so is a quoted empty value ('') of a key that does not take words.
+ *
+ * Parsing takes time linear in the size of the text, which is bounded, and so are the lists
+ * whose entries cost the runtime or systemd more than their bytes. */
 
-#define DEFINITION_SIZE_MAX (1024U * 1024U)
+/* The largest definition, file or text: far beyond any real one (a few KiB), small enough that
+ * the generator reads hundreds of hostile ones at boot in well under a second. */
+#define DEFINITION_SIZE_MAX (256U * 1024U)
+/* Volume=, Tmpfs= and VolumesFrom= entries together: the runtime checks and orders mounts pairwise. */
+#define DEFINITION_MOUNTS_MAX ((size_t) 1024)
+/* Link=, WantedBy= and RequiredBy= entries together: each names a unit systemd loads. */
+#define DEFINITION_UNITS_MAX ((size_t) 256)
+/* Memory=: less, and the payload is OOM-killed before it runs (docker's minimum too). */
+#define DEFINITION_MEMORY_MIN (UINT64_C(6) << 20)
 #define DEFINITION_SUFFIX ".container"
 
 typedef enum NetworkMode {
@@ -86,8 +100,8 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(Definition *, definition_free);
 /* On failure, *ret_error (if ret_error is not NULL) receives an allocated one-line message, or
  * NULL on -ENOMEM; on success it is left alone. name NULL means: take it from the file name
  * (NAME.container); either way it must be a valid container name. -EINVAL for a bad definition,
- * -ENOENT for a missing file, other negative errno for a file that cannot be read (-EFBIG above
- * DEFINITION_SIZE_MAX, -EBADFD if not a regular file). */
+ * -ENOENT for a missing file, -EFBIG for a file or text larger than DEFINITION_SIZE_MAX, other
+ * negative errno for a file that cannot be read (-EBADFD if not a regular file). */
 int definition_parse_file(const char *path, const char *name, Definition **ret, char **ret_error);
 int definition_parse_string(const char *text, const char *path_for_messages, const char *name,
                             Definition **ret, char **ret_error);
@@ -98,11 +112,16 @@ int definition_parse_string(const char *text, const char *path_for_messages, con
 int definition_load(const char *name, char **dirs, Definition **ret, char **ret_error);
 
 /* Serialises d into definition-file text that definition_parse_string() reads back to an equal
- * Definition. Only non-default values are written. -EINVAL if d holds something the format
- * cannot carry: a newline in any string, a raw value (path, name) with control characters,
- * surrounding whitespace or a trailing backslash, a stop timeout that is not whole seconds, a
- * capability libcap cannot name. */
+ * Definition. Only non-default values are written, quoted where they must be. -EINVAL if d holds
+ * something that would not read back: an empty string or one with control characters where a
+ * path, name or address goes (no such key takes either), a stop timeout that is not whole
+ * seconds, a capability libcap cannot name. */
 int definition_to_string(const Definition *d, char **ret);
+
+/* The text to write after "KEY=" so that the parser hands key's parser exactly value: for a key
+ * that takes words, value as one word; for any other, value itself, quoted when it must be.
+ * -ENOENT for a key that is not in the table. */
+int definition_quote_value(const char *key, const char *value, char **ret);
 
 /* Field by field; path is not compared. Exec=/Entrypoint= NULL and empty differ. */
 bool definition_equal(const Definition *a, const Definition *b);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* berth run: flags become a definition file (parsed by the one parser, so a flag and its key
- * are checked alike), written under /run/berth/containers; then either container@NAME.service
- * starts (-d), or the helper's code runs here in the foreground. */
+/* berth run: flags become a definition file (definition-builder.c writes each value so that the
+ * one parser reads it back as given, and parses it, so a flag and its key are checked alike),
+ * written under /run/berth/containers; then either container@NAME.service starts (-d), or the
+ * helper's code runs here in the foreground. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -15,13 +16,13 @@
 #include "cleanup.h"
 #include "container.h"
 #include "definition.h"
+#include "definition-builder.h"
 #include "fd-util.h"
 #include "log.h"
 #include "name.h"
 #include "path-util.h"
 #include "scope.h"
 #include "string-util.h"
-#include "strv.h"
 #include "run.h"
 #include "units.h"
 #include "verbs.h"
@@ -67,38 +68,18 @@ static const char run_options[] =
         "                           kernel.domainname, kernel.msg*, kernel.sem, kernel.shm* (repeatable)\n"
         "      --help               show this help\n";
 
-typedef struct Line {
-        char *text;        /* "Key=value" */
-        const char *flag;  /* the option it came from, for messages */
-} Line;
-
-typedef struct Builder {
-        Line lines[256];
-        size_t n;
-} Builder;
-
-static void builder_done(Builder *b) {
-        for (size_t i = 0; i < b->n; i++)
-                free(b->lines[i].text);
+/* Adds the option's line; a failure (out of memory) is logged here. */
+static int add(DefinitionBuilder *b, const char *flag, const char *value) {
+        int r = definition_builder_add(b, flag, value);
+        if (r < 0)
+                return log_error_errno(r, "option %s: %m", flag);
+        return 0;
 }
 
-static int builder_add(Builder *b, const char *flag, const char *key, const char *value, bool quote) {
-        _cleanup_free_ char *q = NULL;
-
-        if (b->n >= ELEMENTSOF(b->lines))
-                return log_error_errno(-E2BIG, "too many options");
-        if (strchr(value, '\n'))
-                return log_error_errno(-EINVAL, "option %s: newlines are not allowed", flag);
-        if (quote) {
-                q = strv_join_quoted((char *const[]) { (char *) value, NULL });
-                if (!q)
-                        return log_oom();
-                value = q;
-        }
-        b->lines[b->n].text = strjoin(key, "=", value);
-        if (!b->lines[b->n].text)
-                return log_oom();
-        b->lines[b->n++].flag = flag;
+static int add_key(DefinitionBuilder *b, const char *flag, const char *key, const char *value) {
+        int r = definition_builder_add_key(b, flag, key, value);
+        if (r < 0)
+                return log_error_errno(r, "option %s: %m", flag);
         return 0;
 }
 
@@ -154,48 +135,33 @@ int run_write_definition(const char *name, const char *text) {
 }
 
 /* docker's --security-opt, as far as berth has it: the definition's key for each. */
-static int add_security_opt(Builder *b, const char *opt) {
+static int add_security_opt(DefinitionBuilder *b, const char *opt) {
         const char *v;
 
         if (streq(opt, "no-new-privileges"))
-                return builder_add(b, "--security-opt", "NoNewPrivileges", "yes", false);
+                return add_key(b, "--security-opt", "NoNewPrivileges", "yes");
         v = startswith(opt, "no-new-privileges=") ?: startswith(opt, "no-new-privileges:");
         if (v)
-                return builder_add(b, "--security-opt", "NoNewPrivileges", v, false);
+                return add_key(b, "--security-opt", "NoNewPrivileges", v);
         v = startswith(opt, "seccomp=") ?: startswith(opt, "seccomp:");
         if (v)
-                return builder_add(b, "--security-opt", "SeccompProfile", v, false);
+                return add_key(b, "--security-opt", "SeccompProfile", v);
         log_error("option --security-opt: '%s' is not one berth has (no-new-privileges[=BOOL], "
                   "seccomp=unconfined)",
                   opt);
         return -EINVAL;
 }
 
-/* A parse error of the generated text names a line of it; say which option that was. */
-static void log_option_error(const Builder *b, const char *msg) {
-        const char *rest = startswith(msg, "berth run:");
-        unsigned line;
-        int n = 0;
-
-        if (rest && sscanf(rest, "%u:%n", &line, &n) == 1 && line >= 2 && line - 2 < b->n) {
-                const char *why = strstr(rest + n, "': ");
-                log_error("option %s: %s", b->lines[line - 2].flag, why ? why + 3 : rest + n);
-                return;
-        }
-        /* Checks across lines (a volume under /dev without --privileged) name the key only. */
-        for (size_t i = 0; rest && i < b->n; i++) {
-                const char *eq = strchr(b->lines[i].text, '=');
-                char key[64];
-                const char *why;
-
-                snprintf(key, sizeof(key), " key '%.*s': ", (int) (eq - b->lines[i].text), b->lines[i].text);
-                why = startswith(rest, key);
-                if (why) {
-                        log_error("option %s: %s", b->lines[i].flag, why);
-                        return;
-                }
-        }
-        log_error("%s", msg);
+/* getopt's own message would print the argument raw, newlines and all, and without "berth: ":
+ * opterr is off, and this says it in one line. */
+static void log_bad_option(const char *verb, const char *optstring, const char *arg, int opt) {
+        if (opt >= 0x100 || (opt > 0 && strchr(optstring, opt)))
+                log_error("option %s needs a value; see 'berth %s --help'",
+                          opt < 0x100 ? (char[]) { '-', (char) opt, 0 } : arg, verb);
+        else if (opt > 0)
+                log_error("unknown option -%c; see 'berth %s --help'", opt, verb);
+        else
+                log_error("unknown option %s; see 'berth %s --help'", arg, verb);
 }
 
 static void run_request_done(RunRequest *req) {
@@ -253,16 +219,18 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 { "help", no_argument, NULL, ARG_HELP },
                 {}
         };
-        _cleanup_(builder_done) Builder b = {};
+        static const char optstring[] = "+dite:w:u:h:m:c:p:v:";
+        _cleanup_(definition_builder_done) DefinitionBuilder b = {};
         _cleanup_(definition_freep) Definition *d = NULL;
-        _cleanup_free_ char *name = NULL, *text = NULL, *error = NULL, *exec = NULL;
+        _cleanup_free_ char *name = NULL, *text = NULL, *error = NULL;
         RunOptions o = {};
         bool detach = false, rm = false;
         int c, r;
 
         *req = (RunRequest) {};
 
-        while ((c = getopt_long(argc, argv, "+dite:w:u:h:m:c:p:v:", options, NULL)) >= 0) {
+        opterr = 0;
+        while ((c = getopt_long(argc, argv, optstring, options, NULL)) >= 0) {
                 const char *flag = argv[optind - 1];
 
                 r = 0;
@@ -290,7 +258,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                         o.tty = true;
                         break;
                 case 'e':
-                        r = builder_add(&b, "-e", "Environment", optarg, true);
+                        r = add(&b, "-e", optarg);
                         break;
                 case ARG_ENV_FILE: {
                         _cleanup_free_ char *abs = realpath(optarg, NULL);
@@ -298,28 +266,27 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                                 log_error_errno(-errno, "option --env-file %s: %m", optarg);
                                 return -EINVAL;
                         }
-                        r = builder_add(&b, "--env-file", "EnvironmentFile", abs, false);
+                        r = add(&b, "--env-file", abs);
                         break;
                 }
                 case 'w':
-                        r = builder_add(&b, "-w", "WorkingDir", optarg, false);
+                        r = add(&b, "-w", optarg);
                         break;
                 case 'u':
-                        r = builder_add(&b, "-u", "User", optarg, false);
+                        r = add(&b, "-u", optarg);
                         break;
                 case 'h':
-                        r = builder_add(&b, "-h", "HostName", optarg, false);
+                        r = add(&b, "-h", optarg);
                         break;
                 case ARG_ENTRYPOINT:
-                        /* docker's --entrypoint '': no entrypoint at all (Entrypoint= empty), not
-                         * one empty word. */
-                        r = builder_add(&b, "--entrypoint", "Entrypoint", optarg, !isempty(optarg));
+                        /* docker's --entrypoint '': no entrypoint at all (the table says so). */
+                        r = add(&b, "--entrypoint", optarg);
                         break;
                 case 'm':
-                        r = builder_add(&b, "--memory", "Memory", optarg, false);
+                        r = add(&b, "--memory", optarg);
                         break;
                 case ARG_CPU_WEIGHT:
-                        r = builder_add(&b, "--cpu-weight", "CPUWeight", optarg, false);
+                        r = add(&b, "--cpu-weight", optarg);
                         break;
                 case 'c': {
                         uint64_t shares;
@@ -330,70 +297,71 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                                 return -EINVAL;
                         }
                         snprintf(w, sizeof(w), "%llu", (unsigned long long) scope_cpu_shares_to_weight(shares));
-                        r = builder_add(&b, "--cpu-shares", "CPUWeight", w, false);
+                        r = add_key(&b, "--cpu-shares", "CPUWeight", w);
                         break;
                 }
                 case ARG_PIDS_LIMIT:
-                        r = builder_add(&b, "--pids-limit", "PidsLimit", optarg, false);
+                        r = add(&b, "--pids-limit", optarg);
                         break;
                 case ARG_CAP_ADD:
-                        r = builder_add(&b, "--cap-add", "AddCapability", optarg, false);
+                        r = add(&b, "--cap-add", optarg);
                         break;
                 case ARG_CAP_DROP:
-                        r = builder_add(&b, "--cap-drop", "DropCapability", optarg, false);
+                        r = add(&b, "--cap-drop", optarg);
                         break;
                 case ARG_PRIVILEGED:
-                        r = builder_add(&b, "--privileged", "Privileged", "yes", false);
+                        r = add_key(&b, "--privileged", "Privileged", "yes");
                         break;
                 case ARG_RESTART:
-                        r = builder_add(&b, "--restart", "Restart", optarg, false);
+                        r = add(&b, "--restart", optarg);
                         break;
                 case ARG_SECURITY_OPT:
                         r = add_security_opt(&b, optarg);
                         break;
                 case ARG_READ_ONLY:
-                        r = builder_add(&b, "--read-only", "ReadOnly", "yes", false);
+                        r = add_key(&b, "--read-only", "ReadOnly", "yes");
                         break;
                 case ARG_INIT:
-                        r = builder_add(&b, "--init", "RunInit", "yes", false);
+                        r = add_key(&b, "--init", "RunInit", "yes");
                         break;
                 case ARG_NETWORK:
-                        r = builder_add(&b, "--network", "Network", optarg, false);
+                        r = add(&b, "--network", optarg);
                         break;
                 case 'p':
-                        r = builder_add(&b, "-p", "PublishPort", optarg, false);
+                        r = add(&b, "-p", optarg);
                         break;
                 case ARG_EXPOSE:
-                        r = builder_add(&b, "--expose", "ExposePort", optarg, false);
+                        r = add(&b, "--expose", optarg);
                         break;
                 case ARG_LINK:
-                        r = builder_add(&b, "--link", "Link", optarg, false);
+                        r = add(&b, "--link", optarg);
                         break;
                 case ARG_IP:
-                        r = builder_add(&b, "--ip", "IP", optarg, false);
+                        r = add(&b, "--ip", optarg);
                         break;
                 case ARG_DNS:
-                        r = builder_add(&b, "--dns", "DNS", optarg, false);
+                        r = add(&b, "--dns", optarg);
                         break;
                 case ARG_ADD_HOST:
-                        r = builder_add(&b, "--add-host", "AddHost", optarg, false);
+                        r = add(&b, "--add-host", optarg);
                         break;
                 case 'v':
-                        r = builder_add(&b, "-v", "Volume", optarg, false);
+                        r = add(&b, "-v", optarg);
                         break;
                 case ARG_VOLUMES_FROM:
-                        r = builder_add(&b, "--volumes-from", "VolumesFrom", optarg, false);
+                        r = add(&b, "--volumes-from", optarg);
                         break;
                 case ARG_TMPFS:
-                        r = builder_add(&b, "--tmpfs", "Tmpfs", optarg, false);
+                        r = add(&b, "--tmpfs", optarg);
                         break;
                 case ARG_SYSCTL:
-                        r = builder_add(&b, "--sysctl", "Sysctl", optarg, true);
+                        r = add(&b, "--sysctl", optarg);
                         break;
                 case ARG_HELP:
                         verb_help(verb, run_options);
                         return 1;
                 case '?':
+                        log_bad_option(verb, optstring, argv[optind - 1], optopt);
                         return -EINVAL;
                 default:
                         log_error("unhandled option %s", flag);
@@ -411,7 +379,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 log_error("-d cannot be combined with -i or -t");
                 return -EINVAL;
         }
-        if (detach && rm && builder_add(&b, "--rm", "AutoRemove", "yes", false) < 0)
+        if (detach && rm && add_key(&b, "--rm", "AutoRemove", "yes") < 0)
                 return -EINVAL;
 
         if (!name) {
@@ -421,34 +389,17 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
         }
 
         /* The image first, then the command, as the definition's own keys. */
-        if (builder_add(&b, "IMAGE", "Image", argv[optind], false) < 0)
+        if (add(&b, "IMAGE", argv[optind]) < 0)
                 return -EINVAL;
         if (optind + 1 < argc) {
-                exec = strv_join_quoted(argv + optind + 1);
-                if (!exec || builder_add(&b, "CMD", "Exec", exec, false) < 0)
-                        return -EINVAL;
+                r = definition_builder_add_words(&b, "CMD", "Exec", argv + optind + 1);
+                if (r < 0)
+                        return log_error_errno(r, "CMD: %m");
         }
 
-        {
-                size_t len = STRLEN("[Container]\n") + 1;
-                char *p;
-
-                for (size_t i = 0; i < b.n; i++)
-                        len += strlen(b.lines[i].text) + 1;
-                text = malloc(len);
-                if (!text)
-                        return log_oom();
-                p = stpcpy(text, "[Container]\n");
-                for (size_t i = 0; i < b.n; i++) {
-                        p = stpcpy(p, b.lines[i].text);
-                        *p++ = '\n';
-                }
-                *p = 0;
-        }
-
-        r = definition_parse_string(text, "berth run", name, &d, &error);
+        r = definition_builder_parse(&b, name, &text, &d, &error);
         if (r < 0) {
-                log_option_error(&b, error ?: strerror(-r));
+                log_error_errno(r, "%s", error ?: strerror(-r));
                 return -EINVAL;
         }
         if (d->restart != RESTART_NO && rm) {

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 
 #include "journal-send.h"
 #include "log.h"
+#include "string-util.h"
 
 static int max_level = LOG_INFO;
 static const char *prefix = "berth";
@@ -62,7 +64,7 @@ void log_open(void) {
 }
 
 int log_internal(int level, int error, const char *file, int line, const char *func, const char *fmt, ...) {
-        char buf[2048];
+        char raw[2048], buf[4096];
         va_list ap;
         int saved = errno;
 
@@ -72,8 +74,11 @@ int log_internal(int level, int error, const char *file, int line, const char *f
                 errno = error; /* for %m */
 
         va_start(ap, fmt);
-        (void) vsnprintf(buf, sizeof(buf), fmt, ap);
+        (void) vsnprintf(raw, sizeof(raw), fmt, ap);
         va_end(ap);
+        /* One message, one line: a name, path or value holding a newline or an escape sequence is
+         * shown escaped, never split into two lines or sent to the terminal as a command. */
+        escape_controls(raw, SIZE_MAX, buf, sizeof(buf));
         if ((level & LOG_PRIMASK) <= LOG_ERR) {
                 size_t n = strnlen(buf, sizeof(last_error) - 1);
 

@@ -186,3 +186,54 @@ int reason(char **ret_why, int r, const char *fmt, ...) {
         va_end(ap);
         return r;
 }
+
+bool string_has_control_chars(const char *s) {
+        for (; *s; s++)
+                if ((unsigned char) *s < 0x20 || *s == 0x7f)
+                        return true;
+        return false;
+}
+
+char *escape_controls(const char *s, size_t max, char *buf, size_t size) {
+        static const char hex[] = "0123456789abcdef";
+        size_t i, n = 0, cut = 0; /* cut: the longest output, whole escapes, that leaves room for "..." */
+
+        for (i = 0; s[i] && i < max; i++) {
+                unsigned char c = (unsigned char) s[i];
+                char e[4];
+                size_t k = 0;
+
+                if (c >= 0x20 && c != 0x7f)
+                        e[k++] = (char) c;
+                else {
+                        e[k++] = '\\';
+                        switch (c) {
+                        case '\n':
+                                e[k++] = 'n';
+                                break;
+                        case '\t':
+                                e[k++] = 't';
+                                break;
+                        case '\r':
+                                e[k++] = 'r';
+                                break;
+                        default:
+                                e[k++] = 'x';
+                                e[k++] = hex[c >> 4];
+                                e[k++] = hex[c & 15];
+                        }
+                }
+                if (n + k >= size)
+                        break;
+                memcpy(buf + n, e, k);
+                n += k;
+                if (n + 3 < size)
+                        cut = n;
+        }
+        if (s[i] && size >= 4) {
+                memcpy(buf + cut, "...", 3);
+                n = cut + 3;
+        }
+        buf[n] = 0;
+        return buf;
+}

@@ -46,6 +46,15 @@ int parse_size(const char *s, uint64_t *ret);
 /* "10", "10s", "500ms", "2min": microseconds. */
 int parse_sec(const char *s, uint64_t *ret_usec);
 
+/* Whether s holds a control character (0x01…0x1f, 0x7f). */
+bool string_has_control_chars(const char *s) _pure_;
+
+/* s as it may appear in a one-line message: control characters (0x01…0x1f, 0x7f) written the C
+ * way ("\n", "\t", "\x1b"), everything else as it is (a backslash too: the text is for reading,
+ * not for parsing back). At most max bytes of s are shown (SIZE_MAX: all of it) and what does
+ * not fit in buf either: then it ends in "...". size must be at least 4. Returns buf. */
+char *escape_controls(const char *s, size_t max, char *buf, size_t size);
+
 /* For functions that hand their reason back instead of logging it: formats a one-line reason
  * into *ret_why (when ret_why is not NULL; what it held is freed) and returns r, or -ENOMEM when
  * the formatting failed (then *ret_why is NULL). */

@@ -9,6 +9,7 @@
 #include "definition.h"
 #include "fd-util.h"
 #include "name.h"
+#include "port.h"
 #include "string-util.h"
 #include "strv.h"
 #include "tap.h"
@@ -120,7 +121,7 @@ static void test_syntax(void) {
                                     "WantedBy=a.target\n"
                                     "[Container]\n"
                                     "ReadOnly=yes\n"
-                                    "Memory=1M \\",
+                                    "Memory=16M \\",
                                     "/etc/berth/containers/db.container", NULL, &c, &error);
         ok(r == 0, "continuations parse (%d: %s)", r, error ?: "");
         if (r < 0)
@@ -130,7 +131,7 @@ static void test_syntax(void) {
         ok(strv_equal(c->environment, (char *const[]) { "A=1", NULL }), "blank line ends a continuation");
         ok(c->read_only, "[Container] may come back");
         ok(strv_equal(c->wanted_by, (char *const[]) { "a.target", NULL }), "[Install]");
-        ok_eq_int(c->memory_max, 1 << 20);
+        ok_eq_int(c->memory_max, 16 << 20);
 
         /* The continuation line number is that of its first line. */
         parse_bad("[Container]\nImage=img\nExec=a \\\n b\nUser=a \\\n  b\n",
@@ -306,7 +307,14 @@ static void test_keys(void) {
         }
         key_bad("Memory=lots\n", F ":3: key 'Memory': 'lots' is not a size (e.g. 512M, 2G)");
         key_bad("Memory=-1\n", F ":3: key 'Memory': '-1' is not a size (e.g. 512M, 2G)");
-        key_bad("Memory=0\n", F ":3: key 'Memory': '0' is not a size greater than 0");
+        key_bad("Memory=0\n", F ":3: key 'Memory': '0' is less than 6M, the least memory a container can start with");
+        key_bad("Memory=1k\n", F ":3: key 'Memory': '1k' is less than 6M, the least memory a container can start with");
+        key_bad("Memory=6291455\n",
+                F ":3: key 'Memory': '6291455' is less than 6M, the least memory a container can start with");
+        d = parse_ok("Memory=6M\n");
+        if (d)
+                ok_eq_int(d->memory_max, 6 << 20);
+        definition_free(d);
         key_bad("CPUWeight=0\n", F ":3: key 'CPUWeight': '0' is not a number in 1…10000");
         key_bad("CPUWeight=10001\n", F ":3: key 'CPUWeight': '10001' is not a number in 1…10000");
         key_bad("CPUWeight=+5\n", F ":3: key 'CPUWeight': '+5' is not a number in 1…10000");
@@ -535,6 +543,264 @@ static void test_capabilities(void) {
         }
 }
 
+/* Values of keys that do not take words: as written, or one quoted word (definition-quote.h). */
+static void test_quoted_values(void) {
+        Definition *d;
+
+        /* The line ends in a quote, not in the value's backslash: the next key is its own. */
+        d = parse_ok("Volume='/tmp:/data\\'\nEnvironment=FOO=bar\n");
+        if (d) {
+                ok(strv_equal(d->volumes, (char *const[]) { "/tmp:/data\\", NULL }), "a trailing backslash, quoted");
+                ok(strv_equal(d->environment, (char *const[]) { "FOO=bar", NULL }), "  … and the next line stays");
+        }
+        definition_free(d);
+        d = parse_ok("Volume=\"/tmp:/a b \"\nVolume=$'/tmp:/c\\x20'\nVolume='/tmp':/d\nVolume=/tmp:/'e'\n");
+        if (d)
+                ok(strv_equal(d->volumes, (char *const[]) { "/tmp:/a b ", "/tmp:/c ", "/tmp:/d", "/tmp:/'e'", NULL }),
+                   "quoted values: \"…\", $'…', a quote in part; a quote inside a value as written");
+        definition_free(d);
+        key_bad("WorkingDir=' /x'\n", F ":3: key 'WorkingDir': ' /x' is not an absolute, normalised path");
+        key_bad("Volume=''\n", F ":3: key 'Volume': empty value");
+        key_bad("Volume=/tmp:/a\nVolume=\"\"\n", F ":4: key 'Volume': empty value");
+        key_bad("HostName='a' 'b'\n", F ":3: key 'HostName': ''a' 'b'' is not one quoted value");
+        key_bad("HostName='a\n", F ":3: key 'HostName': unterminated quote or trailing backslash in ''a'");
+        key_bad("Image=$'\\0'\n", F ":3: key 'Image': '$'\\0'' has an escape for a NUL byte, which no value can hold");
+        d = parse_ok("Volume=/tmp:/a\nVolume=\nVolume=/tmp:/b\n");
+        if (d)
+                ok(strv_equal(d->volumes, (char *const[]) { "/tmp:/b", NULL }), "an empty value still resets");
+        definition_free(d);
+        d = parse_ok("HostName=\"web\"\nUser='app':100\nImage=$'img2'\n");
+        if (d) {
+                ok_streq(d->hostname, "web");
+                ok_streq(d->user, "app:100");
+                ok_streq(d->image, "img2");
+        }
+        definition_free(d);
+
+        /* Words: $'…' carries control characters on one line; "…" keeps its few escapes. */
+        d = parse_ok("Environment=$'A=1\\n2' B=$'\\x41\\101\\t\\'\\\\\\q\\x' C=\"\\n\\$\" D=$'\\e[0m'\n");
+        if (d)
+                ok(strv_equal(d->environment, (char *const[]) { "A=1\n2", "B=AA\t'\\\\q\\x", "C=\\n$", "D=\x1b[0m", NULL }),
+                   "$'…' escapes; unknown ones stay as written; \"…\" unchanged");
+        definition_free(d);
+        key_bad("Exec=echo $'\\x00'\n", F ":3: key 'Exec': 'echo $'\\x00'' has an escape for a NUL byte, which no value can hold");
+        key_bad("Exec=echo $'abc\n", F ":3: key 'Exec': unterminated quote or trailing backslash in 'echo $'abc'");
+}
+
+/* What one file can make the parser, the generator and the runtime do is bounded. */
+static void test_limits(void) {
+        _cleanup_free_ char *text = NULL, *error = NULL, *msg = NULL;
+        _cleanup_(definition_freep) Definition *d = NULL;
+        size_t n;
+        int r;
+
+        /* The size: up to DEFINITION_SIZE_MAX, text as files. */
+        text = malloc(DEFINITION_SIZE_MAX + 2);
+        n = (size_t) sprintf(text, "[Container]\nImage=img\n");
+        memset(text + n, '#', DEFINITION_SIZE_MAX - n);
+        text[DEFINITION_SIZE_MAX] = 0;
+        r = definition_parse_string(text, F, "web", &d, &error);
+        ok(r == 0, "a definition of DEFINITION_SIZE_MAX bytes parses (%d: %s)", r, error ?: "");
+        d = definition_free(d);
+        text[DEFINITION_SIZE_MAX] = '#';
+        text[DEFINITION_SIZE_MAX + 1] = 0;
+        r = definition_parse_string(text, "berth run", "web", &d, &error);
+        ok_eq_int(r, -EFBIG);
+        ok_streq(error, "berth run: larger than 262144 bytes, the most a definition may hold");
+        free(error);
+        error = NULL;
+        free(text);
+
+        /* Mounts: 1024 of the three keys together, then no more. */
+        {
+                FILE *f;
+                size_t size;
+
+                f = open_memstream(&text, &size);
+                fputs("[Container]\nImage=img\n", f);
+                for (unsigned i = 0; i < DEFINITION_MOUNTS_MAX; i++)
+                        fprintf(f, i % 3 == 0 ? "Volume=/tmp:/v%u\n" : i % 3 == 1 ? "Tmpfs=/t%u\n" : "VolumesFrom=c%u\n", i);
+                fclose(f);
+        }
+        r = definition_parse_string(text, F, "web", &d, &error);
+        ok(r == 0 && d && strv_length(d->volumes) + strv_length(d->tmpfs) + strv_length(d->volumes_from) == 1024,
+           "1024 mounts (%d: %s)", r, error ?: "");
+        d = definition_free(d);
+        msg = strjoin(text, "Tmpfs=/last\n");
+        free(text);
+        text = NULL;
+        r = definition_parse_string(msg, F, "web", &d, &error);
+        ok_eq_int(r, -EINVAL);
+        ok_streq(error, F ":1027: key 'Tmpfs': more than 1024 mounts (Volume=, Tmpfs= and VolumesFrom= together)");
+        free(error);
+        error = NULL;
+        free(msg);
+        msg = NULL;
+
+        /* Units named: Link=, WantedBy= and RequiredBy= together; a repeated unit counts once, and
+         * an empty value that resets gives the room back. */
+        {
+                FILE *f;
+                size_t size;
+
+                f = open_memstream(&text, &size);
+                fputs("[Container]\nImage=img\n", f);
+                for (unsigned i = 0; i < 300; i++)
+                        fprintf(f, "Link=gone%u\n", i);
+                fputs("Link=\n", f);
+                for (unsigned i = 0; i < 100; i++)
+                        fprintf(f, "Link=c%u:alias%u\n", i, i);
+                fputs("[Install]\n", f);
+                for (unsigned i = 0; i < 100; i++)
+                        fprintf(f, "WantedBy=t%u.target t%u.target\n", i, i);
+                for (unsigned i = 0; i < 56; i++)
+                        fprintf(f, "RequiredBy=r%u.service\n", i);
+                fclose(f);
+        }
+        r = definition_parse_string(text, F, "web", &d, &error);
+        ok(r == -EINVAL && error && strstr(error, ":259: key 'Link': more than 256 units named"),
+           "the 257th link is refused (%s)", error ?: "");
+        free(error);
+        error = NULL;
+        /* Without the first 300 links: exactly 256. */
+        {
+                char *after = strstr(text, "Link=\n");
+
+                msg = strjoin("[Container]\nImage=img\n", after);
+        }
+        r = definition_parse_string(msg, F, "web", &d, &error);
+        ok(r == 0 && d && strv_length(d->links) == 100 && strv_length(d->wanted_by) == 100 &&
+                   strv_length(d->required_by) == 56,
+           "256 units named (%d: %s)", r, error ?: "");
+        d = definition_free(d);
+        free(text);
+        text = strjoin(msg, "RequiredBy=one-more.target\n");
+        r = definition_parse_string(text, F, "web", &d, &error);
+        ok(r == -EINVAL && error &&
+                   endswith(error, "key 'RequiredBy': more than 256 units named (Link=, WantedBy= and RequiredBy= together)"),
+           "the 257th unit is refused (%s)", error ?: "");
+}
+
+/* Many entries, repeated names, long lines: the answers of the small cases, at scale. */
+static void test_at_scale(void) {
+        _cleanup_free_ char *text = NULL, *error = NULL;
+        _cleanup_(definition_freep) Definition *d = NULL;
+        FILE *f;
+        size_t size;
+        int r;
+
+        /* 6000 Environment= lines over 1000 names: first places kept, last values. */
+        f = open_memstream(&text, &size);
+        fputs("[Container]\nImage=img\n", f);
+        for (unsigned i = 0; i < 6000; i++)
+                fprintf(f, "Environment=V%u=%u\n", (i * 7) % 1000, i);
+        fputs("Sysctl=", f);
+        for (unsigned i = 0; i < 3000; i++)
+                fprintf(f, "net.x%u=%u ", i % 500, i);
+        fputs("\nExec=", f);
+        for (unsigned i = 0; i < 5000; i++)
+                fprintf(f, "w%u \\\n#c\n", i);
+        fputs("last\n", f);
+        fclose(f);
+        r = definition_parse_string(text, F, "web", &d, &error);
+        ok(r == 0, "parses (%d: %s)", r, error ?: "");
+        if (r < 0)
+                return;
+        {
+                bool good = strv_length(d->environment) == 1000;
+
+                for (unsigned j = 0; good && j < 1000; j++) {
+                        /* Name V((j*7)%1000) first appeared at i = j; its last value is the
+                         * largest i < 6000 with (i*7)%1000 == (j*7)%1000, that is j + 5000. */
+                        char want[64];
+
+                        snprintf(want, sizeof(want), "V%u=%u", (j * 7) % 1000, j + 5000);
+                        good = streq(d->environment[j], want);
+                }
+                ok(good, "Environment: 1000 names in first-seen order with their last values");
+        }
+        {
+                bool good = strv_length(d->sysctls) == 500;
+
+                for (unsigned j = 0; good && j < 500; j++) {
+                        char want[64];
+
+                        snprintf(want, sizeof(want), "net.x%u=%u", j, j + 2500);
+                        good = streq(d->sysctls[j], want);
+                }
+                ok(good, "Sysctl: 500 keys, the last values");
+        }
+        {
+                bool good = strv_length(d->exec) == 5001 && streq(d->exec[5000], "last");
+
+                for (unsigned j = 0; good && j < 5000; j++) {
+                        char want[32];
+
+                        snprintf(want, sizeof(want), "w%u", j);
+                        good = streq(d->exec[j], want);
+                }
+                ok(good, "Exec: 5000 continued lines with comments between them");
+        }
+}
+
+/* PublishPort='s index against port_spec_conflict() asked of every pair: random sequences from a
+ * small domain, so that conflicts are common. */
+static void test_publish_port_conflicts(void) {
+        static const char *const addrs[] = { "", "127.0.0.1:", "127.0.0.2:", "0.0.0.0:", "[::1]:", "[::]:", "[fd00::2]:" };
+        static const char *const protos[] = { "", "/udp" };
+        unsigned seed = 12345, mismatches = 0, refusals = 0;
+
+        for (unsigned round = 0; round < 300; round++) {
+                _cleanup_free_ char *text = NULL;
+                _cleanup_strv_free_ char **accepted = NULL;
+                FILE *f;
+                size_t size;
+
+                f = open_memstream(&text, &size);
+                fputs("[Container]\nImage=img\n", f);
+                fclose(f);
+                for (unsigned k = 0; k < 12; k++) {
+                        _cleanup_(definition_freep) Definition *d = NULL;
+                        _cleanup_free_ char *error = NULL, *spec = NULL, *next = NULL;
+                        PortSpec p;
+                        bool conflict = false;
+
+                        seed = seed * 1103515245 + 12345;
+                        if (asprintf(&spec, "%s%u:80%s", addrs[(seed >> 8) % ELEMENTSOF(addrs)], 8000 + (seed >> 20) % 3,
+                                     protos[(seed >> 16) % 2]) < 0)
+                                return;
+                        if (port_spec_parse(spec, &p) < 0) {
+                                mismatches++;
+                                continue;
+                        }
+                        STRV_FOREACH(a, accepted) {
+                                PortSpec q;
+
+                                if (port_spec_parse(*a, &q) >= 0 && port_spec_conflict(&p, &q))
+                                        conflict = true;
+                        }
+                        next = strjoin(text, "PublishPort=", spec, "\n");
+                        if (definition_parse_string(next, F, "web", &d, &error) >= 0) {
+                                mismatches += conflict;
+                                free(text);
+                                text = TAKE_PTR(next);
+                                strv_extend(&accepted, spec);
+                        } else {
+                                mismatches += !conflict || !strstr(error, "takes the same host port as");
+                                refusals++;
+                        }
+                }
+        }
+        ok(mismatches == 0, "the index and the pairwise rule agree (%u mismatches, %u refusals)", mismatches, refusals);
+        ok(refusals > 100, "  … on many conflicts (%u)", refusals);
+        key_bad("PublishPort=127.0.0.1:8080:80\nPublishPort=8080:81\n",
+                F ":4: key 'PublishPort': '8080:81' takes the same host port as '127.0.0.1:8080:80'");
+        key_bad("PublishPort=[::1]:8080:80\nPublishPort=[::]:8080:81\n",
+                F ":4: key 'PublishPort': '[::]:8080:81' takes the same host port as '[::1]:8080:80'");
+        key_bad("PublishPort=0.0.0.0:8080:80\nPublishPort=127.0.0.1:8080:81\n",
+                F ":4: key 'PublishPort': '127.0.0.1:8080:81' takes the same host port as '0.0.0.0:8080:80'");
+}
+
 static void test_messages_one_line(void) {
         _cleanup_free_ char *long_value = NULL, *text = NULL;
         _cleanup_(definition_freep) Definition *d = NULL;
@@ -542,8 +808,11 @@ static void test_messages_one_line(void) {
         int r;
 
         parse_bad("[Container]\nImage=img\nUser=a\tb\x1b[31m\n",
-                  F ":3: key 'User': 'a?b?[31m' is not USER or USER:GROUP (names matching "
+                  F ":3: key 'User': 'a\\tb\\x1b[31m' is not USER or USER:GROUP (names matching "
                     "[a-z_][a-z0-9_-]*, or numbers)");
+        /* A control character a value can only get through quoting is shown escaped too. */
+        parse_bad("[Container]\nImage=img\nWorkingDir=$'/a\\nb'\n",
+                  F ":3: key 'WorkingDir': '/a\\nb' is not an absolute, normalised path");
         long_value = malloc(5001);
         memset(long_value, 'x', 5000);
         long_value[5000] = 0;
@@ -671,22 +940,35 @@ static void test_round_trip(void) {
         if (r == 0)
                 round_trip(parsed, "parsed");
 
-        /* Newlines cannot be carried by a line-based file: refused, not mangled. */
+        /* Words with newlines and other control characters are written in $'…' and read back;
+         * values of the other keys with a trailing backslash, surrounding blanks or a leading
+         * quote are written quoted and read back. */
         strv_free(d->environment);
-        d->environment = strv_copy((char *const[]) { "A=line1\nline2", NULL });
-        ok_eq_int(definition_to_string(d, &text), -EINVAL);
-        strv_free(d->environment);
-        d->environment = NULL;
+        d->environment = strv_copy((char *const[]) { "A=line1\nline2", "B=\x1b[31m\t\r\x7f'\\", "C=\xc3\xa9t\xc3\xa9", NULL });
         strv_free(d->exec);
-        d->exec = strv_copy((char *const[]) { "a\nb", NULL });
-        ok_eq_int(definition_to_string(d, &text), -EINVAL);
-        strv_free(d->exec);
-        d->exec = NULL;
+        d->exec = strv_copy((char *const[]) { "sh", "-c", "echo a\necho b\n", "\x01", NULL });
+        free(d->working_dir);
+        d->working_dir = strdup("/a\\");
+        d->volumes = strv_copy((char *const[]) { "/tmp:/data\\", "/tmp:/data2 ", "/tmp:/'q", "/tmp:/\"dq\"", "/tmp:/%$\xc3\xa9", NULL });
+        d->tmpfs = strv_copy((char *const[]) { "/t \\", NULL });
+        round_trip(d, "control characters, trailing backslashes, blanks, quotes");
+        r = definition_to_string(d, &text);
+        ok(r == 0 && strstr(text, "\nWorkingDir='/a\\'\n") && strstr(text, "\nVolume='/tmp:/data\\'\n") &&
+                   strstr(text, "\nEnvironment=$'A=line1\\nline2'\n") && strstr(text, "\nVolume=/tmp:/%$\xc3\xa9\n"),
+           "quoted only where needed (%s)", ONELINE(text));
+        free(text);
+        text = NULL;
+        strv_free(d->volumes);
+        d->volumes = NULL;
+        strv_free(d->tmpfs);
+        d->tmpfs = NULL;
+
+        /* What no key of a path or name takes cannot be written for one. */
         free(d->working_dir);
         d->working_dir = strdup("/a\nb");
         ok_eq_int(definition_to_string(d, &text), -EINVAL);
         free(d->working_dir);
-        d->working_dir = strdup("/a\\");
+        d->working_dir = strdup("");
         ok_eq_int(definition_to_string(d, &text), -EINVAL);
         free(d->working_dir);
         d->working_dir = NULL;
@@ -795,7 +1077,7 @@ static void test_load(void) {
                 path = strjoin(etc, "/big.container");
                 r = definition_parse_file(path, NULL, &d, &error);
                 ok_eq_int(r, -EFBIG);
-                msg = strjoin(path, ": larger than 1048576 bytes");
+                msg = strjoin(path, ": larger than 262144 bytes, the most a definition may hold");
                 ok_streq(error, msg);
                 free(error);
                 error = NULL;
@@ -833,6 +1115,10 @@ int main(void) {
         test_name_from_path();
         test_keys();
         test_capabilities();
+        test_quoted_values();
+        test_limits();
+        test_at_scale();
+        test_publish_port_conflicts();
         test_messages_one_line();
         test_signals();
         test_round_trip();

@@ -58,5 +58,23 @@ int main(void) {
         ok_eq_int(u, 120000000);
         ok_eq_int(parse_sec("soon", &u), -EINVAL);
 
+        {
+                char buf[64], tiny[8];
+
+                ok_streq(escape_controls("plain \\ text é", SIZE_MAX, buf, sizeof(buf)), "plain \\ text é");
+                ok_streq(escape_controls("a\nb\tc\rd\x1b[0m\x7f\x01", SIZE_MAX, buf, sizeof(buf)),
+                         "a\\nb\\tc\\rd\\x1b[0m\\x7f\\x01");
+                ok_streq(escape_controls("abcdef", 3, buf, sizeof(buf)), "abc...");
+                ok_streq(escape_controls("abcdef", 6, buf, sizeof(buf)), "abcdef");
+                ok_streq(escape_controls("abcdefghij", SIZE_MAX, tiny, sizeof(tiny)), "abcd...");
+                ok_streq(escape_controls("ab\ncde", SIZE_MAX, tiny, sizeof(tiny)), "ab\\ncde");
+                ok_streq(escape_controls("ab\ncdef", SIZE_MAX, tiny, sizeof(tiny)), "ab\\n...");
+                ok_streq(escape_controls("abc\ndefg", SIZE_MAX, tiny, sizeof(tiny)), "abc...");
+                ok_streq(escape_controls("abc", SIZE_MAX, tiny, 4), "abc");
+                ok_streq(escape_controls("abcd", SIZE_MAX, tiny, 4), "...");
+                ok(string_has_control_chars("a\x7f") && string_has_control_chars("\n") && !string_has_control_chars("é ~"),
+                   "string_has_control_chars");
+        }
+
         return tap_finish();
 }

@@ -56,6 +56,30 @@ out=$(berth verify /etc/berth/containers/gen-bad.container 2>&1); rc=$?
 check_eq "berth verify of a bad file exits 1" "$rc" 1
 check_match "  … with FILE:LINE" "$out" "^berth: /etc/berth/containers/gen-bad.container:3: key 'Memory'"
 
+# A definition over the size limit (issue 12, item 7): refused before it is parsed, and still a
+# unit that fails with the one line, never dropped in silence nor a stalled daemon-reload.
+{ printf '[Container]\nImage=bb\n'; seq 25000 | sed 's/.*/Environment=V&=&/'; printf '[Install]\nWantedBy=multi-user.target\n'; } \
+        > /etc/berth/containers/gen-big.container
+check "a 400 KB definition" test "$(stat -c %s /etc/berth/containers/gen-big.container)" -gt 400000
+systemctl daemon-reload
+big_why="/etc/berth/containers/gen-big.container: larger than 262144 bytes, the most a definition may hold"
+check_eq "the too large file's unit says why" "$(systemctl show -P Description container@gen-big.service)" \
+        "berth container gen-big (bad definition: $big_why)"
+check_fails "  … its [Install] is not acted on" test -e /run/systemd/generator/multi-user.target.wants/container@gen-big.service
+systemctl start container@gen-big.service 2>/dev/null
+check_eq "  … starting it fails with 125" "$(systemctl show -P ExecMainStatus container@gen-big.service)" 125
+journalctl --sync
+check_match "  … and the same line in its journal" "$(journalctl -o cat -u container@gen-big.service --no-pager)" "$big_why"
+out=$(berth verify /etc/berth/containers/gen-big.container 2>&1); rc=$?
+check_eq "berth verify of it: exit 1 and the line" "$rc $out" "1 berth: $big_why"
+# Just under the limit, every list long: parsed, and good.
+{ printf '[Container]\nImage=bb\n'; seq 8000 | sed 's/.*/Environment=V&=&/'; seq 1024 | sed 's|.*|Volume=/v&|';
+  printf 'Exec=sh -c true \\\n'; seq 2000 | sed 's/.*/# c\n  w& \\/'; echo '  end'; } > /etc/berth/containers/gen-long.container
+check "a long definition under the limit" test "$(stat -c %s /etc/berth/containers/gen-long.container)" -lt 262144
+check "  … is good" berth verify /etc/berth/containers/gen-long.container
+systemctl daemon-reload
+check_eq "  … and its unit is the ordinary one" "$(systemctl show -P Description container@gen-long.service)" "berth container gen-long (bb)"
+
 rm -f /etc/berth/containers/gen-*.container
 systemctl daemon-reload
 check_fails "links go with the files" test -e /run/systemd/generator/multi-user.target.wants/container@gen-db.service

@@ -316,6 +316,59 @@ check_match "a bad value in a definition: FILE:LINE" \
         "$(journalctl -o cat -u container@badval.service --no-pager)" "/etc/berth/containers/badval.container:3: key 'Memory'"
 check_eq "no scope was left by failed starts" "$(systemctl list-units --all --no-legend 'container-bad*' | wc -l)" 0
 
+# --- values as given (issue 12, item 8): written into the definition and read back unchanged -------
+# Through the file: run -d and create + start read the definition the helper reads.
+mkdir -p /tmp/vals
+on_exit rm -rf /tmp/vals
+on_exit "berth rm -f vals1"
+berth run -d --name vals1 -v /tmp/vals:/out -v '/tmp:/data\' -e FOO=bar -e $'NL=a\nb' \
+        -e 'Q=it'\''s "$HOME" %s ; # \' -e 'U= héllo € ' -e 'E=' bb \
+        sh -c 'printf %s "$FOO" > /out/foo; printf %s "$NL" > /out/nl; printf %s "$Q" > /out/q
+               printf %s "$U" > /out/u; printf %s "${E-unset}" > /out/e; test -d "/data\\" && touch /out/vol
+               printf "%s|" "$@" > /out/args; touch /out/done; exec sleep 1000' sh $'x\ny' ' z ' '' '\' >/dev/null
+wait_for 10 test -e /tmp/vals/done
+check_eq "-v '/tmp:/data\\' -e FOO=bar: FOO reaches the payload" "$(cat /tmp/vals/foo)" bar
+check "  … and the volume is at /data\\" test -e /tmp/vals/vol
+check_eq "-e with a newline" "$(cat /tmp/vals/nl)" $'a\nb'
+check_eq "-e with quotes, \$, %, ;, # and a trailing backslash" "$(cat /tmp/vals/q)" 'it'\''s "$HOME" %s ; # \'
+check_eq "-e with surrounding blanks and UTF-8" "$(cat /tmp/vals/u)" ' héllo € '
+check_eq "-e E= is set and empty" "$(cat /tmp/vals/e)" ""
+check_eq "CMD words: a newline, blanks, empty, a backslash" "$(cat /tmp/vals/args)" $'x\ny| z ||\\|'
+check "berth verify reads what run wrote" berth verify /run/berth/containers/vals1.container
+berth rm -f vals1 >/dev/null 2>&1
+
+args=()
+for i in $(seq 300); do args+=(-e "V$i=$i"); done
+check_eq "300 -e options" "$(berth run --rm "${args[@]}" bb sh -c 'echo $V1-$V150-$V300')" 1-150-300
+
+out=$(berth run --rm -v /tmp:/a -v '' bb true 2>&1); rc=$?
+check_eq "-v '' exits 125" "$rc" 125
+check_eq "  … saying so, not dropping the -v before it" "$out" "berth: option -v: empty value"
+out=$(berth run --rm --name $'two\nlines' bb true 2>&1); rc=$?
+check_eq "a name with a newline exits 125" "$rc" 125
+check_eq "  … in one line, the newline shown escaped" "$out" \
+        "berth: invalid container name 'two\\nlines': names must match [A-Za-z0-9][A-Za-z0-9_.-]{0,62}"
+out=$(berth run --rm $'--no\nsuch' bb true 2>&1); rc=$?
+check_eq "an unknown option with a newline: one line, escaped" "$rc $out" \
+        "125 berth: unknown option --no\\nsuch; see 'berth run --help'"
+out=$(berth run --rm -w $'/a\x1b[2Jb' bb true 2>&1); rc=$?
+check_eq "a value with an escape sequence: one line, escaped" "$rc $out" \
+        "125 berth: option -w: '/a\\x1b[2Jb' is not an absolute, normalised path"
+
+# --- memory below what a container can start with (issue 13, item 5) ---------------------------
+out=$(berth run --rm -m 1k bb true 2>&1); rc=$?
+check_eq "-m 1k exits 125" "$rc" 125
+check_eq "  … naming the option and the minimum" "$out" \
+        "berth: option --memory: '1k' is less than 6M, the least memory a container can start with"
+check_eq "-m 6M runs" "$(berth run --rm -m 6M bb echo ran)" ran
+printf '[Container]\nImage=bb\nMemory=1k\n' > /etc/berth/containers/smallmem.container
+on_exit rm -f /etc/berth/containers/smallmem.container
+systemctl start container@smallmem.service 2>/dev/null
+check_eq "Memory=1k in a file fails the unit with 125" "$(systemctl show -P ExecMainStatus container@smallmem.service)" 125
+journalctl --sync
+check_match "  … FILE:LINE, key and minimum in the journal" "$(journalctl -o cat -u container@smallmem.service --no-pager)" \
+        "/etc/berth/containers/smallmem.container:3: key 'Memory': '1k' is less than 6M"
+
 # The reason of a failed start comes from the helper itself, on the socket run -d waits on: even
 # with journald gone, and without waiting for it (the journal was the only source before).
 journald_units="systemd-journald.socket systemd-journald-dev-log.socket systemd-journald.service"
