@@ -2,7 +2,8 @@
 # Load, and what it leaves: BENCH_SEQ (1000) sequential `berth run --rm IMAGE true`, then
 # BENCH_CYCLES (200) cycles of `berth run -d -p` + `berth rm -f`, with the counts of mounts, links,
 # nftables elements, cgroups, files under /run/berth and open fds of systemd and dbus-daemon
-# before and after (they must be equal); then BENCH_IDLE (1000) idle containers on the bridge
+# before and after (they must be equal; /run/berth/bus-slots, a fixed pool of 192 lock files made
+# as first needed, and the seccomp cache are not counted); then BENCH_IDLE (1000) idle containers on the bridge
 # (`sleep infinity`), started BENCH_PARALLEL (4) at a time, listed and removed, with what each
 # costs: its supervisor's PSS and the kernel's share (MemAvailable before and after, divided).
 # Runs in a testbed: bench/run BUILDDIR load.
@@ -17,6 +18,13 @@ tree=/var/lib/bench-tree
 make_tree "$tree"
 berth image import "$tree" loadimg >/dev/null
 
+# What the counts count, for a diff when they differ.
+inventory() {
+        find /run/berth 2>/dev/null | grep -v -e '/seccomp/' -e '/bus-slots/' | sort
+        find /sys/fs/cgroup -type d 2>/dev/null | sort
+        ls -l /proc/1/fd /proc/"$(pidof dbus-daemon | awk '{print $1}')"/fd 2>/dev/null | awk '{print $NF}' | sort
+}
+
 counts() {
         local dbus
         dbus=$(pidof dbus-daemon | awk '{print $1}')
@@ -25,16 +33,21 @@ counts() {
                 "$(ip -o link | wc -l)" \
                 "$(nft -a list table ip berth 2>/dev/null | grep -c ' : ' || true)" \
                 "$(find /sys/fs/cgroup -type d 2>/dev/null | wc -l)" \
-                "$(find /run/berth 2>/dev/null | grep -v '/seccomp/' | wc -l)" \
+                "$(find /run/berth 2>/dev/null | grep -v -e '/seccomp/' -e '/bus-slots/' | wc -l)" \
                 "$(ls /proc/1/fd | wc -l)" \
                 "$(ls /proc/"$dbus"/fd 2>/dev/null | wc -l)"
 }
 mem_available_kib() { awk '/^MemAvailable:/ {print $2}' /proc/meminfo; }
 
-# Once, so that the bridge, its nftables table and the seccomp cache exist before the snapshot.
+# Once each, so that what the first start makes for good exists before the snapshot: the bridge,
+# its nftables table, the seccomp cache, /run/berth/ready, system-container.slice, and
+# systemd-machined (started on first use, with its D-Bus connection and cgroups).
 berth run --rm -p 18999:80 loadimg true
-sleep 1
+berth run -d --name warmup -p 18999:80 loadimg sleep 100 >/dev/null
+berth rm -f warmup >/dev/null
+sleep 2
 before=$(counts)
+inventory > /tmp/inventory.before
 
 t0=$(date +%s%N)
 for i in $(seq "$SEQ"); do berth run --rm loadimg true || echo "run $i failed" >&2; done
@@ -51,7 +64,12 @@ echo "$SEQ × run --rm: $(( (t1 - t0) / 1000000 )) ms ($(( (t1 - t0) / 1000 / SE
 echo "$CYCLES × run -d -p + rm -f: $(( (t2 - t1) / 1000000 )) ms"
 echo "before: $before"
 echo "after:  $after"
-[ "$before" = "$after" ] && echo "left behind: nothing" || echo "left behind: THE COUNTS DIFFER"
+if [ "$before" = "$after" ]; then
+        echo "left behind: nothing"
+else
+        echo "left behind: THE COUNTS DIFFER"
+        inventory | diff /tmp/inventory.before - | head -40
+fi
 
 # --- idle containers
 avail0=$(mem_available_kib)
@@ -61,8 +79,8 @@ t1=$(date +%s%N)
 sleep 5
 running=$(berth list --no-legend | wc -l)
 avail1=$(mem_available_kib)
-pss=$(for p in $(pgrep -x berth-supervisor); do awk '/^Pss:/ {print $2}' /proc/$p/smaps_rollup; done | awk '{s += $1} END {print s + 0}')
-nsup=$(pgrep -cx berth-supervisor)
+pss=$(for p in $(pgrep -f "^berth-supervisor "); do awk '/^Pss:/ {print $2}' /proc/$p/smaps_rollup; done | awk '{s += $1} END {print s + 0}')
+nsup=$(pgrep -cf "^berth-supervisor ")
 list_ms=$(bench_n 5 berth list)
 lista_ms=$(bench_n 5 berth list -a)
 echo "$IDLE idle containers started $PAR at a time in $(( (t1 - t0) / 1000000 )) ms; $running running"

@@ -367,7 +367,31 @@ int container_child_error_to_exit(const char *argv0, const SyncMessage *m) {
         return 125;
 }
 
-int container_run(const Definition *d, const RunOptions *o) {
+int container_foreground_begin(const Definition *d, bool remove, ForegroundRun *ret) {
+        _cleanup_close_ int lock_fd = -EBADF;
+        int r;
+
+        r = container_lock(d->name, &lock_fd);
+        if (r < 0)
+                return r;
+        /* We hold the name: whatever an earlier run of it left (killed with no ExecStopPost=
+         * after it) is stale. */
+        (void) container_cleanup(d->name);
+        /* We never die of a reader that went away (EPIPE instead). */
+        (void) signal(SIGPIPE, SIG_IGN);
+        r = guard_start(d, lock_fd, remove, &ret->guard);
+        if (r < 0)
+                return r;
+        ret->lock_fd = TAKE_FD(lock_fd);
+        return 0;
+}
+
+void container_foreground_end(ForegroundRun *f) {
+        guard_done(&f->guard);
+        f->lock_fd = safe_close(f->lock_fd);
+}
+
+int container_run(const Definition *d, const RunOptions *o, ForegroundRun *fg) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_close_pair_ int sync_fds[2] = { -EBADF, -EBADF };
         _cleanup_close_pair_ int out_pipe[2] = { -EBADF, -EBADF }, err_pipe[2] = { -EBADF, -EBADF };
@@ -385,19 +409,19 @@ int container_run(const Definition *d, const RunOptions *o) {
         int r, ret = 125;
         pid_t pid;
 
-        r = container_lock(d->name, &lock_fd);
-        if (r < 0)
-                return 125;
-        /* We hold the name: whatever an earlier helper of it left (killed with no ExecStopPost=
-         * after it, as a foreground run can be) is stale. */
-        (void) container_cleanup(d->name);
-        if (!o->service) {
-                /* A foreground run has no ExecStopPost=: its guard undoes what we make if we are
-                 * killed, and we never die of a reader that went away (EPIPE instead). */
-                (void) signal(SIGPIPE, SIG_IGN);
-                r = guard_start(d, lock_fd, o->remove, &guard);
+        if (fg) {
+                /* A foreground run: the caller took the name and forked the guard before it wrote
+                 * the definition. They are ours to end. */
+                lock_fd = TAKE_FD(fg->lock_fd);
+                guard = fg->guard;
+                fg->guard = GUARD_NULL;
+        } else {
+                r = container_lock(d->name, &lock_fd);
                 if (r < 0)
-                        goto finish;
+                        return 125;
+                /* We hold the name: whatever an earlier helper of it left (killed with no
+                 * ExecStopPost= after it) is stale. */
+                (void) container_cleanup(d->name);
         }
         r = container_prepare(&c);
         if (r < 0)

@@ -4,8 +4,11 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include <errno.h>
+
 #include "confine.h"
 #include "definition.h"
+#include "guard.h"
 #include "image-config.h"
 #include "netconf.h"
 #include "sync.h"
@@ -44,8 +47,26 @@ typedef struct Container {
         const char *user, *working_dir; /* the definition's, else the image's; NULL: root, / */
 } Container;
 
-/* Returns the payload's exit code, or 125/126/127 as Docker does. Logs its own errors. */
-int container_run(const Definition *d, const RunOptions *o);
+/* A foreground run begins before its definition is written: it takes the container's lock and
+ * forks its guard (guard.h), so that from then on nothing it makes outlives it, whatever kills
+ * it, the definition included. */
+typedef struct ForegroundRun {
+        int lock_fd;
+        Guard guard;
+} ForegroundRun;
+
+#define FOREGROUND_RUN_NULL ((ForegroundRun) { .lock_fd = -EBADF, .guard = GUARD_NULL })
+
+/* Logs its error. */
+int container_foreground_begin(const Definition *d, bool remove, ForegroundRun *ret);
+/* For a run that ends before container_run() (its definition could not be written): the guard
+ * goes, and the lock. Idempotent. */
+void container_foreground_end(ForegroundRun *f);
+
+/* Returns the payload's exit code, or 125/126/127 as Docker does. Logs its own errors. fg: the
+ * foreground run's lock and guard (taken over), or NULL for a service, which takes the lock
+ * itself. */
+int container_run(const Definition *d, const RunOptions *o, ForegroundRun *fg);
 
 /* The child after clone(): never returns. In payload.c. */
 _Noreturn void payload_main(const Container *c, int sync_fd);

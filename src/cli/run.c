@@ -437,19 +437,33 @@ int verb_run(int argc, char *argv[]) {
         r = run_request_parse("run", argc, argv, &req);
         if (r != 0)
                 return r > 0 ? 0 : EXIT_BERTH_FAILED;
-        if (run_write_definition(req.name, req.text) < 0)
-                return EXIT_BERTH_FAILED;
+        if (!req.detach) {
+                _cleanup_(container_foreground_end) ForegroundRun fg = FOREGROUND_RUN_NULL;
+                _cleanup_free_ char *path = NULL;
 
-        if (req.detach) {
-                /* The generator's Restart= first, or systemd would not know it. */
-                if (req.def->restart != RESTART_NO && units_reload() < 0)
+                /* Said before the name is locked, so that a container of that name that runs
+                 * gets this message, not "already running". */
+                if (units_definition_path(req.name, &path) >= 0) {
+                        log_error("container %s exists (%s); choose another --name or 'berth rm %s'", req.name, path,
+                                  req.name);
                         return EXIT_BERTH_FAILED;
-                if (units_start(req.name, /* fresh= */ true) < 0)
+                }
+                /* The lock and the guard first: killed at any moment from here on, nothing of this
+                 * run stays, its definition included. */
+                if (container_foreground_begin(req.def, req.rm, &fg) < 0 ||
+                    run_write_definition(req.name, req.text) < 0)
                         return EXIT_BERTH_FAILED;
-                printf("%s\n", req.name);
-                return 0;
+                req.o.remove = req.rm;
+                return container_run(req.def, &req.o, &fg);
         }
 
-        req.o.remove = req.rm;
-        return container_run(req.def, &req.o);
+        if (run_write_definition(req.name, req.text) < 0)
+                return EXIT_BERTH_FAILED;
+        /* The generator's Restart= first, or systemd would not know it. */
+        if (req.def->restart != RESTART_NO && units_reload() < 0)
+                return EXIT_BERTH_FAILED;
+        if (units_start(req.name, /* fresh= */ true) < 0)
+                return EXIT_BERTH_FAILED;
+        printf("%s\n", req.name);
+        return 0;
 }

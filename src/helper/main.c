@@ -64,7 +64,7 @@ int main(int argc, char *argv[]) {
                 (void) ready_tell(name, READY_FAILED, log_last_error());
                 return 125;
         }
-        r = container_run(d, &(RunOptions) { .service = true });
+        r = container_run(d, &(RunOptions) { .service = true }, /* fg= */ NULL);
         /* Back here before READY=1 only when the start failed (after it, when supervising in
          * place). Whoever waits for the start hears it now, its reason already logged. */
         if (!ready_told_ok())
