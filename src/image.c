@@ -22,8 +22,6 @@
 
 #define LAYERS_DIR "layers"
 #define BOTTOM_LAYER "000"
-/* Deeper than any real image; bounds what image_get_info() walks. */
-#define WALK_DEPTH_MAX 1024U
 /* A definition file larger than this is not one. */
 #define DEFINITION_SIZE_MAX (1024U * 1024U)
 
@@ -351,71 +349,41 @@ static int inode_compare(const void *a, const void *b) {
         return 0;
 }
 
+typedef struct SizeWalk {
+        void *seen; /* tsearch() tree of Inode: files with more than one link, counted once */
+        uint64_t size;
+} SizeWalk;
+
 /* du --apparent-size --bytes: every inode once, the directories themselves included. */
-static int walk_size(int dir_fd, unsigned depth, void **seen, uint64_t *size) {
-        _cleanup_closedir_ DIR *d = NULL;
-        struct dirent *de;
-        int fd, r;
+static int add_size(int dir_fd, const char *name, const struct stat *st, TreeWalkEvent event, void *userdata) {
+        SizeWalk *w = userdata;
 
-        if (depth >= WALK_DEPTH_MAX)
-                return -ELOOP;
-        fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        d = fdopendir(fd);
-        if (!d) {
-                safe_close(fd);
-                return -errno;
-        }
+        if (event != TREE_WALK_ENTRY)
+                return 0;
+        if (!S_ISDIR(st->st_mode) && st->st_nlink > 1) {
+                Inode *i = malloc(sizeof(Inode)), **found;
 
-        for (;;) {
-                struct stat st;
-
-                errno = 0;
-                de = readdir(d);
-                if (!de)
-                        return errno > 0 ? -errno : 0;
-                if (streq(de->d_name, ".") || streq(de->d_name, ".."))
-                        continue;
-                if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-                        return -errno;
-
-                if (!S_ISDIR(st.st_mode) && st.st_nlink > 1) {
-                        Inode *i = malloc(sizeof(Inode)), **found;
-
-                        if (!i)
-                                return -ENOMEM;
-                        *i = (Inode) { .dev = st.st_dev, .ino = st.st_ino };
-                        found = tsearch(i, seen, inode_compare);
-                        if (!found) {
-                                free(i);
-                                return -ENOMEM;
-                        }
-                        if (*found != i) { /* counted already */
-                                free(i);
-                                continue;
-                        }
+                if (!i)
+                        return -ENOMEM;
+                *i = (Inode) { .dev = st->st_dev, .ino = st->st_ino };
+                found = tsearch(i, &w->seen, inode_compare);
+                if (!found) {
+                        free(i);
+                        return -ENOMEM;
                 }
-                *size += (uint64_t) st.st_size;
-
-                if (S_ISDIR(st.st_mode)) {
-                        _cleanup_close_ int sub = -EBADF;
-
-                        sub = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                        if (sub < 0)
-                                return -errno;
-                        r = walk_size(sub, depth + 1, seen, size);
-                        if (r < 0)
-                                return r;
+                if (*found != i) { /* counted already */
+                        free(i);
+                        return 0;
                 }
         }
+        w->size += (uint64_t) st->st_size;
+        return 0;
 }
 
 int image_get_info(const char *images_dir, const char *name, struct timespec *ret_created,
                    uint64_t *ret_size) {
         _cleanup_close_ int fd = -EBADF;
-        void *seen = NULL;
-        uint64_t size = 0;
+        SizeWalk w = {};
         struct stat st;
         int r;
 
@@ -425,16 +393,17 @@ int image_get_info(const char *images_dir, const char *name, struct timespec *re
         if (fstat(fd, &st) < 0)
                 return -errno;
         if (ret_size) {
-                size = (uint64_t) st.st_size;
-                r = walk_size(fd, 0, &seen, &size);
-                tdestroy(seen, free);
+                w.size = (uint64_t) st.st_size;
+                /* Any depth: an image's tree is the image's choice. */
+                r = tree_walk_at(fd, add_size, &w);
+                tdestroy(w.seen, free);
                 if (r < 0)
                         return r;
         }
         if (ret_created)
                 *ret_created = st.st_mtim;
         if (ret_size)
-                *ret_size = size;
+                *ret_size = w.size;
         return 0;
 }
 

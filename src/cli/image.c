@@ -372,12 +372,14 @@ static int image_ls(int argc, char *argv[]) {
                 if (r == -ENOENT) /* removed since we listed it */
                         continue;
                 if (r < 0) {
-                        log_error_errno(r, "Failed to read image %s: %m", *n);
-                        return EXIT_BERTH_FAILED;
+                        /* One image that cannot be read hides none of the others. */
+                        log_warning_errno(r, "Failed to read the size of image %s, listing it without: %m", *n);
+                        strcpy(size_str, "-");
+                } else {
+                        format_bytes(size_str, sizeof(size_str), size);
+                        if (localtime_r(&created.tv_sec, &tm))
+                                (void) strftime(created_str, sizeof(created_str), "%Y-%m-%d %H:%M:%S", &tm);
                 }
-                format_bytes(size_str, sizeof(size_str), size);
-                if (localtime_r(&created.tv_sec, &tm))
-                        (void) strftime(created_str, sizeof(created_str), "%Y-%m-%d %H:%M:%S", &tm);
                 printf("%-*s  %8s  %s\n", (int) width, *n, size_str, created_str);
         }
         return 0;

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+struct stat;
+
 /* Reads a whole regular file opened relative to dir_fd (AT_FDCWD for paths), refusing anything
  * that is not a regular file (a FIFO in an image must not hang us) and anything larger than
  * max_size (-EFBIG). The result is NUL-terminated. */
@@ -20,8 +22,30 @@ int write_string_file(const char *path, const char *s, mode_t mode, bool atomic)
 int mkdir_p(const char *path, mode_t mode);
 
 /* Removes the tree below and including path, never crossing into another file system and never
- * following symlinks. -ENOENT is success. */
+ * following symlinks, at any depth (tree_walk_at()). -ENOENT is success. An immutable or
+ * append-only attribute (chattr +i/+a) in the way is cleared: rm_rf() is only ever asked to remove
+ * what berth itself made, and such an attribute there would make the removal fail for good. */
 int rm_rf(const char *path);
+
+typedef enum TreeWalkEvent {
+        TREE_WALK_ENTRY, /* an entry of any type; for a directory, before its contents */
+        TREE_WALK_LEAVE, /* a directory, after its contents */
+} TreeWalkEvent;
+
+/* A TreeWalkFunc's answer to TREE_WALK_ENTRY of a directory: do not enter it. */
+#define TREE_WALK_SKIP 1
+
+/* Called with the fd of the directory holding the entry, its name and its lstat() data. A
+ * negative return stops the walk with that error. */
+typedef int (*TreeWalkFunc)(int dir_fd, const char *name, const struct stat *st, TreeWalkEvent event,
+                            void *userdata);
+
+/* Walks the tree below dir_fd (not dir_fd itself) depth first, never following a symlink, at any
+ * depth and with a bounded number of file descriptors: deep down, a directory's fd is given up and
+ * found again through ".." on the way back, checked to be the same inode. A directory's entries are
+ * all read before any subdirectory is entered. A directory replaced or moved while it is walked
+ * stops the walk with -EBUSY; an entry removed meanwhile is passed over. */
+int tree_walk_at(int dir_fd, TreeWalkFunc f, void *userdata);
 
 int fd_set_cloexec(int fd, bool cloexec);
 

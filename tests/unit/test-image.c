@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sched.h>
 #include <stdint.h>
 #include <sys/mount.h>
@@ -92,6 +94,53 @@ static int enospc_child(const char *base) {
         if (!left || !streq(left, ""))
                 return 2; /* neither big nor a .staging-big-* directory may remain */
         return 0;
+}
+
+/* An image as a load of a hostile archive leaves it: a 1,100-level tree, and a file that is
+ * immutable. Neither may break ls (sizes) or rm. */
+static void test_hostile_trees(const char *images) {
+        _cleanup_free_ char *layer = path_join(images, "deep/layers/000"), *file = NULL;
+        struct timespec created;
+        uint64_t size = 0;
+        int fd, flags = FS_IMMUTABLE_FL, r;
+
+        ok_eq_int(mkdir_p(layer, 0755), 0);
+        fd = open(layer, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        for (unsigned i = 0; fd >= 0 && i < 1100; i++) {
+                int sub = mkdirat(fd, "d", 0755) < 0 ? -1 : openat(fd, "d", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+                close(fd);
+                fd = sub;
+        }
+        ok(fd >= 0, "a 1,100-level tree in image deep");
+        if (fd >= 0) {
+                r = openat(fd, "leaf", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+                ok(r >= 0 && write(r, "12345", 5) == 5, "  … with a file at the bottom");
+                close(r);
+                flags = FS_IMMUTABLE_FL;
+                r = openat(fd, "leaf", O_RDONLY | O_CLOEXEC);
+                if (ioctl(r, FS_IOC_SETFLAGS, &flags) < 0)
+                        ok(true, "# SKIP chattr +i is not possible here (%s)", strerror(errno));
+                else
+                        ok(true, "  … which is immutable");
+                close(r);
+                close(fd);
+        }
+        ok_eq_int(image_get_info(images, "deep", &created, &size), 0);
+        /* Each level is one directory of the file system's size, plus the five bytes. */
+        file = strjoin("test \"$(du -sb ", images, "/deep | cut -f1)\" = ");
+        ok(file != NULL, "strjoin");
+        {
+                char cmd[4096];
+
+                snprintf(cmd, sizeof(cmd), "%s%llu", file, (unsigned long long) size);
+                ok(system(cmd) == 0, "  … its size is du's (%llu)", (unsigned long long) size);
+        }
+        ok_eq_int(image_remove(images, "deep"), 0);
+        free(file);
+        file = dir_entries(images);
+        ok(file && !strstr(file, "deep") && !strstr(file, ".removing"),
+           "  … and image_remove() takes it all, immutable file included (left: %s)", file ?: "");
 }
 
 int main(void) {
@@ -206,6 +255,8 @@ int main(void) {
         ok_eq_int(image_list(extra, &l), 0);
         ok(l && !l[0], "empty list");
         l = strv_free(l);
+
+        test_hostile_trees(images);
 
         /* users: the first directory wins for a file name, as in the generator */
         etc = path_join(tmpl, "etc");
