@@ -296,10 +296,10 @@ static int build_layers(int staging_fd, void *userdata) {
                 if (r < 0)
                         return r;
                 r = layer_unpack(fd, layer_fd, /* whiteouts= */ true, &w);
-                if (r == -EBADMSG)
-                        return reason(l->why, r, "layer %u (%s): %s", i, *p, w ?: "bad archive");
+                if (r < 0 && w)
+                        return reason(l->why, r, "layer %u (%s): %s", i, *p, w);
                 if (r < 0)
-                        return r;
+                        return reason(l->why, r, "layer %u (%s): %s", i, *p, strerror(-r));
                 i++;
         }
         if (i == 0)
@@ -326,8 +326,11 @@ static int build_layers(int staging_fd, void *userdata) {
         out = openat(staging_fd, "config.json", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
         if (out < 0)
                 return -errno;
-        if (write(out, config, n) != (ssize_t)n)
-                return errno > 0 ? -errno : -EIO;
+        r = loop_write(out, config, n);
+        if (r < 0)
+                return reason(l->why, r, "writing the image's config: %s", strerror(-r));
+        if (fsync(out) < 0 || close(TAKE_FD(out)) < 0)
+                return reason(l->why, -errno, "writing the image's config: %s", strerror(errno));
         return 0;
 }
 
@@ -341,9 +344,6 @@ int image_load(const char *images_dir, int archive_fd, const char *name, char **
         if (name && !name_is_valid(name))
                 return reason(ret_why, -EINVAL, "invalid image name '%s': names must match " NAME_RULE,
                               name);
-        r = mkdir_p(images_dir, 0700);
-        if (r < 0)
-                return r;
         /* A name given that is taken: said before the archive is unpacked (image_build() checks
          * again, for a name from the archive and against a race). */
         if (name) {
@@ -354,16 +354,12 @@ int image_load(const char *images_dir, int archive_fd, const char *name, char **
                 if (access(p, F_OK) >= 0)
                         return reason(ret_why, -EEXIST, "image %s already exists", name);
         }
-        scratch = path_join(images_dir, ".load-XXXXXX");
-        if (!scratch)
-                return -ENOMEM;
-        if (!mkdtemp(scratch))
-                return -errno;
-        scratch_fd = open(scratch, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (scratch_fd < 0) {
-                r = -errno;
-                goto finish;
-        }
+        (void) image_reclaim(images_dir, NULL, NULL);
+        /* Locked for as long as it lives, so that a load killed here leaves debris the next
+         * operation on the store knows to reclaim (image.h). */
+        r = image_store_mkdtemp(images_dir, ".load-", &scratch, &scratch_fd);
+        if (r < 0)
+                return image_store_error(images_dir, r, ret_why);
         l.scratch_fd = scratch_fd;
 
         r = layer_unpack(archive_fd, scratch_fd, /* whiteouts= */ false, ret_why);
@@ -396,7 +392,7 @@ int image_load(const char *images_dir, int archive_fd, const char *name, char **
                 name = derived;
         }
 
-        r = image_build(images_dir, name, build_layers, &l);
+        r = image_build(images_dir, name, build_layers, &l, ret_why);
         if (r == -EEXIST)
                 r = reason(ret_why, r, "image %s already exists", name);
         if (r >= 0) {
@@ -406,5 +402,5 @@ int image_load(const char *images_dir, int archive_fd, const char *name, char **
         }
 finish:
         (void)rm_rf(scratch);
-        return r;
+        return image_store_error(images_dir, r, ret_why);
 }

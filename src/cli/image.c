@@ -155,17 +155,17 @@ static int image_import(int argc, char *argv[]) {
                 }
                 r = image_import_archive(dir, fd, name, &why);
         } else
-                r = image_import_dir(dir, src, name);
+                r = image_import_dir(dir, src, name, &why);
         if (r == -EEXIST) {
                 log_error("image %s already exists", name);
                 return EXIT_BERTH_FAILED;
         }
-        if (r == -EBADMSG && why) {
+        if (r < 0 && why) {
                 log_error("Failed to import %s as image %s: %s", streq(src, "-") ? "stdin" : src, name, why);
                 return EXIT_BERTH_FAILED;
         }
         if (r < 0) {
-                log_error_errno(r, "Failed to import %s as image %s: %m", src, name);
+                log_error_errno(r, "Failed to import %s as image %s: %m", streq(src, "-") ? "stdin" : src, name);
                 return EXIT_BERTH_FAILED;
         }
         return 0;
@@ -204,7 +204,7 @@ static int image_load_verb(int argc, char *argv[]) {
                 if (why)
                         log_error("Failed to load %s: %s", streq(src, "-") ? "stdin" : src, why);
                 else
-                        log_error_errno(r, "Failed to load %s: %m", src);
+                        log_error_errno(r, "Failed to load %s: %m", streq(src, "-") ? "stdin" : src);
                 return EXIT_BERTH_FAILED;
         }
         printf("%s\n", loaded);

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <search.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -319,6 +321,67 @@ finish:
         for (size_t i = 0; i < n; i++)
                 walk_dir_done(&stack[i]);
         return r;
+}
+
+typedef struct Inode {
+        dev_t dev;
+        ino_t ino;
+} Inode;
+
+static int inode_compare(const void *a, const void *b) {
+        const Inode *x = a, *y = b;
+
+        if (x->dev != y->dev)
+                return x->dev < y->dev ? -1 : 1;
+        if (x->ino != y->ino)
+                return x->ino < y->ino ? -1 : 1;
+        return 0;
+}
+
+typedef struct SizeWalk {
+        void *seen; /* tsearch() tree of Inode: files with more than one link, counted once */
+        uint64_t size;
+} SizeWalk;
+
+static int add_size(int dir_fd, const char *name, const struct stat *st, TreeWalkEvent event, void *userdata) {
+        SizeWalk *w = userdata;
+
+        if (event != TREE_WALK_ENTRY)
+                return 0;
+        if (!S_ISDIR(st->st_mode) && st->st_nlink > 1) {
+                Inode *i = malloc(sizeof(Inode)), **found;
+
+                if (!i)
+                        return -ENOMEM;
+                *i = (Inode) { .dev = st->st_dev, .ino = st->st_ino };
+                found = tsearch(i, &w->seen, inode_compare);
+                if (!found) {
+                        free(i);
+                        return -ENOMEM;
+                }
+                if (*found != i) { /* counted already */
+                        free(i);
+                        return 0;
+                }
+        }
+        w->size += (uint64_t) st->st_size;
+        return 0;
+}
+
+int tree_size_at(int dir_fd, uint64_t *ret) {
+        SizeWalk w = {};
+        struct stat st;
+        int r;
+
+        if (fstat(dir_fd, &st) < 0)
+                return -errno;
+        w.size = (uint64_t) st.st_size;
+        r = tree_walk_at(dir_fd, add_size, &w);
+        tdestroy(w.seen, free);
+        if (r < 0)
+                return r;
+        *ret = w.size;
+        return 0;
 }
 
 /* chattr -i -a on fd: 1 if it had either attribute, 0 if not, negative errno if it cannot say or

@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct stat;
@@ -46,6 +47,10 @@ typedef int (*TreeWalkFunc)(int dir_fd, const char *name, const struct stat *st,
  * all read before any subdirectory is entered. A directory replaced or moved while it is walked
  * stops the walk with -EBUSY; an entry removed meanwhile is passed over. */
 int tree_walk_at(int dir_fd, TreeWalkFunc f, void *userdata);
+
+/* du --apparent-size --bytes of dir_fd: every inode once (hard links counted once), the
+ * directories themselves included, symlinks not followed; any depth. */
+int tree_size_at(int dir_fd, uint64_t *ret);
 
 int fd_set_cloexec(int fd, bool cloexec);
 

@@ -68,7 +68,7 @@ static int make_source(const char *src) {
  * with its own mount namespace so that the mount never shows on the host. */
 static int enospc_child(const char *base) {
         _cleanup_free_ char *images = path_join(base, "small"), *src = path_join(base, "bigsrc"),
-                            *big = path_join(base, "bigsrc/big"), *left = NULL, *s = NULL;
+                            *big = path_join(base, "bigsrc/big"), *left = NULL, *s = NULL, *why = NULL;
         int r;
 
         if (!images || !src || !big)
@@ -86,13 +86,15 @@ static int enospc_child(const char *base) {
         if (write_string_file(big, s, 0644, false) < 0)
                 return 15;
 
-        r = image_import_dir(images, src, "big");
+        r = image_import_dir(images, src, "big", &why);
         left = dir_entries(images);
         (void) umount2(images, MNT_DETACH);
         if (r != -ENOSPC)
                 return 1;
-        if (!left || !streq(left, ""))
+        if (!left || !streq(left, ".lock"))
                 return 2; /* neither big nor a .staging-big-* directory may remain */
+        if (!why || !startswith(why, "the disk is full: no space left in ") || !strstr(why, images))
+                return 3; /* one line that says so, naming the store */
         return 0;
 }
 
@@ -139,8 +141,48 @@ static void test_hostile_trees(const char *images) {
         ok_eq_int(image_remove(images, "deep"), 0);
         free(file);
         file = dir_entries(images);
-        ok(file && !strstr(file, "deep") && !strstr(file, ".removing"),
+        ok(file && streq(file, ".lock busybox"),
            "  … and image_remove() takes it all, immutable file included (left: %s)", file ?: "");
+}
+
+/* Debris of killed operations: reclaimed when its owner is gone, never while it runs. */
+static void test_reclaim(const char *images) {
+        _cleanup_free_ char *dead = path_join(images, ".staging-x-AAAAAA"), *dead2 = path_join(images, ".removing-y-BBBBBB"),
+                            *file = path_join(images, ".staging-x-AAAAAA/layers/000/f"), *live = NULL, *left = NULL;
+        _cleanup_strv_free_ char **removed = NULL;
+        int live_fd = -EBADF, pipefd[2], status;
+        uint64_t bytes = 0;
+        pid_t pid;
+        char c;
+
+        ok_eq_int(mkdir_p(file, 0755), 0);
+        ok_eq_int(mkdir_p(dead2, 0700), 0);
+        ok_eq_int(image_store_mkdtemp(images, ".load-", &live, &live_fd), 0);
+        /* The live one's owner is another process, as it would be. */
+        ok(pipe2(pipefd, O_CLOEXEC) == 0, "pipe");
+        pid = fork();
+        if (pid == 0) {
+                close(pipefd[1]);
+                (void) read(pipefd[0], &c, 1);
+                _exit(0);
+        }
+        close(pipefd[0]);
+        live_fd = safe_close(live_fd); /* the child holds the lock through its copy of the fd */
+
+        ok_eq_int(image_reclaim(images, &removed, &bytes), 0);
+        ok(strv_length(removed) == 2 && strv_contains(removed, ".staging-x-AAAAAA") &&
+                   strv_contains(removed, ".removing-y-BBBBBB"),
+           "the debris of dead processes is reclaimed");
+        ok(bytes > 0, "  … and what it held is counted (%llu)", (unsigned long long) bytes);
+        ok(access(live, F_OK) == 0, "  … but not a directory whose owner still runs");
+        close(pipefd[1]);
+        ok(waitpid(pid, &status, 0) == pid, "its owner exits");
+        removed = strv_free(removed);
+        ok_eq_int(image_reclaim(images, &removed, NULL), 0);
+        ok(strv_length(removed) == 1 && access(live, F_OK) < 0, "  … after which it is reclaimed too");
+        left = dir_entries(images);
+        ok(left && !strstr(left, ".staging") && !strstr(left, ".load") && !strstr(left, ".removing"),
+           "nothing of it is left (%s)", left ?: "");
 }
 
 int main(void) {
@@ -176,16 +218,16 @@ int main(void) {
         ok(chown(src, 7, 8) == 0 && chmod(src, 0751) == 0, "chown+chmod source root");
 
         /* import */
-        ok_eq_int(image_import_dir(images, src, "alpine"), 0);
+        ok_eq_int(image_import_dir(images, src, "alpine", NULL), 0);
         ok(stat(images, &st) == 0 && (st.st_mode & 07777) == 0700, "images dir made 0700");
-        ok_eq_int(image_import_dir(images, src, "alpine"), -EEXIST);
-        ok_eq_int(image_import_dir(images, src, ".hidden"), -EINVAL);
-        ok_eq_int(image_import_dir(images, src, "../escape"), -EINVAL);
-        ok_eq_int(image_import_dir(images, src, ""), -EINVAL);
-        ok_eq_int(image_import_dir(images, "/nonexistent/berth", "nosrc"), -ENOENT);
-        ok_eq_int(image_import_dir(images, src, "busybox"), 0);
+        ok_eq_int(image_import_dir(images, src, "alpine", NULL), -EEXIST);
+        ok_eq_int(image_import_dir(images, src, ".hidden", NULL), -EINVAL);
+        ok_eq_int(image_import_dir(images, src, "../escape", NULL), -EINVAL);
+        ok_eq_int(image_import_dir(images, src, "", NULL), -EINVAL);
+        ok_eq_int(image_import_dir(images, "/nonexistent/berth", "nosrc", NULL), -ENOENT);
+        ok_eq_int(image_import_dir(images, src, "busybox", NULL), 0);
         entries = dir_entries(images);
-        ok_streq(entries, "alpine busybox");
+        ok_streq(entries, ".lock alpine busybox");
 
         /* resolve */
         ok_eq_int(image_resolve(images, "alpine", &l), 0);
@@ -243,7 +285,7 @@ int main(void) {
         ok_eq_int(image_remove(images, "../src"), -EINVAL);
         free(entries);
         entries = dir_entries(images);
-        ok_streq(entries, "busybox");
+        ok_streq(entries, ".lock busybox");
         ok_eq_int(image_list(images, &l), 0);
         ok(strv_length(l) == 1 && streq(l[0], "busybox"), "list after rm");
         l = strv_free(l);
@@ -257,6 +299,7 @@ int main(void) {
         l = strv_free(l);
 
         test_hostile_trees(images);
+        test_reclaim(images);
 
         /* users: the first directory wins for a file name, as in the generator */
         etc = path_join(tmpl, "etc");
