@@ -320,6 +320,10 @@ static int build_layers(int staging_fd, void *userdata) {
                 if (r == -EBADMSG)
                         return reason(l->why, r, "the image's config '%s' is not an image configuration",
                                       l->config);
+                if (r == -E2BIG)
+                        return reason(l->why, -EBADMSG,
+                                      "the image's config '%s' sets more than %u Env entries, more than berth takes",
+                                      l->config, IMAGE_ENV_MAX);
                 if (r < 0)
                         return r;
         }
