@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "digest.h"
 #include "fd-util.h"
 #include "layer.h"
 #include "macro.h"
@@ -180,10 +181,17 @@ static int mark_opaque(int dir_fd, char **markers, char **ret_why) {
         STRV_FOREACH(m, markers) {
                 _cleanup_free_ char *dir = strndup(*m, strlen(*m) - STRLEN(OPAQUE_MARKER));
                 _cleanup_close_ int fd = -EBADF;
+                size_t len;
                 int r;
 
                 if (!dir)
                         return -ENOMEM;
+                /* "/.wh..wh..opq" is absolute, whatever stripping its slash would make of it. */
+                if ((*m)[0] == '/')
+                        return reason(ret_why, -EBADMSG, "entry '%s': an opaque marker outside the layer", *m);
+                len = strlen(dir);
+                while (len > 0 && dir[len - 1] == '/')
+                        dir[--len] = 0;
                 r = open_marked_dir(dir_fd, dir, &fd);
                 if (r == -EXDEV)
                         return reason(ret_why, -EBADMSG, "entry '%s': an opaque marker outside the layer", *m);
@@ -284,34 +292,171 @@ static int unpack_entries(struct archive *in, struct archive *out, int dir_fd, b
         return mark_opaque(dir_fd, opaque, ret_why);
 }
 
-int layer_unpack(int archive_fd, int dir_fd, bool whiteouts, char **ret_why) {
+#define READ_BLOCK (128U * 1024U)
+
+/* Where the tar reader's bytes come from when digests are asked for: the archive as it is read
+ * (hashed for LayerDigests.compressed), and, for LayerDigests.uncompressed, the decompressed
+ * stream of a second reader in libarchive's "raw" format (hashed on its way to the tar reader).
+ * One pass over the archive either way. */
+typedef struct Source {
+        int fd;
+        bool hash_raw, hash_plain;
+        Digest raw, plain;
+        struct archive *decompress; /* NULL unless the uncompressed digest is asked for */
+        char raw_buf[READ_BLOCK], plain_buf[READ_BLOCK];
+} Source;
+
+static la_ssize_t read_raw(struct archive *a, void *userdata, const void **ret_buf) {
+        Source *s = userdata;
+        ssize_t n;
+
+        do
+                n = read(s->fd, s->raw_buf, sizeof(s->raw_buf));
+        while (n < 0 && errno == EINTR);
+        if (n < 0) {
+                archive_set_error(a, errno, "reading the archive: %s", strerror(errno));
+                return ARCHIVE_FATAL;
+        }
+        if (s->hash_raw)
+                digest_update(&s->raw, s->raw_buf, (size_t) n);
+        *ret_buf = s->raw_buf;
+        return n;
+}
+
+static la_ssize_t read_plain(struct archive *a, void *userdata, const void **ret_buf) {
+        Source *s = userdata;
+        la_ssize_t n = archive_read_data(s->decompress, s->plain_buf, sizeof(s->plain_buf));
+
+        if (n < 0) {
+                archive_set_error(a, archive_errno(s->decompress), "%s",
+                                  archive_error_string(s->decompress) ?: "cannot decompress the archive");
+                return ARCHIVE_FATAL;
+        }
+        digest_update(&s->plain, s->plain_buf, (size_t) n);
+        *ret_buf = s->plain_buf;
+        return n;
+}
+
+/* What follows the tar stream's end-of-archive marker is part of the blob and of its digest. */
+static int drain(Source *s) {
+        const void *buf;
+        la_ssize_t n;
+
+        if (s->decompress)
+                while ((n = read_plain(s->decompress, s, &buf)) > 0)
+                        ;
+        else
+                n = 0;
+        if (n < 0)
+                return -EBADMSG;
+        for (;;) {
+                ssize_t k = read(s->fd, s->raw_buf, sizeof(s->raw_buf));
+
+                if (k < 0 && errno == EINTR)
+                        continue;
+                if (k < 0)
+                        return -errno;
+                if (k == 0)
+                        return 0;
+                if (s->hash_raw)
+                        digest_update(&s->raw, s->raw_buf, (size_t) k);
+        }
+}
+
+static int open_source(struct archive *in, Source *s, LayerDigests *digests, char **ret_why) {
+        struct archive_entry *e;
+        DigestAlgorithm a;
+
+        if (digests && digests->compressed) {
+                a = digest_algorithm_of(digests->compressed);
+                if (a < 0)
+                        return reason(ret_why, -EOPNOTSUPP, "the digest '%s' is of an algorithm berth does not know",
+                                      digests->compressed);
+                s->hash_raw = true;
+                digest_init(&s->raw, a);
+        }
+        if (digests && digests->uncompressed) {
+                a = digest_algorithm_of(digests->uncompressed);
+                if (a < 0)
+                        return reason(ret_why, -EOPNOTSUPP, "the digest '%s' is of an algorithm berth does not know",
+                                      digests->uncompressed);
+                s->hash_plain = true;
+                digest_init(&s->plain, a);
+                s->decompress = archive_read_new();
+                if (!s->decompress)
+                        return -ENOMEM;
+                archive_read_support_filter_all(s->decompress);
+                archive_read_support_format_raw(s->decompress);
+                if (archive_read_open(s->decompress, s, NULL, read_raw, NULL) != ARCHIVE_OK ||
+                    archive_read_next_header(s->decompress, &e) < ARCHIVE_WARN)
+                        return reason(ret_why, -EBADMSG, "not a readable tar archive: %s",
+                                      archive_error_string(s->decompress) ?: "unknown error");
+                archive_read_support_format_tar(in);
+                if (archive_read_open(in, s, NULL, read_plain, NULL) != ARCHIVE_OK)
+                        return reason(ret_why, -EBADMSG, "not a readable tar archive: %s",
+                                      archive_error_string(in) ?: "unknown error");
+                return 0;
+        }
+        archive_read_support_filter_all(in);
+        archive_read_support_format_tar(in);
+        if ((s->hash_raw ? archive_read_open(in, s, NULL, read_raw, NULL)
+                         : archive_read_open_fd(in, s->fd, READ_BLOCK)) != ARCHIVE_OK)
+                return reason(ret_why, -EBADMSG, "not a readable tar archive: %s",
+                              archive_error_string(in) ?: "unknown error");
+        return 0;
+}
+
+int layer_unpack_digests(int archive_fd, int dir_fd, bool whiteouts, LayerDigests *digests, char **ret_why) {
         _cleanup_(archive_read_freep) struct archive *in = NULL;
         _cleanup_(archive_write_freep) struct archive *out = NULL;
         _cleanup_close_ int cwd = -EBADF;
+        _cleanup_free_ Source *s = NULL;
         int r;
 
+        s = calloc(1, sizeof(Source));
         in = archive_read_new();
         out = archive_write_disk_new();
-        if (!in || !out)
+        if (!s || !in || !out)
                 return -ENOMEM;
-        archive_read_support_filter_all(in);
-        archive_read_support_format_tar(in);
+        s->fd = archive_fd;
         if (archive_write_disk_set_options(out, EXTRACT_FLAGS) != ARCHIVE_OK)
                 return -EINVAL;
-        if (archive_read_open_fd(in, archive_fd, 128 * 1024) != ARCHIVE_OK)
-                return reason(ret_why, -EBADMSG, "not a readable tar archive: %s",
-                              archive_error_string(in) ?: "unknown error");
+        r = open_source(in, s, digests, ret_why);
+        if (r < 0)
+                goto finish;
 
         /* libarchive writes relative to the working directory. */
         cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (cwd < 0)
-                return -errno;
-        if (fchdir(dir_fd) < 0)
-                return -errno;
+        if (cwd < 0) {
+                r = -errno;
+                goto finish;
+        }
+        if (fchdir(dir_fd) < 0) {
+                r = -errno;
+                goto finish;
+        }
         r = unpack_entries(in, out, dir_fd, whiteouts, ret_why);
         if (fchdir(cwd) < 0 && r >= 0)
                 r = -errno;
+        if (r >= 0 && (s->hash_raw || s->hash_plain)) {
+                r = drain(s);
+                if (r < 0)
+                        r = reason(ret_why, r, "reading the archive to its end: %s", strerror(-r));
+        }
+        if (r >= 0 && s->hash_raw)
+                digest_final(&s->raw, digests->compressed_actual);
+        if (r >= 0 && s->hash_plain)
+                digest_final(&s->plain, digests->uncompressed_actual);
+finish:
+        /* The tar reader before the one it reads from. */
+        archive_read_free(TAKE_PTR(in));
+        if (s->decompress)
+                archive_read_free(s->decompress);
         return r;
+}
+
+int layer_unpack(int archive_fd, int dir_fd, bool whiteouts, char **ret_why) {
+        return layer_unpack_digests(archive_fd, dir_fd, whiteouts, NULL, ret_why);
 }
 
 static void archive_entry_linkresolver_freep(struct archive_entry_linkresolver **l) {

@@ -239,6 +239,7 @@ static void test_bad_whiteouts(const char *top) {
         static const Entry via_abs_link[] = {{"link", AE_IFLNK, "/etc"}, {"link/.wh..wh..opq", AE_IFREG}};
         static const Entry up[] = {{"../.wh..wh..opq", AE_IFREG}};
         static const Entry absolute[] = {{"/etc/.wh..wh..opq", AE_IFREG}};
+        static const Entry root[] = {{"/.wh..wh..opq", AE_IFREG}};
         static const Entry a_dir[] = {{"d/.wh..wh..opq/", AE_IFDIR}};
         static const Entry a_link[] = {{"d/.wh..wh..opq", AE_IFLNK, "/etc"}};
         static const Entry whiteout_in_file[] = {{"f", AE_IFREG, "x"}, {"f/.wh.x", AE_IFREG}};
@@ -252,6 +253,7 @@ static void test_bad_whiteouts(const char *top) {
         refused_naming(top, up, ELEMENTSOF(up), "an opaque marker in '..'", "entry '../.wh..wh..opq'");
         refused_naming(top, absolute, ELEMENTSOF(absolute), "an opaque marker at an absolute path",
                        "entry '/etc/.wh..wh..opq'");
+        refused_naming(top, root, ELEMENTSOF(root), "an opaque marker of '/'", "entry '/.wh..wh..opq'");
         refused_naming(top, a_dir, ELEMENTSOF(a_dir), "an opaque marker that is a directory", "entry 'd/.wh..wh..opq/'");
         refused_naming(top, a_link, ELEMENTSOF(a_link), "an opaque marker that is a symlink", "entry 'd/.wh..wh..opq'");
         refused_naming(top, whiteout_in_file, ELEMENTSOF(whiteout_in_file), "a whiteout in a file", "entry 'f/.wh.x'");
