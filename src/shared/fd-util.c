@@ -147,7 +147,7 @@ int mkdir_p(const char *path, mode_t mode) {
         return 0;
 }
 
-/* Directories deeper than this give up their fd while a subdirectory is walked. */
+/* Directories deeper than this give up their fds while a subdirectory is walked. */
 #define TREE_WALK_FDS_KEPT 32U
 
 typedef struct WalkEntry {
@@ -156,23 +156,42 @@ typedef struct WalkEntry {
 } WalkEntry;
 
 typedef struct WalkDir {
-        int fd; /* -EBADF while given up */
-        WalkEntry self;  /* its name in its parent (NULL for the top) and its stat */
+        int fd, aux_fd;     /* -EBADF while given up (aux_fd: or when there is none) */
+        bool has_aux;
+        struct stat aux_st;
+        WalkEntry self;     /* its name in its parent (NULL for the top) and its stat */
+        size_t path_len;    /* of its path in the walk's path buffer */
         WalkEntry *subdirs; /* still to enter */
         size_t n_subdirs, next;
 } WalkDir;
 
+typedef struct Walk {
+        WalkDir *stack;
+        size_t n, allocated;
+        char *path; /* the path of the deepest directory below the top, "" for the top */
+        size_t path_allocated;
+        TreeWalkFunc f;
+        void *userdata;
+} Walk;
+
 static void walk_dir_done(WalkDir *w) {
         w->fd = safe_close(w->fd);
+        w->aux_fd = safe_close(w->aux_fd);
         free(w->self.name);
         for (size_t i = w->next; i < w->n_subdirs; i++)
                 free(w->subdirs[i].name);
         free(w->subdirs);
-        *w = (WalkDir) { .fd = -EBADF };
+        *w = (WalkDir) { .fd = -EBADF, .aux_fd = -EBADF };
+}
+
+/* The path buffer as it is for directory w. */
+static const char *walk_path(Walk *k, const WalkDir *w) {
+        k->path[w->path_len] = 0;
+        return k->path;
 }
 
 /* Reads all of w's entries, hands each to f, and keeps the subdirectories to enter. */
-static int walk_scan(WalkDir *w, TreeWalkFunc f, void *userdata) {
+static int walk_scan(Walk *k, WalkDir *w) {
         _cleanup_closedir_ DIR *d = NULL;
         size_t allocated = 0;
         struct dirent *de;
@@ -187,6 +206,7 @@ static int walk_scan(WalkDir *w, TreeWalkFunc f, void *userdata) {
                 return -errno;
         }
         for (;;) {
+                TreeWalkItem item;
                 struct stat st;
 
                 errno = 0;
@@ -200,7 +220,17 @@ static int walk_scan(WalkDir *w, TreeWalkFunc f, void *userdata) {
                                 continue;
                         return -errno;
                 }
-                r = f(w->fd, de->d_name, &st, TREE_WALK_ENTRY, userdata);
+                item = (TreeWalkItem) {
+                        .event = TREE_WALK_ENTRY,
+                        .name = de->d_name,
+                        .st = &st,
+                        .dir_path = walk_path(k, w),
+                        .dir_fd = w->fd,
+                        .dir_aux_fd = w->aux_fd,
+                        .fd = -EBADF,
+                        .aux_fd = -EBADF,
+                };
+                r = k->f(&item, k->userdata);
                 if (r < 0)
                         return r;
                 if (!S_ISDIR(st.st_mode) || r == TREE_WALK_SKIP)
@@ -225,102 +255,183 @@ static bool same_inode(const struct stat *a, const struct stat *b) {
         return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
 
-/* An explicit stack instead of recursion: the depth of a tree in an image is the image's choice. */
-int tree_walk_at(int dir_fd, TreeWalkFunc f, void *userdata) {
-        _cleanup_free_ WalkDir *stack = NULL;
-        size_t n = 0, allocated = 0;
+/* fd's "..", which must be the directory `want` says: anything else was moved meanwhile. */
+static int open_parent(int fd, const struct stat *want) {
+        _cleanup_close_ int parent = -EBADF;
+        struct stat st;
+
+        parent = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (parent < 0 || fstat(parent, &st) < 0)
+                return -errno;
+        if (!same_inode(&st, want))
+                return -EBUSY;
+        return TAKE_FD(parent);
+}
+
+/* Opens the next subdirectory of the deepest directory, tells f, and makes it the deepest. 0 when
+ * there was none left, 1 when entered. */
+static int walk_enter(Walk *k) {
+        WalkDir *cur = &k->stack[k->n - 1], *sub_dir;
+        _cleanup_close_ int fd = -EBADF;
+        _cleanup_free_ char *name = NULL;
+        TreeWalkItem item;
+        WalkEntry *sub;
+        struct stat st;
+        size_t need;
         int r;
 
-        allocated = 16;
-        stack = calloc(allocated, sizeof(WalkDir));
-        if (!stack)
-                return -ENOMEM;
-        stack[0] = (WalkDir) { .fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) };
-        n = 1;
-        if (stack[0].fd < 0 || fstat(stack[0].fd, &stack[0].self.st) < 0) {
+        for (;;) {
+                if (cur->next >= cur->n_subdirs)
+                        return 0;
+                sub = &cur->subdirs[cur->next++];
+                name = TAKE_PTR(sub->name);
+                fd = openat(cur->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME);
+                if (fd < 0 && errno == EPERM) /* O_NOATIME needs ownership or CAP_FOWNER */
+                        fd = openat(cur->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (fd >= 0 || errno != ENOENT) /* ENOENT: removed since it was listed */
+                        break;
+                free(name);
+                name = NULL;
+        }
+        if (fd < 0)
+                return -errno;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (!same_inode(&st, &sub->st))
+                return -EBUSY; /* replaced since it was listed */
+
+        if (k->n == k->allocated) {
+                WalkDir *t = reallocarray(k->stack, k->allocated * 2, sizeof(WalkDir));
+
+                if (!t)
+                        return -ENOMEM;
+                k->stack = t;
+                k->allocated *= 2;
+                cur = &k->stack[k->n - 1];
+        }
+        need = cur->path_len + 1 + strlen(name) + 1;
+        if (need > k->path_allocated) {
+                char *t = realloc(k->path, MAX(need, k->path_allocated * 2));
+
+                if (!t)
+                        return -ENOMEM;
+                k->path = t;
+                k->path_allocated = MAX(need, k->path_allocated * 2);
+        }
+
+        item = (TreeWalkItem) {
+                .event = TREE_WALK_ENTER,
+                .name = name,
+                .st = &st,
+                .dir_path = walk_path(k, cur),
+                .dir_fd = cur->fd,
+                .dir_aux_fd = cur->aux_fd,
+                .fd = fd,
+                .aux_fd = -EBADF,
+        };
+        r = k->f(&item, k->userdata);
+        if (r < 0) {
+                safe_close(item.aux_fd);
+                return r;
+        }
+        sub_dir = &k->stack[k->n];
+        *sub_dir = (WalkDir) { .fd = TAKE_FD(fd), .aux_fd = item.aux_fd, .has_aux = item.aux_fd >= 0 };
+        if (sub_dir->has_aux && fstat(sub_dir->aux_fd, &sub_dir->aux_st) < 0) {
+                r = -errno;
+                walk_dir_done(sub_dir);
+                return r;
+        }
+        sub_dir->self = (WalkEntry) { TAKE_PTR(name), st };
+        sub_dir->path_len = cur->path_len == 0 ? strlen(sub_dir->self.name)
+                                               : cur->path_len + 1 + strlen(sub_dir->self.name);
+        if (cur->path_len == 0)
+                strcpy(k->path, sub_dir->self.name);
+        else {
+                k->path[cur->path_len] = '/';
+                strcpy(k->path + cur->path_len + 1, sub_dir->self.name);
+        }
+        /* Bounded fds: the top levels keep theirs (most trees are shallow); deeper ones find theirs
+         * again through ".." on the way back. An aux fd only when its child has one to find it by. */
+        if (k->n > TREE_WALK_FDS_KEPT) {
+                cur->fd = safe_close(cur->fd);
+                if (sub_dir->has_aux)
+                        cur->aux_fd = safe_close(cur->aux_fd);
+        }
+        k->n++;
+        return 1;
+}
+
+/* The deepest directory is done: its parent's fds found again if given up, f told, and it goes. */
+static int walk_leave(Walk *k) {
+        WalkDir *cur = &k->stack[k->n - 1], *parent = &k->stack[k->n - 2];
+        TreeWalkItem item;
+        int r;
+
+        if (parent->fd < 0) {
+                parent->fd = open_parent(cur->fd, &parent->self.st);
+                if (parent->fd < 0)
+                        return parent->fd;
+        }
+        if (parent->has_aux && parent->aux_fd < 0) {
+                parent->aux_fd = open_parent(cur->aux_fd, &parent->aux_st);
+                if (parent->aux_fd < 0)
+                        return parent->aux_fd;
+        }
+        item = (TreeWalkItem) {
+                .event = TREE_WALK_LEAVE,
+                .name = cur->self.name,
+                .st = &cur->self.st,
+                .dir_path = walk_path(k, parent),
+                .dir_fd = parent->fd,
+                .dir_aux_fd = parent->aux_fd,
+                .fd = cur->fd,
+                .aux_fd = cur->aux_fd,
+        };
+        r = k->f(&item, k->userdata);
+        walk_dir_done(cur);
+        k->n--;
+        return r;
+}
+
+/* An explicit stack instead of recursion: the depth of a tree in an image is the image's choice. */
+int tree_walk_at(int dir_fd, int aux_fd, TreeWalkFunc f, void *userdata) {
+        Walk k = { .f = f, .userdata = userdata, .allocated = 16, .path_allocated = 256 };
+        int r;
+
+        k.stack = calloc(k.allocated, sizeof(WalkDir));
+        k.path = calloc(1, k.path_allocated);
+        if (!k.stack || !k.path) {
+                r = -ENOMEM;
+                goto finish;
+        }
+        k.stack[0] = (WalkDir) {
+                .fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC),
+                .aux_fd = aux_fd >= 0 ? fcntl(aux_fd, F_DUPFD_CLOEXEC, 3) : -EBADF,
+                .has_aux = aux_fd >= 0,
+        };
+        k.n = 1;
+        if (k.stack[0].fd < 0 || fstat(k.stack[0].fd, &k.stack[0].self.st) < 0 ||
+            (aux_fd >= 0 && k.stack[0].aux_fd < 0)) {
                 r = -errno;
                 goto finish;
         }
-        r = walk_scan(&stack[0], f, userdata);
-        if (r < 0)
-                goto finish;
-
-        while (n > 0) {
-                WalkDir *cur = &stack[n - 1], *parent;
-
-                if (cur->next < cur->n_subdirs) {
-                        WalkEntry *sub = &cur->subdirs[cur->next++];
-                        _cleanup_free_ char *name = TAKE_PTR(sub->name);
-                        _cleanup_close_ int fd = -EBADF;
-                        struct stat st;
-
-                        fd = openat(cur->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME);
-                        if (fd < 0 && errno == EPERM) /* O_NOATIME needs ownership or CAP_FOWNER */
-                                fd = openat(cur->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                        if (fd < 0 && errno == ENOENT)
-                                continue;
-                        if (fd < 0) {
-                                r = -errno;
-                                goto finish;
-                        }
-                        if (fstat(fd, &st) < 0) {
-                                r = -errno;
-                                goto finish;
-                        }
-                        if (!same_inode(&st, &sub->st)) {
-                                r = -EBUSY; /* replaced since it was listed */
-                                goto finish;
-                        }
-                        if (n == allocated) {
-                                WalkDir *t = reallocarray(stack, allocated * 2, sizeof(WalkDir));
-
-                                if (!t) {
-                                        r = -ENOMEM;
-                                        goto finish;
-                                }
-                                stack = t;
-                                allocated *= 2;
-                                cur = &stack[n - 1];
-                        }
-                        /* Bounded fds: the top levels keep theirs (most trees are shallow); deeper
-                         * ones find theirs again through "..". */
-                        if (n > TREE_WALK_FDS_KEPT)
-                                cur->fd = safe_close(cur->fd);
-                        stack[n++] = (WalkDir) { .fd = TAKE_FD(fd), .self = { TAKE_PTR(name), st } };
-                        r = walk_scan(&stack[n - 1], f, userdata);
-                        if (r < 0)
-                                goto finish;
+        r = walk_scan(&k, &k.stack[0]);
+        while (r >= 0) {
+                r = walk_enter(&k);
+                if (r > 0) {
+                        r = walk_scan(&k, &k.stack[k.n - 1]);
                         continue;
                 }
-
-                if (n == 1)
+                if (r < 0 || k.n == 1)
                         break;
-                parent = &stack[n - 2];
-                if (parent->fd < 0) {
-                        struct stat st;
-
-                        parent->fd = openat(cur->fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-                        if (parent->fd < 0 || fstat(parent->fd, &st) < 0) {
-                                r = -errno;
-                                goto finish;
-                        }
-                        if (!same_inode(&st, &parent->self.st)) {
-                                r = -EBUSY; /* moved while we were inside */
-                                goto finish;
-                        }
-                }
-                cur->fd = safe_close(cur->fd);
-                r = f(parent->fd, cur->self.name, &cur->self.st, TREE_WALK_LEAVE, userdata);
-                walk_dir_done(cur);
-                n--;
-                if (r < 0)
-                        goto finish;
+                r = walk_leave(&k);
         }
-        r = 0;
 finish:
-        for (size_t i = 0; i < n; i++)
-                walk_dir_done(&stack[i]);
-        return r;
+        for (size_t i = 0; k.stack && i < k.n; i++)
+                walk_dir_done(&k.stack[i]);
+        free(k.stack);
+        free(k.path);
+        return r < 0 ? r : 0;
 }
 
 typedef struct Inode {
@@ -343,10 +454,11 @@ typedef struct SizeWalk {
         uint64_t size;
 } SizeWalk;
 
-static int add_size(int dir_fd, const char *name, const struct stat *st, TreeWalkEvent event, void *userdata) {
+static int add_size(TreeWalkItem *item, void *userdata) {
+        const struct stat *st = item->st;
         SizeWalk *w = userdata;
 
-        if (event != TREE_WALK_ENTRY)
+        if (item->event != TREE_WALK_ENTRY)
                 return 0;
         if (!S_ISDIR(st->st_mode) && st->st_nlink > 1) {
                 Inode *i = malloc(sizeof(Inode)), **found;
@@ -376,7 +488,7 @@ int tree_size_at(int dir_fd, uint64_t *ret) {
         if (fstat(dir_fd, &st) < 0)
                 return -errno;
         w.size = (uint64_t) st.st_size;
-        r = tree_walk_at(dir_fd, add_size, &w);
+        r = tree_walk_at(dir_fd, -EBADF, add_size, &w);
         tdestroy(w.seen, free);
         if (r < 0)
                 return r;
@@ -429,13 +541,16 @@ typedef struct RmRf {
         int error; /* the first */
 } RmRf;
 
-static int rm_rf_one(int dir_fd, const char *name, const struct stat *st, TreeWalkEvent event, void *userdata) {
+static int rm_rf_one(TreeWalkItem *item, void *userdata) {
+        const struct stat *st = item->st;
         RmRf *rm = userdata;
         int r;
 
-        if (event == TREE_WALK_ENTRY && S_ISDIR(st->st_mode))
+        if (item->event == TREE_WALK_ENTER)
+                return 0;
+        if (item->event == TREE_WALK_ENTRY && S_ISDIR(st->st_mode))
                 return st->st_dev == rm->dev ? 0 : TREE_WALK_SKIP; /* a mount point: never entered */
-        r = unlinkat_forced(dir_fd, name, st, S_ISDIR(st->st_mode) ? AT_REMOVEDIR : 0);
+        r = unlinkat_forced(item->dir_fd, item->name, st, S_ISDIR(st->st_mode) ? AT_REMOVEDIR : 0);
         if (r < 0 && rm->error == 0)
                 rm->error = r;
         return 0; /* as much as can go, goes */
@@ -456,7 +571,7 @@ int rm_rf(const char *path) {
         if (fd < 0)
                 return errno == ENOENT ? 0 : -errno;
         rm.dev = st.st_dev;
-        r = tree_walk_at(fd, rm_rf_one, &rm);
+        r = tree_walk_at(fd, -EBADF, rm_rf_one, &rm);
         if (r < 0 && r != -ENOENT)
                 return r;
         if (rmdir(path) < 0 && errno != ENOENT) {

@@ -37,16 +37,18 @@ typedef struct Count {
         unsigned entries, leaves, deepest, depth;
 } Count;
 
-static int count_one(int dir_fd, const char *name, const struct stat *st, TreeWalkEvent event, void *userdata) {
+static int count_one(TreeWalkItem *item, void *userdata) {
         Count *c = userdata;
 
-        if (event == TREE_WALK_LEAVE) {
+        if (item->event == TREE_WALK_ENTER)
+                return 0;
+        if (item->event == TREE_WALK_LEAVE) {
                 c->depth--;
                 c->leaves++;
                 return 0;
         }
         c->entries++;
-        if (S_ISDIR(st->st_mode)) {
+        if (S_ISDIR(item->st->st_mode)) {
                 c->depth++;
                 if (c->depth > c->deepest)
                         c->deepest = c->depth;
@@ -67,7 +69,7 @@ static void test_deep(const char *tmpl) {
         low.rlim_max = old.rlim_max;
         ok(setrlimit(RLIMIT_NOFILE, &low) == 0, "at most 64 fds from here");
         fd = open(top, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        r = tree_walk_at(fd, count_one, &c);
+        r = tree_walk_at(fd, -EBADF, count_one, &c);
         close(fd);
         ok_eq_int(r, 0);
         ok(c.entries == 1101 && c.leaves == 1100 && c.deepest == 1100 && c.depth == 0,

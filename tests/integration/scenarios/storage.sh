@@ -184,6 +184,12 @@ check_eq "  … leaving nothing" "$(leftovers)" 0
 check_eq "an image with a 1,100-level tree loads" "$(berth image load "$work/docker-deep.tar")" deep-1
 check_match "  … image ls lists it and the others" "$(berth image ls --no-legend | awk '{print $1}' | tr '\n' ' ')" "^base deep-1 $"
 check "  … image inspect gives its size" sh -c 'berth image inspect deep-1 | grep -q "\"size\": [1-9]"'
+check_eq "  … a volume at its top is filled with the whole tree" \
+        "$(berth run --rm -v deepvol:/deep deep-1 true && find $STATE/volumes/deepvol/_data -type d | wc -l)" 1100
+berth volume rm deepvol >/dev/null
+berth create --name deepc deep-1 true >/dev/null
+check_eq "  … export writes the whole tree" "$(berth export deepc | tar -tf - | grep -c '/deep/$')" 1100
+berth rm -f deepc >/dev/null
 check "  … and it is removed whole" berth image rm deep-1
 check_eq "  … leaving nothing" "$(leftovers)" 0
 out=$(berth image load "$work/docker-badopaque.tar" 2>&1); rc=$?
