@@ -10,8 +10,8 @@ static const struct {
         const char *name;
         size_t size;
 } algorithms[_DIGEST_ALGORITHM_MAX] = {
-        [DIGEST_SHA256] = { "sha256", SHA256_DIGEST_SIZE },
-        [DIGEST_SHA512] = { "sha512", SHA512_DIGEST_SIZE },
+        [DIGEST_SHA256] = {"sha256", SHA256_DIGEST_SIZE},
+        [DIGEST_SHA512] = {"sha512", SHA512_DIGEST_SIZE},
 };
 
 DigestAlgorithm digest_algorithm_of(const char *digest) {
@@ -20,9 +20,9 @@ DigestAlgorithm digest_algorithm_of(const char *digest) {
         if (!colon)
                 return _DIGEST_ALGORITHM_INVALID;
         for (int a = 0; a < _DIGEST_ALGORITHM_MAX; a++)
-                if (strlen(algorithms[a].name) == (size_t) (colon - digest) &&
-                    strncmp(digest, algorithms[a].name, (size_t) (colon - digest)) == 0)
-                        return (DigestAlgorithm) a;
+                if (strlen(algorithms[a].name) == (size_t)(colon - digest) &&
+                    strncmp(digest, algorithms[a].name, (size_t)(colon - digest)) == 0)
+                        return (DigestAlgorithm)a;
         return _DIGEST_ALGORITHM_INVALID;
 }
 
@@ -65,7 +65,8 @@ void digest_final(Digest *d, char ret[static DIGEST_STRING_MAX]) {
                 p += sprintf(p, "%02x", raw[i]);
 }
 
-bool digest_matches(const char *expected, const void *data, size_t size, char ret_actual[static DIGEST_STRING_MAX]) {
+bool digest_matches(const char *expected, const void *data, size_t size,
+                    char ret_actual[static DIGEST_STRING_MAX]) {
         DigestAlgorithm a = digest_algorithm_of(expected);
         Digest d;
 

@@ -42,4 +42,5 @@ void digest_update(Digest *d, const void *data, size_t size);
 void digest_final(Digest *d, char ret[static DIGEST_STRING_MAX]);
 
 /* The digest of a buffer, in the algorithm that expected names, compared with it. */
-bool digest_matches(const char *expected, const void *data, size_t size, char ret_actual[static DIGEST_STRING_MAX]);
+bool digest_matches(const char *expected, const void *data, size_t size,
+                    char ret_actual[static DIGEST_STRING_MAX]);

@@ -36,7 +36,7 @@ static void prune_help(void) {
 }
 
 static int volumes_prune(void) {
-        char *argv[] = { (char *) "volume", (char *) "prune", NULL };
+        char *argv[] = {(char *)"volume", (char *)"prune", NULL};
 
         optind = 0;
         return verb_volume(2, argv);
@@ -44,13 +44,11 @@ static int volumes_prune(void) {
 
 static int system_prune(int argc, char *argv[]) {
         enum { ARG_VOLUMES = 0x100, ARG_HELP };
-        static const struct option options[] = {
-                { "all", no_argument, NULL, 'a' },
-                { "force", no_argument, NULL, 'f' },
-                { "volumes", no_argument, NULL, ARG_VOLUMES },
-                { "help", no_argument, NULL, ARG_HELP },
-                {}
-        };
+        static const struct option options[] = {{"all", no_argument, NULL, 'a'},
+                                                {"force", no_argument, NULL, 'f'},
+                                                {"volumes", no_argument, NULL, ARG_VOLUMES},
+                                                {"help", no_argument, NULL, ARG_HELP},
+                                                {}};
         _cleanup_strv_free_ char **staging = NULL;
         bool all = false, volumes = false;
         uint64_t bytes = 0, more = 0;
@@ -89,7 +87,7 @@ static int system_prune(int argc, char *argv[]) {
                 ret = EXIT_BERTH_FAILED;
         }
         STRV_FOREACH(s, staging)
-                printf("reclaimed volume %s\n", *s);
+        printf("reclaimed volume %s\n", *s);
         bytes += more;
 
         if (volumes && volumes_prune() != 0)

@@ -42,7 +42,7 @@ static int tar_fd(const Member *m, size_t n, bool gz) {
                 archive_entry_set_pathname(e, m[i].name);
                 archive_entry_set_filetype(e, AE_IFREG);
                 archive_entry_set_perm(e, 0644);
-                archive_entry_set_size(e, (la_int64_t) m[i].size);
+                archive_entry_set_size(e, (la_int64_t)m[i].size);
                 archive_write_header(a, e);
                 archive_write_data(a, m[i].data, m[i].size);
                 archive_entry_free(e);
@@ -95,7 +95,7 @@ static bool store_is(const char *want) {
 
         while (d && (de = readdir(d)))
                 if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
-                        (void) strv_extend(&l, de->d_name);
+                        (void)strv_extend(&l, de->d_name);
         strv_sort(l);
         got = l ? strv_join(l, " ") : strdup("");
         if (!streq(got, want))
@@ -103,11 +103,11 @@ static bool store_is(const char *want) {
         return streq(got, want);
 }
 
-static const Member layer_files[] = { { "hello", "hello\n", 6 } };
+static const Member layer_files[] = {{"hello", "hello\n", 6}};
 
 static void test_docker(void) {
-        _cleanup_free_ char *layer = NULL, *diff_id = NULL, *cfg = NULL, *cfg_name = NULL, *bad_cfg_name = NULL,
-                            *name = NULL, *why = NULL, *manifest = NULL;
+        _cleanup_free_ char *layer = NULL, *diff_id = NULL, *cfg = NULL, *cfg_name = NULL,
+                            *bad_cfg_name = NULL, *name = NULL, *why = NULL, *manifest = NULL;
         size_t layer_size;
         int r;
 
@@ -116,44 +116,57 @@ static void test_docker(void) {
 
         /* No digests at all, as older tools write: loaded as before. */
         {
-                const char *c = "{\"config\":{\"Cmd\":[\"sh\"]},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}";
-                const char *mf = "[{\"Config\":\"cfg.json\",\"RepoTags\":[\"plain:1\"],\"Layers\":[\"l0/layer.tar\"]}]";
-                Member m[] = { { "manifest.json", mf, strlen(mf) }, { "cfg.json", c, strlen(c) },
-                               { "l0/layer.tar", layer, layer_size } };
+                const char *c =
+                        "{\"config\":{\"Cmd\":[\"sh\"]},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}";
+                const char *mf = "[{\"Config\":\"cfg.json\",\"RepoTags\":[\"plain:1\"],\"Layers\":[\"l0/"
+                                 "layer.tar\"]}]";
+                Member m[] = {{"manifest.json", mf, strlen(mf)},
+                              {"cfg.json", c, strlen(c)},
+                              {"l0/layer.tar", layer, layer_size}};
 
                 r = load(m, ELEMENTSOF(m), &name, &why);
-                ok(r == 0 && streq_ptr(name, "plain-1"), "docker save without digests loads (%d: %s)", r, why ?: "");
+                ok(r == 0 && streq_ptr(name, "plain-1"), "docker save without digests loads (%d: %s)", r,
+                   why ?: "");
                 name = mfree(name);
         }
 
         /* docker's own naming: the config as SHA256.json, its diff_ids the layers' sha256. */
-        asprintf(&cfg, "{\"config\":{\"Cmd\":[\"sh\"]},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"%s\"]}}", diff_id);
+        asprintf(&cfg,
+                 "{\"config\":{\"Cmd\":[\"sh\"]},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"%s\"]}}",
+                 diff_id);
         asprintf(&cfg_name, "%s.json", sha256(cfg, strlen(cfg)) + STRLEN("sha256:"));
-        asprintf(&manifest, "[{\"Config\":\"%s\",\"RepoTags\":[\"good:1\"],\"Layers\":[\"l0/layer.tar\"]}]", cfg_name);
+        asprintf(&manifest, "[{\"Config\":\"%s\",\"RepoTags\":[\"good:1\"],\"Layers\":[\"l0/layer.tar\"]}]",
+                 cfg_name);
         {
-                Member m[] = { { "manifest.json", manifest, strlen(manifest) }, { cfg_name, cfg, strlen(cfg) },
-                               { "l0/layer.tar", layer, layer_size } };
+                Member m[] = {{"manifest.json", manifest, strlen(manifest)},
+                              {cfg_name, cfg, strlen(cfg)},
+                              {"l0/layer.tar", layer, layer_size}};
 
                 r = load(m, ELEMENTSOF(m), &name, &why);
-                ok(r == 0 && streq_ptr(name, "good-1"), "docker save whose digests match loads (%d: %s)", r, why ?: "");
+                ok(r == 0 && streq_ptr(name, "good-1"), "docker save whose digests match loads (%d: %s)", r,
+                   why ?: "");
                 name = mfree(name);
         }
 
         /* The layer's content is not what the config's diff_id says. */
         {
-                static const Member other_files[] = { { "hello", "HELLO\n", 6 } };
+                static const Member other_files[] = {{"hello", "HELLO\n", 6}};
                 _cleanup_free_ char *other = NULL, *mf = NULL;
                 size_t other_size;
 
                 other = tar_bytes(other_files, 1, false, &other_size);
-                asprintf(&mf, "[{\"Config\":\"%s\",\"RepoTags\":[\"baddiff:1\"],\"Layers\":[\"l0/layer.tar\"]}]", cfg_name);
-                Member m[] = { { "manifest.json", mf, strlen(mf) }, { cfg_name, cfg, strlen(cfg) },
-                               { "l0/layer.tar", other, other_size } };
+                asprintf(&mf,
+                         "[{\"Config\":\"%s\",\"RepoTags\":[\"baddiff:1\"],\"Layers\":[\"l0/layer.tar\"]}]",
+                         cfg_name);
+                Member m[] = {{"manifest.json", mf, strlen(mf)},
+                              {cfg_name, cfg, strlen(cfg)},
+                              {"l0/layer.tar", other, other_size}};
 
                 why = mfree(why);
                 r = load(m, ELEMENTSOF(m), &name, &why);
                 ok_eq_int(r, -EBADMSG);
-                ok(why && startswith(why, "layer 0 (l0/layer.tar) does not match diff_id ") && strstr(why, diff_id),
+                ok(why && startswith(why, "layer 0 (l0/layer.tar) does not match diff_id ") &&
+                           strstr(why, diff_id),
                    "  … a layer that does not match its diff_id, in one line naming it (%s)", why ?: "");
         }
 
@@ -162,9 +175,12 @@ static void test_docker(void) {
                 _cleanup_free_ char *mf = NULL;
 
                 asprintf(&bad_cfg_name, "%s.json", sha256("x", 1) + STRLEN("sha256:"));
-                asprintf(&mf, "[{\"Config\":\"%s\",\"RepoTags\":[\"badcfg:1\"],\"Layers\":[\"l0/layer.tar\"]}]", bad_cfg_name);
-                Member m[] = { { "manifest.json", mf, strlen(mf) }, { bad_cfg_name, cfg, strlen(cfg) },
-                               { "l0/layer.tar", layer, layer_size } };
+                asprintf(&mf,
+                         "[{\"Config\":\"%s\",\"RepoTags\":[\"badcfg:1\"],\"Layers\":[\"l0/layer.tar\"]}]",
+                         bad_cfg_name);
+                Member m[] = {{"manifest.json", mf, strlen(mf)},
+                              {bad_cfg_name, cfg, strlen(cfg)},
+                              {"l0/layer.tar", layer, layer_size}};
 
                 why = mfree(why);
                 r = load(m, ELEMENTSOF(m), &name, &why);
@@ -177,14 +193,18 @@ static void test_docker(void) {
         {
                 _cleanup_free_ char *c = NULL, *mf = NULL;
 
-                asprintf(&c, "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"%s\",\"%s\"]}}", diff_id, diff_id);
-                mf = strdup("[{\"Config\":\"c.json\",\"RepoTags\":[\"count:1\"],\"Layers\":[\"l0/layer.tar\"]}]");
-                Member m[] = { { "manifest.json", mf, strlen(mf) }, { "c.json", c, strlen(c) },
-                               { "l0/layer.tar", layer, layer_size } };
+                asprintf(&c, "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"%s\",\"%s\"]}}", diff_id,
+                         diff_id);
+                mf = strdup("[{\"Config\":\"c.json\",\"RepoTags\":[\"count:1\"],\"Layers\":[\"l0/"
+                            "layer.tar\"]}]");
+                Member m[] = {{"manifest.json", mf, strlen(mf)},
+                              {"c.json", c, strlen(c)},
+                              {"l0/layer.tar", layer, layer_size}};
 
                 why = mfree(why);
                 r = load(m, ELEMENTSOF(m), &name, &why);
-                ok(r == -EBADMSG && streq_ptr(why, "the image's config 'c.json' lists 2 diff_ids for 1 layers"),
+                ok(r == -EBADMSG &&
+                           streq_ptr(why, "the image's config 'c.json' lists 2 diff_ids for 1 layers"),
                    "diff_ids that do not count the layers are refused (%s)", why ?: "");
         }
         ok(store_is(".lock good-1 plain-1"), "nothing of the refused loads is left");
@@ -193,11 +213,11 @@ static void test_docker(void) {
 /* An OCI layout: index.json → manifest → config and a gzip'd layer, each a blob named by its
  * digest. tamper: 1 changes the layer blob, 2 the manifest blob, 3 names a sha384 digest. */
 static int oci(int tamper, char **ret_name, char **ret_why) {
-        _cleanup_free_ char *layer = NULL, *gz = NULL, *cfg = NULL, *manifest = NULL, *index = NULL, *l_digest = NULL,
-                            *c_digest = NULL, *m_digest = NULL, *l_path = NULL, *c_path = NULL, *m_path = NULL,
-                            *diff_id = NULL, *other = NULL;
+        _cleanup_free_ char *layer = NULL, *gz = NULL, *cfg = NULL, *manifest = NULL, *index = NULL,
+                            *l_digest = NULL, *c_digest = NULL, *m_digest = NULL, *l_path = NULL,
+                            *c_path = NULL, *m_path = NULL, *diff_id = NULL, *other = NULL;
         size_t layer_size, gz_size, other_size;
-        static const Member other_files[] = { { "evil", "x", 1 } };
+        static const Member other_files[] = {{"evil", "x", 1}};
 
         layer = tar_bytes(layer_files, 1, false, &layer_size);
         gz = tar_bytes(layer_files, 1, true, &gz_size);
@@ -214,7 +234,8 @@ static int oci(int tamper, char **ret_name, char **ret_why) {
         if (tamper == 3)
                 memcpy(m_digest, "sha384", 6);
         asprintf(&index,
-                 "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+                 "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"application/"
+                 "vnd.oci.image.manifest.v1+json\","
                  "\"digest\":\"%s\",\"annotations\":{\"io.containerd.image.name\":\"oci:%d\"}}]}",
                  m_digest, tamper);
         asprintf(&l_path, "blobs/sha256/%s", l_digest + 7);
@@ -222,9 +243,11 @@ static int oci(int tamper, char **ret_name, char **ret_why) {
         asprintf(&m_path, "blobs/sha256/%s", m_digest + 7);
         if (tamper == 2)
                 manifest[strlen(manifest) - 1] = ' ';
-        Member m[] = { { "oci-layout", "{}", 2 }, { "index.json", index, strlen(index) },
-                       { m_path, manifest, strlen(manifest) }, { c_path, cfg, strlen(cfg) },
-                       { l_path, tamper == 1 ? other : gz, tamper == 1 ? other_size : gz_size } };
+        Member m[] = {{"oci-layout", "{}", 2},
+                      {"index.json", index, strlen(index)},
+                      {m_path, manifest, strlen(manifest)},
+                      {c_path, cfg, strlen(cfg)},
+                      {l_path, tamper == 1 ? other : gz, tamper == 1 ? other_size : gz_size}};
 
         return load(m, ELEMENTSOF(m), ret_name, ret_why);
 }
@@ -234,14 +257,17 @@ static void test_oci(void) {
         int r;
 
         r = oci(0, &name, &why);
-        ok(r == 0 && streq_ptr(name, "oci-0"), "an OCI layout whose digests match loads (%d: %s)", r, why ?: "");
+        ok(r == 0 && streq_ptr(name, "oci-0"), "an OCI layout whose digests match loads (%d: %s)", r,
+           why ?: "");
         why = mfree(why);
         r = oci(1, &name, &why);
-        ok(r == -EBADMSG && why && startswith(why, "layer 0: blob 'blobs/sha256/") && strstr(why, "does not match its digest"),
+        ok(r == -EBADMSG && why && startswith(why, "layer 0: blob 'blobs/sha256/") &&
+                   strstr(why, "does not match its digest"),
            "a layer blob that is not what its digest says is refused, naming it (%s)", why ?: "");
         why = mfree(why);
         r = oci(2, &name, &why);
-        ok(r == -EBADMSG && why && startswith(why, "blob 'blobs/sha256/") && strstr(why, "does not match its digest"),
+        ok(r == -EBADMSG && why && startswith(why, "blob 'blobs/sha256/") &&
+                   strstr(why, "does not match its digest"),
            "a manifest that is not what its digest says is refused, naming it (%s)", why ?: "");
         why = mfree(why);
         r = oci(3, &name, &why);
