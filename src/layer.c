@@ -16,7 +16,6 @@
 #include "fd-util.h"
 #include "layer.h"
 #include "macro.h"
-#include "mount.h"
 #include "string-util.h"
 #include "strv.h"
 
