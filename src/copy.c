@@ -16,10 +16,9 @@
 
 #include "cleanup.h"
 #include "copy.h"
+#include "fd-util.h"
 #include "string-util.h"
 
-/* Deeper than any real tree; bounds the open fds and memory a hostile source can make us use. */
-#define COPY_DEPTH_MAX 1024U
 /* The kernel's limits for one xattr value and for a whole name list. */
 #define XATTR_BUF_SIZE (64U * 1024U)
 #define RW_BUF_SIZE (256U * 1024U)
@@ -39,7 +38,6 @@ typedef struct CopyState {
         dev_t dst_root_dev; /* to notice a destination inside the source */
         ino_t dst_root_ino;
         void *hardlinks; /* tsearch() tree of HardLink */
-        unsigned depth;
         bool writeback;
 
         /* What the source file system we last copied from can do; re-probed when st_dev changes. */
@@ -423,102 +421,76 @@ static int copy_node(CopyState *s, int dfd_from, int dfd_to, const char *name, c
         return copy_attrs_at(s, dfd_from, dfd_to, name, st);
 }
 
-static int copy_children(CopyState *s, DIR *d, int dfd_to, const char *dir_path);
+/* linkat() from the destination root by a path of directories we made ourselves, one component at
+ * a time when the path is too long for the kernel to take whole (a tree deeper than PATH_MAX). */
+static int link_from_root(int root_fd, const char *path, int dfd_to, const char *name) {
+        _cleanup_free_ char *copy = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        char *slash, *c, *save = NULL;
 
-static int copy_directory(CopyState *s, int dfd_from, int dfd_to, const char *name, const struct stat *st,
-                          const char *path) {
-        _cleanup_closedir_ DIR *d = NULL;
-        _cleanup_close_ int fdf = -EBADF, fdt = -EBADF;
-        struct stat st2;
-        int r;
-
-        if (s->depth >= COPY_DEPTH_MAX)
-                return -ELOOP;
-
-        fdf = openat(dfd_from, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | O_NOATIME);
-        if (fdf < 0 && errno == EPERM)
-                fdf = openat(dfd_from, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (fdf < 0)
+        /* linkat() without AT_SYMLINK_FOLLOW does not follow the last component. */
+        if (linkat(root_fd, path, dfd_to, name, 0) >= 0)
+                return 0;
+        if (errno != ENAMETOOLONG)
                 return -errno;
-        if (fstat(fdf, &st2) < 0)
-                return -errno;
-        if (st2.st_dev != st->st_dev || st2.st_ino != st->st_ino)
-                return -EBUSY;
-        /* The destination lies inside the source: copying it into itself would never end. */
-        if (st2.st_dev == s->dst_root_dev && st2.st_ino == s->dst_root_ino)
-                return -ELOOP;
+        copy = strdup(path);
+        if (!copy)
+                return -ENOMEM;
+        slash = strrchr(copy, '/');
+        if (!slash)
+                return -ENAMETOOLONG;
+        *slash = 0;
+        fd = openat(root_fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        for (c = strtok_r(copy, "/", &save); fd >= 0 && c; c = strtok_r(NULL, "/", &save)) {
+                int sub = openat(fd, c, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
-        /* 0700 while we fill it; its own mode and times are set once its content is in. */
-        if (mkdirat(dfd_to, name, 0700) < 0)
+                safe_close(fd);
+                fd = sub;
+        }
+        if (fd < 0)
                 return -errno;
-        fdt = openat(dfd_to, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (fdt < 0)
+        if (linkat(fd, slash + 1, dfd_to, name, 0) < 0)
                 return -errno;
-
-        d = fdopendir(fdf);
-        if (!d)
-                return -errno;
-        TAKE_FD(fdf);
-
-        s->depth++;
-        r = copy_children(s, d, fdt, path);
-        s->depth--;
-        if (r < 0)
-                return r;
-        return copy_attrs_fd(s, dirfd(d), fdt, &st2);
+        return 0;
 }
 
-static int copy_entry(CopyState *s, int dfd_from, int dfd_to, const char *name, const char *dir_path) {
+/* Anything but a directory: the walk makes those (copy_one()). */
+static int copy_entry(CopyState *s, int dfd_from, int dfd_to, const char *name, const char *dir_path,
+                      const struct stat *st) {
         _cleanup_free_ char *path = NULL;
         HardLink key, *h, **found;
-        struct stat st;
         int r;
 
-        if (fstatat(dfd_from, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-                return -errno;
-
-        if (S_ISSOCK(st.st_mode)) /* meaningless without the process that listens on it */
+        if (S_ISSOCK(st->st_mode)) /* meaningless without the process that listens on it */
                 return 0;
 
-        /* Paths relative to the destination root are only built when needed: for directories
-         * (their children may be hard links) and for inodes with more than one link. */
-        if (S_ISDIR(st.st_mode) || st.st_nlink > 1) {
+        if (st->st_nlink > 1) {
+                key = (HardLink) { .dev = st->st_dev, .ino = st->st_ino };
+                found = tfind(&key, &s->hardlinks, hardlink_compare);
+                if (found)
+                        return link_from_root(s->dst_root_fd, (*found)->path, dfd_to, name);
+                /* Relative to the destination root, for the links to come. */
                 path = child_path(dir_path, name);
                 if (!path)
                         return -ENOMEM;
         }
 
-        if (S_ISDIR(st.st_mode))
-                return copy_directory(s, dfd_from, dfd_to, name, &st, path);
-
-        if (st.st_nlink > 1) {
-                key = (HardLink) { .dev = st.st_dev, .ino = st.st_ino };
-                found = tfind(&key, &s->hardlinks, hardlink_compare);
-                if (found) {
-                        /* The first copy's path consists of directories we created ourselves, and
-                         * linkat() without AT_SYMLINK_FOLLOW does not follow its last component. */
-                        if (linkat(s->dst_root_fd, (*found)->path, dfd_to, name, 0) < 0)
-                                return -errno;
-                        return 0;
-                }
-        }
-
-        if (S_ISREG(st.st_mode))
-                r = copy_regular(s, dfd_from, dfd_to, name, &st);
-        else if (S_ISLNK(st.st_mode))
-                r = copy_symlink(s, dfd_from, dfd_to, name, &st);
-        else if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) || S_ISFIFO(st.st_mode))
-                r = copy_node(s, dfd_from, dfd_to, name, &st);
+        if (S_ISREG(st->st_mode))
+                r = copy_regular(s, dfd_from, dfd_to, name, st);
+        else if (S_ISLNK(st->st_mode))
+                r = copy_symlink(s, dfd_from, dfd_to, name, st);
+        else if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode) || S_ISFIFO(st->st_mode))
+                r = copy_node(s, dfd_from, dfd_to, name, st);
         else
                 return -EBADFD;
         if (r < 0)
                 return r;
 
-        if (st.st_nlink > 1) {
+        if (st->st_nlink > 1) {
                 h = malloc(sizeof(HardLink));
                 if (!h)
                         return -ENOMEM;
-                *h = (HardLink) { .dev = st.st_dev, .ino = st.st_ino, .path = TAKE_PTR(path) };
+                *h = (HardLink) { .dev = st->st_dev, .ino = st->st_ino, .path = TAKE_PTR(path) };
                 found = tsearch(h, &s->hardlinks, hardlink_compare);
                 if (!found) {
                         hardlink_free(h);
@@ -528,25 +500,39 @@ static int copy_entry(CopyState *s, int dfd_from, int dfd_to, const char *name, 
         return 0;
 }
 
-static int copy_children(CopyState *s, DIR *d, int dfd_to, const char *dir_path) {
-        struct dirent *de;
-        int r;
+/* One step of the walk of the source (tree_walk_at()), its destination directory paired with each
+ * source directory: any depth, bounded fds. */
+static int copy_one(TreeWalkItem *item, void *userdata) {
+        const struct stat *st = item->st;
+        CopyState *s = userdata;
+        int fd;
 
-        for (;;) {
-                errno = 0;
-                de = readdir(d);
-                if (!de)
-                        return errno > 0 ? -errno : 0;
-                if (streq(de->d_name, ".") || streq(de->d_name, ".."))
-                        continue;
-                r = copy_entry(s, dirfd(d), dfd_to, de->d_name, dir_path);
-                if (r < 0)
-                        return r;
+        switch (item->event) {
+        case TREE_WALK_ENTRY:
+                if (!S_ISDIR(st->st_mode))
+                        return copy_entry(s, item->dir_fd, item->dir_aux_fd, item->name, item->dir_path, st);
+                /* The destination lies inside the source: copying it into itself would never end. */
+                if (st->st_dev == s->dst_root_dev && st->st_ino == s->dst_root_ino)
+                        return -ELOOP;
+                /* 0700 while we fill it; its own mode and times are set once its content is in. */
+                if (mkdirat(item->dir_aux_fd, item->name, 0700) < 0)
+                        return -errno;
+                return 0;
+        case TREE_WALK_ENTER:
+                fd = openat(item->dir_aux_fd, item->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (fd < 0)
+                        return -errno;
+                item->aux_fd = fd;
+                return 0;
+        case TREE_WALK_LEAVE:
+                /* The walk checked, on entering, that it opened the inode it listed. */
+                return copy_attrs_fd(s, item->fd, item->aux_fd, st);
+        default:
+                return -EINVAL;
         }
 }
 
 int copy_tree_at(int src_dirfd, int dst_dirfd, CopyFlags flags) {
-        _cleanup_closedir_ DIR *d = NULL;
         _cleanup_close_ int fdf = -EBADF, fdt = -EBADF;
         CopyState s = { .dst_root_fd = -EBADF };
         struct stat st, dst_st;
@@ -564,18 +550,14 @@ int copy_tree_at(int src_dirfd, int dst_dirfd, CopyFlags flags) {
                 return -errno;
         if (st.st_dev == dst_st.st_dev && st.st_ino == dst_st.st_ino)
                 return -ELOOP;
-        d = fdopendir(fdf);
-        if (!d)
-                return -errno;
-        TAKE_FD(fdf);
 
         s.dst_root_fd = fdt;
         s.writeback = flags & COPY_WRITEBACK;
         s.dst_root_dev = dst_st.st_dev;
         s.dst_root_ino = dst_st.st_ino;
-        r = copy_children(&s, d, fdt, "");
+        r = tree_walk_at(fdf, fdt, copy_one, &s);
         if (r >= 0 && (flags & COPY_ROOT_ATTRS))
-                r = copy_attrs_fd(&s, dirfd(d), fdt, &st);
+                r = copy_attrs_fd(&s, fdf, fdt, &st);
         copy_state_done(&s);
         return r;
 }

@@ -8,6 +8,7 @@
  * hostile source can never make us read or write outside the two trees: symlinks are copied as
  * symlinks and never followed, devices and FIFOs are recreated and never opened, sockets are
  * skipped. Owners, modes (including setuid bits), timestamps, xattrs and hard links are kept.
+ * Trees of any depth are copied with a bounded number of fds (tree_walk_at()).
  *
  * The destination is expected to be new and empty (entries are created with O_EXCL semantics,
  * an existing one is an error). The copy stops at the first error and returns it; the caller

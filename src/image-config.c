@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -36,22 +37,28 @@ static int lookup(json_object *o, const char *key, json_type type, json_object *
         return json_object_is_type(*ret, type) ? 1 : -EBADMSG;
 }
 
-/* A list of strings, or null/absent (*ret stays NULL). */
-static int get_strv(json_object *o, const char *key, char ***ret) {
+/* A list of at most max strings, or null/absent (*ret stays NULL); -E2BIG for more. Filled in one
+ * allocation: appending one by one costs a walk of the list each time. */
+static int get_strv(json_object *o, const char *key, size_t max, char ***ret) {
         json_object *v;
+        size_t n;
         int r = lookup(o, key, json_type_array, &v);
 
         if (r <= 0)
                 return r;
-        *ret = calloc(1, sizeof(char *));
+        n = json_object_array_length(v);
+        if (n > max)
+                return -E2BIG;
+        *ret = calloc(n + 1, sizeof(char *));
         if (!*ret)
                 return -ENOMEM;
-        for (size_t i = 0; i < json_object_array_length(v); i++) {
+        for (size_t i = 0; i < n; i++) {
                 json_object *s = json_object_array_get_idx(v, i);
 
                 if (!json_object_is_type(s, json_type_string))
                         return -EBADMSG;
-                if (strv_extend(ret, json_object_get_string(s)) < 0)
+                (*ret)[i] = strdup(json_object_get_string(s));
+                if (!(*ret)[i])
                         return -ENOMEM;
         }
         return 0;
@@ -98,11 +105,11 @@ int image_config_parse(const char *text, ImageConfig *ret) {
         }
         if (json_object_object_get_ex(top, "config", &config) &&
             json_object_is_type(config, json_type_object)) {
-                r = get_strv(config, "Entrypoint", &c.entrypoint);
+                r = get_strv(config, "Entrypoint", SIZE_MAX, &c.entrypoint);
                 if (r >= 0)
-                        r = get_strv(config, "Cmd", &c.cmd);
+                        r = get_strv(config, "Cmd", SIZE_MAX, &c.cmd);
                 if (r >= 0)
-                        r = get_strv(config, "Env", &c.env);
+                        r = get_strv(config, "Env", IMAGE_ENV_MAX, &c.env);
                 if (r >= 0)
                         r = get_string(config, "WorkingDir", &c.working_dir);
                 if (r >= 0)
@@ -143,6 +150,9 @@ int image_config_read(const char *image, ImageConfig *ret) {
         r = image_config_parse(text, ret);
         if (r == -EBADMSG)
                 return log_error_errno(r, "%s is not an image configuration", path);
+        if (r == -E2BIG)
+                return log_error_errno(r, "%s sets more than %u Env entries, more than berth takes", path,
+                                       IMAGE_ENV_MAX);
         if (r < 0)
                 return log_oom();
         return 0;

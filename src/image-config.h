@@ -21,7 +21,12 @@ typedef struct ImageConfig {
 int image_config_read(const char *image, ImageConfig *ret);
 void image_config_done(ImageConfig *c);
 
-/* Parses the text of a config.json. -EBADMSG for one that is not JSON or holds the wrong types. */
+/* More Env entries than any image needs, and fewer than make a start slow: each start merges
+ * them, one by one, under the definition's. Real images set a few dozen. */
+#define IMAGE_ENV_MAX 4096U
+
+/* Parses the text of a config.json. -EBADMSG for one that is not JSON or holds the wrong types,
+ * -E2BIG for one with more than IMAGE_ENV_MAX Env entries. */
 int image_config_parse(const char *text, ImageConfig *ret);
 
 /* docker's rule: the definition's Entrypoint= (even empty) replaces the image's, and then the

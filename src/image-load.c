@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "digest.h"
 #include "fd-util.h"
 #include "image-config.h"
 #include "image-load.h"
@@ -33,15 +34,25 @@ static void json_object_putp(json_object **o) {
 
 typedef struct Loaded {
         int scratch_fd;
-        char *config;  /* path of the config JSON inside scratch */
-        char **layers; /* paths inside scratch, bottom first */
-        char *tag;     /* the first tag, or NULL */
+        char *config;          /* path of the config JSON inside scratch */
+        char *config_digest;   /* what it must hash to; NULL where the archive does not say */
+        char *config_text;     /* as read, and checked */
+        size_t config_size;
+        char **layers;         /* paths inside scratch, bottom first */
+        char **layer_digests;  /* for each layer, what its blob must hash to; "" where unsaid */
+        char **diff_ids;       /* the config's rootfs.diff_ids: what each layer's tar stream must
+                                * hash to; NULL when the config lists none */
+        char *tag;             /* the first tag, or NULL */
         char **why;
 } Loaded;
 
 static void loaded_done(Loaded *l) {
         free(l->config);
+        free(l->config_digest);
+        free(l->config_text);
         strv_free(l->layers);
+        strv_free(l->layer_digests);
+        strv_free(l->diff_ids);
         free(l->tag);
 }
 
@@ -54,11 +65,22 @@ static int open_member(int scratch_fd, const char *path, char **ret_why) {
         return fd;
 }
 
-static int read_json(int scratch_fd, const char *path, json_object **ret, char **ret_why) {
+/* A blob whose name or descriptor gives its digest must hash to it: anything else was altered
+ * on the way, or is another blob than the one named. */
+static int check_digest(const char *path, const char *expected, const void *data, size_t size, char **ret_why) {
+        char actual[DIGEST_STRING_MAX];
+
+        if (!expected || digest_matches(expected, data, size, actual))
+                return 0;
+        return reason(ret_why, -EBADMSG, "blob '%s' does not match its digest %s: its content hashes to %s", path,
+                      expected, actual);
+}
+
+/* A member of at most JSON_SIZE_MAX bytes, checked against expected (if not NULL). */
+static int read_member(int scratch_fd, const char *path, const char *expected, char **ret, size_t *ret_size,
+                       char **ret_why) {
         _cleanup_close_ int fd = -EBADF;
         _cleanup_free_ char *text = NULL;
-        enum json_tokener_error e;
-        json_object *o;
         size_t n;
         int r;
 
@@ -68,6 +90,24 @@ static int read_json(int scratch_fd, const char *path, json_object **ret, char *
         r = read_full_fd(fd, JSON_SIZE_MAX, &text, &n);
         if (r < 0)
                 return reason(ret_why, -EBADMSG, "'%s': %s", path, strerror(-r));
+        r = check_digest(path, expected, text, n, ret_why);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(text);
+        if (ret_size)
+                *ret_size = n;
+        return 0;
+}
+
+static int read_json(int scratch_fd, const char *path, const char *expected, json_object **ret, char **ret_why) {
+        _cleanup_free_ char *text = NULL;
+        enum json_tokener_error e;
+        json_object *o;
+        int r;
+
+        r = read_member(scratch_fd, path, expected, &text, NULL, ret_why);
+        if (r < 0)
+                return r;
         o = json_tokener_parse_verbose(text, &e);
         if (!o)
                 return reason(ret_why, -EBADMSG, "'%s' is not JSON: %s", path, json_tokener_error_desc(e));
@@ -91,7 +131,9 @@ static json_object *get_array(json_object *o, const char *key) {
         return v;
 }
 
-/* "sha256:HEX" as blobs/sha256/HEX: an algorithm and an encoded part that cannot name a path. */
+/* "sha256:HEX" as blobs/sha256/HEX: an algorithm and an encoded part that cannot name a path.
+ * Only digests berth can check are taken (sha256 and sha512, the ones the image spec registers):
+ * a blob that cannot be checked is not trusted. */
 static int digest_path(const char *digest, char **ret, char **ret_why) {
         const char *colon = digest ? strchr(digest, ':') : NULL;
         size_t alg;
@@ -104,8 +146,40 @@ static int digest_path(const char *digest, char **ret, char **ret_why) {
             strspn(colon + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789=_-") !=
                     strlen(colon + 1))
                 return reason(ret_why, -EBADMSG, "'%s' is not a digest", digest);
+        if (digest_algorithm_of(digest) < 0)
+                return reason(ret_why, -EBADMSG, "'%s' is a digest of an algorithm berth cannot check", digest);
+        if (!digest_is_valid(digest))
+                return reason(ret_why, -EBADMSG, "'%s' is not a digest", digest);
         if (asprintf(ret, "blobs/%.*s/%s", (int)alg, digest, colon + 1) < 0)
                 return -ENOMEM;
+        return 0;
+}
+
+/* What a member of a docker-save archive must hash to, by its name: "blobs/ALG/HEX" (docker 25
+ * and later write an OCI layout next to manifest.json) or, for a config, "HEX.json" (sha256, as
+ * docker names it). NULL when the name says nothing: older archives name layers "ID/layer.tar",
+ * where ID is no digest of anything. */
+static int digest_from_name(const char *path, bool config, char **ret) {
+        const char *p = path, *slash;
+
+        while (startswith(p, "./"))
+                p += 2;
+        if (startswith(p, "blobs/") && (slash = strchr(p + STRLEN("blobs/"), '/')) && !strchr(slash + 1, '/')) {
+                _cleanup_free_ char *d = NULL;
+
+                if (asprintf(&d, "%.*s:%s", (int) (slash - p - STRLEN("blobs/")), p + STRLEN("blobs/"), slash + 1) < 0)
+                        return -ENOMEM;
+                if (digest_is_valid(d)) {
+                        *ret = TAKE_PTR(d);
+                        return 0;
+                }
+        }
+        if (config && strlen(p) == 64 + STRLEN(".json") && endswith(p, ".json") && strspn(p, "0123456789abcdef") == 64) {
+                if (asprintf(ret, "sha256:%.64s", p) < 0)
+                        return -ENOMEM;
+                return 0;
+        }
+        *ret = NULL;
         return 0;
 }
 
@@ -127,12 +201,17 @@ static int parse_docker(Loaded *l, json_object *manifest) {
         l->config = strdup(config);
         if (!l->config)
                 return -ENOMEM;
+        if (digest_from_name(config, /* config= */ true, &l->config_digest) < 0)
+                return -ENOMEM;
         for (size_t i = 0; i < json_object_array_length(layers); i++) {
                 json_object *p = json_object_array_get_idx(layers, i);
+                char *d = NULL;
 
                 if (!json_object_is_type(p, json_type_string))
                         return reason(l->why, -EBADMSG, "manifest.json: layer %zu is not a path", i);
-                if (strv_extend(&l->layers, json_object_get_string(p)) < 0)
+                if (strv_extend(&l->layers, json_object_get_string(p)) < 0 ||
+                    digest_from_name(json_object_get_string(p), /* config= */ false, &d) < 0 ||
+                    strv_consume(&l->layer_digests, d ?: strdup("")) < 0)
                         return -ENOMEM;
         }
         tags = get_array(m, "RepoTags");
@@ -224,13 +303,13 @@ static int parse_oci(Loaded *l, json_object *index) {
                         return reason(l->why, -EBADMSG, "indexes nested deeper than %d", INDEX_DEPTH_MAX);
                 json_object_put(inner);
                 inner = NULL;
-                r = read_json(l->scratch_fd, path, &inner, l->why);
+                r = read_json(l->scratch_fd, path, get_string(desc, "digest"), &inner, l->why);
                 if (r < 0)
                         return r;
                 index = inner;
         }
 
-        r = read_json(l->scratch_fd, path, &manifest, l->why);
+        r = read_json(l->scratch_fd, path, get_string(desc, "digest"), &manifest, l->why);
         if (r < 0)
                 return r;
         layers = get_array(manifest, "layers");
@@ -239,13 +318,19 @@ static int parse_oci(Loaded *l, json_object *index) {
         r = digest_path(get_string(config, "digest"), &l->config, l->why);
         if (r < 0)
                 return r;
+        l->config_digest = strdup(get_string(config, "digest"));
+        if (!l->config_digest)
+                return -ENOMEM;
         for (size_t i = 0; i < json_object_array_length(layers); i++) {
+                const char *digest = get_string(json_object_array_get_idx(layers, i), "digest");
                 char *p = NULL;
 
-                r = digest_path(get_string(json_object_array_get_idx(layers, i), "digest"), &p, l->why);
+                r = digest_path(digest, &p, l->why);
                 if (r < 0)
                         return r;
                 r = strv_consume(&l->layers, p);
+                if (r >= 0)
+                        r = strv_extend(&l->layer_digests, digest);
                 if (r < 0)
                         return r;
         }
@@ -277,17 +362,66 @@ char *image_name_from_tag(const char *tag) {
         return name;
 }
 
+/* The config: read once, checked against its digest, validated as every start will read it
+ * (rather than failing each start), and its rootfs.diff_ids kept for the layers. */
+static int read_config(Loaded *l) {
+        _cleanup_(image_config_done) ImageConfig c = IMAGE_CONFIG_NULL;
+        json_object *top, *rootfs, *ids;
+        size_t n_layers = strv_length(l->layers);
+        int r;
+
+        r = read_member(l->scratch_fd, l->config, l->config_digest, &l->config_text, &l->config_size, l->why);
+        if (r < 0)
+                return r;
+        r = image_config_parse(l->config_text, &c);
+        if (r == -EBADMSG)
+                return reason(l->why, r, "the image's config '%s' is not an image configuration", l->config);
+        if (r == -E2BIG)
+                return reason(l->why, -EBADMSG,
+                              "the image's config '%s' sets more than %u Env entries, more than berth takes",
+                              l->config, IMAGE_ENV_MAX);
+        if (r < 0)
+                return r;
+
+        top = json_tokener_parse(l->config_text);
+        if (!top)
+                return -EBADMSG; /* parsed just above */
+        r = 0;
+        if (json_object_object_get_ex(top, "rootfs", &rootfs) && (ids = get_array(rootfs, "diff_ids")) &&
+            json_object_array_length(ids) > 0) {
+                /* A config that lists digests lists one per layer: a list that does not match the
+                 * layers is not this image's. */
+                if (json_object_array_length(ids) != n_layers)
+                        r = reason(l->why, -EBADMSG, "the image's config '%s' lists %zu diff_ids for %zu layers",
+                                   l->config, json_object_array_length(ids), n_layers);
+                for (size_t i = 0; r >= 0 && i < n_layers; i++) {
+                        json_object *d = json_object_array_get_idx(ids, i);
+
+                        if (!json_object_is_type(d, json_type_string) || !digest_is_valid(json_object_get_string(d)))
+                                r = reason(l->why, -EBADMSG,
+                                           "the image's config '%s': diff_id %zu is not a digest berth can check",
+                                           l->config, i);
+                        else
+                                r = strv_extend(&l->diff_ids, json_object_get_string(d));
+                }
+        }
+        json_object_put(top);
+        return r;
+}
+
 static int build_layers(int staging_fd, void *userdata) {
         Loaded *l = userdata;
-        _cleanup_close_ int config_fd = -EBADF, out = -EBADF;
-        _cleanup_free_ char *config = NULL;
-        size_t n;
+        _cleanup_close_ int out = -EBADF;
         unsigned i = 0;
         int r;
 
         STRV_FOREACH(p, l->layers) {
                 _cleanup_close_ int fd = -EBADF, layer_fd = -EBADF;
                 _cleanup_free_ char *w = NULL;
+                LayerDigests d = {
+                        .compressed = isempty(l->layer_digests[i]) ? NULL : l->layer_digests[i],
+                        .uncompressed = l->diff_ids ? l->diff_ids[i] : NULL,
+                };
 
                 fd = open_member(l->scratch_fd, *p, l->why);
                 if (fd < 0)
@@ -295,39 +429,33 @@ static int build_layers(int staging_fd, void *userdata) {
                 r = image_layer_new(staging_fd, i, &layer_fd);
                 if (r < 0)
                         return r;
-                r = layer_unpack(fd, layer_fd, /* whiteouts= */ true, &w);
-                if (r == -EBADMSG)
-                        return reason(l->why, r, "layer %u (%s): %s", i, *p, w ?: "bad archive");
+                r = layer_unpack_digests(fd, layer_fd, /* whiteouts= */ true, &d, &w);
+                if (r < 0 && w)
+                        return reason(l->why, r, "layer %u (%s): %s", i, *p, w);
                 if (r < 0)
-                        return r;
+                        return reason(l->why, r, "layer %u (%s): %s", i, *p, strerror(-r));
+                if (d.compressed && !streq(d.compressed, d.compressed_actual))
+                        return reason(l->why, -EBADMSG,
+                                      "layer %u: blob '%s' does not match its digest %s: its content hashes to %s", i,
+                                      *p, d.compressed, d.compressed_actual);
+                if (d.uncompressed && !streq(d.uncompressed, d.uncompressed_actual))
+                        return reason(l->why, -EBADMSG,
+                                      "layer %u (%s) does not match diff_id %s of the image's config: its tar stream hashes to %s",
+                                      i, *p, d.uncompressed, d.uncompressed_actual);
                 i++;
         }
         if (i == 0)
                 return reason(l->why, -EBADMSG, "the image has no layers");
 
         /* Kept as it came: the image's own configuration (Env, Entrypoint, Cmd, …). */
-        config_fd = open_member(l->scratch_fd, l->config, l->why);
-        if (config_fd < 0)
-                return config_fd;
-        r = read_full_fd(config_fd, JSON_SIZE_MAX, &config, &n);
-        if (r < 0)
-                return reason(l->why, -EBADMSG, "'%s': %s", l->config, strerror(-r));
-        {
-                /* Checked now, as every start will read it, rather than failing each start. */
-                _cleanup_(image_config_done) ImageConfig c = IMAGE_CONFIG_NULL;
-
-                r = image_config_parse(config, &c);
-                if (r == -EBADMSG)
-                        return reason(l->why, r, "the image's config '%s' is not an image configuration",
-                                      l->config);
-                if (r < 0)
-                        return r;
-        }
         out = openat(staging_fd, "config.json", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
         if (out < 0)
                 return -errno;
-        if (write(out, config, n) != (ssize_t)n)
-                return errno > 0 ? -errno : -EIO;
+        r = loop_write(out, l->config_text, l->config_size);
+        if (r < 0)
+                return reason(l->why, r, "writing the image's config: %s", strerror(-r));
+        if (fsync(out) < 0 || close(TAKE_FD(out)) < 0)
+                return reason(l->why, -errno, "writing the image's config: %s", strerror(errno));
         return 0;
 }
 
@@ -341,9 +469,6 @@ int image_load(const char *images_dir, int archive_fd, const char *name, char **
         if (name && !name_is_valid(name))
                 return reason(ret_why, -EINVAL, "invalid image name '%s': names must match " NAME_RULE,
                               name);
-        r = mkdir_p(images_dir, 0700);
-        if (r < 0)
-                return r;
         /* A name given that is taken: said before the archive is unpacked (image_build() checks
          * again, for a name from the archive and against a race). */
         if (name) {
@@ -354,16 +479,12 @@ int image_load(const char *images_dir, int archive_fd, const char *name, char **
                 if (access(p, F_OK) >= 0)
                         return reason(ret_why, -EEXIST, "image %s already exists", name);
         }
-        scratch = path_join(images_dir, ".load-XXXXXX");
-        if (!scratch)
-                return -ENOMEM;
-        if (!mkdtemp(scratch))
-                return -errno;
-        scratch_fd = open(scratch, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (scratch_fd < 0) {
-                r = -errno;
-                goto finish;
-        }
+        (void) image_reclaim(images_dir, NULL, NULL);
+        /* Locked for as long as it lives, so that a load killed here leaves debris the next
+         * operation on the store knows to reclaim (image.h). */
+        r = image_store_mkdtemp(images_dir, ".load-", &scratch, &scratch_fd);
+        if (r < 0)
+                return image_store_error(images_dir, r, ret_why);
         l.scratch_fd = scratch_fd;
 
         r = layer_unpack(archive_fd, scratch_fd, /* whiteouts= */ false, ret_why);
@@ -371,16 +492,18 @@ int image_load(const char *images_dir, int archive_fd, const char *name, char **
                 goto finish;
 
         if (faccessat(scratch_fd, "manifest.json", F_OK, AT_SYMLINK_NOFOLLOW) >= 0) {
-                r = read_json(scratch_fd, "manifest.json", &manifest, ret_why);
+                r = read_json(scratch_fd, "manifest.json", NULL, &manifest, ret_why);
                 if (r >= 0)
                         r = parse_docker(&l, manifest);
         } else if (faccessat(scratch_fd, "index.json", F_OK, AT_SYMLINK_NOFOLLOW) >= 0) {
-                r = read_json(scratch_fd, "index.json", &manifest, ret_why);
+                r = read_json(scratch_fd, "index.json", NULL, &manifest, ret_why);
                 if (r >= 0)
                         r = parse_oci(&l, manifest);
         } else
                 r = reason(ret_why, -EBADMSG,
                            "neither manifest.json (docker save) nor index.json (OCI) in the archive");
+        if (r >= 0)
+                r = read_config(&l);
         if (r < 0)
                 goto finish;
 
@@ -396,7 +519,7 @@ int image_load(const char *images_dir, int archive_fd, const char *name, char **
                 name = derived;
         }
 
-        r = image_build(images_dir, name, build_layers, &l);
+        r = image_build(images_dir, name, build_layers, &l, ret_why);
         if (r == -EEXIST)
                 r = reason(ret_why, r, "image %s already exists", name);
         if (r >= 0) {
@@ -406,5 +529,5 @@ int image_load(const char *images_dir, int archive_fd, const char *name, char **
         }
 finish:
         (void)rm_rf(scratch);
-        return r;
+        return image_store_error(images_dir, r, ret_why);
 }

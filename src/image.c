@@ -2,10 +2,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <search.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,8 +22,6 @@
 
 #define LAYERS_DIR "layers"
 #define BOTTOM_LAYER "000"
-/* Deeper than any real image; bounds what image_get_info() walks. */
-#define WALK_DEPTH_MAX 1024U
 /* A definition file larger than this is not one. */
 #define DEFINITION_SIZE_MAX (1024U * 1024U)
 
@@ -141,30 +139,232 @@ int image_layer_new(int staging_fd, unsigned index, int *ret_fd) {
         return 0;
 }
 
+/* ---- the store's own bookkeeping: staging, loading and removing directories ---- */
+
+#define STORE_LOCK ".lock"
+static const char *const debris_prefixes[] = { ".staging-", ".load-", ".removing-" };
+
+static int open_store(const char *images_dir, int *ret_fd) {
+        int fd, r;
+
+        /* 0700: images hold setuid binaries and device nodes that no host user should reach. */
+        r = mkdir_p(images_dir, 0700);
+        if (r < 0)
+                return r;
+        fd = open(images_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        *ret_fd = fd;
+        return 0;
+}
+
+/* The store's lock, images_dir/.lock: shared while a staging, loading or removing directory is made
+ * and locked (image_store_mkdtemp(), image_remove()), exclusive while debris is looked for
+ * (image_reclaim()), so that a reclaim never sees a directory between its making and its locking. */
+static int store_lock(int images_fd, int operation, int *ret_fd) {
+        _cleanup_close_ int fd = -EBADF;
+
+        fd = openat(images_fd, STORE_LOCK, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+        if (fd < 0)
+                return -errno;
+        while (flock(fd, operation) < 0)
+                if (errno != EINTR)
+                        return -errno;
+        *ret_fd = TAKE_FD(fd);
+        return 0;
+}
+
+int image_store_mkdtemp(const char *images_dir, const char *prefix, char **ret_path, int *ret_fd) {
+        _cleanup_close_ int images_fd = -EBADF, lock_fd = -EBADF, fd = -EBADF;
+        _cleanup_free_ char *path = NULL;
+        int r;
+
+        r = open_store(images_dir, &images_fd);
+        if (r < 0)
+                return r;
+        path = strjoin(images_dir, "/", prefix, "XXXXXX");
+        if (!path)
+                return -ENOMEM;
+        r = store_lock(images_fd, LOCK_SH, &lock_fd);
+        if (r < 0)
+                return r;
+        if (!mkdtemp(path))
+                return -errno;
+        fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0) {
+                r = -errno;
+                (void) rmdir(path);
+                return r;
+        }
+        *ret_path = TAKE_PTR(path);
+        *ret_fd = TAKE_FD(fd);
+        return 0;
+}
+
+static bool is_debris(const char *name) {
+        for (size_t i = 0; i < ELEMENTSOF(debris_prefixes); i++)
+                if (startswith(name, debris_prefixes[i]))
+                        return true;
+        return false;
+}
+
+typedef struct Claimed {
+        char *name;
+        int fd; /* its flock, held */
+} Claimed;
+
+/* Under the store's lock, taken exclusively: the debris directories whose owner is gone, each
+ * locked by us so that no other reclaim takes it too. The lock is released before they are
+ * removed: removing takes long, and holding them is all that is needed. */
+static int claim_debris(int images_fd, Claimed **ret, size_t *ret_n) {
+        _cleanup_close_ int lock_fd = -EBADF;
+        _cleanup_closedir_ DIR *d = NULL;
+        Claimed *claimed = NULL;
+        size_t n = 0;
+        struct dirent *de;
+        int fd, r;
+
+        r = store_lock(images_fd, LOCK_EX, &lock_fd);
+        if (r < 0)
+                return r;
+        fd = openat(images_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        d = fdopendir(fd);
+        if (!d) {
+                safe_close(fd);
+                return -errno;
+        }
+        for (;;) {
+                _cleanup_close_ int dfd = -EBADF;
+                Claimed *t;
+
+                errno = 0;
+                de = readdir(d);
+                if (!de) {
+                        r = errno > 0 ? -errno : 0;
+                        break;
+                }
+                if (!is_debris(de->d_name))
+                        continue;
+                dfd = openat(images_fd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (dfd < 0)
+                        continue; /* gone meanwhile, or not a directory: not ours to judge */
+                if (flock(dfd, LOCK_EX | LOCK_NB) < 0)
+                        continue; /* its owner still runs */
+                t = reallocarray(claimed, n + 1, sizeof(Claimed));
+                if (!t) {
+                        r = -ENOMEM;
+                        break;
+                }
+                claimed = t;
+                claimed[n].name = strdup(de->d_name);
+                if (!claimed[n].name) {
+                        r = -ENOMEM;
+                        break;
+                }
+                claimed[n++].fd = TAKE_FD(dfd);
+        }
+        if (r < 0) {
+                for (size_t i = 0; i < n; i++) {
+                        free(claimed[i].name);
+                        safe_close(claimed[i].fd);
+                }
+                free(claimed);
+                return r;
+        }
+        *ret = claimed;
+        *ret_n = n;
+        return 0;
+}
+
+int image_reclaim(const char *images_dir, char ***ret_removed, uint64_t *ret_bytes) {
+        _cleanup_strv_free_ char **removed = NULL;
+        _cleanup_close_ int images_fd = -EBADF;
+        Claimed *claimed = NULL;
+        uint64_t bytes = 0;
+        size_t n = 0;
+        int r, ret = 0;
+
+        images_fd = open(images_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (images_fd < 0) {
+                if (errno != ENOENT)
+                        return -errno;
+        } else {
+                r = claim_debris(images_fd, &claimed, &n);
+                if (r < 0)
+                        return r;
+        }
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_free_ char *p = path_join(images_dir, claimed[i].name);
+                uint64_t size = 0;
+
+                if (!p)
+                        r = -ENOMEM;
+                else {
+                        (void) tree_size_at(claimed[i].fd, &size);
+                        r = rm_rf(p);
+                }
+                if (r >= 0) {
+                        bytes += size;
+                        r = strv_consume(&removed, TAKE_PTR(claimed[i].name));
+                }
+                if (r < 0 && ret == 0)
+                        ret = r; /* the first error; the others are still tried */
+                free(claimed[i].name);
+                safe_close(claimed[i].fd);
+        }
+        free(claimed);
+        if (ret < 0)
+                return ret;
+        r = strv_make_nonnull(&removed);
+        if (r < 0)
+                return r;
+        if (ret_removed)
+                *ret_removed = TAKE_PTR(removed);
+        if (ret_bytes)
+                *ret_bytes = bytes;
+        return 0;
+}
+
+int image_store_error(const char *images_dir, int r, char **ret_why) {
+        _cleanup_free_ char *detail = NULL;
+
+        if (r != -ENOSPC && r != -EDQUOT)
+                return r;
+        if (!ret_why)
+                return r;
+        detail = TAKE_PTR(*ret_why);
+        if (r == -ENOSPC)
+                return reason(ret_why, r, "the disk is full: no space left in %s%s%s%s", images_dir,
+                              detail ? " (" : "", detail ?: "", detail ? ")" : "");
+        return reason(ret_why, r, "the disk quota is exhausted: no space left for %s%s%s%s", images_dir,
+                      detail ? " (" : "", detail ?: "", detail ? ")" : "");
+}
+
 /* Fills the staging directory and renames it to name; the caller removes it on failure. */
-static int build_staged(int images_fd, const char *staging, const char *name, ImageBuild build, void *userdata) {
-        _cleanup_close_ int staging_fd = -EBADF;
+static int build_staged(int images_fd, int staging_fd, const char *staging, const char *name, ImageBuild build,
+                        void *userdata) {
         const char *staging_name;
         int r;
 
-        staging_fd = open(staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (staging_fd < 0)
-                return -errno;
         r = build(staging_fd, userdata);
         if (r < 0)
                 return r;
         if (faccessat(staging_fd, LAYERS_DIR "/" BOTTOM_LAYER, F_OK, AT_SYMLINK_NOFOLLOW) < 0)
                 return -EBADMSG; /* no layer: not an image */
 
-        /* Data on disk before the name appears: after a crash an image is either absent or whole. */
+        /* Data on disk before the name appears: after a crash an image is either absent or whole.
+         * syncfs() also reports what writeback failed to write since the directory was opened
+         * (ENOSPC, EIO, on Linux ≥ 5.8), which a write() that succeeded into the page cache did
+         * not say. */
         if (syncfs(staging_fd) < 0)
                 return -errno;
         /* The image directory's mtime says when the import completed (image_get_info()). */
         if (futimens(staging_fd, NULL) < 0)
                 return -errno;
 
-        staging_name = strrchr(staging, '/');
-        staging_name = staging_name ? staging_name + 1 : staging;
+        staging_name = strrchr(staging, '/') + 1;
         /* RENAME_NOREPLACE: a plain rename() would silently replace an empty directory someone
          * made under that name meanwhile. */
         if (renameat2(images_fd, staging_name, images_fd, name, RENAME_NOREPLACE) < 0) {
@@ -176,25 +376,24 @@ static int build_staged(int images_fd, const char *staging, const char *name, Im
                 if (renameat(images_fd, staging_name, images_fd, name) < 0)
                         return errno == ENOTEMPTY ? -EEXIST : -errno;
         }
-        (void) fsync(images_fd);
+        if (fsync(images_fd) < 0)
+                return -errno;
         return 0;
 }
 
-int image_build(const char *images_dir, const char *name, ImageBuild build, void *userdata) {
-        _cleanup_free_ char *staging = NULL, *staging_name = NULL;
-        _cleanup_close_ int images_fd = -EBADF;
+int image_build(const char *images_dir, const char *name, ImageBuild build, void *userdata, char **ret_why) {
+        _cleanup_free_ char *staging = NULL, *prefix = NULL;
+        _cleanup_close_ int images_fd = -EBADF, staging_fd = -EBADF;
         int r;
 
         if (!name_is_valid(name))
                 return -EINVAL;
-
-        /* 0700: images hold setuid binaries and device nodes that no host user should reach. */
-        r = mkdir_p(images_dir, 0700);
+        r = open_store(images_dir, &images_fd);
         if (r < 0)
-                return r;
-        images_fd = open(images_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (images_fd < 0)
-                return -errno;
+                return image_store_error(images_dir, r, ret_why);
+        /* Whatever killed operations left is reclaimed by the next one; what cannot go now stays
+         * for the one after (or for 'berth image prune' to say why). */
+        (void) image_reclaim(images_dir, NULL, NULL);
 
         /* Checked now to fail before a long copy; renameat2() has the last word. */
         if (faccessat(images_fd, name, F_OK, AT_SYMLINK_NOFOLLOW) >= 0)
@@ -202,19 +401,17 @@ int image_build(const char *images_dir, const char *name, ImageBuild build, void
         if (errno != ENOENT)
                 return -errno;
 
-        staging_name = strjoin(".staging-", name, "-XXXXXX");
-        if (!staging_name)
+        prefix = strjoin(".staging-", name, "-");
+        if (!prefix)
                 return -ENOMEM;
-        staging = path_join(images_dir, staging_name);
-        if (!staging)
-                return -ENOMEM;
-        if (!mkdtemp(staging))
-                return -errno;
+        r = image_store_mkdtemp(images_dir, prefix, &staging, &staging_fd);
+        if (r < 0)
+                return image_store_error(images_dir, r, ret_why);
 
-        r = build_staged(images_fd, staging, name, build, userdata);
+        r = build_staged(images_fd, staging_fd, staging, name, build, userdata);
         if (r < 0)
                 (void) rm_rf(staging);
-        return r;
+        return image_store_error(images_dir, r, ret_why);
 }
 
 static int build_from_dir(int staging_fd, void *userdata) {
@@ -226,7 +423,7 @@ static int build_from_dir(int staging_fd, void *userdata) {
         return copy_tree_at(*(int *) userdata, layer_fd, COPY_ROOT_ATTRS);
 }
 
-int image_import_dir(const char *images_dir, const char *src_dir, const char *name) {
+int image_import_dir(const char *images_dir, const char *src_dir, const char *name, char **ret_why) {
         _cleanup_close_ int src_fd = -EBADF;
 
         if (!name_is_valid(name))
@@ -235,7 +432,7 @@ int image_import_dir(const char *images_dir, const char *src_dir, const char *na
         src_fd = open(src_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (src_fd < 0)
                 return -errno;
-        return image_build(images_dir, name, build_from_dir, &src_fd);
+        return image_build(images_dir, name, build_from_dir, &src_fd, ret_why);
 }
 
 typedef struct ArchiveImport {
@@ -254,7 +451,7 @@ static int build_from_archive(int staging_fd, void *userdata) {
 }
 
 int image_import_archive(const char *images_dir, int archive_fd, const char *name, char **ret_why) {
-        return image_build(images_dir, name, build_from_archive, &(ArchiveImport) { archive_fd, ret_why });
+        return image_build(images_dir, name, build_from_archive, &(ArchiveImport) { archive_fd, ret_why }, ret_why);
 }
 
 int image_list(const char *images_dir, char ***ret_names) {
@@ -303,18 +500,24 @@ int image_list(const char *images_dir, char ***ret_names) {
 
 int image_remove(const char *images_dir, const char *name) {
         _cleanup_free_ char *removing = NULL, *removing_name = NULL;
-        _cleanup_close_ int images_fd = -EBADF;
-        struct stat st;
+        _cleanup_close_ int images_fd = -EBADF, lock_fd = -EBADF, image_fd = -EBADF;
+        int r;
 
         if (!name_is_valid(name))
                 return -EINVAL;
         images_fd = open(images_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (images_fd < 0)
                 return -errno;
-        if (fstatat(images_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-                return -errno;
-        if (!S_ISDIR(st.st_mode))
-                return -EBADMSG;
+        (void) image_reclaim(images_dir, NULL, NULL);
+
+        image_fd = openat(images_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (image_fd < 0)
+                return errno == ENOTDIR || errno == ELOOP ? -EBADMSG : -errno;
+        /* Held while it is removed, under whatever name: a removal that is killed leaves a
+         * .removing-* whose lock is free, which the next operation on the store reclaims. */
+        while (flock(image_fd, LOCK_EX) < 0)
+                if (errno != EINTR)
+                        return -errno;
 
         /* mkdtemp() reserves a unique name; renaming a directory onto an empty directory replaces
          * it atomically. From then on the image is gone for everyone, however long rm_rf() takes
@@ -325,96 +528,23 @@ int image_remove(const char *images_dir, const char *name) {
         removing = path_join(images_dir, removing_name);
         if (!removing)
                 return -ENOMEM;
+        r = store_lock(images_fd, LOCK_SH, &lock_fd);
+        if (r < 0)
+                return r;
         if (!mkdtemp(removing))
                 return -errno;
         if (renameat(images_fd, name, images_fd, strrchr(removing, '/') + 1) < 0) {
-                int r = -errno;
-
+                r = -errno;
                 (void) rmdir(removing);
                 return r;
         }
+        lock_fd = safe_close(lock_fd);
         return rm_rf(removing);
-}
-
-typedef struct Inode {
-        dev_t dev;
-        ino_t ino;
-} Inode;
-
-static int inode_compare(const void *a, const void *b) {
-        const Inode *x = a, *y = b;
-
-        if (x->dev != y->dev)
-                return x->dev < y->dev ? -1 : 1;
-        if (x->ino != y->ino)
-                return x->ino < y->ino ? -1 : 1;
-        return 0;
-}
-
-/* du --apparent-size --bytes: every inode once, the directories themselves included. */
-static int walk_size(int dir_fd, unsigned depth, void **seen, uint64_t *size) {
-        _cleanup_closedir_ DIR *d = NULL;
-        struct dirent *de;
-        int fd, r;
-
-        if (depth >= WALK_DEPTH_MAX)
-                return -ELOOP;
-        fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        d = fdopendir(fd);
-        if (!d) {
-                safe_close(fd);
-                return -errno;
-        }
-
-        for (;;) {
-                struct stat st;
-
-                errno = 0;
-                de = readdir(d);
-                if (!de)
-                        return errno > 0 ? -errno : 0;
-                if (streq(de->d_name, ".") || streq(de->d_name, ".."))
-                        continue;
-                if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-                        return -errno;
-
-                if (!S_ISDIR(st.st_mode) && st.st_nlink > 1) {
-                        Inode *i = malloc(sizeof(Inode)), **found;
-
-                        if (!i)
-                                return -ENOMEM;
-                        *i = (Inode) { .dev = st.st_dev, .ino = st.st_ino };
-                        found = tsearch(i, seen, inode_compare);
-                        if (!found) {
-                                free(i);
-                                return -ENOMEM;
-                        }
-                        if (*found != i) { /* counted already */
-                                free(i);
-                                continue;
-                        }
-                }
-                *size += (uint64_t) st.st_size;
-
-                if (S_ISDIR(st.st_mode)) {
-                        _cleanup_close_ int sub = -EBADF;
-
-                        sub = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                        if (sub < 0)
-                                return -errno;
-                        r = walk_size(sub, depth + 1, seen, size);
-                        if (r < 0)
-                                return r;
-                }
-        }
 }
 
 int image_get_info(const char *images_dir, const char *name, struct timespec *ret_created,
                    uint64_t *ret_size) {
         _cleanup_close_ int fd = -EBADF;
-        void *seen = NULL;
         uint64_t size = 0;
         struct stat st;
         int r;
@@ -425,9 +555,7 @@ int image_get_info(const char *images_dir, const char *name, struct timespec *re
         if (fstat(fd, &st) < 0)
                 return -errno;
         if (ret_size) {
-                size = (uint64_t) st.st_size;
-                r = walk_size(fd, 0, &seen, &size);
-                tdestroy(seen, free);
+                r = tree_size_at(fd, &size); /* any depth: an image's tree is the image's choice */
                 if (r < 0)
                         return r;
         }

@@ -12,25 +12,29 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "digest.h"
 #include "fd-util.h"
 #include "layer.h"
 #include "macro.h"
-#include "mount.h"
 #include "string-util.h"
 #include "strv.h"
 
 #define WHITEOUT_PREFIX ".wh."
 #define OPAQUE_MARKER ".wh..wh..opq"
+/* aufs' own bookkeeping (".wh..wh.plnk", ".wh..wh.aufs"): never content, skipped as docker does. */
+#define WHITEOUT_META_PREFIX ".wh..wh."
 #define OVERLAY_XATTR_PREFIX "trusted.overlay."
 
 /* Everything a layer carries, and nothing that leaves the directory. Numeric owners as the
  * archive has them (no lookup of names in the host's passwd: they mean the image's users). Not
  * ARCHIVE_EXTRACT_UNLINK: with it, libarchive replaces a symlink in an entry's path by a
- * directory instead of refusing the entry. */
+ * directory instead of refusing the entry. Not ARCHIVE_EXTRACT_FFLAGS: an immutable or
+ * append-only file (chattr +i/+a) in a layer could never be removed with its image, and means
+ * nothing to a read-only lower layer anyway. */
 #define EXTRACT_FLAGS                                                                                  \
         (ARCHIVE_EXTRACT_OWNER | ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_XATTR | \
-         ARCHIVE_EXTRACT_ACL | ARCHIVE_EXTRACT_FFLAGS | ARCHIVE_EXTRACT_SECURE_SYMLINKS |              \
-         ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS)
+         ARCHIVE_EXTRACT_ACL | ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT |    \
+         ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS)
 
 static void archive_read_freep(struct archive **a) {
         if (*a)
@@ -96,41 +100,120 @@ static int make_whiteout(struct archive_entry *e, const char *path, const char *
         return 0;
 }
 
-static int copy_data(struct archive *in, struct archive *out) {
+/* Errors of the disk under the layer rather than of the archive. */
+static bool is_storage_error(int e) {
+        return e == ENOSPC || e == EDQUOT || e == EIO || e == EROFS || e == EFBIG;
+}
+
+/* A result of libarchive's disk writer as a negative errno, 0 when all is well. A full disk, a
+ * quota or an I/O error fails the layer even where libarchive calls it a warning; other warnings
+ * (an xattr or ACL the file system does not store, an owner it cannot set) do not, as with tar. */
+static int write_result(struct archive *out, la_ssize_t r) {
+        int e;
+
+        if (r >= ARCHIVE_OK)
+                return 0;
+        e = archive_errno(out);
+        if (r < ARCHIVE_WARN)
+                return e > 0 ? -e : -EIO;
+        return is_storage_error(e) ? -e : 0;
+}
+
+static int copy_data(struct archive *in, struct archive *out, const char *path, char **ret_why) {
         for (;;) {
                 const void *buf;
                 size_t size;
                 la_int64_t offset;
-                int r = archive_read_data_block(in, &buf, &size, &offset);
+                int r = archive_read_data_block(in, &buf, &size, &offset), e;
 
                 if (r == ARCHIVE_EOF)
                         return 0;
                 if (r < ARCHIVE_WARN)
-                        return -EBADMSG;
-                if (archive_write_data_block(out, buf, size, offset) < ARCHIVE_WARN)
-                        return -EIO;
+                        return reason(ret_why, -EBADMSG, "entry '%s': %s", path,
+                                      archive_error_string(in) ?: "truncated");
+                /* A failed write() is ARCHIVE_WARN to libarchive: here, any warning is lost data. */
+                r = archive_write_data_block(out, buf, size, offset);
+                if (r != ARCHIVE_OK) {
+                        e = archive_errno(out) > 0 ? archive_errno(out) : EIO;
+                        return reason(ret_why, -e, "entry '%s': %s", path, strerror(e));
+                }
         }
 }
 
-/* After the last entry, so that a directory made later in the archive is marked too. */
-static int mark_opaque(int dir_fd, char **dirs, char **ret_why) {
-        STRV_FOREACH(d, dirs) {
-                _cleanup_close_ int fd = -EBADF;
+/* A directory a marker names, opened one component at a time without following symlinks:
+ * ".wh..wh..opq" marks the directory it is in, and that is never a symlink's target. Missing
+ * directories are made, as libarchive makes an entry's missing parents. */
+static int open_marked_dir(int dir_fd, const char *dir, int *ret_fd) {
+        _cleanup_close_ int fd = -EBADF;
+        _cleanup_free_ char *copy = strdup(dir);
+        char *save = NULL;
 
-                fd = open_in_root(dir_fd, isempty(*d) ? "." : *d, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
-                if (fd == -ENOENT) {
-                        fd = mkdir_in_root(dir_fd, *d, 0755); /* an O_PATH fd: no xattrs through it */
-                        if (fd >= 0) {
-                                safe_close(fd);
-                                fd = open_in_root(dir_fd, *d, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
-                        }
-                }
-                if (fd < 0)
-                        return reason(ret_why, fd, "opaque directory '%s': %s", *d, strerror(-fd));
+        if (!copy)
+                return -ENOMEM;
+        if (dir[0] == '/')
+                return -EXDEV;
+        fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        for (char *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+                int sub;
+
+                if (streq(c, "."))
+                        continue;
+                if (streq(c, ".."))
+                        return -EXDEV;
+                if (mkdirat(fd, c, 0755) < 0 && errno != EEXIST)
+                        return -errno;
+                sub = openat(fd, c, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (sub < 0)
+                        return errno == ELOOP ? -ENOTDIR : -errno;
+                safe_close(fd);
+                fd = sub;
+        }
+        *ret_fd = TAKE_FD(fd);
+        return 0;
+}
+
+/* After the last entry, so that a directory made later in the archive is marked too. markers holds
+ * the markers' paths, each ending in OPAQUE_MARKER. */
+static int mark_opaque(int dir_fd, char **markers, char **ret_why) {
+        STRV_FOREACH(m, markers) {
+                _cleanup_free_ char *dir = strndup(*m, strlen(*m) - STRLEN(OPAQUE_MARKER));
+                _cleanup_close_ int fd = -EBADF;
+                size_t len;
+                int r;
+
+                if (!dir)
+                        return -ENOMEM;
+                /* "/.wh..wh..opq" is absolute, whatever stripping its slash would make of it. */
+                if ((*m)[0] == '/')
+                        return reason(ret_why, -EBADMSG, "entry '%s': an opaque marker outside the layer", *m);
+                len = strlen(dir);
+                while (len > 0 && dir[len - 1] == '/')
+                        dir[--len] = 0;
+                r = open_marked_dir(dir_fd, dir, &fd);
+                if (r == -EXDEV)
+                        return reason(ret_why, -EBADMSG, "entry '%s': an opaque marker outside the layer", *m);
+                if (r == -ENOTDIR)
+                        return reason(ret_why, -EBADMSG,
+                                      "entry '%s': an opaque marker in '%s', which is not a directory", *m,
+                                      isempty(dir) ? "." : dir);
+                if (r < 0)
+                        return reason(ret_why, r, "entry '%s': %s", *m, strerror(-r));
                 if (fsetxattr(fd, OVERLAY_XATTR_PREFIX "opaque", "y", 1, 0) < 0)
-                        return reason(ret_why, -errno, "opaque directory '%s': %s", *d, strerror(errno));
+                        return reason(ret_why, -errno, "entry '%s': marking '%s' opaque: %s", *m,
+                                      isempty(dir) ? "." : dir, strerror(errno));
         }
         return 0;
+}
+
+/* An entry the disk writer refused: a storage error as itself, anything else as a bad entry. */
+static int header_refused(struct archive *out, const char *path, char **ret_why) {
+        int e = archive_errno(out);
+
+        if (is_storage_error(e) || e == ENOMEM)
+                return reason(ret_why, -e, "entry '%s': %s", path, strerror(e));
+        return reason(ret_why, -EBADMSG, "entry '%s': %s", path, archive_error_string(out) ?: "refused");
 }
 
 static int unpack_entries(struct archive *in, struct archive *out, int dir_fd, bool whiteouts,
@@ -140,8 +223,9 @@ static int unpack_entries(struct archive *in, struct archive *out, int dir_fd, b
         int r;
 
         for (;;) {
-                _cleanup_free_ char *path = NULL;
+                _cleanup_free_ char *path = NULL, *trimmed = NULL;
                 const char *base;
+                size_t len;
 
                 r = archive_read_next_header(in, &e);
                 if (r == ARCHIVE_EOF)
@@ -152,22 +236,29 @@ static int unpack_entries(struct archive *in, struct archive *out, int dir_fd, b
                 path = strdup(archive_entry_pathname(e) ?: "");
                 if (!path)
                         return -ENOMEM;
-                base = strrchr(path, '/');
-                base = base ? base + 1 : path;
+                /* "d/.wh..wh..opq/" is still a marker, and "d/.wh.x/" still a whiteout. */
+                len = strlen(path);
+                while (len > 1 && path[len - 1] == '/')
+                        len--;
+                trimmed = strndup(path, len);
+                if (!trimmed)
+                        return -ENOMEM;
+                base = strrchr(trimmed, '/');
+                base = base ? base + 1 : trimmed;
 
                 if (whiteouts && streq(base, OPAQUE_MARKER)) {
-                        /* The directory without its trailing "/" ("" for the top). */
-                        char *d = strndup(path, base > path ? (size_t)(base - path - 1) : 0);
-
-                        if (!d)
-                                return -ENOMEM;
-                        r = strv_consume(&opaque, d);
+                        if (archive_entry_filetype(e) != AE_IFREG)
+                                return reason(ret_why, -EBADMSG, "entry '%s': an opaque marker that is not a file",
+                                              path);
+                        r = strv_extend(&opaque, path);
                         if (r < 0)
                                 return r;
                         continue;
                 }
+                if (whiteouts && startswith(base, WHITEOUT_META_PREFIX))
+                        continue;
                 if (whiteouts && startswith(base, WHITEOUT_PREFIX)) {
-                        r = make_whiteout(e, path, base, ret_why);
+                        r = make_whiteout(e, trimmed, base, ret_why);
                         if (r < 0)
                                 return r;
                 } else {
@@ -175,59 +266,196 @@ static int unpack_entries(struct archive *in, struct archive *out, int dir_fd, b
                         if (r < 0)
                                 return r;
                 }
+                archive_entry_set_fflags(e, 0, 0); /* never restored (EXTRACT_FLAGS): not even asked */
 
                 r = archive_write_header(out, e);
-                if (r < ARCHIVE_WARN)
-                        return reason(ret_why, -EBADMSG, "entry '%s': %s", path,
-                                      archive_error_string(out) ?: "refused");
+                if (write_result(out, r) < 0)
+                        return header_refused(out, path, ret_why);
                 if (archive_entry_size(e) > 0) {
-                        r = copy_data(in, out);
-                        if (r == -EBADMSG)
-                                return reason(ret_why, r, "entry '%s': %s", path,
-                                              archive_error_string(in) ?: "truncated");
+                        r = copy_data(in, out, path, ret_why);
                         if (r < 0)
-                                return reason(ret_why, r, "entry '%s': %s", path,
-                                              archive_error_string(out) ?: "write failed");
+                                return r;
                 }
-                if (archive_write_finish_entry(out) < ARCHIVE_WARN)
-                        return reason(ret_why, -EIO, "entry '%s': %s", path,
-                                      archive_error_string(out) ?: "refused");
+                r = archive_write_finish_entry(out);
+                if (write_result(out, r) < 0)
+                        return header_refused(out, path, ret_why);
         }
         /* Directories' times and modes, which libarchive sets once their contents are in. */
-        if (archive_write_close(out) < ARCHIVE_WARN)
-                return reason(ret_why, -EIO, "%s",
-                              archive_error_string(out) ?: "finishing the layer failed");
+        r = archive_write_close(out);
+        if (write_result(out, r) < 0) {
+                int e2 = -write_result(out, r);
+
+                return reason(ret_why, -e2, "finishing the directories: %s",
+                              archive_error_string(out) ?: strerror(e2));
+        }
         return mark_opaque(dir_fd, opaque, ret_why);
 }
 
-int layer_unpack(int archive_fd, int dir_fd, bool whiteouts, char **ret_why) {
+#define READ_BLOCK (128U * 1024U)
+
+/* Where the tar reader's bytes come from when digests are asked for: the archive as it is read
+ * (hashed for LayerDigests.compressed), and, for LayerDigests.uncompressed, the decompressed
+ * stream of a second reader in libarchive's "raw" format (hashed on its way to the tar reader).
+ * One pass over the archive either way. */
+typedef struct Source {
+        int fd;
+        bool hash_raw, hash_plain;
+        Digest raw, plain;
+        struct archive *decompress; /* NULL unless the uncompressed digest is asked for */
+        char raw_buf[READ_BLOCK], plain_buf[READ_BLOCK];
+} Source;
+
+static la_ssize_t read_raw(struct archive *a, void *userdata, const void **ret_buf) {
+        Source *s = userdata;
+        ssize_t n;
+
+        do
+                n = read(s->fd, s->raw_buf, sizeof(s->raw_buf));
+        while (n < 0 && errno == EINTR);
+        if (n < 0) {
+                archive_set_error(a, errno, "reading the archive: %s", strerror(errno));
+                return ARCHIVE_FATAL;
+        }
+        if (s->hash_raw)
+                digest_update(&s->raw, s->raw_buf, (size_t) n);
+        *ret_buf = s->raw_buf;
+        return n;
+}
+
+static la_ssize_t read_plain(struct archive *a, void *userdata, const void **ret_buf) {
+        Source *s = userdata;
+        la_ssize_t n = archive_read_data(s->decompress, s->plain_buf, sizeof(s->plain_buf));
+
+        if (n < 0) {
+                archive_set_error(a, archive_errno(s->decompress), "%s",
+                                  archive_error_string(s->decompress) ?: "cannot decompress the archive");
+                return ARCHIVE_FATAL;
+        }
+        digest_update(&s->plain, s->plain_buf, (size_t) n);
+        *ret_buf = s->plain_buf;
+        return n;
+}
+
+/* What follows the tar stream's end-of-archive marker is part of the blob and of its digest. */
+static int drain(Source *s) {
+        const void *buf;
+        la_ssize_t n;
+
+        if (s->decompress)
+                while ((n = read_plain(s->decompress, s, &buf)) > 0)
+                        ;
+        else
+                n = 0;
+        if (n < 0)
+                return -EBADMSG;
+        for (;;) {
+                ssize_t k = read(s->fd, s->raw_buf, sizeof(s->raw_buf));
+
+                if (k < 0 && errno == EINTR)
+                        continue;
+                if (k < 0)
+                        return -errno;
+                if (k == 0)
+                        return 0;
+                if (s->hash_raw)
+                        digest_update(&s->raw, s->raw_buf, (size_t) k);
+        }
+}
+
+static int open_source(struct archive *in, Source *s, LayerDigests *digests, char **ret_why) {
+        struct archive_entry *e;
+        DigestAlgorithm a;
+
+        if (digests && digests->compressed) {
+                a = digest_algorithm_of(digests->compressed);
+                if (a < 0)
+                        return reason(ret_why, -EOPNOTSUPP, "the digest '%s' is of an algorithm berth does not know",
+                                      digests->compressed);
+                s->hash_raw = true;
+                digest_init(&s->raw, a);
+        }
+        if (digests && digests->uncompressed) {
+                a = digest_algorithm_of(digests->uncompressed);
+                if (a < 0)
+                        return reason(ret_why, -EOPNOTSUPP, "the digest '%s' is of an algorithm berth does not know",
+                                      digests->uncompressed);
+                s->hash_plain = true;
+                digest_init(&s->plain, a);
+                s->decompress = archive_read_new();
+                if (!s->decompress)
+                        return -ENOMEM;
+                archive_read_support_filter_all(s->decompress);
+                archive_read_support_format_raw(s->decompress);
+                if (archive_read_open(s->decompress, s, NULL, read_raw, NULL) != ARCHIVE_OK ||
+                    archive_read_next_header(s->decompress, &e) < ARCHIVE_WARN)
+                        return reason(ret_why, -EBADMSG, "not a readable tar archive: %s",
+                                      archive_error_string(s->decompress) ?: "unknown error");
+                archive_read_support_format_tar(in);
+                if (archive_read_open(in, s, NULL, read_plain, NULL) != ARCHIVE_OK)
+                        return reason(ret_why, -EBADMSG, "not a readable tar archive: %s",
+                                      archive_error_string(in) ?: "unknown error");
+                return 0;
+        }
+        archive_read_support_filter_all(in);
+        archive_read_support_format_tar(in);
+        if ((s->hash_raw ? archive_read_open(in, s, NULL, read_raw, NULL)
+                         : archive_read_open_fd(in, s->fd, READ_BLOCK)) != ARCHIVE_OK)
+                return reason(ret_why, -EBADMSG, "not a readable tar archive: %s",
+                              archive_error_string(in) ?: "unknown error");
+        return 0;
+}
+
+int layer_unpack_digests(int archive_fd, int dir_fd, bool whiteouts, LayerDigests *digests, char **ret_why) {
         _cleanup_(archive_read_freep) struct archive *in = NULL;
         _cleanup_(archive_write_freep) struct archive *out = NULL;
         _cleanup_close_ int cwd = -EBADF;
+        _cleanup_free_ Source *s = NULL;
         int r;
 
+        s = calloc(1, sizeof(Source));
         in = archive_read_new();
         out = archive_write_disk_new();
-        if (!in || !out)
+        if (!s || !in || !out)
                 return -ENOMEM;
-        archive_read_support_filter_all(in);
-        archive_read_support_format_tar(in);
+        s->fd = archive_fd;
         if (archive_write_disk_set_options(out, EXTRACT_FLAGS) != ARCHIVE_OK)
                 return -EINVAL;
-        if (archive_read_open_fd(in, archive_fd, 128 * 1024) != ARCHIVE_OK)
-                return reason(ret_why, -EBADMSG, "not a readable tar archive: %s",
-                              archive_error_string(in) ?: "unknown error");
+        r = open_source(in, s, digests, ret_why);
+        if (r < 0)
+                goto finish;
 
         /* libarchive writes relative to the working directory. */
         cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (cwd < 0)
-                return -errno;
-        if (fchdir(dir_fd) < 0)
-                return -errno;
+        if (cwd < 0) {
+                r = -errno;
+                goto finish;
+        }
+        if (fchdir(dir_fd) < 0) {
+                r = -errno;
+                goto finish;
+        }
         r = unpack_entries(in, out, dir_fd, whiteouts, ret_why);
         if (fchdir(cwd) < 0 && r >= 0)
                 r = -errno;
+        if (r >= 0 && (s->hash_raw || s->hash_plain)) {
+                r = drain(s);
+                if (r < 0)
+                        r = reason(ret_why, r, "reading the archive to its end: %s", strerror(-r));
+        }
+        if (r >= 0 && s->hash_raw)
+                digest_final(&s->raw, digests->compressed_actual);
+        if (r >= 0 && s->hash_plain)
+                digest_final(&s->plain, digests->uncompressed_actual);
+finish:
+        /* The tar reader before the one it reads from. */
+        archive_read_free(TAKE_PTR(in));
+        if (s->decompress)
+                archive_read_free(s->decompress);
         return r;
+}
+
+int layer_unpack(int archive_fd, int dir_fd, bool whiteouts, char **ret_why) {
+        return layer_unpack_digests(archive_fd, dir_fd, whiteouts, NULL, ret_why);
 }
 
 static void archive_entry_linkresolver_freep(struct archive_entry_linkresolver **l) {

@@ -3,6 +3,8 @@
 
 #include <stdbool.h>
 
+#include "digest.h"
+
 /* Unpacks a tar archive (plain, gzip, xz, zstd, bzip2: whatever libarchive reads) into a
  * directory, with libarchive's disk writer: owners, modes, times, xattrs, ACLs, hard links,
  * symlinks, FIFOs and device nodes. Nothing lands outside the directory: absolute paths, ".."
@@ -18,6 +20,17 @@
  * remove. -EBADMSG for a malformed archive or an entry refused. Changes and restores the
  * working directory: not for threaded callers. */
 int layer_unpack(int archive_fd, int dir_fd, bool whiteouts, char **ret_why);
+
+/* The same, computing digests on the way ("ALGORITHM:HEX", sha256 or sha512): of the archive as
+ * read from archive_fd (an OCI blob's digest) when compressed is set, and of its decompressed tar
+ * stream (a config's diff_id) when uncompressed is set, each in the algorithm of the digest given,
+ * which the caller compares with what it got. The archive is read to its end, in one pass. An
+ * algorithm berth does not compute is -EOPNOTSUPP. */
+typedef struct LayerDigests {
+        const char *compressed, *uncompressed;
+        char compressed_actual[DIGEST_STRING_MAX], uncompressed_actual[DIGEST_STRING_MAX];
+} LayerDigests;
+int layer_unpack_digests(int archive_fd, int dir_fd, bool whiteouts, LayerDigests *digests, char **ret_why);
 
 /* Writes the tree at dir_fd as a tar archive (pax where plain tar cannot say it: long names,
  * xattrs) to out_fd: numeric owners (never names looked up on the host), modes, times, xattrs,

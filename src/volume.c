@@ -843,7 +843,10 @@ int volume_plan_make(const Definition *d, const ImageConfig *image, VolumePlan *
 
 /* ---- copy-up ---- */
 
-static int remove_stale_staging(int dir_fd, const char *dir) {
+/* Removes the volume's .staging-* directories; with ret_removed, lists them as NAME/ENTRY and
+ * adds their sizes to *bytes. The caller holds the volume's lock: no copy-up is running in it. */
+static int remove_stale_staging(int dir_fd, const char *dir, const char *name, char ***ret_removed,
+                                uint64_t *bytes) {
         _cleanup_closedir_ DIR *d = NULL;
         struct dirent *de;
         int fd;
@@ -865,11 +868,63 @@ static int remove_stale_staging(int dir_fd, const char *dir) {
                 p = path_join(dir, de->d_name);
                 if (!p)
                         return -ENOMEM;
+                if (bytes) {
+                        _cleanup_close_ int sfd = openat(dir_fd, de->d_name,
+                                                         O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                        uint64_t size = 0;
+
+                        if (sfd >= 0 && tree_size_at(sfd, &size) >= 0)
+                                *bytes += size;
+                }
                 r = rm_rf(p);
                 if (r < 0)
                         return r;
+                if (ret_removed) {
+                        r = strv_consume(ret_removed, strjoin(name, "/", de->d_name));
+                        if (r < 0)
+                                return r;
+                }
         }
         return errno > 0 ? -errno : 0;
+}
+
+int volume_reclaim(char ***ret_removed, uint64_t *ret_bytes) {
+        _cleanup_strv_free_ char **names = NULL, **removed = NULL;
+        uint64_t bytes = 0;
+        int r, ret = 0;
+
+        r = volume_list(&names);
+        if (r < 0)
+                return r;
+        STRV_FOREACH(n, names) {
+                _cleanup_free_ char *dir = NULL;
+                _cleanup_close_ int fd = -EBADF;
+
+                r = volume_dir(*n, &dir);
+                if (r < 0)
+                        return r;
+                fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (fd < 0)
+                        continue; /* removed meanwhile */
+                /* Held by a copy-up or a removal in progress: what is in it is theirs. */
+                if (flock(fd, LOCK_EX | LOCK_NB) < 0)
+                        continue;
+                r = remove_stale_staging(fd, dir, *n, &removed, &bytes);
+                if (r < 0 && ret == 0)
+                        ret = r;
+        }
+        if (ret < 0)
+                return ret;
+        if (!removed) {
+                removed = calloc(1, sizeof(char *));
+                if (!removed)
+                        return -ENOMEM;
+        }
+        if (ret_removed)
+                *ret_removed = TAKE_PTR(removed);
+        if (ret_bytes)
+                *ret_bytes = bytes;
+        return 0;
 }
 
 /* The image's content at m->destination (resolved inside root_fd, never outside it) into a staging
@@ -888,7 +943,7 @@ static int volume_fill(const VolumeMount *m, const char *dir, int root_fd) {
         if (fstatat(dir_fd, VOLUME_DATA, &st, AT_SYMLINK_NOFOLLOW) >= 0)
                 return 0;
         /* Whatever a crash left: never ready, thrown away. */
-        r = remove_stale_staging(dir_fd, dir);
+        r = remove_stale_staging(dir_fd, dir, m->source, NULL, NULL);
         if (r < 0)
                 return log_error_errno(r, "Failed to remove a staging directory of volume %s: %m", m->source);
 
@@ -928,15 +983,27 @@ static int volume_fill(const VolumeMount *m, const char *dir, int root_fd) {
                         goto fail;
                 }
                 r = copy_tree_at(src_fd, staging_fd, COPY_ROOT_ATTRS | COPY_WRITEBACK);
+                if (r == -ENOSPC || r == -EDQUOT) {
+                        log_error_errno(r, "Failed to copy %s of the image into volume %s: the disk is full "
+                                        "(%m) in %s; the volume stays empty and is filled at its next use",
+                                        m->destination, m->source, dir);
+                        goto fail;
+                }
                 if (r < 0) {
                         log_error_errno(r, "Failed to copy %s of the image into volume %s: %m", m->destination, m->source);
                         goto fail;
                 }
         }
 
-        /* On disk before it is called ready: a crash after the rename must not find it half written. */
+        /* On disk before it is called ready: a crash after the rename must not find it half
+         * written. syncfs() also says what writeback failed to write (Linux >= 5.8). */
         if (syncfs(staging_fd) < 0) {
-                r = log_error_errno(-errno, "Failed to write volume %s to disk: %m", m->source);
+                r = -errno;
+                if (r == -ENOSPC || r == -EDQUOT)
+                        log_error_errno(r, "Failed to write volume %s to disk: the disk is full (%m) in %s; the "
+                                        "volume stays empty and is filled at its next use", m->source, dir);
+                else
+                        log_error_errno(r, "Failed to write volume %s to disk: %m", m->source);
                 goto fail;
         }
         if (renameat2(dir_fd, staging, dir_fd, VOLUME_DATA, RENAME_NOREPLACE) < 0) {

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 
 #include "definition.h"
@@ -84,6 +85,10 @@ int volume_exists(const char *name, bool *ret_ready);
 int volume_remove(const char *name);
 /* The names of all volumes, sorted. */
 int volume_list(char ***ret);
+/* Removes what copy-ups cut short (a killed helper, a crash) left in volumes no copy-up holds
+ * now: their NAME/.staging-* directories. Never touches _data, nor a volume whose lock is held.
+ * *ret_removed (if not NULL) lists "NAME/.staging-PID" for each, *ret_bytes what they held. */
+int volume_reclaim(char ***ret_removed, uint64_t *ret_bytes);
 /* The named and anonymous volumes a definition's own Volume= lines use, each once. */
 int volume_names_of(const Definition *d, char ***ret);
 /* Removes the container's anonymous volumes (rm -v, --rm, AutoRemove=); named ones stay. */

@@ -36,6 +36,7 @@ static int image_load_verb(int argc, char *argv[]);
 static int image_ls(int argc, char *argv[]);
 static int image_inspect(int argc, char *argv[]);
 static int image_rm(int argc, char *argv[]);
+static int image_prune_verb(int argc, char *argv[]);
 
 static const ImageVerb image_verbs[] = {
         { "import", NULL, image_import, "image import DIR|ARCHIVE|- NAME",
@@ -51,6 +52,11 @@ static const ImageVerb image_verbs[] = {
           "Show images' layers, size, configuration and containers as JSON", NULL },
         { "rm", "remove", image_rm, "image rm NAME…",
           "Remove images; an image a container definition names is kept", NULL },
+        { "prune", NULL, image_prune_verb, "image prune [-a] [-f]",
+          "Remove what killed imports, loads and removals left in the store; with -a, also every image "
+          "no container definition names",
+          "  -a, --all         also remove images no container definition names\n"
+          "  -f, --force       accepted for docker's sake: berth does not ask\n" },
 };
 
 static const ImageVerb *image_verb_find(const char *name) {
@@ -155,17 +161,17 @@ static int image_import(int argc, char *argv[]) {
                 }
                 r = image_import_archive(dir, fd, name, &why);
         } else
-                r = image_import_dir(dir, src, name);
+                r = image_import_dir(dir, src, name, &why);
         if (r == -EEXIST) {
                 log_error("image %s already exists", name);
                 return EXIT_BERTH_FAILED;
         }
-        if (r == -EBADMSG && why) {
+        if (r < 0 && why) {
                 log_error("Failed to import %s as image %s: %s", streq(src, "-") ? "stdin" : src, name, why);
                 return EXIT_BERTH_FAILED;
         }
         if (r < 0) {
-                log_error_errno(r, "Failed to import %s as image %s: %m", src, name);
+                log_error_errno(r, "Failed to import %s as image %s: %m", streq(src, "-") ? "stdin" : src, name);
                 return EXIT_BERTH_FAILED;
         }
         return 0;
@@ -204,7 +210,7 @@ static int image_load_verb(int argc, char *argv[]) {
                 if (why)
                         log_error("Failed to load %s: %s", streq(src, "-") ? "stdin" : src, why);
                 else
-                        log_error_errno(r, "Failed to load %s: %m", src);
+                        log_error_errno(r, "Failed to load %s: %m", streq(src, "-") ? "stdin" : src);
                 return EXIT_BERTH_FAILED;
         }
         printf("%s\n", loaded);
@@ -212,7 +218,7 @@ static int image_load_verb(int argc, char *argv[]) {
 }
 
 /* 1023B, 1.0K, 12.3M, 1.2G: base 1024, as parse_size() reads it. */
-static void format_bytes(char *buf, size_t size, uint64_t bytes) {
+void format_bytes(char *buf, size_t size, uint64_t bytes) {
         static const char suffixes[] = "KMGTPE";
         double v = (double) bytes;
         size_t i = 0;
@@ -372,12 +378,14 @@ static int image_ls(int argc, char *argv[]) {
                 if (r == -ENOENT) /* removed since we listed it */
                         continue;
                 if (r < 0) {
-                        log_error_errno(r, "Failed to read image %s: %m", *n);
-                        return EXIT_BERTH_FAILED;
+                        /* One image that cannot be read hides none of the others. */
+                        log_warning_errno(r, "Failed to read the size of image %s, listing it without: %m", *n);
+                        strcpy(size_str, "-");
+                } else {
+                        format_bytes(size_str, sizeof(size_str), size);
+                        if (localtime_r(&created.tv_sec, &tm))
+                                (void) strftime(created_str, sizeof(created_str), "%Y-%m-%d %H:%M:%S", &tm);
                 }
-                format_bytes(size_str, sizeof(size_str), size);
-                if (localtime_r(&created.tv_sec, &tm))
-                        (void) strftime(created_str, sizeof(created_str), "%Y-%m-%d %H:%M:%S", &tm);
                 printf("%-*s  %8s  %s\n", (int) width, *n, size_str, created_str);
         }
         return 0;
@@ -438,6 +446,96 @@ static int image_rm(int argc, char *argv[]) {
                 }
         }
         return ret;
+}
+
+int image_prune(bool all, uint64_t *ret_bytes) {
+        _cleanup_strv_free_ char **debris = NULL, **names = NULL;
+        _cleanup_free_ char *dir = NULL;
+        uint64_t bytes = 0;
+        int r, ret = 0;
+
+        dir = images_dir();
+        if (!dir)
+                return log_oom();
+        r = image_reclaim(dir, &debris, &bytes);
+        if (r < 0)
+                ret = log_error_errno(r, "Failed to remove what killed operations left in %s: %m", dir);
+        STRV_FOREACH(d, debris)
+                printf("reclaimed %s/%s\n", dir, *d);
+
+        if (!all)
+                goto finish;
+        r = image_list(dir, &names);
+        if (r < 0) {
+                ret = log_error_errno(r, "Failed to list images in %s: %m", dir);
+                goto finish;
+        }
+        STRV_FOREACH(n, names) {
+                _cleanup_strv_free_ char **users = NULL;
+                uint64_t size = 0;
+
+                /* Never an image a container names: its next start would fail, or find another
+                 * image imported under the name later. */
+                r = image_users(*n, &users);
+                if (r < 0) {
+                        ret = log_error_errno(r, "Failed to find the containers that use image %s, keeping it: %m", *n);
+                        continue;
+                }
+                if (!strv_isempty(users))
+                        continue;
+                (void) image_get_info(dir, *n, NULL, &size);
+                r = image_remove(dir, *n);
+                if (r == -ENOENT)
+                        continue;
+                if (r < 0) {
+                        ret = log_error_errno(r, "Failed to remove image %s: %m", *n);
+                        continue;
+                }
+                bytes += size;
+                printf("deleted image %s\n", *n);
+        }
+finish:
+        if (ret_bytes)
+                *ret_bytes = bytes;
+        return ret;
+}
+
+static int image_prune_verb(int argc, char *argv[]) {
+        enum { ARG_HELP = 0x100 };
+        static const struct option options[] = {
+                { "all", no_argument, NULL, 'a' },
+                { "force", no_argument, NULL, 'f' },
+                { "help", no_argument, NULL, ARG_HELP },
+                {}
+        };
+        const ImageVerb *v = image_verb_find("prune");
+        bool all = false;
+        uint64_t bytes = 0;
+        char size[32];
+        int c, r;
+
+        opterr = 0;
+        while ((c = getopt_long(argc, argv, "af", options, NULL)) >= 0)
+                switch (c) {
+                case 'a':
+                        all = true;
+                        break;
+                case 'f':
+                        break;
+                case ARG_HELP:
+                        image_verb_help(v);
+                        return 0;
+                default:
+                        return bad_option(v, argv);
+                }
+        if (optind < argc) {
+                log_error("image prune takes no arguments; see 'berth image prune --help'");
+                return EXIT_BERTH_FAILED;
+        }
+        r = image_prune(all, &bytes);
+        format_bytes(size, sizeof(size), bytes);
+        printf("Total reclaimed space: %s\n", size);
+        return r < 0 ? EXIT_BERTH_FAILED : 0;
 }
 
 int verb_image(int argc, char *argv[]) {

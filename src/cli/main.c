@@ -33,7 +33,8 @@ static const Verb verbs[] = {
         { "port",    NULL, verb_port, "port NAME [PORT[/PROTO]]", "List the ports a container publishes", 5 },
         { "verify",  NULL, verb_verify, "verify FILE…", "Check definition files", 4 },
         { "volume",  NULL, verb_volume, "volume create|ls|inspect|rm|prune …", "Manage volumes", 6 },
-        { "image",   NULL, verb_image, "image import|load|inspect|ls|rm …", "Manage images", 3 },
+        { "image",   NULL, verb_image, "image import|load|inspect|ls|rm|prune …", "Manage images", 3 },
+        { "system",  NULL, verb_system, "system prune [-a] [--volumes]", "Remove what killed operations left, and unused images and volumes", 13 },
 };
 
 const Verb *verb_find(const char *name) {

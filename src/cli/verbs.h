@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
 /* One entry per verb of the command line. A verb's function gets argv with argv[0] the verb's
  * name and returns the process exit code (0, the payload's code, or 125 when berth failed). */
 
@@ -30,6 +34,14 @@ int verb_port(int argc, char *argv[]);
 int verb_export(int argc, char *argv[]);
 int verb_stop(int argc, char *argv[]);
 int verb_image(int argc, char *argv[]);
+int verb_system(int argc, char *argv[]);
+
+/* berth image prune's work, which berth system prune does too: removes the store's debris and,
+ * with all, every image no container definition names, printing a line for each; *ret_bytes is
+ * what they held. Logs its errors; a negative errno if any. */
+int image_prune(bool all, uint64_t *ret_bytes);
+/* 1023B, 1.0K, 12.3M, 1.2G: base 1024, as parse_size() reads it. */
+void format_bytes(char *buf, size_t size, uint64_t bytes);
 int verb_volume(int argc, char *argv[]);
 int verb_create(int argc, char *argv[]);
 int verb_start(int argc, char *argv[]);

@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/un.h>
@@ -212,6 +213,54 @@ static void check_copy(int s, int t, bool user_xattrs, bool trusted_xattrs) {
            "COPY_ROOT_ATTRS: root owner, mode, mtime");
 }
 
+/* A tree deeper than the fds a process may hold, its paths longer than PATH_MAX, with a hard link
+ * pair at the bottom: copied whole (hard links kept), at 128 fds. */
+static void test_deep(const char *tmpl) {
+        _cleanup_free_ char *src = path_join(tmpl, "deep-src"), *dst = path_join(tmpl, "deep-dst");
+        struct rlimit old, low = { .rlim_cur = 128 };
+        int sfd, tfd, fd, r;
+        struct stat st;
+        unsigned n = 0, bad_modes = 0;
+
+        ok(mkdir(src, 0755) == 0 && mkdir(dst, 0755) == 0, "mkdir deep-src deep-dst");
+        fd = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        for (unsigned i = 0; fd >= 0 && i < 1100; i++) {
+                int sub = mkdirat(fd, "level-dir", 0750) < 0 ? -1 : openat(fd, "level-dir", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+                close(fd);
+                fd = sub;
+        }
+        ok(fd >= 0 && write_at(fd, "a", "bottom", 6, 0640) == 0 && linkat(fd, "a", fd, "b", 0) == 0,
+           "a 1,100-level tree (paths of 11,000 characters), a hard link pair at the bottom");
+        safe_close(fd);
+
+        ok(getrlimit(RLIMIT_NOFILE, &old) == 0, "getrlimit");
+        low.rlim_max = old.rlim_max;
+        ok(setrlimit(RLIMIT_NOFILE, &low) == 0, "at most 128 fds from here");
+        sfd = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        tfd = open(dst, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        r = copy_tree_at(sfd, tfd, 0);
+        close(sfd);
+        ok_eq_int(r, 0);
+        fd = tfd;
+        while (fd >= 0 && fstatat(fd, "level-dir", &st, AT_SYMLINK_NOFOLLOW) == 0) {
+                int sub = openat(fd, "level-dir", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+                if (!S_ISDIR(st.st_mode) || (st.st_mode & 07777) != 0750)
+                        bad_modes++;
+                close(fd);
+                fd = sub;
+                n++;
+        }
+        ok(n == 1100 && bad_modes == 0, "  … all 1,100 levels (%u), with their modes (%u not)", n, bad_modes);
+        ok(fd >= 0 && fstatat(fd, "b", &st, AT_SYMLINK_NOFOLLOW) == 0 && st.st_nlink == 2 && same_content(fd, fd, "a"),
+           "  … and the hard link pair at the bottom stays one inode");
+        safe_close(fd);
+        ok(setrlimit(RLIMIT_NOFILE, &old) == 0, "setrlimit back");
+        ok_eq_int(rm_rf(src), 0);
+        ok_eq_int(rm_rf(dst), 0);
+}
+
 int main(void) {
         char tmpl[] = "/var/tmp/berth-test-copy.XXXXXX";
         _cleanup_free_ char *src = NULL, *dst = NULL, *dst2 = NULL, *dst3 = NULL;
@@ -287,6 +336,8 @@ int main(void) {
                         ok(same_content(s5, t5, "huge"), "COPY_WRITEBACK: a 20 MiB file copied whole");
                 }
         }
+
+        test_deep(tmpl);
 
         ok_eq_int(rm_rf(tmpl), 0);
         ok(stat(tmpl, &st) < 0 && errno == ENOENT, "temp tree removed");

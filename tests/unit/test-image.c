@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sched.h>
 #include <stdint.h>
 #include <sys/mount.h>
@@ -66,7 +68,7 @@ static int make_source(const char *src) {
  * with its own mount namespace so that the mount never shows on the host. */
 static int enospc_child(const char *base) {
         _cleanup_free_ char *images = path_join(base, "small"), *src = path_join(base, "bigsrc"),
-                            *big = path_join(base, "bigsrc/big"), *left = NULL, *s = NULL;
+                            *big = path_join(base, "bigsrc/big"), *left = NULL, *s = NULL, *why = NULL;
         int r;
 
         if (!images || !src || !big)
@@ -84,14 +86,103 @@ static int enospc_child(const char *base) {
         if (write_string_file(big, s, 0644, false) < 0)
                 return 15;
 
-        r = image_import_dir(images, src, "big");
+        r = image_import_dir(images, src, "big", &why);
         left = dir_entries(images);
         (void) umount2(images, MNT_DETACH);
         if (r != -ENOSPC)
                 return 1;
-        if (!left || !streq(left, ""))
+        if (!left || !streq(left, ".lock"))
                 return 2; /* neither big nor a .staging-big-* directory may remain */
+        if (!why || !startswith(why, "the disk is full: no space left in ") || !strstr(why, images))
+                return 3; /* one line that says so, naming the store */
         return 0;
+}
+
+/* An image as a load of a hostile archive leaves it: a 1,100-level tree, and a file that is
+ * immutable. Neither may break ls (sizes) or rm. */
+static void test_hostile_trees(const char *images) {
+        _cleanup_free_ char *layer = path_join(images, "deep/layers/000"), *file = NULL;
+        struct timespec created;
+        uint64_t size = 0;
+        int fd, flags = FS_IMMUTABLE_FL, r;
+
+        ok_eq_int(mkdir_p(layer, 0755), 0);
+        fd = open(layer, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        for (unsigned i = 0; fd >= 0 && i < 1100; i++) {
+                int sub = mkdirat(fd, "d", 0755) < 0 ? -1 : openat(fd, "d", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+                close(fd);
+                fd = sub;
+        }
+        ok(fd >= 0, "a 1,100-level tree in image deep");
+        if (fd >= 0) {
+                r = openat(fd, "leaf", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+                ok(r >= 0 && write(r, "12345", 5) == 5, "  … with a file at the bottom");
+                close(r);
+                flags = FS_IMMUTABLE_FL;
+                r = openat(fd, "leaf", O_RDONLY | O_CLOEXEC);
+                if (ioctl(r, FS_IOC_SETFLAGS, &flags) < 0)
+                        ok(true, "# SKIP chattr +i is not possible here (%s)", strerror(errno));
+                else
+                        ok(true, "  … which is immutable");
+                close(r);
+                close(fd);
+        }
+        ok_eq_int(image_get_info(images, "deep", &created, &size), 0);
+        /* Each level is one directory of the file system's size, plus the five bytes. */
+        file = strjoin("test \"$(du -sb ", images, "/deep | cut -f1)\" = ");
+        ok(file != NULL, "strjoin");
+        {
+                char cmd[4096];
+
+                snprintf(cmd, sizeof(cmd), "%s%llu", file, (unsigned long long) size);
+                ok(system(cmd) == 0, "  … its size is du's (%llu)", (unsigned long long) size);
+        }
+        ok_eq_int(image_remove(images, "deep"), 0);
+        free(file);
+        file = dir_entries(images);
+        ok(file && streq(file, ".lock busybox"),
+           "  … and image_remove() takes it all, immutable file included (left: %s)", file ?: "");
+}
+
+/* Debris of killed operations: reclaimed when its owner is gone, never while it runs. */
+static void test_reclaim(const char *images) {
+        _cleanup_free_ char *dead = path_join(images, ".staging-x-AAAAAA"), *dead2 = path_join(images, ".removing-y-BBBBBB"),
+                            *file = path_join(images, ".staging-x-AAAAAA/layers/000/f"), *live = NULL, *left = NULL;
+        _cleanup_strv_free_ char **removed = NULL;
+        int live_fd = -EBADF, pipefd[2], status;
+        uint64_t bytes = 0;
+        pid_t pid;
+        char c;
+
+        ok_eq_int(mkdir_p(file, 0755), 0);
+        ok_eq_int(mkdir_p(dead2, 0700), 0);
+        ok_eq_int(image_store_mkdtemp(images, ".load-", &live, &live_fd), 0);
+        /* The live one's owner is another process, as it would be. */
+        ok(pipe2(pipefd, O_CLOEXEC) == 0, "pipe");
+        pid = fork();
+        if (pid == 0) {
+                close(pipefd[1]);
+                (void) read(pipefd[0], &c, 1);
+                _exit(0);
+        }
+        close(pipefd[0]);
+        live_fd = safe_close(live_fd); /* the child holds the lock through its copy of the fd */
+
+        ok_eq_int(image_reclaim(images, &removed, &bytes), 0);
+        ok(strv_length(removed) == 2 && strv_contains(removed, ".staging-x-AAAAAA") &&
+                   strv_contains(removed, ".removing-y-BBBBBB"),
+           "the debris of dead processes is reclaimed");
+        ok(bytes > 0, "  … and what it held is counted (%llu)", (unsigned long long) bytes);
+        ok(access(live, F_OK) == 0, "  … but not a directory whose owner still runs");
+        close(pipefd[1]);
+        ok(waitpid(pid, &status, 0) == pid, "its owner exits");
+        removed = strv_free(removed);
+        ok_eq_int(image_reclaim(images, &removed, NULL), 0);
+        ok(strv_length(removed) == 1 && access(live, F_OK) < 0, "  … after which it is reclaimed too");
+        left = dir_entries(images);
+        ok(left && !strstr(left, ".staging") && !strstr(left, ".load") && !strstr(left, ".removing"),
+           "nothing of it is left (%s)", left ?: "");
 }
 
 int main(void) {
@@ -127,16 +218,16 @@ int main(void) {
         ok(chown(src, 7, 8) == 0 && chmod(src, 0751) == 0, "chown+chmod source root");
 
         /* import */
-        ok_eq_int(image_import_dir(images, src, "alpine"), 0);
+        ok_eq_int(image_import_dir(images, src, "alpine", NULL), 0);
         ok(stat(images, &st) == 0 && (st.st_mode & 07777) == 0700, "images dir made 0700");
-        ok_eq_int(image_import_dir(images, src, "alpine"), -EEXIST);
-        ok_eq_int(image_import_dir(images, src, ".hidden"), -EINVAL);
-        ok_eq_int(image_import_dir(images, src, "../escape"), -EINVAL);
-        ok_eq_int(image_import_dir(images, src, ""), -EINVAL);
-        ok_eq_int(image_import_dir(images, "/nonexistent/berth", "nosrc"), -ENOENT);
-        ok_eq_int(image_import_dir(images, src, "busybox"), 0);
+        ok_eq_int(image_import_dir(images, src, "alpine", NULL), -EEXIST);
+        ok_eq_int(image_import_dir(images, src, ".hidden", NULL), -EINVAL);
+        ok_eq_int(image_import_dir(images, src, "../escape", NULL), -EINVAL);
+        ok_eq_int(image_import_dir(images, src, "", NULL), -EINVAL);
+        ok_eq_int(image_import_dir(images, "/nonexistent/berth", "nosrc", NULL), -ENOENT);
+        ok_eq_int(image_import_dir(images, src, "busybox", NULL), 0);
         entries = dir_entries(images);
-        ok_streq(entries, "alpine busybox");
+        ok_streq(entries, ".lock alpine busybox");
 
         /* resolve */
         ok_eq_int(image_resolve(images, "alpine", &l), 0);
@@ -194,7 +285,7 @@ int main(void) {
         ok_eq_int(image_remove(images, "../src"), -EINVAL);
         free(entries);
         entries = dir_entries(images);
-        ok_streq(entries, "busybox");
+        ok_streq(entries, ".lock busybox");
         ok_eq_int(image_list(images, &l), 0);
         ok(strv_length(l) == 1 && streq(l[0], "busybox"), "list after rm");
         l = strv_free(l);
@@ -206,6 +297,9 @@ int main(void) {
         ok_eq_int(image_list(extra, &l), 0);
         ok(l && !l[0], "empty list");
         l = strv_free(l);
+
+        test_hostile_trees(images);
+        test_reclaim(images);
 
         /* users: the first directory wins for a file name, as in the generator */
         etc = path_join(tmpl, "etc");

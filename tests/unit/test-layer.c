@@ -6,6 +6,11 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/fs.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -25,6 +30,8 @@ typedef struct Entry {
         mode_t type;       /* AE_IFREG, AE_IFDIR, AE_IFLNK, AE_IFCHR; 0: a hard link */
         const char *data;  /* file contents, symlink or hard link target */
         const char *xattr; /* name=value */
+        unsigned long fflags; /* chattr's FS_*_FL */
+        size_t size;       /* for a regular file without data: this many zero bytes */
 } Entry;
 
 /* A tar (gzip-compressed when gz) of entries, in a memfd. */
@@ -55,7 +62,11 @@ static int make_archive(const Entry *entries, size_t n, bool gz) {
                                 archive_entry_set_symlink(e, x->data);
                         if (x->type == AE_IFREG && x->data)
                                 archive_entry_set_size(e, (la_int64_t)strlen(x->data));
+                        else if (x->type == AE_IFREG && x->size)
+                                archive_entry_set_size(e, (la_int64_t)x->size);
                 }
+                if (x->fflags)
+                        archive_entry_set_fflags(e, x->fflags, 0);
                 if (x->xattr) {
                         const char *eq = strchr(x->xattr, '=');
                         char name[128];
@@ -66,6 +77,12 @@ static int make_archive(const Entry *entries, size_t n, bool gz) {
                 archive_write_header(a, e);
                 if (x->type == AE_IFREG && x->data)
                         archive_write_data(a, x->data, strlen(x->data));
+                else if (x->type == AE_IFREG && x->size) {
+                        static const char zeros[65536];
+
+                        for (size_t left = x->size; left > 0; left -= MIN(left, sizeof(zeros)))
+                                archive_write_data(a, zeros, MIN(left, sizeof(zeros)));
+                }
                 archive_entry_free(e);
         }
         archive_write_close(a);
@@ -168,7 +185,7 @@ static void test_plain(const char *dir) {
 }
 
 /* Each archive on its own, in a fresh directory inside an outer one that must stay empty. */
-static void refused(const char *top, const Entry *entries, size_t n, const char *what) {
+static void refused_naming(const char *top, const Entry *entries, size_t n, const char *what, const char *names) {
         char dir[512], outside[512];
         _cleanup_free_ char *why = NULL;
         struct stat st;
@@ -178,11 +195,17 @@ static void refused(const char *top, const Entry *entries, size_t n, const char 
         (void)mkdir(dir, 0755);
         r = unpack(entries, n, false, true, dir, &why);
         ok(r == -EBADMSG && why, "%s is refused (%d: %s)", what, r, why ?: "");
+        if (names)
+                ok(why && strstr(why, names), "  … naming '%s'", names);
         snprintf(outside, sizeof(outside), "%s/evil", top);
         ok(lstat(outside, &st) < 0 && errno == ENOENT, "  … and nothing is written outside");
         (void)unlink(outside);
         snprintf(outside, sizeof(outside), "rm -rf %s/in", top);
         (void)system(outside);
+}
+
+static void refused(const char *top, const Entry *entries, size_t n, const char *what) {
+        refused_naming(top, entries, n, what, NULL);
 }
 
 static void test_hostile(const char *top) {
@@ -206,6 +229,89 @@ static void test_hostile(const char *top) {
         refused(top, hardlink_via_link, ELEMENTSOF(hardlink_via_link), "a hard link through a symlink to /etc");
         refused(top, bad_whiteout, ELEMENTSOF(bad_whiteout), "a whiteout of no name");
         refused(top, whiteout_up, ELEMENTSOF(whiteout_up), "a whiteout through a symlink");
+}
+
+/* Bad whiteouts and opaque markers: refused in one line that names the entry. */
+static void test_bad_whiteouts(const char *top) {
+        static const Entry in_file[] = {{"f", AE_IFREG, "x"}, {"f/.wh..wh..opq", AE_IFREG}};
+        static const Entry via_link[] = {{"real/", AE_IFDIR}, {"link", AE_IFLNK, "real"},
+                                         {"link/.wh..wh..opq", AE_IFREG}};
+        static const Entry via_abs_link[] = {{"link", AE_IFLNK, "/etc"}, {"link/.wh..wh..opq", AE_IFREG}};
+        static const Entry up[] = {{"../.wh..wh..opq", AE_IFREG}};
+        static const Entry absolute[] = {{"/etc/.wh..wh..opq", AE_IFREG}};
+        static const Entry root[] = {{"/.wh..wh..opq", AE_IFREG}};
+        static const Entry a_dir[] = {{"d/.wh..wh..opq/", AE_IFDIR}};
+        static const Entry a_link[] = {{"d/.wh..wh..opq", AE_IFLNK, "/etc"}};
+        static const Entry whiteout_in_file[] = {{"f", AE_IFREG, "x"}, {"f/.wh.x", AE_IFREG}};
+        static const Entry dot_whiteout[] = {{"d/.wh...", AE_IFREG}};
+
+        refused_naming(top, in_file, ELEMENTSOF(in_file), "an opaque marker in a file", "entry 'f/.wh..wh..opq'");
+        refused_naming(top, via_link, ELEMENTSOF(via_link), "an opaque marker through a symlink",
+                       "entry 'link/.wh..wh..opq'");
+        refused_naming(top, via_abs_link, ELEMENTSOF(via_abs_link), "an opaque marker through a symlink to /etc",
+                       "entry 'link/.wh..wh..opq'");
+        refused_naming(top, up, ELEMENTSOF(up), "an opaque marker in '..'", "entry '../.wh..wh..opq'");
+        refused_naming(top, absolute, ELEMENTSOF(absolute), "an opaque marker at an absolute path",
+                       "entry '/etc/.wh..wh..opq'");
+        refused_naming(top, root, ELEMENTSOF(root), "an opaque marker of '/'", "entry '/.wh..wh..opq'");
+        refused_naming(top, a_dir, ELEMENTSOF(a_dir), "an opaque marker that is a directory", "entry 'd/.wh..wh..opq/'");
+        refused_naming(top, a_link, ELEMENTSOF(a_link), "an opaque marker that is a symlink", "entry 'd/.wh..wh..opq'");
+        refused_naming(top, whiteout_in_file, ELEMENTSOF(whiteout_in_file), "a whiteout in a file", "entry 'f/.wh.x'");
+        refused_naming(top, dot_whiteout, ELEMENTSOF(dot_whiteout), "a whiteout of '..'", "entry 'd/.wh...'");
+}
+
+/* chattr +i / +a in an archive are never restored: the image could not be removed. */
+static void test_fflags(const char *top) {
+        static const Entry entries[] = {
+                {"immutable", AE_IFREG, "i", NULL, FS_IMMUTABLE_FL},
+                {"appendonly", AE_IFREG, "a", NULL, FS_APPEND_FL},
+                {"dir/", AE_IFDIR, NULL, NULL, FS_IMMUTABLE_FL},
+        };
+        _cleanup_free_ char *why = NULL;
+        char dir[512];
+        int dfd, r;
+
+        snprintf(dir, sizeof(dir), "%s/fflags", top);
+        (void) mkdir(dir, 0755);
+        r = unpack(entries, ELEMENTSOF(entries), false, true, dir, &why);
+        ok(r == 0, "an archive with immutable and append-only entries unpacks (%d: %s)", r, why ?: "");
+        dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        for (size_t i = 0; i < ELEMENTSOF(entries); i++) {
+                int fd = openat(dfd, entries[i].path, O_RDONLY | O_CLOEXEC), flags = -1;
+
+                ok(fd >= 0 && ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0 && !(flags & (FS_IMMUTABLE_FL | FS_APPEND_FL)),
+                   "  … '%s' without the attribute (flags %#x)", entries[i].path, (unsigned) flags);
+                safe_close(fd);
+        }
+        ok(unlinkat(dfd, "immutable", 0) == 0 && unlinkat(dfd, "appendonly", 0) == 0 &&
+                   unlinkat(dfd, "dir", AT_REMOVEDIR) == 0,
+           "  … and each can be removed");
+        close(dfd);
+}
+
+/* A full disk fails the layer, whatever libarchive calls it, in one line naming the entry. Runs
+ * in a child with its own mount namespace, so that the small tmpfs never shows on the host. */
+static int enospc_child(const char *top) {
+        static const Entry entries[] = {
+                {"small", AE_IFREG, "fits"},
+                {"big", AE_IFREG, NULL, NULL, 0, 4U << 20},
+        };
+        _cleanup_free_ char *why = NULL;
+        char dir[512];
+        int r;
+
+        snprintf(dir, sizeof(dir), "%s/small-disk", top);
+        if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+                return 10;
+        if (mkdir(dir, 0755) < 0 || mount("tmpfs", dir, "tmpfs", 0, "size=1m") < 0)
+                return 11;
+        r = unpack(entries, ELEMENTSOF(entries), true, true, dir, &why);
+        (void) umount2(dir, MNT_DETACH);
+        if (r != -ENOSPC)
+                return 1;
+        if (!why || !streq(why, "entry 'big': No space left on device"))
+                return 2;
+        return 0;
 }
 
 static void test_not_an_archive(const char *dir) {
@@ -284,6 +390,18 @@ int main(void) {
         mkdir(dir, 0755);
         test_plain(dir);
         test_hostile(top);
+        test_bad_whiteouts(top);
+        test_fflags(top);
+        {
+                int status;
+                pid_t pid = fork();
+
+                if (pid == 0)
+                        _exit(enospc_child(top));
+                ok(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                   "a full disk fails the layer: -ENOSPC, naming the entry (child said %d)",
+                   WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+        }
         snprintf(dir, sizeof(dir), "%s/junk", top);
         mkdir(dir, 0755);
         test_not_an_archive(dir);

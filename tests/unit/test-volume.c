@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdlib.h>
+#include <sys/file.h>
 #include <sys/mount.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -243,6 +246,103 @@ static void test_copy_up(void) {
         (void) rm_rf(tmp);
 }
 
+/* Copy-up onto a full disk: fails, leaves no half volume (no _data, no staging), and the next
+ * start with room fills it. Runs in the mount namespace main() made. */
+static void test_copy_up_enospc(void) {
+        char tmp[] = "/tmp/test-volume-enospc.XXXXXX";
+        _cleanup_free_ char *state = NULL, *l1 = NULL, *up = NULL, *big = NULL, *vol = NULL, *left = NULL;
+        _cleanup_(volume_plan_done) VolumePlan plan = {};
+        _cleanup_(definition_freep) Definition *d = NULL;
+        struct stat st;
+        int r;
+
+        if (!mkdtemp(tmp))
+                return (void) ok(false, "mkdtemp");
+        state = path_join(tmp, "state");
+        l1 = path_join(tmp, "l1");
+        up = path_join(tmp, "upper");
+        ok(mkdir(state, 0700) == 0 && mkdir(l1, 0755) == 0 && mkdir(up, 0755) == 0, "dirs");
+        ok(mount("tmpfs", state, "tmpfs", 0, "size=1m") == 0, "a 1 MiB disk for the state");
+        setenv("BERTH_STATE_DIR", state, 1);
+        ok(mkdir_p(path_join(l1, "data"), 0755) == 0, "mkdir l1/data");
+        big = malloc(4U << 20);
+        memset(big, 'x', 4U << 20);
+        big[(4U << 20) - 1] = 0;
+        ok(write_string_file(path_join(l1, "data/big"), big, 0644, false) == 0, "a 4 MiB file in the image's /data");
+
+        ok(definition_parse_string("[Container]\nImage=img\nVolume=full:/data\n", "c.container", "c", &d, NULL) == 0,
+           "parse");
+        ok(volume_plan_make(d, /* image= */ NULL, &plan) == 0 && plan.n == 1, "plan");
+        r = volume_plan_prepare(&plan, (char *[]) { l1, NULL }, up);
+        ok(r == -ENOSPC, "copy-up onto a full disk fails with ENOSPC (%d)", r);
+        vol = path_join(state, "volumes/full");
+        {
+                _cleanup_closedir_ DIR *dir = opendir(vol);
+                struct dirent *de;
+                unsigned n = 0;
+
+                while (dir && (de = readdir(dir)))
+                        if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
+                                n++;
+                ok(dir && n == 0, "  … leaving the volume new and empty: no _data, no staging (%u entries)", n);
+        }
+        ok(mount(NULL, state, NULL, MS_REMOUNT, "size=16m") == 0, "room on the disk again");
+        ok_eq_int(volume_plan_prepare(&plan, (char *[]) { l1, NULL }, up), 0);
+        ok(stat(path_join(vol, "_data/big"), &st) == 0 && st.st_size == (4 << 20) - 1,
+           "  … and the next start fills it whole");
+        (void) umount2(state, MNT_DETACH);
+        (void) rm_rf(tmp);
+}
+
+/* What copy-ups cut short leave: reclaimed, unless a copy-up holds the volume. */
+static void test_reclaim(void) {
+        char tmp[] = "/tmp/test-volume-reclaim.XXXXXX";
+        _cleanup_free_ char *state = NULL, *busy = NULL;
+        _cleanup_strv_free_ char **removed = NULL;
+        int ready[2], go[2], status;
+        uint64_t bytes = 0;
+        pid_t pid;
+
+        if (!mkdtemp(tmp))
+                return (void) ok(false, "mkdtemp");
+        state = path_join(tmp, "state");
+        setenv("BERTH_STATE_DIR", state, 1);
+        ok(mkdir_p(path_join(state, "volumes/dead/.staging-4242/sub"), 0755) == 0 &&
+                   write_string_file(path_join(state, "volumes/dead/.staging-4242/sub/f"), "half", 0644, false) == 0 &&
+                   mkdir_p(path_join(state, "volumes/dead/_data"), 0755) == 0,
+           "a volume with a staging directory of a dead copy-up");
+        busy = path_join(state, "volumes/busy");
+        ok(mkdir_p(path_join(busy, ".staging-1"), 0755) == 0, "a volume whose copy-up runs");
+        ok(pipe2(ready, O_CLOEXEC) == 0 && pipe2(go, O_CLOEXEC) == 0, "pipes");
+        pid = fork();
+        if (pid == 0) {
+                int fd = open(busy, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                char c;
+
+                (void) flock(fd, LOCK_EX);
+                (void) write(ready[1], "x", 1);
+                (void) read(go[0], &c, 1);
+                _exit(0);
+        }
+        {
+                char c;
+                (void) read(ready[0], &c, 1);
+        }
+        ok_eq_int(volume_reclaim(&removed, &bytes), 0);
+        ok(strv_length(removed) == 1 && streq(removed[0], "dead/.staging-4242") && bytes >= 4,
+           "the dead copy-up's staging is reclaimed (%s, %llu bytes)", removed && removed[0] ? removed[0] : "-",
+           (unsigned long long) bytes);
+        ok(access(path_join(state, "volumes/dead/_data"), F_OK) == 0, "  … its _data stays");
+        ok(access(path_join(busy, ".staging-1"), F_OK) == 0, "  … and a running copy-up's staging is not touched");
+        (void) write(go[1], "x", 1);
+        (void) waitpid(pid, &status, 0);
+        close(ready[0]);
+        close(ready[1]);
+        close(go[0]);
+        close(go[1]);
+        (void) rm_rf(tmp);
+}
+
 int main(void) {
         test_specs();
         test_destination();
@@ -253,8 +353,11 @@ int main(void) {
 
         /* Privileged: in a mount namespace of our own (the overlay is a detached mount anyway). */
         if (geteuid() == 0 && unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) == 0)
+        {
                 test_copy_up();
-        else
+                test_copy_up_enospc();
+                test_reclaim();
+        } else
                 printf("# skipping copy-up: needs root\n");
         return tap_finish();
 }

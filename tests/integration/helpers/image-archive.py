@@ -9,15 +9,22 @@
 # "rootfs" the lower layer alone, gzip'd, as docker export writes one.
 # Hostile variants for the tests: docker-dotdot (a layer path ../../etc/passwd), docker-notag,
 # outer-dotdot (an archive entry ../evil), docker-badvol (a volume under /proc).
+# Storage (tag KIND:1 each, minus "docker-"): docker-digests (docker's own naming: the config as
+# SHA256.json, rootfs.diff_ids filled in), docker-baddiffid and docker-badconfig (the same, with
+# one digest that does not match), oci-badlayer and oci-badconfig (a blob whose content is not
+# what its digest says), docker-immutable (entries with chattr +i/+a as libarchive writes them),
+# docker-deep (a 1,100-level directory tree), docker-badopaque (an opaque marker inside a file),
+# docker-manyenv (100,000 Env entries), docker-big (a 24 MiB file of random bytes).
 import gzip, hashlib, io, json, os, sys, tarfile
 
 kind, out = sys.argv[1], sys.argv[2]
 APPLETS = ["sh", "cat", "ls", "test", "echo", "pwd", "env", "stat", "sleep", "true", "id"]
 
 
-def add(t, name, data=None, mode=0o644, kind=tarfile.REGTYPE, uid=0, gid=0, link=""):
+def add(t, name, data=None, mode=0o644, kind=tarfile.REGTYPE, uid=0, gid=0, link="", pax=None):
     i = tarfile.TarInfo(name)
     i.type, i.mode, i.uid, i.gid, i.mtime, i.linkname = kind, mode, uid, gid, 1700000000, link
+    i.pax_headers = pax or {}
     if data is not None:
         i.size = len(data)
     t.addfile(i, io.BytesIO(data) if data is not None else None)
@@ -63,8 +70,26 @@ if kind == "rootfs":
     with open(out, "wb") as f:
         f.write(gzip.compress(layer(lower)))
 elif kind.startswith("docker"):
+    sha = lambda b: hashlib.sha256(b).hexdigest()
+    tag = kind[len("docker-"):] + ":1"
+    if kind == "docker-immutable":
+        upper += [dict(name="etc/locked", data=b"locked\n", pax={"SCHILY.fflags": "schg"}),
+                  dict(name="etc/log", data=b"log\n", pax={"SCHILY.fflags": "sappnd"}),
+                  d("etc/lockeddir", pax={"SCHILY.fflags": "schg"})]
+    if kind == "docker-deep":
+        upper += [d("/".join(["deep"] * (i + 1))) for i in range(1100)]
+    if kind == "docker-badopaque":
+        upper += [dict(name="etc/keep/.wh..wh..opq", data=b"")]
+    if kind == "docker-manyenv":
+        config["config"]["Env"] = ["VAR_%06d=value" % i for i in range(100000)]
+    if kind == "docker-big":
+        upper += [dict(name="big", data=os.urandom(24 << 20))]
     l0, l1 = layer(lower), layer(upper)
-    manifest = [{"Config": "cfg.json", "RepoTags": ["example.org/team/app:1.2"],
+    cfg_name = "cfg.json"
+    if kind in ("docker-digests", "docker-baddiffid", "docker-badconfig"):
+        config["rootfs"]["diff_ids"] = ["sha256:" + sha(l0), "sha256:" + sha(l1 + (b"\0" if kind == "docker-baddiffid" else b""))]
+        cfg_name = sha(json.dumps(config).encode() + (b" " if kind == "docker-badconfig" else b"")) + ".json"
+    manifest = [{"Config": cfg_name, "RepoTags": ["example.org/team/app:1.2" if kind == "docker" else tag],
                  "Layers": ["l0/layer.tar", "l1/layer.tar"]}]
     if kind == "docker-dotdot":
         manifest[0]["Layers"] = ["l0/layer.tar", "../../../etc/passwd"]
@@ -73,9 +98,9 @@ elif kind.startswith("docker"):
     if kind == "docker-badvol":
         config["config"]["Volumes"] = {"/proc/sys": {}}
         manifest[0]["RepoTags"] = ["badvol:1"]
-    write_outer([("manifest.json", json.dumps(manifest).encode()), ("cfg.json", json.dumps(config).encode()),
+    write_outer([("manifest.json", json.dumps(manifest).encode()), (cfg_name, json.dumps(config).encode()),
                  ("l0/layer.tar", l0), ("l1/layer.tar", l1)])
-elif kind == "oci":
+elif kind.startswith("oci"):
     blobs = {}
 
     def blob(data):
@@ -83,15 +108,22 @@ elif kind == "oci":
         blobs["blobs/sha256/" + h] = data
         return "sha256:" + h
 
-    layers = [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": blob(gzip.compress(x))}
-              for x in (layer(lower), layer(upper))]
+    plain = (layer(lower), layer(upper))
+    config["rootfs"]["diff_ids"] = ["sha256:" + hashlib.sha256(x).hexdigest() for x in plain]
+    layers = [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": blob(gzip.compress(x, mtime=0))}
+              for x in plain]
     cfg = blob(json.dumps(config).encode())
+    # Tampered after the digest was taken: the blob keeps its name, its content changes.
+    if kind == "oci-badlayer":
+        blobs["blobs/sha256/" + layers[1]["digest"][7:]] = gzip.compress(layer(upper + [dict(name="evil", data=b"x")]))
+    if kind == "oci-badconfig":
+        blobs["blobs/sha256/" + cfg[7:]] = json.dumps(dict(config, author="someone else")).encode()
     manifest = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
                            "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": cfg},
                            "layers": layers}).encode()
     m = blob(manifest)
     index = {"schemaVersion": 2, "manifests": [{"mediaType": "application/vnd.oci.image.manifest.v1+json",
-                                                "digest": m, "annotations": {"org.opencontainers.image.ref.name": "ociapp:2"}}]}
+                                                "digest": m, "annotations": {"org.opencontainers.image.ref.name": "ociapp:2" if kind == "oci" else kind + ":1"}}]}
     write_outer([("oci-layout", b'{"imageLayoutVersion":"1.0.0"}'), ("index.json", json.dumps(index).encode())]
                 + sorted(blobs.items()))
 elif kind == "outer-dotdot":

@@ -198,7 +198,8 @@ mv $VOLS /tmp/vols-saved && mkdir $VOLS && mount --bind /tmp/smallfs $VOLS
 on_exit "umount $VOLS; rmdir $VOLS; mv /tmp/vols-saved $VOLS"
 out=$(berth run --rm --name full1 -v fullvol:/data bigimg true 2>&1); rc=$?
 check_eq "ENOSPC during copy-up exits 125" "$rc" 125
-check_eq "  … in one line" "$out" "berth: Failed to copy /data of the image into volume fullvol: No space left on device"
+check_eq "  … in one line saying the disk is full" "$out" \
+        "berth: Failed to copy /data of the image into volume fullvol: the disk is full (No space left on device) in $VOLS/fullvol; the volume stays empty and is filled at its next use"
 check_fails "  … the volume is not marked ready" test -e $VOLS/fullvol/_data
 check_eq "  … and no half copy is left" "$(ls -A $VOLS/fullvol)" ""
 mount -o remount,size=64m /tmp/smallfs

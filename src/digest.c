@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stdio.h>
+#include <string.h>
+
+#include "digest.h"
+#include "macro.h"
+#include "string-util.h"
+
+static const struct {
+        const char *name;
+        size_t size;
+} algorithms[_DIGEST_ALGORITHM_MAX] = {
+        [DIGEST_SHA256] = {"sha256", SHA256_DIGEST_SIZE},
+        [DIGEST_SHA512] = {"sha512", SHA512_DIGEST_SIZE},
+};
+
+DigestAlgorithm digest_algorithm_of(const char *digest) {
+        const char *colon = digest ? strchr(digest, ':') : NULL;
+
+        if (!colon)
+                return _DIGEST_ALGORITHM_INVALID;
+        for (int a = 0; a < _DIGEST_ALGORITHM_MAX; a++)
+                if (strlen(algorithms[a].name) == (size_t)(colon - digest) &&
+                    strncmp(digest, algorithms[a].name, (size_t)(colon - digest)) == 0)
+                        return (DigestAlgorithm)a;
+        return _DIGEST_ALGORITHM_INVALID;
+}
+
+bool digest_is_valid(const char *s) {
+        DigestAlgorithm a = digest_algorithm_of(s);
+        const char *hex;
+
+        if (a < 0)
+                return false;
+        hex = strchr(s, ':') + 1;
+        return strlen(hex) == 2 * algorithms[a].size && strspn(hex, "0123456789abcdef") == strlen(hex);
+}
+
+void digest_init(Digest *d, DigestAlgorithm algorithm) {
+        d->algorithm = algorithm;
+        if (algorithm == DIGEST_SHA512)
+                sha512_init(&d->sha512);
+        else
+                sha256_init(&d->sha256);
+}
+
+void digest_update(Digest *d, const void *data, size_t size) {
+        if (d->algorithm == DIGEST_SHA512)
+                sha512_update(&d->sha512, size, data);
+        else
+                sha256_update(&d->sha256, size, data);
+}
+
+void digest_final(Digest *d, char ret[static DIGEST_STRING_MAX]) {
+        uint8_t raw[SHA512_DIGEST_SIZE];
+        size_t n = algorithms[d->algorithm].size;
+        char *p = ret;
+
+        if (d->algorithm == DIGEST_SHA512)
+                sha512_digest(&d->sha512, n, raw);
+        else
+                sha256_digest(&d->sha256, n, raw);
+        p += sprintf(p, "%s:", algorithms[d->algorithm].name);
+        for (size_t i = 0; i < n; i++)
+                p += sprintf(p, "%02x", raw[i]);
+}
+
+bool digest_matches(const char *expected, const void *data, size_t size,
+                    char ret_actual[static DIGEST_STRING_MAX]) {
+        DigestAlgorithm a = digest_algorithm_of(expected);
+        Digest d;
+
+        digest_init(&d, a < 0 ? DIGEST_SHA256 : a);
+        digest_update(&d, data, size);
+        digest_final(&d, ret_actual);
+        return a >= 0 && streq(expected, ret_actual);
+}
