@@ -13,27 +13,16 @@
 
 #include "config.h"
 #include "generator.h"
+#include "paths.h"
 #include "strv.h"
 
 static int run(const char *dest, const char *dest_early, const char *dest_late) {
-        _cleanup_strv_free_ char **dirs = NULL;
-        const char *e;
+        /* $BERTH_DEFINITION_PATH (as for the helper) lets tests point the generator at temp dirs. */
+        char *const *dirs = berth_definition_dirs();
         int r;
 
-        /* BERTH_DEFINITION_PATH (space-separated, as for the helper) lets tests point the
-         * generator at temp dirs. */
-        e = getenv("BERTH_DEFINITION_PATH");
-        if (e) {
-                r = strv_split_quoted(e, &dirs);
-                if (r < 0)
-                        return r;
-        } else {
-                dirs = strv_copy((char *const[]) { BERTH_SYSCONF_DIR "/containers",
-                                                   BERTH_RUNTIME_DIR "/containers", NULL });
-                if (!dirs)
-                        return -ENOMEM;
-        }
-
+        if (!dirs)
+                return -ENOMEM;
         r = generator_run(dest, dirs, BERTH_UNIT_DIR);
         return r < 0 ? r : 0;
 }

@@ -280,7 +280,7 @@ static bool shadowed(char **dirs, char **until, const char *file) {
         return false;
 }
 
-int generator_run(const char *dest, char **dirs, const char *unit_dir) {
+int generator_run(const char *dest, char *const *dirs, const char *unit_dir) {
         _cleanup_free_ char *template_path = NULL;
         int n = 0;
 

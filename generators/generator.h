@@ -17,4 +17,4 @@ void generator_log(int level, const char *fmt, ...) _printf_(2, 3);
  * dest/TARGET.wants|requires/container@NAME.service → unit_dir/GENERATOR_TEMPLATE.
  * A definition that does not parse still gets a drop-in, one that names the error. Problems
  * with single files are logged and skipped. Returns the number of definitions written. */
-int generator_run(const char *dest, char **dirs, const char *unit_dir);
+int generator_run(const char *dest, char *const *dirs, const char *unit_dir);

@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-#include "container.h"
 #include "definition.h"
 #include "fd-util.h"
 #include "image.h"
@@ -18,6 +17,7 @@
 #include "strv.h"
 #include "units.h"
 #include "verbs.h"
+#include "paths.h"
 
 int verb_export(int argc, char *argv[]) {
         static const struct option options[] = {
@@ -57,8 +57,8 @@ int verb_export(int argc, char *argv[]) {
 
         /* The container's upper directory over the image's layers, read-only and attached
          * nowhere: what the container sees at its root, without its mounts. */
-        images = path_join(container_state_dir(), "images");
-        upper = path_join(container_state_dir(), "containers", d->name, "upper");
+        images = path_join(berth_state_dir(), "images");
+        upper = path_join(berth_state_dir(), "containers", d->name, "upper");
         if (!images || !upper) {
                 log_oom();
                 return EXIT_BERTH_FAILED;

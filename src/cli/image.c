@@ -18,6 +18,7 @@
 #include "log.h"
 #include "name.h"
 #include "path-util.h"
+#include "paths.h"
 #include "string-util.h"
 #include "strv.h"
 #include "verbs.h"
@@ -78,11 +79,8 @@ static void image_help(void) {
         printf("\nRun 'berth image VERB --help' for a verb's options.\n");
 }
 
-/* BERTH_STATE_DIR in the environment moves the whole state directory, for tests. */
 static char *images_dir(void) {
-        const char *state = getenv("BERTH_STATE_DIR");
-
-        return path_join(isempty(state) ? BERTH_STATE_DIR : state, "images");
+        return path_join(berth_state_dir(), "images");
 }
 
 /* getopt's own message would name the sub-verb alone ("ls: …"); say it berth's way. */

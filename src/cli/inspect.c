@@ -7,16 +7,18 @@
 
 #include "bus.h"
 #include "cleanup.h"
-#include "container.h"
 #include "definition.h"
 #include "json.h"
+#include "freezer.h"
 #include "log.h"
 #include "name.h"
 #include "path-util.h"
+#include "scope.h"
 #include "string-util.h"
 #include "strv.h"
 #include "units.h"
 #include "verbs.h"
+#include "paths.h"
 
 /* berth inspect NAME: one JSON object with everything berth knows of a container — its
  * definition, field by field, and the properties of its two units as systemd has them. */
@@ -300,8 +302,8 @@ static int inspect(sd_bus *bus, const char *name) {
 
         service = name_to_service(name);
         scope = name_to_scope(name);
-        state_dir = path_join(container_state_dir(), "containers", name);
-        runtime_dir = path_join(container_runtime_dir(), name);
+        state_dir = path_join(berth_state_dir(), "containers", name);
+        runtime_dir = path_join(berth_runtime_dir(), name);
         if (!service || !scope || !state_dir || !runtime_dir)
                 return log_oom();
         r = units_definition_path(name, &path);
@@ -320,10 +322,10 @@ static int inspect(sd_bus *bus, const char *name) {
         service_state = unit_string_property(bus, service_path, UNIT_IFACE, "ActiveState");
         scope_state = unit_string_property(bus, scope_path, UNIT_IFACE, "ActiveState");
         if (scope_path)
-                (void) units_freezer_state(bus, name, &freezer);
+                (void) freezer_state(bus, name, &freezer);
         state = units_state(service_state, scope_state, freezer);
         if (units_state_is_running(state))
-                (void) units_pid1(bus, name, &pid);
+                (void) scope_pid1(bus, name, &pid);
 
         json_init(&w, stdout, /* pretty= */ true);
         json_begin_object(&w);

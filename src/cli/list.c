@@ -9,8 +9,10 @@
 #include "cleanup.h"
 #include "definition.h"
 #include "json.h"
+#include "freezer.h"
 #include "log.h"
 #include "name.h"
+#include "scope.h"
 #include "string-util.h"
 #include "strv.h"
 #include "time-util.h"
@@ -192,11 +194,11 @@ static int fill_row(sd_bus *bus, Row *row) {
         }
 
         if (row->scope_state && !streq(row->scope_state, "inactive"))
-                (void) units_freezer_state(bus, row->name, &row->freezer);
+                (void) freezer_state(bus, row->name, &row->freezer);
         row->state = units_state(row->service_state, row->scope_state, row->freezer);
 
         if (units_state_is_running(row->state)) {
-                (void) units_pid1(bus, row->name, &row->pid);
+                (void) scope_pid1(bus, row->name, &row->pid);
                 (void) units_addresses(row->def, row->pid, &row->addresses);
                 if (row->scope_state)
                         (void) bus_get_unit_property_u64(bus, scope, "org.freedesktop.systemd1.Unit",

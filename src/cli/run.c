@@ -27,6 +27,7 @@
 #include "units.h"
 #include "verbs.h"
 #include "volume.h"
+#include "paths.h"
 
 static const char run_options[] =
         "      --name NAME          name the container (default: a generated one)\n"
@@ -110,7 +111,7 @@ int run_write_definition(const char *name, const char *text) {
                 return log_error_errno(-EEXIST, "container %s exists (%s); choose another --name or 'berth rm %s'",
                                        name, etc, name);
 
-        dir = path_join(container_runtime_dir(), "containers");
+        dir = path_join(berth_runtime_dir(), "containers");
         path = dir ? path_join(dir, name) : NULL;
         if (!path)
                 return log_oom();

@@ -10,8 +10,10 @@
 #include "bus.h"
 #include "cleanup.h"
 #include "definition.h"
+#include "freezer.h"
 #include "log.h"
 #include "name.h"
+#include "scope.h"
 #include "string-util.h"
 #include "strv.h"
 #include "units.h"
@@ -58,11 +60,11 @@ static int read_status(sd_bus *bus, const char *name, Status *s) {
         (void) bus_get_unit_property_string(bus, service, UNIT_IFACE, "ActiveState", &s->service_state);
         (void) bus_get_unit_property_string(bus, scope, UNIT_IFACE, "ActiveState", &s->scope_state);
         if (s->scope_state && !streq(s->scope_state, "inactive"))
-                (void) units_freezer_state(bus, name, &s->freezer);
+                (void) freezer_state(bus, name, &s->freezer);
         s->state = units_state(s->service_state, s->scope_state, s->freezer);
 
         if (units_state_is_running(s->state)) {
-                (void) units_pid1(bus, name, &s->pid);
+                (void) scope_pid1(bus, name, &s->pid);
                 if (s->scope_state && !streq(s->scope_state, "inactive"))
                         (void) bus_get_unit_property_u64(bus, scope, UNIT_IFACE, "ActiveEnterTimestamp", &s->since);
                 else

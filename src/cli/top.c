@@ -11,14 +11,10 @@
 #include "cleanup.h"
 #include "fd-util.h"
 #include "log.h"
+#include "process-util.h"
 #include "string-util.h"
 #include "units.h"
 #include "verbs.h"
-
-static int cmp_pid(const void *a, const void *b) {
-        pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
-        return x < y ? -1 : x > y;
-}
 
 /* The value of "Key:" in /proc/PID/status: its first field, or its last when last. */
 static void status_field(const char *status, const char *key, bool last, char *buf, size_t size) {
@@ -120,7 +116,7 @@ int verb_top(int argc, char *argv[]) {
                 log_error_errno(r, "Failed to list the processes of container %s: %m", argv[optind]);
                 return EXIT_BERTH_FAILED;
         }
-        qsort(pids, n, sizeof(pid_t), cmp_pid);
+        qsort(pids, n, sizeof(pid_t), pid_compare);
         printf("%-8s %-8s %-6s %-8s %s\n", "PID", "CPID", "UID", "TIME", "COMMAND");
         for (size_t i = 0; i < n; i++)
                 print_one(pids[i], hz > 0 ? hz : 100);

@@ -13,7 +13,7 @@
 #include "cleanup.h"
 #include "config.h"
 #include "fd-util.h"
-#include "container.h"
+#include "freezer.h"
 #include "image.h"
 #include "log.h"
 #include "name.h"
@@ -25,19 +25,18 @@
 #include "network.h"
 #include "scope.h"
 #include "units.h"
+#include "paths.h"
+#include "teardown.h"
 
 int units_definition_path(const char *name, char **ret) {
-        const char *dirs[] = { BERTH_SYSCONF_DIR "/containers", NULL };
-        _cleanup_free_ char *run = NULL;
+        char *const *dirs = berth_definition_dirs();
 
-        run = path_join(container_runtime_dir(), "containers");
-        if (!run)
+        if (!dirs)
                 return -ENOMEM;
-        dirs[1] = run;
-        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+        STRV_FOREACH(dir, (char **) dirs) {
                 char *p;
 
-                if (asprintf(&p, "%s/%s.container", dirs[i], name) < 0)
+                if (asprintf(&p, "%s/%s.container", *dir, name) < 0)
                         return -ENOMEM;
                 if (access(p, F_OK) == 0) {
                         *ret = p;
@@ -53,7 +52,7 @@ int units_check_image(const char *image) {
         _cleanup_strv_free_ char **layers = NULL;
         int r;
 
-        images = path_join(container_state_dir(), "images");
+        images = path_join(berth_state_dir(), "images");
         if (!images)
                 return log_oom();
         r = image_resolve(images, image, &layers);
@@ -300,7 +299,7 @@ int units_stop(const char *name, uint64_t timeout_usec) {
         _cleanup_free_ char *service = NULL, *scope = NULL, *state = NULL;
         int r;
 
-        r = units_thaw_if_paused(name);
+        r = freezer_thaw_if_paused(name);
         if (r < 0)
                 return r;
 
@@ -353,7 +352,7 @@ int units_kill(const char *name, int sig) {
         pid_t pid;
         int r;
 
-        r = units_thaw_if_paused(name);
+        r = freezer_thaw_if_paused(name);
         if (r < 0)
                 return r;
         /* The namespace's PID 1, never a process that only joined the scope (berth exec). */
@@ -431,7 +430,7 @@ int units_remove_files(const char *name) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         int r, ret = 0;
 
-        r = container_remove(name, /* including_etc= */ true);
+        r = teardown_remove(name, /* including_etc= */ true);
         if (r < 0)
                 ret = log_error_errno(r, "Failed to remove container %s: %m", name);
 
@@ -485,7 +484,7 @@ int units_container_pid(const char *name, pid_t *ret) {
         r = bus_open_systemd(&bus);
         if (r < 0)
                 return log_error_errno(r, "Failed to connect to systemd: %m");
-        r = units_pid1(bus, name, ret);
+        r = scope_pid1(bus, name, ret);
         if (r == -ESRCH)
                 return log_error_errno(r, "container %s is not running", name);
         if (r < 0)
@@ -513,16 +512,14 @@ int units_scope_pids(const char *name, pid_t **ret, size_t *ret_n) {
 
 int units_list_names(char ***ret) {
         _cleanup_strv_free_ char **names = NULL;
-        _cleanup_free_ char *run = NULL;
+        char *const *dirs = berth_definition_dirs();
         size_t n = 0;
         int r;
 
-        run = path_join(container_runtime_dir(), "containers");
-        if (!run)
+        if (!dirs)
                 return -ENOMEM;
-        const char *dirs[] = { BERTH_SYSCONF_DIR "/containers", run };
-        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
-                _cleanup_closedir_ DIR *d = opendir(dirs[i]);
+        STRV_FOREACH(dir, (char **) dirs) {
+                _cleanup_closedir_ DIR *d = opendir(*dir);
                 struct dirent *de;
 
                 if (!d) {
@@ -652,60 +649,6 @@ char *units_format_bytes(char buf[static UNITS_FORMAT_MAX], uint64_t bytes) {
         return buf;
 }
 
-int units_freezer_state(sd_bus *bus, const char *name, char **ret) {
-        _cleanup_free_ char *scope = NULL, *state = NULL, *cgroup = NULL, *file = NULL, *text = NULL;
-
-        scope = name_to_scope(name);
-        if (!scope)
-                return -ENOMEM;
-        (void) bus_get_unit_property_string(bus, scope, "org.freedesktop.systemd1.Unit", "FreezerState", &state);
-        if (state && !streq(state, "running")) {
-                *ret = TAKE_PTR(state);
-                return 0;
-        }
-        /* pause.c's v1 freezer cgroup is named like the scope's own control group. */
-        if (bus_get_unit_property_string(bus, scope, "org.freedesktop.systemd1.Scope", "ControlGroup", &cgroup) >= 0 &&
-            path_is_absolute(cgroup) && path_is_normalized(cgroup) && !streq(cgroup, "/")) {
-                file = path_join("/sys/fs/cgroup/freezer", cgroup, "freezer.state");
-                if (!file)
-                        return -ENOMEM;
-                if (read_full_file_at(AT_FDCWD, file, 64, &text, NULL) >= 0) {
-                        const char *v = startswith(text, "FROZEN") ? "frozen" : startswith(text, "FREEZING") ? "freezing" : NULL;
-
-                        if (v) {
-                                free(state);
-                                state = strdup(v);
-                                if (!state)
-                                        return -ENOMEM;
-                        }
-                }
-        }
-        if (!state) {
-                state = strdup("running");
-                if (!state)
-                        return -ENOMEM;
-        }
-        *ret = TAKE_PTR(state);
-        return 0;
-}
-
-int units_thaw_if_paused(const char *name) {
-        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-        _cleanup_free_ char *state = NULL;
-        int r;
-
-        r = bus_open_systemd(&bus);
-        if (r < 0)
-                return log_error_errno(r, "Failed to connect to systemd: %m");
-        if (units_freezer_state(bus, name, &state) < 0 || !state ||
-            (!streq(state, "frozen") && !streq(state, "freezing")))
-                return 0;
-        return units_set_paused(name, /* freeze= */ false);
-}
-
-int units_pid1(sd_bus *bus, const char *name, pid_t *ret) {
-        return scope_pid1(bus, name, ret);
-}
 
 int units_addresses(const Definition *d, pid_t pid, char ***ret) {
         _cleanup_close_ int fd = -EBADF;

@@ -77,10 +77,6 @@ int units_scope_pids(const char *name, pid_t **ret, size_t *ret_n);
  * /run/berth/containers, sorted, each once. Not logged. */
 int units_list_names(char ***ret);
 
-/* units_container_pid() on the caller's connection, without logging: -ESRCH when the container
- * has no PID 1 (not running). */
-int units_pid1(sd_bus *bus, const char *name, pid_t *ret);
-
 /* What berth shows as a container's state, from the ActiveState of container@NAME.service and of
  * container-NAME.scope (NULL when a unit is not loaded) and the scope's FreezerState (NULL when
  * unknown): "running", "paused", "starting", "stopping", "failed" or "exited". */
@@ -94,18 +90,6 @@ bool units_state_is_running(const char *state);
 #define UNITS_FORMAT_MAX 64
 char *units_format_timespan(char buf[static UNITS_FORMAT_MAX], uint64_t usec);
 char *units_format_bytes(char buf[static UNITS_FORMAT_MAX], uint64_t bytes);
-
-/* The scope's freezer state: systemd's FreezerState ("running", "frozen", "freezing",
- * "thawing"), or, where systemd cannot freeze (cgroup v1) and `berth pause` used the v1 freezer
- * hierarchy itself, "frozen"/"freezing" from there. */
-int units_freezer_state(sd_bus *bus, const char *name, char **ret);
-
-/* Freezes or thaws the container's processes (FreezeUnit/ThawUnit, or the cgroup v1 freezer
- * where systemd cannot). In pause.c. */
-int units_set_paused(const char *name, bool freeze);
-
-/* Thaws a paused container so that it can take a signal: frozen tasks act on none. */
-int units_thaw_if_paused(const char *name);
 
 /* The container's addresses, read over netlink from its network namespace (pid: its PID 1):
  * v4 first, then v6; {"host"} for the host's network. -ESRCH without a PID. */

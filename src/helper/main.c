@@ -16,6 +16,7 @@
 #include "ready.h"
 #include "string-util.h"
 #include "volume.h"
+#include "teardown.h"
 
 int main(int argc, char *argv[]) {
         _cleanup_(definition_freep) Definition *d = NULL;
@@ -44,14 +45,14 @@ int main(int argc, char *argv[]) {
                 log_set_container(name, unit);
 
         if (cleanup) {
-                r = container_cleanup(name);
+                r = teardown_cleanup(name);
                 if (r < 0)
                         log_warning_errno(r, "Failed to clean up after container %s, ignoring: %m", name);
                 /* run -d --rm: the container goes once it stopped. A definition that no longer
                  * parses is left alone; so is the admin's in /etc. */
                 if (definition_load(name, NULL, &d, &error) >= 0 && d->auto_remove) {
                         (void) volume_remove_anonymous(d); /* as docker's --rm */
-                        r = container_remove(name, /* including_etc= */ false);
+                        r = teardown_remove(name, /* including_etc= */ false);
                         if (r < 0)
                                 log_warning_errno(r, "Failed to remove container %s, ignoring: %m", name);
                 }

@@ -55,6 +55,12 @@ bool string_has_control_chars(const char *s) _pure_;
  * not fit in buf either: then it ends in "...". size must be at least 4. Returns buf. */
 char *escape_controls(const char *s, size_t max, char *buf, size_t size);
 
+/* A value as it may appear inside a one-line message: escape_controls() cut at SHOWN_MAX bytes,
+ * in a buffer that lives to the end of the enclosing expression's block. */
+#define SHOWN_MAX 80
+#define SHOWN_SIZE (SHOWN_MAX * 4 + 4)
+#define SHOWN(v) escape_controls((v), SHOWN_MAX, (char[SHOWN_SIZE]) {}, SHOWN_SIZE)
+
 /* For functions that hand their reason back instead of logging it: formats a one-line reason
  * into *ret_why (when ret_why is not NULL; what it held is freed) and returns r, or -ENOMEM when
  * the formatting failed (then *ret_why is NULL). */

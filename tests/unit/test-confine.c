@@ -19,6 +19,7 @@
 
 #include "caps.h"
 #include "confine.h"
+#include "paths.h"
 #include "tap.h"
 
 #define BIT(c) (UINT64_C(1) << (c))
@@ -258,6 +259,7 @@ int main(void) {
         if (!mkdtemp(dir))
                 return EXIT_FAILURE;
         setenv("BERTH_RUNTIME_DIR", dir, 1);
+        berth_paths_reset();
         test_profile();
         test_cache(dir);
         test_prepare();

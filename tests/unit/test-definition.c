@@ -12,6 +12,7 @@
 #include "port.h"
 #include "string-util.h"
 #include "strv.h"
+#include "paths.h"
 #include "tap.h"
 
 #define F "/x/web.container"
@@ -1040,15 +1041,18 @@ static void test_load(void) {
         /* $BERTH_DEFINITION_PATH replaces the defaults; here /run comes first. */
         env = strjoin(run, " ", etc);
         setenv("BERTH_DEFINITION_PATH", env, 1);
+        berth_paths_reset();
         r = definition_load("web", NULL, &d, &error);
         ok(r == 0 && d && streq(d->image, "from-run"), "BERTH_DEFINITION_PATH order");
         d = definition_free(d);
         setenv("BERTH_DEFINITION_PATH", "", 1);
+        berth_paths_reset();
         r = definition_load("web", NULL, &d, &error);
         ok_eq_int(r, -ENOENT);
         free(error);
         error = NULL;
         unsetenv("BERTH_DEFINITION_PATH");
+        berth_paths_reset();
 
         /* definition_parse_file(): missing, a directory, too big, NUL bytes. */
         free(path);

@@ -16,6 +16,7 @@
 #include "path-util.h"
 #include "string-util.h"
 #include "strv.h"
+#include "paths.h"
 #include "tap.h"
 
 static int cmp_str(const void *a, const void *b) {
@@ -324,6 +325,7 @@ int main(void) {
         ok(mkfifo(junk, 0644) == 0, "mkfifo fifo.container");
         path_env = strjoin(etc, " ", run);
         ok(setenv("BERTH_DEFINITION_PATH", path_env, 1) == 0, "setenv");
+        berth_paths_reset();
 
         ok_eq_int(image_users("busybox", &l), 0);
         ok(strv_length(l) == 2 && streq(l[0], "db") && streq(l[1], "web"), "busybox used by db, web");

@@ -6,7 +6,7 @@
 
 #include "cleanup.h"
 #include "fd-util.h"
-#include "netconf.h"
+#include "berth-conf.h"
 #include "string-util.h"
 #include "tap.h"
 

@@ -16,6 +16,7 @@
 #include "path-util.h"
 #include "string-util.h"
 #include "strv.h"
+#include "paths.h"
 #include "tap.h"
 #include "volume.h"
 
@@ -221,6 +222,7 @@ static void test_copy_up(void) {
         up = path_join(tmp, "upper");
         ok(mkdir(state, 0700) == 0 && mkdir(l1, 0755) == 0 && mkdir(l2, 0755) == 0 && mkdir(up, 0755) == 0, "dirs");
         setenv("BERTH_STATE_DIR", state, 1);
+        berth_paths_reset();
 
         /* l2 (bottom): /data owned 33:33 0750 with a file; l1 (top): a newer version of it. */
         ok(mkdir_p(path_join(l2, "data"), 0750) == 0, "mkdir l2/data");
@@ -264,6 +266,7 @@ static void test_copy_up_enospc(void) {
         ok(mkdir(state, 0700) == 0 && mkdir(l1, 0755) == 0 && mkdir(up, 0755) == 0, "dirs");
         ok(mount("tmpfs", state, "tmpfs", 0, "size=1m") == 0, "a 1 MiB disk for the state");
         setenv("BERTH_STATE_DIR", state, 1);
+        berth_paths_reset();
         ok(mkdir_p(path_join(l1, "data"), 0755) == 0, "mkdir l1/data");
         big = malloc(4U << 20);
         memset(big, 'x', 4U << 20);
@@ -307,6 +310,7 @@ static void test_reclaim(void) {
                 return (void) ok(false, "mkdtemp");
         state = path_join(tmp, "state");
         setenv("BERTH_STATE_DIR", state, 1);
+        berth_paths_reset();
         ok(mkdir_p(path_join(state, "volumes/dead/.staging-4242/sub"), 0755) == 0 &&
                    write_string_file(path_join(state, "volumes/dead/.staging-4242/sub/f"), "half", 0644, false) == 0 &&
                    mkdir_p(path_join(state, "volumes/dead/_data"), 0755) == 0,

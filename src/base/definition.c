@@ -1,0 +1,1383 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The container definition parser. Everything a definition file may say is in the key table
+ * below; what is not there is refused, with FILE:LINE, so a file can never pass anything on to
+ * systemd or the runtime that berth did not decide to support. */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <arpa/inet.h>
+#include <sys/capability.h>
+
+#include "config.h"
+#include "definition.h"
+#include "definition-quote.h"
+#include "definition-values.h"
+#include "env.h"
+#include "fd-util.h"
+#include "hashmap.h"
+#include "name.h"
+#include "path-util.h"
+#include "paths.h"
+#include "port.h"
+#include "string-util.h"
+#include "sysctl.h"
+#include "strv.h"
+#include "volume-spec.h"
+#include "time-util.h"
+
+#define STOP_TIMEOUT_DEFAULT_USEC (10 * USEC_PER_SEC)
+/* ---- lists ---- */
+
+/* A list key's entries go into its strv in place, with room to grow, and what a parser must find
+ * again (an Environment= name, a unit, a host port) is found through an index: a file of many
+ * list lines parses in time linear in its size. */
+typedef struct ListState {
+        size_t n, allocated; /* of the strv */
+        Hashmap *index;      /* what the key's parser looks up: see each */
+} ListState;
+
+static void list_reset(char ***l, ListState *ls) {
+        *l = strv_free(*l);
+        ls->n = ls->allocated = 0;
+        ls->index = hashmap_free(ls->index);
+}
+
+/* Appends value, taking it over (freed on failure). */
+static int list_consume(char ***l, ListState *ls, char *value) {
+        if (!value)
+                return -ENOMEM;
+        if (ls->n + 1 >= ls->allocated) {
+                size_t a = MAX(ls->allocated * 2, (size_t) 8);
+                char **t = reallocarray(*l, a, sizeof(char *));
+
+                if (!t) {
+                        free(value);
+                        return -ENOMEM;
+                }
+                *l = t;
+                ls->allocated = a;
+        }
+        (*l)[ls->n++] = value;
+        (*l)[ls->n] = NULL;
+        return 0;
+}
+
+static int list_extend(char ***l, ListState *ls, const char *value) {
+        return list_consume(l, ls, strdup(value));
+}
+
+/* ---- parsers: one per kind of value; value is stripped (and, for keys that do not take words,
+ * unquoted); list is the key's own; on -EINVAL *ret_why says why ---- */
+
+typedef int (*DefinitionParser)(Definition *d, void *field, ListState *list, const char *value, char **ret_why);
+
+/* The words of value (definition-quote.h). */
+static int split_words(const char *value, char ***ret, char **ret_why) {
+        int r = definition_words_split(value, ret);
+        if (r == -EINVAL)
+                return reason(ret_why, -EINVAL, "unterminated quote or trailing backslash in '%s'", SHOWN(value));
+        if (r == -EILSEQ)
+                return reason(ret_why, -EINVAL, "'%s' has an escape for a NUL byte, which no value can hold", SHOWN(value));
+        return r;
+}
+
+static int require_value(const char *value, char **ret_why) {
+        return isempty(value) ? reason(ret_why, -EINVAL, "empty value") : 0;
+}
+
+static int replace_string(char **field, const char *value) {
+        char *c = strdup(value);
+
+        if (!c)
+                return -ENOMEM;
+        free(*field);
+        *field = c;
+        return 0;
+}
+
+static int parse_image(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        int r = require_value(value, ret_why);
+        if (r < 0)
+                return r;
+        if (!name_is_valid(value))
+                return reason(ret_why, -EINVAL, "'%s' is not a valid image name (names must match " NAME_RULE ")",
+                               SHOWN(value));
+        return replace_string(field, value);
+}
+
+static int parse_command(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        char ***l = field, **n = NULL;
+        int r;
+
+        r = split_words(value, &n, ret_why);
+        if (r < 0)
+                return r;
+        strv_free(*l);
+        *l = n;
+        return 0;
+}
+
+/* Quoted words, each checked by check(); set into *l as K=V, where a key given again takes the
+ * new value in the old place. list->index: K → its place in *l. An empty value resets. */
+static int parse_assignments(char ***l, ListState *list, const char *value, char **ret_why,
+                             int (*check)(const char *word, char **ret_why)) {
+        _cleanup_strv_free_ char **words = NULL;
+        int r;
+
+        if (isempty(value)) {
+                list_reset(l, list);
+                return 0;
+        }
+        r = split_words(value, &words, ret_why);
+        if (r < 0)
+                return r;
+        STRV_FOREACH(w, words) {
+                r = check(*w, ret_why);
+                if (r < 0)
+                        return r;
+        }
+        STRV_FOREACH(w, words) {
+                size_t k = strcspn(*w, "="), i;
+
+                if (hashmap_get(list->index, *w, k, &i)) {
+                        char *c = strdup(*w);
+
+                        if (!c)
+                                return -ENOMEM;
+                        free((*l)[i]);
+                        (*l)[i] = c;
+                        continue;
+                }
+                r = hashmap_put(&list->index, *w, k, list->n);
+                if (r < 0)
+                        return r;
+                r = list_extend(l, list, *w);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int check_environment(const char *w, char **ret_why) {
+        if (!env_assignment_is_valid(w))
+                return reason(ret_why, -EINVAL, "'%s' is not an assignment K=V with K matching [A-Za-z_][A-Za-z0-9_]*",
+                               SHOWN(w));
+        return 0;
+}
+
+static int parse_environment(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        return parse_assignments(field, list, value, ret_why, check_environment);
+}
+
+static int check_sysctl(const char *w, char **ret_why) {
+        int r = sysctl_check(w);
+
+        if (r == -EPERM)
+                return reason(ret_why, -EINVAL, "'%s' is not a setting of the container's own namespaces (net.*, fs.mqueue.*, "
+                               "kernel.domainname, kernel.msg*, kernel.sem, kernel.shm*)",
+                               SHOWN(w));
+        if (r < 0)
+                return reason(ret_why, -EINVAL, "'%s' is not KEY=VALUE with a dotted KEY ([A-Za-z0-9_-] between the dots) and a VALUE "
+                               "without newlines or '+'",
+                               SHOWN(w));
+        return 0;
+}
+
+static int parse_sysctl(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        return parse_assignments(field, list, value, ret_why, check_sysctl);
+}
+
+static int parse_environment_file(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        if (isempty(value)) {
+                list_reset(field, list);
+                return 0;
+        }
+        if (!path_is_absolute(value) || string_has_control_chars(value))
+                return reason(ret_why, -EINVAL, "'%s' is not an absolute path", SHOWN(value));
+        return list_extend(field, list, value);
+}
+
+static int parse_working_dir(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        int r = require_value(value, ret_why);
+        if (r < 0)
+                return r;
+        if (!path_is_absolute(value) || !path_is_normalized(value) || string_has_control_chars(value))
+                return reason(ret_why, -EINVAL, "'%s' is not an absolute, normalised path", SHOWN(value));
+        return replace_string(field, value);
+}
+
+static int parse_user(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        int r = require_value(value, ret_why);
+        if (r < 0)
+                return r;
+        if (!definition_user_is_valid(value))
+                return reason(
+                        ret_why, -EINVAL,
+                        "'%s' is not USER or USER:GROUP (names matching [a-z_][a-z0-9_-]*, or numbers)",
+                        SHOWN(value));
+        return replace_string(field, value);
+}
+
+static int parse_hostname(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        int r = require_value(value, ret_why);
+        if (r < 0)
+                return r;
+        if (!definition_hostname_is_valid(value))
+                return reason(ret_why, -EINVAL, "'%s' is not a valid host name (RFC 1123, at most %d characters)",
+                               SHOWN(value), HOSTNAME_MAX);
+        return replace_string(field, value);
+}
+
+static int parse_memory(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        uint64_t v;
+        int r = require_value(value, ret_why);
+        if (r < 0)
+                return r;
+        if (parse_size(value, &v) < 0 || v == UINT64_MAX)
+                return reason(ret_why, -EINVAL, "'%s' is not a size (e.g. 512M, 2G)", SHOWN(value));
+        /* Less, and the payload is killed by the OOM killer before it runs, with no word said
+         * (docker refuses less than 6M too). */
+        if (v < DEFINITION_MEMORY_MIN)
+                return reason(ret_why, -EINVAL, "'%s' is less than %" PRIu64 "M, the least memory a container can start with",
+                               SHOWN(value), DEFINITION_MEMORY_MIN >> 20);
+        *(uint64_t *) field = v;
+        return 0;
+}
+
+static int parse_cpu_weight(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        uint64_t v;
+        int r = require_value(value, ret_why);
+        if (r < 0)
+                return r;
+        if (safe_atou64(value, &v) < 0 || v < 1 || v > 10000)
+                return reason(ret_why, -EINVAL, "'%s' is not a number in 1…10000", SHOWN(value));
+        *(uint64_t *) field = v;
+        return 0;
+}
+
+static int parse_pids_limit(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        uint64_t v;
+        int r = require_value(value, ret_why);
+        if (r < 0)
+                return r;
+        if (streq(value, "-1") || streq(value, "infinity") || streq(value, "max"))
+                v = UINT64_MAX;
+        else if (safe_atou64(value, &v) < 0 || v == 0)
+                return reason(ret_why, -EINVAL, "'%s' is not a positive number, -1, infinity or max", SHOWN(value));
+        *(uint64_t *) field = v;
+        return 0;
+}
+
+static int parse_capabilities(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        _cleanup_strv_free_ char **words = NULL;
+        uint64_t mask = 0;
+        int r;
+
+        if (isempty(value)) {
+                *(uint64_t *) field = 0;
+                return 0;
+        }
+        r = split_words(value, &words, ret_why);
+        if (r < 0)
+                return r;
+        STRV_FOREACH(w, words) {
+                uint64_t m;
+
+                r = definition_capability_from_word(*w, &m);
+                if (r == -EINVAL)
+                        return reason(ret_why, -EINVAL, "'%s' is not a capability name (e.g. NET_ADMIN, CAP_SYS_TIME, ALL)",
+                                       SHOWN(*w));
+                if (r < 0)
+                        return r;
+                mask |= m;
+        }
+        *(uint64_t *) field |= mask;
+        return 0;
+}
+
+static int parse_bool(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        int r = require_value(value, ret_why);
+        if (r < 0)
+                return r;
+        r = parse_boolean(value);
+        if (r < 0)
+                return reason(ret_why, -EINVAL, "'%s' is not a boolean (yes or no)", SHOWN(value));
+        *(bool *) field = r;
+        return 0;
+}
+
+/* docker's default profile (confine.h), or none. Profile files are not read: a JSON profile of
+ * one's own is what --privileged-like escapes are made of, and berth's one is docker's. */
+static int parse_seccomp_profile(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        int r = require_value(value, ret_why);
+        if (r < 0)
+                return r;
+        if (streq(value, "default"))
+                *(bool *) field = false;
+        else if (streq(value, "unconfined"))
+                *(bool *) field = true;
+        else
+                return reason(ret_why, -EINVAL, "'%s' is not a profile berth has (default or unconfined; profile files are not "
+                               "supported)",
+                               SHOWN(value));
+        return 0;
+}
+
+static int parse_restart(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        RestartPolicy p;
+        int r = require_value(value, ret_why);
+        if (r < 0)
+                return r;
+        if (startswith(value, "on-failure:"))
+                return reason(ret_why, -EINVAL, "'%s': a retry count is not supported; systemd's start limit applies "
+                               "(StartLimitBurst=, 5 starts in 10 s)",
+                               SHOWN(value));
+        p = restart_policy_from_string(value);
+        if (p < 0)
+                return reason(ret_why, -EINVAL, "'%s' is not a restart policy (no, on-failure, always or unless-stopped)",
+                               SHOWN(value));
+        *(RestartPolicy *) field = p;
+        return 0;
+}
+
+static int parse_signal(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        int r = require_value(value, ret_why);
+        if (r < 0)
+                return r;
+        r = signal_from_string(value);
+        if (r < 0)
+                return reason(ret_why, -EINVAL, "'%s' is not a signal (e.g. SIGTERM, INT, 15)", SHOWN(value));
+        *(int *) field = r;
+        return 0;
+}
+
+static int parse_stop_timeout(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        uint64_t s;
+        int r = require_value(value, ret_why);
+        if (r < 0)
+                return r;
+        if (safe_atou64(value, &s) < 0 || s > UINT64_MAX / USEC_PER_SEC)
+                return reason(ret_why, -EINVAL, "'%s' is not a number of seconds", SHOWN(value));
+        *(uint64_t *) field = s * USEC_PER_SEC;
+        return 0;
+}
+
+static int parse_network(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        const char *other;
+        NetworkMode m;
+        int r = require_value(value, ret_why);
+        if (r < 0)
+                return r;
+
+        other = startswith(value, "container:");
+        if (other) {
+                if (!name_is_valid(other))
+                        return reason(ret_why, -EINVAL, "'%s' is not a valid container name (names must match " NAME_RULE ")",
+                                       SHOWN(other));
+                r = replace_string(&d->network_container, other);
+                if (r < 0)
+                        return r;
+                d->network = NETWORK_CONTAINER;
+                return 0;
+        }
+        m = network_mode_from_string(value);
+        if (m < 0 || m == NETWORK_CONTAINER)
+                return reason(ret_why, -EINVAL, "'%s' is not a network mode (none, host, bridge or container:NAME)",
+                               SHOWN(value));
+        d->network = m;
+        free(d->network_container);
+        d->network_container = NULL;
+        return 0;
+}
+
+/* A list key whose every value is one value checked by a function; empty resets. */
+static int parse_checked_list(char ***l, ListState *list, const char *value, bool (*check)(const char *),
+                              const char *what, char **ret_why) {
+        if (isempty(value)) {
+                list_reset(l, list);
+                return 0;
+        }
+        if (string_has_control_chars(value) || !check(value))
+                return reason(ret_why, -EINVAL, "'%s' is not %s", SHOWN(value), what);
+        return list_extend(l, list, value);
+}
+
+static bool expose_port_is_valid(const char *s) {
+        PortSpec p;
+        return port_expose_parse(s, &p) >= 0;
+}
+
+static bool ipv4_is_valid(const char *s) {
+        struct in_addr a;
+        return inet_pton(AF_INET, s, &a) == 1;
+}
+
+static bool ip_is_valid(const char *s) {
+        struct in6_addr a;
+        return ipv4_is_valid(s) || inet_pton(AF_INET6, s, &a) == 1;
+}
+
+/* NAME or NAME:ALIAS; the alias becomes a host name and an environment prefix. */
+static bool link_is_valid(const char *s) {
+        _cleanup_free_ char *name = NULL;
+        const char *colon = strchr(s, ':');
+
+        if (!colon)
+                return name_is_valid(s);
+        name = strndup(s, colon - s);
+        return name && name_is_valid(name) && definition_hostname_is_valid(colon + 1);
+}
+
+/* HOST:ADDRESS, as docker's --add-host (an IPv6 address may follow unbracketed). */
+static bool add_host_is_valid(const char *s) {
+        _cleanup_free_ char *host = NULL;
+        const char *colon = strchr(s, ':');
+
+        if (!colon)
+                return false;
+        host = strndup(s, colon - s);
+        return host && definition_hostname_is_valid(host) && ip_is_valid(colon + 1);
+}
+
+/* PublishPort='s index, by the keys below, each naming the place of an entry:
+ *   'P' protocol port                  some entry on that host port
+ *   'U' protocol port                  an entry for every address (no HOSTIP)
+ *   'F' protocol port family           some entry for an address of that family
+ *   'A' protocol port family           an entry for the family's any address (0.0.0.0, ::)
+ *   'E' protocol port family address   an entry for exactly that address
+ * so that a new entry is checked against these few, never against every earlier one, with the
+ * rule of port_spec_conflict(). */
+#define PORT_KEY_SIZE (1 + 1 + 2 + 1 + 16)
+
+static size_t port_key(unsigned char buf[static PORT_KEY_SIZE], char kind, const PortSpec *p) {
+        size_t n = 0;
+
+        buf[n++] = (unsigned char) kind;
+        buf[n++] = (unsigned char) p->protocol;
+        buf[n++] = (unsigned char) (p->host_port >> 8);
+        buf[n++] = (unsigned char) p->host_port;
+        if (kind == 'P' || kind == 'U')
+                return n;
+        buf[n++] = (unsigned char) p->family;
+        if (kind == 'F' || kind == 'A')
+                return n;
+        if (p->family == AF_INET) {
+                memcpy(buf + n, &p->host_addr.in, sizeof(p->host_addr.in));
+                n += sizeof(p->host_addr.in);
+        } else {
+                memcpy(buf + n, &p->host_addr.in6, sizeof(p->host_addr.in6));
+                n += sizeof(p->host_addr.in6);
+        }
+        return n;
+}
+
+static bool port_index_get(const Hashmap *index, char kind, const PortSpec *p, size_t *ret) {
+        unsigned char k[PORT_KEY_SIZE];
+
+        return hashmap_get(index, k, port_key(k, kind, p), ret);
+}
+
+static int port_index_put(Hashmap **index, char kind, const PortSpec *p, size_t i, bool replace) {
+        unsigned char k[PORT_KEY_SIZE];
+        size_t n = port_key(k, kind, p);
+
+        if (!replace && hashmap_get(*index, k, n, NULL))
+                return 0;
+        return hashmap_put(index, k, n, i);
+}
+
+static bool port_addr_is_any(const PortSpec *p) {
+        return p->family == AF_INET ? p->host_addr.in.s_addr == htonl(INADDR_ANY)
+                                    : IN6_IS_ADDR_UNSPECIFIED(&p->host_addr.in6);
+}
+
+/* The place of an earlier entry p would share a host port with, if any. */
+static bool port_index_conflict(const Hashmap *index, const PortSpec *p, size_t *ret) {
+        if (!port_index_get(index, 'P', p, ret))
+                return false;
+        if (p->family == AF_UNSPEC || port_index_get(index, 'U', p, ret))
+                return true;
+        if (!port_index_get(index, 'F', p, ret))
+                return false;
+        return port_addr_is_any(p) || port_index_get(index, 'A', p, ret) || port_index_get(index, 'E', p, ret);
+}
+
+static int parse_publish_port(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        char ***l = field;
+        PortSpec p;
+        size_t i = list->n, other;
+        int r;
+
+        if (isempty(value)) {
+                list_reset(l, list);
+                return 0;
+        }
+        if (string_has_control_chars(value) || port_spec_parse(value, &p) < 0)
+                return reason(ret_why, -EINVAL, "'%s' is not a published port [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|/udp] (ports 1…65535)",
+                               SHOWN(value));
+        /* One host port once per protocol and address, within the container too. */
+        if (port_index_conflict(list->index, &p, &other))
+                return reason(ret_why, -EINVAL, "'%s' takes the same host port as '%s'", SHOWN(value), SHOWN((*l)[other]));
+
+        r = port_index_put(&list->index, 'P', &p, i, /* replace= */ false);
+        if (r >= 0 && p.family == AF_UNSPEC)
+                r = port_index_put(&list->index, 'U', &p, i, /* replace= */ false);
+        if (r >= 0 && p.family != AF_UNSPEC)
+                r = port_index_put(&list->index, 'F', &p, i, /* replace= */ false);
+        if (r >= 0 && p.family != AF_UNSPEC)
+                r = port_index_put(&list->index, port_addr_is_any(&p) ? 'A' : 'E', &p, i, /* replace= */ false);
+        if (r < 0)
+                return r;
+        return list_extend(l, list, value);
+}
+
+static int parse_expose_port(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        return parse_checked_list(field, list, value, expose_port_is_valid, "a port CONTAINERPORT[/tcp|/udp] (1…65535)",
+                                  ret_why);
+}
+
+static int parse_link(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        return parse_checked_list(field, list, value, link_is_valid,
+                                  "NAME or NAME:ALIAS (a container name matching " NAME_RULE
+                                  ", an alias that is a host name)",
+                                  ret_why);
+}
+
+static int parse_dns(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        return parse_checked_list(field, list, value, ip_is_valid, "an IPv4 or IPv6 address", ret_why);
+}
+
+static int parse_add_host(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        return parse_checked_list(field, list, value, add_host_is_valid, "HOST:ADDRESS (a host name and an IP address)",
+                                  ret_why);
+}
+
+static int parse_ip(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        int r = require_value(value, ret_why);
+        if (r < 0)
+                return r;
+        if (!ipv4_is_valid(value))
+                return reason(ret_why, -EINVAL, "'%s' is not an IPv4 address", SHOWN(value));
+        return replace_string(field, value);
+}
+
+static int parse_units(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        _cleanup_strv_free_ char **words = NULL;
+        char ***l = field;
+        int r;
+
+        if (isempty(value)) {
+                list_reset(l, list);
+                return 0;
+        }
+        r = split_words(value, &words, ret_why);
+        if (r < 0)
+                return r;
+        STRV_FOREACH(w, words)
+                if (!definition_unit_name_is_valid(*w))
+                        return reason(ret_why, -EINVAL, "'%s' is not a unit name (e.g. multi-user.target)",
+                                       SHOWN(*w));
+        /* Each once; list->index holds the units listed. */
+        STRV_FOREACH(w, words) {
+                if (hashmap_get(list->index, *w, strlen(*w), NULL))
+                        continue;
+                r = hashmap_put(&list->index, *w, strlen(*w), list->n);
+                if (r < 0)
+                        return r;
+                r = list_extend(l, list, *w);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* Volume=, VolumesFrom=, Tmpfs=: checked by volume.c, kept as written; an empty value resets. */
+static int parse_volume_list(void *field, ListState *list, const char *value, char **ret_why,
+                             int (*check)(const char *, char **)) {
+        int r;
+
+        if (isempty(value)) {
+                list_reset(field, list);
+                return 0;
+        }
+        r = check(value, ret_why);
+        if (r < 0)
+                return r;
+        return list_extend(field, list, value);
+}
+
+static int check_volume(const char *v, char **ret_why) {
+        return volume_spec_parse(v, NULL, ret_why);
+}
+
+static int check_volumes_from(const char *v, char **ret_why) {
+        return volume_from_parse(v, NULL, NULL, ret_why);
+}
+
+static int check_tmpfs(const char *v, char **ret_why) {
+        return volume_tmpfs_parse(v, NULL, ret_why);
+}
+
+static int parse_volume(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        return parse_volume_list(field, list, value, ret_why, check_volume);
+}
+
+static int parse_volumes_from(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        return parse_volume_list(field, list, value, ret_why, check_volumes_from);
+}
+
+static int parse_tmpfs(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        return parse_volume_list(field, list, value, ret_why, check_tmpfs);
+}
+
+/* ---- formatters: write "Key=value" lines for a non-default field, -EINVAL if they cannot ---- */
+
+typedef int (*DefinitionFormatter)(FILE *f, const char *key, const Definition *d, const void *field);
+
+/* A value of a key that does not take words, quoted when it must be. Empty or with control
+ * characters, it would not read back: no such key takes either. */
+static int format_value(FILE *f, const char *key, const char *value) {
+        _cleanup_free_ char *q = NULL;
+
+        if (isempty(value) || string_has_control_chars(value))
+                return -EINVAL;
+        q = definition_value_quote(value);
+        if (!q)
+                return -ENOMEM;
+        fprintf(f, "%s=%s\n", key, q);
+        return 0;
+}
+
+static int format_raw_string(FILE *f, const char *key, const Definition *d, const void *field) {
+        const char *s = *(char *const *) field;
+
+        return s ? format_value(f, key, s) : 0;
+}
+
+static int format_quoted_words(FILE *f, const char *key, char *const *words) {
+        _cleanup_free_ char *j = NULL;
+
+        j = definition_words_quote(words);
+        if (!j)
+                return -ENOMEM;
+        fprintf(f, "%s=%s\n", key, j);
+        return 0;
+}
+
+static int format_command(FILE *f, const char *key, const Definition *d, const void *field) {
+        char *const *l = *(char **const *) field;
+
+        return l ? format_quoted_words(f, key, l) : 0;
+}
+
+/* One line per element: Environment= quoted, keeping the order. */
+static int format_environment(FILE *f, const char *key, const Definition *d, const void *field) {
+        STRV_FOREACH(e, *(char **const *) field) {
+                int r = format_quoted_words(f, key, (char *const[]) { *e, NULL });
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int format_raw_list(FILE *f, const char *key, const Definition *d, const void *field) {
+        STRV_FOREACH(e, *(char **const *) field) {
+                int r = format_value(f, key, *e);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int format_units(FILE *f, const char *key, const Definition *d, const void *field) {
+        char *const *l = *(char **const *) field;
+
+        return strv_isempty(l) ? 0 : format_quoted_words(f, key, l);
+}
+
+static int format_u64_unless(FILE *f, const char *key, uint64_t v, uint64_t unset) {
+        if (v != unset)
+                fprintf(f, "%s=%" PRIu64 "\n", key, v);
+        return 0;
+}
+
+static int format_memory(FILE *f, const char *key, const Definition *d, const void *field) {
+        return format_u64_unless(f, key, *(const uint64_t *) field, UINT64_MAX);
+}
+
+static int format_cpu_weight(FILE *f, const char *key, const Definition *d, const void *field) {
+        return format_u64_unless(f, key, *(const uint64_t *) field, 0);
+}
+
+static int format_pids_limit(FILE *f, const char *key, const Definition *d, const void *field) {
+        uint64_t v = *(const uint64_t *) field;
+
+        if (v == UINT64_MAX) {
+                fprintf(f, "%s=infinity\n", key);
+                return 0;
+        }
+        return format_u64_unless(f, key, v, 0);
+}
+
+static int format_capabilities(FILE *f, const char *key, const Definition *d, const void *field) {
+        uint64_t mask = *(const uint64_t *) field, all = definition_capability_mask_all();
+
+        if (mask == 0)
+                return 0;
+        fprintf(f, "%s=", key);
+        if ((mask & all) == all) {
+                fputs("ALL", f);
+                mask &= ~all;
+                if (mask)
+                        fputc(' ', f);
+        }
+        for (unsigned i = 0; i < 64; i++) {
+                char *name;
+
+                if (!(mask & (UINT64_C(1) << i)))
+                        continue;
+                name = cap_to_name((cap_value_t) i);
+                if (!name)
+                        return -ENOMEM;
+                if (!startswith(name, "cap_")) {
+                        /* A number libcap cannot name would not read back. */
+                        cap_free(name);
+                        return -EINVAL;
+                }
+                for (char *c = name; *c; c++)
+                        fputc(toupper((unsigned char) *c), f);
+                cap_free(name);
+                mask &= ~(UINT64_C(1) << i);
+                if (mask)
+                        fputc(' ', f);
+        }
+        fputc('\n', f);
+        return 0;
+}
+
+static int format_bool(FILE *f, const char *key, const Definition *d, const void *field) {
+        if (*(const bool *) field)
+                fprintf(f, "%s=yes\n", key);
+        return 0;
+}
+
+static int format_seccomp_profile(FILE *f, const char *key, const Definition *d, const void *field) {
+        if (*(const bool *) field)
+                fprintf(f, "%s=unconfined\n", key);
+        return 0;
+}
+
+static int format_restart(FILE *f, const char *key, const Definition *d, const void *field) {
+        RestartPolicy p = *(const RestartPolicy *) field;
+
+        if (p == RESTART_NO)
+                return 0;
+        if (!restart_policy_to_string(p))
+                return -EINVAL;
+        fprintf(f, "%s=%s\n", key, restart_policy_to_string(p));
+        return 0;
+}
+
+static int format_signal(FILE *f, const char *key, const Definition *d, const void *field) {
+        int sig = *(const int *) field;
+        const char *n;
+
+        if (sig == SIGTERM)
+                return 0;
+        if (sig < 1 || sig > SIGNAL_MAX)
+                return -EINVAL;
+        n = signal_to_string(sig);
+        if (n)
+                fprintf(f, "%s=%s\n", key, n);
+        else
+                fprintf(f, "%s=%d\n", key, sig);
+        return 0;
+}
+
+static int format_stop_timeout(FILE *f, const char *key, const Definition *d, const void *field) {
+        uint64_t usec = *(const uint64_t *) field;
+
+        if (usec == STOP_TIMEOUT_DEFAULT_USEC)
+                return 0;
+        if (usec % USEC_PER_SEC != 0)
+                return -EINVAL;
+        fprintf(f, "%s=%" PRIu64 "\n", key, usec / USEC_PER_SEC);
+        return 0;
+}
+
+static int format_network(FILE *f, const char *key, const Definition *d, const void *field) {
+        switch (d->network) {
+        case NETWORK_BRIDGE:
+                return 0;
+        case NETWORK_HOST:
+        case NETWORK_NONE:
+                fprintf(f, "%s=%s\n", key, network_mode_to_string(d->network));
+                return 0;
+        case NETWORK_CONTAINER:
+                if (!d->network_container || !definition_value_is_plain(d->network_container))
+                        return -EINVAL;
+                fprintf(f, "%s=container:%s\n", key, d->network_container);
+                return 0;
+        case _NETWORK_MODE_MAX:
+        case _NETWORK_MODE_INVALID:
+        default:
+                return -EINVAL;
+        }
+}
+
+/* ---- the table ---- */
+
+typedef enum DefinitionSection {
+        SECTION_CONTAINER,
+        SECTION_INSTALL,
+        _SECTION_MAX,
+        _SECTION_INVALID = -EINVAL,
+} DefinitionSection;
+
+static const char *const section_table[_SECTION_MAX] = {
+        [SECTION_CONTAINER] = "Container",
+        [SECTION_INSTALL] = "Install",
+};
+
+/* Lists whose entries cost more than their bytes, capped whatever the size of the file: mounts
+ * are set up pairwise (destinations against each other, parents before children), and each unit
+ * a definition names is one more unit systemd loads at every daemon-reload. */
+typedef enum KeyGroup {
+        GROUP_NONE,
+        GROUP_MOUNTS,
+        GROUP_UNITS,
+        _GROUP_MAX,
+} KeyGroup;
+
+static const struct {
+        const char *what;
+        size_t max;
+} group_table[_GROUP_MAX] = {
+        [GROUP_MOUNTS] = { "mounts (Volume=, Tmpfs= and VolumesFrom= together)", DEFINITION_MOUNTS_MAX },
+        [GROUP_UNITS] = { "units named (Link=, WantedBy= and RequiredBy= together)", DEFINITION_UNITS_MAX },
+};
+
+typedef struct DefinitionKey {
+        DefinitionSection section;
+        const char *key;
+        DefinitionParser parse;
+        DefinitionFormatter format;
+        size_t offset;
+        bool required;
+        bool words;     /* the value is quoted words (definition-quote.h), else one value */
+        KeyGroup group; /* a list capped with others */
+} DefinitionKey;
+
+/* Adding a key: one line here, a field in Definition, and a parser/formatter if no existing one
+ * fits. The order is the order definition_to_string() writes. */
+static const DefinitionKey key_table[] = {
+#define KEY(s, k, p, f, field, ...) \
+        { SECTION_##s, k, p, f, offsetof(Definition, field), __VA_ARGS__ }
+        KEY(CONTAINER, "Image", parse_image, format_raw_string, image, .required = true),
+        KEY(CONTAINER, "Entrypoint", parse_command, format_command, entrypoint, .words = true),
+        KEY(CONTAINER, "Exec", parse_command, format_command, exec, .words = true),
+        KEY(CONTAINER, "Environment", parse_environment, format_environment, environment, .words = true),
+        KEY(CONTAINER, "EnvironmentFile", parse_environment_file, format_raw_list, environment_files),
+        KEY(CONTAINER, "WorkingDir", parse_working_dir, format_raw_string, working_dir),
+        KEY(CONTAINER, "User", parse_user, format_raw_string, user),
+        KEY(CONTAINER, "HostName", parse_hostname, format_raw_string, hostname),
+        KEY(CONTAINER, "Memory", parse_memory, format_memory, memory_max),
+        KEY(CONTAINER, "CPUWeight", parse_cpu_weight, format_cpu_weight, cpu_weight),
+        KEY(CONTAINER, "PidsLimit", parse_pids_limit, format_pids_limit, pids_limit),
+        KEY(CONTAINER, "AddCapability", parse_capabilities, format_capabilities, caps_add, .words = true),
+        KEY(CONTAINER, "DropCapability", parse_capabilities, format_capabilities, caps_drop, .words = true),
+        KEY(CONTAINER, "Privileged", parse_bool, format_bool, privileged),
+        KEY(CONTAINER, "ReadOnly", parse_bool, format_bool, read_only),
+        KEY(CONTAINER, "AutoRemove", parse_bool, format_bool, auto_remove),
+        KEY(CONTAINER, "RunInit", parse_bool, format_bool, run_init),
+        KEY(CONTAINER, "NoNewPrivileges", parse_bool, format_bool, no_new_privileges),
+        KEY(CONTAINER, "SeccompProfile", parse_seccomp_profile, format_seccomp_profile, seccomp_unconfined),
+        KEY(CONTAINER, "Restart", parse_restart, format_restart, restart),
+        KEY(CONTAINER, "StopSignal", parse_signal, format_signal, stop_signal),
+        KEY(CONTAINER, "StopTimeout", parse_stop_timeout, format_stop_timeout, stop_timeout_usec),
+        KEY(CONTAINER, "Network", parse_network, format_network, network),
+        KEY(CONTAINER, "IP", parse_ip, format_raw_string, ip),
+        KEY(CONTAINER, "PublishPort", parse_publish_port, format_raw_list, publish_ports),
+        KEY(CONTAINER, "ExposePort", parse_expose_port, format_raw_list, expose_ports),
+        KEY(CONTAINER, "Link", parse_link, format_raw_list, links, .group = GROUP_UNITS),
+        KEY(CONTAINER, "DNS", parse_dns, format_raw_list, dns),
+        KEY(CONTAINER, "AddHost", parse_add_host, format_raw_list, add_hosts),
+        KEY(CONTAINER, "Volume", parse_volume, format_raw_list, volumes, .group = GROUP_MOUNTS),
+        KEY(CONTAINER, "VolumesFrom", parse_volumes_from, format_raw_list, volumes_from, .group = GROUP_MOUNTS),
+        KEY(CONTAINER, "Tmpfs", parse_tmpfs, format_raw_list, tmpfs, .group = GROUP_MOUNTS),
+        KEY(CONTAINER, "Sysctl", parse_sysctl, format_environment, sysctls, .words = true),
+        KEY(INSTALL, "WantedBy", parse_units, format_units, wanted_by, .words = true, .group = GROUP_UNITS),
+        KEY(INSTALL, "RequiredBy", parse_units, format_units, required_by, .words = true, .group = GROUP_UNITS),
+#undef KEY
+};
+
+static const DefinitionKey *key_lookup(DefinitionSection section, const char *key) {
+        for (size_t i = 0; i < ELEMENTSOF(key_table); i++)
+                if (key_table[i].section == section && streq(key_table[i].key, key))
+                        return key_table + i;
+        return NULL;
+}
+
+/* ---- Definition ---- */
+
+Definition *definition_new(const char *name) {
+        Definition *d;
+
+        d = calloc(1, sizeof(Definition));
+        if (!d)
+                return NULL;
+        if (name) {
+                d->name = strdup(name);
+                if (!d->name) {
+                        free(d);
+                        return NULL;
+                }
+        }
+        d->memory_max = UINT64_MAX;
+        d->pids_limit = 0; /* berth.conf's default */
+        d->stop_signal = SIGTERM;
+        d->stop_timeout_usec = STOP_TIMEOUT_DEFAULT_USEC;
+        d->network = NETWORK_BRIDGE;
+        return d;
+}
+
+Definition *definition_free(Definition *d) {
+        if (!d)
+                return NULL;
+        free(d->name);
+        free(d->path);
+        free(d->image);
+        strv_free(d->exec);
+        strv_free(d->entrypoint);
+        strv_free(d->environment);
+        strv_free(d->environment_files);
+        free(d->working_dir);
+        free(d->user);
+        free(d->hostname);
+        free(d->network_container);
+        free(d->ip);
+        strv_free(d->publish_ports);
+        strv_free(d->expose_ports);
+        strv_free(d->links);
+        strv_free(d->dns);
+        strv_free(d->add_hosts);
+        strv_free(d->volumes);
+        strv_free(d->volumes_from);
+        strv_free(d->tmpfs);
+        strv_free(d->sysctls);
+        strv_free(d->wanted_by);
+        strv_free(d->required_by);
+        free(d);
+        return NULL;
+}
+
+bool definition_equal(const Definition *a, const Definition *b) {
+        if (!a || !b)
+                return a == b;
+        return streq_ptr(a->name, b->name) && streq_ptr(a->image, b->image) &&
+               (a->exec == NULL) == (b->exec == NULL) && strv_equal(a->exec, b->exec) &&
+               (a->entrypoint == NULL) == (b->entrypoint == NULL) &&
+               strv_equal(a->entrypoint, b->entrypoint) && strv_equal(a->environment, b->environment) &&
+               strv_equal(a->environment_files, b->environment_files) &&
+               streq_ptr(a->working_dir, b->working_dir) && streq_ptr(a->user, b->user) &&
+               streq_ptr(a->hostname, b->hostname) && a->memory_max == b->memory_max &&
+               a->cpu_weight == b->cpu_weight && a->pids_limit == b->pids_limit &&
+               a->caps_add == b->caps_add && a->caps_drop == b->caps_drop &&
+               a->privileged == b->privileged && a->read_only == b->read_only && a->auto_remove == b->auto_remove &&
+               a->run_init == b->run_init && a->no_new_privileges == b->no_new_privileges &&
+               a->seccomp_unconfined == b->seccomp_unconfined && a->restart == b->restart &&
+               a->stop_signal == b->stop_signal &&
+               a->stop_timeout_usec == b->stop_timeout_usec && a->network == b->network &&
+               streq_ptr(a->network_container, b->network_container) && streq_ptr(a->ip, b->ip) &&
+               strv_equal(a->publish_ports, b->publish_ports) && strv_equal(a->expose_ports, b->expose_ports) &&
+               strv_equal(a->links, b->links) && strv_equal(a->dns, b->dns) &&
+               strv_equal(a->add_hosts, b->add_hosts) &&
+               strv_equal(a->volumes, b->volumes) && strv_equal(a->volumes_from, b->volumes_from) &&
+               strv_equal(a->tmpfs, b->tmpfs) && strv_equal(a->sysctls, b->sysctls) &&
+               strv_equal(a->wanted_by, b->wanted_by) && strv_equal(a->required_by, b->required_by);
+}
+
+/* ---- parsing ---- */
+
+typedef struct ParseState {
+        Definition *d;
+        const char *path;
+        DefinitionSection section;
+        bool seen[ELEMENTSOF(key_table)];
+        ListState lists[ELEMENTSOF(key_table)];
+} ParseState;
+
+static void parse_state_done(ParseState *s) {
+        for (size_t i = 0; i < ELEMENTSOF(key_table); i++)
+                s->lists[i].index = hashmap_free(s->lists[i].index);
+}
+
+static size_t group_count(const ParseState *s, KeyGroup g) {
+        size_t n = 0;
+
+        for (size_t i = 0; i < ELEMENTSOF(key_table); i++)
+                if (key_table[i].group == g)
+                        n += s->lists[i].n;
+        return n;
+}
+
+/* For a key that does not take words: a value that begins with a quote is one quoted word
+ * (definition-quote.h), and *ret is set to that word; any other value is taken as written, and
+ * *ret is set to NULL. */
+static int unquote_value(const char *value, char **ret, char **ret_why) {
+        _cleanup_strv_free_ char **words = NULL;
+        int r;
+
+        *ret = NULL;
+        if (value[0] != '\'' && value[0] != '"' && !(value[0] == '$' && value[1] == '\''))
+                return 0;
+        r = split_words(value, &words, ret_why);
+        if (r < 0)
+                return r;
+        if (!words[0] || words[1])
+                return reason(ret_why, -EINVAL, "'%s' is not one quoted value", SHOWN(value));
+        /* "Key=" resets a list; "Key=''" is an empty value, which no such key takes. */
+        if (!*words[0])
+                return reason(ret_why, -EINVAL, "empty value");
+        *ret = TAKE_PTR(words[0]);
+        return 0;
+}
+
+/* One logical line (continuations joined), numbered by its first physical line. */
+static int parse_line(ParseState *s, char *l, unsigned line, char **ret_error) {
+        _cleanup_free_ char *why = NULL, *unquoted = NULL;
+        const DefinitionKey *k;
+        const char *key, *value;
+        size_t i;
+        char *eq;
+        int r;
+
+        l = strstrip(l);
+        if (!*l)
+                return 0;
+
+        if (l[0] == '[') {
+                size_t n = strlen(l);
+
+                s->section = _SECTION_INVALID;
+                if (n >= 3 && l[n - 1] == ']')
+                        for (int j = 0; j < _SECTION_MAX; j++)
+                                if (strlen(section_table[j]) == n - 2 &&
+                                    strncmp(l + 1, section_table[j], n - 2) == 0)
+                                        s->section = (DefinitionSection) j;
+                if (s->section < 0)
+                        return reason(ret_error, -EINVAL, "%s:%u: unknown section '%s'", s->path, line,
+                                    SHOWN(l));
+                return 0;
+        }
+
+        eq = strchr(l, '=');
+        if (!eq)
+                return reason(ret_error, -EINVAL, "%s:%u: key '%s': missing '='", s->path, line, SHOWN(l));
+        *eq = 0;
+        key = strstrip(l);
+        value = strstrip(eq + 1);
+        if (!*key)
+                return reason(ret_error, -EINVAL, "%s:%u: key '': missing key name", s->path, line);
+        if (s->section < 0)
+                return reason(ret_error, -EINVAL,
+                            "%s:%u: key '%s': not in a section ([Container] or [Install])", s->path, line,
+                            SHOWN(key));
+
+        k = key_lookup(s->section, key);
+        if (!k)
+                return reason(ret_error, -EINVAL, "%s:%u: key '%s': unknown key in section [%s]", s->path,
+                            line, SHOWN(key), section_table[s->section]);
+        i = (size_t) (k - key_table);
+
+        r = k->words ? 0 : unquote_value(value, &unquoted, &why);
+        if (r >= 0)
+                r = k->parse(s->d, (uint8_t *) s->d + k->offset, &s->lists[i], unquoted ?: value, &why);
+        if (r == -EINVAL)
+                return reason(ret_error, r, "%s:%u: key '%s': %s", s->path, line, key, why ?: "invalid value");
+        if (r < 0)
+                return reason(ret_error, r, "%s:%u: key '%s': %s", s->path, line, key, strerror(-r));
+        if (k->group != GROUP_NONE && group_count(s, k->group) > group_table[k->group].max)
+                return reason(ret_error, -EINVAL, "%s:%u: key '%s': more than %zu %s", s->path, line, key,
+                            group_table[k->group].max, group_table[k->group].what);
+        s->seen[i] = true;
+        return 0;
+}
+
+/* Whether the n bytes at l end in an unescaped backslash (systemd's rule: backslashes pair up,
+ * quotes or not). Only the line's own trailing backslashes count: what came before it on a
+ * continued line ends in the space its backslash became. */
+static bool ends_in_continuation(const char *l, size_t n) {
+        size_t backslashes = 0;
+
+        while (backslashes < n && l[n - 1 - backslashes] == '\\')
+                backslashes++;
+        return backslashes % 2 == 1;
+}
+
+static int name_from_path(const char *path, char **ret) {
+        const char *base = strrchr(path, '/'), *suffix;
+        char *n;
+
+        base = base ? base + 1 : path;
+        suffix = endswith(base, DEFINITION_SUFFIX);
+        if (!suffix || suffix == base)
+                return -EINVAL;
+        n = strndup(base, (size_t) (suffix - base));
+        if (!n)
+                return -ENOMEM;
+        *ret = n;
+        return 0;
+}
+
+int definition_parse_string(const char *text, const char *path, const char *name, Definition **ret,
+                            char **ret_error) {
+        _cleanup_(definition_freep) Definition *d = NULL;
+        _cleanup_free_ char *buf = NULL, *derived = NULL, *cont = NULL;
+        _cleanup_(parse_state_done) ParseState s = { .section = _SECTION_INVALID };
+        unsigned line = 0, cont_line = 0;
+        size_t size, cont_len = 0;
+        char *p, *next;
+        int r;
+
+        if (!text || !path)
+                return reason(ret_error, -EINVAL, "%s: no definition given", path ?: "(null)");
+        size = strlen(text);
+        if (size > DEFINITION_SIZE_MAX)
+                return reason(ret_error, -EFBIG, "%s: larger than %u bytes, the most a definition may hold", path,
+                            DEFINITION_SIZE_MAX);
+        if (!name) {
+                r = name_from_path(path, &derived);
+                if (r == -ENOMEM)
+                        return reason(ret_error, r, "%s: %s", path, strerror(-r));
+                if (r < 0)
+                        return reason(ret_error, r, "%s: file name is not NAME" DEFINITION_SUFFIX,
+                                    SHOWN(path));
+                name = derived;
+        }
+        if (!name_is_valid(name))
+                return reason(ret_error, -EINVAL,
+                            "%s: invalid container name '%s': names must match " NAME_RULE, path,
+                            SHOWN(name));
+
+        d = definition_new(name);
+        buf = strdup(text);
+        if (!d || !buf)
+                return reason(ret_error, -ENOMEM, "%s: %s", path, strerror(ENOMEM));
+        d->path = strdup(path);
+        if (!d->path)
+                return reason(ret_error, -ENOMEM, "%s: %s", path, strerror(ENOMEM));
+        s.d = d;
+        s.path = path;
+
+        /* One pass: each physical line is looked at once, and a continued line is gathered in
+         * cont, which never holds more than the text. */
+        for (p = buf; p; p = next) {
+                const char *first;
+                size_t n;
+                bool continued;
+
+                line++;
+                next = strchr(p, '\n');
+                if (next)
+                        *next++ = 0;
+                n = next ? (size_t) (next - 1 - p) : strlen(p);
+                if (n > 0 && p[n - 1] == '\r')
+                        p[--n] = 0; /* CRLF files */
+
+                /* Comment lines are skipped even between continuation lines, as systemd does. */
+                first = p + strspn(p, " \t\r");
+                if (*first == '#' || *first == ';')
+                        continue;
+                continued = ends_in_continuation(p, n);
+                if (continued)
+                        p[n - 1] = ' ';
+                if (cont_line == 0 && !continued) {
+                        r = parse_line(&s, p, line, ret_error);
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+                if (!cont) {
+                        cont = malloc(size + 1);
+                        if (!cont)
+                                return reason(ret_error, -ENOMEM, "%s: %s", path, strerror(ENOMEM));
+                }
+                if (cont_line == 0)
+                        cont_line = line;
+                memcpy(cont + cont_len, p, n + 1);
+                cont_len += n;
+                if (continued)
+                        continue;
+                r = parse_line(&s, cont, cont_line, ret_error);
+                if (r < 0)
+                        return r;
+                cont_len = 0;
+                cont_line = 0;
+        }
+        if (cont_line > 0) {
+                r = parse_line(&s, cont, cont_line, ret_error);
+                if (r < 0)
+                        return r;
+        }
+
+        for (size_t i = 0; i < ELEMENTSOF(key_table); i++)
+                if (key_table[i].required && !s.seen[i])
+                        return reason(ret_error, -EINVAL, "%s: key '%s': required", path, key_table[i].key);
+
+        /* What one line cannot tell: AutoRemove= may come after Restart=, as with docker's --rm. */
+        if (d->restart != RESTART_NO && d->auto_remove)
+                return reason(ret_error, -EINVAL,
+                            "%s: key 'Restart': a container that restarts is not removed when it exits "
+                            "(AutoRemove=yes)",
+                            path);
+
+        /* What one line cannot tell: Network=host may come after a Sysctl=net.*. */
+        if (d->network == NETWORK_HOST)
+                STRV_FOREACH(s_, d->sysctls)
+                        if (sysctl_check(*s_) == SYSCTL_NET)
+                                return reason(ret_error, -EINVAL,
+                                            "%s: key 'Sysctl': '%s' would change the host's network (Network=host)",
+                                            path, *s_);
+
+        /* What one line cannot tell: Privileged= may come after a Volume= under /dev. */
+        {
+                _cleanup_free_ char *why = NULL;
+
+                r = volume_check_definition(d, &why);
+                if (r == -EINVAL)
+                        return reason(ret_error, r, "%s: %s", path, why ?: "invalid volumes");
+                if (r < 0)
+                        return reason(ret_error, r, "%s: %s", path, strerror(-r));
+        }
+
+        *ret = TAKE_PTR(d);
+        return 0;
+}
+
+/* Reads path; -ENOENT is returned without a message when quiet_enoent is set. */
+static int read_definition(const char *path, bool quiet_enoent, char **ret, char **ret_error) {
+        _cleanup_free_ char *text = NULL;
+        size_t size;
+        int r;
+
+        r = read_full_file_at(AT_FDCWD, path, DEFINITION_SIZE_MAX, &text, &size);
+        if (r == -ENOENT && quiet_enoent)
+                return r;
+        if (r == -EFBIG)
+                return reason(ret_error, r, "%s: larger than %u bytes, the most a definition may hold", path,
+                            DEFINITION_SIZE_MAX);
+        if (r == -EBADFD)
+                return reason(ret_error, r, "%s: not a regular file", path);
+        if (r < 0)
+                return reason(ret_error, r, "%s: %s", path, strerror(-r));
+        if (strlen(text) != size)
+                return reason(ret_error, -EINVAL, "%s: contains a NUL byte", path);
+        *ret = TAKE_PTR(text);
+        return 0;
+}
+
+int definition_parse_file(const char *path, const char *name, Definition **ret, char **ret_error) {
+        _cleanup_free_ char *text = NULL;
+        int r;
+
+        r = read_definition(path, /* quiet_enoent= */ false, &text, ret_error);
+        if (r < 0)
+                return r;
+        return definition_parse_string(text, path, name, ret, ret_error);
+}
+
+int definition_load(const char *name, char **dirs, Definition **ret, char **ret_error) {
+        int r;
+
+        if (!name_is_valid(name))
+                return reason(ret_error, -EINVAL, "invalid container name '%s': names must match " NAME_RULE,
+                            SHOWN(name ?: ""));
+
+        if (!dirs) {
+                dirs = (char **) berth_definition_dirs();
+                if (!dirs)
+                        return reason(ret_error, -ENOMEM, "%s", strerror(ENOMEM));
+        }
+
+        STRV_FOREACH(dir, dirs) {
+                _cleanup_free_ char *path = NULL, *text = NULL;
+
+                if (asprintf(&path, "%s/%s" DEFINITION_SUFFIX, *dir, name) < 0)
+                        return reason(ret_error, -ENOMEM, "%s", strerror(ENOMEM));
+                r = read_definition(path, /* quiet_enoent= */ true, &text, ret_error);
+                if (r == -ENOENT)
+                        continue;
+                if (r < 0)
+                        return r;
+                return definition_parse_string(text, path, name, ret, ret_error);
+        }
+        return reason(ret_error, -ENOENT, "no such container %s", name);
+}
+
+/* ---- serialising ---- */
+
+int definition_quote_value(const char *key, const char *value, char **ret) {
+        char *q = NULL;
+
+        for (size_t i = 0; i < ELEMENTSOF(key_table); i++)
+                if (streq(key_table[i].key, key)) {
+                        q = key_table[i].words ? definition_word_quote(value) : definition_value_quote(value);
+                        if (!q)
+                                return -ENOMEM;
+                        *ret = q;
+                        return 0;
+                }
+        return -ENOENT;
+}
+
+int definition_to_string(const Definition *d, char **ret) {
+        _cleanup_free_ char *out = NULL;
+        size_t out_size = 0;
+        _cleanup_fclose_ FILE *f = NULL;
+
+        f = open_memstream(&out, &out_size);
+        if (!f)
+                return -ENOMEM;
+
+        for (int sec = 0; sec < _SECTION_MAX; sec++) {
+                _cleanup_free_ char *body = NULL;
+                size_t body_size = 0;
+                _cleanup_fclose_ FILE *b = NULL;
+
+                b = open_memstream(&body, &body_size);
+                if (!b)
+                        return -ENOMEM;
+                for (size_t i = 0; i < ELEMENTSOF(key_table); i++) {
+                        const DefinitionKey *k = key_table + i;
+                        long before = ftell(b);
+                        int r;
+
+                        if ((int) k->section != sec)
+                                continue;
+                        r = k->format(b, k->key, d, (const uint8_t *) d + k->offset);
+                        if (r < 0)
+                                return r;
+                        if (k->required && ftell(b) == before)
+                                return -EINVAL; /* would not read back */
+                }
+                if (fflush(b) != 0 || ferror(b))
+                        return -ENOMEM;
+                if (body_size == 0)
+                        continue;
+                fprintf(f, "%s[%s]\n%s", ftell(f) > 0 ? "\n" : "", section_table[sec], body);
+        }
+        if (fflush(f) != 0 || ferror(f))
+                return -ENOMEM;
+        f = safe_fclose(f);
+        *ret = TAKE_PTR(out);
+        return 0;
+}

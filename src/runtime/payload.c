@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The child after clone(): builds the container's root and becomes the payload.
+ *
+ * Runs in new mount, pid, uts, ipc and net namespaces (and, once the scope holds it, a new
+ * cgroup namespace), as root with all capabilities, not dumpable, with the helper's signal
+ * mask reset. Every failure goes to the parent over the sync socket with its message, and the
+ * child exits: the parent logs it once and undoes what it made. Nothing here touches the
+ * host's mount namespace: mount_isolate() makes everything a slave first. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <limits.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "cleanup.h"
+#include "confine.h"
+#include "payload.h"
+#include "env.h"
+#include "fd-util.h"
+#include "init.h"
+#include "mount.h"
+#include "strv.h"
+#include "sync.h"
+#include "sysctl.h"
+#include "user.h"
+#include "volume.h"
+
+#define FAIL(r, ...)                                                                                      \
+        do {                                                                                              \
+                (void) sync_send_errorf(sock, (r), __VA_ARGS__);                                          \
+                _exit(125);                                                                               \
+        } while (0)
+
+/* For steps that already logged their one line themselves (the mount_*() functions). */
+#define FAIL_LOGGED(r)                                                                                    \
+        do {                                                                                              \
+                (void) sync_send(sock, SYNC_ERROR, -(r), -EBADF, "");                                     \
+                _exit(125);                                                                               \
+        } while (0)
+
+static int setup_stdio(const Container *c, unsigned pty_number) {
+        if (c->tty) {
+                char path[32];
+                int fd;
+
+                /* The pty's slave (also bound on /dev/console by mount_setup_console()), by its
+                 * own name as docker does, so that tty(1) says /dev/pts/N: our own session with
+                 * it as the controlling terminal. */
+                if (setsid() < 0)
+                        return -errno;
+                snprintf(path, sizeof(path), "/dev/pts/%u", pty_number);
+                fd = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+                if (fd < 0)
+                        return -errno;
+                if (ioctl(fd, TIOCSCTTY, 0) < 0) {
+                        safe_close(fd);
+                        return -errno;
+                }
+                for (int i = 0; i < 3; i++)
+                        if (dup2(fd, i) < 0) {
+                                safe_close(fd);
+                                return -errno;
+                        }
+                safe_close(fd);
+                return 0;
+        }
+        /* A session of our own, as docker's containers have: ^C on the caller's terminal reaches
+         * the helper only, which passes SIGINT on once (--sig-proxy), never the payload twice. */
+        if (setsid() < 0)
+                return -errno;
+        /* dup2() clears CLOEXEC on the copies. */
+        if (dup2(c->stdin_fd, STDIN_FILENO) < 0 || dup2(c->stdout_fd, STDOUT_FILENO) < 0 ||
+            dup2(c->stderr_fd, STDERR_FILENO) < 0)
+                return -errno;
+        return 0;
+}
+
+_Noreturn void payload_main(const Container *c, int sock) {
+        const Definition *d = c->def;
+        _cleanup_free_ char *home = NULL;
+        _cleanup_free_ gid_t *groups = NULL;
+        _cleanup_close_ int root_fd = -EBADF, wd_fd = -EBADF;
+        _cleanup_strv_free_ char **env = NULL;
+        size_t n_groups = 0;
+        unsigned pty_number = 0;
+        uint64_t keep_caps = caps_compute(d->caps_add, d->caps_drop, d->privileged);
+        SyncMessage m;
+        uid_t uid;
+        gid_t gid;
+        int r;
+
+        /* Of the helper's descriptors (its D-Bus connection, the container's lock, its lease,
+         * signalfd, pidfd …) the child keeps only what it needs: from GO on, a process of the
+         * container that may trace it must find nothing of the host here. */
+        {
+                const int keep[] = { sock, c->stdin_fd, c->stdout_fd, c->stderr_fd, c->join_netns_fd, c->init_fd };
+
+                if (close_all_fds_except(keep, ELEMENTSOF(keep)) < 0)
+                        _exit(125);
+        }
+
+        /* If the helper dies, so does the container: PID 1 of the namespace takes the rest. */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+                FAIL(-errno, "Failed to set the parent-death signal: %m");
+        /* Whatever the helper ignores (systemd starts services with SIGPIPE ignored) is not the
+         * payload's: an ignored signal stays ignored across execve(), and `yes | head -1` would
+         * never end. */
+        for (int sig = 1; sig < _NSIG; sig++)
+                if (sig != SIGKILL && sig != SIGSTOP)
+                        (void) signal(sig, SIG_DFL);
+
+        /* Wait until the scope holds us: then a new cgroup namespace roots at the scope. */
+        r = sync_recv(sock, &m, NULL);
+        if (r <= 0 || m.type != SYNC_GO)
+                _exit(125);
+        if (unshare(CLONE_NEWCGROUP) < 0)
+                FAIL(-errno, "Failed to create the cgroup namespace: %m");
+        if (c->join_netns_fd >= 0 && setns(c->join_netns_fd, CLONE_NEWNET) < 0)
+                FAIL(-errno, "Failed to join the network of container %s: %m", d->network_container);
+        /* Now, through the host's /proc: sysctls resolve in the writer's namespaces, which are the
+         * container's (the definition admits no key of the host's). */
+        {
+                const char *failed = NULL;
+
+                r = sysctl_apply(d->sysctls, &failed);
+                if (r == -ENOENT)
+                        FAIL(r, "sysctl %.*s does not exist in the container's namespaces",
+                             (int) strcspn(failed, "="), failed);
+                if (r < 0)
+                        FAIL(r, "Failed to set sysctl %s: %m", failed);
+        }
+
+        /* Writable until the volumes' mount points are made, as docker makes them with --read-only. */
+        r = mount_overlay_root(c->lowerdirs, c->upper, c->work, c->root, /* read_only= */ false);
+        if (r < 0)
+                FAIL_LOGGED(r);
+        root_fd = open(c->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (root_fd < 0)
+                FAIL(-errno, "Failed to open the root of container %s: %m", d->name);
+        r = volume_mount_all(&c->volumes, root_fd, /* api_dirs= */ false);
+        if (r < 0)
+                FAIL_LOGGED(r);
+        if (d->read_only) {
+                r = mount_root_read_only(c->root);
+                if (r < 0)
+                        FAIL_LOGGED(r);
+        }
+
+        /* The image's /etc/passwd and /etc/group are read with the container's own
+         * capabilities in effect, never the host's (a symlink to /proc/kmsg needs CAP_SYSLOG). */
+        r = caps_limit_effective(keep_caps);
+        if (r < 0)
+                FAIL(r, "Failed to lower the capabilities in effect: %m");
+        r = user_resolve(root_fd, c->user, &uid, &gid, &home, &groups, &n_groups);
+        if (r == -ESRCH)
+                FAIL(r, "user '%s' not found in the image's /etc/passwd and /etc/group", c->user);
+        if (r < 0 && user_resolve_strerror(r))
+                FAIL(r, "user '%s' in the image: %s", c->user ?: "root", user_resolve_strerror(r));
+        if (r < 0)
+                FAIL(r, "Failed to resolve user '%s' in the image: %m", c->user ?: "root");
+        r = caps_limit_effective(UINT64_MAX);
+        if (r < 0)
+                FAIL(r, "Failed to restore the capabilities in effect: %m");
+
+        r = mount_setup_root(c->root, &(MountOptions) { .privileged = d->privileged });
+        if (r < 0)
+                FAIL_LOGGED(r);
+        r = volume_mount_all(&c->volumes, root_fd, /* api_dirs= */ true);
+        if (r < 0)
+                FAIL_LOGGED(r);
+
+        /* /etc/hosts, /etc/hostname, /etc/resolv.conf: the helper's, read-only, as docker does. */
+        for (size_t i = 0; i < 3; i++) {
+                static const char *const files[] = { "hosts", "hostname", "resolv.conf" };
+                char src[PATH_MAX], dest[32];
+
+                snprintf(src, sizeof(src), "%s/%s", c->net_dir, files[i]);
+                snprintf(dest, sizeof(dest), "/etc/%s", files[i]);
+                r = mount_bind_file(root_fd, src, dest);
+                if (r < 0)
+                        FAIL_LOGGED(r);
+        }
+
+        if (c->tty) {
+                _cleanup_close_ int master = -EBADF;
+
+                r = mount_setup_console(c->root, &master);
+                if (r < 0)
+                        FAIL_LOGGED(r);
+                if (ioctl(master, TIOCGPTN, &pty_number) < 0)
+                        FAIL(-errno, "Failed to get the container's terminal: %m");
+                r = sync_send(sock, SYNC_PTY, 0, master, NULL);
+                if (r < 0)
+                        FAIL(r, "Failed to pass the terminal on: %m");
+        }
+
+        if (c->working_dir) {
+                /* Resolved inside the root, never through a magic link, and created like docker
+                 * does when missing. */
+                wd_fd = mkdir_in_root(root_fd, c->working_dir, 0755);
+                if (wd_fd < 0)
+                        FAIL(wd_fd, "Failed to enter working directory %s: %m", c->working_dir);
+        }
+
+        r = mount_pivot_root(c->root);
+        if (r < 0)
+                FAIL_LOGGED(r);
+
+        {
+                const char *hn = d->hostname ?: d->name;
+                if (sethostname(hn, strlen(hn)) < 0)
+                        FAIL(-errno, "Failed to set the host name %s: %m", hn);
+        }
+
+        if (wd_fd >= 0 ? fchdir(wd_fd) < 0 : chdir("/") < 0)
+                FAIL(-errno, "Failed to change to the working directory: %m");
+
+        env = strv_copy(c->env);
+        if (!env)
+                FAIL(-ENOMEM, "Out of memory");
+        if (!env_get(env, "HOME")) {
+                _cleanup_free_ char *h = NULL;
+
+                if (asprintf(&h, "HOME=%s", home ?: "/") < 0 || env_set(&env, h) < 0)
+                        FAIL(-ENOMEM, "Out of memory");
+        }
+
+        r = setup_stdio(c, pty_number);
+        if (r < 0)
+                FAIL(r, "Failed to set up the container's standard streams: %m");
+
+        /* The payload sees fds 0–2 only; the sync socket closes at execve(). */
+        if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+                FAIL(-errno, "Failed to mark file descriptors close-on-exec: %m");
+
+        r = confine(d, &c->profile);
+        if (r < 0)
+                FAIL(r, "Failed to apply no_new_privs and the seccomp profile: %m");
+        r = caps_drop_to(keep_caps, uid, gid, groups, n_groups);
+        if (r < 0)
+                FAIL(r, "Failed to set the user and capabilities: %m");
+        /* A change of user clears the parent-death signal: set it again, then make sure the
+         * helper did not die in between (getppid() says 0 across the pid namespace; the sync
+         * socket says it). */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+                FAIL(-errno, "Failed to set the parent-death signal: %m");
+        if (poll(&(struct pollfd) { .fd = sock, .events = POLLIN | POLLRDHUP }, 1, 0) != 0)
+                _exit(125);
+
+        if (c->init_fd >= 0) {
+                _cleanup_strv_free_ char **argv = NULL;
+
+                /* berth-init from its sealed copy; the payload's own exec errors are its to report
+                 * (127, 126), and the parent learns that it runs from the EOF. */
+                if (strv_extend(&argv, "berth-init") < 0 || strv_extend(&argv, "--") < 0)
+                        FAIL(-ENOMEM, "Out of memory");
+                STRV_FOREACH(a, c->argv)
+                        if (strv_extend(&argv, *a) < 0)
+                                FAIL(-ENOMEM, "Out of memory");
+                (void) syscall(SYS_execveat, c->init_fd, "", argv, env, AT_EMPTY_PATH);
+                FAIL(-errno, "Failed to execute berth-init: %m");
+        }
+
+        r = init_exec(c->argv, env);
+        (void) sync_send(sock, SYNC_EXEC_FAILED, -r, -EBADF, NULL);
+        _exit(exec_error_to_exit_code(-r));
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <errno.h>
+#include <stdbool.h>
+
+#include "berth-conf.h"
+#include "confine.h"
+#include "definition.h"
+#include "image-config.h"
+#include "volume.h"
+
+/* The payload's side of a container's start: the child that clone() made, which builds the
+ * container's root and becomes the payload (payload.c). */
+
+/* Everything the child needs, computed by the parent before clone() so that the child does no
+ * allocation it could fail at after the parent has moved on. */
+typedef struct Container {
+        const Definition *def;
+        bool tty;           /* -t: a pty from the container's own devpts */
+        char *dir;          /* /var/lib/berth/containers/NAME */
+        char *upper, *work, *root;
+        char **lowerdirs;   /* top first */
+        char **argv;        /* entrypoint + exec */
+        char **env;         /* without HOME, which comes from the image's passwd */
+        VolumePlan volumes; /* binds, volumes (filled and ready), tmpfs: mounted by the child */
+        int stdin_fd, stdout_fd, stderr_fd;  /* what the payload gets, or -EBADF for a pty */
+        int join_netns_fd;  /* Network=container:NAME: the namespace to join, else -EBADF */
+        char *net_dir;      /* /run/berth/NAME: hosts, hostname, resolv.conf to bind */
+        SeccompProgram profile; /* the seccomp profile to load (confine.h), in memory */
+        int init_fd;        /* RunInit=yes: a sealed memfd copy of berth-init to execute, else -EBADF */
+        ImageConfig image;  /* what the image says, under the definition */
+        BerthConfig config; /* berth.conf: the defaults of every container */
+        const char *user, *working_dir; /* the definition's, else the image's; NULL: root, / */
+} Container;
+
+/* The child after clone(): never returns. Waits on sync_fd for the parent's GO, then builds the
+ * root; every message it logs goes to the parent over sync_fd, which logs it once. */
+_Noreturn void payload_main(const Container *c, int sync_fd);

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "env.h"
+#include "fd-util.h"
+#include "image-config.h"
+#include "log.h"
+#include "path-util.h"
+#include "string-util.h"
+#include "strv.h"
+#include "paths.h"
+
+#define CONFIG_SIZE_MAX (4U * 1024U * 1024U)
+
+void image_config_done(ImageConfig *c) {
+        c->entrypoint = strv_free(c->entrypoint);
+        c->cmd = strv_free(c->cmd);
+        c->env = strv_free(c->env);
+        c->volumes = strv_free(c->volumes);
+        c->exposed_ports = strv_free(c->exposed_ports);
+        free(c->working_dir);
+        free(c->user);
+        c->working_dir = c->user = NULL;
+}
+
+/* o's key: 1 and *ret when it is of type, 0 when absent or null, -EBADMSG for another type. */
+static int lookup(json_object *o, const char *key, json_type type, json_object **ret) {
+        if (!json_object_object_get_ex(o, key, ret) || json_object_is_type(*ret, json_type_null))
+                return 0;
+        return json_object_is_type(*ret, type) ? 1 : -EBADMSG;
+}
+
+/* A list of at most max strings, or null/absent (*ret stays NULL); -E2BIG for more. Filled in one
+ * allocation: appending one by one costs a walk of the list each time. */
+static int get_strv(json_object *o, const char *key, size_t max, char ***ret) {
+        json_object *v;
+        size_t n;
+        int r = lookup(o, key, json_type_array, &v);
+
+        if (r <= 0)
+                return r;
+        n = json_object_array_length(v);
+        if (n > max)
+                return -E2BIG;
+        *ret = calloc(n + 1, sizeof(char *));
+        if (!*ret)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++) {
+                json_object *s = json_object_array_get_idx(v, i);
+
+                if (!json_object_is_type(s, json_type_string))
+                        return -EBADMSG;
+                (*ret)[i] = strdup(json_object_get_string(s));
+                if (!(*ret)[i])
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+/* {"/data": {}, …}: the keys, sorted, so that every start sees them in one order. */
+static int get_keys(json_object *o, const char *key, char ***ret) {
+        json_object *v;
+        int r = lookup(o, key, json_type_object, &v);
+
+        if (r <= 0)
+                return r;
+        json_object_object_foreach(v, k, val) {
+                (void)val;
+                if (strv_extend(ret, k) < 0)
+                        return -ENOMEM;
+        }
+        strv_sort(*ret);
+        return 0;
+}
+
+/* A string, where "" means not set, as in docker's configs. */
+static int get_string(json_object *o, const char *key, char **ret) {
+        json_object *v;
+        int r = lookup(o, key, json_type_string, &v);
+
+        if (r <= 0 || isempty(json_object_get_string(v)))
+                return r;
+        *ret = strdup(json_object_get_string(v));
+        return *ret ? 0 : -ENOMEM;
+}
+
+int image_config_parse(const char *text, ImageConfig *ret) {
+        _cleanup_(image_config_done) ImageConfig c = IMAGE_CONFIG_NULL;
+        json_object *top, *config;
+        int r = 0;
+
+        top = json_tokener_parse(text);
+        if (!top)
+                return -EBADMSG;
+        if (!json_object_is_type(top, json_type_object)) {
+                json_object_put(top);
+                return -EBADMSG;
+        }
+        if (json_object_object_get_ex(top, "config", &config) &&
+            json_object_is_type(config, json_type_object)) {
+                r = get_strv(config, "Entrypoint", SIZE_MAX, &c.entrypoint);
+                if (r >= 0)
+                        r = get_strv(config, "Cmd", SIZE_MAX, &c.cmd);
+                if (r >= 0)
+                        r = get_strv(config, "Env", IMAGE_ENV_MAX, &c.env);
+                if (r >= 0)
+                        r = get_string(config, "WorkingDir", &c.working_dir);
+                if (r >= 0)
+                        r = get_string(config, "User", &c.user);
+                if (r >= 0)
+                        r = get_keys(config, "Volumes", &c.volumes);
+                if (r >= 0)
+                        r = get_keys(config, "ExposedPorts", &c.exposed_ports);
+        }
+        json_object_put(top);
+        if (r < 0)
+                return r;
+        STRV_FOREACH(e, c.env)
+        if (!strchr(*e, '='))
+                return -EBADMSG;
+        *ret = c;
+        c = IMAGE_CONFIG_NULL;
+        return 0;
+}
+
+int image_config_read(const char *image, ImageConfig *ret) {
+        _cleanup_free_ char *path = NULL, *text = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        int r;
+
+        *ret = IMAGE_CONFIG_NULL;
+        path = path_join(berth_state_dir(), "images", image, "config.json");
+        if (!path)
+                return log_oom();
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+        if (fd < 0 && errno == ENOENT)
+                return 0;
+        if (fd < 0)
+                return log_error_errno(-errno, "Failed to open %s: %m", path);
+        r = read_full_fd(fd, CONFIG_SIZE_MAX, &text, NULL);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read %s: %m", path);
+        r = image_config_parse(text, ret);
+        if (r == -EBADMSG)
+                return log_error_errno(r, "%s is not an image configuration", path);
+        if (r == -E2BIG)
+                return log_error_errno(r, "%s sets more than %u Env entries, more than berth takes", path,
+                                       IMAGE_ENV_MAX);
+        if (r < 0)
+                return log_oom();
+        return 0;
+}
+
+int image_config_argv(const ImageConfig *c, const Definition *d, char ***ret) {
+        _cleanup_strv_free_ char **argv = NULL;
+        char *const *entrypoint = d->entrypoint ? d->entrypoint : c->entrypoint;
+        char *const *cmd = d->exec ? d->exec : d->entrypoint ? NULL : c->cmd;
+
+        argv = strv_copy(entrypoint);
+        if (!argv)
+                return -ENOMEM;
+        for (char *const *a = cmd; a && *a; a++)
+                if (strv_extend(&argv, *a) < 0)
+                        return -ENOMEM;
+        *ret = TAKE_PTR(argv);
+        return 0;
+}
