@@ -270,8 +270,8 @@ static int generate_one(const char *dest, const char *template_path, const char 
 
 /* Whether an earlier directory holds NAME.container: it wins, as in definition_load(), which
  * takes the first that is not missing. */
-static bool shadowed(char **dirs, char **until, const char *file) {
-        for (char **d = dirs; d < until; d++) {
+static bool shadowed(char *const *dirs, char *const *until, const char *file) {
+        for (char *const *d = dirs; d < until; d++) {
                 _cleanup_free_ char *p = path_join(*d, file);
 
                 if (!p || access(p, F_OK) >= 0 || errno != ENOENT)
@@ -288,7 +288,7 @@ int generator_run(const char *dest, char *const *dirs, const char *unit_dir) {
         if (!template_path)
                 return -ENOMEM;
 
-        STRV_FOREACH(d, dirs) {
+        for (char *const *d = dirs; d && *d; d++) {
                 _cleanup_closedir_ DIR *dir = NULL;
                 struct dirent *de;
 

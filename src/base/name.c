@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "name.h"
 
@@ -38,4 +41,23 @@ char *name_to_service(const char *name) {
 
 char *name_to_scope(const char *name) {
         return format_unit("container-", name, ".scope");
+}
+
+int name_generate(const char *prefix, size_t n_bytes, char **ret) {
+        unsigned char b[32];
+        size_t l = strlen(prefix);
+        char *s;
+
+        if (n_bytes == 0 || n_bytes > sizeof(b) || l + 2 * n_bytes > NAME_MAX_LEN)
+                return -EINVAL;
+        if (getrandom(b, n_bytes, 0) != (ssize_t) n_bytes)
+                return -errno ?: -EIO;
+        s = malloc(l + 2 * n_bytes + 1);
+        if (!s)
+                return -ENOMEM;
+        memcpy(s, prefix, l);
+        for (size_t i = 0; i < n_bytes; i++)
+                snprintf(s + l + 2 * i, 3, "%02x", b[i]);
+        *ret = s;
+        return 0;
 }

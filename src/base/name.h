@@ -2,6 +2,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Container and volume names: [A-Za-z0-9][A-Za-z0-9_.-]{0,62}. They become unit names, paths
  * under /var/lib/berth and interface-name suffixes, so nothing else is ever accepted. */
@@ -13,3 +14,7 @@ bool name_is_valid(const char *name);
 /* "container@NAME.service" and "container-NAME.scope"; NULL on OOM or an invalid name. */
 char *name_to_service(const char *name);
 char *name_to_scope(const char *name);
+
+/* prefix followed by n_bytes random bytes in hex ("berth-3f2a…", as docker makes names up): a
+ * valid name as long as prefix is one (or empty) and the whole fits. */
+int name_generate(const char *prefix, size_t n_bytes, char **ret);

@@ -16,6 +16,7 @@
 #include "path-util.h"
 #include "string-util.h"
 #include "strv.h"
+#include "containers.h"
 #include "units.h"
 #include "verbs.h"
 
@@ -34,7 +35,7 @@ static int open_container_init(const char *name, pid_t *ret_pid, int *ret_pidfd)
         pid_t pid, again;
         int r;
 
-        r = units_container_pid(name, &pid);
+        r = containers_pid1(name, &pid);
         if (r < 0)
                 return r;
         pidfd = (int) syscall(SYS_pidfd_open, pid, 0);
@@ -42,7 +43,7 @@ static int open_container_init(const char *name, pid_t *ret_pid, int *ret_pidfd)
                 return log_error_errno(-ESRCH, "container %s is not running", name);
         if (pidfd < 0)
                 return log_error_errno(-errno, "Failed to open a pidfd for PID %d: %m", (int) pid);
-        r = units_container_pid(name, &again);
+        r = containers_pid1(name, &again);
         if (r < 0)
                 return r;
         if (again != pid || syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) < 0)
@@ -126,7 +127,7 @@ int verb_exec(int argc, char *argv[]) {
                 return EXIT_BERTH_FAILED;
         }
         name = argv[optind];
-        if (units_load_definition(name, &d) < 0)
+        if (containers_load_definition(name, &d) < 0)
                 return EXIT_BERTH_FAILED;
         r = open_container_init(name, &o.pid, &pidfd);
         if (r < 0)

@@ -15,6 +15,7 @@
 #include "mount.h"
 #include "path-util.h"
 #include "strv.h"
+#include "containers.h"
 #include "units.h"
 #include "verbs.h"
 #include "paths.h"
@@ -52,7 +53,7 @@ int verb_export(int argc, char *argv[]) {
                 log_error("refusing to write an archive to a terminal; use -o FILE or a redirection");
                 return EXIT_BERTH_FAILED;
         }
-        if (units_load_definition(argv[optind], &d) < 0)
+        if (containers_load_definition(argv[optind], &d) < 0)
                 return EXIT_BERTH_FAILED;
 
         /* The container's upper directory over the image's layers, read-only and attached

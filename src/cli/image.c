@@ -15,6 +15,7 @@
 #include "image-load.h"
 #include "image.h"
 #include "json.h"
+#include "format.h"
 #include "log.h"
 #include "name.h"
 #include "path-util.h"
@@ -215,24 +216,6 @@ static int image_load_verb(int argc, char *argv[]) {
         return 0;
 }
 
-/* 1023B, 1.0K, 12.3M, 1.2G: base 1024, as parse_size() reads it. */
-void format_bytes(char *buf, size_t size, uint64_t bytes) {
-        static const char suffixes[] = "KMGTPE";
-        double v = (double) bytes;
-        size_t i = 0;
-
-        if (bytes < 1024) {
-                (void) snprintf(buf, size, "%" PRIu64 "B", bytes);
-                return;
-        }
-        v /= 1024.0;
-        while (v >= 1024.0 && i + 2 < sizeof(suffixes)) {
-                v /= 1024.0;
-                i++;
-        }
-        (void) snprintf(buf, size, "%.1f%c", v, suffixes[i]);
-}
-
 static int image_inspect(int argc, char *argv[]) {
         _cleanup_free_ char *dir = NULL;
         JsonWriter w;
@@ -368,7 +351,7 @@ static int image_ls(int argc, char *argv[]) {
                 printf("%-*s  %8s  %s\n", (int) width, "NAME", "SIZE", "CREATED");
         STRV_FOREACH(n, names) {
                 struct timespec created;
-                char size_str[32], created_str[64] = "-";
+                char size_str[FORMAT_MAX], created_str[64] = "-";
                 uint64_t size;
                 struct tm tm;
 
@@ -380,7 +363,7 @@ static int image_ls(int argc, char *argv[]) {
                         log_warning_errno(r, "Failed to read the size of image %s, listing it without: %m", *n);
                         strcpy(size_str, "-");
                 } else {
-                        format_bytes(size_str, sizeof(size_str), size);
+                        format_bytes(size_str, size);
                         if (localtime_r(&created.tv_sec, &tm))
                                 (void) strftime(created_str, sizeof(created_str), "%Y-%m-%d %H:%M:%S", &tm);
                 }
@@ -509,7 +492,7 @@ static int image_prune_verb(int argc, char *argv[]) {
         const ImageVerb *v = image_verb_find("prune");
         bool all = false;
         uint64_t bytes = 0;
-        char size[32];
+        char size[FORMAT_MAX];
         int c, r;
 
         opterr = 0;
@@ -531,7 +514,7 @@ static int image_prune_verb(int argc, char *argv[]) {
                 return EXIT_BERTH_FAILED;
         }
         r = image_prune(all, &bytes);
-        format_bytes(size, sizeof(size), bytes);
+        format_bytes(size, bytes);
         printf("Total reclaimed space: %s\n", size);
         return r < 0 ? EXIT_BERTH_FAILED : 0;
 }

@@ -16,6 +16,7 @@
 #include "scope.h"
 #include "string-util.h"
 #include "strv.h"
+#include "containers.h"
 #include "units.h"
 #include "verbs.h"
 #include "paths.h"
@@ -306,7 +307,7 @@ static int inspect(sd_bus *bus, const char *name) {
         runtime_dir = path_join(berth_runtime_dir(), name);
         if (!service || !scope || !state_dir || !runtime_dir)
                 return log_oom();
-        r = units_definition_path(name, &path);
+        r = containers_definition_path(name, &path);
         if (r < 0)
                 return log_error_errno(r, "no such container %s", name);
         r = definition_parse_file(path, name, &d, &def_error);
@@ -323,8 +324,8 @@ static int inspect(sd_bus *bus, const char *name) {
         scope_state = unit_string_property(bus, scope_path, UNIT_IFACE, "ActiveState");
         if (scope_path)
                 (void) freezer_state(bus, name, &freezer);
-        state = units_state(service_state, scope_state, freezer);
-        if (units_state_is_running(state))
+        state = containers_state(service_state, scope_state, freezer);
+        if (containers_state_is_running(state))
                 (void) scope_pid1(bus, name, &pid);
 
         json_init(&w, stdout, /* pretty= */ true);
@@ -339,8 +340,8 @@ static int inspect(sd_bus *bus, const char *name) {
         {
                 _cleanup_strv_free_ char **addresses = NULL;
 
-                if (units_state_is_running(state))
-                        (void) units_addresses(d, pid, &addresses);
+                if (containers_state_is_running(state))
+                        (void) containers_addresses(d, pid, &addresses);
                 json_key_strv(&w, "addresses", addresses ?: (char *[]) { NULL });
         }
         json_key(&w, "definition");
@@ -392,7 +393,7 @@ int verb_inspect(int argc, char *argv[]) {
                 log_error("inspect needs one container name; see 'berth inspect --help'");
                 return EXIT_BERTH_FAILED;
         }
-        if (units_require(argv[optind]) < 0)
+        if (containers_require(argv[optind]) < 0)
                 return EXIT_BERTH_FAILED;
         r = bus_open_systemd(&bus);
         if (r < 0) {

@@ -4,6 +4,7 @@
 
 #include "definition.h"
 #include "log.h"
+#include "containers.h"
 #include "units.h"
 #include "verbs.h"
 
@@ -36,7 +37,7 @@ int verb_kill(int argc, char *argv[]) {
                 return EXIT_BERTH_FAILED;
         }
         for (int i = optind; i < argc; i++)
-                if (units_require(argv[i]) < 0 || units_kill(argv[i], sig) < 0)
+                if (containers_require(argv[i]) < 0 || units_kill(argv[i], sig) < 0)
                         ret = EXIT_BERTH_FAILED;
         return ret;
 }

@@ -10,12 +10,15 @@
 #include "definition.h"
 #include "json.h"
 #include "freezer.h"
+#include "format.h"
 #include "log.h"
 #include "name.h"
 #include "scope.h"
 #include "string-util.h"
 #include "strv.h"
+#include "table.h"
 #include "time-util.h"
+#include "containers.h"
 #include "units.h"
 #include "verbs.h"
 
@@ -184,7 +187,7 @@ static int fill_row(sd_bus *bus, Row *row) {
         if (!service || !scope)
                 return -ENOMEM;
 
-        r = units_definition_path(row->name, &row->path);
+        r = containers_definition_path(row->name, &row->path);
         if (r < 0 && r != -ENOENT)
                 return r;
         if (row->path) {
@@ -195,11 +198,11 @@ static int fill_row(sd_bus *bus, Row *row) {
 
         if (row->scope_state && !streq(row->scope_state, "inactive"))
                 (void) freezer_state(bus, row->name, &row->freezer);
-        row->state = units_state(row->service_state, row->scope_state, row->freezer);
+        row->state = containers_state(row->service_state, row->scope_state, row->freezer);
 
-        if (units_state_is_running(row->state)) {
+        if (containers_state_is_running(row->state)) {
                 (void) scope_pid1(bus, row->name, &row->pid);
-                (void) units_addresses(row->def, row->pid, &row->addresses);
+                (void) containers_addresses(row->def, row->pid, &row->addresses);
                 if (row->scope_state)
                         (void) bus_get_unit_property_u64(bus, scope, "org.freedesktop.systemd1.Unit",
                                                          "ActiveEnterTimestamp", &row->started);
@@ -211,7 +214,7 @@ static int fill_row(sd_bus *bus, Row *row) {
                 if (bus_get_unit_property_i32(bus, service, "org.freedesktop.systemd1.Service", "ExecMainStatus",
                                               &row->exit_code) >= 0)
                         row->has_exit_code = true;
-                if (!units_state_is_running(row->state)) {
+                if (!containers_state_is_running(row->state)) {
                         (void) bus_get_unit_property_u64(bus, service, "org.freedesktop.systemd1.Service",
                                                          "ExecMainStartTimestamp", &row->started);
                         (void) bus_get_unit_property_u64(bus, service, "org.freedesktop.systemd1.Service",
@@ -230,29 +233,20 @@ enum { COL_NAME, COL_STATE, COL_IMAGE, COL_ADDRESS, COL_PID, COL_UPTIME, _COL_MA
 typedef struct Line {
         const char *cell[_COL_MAX];
         char pid[16];
-        char uptime[UNITS_FORMAT_MAX];
+        char uptime[FORMAT_MAX];
 } Line;
-
-static void print_line(const char *const cell[_COL_MAX], const size_t width[_COL_MAX]) {
-        /* machinectl's manner: columns one space apart, the last one not padded. */
-        for (size_t c = 0; c < _COL_MAX; c++)
-                if (c + 1 < _COL_MAX)
-                        printf("%-*s ", (int) width[c], cell[c]);
-                else
-                        printf("%s\n", cell[c]);
-}
 
 static int print_table(const Rows *l) {
         static const char *const header[_COL_MAX] = { "NAME", "STATE", "IMAGE", "ADDRESS", "PID", "UPTIME" };
         _cleanup_free_ Line *lines = NULL;
-        size_t width[_COL_MAX], n = 0;
+        _cleanup_free_ const char **cells = NULL;
         uint64_t now = now_realtime_usec();
+        size_t n = 0;
 
         lines = calloc(l->n + 1, sizeof(Line));
-        if (!lines)
+        cells = calloc((l->n + 1) * _COL_MAX, sizeof(char *));
+        if (!lines || !cells)
                 return -ENOMEM;
-        for (size_t c = 0; c < _COL_MAX; c++)
-                width[c] = arg_legend ? strlen(header[c]) : 0;
         for (size_t i = 0; i < l->n; i++) {
                 const Row *row = &l->rows[i];
                 Line *line = &lines[n];
@@ -268,19 +262,15 @@ static int print_table(const Rows *l) {
                 else
                         strcpy(line->pid, "-");
                 line->cell[COL_PID] = line->pid;
-                if (units_state_is_running(row->state) && row->started > 0 && now >= row->started)
-                        units_format_timespan(line->uptime, now - row->started);
+                if (containers_state_is_running(row->state) && row->started > 0 && now >= row->started)
+                        format_timespan(line->uptime, now - row->started);
                 else
                         strcpy(line->uptime, "-");
                 line->cell[COL_UPTIME] = line->uptime;
-                for (size_t c = 0; c < _COL_MAX; c++)
-                        width[c] = MAX(width[c], strlen(line->cell[c]));
+                memcpy(cells + n * _COL_MAX, line->cell, sizeof(line->cell));
                 n++;
         }
-        if (arg_legend)
-                print_line(header, width);
-        for (size_t i = 0; i < n; i++)
-                print_line(lines[i].cell, width);
+        table_print(header, _COL_MAX, cells, n, /* gap= */ 1, arg_legend);
         if (arg_legend)
                 printf("\n%zu containers listed.\n", n);
         return 0;
@@ -382,7 +372,7 @@ int verb_list(int argc, char *argv[]) {
         }
 
         if (arg_all) {
-                r = units_list_names(&names);
+                r = containers_list_names(&names);
                 if (r < 0) {
                         log_error_errno(r, "Failed to list the container definitions: %m");
                         return EXIT_BERTH_FAILED;
@@ -415,7 +405,7 @@ int verb_list(int argc, char *argv[]) {
                 }
                 /* Without -a only running containers; and a unit still loaded (failed, or just
                  * stopped) whose definition is gone is no container any more. */
-                if (!units_state_is_running(row->state) && (!arg_all || !row->path))
+                if (!containers_state_is_running(row->state) && (!arg_all || !row->path))
                         row->state = NULL;
         }
 

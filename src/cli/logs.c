@@ -16,6 +16,7 @@
 #include "log.h"
 #include "string-util.h"
 #include "time-util.h"
+#include "containers.h"
 #include "units.h"
 #include "verbs.h"
 
@@ -480,7 +481,7 @@ int verb_logs(int argc, char *argv[]) {
                 return EXIT_BERTH_FAILED;
         }
         a.name = argv[optind];
-        if (units_require(a.name) < 0)
+        if (containers_require(a.name) < 0)
                 return EXIT_BERTH_FAILED;
         return show(&a) < 0 ? EXIT_BERTH_FAILED : 0;
 }

@@ -3,6 +3,7 @@
 #include "freezer.h"
 #include "log.h"
 #include "string-util.h"
+#include "containers.h"
 #include "units.h"
 #include "verbs.h"
 
@@ -19,7 +20,7 @@ static int verb_pause_or_unpause(int argc, char *argv[], bool freeze) {
                 return EXIT_BERTH_FAILED;
         }
         for (int i = 1; i < argc; i++)
-                if (units_require(argv[i]) < 0 || freezer_set_paused(argv[i], freeze) < 0)
+                if (containers_require(argv[i]) < 0 || freezer_set_paused(argv[i], freeze) < 0)
                         ret = EXIT_BERTH_FAILED;
         return ret;
 }

@@ -10,6 +10,7 @@
 #include "log.h"
 #include "port.h"
 #include "string-util.h"
+#include "containers.h"
 #include "units.h"
 #include "verbs.h"
 
@@ -56,7 +57,7 @@ int verb_port(int argc, char *argv[]) {
                 log_error("'%s' is not a port (PORT or PORT/tcp|udp, 1…65535)", argv[optind + 1]);
                 return EXIT_BERTH_FAILED;
         }
-        if (units_load_definition(argv[optind], &d) < 0)
+        if (containers_load_definition(argv[optind], &d) < 0)
                 return EXIT_BERTH_FAILED;
         STRV_FOREACH(s, d->publish_ports) {
                 PortSpec p;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "log.h"
 #include "string-util.h"
+#include "containers.h"
 #include "units.h"
 #include "verbs.h"
 
@@ -17,7 +18,7 @@ int verb_restart(int argc, char *argv[]) {
                 return 0;
         }
         for (int i = 1; i < argc; i++)
-                if (units_require(argv[i]) < 0 || units_restart(argv[i]) < 0)
+                if (containers_require(argv[i]) < 0 || units_restart(argv[i]) < 0)
                         ret = EXIT_BERTH_FAILED;
         return ret;
 }

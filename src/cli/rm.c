@@ -5,6 +5,7 @@
 #include "definition.h"
 #include "log.h"
 #include "string-util.h"
+#include "containers.h"
 #include "units.h"
 #include "verbs.h"
 #include "volume.h"
@@ -44,7 +45,7 @@ int verb_rm(int argc, char *argv[]) {
                 _cleanup_free_ char *state = NULL, *error = NULL;
                 const char *name = argv[i];
 
-                if (units_require(name) < 0) {
+                if (containers_require(name) < 0) {
                         ret = EXIT_BERTH_FAILED;
                         continue;
                 }

@@ -24,6 +24,7 @@
 #include "scope.h"
 #include "string-util.h"
 #include "run.h"
+#include "containers.h"
 #include "units.h"
 #include "verbs.h"
 #include "volume.h"
@@ -84,29 +85,13 @@ static int add_key(DefinitionBuilder *b, const char *flag, const char *key, cons
         return 0;
 }
 
-static char *generate_name(void) {
-        unsigned char r[6];
-        char *s;
-        int fd;
-
-        fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-        if (fd < 0 || read(fd, r, sizeof(r)) != sizeof(r)) {
-                safe_close(fd);
-                return NULL;
-        }
-        safe_close(fd);
-        if (asprintf(&s, "berth-%02x%02x%02x%02x%02x%02x", r[0], r[1], r[2], r[3], r[4], r[5]) < 0)
-                return NULL;
-        return s;
-}
-
 /* Creates the definition file only if no container of that name exists: written to a temp file
  * and link()ed into place, so of two concurrent runs of one name exactly one wins. */
 int run_write_definition(const char *name, const char *text) {
         _cleanup_free_ char *dir = NULL, *path = NULL, *tmp = NULL, *etc = NULL;
         int r;
 
-        r = units_definition_path(name, &etc);
+        r = containers_definition_path(name, &etc);
         if (r >= 0)
                 return log_error_errno(-EEXIST, "container %s exists (%s); choose another --name or 'berth rm %s'",
                                        name, etc, name);
@@ -384,9 +369,9 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 return -EINVAL;
 
         if (!name) {
-                name = generate_name();
-                if (!name)
-                        return log_oom();
+                r = name_generate("berth-", 6, &name);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to make up a name: %m");
         }
 
         /* The image first, then the command, as the definition's own keys. */
@@ -411,7 +396,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 log_error("--restart needs -d: systemd restarts container@%s.service, which a foreground run is not", name);
                 return -EINVAL;
         }
-        r = units_check_image(d->image);
+        r = containers_check_image(d->image);
         if (r < 0)
                 return -EINVAL;
         {
@@ -444,7 +429,7 @@ int verb_run(int argc, char *argv[]) {
 
                 /* Said before the name is locked, so that a container of that name that runs
                  * gets this message, not "already running". */
-                if (units_definition_path(req.name, &path) >= 0) {
+                if (containers_definition_path(req.name, &path) >= 0) {
                         log_error("container %s exists (%s); choose another --name or 'berth rm %s'", req.name, path,
                                   req.name);
                         return EXIT_BERTH_FAILED;

@@ -9,10 +9,13 @@
 
 #include "bus.h"
 #include "cleanup.h"
+#include "format.h"
 #include "log.h"
 #include "name.h"
 #include "string-util.h"
 #include "strv.h"
+#include "table.h"
+#include "containers.h"
 #include "units.h"
 #include "verbs.h"
 
@@ -193,12 +196,12 @@ static int refresh(sd_bus *bus, char **fixed, Table *t) {
 enum { COL_NAME, COL_CPU, COL_MEM, COL_MEMP, COL_IO, COL_TASKS, _COL_MAX };
 
 typedef struct Line {
-        char cell[_COL_MAX][2 * UNITS_FORMAT_MAX + 4];
+        char cell[_COL_MAX][2 * FORMAT_MAX + 4];
 } Line;
 
 static void format_entry(const Entry *e, Line *l) {
         const Sample *p = &e->prev, *c = &e->cur;
-        char a[UNITS_FORMAT_MAX], b[UNITS_FORMAT_MAX];
+        char a[FORMAT_MAX], b[FORMAT_MAX];
         uint64_t limit;
 
         snprintf(l->cell[COL_NAME], sizeof(l->cell[0]), "%s", e->name);
@@ -213,16 +216,16 @@ static void format_entry(const Entry *e, Line *l) {
         limit = c->memory_max != UINT64_MAX ? c->memory_max : host_memory();
         if (c->memory != UINT64_MAX) {
                 if (limit != UINT64_MAX) {
-                        snprintf(l->cell[COL_MEM], sizeof(l->cell[0]), "%s / %s", units_format_bytes(a, c->memory),
-                                 units_format_bytes(b, limit));
+                        snprintf(l->cell[COL_MEM], sizeof(l->cell[0]), "%s / %s", format_bytes(a, c->memory),
+                                 format_bytes(b, limit));
                         snprintf(l->cell[COL_MEMP], sizeof(l->cell[0]), "%.2f%%",
                                  100.0 * (double) c->memory / (double) limit);
                 } else
-                        snprintf(l->cell[COL_MEM], sizeof(l->cell[0]), "%s", units_format_bytes(a, c->memory));
+                        snprintf(l->cell[COL_MEM], sizeof(l->cell[0]), "%s", format_bytes(a, c->memory));
         }
         if (c->io_read != UINT64_MAX && c->io_write != UINT64_MAX)
-                snprintf(l->cell[COL_IO], sizeof(l->cell[0]), "%s / %s", units_format_bytes(a, c->io_read),
-                         units_format_bytes(b, c->io_write));
+                snprintf(l->cell[COL_IO], sizeof(l->cell[0]), "%s / %s", format_bytes(a, c->io_read),
+                         format_bytes(b, c->io_write));
         if (c->tasks != UINT64_MAX)
                 snprintf(l->cell[COL_TASKS], sizeof(l->cell[0]), "%" PRIu64, c->tasks);
 }
@@ -231,25 +234,18 @@ static int print_table(const Table *t, bool clear) {
         static const char *const header[_COL_MAX] = { "NAME", "CPU %", "MEM USAGE / LIMIT", "MEM %", "BLOCK I/O",
                                                       "TASKS" };
         _cleanup_free_ Line *lines = calloc(t->n + 1, sizeof(Line));
-        size_t width[_COL_MAX];
+        _cleanup_free_ const char **cells = calloc((t->n + 1) * _COL_MAX, sizeof(char *));
 
-        if (!lines)
+        if (!lines || !cells)
                 return log_oom();
-        for (size_t c = 0; c < _COL_MAX; c++)
-                width[c] = strlen(header[c]);
         for (size_t i = 0; i < t->n; i++) {
                 format_entry(&t->entries[i], &lines[i]);
                 for (size_t c = 0; c < _COL_MAX; c++)
-                        width[c] = MAX(width[c], strlen(lines[i].cell[c]));
+                        cells[i * _COL_MAX + c] = lines[i].cell[c];
         }
         if (clear)
                 fputs("\033[H\033[2J", stdout);
-        for (size_t c = 0; c < _COL_MAX; c++)
-                printf(c + 1 < _COL_MAX ? "%-*s   " : "%-*s\n", c + 1 < _COL_MAX ? (int) width[c] : 0, header[c]);
-        for (size_t i = 0; i < t->n; i++)
-                for (size_t c = 0; c < _COL_MAX; c++)
-                        printf(c + 1 < _COL_MAX ? "%-*s   " : "%-*s\n", c + 1 < _COL_MAX ? (int) width[c] : 0,
-                               lines[i].cell[c]);
+        table_print(header, _COL_MAX, cells, t->n, /* gap= */ 3, /* legend= */ true);
         fflush(stdout);
         return 0;
 }
@@ -298,7 +294,7 @@ int verb_stats(int argc, char *argv[]) {
                         return EXIT_BERTH_FAILED;
                 }
         for (int i = optind; i < argc; i++)
-                if (units_require(argv[i]) < 0)
+                if (containers_require(argv[i]) < 0)
                         return EXIT_BERTH_FAILED;
         if (optind < argc)
                 names = argv + optind;

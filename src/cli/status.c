@@ -11,11 +11,13 @@
 #include "cleanup.h"
 #include "definition.h"
 #include "freezer.h"
+#include "format.h"
 #include "log.h"
 #include "name.h"
 #include "scope.h"
 #include "string-util.h"
 #include "strv.h"
+#include "containers.h"
 #include "units.h"
 #include "verbs.h"
 
@@ -61,9 +63,9 @@ static int read_status(sd_bus *bus, const char *name, Status *s) {
         (void) bus_get_unit_property_string(bus, scope, UNIT_IFACE, "ActiveState", &s->scope_state);
         if (s->scope_state && !streq(s->scope_state, "inactive"))
                 (void) freezer_state(bus, name, &s->freezer);
-        s->state = units_state(s->service_state, s->scope_state, s->freezer);
+        s->state = containers_state(s->service_state, s->scope_state, s->freezer);
 
-        if (units_state_is_running(s->state)) {
+        if (containers_state_is_running(s->state)) {
                 (void) scope_pid1(bus, name, &s->pid);
                 if (s->scope_state && !streq(s->scope_state, "inactive"))
                         (void) bus_get_unit_property_u64(bus, scope, UNIT_IFACE, "ActiveEnterTimestamp", &s->since);
@@ -97,7 +99,7 @@ static uint64_t now_usec(void) {
 
 /* " since Mon 2024-01-02 10:00:00 UTC; 5min ago", as systemctl status says it. */
 static void format_since(char *buf, size_t n, uint64_t usec) {
-        char when[64] = "", ago[UNITS_FORMAT_MAX];
+        char when[64] = "", ago[FORMAT_MAX];
         time_t t = (time_t) (usec / 1000000);
         uint64_t now = now_usec();
         struct tm tm;
@@ -108,19 +110,19 @@ static void format_since(char *buf, size_t n, uint64_t usec) {
         }
         if (localtime_r(&t, &tm))
                 strftime(when, sizeof(when), "%a %Y-%m-%d %H:%M:%S %Z", &tm);
-        snprintf(buf, n, " since %s; %s ago", when, units_format_timespan(ago, now > usec ? now - usec : 0));
+        snprintf(buf, n, " since %s; %s ago", when, format_timespan(ago, now > usec ? now - usec : 0));
 }
 
 /* CPU time as systemctl status shows it: "12ms", "1.234s", "2min 3.456s". */
-static char *format_cpu(char buf[static UNITS_FORMAT_MAX], uint64_t nsec) {
+static char *format_cpu(char buf[static FORMAT_MAX], uint64_t nsec) {
         uint64_t ms = nsec / 1000000;
 
         if (ms < 1000)
-                snprintf(buf, UNITS_FORMAT_MAX, "%" PRIu64 "ms", ms);
+                snprintf(buf, FORMAT_MAX, "%" PRIu64 "ms", ms);
         else if (ms < 60000)
-                snprintf(buf, UNITS_FORMAT_MAX, "%" PRIu64 ".%03" PRIu64 "s", ms / 1000, ms % 1000);
+                snprintf(buf, FORMAT_MAX, "%" PRIu64 ".%03" PRIu64 "s", ms / 1000, ms % 1000);
         else
-                snprintf(buf, UNITS_FORMAT_MAX, "%" PRIu64 "min %" PRIu64 ".%03" PRIu64 "s", ms / 60000,
+                snprintf(buf, FORMAT_MAX, "%" PRIu64 "min %" PRIu64 ".%03" PRIu64 "s", ms / 60000,
                          ms / 1000 % 60, ms % 1000);
         return buf;
 }
@@ -153,7 +155,7 @@ static void print_status(const char *name, const char *path, const Definition *d
                          const Status *s) {
         bool color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
         const char *on = "", *off = color ? "\033[0m" : "";
-        char since[160], buf[UNITS_FORMAT_MAX], buf2[UNITS_FORMAT_MAX];
+        char since[160], buf[FORMAT_MAX], buf2[FORMAT_MAX];
         _cleanup_free_ char *service = name_to_service(name), *command = NULL;
 
         if (color)
@@ -182,8 +184,8 @@ static void print_status(const char *name, const char *path, const Definition *d
                 _cleanup_strv_free_ char **addresses = NULL;
                 _cleanup_free_ char *joined = NULL;
 
-                if (units_state_is_running(s->state))
-                        (void) units_addresses(d, s->pid, &addresses);
+                if (containers_state_is_running(s->state))
+                        (void) containers_addresses(d, s->pid, &addresses);
                 joined = strv_isempty(addresses) ? NULL : strv_join(addresses, ", ");
                 field("Address", "%s", joined ?: "-");
                 if (!strv_isempty(d->publish_ports)) {
@@ -191,13 +193,13 @@ static void print_status(const char *name, const char *path, const Definition *d
                         field("Ports", "%s", ports ?: "-");
                 }
         }
-        if (units_state_is_running(s->state)) {
+        if (containers_state_is_running(s->state)) {
                 if (s->memory != UINT64_MAX) {
                         if (s->memory_max != UINT64_MAX)
-                                field("Memory", "%s (max: %s)", units_format_bytes(buf, s->memory),
-                                      units_format_bytes(buf2, s->memory_max));
+                                field("Memory", "%s (max: %s)", format_bytes(buf, s->memory),
+                                      format_bytes(buf2, s->memory_max));
                         else
-                                field("Memory", "%s", units_format_bytes(buf, s->memory));
+                                field("Memory", "%s", format_bytes(buf, s->memory));
                 }
                 if (s->cpu_nsec != UINT64_MAX)
                         field("CPU", "%s", format_cpu(buf, s->cpu_nsec));
@@ -249,9 +251,9 @@ int verb_status(int argc, char *argv[]) {
                 return EXIT_BERTH_FAILED;
         }
         name = argv[optind];
-        if (units_require(name) < 0)
+        if (containers_require(name) < 0)
                 return EXIT_BERTH_FAILED;
-        r = units_definition_path(name, &path);
+        r = containers_definition_path(name, &path);
         if (r < 0) {
                 log_error_errno(r, "no such container %s", name);
                 return EXIT_BERTH_FAILED;

@@ -7,6 +7,7 @@
 #include "log.h"
 #include "name.h"
 #include "string-util.h"
+#include "containers.h"
 #include "units.h"
 #include "verbs.h"
 
@@ -48,7 +49,7 @@ int verb_stop(int argc, char *argv[]) {
                         ret = EXIT_BERTH_FAILED;
                         continue;
                 }
-                if (units_definition_path(argv[i], &path) < 0) {
+                if (containers_definition_path(argv[i], &path) < 0) {
                         log_error("no such container %s", argv[i]);
                         ret = EXIT_BERTH_FAILED;
                         continue;

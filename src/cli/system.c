@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "cleanup.h"
+#include "format.h"
 #include "log.h"
 #include "string-util.h"
 #include "strv.h"
@@ -53,7 +54,7 @@ static int system_prune(int argc, char *argv[]) {
         bool all = false, volumes = false;
         uint64_t bytes = 0, more = 0;
         int c, r, ret = 0;
-        char size[32];
+        char size[FORMAT_MAX];
 
         opterr = 0;
         while ((c = getopt_long(argc, argv, "af", options, NULL)) >= 0)
@@ -93,7 +94,7 @@ static int system_prune(int argc, char *argv[]) {
         if (volumes && volumes_prune() != 0)
                 ret = EXIT_BERTH_FAILED;
 
-        format_bytes(size, sizeof(size), bytes);
+        format_bytes(size, bytes);
         printf("Total reclaimed space: %s%s\n", size, volumes ? " (besides the volumes removed)" : "");
         return ret;
 }

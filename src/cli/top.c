@@ -13,6 +13,7 @@
 #include "log.h"
 #include "process-util.h"
 #include "string-util.h"
+#include "containers.h"
 #include "units.h"
 #include "verbs.h"
 
@@ -105,9 +106,9 @@ int verb_top(int argc, char *argv[]) {
                 log_error("top needs one container name; see 'berth top --help'");
                 return EXIT_BERTH_FAILED;
         }
-        if (units_require(argv[optind]) < 0)
+        if (containers_require(argv[optind]) < 0)
                 return EXIT_BERTH_FAILED;
-        r = units_scope_pids(argv[optind], &pids, &n);
+        r = containers_scope_pids(argv[optind], &pids, &n);
         if (r == -ESRCH || (r >= 0 && n == 0)) {
                 log_error("container %s is not running", argv[optind]);
                 return EXIT_BERTH_FAILED;

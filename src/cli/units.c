@@ -24,44 +24,12 @@
 #include "time-util.h"
 #include "network.h"
 #include "scope.h"
+#include "containers.h"
 #include "units.h"
 #include "paths.h"
 #include "teardown.h"
 
-int units_definition_path(const char *name, char **ret) {
-        char *const *dirs = berth_definition_dirs();
 
-        if (!dirs)
-                return -ENOMEM;
-        STRV_FOREACH(dir, (char **) dirs) {
-                char *p;
-
-                if (asprintf(&p, "%s/%s.container", *dir, name) < 0)
-                        return -ENOMEM;
-                if (access(p, F_OK) == 0) {
-                        *ret = p;
-                        return 0;
-                }
-                free(p);
-        }
-        return -ENOENT;
-}
-
-int units_check_image(const char *image) {
-        _cleanup_free_ char *images = NULL;
-        _cleanup_strv_free_ char **layers = NULL;
-        int r;
-
-        images = path_join(berth_state_dir(), "images");
-        if (!images)
-                return log_oom();
-        r = image_resolve(images, image, &layers);
-        if (r == -ENOENT)
-                return log_error_errno(r, "image '%s' not found (see 'berth image ls')", image);
-        if (r < 0)
-                return log_error_errno(r, "Failed to resolve image '%s': %m", image);
-        return 0;
-}
 
 /* The last error logged for the container since `since` (CLOCK_REALTIME µs), if journald has it
  * yet: a start that failed before READY=1 ends with the helper's one line. By CONTAINER_NAME=,
@@ -356,7 +324,7 @@ int units_kill(const char *name, int sig) {
         if (r < 0)
                 return r;
         /* The namespace's PID 1, never a process that only joined the scope (berth exec). */
-        r = units_container_pid(name, &pid);
+        r = containers_pid1(name, &pid);
         if (r < 0)
                 return r;
         if (kill(pid, sig) < 0)
@@ -447,223 +415,18 @@ int units_remove_files(const char *name) {
         return ret;
 }
 
-int units_require(const char *name) {
-        _cleanup_free_ char *path = NULL;
-        int r;
 
-        if (!name_is_valid(name))
-                return log_error_errno(-EINVAL, "invalid container name '%s': names must match " NAME_RULE, name);
-        r = units_definition_path(name, &path);
-        if (r == -ENOENT)
-                return log_error_errno(r, "no such container %s", name);
-        if (r < 0)
-                return log_oom();
-        return 0;
-}
-
-int units_load_definition(const char *name, Definition **ret) {
-        _cleanup_free_ char *error = NULL;
-        int r;
-
-        r = units_require(name);
-        if (r < 0)
-                return r;
-        r = definition_load(name, NULL, ret, &error);
-        if (r < 0)
-                return log_error_errno(r, "%s", error ?: "Failed to read the definition");
-        return 0;
-}
 
 /* Whether /proc/PID/status says "NSpid:\t<pid>\t1": PID 1 of a pid namespace right below the
  * one our /proc belongs to. */
 
-int units_container_pid(const char *name, pid_t *ret) {
-        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-        int r;
-
-        r = bus_open_systemd(&bus);
-        if (r < 0)
-                return log_error_errno(r, "Failed to connect to systemd: %m");
-        r = scope_pid1(bus, name, ret);
-        if (r == -ESRCH)
-                return log_error_errno(r, "container %s is not running", name);
-        if (r < 0)
-                return log_error_errno(r, "Failed to find the PID 1 of container %s: %m", name);
-        return 0;
-}
-
-int units_scope_pids(const char *name, pid_t **ret, size_t *ret_n) {
-        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-        _cleanup_free_ char *scope = NULL;
-        int r;
-
-        scope = name_to_scope(name);
-        if (!scope)
-                return -ENOMEM;
-        r = bus_open_systemd(&bus);
-        if (r < 0)
-                return r;
-        return scope_unit_pids(bus, scope, ret, ret_n);
-}
-
-/* --- For the verbs that show containers ---------------------------------------------------------- */
-#include <fcntl.h>
-#include <inttypes.h>
-
-int units_list_names(char ***ret) {
-        _cleanup_strv_free_ char **names = NULL;
-        char *const *dirs = berth_definition_dirs();
-        size_t n = 0;
-        int r;
-
-        if (!dirs)
-                return -ENOMEM;
-        STRV_FOREACH(dir, (char **) dirs) {
-                _cleanup_closedir_ DIR *d = opendir(*dir);
-                struct dirent *de;
-
-                if (!d) {
-                        if (errno == ENOENT)
-                                continue;
-                        return -errno;
-                }
-                while ((errno = 0, de = readdir(d))) {
-                        const char *e = endswith(de->d_name, ".container");
-                        char *name;
-
-                        if (!e || e == de->d_name)
-                                continue;
-                        name = strndup(de->d_name, (size_t) (e - de->d_name));
-                        if (!name)
-                                return -ENOMEM;
-                        if (!name_is_valid(name)) {
-                                free(name);
-                                continue;
-                        }
-                        r = strv_consume(&names, name);
-                        if (r < 0)
-                                return r;
-                        n++;
-                }
-                if (errno != 0)
-                        return -errno;
-        }
-        strv_sort(names);
-        /* The same name in /etc and /run: once. */
-        size_t j = 0;
-        for (size_t i = 0; i < n; i++) {
-                if (j > 0 && streq(names[i], names[j - 1]))
-                        free(names[i]);
-                else
-                        names[j++] = names[i];
-        }
-        if (names)
-                names[j] = NULL;
-        if (!names) {
-                names = calloc(1, sizeof(char *));
-                if (!names)
-                        return -ENOMEM;
-        }
-        *ret = TAKE_PTR(names);
-        return 0;
-}
 
 
-const char *units_state(const char *service_state, const char *scope_state, const char *freezer_state) {
-        const char *s = service_state;
-
-        /* A foreground container has only its scope; a service whose helper is gone may still
-         * have its scope for a moment (BindsTo= stops it). The scope's state wins while it is
-         * not inactive. */
-        if (scope_state && !streq(scope_state, "inactive") &&
-            (!s || streq(s, "inactive") || streq(s, "failed") || streq(s, "active")))
-                s = scope_state;
-        if (!s)
-                return "exited";
-        if (streq(s, "active") || streq(s, "reloading"))
-                return freezer_state && (streq(freezer_state, "frozen") || streq(freezer_state, "freezing"))
-                               ? "paused"
-                               : "running";
-        if (streq(s, "activating"))
-                return "starting";
-        if (streq(s, "deactivating"))
-                return "stopping";
-        if (streq(s, "failed"))
-                return "failed";
-        return "exited";
-}
-
-bool units_state_is_running(const char *state) {
-        return streq(state, "running") || streq(state, "paused") || streq(state, "starting") ||
-               streq(state, "stopping");
-}
-
-char *units_format_timespan(char buf[static UNITS_FORMAT_MAX], uint64_t usec) {
-        static const struct {
-                const char *suffix;
-                uint64_t usec;
-        } table[] = {
-                { "d", 86400000000ULL },
-                { "h", 3600000000ULL },
-                { "min", 60000000ULL },
-                { "s", 1000000ULL },
-        };
-
-        if (usec < 1000000) {
-                snprintf(buf, UNITS_FORMAT_MAX, "%" PRIu64 "ms", usec / 1000);
-                return buf;
-        }
-        for (size_t i = 0; i < ELEMENTSOF(table); i++) {
-                uint64_t a, b;
-
-                if (usec < table[i].usec)
-                        continue;
-                a = usec / table[i].usec;
-                b = i + 1 < ELEMENTSOF(table) ? (usec % table[i].usec) / table[i + 1].usec : 0;
-                if (b > 0)
-                        snprintf(buf, UNITS_FORMAT_MAX, "%" PRIu64 "%s %" PRIu64 "%s", a, table[i].suffix, b,
-                                 table[i + 1].suffix);
-                else
-                        snprintf(buf, UNITS_FORMAT_MAX, "%" PRIu64 "%s", a, table[i].suffix);
-                break;
-        }
-        return buf;
-}
-
-char *units_format_bytes(char buf[static UNITS_FORMAT_MAX], uint64_t bytes) {
-        static const struct {
-                const char *suffix;
-                uint64_t factor;
-        } table[] = {
-                { "E", 1ULL << 60 }, { "P", 1ULL << 50 }, { "T", 1ULL << 40 },
-                { "G", 1ULL << 30 }, { "M", 1ULL << 20 }, { "K", 1ULL << 10 },
-        };
-
-        for (size_t i = 0; i < ELEMENTSOF(table); i++)
-                if (bytes >= table[i].factor) {
-                        snprintf(buf, UNITS_FORMAT_MAX, "%" PRIu64 ".%" PRIu64 "%s", bytes / table[i].factor,
-                                 (bytes % table[i].factor) / (table[i].factor / 10), table[i].suffix);
-                        return buf;
-                }
-        snprintf(buf, UNITS_FORMAT_MAX, "%" PRIu64 "B", bytes);
-        return buf;
-}
 
 
-int units_addresses(const Definition *d, pid_t pid, char ***ret) {
-        _cleanup_close_ int fd = -EBADF;
 
-        if (d && d->network == NETWORK_HOST) {
-                char **l = strv_copy((char *const[]) { (char *) "host", NULL });
-                if (!l)
-                        return -ENOMEM;
-                *ret = l;
-                return 0;
-        }
-        if (pid <= 0)
-                return -ESRCH;
-        fd = network_open_netns(pid);
-        if (fd < 0)
-                return fd;
-        return network_container_addresses(fd, ret);
-}
+
+
+
+
+

@@ -40,8 +40,6 @@ int verb_system(int argc, char *argv[]);
  * with all, every image no container definition names, printing a line for each; *ret_bytes is
  * what they held. Logs its errors; a negative errno if any. */
 int image_prune(bool all, uint64_t *ret_bytes);
-/* 1023B, 1.0K, 12.3M, 1.2G: base 1024, as parse_size() reads it. */
-void format_bytes(char *buf, size_t size, uint64_t bytes);
 int verb_volume(int argc, char *argv[]);
 int verb_create(int argc, char *argv[]);
 int verb_start(int argc, char *argv[]);

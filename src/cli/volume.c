@@ -18,6 +18,7 @@
 #include "path-util.h"
 #include "string-util.h"
 #include "strv.h"
+#include "containers.h"
 #include "units.h"
 #include "verbs.h"
 #include "volume.h"
@@ -137,7 +138,7 @@ static int uses_read(bool strict, Uses *ret) {
         _cleanup_strv_free_ char **containers = NULL;
         int r;
 
-        r = units_list_names(&containers);
+        r = containers_list_names(&containers);
         if (r < 0)
                 return log_error_errno(r, "Failed to list the container definitions: %m");
         STRV_FOREACH(c, containers) {
@@ -145,7 +146,7 @@ static int uses_read(bool strict, Uses *ret) {
                 _cleanup_free_ char *path = NULL, *error = NULL;
                 _cleanup_strv_free_ char **names = NULL;
 
-                if (units_definition_path(*c, &path) < 0)
+                if (containers_definition_path(*c, &path) < 0)
                         continue; /* removed meanwhile */
                 r = definition_parse_file(path, *c, &d, &error);
                 if (r == -ENOENT)
@@ -190,25 +191,6 @@ static char **uses_of(const Uses *u, const char *volume) {
 
 /* --- The verbs ------------------------------------------------------------------------------------- */
 
-static char *generate_name(void) {
-        unsigned char b[16];
-        char *s;
-        int fd;
-
-        fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-        if (fd < 0 || read(fd, b, sizeof(b)) != (ssize_t) sizeof(b)) {
-                safe_close(fd);
-                return NULL;
-        }
-        safe_close(fd);
-        s = malloc(sizeof(b) * 2 + 1);
-        if (!s)
-                return NULL;
-        for (size_t i = 0; i < sizeof(b); i++)
-                snprintf(s + 2 * i, 3, "%02x", b[i]);
-        return s;
-}
-
 static int volume_create_verb(int argc, char *argv[]) {
         _cleanup_free_ char *generated = NULL;
         const char *name;
@@ -224,11 +206,12 @@ static int volume_create_verb(int argc, char *argv[]) {
         if (optind < argc)
                 name = argv[optind];
         else {
-                name = generated = generate_name();
-                if (!name) {
-                        log_oom();
+                r = name_generate("", 16, &generated);
+                if (r < 0) {
+                        log_error_errno(r, "Failed to make up a name: %m");
                         return EXIT_BERTH_FAILED;
                 }
+                name = generated;
         }
         if (!check_name(name))
                 return EXIT_BERTH_FAILED;

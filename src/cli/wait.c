@@ -3,6 +3,7 @@
 
 #include "log.h"
 #include "string-util.h"
+#include "containers.h"
 #include "units.h"
 #include "verbs.h"
 
@@ -18,7 +19,7 @@ int verb_wait(int argc, char *argv[]) {
                 verb_help("wait", NULL);
                 return 0;
         }
-        if (units_require(argv[1]) < 0 || units_wait(argv[1], &code) < 0)
+        if (containers_require(argv[1]) < 0 || units_wait(argv[1], &code) < 0)
                 return EXIT_BERTH_FAILED;
         printf("%d\n", code);
         return 0;

@@ -2,11 +2,14 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
 
 #include "child.h"
 #include "cleanup.h"
 #include "env.h"
+#include "fd-util.h"
 #include "init.h"
 #include "log.h"
 #include "string-util.h"
@@ -69,7 +72,30 @@ int child_report_error(const char *argv0, const SyncMessage *m) {
                 log_error_errno(-m->error, "cannot run '%s' in the container: %m", argv0);
                 return 126;
         }
-        if (m->message[0]) /* empty: the child logged it already */
-                log_error("%s", m->message);
+        /* SYNC_FAILED: the child's line said why, and was logged as it came. */
         return 125;
+}
+
+int child_signals_block(sigset_t *ret_mask, sigset_t *ret_old_mask, int *ret_sigfd, int *ret_timerfd) {
+        static const int handled[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
+        _cleanup_close_ int sigfd = -EBADF, timerfd = -EBADF;
+        sigset_t mask;
+
+        sigemptyset(&mask);
+        for (size_t i = 0; i < ELEMENTSOF(handled); i++)
+                sigaddset(&mask, handled[i]);
+        if (sigprocmask(SIG_BLOCK, &mask, ret_old_mask) < 0)
+                return log_error_errno(-errno, "Failed to block signals: %m");
+        sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+        timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+        if (sigfd < 0 || timerfd < 0) {
+                int r = -errno;
+
+                (void) sigprocmask(SIG_SETMASK, ret_old_mask, NULL);
+                return log_error_errno(r, "Failed to set up signal handling: %m");
+        }
+        *ret_mask = mask;
+        *ret_sigfd = TAKE_FD(sigfd);
+        *ret_timerfd = TAKE_FD(timerfd);
+        return 0;
 }

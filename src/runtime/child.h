@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <signal.h>
 #include <stdbool.h>
 
 #include "definition.h"
@@ -14,9 +15,16 @@
  * the image's passwd). Logs its own errors. */
 int child_environment(const Definition *d, const ImageConfig *image, bool tty, char ***ret);
 
-/* Logs what the child reported over the sync socket, once, and returns docker's exit code:
- * 127 not found, 126 cannot execute, 125 anything else. */
+/* The exit code of a child that did not make it to its command, as docker's: 127 not found, 126
+ * cannot execute (logged here, naming argv0), 125 for a step that failed (its line was logged as
+ * it came over the sync socket). */
 int child_report_error(const char *argv0, const SyncMessage *m);
 
 /* Exit status of a waited-for child as a shell would report it: the code, or 128+signal. */
 int child_exit_code(int wait_status);
+
+/* The signals whoever supervises such a child (the helper, berth-supervisor, berth exec's
+ * caller and joiner) handles itself rather than dying of: SIGCHLD, the stops (TERM, INT, HUP,
+ * QUIT), USR1/2 and WINCH to pass on. Blocks them (the old mask into *ret_old_mask) and makes a
+ * signalfd for them and a timerfd for the stop timeout, both non-blocking. Logs its error. */
+int child_signals_block(sigset_t *ret_mask, sigset_t *ret_old_mask, int *ret_sigfd, int *ret_timerfd);

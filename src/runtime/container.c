@@ -52,11 +52,6 @@
 #include "teardown.h"
 
 
-/* The signals the helper handles itself (through a signalfd) rather than dying of. */
-static const int handled_signals[] = {
-        SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH,
-};
-
 static void container_done(Container *c) {
         free(c->dir);
         free(c->upper);
@@ -73,45 +68,6 @@ static void container_done(Container *c) {
         image_config_done(&c->image);
         c->stdout_fd = safe_close(c->stdout_fd);
         c->stderr_fd = safe_close(c->stderr_fd);
-}
-
-/* berth-init as the container's PID 1 runs from a copy in a sealed memfd, as runc runs itself:
- * its /proc/1/exe is then that copy, which nobody can write to, and never the host's file, which
- * a process inside that may trace PID 1 could otherwise reopen for writing once the init ended
- * (CVE-2019-5736). The copy costs one sendfile() of a small static binary. */
-static int init_open_sealed(int *ret_fd) {
-        _cleanup_close_ int src = -EBADF, fd = -EBADF;
-        struct stat st;
-        off_t off = 0;
-
-        src = open(BERTH_INIT_PATH, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-        if (src < 0)
-                return -errno;
-        if (fstat(src, &st) < 0)
-                return -errno;
-        if (!S_ISREG(st.st_mode))
-                return -EBADFD;
-        /* MFD_EXEC where the kernel knows it (6.3), so that vm.memfd_noexec=1 does not seal it
-         * non-executable; older kernels refuse the flag, and there every memfd is executable. */
-        fd = memfd_create("berth-init", MFD_CLOEXEC | MFD_ALLOW_SEALING | 0x0010U /* MFD_EXEC */);
-        if (fd < 0 && errno == EINVAL)
-                fd = memfd_create("berth-init", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-        if (fd < 0)
-                return -errno;
-        while (off < st.st_size) {
-                ssize_t n = sendfile(fd, src, &off, (size_t) (st.st_size - off));
-
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
-                        return -errno;
-                if (n == 0)
-                        return -EIO;
-        }
-        if (fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0)
-                return -errno;
-        *ret_fd = TAKE_FD(fd);
-        return 0;
 }
 
 static int container_prepare(Container *c) {
@@ -160,7 +116,7 @@ static int container_prepare(Container *c) {
         if (r < 0)
                 return r;
         if (d->run_init) {
-                r = init_open_sealed(&c->init_fd);
+                r = init_open_sealed(BERTH_INIT_PATH, &c->init_fd);
                 if (r < 0)
                         return log_error_errno(r, "Failed to copy %s for --init: %m", BERTH_INIT_PATH);
         }
@@ -270,263 +226,347 @@ void container_foreground_end(ForegroundRun *f) {
         f->lock_fd = safe_close(f->lock_fd);
 }
 
-int container_run(const Definition *d, const RunOptions *o, ForegroundRun *fg) {
-        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-        _cleanup_close_pair_ int sync_fds[2] = { -EBADF, -EBADF };
-        _cleanup_close_pair_ int out_pipe[2] = { -EBADF, -EBADF }, err_pipe[2] = { -EBADF, -EBADF };
-        _cleanup_close_ int lock_fd = -EBADF, pidfd = -EBADF, sigfd = -EBADF, timerfd = -EBADF, ptyfd = -EBADF;
-        _cleanup_free_ char *service = NULL, *scope_error = NULL;
-        _cleanup_(machine_registration_freep) MachineRegistration *machine = NULL;
-        _cleanup_(scope_start_freep) ScopeStart *scope_start = NULL;
-        ScopeSettings scope_settings;
-        Container c = { .def = d, .tty = o->tty, .stdin_fd = -EBADF, .stdout_fd = -EBADF, .stderr_fd = -EBADF,
-                        .join_netns_fd = -EBADF, .init_fd = -EBADF };
-        ContainerNetwork net = CONTAINER_NETWORK_NULL;
-        Guard guard = GUARD_NULL;
-        sigset_t mask, old_mask;
-        bool scope_asked = false;
-        int r, ret = 125;
-        pid_t pid;
+/* A start in progress: what the steps below make, and what run_done() undoes. */
+typedef struct Run {
+        const Definition *def;
+        const RunOptions *opts;
+        Container c;               /* what the child needs (payload.h) */
+        ContainerNetwork net;
+        Guard guard;               /* a foreground run's (guard.h) */
+        int lock_fd;
+        sd_bus *bus;
+        char *service;             /* container@NAME.service */
+        int sync_fds[2];           /* [0] ours, [1] the child's */
+        int out_pipe[2], err_pipe[2];
+        sigset_t mask, old_mask;   /* the signals we handle, and the mask to give the child */
+        int sigfd, timerfd;
+        pid_t pid;                 /* the payload's PID 1, once cloned */
+        int pidfd;
+        int ptyfd;                 /* -t: the pty master, from the child */
+        ScopeSettings scope;
+        ScopeStart *scope_start;   /* the StartTransientUnit in flight */
+        bool scope_asked;
+        MachineRegistration *machine;
+} Run;
+
+static void run_done(Run *run) {
+        const Definition *d = run->def;
+
+        container_network_done(&run->net);
+        (void) teardown_cleanup(d->name);
+        if (run->opts->remove && !run->opts->service) {
+                (void) volume_remove_anonymous(d); /* as docker run --rm does */
+                if (teardown_remove(d->name, /* including_config= */ false) >= 0)
+                        lock_forget(d->name, run->lock_fd);
+        }
+        container_done(&run->c);
+        run->machine = machine_registration_free(run->machine);
+        run->scope_start = scope_start_free(run->scope_start);
+        run->bus = sd_bus_flush_close_unref(run->bus);
+        free(run->service);
+        for (size_t i = 0; i < 2; i++) {
+                run->sync_fds[i] = safe_close(run->sync_fds[i]);
+                run->out_pipe[i] = safe_close(run->out_pipe[i]);
+                run->err_pipe[i] = safe_close(run->err_pipe[i]);
+        }
+        run->sigfd = safe_close(run->sigfd);
+        run->timerfd = safe_close(run->timerfd);
+        run->pidfd = safe_close(run->pidfd);
+        run->ptyfd = safe_close(run->ptyfd);
+        guard_done(&run->guard);
+        run->lock_fd = safe_close(run->lock_fd);
+}
+
+/* A step failed (and said why): the child, if there is one, dies, and with it its namespaces; a
+ * foreground run's scope is stopped if systemd made it (a service's goes with the service,
+ * BindsTo=). run_done() undoes the rest. */
+static int run_failed(Run *run) {
+        if (run->pid > 0) {
+                (void) kill(run->pid, SIGKILL);
+                (void) waitpid(run->pid, NULL, 0);
+                run->pid = 0;
+        }
+        run->machine = machine_registration_abandon(run->machine);
+        if (!run->opts->service && run->scope_asked && (run->bus || bus_open_systemd(&run->bus) >= 0))
+                scope_discard(run->bus, run->def->name, run->scope_start);
+        return 125;
+}
+
+/* 1. The name: a foreground run's lock and guard, taken before its definition was written, or
+ *    ours; whatever an earlier run of the name left is stale then. */
+static int run_take_name(Run *run, ForegroundRun *fg) {
+        int r;
 
         if (fg) {
-                /* A foreground run: the caller took the name and forked the guard before it wrote
-                 * the definition. They are ours to end. */
-                lock_fd = TAKE_FD(fg->lock_fd);
-                guard = fg->guard;
+                run->lock_fd = TAKE_FD(fg->lock_fd);
+                run->guard = fg->guard;
                 fg->guard = GUARD_NULL;
-        } else {
-                r = container_lock(d->name, &lock_fd);
-                if (r < 0)
-                        return 125;
-                /* We hold the name: whatever an earlier helper of it left (killed with no
-                 * ExecStopPost= after it) is stale. */
-                (void) teardown_cleanup(d->name);
+                return 0;
         }
-        r = container_prepare(&c);
+        r = container_lock(run->def->name, &run->lock_fd);
         if (r < 0)
-                goto finish;
-        r = container_network_prepare(&net, d);
+                return r;
+        (void) teardown_cleanup(run->def->name);
+        return 0;
+}
+
+/* 3. The network's plan (its lease, ports, links, the hosts files), and what the child takes of
+ *    it: docker's link variables, unless the definition sets the same name. */
+static int run_plan_network(Run *run) {
+        Container *c = &run->c;
+        int r;
+
+        r = container_network_prepare(&run->net, run->def);
         if (r < 0)
-                goto finish;
-        /* Docker's link variables, unless the definition sets the same name. */
-        STRV_FOREACH(kv, net.link_env) {
+                return r;
+        STRV_FOREACH(kv, run->net.link_env) {
                 _cleanup_free_ char *k = strndup(*kv, strcspn(*kv, "="));
 
-                if (!k || (!env_get(c.env, k) && env_set(&c.env, *kv) < 0)) {
-                        log_oom();
-                        goto finish;
-                }
+                if (!k || (!env_get(c->env, k) && env_set(&c->env, *kv) < 0))
+                        return log_oom();
         }
-        c.join_netns_fd = net.join_netns_fd;
-        c.net_dir = strdup(net.dir);
-        if (!c.net_dir) {
-                log_oom();
-                goto finish;
-        }
+        c->join_netns_fd = run->net.join_netns_fd;
+        c->net_dir = strdup(run->net.dir);
+        return c->net_dir ? 0 : log_oom();
+}
 
-        r = bus_open_systemd(&bus);
-        if (r < 0) {
-                log_error_errno(r, "Failed to connect to systemd: %m");
-                goto finish;
-        }
+/* 4. The payload's stdio: pipes we relay to the journal (and our terminal), or the pty the child
+ *    makes; stdin is ours with -i, else /dev/null. */
+static int run_open_stdio(Run *run) {
+        Container *c = &run->c;
 
-        if (!o->tty) {
-                if (pipe2(out_pipe, O_CLOEXEC) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0) {
-                        log_error_errno(-errno, "Failed to create pipes: %m");
-                        goto finish;
-                }
-                c.stdout_fd = TAKE_FD(out_pipe[1]);
-                c.stderr_fd = TAKE_FD(err_pipe[1]);
-                c.stdin_fd = o->interactive ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3)
-                                            : open("/dev/null", O_RDONLY | O_CLOEXEC | O_NOCTTY);
-                if (c.stdin_fd < 0) {
-                        log_error_errno(-errno, "Failed to set up stdin: %m");
-                        goto finish;
-                }
-        }
+        if (run->opts->tty)
+                return 0;
+        if (pipe2(run->out_pipe, O_CLOEXEC) < 0 || pipe2(run->err_pipe, O_CLOEXEC) < 0)
+                return log_error_errno(-errno, "Failed to create pipes: %m");
+        c->stdout_fd = TAKE_FD(run->out_pipe[1]);
+        c->stderr_fd = TAKE_FD(run->err_pipe[1]);
+        c->stdin_fd = run->opts->interactive ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3)
+                                             : open("/dev/null", O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (c->stdin_fd < 0)
+                return log_error_errno(-errno, "Failed to set up stdin: %m");
+        return 0;
+}
 
-        r = sync_pair(sync_fds);
-        if (r < 0) {
-                log_error_errno(r, "Failed to create the sync socket: %m");
-                goto finish;
-        }
+/* 5. The sync socket and our signals: blocked, read through a signalfd (child.h). */
+static int run_open_channels(Run *run) {
+        int r;
 
-        sigemptyset(&mask);
-        for (size_t i = 0; i < ELEMENTSOF(handled_signals); i++)
-                sigaddset(&mask, handled_signals[i]);
-        sigprocmask(SIG_BLOCK, &mask, &old_mask);
-        sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-        timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-        if (sigfd < 0 || timerfd < 0) {
-                log_error_errno(-errno, "Failed to set up signal handling: %m");
-                goto finish;
-        }
+        r = sync_pair(run->sync_fds);
+        if (r < 0)
+                return log_error_errno(r, "Failed to create the sync socket: %m");
+        return child_signals_block(&run->mask, &run->old_mask, &run->sigfd, &run->timerfd);
+}
 
-        /* Nothing of ours may be reached through /proc/PID of the child while it runs our
-         * code inside the container's namespaces (CVE-2019-5736): not dumpable from here on;
-         * execve() of the payload resets it for the payload's own image. */
+/* 6. The child, in new namespaces; it waits for GO (sync point 1). Nothing of ours may be reached
+ *    through /proc/PID of it while it runs our code inside them (CVE-2019-5736): not dumpable
+ *    from here on; the payload's execve() makes its own image dumpable again. */
+static int run_clone(Run *run) {
+        Container *c = &run->c;
+        pid_t pid;
+
         (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-
-        pid = clone_payload(container_network_new_namespace(&net), &pidfd);
-        if (pid < 0) {
-                log_error_errno(pid, "Failed to create the container's namespaces: %m");
-                goto finish;
-        }
+        pid = clone_payload(container_network_new_namespace(&run->net), &run->pidfd);
+        if (pid < 0)
+                return log_error_errno(pid, "Failed to create the container's namespaces: %m");
         if (pid == 0) {
-                sync_fds[0] = safe_close(sync_fds[0]);
-                (void) sigprocmask(SIG_SETMASK, &old_mask, NULL);
-                payload_main(&c, sync_fds[1]);
+                run->sync_fds[0] = safe_close(run->sync_fds[0]);
+                (void) sigprocmask(SIG_SETMASK, &run->old_mask, NULL);
+                payload_main(c, run->sync_fds[1]);
         }
-        guard_payload(&guard, pid);
-        sync_fds[1] = safe_close(sync_fds[1]);
-        c.stdout_fd = safe_close(c.stdout_fd);
-        c.stderr_fd = safe_close(c.stderr_fd);
-        c.stdin_fd = safe_close(c.stdin_fd);
-        c.init_fd = safe_close(c.init_fd);
+        run->pid = pid;
+        guard_payload(&run->guard, pid);
+        run->sync_fds[1] = safe_close(run->sync_fds[1]);
+        c->stdout_fd = safe_close(c->stdout_fd);
+        c->stderr_fd = safe_close(c->stderr_fd);
+        c->stdin_fd = safe_close(c->stdin_fd);
+        c->init_fd = safe_close(c->init_fd);
+        return 0;
+}
 
-        /* The child waits for GO; the scope takes it (and so everything it will start) before
-         * it goes on. systemd takes a few milliseconds over that: meanwhile, the network. */
-        service = name_to_service(d->name);
-        if (!service) {
-                log_oom();
-                goto kill_child;
-        }
-        scope_settings = (ScopeSettings) {
-                .name = d->name,
-                .pid = pid,
-                .memory_max = d->memory_max,
-                .cpu_weight = d->cpu_weight,
-                /* The definition's (UINT64_MAX: unlimited, --pids-limit -1), else berth.conf's,
-                 * whose "none" leaves systemd's default. */
-                .tasks_max = d->pids_limit != 0                   ? d->pids_limit
-                             : c.config.pids_limit != UINT64_MAX ? c.config.pids_limit
-                                                                 : 0,
-                .privileged = d->privileged,
-                .console = o->tty,
-                .stop_signal = d->stop_signal,
-                .stop_timeout_usec = d->stop_timeout_usec,
-                .bound_to = o->service ? service : NULL,
-        };
-        guard_scope_asked(&guard);
-        r = scope_start_begin(bus, &scope_settings, &scope_start);
-        if (r < 0) {
-                log_error_errno(r, "Failed to create scope for container %s: %m", d->name);
-                goto kill_child;
-        }
-        scope_asked = true;
+/* 7. The scope asked for: systemd takes the child (and so all it will start) into
+ *    container-NAME.scope, which takes it a few milliseconds. */
+static int run_ask_scope(Run *run) {
+        const Definition *d = run->def;
+        int r;
 
-        /* While the child waits: its veth, addresses and published ports. */
-        r = container_network_attach(&net, pid);
+        r = bus_open_systemd(&run->bus);
         if (r < 0)
-                goto kill_child;
-
-        r = scope_start_finish(scope_start, &scope_error);
-        scope_start = scope_start_free(scope_start);
-        if (r < 0) {
-                log_error("Failed to create scope for container %s: %s", d->name, scope_error ?: strerror(-r));
-                goto kill_child;
-        }
-        guard_scope_made(&guard);
-        /* On systemd's private socket every signal of every unit reaches us while we are
-         * connected, and we need nothing more from systemd: go now. */
-        if (sd_bus_is_bus_client(bus) <= 0)
-                bus = sd_bus_flush_close_unref(bus);
-        /* Before GO: machined must hear of the scope before the payload can end it. */
-        (void) machine_register_start(&(MachineSettings) { .name = d->name, .leader = pid,
-                                                           .root_directory = c.root, .activate = o->service, .bus = bus,
-                                                           .ifindices = &net.host_ifindex,
-                                                           .n_ifindices = net.host_ifindex > 0 ? 1 : 0 },
-                                      &machine);
-        r = sync_send(sync_fds[0], SYNC_GO, 0, -EBADF, NULL);
-        if (r < 0) {
-                log_error_errno(r, "Failed to start the container's payload: %m");
-                goto kill_child;
-        }
-
-        /* Until EOF (the payload's execve closed the child's end), the child reports errors
-         * or hands us the pty. */
-        {
-                SyncMessage m;
-
-                r = sync_wait_exec(sync_fds[0], &ptyfd, &m);
-                if (r < 0) {
-                        log_error_errno(r, "Failed to talk to the container's payload: %m");
-                        goto kill_child;
-                }
-                if (r > 0) {
-                        ret = child_report_error(c.argv[0], &m);
-                        (void) waitpid(pid, NULL, 0);
-                        machine = machine_registration_abandon(machine);
-                        goto finish;
-                }
-        }
-
-        r = container_network_start_proxy(&net);
+                return log_error_errno(r, "Failed to connect to systemd: %m");
+        run->service = name_to_service(d->name);
+        if (!run->service)
+                return log_oom();
+        run->scope = scope_settings_for(d, &run->c.config, run->pid, /* console= */ run->opts->tty,
+                                        run->opts->service ? run->service : NULL);
+        guard_scope_asked(&run->guard);
+        r = scope_start_begin(run->bus, &run->scope, &run->scope_start);
         if (r < 0)
-                goto kill_child;
+                return log_error_errno(r, "Failed to create scope for container %s: %m", d->name);
+        run->scope_asked = true;
+        return 0;
+}
 
-        if (o->service) {
-                (void) machine_register_wait(machine); /* so that machinectl knows it once we are up */
-                (void) sd_notifyf(/* unset_environment= */ false, "READY=1\nSTATUS=Container %s running\nMAINPID=%d",
-                                  d->name, (int) getpid());
-                (void) ready_tell(d->name, READY_OK, NULL); /* `berth start` and `run -d`, waiting */
+/* 9. The scope made. On systemd's private socket every signal of every unit would reach us
+ *    while we are connected, and we need nothing more from systemd: let go of it then. */
+static int run_await_scope(Run *run) {
+        _cleanup_free_ char *error = NULL;
+        int r;
+
+        r = scope_start_finish(run->scope_start, &error);
+        run->scope_start = scope_start_free(run->scope_start);
+        if (r < 0) {
+                log_error("Failed to create scope for container %s: %s", run->def->name, error ?: strerror(-r));
+                return r;
         }
+        guard_scope_made(&run->guard);
+        if (sd_bus_is_bus_client(run->bus) <= 0)
+                run->bus = sd_bus_flush_close_unref(run->bus);
+        return 0;
+}
 
+/* 10. GO (sync point 1), once machined heard of the scope, which it must before the payload can
+ *     end it. */
+static int run_go(Run *run) {
+        int r;
+
+        (void) machine_register_start(&(MachineSettings) { .name = run->def->name,
+                                                           .leader = run->pid,
+                                                           .root_directory = run->c.root,
+                                                           .activate = run->opts->service,
+                                                           .bus = run->bus,
+                                                           .ifindices = &run->net.host_ifindex,
+                                                           .n_ifindices = run->net.host_ifindex > 0 ? 1 : 0 },
+                                      &run->machine);
+        r = sync_send(run->sync_fds[0], SYNC_GO, 0, -EBADF, NULL);
+        if (r < 0)
+                return log_error_errno(r, "Failed to start the container's payload: %m");
+        return 0;
+}
+
+/* 11. Until the payload's execve() (sync point 2, the EOF of the child's end): the child's lines,
+ *     logged as ours; its pty; or its failure, which is the start's. */
+static int run_await_exec(Run *run, int *ret_code) {
+        SyncMessage m;
+        int r;
+
+        r = sync_wait_exec(run->sync_fds[0], &run->ptyfd, &m);
+        if (r < 0)
+                return log_error_errno(r, "Failed to talk to the container's payload: %m");
+        if (r > 0) {
+                *ret_code = child_report_error(run->c.argv[0], &m);
+                return -ECHILD;
+        }
+        return 0;
+}
+
+/* 13. Ready: systemd (READY=1), machinectl, and whoever waits for the start (ready.h). */
+static void run_tell_ready(Run *run) {
+        if (!run->opts->service)
+                return;
+        (void) machine_register_wait(run->machine);
+        (void) sd_notifyf(/* unset_environment= */ false, "READY=1\nSTATUS=Container %s running\nMAINPID=%d",
+                          run->def->name, (int) getpid());
+        (void) ready_tell(run->def->name, READY_OK, NULL);
+}
+
+/* 14. Supervise until the payload exits: as berth-supervisor in a service (libc only, the same
+ *     PID, children and fds), else here. Nothing more comes over D-Bus while it runs: a
+ *     foreground run that kept its connection held one of dbus-daemon's 256 per user. */
+static int run_supervise(Run *run) {
+        const Definition *d = run->def;
+        const RunOptions *o = run->opts;
+        int r, code;
         Supervisor s = {
                 .name = d->name,
-                .pid = pid,
-                .pidfd = pidfd,
-                .sigfd = sigfd,
-                .timerfd = timerfd,
-                .ptyfd = TAKE_FD(ptyfd),
-                .out_pipe = TAKE_FD(out_pipe[0]),
-                .err_pipe = TAKE_FD(err_pipe[0]),
+                .pid = run->pid,
+                .pidfd = run->pidfd,
+                .sigfd = run->sigfd,
+                .timerfd = run->timerfd,
+                .ptyfd = TAKE_FD(run->ptyfd),
+                .out_pipe = TAKE_FD(run->out_pipe[0]),
+                .err_pipe = TAKE_FD(run->err_pipe[0]),
                 .out_dest = o->service ? -EBADF : STDOUT_FILENO,
                 .err_dest = o->service ? -EBADF : STDERR_FILENO,
                 .interactive = o->interactive,
                 .service = o->service,
-                .unit = o->service ? service : NULL,
+                .unit = o->service ? run->service : NULL,
                 .stop_signal = d->stop_signal,
                 .stop_timeout_usec = d->stop_timeout_usec,
         };
-        /* Nothing more comes over D-Bus while the payload runs: a foreground run that kept its
-         * connection held one of dbus-daemon's 256 per user for as long as the container ran. */
-        (void) machine_register_wait(machine);
-        machine = machine_registration_free(machine);
-        bus = sd_bus_flush_close_unref(bus);
-        if (o->service && !getenv("BERTH_NO_SUPERVISOR_EXEC")) {
-                /* The lease and the held ports live as long as berth-supervisor; the rest of
-                 * the network is undone by ExecStopPost= (teardown_cleanup()). */
-                r = container_network_keep_fds(&net);
+
+        (void) machine_register_wait(run->machine);
+        run->machine = machine_registration_free(run->machine);
+        run->bus = sd_bus_flush_close_unref(run->bus);
+        if (o->service && !secure_getenv("BERTH_NO_SUPERVISOR_EXEC")) {
+                /* The lease and the held ports live as long as berth-supervisor; the rest of the
+                 * network is undone by ExecStopPost= (teardown_cleanup()). */
+                r = container_network_keep_fds(&run->net);
                 if (r >= 0)
-                        r = exec_supervisor(&s, lock_fd);
+                        r = exec_supervisor(&s, run->lock_fd);
                 log_warning_errno(r, "Failed to execute %s, supervising in place: %m", BERTH_SUPERVISOR_PATH);
         }
-        ret = supervise(&s);
+        code = supervise(&s);
         safe_close(s.ptyfd);
         safe_close(s.out_pipe);
         safe_close(s.err_pipe);
-        goto finish;
+        run->pid = 0;
+        return code < 0 ? 125 : code;
+}
 
-kill_child:
-        /* SIGKILL of the namespace's PID 1 takes everything in it along. */
-        (void) kill(pid, SIGKILL);
-        (void) waitpid(pid, NULL, 0);
-        machine = machine_registration_abandon(machine);
-        /* A service's scope goes with the service (BindsTo=); a foreground run's is ours to stop,
-         * if systemd made it meanwhile. */
-        if (!o->service && scope_asked && (bus || bus_open_systemd(&bus) >= 0))
-                scope_discard(bus, d->name, scope_start);
-        ret = 125;
-finish:
-        container_network_done(&net);
-        (void) teardown_cleanup(d->name);
-        if (o->remove && !o->service) {
-                (void) volume_remove_anonymous(d); /* as docker run --rm does */
-                if (teardown_remove(d->name, /* including_etc= */ false) >= 0)
-                        lock_forget(d->name, lock_fd);
+int container_run(const Definition *d, const RunOptions *o, ForegroundRun *fg) {
+        _cleanup_(run_done) Run run = {
+                .def = d,
+                .opts = o,
+                .c = { .def = d, .tty = o->tty, .stdin_fd = -EBADF, .stdout_fd = -EBADF, .stderr_fd = -EBADF,
+                       .join_netns_fd = -EBADF, .init_fd = -EBADF },
+                .net = CONTAINER_NETWORK_NULL,
+                .guard = GUARD_NULL,
+                .lock_fd = -EBADF,
+                .sync_fds = { -EBADF, -EBADF },
+                .out_pipe = { -EBADF, -EBADF },
+                .err_pipe = { -EBADF, -EBADF },
+                .sigfd = -EBADF,
+                .timerfd = -EBADF,
+                .pidfd = -EBADF,
+                .ptyfd = -EBADF,
+        };
+        int code = 125;
+
+        /* 1. The name (above). */
+        if (run_take_name(&run, fg) < 0)
+                return 125;
+        /* 2. What the child needs: the image's layers and configuration, the volumes (filled on
+         *    first use), argv, environment, the seccomp program, berth-init, the directories. */
+        if (container_prepare(&run.c) < 0)
+                return run_failed(&run);
+        /* 3.-5. The network's plan, stdio, the sync socket and signals. */
+        if (run_plan_network(&run) < 0 || run_open_stdio(&run) < 0 || run_open_channels(&run) < 0)
+                return run_failed(&run);
+        /* 6. The child, waiting for GO. */
+        if (run_clone(&run) < 0)
+                return run_failed(&run);
+        /* 7. The scope asked for. */
+        if (run_ask_scope(&run) < 0)
+                return run_failed(&run);
+        /* 8. Meanwhile, its veth, addresses and published ports. */
+        if (container_network_attach(&run.net, run.pid) < 0)
+                return run_failed(&run);
+        /* 9. The scope made. */
+        if (run_await_scope(&run) < 0)
+                return run_failed(&run);
+        /* 10. GO: the child builds the root and executes the payload (payload.c). */
+        if (run_go(&run) < 0)
+                return run_failed(&run);
+        /* 11. Its execve(), or its failure. */
+        if (run_await_exec(&run, &code) < 0) {
+                (void) run_failed(&run);
+                return code;
         }
-        container_done(&c);
-        guard_done(&guard);
-        return ret;
+        /* 12. berth-proxy for ports published on the host's IPv6 addresses. */
+        if (container_network_start_proxy(&run.net) < 0)
+                return run_failed(&run);
+        /* 13. Ready. */
+        run_tell_ready(&run);
+        /* 14. Supervise; the payload's code is ours. */
+        return run_supervise(&run);
 }

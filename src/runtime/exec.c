@@ -48,11 +48,13 @@
 #include "env.h"
 #include "exec.h"
 #include "fd-util.h"
+#include "freezer.h"
 #include "init.h"
 #include "log.h"
 #include "mount.h"
 #include "name.h"
 #include "path-util.h"
+#include "scope.h"
 #include "string-util.h"
 #include "strv.h"
 #include "supervise.h"
@@ -61,17 +63,6 @@
 
 
 #define ALL_NAMESPACES (CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP)
-
-/* What the caller handles itself (through a signalfd) and the joiner passes on. */
-static const int forwarded_signals[] = {
-        SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH,
-};
-
-#define FAIL(r, ...)                                                                                      \
-        do {                                                                                              \
-                (void) sync_send_errorf(sock, (r), __VA_ARGS__);                                          \
-                _exit(125);                                                                               \
-        } while (0)
 
 /* The payload's environment (container.c), then -e. */
 static int exec_build_env(const ExecOptions *o, char ***ret) {
@@ -84,181 +75,6 @@ static int exec_build_env(const ExecOptions *o, char ***ret) {
         if (env_merge(&env, o->env) < 0)
                 return log_oom();
         *ret = TAKE_PTR(env);
-        return 0;
-}
-
-/* --- The scope ------------------------------------------------------------------------------------ */
-
-/* The directory of a hierarchy named in /proc/PID/cgroup ("memory", "cpu,cpuacct",
- * "name=systemd", or "" for the unified one), where systemd mounts it. NULL when it is not
- * mounted there. */
-static char *hierarchy_dir(const char *controllers) {
-        const char *sub = startswith(controllers, "name=") ?: controllers;
-        struct statfs sfs;
-        char *dir;
-
-        if (isempty(sub))
-                dir = strdup(statfs("/sys/fs/cgroup", &sfs) >= 0 && sfs.f_type == CGROUP2_SUPER_MAGIC
-                                     ? "/sys/fs/cgroup"
-                                     : "/sys/fs/cgroup/unified");
-        else
-                dir = path_join("/sys/fs/cgroup", sub);
-        if (dir && (statfs(dir, &sfs) < 0 || (sfs.f_type != CGROUP_SUPER_MAGIC && sfs.f_type != CGROUP2_SUPER_MAGIC))) {
-                free(dir);
-                return NULL;
-        }
-        return dir;
-}
-
-/* Whether a path from /proc/PID/cgroup is below scope_cgroup (or is it). */
-static bool cgroup_is_below(const char *path, const char *scope_cgroup) {
-        const char *rest = startswith(path, scope_cgroup);
-
-        return rest && (*rest == 0 || *rest == '/');
-}
-
-/* Calls f for every line "ID:CONTROLLERS:PATH" of /proc/PID/cgroup. */
-static int for_each_cgroup(pid_t pid, int (*f)(const char *controllers, const char *path, void *userdata),
-                           void *userdata) {
-        _cleanup_free_ char *text = NULL;
-        char file[64];
-        int r;
-
-        snprintf(file, sizeof(file), "/proc/%d/cgroup", (int) pid);
-        r = read_full_file_at(AT_FDCWD, file, 64 * 1024, &text, NULL);
-        if (r == -ENOENT)
-                return -ESRCH;
-        if (r < 0)
-                return r;
-        for (char *line = text, *next; line && *line; line = next) {
-                char *controllers, *path;
-
-                next = strchr(line, '\n');
-                if (next)
-                        *next++ = 0;
-                controllers = strchr(line, ':');
-                path = controllers ? strchr(controllers + 1, ':') : NULL;
-                if (!path)
-                        return -EBADMSG;
-                *path++ = 0;
-                controllers++;
-                r = f(controllers, path, userdata);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
-}
-
-typedef struct JoinContext {
-        const char *scope_cgroup;
-        pid_t pid;
-        bool check_only;  /* a first pass: write nothing, only see that PID 1 is in the scope */
-        bool in_scope;    /* … in its name=systemd (v1) or unified cgroup */
-} JoinContext;
-
-/* The joiner goes where PID 1 is, in every hierarchy: those systemd set up for the scope
- * (devices, memory, pids …) and those it does not use on v1 (freezer, net_cls …) alike. */
-static int join_one(const char *controllers, const char *path, void *userdata) {
-        JoinContext *j = userdata;
-        _cleanup_free_ char *dir = NULL, *procs = NULL;
-        _cleanup_close_ int fd = -EBADF;
-        char buf[32];
-        int n;
-
-        /* "/.." is how a cgroup outside our cgroup namespace shows: never ours to write. */
-        if (!path_is_absolute(path) || strstr(path, "/.."))
-                return -EBADMSG;
-        if (isempty(controllers) || streq(controllers, "name=systemd")) {
-                if (!cgroup_is_below(path, j->scope_cgroup))
-                        return -EBADMSG;
-                j->in_scope = true;
-        }
-        if (j->check_only)
-                return 0;
-        dir = hierarchy_dir(controllers);
-        if (!dir)
-                return 0; /* not mounted where systemd mounts it: systemd manages nothing there */
-        procs = path_join(dir, path, "cgroup.procs");
-        if (!procs)
-                return -ENOMEM;
-        fd = open(procs, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-        if (fd < 0)
-                return -errno;
-        n = snprintf(buf, sizeof(buf), "%d\n", (int) j->pid);
-        if (write(fd, buf, (size_t) n) != n)
-                return -errno;
-        return 0;
-}
-
-/* Puts pid (the joiner, not yet in any container namespace) into the container's scope, so that
- * it and all it starts count against the scope's limits, meet its device policy and go when
- * the scope stops. AttachProcessesToUnit needs a delegated unit; the scope is not one, and then
- * the joiner joins PID 1's cgroups itself in every hierarchy, as runc exec does. */
-static int exec_join_scope(sd_bus *bus, const ExecOptions *o, const char *scope, pid_t pid) {
-        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-        _cleanup_free_ char *cg = NULL;
-        JoinContext j = { .pid = pid, .check_only = true };
-        int r;
-
-        r = sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-                               "org.freedesktop.systemd1.Manager", "AttachProcessesToUnit", &error, NULL, "ssau",
-                               scope, "", 1, (uint32_t) pid);
-        if (r >= 0)
-                return 0;
-        if (!sd_bus_error_has_name(&error, SD_BUS_ERROR_INVALID_ARGS))
-                return log_error_errno(r, "Failed to move the command into %s: %s", scope, bus_error_message(&error, r));
-        log_debug("AttachProcessesToUnit: %s; joining the cgroups of PID 1 instead", bus_error_message(&error, r));
-
-        r = bus_get_unit_property_string(bus, scope, "org.freedesktop.systemd1.Scope", "ControlGroup", &cg);
-        if (r < 0 || isempty(cg) || !path_is_absolute(cg))
-                return log_error_errno(r < 0 ? r : -EBADMSG, "Failed to read the control group of %s: %m", scope);
-        j.scope_cgroup = cg;
-        r = for_each_cgroup(o->pid, join_one, &j);
-        if (r >= 0 && !j.in_scope)
-                r = -EBADMSG;
-        if (r >= 0) {
-                j.check_only = false;
-                r = for_each_cgroup(o->pid, join_one, &j);
-        }
-        if (r == -ESRCH)
-                return log_error_errno(r, "container %s is not running", o->def->name);
-        if (r < 0)
-                return log_error_errno(r, "Failed to move the command into the cgroups of %s: %m", scope);
-        return 0;
-}
-
-static int freezer_state_one(const char *controllers, const char *path, void *userdata) {
-        _cleanup_free_ char *dir = NULL, *file = NULL, *state = NULL;
-        bool *frozen = userdata;
-
-        if (!streq(controllers, "freezer") || strstr(path, "/..") || !(dir = hierarchy_dir(controllers)))
-                return 0;
-        file = path_join(dir, path, "freezer.state");
-        if (!file)
-                return -ENOMEM;
-        if (read_full_file_at(AT_FDCWD, file, 64, &state, NULL) >= 0 && !startswith(state, "THAWED"))
-                *frozen = true;
-        return 0;
-}
-
-/* A paused container would freeze the command as soon as it joined: say so instead. systemd's
- * FreezerState for cgroup v2, the v1 freezer state of PID 1's cgroup (berth pause on v1). */
-static int exec_check_not_paused(sd_bus *bus, const ExecOptions *o, const char *scope) {
-        _cleanup_free_ char *state = NULL;
-        bool frozen = false;
-        int r;
-
-        if (bus_get_unit_property_string(bus, scope, "org.freedesktop.systemd1.Unit", "FreezerState", &state) >= 0 &&
-            !streq(state, "running"))
-                frozen = true;
-        r = for_each_cgroup(o->pid, freezer_state_one, &frozen);
-        if (r == -ESRCH)
-                return log_error_errno(r, "container %s is not running", o->def->name);
-        if (r < 0)
-                return log_error_errno(r, "Failed to read the cgroups of container %s: %m", o->def->name);
-        if (frozen)
-                return log_error_errno(-EBUSY, "container %s is paused; 'berth unpause %s' first", o->def->name,
-                                       o->def->name);
         return 0;
 }
 
@@ -310,7 +126,7 @@ _noreturn_ static void command_main(const ExecOptions *o, char **env, int stdin_
         /* Our own session: the caller's terminal, if our stdio is one, must not be ours to
          * TIOCSTI into; with -t, the container's pty becomes our controlling terminal. */
         if (setsid() < 0)
-                FAIL(-errno, "Failed to create a session: %m");
+                SYNC_FAIL(sock, -errno, "Failed to create a session: %m");
         /* Whatever the caller ignored (a shell's background job ignores SIGINT) is not the
          * command's business: an ignored signal would stay ignored across execve(). */
         for (int sig = 1; sig < _NSIG; sig++)
@@ -319,19 +135,19 @@ _noreturn_ static void command_main(const ExecOptions *o, char **env, int stdin_
 
         if (pty_slave >= 0) {
                 if (ioctl(pty_slave, TIOCSCTTY, 0) < 0)
-                        FAIL(-errno, "Failed to make the terminal ours: %m");
+                        SYNC_FAIL(sock, -errno, "Failed to make the terminal ours: %m");
                 for (int i = 0; i < 3; i++)
                         if (dup2(pty_slave, i) < 0)
-                                FAIL(-errno, "Failed to set up the terminal: %m");
+                                SYNC_FAIL(sock, -errno, "Failed to set up the terminal: %m");
         } else if (stdin_fd >= 0 && dup2(stdin_fd, STDIN_FILENO) < 0)
-                FAIL(-errno, "Failed to set up stdin: %m");
+                SYNC_FAIL(sock, -errno, "Failed to set up stdin: %m");
 
         if (fchdir(wd_fd) < 0)
-                FAIL(-errno, "Failed to enter the working directory: %m");
+                SYNC_FAIL(sock, -errno, "Failed to enter the working directory: %m");
 
         /* The command sees fds 0–2 only; the sync socket closes at execve(). */
         if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-                FAIL(-errno, "Failed to mark file descriptors close-on-exec: %m");
+                SYNC_FAIL(sock, -errno, "Failed to mark file descriptors close-on-exec: %m");
 
         r = init_exec(o->argv, env);
         (void) sync_send(sock, SYNC_EXEC_FAILED, -r, -EBADF, NULL);
@@ -369,6 +185,8 @@ _noreturn_ static void joiner_main(const ExecOptions *o, char **env_base, int st
                 if (close_all_fds_except(fds, ELEMENTSOF(fds)) < 0)
                         _exit(125);
         }
+        /* What we and the command log goes to the caller, which logs it once (sync.h). */
+        sync_log_to(sock);
         if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != caller)
                 _exit(125);
         /* Signals from the caller's terminal reach the caller only, which forwards them: the
@@ -388,36 +206,36 @@ _noreturn_ static void joiner_main(const ExecOptions *o, char **env_base, int st
                 snprintf(path, sizeof(path), "/proc/%d/root", (int) o->pid);
                 root_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
                 if (root_fd < 0 || poll(&(struct pollfd) { .fd = o->pidfd, .events = POLLIN }, 1, 0) != 0)
-                        FAIL(-ESRCH, "container %s is not running", d->name);
+                        SYNC_FAIL(sock, -ESRCH, "container %s is not running", d->name);
         }
         /* The container's files are read with the container's capabilities in effect: a
          * /etc/passwd that is a symlink to /proc/kmsg gets what the container's root would get. */
         r = caps_limit_effective(keep);
         if (r < 0)
-                FAIL(r, "Failed to lower the capabilities in effect: %m");
+                SYNC_FAIL(sock, r, "Failed to lower the capabilities in effect: %m");
         r = user_resolve(root_fd, user, &uid, &gid, &home, &groups, &n_groups);
         if (r == -ESRCH)
-                FAIL(r, "user '%s' not found in the container's /etc/passwd and /etc/group", user);
+                SYNC_FAIL(sock, r, "user '%s' not found in the container's /etc/passwd and /etc/group", user);
         if (r < 0 && user_resolve_strerror(r))
-                FAIL(r, "user '%s' in the container: %s", user ?: "root", user_resolve_strerror(r));
+                SYNC_FAIL(sock, r, "user '%s' in the container: %s", user ?: "root", user_resolve_strerror(r));
         if (r < 0)
-                FAIL(r, "Failed to resolve user '%s' in the container: %m", user ?: "root");
+                SYNC_FAIL(sock, r, "Failed to resolve user '%s' in the container: %m", user ?: "root");
         /* Inside the root, never through a magic link (/proc/self/cwd, /proc/1/root …); not
          * created: exec changes nothing in the container. */
         wd_fd = open_in_root(root_fd, wd, O_PATH | O_DIRECTORY, 0);
         if (wd_fd < 0)
-                FAIL(wd_fd, "Failed to enter working directory %s: %m", wd);
+                SYNC_FAIL(sock, wd_fd, "Failed to enter working directory %s: %m", wd);
         r = caps_limit_effective(UINT64_MAX);
         if (r < 0)
-                FAIL(r, "Failed to restore the capabilities in effect: %m");
+                SYNC_FAIL(sock, r, "Failed to restore the capabilities in effect: %m");
 
         if (o->tty) {
                 r = open_pty(root_fd, uid, &master, &slave);
                 if (r < 0)
-                        FAIL(r, "Failed to set up a terminal in container %s: %m", d->name);
+                        SYNC_FAIL(sock, r, "Failed to set up a terminal in container %s: %m", d->name);
                 r = sync_send(sock, SYNC_PTY, 0, master, NULL);
                 if (r < 0)
-                        FAIL(r, "Failed to pass the terminal on: %m");
+                        SYNC_FAIL(sock, r, "Failed to pass the terminal on: %m");
                 master = safe_close(master);
         }
         root_fd = safe_close(root_fd);
@@ -427,41 +245,37 @@ _noreturn_ static void joiner_main(const ExecOptions *o, char **env_base, int st
          * the container's: no path of the host is reachable from here on. */
         if (setns(o->pidfd, ALL_NAMESPACES) < 0) {
                 if (errno == ESRCH)
-                        FAIL(-errno, "container %s is not running", d->name);
-                FAIL(-errno, "Failed to join the namespaces of container %s: %m", d->name);
+                        SYNC_FAIL(sock, -errno, "container %s is not running", d->name);
+                SYNC_FAIL(sock, -errno, "Failed to join the namespaces of container %s: %m", d->name);
         }
         safe_close(o->pidfd);
         umask(0022);
 
         env = strv_copy(env_base);
         if (!env)
-                FAIL(-ENOMEM, "Out of memory");
+                SYNC_FAIL(sock, -ENOMEM, "Out of memory");
         if (!env_get(env, "HOME")) {
                 _cleanup_free_ char *h = strjoin("HOME=", home ?: "/");
 
                 if (!h || env_set(&env, h) < 0)
-                        FAIL(-ENOMEM, "Out of memory");
+                        SYNC_FAIL(sock, -ENOMEM, "Out of memory");
         }
 
         /* The container's own confinement, as docker exec: its no_new_privs and seccomp profile
          * (while we still hold CAP_SYS_ADMIN, which loading it without no_new_privs needs), then
          * its user and capabilities, for good. The command inherits all of it at fork(). */
-        r = confine(d, profile);
+        r = confine_enter(d, profile, uid, gid, groups, n_groups);
         if (r < 0)
-                FAIL(r, "Failed to apply no_new_privs and the seccomp profile: %m");
-        r = caps_drop_to(keep, uid, gid, groups, n_groups);
-        if (r < 0)
-                FAIL(r, "Failed to set the user and capabilities: %m");
-        /* A change of credentials clears the parent-death signal: set it again, and make sure the
-         * caller did not go in between. */
-        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != caller)
+                SYNC_FAIL(sock, r, "Failed to take on the container's no_new_privs, seccomp profile, user and capabilities: %m");
+        /* Did the caller go before the parent-death signal was set again? */
+        if (getppid() != caller)
                 _exit(125);
 
         if (pipe2(alive, O_CLOEXEC) < 0)
-                FAIL(-errno, "Failed to create a pipe: %m");
+                SYNC_FAIL(sock, -errno, "Failed to create a pipe: %m");
         pid = fork();
         if (pid < 0)
-                FAIL(-errno, "Failed to start the command in container %s: %m", d->name);
+                SYNC_FAIL(sock, -errno, "Failed to start the command in container %s: %m", d->name);
         if (pid == 0) {
                 alive[1] = safe_close(alive[1]);
                 command_main(o, env, stdin_fd, slave, wd_fd, sock, TAKE_FD(alive[0]), old_mask);
@@ -524,16 +338,11 @@ int exec_run(const ExecOptions *o) {
         _cleanup_close_ int sigfd = -EBADF, timerfd = -EBADF, pidfd = -EBADF, ptyfd = -EBADF, null_fd = -EBADF;
         _cleanup_(seccomp_program_done) SeccompProgram profile = SECCOMP_PROGRAM_NULL;
         _cleanup_strv_free_ char **env = NULL;
-        _cleanup_free_ char *scope = NULL;
+        _cleanup_free_ char *state = NULL;
         sigset_t mask, old_mask;
         int r, ret = 125;
         pid_t pid, caller = getpid();
 
-        scope = name_to_scope(o->def->name);
-        if (!scope) {
-                log_oom();
-                return 125;
-        }
         if (exec_build_env(o, &env) < 0)
                 return 125;
         /* Here, on the host: the container's mount namespace has no /run/berth. */
@@ -552,16 +361,9 @@ int exec_run(const ExecOptions *o) {
                 return 125;
         }
 
-        sigemptyset(&mask);
-        for (size_t i = 0; i < ELEMENTSOF(forwarded_signals); i++)
-                sigaddset(&mask, forwarded_signals[i]);
-        sigprocmask(SIG_BLOCK, &mask, &old_mask);
-        sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-        timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-        if (sigfd < 0 || timerfd < 0) {
-                log_error_errno(-errno, "Failed to set up signal handling: %m");
-                goto finish;
-        }
+        /* What we handle ourselves (through a signalfd), and the joiner passes on (child.h). */
+        if (child_signals_block(&mask, &old_mask, &sigfd, &timerfd) < 0)
+                return 125;
 
         /* Before any child of ours enters the container (SECURITY.md); the command's execve()
          * makes its own image dumpable again, ours never is. */
@@ -593,10 +395,12 @@ int exec_run(const ExecOptions *o) {
                 log_error_errno(r, "Failed to connect to systemd: %m");
                 goto kill_child;
         }
-        r = exec_check_not_paused(bus, o, scope);
-        if (r < 0)
+        /* A paused container would freeze the command as soon as it joined: say so instead. */
+        if (freezer_state(bus, o->def->name, &state) >= 0 && !streq(state, "running")) {
+                log_error("container %s is paused; 'berth unpause %s' first", o->def->name, o->def->name);
                 goto kill_child;
-        r = exec_join_scope(bus, o, scope, pid);
+        }
+        r = scope_join(bus, o->def->name, o->pid, pid);
         if (r < 0)
                 goto kill_child;
         bus = sd_bus_flush_close_unref(bus);

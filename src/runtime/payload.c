@@ -3,9 +3,9 @@
  *
  * Runs in new mount, pid, uts, ipc and net namespaces (and, once the scope holds it, a new
  * cgroup namespace), as root with all capabilities, not dumpable, with the helper's signal
- * mask reset. Every failure goes to the parent over the sync socket with its message, and the
- * child exits: the parent logs it once and undoes what it made. Nothing here touches the
- * host's mount namespace: mount_isolate() makes everything a slave first. */
+ * mask reset. Every line it logs goes to the parent over the sync socket (sync_log_to()), and a
+ * failed step exits: the parent logs the line once and undoes what it made. Nothing here touches
+ * the host's mount namespace: mount_isolate() makes everything a slave first. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
@@ -28,25 +28,13 @@
 #include "env.h"
 #include "fd-util.h"
 #include "init.h"
+#include "log.h"
 #include "mount.h"
 #include "strv.h"
 #include "sync.h"
 #include "sysctl.h"
 #include "user.h"
 #include "volume.h"
-
-#define FAIL(r, ...)                                                                                      \
-        do {                                                                                              \
-                (void) sync_send_errorf(sock, (r), __VA_ARGS__);                                          \
-                _exit(125);                                                                               \
-        } while (0)
-
-/* For steps that already logged their one line themselves (the mount_*() functions). */
-#define FAIL_LOGGED(r)                                                                                    \
-        do {                                                                                              \
-                (void) sync_send(sock, SYNC_ERROR, -(r), -EBADF, "");                                     \
-                _exit(125);                                                                               \
-        } while (0)
 
 static int setup_stdio(const Container *c, unsigned pty_number) {
         if (c->tty) {
@@ -93,7 +81,7 @@ _Noreturn void payload_main(const Container *c, int sock) {
         _cleanup_strv_free_ char **env = NULL;
         size_t n_groups = 0;
         unsigned pty_number = 0;
-        uint64_t keep_caps = caps_compute(d->caps_add, d->caps_drop, d->privileged);
+        uint64_t keep_caps = caps_compute(d->caps_add, d->caps_drop, d->privileged); /* to read files with */
         SyncMessage m;
         uid_t uid;
         gid_t gid;
@@ -108,10 +96,12 @@ _Noreturn void payload_main(const Container *c, int sock) {
                 if (close_all_fds_except(keep, ELEMENTSOF(keep)) < 0)
                         _exit(125);
         }
+        /* Sync point 0: everything we log from here on, the parent logs (sync.h). */
+        sync_log_to(sock);
 
         /* If the helper dies, so does the container: PID 1 of the namespace takes the rest. */
         if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-                FAIL(-errno, "Failed to set the parent-death signal: %m");
+                SYNC_FAIL(sock, -errno, "Failed to set the parent-death signal: %m");
         /* Whatever the helper ignores (systemd starts services with SIGPIPE ignored) is not the
          * payload's: an ignored signal stays ignored across execve(), and `yes | head -1` would
          * never end. */
@@ -119,14 +109,15 @@ _Noreturn void payload_main(const Container *c, int sock) {
                 if (sig != SIGKILL && sig != SIGSTOP)
                         (void) signal(sig, SIG_DFL);
 
-        /* Wait until the scope holds us: then a new cgroup namespace roots at the scope. */
+        /* Sync point 1: GO, once the scope holds us: then a new cgroup namespace roots at the
+         * scope. */
         r = sync_recv(sock, &m, NULL);
         if (r <= 0 || m.type != SYNC_GO)
                 _exit(125);
         if (unshare(CLONE_NEWCGROUP) < 0)
-                FAIL(-errno, "Failed to create the cgroup namespace: %m");
+                SYNC_FAIL(sock, -errno, "Failed to create the cgroup namespace: %m");
         if (c->join_netns_fd >= 0 && setns(c->join_netns_fd, CLONE_NEWNET) < 0)
-                FAIL(-errno, "Failed to join the network of container %s: %m", d->network_container);
+                SYNC_FAIL(sock, -errno, "Failed to join the network of container %s: %m", d->network_container);
         /* Now, through the host's /proc: sysctls resolve in the writer's namespaces, which are the
          * container's (the definition admits no key of the host's). */
         {
@@ -134,50 +125,50 @@ _Noreturn void payload_main(const Container *c, int sock) {
 
                 r = sysctl_apply(d->sysctls, &failed);
                 if (r == -ENOENT)
-                        FAIL(r, "sysctl %.*s does not exist in the container's namespaces",
+                        SYNC_FAIL(sock, r, "sysctl %.*s does not exist in the container's namespaces",
                              (int) strcspn(failed, "="), failed);
                 if (r < 0)
-                        FAIL(r, "Failed to set sysctl %s: %m", failed);
+                        SYNC_FAIL(sock, r, "Failed to set sysctl %s: %m", failed);
         }
 
         /* Writable until the volumes' mount points are made, as docker makes them with --read-only. */
         r = mount_overlay_root(c->lowerdirs, c->upper, c->work, c->root, /* read_only= */ false);
         if (r < 0)
-                FAIL_LOGGED(r);
+                sync_fail(sock, r);
         root_fd = open(c->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (root_fd < 0)
-                FAIL(-errno, "Failed to open the root of container %s: %m", d->name);
+                SYNC_FAIL(sock, -errno, "Failed to open the root of container %s: %m", d->name);
         r = volume_mount_all(&c->volumes, root_fd, /* api_dirs= */ false);
         if (r < 0)
-                FAIL_LOGGED(r);
+                sync_fail(sock, r);
         if (d->read_only) {
                 r = mount_root_read_only(c->root);
                 if (r < 0)
-                        FAIL_LOGGED(r);
+                        sync_fail(sock, r);
         }
 
         /* The image's /etc/passwd and /etc/group are read with the container's own
          * capabilities in effect, never the host's (a symlink to /proc/kmsg needs CAP_SYSLOG). */
         r = caps_limit_effective(keep_caps);
         if (r < 0)
-                FAIL(r, "Failed to lower the capabilities in effect: %m");
+                SYNC_FAIL(sock, r, "Failed to lower the capabilities in effect: %m");
         r = user_resolve(root_fd, c->user, &uid, &gid, &home, &groups, &n_groups);
         if (r == -ESRCH)
-                FAIL(r, "user '%s' not found in the image's /etc/passwd and /etc/group", c->user);
+                SYNC_FAIL(sock, r, "user '%s' not found in the image's /etc/passwd and /etc/group", c->user);
         if (r < 0 && user_resolve_strerror(r))
-                FAIL(r, "user '%s' in the image: %s", c->user ?: "root", user_resolve_strerror(r));
+                SYNC_FAIL(sock, r, "user '%s' in the image: %s", c->user ?: "root", user_resolve_strerror(r));
         if (r < 0)
-                FAIL(r, "Failed to resolve user '%s' in the image: %m", c->user ?: "root");
+                SYNC_FAIL(sock, r, "Failed to resolve user '%s' in the image: %m", c->user ?: "root");
         r = caps_limit_effective(UINT64_MAX);
         if (r < 0)
-                FAIL(r, "Failed to restore the capabilities in effect: %m");
+                SYNC_FAIL(sock, r, "Failed to restore the capabilities in effect: %m");
 
         r = mount_setup_root(c->root, &(MountOptions) { .privileged = d->privileged });
         if (r < 0)
-                FAIL_LOGGED(r);
+                sync_fail(sock, r);
         r = volume_mount_all(&c->volumes, root_fd, /* api_dirs= */ true);
         if (r < 0)
-                FAIL_LOGGED(r);
+                sync_fail(sock, r);
 
         /* /etc/hosts, /etc/hostname, /etc/resolv.conf: the helper's, read-only, as docker does. */
         for (size_t i = 0; i < 3; i++) {
@@ -188,7 +179,7 @@ _Noreturn void payload_main(const Container *c, int sock) {
                 snprintf(dest, sizeof(dest), "/etc/%s", files[i]);
                 r = mount_bind_file(root_fd, src, dest);
                 if (r < 0)
-                        FAIL_LOGGED(r);
+                        sync_fail(sock, r);
         }
 
         if (c->tty) {
@@ -196,12 +187,12 @@ _Noreturn void payload_main(const Container *c, int sock) {
 
                 r = mount_setup_console(c->root, &master);
                 if (r < 0)
-                        FAIL_LOGGED(r);
+                        sync_fail(sock, r);
                 if (ioctl(master, TIOCGPTN, &pty_number) < 0)
-                        FAIL(-errno, "Failed to get the container's terminal: %m");
+                        SYNC_FAIL(sock, -errno, "Failed to get the container's terminal: %m");
                 r = sync_send(sock, SYNC_PTY, 0, master, NULL);
                 if (r < 0)
-                        FAIL(r, "Failed to pass the terminal on: %m");
+                        SYNC_FAIL(sock, r, "Failed to pass the terminal on: %m");
         }
 
         if (c->working_dir) {
@@ -209,51 +200,45 @@ _Noreturn void payload_main(const Container *c, int sock) {
                  * does when missing. */
                 wd_fd = mkdir_in_root(root_fd, c->working_dir, 0755);
                 if (wd_fd < 0)
-                        FAIL(wd_fd, "Failed to enter working directory %s: %m", c->working_dir);
+                        SYNC_FAIL(sock, wd_fd, "Failed to enter working directory %s: %m", c->working_dir);
         }
 
         r = mount_pivot_root(c->root);
         if (r < 0)
-                FAIL_LOGGED(r);
+                sync_fail(sock, r);
 
         {
                 const char *hn = d->hostname ?: d->name;
                 if (sethostname(hn, strlen(hn)) < 0)
-                        FAIL(-errno, "Failed to set the host name %s: %m", hn);
+                        SYNC_FAIL(sock, -errno, "Failed to set the host name %s: %m", hn);
         }
 
         if (wd_fd >= 0 ? fchdir(wd_fd) < 0 : chdir("/") < 0)
-                FAIL(-errno, "Failed to change to the working directory: %m");
+                SYNC_FAIL(sock, -errno, "Failed to change to the working directory: %m");
 
         env = strv_copy(c->env);
         if (!env)
-                FAIL(-ENOMEM, "Out of memory");
+                SYNC_FAIL(sock, -ENOMEM, "Out of memory");
         if (!env_get(env, "HOME")) {
                 _cleanup_free_ char *h = NULL;
 
                 if (asprintf(&h, "HOME=%s", home ?: "/") < 0 || env_set(&env, h) < 0)
-                        FAIL(-ENOMEM, "Out of memory");
+                        SYNC_FAIL(sock, -ENOMEM, "Out of memory");
         }
 
         r = setup_stdio(c, pty_number);
         if (r < 0)
-                FAIL(r, "Failed to set up the container's standard streams: %m");
+                SYNC_FAIL(sock, r, "Failed to set up the container's standard streams: %m");
 
         /* The payload sees fds 0–2 only; the sync socket closes at execve(). */
         if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-                FAIL(-errno, "Failed to mark file descriptors close-on-exec: %m");
+                SYNC_FAIL(sock, -errno, "Failed to mark file descriptors close-on-exec: %m");
 
-        r = confine(d, &c->profile);
+        r = confine_enter(d, &c->profile, uid, gid, groups, n_groups);
         if (r < 0)
-                FAIL(r, "Failed to apply no_new_privs and the seccomp profile: %m");
-        r = caps_drop_to(keep_caps, uid, gid, groups, n_groups);
-        if (r < 0)
-                FAIL(r, "Failed to set the user and capabilities: %m");
-        /* A change of user clears the parent-death signal: set it again, then make sure the
-         * helper did not die in between (getppid() says 0 across the pid namespace; the sync
-         * socket says it). */
-        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-                FAIL(-errno, "Failed to set the parent-death signal: %m");
+                SYNC_FAIL(sock, r, "Failed to take on the container's no_new_privs, seccomp profile, user and capabilities: %m");
+        /* Did the helper die before the parent-death signal was set again? (getppid() says 0
+         * across the pid namespace; the sync socket says it.) */
         if (poll(&(struct pollfd) { .fd = sock, .events = POLLIN | POLLRDHUP }, 1, 0) != 0)
                 _exit(125);
 
@@ -263,14 +248,16 @@ _Noreturn void payload_main(const Container *c, int sock) {
                 /* berth-init from its sealed copy; the payload's own exec errors are its to report
                  * (127, 126), and the parent learns that it runs from the EOF. */
                 if (strv_extend(&argv, "berth-init") < 0 || strv_extend(&argv, "--") < 0)
-                        FAIL(-ENOMEM, "Out of memory");
+                        SYNC_FAIL(sock, -ENOMEM, "Out of memory");
                 STRV_FOREACH(a, c->argv)
                         if (strv_extend(&argv, *a) < 0)
-                                FAIL(-ENOMEM, "Out of memory");
+                                SYNC_FAIL(sock, -ENOMEM, "Out of memory");
                 (void) syscall(SYS_execveat, c->init_fd, "", argv, env, AT_EMPTY_PATH);
-                FAIL(-errno, "Failed to execute berth-init: %m");
+                SYNC_FAIL(sock, -errno, "Failed to execute berth-init: %m");
         }
 
+        /* Sync point 2: the payload's execve() closes our end of the sync socket (CLOEXEC), and
+         * the parent reads EOF. */
         r = init_exec(c->argv, env);
         (void) sync_send(sock, SYNC_EXEC_FAILED, -r, -EBADF, NULL);
         _exit(exec_error_to_exit_code(-r));

@@ -9,6 +9,7 @@
 #include <seccomp.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdio.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -712,4 +713,19 @@ int confine(const Definition *d, const SeccompProgram *p) {
         if (d->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                 return -errno;
         return confine_program_load(p);
+}
+
+int confine_enter(const Definition *d, const SeccompProgram *p, uid_t uid, gid_t gid, const gid_t *groups,
+                  size_t n_groups) {
+        int r;
+
+        r = confine(d, p);
+        if (r < 0)
+                return r;
+        r = caps_drop_to(caps_compute(d->caps_add, d->caps_drop, d->privileged), uid, gid, groups, n_groups);
+        if (r < 0)
+                return r;
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+                return -errno;
+        return 0;
 }

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <linux/filter.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "definition.h"
 
@@ -34,6 +36,13 @@ int confine_prepare(const Definition *d, SeccompProgram *ret);
  * loads a filter only for a task with CAP_SYS_ADMIN, and the profile lets through everything
  * caps_drop_to() and execve() need. p from confine_prepare(). Does not log. */
 int confine(const Definition *d, const SeccompProgram *p);
+
+/* The last steps of every process that berth starts inside a container (the payload's child, berth
+ * exec's joiner), in their order: confine() above, then caps_drop_to() with the capabilities the
+ * definition keeps, then the parent-death signal set again (a change of user clears it). The
+ * caller makes sure afterwards that its parent is still there. Does not log. */
+int confine_enter(const Definition *d, const SeccompProgram *p, uid_t uid, gid_t gid, const gid_t *groups,
+                  size_t n_groups);
 
 /* Docker's default profile for a process that keeps caps: every system call not allowed fails
  * with EPERM; calls that only a capability makes useful (mount, setns, bpf, ptrace of other

@@ -1,17 +1,23 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Runs as PID 1 of the container's pid namespace, after pivot_root(), as the container's user with
- * the container's capabilities, stdio set up and every other fd close-on-exec. Nothing here may
- * rely on the host. */
+/* init_run() and init_exec() run as PID 1 of the container's pid namespace (berth-init, or the
+ * payload's child), after pivot_root(), as the container's user with the container's
+ * capabilities, stdio set up and every other fd closed. Nothing there may rely on the host.
+ * init_open_sealed() is the host's side: it runs in the helper before clone(). */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "init.h"
 #include "log.h"
 #include "string-util.h"
@@ -178,4 +184,39 @@ _noreturn_ void init_run(char **argv, char **envp) {
                                 _exit(exit_code(status));
                 }
         }
+}
+
+int init_open_sealed(const char *path, int *ret_fd) {
+        _cleanup_close_ int src = -EBADF, fd = -EBADF;
+        struct stat st;
+        off_t off = 0;
+
+        src = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (src < 0)
+                return -errno;
+        if (fstat(src, &st) < 0)
+                return -errno;
+        if (!S_ISREG(st.st_mode))
+                return -EBADFD;
+        /* MFD_EXEC where the kernel knows it (6.3), so that vm.memfd_noexec=1 does not seal it
+         * non-executable; older kernels refuse the flag, and there every memfd is executable. */
+        fd = memfd_create("berth-init", MFD_CLOEXEC | MFD_ALLOW_SEALING | 0x0010U /* MFD_EXEC */);
+        if (fd < 0 && errno == EINVAL)
+                fd = memfd_create("berth-init", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+        if (fd < 0)
+                return -errno;
+        while (off < st.st_size) {
+                ssize_t n = sendfile(fd, src, &off, (size_t) (st.st_size - off));
+
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return -errno;
+                if (n == 0)
+                        return -EIO;
+        }
+        if (fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0)
+                return -errno;
+        *ret_fd = TAKE_FD(fd);
+        return 0;
 }

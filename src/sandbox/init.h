@@ -22,3 +22,10 @@ int init_exec(char **argv, char **envp);
 /* Docker's codes for a failed exec: 127 when the command is not there (ENOENT, ENOTDIR), 126 when
  * it cannot be run. Takes a positive errno value. */
 int exec_error_to_exit_code(int errno_value);
+
+/* berth-init as the container's PID 1 runs from a copy in a sealed memfd, as runc runs itself:
+ * its /proc/1/exe is then that copy, which nobody can write to, and never the host's file, which
+ * a process inside that may trace PID 1 could otherwise reopen for writing once the init ended
+ * (CVE-2019-5736). The copy costs one sendfile() of a small static binary. Called on the host
+ * side, before clone(); path is the installed berth-init. */
+int init_open_sealed(const char *path, int *ret_fd);

@@ -5,26 +5,25 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 #include "cleanup.h"
+#include "log.h"
 #include "sync.h"
 
 int sync_pair(int ret_fds[2]) {
         return socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ret_fds) < 0 ? -errno : 0;
 }
 
-int sync_send(int sock, SyncType type, int error, int fd, const char *message) {
-        SyncMessage m = { .type = type, .error = error };
+static int sync_send_message(int sock, const SyncMessage *m, int fd) {
         union {
                 struct cmsghdr h;
                 char buf[CMSG_SPACE(sizeof(int))];
         } control = {};
-        struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
+        struct iovec iov = { .iov_base = (void *) m, .iov_len = sizeof(*m) };
         struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
         ssize_t n;
 
-        if (message)
-                (void) snprintf(m.message, sizeof(m.message), "%s", message);
         if (fd >= 0) {
                 struct cmsghdr *c;
 
@@ -41,20 +40,35 @@ int sync_send(int sock, SyncType type, int error, int fd, const char *message) {
         while (n < 0 && errno == EINTR);
         if (n < 0)
                 return -errno;
-        return n == (ssize_t) sizeof(m) ? 0 : -EIO;
+        return n == (ssize_t) sizeof(*m) ? 0 : -EIO;
 }
 
-int sync_send_errorf(int sock, int error, const char *fmt, ...) {
-        char buf[512];
-        va_list ap;
+int sync_send(int sock, SyncType type, int error, int fd, const char *message) {
+        SyncMessage m = { .type = type, .error = error };
 
-        if (error < 0)
-                error = -error;
-        errno = error; /* for %m */
-        va_start(ap, fmt);
-        (void) vsnprintf(buf, sizeof(buf), fmt, ap);
-        va_end(ap);
-        return sync_send(sock, SYNC_ERROR, error, -EBADF, buf);
+        if (message)
+                (void) snprintf(m.message, sizeof(m.message), "%s", message);
+        return sync_send_message(sock, &m, fd);
+}
+
+static void log_sink(int level, const char *message, void *userdata) {
+        int sock = *(const int *) userdata;
+        SyncMessage m = { .type = SYNC_LOG, .level = level };
+
+        (void) snprintf(m.message, sizeof(m.message), "%s", message);
+        (void) sync_send_message(sock, &m, -EBADF);
+}
+
+void sync_log_to(int sock) {
+        static int log_sock;
+
+        log_sock = sock;
+        log_set_sink(log_sink, &log_sock);
+}
+
+void sync_fail(int sock, int error) {
+        (void) sync_send(sock, SYNC_FAILED, error < 0 ? -error : error, -EBADF, NULL);
+        _exit(125);
 }
 
 int sync_recv(int sock, SyncMessage *ret, int *ret_fd) {
@@ -108,6 +122,11 @@ int sync_wait_exec(int sock, int *pty_fd, SyncMessage *ret) {
                 if (ret->type == SYNC_PTY) {
                         safe_close(*pty_fd);
                         *pty_fd = fd;
+                        continue;
+                }
+                if (ret->type == SYNC_LOG) {
+                        safe_close(fd);
+                        log_full(ret->level & LOG_PRIMASK, "%s", ret->message);
                         continue;
                 }
                 safe_close(fd);

@@ -17,6 +17,13 @@ static const char *prefix = "berth";
 static bool to_journal_stream = false;
 static const char *container_name = NULL, *container_unit = NULL;
 static char last_error[512];
+static LogSink sink = NULL;
+static void *sink_userdata = NULL;
+
+void log_set_sink(LogSink s, void *userdata) {
+        sink = s;
+        sink_userdata = userdata;
+}
 
 void log_set_max_level(int level) {
         max_level = level;
@@ -86,6 +93,11 @@ int log_internal(int level, int error, const char *file, int line, const char *f
                 last_error[n] = 0;
         }
 
+        if (sink) {
+                sink(level, buf, sink_userdata);
+                errno = saved;
+                return -error;
+        }
         if (to_journal_stream && container_name &&
             journal_send_line(NULL, container_name, container_unit, level, buf, strlen(buf)) >= 0) {
                 errno = saved;

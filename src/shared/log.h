@@ -21,6 +21,13 @@ void log_open(void);
  * logging. */
 void log_set_container(const char *name, const char *unit);
 
+/* From now on every line goes to sink instead of stderr or the journal (NULL: back to them). A
+ * container's child, before it executes the payload, hands its lines to its parent this way
+ * (sync.h): one channel, and the parent logs each line once. The line is formatted and escaped
+ * as it would be printed, without the prefix. */
+typedef void (*LogSink)(int level, const char *message, void *userdata);
+void log_set_sink(LogSink sink, void *userdata);
+
 int log_internal(int level, int error, const char *file, int line, const char *func, const char *fmt, ...)
         _printf_(6, 7);
 

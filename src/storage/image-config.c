@@ -31,10 +31,10 @@ void image_config_done(ImageConfig *c) {
 }
 
 /* o's key: 1 and *ret when it is of type, 0 when absent or null, -EBADMSG for another type. */
-static int lookup(json_object *o, const char *key, json_type type, json_object **ret) {
-        if (!json_object_object_get_ex(o, key, ret) || json_object_is_type(*ret, json_type_null))
+int image_json_lookup(json_object *o, const char *key, int type, json_object **ret) {
+        if (!o || !json_object_object_get_ex(o, key, ret) || json_object_is_type(*ret, json_type_null))
                 return 0;
-        return json_object_is_type(*ret, type) ? 1 : -EBADMSG;
+        return json_object_is_type(*ret, (json_type) type) ? 1 : -EBADMSG;
 }
 
 /* A list of at most max strings, or null/absent (*ret stays NULL); -E2BIG for more. Filled in one
@@ -42,7 +42,7 @@ static int lookup(json_object *o, const char *key, json_type type, json_object *
 static int get_strv(json_object *o, const char *key, size_t max, char ***ret) {
         json_object *v;
         size_t n;
-        int r = lookup(o, key, json_type_array, &v);
+        int r = image_json_lookup(o, key, json_type_array, &v);
 
         if (r <= 0)
                 return r;
@@ -67,7 +67,7 @@ static int get_strv(json_object *o, const char *key, size_t max, char ***ret) {
 /* {"/data": {}, …}: the keys, sorted, so that every start sees them in one order. */
 static int get_keys(json_object *o, const char *key, char ***ret) {
         json_object *v;
-        int r = lookup(o, key, json_type_object, &v);
+        int r = image_json_lookup(o, key, json_type_object, &v);
 
         if (r <= 0)
                 return r;
@@ -83,7 +83,7 @@ static int get_keys(json_object *o, const char *key, char ***ret) {
 /* A string, where "" means not set, as in docker's configs. */
 static int get_string(json_object *o, const char *key, char **ret) {
         json_object *v;
-        int r = lookup(o, key, json_type_string, &v);
+        int r = image_json_lookup(o, key, json_type_string, &v);
 
         if (r <= 0 || isempty(json_object_get_string(v)))
                 return r;

@@ -33,3 +33,9 @@ int image_config_parse(const char *text, ImageConfig *ret);
  * image's Cmd no longer applies; the definition's Exec= replaces the image's Cmd. An empty list
  * when neither has a command. */
 int image_config_argv(const ImageConfig *c, const Definition *d, char ***ret);
+
+/* o[key] for the readers of image JSON (configs, manifests, indexes): 1 with *ret when it is there
+ * and of type (a json-c json_type; json-c's header stays out of this one, whose name clashes with
+ * json.h's writer), 0 when absent or null, -EBADMSG when of another type. */
+struct json_object;
+int image_json_lookup(struct json_object *o, const char *key, int type, struct json_object **ret);

@@ -115,12 +115,11 @@ static int read_json(int scratch_fd, const char *path, const char *expected, jso
         return 0;
 }
 
+/* Lenient, unlike the image configuration's: what a manifest has of another type is as if absent. */
 static const char *get_string(json_object *o, const char *key) {
         json_object *v;
 
-        if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-                return NULL;
-        return json_object_get_string(v);
+        return image_json_lookup(o, key, json_type_string, &v) > 0 ? json_object_get_string(v) : NULL;
 }
 
 static json_object *get_array(json_object *o, const char *key) {

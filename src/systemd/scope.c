@@ -2,15 +2,19 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "bus.h"
 #include "cleanup.h"
 #include "fd-util.h"
+#include "log.h"
 #include "name.h"
+#include "path-util.h"
 #include "time-util.h"
 #include "scope.h"
 #include "string-util.h"
@@ -21,6 +25,24 @@ static const char *const default_devices[] = {
         "/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty", "/dev/ptmx",
         "char-pts",
 };
+
+ScopeSettings scope_settings_for(const Definition *d, const BerthConfig *config, pid_t pid, bool console,
+                                 const char *bound_to) {
+        return (ScopeSettings) {
+                .name = d->name,
+                .pid = pid,
+                .memory_max = d->memory_max,
+                .cpu_weight = d->cpu_weight,
+                .tasks_max = d->pids_limit != 0                     ? d->pids_limit
+                             : config->pids_limit != UINT64_MAX ? config->pids_limit
+                                                                : 0,
+                .privileged = d->privileged,
+                .console = console,
+                .stop_signal = d->stop_signal,
+                .stop_timeout_usec = d->stop_timeout_usec,
+                .bound_to = bound_to,
+        };
+}
 
 uint64_t scope_cpu_shares_to_weight(uint64_t shares) {
         if (shares < 2)
@@ -503,4 +525,144 @@ int scope_pid1(sd_bus *bus, const char *name, pid_t *ret) {
                         return 0;
                 }
         return -ESRCH;
+}
+
+/* --- A process of ours into the scope (berth exec) ----------------------------------------------- */
+
+/* The directory of a hierarchy named in /proc/PID/cgroup ("memory", "cpu,cpuacct",
+ * "name=systemd", or "" for the unified one), where systemd mounts it. NULL when it is not
+ * mounted there. */
+static char *hierarchy_dir(const char *controllers) {
+        const char *sub = startswith(controllers, "name=") ?: controllers;
+        struct statfs sfs;
+        char *dir;
+
+        if (isempty(sub))
+                dir = strdup(statfs("/sys/fs/cgroup", &sfs) >= 0 && sfs.f_type == CGROUP2_SUPER_MAGIC
+                                     ? "/sys/fs/cgroup"
+                                     : "/sys/fs/cgroup/unified");
+        else
+                dir = path_join("/sys/fs/cgroup", sub);
+        if (dir && (statfs(dir, &sfs) < 0 || (sfs.f_type != CGROUP_SUPER_MAGIC && sfs.f_type != CGROUP2_SUPER_MAGIC))) {
+                free(dir);
+                return NULL;
+        }
+        return dir;
+}
+
+/* Whether a path from /proc/PID/cgroup is below scope_cgroup (or is it). */
+static bool cgroup_is_below(const char *path, const char *scope_cgroup) {
+        const char *rest = startswith(path, scope_cgroup);
+
+        return rest && (*rest == 0 || *rest == '/');
+}
+
+/* Calls f for every line "ID:CONTROLLERS:PATH" of /proc/PID/cgroup. */
+static int for_each_cgroup(pid_t pid, int (*f)(const char *controllers, const char *path, void *userdata),
+                           void *userdata) {
+        _cleanup_free_ char *text = NULL;
+        char file[64];
+        int r;
+
+        snprintf(file, sizeof(file), "/proc/%d/cgroup", (int) pid);
+        r = read_full_file_at(AT_FDCWD, file, 64 * 1024, &text, NULL);
+        if (r == -ENOENT)
+                return -ESRCH;
+        if (r < 0)
+                return r;
+        for (char *line = text, *next; line && *line; line = next) {
+                char *controllers, *path;
+
+                next = strchr(line, '\n');
+                if (next)
+                        *next++ = 0;
+                controllers = strchr(line, ':');
+                path = controllers ? strchr(controllers + 1, ':') : NULL;
+                if (!path)
+                        return -EBADMSG;
+                *path++ = 0;
+                controllers++;
+                r = f(controllers, path, userdata);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+typedef struct JoinContext {
+        const char *scope_cgroup;
+        pid_t pid;
+        bool check_only;  /* a first pass: write nothing, only see that PID 1 is in the scope */
+        bool in_scope;    /* … in its name=systemd (v1) or unified cgroup */
+} JoinContext;
+
+/* The joiner goes where PID 1 is, in every hierarchy: those systemd set up for the scope
+ * (devices, memory, pids …) and those it does not use on v1 (freezer, net_cls …) alike. */
+static int join_one(const char *controllers, const char *path, void *userdata) {
+        JoinContext *j = userdata;
+        _cleanup_free_ char *dir = NULL, *procs = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        char buf[32];
+        int n;
+
+        /* "/.." is how a cgroup outside our cgroup namespace shows: never ours to write. */
+        if (!path_is_absolute(path) || strstr(path, "/.."))
+                return -EBADMSG;
+        if (isempty(controllers) || streq(controllers, "name=systemd")) {
+                if (!cgroup_is_below(path, j->scope_cgroup))
+                        return -EBADMSG;
+                j->in_scope = true;
+        }
+        if (j->check_only)
+                return 0;
+        dir = hierarchy_dir(controllers);
+        if (!dir)
+                return 0; /* not mounted where systemd mounts it: systemd manages nothing there */
+        procs = path_join(dir, path, "cgroup.procs");
+        if (!procs)
+                return -ENOMEM;
+        fd = open(procs, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0)
+                return -errno;
+        n = snprintf(buf, sizeof(buf), "%d\n", (int) j->pid);
+        if (write(fd, buf, (size_t) n) != n)
+                return -errno;
+        return 0;
+}
+
+int scope_join(sd_bus *bus, const char *name, pid_t pid1, pid_t pid) {
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_free_ char *cg = NULL, *scope = NULL;
+        JoinContext j = { .pid = pid, .check_only = true };
+        int r;
+
+        scope = name_to_scope(name);
+        if (!scope)
+                return log_oom();
+
+        r = sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                               "org.freedesktop.systemd1.Manager", "AttachProcessesToUnit", &error, NULL, "ssau",
+                               scope, "", 1, (uint32_t) pid);
+        if (r >= 0)
+                return 0;
+        if (!sd_bus_error_has_name(&error, SD_BUS_ERROR_INVALID_ARGS))
+                return log_error_errno(r, "Failed to move the command into %s: %s", scope, bus_error_message(&error, r));
+        log_debug("AttachProcessesToUnit: %s; joining the cgroups of PID 1 instead", bus_error_message(&error, r));
+
+        r = bus_get_unit_property_string(bus, scope, "org.freedesktop.systemd1.Scope", "ControlGroup", &cg);
+        if (r < 0 || isempty(cg) || !path_is_absolute(cg))
+                return log_error_errno(r < 0 ? r : -EBADMSG, "Failed to read the control group of %s: %m", scope);
+        j.scope_cgroup = cg;
+        r = for_each_cgroup(pid1, join_one, &j);
+        if (r >= 0 && !j.in_scope)
+                r = -EBADMSG;
+        if (r >= 0) {
+                j.check_only = false;
+                r = for_each_cgroup(pid1, join_one, &j);
+        }
+        if (r == -ESRCH)
+                return log_error_errno(r, "container %s is not running", name);
+        if (r < 0)
+                return log_error_errno(r, "Failed to move the command into the cgroups of %s: %m", scope);
+        return 0;
 }

@@ -6,6 +6,9 @@
 #include <sys/types.h>
 #include <systemd/sd-bus.h>
 
+#include "berth-conf.h"
+#include "definition.h"
+
 /* A container's processes live in container-NAME.scope in machine.slice: systemd does the
  * cgroup management, berth only asks. */
 typedef struct ScopeSettings {
@@ -20,6 +23,14 @@ typedef struct ScopeSettings {
         uint64_t stop_timeout_usec; /* … and how long it waits before SIGKILL */
         const char *bound_to;    /* BindsTo= this unit (container@NAME.service), or NULL */
 } ScopeSettings;
+
+/* What a container's definition and berth.conf ask of its scope: MemoryMax=, CPUWeight=,
+ * TasksMax= (the definition's PidsLimit=, else berth.conf's, whose "none" leaves systemd's
+ * default), all devices when privileged, the console with a terminal, its stop signal and
+ * timeout, and BindsTo= bound_to (the service, or NULL for a foreground run). Pure: the strings
+ * point into d and bound_to. */
+ScopeSettings scope_settings_for(const Definition *d, const BerthConfig *config, pid_t pid, bool console,
+                                 const char *bound_to);
 
 /* StartTransientUnit of the scope, then waits for its job. On failure ret_error holds systemd's
  * reason ("Unit container-web.scope already exists.", or the job's result). */
@@ -54,3 +65,10 @@ int scope_unit_pids(sd_bus *bus, const char *unit, pid_t **ret, size_t *ret_n);
 /* The container's PID 1 (as the host sees it): the process of container-NAME.scope that is PID 1
  * of its own PID namespace. -ESRCH when the container does not run. */
 int scope_pid1(sd_bus *bus, const char *name, pid_t *ret);
+
+/* Puts pid (berth exec's joiner, not yet in any container namespace) into container-NAME.scope,
+ * so that it and all it starts count against the scope's limits, meet its device policy and go
+ * when the scope stops. AttachProcessesToUnit needs a delegated unit; the scope is not one, and
+ * then pid joins the cgroups of pid1 (the container's PID 1) itself, in every hierarchy, as runc
+ * exec does, after checking that pid1 is in the scope. Logs its error. */
+int scope_join(sd_bus *bus, const char *name, pid_t pid1, pid_t pid);

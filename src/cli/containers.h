@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "definition.h"
+
+/* Which containers there are, and what each is now, for the verbs: their definitions, their PID 1,
+ * their state as berth shows it, their addresses. */
+
+/* The definition file of NAME (the first of berth_definition_dirs() that has it) in *ret;
+ * -ENOENT if there is none (not logged). */
+int containers_definition_path(const char *name, char **ret);
+
+/* Logs "image 'X' not found" and returns -ENOENT when the image does not exist. */
+int containers_check_image(const char *image);
+
+/* Checks that name is valid and names a defined container; logs the one line if not
+ * ("berth: no such container NAME"). */
+int containers_require(const char *name);
+/* containers_require(), then the definition; logs either error. */
+int containers_load_definition(const char *name, Definition **ret);
+
+/* The container's PID 1, seen from here (scope_pid1()). Logs "container NAME is not running" and
+ * returns -ESRCH when there is none. */
+int containers_pid1(const char *name, pid_t *ret);
+
+/* The PIDs of all processes of container-NAME.scope; -ESRCH (not logged) when it is not
+ * loaded. */
+int containers_scope_pids(const char *name, pid_t **ret, size_t *ret_n);
+
+/* The names of all defined containers, every NAME.container in the definition directories,
+ * sorted, each once. Not logged. */
+int containers_list_names(char ***ret);
+
+/* What berth shows as a container's state, from the ActiveState of container@NAME.service and of
+ * container-NAME.scope (NULL when a unit is not loaded) and the scope's FreezerState (NULL when
+ * unknown): "running", "paused", "starting", "stopping", "failed" or "exited". */
+const char *containers_state(const char *service_state, const char *scope_state, const char *freezer_state);
+
+/* True for the states in which the container has processes. */
+bool containers_state_is_running(const char *state);
+
+/* The container's addresses, read over netlink from its network namespace (pid: its PID 1):
+ * v4 first, then v6; {"host"} for the host's network. -ESRCH without a PID. */
+int containers_addresses(const Definition *d, pid_t pid, char ***ret);
