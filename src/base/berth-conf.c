@@ -7,12 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "berth-conf.h"
 #include "cleanup.h"
 #include "config.h"
 #include "fd-util.h"
 #include "path-util.h"
 #include "paths.h"
-#include "berth-conf.h"
 #include "string-util.h"
 
 #define CONFIG_SIZE_MAX (64U * 1024U)

@@ -10,7 +10,6 @@
 #include <sys/capability.h>
 
 #include "cleanup.h"
-#include "definition.h"
 #include "definition-values.h"
 #include "string-util.h"
 

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 
-/* The checks of single values that definition.c's parsers share: names, signals, capabilities.
- * Pure; the parsers say why a value failed. (signal_*, network_mode_* and restart_policy_* are
- * declared in definition.h, for everyone.) */
+/* Single values of definitions and what they name: network modes, restart policies, signals,
+ * capabilities, and the checks of names that definition.c's parsers share. Pure; the parsers
+ * say why a value failed. */
 
 #define HOSTNAME_MAX 64
 #define USER_NAME_MAX 32
@@ -25,3 +26,35 @@ bool definition_unit_name_is_valid(const char *s);
 uint64_t definition_capability_mask_all(void);
 /* One word: "ALL", or a capability name with or without "CAP_", any case; -EINVAL otherwise. */
 int definition_capability_from_word(const char *word, uint64_t *ret);
+
+typedef enum NetworkMode {
+        NETWORK_NONE,
+        NETWORK_HOST,
+        NETWORK_BRIDGE,
+        NETWORK_CONTAINER,
+        _NETWORK_MODE_MAX,
+        _NETWORK_MODE_INVALID = -EINVAL,
+} NetworkMode;
+
+/* docker's --restart, carried out by systemd: the generator writes the unit's Restart=. */
+typedef enum RestartPolicy {
+        RESTART_NO,
+        RESTART_ON_FAILURE,     /* Restart=on-failure: a non-zero exit, a signal, a timeout */
+        RESTART_ALWAYS,         /* Restart=always */
+        RESTART_UNLESS_STOPPED, /* Restart=always too: under systemd a stop is never undone */
+        _RESTART_POLICY_MAX,
+        _RESTART_POLICY_INVALID = -EINVAL,
+} RestartPolicy;
+
+const char *restart_policy_to_string(RestartPolicy p);
+RestartPolicy restart_policy_from_string(const char *s);
+/* The unit's Restart= for a policy: "no", "on-failure" or "always". */
+const char *restart_policy_to_unit(RestartPolicy p);
+
+const char *network_mode_to_string(NetworkMode m);
+NetworkMode network_mode_from_string(const char *s);
+
+/* "SIGTERM", "TERM", "sigterm" or "15" (1…64): the signal number; -EINVAL otherwise. */
+int signal_from_string(const char *s);
+/* "SIGTERM"; NULL for a number without a standard name (real-time signals). */
+const char *signal_to_string(int sig);

@@ -17,9 +17,9 @@
 #include <sys/capability.h>
 
 #include "config.h"
-#include "definition.h"
 #include "definition-quote.h"
 #include "definition-values.h"
+#include "definition.h"
 #include "env.h"
 #include "fd-util.h"
 #include "hashmap.h"
@@ -28,10 +28,10 @@
 #include "paths.h"
 #include "port.h"
 #include "string-util.h"
-#include "sysctl.h"
 #include "strv.h"
-#include "volume-spec.h"
+#include "sysctl.h"
 #include "time-util.h"
+#include "volume-spec.h"
 
 #define STOP_TIMEOUT_DEFAULT_USEC (10 * USEC_PER_SEC)
 /* ---- lists ---- */
@@ -599,7 +599,7 @@ static int parse_units(Definition *d, void *field, ListState *list, const char *
         return 0;
 }
 
-/* Volume=, VolumesFrom=, Tmpfs=: checked by volume.c, kept as written; an empty value resets. */
+/* Volume=, VolumesFrom=, Tmpfs=: checked by volume-spec.c, kept as written; an empty value resets. */
 static int parse_volume_list(void *field, ListState *list, const char *value, char **ret_why,
                              int (*check)(const char *, char **)) {
         int r;
@@ -1138,6 +1138,62 @@ static int name_from_path(const char *path, char **ret) {
         return 0;
 }
 
+static int add_destination(char ***seen, const char *key, const char *dst, char **ret_why) {
+        if (strv_contains(*seen, dst))
+                return reason(ret_why, -EINVAL, "key '%s': more than one mount on '%s'", key, SHOWN(dst));
+        return strv_extend(seen, dst);
+}
+
+/* Checks across the mount lines of a whole definition: the API directories against Privileged=,
+ * one mount per destination, no VolumesFrom= of itself. *ret_why reads "key 'K': why". */
+static int check_mounts(const Definition *d, char **ret_why) {
+        _cleanup_strv_free_ char **seen = NULL;
+        int r;
+
+        STRV_FOREACH(v, d->volumes) {
+                _cleanup_(volume_mount_done) VolumeMount m = {};
+                _cleanup_free_ char *why = NULL;
+
+                r = volume_spec_parse(*v, &m, &why);
+                if (r >= 0)
+                        r = volume_destination_check(m.destination, d->privileged, &why);
+                if (r == -EINVAL)
+                        return reason(ret_why, -EINVAL, "key 'Volume': %s", why ?: "invalid value");
+                if (r < 0)
+                        return r;
+                r = add_destination(&seen, "Volume", m.destination, ret_why);
+                if (r < 0)
+                        return r;
+        }
+        STRV_FOREACH(v, d->tmpfs) {
+                _cleanup_(volume_mount_done) VolumeMount m = {};
+                _cleanup_free_ char *why = NULL;
+
+                r = volume_tmpfs_parse(*v, &m, &why);
+                if (r >= 0)
+                        r = volume_destination_check(m.destination, d->privileged, &why);
+                if (r == -EINVAL)
+                        return reason(ret_why, -EINVAL, "key 'Tmpfs': %s", why ?: "invalid value");
+                if (r < 0)
+                        return r;
+                r = add_destination(&seen, "Tmpfs", m.destination, ret_why);
+                if (r < 0)
+                        return r;
+        }
+        STRV_FOREACH(v, d->volumes_from) {
+                _cleanup_free_ char *name = NULL, *why = NULL;
+
+                r = volume_from_parse(*v, &name, NULL, &why);
+                if (r == -EINVAL)
+                        return reason(ret_why, -EINVAL, "key 'VolumesFrom': %s", why ?: "invalid value");
+                if (r < 0)
+                        return r;
+                if (streq_ptr(name, d->name))
+                        return reason(ret_why, -EINVAL, "key 'VolumesFrom': container %s cannot take volumes from itself", name);
+        }
+        return 0;
+}
+
 int definition_parse_string(const char *text, const char *path, const char *name, Definition **ret,
                             char **ret_error) {
         _cleanup_(definition_freep) Definition *d = NULL;
@@ -1252,7 +1308,7 @@ int definition_parse_string(const char *text, const char *path, const char *name
         {
                 _cleanup_free_ char *why = NULL;
 
-                r = volume_check_definition(d, &why);
+                r = check_mounts(d, &why);
                 if (r == -EINVAL)
                         return reason(ret_error, r, "%s: %s", path, why ?: "invalid volumes");
                 if (r < 0)

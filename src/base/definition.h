@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "cleanup.h"
+#include "definition-values.h"
 
 /* Container definition files: /etc/berth/containers/NAME.container (wins over
  * /run/berth/containers/NAME.container), INI like systemd unit files, keys named after Podman
@@ -38,25 +39,6 @@
 /* Memory=: less, and the payload is OOM-killed before it runs (docker's minimum too). */
 #define DEFINITION_MEMORY_MIN (UINT64_C(6) << 20)
 #define DEFINITION_SUFFIX ".container"
-
-typedef enum NetworkMode {
-        NETWORK_NONE,
-        NETWORK_HOST,
-        NETWORK_BRIDGE,
-        NETWORK_CONTAINER,
-        _NETWORK_MODE_MAX,
-        _NETWORK_MODE_INVALID = -EINVAL,
-} NetworkMode;
-
-/* docker's --restart, carried out by systemd: the generator writes the unit's Restart=. */
-typedef enum RestartPolicy {
-        RESTART_NO,
-        RESTART_ON_FAILURE,     /* Restart=on-failure: a non-zero exit, a signal, a timeout */
-        RESTART_ALWAYS,         /* Restart=always */
-        RESTART_UNLESS_STOPPED, /* Restart=always too: under systemd a stop is never undone */
-        _RESTART_POLICY_MAX,
-        _RESTART_POLICY_INVALID = -EINVAL,
-} RestartPolicy;
 
 typedef struct Definition {
         char *name; /* from the file name */
@@ -126,15 +108,3 @@ int definition_quote_value(const char *key, const char *value, char **ret);
 /* Field by field; path is not compared. Exec=/Entrypoint= NULL and empty differ. */
 bool definition_equal(const Definition *a, const Definition *b);
 
-const char *restart_policy_to_string(RestartPolicy p);
-RestartPolicy restart_policy_from_string(const char *s);
-/* The unit's Restart= for a policy: "no", "on-failure" or "always". */
-const char *restart_policy_to_unit(RestartPolicy p);
-
-const char *network_mode_to_string(NetworkMode m);
-NetworkMode network_mode_from_string(const char *s);
-
-/* "SIGTERM", "TERM", "sigterm" or "15" (1…64): the signal number; -EINVAL otherwise. */
-int signal_from_string(const char *s);
-/* "SIGTERM"; NULL for a number without a standard name (real-time signals). */
-const char *signal_to_string(int sig);

@@ -279,60 +279,6 @@ int volume_tmpfs_parse(const char *spec, VolumeMount *ret, char **ret_why) {
         return 0;
 }
 
-static int add_destination(char ***seen, const char *key, const char *dst, char **ret_why) {
-        if (strv_contains(*seen, dst))
-                return reason(ret_why, -EINVAL, "key '%s': more than one mount on '%s'", key, SHOWN(dst));
-        return strv_extend(seen, dst);
-}
-
-int volume_check_definition(const Definition *d, char **ret_why) {
-        _cleanup_strv_free_ char **seen = NULL;
-        int r;
-
-        STRV_FOREACH(v, d->volumes) {
-                _cleanup_(volume_mount_done) VolumeMount m = {};
-                _cleanup_free_ char *why = NULL;
-
-                r = volume_spec_parse(*v, &m, &why);
-                if (r >= 0)
-                        r = volume_destination_check(m.destination, d->privileged, &why);
-                if (r == -EINVAL)
-                        return reason(ret_why, -EINVAL, "key 'Volume': %s", why ?: "invalid value");
-                if (r < 0)
-                        return r;
-                r = add_destination(&seen, "Volume", m.destination, ret_why);
-                if (r < 0)
-                        return r;
-        }
-        STRV_FOREACH(v, d->tmpfs) {
-                _cleanup_(volume_mount_done) VolumeMount m = {};
-                _cleanup_free_ char *why = NULL;
-
-                r = volume_tmpfs_parse(*v, &m, &why);
-                if (r >= 0)
-                        r = volume_destination_check(m.destination, d->privileged, &why);
-                if (r == -EINVAL)
-                        return reason(ret_why, -EINVAL, "key 'Tmpfs': %s", why ?: "invalid value");
-                if (r < 0)
-                        return r;
-                r = add_destination(&seen, "Tmpfs", m.destination, ret_why);
-                if (r < 0)
-                        return r;
-        }
-        STRV_FOREACH(v, d->volumes_from) {
-                _cleanup_free_ char *name = NULL, *why = NULL;
-
-                r = volume_from_parse(*v, &name, NULL, &why);
-                if (r == -EINVAL)
-                        return reason(ret_why, -EINVAL, "key 'VolumesFrom': %s", why ?: "invalid value");
-                if (r < 0)
-                        return r;
-                if (streq_ptr(name, d->name))
-                        return reason(ret_why, -EINVAL, "key 'VolumesFrom': container %s cannot take volumes from itself", name);
-        }
-        return 0;
-}
-
 /* FNV-1a, 64 bits: stable across builds and machines, which is all a name needs. */
 static uint64_t fnv1a(uint64_t h, const void *data, size_t n) {
         const unsigned char *p = data;

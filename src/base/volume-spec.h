@@ -6,7 +6,6 @@
 #include <stdint.h>
 #include <stddef.h>
 
-#include "definition.h"
 
 /* A container's mounts as its definition writes them, parsed and checked: pure, never logs.
  *   Volume=SRC:DST[:OPTS] | DST[:OPTS]  (docker's -v; SRC an absolute host path: a bind; else a
@@ -42,7 +41,7 @@ void volume_mount_done(VolumeMount *m);
 /* Parse one Volume=, VolumesFrom= or Tmpfs= value. ret may be NULL to only check. On -EINVAL,
  * *ret_why (if not NULL) says why in words that name the culprit. The API directories (/proc, /sys,
  * /dev) are allowed here: whether they may be used depends on Privileged=, which
- * volume_check_definition() knows. */
+ * definition_parse_*() check across the definition's lines. */
 int volume_spec_parse(const char *spec, VolumeMount *ret, char **ret_why);
 int volume_from_parse(const char *spec, char **ret_name, bool *ret_read_only, char **ret_why);
 int volume_tmpfs_parse(const char *spec, VolumeMount *ret, char **ret_why);
@@ -53,9 +52,6 @@ bool volume_is_api_path(const char *p);
 /* A destination: absolute, normalised, not "/", not under /proc, /sys, /dev unless privileged. */
 int volume_destination_check(const char *path, bool privileged, char **ret_why);
 
-/* Checks across the lines of a whole definition: the API directories against Privileged=, one mount
- * per destination, no VolumesFrom= of itself. *ret_why reads "key 'K': why". */
-int volume_check_definition(const Definition *d, char **ret_why);
 
 /* "CONTAINER-HASH" (the container's name cut to fit, then 16 hex digits of a hash of the name and
  * the destination): a valid volume name, the same for the same pair. */

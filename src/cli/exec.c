@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "containers.h"
 #include "definition.h"
 #include "env.h"
 #include "exec.h"
@@ -16,7 +17,6 @@
 #include "path-util.h"
 #include "string-util.h"
 #include "strv.h"
-#include "containers.h"
 #include "units.h"
 #include "verbs.h"
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "containers.h"
 #include "definition.h"
 #include "fd-util.h"
 #include "image.h"
@@ -14,11 +15,10 @@
 #include "log.h"
 #include "mount.h"
 #include "path-util.h"
+#include "paths.h"
 #include "strv.h"
-#include "containers.h"
 #include "units.h"
 #include "verbs.h"
-#include "paths.h"
 
 int verb_export(int argc, char *argv[]) {
         static const struct option options[] = {

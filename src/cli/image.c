@@ -11,27 +11,19 @@
 #include "cleanup.h"
 #include "config.h"
 #include "fd-util.h"
+#include "format.h"
 #include "image-config.h"
 #include "image-load.h"
 #include "image.h"
 #include "json.h"
-#include "format.h"
 #include "log.h"
 #include "name.h"
 #include "path-util.h"
 #include "paths.h"
 #include "string-util.h"
 #include "strv.h"
+#include "subverb.h"
 #include "verbs.h"
-
-typedef struct ImageVerb {
-        const char *name;
-        const char *alias;
-        int (*run)(int argc, char *argv[]);
-        const char *synopsis;
-        const char *summary;
-        const char *options;
-} ImageVerb;
 
 static int image_import(int argc, char *argv[]);
 static int image_load_verb(int argc, char *argv[]);
@@ -40,7 +32,7 @@ static int image_inspect(int argc, char *argv[]);
 static int image_rm(int argc, char *argv[]);
 static int image_prune_verb(int argc, char *argv[]);
 
-static const ImageVerb image_verbs[] = {
+static const SubVerb image_verbs[] = {
         { "import", NULL, image_import, "image import DIR|ARCHIVE|- NAME",
           "Make an image of one layer from a directory or a tar archive (- for stdin; any compression)",
           NULL },
@@ -61,38 +53,15 @@ static const ImageVerb image_verbs[] = {
           "  -f, --force       accepted for docker's sake: berth does not ask\n" },
 };
 
-static const ImageVerb *image_verb_find(const char *name) {
-        for (size_t i = 0; i < ELEMENTSOF(image_verbs); i++)
-                if (streq(image_verbs[i].name, name) || streq_ptr(image_verbs[i].alias, name))
-                        return &image_verbs[i];
-        return NULL;
-}
-
-static void image_verb_help(const ImageVerb *v) {
-        printf("Usage: berth %s\n\n%s.\n\nOptions:\n%s      --help        show this help\n", v->synopsis,
-               v->summary, v->options ? v->options : "");
-}
-
-static void image_help(void) {
-        printf("Usage: berth image VERB [ARGS…]\n\nManage images.\n\nVerbs:\n");
-        for (size_t i = 0; i < ELEMENTSOF(image_verbs); i++)
-                printf("  %-7s %s\n", image_verbs[i].name, image_verbs[i].summary);
-        printf("\nRun 'berth image VERB --help' for a verb's options.\n");
-}
+static const SubVerbGroup image_group = { "image", "Manage images", image_verbs, ELEMENTSOF(image_verbs) };
 
 static char *images_dir(void) {
         return path_join(berth_state_dir(), "images");
 }
 
-/* getopt's own message would name the sub-verb alone ("ls: …"); say it berth's way. */
-static int bad_option(const ImageVerb *v, char *argv[]) {
-        log_error("unknown option '%s', see 'berth image %s --help'", argv[optind - 1], v->name);
-        return EXIT_BERTH_FAILED;
-}
-
 /* Parses only --help (every sub-verb has it); returns 1 if it was given, 0 otherwise, or the
  * exit code to fail with. */
-static int parse_help_only(const ImageVerb *v, int argc, char *argv[]) {
+static int parse_help_only(const SubVerb *v, int argc, char *argv[]) {
         static const struct option options[] = {
                 { "help", no_argument, NULL, 'H' },
                 {}
@@ -103,10 +72,10 @@ static int parse_help_only(const ImageVerb *v, int argc, char *argv[]) {
         while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0)
                 switch (c) {
                 case 'H':
-                        image_verb_help(v);
+                        subverb_help(v);
                         return 1;
                 default:
-                        return -bad_option(v, argv);
+                        return -subverb_bad_option(&image_group, v, argv);
                 }
         return 0;
 }
@@ -124,7 +93,7 @@ static int image_import(int argc, char *argv[]) {
         struct stat st;
         int r;
 
-        r = parse_help_only(image_verb_find("import"), argc, argv);
+        r = parse_help_only(subverb_find(&image_group, "import"), argc, argv);
         if (r != 0)
                 return r > 0 ? 0 : EXIT_BERTH_FAILED;
         if (argc - optind != 2) {
@@ -182,7 +151,7 @@ static int image_load_verb(int argc, char *argv[]) {
         const char *src, *name;
         int r;
 
-        r = parse_help_only(image_verb_find("load"), argc, argv);
+        r = parse_help_only(subverb_find(&image_group, "load"), argc, argv);
         if (r != 0)
                 return r > 0 ? 0 : EXIT_BERTH_FAILED;
         if (argc - optind < 1 || argc - optind > 2) {
@@ -221,7 +190,7 @@ static int image_inspect(int argc, char *argv[]) {
         JsonWriter w;
         int r, ret = 0;
 
-        r = parse_help_only(image_verb_find("inspect"), argc, argv);
+        r = parse_help_only(subverb_find(&image_group, "inspect"), argc, argv);
         if (r != 0)
                 return r > 0 ? 0 : EXIT_BERTH_FAILED;
         if (optind >= argc) {
@@ -318,10 +287,10 @@ static int image_ls(int argc, char *argv[]) {
                         legend = false;
                         break;
                 case ARG_HELP:
-                        image_verb_help(image_verb_find("ls"));
+                        subverb_help(subverb_find(&image_group, "ls"));
                         return 0;
                 default:
-                        return bad_option(image_verb_find("ls"), argv);
+                        return subverb_bad_option(&image_group, subverb_find(&image_group, "ls"), argv);
                 }
         if (optind < argc) {
                 log_error("image ls takes no arguments; see 'berth image ls --help'");
@@ -376,7 +345,7 @@ static int image_rm(int argc, char *argv[]) {
         _cleanup_free_ char *dir = NULL;
         int r, ret = 0;
 
-        r = parse_help_only(image_verb_find("rm"), argc, argv);
+        r = parse_help_only(subverb_find(&image_group, "rm"), argc, argv);
         if (r != 0)
                 return r > 0 ? 0 : EXIT_BERTH_FAILED;
         if (optind >= argc) {
@@ -489,7 +458,7 @@ static int image_prune_verb(int argc, char *argv[]) {
                 { "help", no_argument, NULL, ARG_HELP },
                 {}
         };
-        const ImageVerb *v = image_verb_find("prune");
+        const SubVerb *v = subverb_find(&image_group, "prune");
         bool all = false;
         uint64_t bytes = 0;
         char size[FORMAT_MAX];
@@ -504,10 +473,10 @@ static int image_prune_verb(int argc, char *argv[]) {
                 case 'f':
                         break;
                 case ARG_HELP:
-                        image_verb_help(v);
+                        subverb_help(v);
                         return 0;
                 default:
-                        return bad_option(v, argv);
+                        return subverb_bad_option(&image_group, v, argv);
                 }
         if (optind < argc) {
                 log_error("image prune takes no arguments; see 'berth image prune --help'");
@@ -520,21 +489,5 @@ static int image_prune_verb(int argc, char *argv[]) {
 }
 
 int verb_image(int argc, char *argv[]) {
-        const ImageVerb *v;
-
-        if (argc < 2) {
-                image_help();
-                return EXIT_BERTH_FAILED;
-        }
-        if (streq(argv[1], "--help") || streq(argv[1], "-h") || streq(argv[1], "help")) {
-                image_help();
-                return 0;
-        }
-        v = image_verb_find(argv[1]);
-        if (!v) {
-                log_error("unknown image verb '%s', see 'berth image --help'", argv[1]);
-                return EXIT_BERTH_FAILED;
-        }
-        optind = 0;
-        return v->run(argc - 1, argv + 1);
+        return subverb_dispatch(&image_group, argc, argv);
 }

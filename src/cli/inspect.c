@@ -7,19 +7,19 @@
 
 #include "bus.h"
 #include "cleanup.h"
+#include "containers.h"
 #include "definition.h"
-#include "json.h"
 #include "freezer.h"
+#include "json.h"
 #include "log.h"
 #include "name.h"
 #include "path-util.h"
+#include "paths.h"
 #include "scope.h"
 #include "string-util.h"
 #include "strv.h"
-#include "containers.h"
 #include "units.h"
 #include "verbs.h"
-#include "paths.h"
 
 /* berth inspect NAME: one JSON object with everything berth knows of a container — its
  * definition, field by field, and the properties of its two units as systemd has them. */

@@ -2,9 +2,9 @@
 #include <getopt.h>
 #include <signal.h>
 
+#include "containers.h"
 #include "definition.h"
 #include "log.h"
-#include "containers.h"
 #include "units.h"
 #include "verbs.h"
 

@@ -7,10 +7,11 @@
 
 #include "bus.h"
 #include "cleanup.h"
+#include "containers.h"
 #include "definition.h"
-#include "json.h"
-#include "freezer.h"
 #include "format.h"
+#include "freezer.h"
+#include "json.h"
 #include "log.h"
 #include "name.h"
 #include "scope.h"
@@ -18,7 +19,6 @@
 #include "strv.h"
 #include "table.h"
 #include "time-util.h"
-#include "containers.h"
 #include "units.h"
 #include "verbs.h"
 

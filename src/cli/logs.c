@@ -12,11 +12,11 @@
 #include <time.h>
 
 #include "cleanup.h"
+#include "containers.h"
 #include "json.h"
 #include "log.h"
 #include "string-util.h"
 #include "time-util.h"
-#include "containers.h"
 #include "units.h"
 #include "verbs.h"
 

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* berth pause|unpause NAME…: freeze and thaw every process of a container (freezer.h). */
+#include "containers.h"
 #include "freezer.h"
 #include "log.h"
 #include "string-util.h"
-#include "containers.h"
 #include "units.h"
 #include "verbs.h"
 

@@ -6,11 +6,11 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "containers.h"
 #include "definition.h"
 #include "log.h"
 #include "port.h"
 #include "string-util.h"
-#include "containers.h"
 #include "units.h"
 #include "verbs.h"
 

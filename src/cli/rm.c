@@ -2,10 +2,10 @@
 #include <getopt.h>
 
 #include "cleanup.h"
+#include "containers.h"
 #include "definition.h"
 #include "log.h"
 #include "string-util.h"
-#include "containers.h"
 #include "units.h"
 #include "verbs.h"
 #include "volume.h"

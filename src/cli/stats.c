@@ -9,13 +9,13 @@
 
 #include "bus.h"
 #include "cleanup.h"
+#include "containers.h"
 #include "format.h"
 #include "log.h"
 #include "name.h"
 #include "string-util.h"
 #include "strv.h"
 #include "table.h"
-#include "containers.h"
 #include "units.h"
 #include "verbs.h"
 

@@ -9,15 +9,15 @@
 
 #include "bus.h"
 #include "cleanup.h"
+#include "containers.h"
 #include "definition.h"
-#include "freezer.h"
 #include "format.h"
+#include "freezer.h"
 #include "log.h"
 #include "name.h"
 #include "scope.h"
 #include "string-util.h"
 #include "strv.h"
-#include "containers.h"
 #include "units.h"
 #include "verbs.h"
 

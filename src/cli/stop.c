@@ -4,10 +4,10 @@
 #include <stdio.h>
 
 #include "cleanup.h"
+#include "containers.h"
 #include "log.h"
 #include "name.h"
 #include "string-util.h"
-#include "containers.h"
 #include "units.h"
 #include "verbs.h"
 

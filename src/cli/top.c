@@ -9,11 +9,11 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "containers.h"
 #include "fd-util.h"
 #include "log.h"
 #include "process-util.h"
 #include "string-util.h"
-#include "containers.h"
 #include "units.h"
 #include "verbs.h"
 

@@ -12,24 +12,22 @@
 #include "bus.h"
 #include "cleanup.h"
 #include "config.h"
+#include "containers.h"
 #include "fd-util.h"
 #include "freezer.h"
 #include "image.h"
 #include "log.h"
 #include "name.h"
+#include "network.h"
 #include "path-util.h"
+#include "paths.h"
 #include "ready.h"
+#include "scope.h"
 #include "string-util.h"
 #include "strv.h"
-#include "time-util.h"
-#include "network.h"
-#include "scope.h"
-#include "containers.h"
-#include "units.h"
-#include "paths.h"
 #include "teardown.h"
-
-
+#include "time-util.h"
+#include "units.h"
 
 /* The last error logged for the container since `since` (CLOCK_REALTIME µs), if journald has it
  * yet: a start that failed before READY=1 ends with the helper's one line. By CONTAINER_NAME=,

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "containers.h"
 #include "definition.h"
 #include "json.h"
 #include "log.h"
@@ -18,19 +19,10 @@
 #include "path-util.h"
 #include "string-util.h"
 #include "strv.h"
-#include "containers.h"
+#include "subverb.h"
 #include "units.h"
 #include "verbs.h"
 #include "volume.h"
-
-typedef struct VolumeVerb {
-        const char *name;
-        const char *alias;
-        int (*run)(int argc, char *argv[]);
-        const char *synopsis;
-        const char *summary;
-        const char *options;
-} VolumeVerb;
 
 static int volume_create_verb(int argc, char *argv[]);
 static int volume_ls(int argc, char *argv[]);
@@ -38,7 +30,7 @@ static int volume_inspect(int argc, char *argv[]);
 static int volume_rm(int argc, char *argv[]);
 static int volume_prune(int argc, char *argv[]);
 
-static const VolumeVerb volume_verbs[] = {
+static const SubVerb volume_verbs[] = {
         { "create", NULL, volume_create_verb, "volume create [NAME]",
           "Create a volume (a generated name without NAME) and print its name; it is filled from the "
           "image on its first use",
@@ -55,33 +47,11 @@ static const VolumeVerb volume_verbs[] = {
           "  -f, --force          accepted for docker's sake: berth does not ask\n" },
 };
 
-static const VolumeVerb *volume_verb_find(const char *name) {
-        for (size_t i = 0; i < ELEMENTSOF(volume_verbs); i++)
-                if (streq(volume_verbs[i].name, name) || streq_ptr(volume_verbs[i].alias, name))
-                        return &volume_verbs[i];
-        return NULL;
-}
-
-static void volume_verb_help(const VolumeVerb *v) {
-        printf("Usage: berth %s\n\n%s.\n\nOptions:\n%s      --help               show this help\n", v->synopsis,
-               v->summary, v->options ? v->options : "");
-}
-
-static void volume_help(void) {
-        printf("Usage: berth volume VERB [ARGS…]\n\nManage volumes.\n\nVerbs:\n");
-        for (size_t i = 0; i < ELEMENTSOF(volume_verbs); i++)
-                printf("  %-8s %s\n", volume_verbs[i].name, volume_verbs[i].summary);
-        printf("\nRun 'berth volume VERB --help' for a verb's options.\n");
-}
-
-static int bad_option(const VolumeVerb *v, char *argv[]) {
-        log_error("unknown option '%s', see 'berth volume %s --help'", argv[optind - 1], v->name);
-        return EXIT_BERTH_FAILED;
-}
+static const SubVerbGroup volume_group = { "volume", "Manage volumes", volume_verbs, ELEMENTSOF(volume_verbs) };
 
 /* Parses --help and, when force is not NULL, -f; 1 if --help was given, 0 otherwise, or the
  * exit code (negated) to fail with. */
-static int parse_simple(const VolumeVerb *v, int argc, char *argv[], bool *force) {
+static int parse_simple(const SubVerb *v, int argc, char *argv[], bool *force) {
         static const struct option options[] = {
                 { "force", no_argument, NULL, 'f' },
                 { "help", no_argument, NULL, 'H' },
@@ -94,14 +64,14 @@ static int parse_simple(const VolumeVerb *v, int argc, char *argv[], bool *force
                 switch (c) {
                 case 'f':
                         if (!force)
-                                return -bad_option(v, argv);
+                                return -subverb_bad_option(&volume_group, v, argv);
                         *force = true;
                         break;
                 case 'H':
-                        volume_verb_help(v);
+                        subverb_help(v);
                         return 1;
                 default:
-                        return -bad_option(v, argv);
+                        return -subverb_bad_option(&volume_group, v, argv);
                 }
         return 0;
 }
@@ -196,7 +166,7 @@ static int volume_create_verb(int argc, char *argv[]) {
         const char *name;
         int r;
 
-        r = parse_simple(volume_verb_find("create"), argc, argv, NULL);
+        r = parse_simple(subverb_find(&volume_group, "create"), argc, argv, NULL);
         if (r != 0)
                 return r > 0 ? 0 : EXIT_BERTH_FAILED;
         if (argc - optind > 1) {
@@ -240,7 +210,7 @@ static int volume_ls(int argc, char *argv[]) {
                 { "help", no_argument, NULL, ARG_HELP },
                 {}
         };
-        const VolumeVerb *v = volume_verb_find("ls");
+        const SubVerb *v = subverb_find(&volume_group, "ls");
         _cleanup_strv_free_ char **names = NULL;
         _cleanup_(uses_done) Uses uses = {};
         bool quiet = false, legend = true, json = false;
@@ -267,10 +237,10 @@ static int volume_ls(int argc, char *argv[]) {
                         legend = false;
                         break;
                 case ARG_HELP:
-                        volume_verb_help(v);
+                        subverb_help(v);
                         return 0;
                 default:
-                        return bad_option(v, argv);
+                        return subverb_bad_option(&volume_group, v, argv);
                 }
         if (optind < argc) {
                 log_error("volume ls takes no arguments; see 'berth volume ls --help'");
@@ -351,7 +321,7 @@ static int volume_inspect(int argc, char *argv[]) {
         JsonWriter w;
         int r, ret = 0;
 
-        r = parse_simple(volume_verb_find("inspect"), argc, argv, NULL);
+        r = parse_simple(subverb_find(&volume_group, "inspect"), argc, argv, NULL);
         if (r != 0)
                 return r > 0 ? 0 : EXIT_BERTH_FAILED;
         if (optind >= argc) {
@@ -428,7 +398,7 @@ static int volume_rm(int argc, char *argv[]) {
         bool force = false;
         int r, ret = 0;
 
-        r = parse_simple(volume_verb_find("rm"), argc, argv, &force);
+        r = parse_simple(subverb_find(&volume_group, "rm"), argc, argv, &force);
         if (r != 0)
                 return r > 0 ? 0 : EXIT_BERTH_FAILED;
         if (optind >= argc) {
@@ -488,7 +458,7 @@ static int volume_prune(int argc, char *argv[]) {
         bool force = false;
         int r, ret = 0;
 
-        r = parse_simple(volume_verb_find("prune"), argc, argv, &force);
+        r = parse_simple(subverb_find(&volume_group, "prune"), argc, argv, &force);
         if (r != 0)
                 return r > 0 ? 0 : EXIT_BERTH_FAILED;
         if (optind < argc) {
@@ -523,21 +493,5 @@ static int volume_prune(int argc, char *argv[]) {
 }
 
 int verb_volume(int argc, char *argv[]) {
-        const VolumeVerb *v;
-
-        if (argc < 2) {
-                volume_help();
-                return EXIT_BERTH_FAILED;
-        }
-        if (streq(argv[1], "--help") || streq(argv[1], "-h") || streq(argv[1], "help")) {
-                volume_help();
-                return 0;
-        }
-        v = volume_verb_find(argv[1]);
-        if (!v) {
-                log_error("unknown volume verb '%s', see 'berth volume --help'", argv[1]);
-                return EXIT_BERTH_FAILED;
-        }
-        optind = 0;
-        return v->run(argc - 1, argv + 1);
+        return subverb_dispatch(&volume_group, argc, argv);
 }

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <stdio.h>
 
+#include "containers.h"
 #include "log.h"
 #include "string-util.h"
-#include "containers.h"
 #include "units.h"
 #include "verbs.h"
 

@@ -15,8 +15,8 @@
 #include "name.h"
 #include "ready.h"
 #include "string-util.h"
-#include "volume.h"
 #include "teardown.h"
+#include "volume.h"
 
 int main(int argc, char *argv[]) {
         _cleanup_(definition_freep) Definition *d = NULL;

@@ -20,16 +20,16 @@
 #include "env.h"
 #include "fd-util.h"
 #include "image-config.h"
+#include "lock.h"
 #include "log.h"
 #include "name.h"
 #include "network.h"
 #include "nft.h"
 #include "path-util.h"
+#include "paths.h"
 #include "scope.h"
 #include "string-util.h"
 #include "strv.h"
-#include "paths.h"
-#include "lock.h"
 
 #define RECORD_MAX (64U * 1024U)
 

@@ -5,10 +5,10 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "berth-conf.h"
 #include "definition.h"
 #include "hosts.h"
 #include "lease.h"
-#include "berth-conf.h"
 #include "port.h"
 
 /* One container's network, by mode:

@@ -13,8 +13,8 @@
 #include "fd-util.h"
 #include "lease.h"
 #include "path-util.h"
-#include "string-util.h"
 #include "paths.h"
+#include "string-util.h"
 
 static int lease_dir(int *ret_fd) {
         _cleanup_free_ char *dir = NULL;

@@ -4,8 +4,8 @@
 #include <net/if.h>
 #include <stdbool.h>
 
-#include "lease.h"
 #include "berth-conf.h"
+#include "lease.h"
 
 /* The bridge and the veths, over rtnetlink (libnl-3). Everything inside a container's network
  * namespace goes through a netlink socket opened in that namespace (setns() there and back in

@@ -42,9 +42,9 @@
 
 #include "bus.h"
 #include "caps.h"
+#include "child.h"
 #include "cleanup.h"
 #include "confine.h"
-#include "child.h"
 #include "env.h"
 #include "exec.h"
 #include "fd-util.h"
@@ -61,10 +61,9 @@
 #include "sync.h"
 #include "user.h"
 
-
 #define ALL_NAMESPACES (CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP)
 
-/* The payload's environment (container.c), then -e. */
+/* The payload's environment (child.c), then -e. */
 static int exec_build_env(const ExecOptions *o, char ***ret) {
         _cleanup_strv_free_ char **env = NULL;
         int r;

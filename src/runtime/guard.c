@@ -14,14 +14,14 @@
 #include "cleanup.h"
 #include "fd-util.h"
 #include "guard.h"
+#include "lock.h"
 #include "log.h"
 #include "name.h"
 #include "scope.h"
 #include "string-util.h"
+#include "teardown.h"
 #include "time-util.h"
 #include "volume.h"
-#include "lock.h"
-#include "teardown.h"
 
 /* What goes over the pipe: one byte, and for the payload its PID. */
 enum {

@@ -15,9 +15,9 @@
 #include "cleanup.h"
 #include "fd-util.h"
 #include "path-util.h"
+#include "paths.h"
 #include "ready.h"
 #include "string-util.h"
-#include "paths.h"
 
 static const char *const state_words[] = {
         [READY_OK] = "READY",

@@ -13,9 +13,9 @@
 #include "image-config.h"
 #include "log.h"
 #include "path-util.h"
+#include "paths.h"
 #include "string-util.h"
 #include "strv.h"
-#include "paths.h"
 
 #define CONFIG_SIZE_MAX (4U * 1024U * 1024U)
 

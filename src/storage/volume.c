@@ -19,10 +19,10 @@
 #include "mount.h"
 #include "name.h"
 #include "path-util.h"
+#include "paths.h"
 #include "string-util.h"
 #include "strv.h"
 #include "volume.h"
-#include "paths.h"
 
 #define VOLUME_DATA "_data"
 #define VOLUME_STAGING_PREFIX ".staging-"

@@ -11,9 +11,9 @@
 #include "bus.h"
 #include "fd-util.h"
 #include "path-util.h"
+#include "paths.h"
 #include "string-util.h"
 #include "time-util.h"
-#include "paths.h"
 
 int bus_open_private(sd_bus **ret) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;

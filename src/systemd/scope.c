@@ -15,9 +15,9 @@
 #include "log.h"
 #include "name.h"
 #include "path-util.h"
-#include "time-util.h"
 #include "scope.h"
 #include "string-util.h"
+#include "time-util.h"
 
 /* The devices a container may open (SECURITY.md): systemd turns these into the devices cgroup
  * (v1) or a BPF program (v2). char-pts is every /dev/pts/N. */

@@ -9,10 +9,10 @@
 #include "definition.h"
 #include "fd-util.h"
 #include "name.h"
+#include "paths.h"
 #include "port.h"
 #include "string-util.h"
 #include "strv.h"
-#include "paths.h"
 #include "tap.h"
 
 #define F "/x/web.container"

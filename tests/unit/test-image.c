@@ -14,9 +14,9 @@
 #include "fd-util.h"
 #include "image.h"
 #include "path-util.h"
+#include "paths.h"
 #include "string-util.h"
 #include "strv.h"
-#include "paths.h"
 #include "tap.h"
 
 static int cmp_str(const void *a, const void *b) {

@@ -1,6 +1,71 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* What a container's definition and berth.conf ask of its scope (scope_settings_for()). */
+#include <signal.h>
+
+#include "berth-conf.h"
+#include "cleanup.h"
+#include "definition.h"
 #include "scope.h"
+#include "string-util.h"
 #include "tap.h"
+
+static Definition *parse(const char *body) {
+        _cleanup_free_ char *text = strjoin("[Container]\nImage=img\n", body), *error = NULL;
+        Definition *d = NULL;
+
+        if (!text || definition_parse_string(text, "test", "web", &d, &error) < 0) {
+                ok(false, "parse: %s", error ?: "?");
+                return NULL;
+        }
+        return d;
+}
+
+static void test_mapping(void) {
+        _cleanup_(definition_freep) Definition *d = NULL;
+        BerthConfig conf;
+        ScopeSettings s;
+
+        berth_config_default(&conf);
+
+        /* Nothing set: systemd's defaults, berth.conf's task limit, docker's stop. */
+        d = parse("");
+        if (!d)
+                return;
+        s = scope_settings_for(d, &conf, 42, /* console= */ false, NULL);
+        ok(streq(s.name, "web") && s.pid == 42, "name and PID 1");
+        ok(s.memory_max == UINT64_MAX && s.cpu_weight == 0, "no MemoryMax=, no CPUWeight=");
+        ok_eq_int(s.tasks_max, 2048);
+        ok(!s.privileged && !s.console && !s.bound_to, "devices closed, no console, bound to nothing (foreground)");
+        ok(s.stop_signal == SIGTERM && s.stop_timeout_usec == 10ULL * 1000000, "SIGTERM, 10 s");
+        definition_free(d);
+
+        /* The definition's limits, stop and privileges. */
+        d = parse("Memory=256M\nCPUWeight=500\nPidsLimit=64\nStopSignal=SIGUSR1\nStopTimeout=3\nPrivileged=yes\n");
+        if (!d)
+                return;
+        s = scope_settings_for(d, &conf, 7, /* console= */ true, "container@web.service");
+        ok_eq_int(s.memory_max, 256ULL << 20);
+        ok_eq_int(s.cpu_weight, 500);
+        ok_eq_int(s.tasks_max, 64);
+        ok(s.stop_signal == SIGUSR1 && s.stop_timeout_usec == 3ULL * 1000000, "StopSignal=, StopTimeout=");
+        ok(s.privileged && s.console, "all devices, and the console with a terminal");
+        ok(streq_ptr(s.bound_to, "container@web.service"), "a service's scope is bound to it");
+        definition_free(d);
+
+        /* PidsLimit=: the definition's wins, -1 lifts it, and berth.conf's "none" leaves systemd's. */
+        d = parse("PidsLimit=-1\n");
+        if (!d)
+                return;
+        ok(scope_settings_for(d, &conf, 1, false, NULL).tasks_max == UINT64_MAX, "PidsLimit=-1: TasksMax=infinity");
+        definition_free(d);
+        d = parse("");
+        if (!d)
+                return;
+        conf.pids_limit = 300;
+        ok_eq_int(scope_settings_for(d, &conf, 1, false, NULL).tasks_max, 300);
+        conf.pids_limit = UINT64_MAX;
+        ok_eq_int(scope_settings_for(d, &conf, 1, false, NULL).tasks_max, 0);
+}
 
 int main(void) {
         /* docker/runc's cgroup v2 conversion of cpu.shares to cpu.weight */
@@ -9,5 +74,6 @@ int main(void) {
         ok_eq_int(scope_cpu_shares_to_weight(262144), 10000);
         ok_eq_int(scope_cpu_shares_to_weight(1), 1);
         ok_eq_int(scope_cpu_shares_to_weight(1000000), 10000);
+        test_mapping();
         return tap_finish();
 }

@@ -14,9 +14,9 @@
 #include "fd-util.h"
 #include "mount.h"
 #include "path-util.h"
+#include "paths.h"
 #include "string-util.h"
 #include "strv.h"
-#include "paths.h"
 #include "tap.h"
 #include "volume.h"
 

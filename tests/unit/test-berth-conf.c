@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "berth-conf.h"
 #include "cleanup.h"
 #include "fd-util.h"
-#include "berth-conf.h"
 #include "string-util.h"
 #include "tap.h"
 
@@ -15,7 +15,7 @@ static const char *ntoa(struct in_addr a) {
         return inet_ntop(AF_INET, &a, buf, sizeof(buf));
 }
 
-static char dir[] = "/tmp/test-netconf.XXXXXX";
+static char dir[] = "/tmp/test-berth-conf.XXXXXX";
 
 static int load(const char *text, NetworkConfig *c, char **error) {
         _cleanup_free_ char *path = strjoin(dir, "/berth.conf");
