@@ -167,8 +167,8 @@ static pid_t clone_payload(bool new_netns, int *ret_pidfd) {
  * blocked signals): what remains to do needs libc only. Returns only on failure. */
 static int exec_supervisor(const Supervisor *s, int lock_fd) {
         const int fds[] = { s->pidfd, s->sigfd, s->timerfd, s->out_pipe, s->err_pipe, lock_fd };
-        char args[9][32];
-        char *argv[12];
+        char args[3 + ELEMENTSOF(fds)][32];
+        char *argv[3 + ELEMENTSOF(args) + 1]; /* name, unit, the args, and the NULL */
         size_t n = 0;
 
         for (size_t i = 0; i < ELEMENTSOF(fds); i++)
