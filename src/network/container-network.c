@@ -557,6 +557,8 @@ int container_network_attach(ContainerNetwork *n, pid_t pid) {
                 warn_router_advertisements(n->config.bridge);
         if (created) {
                 r = nft_ensure_base(&n->config, /* bridge_created= */ true);
+                if (r == -ELIBACC)
+                        return log_error_errno(r, NFT_MISSING);
                 if (r < 0)
                         return log_error_errno(r, "Failed to add berth's nftables tables: %m");
         }
@@ -577,6 +579,8 @@ int container_network_attach(ContainerNetwork *n, pid_t pid) {
                 if (r == -EADDRINUSE)
                         return log_error_errno(r, "port %s is already published%s%s", port_spec_to_string(bad, spec),
                                                owner ? " by container " : "", owner ?: "");
+                if (r == -ELIBACC)
+                        return log_error_errno(r, NFT_MISSING);
                 if (r < 0)
                         return log_error_errno(r, "Failed to publish port %s: %m",
                                                bad ? port_spec_to_string(bad, spec) : "");

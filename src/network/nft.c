@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <arpa/inet.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <nftables/libnftables.h>
 #include <stdio.h>
@@ -10,6 +9,7 @@
 
 #include "cleanup.h"
 #include "config.h"
+#include "dlopen-util.h"
 #include "lease.h"
 #include "log.h"
 #include "nft.h"
@@ -19,44 +19,36 @@
  * only when a container publishes a port or a bridge is made: loading them costs every berth and
  * berth-helper process ~0.7 ms of CPU at exec, most of which never touch nftables, and a host
  * without libnftables can still run containers without published ports. */
-static struct {
-        void *handle;
-        __typeof__(nft_ctx_new) *ctx_new;
-        __typeof__(nft_ctx_free) *ctx_free;
-        __typeof__(nft_ctx_buffer_output) *ctx_buffer_output;
-        __typeof__(nft_ctx_buffer_error) *ctx_buffer_error;
-        __typeof__(nft_ctx_get_output_buffer) *ctx_get_output_buffer;
-        __typeof__(nft_ctx_get_error_buffer) *ctx_get_error_buffer;
-        __typeof__(nft_run_cmd_from_buffer) *run_cmd_from_buffer;
-} lib;
+static void *libnftables;
+static typeof(nft_ctx_new) *sym_nft_ctx_new;
+static typeof(nft_ctx_free) *sym_nft_ctx_free;
+static typeof(nft_ctx_buffer_output) *sym_nft_ctx_buffer_output;
+static typeof(nft_ctx_buffer_error) *sym_nft_ctx_buffer_error;
+static typeof(nft_ctx_get_output_buffer) *sym_nft_ctx_get_output_buffer;
+static typeof(nft_ctx_get_error_buffer) *sym_nft_ctx_get_error_buffer;
+static typeof(nft_run_cmd_from_buffer) *sym_nft_run_cmd_from_buffer;
 
 static int nft_dlopen(void) {
-        void *h;
+        static const DlopenSymbol symbols[] = {
+                DLSYM(nft_ctx_new),           DLSYM(nft_ctx_free),
+                DLSYM(nft_ctx_buffer_output), DLSYM(nft_ctx_buffer_error),
+                DLSYM(nft_ctx_get_output_buffer), DLSYM(nft_ctx_get_error_buffer),
+                DLSYM(nft_run_cmd_from_buffer),
+        };
+        _cleanup_free_ char *why = NULL;
+        int r;
 
-        if (lib.handle)
-                return 0;
-        h = dlopen(NFT_SONAME, RTLD_NOW | RTLD_NODELETE);
-        if (!h) {
-                log_debug("Cannot open %s: %s", NFT_SONAME, dlerror());
+        r = dlopen_symbols(&libnftables, NFT_SONAME, symbols, ELEMENTSOF(symbols), &why);
+        if (r < 0) {
+                log_debug("Cannot open %s: %s", NFT_SONAME, why);
                 return -ELIBACC;
         }
-        if (!(lib.ctx_new = dlsym(h, "nft_ctx_new")) || !(lib.ctx_free = dlsym(h, "nft_ctx_free")) ||
-            !(lib.ctx_buffer_output = dlsym(h, "nft_ctx_buffer_output")) ||
-            !(lib.ctx_buffer_error = dlsym(h, "nft_ctx_buffer_error")) ||
-            !(lib.ctx_get_output_buffer = dlsym(h, "nft_ctx_get_output_buffer")) ||
-            !(lib.ctx_get_error_buffer = dlsym(h, "nft_ctx_get_error_buffer")) ||
-            !(lib.run_cmd_from_buffer = dlsym(h, "nft_run_cmd_from_buffer"))) {
-                log_debug("%s lacks a function berth uses: %s", NFT_SONAME, dlerror());
-                dlclose(h);
-                return -ELIBACC;
-        }
-        lib.handle = h;
         return 0;
 }
 
 static void ctx_freep(struct nft_ctx **ctx) {
         if (*ctx)
-                lib.ctx_free(*ctx);
+                sym_nft_ctx_free(*ctx);
 }
 
 static int nft_new(struct nft_ctx **ret) {
@@ -66,11 +58,11 @@ static int nft_new(struct nft_ctx **ret) {
         r = nft_dlopen();
         if (r < 0)
                 return r;
-        ctx = lib.ctx_new(NFT_CTX_DEFAULT);
+        ctx = sym_nft_ctx_new(NFT_CTX_DEFAULT);
         if (!ctx)
                 return -ENOMEM;
-        if (lib.ctx_buffer_output(ctx) < 0 || lib.ctx_buffer_error(ctx) < 0) {
-                lib.ctx_free(ctx);
+        if (sym_nft_ctx_buffer_output(ctx) < 0 || sym_nft_ctx_buffer_error(ctx) < 0) {
+                sym_nft_ctx_free(ctx);
                 return -ENOMEM;
         }
         *ret = ctx;
@@ -85,9 +77,9 @@ static int nft_run(struct nft_ctx *ctx, const char *cmd) {
          * transaction at the same moment) is refused with EINTR or EBUSY: it was not applied,
          * so it is run again. */
         for (unsigned attempt = 0; attempt < 20; attempt++) {
-                if (lib.run_cmd_from_buffer(ctx, cmd) == 0)
+                if (sym_nft_run_cmd_from_buffer(ctx, cmd) == 0)
                         return 0;
-                err = lib.ctx_get_error_buffer(ctx) ?: "";
+                err = sym_nft_ctx_get_error_buffer(ctx) ?: "";
                 if (!strstr(err, "Interrupted system call") && !strstr(err, "Resource busy") &&
                     !strstr(err, "Device or resource busy"))
                         break;
@@ -185,7 +177,7 @@ static int element_target(struct nft_ctx *ctx, const PortSpec *p, struct in_addr
         r = nft_run(ctx, cmd);
         if (r < 0)
                 return r;
-        out = strstr(lib.ctx_get_output_buffer(ctx) ?: "", "elements = {");
+        out = strstr(sym_nft_ctx_get_output_buffer(ctx) ?: "", "elements = {");
         colon = out ? strstr(out, " : ") : NULL;
         if (!colon)
                 return -ENOENT;

@@ -25,6 +25,9 @@
  * bridge_created, also the postrouting rules of c's bridge (made once, with the bridge). */
 int nft_ensure_base(const NetworkConfig *c, bool bridge_created);
 
+/* The one line for -ELIBACC from the functions here: libnftables is opened on first use. */
+#define NFT_MISSING "the bridge's nftables rules need libnftables.so.1 (Debian package libnftables1)"
+
 /* Adds the IPv4 elements of ports (AF_UNSPEC and AF_INET host addresses) for the container at
  * addr. A port held by another live container: -EADDRINUSE, *ret_port names the port and
  * *ret_owner (may be NULL) the container. An element left by a container whose lease is gone is

@@ -2,9 +2,35 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cleanup.h"
 #include "digest.h"
+#include "dlopen-util.h"
 #include "macro.h"
 #include "string-util.h"
+
+/* nettle, opened on first use with libarchive (layer.h): only image verbs hash. */
+#define LIBNETTLE_SONAME "libnettle.so.8"
+static void *libnettle;
+static typeof(nettle_sha256_init) *sym_nettle_sha256_init;
+static typeof(nettle_sha256_update) *sym_nettle_sha256_update;
+static typeof(nettle_sha256_digest) *sym_nettle_sha256_digest;
+static typeof(nettle_sha512_init) *sym_nettle_sha512_init;
+static typeof(nettle_sha512_update) *sym_nettle_sha512_update;
+static typeof(nettle_sha512_digest) *sym_nettle_sha512_digest;
+
+int digest_dlopen(char **ret_why) {
+        static const DlopenSymbol symbols[] = {
+                DLSYM(nettle_sha256_init), DLSYM(nettle_sha256_update), DLSYM(nettle_sha256_digest),
+                DLSYM(nettle_sha512_init), DLSYM(nettle_sha512_update), DLSYM(nettle_sha512_digest),
+        };
+        _cleanup_free_ char *why = NULL;
+        int r;
+
+        r = dlopen_symbols(&libnettle, LIBNETTLE_SONAME, symbols, ELEMENTSOF(symbols), &why);
+        if (r < 0)
+                return reason(ret_why, r, "image digests need %s (Debian package libnettle8): %s", LIBNETTLE_SONAME, why);
+        return 0;
+}
 
 static const struct {
         const char *name;
@@ -39,16 +65,16 @@ bool digest_is_valid(const char *s) {
 void digest_init(Digest *d, DigestAlgorithm algorithm) {
         d->algorithm = algorithm;
         if (algorithm == DIGEST_SHA512)
-                sha512_init(&d->sha512);
+                sym_nettle_sha512_init(&d->sha512);
         else
-                sha256_init(&d->sha256);
+                sym_nettle_sha256_init(&d->sha256);
 }
 
 void digest_update(Digest *d, const void *data, size_t size) {
         if (d->algorithm == DIGEST_SHA512)
-                sha512_update(&d->sha512, size, data);
+                sym_nettle_sha512_update(&d->sha512, size, data);
         else
-                sha256_update(&d->sha256, size, data);
+                sym_nettle_sha256_update(&d->sha256, size, data);
 }
 
 void digest_final(Digest *d, char ret[static DIGEST_STRING_MAX]) {
@@ -57,9 +83,9 @@ void digest_final(Digest *d, char ret[static DIGEST_STRING_MAX]) {
         char *p = ret;
 
         if (d->algorithm == DIGEST_SHA512)
-                sha512_digest(&d->sha512, n, raw);
+                sym_nettle_sha512_digest(&d->sha512, n, raw);
         else
-                sha256_digest(&d->sha256, n, raw);
+                sym_nettle_sha256_digest(&d->sha256, n, raw);
         p += sprintf(p, "%s:", algorithms[d->algorithm].name);
         for (size_t i = 0; i < n; i++)
                 p += sprintf(p, "%02x", raw[i]);

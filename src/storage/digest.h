@@ -44,3 +44,7 @@ void digest_final(Digest *d, char ret[static DIGEST_STRING_MAX]);
 /* The digest of a buffer, in the algorithm that expected names, compared with it. */
 bool digest_matches(const char *expected, const void *data, size_t size,
                     char ret_actual[static DIGEST_STRING_MAX]);
+
+/* Opens nettle, once: 0, or -EOPNOTSUPP with a reason that names the library and its Debian
+ * package. The functions above need it open: layer_dlopen() opens it with libarchive. */
+int digest_dlopen(char **ret_why);

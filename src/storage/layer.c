@@ -13,6 +13,7 @@
 
 #include "cleanup.h"
 #include "digest.h"
+#include "dlopen-util.h"
 #include "fd-util.h"
 #include "layer.h"
 #include "macro.h"
@@ -36,19 +37,145 @@
          ARCHIVE_EXTRACT_ACL | ARCHIVE_EXTRACT_SECURE_SYMLINKS | ARCHIVE_EXTRACT_SECURE_NODOTDOT |    \
          ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS)
 
+/* libarchive, opened on first use (dlopen-util.h): starting a container reads no archive, and
+ * libarchive brings libxml2, ICU and libstdc++ along. */
+#define LIBARCHIVE_SONAME "libarchive.so.13"
+static void *libarchive;
+static typeof(archive_entry_filetype) *sym_archive_entry_filetype;
+static typeof(archive_entry_free) *sym_archive_entry_free;
+static typeof(archive_entry_hardlink) *sym_archive_entry_hardlink;
+static typeof(archive_entry_linkify) *sym_archive_entry_linkify;
+static typeof(archive_entry_linkresolver_free) *sym_archive_entry_linkresolver_free;
+static typeof(archive_entry_linkresolver_new) *sym_archive_entry_linkresolver_new;
+static typeof(archive_entry_linkresolver_set_strategy) *sym_archive_entry_linkresolver_set_strategy;
+static typeof(archive_entry_new) *sym_archive_entry_new;
+static typeof(archive_entry_pathname) *sym_archive_entry_pathname;
+static typeof(archive_entry_set_fflags) *sym_archive_entry_set_fflags;
+static typeof(archive_entry_set_filetype) *sym_archive_entry_set_filetype;
+static typeof(archive_entry_set_hardlink) *sym_archive_entry_set_hardlink;
+static typeof(archive_entry_set_pathname) *sym_archive_entry_set_pathname;
+static typeof(archive_entry_set_perm) *sym_archive_entry_set_perm;
+static typeof(archive_entry_set_rdev) *sym_archive_entry_set_rdev;
+static typeof(archive_entry_set_size) *sym_archive_entry_set_size;
+static typeof(archive_entry_set_symlink) *sym_archive_entry_set_symlink;
+static typeof(archive_entry_size) *sym_archive_entry_size;
+static typeof(archive_entry_xattr_add_entry) *sym_archive_entry_xattr_add_entry;
+static typeof(archive_entry_xattr_clear) *sym_archive_entry_xattr_clear;
+static typeof(archive_entry_xattr_next) *sym_archive_entry_xattr_next;
+static typeof(archive_entry_xattr_reset) *sym_archive_entry_xattr_reset;
+static typeof(archive_errno) *sym_archive_errno;
+static typeof(archive_error_string) *sym_archive_error_string;
+static typeof(archive_format) *sym_archive_format;
+static typeof(archive_read_data) *sym_archive_read_data;
+static typeof(archive_read_data_block) *sym_archive_read_data_block;
+static typeof(archive_read_disk_can_descend) *sym_archive_read_disk_can_descend;
+static typeof(archive_read_disk_descend) *sym_archive_read_disk_descend;
+static typeof(archive_read_disk_new) *sym_archive_read_disk_new;
+static typeof(archive_read_disk_open) *sym_archive_read_disk_open;
+static typeof(archive_read_disk_set_behavior) *sym_archive_read_disk_set_behavior;
+static typeof(archive_read_disk_set_symlink_physical) *sym_archive_read_disk_set_symlink_physical;
+static typeof(archive_read_free) *sym_archive_read_free;
+static typeof(archive_read_new) *sym_archive_read_new;
+static typeof(archive_read_next_header) *sym_archive_read_next_header;
+static typeof(archive_read_next_header2) *sym_archive_read_next_header2;
+static typeof(archive_read_open) *sym_archive_read_open;
+static typeof(archive_read_open_fd) *sym_archive_read_open_fd;
+static typeof(archive_read_support_filter_all) *sym_archive_read_support_filter_all;
+static typeof(archive_read_support_format_raw) *sym_archive_read_support_format_raw;
+static typeof(archive_read_support_format_tar) *sym_archive_read_support_format_tar;
+static typeof(archive_set_error) *sym_archive_set_error;
+static typeof(archive_write_close) *sym_archive_write_close;
+static typeof(archive_write_data) *sym_archive_write_data;
+static typeof(archive_write_data_block) *sym_archive_write_data_block;
+static typeof(archive_write_disk_new) *sym_archive_write_disk_new;
+static typeof(archive_write_disk_set_options) *sym_archive_write_disk_set_options;
+static typeof(archive_write_finish_entry) *sym_archive_write_finish_entry;
+static typeof(archive_write_free) *sym_archive_write_free;
+static typeof(archive_write_header) *sym_archive_write_header;
+static typeof(archive_write_new) *sym_archive_write_new;
+static typeof(archive_write_open_fd) *sym_archive_write_open_fd;
+static typeof(archive_write_set_format_pax_restricted) *sym_archive_write_set_format_pax_restricted;
+
+int layer_dlopen(char **ret_why) {
+        static const DlopenSymbol symbols[] = {
+                DLSYM(archive_entry_filetype),
+                DLSYM(archive_entry_free),
+                DLSYM(archive_entry_hardlink),
+                DLSYM(archive_entry_linkify),
+                DLSYM(archive_entry_linkresolver_free),
+                DLSYM(archive_entry_linkresolver_new),
+                DLSYM(archive_entry_linkresolver_set_strategy),
+                DLSYM(archive_entry_new),
+                DLSYM(archive_entry_pathname),
+                DLSYM(archive_entry_set_fflags),
+                DLSYM(archive_entry_set_filetype),
+                DLSYM(archive_entry_set_hardlink),
+                DLSYM(archive_entry_set_pathname),
+                DLSYM(archive_entry_set_perm),
+                DLSYM(archive_entry_set_rdev),
+                DLSYM(archive_entry_set_size),
+                DLSYM(archive_entry_set_symlink),
+                DLSYM(archive_entry_size),
+                DLSYM(archive_entry_xattr_add_entry),
+                DLSYM(archive_entry_xattr_clear),
+                DLSYM(archive_entry_xattr_next),
+                DLSYM(archive_entry_xattr_reset),
+                DLSYM(archive_errno),
+                DLSYM(archive_error_string),
+                DLSYM(archive_format),
+                DLSYM(archive_read_data),
+                DLSYM(archive_read_data_block),
+                DLSYM(archive_read_disk_can_descend),
+                DLSYM(archive_read_disk_descend),
+                DLSYM(archive_read_disk_new),
+                DLSYM(archive_read_disk_open),
+                DLSYM(archive_read_disk_set_behavior),
+                DLSYM(archive_read_disk_set_symlink_physical),
+                DLSYM(archive_read_free),
+                DLSYM(archive_read_new),
+                DLSYM(archive_read_next_header),
+                DLSYM(archive_read_next_header2),
+                DLSYM(archive_read_open),
+                DLSYM(archive_read_open_fd),
+                DLSYM(archive_read_support_filter_all),
+                DLSYM(archive_read_support_format_raw),
+                DLSYM(archive_read_support_format_tar),
+                DLSYM(archive_set_error),
+                DLSYM(archive_write_close),
+                DLSYM(archive_write_data),
+                DLSYM(archive_write_data_block),
+                DLSYM(archive_write_disk_new),
+                DLSYM(archive_write_disk_set_options),
+                DLSYM(archive_write_finish_entry),
+                DLSYM(archive_write_free),
+                DLSYM(archive_write_header),
+                DLSYM(archive_write_new),
+                DLSYM(archive_write_open_fd),
+                DLSYM(archive_write_set_format_pax_restricted),
+        };
+        _cleanup_free_ char *why = NULL;
+        int r;
+
+        r = dlopen_symbols(&libarchive, LIBARCHIVE_SONAME, symbols, ELEMENTSOF(symbols), &why);
+        if (r < 0)
+                return reason(ret_why, r, "image archives need %s (Debian package libarchive13): %s", LIBARCHIVE_SONAME,
+                              why);
+        return digest_dlopen(ret_why);
+}
+
 static void archive_read_freep(struct archive **a) {
         if (*a)
-                archive_read_free(*a);
+                sym_archive_read_free(*a);
 }
 
 static void archive_entry_freep(struct archive_entry **e) {
         if (*e)
-                archive_entry_free(*e);
+                sym_archive_entry_free(*e);
 }
 
 static void archive_write_freep(struct archive **a) {
         if (*a)
-                archive_write_free(*a);
+                sym_archive_write_free(*a);
 }
 
 /* overlayfs' own xattrs mean redirects and metacopy in a lower layer: never from an archive. The
@@ -60,23 +187,23 @@ static int drop_overlay_xattrs(struct archive_entry *e) {
         size_t size;
         bool any = false;
 
-        archive_entry_xattr_reset(e);
-        while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK)
+        sym_archive_entry_xattr_reset(e);
+        while (sym_archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK)
                 any = any || startswith(name, OVERLAY_XATTR_PREFIX);
         if (!any)
                 return 0;
 
-        kept = archive_entry_new();
+        kept = sym_archive_entry_new();
         if (!kept)
                 return -ENOMEM;
-        archive_entry_xattr_reset(e);
-        while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK)
+        sym_archive_entry_xattr_reset(e);
+        while (sym_archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK)
                 if (!startswith(name, OVERLAY_XATTR_PREFIX))
-                        archive_entry_xattr_add_entry(kept, name, value, size);
-        archive_entry_xattr_clear(e);
-        archive_entry_xattr_reset(kept);
-        while (archive_entry_xattr_next(kept, &name, &value, &size) == ARCHIVE_OK)
-                archive_entry_xattr_add_entry(e, name, value, size);
+                        sym_archive_entry_xattr_add_entry(kept, name, value, size);
+        sym_archive_entry_xattr_clear(e);
+        sym_archive_entry_xattr_reset(kept);
+        while (sym_archive_entry_xattr_next(kept, &name, &value, &size) == ARCHIVE_OK)
+                sym_archive_entry_xattr_add_entry(e, name, value, size);
         return 0;
 }
 
@@ -89,14 +216,14 @@ static int make_whiteout(struct archive_entry *e, const char *path, const char *
                 return reason(ret_why, -EBADMSG, "entry '%s': not a whiteout of a name", path);
         if (asprintf(&target, "%.*s%s", (int)(base - path), path, victim) < 0)
                 return -ENOMEM;
-        archive_entry_set_pathname(e, target);
-        archive_entry_set_hardlink(e, NULL);
-        archive_entry_set_symlink(e, NULL);
-        archive_entry_set_filetype(e, AE_IFCHR);
-        archive_entry_set_perm(e, 0);
-        archive_entry_set_rdev(e, 0);
-        archive_entry_set_size(e, 0);
-        archive_entry_xattr_clear(e);
+        sym_archive_entry_set_pathname(e, target);
+        sym_archive_entry_set_hardlink(e, NULL);
+        sym_archive_entry_set_symlink(e, NULL);
+        sym_archive_entry_set_filetype(e, AE_IFCHR);
+        sym_archive_entry_set_perm(e, 0);
+        sym_archive_entry_set_rdev(e, 0);
+        sym_archive_entry_set_size(e, 0);
+        sym_archive_entry_xattr_clear(e);
         return 0;
 }
 
@@ -113,7 +240,7 @@ static int write_result(struct archive *out, la_ssize_t r) {
 
         if (r >= ARCHIVE_OK)
                 return 0;
-        e = archive_errno(out);
+        e = sym_archive_errno(out);
         if (r < ARCHIVE_WARN)
                 return e > 0 ? -e : -EIO;
         return is_storage_error(e) ? -e : 0;
@@ -124,17 +251,17 @@ static int copy_data(struct archive *in, struct archive *out, const char *path, 
                 const void *buf;
                 size_t size;
                 la_int64_t offset;
-                int r = archive_read_data_block(in, &buf, &size, &offset), e;
+                int r = sym_archive_read_data_block(in, &buf, &size, &offset), e;
 
                 if (r == ARCHIVE_EOF)
                         return 0;
                 if (r < ARCHIVE_WARN)
                         return reason(ret_why, -EBADMSG, "entry '%s': %s", path,
-                                      archive_error_string(in) ?: "truncated");
+                                      sym_archive_error_string(in) ?: "truncated");
                 /* A failed write() is ARCHIVE_WARN to libarchive: here, any warning is lost data. */
-                r = archive_write_data_block(out, buf, size, offset);
+                r = sym_archive_write_data_block(out, buf, size, offset);
                 if (r != ARCHIVE_OK) {
-                        e = archive_errno(out) > 0 ? archive_errno(out) : EIO;
+                        e = sym_archive_errno(out) > 0 ? sym_archive_errno(out) : EIO;
                         return reason(ret_why, -e, "entry '%s': %s", path, strerror(e));
                 }
         }
@@ -209,11 +336,11 @@ static int mark_opaque(int dir_fd, char **markers, char **ret_why) {
 
 /* An entry the disk writer refused: a storage error as itself, anything else as a bad entry. */
 static int header_refused(struct archive *out, const char *path, char **ret_why) {
-        int e = archive_errno(out);
+        int e = sym_archive_errno(out);
 
         if (is_storage_error(e) || e == ENOMEM)
                 return reason(ret_why, -e, "entry '%s': %s", path, strerror(e));
-        return reason(ret_why, -EBADMSG, "entry '%s': %s", path, archive_error_string(out) ?: "refused");
+        return reason(ret_why, -EBADMSG, "entry '%s': %s", path, sym_archive_error_string(out) ?: "refused");
 }
 
 static int unpack_entries(struct archive *in, struct archive *out, int dir_fd, bool whiteouts,
@@ -227,13 +354,13 @@ static int unpack_entries(struct archive *in, struct archive *out, int dir_fd, b
                 const char *base;
                 size_t len;
 
-                r = archive_read_next_header(in, &e);
+                r = sym_archive_read_next_header(in, &e);
                 if (r == ARCHIVE_EOF)
                         break;
                 if (r < ARCHIVE_WARN)
                         return reason(ret_why, -EBADMSG, "not a readable tar archive: %s",
-                                      archive_error_string(in) ?: "unknown error");
-                path = strdup(archive_entry_pathname(e) ?: "");
+                                      sym_archive_error_string(in) ?: "unknown error");
+                path = strdup(sym_archive_entry_pathname(e) ?: "");
                 if (!path)
                         return -ENOMEM;
                 /* "d/.wh..wh..opq/" is still a marker, and "d/.wh.x/" still a whiteout. */
@@ -247,7 +374,7 @@ static int unpack_entries(struct archive *in, struct archive *out, int dir_fd, b
                 base = base ? base + 1 : trimmed;
 
                 if (whiteouts && streq(base, OPAQUE_MARKER)) {
-                        if (archive_entry_filetype(e) != AE_IFREG)
+                        if (sym_archive_entry_filetype(e) != AE_IFREG)
                                 return reason(ret_why, -EBADMSG, "entry '%s': an opaque marker that is not a file",
                                               path);
                         r = strv_extend(&opaque, path);
@@ -266,27 +393,27 @@ static int unpack_entries(struct archive *in, struct archive *out, int dir_fd, b
                         if (r < 0)
                                 return r;
                 }
-                archive_entry_set_fflags(e, 0, 0); /* never restored (EXTRACT_FLAGS): not even asked */
+                sym_archive_entry_set_fflags(e, 0, 0); /* never restored (EXTRACT_FLAGS): not even asked */
 
-                r = archive_write_header(out, e);
+                r = sym_archive_write_header(out, e);
                 if (write_result(out, r) < 0)
                         return header_refused(out, path, ret_why);
-                if (archive_entry_size(e) > 0) {
+                if (sym_archive_entry_size(e) > 0) {
                         r = copy_data(in, out, path, ret_why);
                         if (r < 0)
                                 return r;
                 }
-                r = archive_write_finish_entry(out);
+                r = sym_archive_write_finish_entry(out);
                 if (write_result(out, r) < 0)
                         return header_refused(out, path, ret_why);
         }
         /* Directories' times and modes, which libarchive sets once their contents are in. */
-        r = archive_write_close(out);
+        r = sym_archive_write_close(out);
         if (write_result(out, r) < 0) {
                 int e2 = -write_result(out, r);
 
                 return reason(ret_why, -e2, "finishing the directories: %s",
-                              archive_error_string(out) ?: strerror(e2));
+                              sym_archive_error_string(out) ?: strerror(e2));
         }
         return mark_opaque(dir_fd, opaque, ret_why);
 }
@@ -313,7 +440,7 @@ static la_ssize_t read_raw(struct archive *a, void *userdata, const void **ret_b
                 n = read(s->fd, s->raw_buf, sizeof(s->raw_buf));
         while (n < 0 && errno == EINTR);
         if (n < 0) {
-                archive_set_error(a, errno, "reading the archive: %s", strerror(errno));
+                sym_archive_set_error(a, errno, "reading the archive: %s", strerror(errno));
                 return ARCHIVE_FATAL;
         }
         if (s->hash_raw)
@@ -324,11 +451,11 @@ static la_ssize_t read_raw(struct archive *a, void *userdata, const void **ret_b
 
 static la_ssize_t read_plain(struct archive *a, void *userdata, const void **ret_buf) {
         Source *s = userdata;
-        la_ssize_t n = archive_read_data(s->decompress, s->plain_buf, sizeof(s->plain_buf));
+        la_ssize_t n = sym_archive_read_data(s->decompress, s->plain_buf, sizeof(s->plain_buf));
 
         if (n < 0) {
-                archive_set_error(a, archive_errno(s->decompress), "%s",
-                                  archive_error_string(s->decompress) ?: "cannot decompress the archive");
+                sym_archive_set_error(a, sym_archive_errno(s->decompress), "%s",
+                                  sym_archive_error_string(s->decompress) ?: "cannot decompress the archive");
                 return ARCHIVE_FATAL;
         }
         digest_update(&s->plain, s->plain_buf, (size_t) n);
@@ -381,27 +508,27 @@ static int open_source(struct archive *in, Source *s, LayerDigests *digests, cha
                                       digests->uncompressed);
                 s->hash_plain = true;
                 digest_init(&s->plain, a);
-                s->decompress = archive_read_new();
+                s->decompress = sym_archive_read_new();
                 if (!s->decompress)
                         return -ENOMEM;
-                archive_read_support_filter_all(s->decompress);
-                archive_read_support_format_raw(s->decompress);
-                if (archive_read_open(s->decompress, s, NULL, read_raw, NULL) != ARCHIVE_OK ||
-                    archive_read_next_header(s->decompress, &e) < ARCHIVE_WARN)
+                sym_archive_read_support_filter_all(s->decompress);
+                sym_archive_read_support_format_raw(s->decompress);
+                if (sym_archive_read_open(s->decompress, s, NULL, read_raw, NULL) != ARCHIVE_OK ||
+                    sym_archive_read_next_header(s->decompress, &e) < ARCHIVE_WARN)
                         return reason(ret_why, -EBADMSG, "not a readable tar archive: %s",
-                                      archive_error_string(s->decompress) ?: "unknown error");
-                archive_read_support_format_tar(in);
-                if (archive_read_open(in, s, NULL, read_plain, NULL) != ARCHIVE_OK)
+                                      sym_archive_error_string(s->decompress) ?: "unknown error");
+                sym_archive_read_support_format_tar(in);
+                if (sym_archive_read_open(in, s, NULL, read_plain, NULL) != ARCHIVE_OK)
                         return reason(ret_why, -EBADMSG, "not a readable tar archive: %s",
-                                      archive_error_string(in) ?: "unknown error");
+                                      sym_archive_error_string(in) ?: "unknown error");
                 return 0;
         }
-        archive_read_support_filter_all(in);
-        archive_read_support_format_tar(in);
-        if ((s->hash_raw ? archive_read_open(in, s, NULL, read_raw, NULL)
-                         : archive_read_open_fd(in, s->fd, READ_BLOCK)) != ARCHIVE_OK)
+        sym_archive_read_support_filter_all(in);
+        sym_archive_read_support_format_tar(in);
+        if ((s->hash_raw ? sym_archive_read_open(in, s, NULL, read_raw, NULL)
+                         : sym_archive_read_open_fd(in, s->fd, READ_BLOCK)) != ARCHIVE_OK)
                 return reason(ret_why, -EBADMSG, "not a readable tar archive: %s",
-                              archive_error_string(in) ?: "unknown error");
+                              sym_archive_error_string(in) ?: "unknown error");
         return 0;
 }
 
@@ -412,13 +539,16 @@ int layer_unpack_digests(int archive_fd, int dir_fd, bool whiteouts, LayerDigest
         _cleanup_free_ Source *s = NULL;
         int r;
 
+        r = layer_dlopen(ret_why);
+        if (r < 0)
+                return r;
         s = calloc(1, sizeof(Source));
-        in = archive_read_new();
-        out = archive_write_disk_new();
+        in = sym_archive_read_new();
+        out = sym_archive_write_disk_new();
         if (!s || !in || !out)
                 return -ENOMEM;
         s->fd = archive_fd;
-        if (archive_write_disk_set_options(out, EXTRACT_FLAGS) != ARCHIVE_OK)
+        if (sym_archive_write_disk_set_options(out, EXTRACT_FLAGS) != ARCHIVE_OK)
                 return -EINVAL;
         r = open_source(in, s, digests, ret_why);
         if (r < 0)
@@ -448,9 +578,9 @@ int layer_unpack_digests(int archive_fd, int dir_fd, bool whiteouts, LayerDigest
                 digest_final(&s->plain, digests->uncompressed_actual);
 finish:
         /* The tar reader before the one it reads from. */
-        archive_read_free(TAKE_PTR(in));
+        sym_archive_read_free(TAKE_PTR(in));
         if (s->decompress)
-                archive_read_free(s->decompress);
+                sym_archive_read_free(s->decompress);
         return r;
 }
 
@@ -460,63 +590,63 @@ int layer_unpack(int archive_fd, int dir_fd, bool whiteouts, char **ret_why) {
 
 static void archive_entry_linkresolver_freep(struct archive_entry_linkresolver **l) {
         if (*l)
-                archive_entry_linkresolver_free(*l);
+                sym_archive_entry_linkresolver_free(*l);
 }
 
 static int pack_entries(struct archive *disk, struct archive *out, char **ret_why) {
         _cleanup_(archive_entry_linkresolver_freep) struct archive_entry_linkresolver *links = NULL;
 
         /* A file's second name as a hard link to its first, as tar does. */
-        links = archive_entry_linkresolver_new();
+        links = sym_archive_entry_linkresolver_new();
         if (!links)
                 return -ENOMEM;
-        archive_entry_linkresolver_set_strategy(links, archive_format(out));
+        sym_archive_entry_linkresolver_set_strategy(links, sym_archive_format(out));
 
         for (;;) {
-                _cleanup_(archive_entry_freep) struct archive_entry *e = archive_entry_new();
+                _cleanup_(archive_entry_freep) struct archive_entry *e = sym_archive_entry_new();
                 struct archive_entry *deferred = NULL;
                 int r;
 
                 if (!e)
                         return -ENOMEM;
-                r = archive_read_next_header2(disk, e);
+                r = sym_archive_read_next_header2(disk, e);
                 if (r == ARCHIVE_EOF)
                         return 0;
                 if (r < ARCHIVE_WARN)
                         return reason(ret_why, -EIO, "%s",
-                                      archive_error_string(disk) ?: "reading the tree failed");
-                if (archive_read_disk_can_descend(disk))
-                        archive_read_disk_descend(disk);
-                if (streq_ptr(archive_entry_pathname(e), "."))
+                                      sym_archive_error_string(disk) ?: "reading the tree failed");
+                if (sym_archive_read_disk_can_descend(disk))
+                        sym_archive_read_disk_descend(disk);
+                if (streq_ptr(sym_archive_entry_pathname(e), "."))
                         continue; /* the top: its owner and mode are no file's */
                 /* For tar's strategy nothing is deferred: e comes back, as a link when seen before. */
-                archive_entry_linkify(links, &e, &deferred);
+                sym_archive_entry_linkify(links, &e, &deferred);
                 if (deferred)
-                        archive_entry_free(deferred);
+                        sym_archive_entry_free(deferred);
                 if (!e)
                         continue;
-                r = archive_write_header(out, e);
+                r = sym_archive_write_header(out, e);
                 if (r < ARCHIVE_WARN)
-                        return reason(ret_why, -EIO, "entry '%s': %s", archive_entry_pathname(e),
-                                      archive_error_string(out) ?: "refused");
-                if (archive_entry_filetype(e) == AE_IFREG && archive_entry_size(e) > 0 &&
-                    !archive_entry_hardlink(e)) {
+                        return reason(ret_why, -EIO, "entry '%s': %s", sym_archive_entry_pathname(e),
+                                      sym_archive_error_string(out) ?: "refused");
+                if (sym_archive_entry_filetype(e) == AE_IFREG && sym_archive_entry_size(e) > 0 &&
+                    !sym_archive_entry_hardlink(e)) {
                         for (;;) {
                                 const void *buf;
                                 size_t size;
                                 la_int64_t offset;
 
-                                r = archive_read_data_block(disk, &buf, &size, &offset);
+                                r = sym_archive_read_data_block(disk, &buf, &size, &offset);
                                 if (r == ARCHIVE_EOF)
                                         break;
                                 if (r < ARCHIVE_WARN)
                                         return reason(ret_why, -EIO, "reading '%s': %s",
-                                                      archive_entry_pathname(e),
-                                                      archive_error_string(disk) ?: "failed");
-                                if (archive_write_data(out, buf, size) < 0)
+                                                      sym_archive_entry_pathname(e),
+                                                      sym_archive_error_string(disk) ?: "failed");
+                                if (sym_archive_write_data(out, buf, size) < 0)
                                         return reason(ret_why, -EIO, "writing '%s': %s",
-                                                      archive_entry_pathname(e),
-                                                      archive_error_string(out) ?: "failed");
+                                                      sym_archive_entry_pathname(e),
+                                                      sym_archive_error_string(out) ?: "failed");
                         }
                 }
         }
@@ -528,15 +658,18 @@ int layer_pack(int dir_fd, int out_fd, char **ret_why) {
         _cleanup_close_ int cwd = -EBADF;
         int r;
 
-        disk = archive_read_disk_new();
-        out = archive_write_new();
+        r = layer_dlopen(ret_why);
+        if (r < 0)
+                return r;
+        disk = sym_archive_read_disk_new();
+        out = sym_archive_write_new();
         if (!disk || !out)
                 return -ENOMEM;
         /* Symlinks as symlinks; one file system; hard links found and written once. */
-        if (archive_read_disk_set_symlink_physical(disk) != ARCHIVE_OK ||
-            archive_read_disk_set_behavior(disk, ARCHIVE_READDISK_NO_TRAVERSE_MOUNTS) != ARCHIVE_OK ||
-            archive_write_set_format_pax_restricted(out) != ARCHIVE_OK ||
-            archive_write_open_fd(out, out_fd) != ARCHIVE_OK)
+        if (sym_archive_read_disk_set_symlink_physical(disk) != ARCHIVE_OK ||
+            sym_archive_read_disk_set_behavior(disk, ARCHIVE_READDISK_NO_TRAVERSE_MOUNTS) != ARCHIVE_OK ||
+            sym_archive_write_set_format_pax_restricted(out) != ARCHIVE_OK ||
+            sym_archive_write_open_fd(out, out_fd) != ARCHIVE_OK)
                 return -EINVAL;
 
         cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -544,11 +677,11 @@ int layer_pack(int dir_fd, int out_fd, char **ret_why) {
                 return -errno;
         if (fchdir(dir_fd) < 0)
                 return -errno;
-        r = archive_read_disk_open(disk, ".") == ARCHIVE_OK
+        r = sym_archive_read_disk_open(disk, ".") == ARCHIVE_OK
                     ? pack_entries(disk, out, ret_why)
-                    : reason(ret_why, -EIO, "%s", archive_error_string(disk) ?: "cannot read the tree");
-        if (r >= 0 && archive_write_close(out) != ARCHIVE_OK)
-                r = reason(ret_why, -EIO, "%s", archive_error_string(out) ?: "finishing the archive failed");
+                    : reason(ret_why, -EIO, "%s", sym_archive_error_string(disk) ?: "cannot read the tree");
+        if (r >= 0 && sym_archive_write_close(out) != ARCHIVE_OK)
+                r = reason(ret_why, -EIO, "%s", sym_archive_error_string(out) ?: "finishing the archive failed");
         if (fchdir(cwd) < 0 && r >= 0)
                 r = -errno;
         return r;

@@ -38,3 +38,7 @@ int layer_unpack_digests(int archive_fd, int dir_fd, bool whiteouts, LayerDigest
  * no other file system is entered. The reverse of layer_unpack() without whiteouts. On failure
  * *ret_why (if not NULL) is one line. Changes and restores the working directory. */
 int layer_pack(int dir_fd, int out_fd, char **ret_why);
+
+/* Opens libarchive and nettle, once (layer_unpack*() and layer_pack() do it themselves): 0, or
+ * -EOPNOTSUPP with a reason that names the library and its Debian package. */
+int layer_dlopen(char **ret_why);

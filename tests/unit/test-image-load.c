@@ -277,6 +277,7 @@ static void test_oci(void) {
 }
 
 int main(void) {
+        ok(digest_dlopen(NULL) == 0, "nettle opens");
         char tmpl[] = "/var/tmp/berth-test-image-load.XXXXXX";
 
         if (geteuid() != 0)
