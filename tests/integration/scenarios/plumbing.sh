@@ -84,3 +84,29 @@ printf '[Container]\nImage=x\n' > /run/berth-comp-test.container
 mkdir -p /run/berth/containers && cp /run/berth-comp-test.container /run/berth/containers/compme.container
 on_exit rm -f /run/berth/containers/compme.container /run/berth-comp-test.container
 check_eq "completes container names" "$(complete_words berth stop comp)" "compme"
+
+# The start path maps only what it uses: libarchive (image verbs) is opened on first use, so a
+# host without it still runs containers, and only the verb that needs it fails, in one line.
+check "berth maps no libarchive" sh -c '! ldd "$(command -v berth)" | grep -q libarchive'
+check "  … nor does the helper" sh -c '! ldd /usr/libexec/berth/berth-helper | grep -q libarchive'
+lib=$(ldconfig -p | awk '/libarchive.so.13 / {print $NF; exit}')
+if [ -n "$lib" ]; then
+        tree=$(mktemp -d)
+        mkdir -p "$tree"/{bin,etc,proc,sys,dev}
+        cp /bin/busybox "$tree/bin/"
+        ln -s busybox "$tree/bin/true"
+        berth image import "$tree" nolib >/dev/null
+        on_exit "berth image rm nolib"
+        mount --bind /dev/null "$(readlink -f "$lib")"
+        check "without libarchive, containers still run" berth run --rm nolib true
+        tar -C "$tree" -cf "$tree.tar" .
+        out=$(berth image import "$tree.tar" nolib2 2>&1); rc=$?
+        check_eq "  … and an archive's import fails, in one line naming the package" "$rc:$(echo "$out" | wc -l)" "125:1"
+        check_match "  … libarchive13" "$out" "libarchive13"
+        umount "$(readlink -f "$lib")"
+        check "  … and works once it is there" berth image import "$tree.tar" nolib2
+        berth image rm nolib2 >/dev/null
+        rm -rf "$tree" "$tree.tar"
+else
+        echo "ok - # SKIP libarchive.so.13 is not in ld.so's cache"
+fi
