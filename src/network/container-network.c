@@ -444,10 +444,9 @@ static int lease_for(ContainerNetwork *n) {
         return 0;
 }
 
-int container_network_prepare(ContainerNetwork *n, const Definition *d) {
+int container_network_prepare(ContainerNetwork *n, const Definition *d, const NetworkConfig *config) {
         _cleanup_free_ HostsEntry *links = NULL;
         _cleanup_strv_free_ char **link_strings = NULL;
-        _cleanup_free_ char *error = NULL;
         size_t n_links = 0;
         int r;
 
@@ -487,11 +486,7 @@ int container_network_prepare(ContainerNetwork *n, const Definition *d) {
                                        d->ip, network_mode_to_string(d->network));
 
         if (d->network == NETWORK_BRIDGE) {
-                r = network_config_load(NULL, &n->config, &error);
-                if (r == -EINVAL)
-                        return log_error_errno(r, "%s", error);
-                if (r < 0)
-                        return log_error_errno(r, "Failed to read the network configuration: %m");
+                n->config = *config;
                 r = parse_ports(n);
                 if (r < 0)
                         return r;

@@ -43,8 +43,9 @@ typedef struct ContainerNetwork {
 #define CONTAINER_NETWORK_NULL                                                                            \
         ((ContainerNetwork) { .lease = LEASE_NULL, .join_netns_fd = -EBADF, .proxy_pid = 0 })
 
-/* Before clone(): lease, ports taken on the host, links resolved, files written. */
-int container_network_prepare(ContainerNetwork *n, const Definition *d);
+/* Before clone(): lease, ports taken on the host, links resolved, files written. config is
+ * berth.conf's [Network], which the caller read with the rest of the file. */
+int container_network_prepare(ContainerNetwork *n, const Definition *d, const NetworkConfig *config);
 
 /* Whether the child is cloned with a network namespace of its own. */
 bool container_network_new_namespace(const ContainerNetwork *n);

@@ -100,8 +100,8 @@ static int container_prepare(Container *c) {
         r = child_environment(d, &c->image, c->tty, &c->env);
         if (r < 0)
                 return r;
-        /* berth.conf's defaults for every container (the bridge's section is read again by the
-         * network, for containers on it). */
+        /* berth.conf, read once: the defaults of every container, and the bridge's section for
+         * the network (step 3). */
         {
                 _cleanup_free_ char *error = NULL;
 
@@ -315,7 +315,7 @@ static int run_plan_network(Run *run) {
         Container *c = &run->c;
         int r;
 
-        r = container_network_prepare(&run->net, run->def);
+        r = container_network_prepare(&run->net, run->def, &run->c.config.network);
         if (r < 0)
                 return r;
         STRV_FOREACH(kv, run->net.link_env) {
