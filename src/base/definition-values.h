@@ -14,6 +14,8 @@
 #define UNIT_NAME_MAX 255
 /* The kernel's signals are 1…64 (_NSIG is 65 with glibc). */
 #define SIGNAL_MAX 64
+/* StopTimeout= when not given: docker's 10 s. */
+#define DEFINITION_STOP_TIMEOUT_DEFAULT_USEC (UINT64_C(10) * 1000000)
 
 /* USER or USER:GROUP: names by the shadow-utils rule, or numeric ids below (uid_t) -1. */
 bool definition_user_is_valid(const char *s);

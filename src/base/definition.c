@@ -2,7 +2,6 @@
 /* The container definition parser. Everything a definition file may say is in the key table
  * below; what is not there is refused, with FILE:LINE, so a file can never pass anything on to
  * systemd or the runtime that berth did not decide to support. */
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -14,9 +13,9 @@
 #include <string.h>
 #include <strings.h>
 #include <arpa/inet.h>
-#include <sys/capability.h>
 
 #include "config.h"
+#include "definition-format.h"
 #include "definition-quote.h"
 #include "definition-values.h"
 #include "definition.h"
@@ -33,7 +32,6 @@
 #include "time-util.h"
 #include "volume-spec.h"
 
-#define STOP_TIMEOUT_DEFAULT_USEC (10 * USEC_PER_SEC)
 /* ---- lists ---- */
 
 /* A list key's entries go into its strv in place, with room to grow, and what a parser must find
@@ -638,180 +636,7 @@ static int parse_tmpfs(Definition *d, void *field, ListState *list, const char *
         return parse_volume_list(field, list, value, ret_why, check_tmpfs);
 }
 
-/* ---- formatters: write "Key=value" lines for a non-default field, -EINVAL if they cannot ---- */
-
-typedef int (*DefinitionFormatter)(FILE *f, const char *key, const Definition *d, const void *field);
-
-/* A value of a key that does not take words, quoted when it must be. Empty or with control
- * characters, it would not read back: no such key takes either. */
-static int format_value(FILE *f, const char *key, const char *value) {
-        _cleanup_free_ char *q = NULL;
-
-        if (isempty(value) || string_has_control_chars(value))
-                return -EINVAL;
-        q = definition_value_quote(value);
-        if (!q)
-                return -ENOMEM;
-        fprintf(f, "%s=%s\n", key, q);
-        return 0;
-}
-
-static int format_raw_string(FILE *f, const char *key, const Definition *d, const void *field) {
-        const char *s = *(char *const *) field;
-
-        return s ? format_value(f, key, s) : 0;
-}
-
-static int format_quoted_words(FILE *f, const char *key, char *const *words) {
-        _cleanup_free_ char *j = NULL;
-
-        j = definition_words_quote(words);
-        if (!j)
-                return -ENOMEM;
-        fprintf(f, "%s=%s\n", key, j);
-        return 0;
-}
-
-static int format_command(FILE *f, const char *key, const Definition *d, const void *field) {
-        char *const *l = *(char **const *) field;
-
-        return l ? format_quoted_words(f, key, l) : 0;
-}
-
-/* One line per element: Environment= quoted, keeping the order. */
-static int format_environment(FILE *f, const char *key, const Definition *d, const void *field) {
-        STRV_FOREACH(e, *(char **const *) field) {
-                int r = format_quoted_words(f, key, (char *const[]) { *e, NULL });
-                if (r < 0)
-                        return r;
-        }
-        return 0;
-}
-
-static int format_raw_list(FILE *f, const char *key, const Definition *d, const void *field) {
-        STRV_FOREACH(e, *(char **const *) field) {
-                int r = format_value(f, key, *e);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
-}
-
-static int format_units(FILE *f, const char *key, const Definition *d, const void *field) {
-        char *const *l = *(char **const *) field;
-
-        return strv_isempty(l) ? 0 : format_quoted_words(f, key, l);
-}
-
-static int format_u64_unless(FILE *f, const char *key, uint64_t v, uint64_t unset) {
-        if (v != unset)
-                fprintf(f, "%s=%" PRIu64 "\n", key, v);
-        return 0;
-}
-
-static int format_memory(FILE *f, const char *key, const Definition *d, const void *field) {
-        return format_u64_unless(f, key, *(const uint64_t *) field, UINT64_MAX);
-}
-
-static int format_cpu_weight(FILE *f, const char *key, const Definition *d, const void *field) {
-        return format_u64_unless(f, key, *(const uint64_t *) field, 0);
-}
-
-static int format_pids_limit(FILE *f, const char *key, const Definition *d, const void *field) {
-        uint64_t v = *(const uint64_t *) field;
-
-        if (v == UINT64_MAX) {
-                fprintf(f, "%s=infinity\n", key);
-                return 0;
-        }
-        return format_u64_unless(f, key, v, 0);
-}
-
-static int format_capabilities(FILE *f, const char *key, const Definition *d, const void *field) {
-        uint64_t mask = *(const uint64_t *) field, all = definition_capability_mask_all();
-
-        if (mask == 0)
-                return 0;
-        fprintf(f, "%s=", key);
-        if ((mask & all) == all) {
-                fputs("ALL", f);
-                mask &= ~all;
-                if (mask)
-                        fputc(' ', f);
-        }
-        for (unsigned i = 0; i < 64; i++) {
-                char *name;
-
-                if (!(mask & (UINT64_C(1) << i)))
-                        continue;
-                name = cap_to_name((cap_value_t) i);
-                if (!name)
-                        return -ENOMEM;
-                if (!startswith(name, "cap_")) {
-                        /* A number libcap cannot name would not read back. */
-                        cap_free(name);
-                        return -EINVAL;
-                }
-                for (char *c = name; *c; c++)
-                        fputc(toupper((unsigned char) *c), f);
-                cap_free(name);
-                mask &= ~(UINT64_C(1) << i);
-                if (mask)
-                        fputc(' ', f);
-        }
-        fputc('\n', f);
-        return 0;
-}
-
-static int format_bool(FILE *f, const char *key, const Definition *d, const void *field) {
-        if (*(const bool *) field)
-                fprintf(f, "%s=yes\n", key);
-        return 0;
-}
-
-static int format_seccomp_profile(FILE *f, const char *key, const Definition *d, const void *field) {
-        if (*(const bool *) field)
-                fprintf(f, "%s=unconfined\n", key);
-        return 0;
-}
-
-static int format_restart(FILE *f, const char *key, const Definition *d, const void *field) {
-        RestartPolicy p = *(const RestartPolicy *) field;
-
-        if (p == RESTART_NO)
-                return 0;
-        if (!restart_policy_to_string(p))
-                return -EINVAL;
-        fprintf(f, "%s=%s\n", key, restart_policy_to_string(p));
-        return 0;
-}
-
-static int format_signal(FILE *f, const char *key, const Definition *d, const void *field) {
-        int sig = *(const int *) field;
-        const char *n;
-
-        if (sig == SIGTERM)
-                return 0;
-        if (sig < 1 || sig > SIGNAL_MAX)
-                return -EINVAL;
-        n = signal_to_string(sig);
-        if (n)
-                fprintf(f, "%s=%s\n", key, n);
-        else
-                fprintf(f, "%s=%d\n", key, sig);
-        return 0;
-}
-
-static int format_stop_timeout(FILE *f, const char *key, const Definition *d, const void *field) {
-        uint64_t usec = *(const uint64_t *) field;
-
-        if (usec == STOP_TIMEOUT_DEFAULT_USEC)
-                return 0;
-        if (usec % USEC_PER_SEC != 0)
-                return -EINVAL;
-        fprintf(f, "%s=%" PRIu64 "\n", key, usec / USEC_PER_SEC);
-        return 0;
-}
+/* ---- the one formatter that needs more than its field ---- */
 
 static int format_network(FILE *f, const char *key, const Definition *d, const void *field) {
         switch (d->network) {
@@ -876,46 +701,47 @@ typedef struct DefinitionKey {
         KeyGroup group; /* a list capped with others */
 } DefinitionKey;
 
-/* Adding a key: one line here, a field in Definition, and a parser/formatter if no existing one
- * fits. The order is the order definition_to_string() writes. */
+/* Adding a key: one line here, a field in Definition, and a parser (here) and a formatter
+ * (definition-format.c) if no existing one fits. The order is the order definition_to_string()
+ * writes. */
 static const DefinitionKey key_table[] = {
 #define KEY(s, k, p, f, field, ...) \
         { SECTION_##s, k, p, f, offsetof(Definition, field), __VA_ARGS__ }
-        KEY(CONTAINER, "Image", parse_image, format_raw_string, image, .required = true),
-        KEY(CONTAINER, "Entrypoint", parse_command, format_command, entrypoint, .words = true),
-        KEY(CONTAINER, "Exec", parse_command, format_command, exec, .words = true),
-        KEY(CONTAINER, "Environment", parse_environment, format_environment, environment, .words = true),
-        KEY(CONTAINER, "EnvironmentFile", parse_environment_file, format_raw_list, environment_files),
-        KEY(CONTAINER, "WorkingDir", parse_working_dir, format_raw_string, working_dir),
-        KEY(CONTAINER, "User", parse_user, format_raw_string, user),
-        KEY(CONTAINER, "HostName", parse_hostname, format_raw_string, hostname),
-        KEY(CONTAINER, "Memory", parse_memory, format_memory, memory_max),
-        KEY(CONTAINER, "CPUWeight", parse_cpu_weight, format_cpu_weight, cpu_weight),
-        KEY(CONTAINER, "PidsLimit", parse_pids_limit, format_pids_limit, pids_limit),
-        KEY(CONTAINER, "AddCapability", parse_capabilities, format_capabilities, caps_add, .words = true),
-        KEY(CONTAINER, "DropCapability", parse_capabilities, format_capabilities, caps_drop, .words = true),
-        KEY(CONTAINER, "Privileged", parse_bool, format_bool, privileged),
-        KEY(CONTAINER, "ReadOnly", parse_bool, format_bool, read_only),
-        KEY(CONTAINER, "AutoRemove", parse_bool, format_bool, auto_remove),
-        KEY(CONTAINER, "RunInit", parse_bool, format_bool, run_init),
-        KEY(CONTAINER, "NoNewPrivileges", parse_bool, format_bool, no_new_privileges),
-        KEY(CONTAINER, "SeccompProfile", parse_seccomp_profile, format_seccomp_profile, seccomp_unconfined),
-        KEY(CONTAINER, "Restart", parse_restart, format_restart, restart),
-        KEY(CONTAINER, "StopSignal", parse_signal, format_signal, stop_signal),
-        KEY(CONTAINER, "StopTimeout", parse_stop_timeout, format_stop_timeout, stop_timeout_usec),
+        KEY(CONTAINER, "Image", parse_image, definition_format_raw_string, image, .required = true),
+        KEY(CONTAINER, "Entrypoint", parse_command, definition_format_command, entrypoint, .words = true),
+        KEY(CONTAINER, "Exec", parse_command, definition_format_command, exec, .words = true),
+        KEY(CONTAINER, "Environment", parse_environment, definition_format_environment, environment, .words = true),
+        KEY(CONTAINER, "EnvironmentFile", parse_environment_file, definition_format_raw_list, environment_files),
+        KEY(CONTAINER, "WorkingDir", parse_working_dir, definition_format_raw_string, working_dir),
+        KEY(CONTAINER, "User", parse_user, definition_format_raw_string, user),
+        KEY(CONTAINER, "HostName", parse_hostname, definition_format_raw_string, hostname),
+        KEY(CONTAINER, "Memory", parse_memory, definition_format_memory, memory_max),
+        KEY(CONTAINER, "CPUWeight", parse_cpu_weight, definition_format_cpu_weight, cpu_weight),
+        KEY(CONTAINER, "PidsLimit", parse_pids_limit, definition_format_pids_limit, pids_limit),
+        KEY(CONTAINER, "AddCapability", parse_capabilities, definition_format_capabilities, caps_add, .words = true),
+        KEY(CONTAINER, "DropCapability", parse_capabilities, definition_format_capabilities, caps_drop, .words = true),
+        KEY(CONTAINER, "Privileged", parse_bool, definition_format_bool, privileged),
+        KEY(CONTAINER, "ReadOnly", parse_bool, definition_format_bool, read_only),
+        KEY(CONTAINER, "AutoRemove", parse_bool, definition_format_bool, auto_remove),
+        KEY(CONTAINER, "RunInit", parse_bool, definition_format_bool, run_init),
+        KEY(CONTAINER, "NoNewPrivileges", parse_bool, definition_format_bool, no_new_privileges),
+        KEY(CONTAINER, "SeccompProfile", parse_seccomp_profile, definition_format_seccomp_profile, seccomp_unconfined),
+        KEY(CONTAINER, "Restart", parse_restart, definition_format_restart, restart),
+        KEY(CONTAINER, "StopSignal", parse_signal, definition_format_signal, stop_signal),
+        KEY(CONTAINER, "StopTimeout", parse_stop_timeout, definition_format_stop_timeout, stop_timeout_usec),
         KEY(CONTAINER, "Network", parse_network, format_network, network),
-        KEY(CONTAINER, "IP", parse_ip, format_raw_string, ip),
-        KEY(CONTAINER, "PublishPort", parse_publish_port, format_raw_list, publish_ports),
-        KEY(CONTAINER, "ExposePort", parse_expose_port, format_raw_list, expose_ports),
-        KEY(CONTAINER, "Link", parse_link, format_raw_list, links, .group = GROUP_UNITS),
-        KEY(CONTAINER, "DNS", parse_dns, format_raw_list, dns),
-        KEY(CONTAINER, "AddHost", parse_add_host, format_raw_list, add_hosts),
-        KEY(CONTAINER, "Volume", parse_volume, format_raw_list, volumes, .group = GROUP_MOUNTS),
-        KEY(CONTAINER, "VolumesFrom", parse_volumes_from, format_raw_list, volumes_from, .group = GROUP_MOUNTS),
-        KEY(CONTAINER, "Tmpfs", parse_tmpfs, format_raw_list, tmpfs, .group = GROUP_MOUNTS),
-        KEY(CONTAINER, "Sysctl", parse_sysctl, format_environment, sysctls, .words = true),
-        KEY(INSTALL, "WantedBy", parse_units, format_units, wanted_by, .words = true, .group = GROUP_UNITS),
-        KEY(INSTALL, "RequiredBy", parse_units, format_units, required_by, .words = true, .group = GROUP_UNITS),
+        KEY(CONTAINER, "IP", parse_ip, definition_format_raw_string, ip),
+        KEY(CONTAINER, "PublishPort", parse_publish_port, definition_format_raw_list, publish_ports),
+        KEY(CONTAINER, "ExposePort", parse_expose_port, definition_format_raw_list, expose_ports),
+        KEY(CONTAINER, "Link", parse_link, definition_format_raw_list, links, .group = GROUP_UNITS),
+        KEY(CONTAINER, "DNS", parse_dns, definition_format_raw_list, dns),
+        KEY(CONTAINER, "AddHost", parse_add_host, definition_format_raw_list, add_hosts),
+        KEY(CONTAINER, "Volume", parse_volume, definition_format_raw_list, volumes, .group = GROUP_MOUNTS),
+        KEY(CONTAINER, "VolumesFrom", parse_volumes_from, definition_format_raw_list, volumes_from, .group = GROUP_MOUNTS),
+        KEY(CONTAINER, "Tmpfs", parse_tmpfs, definition_format_raw_list, tmpfs, .group = GROUP_MOUNTS),
+        KEY(CONTAINER, "Sysctl", parse_sysctl, definition_format_environment, sysctls, .words = true),
+        KEY(INSTALL, "WantedBy", parse_units, definition_format_units, wanted_by, .words = true, .group = GROUP_UNITS),
+        KEY(INSTALL, "RequiredBy", parse_units, definition_format_units, required_by, .words = true, .group = GROUP_UNITS),
 #undef KEY
 };
 
@@ -944,7 +770,7 @@ Definition *definition_new(const char *name) {
         d->memory_max = UINT64_MAX;
         d->pids_limit = 0; /* berth.conf's default */
         d->stop_signal = SIGTERM;
-        d->stop_timeout_usec = STOP_TIMEOUT_DEFAULT_USEC;
+        d->stop_timeout_usec = DEFINITION_STOP_TIMEOUT_DEFAULT_USEC;
         d->network = NETWORK_BRIDGE;
         return d;
 }
