@@ -60,3 +60,18 @@ int json_finish(JsonWriter *w);
 
 /* The escaped form of s[0…n) without the quotes, to f. */
 void json_escape(FILE *f, const char *s, size_t n);
+
+/* Reads a JSON array of strings, strictly (RFC 8259): '[', strings separated by ',', ']', JSON's
+ * blanks (space, tab, CR, LF) around any of them, and nothing after the array. A string is UTF-8
+ * (checked: no overlong forms, no surrogates) with no raw control characters, and with the
+ * escapes \" \\ \/ \b \f \n \r \t and \uXXXX, a character above U+FFFF as a surrogate pair
+ * (never a lone half) and never \u0000, since a C string cannot hold a NUL. Anything but a string
+ * in the array (a number, null, an object, a nested array) is refused. *ret: the strings, an
+ * empty list for "[]". -EINVAL with a one-line reason that says where (byte N, counting from 1),
+ * -ENOMEM. Linear in the length of s: each byte is looked at a bounded number of times. */
+int json_parse_string_array(const char *s, char ***ret, char **ret_why);
+
+/* l (NULL: the empty list) as a compact JSON array, ["a","b"], escaped as json_escape() does, so
+ * that json_parse_string_array() reads it back as l. -EINVAL when a string is not well-formed
+ * UTF-8, which would not read back; -ENOMEM. */
+int json_format_string_array(char *const *l, char **ret);
