@@ -12,6 +12,7 @@
 #include "definition-format.h"
 #include "definition-quote.h"
 #include "definition-values.h"
+#include "health.h"
 #include "string-util.h"
 #include "strv.h"
 #include "time-util.h"
@@ -184,5 +185,106 @@ int definition_format_stop_timeout(FILE *f, const char *key, const struct Defini
         if (usec % USEC_PER_SEC != 0)
                 return -EINVAL;
         fprintf(f, "%s=%" PRIu64 "\n", key, usec / USEC_PER_SEC);
+        return 0;
+}
+
+int definition_format_notify(FILE *f, const char *key, const struct Definition *d, const void *field) {
+        NotifyMode m = *(const NotifyMode *) field;
+
+        if (m == NOTIFY_CONMON)
+                return 0;
+        if (!notify_mode_to_string(m))
+                return -EINVAL;
+        fprintf(f, "%s=%s\n", key, notify_mode_to_string(m));
+        return 0;
+}
+
+/* The command as one value, quoted where it must be: a shell's string may hold newlines. */
+static int format_health_test(FILE *f, const char *key, char *const *test) {
+        _cleanup_free_ char *s = NULL, *q = NULL;
+        int r;
+
+        if (!test)
+                return 0;
+        r = health_cmd_format(test, &s);
+        if (r < 0)
+                return r;
+        q = definition_value_quote(s);
+        if (!q)
+                return -ENOMEM;
+        fprintf(f, "%s=%s\n", key, q);
+        return 0;
+}
+
+int definition_format_health_cmd(FILE *f, const char *key, const struct Definition *d, const void *field) {
+        return format_health_test(f, key, *(char **const *) field);
+}
+
+int definition_format_health_startup_cmd(FILE *f, const char *key, const struct Definition *d, const void *field) {
+        char *const *test = *(char **const *) field;
+
+        if (test && test[0] && streq(test[0], "NONE"))
+                return -EINVAL; /* "none" reads back as no startup check */
+        return format_health_test(f, key, test);
+}
+
+static int format_duration(FILE *f, const char *key, uint64_t usec) {
+        _cleanup_free_ char *s = NULL;
+        int r;
+
+        r = health_duration_format(usec, &s);
+        if (r < 0)
+                return r;
+        fprintf(f, "%s=%s\n", key, s);
+        return 0;
+}
+
+int definition_format_health_interval(FILE *f, const char *key, const struct Definition *d, const void *field) {
+        uint64_t usec = *(const uint64_t *) field;
+
+        if (usec == UINT64_MAX)
+                return 0;
+        if (usec == 0) {
+                fprintf(f, "%s=disable\n", key);
+                return 0;
+        }
+        return definition_format_health_duration(f, key, d, field);
+}
+
+int definition_format_health_duration(FILE *f, const char *key, const struct Definition *d, const void *field) {
+        uint64_t usec = *(const uint64_t *) field;
+
+        if (usec == UINT64_MAX)
+                return 0;
+        if (usec < USEC_PER_SEC)
+                return -EINVAL;
+        return format_duration(f, key, usec);
+}
+
+int definition_format_health_start_period(FILE *f, const char *key, const struct Definition *d, const void *field) {
+        uint64_t usec = *(const uint64_t *) field;
+
+        return usec == UINT64_MAX ? 0 : format_duration(f, key, usec);
+}
+
+int definition_format_health_count(FILE *f, const char *key, const struct Definition *d, const void *field) {
+        unsigned v = *(const unsigned *) field;
+
+        if (v == 0)
+                return 0;
+        if (v > HEALTH_COUNT_MAX)
+                return -EINVAL;
+        fprintf(f, "%s=%u\n", key, v);
+        return 0;
+}
+
+int definition_format_health_on_failure(FILE *f, const char *key, const struct Definition *d, const void *field) {
+        HealthOnFailure a = *(const HealthOnFailure *) field;
+
+        if (a == HEALTH_ON_FAILURE_NONE)
+                return 0;
+        if (!health_on_failure_to_string(a))
+                return -EINVAL;
+        fprintf(f, "%s=%s\n", key, health_on_failure_to_string(a));
         return 0;
 }

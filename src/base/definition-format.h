@@ -43,3 +43,19 @@ int definition_format_restart(FILE *f, const char *key, const struct Definition 
 int definition_format_signal(FILE *f, const char *key, const struct Definition *d, const void *field);
 /* uint64_t µs, whole seconds, unless DEFINITION_STOP_TIMEOUT_DEFAULT_USEC. */
 int definition_format_stop_timeout(FILE *f, const char *key, const struct Definition *d, const void *field);
+/* NotifyMode, unless NOTIFY_CONMON: "yes" or "healthy". */
+int definition_format_notify(FILE *f, const char *key, const struct Definition *d, const void *field);
+/* char **, a Test form (health_cmd_format()); NULL writes nothing. */
+int definition_format_health_cmd(FILE *f, const char *key, const struct Definition *d, const void *field);
+/* The same, where NONE would read back as unset and so cannot be written. */
+int definition_format_health_startup_cmd(FILE *f, const char *key, const struct Definition *d, const void *field);
+/* uint64_t µs: UINT64_MAX writes nothing, 0 "disable", else a duration of at least 1 s. */
+int definition_format_health_interval(FILE *f, const char *key, const struct Definition *d, const void *field);
+/* uint64_t µs: UINT64_MAX writes nothing, else a duration of at least 1 s. */
+int definition_format_health_duration(FILE *f, const char *key, const struct Definition *d, const void *field);
+/* uint64_t µs: UINT64_MAX writes nothing, else a duration. */
+int definition_format_health_start_period(FILE *f, const char *key, const struct Definition *d, const void *field);
+/* unsigned, unless 0; at most HEALTH_COUNT_MAX. */
+int definition_format_health_count(FILE *f, const char *key, const struct Definition *d, const void *field);
+/* HealthOnFailure, unless HEALTH_ON_FAILURE_NONE. */
+int definition_format_health_on_failure(FILE *f, const char *key, const struct Definition *d, const void *field);

@@ -22,6 +22,7 @@
 #include "env.h"
 #include "fd-util.h"
 #include "hashmap.h"
+#include "health.h"
 #include "name.h"
 #include "path-util.h"
 #include "paths.h"
@@ -636,6 +637,113 @@ static int parse_tmpfs(Definition *d, void *field, ListState *list, const char *
         return parse_volume_list(field, list, value, ret_why, check_tmpfs);
 }
 
+/* ---- health checks and readiness (health.h) ---- */
+
+static int parse_notify(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        NotifyMode m;
+        int r = require_value(value, ret_why);
+        if (r < 0)
+                return r;
+        m = notify_mode_from_string(value);
+        if (m < 0)
+                return reason(ret_why, -EINVAL, "'%s' is not yes, no or healthy", SHOWN(value));
+        *(NotifyMode *) field = m;
+        return 0;
+}
+
+/* One string, not words: Quadlet hands it to podman's --health-cmd as it is. */
+static int parse_health_test(char ***field, const char *value, bool none_unsets, char **ret_why) {
+        _cleanup_strv_free_ char **l = NULL;
+        int r = require_value(value, ret_why);
+        if (r < 0)
+                return r;
+        r = health_cmd_parse(value, &l, ret_why);
+        if (r < 0)
+                return r;
+        if (none_unsets && streq(l[0], "NONE"))
+                l = strv_free(l);
+        strv_free(*field);
+        *field = TAKE_PTR(l);
+        return 0;
+}
+
+static int parse_health_cmd(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        return parse_health_test(field, value, /* none_unsets= */ false, ret_why);
+}
+
+/* "none" means no startup check, which is what not having one means: the image has none. */
+static int parse_health_startup_cmd(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        return parse_health_test(field, value, /* none_unsets= */ true, ret_why);
+}
+
+/* Go's durations and bare seconds; at least min_usec. */
+static int parse_health_duration_min(void *field, const char *value, uint64_t min_usec, const char *hint,
+                                     char **ret_why) {
+        uint64_t u;
+        int r = require_value(value, ret_why);
+        if (r < 0)
+                return r;
+        r = health_duration_parse(value, &u, ret_why);
+        if (r < 0)
+                return r;
+        if (u < min_usec)
+                return reason(ret_why, -EINVAL, "'%s' is less than 1s, the least podman takes%s", SHOWN(value), hint);
+        *(uint64_t *) field = u;
+        return 0;
+}
+
+/* "disable": no automatic checks (podman's --health-interval=disable). Not 0, which podman takes
+ * for disable and docker for its default of 30 s. */
+static int parse_health_interval(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        if (streq(value, "disable")) {
+                *(uint64_t *) field = 0;
+                return 0;
+        }
+        return parse_health_duration_min(field, value, USEC_PER_SEC, "; 'disable' turns the automatic checks off",
+                                         ret_why);
+}
+
+/* HealthTimeout=, HealthStartupInterval=, HealthStartupTimeout=. */
+static int parse_health_duration(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        return parse_health_duration_min(field, value, USEC_PER_SEC, "", ret_why);
+}
+
+static int parse_health_start_period(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        return parse_health_duration_min(field, value, 0, "", ret_why);
+}
+
+static int parse_health_count_min(void *field, const char *value, unsigned min, char **ret_why) {
+        unsigned v;
+        int r = require_value(value, ret_why);
+        if (r < 0)
+                return r;
+        if (safe_atou(value, &v) < 0 || v < min || v > HEALTH_COUNT_MAX)
+                return reason(ret_why, -EINVAL, "'%s' is not a number in %u…%u", SHOWN(value), min, HEALTH_COUNT_MAX);
+        *(unsigned *) field = v;
+        return 0;
+}
+
+static int parse_health_retries(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        return parse_health_count_min(field, value, 1, ret_why);
+}
+
+/* HealthStartupRetries=, HealthStartupSuccess=: 0 is their default. */
+static int parse_health_count(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        return parse_health_count_min(field, value, 0, ret_why);
+}
+
+static int parse_health_on_failure(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        HealthOnFailure f;
+        int r = require_value(value, ret_why);
+        if (r < 0)
+                return r;
+        f = health_on_failure_from_string(value);
+        if (f < 0)
+                return reason(ret_why, -EINVAL, "'%s' is not none, kill, restart or stop", SHOWN(value));
+        *(HealthOnFailure *) field = f;
+        return 0;
+}
+
 /* ---- the one formatter that needs more than its field ---- */
 
 static int format_network(FILE *f, const char *key, const Definition *d, const void *field) {
@@ -729,6 +837,22 @@ static const DefinitionKey key_table[] = {
         KEY(CONTAINER, "Restart", parse_restart, definition_format_restart, restart),
         KEY(CONTAINER, "StopSignal", parse_signal, definition_format_signal, stop_signal),
         KEY(CONTAINER, "StopTimeout", parse_stop_timeout, definition_format_stop_timeout, stop_timeout_usec),
+        KEY(CONTAINER, "Notify", parse_notify, definition_format_notify, notify),
+        KEY(CONTAINER, "HealthCmd", parse_health_cmd, definition_format_health_cmd, health_cmd),
+        KEY(CONTAINER, "HealthInterval", parse_health_interval, definition_format_health_interval, health_interval_usec),
+        KEY(CONTAINER, "HealthTimeout", parse_health_duration, definition_format_health_duration, health_timeout_usec),
+        KEY(CONTAINER, "HealthStartPeriod", parse_health_start_period, definition_format_health_start_period,
+            health_start_period_usec),
+        KEY(CONTAINER, "HealthRetries", parse_health_retries, definition_format_health_count, health_retries),
+        KEY(CONTAINER, "HealthOnFailure", parse_health_on_failure, definition_format_health_on_failure, health_on_failure),
+        KEY(CONTAINER, "HealthStartupCmd", parse_health_startup_cmd, definition_format_health_startup_cmd,
+            health_startup_cmd),
+        KEY(CONTAINER, "HealthStartupInterval", parse_health_duration, definition_format_health_duration,
+            health_startup_interval_usec),
+        KEY(CONTAINER, "HealthStartupTimeout", parse_health_duration, definition_format_health_duration,
+            health_startup_timeout_usec),
+        KEY(CONTAINER, "HealthStartupRetries", parse_health_count, definition_format_health_count, health_startup_retries),
+        KEY(CONTAINER, "HealthStartupSuccess", parse_health_count, definition_format_health_count, health_startup_success),
         KEY(CONTAINER, "Network", parse_network, format_network, network),
         KEY(CONTAINER, "IP", parse_ip, definition_format_raw_string, ip),
         KEY(CONTAINER, "PublishPort", parse_publish_port, definition_format_raw_list, publish_ports),
@@ -772,6 +896,10 @@ Definition *definition_new(const char *name) {
         d->stop_signal = SIGTERM;
         d->stop_timeout_usec = DEFINITION_STOP_TIMEOUT_DEFAULT_USEC;
         d->network = NETWORK_BRIDGE;
+        d->notify = NOTIFY_CONMON;
+        d->health_interval_usec = d->health_timeout_usec = d->health_start_period_usec = UINT64_MAX;
+        d->health_startup_interval_usec = d->health_startup_timeout_usec = UINT64_MAX;
+        d->health_on_failure = HEALTH_ON_FAILURE_NONE;
         return d;
 }
 
@@ -801,6 +929,8 @@ Definition *definition_free(Definition *d) {
         strv_free(d->sysctls);
         strv_free(d->wanted_by);
         strv_free(d->required_by);
+        strv_free(d->health_cmd);
+        strv_free(d->health_startup_cmd);
         free(d);
         return NULL;
 }
@@ -828,7 +958,18 @@ bool definition_equal(const Definition *a, const Definition *b) {
                strv_equal(a->add_hosts, b->add_hosts) &&
                strv_equal(a->volumes, b->volumes) && strv_equal(a->volumes_from, b->volumes_from) &&
                strv_equal(a->tmpfs, b->tmpfs) && strv_equal(a->sysctls, b->sysctls) &&
-               strv_equal(a->wanted_by, b->wanted_by) && strv_equal(a->required_by, b->required_by);
+               strv_equal(a->wanted_by, b->wanted_by) && strv_equal(a->required_by, b->required_by) &&
+               a->notify == b->notify && (a->health_cmd == NULL) == (b->health_cmd == NULL) &&
+               strv_equal(a->health_cmd, b->health_cmd) && a->health_interval_usec == b->health_interval_usec &&
+               a->health_timeout_usec == b->health_timeout_usec &&
+               a->health_start_period_usec == b->health_start_period_usec && a->health_retries == b->health_retries &&
+               a->health_on_failure == b->health_on_failure &&
+               (a->health_startup_cmd == NULL) == (b->health_startup_cmd == NULL) &&
+               strv_equal(a->health_startup_cmd, b->health_startup_cmd) &&
+               a->health_startup_interval_usec == b->health_startup_interval_usec &&
+               a->health_startup_timeout_usec == b->health_startup_timeout_usec &&
+               a->health_startup_retries == b->health_startup_retries &&
+               a->health_startup_success == b->health_startup_success;
 }
 
 /* ---- parsing ---- */

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <inttypes.h>
+#include <limits.h>
 #include <linux/capability.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,6 +87,14 @@ static void test_defaults(void) {
         ok(!d->ip && !d->publish_ports && !d->expose_ports && !d->links && !d->dns && !d->add_hosts,
            "no network settings");
         ok(!d->wanted_by && !d->required_by, "no install");
+        ok_eq_int(d->notify, NOTIFY_CONMON);
+        ok(!d->health_cmd && !d->health_startup_cmd, "no health check of its own (the image's applies)");
+        ok(d->health_interval_usec == UINT64_MAX && d->health_timeout_usec == UINT64_MAX &&
+                   d->health_start_period_usec == UINT64_MAX && d->health_startup_interval_usec == UINT64_MAX &&
+                   d->health_startup_timeout_usec == UINT64_MAX,
+           "health durations unset");
+        ok(d->health_retries == 0 && d->health_startup_retries == 0 && d->health_startup_success == 0, "health counts unset");
+        ok_eq_int(d->health_on_failure, HEALTH_ON_FAILURE_NONE);
 }
 
 static void test_syntax(void) {
@@ -514,6 +525,149 @@ static void test_keys(void) {
                 F ":4: key 'RequiredBy': 'b/c.target' is not a unit name (e.g. multi-user.target)");
 }
 
+/* key=value parses, and the field it sets, read by get, is want. */
+#define health_good(body, cond)                                                                   \
+        ({                                                                                        \
+                Definition *_d_ = parse_ok(body);                                                 \
+                if (_d_) {                                                                        \
+                        const Definition *d = _d_;                                                \
+                        ok(cond, "%s: %s", ONELINE(body), #cond);                                 \
+                }                                                                                 \
+                definition_free(_d_);                                                             \
+        })
+#define L(...) ((char *const[]) { __VA_ARGS__, NULL })
+#define SEC(n) ((uint64_t) (n) * 1000000)
+
+static void test_health_keys(void) {
+        /* Notify= */
+        health_good("Notify=yes\n", d->notify == NOTIFY_CONTAINER);
+        health_good("Notify=true\n", d->notify == NOTIFY_CONTAINER);
+        health_good("Notify=On\n", d->notify == NOTIFY_CONTAINER);
+        health_good("Notify=1\n", d->notify == NOTIFY_CONTAINER);
+        health_good("Notify=no\n", d->notify == NOTIFY_CONMON);
+        health_good("Notify=yes\nNotify=false\n", d->notify == NOTIFY_CONMON);
+        health_good("Notify=healthy\n", d->notify == NOTIFY_HEALTHY);
+        health_good("Notify=HEALTHY\n", d->notify == NOTIFY_HEALTHY);
+        /* Not refused without a HealthCmd=: the image may have a health check. */
+        health_good("Notify=healthy\nHealthCmd=none\n", d->notify == NOTIFY_HEALTHY);
+        key_bad("Notify=container\n", F ":3: key 'Notify': 'container' is not yes, no or healthy");
+        key_bad("Notify=ignore\n", F ":3: key 'Notify': 'ignore' is not yes, no or healthy");
+        key_bad("Notify=\n", F ":3: key 'Notify': empty value");
+
+        /* HealthCmd=: one string, not words */
+        health_good("HealthCmd=curl -f http://localhost/ || exit 1\n",
+                    strv_equal(d->health_cmd, L("CMD-SHELL", "curl -f http://localhost/ || exit 1")));
+        health_good("HealthCmd=  pg_isready -U 'app user'  \n", strv_equal(d->health_cmd, L("CMD-SHELL", "pg_isready -U 'app user'")));
+        health_good("HealthCmd=[ -f /tmp/ready ]\n", strv_equal(d->health_cmd, L("CMD-SHELL", "[ -f /tmp/ready ]")));
+        health_good("HealthCmd=[\"CMD\", \"/bin/check\", \"--quick\"]\n",
+                    strv_equal(d->health_cmd, L("CMD", "/bin/check", "--quick")));
+        health_good("HealthCmd=[\"/bin/check\", \"a b\"]\n", strv_equal(d->health_cmd, L("CMD", "/bin/check", "a b")));
+        health_good("HealthCmd=[\"CMD-SHELL\", \"exit 0\"]\n", strv_equal(d->health_cmd, L("CMD-SHELL", "exit 0")));
+        health_good("HealthCmd=none\n", strv_equal(d->health_cmd, L("NONE")) && d->health_cmd);
+        health_good("HealthCmd=NONE\n", strv_equal(d->health_cmd, L("NONE")) && d->health_cmd);
+        health_good("HealthCmd=a\nHealthCmd=b\n", strv_equal(d->health_cmd, L("CMD-SHELL", "b")));
+        health_good("HealthCmd=$'echo a\\necho b'\n", strv_equal(d->health_cmd, L("CMD-SHELL", "echo a\necho b")));
+        health_good("HealthCmd='exit 0 '\n", strv_equal(d->health_cmd, L("CMD-SHELL", "exit 0 ")));
+        key_bad("HealthCmd=\n", F ":3: key 'HealthCmd': empty value");
+        key_bad("HealthCmd=''\n", F ":3: key 'HealthCmd': empty value");
+        key_bad("HealthCmd=[]\n", F ":3: key 'HealthCmd': '[]' is an empty array, not a command");
+        key_bad("HealthCmd=[\"CMD\"]\n", F ":3: key 'HealthCmd': '[\"CMD\"]': CMD without a command after it");
+        key_bad("HealthCmd=[\"CMD-SHELL\", \"a\", \"b\"]\n",
+                F ":3: key 'HealthCmd': '[\"CMD-SHELL\", \"a\", \"b\"]': CMD-SHELL with 2 strings after it, not one");
+        key_bad("HealthCmd=[\"NONE\", \"a\"]\n", F ":3: key 'HealthCmd': '[\"NONE\", \"a\"]': NONE with something after it");
+        key_bad("HealthCmd=[\"CMD\", \"x\"\n",
+                F ":3: key 'HealthCmd': '[\"CMD\", \"x\"' is not a JSON array of strings: the array does not end");
+        key_bad("HealthCmd=[[\"x\"]]\n",
+                F ":3: key 'HealthCmd': '[[\"x\"]]' is not a JSON array of strings: element 1 is not a string (byte 2)");
+        key_bad("HealthCmd=[\"x\", 1]\n",
+                F ":3: key 'HealthCmd': '[\"x\", 1]' is not a JSON array of strings: element 2 is not a string (byte 7)");
+        key_bad("HealthCmd=[\"x\"] y\n",
+                F ":3: key 'HealthCmd': '[\"x\"] y' is not a JSON array of strings: something after the array at byte 7");
+        key_bad("HealthCmd='a' b\n", F ":3: key 'HealthCmd': ''a' b' is not one quoted value");
+
+        /* HealthStartupCmd=: "none" is no startup check */
+        health_good("HealthStartupCmd=test -e /run/app.ready\n",
+                    strv_equal(d->health_startup_cmd, L("CMD-SHELL", "test -e /run/app.ready")));
+        health_good("HealthStartupCmd=[\"/bin/ready\"]\n", strv_equal(d->health_startup_cmd, L("CMD", "/bin/ready")));
+        health_good("HealthStartupCmd=x\nHealthStartupCmd=none\n", !d->health_startup_cmd);
+        health_good("HealthStartupCmd=[\"NONE\"]\n", !d->health_startup_cmd);
+        key_bad("HealthStartupCmd=\n", F ":3: key 'HealthStartupCmd': empty value");
+        key_bad("HealthStartupCmd=[]\n", F ":3: key 'HealthStartupCmd': '[]' is an empty array, not a command");
+
+        /* HealthInterval= */
+        health_good("HealthInterval=30s\n", d->health_interval_usec == SEC(30));
+        health_good("HealthInterval=1m30s\n", d->health_interval_usec == SEC(90));
+        health_good("HealthInterval=1.5h\n", d->health_interval_usec == SEC(5400));
+        health_good("HealthInterval=1s\n", d->health_interval_usec == SEC(1));
+        health_good("HealthInterval=1000ms\n", d->health_interval_usec == SEC(1));
+        health_good("HealthInterval=10\n", d->health_interval_usec == SEC(10));
+        health_good("HealthInterval=disable\n", d->health_interval_usec == 0);
+        health_good("HealthInterval=disable\nHealthInterval=5s\n", d->health_interval_usec == SEC(5));
+        key_bad("HealthInterval=0\n", F ":3: key 'HealthInterval': '0' is less than 1s, the least podman takes; 'disable' "
+                                      "turns the automatic checks off");
+        key_bad("HealthInterval=999ms\n", F ":3: key 'HealthInterval': '999ms' is less than 1s, the least podman takes; "
+                                          "'disable' turns the automatic checks off");
+        key_bad("HealthInterval=-5s\n", F ":3: key 'HealthInterval': '-5s' is negative");
+        key_bad("HealthInterval=5 min\n", F ":3: key 'HealthInterval': '5 min' has an unknown unit ' min' (ns, us, µs, ms, s, m, h)");
+        key_bad("HealthInterval=1h-1m\n", F ":3: key 'HealthInterval': '1h-1m' has an unknown unit 'h-' (ns, us, µs, ms, s, m, h)");
+        key_bad("HealthInterval=Disable\n", F ":3: key 'HealthInterval': 'Disable' is not a duration (e.g. 30s, 1m30s, 500ms)");
+        key_bad("HealthInterval=3000000h\n", F ":3: key 'HealthInterval': '3000000h' is longer than the longest duration "
+                                             "(2562047h47m16.854775807s)");
+        key_bad("HealthInterval=\n", F ":3: key 'HealthInterval': empty value");
+
+        /* HealthTimeout=, HealthStartupInterval=, HealthStartupTimeout=: at least a second, no disable */
+        health_good("HealthTimeout=5s\nHealthStartupInterval=2s\nHealthStartupTimeout=1.5s\n",
+                    d->health_timeout_usec == SEC(5) && d->health_startup_interval_usec == SEC(2) &&
+                            d->health_startup_timeout_usec == 1500000);
+        key_bad("HealthTimeout=0\n", F ":3: key 'HealthTimeout': '0' is less than 1s, the least podman takes");
+        key_bad("HealthTimeout=500ms\n", F ":3: key 'HealthTimeout': '500ms' is less than 1s, the least podman takes");
+        key_bad("HealthTimeout=disable\n", F ":3: key 'HealthTimeout': 'disable' is not a duration (e.g. 30s, 1m30s, 500ms)");
+        key_bad("HealthStartupInterval=disable\n",
+                F ":3: key 'HealthStartupInterval': 'disable' is not a duration (e.g. 30s, 1m30s, 500ms)");
+        key_bad("HealthStartupInterval=0.5\n", F ":3: key 'HealthStartupInterval': '0.5' is less than 1s, the least podman takes");
+        key_bad("HealthStartupTimeout=1x\n", F ":3: key 'HealthStartupTimeout': '1x' has an unknown unit 'x' (ns, us, µs, ms, s, m, h)");
+
+        /* HealthStartPeriod=: 0 too */
+        health_good("HealthStartPeriod=0\n", d->health_start_period_usec == 0);
+        health_good("HealthStartPeriod=2m\n", d->health_start_period_usec == SEC(120));
+        health_good("HealthStartPeriod=250ms\n", d->health_start_period_usec == 250000);
+        key_bad("HealthStartPeriod=-1s\n", F ":3: key 'HealthStartPeriod': '-1s' is negative");
+        key_bad("HealthStartPeriod=disable\n", F ":3: key 'HealthStartPeriod': 'disable' is not a duration (e.g. 30s, 1m30s, 500ms)");
+
+        /* HealthRetries=: 1…1000000 */
+        health_good("HealthRetries=3\n", d->health_retries == 3);
+        health_good("HealthRetries=1\n", d->health_retries == 1);
+        health_good("HealthRetries=1000000\n", d->health_retries == 1000000);
+        key_bad("HealthRetries=0\n", F ":3: key 'HealthRetries': '0' is not a number in 1…1000000");
+        key_bad("HealthRetries=1000001\n", F ":3: key 'HealthRetries': '1000001' is not a number in 1…1000000");
+        key_bad("HealthRetries=99999999999999999999\n",
+                F ":3: key 'HealthRetries': '99999999999999999999' is not a number in 1…1000000");
+        key_bad("HealthRetries=-1\n", F ":3: key 'HealthRetries': '-1' is not a number in 1…1000000");
+        key_bad("HealthRetries=3x\n", F ":3: key 'HealthRetries': '3x' is not a number in 1…1000000");
+        key_bad("HealthRetries=\n", F ":3: key 'HealthRetries': empty value");
+
+        /* HealthStartupRetries=, HealthStartupSuccess=: 0…1000000; without HealthStartupCmd= too
+         * (podman ignores them then) */
+        health_good("HealthStartupRetries=0\nHealthStartupSuccess=0\n",
+                    d->health_startup_retries == 0 && d->health_startup_success == 0 && !d->health_startup_cmd);
+        health_good("HealthStartupRetries=5\nHealthStartupSuccess=2\n",
+                    d->health_startup_retries == 5 && d->health_startup_success == 2);
+        key_bad("HealthStartupRetries=1000001\n", F ":3: key 'HealthStartupRetries': '1000001' is not a number in 0…1000000");
+        key_bad("HealthStartupSuccess=two\n", F ":3: key 'HealthStartupSuccess': 'two' is not a number in 0…1000000");
+
+        /* HealthOnFailure= */
+        health_good("HealthOnFailure=none\n", d->health_on_failure == HEALTH_ON_FAILURE_NONE);
+        health_good("HealthOnFailure=kill\n", d->health_on_failure == HEALTH_ON_FAILURE_KILL);
+        health_good("HealthOnFailure=restart\n", d->health_on_failure == HEALTH_ON_FAILURE_RESTART);
+        health_good("HealthOnFailure=stop\n", d->health_on_failure == HEALTH_ON_FAILURE_STOP);
+        key_bad("HealthOnFailure=Kill\n", F ":3: key 'HealthOnFailure': 'Kill' is not none, kill, restart or stop");
+        key_bad("HealthOnFailure=exit\n", F ":3: key 'HealthOnFailure': 'exit' is not none, kill, restart or stop");
+        key_bad("HealthOnFailure=\n", F ":3: key 'HealthOnFailure': empty value");
+
+        /* Not in [Install]. */
+        parse_bad("[Container]\nImage=img\n[Install]\nHealthCmd=x\n", F ":4: key 'HealthCmd': unknown key in section [Install]");
+}
+
 static void test_capabilities(void) {
         Definition *d;
 
@@ -918,6 +1072,18 @@ static void test_round_trip(void) {
         d->sysctls = strv_copy((char *const[]) { "kernel.sem=250 32000 32 128", "fs.mqueue.msg_max=20", NULL });
         d->wanted_by = strv_copy((char *const[]) { "multi-user.target", "x@y.service", NULL });
         d->required_by = strv_copy((char *const[]) { "z.target", NULL });
+        d->notify = NOTIFY_HEALTHY;
+        d->health_cmd = strv_copy((char *const[]) { "CMD-SHELL", "curl -f http://localhost/ || exit 1", NULL });
+        d->health_interval_usec = 90 * 1000000ULL;
+        d->health_timeout_usec = 1500000;
+        d->health_start_period_usec = 0;
+        d->health_retries = 7;
+        d->health_on_failure = HEALTH_ON_FAILURE_RESTART;
+        d->health_startup_cmd = strv_copy((char *const[]) { "CMD", "/bin/ready", "it's \"ready\"", "", NULL });
+        d->health_startup_interval_usec = 3661000001ULL;
+        d->health_startup_timeout_usec = 1000000;
+        d->health_startup_retries = 1000000;
+        d->health_startup_success = 3;
         round_trip(d, "everything");
 
         d->stop_signal = SIGKILL;
@@ -932,6 +1098,124 @@ static void test_round_trip(void) {
         round_trip(d, "everything, no network");
         d->pids_limit = UINT64_MAX;
         round_trip(d, "everything, no task limit (not berth.conf's default)");
+
+        /* Health checks, each way they can be written. */
+        d->notify = NOTIFY_CONTAINER;
+        d->health_interval_usec = 0;
+        d->health_start_period_usec = 250000;
+        d->health_on_failure = HEALTH_ON_FAILURE_KILL;
+        round_trip(d, "everything, Notify=yes, HealthInterval=disable");
+        {
+                static const char *const shells[] = { "none", "NONE", " x ", "[ -f /x ]", "[\"a\"]", "[x", "", "echo a\necho b",
+                                                      "'q' \"q\"", "x\\", "\x01\x7f", "$'x'", "\xc3\xa9\xff", "# c", "; s" };
+                for (size_t i = 0; i < ELEMENTSOF(shells); i++) {
+                        char what[128];
+
+                        strv_free(d->health_cmd);
+                        d->health_cmd = strv_copy((char *const[]) { "CMD-SHELL", (char *) shells[i], NULL });
+                        snprintf(what, sizeof(what), "HealthCmd= a shell's string, #%zu", i);
+                        round_trip(d, what);
+                }
+                strv_free(d->health_cmd);
+                d->health_cmd = strv_copy((char *const[]) { "CMD", "CMD", "[", "]", "\"", "\\", "\n\x01", "\xf0\x9f\x90\xb3", NULL });
+                round_trip(d, "HealthCmd= a command of awkward words");
+                strv_free(d->health_cmd);
+                d->health_cmd = strv_copy((char *const[]) { "NONE", NULL });
+                round_trip(d, "HealthCmd=none");
+        }
+        r = definition_to_string(d, &text);
+        ok(r == 0 && strstr(text, "\nNotify=yes\nHealthCmd=none\nHealthInterval=disable\nHealthTimeout=1.5s\n"
+                                  "HealthStartPeriod=250ms\nHealthRetries=7\nHealthOnFailure=kill\n"
+                                  "HealthStartupCmd=[\"CMD\",\"/bin/ready\",\"it's \\\"ready\\\"\",\"\"]\n"
+                                  "HealthStartupInterval=1h1m1.000001s\nHealthStartupTimeout=1s\n"
+                                  "HealthStartupRetries=1000000\nHealthStartupSuccess=3\n"),
+           "the health keys' text (%s)", ONELINE(text));
+        free(text);
+        text = NULL;
+
+        /* What the parser would not take back cannot be written. */
+        {
+                static const struct {
+                        size_t offset;
+                        uint64_t value;
+                } bad_durations[] = {
+                        { offsetof(Definition, health_interval_usec), 999999 },
+                        { offsetof(Definition, health_timeout_usec), 0 },
+                        { offsetof(Definition, health_timeout_usec), 999999 },
+                        { offsetof(Definition, health_startup_interval_usec), 0 },
+                        { offsetof(Definition, health_startup_timeout_usec), 1 },
+                };
+                for (size_t i = 0; i < ELEMENTSOF(bad_durations); i++) {
+                        uint64_t *field = (uint64_t *) ((uint8_t *) d + bad_durations[i].offset), old = *field;
+
+                        *field = bad_durations[i].value;
+                        ok(definition_to_string(d, &text) == -EINVAL && !text, "duration #%zu: %" PRIu64 " µs is not written",
+                           i, bad_durations[i].value);
+                        *field = old;
+                }
+        }
+        d->health_retries = 1000001;
+        ok_eq_int(definition_to_string(d, &text), -EINVAL);
+        d->health_retries = 3;
+        d->health_startup_success = UINT_MAX;
+        ok_eq_int(definition_to_string(d, &text), -EINVAL);
+        d->health_startup_success = 0;
+        d->notify = _NOTIFY_MODE_MAX;
+        ok_eq_int(definition_to_string(d, &text), -EINVAL);
+        d->notify = NOTIFY_CONMON;
+        d->health_on_failure = _HEALTH_ON_FAILURE_MAX;
+        ok_eq_int(definition_to_string(d, &text), -EINVAL);
+        d->health_on_failure = HEALTH_ON_FAILURE_NONE;
+        strv_free(d->health_startup_cmd);
+        d->health_startup_cmd = strv_copy((char *const[]) { "NONE", NULL });
+        ok_eq_int(definition_to_string(d, &text), -EINVAL);
+        strv_free(d->health_startup_cmd);
+        d->health_startup_cmd = strv_copy((char *const[]) { "CMD", NULL });
+        ok_eq_int(definition_to_string(d, &text), -EINVAL);
+        strv_free(d->health_startup_cmd);
+        d->health_startup_cmd = NULL;
+        strv_free(d->health_cmd);
+        d->health_cmd = strv_copy((char *const[]) { "CMD", "\xff", NULL });
+        ok_eq_int(definition_to_string(d, &text), -EINVAL);
+        strv_free(d->health_cmd);
+        d->health_cmd = strv_copy((char *const[]) { NULL });
+        ok_eq_int(definition_to_string(d, &text), -EINVAL);
+        ok(!text, "nothing written on failure");
+        strv_free(d->health_cmd);
+        d->health_cmd = NULL;
+        round_trip(d, "everything, health keys unset again");
+
+        /* definition_equal() sees each health field. */
+        {
+                _cleanup_(definition_freep) Definition *a = definition_new("x"), *b = definition_new("x");
+
+                ok(definition_equal(a, b), "fresh definitions are equal");
+                b->health_cmd = strv_copy((char *const[]) { NULL });
+                ok(!definition_equal(a, b), "HealthCmd= NULL and empty differ");
+                b->health_cmd = strv_free(b->health_cmd);
+                b->health_startup_cmd = strv_copy((char *const[]) { NULL });
+                ok(!definition_equal(a, b), "HealthStartupCmd= NULL and empty differ");
+                b->health_startup_cmd = strv_free(b->health_startup_cmd);
+#define DIFFERS(field, v)                                                         \
+        do {                                                                      \
+                __typeof__(b->field) _old_ = b->field;                            \
+                b->field = (v);                                                   \
+                ok(!definition_equal(a, b), "definition_equal() sees " #field);   \
+                b->field = _old_;                                                 \
+        } while (0)
+                DIFFERS(notify, NOTIFY_HEALTHY);
+                DIFFERS(health_interval_usec, 0);
+                DIFFERS(health_timeout_usec, 1);
+                DIFFERS(health_start_period_usec, 1);
+                DIFFERS(health_retries, 1);
+                DIFFERS(health_on_failure, HEALTH_ON_FAILURE_STOP);
+                DIFFERS(health_startup_interval_usec, 1);
+                DIFFERS(health_startup_timeout_usec, 1);
+                DIFFERS(health_startup_retries, 1);
+                DIFFERS(health_startup_success, 1);
+#undef DIFFERS
+                ok(definition_equal(a, b), "and equal again");
+        }
 
         /* And from a file, through definition_to_string(). */
         r = definition_parse_string("[Container]\nImage=img\nExec=echo 'a  b' \"c\\\"d\" e\\ f\n"
@@ -1118,6 +1402,7 @@ int main(void) {
         test_structure_errors();
         test_name_from_path();
         test_keys();
+        test_health_keys();
         test_capabilities();
         test_quoted_values();
         test_limits();
