@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* docker's flags → definition text (definition-builder.h). */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,17 @@ static const BuilderOption options[] = {
         { "--volumes-from", "VolumesFrom" },
         { "--tmpfs", "Tmpfs" },
         { "--sysctl", "Sysctl" },
+        { "--health-cmd", "HealthCmd" },
+        { "--health-interval", "HealthInterval" },
+        { "--health-retries", "HealthRetries" },
+        { "--health-timeout", "HealthTimeout" },
+        { "--health-start-period", "HealthStartPeriod" },
+        { "--health-on-failure", "HealthOnFailure" },
+        { "--health-startup-cmd", "HealthStartupCmd" },
+        { "--health-startup-interval", "HealthStartupInterval" },
+        { "--health-startup-retries", "HealthStartupRetries" },
+        { "--health-startup-success", "HealthStartupSuccess" },
+        { "--health-startup-timeout", "HealthStartupTimeout" },
         { "IMAGE", "Image" },
 };
 
@@ -150,12 +162,36 @@ static char *option_error(const DefinitionBuilder *b, const char *msg) {
         return strdup(msg);
 }
 
+/* docker's rule, which the keys cannot see: --no-healthcheck says there is no check, and every
+ * --health-* option says something about one (HealthCmd=none with HealthInterval= in a file is
+ * taken, as podman takes it, and the interval does nothing). */
+static int check_conflicts(const DefinitionBuilder *b, char **ret_error) {
+        const char *health = NULL;
+        bool none = false;
+
+        for (size_t i = 0; i < b->n; i++) {
+                if (streq(b->lines[i].flag, "--no-healthcheck"))
+                        none = true;
+                else if (!health && startswith(b->lines[i].flag, "--health-"))
+                        health = b->lines[i].flag;
+        }
+        if (none && health) {
+                if (asprintf(ret_error, "option --no-healthcheck: conflicts with the --health-* options (%s)", health) < 0)
+                        *ret_error = NULL;
+                return -EINVAL;
+        }
+        return 0;
+}
+
 int definition_builder_parse(const DefinitionBuilder *b, const char *name, char **ret_text, Definition **ret,
                              char **ret_error) {
         _cleanup_(definition_freep) Definition *d = NULL;
         _cleanup_free_ char *text = NULL, *error = NULL;
         int r;
 
+        r = check_conflicts(b, ret_error);
+        if (r < 0)
+                return r;
         r = definition_builder_text(b, &text);
         if (r < 0)
                 return r;

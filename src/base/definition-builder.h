@@ -48,6 +48,7 @@ int definition_builder_text(const DefinitionBuilder *b, char **ret);
 
 /* Builds the text and parses it as container name's definition: *ret_text and *ret the text and
  * the definition; or -EINVAL (or -EFBIG, -ENOMEM) with *ret_error the parser's one line, naming
- * the option where it named a line or a key. */
+ * the option where it named a line or a key. Before that, docker's rule across options: a line
+ * from "--no-healthcheck" (HealthCmd=none) conflicts with any from a "--health-*" option. */
 int definition_builder_parse(const DefinitionBuilder *b, const char *name, char **ret_text, Definition **ret,
                              char **ret_error);

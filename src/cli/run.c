@@ -19,6 +19,7 @@
 #include "definition-builder.h"
 #include "definition.h"
 #include "fd-util.h"
+#include "health.h"
 #include "log.h"
 #include "name.h"
 #include "path-util.h"
@@ -68,6 +69,21 @@ static const char run_options[] =
         "      --tmpfs DST[:OPTS]   a tmpfs on DST (nosuid,nodev,noexec; size=, mode=, …)\n"
         "      --sysctl KEY=VALUE   a setting of the container's own namespaces: net.*, fs.mqueue.*,\n"
         "                           kernel.domainname, kernel.msg*, kernel.sem, kernel.shm* (repeatable)\n"
+        "      --health-cmd CMD     a health check: a shell command, a JSON array [\"CMD\", \"prog\", \"arg\"],\n"
+        "                           or none (the image's check is off)\n"
+        "      --health-interval D  time between checks (e.g. 30s, 1m30s; at least 1s), or disable\n"
+        "      --health-timeout D   how long a check may take before it counts as failed\n"
+        "      --health-start-period D  failures in this time after the start are not counted\n"
+        "      --health-retries N   consecutive failures that make the container unhealthy\n"
+        "      --health-on-failure ACTION  none, kill, restart or stop, when it becomes unhealthy\n"
+        "      --health-startup-cmd CMD  a check that runs first, until it passed\n"
+        "      --health-startup-interval D, --health-startup-timeout D\n"
+        "      --health-startup-retries N  failures of the startup check that restart the container\n"
+        "      --health-startup-success N  passes of the startup check before the health check runs\n"
+        "      --no-healthcheck     no health check, not even the image's (not with --health-*)\n"
+        "      --sdnotify MODE      when the unit is ready: conmon (the command runs, default),\n"
+        "                           container (it sends READY=1 itself) or healthy (its first\n"
+        "                           passed health check)\n"
         "      --help               show this help\n";
 
 /* Adds the option's line; a failure (out of memory) is logged here. */
@@ -138,6 +154,22 @@ static int add_security_opt(DefinitionBuilder *b, const char *opt) {
         return -EINVAL;
 }
 
+/* podman's --sdnotify, as Notify=. */
+static int add_sdnotify(DefinitionBuilder *b, const char *value) {
+        NotifyMode m = notify_mode_from_sdnotify(value);
+
+        if (streq(value, "ignore")) {
+                log_error("option --sdnotify: 'ignore' is not supported: the unit is Type=notify, and nothing else "
+                          "would tell systemd the container is ready");
+                return -EINVAL;
+        }
+        if (m < 0) {
+                log_error("option --sdnotify: '%s' is not container, conmon or healthy", SHOWN(value));
+                return -EINVAL;
+        }
+        return add_key(b, "--sdnotify", "Notify", notify_mode_to_string(m));
+}
+
 /* getopt's own message would print the argument raw, newlines and all, and without "berth: ":
  * opterr is off, and this says it in one line. */
 static void log_bad_option(const char *verb, const char *optstring, const char *arg, int opt) {
@@ -166,6 +198,10 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 ARG_CAP_ADD, ARG_CAP_DROP, ARG_PRIVILEGED, ARG_READ_ONLY, ARG_INIT, ARG_NETWORK, ARG_HELP,
                 ARG_EXPOSE, ARG_LINK, ARG_IP, ARG_DNS, ARG_ADD_HOST,
                 ARG_VOLUMES_FROM, ARG_TMPFS, ARG_SECURITY_OPT, ARG_SYSCTL, ARG_RESTART,
+                ARG_HEALTH_CMD, ARG_HEALTH_INTERVAL, ARG_HEALTH_RETRIES, ARG_HEALTH_TIMEOUT, ARG_HEALTH_START_PERIOD,
+                ARG_HEALTH_ON_FAILURE, ARG_HEALTH_STARTUP_CMD, ARG_HEALTH_STARTUP_INTERVAL,
+                ARG_HEALTH_STARTUP_RETRIES, ARG_HEALTH_STARTUP_SUCCESS, ARG_HEALTH_STARTUP_TIMEOUT,
+                ARG_NO_HEALTHCHECK, ARG_SDNOTIFY,
         };
         static const struct option options[] = {
                 { "name", required_argument, NULL, ARG_NAME },
@@ -202,6 +238,19 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 { "volumes-from", required_argument, NULL, ARG_VOLUMES_FROM },
                 { "tmpfs", required_argument, NULL, ARG_TMPFS },
                 { "sysctl", required_argument, NULL, ARG_SYSCTL },
+                { "health-cmd", required_argument, NULL, ARG_HEALTH_CMD },
+                { "health-interval", required_argument, NULL, ARG_HEALTH_INTERVAL },
+                { "health-retries", required_argument, NULL, ARG_HEALTH_RETRIES },
+                { "health-timeout", required_argument, NULL, ARG_HEALTH_TIMEOUT },
+                { "health-start-period", required_argument, NULL, ARG_HEALTH_START_PERIOD },
+                { "health-on-failure", required_argument, NULL, ARG_HEALTH_ON_FAILURE },
+                { "health-startup-cmd", required_argument, NULL, ARG_HEALTH_STARTUP_CMD },
+                { "health-startup-interval", required_argument, NULL, ARG_HEALTH_STARTUP_INTERVAL },
+                { "health-startup-retries", required_argument, NULL, ARG_HEALTH_STARTUP_RETRIES },
+                { "health-startup-success", required_argument, NULL, ARG_HEALTH_STARTUP_SUCCESS },
+                { "health-startup-timeout", required_argument, NULL, ARG_HEALTH_STARTUP_TIMEOUT },
+                { "no-healthcheck", no_argument, NULL, ARG_NO_HEALTHCHECK },
+                { "sdnotify", required_argument, NULL, ARG_SDNOTIFY },
                 { "help", no_argument, NULL, ARG_HELP },
                 {}
         };
@@ -342,6 +391,45 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                         break;
                 case ARG_SYSCTL:
                         r = add(&b, "--sysctl", optarg);
+                        break;
+                case ARG_HEALTH_CMD:
+                        r = add(&b, "--health-cmd", optarg);
+                        break;
+                case ARG_HEALTH_INTERVAL:
+                        r = add(&b, "--health-interval", optarg);
+                        break;
+                case ARG_HEALTH_RETRIES:
+                        r = add(&b, "--health-retries", optarg);
+                        break;
+                case ARG_HEALTH_TIMEOUT:
+                        r = add(&b, "--health-timeout", optarg);
+                        break;
+                case ARG_HEALTH_START_PERIOD:
+                        r = add(&b, "--health-start-period", optarg);
+                        break;
+                case ARG_HEALTH_ON_FAILURE:
+                        r = add(&b, "--health-on-failure", optarg);
+                        break;
+                case ARG_HEALTH_STARTUP_CMD:
+                        r = add(&b, "--health-startup-cmd", optarg);
+                        break;
+                case ARG_HEALTH_STARTUP_INTERVAL:
+                        r = add(&b, "--health-startup-interval", optarg);
+                        break;
+                case ARG_HEALTH_STARTUP_RETRIES:
+                        r = add(&b, "--health-startup-retries", optarg);
+                        break;
+                case ARG_HEALTH_STARTUP_SUCCESS:
+                        r = add(&b, "--health-startup-success", optarg);
+                        break;
+                case ARG_HEALTH_STARTUP_TIMEOUT:
+                        r = add(&b, "--health-startup-timeout", optarg);
+                        break;
+                case ARG_NO_HEALTHCHECK:
+                        r = add_key(&b, "--no-healthcheck", "HealthCmd", "none");
+                        break;
+                case ARG_SDNOTIFY:
+                        r = add_sdnotify(&b, optarg);
                         break;
                 case ARG_HELP:
                         verb_help(verb, run_options);

@@ -9,6 +9,7 @@
 
 #include "definition-builder.h"
 #include "definition-values.h"
+#include "health.h"
 #include "string-util.h"
 #include "strv.h"
 #include "tap.h"
@@ -94,6 +95,36 @@ static char *random_value(const char *key) {
                 fprintf(f, "%u", rnd(12000));
         else if (streq(key, "Restart"))
                 fputs((const char *[]) { "no", "always", "on-failure", "unless-stopped", "on-failure:3", "never" }[rnd(6)], f);
+        else if (streq(key, "HealthCmd") || streq(key, "HealthStartupCmd")) {
+                unsigned k = rnd(4);
+
+                if (k == 0)
+                        fputs((const char *[]) { "none", "NONE", "[\"NONE\"]", "[]", "[ -f /x ]", "[\"CMD\"]" }[rnd(6)], f);
+                else if (k == 1)
+                        random_chars(f, 12); /* a shell's string */
+                else {
+                        /* an array, sometimes a broken one */
+                        fputs(k == 2 ? "[\"CMD\"," : "[", f);
+                        for (unsigned i = 0, n = rnd(3); i <= n; i++) {
+                                fputs(i ? ", \"" : "\"", f);
+                                fputs((const char *[]) { "a", "\\\"", "\\u00e9", "\\ud83d\\ude00", "b c", "\\n", "\\x",
+                                                         "\xc3\xa9", "\\u0000", "\\ud800" }[rnd(10)], f);
+                                fputc('"', f);
+                        }
+                        fputs(rnd(8) ? "]" : rnd(2) ? "" : "] x", f);
+                }
+        } else if (streq(key, "HealthInterval") || streq(key, "HealthTimeout") || streq(key, "HealthStartPeriod") ||
+                   streq(key, "HealthStartupInterval") || streq(key, "HealthStartupTimeout")) {
+                if (rnd(6) == 0)
+                        fputs((const char *[]) { "disable", "0", "-1s", "1h-1m", "1.5h", "3000000h" }[rnd(6)], f);
+                else
+                        for (unsigned i = 0, n = rnd(3); i <= n; i++)
+                                fprintf(f, "%u%s%s", rnd(3000), rnd(4) ? "" : ".5",
+                                        (const char *[]) { "", "s", "ms", "m", "h", "us", "\xc2\xb5s", "ns", "x" }[rnd(9)]);
+        } else if (streq(key, "HealthRetries") || streq(key, "HealthStartupRetries") || streq(key, "HealthStartupSuccess"))
+                fprintf(f, "%s%u", rnd(10) ? "" : "-", rnd(10) ? rnd(100) : rnd(2000000));
+        else if (streq(key, "HealthOnFailure"))
+                fputs((const char *[]) { "none", "kill", "restart", "stop", "Kill", "exit" }[rnd(6)], f);
         else
                 random_chars(f, 12);
         if (rnd(5) == 0)
@@ -144,6 +175,45 @@ static bool holds(const Definition *d, const char *key, const char *value, bool 
                        (streq(key, "AddCapability") ? d->caps_add : d->caps_drop) == u;
         if (streq(key, "Restart"))
                 return d->restart == restart_policy_from_string(value);
+        if (streq(key, "HealthCmd") || streq(key, "HealthStartupCmd")) {
+                _cleanup_strv_free_ char **test = NULL;
+                char **field = streq(key, "HealthCmd") ? d->health_cmd : d->health_startup_cmd;
+
+                if (health_cmd_parse(value, &test, NULL) < 0)
+                        return false;
+                if (streq(key, "HealthStartupCmd") && streq(test[0], "NONE"))
+                        return !field;
+                return field && strv_equal(field, test);
+        }
+        if (streq(key, "HealthInterval") && streq(value, "disable"))
+                return d->health_interval_usec == 0;
+        {
+                static const struct {
+                        const char *key;
+                        size_t offset;
+                } durations[] = {
+                        { "HealthInterval", offsetof(Definition, health_interval_usec) },
+                        { "HealthTimeout", offsetof(Definition, health_timeout_usec) },
+                        { "HealthStartPeriod", offsetof(Definition, health_start_period_usec) },
+                        { "HealthStartupInterval", offsetof(Definition, health_startup_interval_usec) },
+                        { "HealthStartupTimeout", offsetof(Definition, health_startup_timeout_usec) },
+                }, counts[] = {
+                        { "HealthRetries", offsetof(Definition, health_retries) },
+                        { "HealthStartupRetries", offsetof(Definition, health_startup_retries) },
+                        { "HealthStartupSuccess", offsetof(Definition, health_startup_success) },
+                };
+                unsigned n;
+
+                for (size_t i = 0; i < ELEMENTSOF(durations); i++)
+                        if (streq(key, durations[i].key))
+                                return health_duration_parse(value, &u, NULL) >= 0 &&
+                                       *(const uint64_t *) ((const char *) d + durations[i].offset) == u;
+                for (size_t i = 0; i < ELEMENTSOF(counts); i++)
+                        if (streq(key, counts[i].key))
+                                return safe_atou(value, &n) >= 0 && *(const unsigned *) ((const char *) d + counts[i].offset) == n;
+        }
+        if (streq(key, "HealthOnFailure"))
+                return d->health_on_failure == health_on_failure_from_string(value);
         {
                 static const struct {
                         const char *key;
@@ -336,6 +406,121 @@ int main(void) {
                 ok(r == -EINVAL && streq_ptr(error, "option --memory: '1k' is less than 6M, the least memory a container can start with"),
                    "-m 1k (%s)", error ?: "");
                 ok(definition_builder_add(&b, "--no-such", "x") == -ENOENT, "an unknown option");
+        }
+        /* Health checks: a bad value's line names its option; --no-healthcheck is HealthCmd=none
+         * and conflicts with every --health-* option, in either order. */
+        {
+                static const struct {
+                        const char *flag, *value, *error;
+                } bad[] = {
+                        { "--health-interval", "0", "option --health-interval: '0' is less than 1s, the least podman takes; "
+                                                    "'disable' turns the automatic checks off" },
+                        { "--health-interval", "1h-1m", "option --health-interval: '1h-1m' has an unknown unit 'h-' (ns, us, µs, ms, s, m, h)" },
+                        { "--health-timeout", "500ms", "option --health-timeout: '500ms' is less than 1s, the least podman takes" },
+                        { "--health-start-period", "-1s", "option --health-start-period: '-1s' is negative" },
+                        { "--health-retries", "0", "option --health-retries: '0' is not a number in 1…1000000" },
+                        { "--health-cmd", "", "option --health-cmd: empty value" },
+                        { "--health-cmd", "[\"CMD\"", "option --health-cmd: '[\"CMD\"' is not a JSON array of strings: the array does not end" },
+                        { "--health-cmd", "[\"CMD\"]", "option --health-cmd: '[\"CMD\"]': CMD without a command after it" },
+                        { "--health-on-failure", "exit", "option --health-on-failure: 'exit' is not none, kill, restart or stop" },
+                        { "--health-startup-cmd", "[]", "option --health-startup-cmd: '[]' is an empty array, not a command" },
+                        { "--health-startup-interval", "disable", "option --health-startup-interval: 'disable' is not a duration (e.g. 30s, 1m30s, 500ms)" },
+                        { "--health-startup-timeout", "0.5", "option --health-startup-timeout: '0.5' is less than 1s, the least podman takes" },
+                        { "--health-startup-retries", "1000001", "option --health-startup-retries: '1000001' is not a number in 0…1000000" },
+                        { "--health-startup-success", "x", "option --health-startup-success: 'x' is not a number in 0…1000000" },
+                };
+                for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+                        _cleanup_(definition_builder_done) DefinitionBuilder b = {};
+                        _cleanup_(definition_freep) Definition *d = NULL;
+                        _cleanup_free_ char *text = NULL, *error = NULL;
+                        int r;
+
+                        definition_builder_add(&b, "IMAGE", "img");
+                        definition_builder_add(&b, bad[i].flag, bad[i].value);
+                        r = definition_builder_parse(&b, "web", &text, &d, &error);
+                        ok(r == -EINVAL && streq_ptr(error, bad[i].error), "%s '%s': %s (got %s)", bad[i].flag, bad[i].value,
+                           bad[i].error, error ?: "(null)");
+                }
+        }
+        {
+                _cleanup_(definition_builder_done) DefinitionBuilder b = {};
+                _cleanup_(definition_freep) Definition *d = NULL;
+                _cleanup_free_ char *text = NULL, *error = NULL;
+                int r;
+
+                definition_builder_add(&b, "IMAGE", "img");
+                definition_builder_add(&b, "--health-timeout", " 5s");
+                r = definition_builder_parse(&b, "web", &text, &d, &error);
+                ok(r == -EINVAL && streq_ptr(error, "option --health-timeout: ' 5s' is not a duration (e.g. 30s, 1m30s, 500ms)"),
+                   "a blank is refused, given as the option's value (%s)", error ?: "");
+        }
+        {
+                _cleanup_(definition_builder_done) DefinitionBuilder b = {};
+                _cleanup_(definition_freep) Definition *d = NULL;
+                _cleanup_free_ char *text = NULL, *error = NULL;
+                int r;
+
+                definition_builder_add(&b, "IMAGE", "img");
+                definition_builder_add(&b, "--health-cmd", "[\"CMD\", \"/bin/check\", \"a b\"]");
+                definition_builder_add(&b, "--health-interval", "1m30s");
+                definition_builder_add(&b, "--health-timeout", "5s");
+                definition_builder_add(&b, "--health-start-period", "0");
+                definition_builder_add(&b, "--health-retries", "3");
+                definition_builder_add(&b, "--health-on-failure", "restart");
+                definition_builder_add(&b, "--health-startup-cmd", " test -e /ready ");
+                definition_builder_add(&b, "--health-startup-interval", "2s");
+                definition_builder_add(&b, "--health-startup-timeout", "1s");
+                definition_builder_add(&b, "--health-startup-retries", "10");
+                definition_builder_add(&b, "--health-startup-success", "2");
+                definition_builder_add_key(&b, "--sdnotify", "Notify", notify_mode_to_string(notify_mode_from_sdnotify("healthy")));
+                r = definition_builder_parse(&b, "web", &text, &d, &error);
+                ok(r == 0 && strv_equal(d->health_cmd, (char *const[]) { "CMD", "/bin/check", "a b", NULL }) &&
+                           d->health_interval_usec == 90000000 && d->health_timeout_usec == 5000000 &&
+                           d->health_start_period_usec == 0 && d->health_retries == 3 &&
+                           d->health_on_failure == HEALTH_ON_FAILURE_RESTART &&
+                           strv_equal(d->health_startup_cmd, (char *const[]) { "CMD-SHELL", " test -e /ready ", NULL }) &&
+                           d->health_startup_interval_usec == 2000000 && d->health_startup_timeout_usec == 1000000 &&
+                           d->health_startup_retries == 10 && d->health_startup_success == 2 && d->notify == NOTIFY_HEALTHY,
+                   "every health option, and --sdnotify healthy (%s)", error ?: "");
+        }
+        {
+                static const char *const others[] = { "--health-cmd", "--health-interval", "--health-retries", "--health-timeout",
+                                                      "--health-start-period", "--health-on-failure", "--health-startup-cmd",
+                                                      "--health-startup-interval", "--health-startup-retries",
+                                                      "--health-startup-success", "--health-startup-timeout" };
+                static const char *const values[] = { "true", "30s", "3", "5s", "0", "kill", "true", "1s", "1", "1", "1s" };
+
+                for (size_t i = 0; i < ELEMENTSOF(others); i++)
+                        for (int before = 0; before < 2; before++) {
+                                _cleanup_(definition_builder_done) DefinitionBuilder b = {};
+                                _cleanup_(definition_freep) Definition *d = NULL;
+                                _cleanup_free_ char *text = NULL, *error = NULL, *want = NULL;
+                                int r;
+
+                                definition_builder_add(&b, "IMAGE", "img");
+                                if (before)
+                                        definition_builder_add(&b, others[i], values[i]);
+                                definition_builder_add_key(&b, "--no-healthcheck", "HealthCmd", "none");
+                                if (!before)
+                                        definition_builder_add(&b, others[i], values[i]);
+                                r = definition_builder_parse(&b, "web", &text, &d, &error);
+                                want = strjoin("option --no-healthcheck: conflicts with the --health-* options (", others[i], ")");
+                                ok(r == -EINVAL && !d && streq_ptr(error, want), "--no-healthcheck %s %s: %s", before ? "after" : "before",
+                                   others[i], error ?: "(null)");
+                        }
+        }
+        {
+                _cleanup_(definition_builder_done) DefinitionBuilder b = {};
+                _cleanup_(definition_freep) Definition *d = NULL;
+                _cleanup_free_ char *text = NULL, *error = NULL;
+                int r;
+
+                definition_builder_add(&b, "IMAGE", "img");
+                definition_builder_add_key(&b, "--no-healthcheck", "HealthCmd", "none");
+                definition_builder_add_key(&b, "--sdnotify", "Notify", "yes");
+                r = definition_builder_parse(&b, "web", &text, &d, &error);
+                ok(r == 0 && strv_equal(d->health_cmd, (char *const[]) { "NONE", NULL }) && d->notify == NOTIFY_CONTAINER,
+                   "--no-healthcheck is HealthCmd=none (%s)", error ?: "");
         }
         return tap_finish();
 }
