@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <json-c/json.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include "cleanup.h"
 #include "env.h"
 #include "fd-util.h"
+#include "health.h"
 #include "image-config.h"
 #include "log.h"
 #include "path-util.h"
@@ -28,6 +30,9 @@ void image_config_done(ImageConfig *c) {
         free(c->working_dir);
         free(c->user);
         c->working_dir = c->user = NULL;
+        c->healthcheck = strv_free(c->healthcheck);
+        c->healthcheck_interval_usec = c->healthcheck_timeout_usec = c->healthcheck_start_period_usec = UINT64_MAX;
+        c->healthcheck_retries = 0;
 }
 
 /* o's key: 1 and *ret when it is of type, 0 when absent or null, -EBADMSG for another type. */
@@ -91,6 +96,57 @@ static int get_string(json_object *o, const char *key, char **ret) {
         return *ret ? 0 : -ENOMEM;
 }
 
+/* Nanoseconds, where 0 means docker's "inherit": µs, rounded up so that no duration given becomes
+ * 0; UINT64_MAX when 0 or absent. */
+static int get_duration(json_object *o, const char *key, uint64_t *ret) {
+        json_object *v;
+        int64_t ns;
+        int r = image_json_lookup(o, key, json_type_int, &v);
+
+        if (r <= 0)
+                return r;
+        ns = json_object_get_int64(v);
+        if (ns < 0)
+                return -EBADMSG;
+        *ret = ns == 0 ? UINT64_MAX : (uint64_t) (ns / 1000) + (ns % 1000 != 0);
+        return 0;
+}
+
+/* {"Test": […], "Interval": ns, "Timeout": ns, "StartPeriod": ns, "Retries": n}; StartInterval
+ * (docker's, for the start period) is not berth's and is left alone. */
+static int get_healthcheck(json_object *config, ImageConfig *c) {
+        _cleanup_strv_free_ char **test = NULL;
+        json_object *h, *v;
+        int r = image_json_lookup(config, "Healthcheck", json_type_object, &h);
+
+        if (r <= 0)
+                return r;
+        r = get_strv(h, "Test", SIZE_MAX, &test);
+        if (r < 0)
+                return r;
+        if (!strv_isempty(test)) {
+                if (health_test_check(test, NULL) < 0)
+                        return -EBADMSG;
+                if (!streq(test[0], "NONE"))
+                        c->healthcheck = TAKE_PTR(test);
+        }
+        r = get_duration(h, "Interval", &c->healthcheck_interval_usec);
+        if (r >= 0)
+                r = get_duration(h, "Timeout", &c->healthcheck_timeout_usec);
+        if (r >= 0)
+                r = get_duration(h, "StartPeriod", &c->healthcheck_start_period_usec);
+        if (r >= 0)
+                r = image_json_lookup(h, "Retries", json_type_int, &v);
+        if (r > 0) {
+                int64_t n = json_object_get_int64(v);
+
+                if (n < 0 || n > UINT_MAX)
+                        return -EBADMSG;
+                c->healthcheck_retries = (unsigned) n;
+        }
+        return r < 0 ? r : 0;
+}
+
 int image_config_parse(const char *text, ImageConfig *ret) {
         _cleanup_(image_config_done) ImageConfig c = IMAGE_CONFIG_NULL;
         json_object *top, *config;
@@ -118,6 +174,8 @@ int image_config_parse(const char *text, ImageConfig *ret) {
                         r = get_keys(config, "Volumes", &c.volumes);
                 if (r >= 0)
                         r = get_keys(config, "ExposedPorts", &c.exposed_ports);
+                if (r >= 0)
+                        r = get_healthcheck(config, &c);
         }
         json_object_put(top);
         if (r < 0)

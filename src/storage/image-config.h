@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <stdint.h>
+
 #include "definition.h"
 
 /* What an image says about running it: the "config" object of the config.json that `berth image
@@ -13,9 +15,17 @@ typedef struct ImageConfig {
         char *working_dir, *user; /* NULL when not set */
         char **volumes;           /* the destinations of its Volumes, sorted; NULL when none */
         char **exposed_ports;     /* its ExposedPorts, "80/tcp", sorted; NULL when none */
+        /* Its Healthcheck (docker's HEALTHCHECK), under the definition's Health*= keys. The
+         * durations are UINT64_MAX when absent or 0 (docker's "inherit"). */
+        char **healthcheck; /* Test, a Test form (health.h); NULL when none: absent, empty or NONE */
+        uint64_t healthcheck_interval_usec, healthcheck_timeout_usec, healthcheck_start_period_usec;
+        unsigned healthcheck_retries; /* 0 when absent */
 } ImageConfig;
 
-#define IMAGE_CONFIG_NULL ((ImageConfig){})
+#define IMAGE_CONFIG_NULL                                                                                        \
+        ((ImageConfig){ .healthcheck_interval_usec = UINT64_MAX,                                                 \
+                        .healthcheck_timeout_usec = UINT64_MAX,                                                  \
+                        .healthcheck_start_period_usec = UINT64_MAX })
 
 /* Reads image's config from the state directory. Logs its error, one line. */
 int image_config_read(const char *image, ImageConfig *ret);
@@ -25,8 +35,9 @@ void image_config_done(ImageConfig *c);
  * them, one by one, under the definition's. Real images set a few dozen. */
 #define IMAGE_ENV_MAX 4096U
 
-/* Parses the text of a config.json. -EBADMSG for one that is not JSON or holds the wrong types,
- * -E2BIG for one with more than IMAGE_ENV_MAX Env entries. */
+/* Parses the text of a config.json. -EBADMSG for one that is not JSON or holds the wrong types
+ * (a Healthcheck's Test that is not a Test form too), -E2BIG for one with more than IMAGE_ENV_MAX
+ * Env entries. The Healthcheck's durations are docker's nanoseconds, taken as µs rounded up. */
 int image_config_parse(const char *text, ImageConfig *ret);
 
 /* docker's rule: the definition's Entrypoint= (even empty) replaces the image's, and then the

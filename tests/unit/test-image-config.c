@@ -59,6 +59,87 @@ static void test_env_count(void) {
            "%u entries, berth's bound, parse in order", IMAGE_ENV_MAX);
 }
 
+static void healthcheck_bad(const char *healthcheck, const char *what) {
+        _cleanup_free_ char *text = strjoin("{\"config\":{\"Healthcheck\":", healthcheck, "}}");
+        ImageConfig bad = IMAGE_CONFIG_NULL;
+
+        ok(image_config_parse(text, &bad) == -EBADMSG && !bad.healthcheck, "%s: -EBADMSG", what);
+}
+
+static void test_healthcheck(void) {
+        _cleanup_(image_config_done) ImageConfig c = IMAGE_CONFIG_NULL;
+
+        /* As docker build writes it. */
+        ok(image_config_parse("{\"config\":{\"Cmd\":[\"serve\"],\"Healthcheck\":{\"Test\":[\"CMD-SHELL\","
+                              "\"curl -f http://localhost/ || exit 1\"],\"Interval\":30000000000,\"Timeout\":"
+                              "5000000000,\"StartPeriod\":1500000000,\"StartInterval\":2000000000,\"Retries\":4}}}",
+                              &c) == 0,
+           "a config with a Healthcheck parses");
+        ok(strv_equal(c.healthcheck, (char *const[]) { "CMD-SHELL", "curl -f http://localhost/ || exit 1", NULL }),
+           "Test as it is (%s)", joined(c.healthcheck));
+        ok(c.healthcheck_interval_usec == 30000000 && c.healthcheck_timeout_usec == 5000000 &&
+                   c.healthcheck_start_period_usec == 1500000 && c.healthcheck_retries == 4,
+           "durations in µs, retries");
+        image_config_done(&c);
+        ok(!c.healthcheck && c.healthcheck_interval_usec == UINT64_MAX && c.healthcheck_timeout_usec == UINT64_MAX &&
+                   c.healthcheck_start_period_usec == UINT64_MAX && c.healthcheck_retries == 0,
+           "image_config_done() leaves IMAGE_CONFIG_NULL's values");
+
+        ok(image_config_parse("{\"config\":{\"Healthcheck\":{\"Test\":[\"CMD\",\"/bin/check\",\"--quick\"],"
+                              "\"Interval\":0,\"Timeout\":1,\"StartPeriod\":1999,\"Retries\":0}}}",
+                              &c) == 0 &&
+                   strv_equal(c.healthcheck, (char *const[]) { "CMD", "/bin/check", "--quick", NULL }) &&
+                   c.healthcheck_interval_usec == UINT64_MAX && c.healthcheck_timeout_usec == 1 &&
+                   c.healthcheck_start_period_usec == 2 && c.healthcheck_retries == 0,
+           "0 is docker's 'inherit'; nanoseconds round up to µs");
+        image_config_done(&c);
+
+        ok(image_config_parse("{\"config\":{\"Healthcheck\":{\"Test\":[\"NONE\"],\"Interval\":1000000000}}}", &c) == 0 &&
+                   !c.healthcheck && c.healthcheck_interval_usec == 1000000,
+           "Test NONE: no check");
+        image_config_done(&c);
+        ok(image_config_parse("{\"config\":{\"Healthcheck\":{\"Test\":[]}}}", &c) == 0 && !c.healthcheck &&
+                   c.healthcheck_interval_usec == UINT64_MAX,
+           "an empty Test: no check");
+        image_config_done(&c);
+        ok(image_config_parse("{\"config\":{\"Healthcheck\":{}}}", &c) == 0 && !c.healthcheck, "no Test: no check");
+        image_config_done(&c);
+        ok(image_config_parse("{\"config\":{\"Healthcheck\":null,\"Cmd\":[\"x\"]}}", &c) == 0 && !c.healthcheck &&
+                   c.healthcheck_retries == 0 && c.healthcheck_timeout_usec == UINT64_MAX,
+           "Healthcheck null: none");
+        image_config_done(&c);
+        ok(image_config_parse("{\"config\":{\"Healthcheck\":{\"Test\":null,\"StartInterval\":\"x\",\"Other\":[1]}}}", &c) == 0 &&
+                   !c.healthcheck,
+           "StartInterval and keys berth does not know are left alone");
+        image_config_done(&c);
+        ok(image_config_parse("{\"config\":{\"Healthcheck\":{\"Test\":[\"CMD\",\"x\"],\"Interval\":9223372036854775807,"
+                              "\"Retries\":4294967295}}}",
+                              &c) == 0 &&
+                   c.healthcheck_interval_usec == UINT64_C(9223372036854776) && c.healthcheck_retries == 4294967295U,
+           "the largest durations and counts");
+        image_config_done(&c);
+        ok(image_config_parse("{}", &c) == 0 && !c.healthcheck && c.healthcheck_interval_usec == UINT64_MAX,
+           "a config without \"config\": IMAGE_CONFIG_NULL's values");
+
+        healthcheck_bad("[\"CMD\",\"x\"]", "Healthcheck not an object");
+        healthcheck_bad("\"CMD true\"", "Healthcheck a string");
+        healthcheck_bad("{\"Test\":\"CMD-SHELL true\"}", "Test a string");
+        healthcheck_bad("{\"Test\":[\"CMD\",1]}", "Test with a number");
+        healthcheck_bad("{\"Test\":[\"CMD\",[\"x\"]]}", "Test with a list");
+        healthcheck_bad("{\"Test\":[\"RUN\",\"x\"]}", "Test with an unknown first word");
+        healthcheck_bad("{\"Test\":[\"cmd\",\"x\"]}", "Test's first word in lower case");
+        healthcheck_bad("{\"Test\":[\"CMD\"]}", "CMD alone");
+        healthcheck_bad("{\"Test\":[\"CMD-SHELL\",\"a\",\"b\"]}", "CMD-SHELL with two strings");
+        healthcheck_bad("{\"Test\":[\"CMD-SHELL\"]}", "CMD-SHELL alone");
+        healthcheck_bad("{\"Test\":[\"NONE\",\"x\"]}", "NONE with more");
+        healthcheck_bad("{\"Test\":[\"CMD\",\"x\"],\"Interval\":\"30s\"}", "Interval a string");
+        healthcheck_bad("{\"Test\":[\"CMD\",\"x\"],\"Timeout\":1.5}", "Timeout a fraction");
+        healthcheck_bad("{\"Test\":[\"CMD\",\"x\"],\"StartPeriod\":-1}", "StartPeriod negative");
+        healthcheck_bad("{\"Test\":[\"CMD\",\"x\"],\"Retries\":-3}", "Retries negative");
+        healthcheck_bad("{\"Test\":[\"CMD\",\"x\"],\"Retries\":4294967296}", "Retries past 32 bits");
+        healthcheck_bad("{\"Test\":[\"CMD\",\"x\"],\"Retries\":\"3\"}", "Retries a string");
+}
+
 int main(void) {
         _cleanup_(image_config_done) ImageConfig c = IMAGE_CONFIG_NULL;
         ImageConfig bad;
@@ -109,5 +190,6 @@ int main(void) {
                    streq(joined(c.volumes), "/a|/b") && streq(joined(c.exposed_ports), "443/tcp|53/udp"),
            "Volumes and ExposedPorts: their keys, sorted");
         test_env_count();
+        test_healthcheck();
         return tap_finish();
 }
