@@ -61,18 +61,18 @@ typedef struct Definition {
         int stop_signal;            /* SIGTERM default */
         uint64_t stop_timeout_usec; /* 10 s default */
         NotifyMode notify; /* Notify=: NOTIFY_CONMON default */
-        /* Health checks (health.h), Quadlet's keys; the runtime's meaning is berth.container(5)'s. */
-        char **health_cmd;                 /* HealthCmd=: a Test form; NULL unset (the image's applies) */
-        uint64_t health_interval_usec;     /* HealthInterval=: UINT64_MAX unset, 0 disable, else ≥ 1 s */
-        uint64_t health_timeout_usec;      /* HealthTimeout=: UINT64_MAX unset, else ≥ 1 s */
-        uint64_t health_start_period_usec; /* HealthStartPeriod=: UINT64_MAX unset */
-        unsigned health_retries;           /* HealthRetries=: 0 unset, else 1…HEALTH_COUNT_MAX */
-        HealthOnFailure health_on_failure; /* HealthOnFailure=: HEALTH_ON_FAILURE_NONE default */
-        char **health_startup_cmd;         /* HealthStartupCmd=: a Test form, never NONE; NULL unset */
-        uint64_t health_startup_interval_usec; /* HealthStartupInterval=: UINT64_MAX unset, else ≥ 1 s */
-        uint64_t health_startup_timeout_usec;  /* HealthStartupTimeout=: UINT64_MAX unset, else ≥ 1 s */
-        unsigned health_startup_retries; /* HealthStartupRetries=: 0 never restart (default), ≤ HEALTH_COUNT_MAX */
-        unsigned health_startup_success; /* HealthStartupSuccess=: 0 one success is enough, ≤ HEALTH_COUNT_MAX */
+        /* Health checks (health.h), Quadlet's keys; what the runtime does is berth.container(5)'s. */
+        char **health_cmd;                     /* a Test form; NULL: the image's applies */
+        uint64_t health_interval_usec;         /* UINT64_MAX unset, 0 disable, else ≥ 1 s */
+        uint64_t health_timeout_usec;          /* UINT64_MAX unset, else ≥ 1 s */
+        uint64_t health_start_period_usec;     /* UINT64_MAX unset */
+        unsigned health_retries;               /* 0 unset, else 1…HEALTH_COUNT_MAX */
+        HealthOnFailure health_on_failure;     /* HEALTH_ON_FAILURE_NONE default */
+        char **health_startup_cmd;             /* a Test form, never NONE; NULL unset */
+        uint64_t health_startup_interval_usec; /* UINT64_MAX unset, else ≥ 1 s */
+        uint64_t health_startup_timeout_usec;  /* UINT64_MAX unset, else ≥ 1 s */
+        unsigned health_startup_retries;       /* 0: never restart (default); ≤ HEALTH_COUNT_MAX */
+        unsigned health_startup_success;       /* 0: one pass is enough (default); ≤ HEALTH_COUNT_MAX */
         NetworkMode network;     /* NETWORK_BRIDGE default */
         char *network_container; /* set iff network == NETWORK_CONTAINER */
         char *ip;                /* IP=: the IPv4 address to take from the subnet, NULL for any */

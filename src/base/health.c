@@ -138,7 +138,7 @@ int health_cmd_parse(const char *s, char ***ret, char **ret_why) {
                 const char *w = t + 1 + (t[1] == '[');
                 bool shell_test = !*w || strchr(" \t\r\n", *w);
 
-                r = json_parse_string_array(t, &l, &why);
+                r = json_parse_string_array(s, &l, &why);
                 if (r == -ENOMEM)
                         return r;
                 if (r >= 0) {
@@ -151,7 +151,7 @@ int health_cmd_parse(const char *s, char ***ret, char **ret_why) {
                         }
                         r = health_test_check(l, &why);
                         if (r == -EINVAL)
-                                return reason(ret_why, r, "'%s': %s", SHOWN(s), why);
+                                return reason(ret_why, r, "'%s': %s", SHOWN(s), why ?: "not a Test form");
                         if (r < 0)
                                 return r;
                         *ret = TAKE_PTR(l);

@@ -142,6 +142,7 @@ static void test_cmd(void) {
         cmd_bad("[\"CMD-SHELL\", \"a\", \"b\"]", "'[\"CMD-SHELL\", \"a\", \"b\"]': CMD-SHELL with 2 strings after it, not one");
         cmd_bad("[\"NONE\", \"x\"]", "'[\"NONE\", \"x\"]': NONE with something after it");
         cmd_bad("[\"a\"", "'[\"a\"' is not a JSON array of strings: the array does not end");
+        cmd_bad("  [\"a\",]", "'  [\"a\",]' is not a JSON array of strings: a ',' before the ']' at byte 8");
         cmd_bad("[\"a\"] && true", "'[\"a\"] && true' is not a JSON array of strings: something after the array at byte 7");
         cmd_bad("[[\"a\"]]", "'[[\"a\"]]' is not a JSON array of strings: element 1 is not a string (byte 2)");
         cmd_bad("[\"a\", [\"b\"]]", "'[\"a\", [\"b\"]]' is not a JSON array of strings: element 2 is not a string (byte 7)");
