@@ -19,7 +19,8 @@
 
 /* berth logs NAME: the container's lines from the journal, read with sd-journal (the same lines
  * as `journalctl CONTAINER_NAME=NAME`): its payload's stdout and stderr, and the helper's own
- * messages about it. */
+ * messages about it; not its events (event.h), which are `berth events`'s, as docker keeps them
+ * apart. */
 
 typedef enum OutputMode {
         OUTPUT_SHORT,
@@ -95,12 +96,23 @@ typedef struct LogsArgs {
         uint64_t since, until; /* 0 / UINT64_MAX: none */
 } LogsArgs;
 
+/* Whether the current entry is an event. sd-journal has no match for "without a field", so the
+ * events come along and are passed over here. */
+static bool entry_is_event(sd_journal *j) {
+        const void *data;
+        size_t len;
+
+        return sd_journal_get_data(j, "BERTH_EVENT", &data, &len) >= 0;
+}
+
 static int print_entry(sd_journal *j, void *userdata) {
         const LogsArgs *a = userdata;
         const void *data;
         size_t len;
         int r;
 
+        if (entry_is_event(j))
+                return 0;
         if (a->mode == OUTPUT_JSON)
                 return print_json_entry(j);
 
@@ -128,6 +140,23 @@ static int print_entry(sd_journal *j, void *userdata) {
         return 0;
 }
 
+/* Steps back from where the journal stands (its end, or past --until) over the last n lines,
+ * passing over the events in between, so that -n counts lines only. 1 when it stands on the
+ * first line to print, 0 when there is none. */
+static int back_over_lines(sd_journal *j, uint64_t n) {
+        uint64_t found = 0;
+        int r;
+
+        while (found < n) {
+                r = sd_journal_previous(j);
+                if (r <= 0)
+                        return r < 0 ? r : found > 0;
+                if (!entry_is_event(j))
+                        found++;
+        }
+        return 1;
+}
+
 static int show(const LogsArgs *a) {
         _cleanup_free_ char *match = NULL;
         sd_journal *j = NULL;
@@ -153,7 +182,7 @@ static int show(const LogsArgs *a) {
                 else
                         r = sd_journal_seek_tail(j);
                 if (r >= 0 && a->lines > 0) {
-                        r = sd_journal_previous_skip(j, a->lines);
+                        r = back_over_lines(j, a->lines);
                         if (r > 0)
                                 r = journal_each(j, a->since, a->until, /* current= */ true, print_entry, (void *) a);
                 } else if (r >= 0)
