@@ -102,6 +102,7 @@ static int add_matches(sd_journal *j, const EventFilter *f) {
 }
 
 static int show(const EventsArgs *a) {
+        bool follow = a->until == UINT64_MAX || a->until > now_realtime_usec();
         sd_journal *j = NULL;
         int r;
 
@@ -111,14 +112,16 @@ static int show(const EventsArgs *a) {
         r = add_matches(j, &a->filter);
         if (r < 0)
                 goto finish;
-        /* Watching first, so that nothing written while the old events are read is missed. */
-        r = sd_journal_get_fd(j);
+        /* When it will follow, watching first, so that nothing written while the old events are
+         * read is missed. (Not otherwise: taking an inotify watch away costs the kernel a grace
+         * period, many times what reading takes.) */
+        r = follow ? sd_journal_get_fd(j) : 0;
         if (r >= 0)
                 r = a->since > 0 ? sd_journal_seek_realtime_usec(j, a->since) : sd_journal_seek_head(j);
         if (r >= 0)
                 r = journal_each(j, a->since, a->until, /* current= */ false, print_event, (void *) a);
         /* At the end of the journal: new events until SIGINT or SIGTERM, or until --until. */
-        if (r == 0)
+        if (r == 0 && follow)
                 r = journal_follow(j, a->since, a->until, print_event, (void *) a);
         if (r < 0)
                 log_error_errno(r, "Failed to read the journal: %m");
