@@ -96,8 +96,8 @@ typedef struct LogsArgs {
         uint64_t since, until; /* 0 / UINT64_MAX: none */
 } LogsArgs;
 
-/* Whether the current entry is an event. sd-journal has no match for "without a field", so the
- * events come along and are passed over here. */
+/* Whether the current entry is an event: only a container named berth has its events match
+ * (see show()), and sd-journal has no match for "without a field". */
 static bool entry_is_event(sd_journal *j) {
         const void *data;
         size_t len;
@@ -158,21 +158,29 @@ static int back_over_lines(sd_journal *j, uint64_t n) {
 }
 
 static int show(const LogsArgs *a) {
-        _cleanup_free_ char *match = NULL;
         sd_journal *j = NULL;
         int r;
 
         r = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY);
         if (r < 0)
                 return log_error_errno(r, "Failed to open the journal: %m");
-        if (asprintf(&match, "CONTAINER_NAME=%s", a->name) < 0) {
-                r = log_oom();
-                goto finish;
-        }
-        r = sd_journal_add_match(j, match, 0);
-        if (r < 0) {
-                log_error_errno(r, "Failed to match %s in the journal: %m", match);
-                goto finish;
+        /* The container's lines carry its name as SYSLOG_IDENTIFIER= too (journal-send.h, and
+         * container@.service's SyslogIdentifier=), its events "berth" (event.h): matching both
+         * fields leaves the events to the journal's index, so that -n does not step back over
+         * months of health checks. Only a container named berth has its events come along, and
+         * they are passed over here. */
+        for (size_t i = 0; i < 2; i++) {
+                _cleanup_free_ char *match = NULL;
+
+                if (asprintf(&match, "%s=%s", i == 0 ? "CONTAINER_NAME" : "SYSLOG_IDENTIFIER", a->name) < 0) {
+                        r = log_oom();
+                        goto finish;
+                }
+                r = sd_journal_add_match(j, match, 0);
+                if (r < 0) {
+                        log_error_errno(r, "Failed to match %s in the journal: %m", match);
+                        goto finish;
+                }
         }
 
         if (a->lines != UINT64_MAX) {

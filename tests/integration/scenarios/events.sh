@@ -180,4 +180,19 @@ check_eq "  … and ends on SIGTERM with success" "$rc" 0
 check_eq "logs shows the container's output, not its events" "$(berth logs -o cat ev1 | paste -sd' ')" "out-1 out-2 out-3 got-usr1"
 check_eq "logs -n 2: the last two lines, events not counted" "$(berth logs -n 2 -o cat ev1 | paste -sd' ')" "out-3 got-usr1"
 check_eq "logs -o json: no event" "$(berth logs -o json ev1 | grep -c BERTH_EVENT)" 0
+# A container named berth: its lines carry SYSLOG_IDENTIFIER=berth as its events do, so these
+# reach logs, which passes over them itself.
+on_exit "berth rm -f berth >/dev/null 2>&1"
+berth run -d --name berth bb sh -c 'trap "echo b-usr1" USR1; trap "exit 0" TERM; echo b-1; echo b-2; while :; do sleep 0.1; done' >/dev/null
+wait_for 10 sh -c 'berth logs -o cat berth | grep -q b-2'
+berth kill -s USR1 berth
+wait_for 10 sh -c 'berth logs -o cat berth | grep -q b-usr1'
+berth kill -s USR1 berth
+wait_for 10 sh -c '[ "$(berth logs -o cat berth | grep -c b-usr1)" = 2 ]'
+berth stop berth
+journalctl --sync
+check_eq "a container named berth: its events are not its lines" "$(berth logs -o cat berth | paste -sd' ')" "b-1 b-2 b-usr1 b-usr1"
+check_eq "  … and -n 3 counts lines only" "$(berth logs -n 3 -o cat berth | paste -sd' ')" "b-2 b-usr1 b-usr1"
+check_eq "  … while berth events has them" "$(berth events --since "$since" --until now -f container=berth -f event=kill -f event=stop --format '{{.Action}}' | paste -sd' ')" \
+        "kill kill kill stop"
 check_eq "  … while the journal has them under the name" "$(journalctl -q CONTAINER_NAME=ev1 BERTH_EVENT=stop -o cat | wc -l)" 1
