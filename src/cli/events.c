@@ -47,19 +47,15 @@ static int print_event(sd_journal *j, void *userdata) {
         const EventsArgs *a = userdata;
         const void *data;
         size_t len;
-        int k;
 
         SD_JOURNAL_FOREACH_DATA(j, data, len)
                 if (event_record_add(&r, data, len) < 0)
-                        return log_oom();
+                        return -ENOMEM;
         /* Not an event after all (see event-record.h), or not one of those asked for. */
         if (sd_journal_get_realtime_usec(j, &r.usec) < 0 || event_record_check(&r) < 0 ||
             !event_filter_match(&a->filter, &r))
                 return 0;
-        k = event_format_print(a->format, stdout, &r);
-        if (k < 0)
-                return log_error_errno(k, "Failed to write to standard output: %m");
-        return 0;
+        return event_format_print(a->format, stdout, &r);
 }
 
 static int add_match(sd_journal *j, const char *field, const char *value) {
@@ -103,7 +99,7 @@ static int add_matches(sd_journal *j, const EventFilter *f) {
 
 static int show(const EventsArgs *a) {
         bool follow = a->until == UINT64_MAX || a->until > now_realtime_usec();
-        sd_journal *j = NULL;
+        _cleanup_(sd_journal_closep) sd_journal *j = NULL;
         int r;
 
         r = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY | SD_JOURNAL_SYSTEM);
@@ -111,24 +107,29 @@ static int show(const EventsArgs *a) {
                 return log_error_errno(r, "Failed to open the journal: %m");
         r = add_matches(j, &a->filter);
         if (r < 0)
-                goto finish;
+                return r;
         /* When it will follow, watching first, so that nothing written while the old events are
          * read is missed. (Not otherwise: taking an inotify watch away costs the kernel a grace
          * period, many times what reading takes.) */
         r = follow ? sd_journal_get_fd(j) : 0;
         if (r >= 0)
-                r = a->since > 0 ? sd_journal_seek_realtime_usec(j, a->since) : sd_journal_seek_head(j);
-        if (r >= 0)
-                r = journal_each(j, a->since, a->until, /* current= */ false, print_event, (void *) a);
+                r = journal_each_since(j, a->since, a->until, print_event, (void *) a);
         /* At the end of the journal: new events until SIGINT or SIGTERM, or until --until. */
         if (r == 0 && follow)
                 r = journal_follow(j, a->since, a->until, print_event, (void *) a);
-        if (r < 0)
-                log_error_errno(r, "Failed to read the journal: %m");
-finish:
         fflush(stdout);
-        sd_journal_close(j);
-        return r < 0 ? r : 0;
+        if (r < 0)
+                return log_error_errno(r, "Failed to show the events: %m");
+        return 0;
+}
+
+/* An option refused, with the reason given, or the lack of memory that kept it from one. */
+static int refuse(const char *what, const char *why) {
+        if (why)
+                log_error("%s%s", what, why);
+        else
+                log_oom();
+        return EXIT_BERTH_FAILED;
 }
 
 int verb_events(int argc, char *argv[]) {
@@ -144,7 +145,7 @@ int verb_events(int argc, char *argv[]) {
         _cleanup_(events_args_done) EventsArgs a = { .since = UINT64_MAX, .until = UINT64_MAX };
         const char *format = NULL;
         uint64_t now = now_realtime_usec();
-        int c, r;
+        int c;
 
         while ((c = getopt_long(argc, argv, "f:", options, NULL)) >= 0)
                 switch (c) {
@@ -159,14 +160,8 @@ int verb_events(int argc, char *argv[]) {
                 case 'f': {
                         _cleanup_free_ char *why = NULL;
 
-                        r = event_filter_add(&a.filter, optarg, &why);
-                        if (r < 0) {
-                                if (why)
-                                        log_error("option --filter: %s", why);
-                                else
-                                        log_oom();
-                                return EXIT_BERTH_FAILED;
-                        }
+                        if (event_filter_add(&a.filter, optarg, &why) < 0)
+                                return refuse("option --filter: ", why);
                         break;
                 }
                 case ARG_FORMAT:
@@ -185,14 +180,8 @@ int verb_events(int argc, char *argv[]) {
         {
                 _cleanup_free_ char *why = NULL;
 
-                r = event_format_parse(format, &a.format, &why);
-                if (r < 0) {
-                        if (why)
-                                log_error("%s", why);
-                        else
-                                log_oom();
-                        return EXIT_BERTH_FAILED;
-                }
+                if (event_format_parse(format, &a.format, &why) < 0)
+                        return refuse("", why);
         }
         /* docker's: without --since only what comes; with --until alone, what there is up to it. */
         if (a.since == UINT64_MAX)

@@ -40,6 +40,15 @@ int journal_each(sd_journal *j, uint64_t since, uint64_t until, bool current, Jo
         }
 }
 
+int journal_each_since(sd_journal *j, uint64_t since, uint64_t until, JournalEntryFunc f, void *userdata) {
+        int r;
+
+        r = since > 0 ? sd_journal_seek_realtime_usec(j, since) : sd_journal_seek_head(j);
+        if (r < 0)
+                return r;
+        return journal_each(j, since, until, /* current= */ false, f, userdata);
+}
+
 /* Milliseconds until the earlier of the journal's own timeout (CLOCK_MONOTONIC) and deadline
  * (CLOCK_REALTIME, UINT64_MAX: none); -1 for neither. */
 static int wait_msec(sd_journal *j, uint64_t deadline) {

@@ -17,6 +17,9 @@ typedef int (*JournalEntryFunc)(sd_journal *j, void *userdata);
 int journal_each(sd_journal *j, uint64_t since, uint64_t until, bool current, JournalEntryFunc f,
                  void *userdata);
 
+/* Seeks to since (the head when 0), then journal_each() from there. */
+int journal_each_since(sd_journal *j, uint64_t since, uint64_t until, JournalEntryFunc f, void *userdata);
+
 /* After journal_each(): waits for new entries and hands them on the same way, flushing stdout
  * before each wait, until SIGINT or SIGTERM, or until the clock passed until (UINT64_MAX: never)
  * and a last look found no more; then 0. A negative errno if reading failed. */

@@ -195,14 +195,8 @@ static int show(const LogsArgs *a) {
                                 r = journal_each(j, a->since, a->until, /* current= */ true, print_entry, (void *) a);
                 } else if (r >= 0)
                         r = sd_journal_previous(j); /* -n 0: at the end, to follow from there */
-        } else {
-                if (a->since > 0)
-                        r = sd_journal_seek_realtime_usec(j, a->since);
-                else
-                        r = sd_journal_seek_head(j);
-                if (r >= 0)
-                        r = journal_each(j, a->since, a->until, /* current= */ false, print_entry, (void *) a);
-        }
+        } else
+                r = journal_each_since(j, a->since, a->until, print_entry, (void *) a);
         if (r >= 0 && a->follow)
                 r = journal_follow(j, a->since, a->until, print_entry, (void *) a);
         if (r < 0)
