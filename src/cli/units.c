@@ -255,8 +255,8 @@ static void send_kill_event(const char *name, bool service, int sig) {
                    (JournalField[]) { { "BERTH_SIGNAL", sig_name, strlen(sig_name) } }, 1);
 }
 
-void units_event(const char *name, ContainerEvent e) {
-        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+/* pause, unpause, stop: "container web paused". */
+static void send_plain_event(const char *name, bool service, ContainerEvent e) {
         char message[128];
 
         snprintf(message, sizeof(message), "container %s %s", name,
@@ -264,7 +264,13 @@ void units_event(const char *name, ContainerEvent e) {
                  : e == EVENT_UNPAUSE ? "unpaused"
                  : e == EVENT_STOP    ? "stopped"
                                       : event_to_string(e));
-        send_event(name, bus_open_systemd(&bus) >= 0 && runs_as_service(bus, name), e, message, NULL, 0);
+        send_event(name, service, e, message, NULL, 0);
+}
+
+void units_event(const char *name, ContainerEvent e) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+
+        send_plain_event(name, bus_open_systemd(&bus) >= 0 && runs_as_service(bus, name), e);
 }
 
 static int stop_unit(sd_bus *bus, const char *unit) {
@@ -361,18 +367,14 @@ int units_stop(const char *name, uint64_t timeout_usec) {
         if (r < 0)
                 return r;
         r = bus_get_unit_property_string(bus, service, "org.freedesktop.systemd1.Unit", "ActiveState", &state);
-        if (!(r == -ENOENT || (r >= 0 && (streq(state, "inactive") || streq(state, "failed"))))) {
+        if (r != -ENOENT && !(r >= 0 && (streq(state, "inactive") || streq(state, "failed")))) {
                 r = stop_unit(bus, service);
                 if (r < 0)
                         return r;
         }
         /* A container that ran stopped: after its die (which its supervisor writes), as docker. */
-        if (stopped > 0 || as_service) {
-                char message[128];
-
-                snprintf(message, sizeof(message), "container %s stopped", name);
-                send_event(name, as_service, EVENT_STOP, message, NULL, 0);
-        }
+        if (stopped > 0 || as_service)
+                send_plain_event(name, as_service, EVENT_STOP);
         return 0;
 }
 
