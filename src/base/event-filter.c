@@ -20,7 +20,8 @@ static int add_event(EventFilter *f, const char *value, char **ret_why) {
                 HealthStatus h = health_status_from_string(p + (*p == ' '));
 
                 if (h < 0)
-                        return reason(ret_why, -EINVAL, "unknown health status in filter 'event=%s' (starting, healthy, unhealthy)",
+                        return reason(ret_why, -EINVAL,
+                                      "unknown health status in filter 'event=%s' (starting, healthy, unhealthy)",
                                       SHOWN(value));
                 f->events[EVENT_HEALTH_STATUS] = f->any_event = true;
                 f->health |= 1U << h;
@@ -29,7 +30,8 @@ static int add_event(EventFilter *f, const char *value, char **ret_why) {
         e = event_from_string(value);
         if (e < 0)
                 return reason(ret_why, -EINVAL,
-                              "unknown event '%s' (start, die, oom, health_status, health_check, pause, unpause, stop, kill)",
+                              "unknown event '%s' (start, die, oom, health_status, health_check, pause, unpause, "
+                              "stop, kill)",
                               SHOWN(value));
         f->events[e] = f->any_event = true;
         if (e == EVENT_HEALTH_STATUS)
@@ -52,7 +54,8 @@ int event_filter_add(EventFilter *f, const char *spec, char **ret_why) {
                 return add_event(f, value, ret_why);
         if (streq(key, "container")) {
                 if (!name_is_valid(value))
-                        return reason(ret_why, -EINVAL, "invalid container name '%s' in filter: names must match " NAME_RULE,
+                        return reason(ret_why, -EINVAL,
+                                      "invalid container name '%s' in filter: names must match " NAME_RULE,
                                       SHOWN(value));
                 return strv_contains(f->containers, value) ? 0 : strv_extend(&f->containers, value);
         }

@@ -34,9 +34,9 @@ typedef enum Placeholder {
 } Placeholder;
 
 static const char *const placeholder_table[_PLACEHOLDER_MAX] = {
-        [PLACEHOLDER_JSON] = "json .",     [PLACEHOLDER_TYPE] = ".Type",         [PLACEHOLDER_ACTION] = ".Action",
-        [PLACEHOLDER_STATUS] = ".Status",  [PLACEHOLDER_ID] = ".ID",             [PLACEHOLDER_FROM] = ".From",
-        [PLACEHOLDER_SCOPE] = ".Scope",    [PLACEHOLDER_TIME] = ".Time",         [PLACEHOLDER_TIME_NANO] = ".TimeNano",
+        [PLACEHOLDER_JSON] = "json .",  [PLACEHOLDER_TYPE] = ".Type",   [PLACEHOLDER_ACTION] = ".Action",
+        [PLACEHOLDER_STATUS] = ".Status", [PLACEHOLDER_ID] = ".ID",     [PLACEHOLDER_FROM] = ".From",
+        [PLACEHOLDER_SCOPE] = ".Scope", [PLACEHOLDER_TIME] = ".Time",   [PLACEHOLDER_TIME_NANO] = ".TimeNano",
         [PLACEHOLDER_ACTOR_ID] = ".Actor.ID",
 };
 
@@ -93,25 +93,31 @@ static int add_text(EventFormat *f, const char *s, size_t n) {
         return k > 0 ? add_piece(f, PLACEHOLDER_TEXT, t, k) : 0;
 }
 
+#define ATTRIBUTES ".Actor.Attributes."
+
+/* An attribute's key: letters, digits, '_'. */
+static bool is_key(const char *k, size_t n) {
+        if (n == 0)
+                return false;
+        for (size_t i = 0; i < n; i++)
+                if (!isalnum((unsigned char) k[i]) && k[i] != '_')
+                        return false;
+        return true;
+}
+
 /* What is between "{{" and "}}", spaces around it taken off. */
 static int add_placeholder(EventFormat *f, const char *s, size_t n, char **ret_why) {
-        const char *key;
-
         while (n > 0 && isspace((unsigned char) *s))
                 s++, n--;
         while (n > 0 && isspace((unsigned char) s[n - 1]))
                 n--;
         for (int i = 0; i < _PLACEHOLDER_MAX; i++)
-                if (placeholder_table[i] && strlen(placeholder_table[i]) == n && memcmp(placeholder_table[i], s, n) == 0)
+                if (placeholder_table[i] && strlen(placeholder_table[i]) == n &&
+                    memcmp(placeholder_table[i], s, n) == 0)
                         return add_piece(f, (Placeholder) i, NULL, 0);
-        if (n > STRLEN(".Actor.Attributes.") && memcmp(s, ".Actor.Attributes.", STRLEN(".Actor.Attributes.")) == 0) {
-                key = s + STRLEN(".Actor.Attributes.");
-                for (const char *k = key; k < s + n; k++)
-                        if (!isalnum((unsigned char) *k) && *k != '_')
-                                goto unknown;
-                return add_piece(f, PLACEHOLDER_ATTRIBUTE, key, (size_t) (s + n - key));
-        }
-unknown:
+        if (n > STRLEN(ATTRIBUTES) && memcmp(s, ATTRIBUTES, STRLEN(ATTRIBUTES)) == 0 &&
+            is_key(s + STRLEN(ATTRIBUTES), n - STRLEN(ATTRIBUTES)))
+                return add_piece(f, PLACEHOLDER_ATTRIBUTE, s + STRLEN(ATTRIBUTES), n - STRLEN(ATTRIBUTES));
         return reason(ret_why, -EINVAL,
                       "--format: '{{%.*s}}' is not supported; use json, or a template of text and {{.Type}}, "
                       "{{.Action}}, {{.Status}}, {{.ID}}, {{.From}}, {{.Scope}}, {{.Time}}, {{.TimeNano}}, "

@@ -101,7 +101,8 @@ int event_record_check(EventRecord *r) {
         e = event_from_string(f[EVENT_FIELD_EVENT]);
         if (e < 0)
                 return -EBADMSG;
-        if (f[EVENT_FIELD_IMAGE] && (isempty(f[EVENT_FIELD_IMAGE]) || string_has_control_chars(f[EVENT_FIELD_IMAGE])))
+        if (f[EVENT_FIELD_IMAGE] &&
+            (isempty(f[EVENT_FIELD_IMAGE]) || string_has_control_chars(f[EVENT_FIELD_IMAGE])))
                 return -EBADMSG;
 
         /* What each event needs, and the form of what it may carry. */

@@ -172,7 +172,9 @@ static int show(const LogsArgs *a) {
         for (size_t i = 0; i < 2; i++) {
                 _cleanup_free_ char *match = NULL;
 
-                if (asprintf(&match, "%s=%s", i == 0 ? "CONTAINER_NAME" : "SYSLOG_IDENTIFIER", a->name) < 0) {
+                const char *field = i == 0 ? "CONTAINER_NAME" : "SYSLOG_IDENTIFIER";
+
+                if (asprintf(&match, "%s=%s", field, a->name) < 0) {
                         r = log_oom();
                         goto finish;
                 }
@@ -192,7 +194,8 @@ static int show(const LogsArgs *a) {
                 if (r >= 0 && a->lines > 0) {
                         r = back_over_lines(j, a->lines);
                         if (r > 0)
-                                r = journal_each(j, a->since, a->until, /* current= */ true, print_entry, (void *) a);
+                                r = journal_each(j, a->since, a->until, /* current= */ true, print_entry,
+                                                 (void *) a);
                 } else if (r >= 0)
                         r = sd_journal_previous(j); /* -n 0: at the end, to follow from there */
         } else

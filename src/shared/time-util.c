@@ -141,7 +141,8 @@ static int parse_epoch(const char *s, uint64_t *ret) {
 
 /* What may follow a date and time: ".FRACTION" (only after the seconds), then nothing (local time)
  * or a zone: "Z", " UTC", "+HH:MM", "+HHMM", "+HH" or the same with '-'. */
-static int parse_time_tail(const char *s, bool seconds, uint64_t *ret_frac, bool *ret_zone, int64_t *ret_offset) {
+static int parse_time_tail(const char *s, bool seconds, uint64_t *ret_frac, bool *ret_zone,
+                           int64_t *ret_offset) {
         uint64_t frac = 0;
         int64_t offset = 0;
         bool zone = false;
