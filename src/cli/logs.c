@@ -1,18 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include <ctype.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <systemd/sd-journal.h>
 #include <time.h>
 
 #include "cleanup.h"
 #include "containers.h"
+#include "journal-follow.h"
 #include "json.h"
 #include "log.h"
 #include "string-util.h"
@@ -22,8 +19,8 @@
 
 /* berth logs NAME: the container's lines from the journal, read with sd-journal (the same lines
  * as `journalctl CONTAINER_NAME=NAME`): its payload's stdout and stderr, and the helper's own
- * messages about it. */
-
+ * messages about it; not its events (event.h), which are `berth events`'s, as docker keeps them
+ * apart. */
 
 typedef enum OutputMode {
         OUTPUT_SHORT,
@@ -40,173 +37,7 @@ static const char logs_options[] =
         "      --until TIME     lines at or before TIME (not with --follow)\n"
         "  -o, --output MODE    short (default: \"TIME NAME: MESSAGE\"), cat (the message only),\n"
         "                       json (one object per line, every journal field)\n"
-        "\n"
-        "TIME is local time \"YYYY-MM-DD HH:MM:SS\" (also with 'T' in place of the space, the\n"
-        "seconds or the whole time left out, and a trailing 'Z' or ' UTC' for UTC), \"HH:MM[:SS]\"\n"
-        "today, \"@EPOCH\" (seconds since 1970, fractions allowed), \"now\", \"today\", \"yesterday\",\n"
-        "or a span back from now: \"-5min\", \"5min ago\", \"5 min ago\", \"1h 30min ago\", or \"42m\"\n"
-        "as docker says it. Span units: s, sec, second(s), m, min, minute(s), h, hour(s), d,\n"
-        "day(s), w, week(s).\n";
-
-/* "5min", "5 min", "1h 30min", "2 days": µs. */
-static int parse_span(const char *s, uint64_t *ret) {
-        static const struct {
-                const char *unit;
-                uint64_t usec;
-        } table[] = {
-                { "s", USEC_PER_SEC },          { "sec", USEC_PER_SEC },           { "second", USEC_PER_SEC },
-                { "seconds", USEC_PER_SEC },    { "m", 60 * USEC_PER_SEC },        { "min", 60 * USEC_PER_SEC },
-                { "minute", 60 * USEC_PER_SEC }, { "minutes", 60 * USEC_PER_SEC }, { "h", 3600 * USEC_PER_SEC },
-                { "hour", 3600 * USEC_PER_SEC }, { "hours", 3600 * USEC_PER_SEC }, { "d", 86400 * USEC_PER_SEC },
-                { "day", 86400 * USEC_PER_SEC }, { "days", 86400 * USEC_PER_SEC }, { "w", 604800 * USEC_PER_SEC },
-                { "week", 604800 * USEC_PER_SEC }, { "weeks", 604800 * USEC_PER_SEC },
-        };
-        uint64_t total = 0;
-        bool any = false;
-
-        while (*s) {
-                size_t len;
-                char *end;
-                double v;
-                bool found = false;
-
-                while (isspace((unsigned char) *s))
-                        s++;
-                if (!*s)
-                        break;
-                if (!isdigit((unsigned char) *s) && *s != '.')
-                        return -EINVAL;
-                errno = 0;
-                v = strtod(s, &end);
-                if (errno != 0 || v < 0 || v > 1e12)
-                        return -EINVAL;
-                s = end;
-                while (isspace((unsigned char) *s))
-                        s++;
-                for (len = 0; isalpha((unsigned char) s[len]); len++)
-                        ;
-                for (size_t i = 0; i < ELEMENTSOF(table); i++)
-                        if (strlen(table[i].unit) == len && strncasecmp(s, table[i].unit, len) == 0) {
-                                total += (uint64_t) (v * (double) table[i].usec);
-                                found = true;
-                                break;
-                        }
-                if (!found)
-                        return -EINVAL;
-                s += len;
-                any = true;
-        }
-        if (!any)
-                return -EINVAL;
-        *ret = total;
-        return 0;
-}
-
-static int usec_from_tm(struct tm *tm, bool utc, uint64_t *ret) {
-        time_t t;
-
-        tm->tm_isdst = -1;
-        t = utc ? timegm(tm) : mktime(tm);
-        if (t == (time_t) -1 || t < 0)
-                return -EINVAL;
-        *ret = (uint64_t) t * USEC_PER_SEC;
-        return 0;
-}
-
-/* The forms logs_options describes: µs since the epoch. */
-static int parse_time(const char *s, uint64_t *ret) {
-        static const char *const formats[] = {
-                "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d",
-        };
-        _cleanup_free_ char *copy = NULL;
-        uint64_t now = now_realtime_usec(), span;
-        bool utc = false;
-        const char *p;
-        char *e;
-        size_t n;
-
-        if (streq(s, "now")) {
-                *ret = now;
-                return 0;
-        }
-        if (streq(s, "today") || streq(s, "yesterday")) {
-                time_t t = (time_t) (now / USEC_PER_SEC);
-                struct tm tm;
-
-                if (!localtime_r(&t, &tm))
-                        return -EINVAL;
-                tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-                if (streq(s, "yesterday"))
-                        tm.tm_mday--;
-                return usec_from_tm(&tm, false, ret);
-        }
-        if ((p = startswith(s, "@"))) {
-                double v;
-
-                errno = 0;
-                v = strtod(p, &e);
-                if (errno != 0 || e == p || *e || v < 0 || v > 1e11)
-                        return -EINVAL;
-                *ret = (uint64_t) (v * (double) USEC_PER_SEC);
-                return 0;
-        }
-        if ((p = startswith(s, "-"))) {
-                if (parse_span(p, &span) < 0)
-                        return -EINVAL;
-                *ret = now > span ? now - span : 0;
-                return 0;
-        }
-        if ((p = endswith(s, "ago")) && p > s) {
-                _cleanup_free_ char *what = strndup(s, (size_t) (p - s));
-
-                if (!what)
-                        return -ENOMEM;
-                if (parse_span(what, &span) < 0)
-                        return -EINVAL;
-                *ret = now > span ? now - span : 0;
-                return 0;
-        }
-        if (parse_span(s, &span) >= 0) { /* docker's "42m" */
-                *ret = now > span ? now - span : 0;
-                return 0;
-        }
-
-        copy = strdup(s);
-        if (!copy)
-                return -ENOMEM;
-        n = strlen(copy);
-        if (n > 0 && copy[n - 1] == 'Z') {
-                copy[--n] = 0;
-                utc = true;
-        } else if ((e = (char *) endswith(copy, " UTC"))) {
-                *e = 0;
-                utc = true;
-        }
-        for (size_t i = 0; i < ELEMENTSOF(formats); i++) {
-                struct tm tm = {};
-
-                e = strptime(copy, formats[i], &tm);
-                if (e && !*e)
-                        return usec_from_tm(&tm, utc, ret);
-        }
-        /* A time of day alone: today. */
-        {
-                time_t t = (time_t) (now / USEC_PER_SEC);
-                struct tm tm;
-
-                if (!localtime_r(&t, &tm))
-                        return -EINVAL;
-                tm.tm_sec = 0;
-                e = strptime(copy, "%H:%M:%S", &tm);
-                if (!e || *e) {
-                        tm.tm_sec = 0;
-                        e = strptime(copy, "%H:%M", &tm);
-                }
-                if (e && !*e)
-                        return usec_from_tm(&tm, utc, ret);
-        }
-        return -EINVAL;
-}
+        "\n" TIMESTAMP_FORMS;
 
 static OutputMode output_mode_from_string(const char *s) {
         if (streq(s, "short"))
@@ -257,12 +88,32 @@ static int print_json_entry(sd_journal *j) {
         return r;
 }
 
-static int print_entry(sd_journal *j, const char *name, OutputMode mode) {
+typedef struct LogsArgs {
+        const char *name;
+        OutputMode mode;
+        bool follow;
+        uint64_t lines; /* UINT64_MAX: all */
+        uint64_t since, until; /* 0 / UINT64_MAX: none */
+} LogsArgs;
+
+/* Whether the current entry is an event: only a container named berth has its events match
+ * (see show()), and sd-journal has no match for "without a field". */
+static bool entry_is_event(sd_journal *j) {
+        const void *data;
+        size_t len;
+
+        return sd_journal_get_data(j, "BERTH_EVENT", &data, &len) >= 0;
+}
+
+static int print_entry(sd_journal *j, void *userdata) {
+        const LogsArgs *a = userdata;
         const void *data;
         size_t len;
         int r;
 
-        if (mode == OUTPUT_JSON)
+        if (entry_is_event(j))
+                return 0;
+        if (a->mode == OUTPUT_JSON)
                 return print_json_entry(j);
 
         r = sd_journal_get_data(j, "MESSAGE", &data, &len);
@@ -272,7 +123,7 @@ static int print_entry(sd_journal *j, const char *name, OutputMode mode) {
                 return r;
         data = (const char *) data + STRLEN("MESSAGE=");
         len -= STRLEN("MESSAGE=");
-        if (mode == OUTPUT_SHORT) {
+        if (a->mode == OUTPUT_SHORT) {
                 uint64_t usec = 0;
                 char when[32] = "";
                 struct tm tm;
@@ -282,115 +133,56 @@ static int print_entry(sd_journal *j, const char *name, OutputMode mode) {
                 t = (time_t) (usec / USEC_PER_SEC);
                 if (localtime_r(&t, &tm))
                         strftime(when, sizeof(when), "%b %d %H:%M:%S", &tm);
-                printf("%s %s: ", when, name);
+                printf("%s %s: ", when, a->name);
         }
         fwrite(data, 1, len, stdout);
         putchar('\n');
         return 0;
 }
 
-typedef struct LogsArgs {
-        const char *name;
-        OutputMode mode;
-        bool follow;
-        uint64_t lines; /* UINT64_MAX: all */
-        uint64_t since, until; /* 0 / UINT64_MAX: none */
-} LogsArgs;
-
-/* Prints entries from the current one (when current) or the next one onwards, while they are
- * before until; returns 1 when it got past until. */
-static int print_from(sd_journal *j, const LogsArgs *a, bool current) {
+/* Steps back from where the journal stands (its end, or past --until) over the last n lines,
+ * passing over the events in between, so that -n counts lines only. 1 when it stands on the
+ * first line to print, 0 when there is none. */
+static int back_over_lines(sd_journal *j, uint64_t n) {
+        uint64_t found = 0;
         int r;
 
-        for (;;) {
-                uint64_t t = 0;
-
-                if (!current) {
-                        r = sd_journal_next(j);
-                        if (r <= 0)
-                                return r;
-                }
-                current = false;
-                r = sd_journal_get_realtime_usec(j, &t);
-                if (r < 0)
-                        return r;
-                if (t < a->since)
-                        continue;
-                if (t > a->until)
-                        return 1;
-                r = print_entry(j, a->name, a->mode);
-                if (r < 0)
-                        return r;
+        while (found < n) {
+                r = sd_journal_previous(j);
+                if (r <= 0)
+                        return r < 0 ? r : found > 0;
+                if (!entry_is_event(j))
+                        found++;
         }
-}
-
-static int follow(sd_journal *j, const LogsArgs *a) {
-        _cleanup_close_ int sigfd = -EBADF;
-        sigset_t mask;
-        int r;
-
-        /* Until SIGINT or SIGTERM: they end the wait, and us, with success. */
-        sigemptyset(&mask);
-        sigaddset(&mask, SIGINT);
-        sigaddset(&mask, SIGTERM);
-        if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
-                return -errno;
-        sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-        if (sigfd < 0)
-                return -errno;
-        r = sd_journal_get_fd(j);
-        if (r < 0)
-                return r;
-
-        for (;;) {
-                struct pollfd p[2] = {
-                        { .fd = sd_journal_get_fd(j), .events = (short) sd_journal_get_events(j) },
-                        { .fd = sigfd, .events = POLLIN },
-                };
-                uint64_t timeout = UINT64_MAX;
-                int ms = -1;
-
-                fflush(stdout);
-                if (sd_journal_get_timeout(j, &timeout) >= 0 && timeout != UINT64_MAX) {
-                        struct timespec ts;
-                        uint64_t mono;
-
-                        clock_gettime(CLOCK_MONOTONIC, &ts);
-                        mono = (uint64_t) ts.tv_sec * USEC_PER_SEC + (uint64_t) ts.tv_nsec / 1000;
-                        ms = timeout > mono ? (int) MIN((timeout - mono + 999) / 1000, (uint64_t) INT32_MAX) : 0;
-                }
-                if (poll(p, ELEMENTSOF(p), ms) < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
-                if (p[1].revents & POLLIN)
-                        return 0;
-                r = sd_journal_process(j);
-                if (r < 0)
-                        return r;
-                r = print_from(j, a, /* current= */ false);
-                if (r < 0)
-                        return r;
-        }
+        return 1;
 }
 
 static int show(const LogsArgs *a) {
-        _cleanup_free_ char *match = NULL;
         sd_journal *j = NULL;
         int r;
 
         r = sd_journal_open(&j, SD_JOURNAL_LOCAL_ONLY);
         if (r < 0)
                 return log_error_errno(r, "Failed to open the journal: %m");
-        if (asprintf(&match, "CONTAINER_NAME=%s", a->name) < 0) {
-                r = log_oom();
-                goto finish;
-        }
-        r = sd_journal_add_match(j, match, 0);
-        if (r < 0) {
-                log_error_errno(r, "Failed to match %s in the journal: %m", match);
-                goto finish;
+        /* The container's lines carry its name as SYSLOG_IDENTIFIER= too (journal-send.h, and
+         * container@.service's SyslogIdentifier=), its events "berth" (event.h): matching both
+         * fields leaves the events to the journal's index, so that -n does not step back over
+         * months of health checks. Only a container named berth has its events come along, and
+         * they are passed over here. */
+        for (size_t i = 0; i < 2; i++) {
+                _cleanup_free_ char *match = NULL;
+
+                const char *field = i == 0 ? "CONTAINER_NAME" : "SYSLOG_IDENTIFIER";
+
+                if (asprintf(&match, "%s=%s", field, a->name) < 0) {
+                        r = log_oom();
+                        goto finish;
+                }
+                r = sd_journal_add_match(j, match, 0);
+                if (r < 0) {
+                        log_error_errno(r, "Failed to match %s in the journal: %m", match);
+                        goto finish;
+                }
         }
 
         if (a->lines != UINT64_MAX) {
@@ -400,21 +192,16 @@ static int show(const LogsArgs *a) {
                 else
                         r = sd_journal_seek_tail(j);
                 if (r >= 0 && a->lines > 0) {
-                        r = sd_journal_previous_skip(j, a->lines);
+                        r = back_over_lines(j, a->lines);
                         if (r > 0)
-                                r = print_from(j, a, /* current= */ true);
+                                r = journal_each(j, a->since, a->until, /* current= */ true, print_entry,
+                                                 (void *) a);
                 } else if (r >= 0)
                         r = sd_journal_previous(j); /* -n 0: at the end, to follow from there */
-        } else {
-                if (a->since > 0)
-                        r = sd_journal_seek_realtime_usec(j, a->since);
-                else
-                        r = sd_journal_seek_head(j);
-                if (r >= 0)
-                        r = print_from(j, a, /* current= */ false);
-        }
+        } else
+                r = journal_each_since(j, a->since, a->until, print_entry, (void *) a);
         if (r >= 0 && a->follow)
-                r = follow(j, a);
+                r = journal_follow(j, a->since, a->until, print_entry, (void *) a);
         if (r < 0)
                 log_error_errno(r, "Failed to read the journal: %m");
 finish:
@@ -453,7 +240,7 @@ int verb_logs(int argc, char *argv[]) {
                         break;
                 case ARG_SINCE:
                 case ARG_UNTIL:
-                        if (parse_time(optarg, c == ARG_SINCE ? &a.since : &a.until) < 0) {
+                        if (parse_timestamp(optarg, now_realtime_usec(), c == ARG_SINCE ? &a.since : &a.until) < 0) {
                                 log_error("option --%s: '%s' is not a time; see 'berth logs --help'",
                                           c == ARG_SINCE ? "since" : "until", optarg);
                                 return EXIT_BERTH_FAILED;

@@ -24,6 +24,7 @@ static const Verb verbs[] = {
         { "status",  NULL, verb_status, "status [-n N] NAME", "Show a container's state", 4 },
         { "inspect", NULL, verb_inspect, "inspect NAME", "Show a container's details as JSON", 4 },
         { "logs",    NULL, verb_logs, "logs [-f] [-n N] [--since T] [--until T] [-o short|json|cat] NAME", "Show a container's journal", 4 },
+        { "events",  NULL, verb_events, "events [--since T] [--until T] [-f KEY=VALUE]… [--format json|TEMPLATE]", "Show containers' events as they happen", 17 },
         { "exec",    NULL, verb_exec, "exec [-i] [-t] [-e K=V]… [-u USER] [-w DIR] NAME CMD…", "Run a command in a running container", 4 },
         { "pause",   NULL, verb_pause, "pause NAME…", "Freeze a container's processes", 4 },
         { "unpause", NULL, verb_unpause, "unpause NAME…", "Thaw a container's processes", 4 },

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* berth pause|unpause NAME…: freeze and thaw every process of a container (freezer.h). */
+/* berth pause|unpause NAME…: freeze and thaw every process of a container (freezer.h), each a
+ * pause or unpause event. */
 #include "containers.h"
 #include "freezer.h"
 #include "log.h"
@@ -19,9 +20,13 @@ static int verb_pause_or_unpause(int argc, char *argv[], bool freeze) {
                 log_error("%s needs a container name; see 'berth %s --help'", verb, verb);
                 return EXIT_BERTH_FAILED;
         }
-        for (int i = 1; i < argc; i++)
-                if (containers_require(argv[i]) < 0 || freezer_set_paused(argv[i], freeze) < 0)
+        for (int i = 1; i < argc; i++) {
+                if (containers_require(argv[i]) < 0 || freezer_set_paused(argv[i], freeze) < 0) {
                         ret = EXIT_BERTH_FAILED;
+                        continue;
+                }
+                units_event(argv[i], freeze ? EVENT_PAUSE : EVENT_UNPAUSE);
+        }
         return ret;
 }
 

@@ -5,7 +5,7 @@
 #include "units.h"
 #include "verbs.h"
 
-/* berth restart NAME…: systemd's RestartUnit of container@NAME.service. */
+/* berth restart NAME…: stop, then start (units_restart()). */
 int verb_restart(int argc, char *argv[]) {
         int ret = 0;
 

@@ -13,6 +13,8 @@
 #include "cleanup.h"
 #include "config.h"
 #include "containers.h"
+#include "definition-values.h"
+#include "event.h"
 #include "fd-util.h"
 #include "freezer.h"
 #include "image.h"
@@ -199,6 +201,78 @@ int units_start(const char *name, bool fresh) {
         return start_failed(bus, name, unit, since, result);
 }
 
+/* Whether the container runs as container@NAME.service, rather than as a foreground run's scope
+ * alone (or not at all): whether its events name that unit. */
+static bool runs_as_service(sd_bus *bus, const char *name) {
+        _cleanup_free_ char *service = name_to_service(name), *state = NULL;
+
+        return service &&
+               bus_get_unit_property_string(bus, service, "org.freedesktop.systemd1.Unit", "ActiveState", &state) >= 0 &&
+               (streq(state, "active") || streq(state, "activating") || streq(state, "deactivating") ||
+                streq(state, "reloading"));
+}
+
+/* Writes the event to the journal for `berth events` (event.h), with the image, which docker names
+ * in every event, while the definition is there to say it. An event journald does not take is
+ * lost, and said so; the verb went through all the same. */
+static void send_event(const char *name, bool service, ContainerEvent e, const char *message,
+                       const JournalField *extra, size_t n_extra) {
+        _cleanup_(definition_freep) Definition *d = NULL;
+        _cleanup_free_ char *unit = NULL;
+        JournalField f[EVENT_FIELDS_MAX];
+        size_t n = 0;
+        int r;
+
+        if (service) {
+                unit = name_to_service(name);
+                if (!unit) {
+                        log_oom();
+                        return;
+                }
+        }
+        if (definition_load(name, NULL, &d, NULL) >= 0 && d->image)
+                f[n++] = (JournalField) { "BERTH_IMAGE", d->image, strlen(d->image) };
+        for (size_t i = 0; i < n_extra && n < ELEMENTSOF(f); i++)
+                f[n++] = extra[i];
+        r = event_send(NULL, name, unit, e, LOG_INFO, message, f, n, JOURNAL_SEND_TIMEOUT_MSEC);
+        if (r < 0)
+                log_warning_errno(r, "Failed to write the %s event of container %s to the journal, ignoring: %m",
+                                  event_to_string(e), name);
+}
+
+/* kill, written before the signal goes: the die it may cause comes from the container's
+ * supervisor, and must come after it. */
+static void send_kill_event(const char *name, bool service, int sig) {
+        const char *sig_name = signal_to_string(sig);
+        char number[16], message[128];
+
+        if (!sig_name) {
+                snprintf(number, sizeof(number), "%d", sig);
+                sig_name = number;
+        }
+        snprintf(message, sizeof(message), "%s sent to container %s", sig_name, name);
+        send_event(name, service, EVENT_KILL, message,
+                   (JournalField[]) { { "BERTH_SIGNAL", sig_name, strlen(sig_name) } }, 1);
+}
+
+/* pause, unpause, stop: "container web paused". */
+static void send_plain_event(const char *name, bool service, ContainerEvent e) {
+        char message[128];
+
+        snprintf(message, sizeof(message), "container %s %s", name,
+                 e == EVENT_PAUSE     ? "paused"
+                 : e == EVENT_UNPAUSE ? "unpaused"
+                 : e == EVENT_STOP    ? "stopped"
+                                      : event_to_string(e));
+        send_event(name, service, e, message, NULL, 0);
+}
+
+void units_event(const char *name, ContainerEvent e) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+
+        send_plain_event(name, bus_open_systemd(&bus) >= 0 && runs_as_service(bus, name), e);
+}
+
 static int stop_unit(sd_bus *bus, const char *unit) {
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_free_ char *result = NULL;
@@ -223,8 +297,9 @@ static int stop_unit(sd_bus *bus, const char *unit) {
  * then kills every process in it: nothing inside can fork its way past that, where systemd's
  * kill of the scope signals the processes it finds one by one while new ones appear. The scope
  * is empty afterwards (the processes of berth exec's joiners end with their commands), and
- * stopping it costs systemd nothing. 0: not running (nothing to do). */
-static int stop_pid1(sd_bus *bus, const char *name, const char *scope, uint64_t timeout_usec) {
+ * stopping it costs systemd nothing. 1 when it stopped a PID 1, 0 when there was none. Each signal
+ * is a kill event, as docker's stop writes them. */
+static int stop_pid1(sd_bus *bus, const char *name, const char *scope, bool service, uint64_t timeout_usec) {
         _cleanup_close_ int pidfd = -EBADF;
         struct pollfd p = { .events = POLLIN };
         pid_t pid;
@@ -246,24 +321,27 @@ static int stop_pid1(sd_bus *bus, const char *name, const char *scope, uint64_t 
                 uint64_t ms = timeout_usec / 1000;
 
                 (void) bus_get_unit_property_i32(bus, scope, "org.freedesktop.systemd1.Scope", "KillSignal", &sig);
+                send_kill_event(name, service, sig); /* docker's stop says kill, die, stop */
                 if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
-                        return 0; /* gone already */
+                        return 1; /* gone meanwhile */
                 if (poll(&p, 1, ms > INT32_MAX ? -1 : (int) ms) > 0)
-                        return 0;
+                        return 1;
         }
+        send_kill_event(name, service, SIGKILL);
         if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0)
-                return 0;
+                return 1;
         /* Readable once PID 1 has died, which it does only after every process of its namespace. */
         if (poll(&p, 1, STOP_KILL_WAIT_MSEC) == 0)
                 log_warning("container %s: its processes did not all end within %d s of SIGKILL", name,
                             STOP_KILL_WAIT_MSEC / 1000);
-        return 0;
+        return 1;
 }
 
 int units_stop(const char *name, uint64_t timeout_usec) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_free_ char *service = NULL, *scope = NULL, *state = NULL;
-        int r;
+        bool as_service;
+        int r, stopped;
 
         r = freezer_thaw_if_paused(name);
         if (r < 0)
@@ -277,9 +355,11 @@ int units_stop(const char *name, uint64_t timeout_usec) {
         if (r < 0)
                 return log_error_errno(r, "Failed to connect to systemd: %m");
 
-        r = stop_pid1(bus, name, scope, timeout_usec);
-        if (r < 0)
-                return r;
+        /* Asked before the stop: the service is gone after it. */
+        as_service = runs_as_service(bus, name);
+        stopped = stop_pid1(bus, name, scope, as_service, timeout_usec);
+        if (stopped < 0)
+                return stopped;
 
         /* Then the units: the helper sees its child gone and exits, and the service stops with
          * it; whatever else systemd still counts in the scope goes with it. */
@@ -287,34 +367,46 @@ int units_stop(const char *name, uint64_t timeout_usec) {
         if (r < 0)
                 return r;
         r = bus_get_unit_property_string(bus, service, "org.freedesktop.systemd1.Unit", "ActiveState", &state);
-        if (r == -ENOENT || (r >= 0 && (streq(state, "inactive") || streq(state, "failed"))))
-                return 0;
-        return stop_unit(bus, service);
+        if (r != -ENOENT && !(r >= 0 && (streq(state, "inactive") || streq(state, "failed")))) {
+                r = stop_unit(bus, service);
+                if (r < 0)
+                        return r;
+        }
+        /* A container that ran stopped: after its die (which its supervisor writes), as docker. */
+        if (stopped > 0 || as_service)
+                send_plain_event(name, as_service, EVENT_STOP);
+        return 0;
 }
 
 int units_restart(const char *name) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
-        _cleanup_free_ char *unit = NULL, *result = NULL;
+        _cleanup_free_ char *scope = NULL, *state = NULL;
         int r;
 
-        unit = name_to_service(name);
-        if (!unit)
+        scope = name_to_scope(name);
+        if (!scope)
                 return log_oom();
         r = bus_open_systemd(&bus);
         if (r < 0)
                 return log_error_errno(r, "Failed to connect to systemd: %m");
-        r = bus_unit_job(bus, "RestartUnit", unit, &error, &result);
+        /* A foreground run is its berth run's to end: starting the service in its place would race
+         * with that run's cleanup (and --rm). */
+        if (!runs_as_service(bus, name) &&
+            bus_get_unit_property_string(bus, scope, "org.freedesktop.systemd1.Unit", "ActiveState", &state) >= 0 &&
+            !streq(state, "inactive") && !streq(state, "failed"))
+                return log_error_errno(-EBUSY, "container %s runs in the foreground; end it there, or use 'berth stop'", name);
+        bus = sd_bus_flush_close_unref(bus);
+
+        r = units_stop(name, UINT64_MAX);
         if (r < 0)
-                return log_error_errno(r, "Failed to restart %s: %s", unit,
-                                       sd_bus_error_is_set(&error) ? bus_error_message(&error, r)
-                                                                   : (result ?: "failed"));
-        return 0;
+                return r;
+        return units_start(name, /* fresh= */ false);
 }
 
 /* The PIDs of a unit's processes, from systemd. */
 
 int units_kill(const char *name, int sig) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         pid_t pid;
         int r;
 
@@ -325,6 +417,7 @@ int units_kill(const char *name, int sig) {
         r = containers_pid1(name, &pid);
         if (r < 0)
                 return r;
+        send_kill_event(name, bus_open_systemd(&bus) >= 0 && runs_as_service(bus, name), sig);
         if (kill(pid, sig) < 0)
                 return log_error_errno(-errno, "Failed to signal container %s: %m", name);
         return 0;

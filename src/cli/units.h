@@ -4,6 +4,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "event.h"
+
 /* What several verbs ask systemd to do with a container's units over sd-bus: start, stop,
  * restart, kill, wait, forget. Each logs its own failure. */
 
@@ -19,14 +21,21 @@ int units_reload(void);
 /* Stops the container: the stop signal to its PID 1, then SIGKILL to PID 1 after timeout_usec
  * (the definition's StopTimeout when UINT64_MAX), which ends its whole PID namespace (a fork
  * bomb cannot outrun that); then its scope and container@NAME.service. Succeeds if it was not
- * running. */
+ * running. Writes docker's events: kill for each signal, stop once it stopped. */
 int units_stop(const char *name, uint64_t timeout_usec);
 
-/* Restarts container@NAME.service (starts it when stopped). */
+/* units_stop(), then units_start(): docker's restart, with its events in its order (kill, die,
+ * stop, start). A foreground run is refused. */
 int units_restart(const char *name);
 
-/* Sends sig to the container's PID 1 (docker kill). -ESRCH when the container does not run. */
+/* Sends sig to the container's PID 1 (docker kill), and writes the kill event. -ESRCH when the
+ * container does not run. */
 int units_kill(const char *name, int sig);
+
+/* Writes the event e (pause, unpause, stop) of container name to the journal, after the verb
+ * that makes it went through (event.h): "container NAME paused", with its image. Logs a failure,
+ * which is not the verb's. */
+void units_event(const char *name, ContainerEvent e);
 
 /* "active", "inactive", "failed", "activating", … of container@NAME.service; when only the
  * scope runs (a foreground container), the scope's state. */

@@ -55,4 +55,5 @@ int verb_list(int argc, char *argv[]);
 int verb_status(int argc, char *argv[]);
 int verb_inspect(int argc, char *argv[]);
 int verb_logs(int argc, char *argv[]);
+int verb_events(int argc, char *argv[]);
 int verb_stats(int argc, char *argv[]);

@@ -26,8 +26,12 @@
  *                  BERTH_HEALTH_END= (CLOCK_REALTIME µs), BERTH_HEALTH_STARTUP=1 for the startup
  *                  check; one per check run, shown by `berth events` only when asked for
  *   pause, unpause, stop
- *   kill           BERTH_SIGNAL=SIGKILL
- * `berth logs` shows the payload's lines and berth's messages, not these. */
+ *   kill           BERTH_SIGNAL=SIGKILL (its number when the signal has no name)
+ * and BERTH_IMAGE= on every other event too when the sender knows it (the CLI's verbs read it
+ * from the definition): docker names the image in each. The CLI writes pause, unpause, kill and
+ * stop (kill before the signal goes, stop after the container stopped, so that the die comes
+ * between, as in docker's order). `berth logs` shows the payload's lines and berth's messages,
+ * not these; `berth events` takes only root's (_UID=0: anyone may write these fields). */
 
 typedef enum ContainerEvent {
         EVENT_START,
