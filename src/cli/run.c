@@ -484,6 +484,11 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 log_error("--restart needs -d: systemd restarts container@%s.service, which a foreground run is not", name);
                 return -EINVAL;
         }
+        if (d->health_on_failure == HEALTH_ON_FAILURE_RESTART && streq(verb, "run") && !detach) {
+                log_error("--health-on-failure restart needs -d: systemd restarts container@%s.service, which a "
+                          "foreground run is not", name);
+                return -EINVAL;
+        }
         r = containers_check_image(d->image);
         if (r < 0)
                 return -EINVAL;

@@ -3,7 +3,11 @@
  *
  *   berth-helper NAME            run the container (ExecStart=)
  *   berth-helper --cleanup NAME  undo what a run left behind (ExecStopPost=); idempotent
+ *   berth-helper --health[-startup] NAME PID
+ *                                run the health check once (berth-supervisor's child), with the
+ *                                pidfd of the container's PID 1 as fd 3; the check's exit code
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -11,6 +15,7 @@
 #include "config.h"
 #include "container.h"
 #include "definition.h"
+#include "health-check.h"
 #include "log.h"
 #include "name.h"
 #include "ready.h"
@@ -27,6 +32,15 @@ int main(int argc, char *argv[]) {
 
         log_open();
 
+        if (argc == 4 && (streq(argv[1], "--health") || streq(argv[1], "--health-startup"))) {
+                int pid;
+
+                if (!name_is_valid(argv[2]) || safe_atoi(argv[3], &pid) < 0 || pid <= 0 || fcntl(3, F_GETFD) < 0) {
+                        log_error("usage: berth-helper --health[-startup] NAME PID, with a pidfd as fd 3");
+                        return 125;
+                }
+                return health_check_run(argv[2], (pid_t) pid, 3, streq(argv[1], "--health-startup"));
+        }
         if (argc == 3 && streq(argv[1], "--cleanup")) {
                 cleanup = true;
                 name = argv[2];

@@ -4,13 +4,16 @@
  * it only supervises, and links nothing but libc, so that a running container costs little.
  *
  *   berth-supervisor NAME UNIT PID STOP-SIGNAL STOP-TIMEOUT-USEC PIDFD SIGFD TIMERFD OUT-PIPE
- *                    ERR-PIPE LOCK-FD
+ *                    ERR-PIPE LOCK-FD [KEY=VALUE…]
+ *
+ * The KEY=VALUE words are supervisor_options_format()'s (supervise.h): readiness, health checks.
  *
  * Not for humans: berth-helper is its only caller. */
 #include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "fd-util.h"
 #include "log.h"
 #include "string-util.h"
@@ -29,11 +32,11 @@ int main(int argc, char *argv[]) {
         Supervisor s = {};
         unsigned sig;
         uint64_t timeout;
-        int pid, fds[6];
+        int pid, fds[6], r;
 
         log_set_prefix("berth");
         log_open();
-        if (argc != 12 || safe_atoi(argv[3], &pid) < 0 || pid <= 0 || safe_atou(argv[4], &sig) < 0 ||
+        if (argc < 12 || safe_atoi(argv[3], &pid) < 0 || pid <= 0 || safe_atou(argv[4], &sig) < 0 ||
             safe_atou64(argv[5], &timeout) < 0) {
                 log_error("berth-supervisor is run by berth-helper only");
                 return 125;
@@ -61,7 +64,20 @@ int main(int argc, char *argv[]) {
                 .ptyfd = -EBADF,
                 .service = true,
                 .unit = argv[2],
+                .payload = true,
+                SUPERVISOR_NO_FDS,
+                .notify_socket = getenv("NOTIFY_SOCKET"),
+                .helper_path = BERTH_HELPER_PATH,
         };
+        supervisor_init(&s);
+        for (int i = 12; i < argc; i++)
+                if (supervisor_option_parse(&s, argv[i]) < 0) {
+                        log_error("berth-supervisor: bad option '%s'", argv[i]);
+                        return 125;
+                }
         /* fds[5], the container's lock, stays open until we exit. */
-        return supervise(&s);
+        r = supervise(&s);
+        if (s.restart)
+                supervise_exit_for_restart();
+        return r;
 }

@@ -32,14 +32,17 @@
 #include "container-network.h"
 #include "container.h"
 #include "env.h"
+#include "event.h"
 #include "fd-util.h"
 #include "guard.h"
+#include "health-check.h"
 #include "image.h"
 #include "init.h"
 #include "lock.h"
 #include "log.h"
 #include "machine.h"
 #include "name.h"
+#include "notify.h"
 #include "path-util.h"
 #include "paths.h"
 #include "payload.h"
@@ -57,6 +60,7 @@ static void container_done(Container *c) {
         free(c->work);
         free(c->root);
         free(c->net_dir);
+        free(c->notify_dir);
         strv_free(c->lowerdirs);
         strv_free(c->argv);
         strv_free(c->env);
@@ -166,11 +170,17 @@ static pid_t clone_payload(bool new_netns, int *ret_pidfd) {
 /* In a service, the helper becomes berth-supervisor (same PID, same children, same fds, same
  * blocked signals): what remains to do needs libc only. Returns only on failure. */
 static int exec_supervisor(const Supervisor *s, int lock_fd) {
-        const int fds[] = { s->pidfd, s->sigfd, s->timerfd, s->out_pipe, s->err_pipe, lock_fd };
-        char args[3 + ELEMENTSOF(fds)][32];
-        char *argv[3 + ELEMENTSOF(args) + 1]; /* name, unit, the args, and the NULL */
-        size_t n = 0;
+        const int fds[] = { s->pidfd, s->sigfd, s->timerfd, s->out_pipe, s->err_pipe, lock_fd, s->notify_fd,
+                            s->oom_log.kmsg_fd };
+        char args[3 + ELEMENTSOF(fds) - 2][32];
+        static char options[SUPERVISOR_OPTIONS_MAX][SUPERVISOR_OPTION_SIZE];
+        char *argv[3 + ELEMENTSOF(args) + SUPERVISOR_OPTIONS_MAX + 1]; /* name, unit, args, options, NULL */
+        size_t n = 0, n_options = 0;
+        int r;
 
+        r = supervisor_options_format(s, options, &n_options);
+        if (r < 0)
+                return r;
         for (size_t i = 0; i < ELEMENTSOF(fds); i++)
                 if (fds[i] >= 0 && fd_set_cloexec(fds[i], false) < 0)
                         return -errno;
@@ -180,10 +190,13 @@ static int exec_supervisor(const Supervisor *s, int lock_fd) {
         snprintf(args[0], sizeof(args[0]), "%d", (int) s->pid);
         snprintf(args[1], sizeof(args[1]), "%d", s->stop_signal);
         snprintf(args[2], sizeof(args[2]), "%llu", (unsigned long long) s->stop_timeout_usec);
-        for (size_t i = 0; i < ELEMENTSOF(fds); i++)
+        /* The fixed fds; the notify socket and /dev/kmsg go as options. */
+        for (size_t i = 0; i + 2 < ELEMENTSOF(fds); i++)
                 snprintf(args[3 + i], sizeof(args[0]), "%d", fds[i]);
-        for (size_t i = 0; i < 3 + ELEMENTSOF(fds); i++)
+        for (size_t i = 0; i < ELEMENTSOF(args); i++)
                 argv[n++] = args[i];
+        for (size_t i = 0; i < n_options; i++)
+                argv[n++] = options[i];
         argv[n] = NULL;
         execv(BERTH_SUPERVISOR_PATH, argv);
         return -errno;
@@ -244,6 +257,9 @@ typedef struct Run {
         int ptyfd;                 /* -t: the pty master, from the child */
         ScopeSettings scope;
         ScopeStart *scope_start;   /* the StartTransientUnit in flight */
+        HealthSettings health;     /* the health check, if any (health-check.h) */
+        int notify_fd;             /* Notify=yes: the payload's NOTIFY_SOCKET (notify.h), else -EBADF */
+        OomLog oom_log;            /* where the kernel's log stood at GO (oom.h) */
         bool scope_asked;
         MachineRegistration *machine;
 } Run;
@@ -272,6 +288,8 @@ static void run_done(Run *run) {
         run->timerfd = safe_close(run->timerfd);
         run->pidfd = safe_close(run->pidfd);
         run->ptyfd = safe_close(run->ptyfd);
+        run->notify_fd = safe_close(run->notify_fd);
+        oom_log_done(&run->oom_log);
         guard_done(&run->guard);
         run->lock_fd = safe_close(run->lock_fd);
 }
@@ -306,6 +324,37 @@ static int run_take_name(Run *run, ForegroundRun *fg) {
         if (r < 0)
                 return r;
         (void) teardown_cleanup(run->def->name);
+        return 0;
+}
+
+/* 2. (cont.) Readiness: the health check's settings; with Notify=yes, the socket the payload
+ *    tells, bound at /run/notify inside, and its environment. */
+static int run_prepare_readiness(Run *run) {
+        const Definition *d = run->def;
+        Container *c = &run->c;
+        _cleanup_free_ char *kv = NULL;
+        const char *watchdog;
+        int r;
+
+        health_settings_resolve(d, &c->image, &run->health);
+        if (d->notify == NOTIFY_HEALTHY && !run->health.enabled)
+                return log_error_errno(-EINVAL, "container %s: Notify=healthy needs a health check (HealthCmd=, or an "
+                                                "image with a HEALTHCHECK)", d->name);
+        if (d->notify != NOTIFY_CONTAINER)
+                return 0;
+        if (asprintf(&c->notify_dir, "%s/%s/notify", berth_runtime_dir(), d->name) < 0)
+                return log_oom();
+        r = mkdir_p(c->notify_dir, 0755);
+        if (r >= 0)
+                r = notify_socket_bind(c->notify_dir, &run->notify_fd);
+        if (r < 0)
+                return log_error_errno(r, "Failed to create the notify socket in %s: %m", c->notify_dir);
+        if (env_set(&c->env, "NOTIFY_SOCKET=" NOTIFY_CONTAINER_SOCKET) < 0)
+                return log_oom();
+        /* WatchdogSec= of the unit: the payload pets it, through us. */
+        watchdog = getenv("WATCHDOG_USEC");
+        if (watchdog && (kv = strjoin("WATCHDOG_USEC=", watchdog)) && env_set(&c->env, kv) < 0)
+                return log_oom();
         return 0;
 }
 
@@ -436,6 +485,8 @@ static int run_go(Run *run) {
                                                            .ifindices = &run->net.host_ifindex,
                                                            .n_ifindices = run->net.host_ifindex > 0 ? 1 : 0 },
                                       &run->machine);
+        /* Kernel lines about the payload's OOM kills come after this (oom.h). */
+        oom_log_mark(&run->oom_log);
         r = sync_send(run->sync_fds[0], SYNC_GO, 0, -EBADF, NULL);
         if (r < 0)
                 return log_error_errno(r, "Failed to start the container's payload: %m");
@@ -458,14 +509,30 @@ static int run_await_exec(Run *run, int *ret_code) {
         return 0;
 }
 
-/* 13. Ready: systemd (READY=1), machinectl, and whoever waits for the start (ready.h). */
+/* 13. Ready: systemd (READY=1), machinectl, and whoever waits for the start (ready.h), now, or,
+ *     with Notify=, once the payload says so or its first health check passed (the supervisor
+ *     tells them then). The start event either way. */
 static void run_tell_ready(Run *run) {
-        if (!run->opts->service)
+        const Definition *d = run->def;
+        char msg[256];
+
+        snprintf(msg, sizeof(msg), "container %s started", d->name);
+        (void) event_send(NULL, d->name, run->opts->service ? run->service : NULL, EVENT_START, LOG_INFO, msg,
+                          (JournalField[]) { { "BERTH_IMAGE", d->image, strlen(d->image) } }, 1, JOURNAL_SEND_TIMEOUT_MSEC);
+        if (!run->opts->service) {
+                if (d->notify == NOTIFY_CONMON)
+                        (void) notify_send(getenv("NOTIFY_SOCKET"), "READY=1");
                 return;
+        }
         (void) machine_register_wait(run->machine);
+        if (d->notify != NOTIFY_CONMON) {
+                (void) sd_notifyf(/* unset_environment= */ false, "STATUS=Container %s starting\nMAINPID=%d", d->name,
+                                  (int) getpid());
+                return;
+        }
         (void) sd_notifyf(/* unset_environment= */ false, "READY=1\nSTATUS=Container %s running\nMAINPID=%d",
-                          run->def->name, (int) getpid());
-        (void) ready_tell(run->def->name, READY_OK, NULL);
+                          d->name, (int) getpid());
+        (void) ready_tell(d->name, READY_OK, NULL);
 }
 
 /* 14. Supervise until the payload exits: as berth-supervisor in a service (libc only, the same
@@ -491,8 +558,21 @@ static int run_supervise(Run *run) {
                 .unit = o->service ? run->service : NULL,
                 .stop_signal = d->stop_signal,
                 .stop_timeout_usec = d->stop_timeout_usec,
+                .payload = true,
+                .image = d->image,
+                .oom_log = TAKE_OOM_LOG(run->oom_log),
+                .notify_container = d->notify == NOTIFY_CONTAINER,
+                .notify_healthy = d->notify == NOTIFY_HEALTHY,
+                .notify_fd = run->notify_fd,
+                .notify_socket = getenv("NOTIFY_SOCKET"),
+                .ready = d->notify == NOTIFY_CONMON,
+                .health = run->health,
+                .helper_path = BERTH_HELPER_PATH,
         };
+        _cleanup_free_ char *ready = o->service ? ready_dir(d->name) : NULL;
 
+        supervisor_init(&s);
+        s.ready_dir = ready;
         (void) machine_register_wait(run->machine);
         run->machine = machine_registration_free(run->machine);
         run->bus = sd_bus_flush_close_unref(run->bus);
@@ -505,6 +585,8 @@ static int run_supervise(Run *run) {
                 log_warning_errno(r, "Failed to execute %s, supervising in place: %m", BERTH_SUPERVISOR_PATH);
         }
         code = supervise(&s);
+        if (s.restart)
+                supervise_exit_for_restart();
         safe_close(s.ptyfd);
         safe_close(s.out_pipe);
         safe_close(s.err_pipe);
@@ -528,6 +610,8 @@ int container_run(const Definition *d, const RunOptions *o, ForegroundRun *fg) {
                 .timerfd = -EBADF,
                 .pidfd = -EBADF,
                 .ptyfd = -EBADF,
+                .notify_fd = -EBADF,
+                .oom_log = OOM_LOG_NULL,
         };
         int code = 125;
 
@@ -536,7 +620,7 @@ int container_run(const Definition *d, const RunOptions *o, ForegroundRun *fg) {
                 return 125;
         /* 2. What the child needs: the image's layers and configuration, the volumes (filled on
          *    first use), argv, environment, the seccomp program, berth-init, the directories. */
-        if (container_prepare(&run.c) < 0)
+        if (container_prepare(&run.c) < 0 || run_prepare_readiness(&run) < 0)
                 return run_failed(&run);
         /* 3.-5. The network's plan, stdio, the sync socket and signals. */
         if (run_plan_network(&run) < 0 || run_open_stdio(&run) < 0 || run_open_channels(&run) < 0)

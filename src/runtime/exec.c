@@ -440,7 +440,10 @@ int exec_run(const ExecOptions *o) {
                         .interactive = o->interactive,
                         .stop_signal = SIGTERM,
                         .stop_timeout_usec = o->def->stop_timeout_usec,
+                        SUPERVISOR_NO_FDS,
                 };
+
+                supervisor_init(&s);
 
                 if (s.ptyfd < 0) {
                         log_error("the command's terminal did not arrive");

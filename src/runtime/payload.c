@@ -29,6 +29,7 @@
 #include "init.h"
 #include "log.h"
 #include "mount.h"
+#include "notify.h"
 #include "payload.h"
 #include "strv.h"
 #include "sync.h"
@@ -141,6 +142,13 @@ _Noreturn void payload_main(const Container *c, int sock) {
         r = volume_mount_all(&c->volumes, root_fd, /* api_dirs= */ false);
         if (r < 0)
                 sync_fail(sock, r);
+        /* Notify=yes: the supervisor's socket, read-only, over what the volumes put at /run; its
+         * mount point made while the root is still writable. */
+        if (c->notify_dir) {
+                r = mount_bind_dir(root_fd, c->notify_dir, NOTIFY_CONTAINER_DIR);
+                if (r < 0)
+                        sync_fail(sock, r);
+        }
         if (d->read_only) {
                 r = mount_root_read_only(c->root);
                 if (r < 0)

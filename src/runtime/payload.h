@@ -27,6 +27,7 @@ typedef struct Container {
         int stdin_fd, stdout_fd, stderr_fd;  /* what the payload gets, or -EBADF for a pty */
         int join_netns_fd;  /* Network=container:NAME: the namespace to join, else -EBADF */
         char *net_dir;      /* /run/berth/NAME: hosts, hostname, resolv.conf to bind */
+        char *notify_dir;   /* Notify=yes: /run/berth/NAME/notify, bound at /run/notify; else NULL */
         SeccompProgram profile; /* the seccomp profile to load (confine.h), in memory */
         int init_fd;        /* RunInit=yes: a sealed memfd copy of berth-init to execute, else -EBADF */
         ImageConfig image;  /* what the image says, under the definition */

@@ -19,28 +19,12 @@
 #include "ready.h"
 #include "string-util.h"
 
-static const char *const state_words[] = {
-        [READY_OK] = "READY",
-        [READY_FAILED] = "FAILED",
-};
-
-static char *ready_dir(const char *name) {
+char *ready_dir(const char *name) {
         char *p;
 
         if (asprintf(&p, "%s/ready/%s", berth_runtime_dir(), name) < 0)
                 return NULL;
         return p;
-}
-
-static int sockaddr_at(const char *path, struct sockaddr_un *ret, socklen_t *ret_len) {
-        size_t n = strlen(path);
-
-        if (n >= sizeof(ret->sun_path))
-                return -ENAMETOOLONG;
-        *ret = (struct sockaddr_un){.sun_family = AF_UNIX};
-        memcpy(ret->sun_path, path, n + 1);
-        *ret_len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
-        return 0;
 }
 
 int ready_listen(const char *name, ReadyListener *ret) {
@@ -54,7 +38,7 @@ int ready_listen(const char *name, ReadyListener *ret) {
         top = path_join(berth_runtime_dir(), "ready");
         if (!dir || !top || asprintf(&path, "%s/%d", dir, (int)getpid()) < 0)
                 return -ENOMEM;
-        r = sockaddr_at(path, &sa, &len);
+        r = ready_sockaddr(path, &sa, &len);
         if (r < 0)
                 return r;
         r = mkdir_p(top, 0700);
@@ -108,8 +92,8 @@ int ready_wait(const ReadyListener *l, uint64_t timeout_usec, ReadyState *ret, c
                         nl = strchr(buf, '\n');
                         if (nl)
                                 *nl++ = 0;
-                        for (size_t i = 0; i < ELEMENTSOF(state_words); i++)
-                                if (state_words[i] && streq(buf, state_words[i])) {
+                        for (ReadyState i = READY_OK; i <= READY_FAILED; i++)
+                                if (streq(buf, ready_state_word(i))) {
                                         *ret = (ReadyState)i;
                                         if (reason)
                                                 (void)snprintf(reason, READY_REASON_MAX, "%s", nl ?: "");
@@ -127,48 +111,10 @@ int ready_wait(const ReadyListener *l, uint64_t timeout_usec, ReadyState *ret, c
         }
 }
 
-static bool told_ok = false;
-
-bool ready_told_ok(void) {
-        return told_ok;
-}
-
 int ready_tell(const char *name, ReadyState state, const char *reason) {
-        _cleanup_free_ char *dir = NULL, *word = NULL;
-        _cleanup_closedir_ DIR *d = NULL;
-        _cleanup_close_ int fd = -EBADF;
-        struct dirent *de;
-        int told = 0;
+        _cleanup_free_ char *dir = ready_dir(name);
 
-        if (state <= READY_NONE || state >= (ReadyState)ELEMENTSOF(state_words))
-                return -EINVAL;
-        if (state == READY_OK)
-                told_ok = true;
-        if (asprintf(&word, "%s%s%.*s", state_words[state], reason ? "\n" : "", READY_REASON_MAX - 1,
-                     reason ?: "") < 0)
-                return -ENOMEM;
-        dir = ready_dir(name);
         if (!dir)
                 return -ENOMEM;
-        d = opendir(dir);
-        if (!d)
-                return errno == ENOENT ? 0 : -errno;
-        fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        if (fd < 0)
-                return -errno;
-        while ((de = readdir(d))) {
-                _cleanup_free_ char *path = NULL;
-                struct sockaddr_un sa;
-                socklen_t len;
-
-                if (de->d_name[0] == '.' || asprintf(&path, "%s/%s", dir, de->d_name) < 0 ||
-                    sockaddr_at(path, &sa, &len) < 0)
-                        continue;
-                if (sendto(fd, word, strlen(word), MSG_DONTWAIT | MSG_NOSIGNAL, (struct sockaddr *)&sa,
-                           len) >= 0)
-                        told++;
-                else if (errno == ECONNREFUSED)
-                        (void)unlinkat(dirfd(d), de->d_name, 0); /* its waiter is gone */
-        }
-        return told;
+        return ready_tell_dir(dir, state, reason);
 }

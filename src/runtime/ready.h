@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 
 /* How `berth run -d` and `berth start` learn that a service's container runs without holding a
  * D-Bus connection for the whole start. With a few hundred containers starting at once,
@@ -30,6 +32,9 @@ typedef struct ReadyListener {
 
 #define READY_LISTENER_NULL ((ReadyListener){.fd = -EBADF})
 
+/* /run/berth/ready/NAME, where the waiters of name bind their sockets; NULL on OOM. */
+char *ready_dir(const char *name);
+
 /* Binds the waiter's socket for container name. Negative errno; nothing is left on failure. */
 int ready_listen(const char *name, ReadyListener *ret);
 
@@ -46,6 +51,14 @@ int ready_wait(const ReadyListener *l, uint64_t timeout_usec, ReadyState *ret, c
  * how many were told; never fails the caller's start (a waiter that misses it learns the state
  * from systemd, the reason from the journal). */
 int ready_tell(const char *name, ReadyState state, const char *reason);
+
+/* The same, to the waiters in dir (/run/berth/ready/NAME): berth-supervisor's, libc only. */
+int ready_tell_dir(const char *dir, ReadyState state, const char *reason);
+
+/* "READY", "FAILED"; NULL for anything else. */
+const char *ready_state_word(ReadyState s);
+/* The address of the socket at path; -ENAMETOOLONG when it does not fit. */
+int ready_sockaddr(const char *path, struct sockaddr_un *ret, socklen_t *ret_len);
 
 /* Whether this process told READY: a helper that exits without it tells FAILED. */
 bool ready_told_ok(void);

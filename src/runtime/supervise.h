@@ -7,6 +7,11 @@
 #include <sys/types.h>
 #include <termios.h>
 
+#include "health-state.h"
+#include "macro.h"
+#include "notify.h"
+#include "oom.h"
+
 /* The helper's life while the payload runs: relay its output, forward signals, stop it with
  * its stop signal and SIGKILL after its timeout, and return its exit status. libc only: in a
  * service the helper execs berth-supervisor, which links nothing else, so that supervising a
@@ -29,11 +34,45 @@ typedef struct Supervisor {
         int out_dest, err_dest;     /* copies go to our terminal too, or -EBADF in a service */
         bool interactive;           /* copy our stdin to the pty */
         bool service;               /* SIGINT is forwarded, not a stop */
+        bool payload;               /* a container's payload (its OOM kills, health, events), not an exec */
         const char *unit;           /* the service's unit, for OBJECT_SYSTEMD_UNIT=, or NULL */
         int stop_signal;
         uint64_t stop_timeout_usec;
+        const char *image;          /* for the events, or NULL */
+
+        /* Readiness (Notify=). Without either, the start was ready at the payload's execve(). */
+        bool notify_container;      /* READY=1 comes from the payload, over notify_fd */
+        bool notify_healthy;        /* READY=1 once the first health check passed */
+        int notify_fd;              /* the payload's NOTIFY_SOCKET (notify.h), or -EBADF */
+        const char *notify_socket;  /* systemd's ($NOTIFY_SOCKET), or NULL: nobody to tell */
+        const char *ready_dir;      /* whoever waits for the start (ready.h), or NULL */
+
+        /* Where the kernel's log stood before the payload ran (oom.h), to name OOM victims; the
+         * supervisor takes it over. OOM_LOG_NULL: they go unnamed. */
+        OomLog oom_log;
+
+        /* Health checks (health-state.h), run by helper_path --health; health.enabled false: none. */
+        HealthSettings health;
+        const char *helper_path;
 
         /* state */
+        bool ready;                 /* READY=1 said, by us or by the helper before us */
+        bool restart;               /* HealthOnFailure=restart: exit with supervise_exit_for_restart() */
+        bool notify_status;         /* the payload set STATUS= itself: ours stays out of it */
+        unsigned notify_budget;     /* datagrams passed on in this second */
+        uint64_t notify_second;
+        OomWatch oom;
+        bool oom_killed;            /* the kernel killed one of the container's processes */
+        uint64_t oom_unreported;    /* kills the kernel's log has not named yet */
+        unsigned oom_retries;       /* looks at the log left before they go unnamed */
+        HealthState health_state;
+        int health_timerfd;         /* the next check, or the running check's timeout */
+        pid_t check_pid;            /* the running check's berth-helper, or 0 */
+        int check_pidfd, check_out;
+        bool check_startup, check_timed_out;
+        uint64_t check_started;     /* CLOCK_REALTIME µs */
+        char check_output[HEALTH_OUTPUT_MAX];
+        size_t check_output_len;
         bool stopping;
         uint64_t dropped;           /* lines the journal did not take, not yet reported */
         char out_buf[SUPERVISE_LINE_MAX], err_buf[SUPERVISE_LINE_MAX];
@@ -42,6 +81,26 @@ typedef struct Supervisor {
         bool termios_saved;
 } Supervisor;
 
+/* The state below the settings: no check running, nothing watched. Call it after filling in the
+ * settings; a literal must set notify_fd and oom_log (SUPERVISOR_NO_FDS) if it sets nothing else
+ * of them. */
+void supervisor_init(Supervisor *s);
+#define SUPERVISOR_NO_FDS .notify_fd = -EBADF, .oom_log = OOM_LOG_NULL
+
 /* Runs until the payload exited and its output is drained; returns its exit status as a shell
  * reports it (128 + signal when a signal ended it). */
 int supervise(Supervisor *s);
+
+/* What berth-helper passes on to berth-supervisor beyond the fixed arguments: "KEY=VALUE" words
+ * for image, ready, notify, notify-fd, ready-dir, health and health-startup, as set in s. */
+#define SUPERVISOR_OPTIONS_MAX 8
+#define SUPERVISOR_OPTION_SIZE 4200
+int supervisor_options_format(const Supervisor *s, char ret[SUPERVISOR_OPTIONS_MAX][SUPERVISOR_OPTION_SIZE],
+                              size_t *ret_n);
+/* One such word into s (which keeps pointing into arg); -EINVAL, or -EBADF for a notify-fd that
+ * is not open. */
+int supervisor_option_parse(Supervisor *s, const char *arg);
+
+/* After supervise() with s->restart: dies of SIGUSR2, which container@.service's
+ * RestartForceExitStatus= turns into a restart. */
+_noreturn_ void supervise_exit_for_restart(void);

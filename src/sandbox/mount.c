@@ -1091,6 +1091,25 @@ int mount_bind_file(int root_fd, const char *source, const char *dest) {
         return 0;
 }
 
+int mount_bind_dir(int root_fd, const char *source, const char *dest) {
+        _cleanup_close_ int src_fd = -EBADF, target_fd = -EBADF, mnt_fd = -EBADF;
+        int r;
+
+        src_fd = open(source, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        if (src_fd < 0)
+                return log_error_errno(-errno, "Failed to open %s: %m", source);
+        target_fd = mkdir_in_root(root_fd, dest, 0755);
+        if (target_fd < 0)
+                return log_error_errno(target_fd, "Failed to create %s in the container: %m", dest);
+        r = bind_onto(src_fd, target_fd, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+                      /* recursive= */ false, &mnt_fd);
+        if (r >= 0)
+                r = verify_mounted(root_fd, dest, mnt_fd, /* want_ro= */ true);
+        if (r < 0)
+                return log_error_errno(r, "Failed to mount %s on %s in the container: %m", source, dest);
+        return 0;
+}
+
 /* --- Primitives for volumes ---------------------------------------------------------------------- */
 
 int mount_bind_in_root(int root_fd, const char *path, int target_fd, int src_fd, unsigned flags, bool recursive) {

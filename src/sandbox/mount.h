@@ -88,6 +88,11 @@ int mount_pivot_root(const char *root);
  * is resolved inside the root; when missing (or a dangling symlink) an empty file is made there;
  * anything but a regular file refuses. */
 int mount_bind_file(int root_fd, const char *source, const char *dest);
+
+/* The same for the host directory source onto the directory dest inside root_fd, made there when
+ * missing (mkdir_in_root(), so the root must still be writable then): the notify socket's
+ * directory. */
+int mount_bind_dir(int root_fd, const char *source, const char *dest);
 /* --- Primitives for volumes (volume.c) -----------------------------------------------------------
  * These do not log. flags are MOUNT_FLAG_* (mount-flags.h). */
 
