@@ -10,6 +10,7 @@
 #include "containers.h"
 #include "definition.h"
 #include "freezer.h"
+#include "history.h"
 #include "json.h"
 #include "log.h"
 #include "name.h"
@@ -230,6 +231,15 @@ static void write_caps(JsonWriter *w, const char *key, uint64_t mask) {
         json_end_array(w);
 }
 
+/* A duration of the definition's, null when it leaves it to the image or the default. */
+static void write_usec(JsonWriter *w, const char *key, uint64_t usec) {
+        json_key(w, key);
+        if (usec == UINT64_MAX)
+                json_null(w);
+        else
+                json_uint(w, usec);
+}
+
 static void write_definition(JsonWriter *w, const Definition *d) {
         const char *sig = signal_to_string(d->stop_signal);
 
@@ -286,9 +296,91 @@ static void write_definition(JsonWriter *w, const Definition *d) {
         json_key_strv(w, "volumes", d->volumes ?: (char *[]) { NULL });
         json_key_strv(w, "volumes_from", d->volumes_from ?: (char *[]) { NULL });
         json_key_strv(w, "tmpfs", d->tmpfs ?: (char *[]) { NULL });
+        json_key_string(w, "notify", notify_mode_to_string(d->notify));
+        json_key(w, "healthcheck");
+        json_begin_object(w);
+        json_key_strv(w, "test", d->health_cmd);
+        write_usec(w, "interval_usec", d->health_interval_usec);
+        write_usec(w, "timeout_usec", d->health_timeout_usec);
+        write_usec(w, "start_period_usec", d->health_start_period_usec);
+        json_key(w, "retries");
+        if (d->health_retries > 0)
+                json_uint(w, d->health_retries);
+        else
+                json_null(w);
+        json_key_string(w, "on_failure", health_on_failure_to_string(d->health_on_failure));
+        json_key_strv(w, "startup_test", d->health_startup_cmd);
+        write_usec(w, "startup_interval_usec", d->health_startup_interval_usec);
+        write_usec(w, "startup_timeout_usec", d->health_startup_timeout_usec);
+        json_key_uint(w, "startup_retries", d->health_startup_retries);
+        json_key_uint(w, "startup_success", d->health_startup_success);
+        json_end_object(w);
         json_key_strv(w, "wanted_by", d->wanted_by ?: (char *[]) { NULL });
         json_key_strv(w, "required_by", d->required_by ?: (char *[]) { NULL });
         json_end_object(w);
+}
+
+/* What the journal says (history.h): the health check's state and last results, whether the
+ * kernel killed a process for memory, the last exit; and how often systemd restarted it. */
+static int write_history(JsonWriter *w, sd_bus *bus, const char *name, const char *service_path,
+                         const char *scope_path, const char *state) {
+        sd_journal *j = NULL;
+        HealthResult results[HISTORY_HEALTH_RESULTS];
+        const char *health = NULL;
+        size_t n = 0;
+        RunExit exit = {};
+        bool oom = false, running = containers_state_is_running(state);
+        uint32_t restarts = 0;
+
+        if (history_open(&j) >= 0) {
+                if (history_health(j, name, &health, results, &n) < 0)
+                        health = NULL, n = 0;
+                (void) history_last_exit(j, name, &exit);
+                if (running) {
+                        uint64_t since = 0;
+
+                        /* Since its scope's start: a foreground run has no service. */
+                        if (scope_path)
+                                (void) sd_bus_get_property_trivial(bus, "org.freedesktop.systemd1", scope_path,
+                                                                   UNIT_IFACE, "ActiveEnterTimestamp", NULL, 't',
+                                                                   &since);
+                        (void) history_oom_since(j, name, since, &oom);
+                } else
+                        oom = exit.known && exit.oom;
+                sd_journal_close(j);
+        }
+        if (service_path)
+                (void) sd_bus_get_property_trivial(bus, "org.freedesktop.systemd1", service_path, SERVICE_IFACE,
+                                                   "NRestarts", NULL, 'u', &restarts);
+
+        json_key(w, "health");
+        if (health || n > 0) {
+                json_begin_object(w);
+                json_key_string(w, "status", running ? health : NULL);
+                json_key(w, "log");
+                json_begin_array(w);
+                for (size_t i = 0; i < n; i++) {
+                        json_begin_object(w);
+                        json_key_uint(w, "start", results[i].start);
+                        json_key_uint(w, "end", results[i].end);
+                        json_key_int(w, "exit_code", results[i].exit_code);
+                        json_key_bool(w, "startup", results[i].startup);
+                        json_key_string(w, "output", results[i].output);
+                        json_end_object(w);
+                }
+                json_end_array(w);
+                json_end_object(w);
+        } else
+                json_null(w);
+        health_results_done(results, n);
+        json_key_bool(w, "oom_killed", oom);
+        json_key(w, "exit_code");
+        if (!running && exit.known)
+                json_int(w, exit.code);
+        else
+                json_null(w);
+        json_key_uint(w, "restart_count", restarts);
+        return 0;
 }
 
 static int inspect(sd_bus *bus, const char *name) {
@@ -344,6 +436,9 @@ static int inspect(sd_bus *bus, const char *name) {
                         (void) containers_addresses(d, pid, &addresses);
                 json_key_strv(&w, "addresses", addresses ?: (char *[]) { NULL });
         }
+        r = write_history(&w, bus, name, service_path, scope_path, state);
+        if (r < 0)
+                return r;
         json_key(&w, "definition");
         if (d)
                 write_definition(&w, d);

@@ -11,6 +11,7 @@
 #include "definition.h"
 #include "format.h"
 #include "freezer.h"
+#include "history.h"
 #include "json.h"
 #include "log.h"
 #include "name.h"
@@ -42,6 +43,11 @@ typedef struct Row {
         uint64_t finished;
         int32_t exit_code;
         bool has_exit_code;
+        const char *health;  /* "healthy", "unhealthy", "starting"; NULL: no health check */
+        RunExit exit;        /* how the last run ended, from the journal */
+        bool oom;            /* running: the kernel killed one of its processes for memory */
+        uint32_t restarts;   /* NRestarts of its service */
+        char display[96];    /* the STATE cell: "running (healthy)", "exited (137, out of memory)" */
 } Row;
 
 static void row_done(Row *r) {
@@ -65,6 +71,7 @@ static void rows_done(Rows *l) {
 }
 
 static bool arg_all = false;
+static sd_journal *journal = NULL; /* opened for the first container that needs it */
 static bool arg_json = false;
 static bool arg_legend = true;
 
@@ -210,6 +217,18 @@ static int fill_row(sd_bus *bus, Row *row) {
                         (void) bus_get_unit_property_u64(bus, service, "org.freedesktop.systemd1.Service",
                                                          "ExecMainStartTimestamp", &row->started);
         }
+        /* The journal's word, for what systemd does not keep: health, the last exit's reason. */
+        if ((containers_state_is_running(row->state) || arg_all) && !journal && history_open(&journal) < 0)
+                journal = NULL;
+        if (journal && containers_state_is_running(row->state)) {
+                (void) history_health(journal, row->name, &row->health, NULL, NULL);
+                if (row->started > 0)
+                        (void) history_oom_since(journal, row->name, row->started, &row->oom);
+        } else if (journal)
+                (void) history_last_exit(journal, row->name, &row->exit);
+        if (row->service_state)
+                (void) bus_get_unit_property_u32(bus, service, "org.freedesktop.systemd1.Service", "NRestarts",
+                                                 &row->restarts);
         if (arg_json && row->service_state) {
                 if (bus_get_unit_property_i32(bus, service, "org.freedesktop.systemd1.Service", "ExecMainStatus",
                                               &row->exit_code) >= 0)
@@ -224,6 +243,31 @@ static int fill_row(sd_bus *bus, Row *row) {
         return 0;
 }
 
+/* "running (healthy, 2 restarts)", "exited (137, out of memory)", or the state alone. */
+static const char *row_display(Row *row) {
+        char detail[64] = "";
+        size_t n = 0;
+
+#define ADD(...) n += (size_t) snprintf(detail + n, sizeof(detail) - n, __VA_ARGS__)
+        if (containers_state_is_running(row->state)) {
+                if (row->health)
+                        ADD("%s", row->health);
+                if (row->oom)
+                        ADD("%sout of memory", n ? ", " : "");
+        } else if (row->exit.known)
+                ADD("%d%s", row->exit.code, row->exit.oom ? ", out of memory" : "");
+        if (row->restarts > 0)
+                ADD("%s%" PRIu32 " restart%s", n ? ", " : "", row->restarts, row->restarts == 1 ? "" : "s");
+#undef ADD
+        if (n == 0)
+                return row->state;
+        /* A payload that ran and exited: "exited (137, …)", also when systemd calls its unit
+         * failed for the code; "failed" alone is a start that failed. */
+        snprintf(row->display, sizeof(row->display), "%s (%s)",
+                 !containers_state_is_running(row->state) && row->exit.known ? "exited" : row->state, detail);
+        return row->display;
+}
+
 static const char *row_address(const Row *row) {
         return strv_isempty(row->addresses) ? NULL : row->addresses[0];
 }
@@ -236,7 +280,7 @@ typedef struct Line {
         char uptime[FORMAT_MAX];
 } Line;
 
-static int print_table(const Rows *l) {
+static int print_table(Rows *l) {
         static const char *const header[_COL_MAX] = { "NAME", "STATE", "IMAGE", "ADDRESS", "PID", "UPTIME" };
         _cleanup_free_ Line *lines = NULL;
         _cleanup_free_ const char **cells = NULL;
@@ -248,13 +292,13 @@ static int print_table(const Rows *l) {
         if (!lines || !cells)
                 return -ENOMEM;
         for (size_t i = 0; i < l->n; i++) {
-                const Row *row = &l->rows[i];
+                Row *row = &l->rows[i];
                 Line *line = &lines[n];
 
                 if (!row->state)
                         continue;
                 line->cell[COL_NAME] = row->name;
-                line->cell[COL_STATE] = row->state;
+                line->cell[COL_STATE] = row_display(row);
                 line->cell[COL_IMAGE] = row->def ? row->def->image : "-";
                 line->cell[COL_ADDRESS] = row_address(row) ?: "-";
                 if (row->pid > 0)
@@ -313,8 +357,13 @@ static int print_json(const Rows *l) {
                 json_key(&w, "exit_code");
                 if (row->has_exit_code)
                         json_int(&w, row->exit_code);
+                else if (row->exit.known)
+                        json_int(&w, row->exit.code);
                 else
                         json_null(&w);
+                json_key_string(&w, "health", row->health);
+                json_key_bool(&w, "oom_killed", containers_state_is_running(row->state) ? row->oom : row->exit.oom);
+                json_key_uint(&w, "restarts", row->restarts);
                 json_key_string(&w, "definition", row->path);
                 if (row->def_error)
                         json_key_string(&w, "error", row->def_error);
@@ -410,6 +459,8 @@ int verb_list(int argc, char *argv[]) {
         }
 
         r = arg_json ? print_json(&rows) : print_table(&rows);
+        sd_journal_close(journal);
+        journal = NULL;
         if (r < 0) {
                 log_error_errno(r, "Failed to print the list: %m");
                 return EXIT_BERTH_FAILED;

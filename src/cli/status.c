@@ -13,6 +13,7 @@
 #include "definition.h"
 #include "format.h"
 #include "freezer.h"
+#include "history.h"
 #include "log.h"
 #include "name.h"
 #include "scope.h"
@@ -37,6 +38,9 @@ typedef struct Status {
         bool has_exit_code;
         uint64_t since; /* when it entered the state shown; 0: unknown */
         uint64_t memory, memory_max, cpu_nsec, tasks, tasks_max;
+        const char *health; /* the journal's word (history.h); NULL: no health check */
+        bool oom;           /* the kernel killed one of its processes for memory, in this run or its last */
+        uint32_t restarts;  /* NRestarts */
 } Status;
 
 static void status_done(Status *s) {
@@ -86,6 +90,30 @@ static int read_status(sd_bus *bus, const char *name, Status *s) {
                                                                      &s->exit_code) >= 0;
                 }
                 (void) bus_get_unit_property_string(bus, service, SERVICE_IFACE, "Result", &s->result);
+        }
+        (void) bus_get_unit_property_u32(bus, service, SERVICE_IFACE, "NRestarts", &s->restarts);
+        {
+                sd_journal *j = NULL;
+
+                if (history_open(&j) >= 0) {
+                        if (containers_state_is_running(s->state)) {
+                                (void) history_health(j, name, &s->health, NULL, NULL);
+                                (void) history_oom_since(j, name, s->since, &s->oom);
+                        } else {
+                                RunExit x = {};
+
+                                (void) history_last_exit(j, name, &x);
+                                s->oom = x.known && x.oom;
+                                /* Unloaded, systemd forgot the code; the journal did not. */
+                                if (x.known && !s->has_exit_code) {
+                                        s->exit_code = x.code;
+                                        s->has_exit_code = true;
+                                        if (s->since == 0)
+                                                s->since = x.at;
+                                }
+                        }
+                        sd_journal_close(j);
+                }
         }
         return 0;
 }
@@ -166,17 +194,23 @@ static void print_status(const char *name, const char *path, const Definition *d
         if (streq(s->state, "paused"))
                 field("State", "%spaused%s (running%s)", on, off, since);
         else if (streq(s->state, "running"))
-                field("State", "%srunning%s%s", on, off, since);
+                field("State", "%srunning%s%s%s%s%s", on, off, s->health ? " (" : "", s->health ?: "",
+                      s->health ? ")" : "", since);
         else if (s->has_exit_code && !isempty(s->result) && !streq(s->result, "success"))
-                field("State", "%s%s%s (Result: %s, code %d)%s", on, s->state, off, s->result,
-                      (int) s->exit_code, since);
+                field("State", "%s%s%s (Result: %s, code %d%s)%s", on, s->state, off, s->result,
+                      (int) s->exit_code, s->oom ? ", out of memory" : "", since);
         else if (s->has_exit_code)
-                field("State", "%s%s%s (code %d)%s", on, s->state, off, (int) s->exit_code, since);
+                field("State", "%s%s%s (code %d%s)%s", on, s->state, off, (int) s->exit_code,
+                      s->oom ? ", out of memory" : "", since);
         else
                 field("State", "%s%s%s%s", on, s->state, off, since);
 
         if (s->pid > 0)
                 field("PID", "%d", (int) s->pid);
+        if (s->oom && containers_state_is_running(s->state))
+                field("OOM", "the kernel killed a process of it for memory");
+        if (s->restarts > 0)
+                field("Restarts", "%" PRIu32, s->restarts);
         if (d) {
                 field("Image", "%s", d->image);
                 command = command_line(d);

@@ -15,6 +15,7 @@
 # what its digest says), docker-immutable (entries with chattr +i/+a as libarchive writes them),
 # docker-deep (a 1,100-level directory tree), docker-badopaque (an opaque marker inside a file),
 # docker-manyenv (100,000 Env entries), docker-big (a 24 MiB file of random bytes).
+# Health (issue 17): docker-health, a HEALTHCHECK that passes once /tmp/healthy exists, every second.
 import gzip, hashlib, io, json, os, sys, tarfile
 
 kind, out = sys.argv[1], sys.argv[2]
@@ -84,6 +85,9 @@ elif kind.startswith("docker"):
         config["config"]["Env"] = ["VAR_%06d=value" % i for i in range(100000)]
     if kind == "docker-big":
         upper += [dict(name="big", data=os.urandom(24 << 20))]
+    if kind == "docker-health":
+        config["config"]["Healthcheck"] = {"Test": ["CMD-SHELL", "test -f /tmp/healthy"], "Interval": 1000000000,
+                                           "Timeout": 5000000000, "Retries": 2}
     l0, l1 = layer(lower), layer(upper)
     cfg_name = "cfg.json"
     if kind in ("docker-digests", "docker-baddiffid", "docker-badconfig"):

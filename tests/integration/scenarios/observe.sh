@@ -44,8 +44,11 @@ check_eq "ps is list" "$(berth ps | sed 's/ [0-9]*\(s\|ms\|min [0-9]*s\)$//')" "
 
 out=$(berth list -a)
 check_match "list -a: a created container has exited" "$out" '^ob-made +exited +bb +- +- +-$'
-check_match "  … a stopped one too" "$out" '^ob-stop +exited +bb +- +- +-$'
-check_match "  … exit 3 is failed" "$out" '^ob-fail +failed +bb +- +- +-$'
+check_match "  … a stopped one too, with its exit code (from the journal's die event)" "$out" '^ob-stop +exited \(0\) +bb +- +- +-$'
+check_match "  … exit 3: exited (3), as docker says it" "$out" '^ob-fail +exited \(3\) +bb +- +- +-$'
+check_eq "  … which systemd calls failed" "$(berth list -a -o json | python3 -c '
+import json, sys
+print([(c["state"], c["exit_code"]) for c in json.load(sys.stdin) if c["name"] == "ob-fail"])')" "[('failed', 3)]"
 check_match "  … running ones are there" "$out" '^ob-run +running '
 check_eq "  … 5 containers listed" "$(echo "$out" | tail -n 1)" "5 containers listed."
 out=$(berth list -a --no-legend)
