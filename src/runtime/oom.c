@@ -15,8 +15,10 @@
 #include "oom.h"
 #include "string-util.h"
 
-/* The kernel's log buffer can be large; a victim's line is near its end. */
-#define KLOG_READ_MAX (4U << 20)
+/* How much of the end of the kernel's log syslog(2) reads: where it stands now (the last
+ * line's timestamp), and where the victims of the last kills are (after their memory report). */
+#define KLOG_MARK_BYTES 4096U
+#define KLOG_VICTIMS_BYTES (256U << 10)
 #define KMSG_RECORD_MAX 8192U
 
 int oom_parse_counter(const char *text, uint64_t *ret) {
@@ -100,16 +102,18 @@ static int read_counter(OomWatch *w, uint64_t *ret) {
         return oom_parse_counter(buf, ret);
 }
 
-/* The kernel log's messages with syslog(2): "<N>[  123.456789] text" lines. Calls f for each
- * message with its timestamp in µs (0 without one). */
-static int klog_each(void (*f)(uint64_t ts, const char *msg, size_t n, void *userdata), void *userdata) {
+/* The last max bytes of the kernel's log with syslog(2) (READ_ALL reads the end, and never
+ * consumes): "<N>[  123.456789] text" lines. Calls f for each whole message with its timestamp in
+ * µs (0 without one). */
+static int klog_each(size_t max, void (*f)(uint64_t ts, const char *msg, size_t n, void *userdata),
+                     void *userdata) {
         _cleanup_free_ char *buf = NULL;
         int size, n;
 
         size = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
         if (size <= 0)
                 return size < 0 ? -errno : 0;
-        size = MIN(size, (int) KLOG_READ_MAX);
+        size = MIN(size, (int) max);
         buf = malloc((size_t) size + 1);
         if (!buf)
                 return -ENOMEM;
@@ -117,7 +121,12 @@ static int klog_each(void (*f)(uint64_t ts, const char *msg, size_t n, void *use
         if (n < 0)
                 return -errno;
         buf[n] = 0;
-        for (char *p = buf; *p;) {
+        /* Cut at a line's start: the first may be the tail of one. */
+        for (char *p = (size_t) n < (size_t) size ? buf : strchrnul(buf, '\n'); *p;) {
+                if (*p == '\n') {
+                        p++;
+                        continue;
+                }
                 char *eol = strchrnul(p, '\n'), *m = p;
                 uint64_t ts = 0;
 
@@ -154,7 +163,7 @@ void oom_log_mark(OomLog *ret) {
         l.kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
         if (l.kmsg_fd >= 0)
                 (void) lseek(l.kmsg_fd, 0, SEEK_END);
-        else if (klog_each(klog_last_ts, &l.klog_after) >= 0)
+        else if (klog_each(KLOG_MARK_BYTES, klog_last_ts, &l.klog_after) >= 0)
                 l.klog = true;
         *ret = l;
 }
@@ -310,7 +319,7 @@ size_t oom_watch_victims(OomWatch *w, OomVictim *ret, size_t max) {
                                 victim_add(&l, &v);
                 }
         } else if (w->log.klog) {
-                (void) klog_each(klog_victim, &l);
+                (void) klog_each(KLOG_VICTIMS_BYTES, klog_victim, &l);
                 w->log.klog_after = MAX(w->log.klog_after, l.last);
         }
         return l.n;
