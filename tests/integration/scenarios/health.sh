@@ -65,6 +65,26 @@ check_eq "  … as a service's would (Result=timeout)" "$(systemctl show -P Resu
 check_eq "  … and leaves no scope" "$(systemctl is-active container-nr.scope)" inactive
 check "  … nor its notify socket" test ! -e /run/berth/nr/notify
 
+# WatchdogSec= of the unit: the payload gets WATCHDOG_USEC and pets it through us; one that stops
+# is caught.
+berth create --name nw --init --sdnotify container hb sh -c \
+        'notify-send READY=1; while [ ! -e /tmp/stop ]; do notify-send WATCHDOG=1; sleep 0.3; done; exec sleep 1000' >/dev/null
+on_exit 'berth rm -f nw; rm -rf /run/systemd/system/container@nw.service.d; systemctl daemon-reload'
+mkdir -p /run/systemd/system/container@nw.service.d
+printf '[Service]\nWatchdogSec=2\n' > /run/systemd/system/container@nw.service.d/watchdog.conf
+systemctl daemon-reload
+berth start nw >/dev/null
+check_match "WatchdogSec=: the payload gets WATCHDOG_USEC" \
+        "$(berth exec nw sh -c 'for p in /proc/[0-9]*; do tr "\\0" "\\n" < $p/environ; done | grep ^WATCHDOG_USEC= | sort -u')" \
+        '^WATCHDOG_USEC=2000000$'
+sleep 4
+check_eq "  … and pets it: still active after twice its timeout" "$(active nw)" active
+berth exec nw touch /tmp/stop
+wait_for 10 sh -c '[ "$(systemctl is-active container@nw.service)" != active ]'
+check_eq "  … a payload that stops petting it fails the unit (Result=watchdog)" \
+        "$(systemctl show -P Result container@nw.service)" watchdog
+berth rm -f nw >/dev/null
+
 out=$(berth run -d --name nh --sdnotify healthy hb sleep 1000 2>&1); rc=$?
 check_eq "Notify=healthy without a health check: one line" "$rc $out" \
         "125 berth: container nh failed to start: container nh: Notify=healthy needs a health check (HealthCmd=, or an image with a HEALTHCHECK)"
