@@ -60,19 +60,30 @@ int ready_tell_dir(const char *dir, ReadyState state, const char *reason) {
         fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
         if (fd < 0)
                 return -errno;
-        while ((de = readdir(d))) {
-                _cleanup_free_ char *path = NULL;
-                struct sockaddr_un sa;
-                socklen_t len;
+        /* Two passes: the sockets of waiters that are gone first, then the word to the others. A
+         * waiter returns as soon as it is told, and by then what it could list is already clean. */
+        for (int pass = 0; pass < 2; pass++) {
+                rewinddir(d);
+                while ((de = readdir(d))) {
+                        _cleanup_free_ char *path = NULL;
+                        struct sockaddr_un sa;
+                        socklen_t len;
 
-                if (de->d_name[0] == '.' || asprintf(&path, "%s/%s", dir, de->d_name) < 0 ||
-                    ready_sockaddr(path, &sa, &len) < 0)
-                        continue;
-                if (sendto(fd, word, strlen(word), MSG_DONTWAIT | MSG_NOSIGNAL, (struct sockaddr *)&sa,
-                           len) >= 0)
-                        told++;
-                else if (errno == ECONNREFUSED)
-                        (void)unlinkat(dirfd(d), de->d_name, 0); /* its waiter is gone */
+                        if (de->d_name[0] == '.' || asprintf(&path, "%s/%s", dir, de->d_name) < 0 ||
+                            ready_sockaddr(path, &sa, &len) < 0)
+                                continue;
+                        if (pass == 0) {
+                                _cleanup_close_ int probe = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+                                if (probe >= 0 && connect(probe, (struct sockaddr *)&sa, len) < 0 &&
+                                    errno == ECONNREFUSED)
+                                        (void)unlinkat(dirfd(d), de->d_name, 0); /* its waiter is gone */
+                        } else if (sendto(fd, word, strlen(word), MSG_DONTWAIT | MSG_NOSIGNAL,
+                                          (struct sockaddr *)&sa, len) >= 0)
+                                told++;
+                        else if (errno == ECONNREFUSED)
+                                (void)unlinkat(dirfd(d), de->d_name, 0); /* gone since */
+                }
         }
         return told;
 }
