@@ -18,7 +18,8 @@ void volume_mount_done(VolumeMount *m) {
         free(m->destination);
         free(m->tmpfs_options);
         free(m->data_path);
-        free(m->overlay_dir);
+        free(m->overlay_upper);
+        free(m->overlay_work);
         *m = (VolumeMount) {};
 }
 

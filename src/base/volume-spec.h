@@ -56,7 +56,7 @@ typedef struct VolumeMount {
         bool overlay;          /* "O": an overlay on the source, its changes the container's */
         bool no_copy;          /* "nocopy": a new volume is not filled from the image */
         bool copy_up;          /* tmpfs: the image's content there copied in (ReadOnlyTmpfs=) */
-        char *overlay_dir;     /* "O": the container's upper and work dirs' parent, set at prepare */
+        char *overlay_upper, *overlay_work; /* "O": the container's own, set by volume_plan_prepare_overlays() */
 } VolumeMount;
 
 void volume_mount_done(VolumeMount *m);
