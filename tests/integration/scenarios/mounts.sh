@@ -71,12 +71,12 @@ out=$(berth run --rm --mount type=image,source=bb,target=/i bb true 2>&1)
 check_eq "--mount type=image is refused with one line" "$out" \
         "berth: option --mount: type 'image' is not supported by berth (bind, volume or tmpfs)"
 out=$(berth run --rm --mount type=bind,source=$H/mh,target=/m -v $H/mh:/m bb true 2>&1)
-check_eq "--mount and -v on one destination" "$out" "berth: option -v: more than one mount on '/m'"
+check_eq "--mount and -v on one destination" "$out" "berth: option --mount: more than one mount on '/m'"
 
 # --- Volume= options -------------------------------------------------------------------------------
-cp /bin/busybox $H/mh/bb
-check_eq "a bind may execute by default" "$(berth run --rm -v $H/mh:/m bb /m/bb echo ran)" ran
-check_fails "  … not with noexec" berth run --rm -v $H/mh:/m:noexec bb /m/bb echo ran
+cp /bin/busybox $H/mh/busybox
+check_eq "a bind may execute by default" "$(berth run --rm -v $H/mh:/m bb /m/busybox echo ran)" ran
+check_fails "  … not with noexec" berth run --rm -v $H/mh:/m:noexec bb /m/busybox echo ran
 check_match "  … nosuid, nodev show in the mount" "$(berth run --rm -v $H/mh:/m:nosuid,nodev,ro bb grep ' /m ' /proc/mounts)" \
         'ro,nosuid,nodev'
 check "z and Z are accepted without SELinux, and do nothing" berth run --rm -v $H/mh:/m:z -v $H/mh:/n:Z bb cat /m/file /n/file
@@ -111,11 +111,11 @@ mkdir -p $H/oh && echo lower > $H/oh/file
 berth create --name ovl -v $H/oh:/o:O bb sh -c 'cat /o/file; ls /o | paste -sd+; echo changed > /o/file; touch /o/new' >/dev/null
 on_exit "berth rm -f ovl"
 berth start ovl >/dev/null && berth wait ovl >/dev/null
-check_eq "O shows the source" "$(berth logs ovl 2>&1 | paste -sd,)" lower,file
+check_eq "O shows the source" "$(berth logs -o cat ovl 2>&1 | paste -sd,)" lower,file
 check_eq "  … writes stay out of it" "$(cat $H/oh/file; ls $H/oh)" "lower
 file"
 berth start ovl >/dev/null && berth wait ovl >/dev/null
-check_eq "  … and are gone at the next start" "$(berth logs ovl 2>&1 | tail -2 | paste -sd,)" lower,file
+check_eq "  … and are gone at the next start" "$(berth logs -o cat ovl 2>&1 | tail -2 | paste -sd,)" lower,file
 check_match "  … kept under the container's directory while it exists" "$(ls /var/lib/berth/containers/ovl/overlays 2>&1)" '^0$'
 berth rm ovl >/dev/null
 check_fails "  … and removed with it" test -e /var/lib/berth/containers/ovl
@@ -131,29 +131,29 @@ check_eq "--device HOST:CONTAINER" "$(berth run --rm --device /dev/zero:/dev/myz
 check_eq "  … under a directory of its own" "$(berth run --rm --device /dev/zero:/dev/sub/z bb stat -c %t:%T /dev/sub/z)" 1:5
 out=$(berth run --rm --device /dev/net/tun:/dev/net/tun bb sh -c 'cat /dev/net/tun 2>&1')
 check_match "  … the scope allows it (tun answers, not EPERM)" "$out" 'bad state'
-out=$(berth run --rm --device /dev/full:/dev/ro-full:r bb sh -c 'head -c 1 /dev/ro-full | od -An -tx1; echo x > /dev/ro-full' 2>&1)
-check_match "  … :r lets it be read, not written (the scope's DeviceAllow=)" "$out" '00.*Operation not permitted'
+out=$(berth run --rm --device /dev/net/tun:/dev/tun:r bb sh -c 'cat /dev/tun; echo x > /dev/tun' 2>&1 | paste -sd,)
+check_match "  … :r lets it be opened for reading, not writing (the scope's DeviceAllow=)" "$out" 'bad state.*Operation not permitted'
 out=$(berth run --rm --device /dev/nosuchdevice bb true 2>&1)
 check_eq "a missing device is one line" "$out" "berth: AddDevice=/dev/nosuchdevice: the host has no device /dev/nosuchdevice"
 check "  … unless optional (-)" berth run --rm --device=-/dev/nosuchdevice bb true
-out=$(berth run --rm --device /tmp bb true 2>&1)
-check_eq "a directory is not a device" "$out" "berth: AddDevice=/tmp: /tmp on the host is not a device node"
+out=$(berth run --rm --device /tmp:/dev/tmp bb true 2>&1)
+check_eq "a directory is not a device" "$out" "berth: AddDevice=/tmp:/dev/tmp: /tmp on the host is not a device node"
 out=$(berth run --rm --device /dev/fuse:/fuse bb true 2>&1)
 check_eq "the container's path must be under /dev" "$out" \
         "berth: option --device: '/fuse' is not a normalised path under /dev, where berth makes device nodes"
 
 # --- Mask=, Unmask= --------------------------------------------------------------------------------
-check_eq "/proc/kcore is masked by default" "$(berth run --rm bb stat -c %F /proc/kcore)" "character special file"
-check_eq "unmask=/proc/kcore unmasks it" "$(berth run --rm --security-opt unmask=/proc/kcore bb stat -c %F /proc/kcore)" \
-        "regular file"
-check_eq "  … and only it" "$(berth run --rm --security-opt unmask=/proc/kcore bb stat -c %F /proc/keys)" \
-        "character special file"
-check_eq "unmask patterns" "$(berth run --rm --security-opt 'unmask=/proc/k*' bb stat -c %F /proc/kcore /proc/keys | sort -u)" \
-        "regular file"
+check_eq "/proc/keys and /proc/timer_list are masked by default" \
+        "$(berth run --rm bb stat -c %F /proc/keys /proc/timer_list | paste -sd,)" "character special file,character special file"
+check_eq "unmask=/proc/keys unmasks it, and only it" \
+        "$(berth run --rm --security-opt unmask=/proc/keys bb stat -c %F /proc/keys /proc/timer_list | paste -sd,)" \
+        "regular empty file,character special file"
+check_eq "unmask patterns" "$(berth run --rm --security-opt 'unmask=/proc/t*:/nothing' bb stat -c %F /proc/keys /proc/timer_list | paste -sd,)" \
+        "character special file,regular empty file"
 out=$(berth run --rm --security-opt unmask=ALL bb sh -c 'stat -c %F /proc/keys; grep -c " /proc/sys " /proc/mounts')
-check_eq "unmask=ALL: no masks, no read-only /proc/sys" "$(echo "$out" | paste -sd,)" "regular file,0"
+check_eq "unmask=ALL: no masks, no read-only /proc/sys" "$(echo "$out" | paste -sd,)" "regular empty file,0"
 check_eq "systempaths=unconfined is unmask=ALL" \
-        "$(berth run --rm --security-opt systempaths=unconfined bb stat -c %F /proc/keys)" "regular file"
+        "$(berth run --rm --security-opt systempaths=unconfined bb stat -c %F /proc/keys)" "regular empty file"
 check_eq "mask=/etc/os-release:/home masks a file and a directory" \
         "$(berth run --rm --security-opt mask=/etc/os-release:/home bb sh -c 'wc -c < /etc/os-release; ls -A /home; touch /home/x 2>/dev/null || echo ro')" \
         "0
@@ -192,15 +192,15 @@ ShmSize=2m
 Mount=type=tmpfs,destination=/scratch,tmpfs-size=1m
 AddDevice=-/dev/nosuchdevice /dev/zero:/dev/z
 Mask=/etc/passwd
-Unmask=/proc/kcore
+Unmask=/proc/keys
 Timezone=UTC
-Exec=sh -c 'df -k /dev/shm | tail -1 | awk "{print \\\$2}"; touch /tmp/x 2>/dev/null || echo ro; test -c /dev/z && echo dev; wc -c < /etc/passwd; stat -c %F /proc/kcore; date +%Z'
+Exec=sh -c 'df -k /dev/shm | tail -1 | awk "{print \\\$2}"; touch /tmp/x 2>/dev/null || echo ro; test -c /dev/z && echo dev; wc -c < /etc/passwd; stat -c %F /proc/keys; date +%Z'
 EOF
 on_exit "rm -f /etc/berth/containers/mfile.container"
 systemctl daemon-reload
 systemctl start container@mfile.service
 wait_for 10 sh -c '! systemctl is-active -q container@mfile.service'
-check_eq "a definition file's keys do the same as the flags" "$(berth logs mfile 2>&1 | paste -sd,)" "2048,ro,dev,0,regular file,UTC"
+check_eq "a definition file's keys do the same as the flags" "$(berth logs -o cat mfile 2>&1 | paste -sd,)" "2048,ro,dev,0,regular empty file,UTC"
 
 out=$(berth run --rm --name half --device /dev/zero:/dev/z --tz Nowhere/Else bb true 2>&1)
 check_eq "a failed start says why once" "$(echo "$out" | wc -l)" 1
