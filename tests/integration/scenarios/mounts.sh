@@ -86,6 +86,19 @@ mkdir -p $H/rbind/sub && mount -t tmpfs none $H/rbind/sub && echo sub > $H/rbind
 check_eq "rbind (default) shows the source's submounts" "$(berth run --rm -v $H/rbind:/r bb cat /r/sub/file)" sub
 check_eq "  … bind does not" "$(berth run --rm -v $H/rbind:/r:bind bb ls -A /r/sub)" ""
 check_eq "rprivate and rslave are accepted" "$(berth run --rm -v $H/rbind:/r:rprivate -v $H/rbind:/s:rslave bb cat /r/sub/file /s/sub/file | paste -sd,)" sub,sub
+# Propagation: with a source the host shares, a bind stays a slave of it by default (the host's
+# later mounts below it show inside), as with rslave; rprivate cuts it off.
+mkdir -p $H/shared && mount --bind $H/shared $H/shared && mount --make-shared $H/shared && mkdir -p $H/shared/a
+on_exit "umount -R $H/shared"
+for opt in "" :rslave :rprivate :private; do
+        berth run -d --name prop -v $H/shared:/s$opt bb sleep 100 >/dev/null
+        mount -t tmpfs none $H/shared/a && touch $H/shared/a/seen
+        seen=$(berth exec prop ls /s/a)
+        umount $H/shared/a
+        berth rm -f prop >/dev/null
+        case $opt in :rprivate|:private) want= ;; *) want=seen ;; esac
+        check_eq "propagation '${opt#:}': a mount the host makes later below the source ${want:+shows}${want:-does not show}" "$seen" "$want"
+done
 out=$(berth run --rm -v $H/rbind:/r:rshared bb true 2>&1)
 check_eq "rshared is refused with one line" "$out" "berth: option -v: option 'rshared' is not supported: nothing mounted in a berth container propagates back to the host (private, rprivate, slave or rslave)"
 
@@ -180,6 +193,14 @@ check_eq "an unknown zone is one line" "$out" "berth: Timezone=Nowhere/Else: no 
 out=$(berth run --rm --tz ../../etc/shadow bb true 2>&1)
 check_eq "  … a path out of the zone directory is refused" "$out" \
         "berth: option --tz: '../../etc/shadow' is neither local nor a time zone name below /usr/share/zoneinfo (e.g. Europe/Berlin, UTC)"
+
+# --- inspect --------------------------------------------------------------------------------------
+berth create --name insp --shm-size 1m --tz UTC --device /dev/fuse --mount type=tmpfs,dst=/t \
+        --security-opt mask=/a --security-opt unmask=ALL --read-only-tmpfs=false bb true >/dev/null
+on_exit "berth rm -f insp"
+out=$(berth inspect insp | tr -d ' \n')
+check_match "berth inspect shows what the flags set" "$out" \
+        '"mounts":\["type=tmpfs,dst=/t"\],"devices":\["/dev/fuse"\],"shm_size":1048576,"mask":\["/a"\],"unmask":\["ALL"\],"timezone":"UTC","read_only_tmpfs":false'
 
 # --- a definition file and a failed start ----------------------------------------------------------
 mkdir -p /etc/berth/containers
