@@ -144,21 +144,71 @@ static int mount_option(MountWord *w, char *o, char **ret_why) {
         return 0;
 }
 
+/* podman reads --mount as one CSV record: fields split at ',', a field that begins with '"' quoted
+ * up to its closing '"' (with "" for a quote), so that a path may hold a comma. */
+static int split_csv(const char *s, char ***ret) {
+        _cleanup_strv_free_ char **fields = NULL;
+        _cleanup_free_ char *buf = malloc(strlen(s) + 1);
+        const char *p = s;
+
+        if (!buf)
+                return -ENOMEM;
+        for (;;) {
+                size_t n = 0;
+                int r;
+
+                if (*p == '"') {
+                        for (p++;; p++) {
+                                if (!*p)
+                                        return -EINVAL; /* unterminated */
+                                if (*p == '"' && p[1] == '"')
+                                        buf[n++] = *p++;
+                                else if (*p == '"')
+                                        break;
+                                else
+                                        buf[n++] = *p;
+                        }
+                        p++;
+                        if (*p && *p != ',')
+                                return -EINVAL; /* text after the closing quote */
+                } else
+                        while (*p && *p != ',') {
+                                if (*p == '"')
+                                        return -EINVAL; /* a quote inside a field */
+                                buf[n++] = *p++;
+                        }
+                buf[n] = 0;
+                r = strv_extend(&fields, buf);
+                if (r < 0)
+                        return r;
+                if (!*p)
+                        break;
+                p++;
+        }
+        *ret = TAKE_PTR(fields);
+        return 0;
+}
+
 int definition_mount_parse(const char *word, VolumeMount *ret, char **ret_why) {
-        _cleanup_free_ char *copy = NULL, *tmpfs = NULL, *what = NULL;
+        _cleanup_free_ char *tmpfs = NULL;
+        _cleanup_strv_free_ char **fields = NULL;
         MountWord w = { .type = VOLUME_NAMED };
-        char *save = NULL;
         int r;
 
         if (isempty(word))
                 return reason(ret_why, -EINVAL, "empty value");
         if (string_has_control_chars(word))
                 return reason(ret_why, -EINVAL, "'%s' contains control characters", SHOWN(word));
-        copy = strdup(word);
-        if (!copy)
-                return -ENOMEM;
-        for (char *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
-                r = mount_option(&w, o, ret_why);
+        r = split_csv(word, &fields);
+        if (r == -EINVAL)
+                return reason(ret_why, -EINVAL, "'%s' is not a list of OPTION=VALUE fields (a '\"' must quote a whole field)",
+                              SHOWN(word));
+        if (r < 0)
+                return r;
+        STRV_FOREACH(o, fields) {
+                if (isempty(*o))
+                        return reason(ret_why, -EINVAL, "'%s' has an empty field", SHOWN(word));
+                r = mount_option(&w, *o, ret_why);
                 if (r < 0)
                         return r;
         }

@@ -90,6 +90,13 @@ static void test_mount_parse(void) {
            "tmpfs with size and mode, docker's nosuid,nodev,noexec (got %s, %x)", m.tmpfs_options ?: "", m.tmpfs_flags);
         volume_mount_done(&m);
 
+        ok_eq_int(definition_mount_parse("type=bind,src=/tmp,\"dst=/path,1\"", &m, &why), 0);
+        ok(streq_ptr(m.destination, "/path,1") && streq_ptr(m.source, "/tmp"), "a CSV-quoted field holds a comma");
+        volume_mount_done(&m);
+        ok_eq_int(definition_mount_parse("type=bind,\"src=/a\"\"b\",dst=/x", &m, &why), 0);
+        ok(streq_ptr(m.source, "/a\"b"), "\"\" is a quote inside a quoted field");
+        volume_mount_done(&m);
+
         ok_eq_int(definition_mount_parse("type=tmpfs,dst=/t,exec,ro", &m, &why), 0);
         ok(m.read_only && m.tmpfs_flags == (MOUNT_FLAG_RDONLY | MOUNT_FLAG_NOSUID | MOUNT_FLAG_NODEV), "tmpfs exec, ro");
         volume_mount_done(&m);
@@ -124,6 +131,13 @@ static void test_mount_keys(void) {
                 F ":3: key 'Mount': bind-* options are for type=bind");
         key_bad("Mount=type=bind,source=/a,dst=/b,idmap=uids=1-2-3\n", F ":3: key 'Mount': option 'idmap' is not supported by berth");
         key_bad("Mount=type=bind,source=/a,dst=/b,frob\n", F ":3: key 'Mount': unknown option 'frob'");
+        key_bad("Mount=type=bind,src=/tmp,\\\"dst=/x\n",
+                F ":3: key 'Mount': 'type=bind,src=/tmp,\"dst=/x' is not a list of OPTION=VALUE fields (a '\"' must quote a whole field)");
+        key_bad("Mount=type=bind,,src=/tmp,dst=/x\n", F ":3: key 'Mount': 'type=bind,,src=/tmp,dst=/x' has an empty field");
+        {
+                _cleanup_(definition_freep) Definition *q = parse_ok("Mount=type=bind,src=/tmp,\\\"dst=/path,1\\\"\n");
+                ok(q && streq(q->mounts[0], "type=bind,src=/tmp,\"dst=/path,1\""), "podman's mount.container: \\\" in a word");
+        }
         key_bad("Mount=type=volume,source=a/b,dst=/b\n",
                 F ":3: key 'Mount': volume 'a/b' is not a valid volume name (names must match [A-Za-z0-9][A-Za-z0-9_.-]{0,62})");
         key_bad("Mount=type=bind,source=/a,dst=/proc/x\n",
@@ -240,8 +254,8 @@ static void test_round_trip(void) {
                      "Mount='type=bind,src=/path/on/host with spaces,dst=/path'\n"
                      "AddDevice=/dev/fuse -/dev/null:/dev/test:r\n"
                      "ShmSize=128m\nMask=/proc/a:/proc/b\nUnmask=ALL\nTimezone=America/New_York\nReadOnlyTmpfs=false\n"
-                     "Volume=/srv:/c:ro,U,z\nVolume=/srv:/d:O\n");
-        ok(d && strv_length(d->mounts) == 3 && streq(d->mounts[2], "type=bind,src=/path/on/host with spaces,dst=/path"),
+                     "Volume=/srv:/c:ro,U,z\nVolume=/srv:/d:O\nMount=type=bind,src=/tmp,\\\"dst=/path,1\\\"\n");
+        ok(d && strv_length(d->mounts) == 4 && streq(d->mounts[2], "type=bind,src=/path/on/host with spaces,dst=/path"),
            "a quoted Mount= word keeps its blanks");
         if (d)
                 round_trip(d, "every mount key");
