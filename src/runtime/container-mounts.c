@@ -28,19 +28,53 @@ void container_mounts_done(Container *c) {
         c->localtime = NULL;
 }
 
+static int add_device(Container *c, DeviceSpec *s) {
+        DeviceSpec *n = reallocarray(c->devices, c->n_devices + 1, sizeof(DeviceSpec));
+
+        if (!n) {
+                device_spec_done(s);
+                return -ENOMEM;
+        }
+        c->devices = n;
+        c->devices[c->n_devices++] = *s;
+        *s = (DeviceSpec) {};
+        return 0;
+}
+
+typedef struct DeviceDirWalk {
+        Container *c;
+        const DeviceSpec *dir; /* host and container paths of the directory, the permissions */
+} DeviceDirWalk;
+
+/* docker's --device of a directory: every device node below it, at the same place below the
+ * container's path; symlinks and everything else passed over. */
+static int add_device_in_dir(TreeWalkItem *item, void *userdata) {
+        const DeviceDirWalk *w = userdata;
+        DeviceSpec s = {};
+        int r;
+
+        if (item->event != TREE_WALK_ENTRY || (!S_ISCHR(item->st->st_mode) && !S_ISBLK(item->st->st_mode)))
+                return 0;
+        memcpy(s.perms, w->dir->perms, sizeof(s.perms));
+        s.host = isempty(item->dir_path) ? path_join(w->dir->host, item->name)
+                                         : path_join(w->dir->host, item->dir_path, item->name);
+        s.container = isempty(item->dir_path) ? path_join(w->dir->container, item->name)
+                                              : path_join(w->dir->container, item->dir_path, item->name);
+        if (!s.host || !s.container) {
+                device_spec_done(&s);
+                return -ENOMEM;
+        }
+        r = add_device(w->c, &s);
+        return r;
+}
+
 static int prepare_devices(Container *c) {
         const Definition *d = c->def;
-        size_t n = strv_length(d->devices);
+        int r;
 
-        if (n == 0)
-                return 0;
-        c->devices = calloc(n, sizeof(DeviceSpec));
-        if (!c->devices)
-                return log_oom();
         STRV_FOREACH(w, d->devices) {
                 DeviceSpec s = {};
                 struct stat st;
-                int r;
 
                 r = device_spec_parse(*w, &s, NULL);
                 if (r < 0)
@@ -56,12 +90,29 @@ static int prepare_devices(Container *c) {
                                 return log_error_errno(r, "AddDevice=%s: the host has no device %s", *w, *w + (**w == '-'));
                         return log_error_errno(r, "AddDevice=%s: %m", *w);
                 }
+                if (S_ISDIR(st.st_mode)) {
+                        _cleanup_close_ int fd = open(s.host, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                        DeviceDirWalk walk = { .c = c, .dir = &s };
+                        size_t before = c->n_devices;
+
+                        r = fd < 0 ? -errno : tree_walk_at(fd, -EBADF, add_device_in_dir, &walk);
+                        if (r >= 0 && c->n_devices == before)
+                                r = -ENODEV;
+                        device_spec_done(&s);
+                        if (r == -ENODEV)
+                                return log_error_errno(r, "AddDevice=%s: the host has no device nodes in that directory", *w);
+                        if (r < 0)
+                                return log_error_errno(r, "AddDevice=%s: %m", *w);
+                        continue;
+                }
                 if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode)) {
                         log_error("AddDevice=%s: %s on the host is not a device node", *w, s.host);
                         device_spec_done(&s);
                         return -ENODEV;
                 }
-                c->devices[c->n_devices++] = s;
+                r = add_device(c, &s);
+                if (r < 0)
+                        return log_oom();
         }
         return 0;
 }

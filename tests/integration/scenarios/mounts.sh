@@ -149,8 +149,14 @@ check_match "  … :r lets it be opened for reading, not writing (the scope's De
 out=$(berth run --rm --device /dev/nosuchdevice bb true 2>&1)
 check_eq "a missing device is one line" "$out" "berth: AddDevice=/dev/nosuchdevice: the host has no device /dev/nosuchdevice"
 check "  … unless optional (-)" berth run --rm --device=-/dev/nosuchdevice bb true
-out=$(berth run --rm --device /tmp:/dev/tmp bb true 2>&1)
-check_eq "a directory is not a device" "$out" "berth: AddDevice=/tmp:/dev/tmp: /tmp on the host is not a device node"
+check_eq "a directory of devices gives every node in it, as docker's" \
+        "$(berth run --rm --device /dev/net bb stat -c %t:%T /dev/net/tun)" a:c8
+check_eq "  … at the container's path" "$(berth run --rm --device /dev/net:/dev/vnet bb stat -c %t:%T /dev/vnet/tun)" a:c8
+mkdir -p $H/nodev && touch $H/file
+out=$(berth run --rm --device $H/nodev:/dev/x bb true 2>&1)
+check_eq "  … one without any is one line" "$out" "berth: AddDevice=$H/nodev:/dev/x: the host has no device nodes in that directory"
+out=$(berth run --rm --device $H/file:/dev/x bb true 2>&1)
+check_eq "a file is not a device" "$out" "berth: AddDevice=$H/file:/dev/x: $H/file on the host is not a device node"
 out=$(berth run --rm --device /dev/fuse:/fuse bb true 2>&1)
 check_eq "the container's path must be under /dev" "$out" \
         "berth: option --device: '/fuse' is not a normalised path under /dev, where berth makes device nodes"
