@@ -494,6 +494,8 @@ int volume_plan_make(const Definition *d, const ImageConfig *image, VolumePlan *
                                         return log_error_errno(-ENOENT, "bind source %s does not exist", m->source);
                                 return log_error_errno(-errno, "bind source %s: %m", m->source);
                         }
+                        if (m->overlay && !S_ISDIR(st.st_mode))
+                                return log_error_errno(-ENOTDIR, "bind source %s: O (an overlay) needs a directory", m->source);
                 } else if (m->type == VOLUME_NAMED || m->type == VOLUME_ANONYMOUS) {
                         m->data_path = path_join(store, m->source, VOLUME_DATA);
                         if (!m->data_path)

@@ -132,6 +132,8 @@ check_eq "  … and are gone at the next start" "$(berth logs -o cat ovl 2>&1 | 
 check_match "  … kept under the container's directory while it exists" "$(ls /var/lib/berth/containers/ovl/overlays 2>&1)" '^0$'
 berth rm ovl >/dev/null
 check_fails "  … and removed with it" test -e /var/lib/berth/containers/ovl
+out=$(berth run --rm -v $H/oh/file:/o:O bb true 2>&1)
+check_eq "O on a file is one line" "$out" "berth: bind source $H/oh/file: O (an overlay) needs a directory"
 out=$(berth run --rm -v $H/oh:/o:O,U bb true 2>&1)
 check_eq "O with U is refused" "$out" "berth: option -v: options: O (an overlay) does not go with U, bind or propagation options"
 
