@@ -222,11 +222,15 @@ Mount=type=tmpfs,destination=/scratch,tmpfs-size=1m
 AddDevice=-/dev/nosuchdevice /dev/zero:/dev/z
 Mask=/etc/passwd
 Unmask=/proc/keys
+Volume="$H/with space:/ws:ro"
 Timezone=UTC
 Exec=sh -c 'df -k /dev/shm | tail -1 | awk "{print \\\$2}"; touch /tmp/x 2>/dev/null || echo ro; test -c /dev/z && echo dev; wc -c < /etc/passwd; stat -c %F /proc/keys; date +%Z'
 EOF
 on_exit "rm -f /etc/berth/containers/mfile.container"
+mkdir -p "$H/with space"
 systemctl daemon-reload
+check_match "the generator gives bind sources RequiresMountsFor=, as Quadlet" \
+        "$(systemctl show -P RequiresMountsFor container@mfile.service)" "^\"$H/with space\"\$"
 systemctl start container@mfile.service
 wait_for 10 sh -c '! systemctl is-active -q container@mfile.service'
 check_eq "a definition file's keys do the same as the flags" "$(berth logs -o cat mfile 2>&1 | paste -sd,)" "2048,ro,dev,0,regular empty file,UTC"
