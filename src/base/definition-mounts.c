@@ -49,9 +49,9 @@ static int mount_option(MountWord *w, char *o, char **ret_why) {
                 unsigned flag;
                 bool set;
         } flag_options[] = {
-                { "noexec", MOUNT_FLAG_NOEXEC, true },  { "exec", MOUNT_FLAG_NOEXEC, false },
-                { "nosuid", MOUNT_FLAG_NOSUID, true },  { "suid", MOUNT_FLAG_NOSUID, false },
-                { "nodev", MOUNT_FLAG_NODEV, true },    { "dev", MOUNT_FLAG_NODEV, false },
+                {"noexec", MOUNT_FLAG_NOEXEC, true}, {"exec", MOUNT_FLAG_NOEXEC, false},
+                {"nosuid", MOUNT_FLAG_NOSUID, true}, {"suid", MOUNT_FLAG_NOSUID, false},
+                {"nodev", MOUNT_FLAG_NODEV, true},   {"dev", MOUNT_FLAG_NODEV, false},
         };
         char *eq = strchr(o, '=');
         const char *v = NULL;
@@ -63,7 +63,8 @@ static int mount_option(MountWord *w, char *o, char **ret_why) {
         }
         for (size_t i = 0; i < ELEMENTSOF(flag_options); i++)
                 if (!v && streq(o, flag_options[i].name)) {
-                        w->flags = flag_options[i].set ? w->flags | flag_options[i].flag : w->flags & ~flag_options[i].flag;
+                        w->flags = flag_options[i].set ? w->flags | flag_options[i].flag
+                                                       : w->flags & ~flag_options[i].flag;
                         w->flags_set |= flag_options[i].flag;
                         return 0;
                 }
@@ -76,7 +77,9 @@ static int mount_option(MountWord *w, char *o, char **ret_why) {
                 else if (streq_ptr(v, "tmpfs"))
                         w->type = VOLUME_TMPFS;
                 else
-                        return reason(ret_why, -EINVAL, "type '%s' is not supported by berth (bind, volume or tmpfs)", SHOWN(v ?: ""));
+                        return reason(ret_why, -EINVAL,
+                                      "type '%s' is not supported by berth (bind, volume or tmpfs)",
+                                      SHOWN(v ?: ""));
                 w->type_given = true;
         } else if (streq(o, "source") || streq(o, "src")) {
                 if (isempty(v))
@@ -97,10 +100,15 @@ static int mount_option(MountWord *w, char *o, char **ret_why) {
                 VolumePropagation p = volume_propagation_from_string(v);
 
                 if (p == -EOPNOTSUPP)
-                        return reason(ret_why, -EINVAL, "bind-propagation=%s is not supported: nothing mounted in a berth container "
-                                      "propagates back to the host (private, rprivate, slave or rslave)", v);
+                        return reason(
+                                ret_why, -EINVAL,
+                                "bind-propagation=%s is not supported: nothing mounted in a berth container "
+                                "propagates back to the host (private, rprivate, slave or rslave)",
+                                v);
                 if (p < 0)
-                        return reason(ret_why, -EINVAL, "bind-propagation='%s' is not private, rprivate, slave or rslave", SHOWN(v ?: ""));
+                        return reason(ret_why, -EINVAL,
+                                      "bind-propagation='%s' is not private, rprivate, slave or rslave",
+                                      SHOWN(v ?: ""));
                 w->m.propagation = p;
         } else if (streq(o, "bind-nonrecursive")) {
                 if (option_bool(v, &w->m.non_recursive) < 0)
@@ -111,13 +119,17 @@ static int mount_option(MountWord *w, char *o, char **ret_why) {
                 else if (streq_ptr(v, "disabled"))
                         w->m.non_recursive = true;
                 else
-                        return reason(ret_why, -EINVAL, "bind-recursive='%s' is not supported (enabled or disabled)", SHOWN(v ?: ""));
+                        return reason(ret_why, -EINVAL,
+                                      "bind-recursive='%s' is not supported (enabled or disabled)",
+                                      SHOWN(v ?: ""));
         } else if (streq(o, "volume-nocopy")) {
                 if (option_bool(v, &w->m.no_copy) < 0)
                         return reason(ret_why, -EINVAL, "volume-nocopy='%s' is not a boolean", SHOWN(v));
         } else if (streq(o, "volume-driver")) {
                 if (!streq_ptr(v, "local"))
-                        return reason(ret_why, -EINVAL, "volume-driver='%s' is not supported (berth's volumes are local)", SHOWN(v ?: ""));
+                        return reason(ret_why, -EINVAL,
+                                      "volume-driver='%s' is not supported (berth's volumes are local)",
+                                      SHOWN(v ?: ""));
         } else if (streq(o, "tmpfs-size")) {
                 if (isempty(v))
                         return reason(ret_why, -EINVAL, "tmpfs-size= needs a value");
@@ -131,13 +143,14 @@ static int mount_option(MountWord *w, char *o, char **ret_why) {
                         return reason(ret_why, -EINVAL, "%s='%s' is not a boolean", o, SHOWN(v));
         } else if (streq(o, "relabel")) {
                 if (!streq_ptr(v, "shared") && !streq_ptr(v, "private"))
-                        return reason(ret_why, -EINVAL, "relabel='%s' is not shared or private", SHOWN(v ?: ""));
+                        return reason(ret_why, -EINVAL, "relabel='%s' is not shared or private",
+                                      SHOWN(v ?: ""));
                 w->m.relabel = true;
         } else if (streq(o, "consistency")) {
                 /* docker's: a hint for other systems, ignored on Linux. */
-        } else if (streq(o, "idmap") || streq(o, "volume-opt") || streq(o, "volume-subpath") || streq(o, "subpath") ||
-                   streq(o, "volume-label") || streq(o, "notmpcopyup") || streq(o, "tmpcopyup") ||
-                   streq(o, "tmpfs-uid") || streq(o, "tmpfs-gid"))
+        } else if (streq(o, "idmap") || streq(o, "volume-opt") || streq(o, "volume-subpath") ||
+                   streq(o, "subpath") || streq(o, "volume-label") || streq(o, "notmpcopyup") ||
+                   streq(o, "tmpcopyup") || streq(o, "tmpfs-uid") || streq(o, "tmpfs-gid"))
                 return reason(ret_why, -EINVAL, "option '%s' is not supported by berth", o);
         else
                 return reason(ret_why, -EINVAL, "unknown option '%s'", SHOWN(o));
@@ -192,7 +205,7 @@ static int split_csv(const char *s, char ***ret) {
 int definition_mount_parse(const char *word, VolumeMount *ret, char **ret_why) {
         _cleanup_free_ char *tmpfs = NULL;
         _cleanup_strv_free_ char **fields = NULL;
-        MountWord w = { .type = VOLUME_NAMED };
+        MountWord w = {.type = VOLUME_NAMED};
         int r;
 
         if (isempty(word))
@@ -201,7 +214,8 @@ int definition_mount_parse(const char *word, VolumeMount *ret, char **ret_why) {
                 return reason(ret_why, -EINVAL, "'%s' contains control characters", SHOWN(word));
         r = split_csv(word, &fields);
         if (r == -EINVAL)
-                return reason(ret_why, -EINVAL, "'%s' is not a list of OPTION=VALUE fields (a '\"' must quote a whole field)",
+                return reason(ret_why, -EINVAL,
+                              "'%s' is not a list of OPTION=VALUE fields (a '\"' must quote a whole field)",
                               SHOWN(word));
         if (r < 0)
                 return r;
@@ -215,7 +229,8 @@ int definition_mount_parse(const char *word, VolumeMount *ret, char **ret_why) {
         if (!w.type_given)
                 return reason(ret_why, -EINVAL, "'%s' has no type= (bind, volume or tmpfs)", SHOWN(word));
         if (!w.destination)
-                return reason(ret_why, -EINVAL, "'%s' has no destination (target=, destination= or dst=)", SHOWN(word));
+                return reason(ret_why, -EINVAL, "'%s' has no destination (target=, destination= or dst=)",
+                              SHOWN(word));
         if (w.type != VOLUME_TMPFS && (w.tmpfs_size || w.tmpfs_mode))
                 return reason(ret_why, -EINVAL, "tmpfs-size= and tmpfs-mode= are for type=tmpfs");
 
@@ -225,13 +240,21 @@ int definition_mount_parse(const char *word, VolumeMount *ret, char **ret_why) {
                 if (w.source)
                         return reason(ret_why, -EINVAL, "type=tmpfs takes no source");
                 if (w.m.chown || w.m.relabel || w.m.no_copy || w.m.non_recursive || w.m.propagation)
-                        return reason(ret_why, -EINVAL, "type=tmpfs takes none of U, relabel, volume-* and bind-* options");
+                        return reason(ret_why, -EINVAL,
+                                      "type=tmpfs takes none of U, relabel, volume-* and bind-* options");
                 /* As Tmpfs= would say it, so that both are checked and made alike. */
                 if (asprintf(&tmpfs, "%s:%s%s%s%s%s%s%s%s", w.destination, w.read_only ? "ro" : "rw",
                              w.tmpfs_size ? ",size=" : "", w.tmpfs_size ?: "", w.tmpfs_mode ? ",mode=" : "",
-                             w.tmpfs_mode ?: "", (w.flags_set & MOUNT_FLAG_NOEXEC) ? ((w.flags & MOUNT_FLAG_NOEXEC) ? ",noexec" : ",exec") : "",
-                             (w.flags_set & MOUNT_FLAG_NOSUID) ? ((w.flags & MOUNT_FLAG_NOSUID) ? ",nosuid" : ",suid") : "",
-                             (w.flags_set & MOUNT_FLAG_NODEV) ? ((w.flags & MOUNT_FLAG_NODEV) ? ",nodev" : ",dev") : "") < 0)
+                             w.tmpfs_mode ?: "",
+                             (w.flags_set & MOUNT_FLAG_NOEXEC)
+                                     ? ((w.flags & MOUNT_FLAG_NOEXEC) ? ",noexec" : ",exec")
+                                     : "",
+                             (w.flags_set & MOUNT_FLAG_NOSUID)
+                                     ? ((w.flags & MOUNT_FLAG_NOSUID) ? ",nosuid" : ",suid")
+                                     : "",
+                             (w.flags_set & MOUNT_FLAG_NODEV)
+                                     ? ((w.flags & MOUNT_FLAG_NODEV) ? ",nodev" : ",dev")
+                                     : "") < 0)
                         return -ENOMEM;
                 r = volume_tmpfs_parse(tmpfs, ret ? &m : NULL, ret_why);
                 if (r < 0)
@@ -248,12 +271,16 @@ int definition_mount_parse(const char *word, VolumeMount *ret, char **ret_why) {
                 if (!w.source)
                         return reason(ret_why, -EINVAL, "type=bind needs a source= (an absolute host path)");
                 if (!path_is_absolute(w.source) || !path_is_normalized(w.source))
-                        return reason(ret_why, -EINVAL, "bind source '%s' is not an absolute, normalised path", SHOWN(w.source));
+                        return reason(ret_why, -EINVAL,
+                                      "bind source '%s' is not an absolute, normalised path",
+                                      SHOWN(w.source));
                 if (w.m.no_copy)
                         return reason(ret_why, -EINVAL, "volume-nocopy is for type=volume");
         } else {
                 if (w.source && !name_is_valid(w.source))
-                        return reason(ret_why, -EINVAL, "volume '%s' is not a valid volume name (names must match " NAME_RULE ")",
+                        return reason(ret_why, -EINVAL,
+                                      "volume '%s' is not a valid volume name (names must match " NAME_RULE
+                                      ")",
                                       SHOWN(w.source));
                 if (w.m.non_recursive || w.m.propagation)
                         return reason(ret_why, -EINVAL, "bind-* options are for type=bind");
@@ -261,7 +288,7 @@ int definition_mount_parse(const char *word, VolumeMount *ret, char **ret_why) {
                         w.type = VOLUME_ANONYMOUS;
         }
         w.m.type = w.type;
-        w.m.source = (char *) w.source;
+        w.m.source = (char *)w.source;
         w.m.flags = w.flags;
         r = volume_mount_check_options(&w.m, "options", ret_why);
         if (r < 0)
@@ -297,7 +324,8 @@ int definition_mounts_check(char **mounts, bool privileged, char ***seen, char *
                 if (r < 0)
                         return r;
                 if (strv_contains(*seen, m.destination))
-                        return reason(ret_why, -EINVAL, "key 'Mount': more than one mount on '%s'", SHOWN(m.destination));
+                        return reason(ret_why, -EINVAL, "key 'Mount': more than one mount on '%s'",
+                                      SHOWN(m.destination));
                 r = strv_extend(seen, m.destination);
                 if (r < 0)
                         return r;
@@ -310,7 +338,7 @@ int definition_mounts_check(char **mounts, bool privileged, char ***seen, char *
 void device_spec_done(DeviceSpec *s) {
         free(s->host);
         free(s->container);
-        *s = (DeviceSpec) {};
+        *s = (DeviceSpec){};
 }
 
 static bool perms_parse(const char *s, char ret[static 4]) {
@@ -356,7 +384,8 @@ int device_spec_parse(const char *word, DeviceSpec *ret, char **ret_why) {
                 char *colon = strchr(p, ':');
 
                 if (n == ELEMENTSOF(parts) - 1)
-                        return reason(ret_why, -EINVAL, "'%s' is not HOST[:CONTAINER][:PERMS] (too many ':')", SHOWN(word));
+                        return reason(ret_why, -EINVAL,
+                                      "'%s' is not HOST[:CONTAINER][:PERMS] (too many ':')", SHOWN(word));
                 parts[n++] = p;
                 if (!colon)
                         break;
@@ -367,20 +396,26 @@ int device_spec_parse(const char *word, DeviceSpec *ret, char **ret_why) {
         container = host;
         if (n == 2 && !path_is_absolute(parts[1])) {
                 if (!perms_parse(parts[1], perms))
-                        return reason(ret_why, -EINVAL, "'%s' is neither a path in the container nor permissions (r, w, m)",
+                        return reason(ret_why, -EINVAL,
+                                      "'%s' is neither a path in the container nor permissions (r, w, m)",
                                       SHOWN(parts[1]));
         } else if (n >= 2) {
                 container = parts[1];
                 if (n == 3 && !perms_parse(parts[2], perms))
-                        return reason(ret_why, -EINVAL, "'%s' is not permissions (a combination of r, w and m)", SHOWN(parts[2]));
+                        return reason(ret_why, -EINVAL,
+                                      "'%s' is not permissions (a combination of r, w and m)",
+                                      SHOWN(parts[2]));
         }
         if (!path_is_absolute(host) || !path_is_normalized(host))
-                return reason(ret_why, -EINVAL, "host device '%s' is not an absolute, normalised path", SHOWN(host));
-        if (!path_is_normalized(container) || !path_startswith(container, "/dev") || streq(container, "/dev"))
-                return reason(ret_why, -EINVAL, "'%s' is not a normalised path under /dev, where berth makes device nodes",
+                return reason(ret_why, -EINVAL, "host device '%s' is not an absolute, normalised path",
+                              SHOWN(host));
+        if (!path_is_normalized(container) || !path_startswith(container, "/dev") ||
+            streq(container, "/dev"))
+                return reason(ret_why, -EINVAL,
+                              "'%s' is not a normalised path under /dev, where berth makes device nodes",
                               SHOWN(container));
         if (ret) {
-                DeviceSpec s = { .optional = optional };
+                DeviceSpec s = {.optional = optional};
 
                 memcpy(s.perms, perms, sizeof(perms));
                 s.host = strdup(host);
@@ -409,8 +444,8 @@ static int check_colon_list(const char *word, bool globs, char **ret_why) {
                 return -ENOMEM;
         for (char *p = strtok_r(copy, ":", &save); p; p = strtok_r(NULL, ":", &save)) {
                 if (!path_is_absolute(p) || (!globs && (!path_is_normalized(p) || streq(p, "/"))))
-                        return reason(ret_why, -EINVAL, "'%s' is not an absolute, normalised path%s", SHOWN(p),
-                                      globs ? " or pattern" : " (other than /)");
+                        return reason(ret_why, -EINVAL, "'%s' is not an absolute, normalised path%s",
+                                      SHOWN(p), globs ? " or pattern" : " (other than /)");
         }
         return 0;
 }
@@ -458,7 +493,8 @@ bool definition_timezone_is_valid(const char *s) {
                 if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
                         return false;
                 for (size_t i = 0; i < n; i++)
-                        if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-.", p[i]))
+                        if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-.",
+                                    p[i]))
                                 return false;
                 if (!p[n])
                         return true;
@@ -473,14 +509,15 @@ int definition_parse_timezone(struct Definition *d, void *field, struct ListStat
         if (isempty(value))
                 return reason(ret_why, -EINVAL, "empty value");
         if (!definition_timezone_is_valid(value))
-                return reason(ret_why, -EINVAL, "'%s' is neither local nor a time zone name below " TIMEZONE_DIR
+                return reason(ret_why, -EINVAL,
+                              "'%s' is neither local nor a time zone name below " TIMEZONE_DIR
                               " (e.g. Europe/Berlin, UTC)",
                               SHOWN(value));
         c = strdup(value);
         if (!c)
                 return -ENOMEM;
-        free(*(char **) field);
-        *(char **) field = c;
+        free(*(char **)field);
+        *(char **)field = c;
         return 0;
 }
 
@@ -494,21 +531,23 @@ int definition_parse_shm_size(struct Definition *d, void *field, struct ListStat
                 return reason(ret_why, -EINVAL, "empty value");
         /* The kernel's tmpfs takes sizes in pages; anything beyond 2^62 is no size at all. */
         if (parse_size(value, &v) < 0 || v == 0 || v > (UINT64_C(1) << 62))
-                return reason(ret_why, -EINVAL, "'%s' is not a size greater than 0 (e.g. 64m, 1g)", SHOWN(value));
-        *(uint64_t *) field = v;
+                return reason(ret_why, -EINVAL, "'%s' is not a size greater than 0 (e.g. 64m, 1g)",
+                              SHOWN(value));
+        *(uint64_t *)field = v;
         return 0;
 }
 
 int definition_format_shm_size(FILE *f, const char *key, const struct Definition *d, const void *field) {
-        uint64_t v = *(const uint64_t *) field;
+        uint64_t v = *(const uint64_t *)field;
 
         if (v != 0)
                 fprintf(f, "%s=%" PRIu64 "\n", key, v);
         return 0;
 }
 
-int definition_format_bool_default_true(FILE *f, const char *key, const struct Definition *d, const void *field) {
-        if (!*(const bool *) field)
+int definition_format_bool_default_true(FILE *f, const char *key, const struct Definition *d,
+                                        const void *field) {
+        if (!*(const bool *)field)
                 fprintf(f, "%s=no\n", key);
         return 0;
 }

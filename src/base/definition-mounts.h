@@ -73,4 +73,5 @@ int definition_parse_timezone(struct Definition *d, void *field, struct ListStat
 /* Formatters (DefinitionFormatter): ShmSize= (uint64_t, 0 unset: nothing) in bytes;
  * ReadOnlyTmpfs= (bool, default true: "no" when false). */
 int definition_format_shm_size(FILE *f, const char *key, const struct Definition *d, const void *field);
-int definition_format_bool_default_true(FILE *f, const char *key, const struct Definition *d, const void *field);
+int definition_format_bool_default_true(FILE *f, const char *key, const struct Definition *d,
+                                        const void *field);

@@ -37,7 +37,7 @@ static int add_device(Container *c, DeviceSpec *s) {
         }
         c->devices = n;
         c->devices[c->n_devices++] = *s;
-        *s = (DeviceSpec) {};
+        *s = (DeviceSpec){};
         return 0;
 }
 
@@ -87,12 +87,13 @@ static int prepare_devices(Container *c) {
                         }
                         device_spec_done(&s);
                         if (r == -ENOENT)
-                                return log_error_errno(r, "AddDevice=%s: the host has no device %s", *w, *w + (**w == '-'));
+                                return log_error_errno(r, "AddDevice=%s: the host has no device %s", *w,
+                                                       *w + (**w == '-'));
                         return log_error_errno(r, "AddDevice=%s: %m", *w);
                 }
                 if (S_ISDIR(st.st_mode)) {
                         _cleanup_close_ int fd = open(s.host, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-                        DeviceDirWalk walk = { .c = c, .dir = &s };
+                        DeviceDirWalk walk = {.c = c, .dir = &s};
                         size_t before = c->n_devices;
 
                         r = fd < 0 ? -errno : tree_walk_at(fd, -EBADF, add_device_in_dir, &walk);
@@ -100,7 +101,9 @@ static int prepare_devices(Container *c) {
                                 r = -ENODEV;
                         device_spec_done(&s);
                         if (r == -ENODEV)
-                                return log_error_errno(r, "AddDevice=%s: the host has no device nodes in that directory", *w);
+                                return log_error_errno(
+                                        r, "AddDevice=%s: the host has no device nodes in that directory",
+                                        *w);
                         if (r < 0)
                                 return log_error_errno(r, "AddDevice=%s: %m", *w);
                         continue;
@@ -134,7 +137,8 @@ static int prepare_timezone(Container *c) {
         else {
                 dir_fd = open(TIMEZONE_DIR, O_PATH | O_DIRECTORY | O_CLOEXEC);
                 if (dir_fd < 0)
-                        return log_error_errno(-errno, "Timezone=%s: the host has no %s: %m", zone, TIMEZONE_DIR);
+                        return log_error_errno(-errno, "Timezone=%s: the host has no %s: %m", zone,
+                                               TIMEZONE_DIR);
                 /* Inside the zone directory only, whatever its symlinks say; regular files only. */
                 fd = open_regular_in_root(dir_fd, zone);
         }
@@ -153,7 +157,7 @@ static int prepare_timezone(Container *c) {
         tmp = path_join(c->dir, ".localtime.tmp");
         if (!c->localtime || !tmp)
                 return log_oom();
-        (void) unlink(tmp);
+        (void)unlink(tmp);
         out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
         if (out < 0)
                 return log_error_errno(-errno, "Failed to create %s: %m", tmp);
@@ -161,7 +165,7 @@ static int prepare_timezone(Container *c) {
         if (r >= 0 && rename(tmp, c->localtime) < 0)
                 r = -errno;
         if (r < 0) {
-                (void) unlink(tmp);
+                (void)unlink(tmp);
                 return log_error_errno(r, "Failed to write %s: %m", c->localtime);
         }
         return 0;

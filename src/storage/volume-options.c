@@ -3,13 +3,13 @@
  * work directories, "U"'s chown and "z"/"Z"'s relabel of the source. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/xattr.h>
-#include <limits.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -52,7 +52,8 @@ int volume_plan_prepare_overlays(VolumePlan *p, const char *container_dir) {
                 if (r >= 0)
                         r = mkdir_p(m->overlay_work, 0700);
                 if (r < 0)
-                        return log_error_errno(r, "Failed to create the overlay directories of %s in %s: %m", m->source, dir);
+                        return log_error_errno(r, "Failed to create the overlay directories of %s in %s: %m",
+                                               m->source, dir);
         }
         return 0;
 }
@@ -62,7 +63,7 @@ int volume_plan_prepare_overlays(VolumePlan *p, const char *container_dir) {
 static bool selinux_enabled(void) {
         struct statfs fs;
 
-        return statfs("/sys/fs/selinux", &fs) >= 0 && (uint32_t) fs.f_type == SELINUX_MAGIC_NUMBER &&
+        return statfs("/sys/fs/selinux", &fs) >= 0 && (uint32_t)fs.f_type == SELINUX_MAGIC_NUMBER &&
                access("/sys/fs/selinux/enforce", F_OK) >= 0;
 }
 
@@ -88,7 +89,8 @@ static int own_entry(const OwnWalk *w, int dir_fd, const char *name) {
                 if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
                         return errno == ENOENT ? 0 : -errno;
                 snprintf(p, sizeof(p), "/proc/self/fd/%i/%s", dir_fd, name);
-                if (lsetxattr(p, "security.selinux", CONTAINER_FILE_LABEL, strlen(CONTAINER_FILE_LABEL), 0) < 0 &&
+                if (lsetxattr(p, "security.selinux", CONTAINER_FILE_LABEL, strlen(CONTAINER_FILE_LABEL), 0) <
+                            0 &&
                     errno != ENOENT)
                         return -errno;
         }
@@ -117,7 +119,8 @@ static int own_tree(int fd, OwnWalk *w) {
         if (w->chown && fchownat(fd, "", w->uid, w->gid, AT_EMPTY_PATH) < 0)
                 return -errno;
         snprintf(p, sizeof(p), "/proc/self/fd/%i", fd);
-        if (w->relabel && setxattr(p, "security.selinux", CONTAINER_FILE_LABEL, strlen(CONTAINER_FILE_LABEL), 0) < 0)
+        if (w->relabel &&
+            setxattr(p, "security.selinux", CONTAINER_FILE_LABEL, strlen(CONTAINER_FILE_LABEL), 0) < 0)
                 return -errno;
         if (!S_ISDIR(st.st_mode))
                 return 0;
@@ -131,7 +134,7 @@ int volume_plan_own(const VolumePlan *p, uid_t uid, gid_t gid) {
         for (size_t i = 0; i < p->n; i++) {
                 const VolumeMount *m = &p->mounts[i];
                 _cleanup_close_ int fd = -EBADF;
-                OwnWalk w = { .chown = m->chown, .relabel = m->relabel && selinux, .uid = uid, .gid = gid };
+                OwnWalk w = {.chown = m->chown, .relabel = m->relabel && selinux, .uid = uid, .gid = gid};
 
                 if (!w.chown && !w.relabel)
                         continue;
@@ -147,8 +150,9 @@ int volume_plan_own(const VolumePlan *p, uid_t uid, gid_t gid) {
                                                w.chown ? "U (chown)" : "z (relabel)");
                 r = own_tree(fd, &w);
                 if (r < 0)
-                        return log_error_errno(r, "Failed to %s %s for %s: %m", w.chown ? "chown" : "relabel",
-                                               m->type == VOLUME_BIND ? m->source : m->data_path, m->destination);
+                        return log_error_errno(
+                                r, "Failed to %s %s for %s: %m", w.chown ? "chown" : "relabel",
+                                m->type == VOLUME_BIND ? m->source : m->data_path, m->destination);
         }
         return 0;
 }
