@@ -309,6 +309,10 @@ int definition_mount_parse(const char *word, VolumeMount *ret, char **ret_why) {
         return 0;
 }
 
+int definition_mount_check(const char *word, char **ret_why) {
+        return definition_mount_parse(word, NULL, ret_why);
+}
+
 int definition_mounts_check(char **mounts, bool privileged, char ***seen, char **ret_why) {
         int r;
 
@@ -427,6 +431,10 @@ int device_spec_parse(const char *word, DeviceSpec *ret, char **ret_why) {
                 *ret = s;
         }
         return 0;
+}
+
+int device_spec_check(const char *word, char **ret_why) {
+        return device_spec_parse(word, NULL, ret_why);
 }
 
 /* ---- Mask=, Unmask= ---- */

@@ -35,6 +35,7 @@ struct ListState;
  * source= (an absolute host path that must exist when the container starts), type=volume takes
  * a volume name or none (an anonymous volume), type=tmpfs none. */
 int definition_mount_parse(const char *word, VolumeMount *ret, char **ret_why);
+int definition_mount_check(const char *word, char **ret_why);
 
 /* Across a definition's Mount= words: the API directories against privileged, and one mount per
  * destination, counting those in *seen (which it extends). *ret_why reads "key 'Mount': why". */
@@ -51,6 +52,7 @@ void device_spec_done(DeviceSpec *s);
 /* One AddDevice= word: [-]HOST[:CONTAINER][:PERMS], podman's --device (PERMS rwm by default,
  * CONTAINER HOST by default). ret NULL: only check. */
 int device_spec_parse(const char *word, DeviceSpec *ret, char **ret_why);
+int device_spec_check(const char *word, char **ret_why);
 
 /* One Mask= word: absolute, normalised paths separated by ':'. */
 int definition_mask_check(const char *word, char **ret_why);

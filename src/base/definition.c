@@ -665,20 +665,12 @@ static int parse_checked_words(char ***l, ListState *list, const char *value, ch
         return 0;
 }
 
-static int check_mount(const char *v, char **ret_why) {
-        return definition_mount_parse(v, NULL, ret_why);
-}
-
-static int check_device(const char *v, char **ret_why) {
-        return device_spec_parse(v, NULL, ret_why);
-}
-
 static int parse_mount(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
-        return parse_checked_words(field, list, value, ret_why, check_mount);
+        return parse_checked_words(field, list, value, ret_why, definition_mount_check);
 }
 
 static int parse_device(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
-        return parse_checked_words(field, list, value, ret_why, check_device);
+        return parse_checked_words(field, list, value, ret_why, device_spec_check);
 }
 
 static int parse_mask(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
