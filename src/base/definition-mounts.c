@@ -114,13 +114,15 @@ static int mount_option(MountWord *w, char *o, char **ret_why) {
                 if (option_bool(v, &w->m.non_recursive) < 0)
                         return reason(ret_why, -EINVAL, "bind-nonrecursive='%s' is not a boolean", SHOWN(v));
         } else if (streq(o, "bind-recursive")) {
-                if (streq_ptr(v, "enabled"))
+                /* readonly: what enabled is here already, since read-only covers the submounts
+                 * (mount_setattr(AT_RECURSIVE)); writable, which would not, is refused. */
+                if (streq_ptr(v, "enabled") || streq_ptr(v, "readonly"))
                         w->m.non_recursive = false;
                 else if (streq_ptr(v, "disabled"))
                         w->m.non_recursive = true;
                 else
                         return reason(ret_why, -EINVAL,
-                                      "bind-recursive='%s' is not supported (enabled or disabled)",
+                                      "bind-recursive='%s' is not supported (enabled, disabled or readonly)",
                                       SHOWN(v ?: ""));
         } else if (streq(o, "volume-nocopy")) {
                 if (option_bool(v, &w->m.no_copy) < 0)

@@ -131,6 +131,8 @@ static void test_mount_keys(void) {
                 F ":3: key 'Mount': bind-* options are for type=bind");
         key_bad("Mount=type=bind,source=/a,dst=/b,idmap=uids=1-2-3\n", F ":3: key 'Mount': option 'idmap' is not supported by berth");
         key_bad("Mount=type=bind,source=/a,dst=/b,frob\n", F ":3: key 'Mount': unknown option 'frob'");
+        key_bad("Mount=type=bind,source=/a,dst=/b,readonly,bind-recursive=writable\n",
+                F ":3: key 'Mount': bind-recursive='writable' is not supported (enabled, disabled or readonly)");
         key_bad("Mount=type=bind,src=/tmp,\\\"dst=/x\n",
                 F ":3: key 'Mount': 'type=bind,src=/tmp,\"dst=/x' is not a list of OPTION=VALUE fields (a '\"' must quote a whole field)");
         key_bad("Mount=type=bind,,src=/tmp,dst=/x\n", F ":3: key 'Mount': 'type=bind,,src=/tmp,dst=/x' has an empty field");
