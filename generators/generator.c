@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "definition-mounts.h"
 #include "definition.h"
 #include "fd-util.h"
 #include "generator.h"
@@ -114,6 +115,29 @@ static int definition_needs(const Definition *d, char ***ret) {
         return 0;
 }
 
+/* Quadlet's RequiresMountsFor= for every bind source (Volume=, Mount=): a source on a file system
+ * mounted at boot is there before the container starts. Quoted for systemd (which unquotes the
+ * word, a backslash taking the next character as it is), '%' doubled against specifiers. */
+static int format_requires_mounts_for(FILE *f, const Definition *d) {
+        size_t nv = strv_length(d->volumes), n = nv + strv_length(d->mounts);
+
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_(volume_mount_done) VolumeMount m = {};
+                int r;
+
+                r = i < nv ? volume_spec_parse(d->volumes[i], &m, NULL) : definition_mount_parse(d->mounts[i - nv], &m, NULL);
+                if (r < 0)
+                        return r;
+                if (m.type != VOLUME_BIND)
+                        continue;
+                fputs("RequiresMountsFor=\"", f);
+                for (const char *c = m.source; *c; c++)
+                        fputs(*c == '"' ? "\\\"" : *c == '\\' ? "\\\\" : *c == '%' ? "%%" : (char[]) { *c, 0 }, f);
+                fputs("\"\n", f);
+        }
+        return 0;
+}
+
 static void format_stop_timeout(FILE *f, uint64_t usec) {
         uint64_t sec = usec / USEC_PER_SEC;
 
@@ -148,6 +172,9 @@ static int dropin_for_definition(const Definition *d, char **ret) {
                 d->name, image, source);
         STRV_FOREACH(n, needs)
                 fprintf(f, "After=container@%s.service\nRequires=container@%s.service\n", *n, *n);
+        r = format_requires_mounts_for(f, d);
+        if (r < 0)
+                return r;
         fputs("\n[Service]\n", f);
         format_stop_timeout(f, d->stop_timeout_usec);
         if (d->restart != RESTART_NO)

@@ -49,6 +49,11 @@ static const BuilderOption options[] = {
         { "--health-startup-retries", "HealthStartupRetries" },
         { "--health-startup-success", "HealthStartupSuccess" },
         { "--health-startup-timeout", "HealthStartupTimeout" },
+        /* Issue 16, mounts and devices: */
+        { "--mount", "Mount" },
+        { "--device", "AddDevice" },
+        { "--shm-size", "ShmSize" },
+        { "--tz", "Timezone" },
         { "IMAGE", "Image" },
 };
 

@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "definition-format.h"
+#include "definition-mounts.h"
 #include "definition-quote.h"
 #include "definition-values.h"
 #include "definition.h"
@@ -637,6 +638,49 @@ static int parse_tmpfs(Definition *d, void *field, ListState *list, const char *
         return parse_volume_list(field, list, value, ret_why, check_tmpfs);
 }
 
+/* Issue 16, mounts and devices: list keys that take words, each word checked by
+ * definition-mounts.c; an empty value resets. */
+static int parse_checked_words(char ***l, ListState *list, const char *value, char **ret_why,
+                               int (*check)(const char *, char **)) {
+        _cleanup_strv_free_ char **words = NULL;
+        int r;
+
+        if (isempty(value)) {
+                list_reset(l, list);
+                return 0;
+        }
+        r = split_words(value, &words, ret_why);
+        if (r < 0)
+                return r;
+        STRV_FOREACH(w, words) {
+                r = check(*w, ret_why);
+                if (r < 0)
+                        return r;
+        }
+        STRV_FOREACH(w, words) {
+                r = list_extend(l, list, *w);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int parse_mount(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        return parse_checked_words(field, list, value, ret_why, definition_mount_check);
+}
+
+static int parse_device(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        return parse_checked_words(field, list, value, ret_why, device_spec_check);
+}
+
+static int parse_mask(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        return parse_checked_words(field, list, value, ret_why, definition_mask_check);
+}
+
+static int parse_unmask(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        return parse_checked_words(field, list, value, ret_why, definition_unmask_check);
+}
+
 /* ---- health checks and readiness (health.h) ---- */
 
 static int parse_notify(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
@@ -794,7 +838,7 @@ static const struct {
         const char *what;
         size_t max;
 } group_table[_GROUP_MAX] = {
-        [GROUP_MOUNTS] = { "mounts (Volume=, Tmpfs= and VolumesFrom= together)", DEFINITION_MOUNTS_MAX },
+        [GROUP_MOUNTS] = { "mounts (Volume=, Tmpfs=, Mount= and VolumesFrom= together)", DEFINITION_MOUNTS_MAX },
         [GROUP_UNITS] = { "units named (Link=, WantedBy= and RequiredBy= together)", DEFINITION_UNITS_MAX },
 };
 
@@ -864,6 +908,14 @@ static const DefinitionKey key_table[] = {
         KEY(CONTAINER, "VolumesFrom", parse_volumes_from, definition_format_raw_list, volumes_from, .group = GROUP_MOUNTS),
         KEY(CONTAINER, "Tmpfs", parse_tmpfs, definition_format_raw_list, tmpfs, .group = GROUP_MOUNTS),
         KEY(CONTAINER, "Sysctl", parse_sysctl, definition_format_environment, sysctls, .words = true),
+        /* Issue 16, mounts and devices (definition-mounts.h): */
+        KEY(CONTAINER, "Mount", parse_mount, definition_format_environment, mounts, .words = true, .group = GROUP_MOUNTS),
+        KEY(CONTAINER, "AddDevice", parse_device, definition_format_environment, devices, .words = true),
+        KEY(CONTAINER, "ShmSize", definition_parse_shm_size, definition_format_shm_size, shm_size),
+        KEY(CONTAINER, "Mask", parse_mask, definition_format_environment, masks, .words = true),
+        KEY(CONTAINER, "Unmask", parse_unmask, definition_format_environment, unmasks, .words = true),
+        KEY(CONTAINER, "Timezone", definition_parse_timezone, definition_format_raw_string, timezone),
+        KEY(CONTAINER, "ReadOnlyTmpfs", parse_bool, definition_format_bool_default_true, read_only_tmpfs),
         KEY(INSTALL, "WantedBy", parse_units, definition_format_units, wanted_by, .words = true, .group = GROUP_UNITS),
         KEY(INSTALL, "RequiredBy", parse_units, definition_format_units, required_by, .words = true, .group = GROUP_UNITS),
 #undef KEY
@@ -900,6 +952,7 @@ Definition *definition_new(const char *name) {
         d->health_interval_usec = d->health_timeout_usec = d->health_start_period_usec = UINT64_MAX;
         d->health_startup_interval_usec = d->health_startup_timeout_usec = UINT64_MAX;
         d->health_on_failure = HEALTH_ON_FAILURE_NONE;
+        d->read_only_tmpfs = true;
         return d;
 }
 
@@ -927,6 +980,11 @@ Definition *definition_free(Definition *d) {
         strv_free(d->volumes_from);
         strv_free(d->tmpfs);
         strv_free(d->sysctls);
+        strv_free(d->mounts);
+        strv_free(d->devices);
+        strv_free(d->masks);
+        strv_free(d->unmasks);
+        free(d->timezone);
         strv_free(d->wanted_by);
         strv_free(d->required_by);
         strv_free(d->health_cmd);
@@ -969,7 +1027,10 @@ bool definition_equal(const Definition *a, const Definition *b) {
                a->health_startup_interval_usec == b->health_startup_interval_usec &&
                a->health_startup_timeout_usec == b->health_startup_timeout_usec &&
                a->health_startup_retries == b->health_startup_retries &&
-               a->health_startup_success == b->health_startup_success;
+               a->health_startup_success == b->health_startup_success &&
+               strv_equal(a->mounts, b->mounts) && strv_equal(a->devices, b->devices) &&
+               strv_equal(a->masks, b->masks) && strv_equal(a->unmasks, b->unmasks) && a->shm_size == b->shm_size &&
+               streq_ptr(a->timezone, b->timezone) && a->read_only_tmpfs == b->read_only_tmpfs;
 }
 
 /* ---- parsing ---- */
@@ -1147,6 +1208,9 @@ static int check_mounts(const Definition *d, char **ret_why) {
                 if (r < 0)
                         return r;
         }
+        r = definition_mounts_check(d->mounts, d->privileged, &seen, ret_why);
+        if (r < 0)
+                return r;
         STRV_FOREACH(v, d->volumes_from) {
                 _cleanup_free_ char *name = NULL, *why = NULL;
 

@@ -33,7 +33,7 @@
 /* The largest definition, file or text: far beyond any real one (a few KiB), small enough that
  * the generator reads hundreds of hostile ones at boot in well under a second. */
 #define DEFINITION_SIZE_MAX (256U * 1024U)
-/* Volume=, Tmpfs= and VolumesFrom= entries together: the runtime checks and orders mounts pairwise. */
+/* Volume=, Tmpfs=, Mount= and VolumesFrom= entries together: the runtime checks and orders mounts pairwise. */
 #define DEFINITION_MOUNTS_MAX ((size_t) 1024)
 /* Link=, WantedBy= and RequiredBy= entries together: each names a unit systemd loads. */
 #define DEFINITION_UNITS_MAX ((size_t) 256)
@@ -85,6 +85,13 @@ typedef struct Definition {
         char **volumes_from; /* VolumesFrom=: NAME[:ro|:rw] */
         char **tmpfs;        /* Tmpfs=: DST[:OPTS] */
         char **sysctls;      /* Sysctl=: KEY=VALUE of the container's namespaces (sysctl.h) */
+        /* Issue 16, mounts and devices (definition-mounts.h): */
+        char **mounts;         /* Mount=: docker's --mount type=bind|volume|tmpfs,…, one word each */
+        char **devices;        /* AddDevice=: [-]HOST[:CONTAINER][:PERMS] */
+        char **masks, **unmasks; /* Mask=, Unmask=: ':'-separated paths (patterns, ALL) */
+        uint64_t shm_size;     /* ShmSize=: bytes of /dev/shm, 0 unset (64 MiB) */
+        char *timezone;        /* Timezone=: local or a zone name, NULL unset (the image's) */
+        bool read_only_tmpfs;  /* ReadOnlyTmpfs=: with ReadOnly=, tmpfs on /tmp, /var/tmp, /run; default true */
         char **wanted_by, **required_by;
 } Definition;
 

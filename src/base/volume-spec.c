@@ -18,6 +18,8 @@ void volume_mount_done(VolumeMount *m) {
         free(m->destination);
         free(m->tmpfs_options);
         free(m->data_path);
+        free(m->overlay_upper);
+        free(m->overlay_work);
         *m = (VolumeMount) {};
 }
 
@@ -71,12 +73,123 @@ static int parse_mode_options(const char *opts, bool *ret_read_only, char **ret_
         return 0;
 }
 
+VolumePropagation volume_propagation_from_string(const char *s) {
+        static const char *const table[_VOLUME_PROPAGATION_MAX] = {
+                [VOLUME_PROPAGATION_PRIVATE] = "private",
+                [VOLUME_PROPAGATION_RPRIVATE] = "rprivate",
+                [VOLUME_PROPAGATION_SLAVE] = "slave",
+                [VOLUME_PROPAGATION_RSLAVE] = "rslave",
+        };
+
+        if (streq_ptr(s, "shared") || streq_ptr(s, "rshared"))
+                return -EOPNOTSUPP;
+        for (int i = VOLUME_PROPAGATION_PRIVATE; i < _VOLUME_PROPAGATION_MAX; i++)
+                if (streq_ptr(s, table[i]))
+                        return (VolumePropagation) i;
+        return _VOLUME_PROPAGATION_INVALID;
+}
+
+int volume_mount_check_options(const VolumeMount *m, const char *what, char **ret_why) {
+        bool bind = m->type == VOLUME_BIND;
+
+        if (m->type == VOLUME_TMPFS)
+                return 0;
+        if (!bind && (m->non_recursive || m->propagation != VOLUME_PROPAGATION_DEFAULT))
+                return reason(ret_why, -EINVAL, "%s: bind and propagation options are for binds of host paths, not volumes",
+                              what);
+        if (m->no_copy && bind)
+                return reason(ret_why, -EINVAL, "%s: nocopy is for volumes, not binds of host paths", what);
+        if (m->overlay) {
+                if (!bind)
+                        return reason(ret_why, -EINVAL, "%s: O (an overlay) is for binds of host paths, not volumes", what);
+                if (m->chown || m->non_recursive || m->propagation != VOLUME_PROPAGATION_DEFAULT)
+                        return reason(ret_why, -EINVAL, "%s: O (an overlay) does not go with U, bind or propagation options",
+                                      what);
+                /* overlayfs splits lowerdir at ':' and ',', with '\\' as the escape. */
+                if (m->source && strpbrk(m->source, ":,\\"))
+                        return reason(ret_why, -EINVAL, "%s: O cannot overlay '%s': its path holds ':', ',' or '\\'", what,
+                                      SHOWN(m->source));
+        }
+        return 0;
+}
+
+/* Volume='s options: docker's and podman's -v. */
+static int parse_volume_options(const char *opts, VolumeMount *m, char **ret_why) {
+        static const struct {
+                const char *name;
+                unsigned flag;
+                bool set;
+        } flag_options[] = {
+                { "noexec", MOUNT_FLAG_NOEXEC, true },  { "exec", MOUNT_FLAG_NOEXEC, false },
+                { "nosuid", MOUNT_FLAG_NOSUID, true },  { "suid", MOUNT_FLAG_NOSUID, false },
+                { "nodev", MOUNT_FLAG_NODEV, true },    { "dev", MOUNT_FLAG_NODEV, false },
+        };
+        _cleanup_free_ char *copy = NULL;
+        bool ro = false, rw = false, recursive = false, propagation = false;
+        char *save = NULL;
+
+        if (isempty(opts))
+                return reason(ret_why, -EINVAL, "empty options after ':'");
+        copy = strdup(opts);
+        if (!copy)
+                return -ENOMEM;
+        for (char *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+                VolumePropagation p;
+                bool known = false;
+
+                for (size_t i = 0; i < ELEMENTSOF(flag_options); i++)
+                        if (streq(o, flag_options[i].name)) {
+                                m->flags = flag_options[i].set ? m->flags | flag_options[i].flag
+                                                               : m->flags & ~flag_options[i].flag;
+                                known = true;
+                        }
+                if (known)
+                        continue;
+                if (streq(o, "ro"))
+                        ro = true;
+                else if (streq(o, "rw"))
+                        rw = true;
+                else if (streq(o, "U"))
+                        m->chown = true;
+                else if (streq(o, "z") || streq(o, "Z"))
+                        m->relabel = true;
+                else if (streq(o, "O"))
+                        m->overlay = true;
+                else if (streq(o, "nocopy"))
+                        m->no_copy = true;
+                else if (streq(o, "copy"))
+                        m->no_copy = false;
+                else if (streq(o, "rbind") || streq(o, "bind")) {
+                        if (recursive)
+                                return reason(ret_why, -EINVAL, "options '%s' say rbind or bind twice", SHOWN(opts));
+                        recursive = true;
+                        m->non_recursive = streq(o, "bind");
+                } else if ((p = volume_propagation_from_string(o)) != _VOLUME_PROPAGATION_INVALID) {
+                        if (p == -EOPNOTSUPP)
+                                return reason(ret_why, -EINVAL, "option '%s' is not supported: nothing mounted in a berth container "
+                                              "propagates back to the host (private, rprivate, slave or rslave)", o);
+                        if (propagation)
+                                return reason(ret_why, -EINVAL, "options '%s' give the propagation twice", SHOWN(opts));
+                        propagation = true;
+                        m->propagation = p;
+                } else if (streq(o, "idmap") || startswith(o, "idmap=") || startswith(o, "upperdir=") ||
+                           startswith(o, "workdir="))
+                        return reason(ret_why, -EINVAL, "option '%s' is podman-specific and not supported by berth", SHOWN(o));
+                else
+                        return reason(ret_why, -EINVAL, "unknown option '%s' (ro, rw, U, z, Z, O, nocopy, [no]exec, [no]suid, "
+                                      "[no]dev, rbind, bind, [r]private, [r]slave)", SHOWN(o));
+        }
+        if (ro && rw)
+                return reason(ret_why, -EINVAL, "options '%s' say both ro and rw", SHOWN(opts));
+        m->read_only = ro;
+        return 0;
+}
+
 int volume_spec_parse(const char *spec, VolumeMount *ret, char **ret_why) {
         _cleanup_free_ char *copy = NULL;
         const char *src = NULL, *dst, *opts = NULL;
         char *parts[4] = {};
         size_t n = 0;
-        bool ro = false;
         int r;
 
         if (isempty(spec))
@@ -123,20 +236,24 @@ int volume_spec_parse(const char *spec, VolumeMount *ret, char **ret_why) {
                         return reason(ret_why, -EINVAL, "'%s' is neither an absolute host path nor a valid volume name (names must match " NAME_RULE ")",
                                        SHOWN(src));
         }
-        if (opts) {
-                r = parse_mode_options(opts, &ro, ret_why);
-                if (r < 0)
-                        return r;
-        }
-
-        if (ret) {
+        {
                 VolumeMount m = {
                         .type = !src ? VOLUME_ANONYMOUS : path_is_absolute(src) ? VOLUME_BIND : VOLUME_NAMED,
-                        .read_only = ro,
+                        .source = (char *) src,
                 };
 
+                if (opts) {
+                        r = parse_volume_options(opts, &m, ret_why);
+                        if (r < 0)
+                                return r;
+                }
+                r = volume_mount_check_options(&m, "options", ret_why);
+                if (r < 0)
+                        return r;
+                if (!ret)
+                        return 0;
+                m.source = src ? strdup(src) : NULL; /* was only borrowed for the checks */
                 m.destination = strdup(dst);
-                m.source = src ? strdup(src) : NULL;
                 if (!m.destination || (src && !m.source)) {
                         volume_mount_done(&m);
                         return -ENOMEM;

@@ -23,6 +23,22 @@ typedef enum VolumeType {
         _VOLUME_TYPE_INVALID = -EINVAL,
 } VolumeType;
 
+/* Propagation of a bind's mount tree: the default leaves it a slave of the host's (what the
+ * container's mount namespace made of the host's tree); shared ones are refused, since nothing
+ * mounted in a container may reach the host. */
+typedef enum VolumePropagation {
+        VOLUME_PROPAGATION_DEFAULT,
+        VOLUME_PROPAGATION_PRIVATE,  /* private: the top mount; rprivate: all of it */
+        VOLUME_PROPAGATION_RPRIVATE,
+        VOLUME_PROPAGATION_SLAVE,
+        VOLUME_PROPAGATION_RSLAVE,
+        _VOLUME_PROPAGATION_MAX,
+        _VOLUME_PROPAGATION_INVALID = -EINVAL,
+} VolumePropagation;
+
+/* "rprivate" … "rslave" (shared and rshared are -EOPNOTSUPP). */
+VolumePropagation volume_propagation_from_string(const char *s);
+
 typedef struct VolumeMount {
         VolumeType type;
         char *source;      /* bind: the host path; named, anonymous: the volume name; tmpfs: NULL */
@@ -31,6 +47,16 @@ typedef struct VolumeMount {
         char *tmpfs_options;  /* fsconfig() "key=value,…" list, NULL for none */
         unsigned tmpfs_flags; /* MOUNT_FLAG_* */
         char *data_path;      /* named, anonymous: the store's NAME/_data, set by volume_plan_make() */
+        /* Volume= options beyond ro/rw, and Mount='s (definition-mounts.h): */
+        unsigned flags;        /* bind, volume: MOUNT_FLAG_NOSUID|NODEV|NOEXEC */
+        bool non_recursive;    /* bind: "bind", not docker's default "rbind" */
+        VolumePropagation propagation;
+        bool chown;            /* "U": the source chowned to the container's user and group */
+        bool relabel;          /* "z", "Z": relabelled for containers where SELinux is enabled */
+        bool overlay;          /* "O": an overlay on the source, its changes the container's */
+        bool no_copy;          /* "nocopy": a new volume is not filled from the image */
+        bool copy_up;          /* tmpfs: the image's content there copied in (ReadOnlyTmpfs=) */
+        char *overlay_upper, *overlay_work; /* "O": the container's own, set by volume_plan_prepare_overlays() */
 } VolumeMount;
 
 void volume_mount_done(VolumeMount *m);
@@ -43,6 +69,9 @@ void volume_mount_done(VolumeMount *m);
  * /dev) are allowed here: whether they may be used depends on Privileged=, which
  * definition_parse_*() check across the definition's lines. */
 int volume_spec_parse(const char *spec, VolumeMount *ret, char **ret_why);
+/* Checks the options of a bind or volume that go together (U, O, propagation against the type),
+ * whichever key set them. */
+int volume_mount_check_options(const VolumeMount *m, const char *what, char **ret_why);
 int volume_from_parse(const char *spec, char **ret_name, bool *ret_read_only, char **ret_why);
 int volume_tmpfs_parse(const char *spec, VolumeMount *ret, char **ret_why);
 

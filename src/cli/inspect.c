@@ -8,6 +8,7 @@
 #include "bus.h"
 #include "cleanup.h"
 #include "containers.h"
+#include "definition-mounts.h"
 #include "definition.h"
 #include "freezer.h"
 #include "history.h"
@@ -296,6 +297,14 @@ static void write_definition(JsonWriter *w, const Definition *d) {
         json_key_strv(w, "volumes", d->volumes ?: (char *[]) { NULL });
         json_key_strv(w, "volumes_from", d->volumes_from ?: (char *[]) { NULL });
         json_key_strv(w, "tmpfs", d->tmpfs ?: (char *[]) { NULL });
+        /* Issue 16, mounts and devices. */
+        json_key_strv(w, "mounts", d->mounts ?: (char *[]) { NULL });
+        json_key_strv(w, "devices", d->devices ?: (char *[]) { NULL });
+        json_key_uint(w, "shm_size", d->shm_size ?: DEFINITION_SHM_SIZE_DEFAULT);
+        json_key_strv(w, "mask", d->masks ?: (char *[]) { NULL });
+        json_key_strv(w, "unmask", d->unmasks ?: (char *[]) { NULL });
+        json_key_string(w, "timezone", d->timezone);
+        json_key_bool(w, "read_only_tmpfs", d->read_only_tmpfs);
         json_key_string(w, "notify", notify_mode_to_string(d->notify));
         json_key(w, "healthcheck");
         json_begin_object(w);

@@ -51,8 +51,9 @@ static const char run_options[] =
         "      --cap-drop CAP       drop a capability (repeatable, ALL for all)\n"
         "      --restart POLICY     no, on-failure, always or unless-stopped: systemd's Restart= (with -d)\n"
         "      --privileged         all capabilities, no masks, no seccomp, all devices\n"
-        "      --security-opt OPT   no-new-privileges[=true|false], or seccomp=unconfined to run\n"
-        "                           without docker's default seccomp profile\n"
+        "      --security-opt OPT   no-new-privileges[=true|false]; seccomp=unconfined to run\n"
+        "                           without docker's default seccomp profile; mask=PATH[:PATH…],\n"
+        "                           unmask=PATTERN[:PATTERN…]|ALL, systempaths=unconfined (unmask=ALL)\n"
         "      --read-only          mount the container's root read-only\n"
         "      --init               run berth's tiny init as PID 1\n"
         "      --network MODE       bridge (default), none, host or container:NAME\n"
@@ -84,6 +85,14 @@ static const char run_options[] =
         "      --sdnotify MODE      when the unit is ready: conmon (the command runs, default),\n"
         "                           container (it sends READY=1 itself) or healthy (its first\n"
         "                           passed health check)\n"
+        "      --mount type=TYPE,source=SRC,target=DST[,OPTS]  docker's --mount: type bind (SRC must\n"
+        "                           exist), volume (SRC a volume name, or none) or tmpfs (repeatable)\n"
+        "      --device HOST[:CONTAINER][:PERMS]  the host's device node in the container's /dev,\n"
+        "                           allowed in the scope with PERMS (rwm by default; repeatable)\n"
+        "      --shm-size SIZE      the size of /dev/shm (default 64m)\n"
+        "      --tz local|ZONE      /etc/localtime: the host's, or ZONE from /usr/share/zoneinfo\n"
+        "      --read-only-tmpfs[=BOOL]  with --read-only, tmpfs on /tmp, /var/tmp and /run\n"
+        "                           (default true)\n"
         "      --help               show this help\n";
 
 /* Adds the option's line; a failure (out of memory) is logged here. */
@@ -148,8 +157,17 @@ static int add_security_opt(DefinitionBuilder *b, const char *opt) {
         v = startswith(opt, "seccomp=") ?: startswith(opt, "seccomp:");
         if (v)
                 return add_key(b, "--security-opt", "SeccompProfile", v);
+        /* Issue 16: podman's mask=/unmask=, and docker's systempaths=unconfined (unmask=ALL). */
+        v = startswith(opt, "mask=");
+        if (v)
+                return add_key(b, "--security-opt", "Mask", v);
+        v = startswith(opt, "unmask=");
+        if (v)
+                return add_key(b, "--security-opt", "Unmask", v);
+        if (streq(opt, "systempaths=unconfined"))
+                return add_key(b, "--security-opt", "Unmask", "ALL");
         log_error("option --security-opt: '%s' is not one berth has (no-new-privileges[=BOOL], "
-                  "seccomp=unconfined)",
+                  "seccomp=unconfined, mask=PATHS, unmask=PATHS|ALL, systempaths=unconfined)",
                   opt);
         return -EINVAL;
 }
@@ -202,6 +220,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 ARG_HEALTH_ON_FAILURE, ARG_HEALTH_STARTUP_CMD, ARG_HEALTH_STARTUP_INTERVAL,
                 ARG_HEALTH_STARTUP_RETRIES, ARG_HEALTH_STARTUP_SUCCESS, ARG_HEALTH_STARTUP_TIMEOUT,
                 ARG_NO_HEALTHCHECK, ARG_SDNOTIFY,
+                ARG_MOUNT, ARG_DEVICE, ARG_SHM_SIZE, ARG_TZ, ARG_READ_ONLY_TMPFS,
         };
         static const struct option options[] = {
                 { "name", required_argument, NULL, ARG_NAME },
@@ -251,6 +270,11 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 { "health-startup-timeout", required_argument, NULL, ARG_HEALTH_STARTUP_TIMEOUT },
                 { "no-healthcheck", no_argument, NULL, ARG_NO_HEALTHCHECK },
                 { "sdnotify", required_argument, NULL, ARG_SDNOTIFY },
+                { "mount", required_argument, NULL, ARG_MOUNT },
+                { "device", required_argument, NULL, ARG_DEVICE },
+                { "shm-size", required_argument, NULL, ARG_SHM_SIZE },
+                { "tz", required_argument, NULL, ARG_TZ },
+                { "read-only-tmpfs", optional_argument, NULL, ARG_READ_ONLY_TMPFS },
                 { "help", no_argument, NULL, ARG_HELP },
                 {}
         };
@@ -430,6 +454,21 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                         break;
                 case ARG_SDNOTIFY:
                         r = add_sdnotify(&b, optarg);
+                        break;
+                case ARG_MOUNT:
+                        r = add(&b, "--mount", optarg);
+                        break;
+                case ARG_DEVICE:
+                        r = add(&b, "--device", optarg);
+                        break;
+                case ARG_SHM_SIZE:
+                        r = add(&b, "--shm-size", optarg);
+                        break;
+                case ARG_TZ:
+                        r = add(&b, "--tz", optarg);
+                        break;
+                case ARG_READ_ONLY_TMPFS:
+                        r = add_key(&b, "--read-only-tmpfs", "ReadOnlyTmpfs", optarg ?: "yes");
                         break;
                 case ARG_HELP:
                         verb_help(verb, run_options);

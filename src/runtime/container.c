@@ -69,6 +69,7 @@ static void container_done(Container *c) {
         seccomp_program_done(&c->profile);
         c->init_fd = safe_close(c->init_fd);
         image_config_done(&c->image);
+        container_mounts_done(c);
         c->stdout_fd = safe_close(c->stdout_fd);
         c->stderr_fd = safe_close(c->stderr_fd);
 }
@@ -141,6 +142,9 @@ static int container_prepare(Container *c) {
                 r = -errno;
         if (r < 0)
                 return log_error_errno(r, "Failed to create %s: %m", c->dir);
+        r = container_mounts_prepare(c);
+        if (r < 0)
+                return r;
         return volume_plan_prepare(&c->volumes, c->lowerdirs, c->upper);
 }
 
@@ -446,6 +450,8 @@ static int run_ask_scope(Run *run) {
                 return log_oom();
         run->scope = scope_settings_for(d, &run->c.config, run->pid, /* console= */ run->opts->tty,
                                         run->opts->service ? run->service : NULL);
+        run->scope.devices = run->c.devices;
+        run->scope.n_devices = run->c.n_devices;
         guard_scope_asked(&run->guard);
         r = scope_start_begin(run->bus, &run->scope, &run->scope_start);
         if (r < 0)

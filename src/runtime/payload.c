@@ -149,6 +149,10 @@ _Noreturn void payload_main(const Container *c, int sock) {
                 if (r < 0)
                         sync_fail(sock, r);
         }
+        /* Timezone=: while the root is still writable. */
+        r = container_mounts_timezone(c, root_fd);
+        if (r < 0)
+                sync_fail(sock, r);
         if (d->read_only) {
                 r = mount_root_read_only(c->root);
                 if (r < 0)
@@ -170,8 +174,17 @@ _Noreturn void payload_main(const Container *c, int sock) {
         r = caps_limit_effective(UINT64_MAX);
         if (r < 0)
                 SYNC_FAIL(sock, r, "Failed to restore the capabilities in effect: %m");
+        /* U, z, Z: the sources on the host, now that the user is known; nothing there followed. */
+        r = volume_plan_own(&c->volumes, uid, gid);
+        if (r < 0)
+                sync_fail(sock, r);
 
-        r = mount_setup_root(c->root, &(MountOptions) { .privileged = d->privileged });
+        r = mount_setup_root(c->root, &(MountOptions) { .privileged = d->privileged,
+                                                         .shm_size = d->shm_size,
+                                                         .unmasks = d->unmasks,
+                                                         .masks = d->masks,
+                                                         .devices = c->devices,
+                                                         .n_devices = c->n_devices });
         if (r < 0)
                 sync_fail(sock, r);
         r = volume_mount_all(&c->volumes, root_fd, /* api_dirs= */ true);

@@ -6,6 +6,7 @@
 
 #include "berth-conf.h"
 #include "confine.h"
+#include "definition-mounts.h"
 #include "definition.h"
 #include "image-config.h"
 #include "volume.h"
@@ -33,7 +34,22 @@ typedef struct Container {
         ImageConfig image;  /* what the image says, under the definition */
         BerthConfig config; /* berth.conf: the defaults of every container */
         const char *user, *working_dir; /* the definition's, else the image's; NULL: root, / */
+        /* Issue 16 (container-mounts.c): AddDevice='s nodes the host has, and Timezone='s copy
+         * of the zone file to bind on /etc/localtime (NULL: none). */
+        DeviceSpec *devices;
+        size_t n_devices;
+        char *localtime;
 } Container;
+
+/* In the parent (container-mounts.c), once c->dir exists: the devices present on the host (a
+ * missing one is an error unless optional), the time zone's file copied into c->dir, the
+ * overlay directories of "O" mounts. Logs. */
+int container_mounts_prepare(Container *c);
+void container_mounts_done(Container *c);
+
+/* In the child, before the root is made read-only: Timezone='s file bound on /etc/localtime
+ * (an /etc/localtime symlink of the image removed first, as podman does). Logs. */
+int container_mounts_timezone(const Container *c, int root_fd);
 
 /* The child after clone(): never returns. Waits on sync_fd for the parent's GO, then builds the
  * root; every message it logs goes to the parent over sync_fd, which logs it once. */

@@ -473,6 +473,7 @@ typedef enum StepFlags {
         STEP_CGROUP_LEGACY = 1 << 4,        /* only if it does not (v1 or hybrid) */
         STEP_CGROUP_V1_SYSTEMD = 1 << 5,    /* only if the host has the name=systemd v1 hierarchy */
         STEP_CGROUP_MASK = STEP_CGROUP_UNIFIED | STEP_CGROUP_LEGACY | STEP_CGROUP_V1_SYSTEMD,
+        STEP_SHM = 1 << 6,                  /* /dev/shm: its size from MountOptions.shm_size */
 } StepFlags;
 
 typedef struct MountStep {
@@ -537,7 +538,7 @@ static const MountStep mount_table[] = {
         /* A new devpts instance: the container's ptys are not the host's. */
         {STEP_FS, "/dev/pts", "devpts", "newinstance,ptmxmode=0666,mode=0620,gid=5", NOSUID_NOEXEC},
         {STEP_DIR, "/dev/shm", NULL, NULL, 0, 01777},
-        {STEP_FS, "/dev/shm", "tmpfs", "mode=1777,size=65536k", NOSUID_NOEXEC_NODEV},
+        {STEP_FS, "/dev/shm", "tmpfs", "mode=1777", NOSUID_NOEXEC_NODEV, 0, STEP_SHM},
         {STEP_DIR, "/dev/mqueue", NULL, NULL, 0, 0755},
         /* mqueue binds to the ipc namespace of the caller of fsopen(): the container's. */
         {STEP_FS, "/dev/mqueue", "mqueue", NULL, NOSUID_NOEXEC_NODEV},
@@ -616,12 +617,19 @@ static unsigned step_attr(const MountContext *c, const MountStep *s) {
 static int step_fs(MountContext *c, const MountStep *s) {
         _cleanup_close_ int target_fd = -EBADF, mnt_fd = -EBADF;
         unsigned attr = step_attr(c, s);
+        char options[64];
         int r;
 
         target_fd = open_in_root(c->root_fd, s->path, O_PATH | O_DIRECTORY, 0);
         if (target_fd < 0)
                 return target_fd;
-        r = fs_new(s->what, s->options, attr, c->message, sizeof(c->message), &mnt_fd);
+        if (s->flags & STEP_SHM) {
+                /* ShmSize=, docker's 64 MiB by default; tmpfs rounds it up to pages. */
+                snprintf(options, sizeof(options), "%s,size=%llu", s->options,
+                         (unsigned long long) (c->options->shm_size ?: DEFINITION_SHM_SIZE_DEFAULT));
+                r = fs_new(s->what, options, attr, c->message, sizeof(c->message), &mnt_fd);
+        } else
+                r = fs_new(s->what, s->options, attr, c->message, sizeof(c->message), &mnt_fd);
         if (r < 0)
                 return r;
         if (sys_move_mount(mnt_fd, target_fd) < 0)
@@ -646,7 +654,7 @@ static int bind_device(MountContext *c, int src_fd, const char *path, unsigned a
 
         if (fstat(src_fd, &st) < 0)
                 return -errno;
-        if (!S_ISCHR(st.st_mode))
+        if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))
                 return -ENODEV;
         /* O_EXCL: the file is new in our own tmpfs, never something that was there. */
         target_fd = open_in_root(c->root_fd, path, O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0644);
@@ -775,6 +783,74 @@ static int step_log_error(const MountContext *c, const MountStep *s, int r) {
         }
 }
 
+/* AddDevice=: the host's node bound onto a new file at its place in the container's /dev (a
+ * tmpfs of our own, so nothing of the image is in the way). The node itself decides what it is;
+ * the scope's DeviceAllow= whether it may be used. */
+static int mount_device(MountContext *c, const DeviceSpec *dev) {
+        _cleanup_close_ int src_fd = -EBADF, fd = -EBADF;
+        _cleanup_free_ char *parent = NULL;
+        struct stat st, there;
+        int r;
+
+        /* The admin's path on the host (by-id and by-path names are symlinks). */
+        src_fd = open(dev->host, O_PATH | O_CLOEXEC);
+        if (src_fd < 0)
+                return log_error_errno(-errno, "Failed to open the host's device %s: %m", dev->host);
+        if (fstat(src_fd, &st) < 0)
+                return log_error_errno(-errno, "Failed to check the host's device %s: %m", dev->host);
+        if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode))
+                return log_error_errno(-ENODEV, "%s on the host is not a device node", dev->host);
+
+        /* Already there (one of the default nodes, or named twice): the same node is fine. */
+        fd = open_in_root(c->root_fd, dev->container, O_PATH | O_NOFOLLOW, 0);
+        if (fd >= 0) {
+                if (fstat(fd, &there) < 0)
+                        return log_error_errno(-errno, "Failed to check %s in the container: %m", dev->container);
+                if ((S_ISCHR(there.st_mode) || S_ISBLK(there.st_mode)) &&
+                    (there.st_mode & S_IFMT) == (st.st_mode & S_IFMT) && there.st_rdev == st.st_rdev)
+                        return 0;
+                return log_error_errno(-EEXIST, "Failed to add device %s: %s exists in the container", dev->host,
+                                       dev->container);
+        }
+        parent = strndup(dev->container, (size_t) (strrchr(dev->container, '/') - dev->container));
+        if (!parent)
+                return log_oom();
+        if (!streq(parent, "/dev")) {
+                r = mkdir_in_root(c->root_fd, parent, 0755);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to create %s in the container: %m", parent);
+                safe_close(r);
+        }
+        r = bind_device(c, src_fd, dev->container, NOSUID_NOEXEC);
+        if (r < 0)
+                return log_error_errno(r, "Failed to bind the host's %s onto %s in the container: %m", dev->host,
+                                       dev->container);
+        return 0;
+}
+
+/* Mask=: each path as the default masks are, where it exists. */
+static int mount_user_masks(MountContext *c) {
+        STRV_FOREACH(w, c->options->masks) {
+                _cleanup_free_ char *copy = strdup(*w);
+                char *save = NULL;
+
+                if (!copy)
+                        return log_oom();
+                for (char *p = strtok_r(copy, ":", &save); p; p = strtok_r(NULL, ":", &save)) {
+                        MountStep s = { .type = STEP_MASK, .path = p, .flags = STEP_IF_EXISTS };
+                        int r;
+
+                        c->message[0] = 0;
+                        r = step_mask(c, &s);
+                        if (r == -ENOENT)
+                                continue;
+                        if (r < 0)
+                                return step_log_error(c, &s, r);
+                }
+        }
+        return 0;
+}
+
 int mount_isolate(void) {
         struct stat self, init;
 
@@ -821,6 +897,11 @@ int mount_setup_root(const char *root, const MountOptions *o) {
                 if ((s->flags & STEP_CGROUP_MASK) & ~c.cgroup)
                         continue;
 
+                /* Unmask=: podman's rule, for the masks and read-only paths of SECURITY.md. */
+                if ((s->type == STEP_MASK || s->type == STEP_READ_ONLY) && (s->flags & STEP_IF_EXISTS) &&
+                    definition_path_unmasked(o->unmasks, s->path))
+                        continue;
+
                 c.message[0] = 0;
                 r = step_run[s->type](&c, s);
                 if (r == -ENOENT && (s->flags & STEP_IF_EXISTS))
@@ -828,7 +909,12 @@ int mount_setup_root(const char *root, const MountOptions *o) {
                 if (r < 0)
                         return step_log_error(&c, s, r);
         }
-        return 0;
+        for (size_t i = 0; i < o->n_devices; i++) {
+                r = mount_device(&c, &o->devices[i]);
+                if (r < 0)
+                        return r;
+        }
+        return mount_user_masks(&c);
 }
 
 int mount_setup_console(const char *root, int *ret_master_fd) {
@@ -1120,6 +1206,43 @@ int mount_bind_in_root(int root_fd, const char *path, int target_fd, int src_fd,
         if (r < 0)
                 return r;
         return verify_mounted(root_fd, path, mnt_fd, flags & MOUNT_ATTR_RDONLY);
+}
+
+int mount_bind_in_root_propagation(int root_fd, const char *path, int target_fd, int src_fd, unsigned flags,
+                                   bool recursive, unsigned long propagation, bool propagation_recursive) {
+        _cleanup_close_ int mnt_fd = -EBADF;
+        int r;
+
+        r = bind_onto(src_fd, target_fd, flags, recursive, &mnt_fd);
+        if (r < 0)
+                return r;
+        if (propagation != 0) {
+                struct berth_mount_attr a = {.propagation = propagation};
+
+                /* On the attached tree: only mounts in our namespace change propagation. */
+                if (sys_mount_setattr(mnt_fd, AT_EMPTY_PATH | (propagation_recursive ? AT_RECURSIVE : 0), &a) < 0) {
+                        char p[STRLEN("/proc/self/fd/") + 12];
+
+                        if (errno != ENOSYS)
+                                return -errno;
+                        snprintf(p, sizeof(p), "/proc/self/fd/%i", mnt_fd);
+                        if (mount(NULL, p, NULL, propagation | (propagation_recursive ? MS_REC : 0), NULL) < 0)
+                                return -errno;
+                }
+        }
+        return verify_mounted(root_fd, path, mnt_fd, flags & MOUNT_ATTR_RDONLY);
+}
+
+int mount_overlay_in_root(int root_fd, const char *path, int target_fd, const char *lower, const char *upper,
+                          const char *work, unsigned flags, char *msg, size_t msg_size) {
+        _cleanup_free_ char *options = NULL;
+
+        if (!lowerdir_path_ok(lower) || !lowerdir_path_ok(upper) || !lowerdir_path_ok(work))
+                return -EINVAL;
+        options = strjoin("lowerdir=", lower, ",upperdir=", upper, ",workdir=", work);
+        if (!options)
+                return -ENOMEM;
+        return mount_fs_in_root(root_fd, path, target_fd, "overlay", options, flags, msg, msg_size);
 }
 
 int mount_fs_in_root(int root_fd, const char *path, int target_fd, const char *fstype, const char *options,

@@ -3,8 +3,10 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
+#include "definition-mounts.h"
 #include "mount-flags.h"
 
 /* The container's file system: the overlay root, the API file systems and the small /dev inside it,
@@ -49,6 +51,13 @@ typedef struct MountOptions {
         /* A terminal to bind onto /dev/console, as a path the caller sees now (e.g. a pty slave of the
          * host's devpts); NULL for none. See also mount_setup_console(). */
         const char *console_path;
+        /* Issue 16: /dev/shm's size in bytes (0: 64 MiB); Unmask= words, which spare default
+         * masks and read-only paths; Mask= words, masked also with --privileged (a path missing
+         * in the container is skipped); AddDevice='s nodes, bound from the host's. */
+        uint64_t shm_size;
+        char **unmasks, **masks;
+        const DeviceSpec *devices;
+        size_t n_devices;
 } MountOptions;
 
 /* Makes the whole mount tree MS_SLAVE|MS_REC so nothing mounted from here on propagates back to the
@@ -100,6 +109,16 @@ int mount_bind_dir(int root_fd, const char *source, const char *dest);
  * included when recursive, sets flags on all of it and attaches it onto target_fd. Then checks that
  * path, resolved inside root_fd, now shows that mount (read-only if asked). */
 int mount_bind_in_root(int root_fd, const char *path, int target_fd, int src_fd, unsigned flags, bool recursive);
+/* The same, then the attached tree's propagation set: propagation MS_PRIVATE or MS_SLAVE, of the
+ * top mount or (propagation_recursive) of all of it; 0 leaves it as the clone made it. */
+int mount_bind_in_root_propagation(int root_fd, const char *path, int target_fd, int src_fd, unsigned flags,
+                                   bool recursive, unsigned long propagation, bool propagation_recursive);
+
+/* An overlayfs of the host directory lower (as given: the admin's path, which may not hold ':', ','
+ * or '\\') with upper and work (berth's) attached onto target_fd, and checked as above. Volume='s
+ * "O". */
+int mount_overlay_in_root(int root_fd, const char *path, int target_fd, const char *lower, const char *upper,
+                          const char *work, unsigned flags, char *msg, size_t msg_size);
 
 /* A new file system of fstype with fsconfig() options "key=value,flag,…" attached onto target_fd, and
  * checked as above. The kernel's own explanation of a refused option lands in msg. */

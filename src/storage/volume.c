@@ -8,11 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cleanup.h"
 #include "copy.h"
+#include "definition-mounts.h"
 #include "fd-util.h"
 #include "image-config.h"
 #include "log.h"
@@ -203,7 +205,31 @@ static bool definition_mounts(const Definition *d, const char *dst) {
                 if (volume_tmpfs_parse(*t, &m, NULL) >= 0 && streq(m.destination, dst))
                         return true;
         }
+        STRV_FOREACH(t, d->mounts) {
+                _cleanup_(volume_mount_done) VolumeMount m = {};
+
+                if (definition_mount_parse(*t, &m, NULL) >= 0 && streq(m.destination, dst))
+                        return true;
+        }
         return false;
+}
+
+/* The i-th of d's Volume= lines, then of its Mount= words: what its own lines mount, bind or
+ * volume or tmpfs. -ENOENT past the end. */
+static int definition_mount_nth(const Definition *d, size_t i, VolumeMount *ret, const char **ret_key,
+                                const char **ret_value, char **ret_why) {
+        size_t nv = strv_length(d->volumes);
+
+        if (i < nv) {
+                *ret_key = "Volume";
+                *ret_value = d->volumes[i];
+                return volume_spec_parse(d->volumes[i], ret, ret_why);
+        }
+        if (i - nv >= strv_length(d->mounts))
+                return -ENOENT;
+        *ret_key = "Mount";
+        *ret_value = d->mounts[i - nv];
+        return definition_mount_parse(d->mounts[i - nv], ret, ret_why);
 }
 
 static int names_of(const Definition *d, bool anonymous_only, char ***ret) {
@@ -213,11 +239,14 @@ static int names_of(const Definition *d, bool anonymous_only, char ***ret) {
         names = calloc(1, sizeof(char *));
         if (!names)
                 return -ENOMEM;
-        STRV_FOREACH(v, d->volumes) {
+        for (size_t i = 0;; i++) {
                 _cleanup_(volume_mount_done) VolumeMount m = {};
                 _cleanup_free_ char *name = NULL;
+                const char *key, *value;
 
-                r = volume_spec_parse(*v, &m, NULL);
+                r = definition_mount_nth(d, i, &m, &key, &value, NULL);
+                if (r == -ENOENT)
+                        break;
                 if (r < 0)
                         return r;
                 if (anonymous_only && m.type != VOLUME_ANONYMOUS)
@@ -339,13 +368,22 @@ static int plan_add_definition(VolumePlan *p, const Definition *d, const ImageCo
                         return r;
         }
 
-        STRV_FOREACH(v, d->volumes) {
+        for (size_t i = 0;; i++) {
                 _cleanup_(volume_mount_done) VolumeMount m = {};
                 _cleanup_free_ char *why = NULL;
+                const char *key, *value;
 
-                r = volume_spec_parse(*v, &m, &why);
+                r = definition_mount_nth(d, i, &m, &key, &value, &why);
+                if (r == -ENOENT)
+                        break;
                 if (r < 0)
-                        return log_error_errno(r, "container %s: Volume=%s: %s", d->name, *v, why ?: strerror(-r));
+                        return log_error_errno(r, "container %s: %s=%s: %s", d->name, key, value, why ?: strerror(-r));
+                /* Mount=type=tmpfs is the container's own, as Tmpfs= is: not for VolumesFrom=. */
+                if (m.type == VOLUME_TMPFS && strv_length(*chain) > 1)
+                        continue;
+                /* What another container's lines ask of their own source (U, O) stays theirs. */
+                if (strv_length(*chain) > 1)
+                        m.chown = m.overlay = false;
                 if (m.type == VOLUME_ANONYMOUS) {
                         r = volume_anonymous_name(d->name, m.destination, &m.source);
                         if (r < 0)
@@ -415,6 +453,29 @@ int volume_plan_make(const Definition *d, const ImageConfig *image, VolumePlan *
                 if (r < 0)
                         return log_oom();
         }
+        /* ReadOnly= with ReadOnlyTmpfs= (podman's default): writable tmpfs where programs expect
+         * to write, with the image's content, where nothing else is mounted. podman's options:
+         * rw, nosuid, nodev, tmpcopyup. */
+        if (d->read_only && d->read_only_tmpfs) {
+                static const char *const dirs[] = { "/tmp", "/var/tmp", "/run" };
+
+                for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+                        _cleanup_(volume_mount_done) VolumeMount m = {
+                                .type = VOLUME_TMPFS,
+                                .tmpfs_flags = MOUNT_FLAG_NOSUID | MOUNT_FLAG_NODEV,
+                                .copy_up = true,
+                        };
+                        bool taken = false;
+
+                        for (size_t j = 0; j < p.n && !taken; j++)
+                                taken = streq(p.mounts[j].destination, dirs[i]);
+                        if (taken)
+                                continue;
+                        m.destination = strdup(dirs[i]);
+                        if (!m.destination || plan_add(&p, &m) < 0)
+                                return log_oom();
+                }
+        }
 
         store = volume_store_dir();
         if (!store)
@@ -433,6 +494,8 @@ int volume_plan_make(const Definition *d, const ImageConfig *image, VolumePlan *
                                         return log_error_errno(-ENOENT, "bind source %s does not exist", m->source);
                                 return log_error_errno(-errno, "bind source %s: %m", m->source);
                         }
+                        if (m->overlay && !S_ISDIR(st.st_mode))
+                                return log_error_errno(-ENOTDIR, "bind source %s: O (an overlay) needs a directory", m->source);
                 } else if (m->type == VOLUME_NAMED || m->type == VOLUME_ANONYMOUS) {
                         m->data_path = path_join(store, m->source, VOLUME_DATA);
                         if (!m->data_path)
@@ -572,7 +635,8 @@ static int volume_fill(const VolumeMount *m, const char *dir, int root_fd) {
                 goto fail;
         }
 
-        src_fd = open_in_root(root_fd, m->destination, O_PATH | O_DIRECTORY, 0);
+        /* nocopy: an empty volume, whatever the image holds there. */
+        src_fd = m->no_copy ? -ENOENT : open_in_root(root_fd, m->destination, O_PATH | O_DIRECTORY, 0);
         if (src_fd == -ENOENT) {
                 /* Nothing there in the image: an empty volume, as docker makes it. */
                 if (fchmod(staging_fd, 0755) < 0) {
@@ -717,13 +781,45 @@ static const char *volume_type_noun(VolumeType t) {
         }
 }
 
+static unsigned long propagation_flags(VolumePropagation p) {
+        switch (p) {
+        case VOLUME_PROPAGATION_PRIVATE:
+        case VOLUME_PROPAGATION_RPRIVATE:
+                return MS_PRIVATE;
+        case VOLUME_PROPAGATION_SLAVE:
+        case VOLUME_PROPAGATION_RSLAVE:
+                return MS_SLAVE;
+        case VOLUME_PROPAGATION_DEFAULT:
+        case _VOLUME_PROPAGATION_MAX:
+        case _VOLUME_PROPAGATION_INVALID:
+        default:
+                return 0;
+        }
+}
+
+/* ReadOnlyTmpfs='s tmpcopyup: what the image holds at path (under the tmpfs just mounted on
+ * target_fd, reached through the fd of the directory it covers) copied into it. The copy never
+ * follows a symlink of the image nor writes outside the tmpfs (copy.h). */
+static int tmpfs_copy_up(int root_fd, const char *path, int target_fd) {
+        _cleanup_close_ int under_fd = -EBADF, dst_fd = -EBADF;
+
+        /* target_fd was opened before the mount: it still is the image's directory. */
+        under_fd = openat(target_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (under_fd < 0)
+                return -errno;
+        dst_fd = open_in_root(root_fd, path, O_RDONLY | O_DIRECTORY, 0);
+        if (dst_fd < 0)
+                return dst_fd;
+        return copy_tree_at(under_fd, dst_fd, COPY_ROOT_ATTRS);
+}
+
 /* *ret_is_root: the destination resolved to the root itself (a symlink to "/" or "../.."): mounting
  * there would cover the whole root. */
 static int mount_one(const VolumeMount *m, int root_fd, bool *ret_is_root, char *msg, size_t msg_size) {
         _cleanup_close_ int src_fd = -EBADF, target_fd = -EBADF;
         struct stat st, root_st;
         unsigned flags = m->read_only ? MOUNT_FLAG_RDONLY : 0;
-        bool dir = true;
+        bool dir = true, copy_up = false;
 
         if (m->type == VOLUME_BIND || m->type == VOLUME_NAMED || m->type == VOLUME_ANONYMOUS) {
                 /* The host's path as given (the admin's); a volume's _data never through a link. */
@@ -736,6 +832,12 @@ static int mount_one(const VolumeMount *m, int root_fd, bool *ret_is_root, char 
                 dir = S_ISDIR(st.st_mode);
         }
 
+        /* ReadOnlyTmpfs=: a copy of what the image has there, if it has anything. */
+        if (m->copy_up) {
+                _cleanup_close_ int fd = open_in_root(root_fd, m->destination, O_PATH | O_DIRECTORY, 0);
+
+                copy_up = fd >= 0;
+        }
         /* Inside the root, symlinks the image holds stay inside it; what is missing is made. */
         target_fd = dir ? mkdir_in_root(root_fd, m->destination, 0755) : file_in_root(root_fd, m->destination);
         if (target_fd < 0)
@@ -749,17 +851,28 @@ static int mount_one(const VolumeMount *m, int root_fd, bool *ret_is_root, char 
 
         if (m->type == VOLUME_TMPFS) {
                 _cleanup_free_ char *options = NULL;
+                int r;
 
                 /* "tmpfs" in /proc/mounts' first column, as docker's. */
                 options = m->tmpfs_options ? strjoin("source=tmpfs,", m->tmpfs_options) : strdup("source=tmpfs");
                 if (!options)
                         return -ENOMEM;
-                return mount_fs_in_root(root_fd, m->destination, target_fd, "tmpfs", options, m->tmpfs_flags, msg,
-                                        msg_size);
+                r = mount_fs_in_root(root_fd, m->destination, target_fd, "tmpfs", options, m->tmpfs_flags, msg,
+                                     msg_size);
+                if (r < 0 || !copy_up)
+                        return r;
+                return tmpfs_copy_up(root_fd, m->destination, target_fd);
         }
-        /* A bind takes the host's submounts along, and :ro covers them too. */
-        return mount_bind_in_root(root_fd, m->destination, target_fd, src_fd, flags,
-                                  /* recursive= */ m->type == VOLUME_BIND);
+        flags |= m->flags;
+        if (m->overlay)
+                return mount_overlay_in_root(root_fd, m->destination, target_fd, m->source, m->overlay_upper,
+                                             m->overlay_work, flags, msg, msg_size);
+        /* A bind takes the host's submounts along (docker's rbind), and :ro covers them too. */
+        return mount_bind_in_root_propagation(
+                root_fd, m->destination, target_fd, src_fd, flags,
+                /* recursive= */ m->type == VOLUME_BIND && !m->non_recursive, propagation_flags(m->propagation),
+                /* propagation_recursive= */ m->propagation == VOLUME_PROPAGATION_RPRIVATE ||
+                        m->propagation == VOLUME_PROPAGATION_RSLAVE);
 }
 
 int volume_mount_all(const VolumePlan *p, int root_fd, bool api_dirs) {

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "definition.h"
 #include "image-config.h"
@@ -79,3 +80,14 @@ int volume_plan_prepare(VolumePlan *p, char **lowerdirs, const char *upperdir);
  * checked. api_dirs false mounts everything but what lies under /proc, /sys and /dev (call it
  * before mount_setup_root()); true mounts just that (after it; only Privileged= has such). */
 int volume_mount_all(const VolumePlan *p, int root_fd, bool api_dirs);
+
+/* In the parent, once the container's directory exists (volume-options.c): fresh upper and work
+ * directories for each "O" mount, under container_dir/overlays, whatever the last run left
+ * there (podman's overlay volumes keep their changes for one run; rm removes the directory). */
+int volume_plan_prepare_overlays(VolumePlan *p, const char *container_dir);
+
+/* In the payload's child, once the container's user is known (before pivot_root()): "U" chowns
+ * each such source to uid:gid, "z"/"Z" relabel it for containers where SELinux is enabled (and
+ * do nothing where it is not): the source and all below it on its file system, never following
+ * a symlink, never crossing into another mount. */
+int volume_plan_own(const VolumePlan *p, uid_t uid, gid_t gid);

@@ -125,6 +125,12 @@ static int append_properties(sd_bus_message *m, const ScopeSettings *s) {
                         if (r < 0)
                                 return r;
                 }
+                /* AddDevice=: systemd finds the node's numbers from the host's path. */
+                for (size_t i = 0; i < s->n_devices; i++) {
+                        r = sd_bus_message_append(m, "(ss)", s->devices[i].host, s->devices[i].perms);
+                        if (r < 0)
+                                return r;
+                }
                 r = sd_bus_message_close_container(m);
                 if (r < 0)
                         return r;

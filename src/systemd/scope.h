@@ -7,6 +7,7 @@
 #include <systemd/sd-bus.h>
 
 #include "berth-conf.h"
+#include "definition-mounts.h"
 #include "definition.h"
 
 /* A container's processes live in container-NAME.scope in machine.slice: systemd does the
@@ -22,6 +23,8 @@ typedef struct ScopeSettings {
         int stop_signal;         /* what systemd sends when it stops the scope itself */
         uint64_t stop_timeout_usec; /* … and how long it waits before SIGKILL */
         const char *bound_to;    /* BindsTo= this unit (container@NAME.service), or NULL */
+        const DeviceSpec *devices; /* AddDevice='s nodes present on the host: DeviceAllow= HOST PERMS */
+        size_t n_devices;
 } ScopeSettings;
 
 /* What a container's definition and berth.conf ask of its scope: MemoryMax=, CPUWeight=,

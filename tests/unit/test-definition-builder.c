@@ -68,6 +68,17 @@ static char *random_value(const char *key) {
                 random_chars(f, 6);
                 if (rnd(3) == 0)
                         fputs(rnd(2) ? ":ro" : ":size=64m", f);
+        } else if (streq(key, "Mount")) {
+                fprintf(f, rnd(2) ? "type=tmpfs,dst=/d%u" : "type=bind,src=/tmp,target=/d%u", rnd(1000));
+                random_chars(f, 4);
+        } else if (streq(key, "AddDevice")) {
+                fprintf(f, "%s/dev/d%u%s", rnd(4) ? "" : "-", rnd(1000), rnd(2) ? ":r" : "");
+                random_chars(f, 2);
+        } else if (streq(key, "ShmSize"))
+                fprintf(f, "%u%s", rnd(100000), (const char *[]) { "", "k", "M", "g", " m" }[rnd(5)]);
+        else if (streq(key, "Timezone")) {
+                fputs((const char *[]) { "local", "UTC", "Europe/Berlin", "Etc/GMT+5", "../x" }[rnd(5)], f);
+                random_chars(f, 2);
         } else if (streq(key, "WorkingDir") || streq(key, "EnvironmentFile")) {
                 fputc('/', f);
                 random_chars(f, 10);
@@ -150,6 +161,10 @@ static bool holds(const Definition *d, const char *key, const char *value, bool 
                 return streq_ptr(d->hostname, value);
         if (streq(key, "IP"))
                 return streq_ptr(d->ip, value);
+        if (streq(key, "Timezone"))
+                return streq_ptr(d->timezone, value);
+        if (streq(key, "ShmSize"))
+                return parse_size(value, &u) >= 0 && d->shm_size == u;
         if (streq(key, "Environment"))
                 return strv_contains(d->environment, value);
         if (streq(key, "Sysctl"))
@@ -228,6 +243,8 @@ static bool holds(const Definition *d, const char *key, const char *value, bool 
                         { "Volume", offsetof(Definition, volumes) },
                         { "VolumesFrom", offsetof(Definition, volumes_from) },
                         { "Tmpfs", offsetof(Definition, tmpfs) },
+                        { "Mount", offsetof(Definition, mounts) },
+                        { "AddDevice", offsetof(Definition, devices) },
                 };
                 for (size_t i = 0; i < ELEMENTSOF(lists); i++)
                         if (streq(key, lists[i].key)) {

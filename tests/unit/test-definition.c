@@ -786,7 +786,7 @@ static void test_limits(void) {
         text = NULL;
         r = definition_parse_string(msg, F, "web", &d, &error);
         ok_eq_int(r, -EINVAL);
-        ok_streq(error, F ":1027: key 'Tmpfs': more than 1024 mounts (Volume=, Tmpfs= and VolumesFrom= together)");
+        ok_streq(error, F ":1027: key 'Tmpfs': more than 1024 mounts (Volume=, Tmpfs=, Mount= and VolumesFrom= together)");
         free(error);
         error = NULL;
         free(msg);

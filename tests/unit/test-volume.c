@@ -75,7 +75,7 @@ static void test_specs(void) {
         test_bad_spec("vol:/a//b", "not normalised");
         test_bad_spec("vol:/a/", "not normalised");
         test_bad_spec("/x/../y:/data", "bind source '/x/../y' is not normalised");
-        test_bad_spec("vol:/data:z", "unknown option 'z'");
+        test_bad_spec("vol:/data:frob", "unknown option 'frob'");
         test_bad_spec("vol:/data:ro,rw", "both ro and rw");
         test_bad_spec("vol:/data:", "empty options");
         test_bad_spec("a:b:c:d", "too many ':'");

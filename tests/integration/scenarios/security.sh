@@ -74,7 +74,7 @@ check "  … but made anew" sh -c "[ \$(stat -c %i:%a $f) != $ino:644 ] && [ \$(
 out=$(berth run --rm --security-opt apparmor=unconfined sec true 2>&1); rc=$?
 check_eq "an unknown --security-opt exits 125" "$rc" 125
 check_eq "  … in one line" "$out" \
-        "berth: option --security-opt: 'apparmor=unconfined' is not one berth has (no-new-privileges[=BOOL], seccomp=unconfined)"
+        "berth: option --security-opt: 'apparmor=unconfined' is not one berth has (no-new-privileges[=BOOL], seccomp=unconfined, mask=PATHS, unmask=PATHS|ALL, systempaths=unconfined)"
 out=$(berth run --rm --security-opt seccomp=/etc/profile.json sec true 2>&1); rc=$?
 check_eq "a seccomp profile file exits 125" "$rc" 125
 check_eq "  … in one line" "$out" \

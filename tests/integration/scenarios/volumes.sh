@@ -256,7 +256,7 @@ bad "a destination under /proc" "option -v: destination '/proc/x' is under /proc
 bad "a destination under /sys" "option -v: destination '/sys/x' is under /proc, /sys or /dev (allowed only with Privileged=yes)" -v vol:/sys/x
 bad "a destination under /dev" "option -v: destination '/dev/x' is under /proc, /sys or /dev (allowed only with Privileged=yes)" -v /tmp/hostdir:/dev/x
 bad "a missing bind source" "bind source /nonexistent does not exist" -v /nonexistent:/data
-bad "an unknown option" "option -v: unknown option 'z' (ro or rw)" -v vol:/data:z
+bad "an unknown option" "option -v: unknown option 'frob' (ro, rw, U, z, Z, O, nocopy, [no]exec, [no]suid, [no]dev, rbind, bind, [r]private, [r]slave)" -v vol:/data:frob
 bad "two mounts on one destination" "option -v: more than one mount on '/data'" -v a:/data -v /tmp/hostdir:/data
 check_eq "  … and no volume was created" "$(ls $VOLS | sort)" "$before"
 printf '[Container]\nImage=bb\nExec=true\nVolume=/tmp/hostdir:/dev/x\nPrivileged=yes\n' > /tmp/priv.container
