@@ -14,6 +14,7 @@
 #include "json.h"
 #include "log.h"
 #include "name.h"
+#include "options.h"
 #include "path-util.h"
 #include "paths.h"
 #include "scope.h"
@@ -476,7 +477,7 @@ int verb_inspect(int argc, char *argv[]) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         int c, r;
 
-        while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0)
+        while ((c = options_next("inspect", argc, argv, "", options)) >= 0)
                 switch (c) {
                 case ARG_HELP:
                         verb_help("inspect", "      --help   show this help\n");

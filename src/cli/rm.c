@@ -5,6 +5,7 @@
 #include "containers.h"
 #include "definition.h"
 #include "log.h"
+#include "options.h"
 #include "string-util.h"
 #include "units.h"
 #include "verbs.h"
@@ -21,7 +22,7 @@ int verb_rm(int argc, char *argv[]) {
         bool force = false, volumes = false, reload = false;
         int c, ret = 0;
 
-        while ((c = getopt_long(argc, argv, "fv", options, NULL)) >= 0)
+        while ((c = options_next("rm", argc, argv, "fv", options)) >= 0)
                 switch (c) {
                 case 'f':
                         force = true;

@@ -22,6 +22,7 @@
 #include "health.h"
 #include "log.h"
 #include "name.h"
+#include "options.h"
 #include "path-util.h"
 #include "paths.h"
 #include "run.h"
@@ -170,18 +171,6 @@ static int add_sdnotify(DefinitionBuilder *b, const char *value) {
         return add_key(b, "--sdnotify", "Notify", notify_mode_to_string(m));
 }
 
-/* getopt's own message would print the argument raw, newlines and all, and without "berth: ":
- * opterr is off, and this says it in one line. */
-static void log_bad_option(const char *verb, const char *optstring, const char *arg, int opt) {
-        if (opt >= 0x100 || (opt > 0 && strchr(optstring, opt)))
-                log_error("option %s needs a value; see 'berth %s --help'",
-                          opt < 0x100 ? (char[]) { '-', (char) opt, 0 } : arg, verb);
-        else if (opt > 0)
-                log_error("unknown option -%c; see 'berth %s --help'", opt, verb);
-        else
-                log_error("unknown option %s; see 'berth %s --help'", arg, verb);
-}
-
 static void run_request_done(RunRequest *req) {
         free(req->name);
         free(req->text);
@@ -264,8 +253,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
 
         *req = (RunRequest) {};
 
-        opterr = 0;
-        while ((c = getopt_long(argc, argv, optstring, options, NULL)) >= 0) {
+        while ((c = options_next(verb, argc, argv, optstring, options)) >= 0) {
                 const char *flag = argv[optind - 1];
 
                 r = 0;
@@ -435,7 +423,6 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                         verb_help(verb, run_options);
                         return 1;
                 case '?':
-                        log_bad_option(verb, optstring, argv[optind - 1], optopt);
                         return -EINVAL;
                 default:
                         log_error("unhandled option %s", flag);

@@ -7,6 +7,7 @@
 #include "containers.h"
 #include "log.h"
 #include "name.h"
+#include "options.h"
 #include "string-util.h"
 #include "units.h"
 #include "verbs.h"
@@ -20,7 +21,7 @@ int verb_stop(int argc, char *argv[]) {
         uint64_t timeout = UINT64_MAX;
         int c, ret = 0;
 
-        while ((c = getopt_long(argc, argv, "t:", options, NULL)) >= 0)
+        while ((c = options_next("stop", argc, argv, "t:", options)) >= 0)
                 switch (c) {
                 case 't': {
                         uint64_t secs;
