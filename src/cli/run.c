@@ -18,6 +18,7 @@
 #include "containers.h"
 #include "definition-builder.h"
 #include "definition.h"
+#include "env.h"
 #include "fd-util.h"
 #include "health.h"
 #include "log.h"
@@ -28,6 +29,7 @@
 #include "run.h"
 #include "scope.h"
 #include "string-util.h"
+#include "strv.h"
 #include "units.h"
 #include "verbs.h"
 #include "volume.h"
@@ -155,6 +157,54 @@ static int add_security_opt(DefinitionBuilder *b, const char *opt) {
         return -EINVAL;
 }
 
+/* -e K=V, or -e K: K's value in the caller's environment, and nothing if it has none (docker's
+ * rule). */
+static int env_from_flag(char ***l, const char *arg) {
+        _cleanup_free_ char *kv = NULL;
+        const char *v;
+
+        if (strchr(arg, '='))
+                return strv_extend(l, arg) < 0 ? log_oom() : 0;
+        if (!env_name_is_valid(arg)) {
+                log_error("option -e: '%s' is not K=V or the name of a variable ([A-Za-z_][A-Za-z0-9_]*)", SHOWN(arg));
+                return -EINVAL;
+        }
+        v = getenv(arg);
+        if (!v)
+                return 0;
+        kv = strjoin(arg, "=", v);
+        if (!kv || strv_extend(l, kv) < 0)
+                return log_oom();
+        return 0;
+}
+
+/* --env-file FILE, read now, by the caller and with the caller's environment, as docker's CLI
+ * reads it: the definition says the values, not a file the helper would read again at each start
+ * with its own environment. */
+static int env_from_file(char ***l, const char *path) {
+        _cleanup_strv_free_ char **add = NULL;
+        unsigned line = 0;
+        int r;
+
+        r = env_file_read(path, &add, &line);
+        if (r == -EINVAL) {
+                log_error("option --env-file: %s:%u: not K=V, a variable's name, or a # comment", path, line);
+                return r;
+        }
+        if (r == -EBADFD) {
+                log_error("option --env-file: %s: not a regular file", path);
+                return r;
+        }
+        if (r < 0) {
+                log_error_errno(r, "option --env-file: %s: %m", path);
+                return -EINVAL;
+        }
+        STRV_FOREACH(kv, add)
+                if (strv_extend(l, *kv) < 0)
+                        return log_oom();
+        return 0;
+}
+
 /* podman's --sdnotify, as Notify=. */
 static int add_sdnotify(DefinitionBuilder *b, const char *value) {
         NotifyMode m = notify_mode_from_sdnotify(value);
@@ -247,6 +297,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
         _cleanup_(definition_builder_done) DefinitionBuilder b = {};
         _cleanup_(definition_freep) Definition *d = NULL;
         _cleanup_free_ char *name = NULL, *text = NULL, *error = NULL;
+        _cleanup_strv_free_ char **env_files = NULL, **env_flags = NULL;
         RunOptions o = {};
         bool detach = false, rm = false;
         int c, r;
@@ -281,17 +332,11 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                         o.tty = true;
                         break;
                 case 'e':
-                        r = add(&b, "-e", optarg);
+                        r = env_from_flag(&env_flags, optarg);
                         break;
-                case ARG_ENV_FILE: {
-                        _cleanup_free_ char *abs = realpath(optarg, NULL);
-                        if (!abs) {
-                                log_error_errno(-errno, "option --env-file %s: %m", optarg);
-                                return -EINVAL;
-                        }
-                        r = add(&b, "--env-file", abs);
+                case ARG_ENV_FILE:
+                        r = env_from_file(&env_files, optarg);
                         break;
-                }
                 case 'w':
                         r = add(&b, "-w", optarg);
                         break;
@@ -436,11 +481,21 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 log_error("%s needs an image; see 'berth %s --help'", verb, verb);
                 return -EINVAL;
         }
+        /* The files' variables first, then -e's, whatever their order: docker's rule. The
+         * definition holds the values, read here with the caller's environment. */
+        STRV_FOREACH(kv, env_files)
+                if (add_key(&b, "--env-file", "Environment", *kv) < 0)
+                        return -EINVAL;
+        STRV_FOREACH(kv, env_flags)
+                if (add(&b, "-e", *kv) < 0)
+                        return -EINVAL;
         if (detach && (o.interactive || o.tty)) {
                 log_error("-d cannot be combined with -i or -t");
                 return -EINVAL;
         }
-        if (detach && rm && add_key(&b, "--rm", "AutoRemove", "yes") < 0)
+        /* A container the service runs (-d, or create's, started later) is removed by the unit's
+         * cleanup, as AutoRemove= says; a foreground run removes its own (RunOptions.remove). */
+        if ((detach || streq(verb, "create")) && rm && add_key(&b, "--rm", "AutoRemove", "yes") < 0)
                 return -EINVAL;
 
         if (!name) {
