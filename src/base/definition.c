@@ -864,6 +864,14 @@ static const DefinitionKey key_table[] = {
         KEY(CONTAINER, "VolumesFrom", parse_volumes_from, definition_format_raw_list, volumes_from, .group = GROUP_MOUNTS),
         KEY(CONTAINER, "Tmpfs", parse_tmpfs, definition_format_raw_list, tmpfs, .group = GROUP_MOUNTS),
         KEY(CONTAINER, "Sysctl", parse_sysctl, definition_format_environment, sysctls, .words = true),
+        KEY(CONTAINER, "MemorySwapMax", definition_parse_memory_swap_max, definition_format_memory_swap_max,
+            memory_swap_max),
+        KEY(CONTAINER, "CPUQuota", definition_parse_cpu_quota, definition_format_cpu_quota, cpu_quota_usec),
+        KEY(CONTAINER, "AllowedCPUs", definition_parse_allowed_cpus, definition_format_raw_string, allowed_cpus),
+        KEY(CONTAINER, "IPC", definition_parse_namespace, definition_format_namespace, ipc),
+        KEY(CONTAINER, "UTS", definition_parse_namespace, definition_format_namespace, uts),
+        KEY(CONTAINER, "CgroupNS", definition_parse_cgroupns, definition_format_cgroupns, cgroupns_host),
+        KEY(CONTAINER, "LogDriver", definition_parse_log_driver, definition_format_log_driver, log_driver),
         KEY(INSTALL, "WantedBy", parse_units, definition_format_units, wanted_by, .words = true, .group = GROUP_UNITS),
         KEY(INSTALL, "RequiredBy", parse_units, definition_format_units, required_by, .words = true, .group = GROUP_UNITS),
 #undef KEY
@@ -900,6 +908,7 @@ Definition *definition_new(const char *name) {
         d->health_interval_usec = d->health_timeout_usec = d->health_start_period_usec = UINT64_MAX;
         d->health_startup_interval_usec = d->health_startup_timeout_usec = UINT64_MAX;
         d->health_on_failure = HEALTH_ON_FAILURE_NONE;
+        d->memory_swap_max = UINT64_MAX;
         return d;
 }
 
@@ -931,6 +940,9 @@ Definition *definition_free(Definition *d) {
         strv_free(d->required_by);
         strv_free(d->health_cmd);
         strv_free(d->health_startup_cmd);
+        free(d->allowed_cpus);
+        definition_namespace_done(&d->ipc);
+        definition_namespace_done(&d->uts);
         free(d);
         return NULL;
 }
@@ -969,7 +981,11 @@ bool definition_equal(const Definition *a, const Definition *b) {
                a->health_startup_interval_usec == b->health_startup_interval_usec &&
                a->health_startup_timeout_usec == b->health_startup_timeout_usec &&
                a->health_startup_retries == b->health_startup_retries &&
-               a->health_startup_success == b->health_startup_success;
+               a->health_startup_success == b->health_startup_success &&
+               a->memory_swap_max == b->memory_swap_max && a->cpu_quota_usec == b->cpu_quota_usec &&
+               streq_ptr(a->allowed_cpus, b->allowed_cpus) && definition_namespace_equal(&a->ipc, &b->ipc) &&
+               definition_namespace_equal(&a->uts, &b->uts) && a->cgroupns_host == b->cgroupns_host &&
+               a->log_driver == b->log_driver;
 }
 
 /* ---- parsing ---- */
@@ -1270,6 +1286,18 @@ int definition_parse_string(const char *text, const char *path, const char *name
                                 return reason(ret_error, -EINVAL,
                                             "%s: key 'Sysctl': '%s' would change the host's network (Network=host)",
                                             path, *s_);
+
+        /* What one line cannot tell: the namespaces docker's flags share (part D of issue 16). */
+        if (d->uts.mode != NAMESPACE_PRIVATE && d->hostname)
+                return reason(ret_error, -EINVAL,
+                            "%s: key 'HostName': a container with UTS=%s has the host name of %s, not one of its own",
+                            path, d->uts.mode == NAMESPACE_HOST ? "host" : "container:…",
+                            d->uts.mode == NAMESPACE_HOST ? "the host" : d->uts.container);
+        if ((d->ipc.mode == NAMESPACE_CONTAINER && streq(d->ipc.container, d->name)) ||
+            (d->uts.mode == NAMESPACE_CONTAINER && streq(d->uts.container, d->name)))
+                return reason(ret_error, -EINVAL, "%s: key '%s': container %s cannot join its own namespace", path,
+                            d->ipc.mode == NAMESPACE_CONTAINER && streq(d->ipc.container, d->name) ? "IPC" : "UTS",
+                            d->name);
 
         /* What one line cannot tell: Privileged= may come after a Volume= under /dev. */
         {

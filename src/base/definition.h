@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "cleanup.h"
+#include "definition-runtime.h"
 #include "definition-values.h"
 #include "health.h"
 
@@ -85,6 +86,13 @@ typedef struct Definition {
         char **volumes_from; /* VolumesFrom=: NAME[:ro|:rw] */
         char **tmpfs;        /* Tmpfs=: DST[:OPTS] */
         char **sysctls;      /* Sysctl=: KEY=VALUE of the container's namespaces (sysctl.h) */
+        /* docker run's resources, namespaces and logging (issue 16, part D; definition-runtime.h). */
+        uint64_t memory_swap_max;     /* MemorySwapMax=: bytes of swap, UINT64_MAX when not set */
+        uint64_t cpu_quota_usec;      /* CPUQuota=: µs of CPU time per second, 0 when not set */
+        char *allowed_cpus;           /* AllowedCPUs=: "0-3,6", NULL when not set */
+        DefinitionNamespace ipc, uts; /* IPC=, UTS=: NAMESPACE_PRIVATE default */
+        bool cgroupns_host;           /* CgroupNS=host */
+        LogDriver log_driver;         /* LogDriver=: LOG_DRIVER_JOURNALD default */
         char **wanted_by, **required_by;
 } Definition;
 
