@@ -41,6 +41,9 @@ ScopeSettings scope_settings_for(const Definition *d, const BerthConfig *config,
                 .stop_signal = d->stop_signal,
                 .stop_timeout_usec = d->stop_timeout_usec,
                 .bound_to = bound_to,
+                .memory_swap_max = d->memory_swap_max,
+                .cpu_quota_usec = d->cpu_quota_usec,
+                .allowed_cpus = d->allowed_cpus,
         };
 }
 
@@ -90,6 +93,39 @@ static int append_properties(sd_bus_message *m, const ScopeSettings *s) {
         }
         if (s->cpu_weight != 0) {
                 r = sd_bus_message_append(m, "(sv)", "CPUWeight", "t", s->cpu_weight);
+                if (r < 0)
+                        return r;
+        }
+        /* docker's --memory-swap, --cpus and --cpuset-cpus, as systemd has them (cgroup v2: on v1
+         * systemd keeps MemorySwapMax= and AllowedCPUs= without applying them). */
+        if (s->memory_swap_max != UINT64_MAX) {
+                r = sd_bus_message_append(m, "(sv)", "MemorySwapMax", "t", s->memory_swap_max);
+                if (r < 0)
+                        return r;
+        }
+        if (s->cpu_quota_usec != 0) {
+                r = sd_bus_message_append(m, "(sv)", "CPUQuotaPerSecUSec", "t", s->cpu_quota_usec);
+                if (r < 0)
+                        return r;
+        }
+        if (s->allowed_cpus) {
+                _cleanup_free_ uint8_t *mask = NULL;
+                size_t size = 0;
+
+                r = definition_cpu_list_to_mask(s->allowed_cpus, &mask, &size);
+                if (r < 0)
+                        return r;
+                r = sd_bus_message_open_container(m, 'r', "sv");
+                if (r >= 0)
+                        r = sd_bus_message_append(m, "s", "AllowedCPUs");
+                if (r >= 0)
+                        r = sd_bus_message_open_container(m, 'v', "ay");
+                if (r >= 0)
+                        r = sd_bus_message_append_array(m, 'y', mask, size);
+                if (r >= 0)
+                        r = sd_bus_message_close_container(m);
+                if (r >= 0)
+                        r = sd_bus_message_close_container(m);
                 if (r < 0)
                         return r;
         }
