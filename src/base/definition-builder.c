@@ -49,6 +49,12 @@ static const BuilderOption options[] = {
         { "--health-startup-retries", "HealthStartupRetries" },
         { "--health-startup-success", "HealthStartupSuccess" },
         { "--health-startup-timeout", "HealthStartupTimeout" },
+        /* docker run's resources, namespaces and logging (issue 16, part D) */
+        { "--cpuset-cpus", "AllowedCPUs" },
+        { "--ipc", "IPC" },
+        { "--uts", "UTS" },
+        { "--cgroupns", "CgroupNS" },
+        { "--log-driver", "LogDriver" },
         { "IMAGE", "Image" },
 };
 

@@ -13,6 +13,8 @@ int verb_create(int argc, char *argv[]) {
         r = run_request_parse("create", argc, argv, &req);
         if (r != 0)
                 return r > 0 ? 0 : EXIT_BERTH_FAILED;
+        if (run_replace(&req) < 0)
+                return EXIT_BERTH_FAILED;
         if (run_write_definition(req.name, req.text) < 0)
                 return EXIT_BERTH_FAILED;
         /* So that the unit has the generator's Restart= by its first start. */

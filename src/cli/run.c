@@ -87,6 +87,15 @@ static const char run_options[] =
         "      --sdnotify MODE      when the unit is ready: conmon (the command runs, default),\n"
         "                           container (it sends READY=1 itself) or healthy (its first\n"
         "                           passed health check)\n"
+        "      --memory-swap SIZE   memory and swap together (docker's): MemorySwapMax= is SIZE less\n"
+        "                           --memory, which it needs; -1 for unlimited swap\n"
+        "      --cpus N             CPUs' worth of time (e.g. 1.5): CPUQuota= of the scope\n"
+        "      --cpuset-cpus LIST   the CPUs it may run on (e.g. 0-3,6): AllowedCPUs= of the scope\n"
+        "      --ipc MODE           private (default, or shareable), host or container:NAME\n"
+        "      --uts MODE           private (default), host or container:NAME (not with --hostname)\n"
+        "      --cgroupns MODE      private (default) or host\n"
+        "      --log-driver DRIVER  journald (default) or none (the output is discarded)\n"
+        "      --replace            remove a container of that --name first (podman's)\n"
         "      --help               show this help\n";
 
 /* Adds the option's line; a failure (out of memory) is logged here. */
@@ -205,6 +214,49 @@ static int env_from_file(char ***l, const char *path) {
         return 0;
 }
 
+/* docker's --memory-swap: memory and swap together, so MemorySwapMax= is the difference; -1 is
+ * unlimited swap, 0 is as if not given. */
+static int add_memory_swap(DefinitionBuilder *b, const char *memory, const char *total) {
+        uint64_t m, t;
+        char swap[32];
+
+        if (streq(total, "-1"))
+                return add_key(b, "--memory-swap", "MemorySwapMax", "infinity");
+        if (parse_size(total, &t) < 0 || t == UINT64_MAX) {
+                log_error("option --memory-swap: '%s' is not a size (e.g. 1G) or -1", SHOWN(total));
+                return -EINVAL;
+        }
+        if (t == 0)
+                return 0;
+        if (!memory) {
+                log_error("option --memory-swap: needs --memory, which the swap comes on top of");
+                return -EINVAL;
+        }
+        if (parse_size(memory, &m) < 0)
+                return 0; /* the parser says what is wrong with --memory */
+        if (t < m) {
+                log_error("option --memory-swap: %s is less than --memory %s; it is memory and swap together", total,
+                          memory);
+                return -EINVAL;
+        }
+        snprintf(swap, sizeof(swap), "%llu", (unsigned long long) (t - m));
+        return add_key(b, "--memory-swap", "MemorySwapMax", swap);
+}
+
+/* docker's --cpus, as CPUQuota=. */
+static int add_cpus(DefinitionBuilder *b, const char *value) {
+        uint64_t usec;
+        char quota[32];
+
+        if (definition_cpus_parse(value, &usec) < 0) {
+                log_error("option --cpus: '%s' is not a number of CPUs from 0.01 to %d (at most 6 decimals)",
+                          SHOWN(value), DEFINITION_CPUS_MAX);
+                return -EINVAL;
+        }
+        definition_cpu_quota_format(usec, quota);
+        return add_key(b, "--cpus", "CPUQuota", quota);
+}
+
 /* podman's --sdnotify, as Notify=. */
 static int add_sdnotify(DefinitionBuilder *b, const char *value) {
         NotifyMode m = notify_mode_from_sdnotify(value);
@@ -241,6 +293,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 ARG_HEALTH_ON_FAILURE, ARG_HEALTH_STARTUP_CMD, ARG_HEALTH_STARTUP_INTERVAL,
                 ARG_HEALTH_STARTUP_RETRIES, ARG_HEALTH_STARTUP_SUCCESS, ARG_HEALTH_STARTUP_TIMEOUT,
                 ARG_NO_HEALTHCHECK, ARG_SDNOTIFY,
+                ARG_MEMORY_SWAP, ARG_CPUS, ARG_CPUSET_CPUS, ARG_IPC, ARG_UTS, ARG_CGROUPNS, ARG_LOG_DRIVER, ARG_REPLACE,
         };
         static const struct option options[] = {
                 { "name", required_argument, NULL, ARG_NAME },
@@ -290,6 +343,14 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 { "health-startup-timeout", required_argument, NULL, ARG_HEALTH_STARTUP_TIMEOUT },
                 { "no-healthcheck", no_argument, NULL, ARG_NO_HEALTHCHECK },
                 { "sdnotify", required_argument, NULL, ARG_SDNOTIFY },
+                { "memory-swap", required_argument, NULL, ARG_MEMORY_SWAP },
+                { "cpus", required_argument, NULL, ARG_CPUS },
+                { "cpuset-cpus", required_argument, NULL, ARG_CPUSET_CPUS },
+                { "ipc", required_argument, NULL, ARG_IPC },
+                { "uts", required_argument, NULL, ARG_UTS },
+                { "cgroupns", required_argument, NULL, ARG_CGROUPNS },
+                { "log-driver", required_argument, NULL, ARG_LOG_DRIVER },
+                { "replace", no_argument, NULL, ARG_REPLACE },
                 { "help", no_argument, NULL, ARG_HELP },
                 {}
         };
@@ -298,8 +359,9 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
         _cleanup_(definition_freep) Definition *d = NULL;
         _cleanup_free_ char *name = NULL, *text = NULL, *error = NULL;
         _cleanup_strv_free_ char **env_files = NULL, **env_flags = NULL;
+        const char *memory = NULL, *memory_swap = NULL;
         RunOptions o = {};
-        bool detach = false, rm = false;
+        bool detach = false, rm = false, replace = false;
         int c, r;
 
         *req = (RunRequest) {};
@@ -351,6 +413,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                         r = add(&b, "--entrypoint", optarg);
                         break;
                 case 'm':
+                        memory = optarg;
                         r = add(&b, "--memory", optarg);
                         break;
                 case ARG_CPU_WEIGHT:
@@ -464,6 +527,30 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 case ARG_SDNOTIFY:
                         r = add_sdnotify(&b, optarg);
                         break;
+                case ARG_MEMORY_SWAP:
+                        memory_swap = optarg;
+                        break;
+                case ARG_CPUS:
+                        r = add_cpus(&b, optarg);
+                        break;
+                case ARG_CPUSET_CPUS:
+                        r = add(&b, "--cpuset-cpus", optarg);
+                        break;
+                case ARG_IPC:
+                        r = add(&b, "--ipc", optarg);
+                        break;
+                case ARG_UTS:
+                        r = add(&b, "--uts", optarg);
+                        break;
+                case ARG_CGROUPNS:
+                        r = add(&b, "--cgroupns", optarg);
+                        break;
+                case ARG_LOG_DRIVER:
+                        r = add(&b, "--log-driver", optarg);
+                        break;
+                case ARG_REPLACE:
+                        replace = true;
+                        break;
                 case ARG_HELP:
                         verb_help(verb, run_options);
                         return 1;
@@ -489,6 +576,8 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
         STRV_FOREACH(kv, env_flags)
                 if (add(&b, "-e", *kv) < 0)
                         return -EINVAL;
+        if (memory_swap && add_memory_swap(&b, memory, memory_swap) < 0)
+                return -EINVAL;
         if (detach && (o.interactive || o.tty)) {
                 log_error("-d cannot be combined with -i or -t");
                 return -EINVAL;
@@ -548,6 +637,21 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
         req->o = o;
         req->detach = detach;
         req->rm = rm;
+        req->replace = replace;
+        return 0;
+}
+
+/* podman's --replace: a container of that name, running or not, goes first (its anonymous
+ * volumes stay, as podman leaves them). */
+int run_replace(const RunRequest *req) {
+        _cleanup_free_ char *path = NULL;
+        bool reload = false;
+
+        if (!req->replace || containers_definition_path(req->name, &path) < 0)
+                return 0;
+        if (rm_container(req->name, /* force= */ true, /* volumes= */ false, &reload) < 0 ||
+            (reload && units_reload() < 0))
+                return -EINVAL;
         return 0;
 }
 
@@ -558,6 +662,8 @@ int verb_run(int argc, char *argv[]) {
         r = run_request_parse("run", argc, argv, &req);
         if (r != 0)
                 return r > 0 ? 0 : EXIT_BERTH_FAILED;
+        if (run_replace(&req) < 0)
+                return EXIT_BERTH_FAILED;
         if (!req.detach) {
                 _cleanup_(container_foreground_end) ForegroundRun fg = FOREGROUND_RUN_NULL;
                 _cleanup_free_ char *path = NULL;

@@ -13,12 +13,16 @@ typedef struct RunRequest {
         Definition *def;  /* … parsed by the one parser */
         RunOptions o;
         bool detach, rm;
+        bool replace;     /* --replace: a container of that name goes first */
 } RunRequest;
 
 void run_request_donep(RunRequest *req);
 
 /* 0: parsed; 1: --help was shown; < 0: an error, logged. */
 int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *ret);
+
+/* --replace: removes the container of req's name if there is one. Logs its errors. */
+int run_replace(const RunRequest *req);
 
 /* Creates /run/berth/containers/NAME.container only if no container of that name exists. */
 int run_write_definition(const char *name, const char *text);
