@@ -42,6 +42,7 @@
 #include "log.h"
 #include "machine.h"
 #include "name.h"
+#include "namespaces.h"
 #include "notify.h"
 #include "path-util.h"
 #include "paths.h"
@@ -68,6 +69,8 @@ static void container_done(Container *c) {
         c->stdin_fd = safe_close(c->stdin_fd);
         seccomp_program_done(&c->profile);
         c->init_fd = safe_close(c->init_fd);
+        c->join_ipc_fd = safe_close(c->join_ipc_fd);
+        c->join_uts_fd = safe_close(c->join_uts_fd);
         image_config_done(&c->image);
         c->stdout_fd = safe_close(c->stdout_fd);
         c->stderr_fd = safe_close(c->stderr_fd);
@@ -144,10 +147,9 @@ static int container_prepare(Container *c) {
         return volume_plan_prepare(&c->volumes, c->lowerdirs, c->upper);
 }
 
-static pid_t clone_payload(bool new_netns, int *ret_pidfd) {
+static pid_t clone_payload(unsigned long namespaces, int *ret_pidfd) {
         struct clone_args args = {
-                .flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | (new_netns ? CLONE_NEWNET : 0) |
-                         CLONE_PIDFD,
+                .flags = namespaces | CLONE_PIDFD,
                 .exit_signal = SIGCHLD,
         };
         int pidfd = -EBADF;
@@ -374,6 +376,10 @@ static int run_plan_network(Run *run) {
                         return log_oom();
         }
         c->join_netns_fd = run->net.join_netns_fd;
+        /* IPC=, UTS= container:NAME: found now, joined by the child. */
+        r = namespaces_open_joins(run->def, &c->join_ipc_fd, &c->join_uts_fd);
+        if (r < 0)
+                return r;
         c->net_dir = strdup(run->net.dir);
         return c->net_dir ? 0 : log_oom();
 }
@@ -414,7 +420,7 @@ static int run_clone(Run *run) {
         pid_t pid;
 
         (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-        pid = clone_payload(container_network_new_namespace(&run->net), &run->pidfd);
+        pid = clone_payload(namespaces_clone_flags(run->def, container_network_new_namespace(&run->net)), &run->pidfd);
         if (pid < 0)
                 return log_error_errno(pid, "Failed to create the container's namespaces: %m");
         if (pid == 0) {
@@ -429,6 +435,8 @@ static int run_clone(Run *run) {
         c->stderr_fd = safe_close(c->stderr_fd);
         c->stdin_fd = safe_close(c->stdin_fd);
         c->init_fd = safe_close(c->init_fd);
+        c->join_ipc_fd = safe_close(c->join_ipc_fd);
+        c->join_uts_fd = safe_close(c->join_uts_fd);
         return 0;
 }
 
@@ -560,6 +568,7 @@ static int run_supervise(Run *run) {
                 .stop_timeout_usec = d->stop_timeout_usec,
                 .payload = true,
                 .image = d->image,
+                .discard_output = d->log_driver == LOG_DRIVER_NONE,
                 .oom_log = TAKE_OOM_LOG(run->oom_log),
                 .notify_container = d->notify == NOTIFY_CONTAINER,
                 .notify_healthy = d->notify == NOTIFY_HEALTHY,
@@ -599,7 +608,7 @@ int container_run(const Definition *d, const RunOptions *o, ForegroundRun *fg) {
                 .def = d,
                 .opts = o,
                 .c = { .def = d, .tty = o->tty, .stdin_fd = -EBADF, .stdout_fd = -EBADF, .stderr_fd = -EBADF,
-                       .join_netns_fd = -EBADF, .init_fd = -EBADF },
+                       .join_netns_fd = -EBADF, .join_ipc_fd = -EBADF, .join_uts_fd = -EBADF, .init_fd = -EBADF },
                 .net = CONTAINER_NETWORK_NULL,
                 .guard = GUARD_NULL,
                 .lock_fd = -EBADF,

@@ -111,6 +111,8 @@ static void report_dropped(Supervisor *s, unsigned timeout_msec) {
 }
 
 static void journal_line(Supervisor *s, int priority, const char *line, size_t n) {
+        if (s->discard_output)
+                return;
         if (n > 0 && line[n - 1] == '\r')
                 n--;
         report_dropped(s, 0);
@@ -719,6 +721,8 @@ int supervisor_options_format(const Supervisor *s, char ret[SUPERVISOR_OPTIONS_M
                 OPT("image=%s", s->image);
         if (s->ready)
                 OPT("ready=1");
+        if (s->discard_output)
+                OPT("log=none");
         if (s->notify_container)
                 OPT("notify=container");
         if (s->notify_healthy)
@@ -748,6 +752,8 @@ int supervisor_option_parse(Supervisor *s, const char *arg) {
 
         if ((v = startswith(arg, "image=")) && *v)
                 s->image = v;
+        else if (streq(arg, "log=none"))
+                s->discard_output = true;
         else if (streq(arg, "ready=1"))
                 s->ready = true;
         else if (streq(arg, "notify=container"))
