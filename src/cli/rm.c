@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <getopt.h>
 
+#include "autostart.h"
 #include "cleanup.h"
 #include "containers.h"
 #include "definition.h"
@@ -40,6 +41,9 @@ int rm_container(const char *name, bool force, bool volumes, bool *reload) {
         if (d && d->restart != RESTART_NO)
                 *reload = true;
         if (units_remove_files(name) < 0 || (volumes && volume_remove_anonymous(d) < 0))
+                return -EIO;
+        /* Not wanted at boot any more (a definition that did not parse may have been). */
+        if ((!d || autostart_wanted(d)) && autostart_removed(name) < 0)
                 return -EIO;
         return 0;
 }

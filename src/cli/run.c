@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "autostart.h"
 #include "bus.h"
 #include "cleanup.h"
 #include "container.h"
@@ -115,7 +116,7 @@ static int add_key(DefinitionBuilder *b, const char *flag, const char *key, cons
 
 /* Creates the definition file only if no container of that name exists: written to a temp file
  * and link()ed into place, so of two concurrent runs of one name exactly one wins. */
-int run_write_definition(const char *name, const char *text) {
+int run_write_definition(const char *name, const char *text, bool persistent) {
         _cleanup_free_ char *dir = NULL, *path = NULL, *tmp = NULL, *etc = NULL;
         int r;
 
@@ -124,7 +125,9 @@ int run_write_definition(const char *name, const char *text) {
                 return log_error_errno(-EEXIST, "container %s exists (%s); choose another --name or 'berth rm %s'",
                                        name, etc, name);
 
-        dir = path_join(berth_runtime_dir(), "containers");
+        /* One that must come back after a reboot (autostart.h) in /etc, which the generator reads
+         * at boot; any other in /run, which goes with the boot. */
+        dir = path_join(persistent ? berth_config_dir() : berth_runtime_dir(), "containers");
         path = dir ? path_join(dir, name) : NULL;
         if (!path)
                 return log_oom();
@@ -678,18 +681,18 @@ int verb_run(int argc, char *argv[]) {
                 /* The lock and the guard first: killed at any moment from here on, nothing of this
                  * run stays, its definition included. */
                 if (container_foreground_begin(req.def, req.rm, &fg) < 0 ||
-                    run_write_definition(req.name, req.text) < 0)
+                    run_write_definition(req.name, req.text, /* persistent= */ false) < 0)
                         return EXIT_BERTH_FAILED;
                 req.o.remove = req.rm;
                 return container_run(req.def, &req.o, &fg);
         }
 
-        if (run_write_definition(req.name, req.text) < 0)
+        if (run_write_definition(req.name, req.text, autostart_wanted(req.def)) < 0)
                 return EXIT_BERTH_FAILED;
         /* The generator's Restart= first, or systemd would not know it. */
         if (req.def->restart != RESTART_NO && units_reload() < 0)
                 return EXIT_BERTH_FAILED;
-        if (units_start(req.name, /* fresh= */ true) < 0)
+        if (units_start(req.name, /* fresh= */ true) < 0 || autostart_started(req.name) < 0)
                 return EXIT_BERTH_FAILED;
         printf("%s\n", req.name);
         return 0;

@@ -24,5 +24,6 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *ret)
 /* --replace: removes the container of req's name if there is one. Logs its errors. */
 int run_replace(const RunRequest *req);
 
-/* Creates /run/berth/containers/NAME.container only if no container of that name exists. */
-int run_write_definition(const char *name, const char *text);
+/* Creates /run/berth/containers/NAME.container (persistent: /etc/berth/containers/, see
+ * autostart.h) only if no container of that name exists. */
+int run_write_definition(const char *name, const char *text, bool persistent);

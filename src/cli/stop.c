@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "autostart.h"
 #include "cleanup.h"
 #include "containers.h"
 #include "log.h"
@@ -55,7 +56,8 @@ int verb_stop(int argc, char *argv[]) {
                         ret = EXIT_BERTH_FAILED;
                         continue;
                 }
-                if (units_stop(argv[i], timeout) < 0)
+                /* A user's stop: an unless-stopped container stays stopped across a reboot. */
+                if (units_stop(argv[i], timeout) < 0 || autostart_stopped(argv[i]) < 0)
                         ret = EXIT_BERTH_FAILED;
         }
         return ret;
