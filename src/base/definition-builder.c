@@ -53,6 +53,7 @@ static const BuilderOption options[] = {
         { "--cpuset-cpus", "AllowedCPUs" },
         { "--ipc", "IPC" },
         { "--uts", "UTS" },
+        { "--pid", "PID" },
         { "--cgroupns", "CgroupNS" },
         { "--log-driver", "LogDriver" },
         { "IMAGE", "Image" },

@@ -14,7 +14,7 @@
  *   MemorySwapMax=SIZE|infinity   systemd's: swap alone (docker's --memory-swap is the total)
  *   CPUQuota=P%                   systemd's: CPU time per second of wall time, 100% one CPU
  *   AllowedCPUs=LIST              systemd's: "0-3,6"
- *   IPC=, UTS=  private|host|container:NAME   docker's --ipc, --uts
+ *   IPC=, UTS=, PID=  private|host|container:NAME   docker's --ipc, --uts, --pid
  *   CgroupNS=private|host         docker's --cgroupns
  *   LogDriver=journald|none       Quadlet's: the payload's output to the journal, or nowhere */
 

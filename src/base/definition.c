@@ -870,6 +870,7 @@ static const DefinitionKey key_table[] = {
         KEY(CONTAINER, "AllowedCPUs", definition_parse_allowed_cpus, definition_format_raw_string, allowed_cpus),
         KEY(CONTAINER, "IPC", definition_parse_namespace, definition_format_namespace, ipc),
         KEY(CONTAINER, "UTS", definition_parse_namespace, definition_format_namespace, uts),
+        KEY(CONTAINER, "PID", definition_parse_namespace, definition_format_namespace, pid),
         KEY(CONTAINER, "CgroupNS", definition_parse_cgroupns, definition_format_cgroupns, cgroupns_host),
         KEY(CONTAINER, "LogDriver", definition_parse_log_driver, definition_format_log_driver, log_driver),
         KEY(INSTALL, "WantedBy", parse_units, definition_format_units, wanted_by, .words = true, .group = GROUP_UNITS),
@@ -943,6 +944,7 @@ Definition *definition_free(Definition *d) {
         free(d->allowed_cpus);
         definition_namespace_done(&d->ipc);
         definition_namespace_done(&d->uts);
+        definition_namespace_done(&d->pid);
         free(d);
         return NULL;
 }
@@ -984,7 +986,8 @@ bool definition_equal(const Definition *a, const Definition *b) {
                a->health_startup_success == b->health_startup_success &&
                a->memory_swap_max == b->memory_swap_max && a->cpu_quota_usec == b->cpu_quota_usec &&
                streq_ptr(a->allowed_cpus, b->allowed_cpus) && definition_namespace_equal(&a->ipc, &b->ipc) &&
-               definition_namespace_equal(&a->uts, &b->uts) && a->cgroupns_host == b->cgroupns_host &&
+               definition_namespace_equal(&a->uts, &b->uts) && definition_namespace_equal(&a->pid, &b->pid) &&
+               a->cgroupns_host == b->cgroupns_host &&
                a->log_driver == b->log_driver;
 }
 
@@ -1293,11 +1296,17 @@ int definition_parse_string(const char *text, const char *path, const char *name
                             "%s: key 'HostName': a container with UTS=%s has the host name of %s, not one of its own",
                             path, d->uts.mode == NAMESPACE_HOST ? "host" : "container:…",
                             d->uts.mode == NAMESPACE_HOST ? "the host" : d->uts.container);
-        if ((d->ipc.mode == NAMESPACE_CONTAINER && streq(d->ipc.container, d->name)) ||
-            (d->uts.mode == NAMESPACE_CONTAINER && streq(d->uts.container, d->name)))
-                return reason(ret_error, -EINVAL, "%s: key '%s': container %s cannot join its own namespace", path,
-                            d->ipc.mode == NAMESPACE_CONTAINER && streq(d->ipc.container, d->name) ? "IPC" : "UTS",
-                            d->name);
+        {
+                const struct {
+                        const char *key;
+                        const DefinitionNamespace *ns;
+                } joins[] = { { "IPC", &d->ipc }, { "UTS", &d->uts }, { "PID", &d->pid } };
+
+                for (size_t j = 0; j < ELEMENTSOF(joins); j++)
+                        if (joins[j].ns->mode == NAMESPACE_CONTAINER && streq(joins[j].ns->container, d->name))
+                                return reason(ret_error, -EINVAL, "%s: key '%s': container %s cannot join its own namespace",
+                                            path, joins[j].key, d->name);
+        }
 
         /* What one line cannot tell: Privileged= may come after a Volume= under /dev. */
         {

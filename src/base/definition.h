@@ -90,7 +90,7 @@ typedef struct Definition {
         uint64_t memory_swap_max;     /* MemorySwapMax=: bytes of swap, UINT64_MAX when not set */
         uint64_t cpu_quota_usec;      /* CPUQuota=: µs of CPU time per second, 0 when not set */
         char *allowed_cpus;           /* AllowedCPUs=: "0-3,6", NULL when not set */
-        DefinitionNamespace ipc, uts; /* IPC=, UTS=: NAMESPACE_PRIVATE default */
+        DefinitionNamespace ipc, uts, pid; /* IPC=, UTS=, PID=: NAMESPACE_PRIVATE default */
         bool cgroupns_host;           /* CgroupNS=host */
         LogDriver log_driver;         /* LogDriver=: LOG_DRIVER_JOURNALD default */
         char **wanted_by, **required_by;

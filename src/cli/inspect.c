@@ -342,9 +342,10 @@ static void write_definition(JsonWriter *w, const Definition *d) {
                 json_string(w, quota);
         }
         json_key_string(w, "allowed_cpus", d->allowed_cpus);
-        write_namespace(w, "ipc", &d->ipc);
-        write_namespace(w, "uts", &d->uts);
-        json_key_string(w, "cgroupns", d->cgroupns_host ? "host" : "private");
+        write_namespace(w, "ipc_namespace", &d->ipc);
+        write_namespace(w, "uts_namespace", &d->uts);
+        write_namespace(w, "pid_namespace", &d->pid);
+        json_key_string(w, "cgroup_namespace", d->cgroupns_host ? "host" : "private");
         json_key_string(w, "log_driver", log_driver_to_string(d->log_driver));
         json_key_strv(w, "wanted_by", d->wanted_by ?: (char *[]) { NULL });
         json_key_strv(w, "required_by", d->required_by ?: (char *[]) { NULL });

@@ -94,6 +94,7 @@ static const char run_options[] =
         "      --cpuset-cpus LIST   the CPUs it may run on (e.g. 0-3,6): AllowedCPUs= of the scope\n"
         "      --ipc MODE           private (default, or shareable), host or container:NAME\n"
         "      --uts MODE           private (default), host or container:NAME (not with --hostname)\n"
+        "      --pid MODE           private (default), host or container:NAME: the pid namespace\n"
         "      --cgroupns MODE      private (default) or host\n"
         "      --log-driver DRIVER  journald (default) or none (the output is discarded)\n"
         "      --replace            remove a container of that --name first (podman's)\n"
@@ -296,7 +297,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 ARG_HEALTH_ON_FAILURE, ARG_HEALTH_STARTUP_CMD, ARG_HEALTH_STARTUP_INTERVAL,
                 ARG_HEALTH_STARTUP_RETRIES, ARG_HEALTH_STARTUP_SUCCESS, ARG_HEALTH_STARTUP_TIMEOUT,
                 ARG_NO_HEALTHCHECK, ARG_SDNOTIFY,
-                ARG_MEMORY_SWAP, ARG_CPUS, ARG_CPUSET_CPUS, ARG_IPC, ARG_UTS, ARG_CGROUPNS, ARG_LOG_DRIVER, ARG_REPLACE,
+                ARG_MEMORY_SWAP, ARG_CPUS, ARG_CPUSET_CPUS, ARG_IPC, ARG_UTS, ARG_PID, ARG_CGROUPNS, ARG_LOG_DRIVER, ARG_REPLACE,
         };
         static const struct option options[] = {
                 { "name", required_argument, NULL, ARG_NAME },
@@ -351,6 +352,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 { "cpuset-cpus", required_argument, NULL, ARG_CPUSET_CPUS },
                 { "ipc", required_argument, NULL, ARG_IPC },
                 { "uts", required_argument, NULL, ARG_UTS },
+                { "pid", required_argument, NULL, ARG_PID },
                 { "cgroupns", required_argument, NULL, ARG_CGROUPNS },
                 { "log-driver", required_argument, NULL, ARG_LOG_DRIVER },
                 { "replace", no_argument, NULL, ARG_REPLACE },
@@ -544,6 +546,9 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                         break;
                 case ARG_UTS:
                         r = add(&b, "--uts", optarg);
+                        break;
+                case ARG_PID:
+                        r = add(&b, "--pid", optarg);
                         break;
                 case ARG_CGROUPNS:
                         r = add(&b, "--cgroupns", optarg);

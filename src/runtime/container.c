@@ -71,6 +71,7 @@ static void container_done(Container *c) {
         c->init_fd = safe_close(c->init_fd);
         c->join_ipc_fd = safe_close(c->join_ipc_fd);
         c->join_uts_fd = safe_close(c->join_uts_fd);
+        c->join_pid_fd = safe_close(c->join_pid_fd);
         image_config_done(&c->image);
         c->stdout_fd = safe_close(c->stdout_fd);
         c->stderr_fd = safe_close(c->stderr_fd);
@@ -377,7 +378,7 @@ static int run_plan_network(Run *run) {
         }
         c->join_netns_fd = run->net.join_netns_fd;
         /* IPC=, UTS= container:NAME: found now, joined by the child. */
-        r = namespaces_open_joins(run->def, &c->join_ipc_fd, &c->join_uts_fd);
+        r = namespaces_open_joins(run->def, &c->join_ipc_fd, &c->join_uts_fd, &c->join_pid_fd);
         if (r < 0)
                 return r;
         c->net_dir = strdup(run->net.dir);
@@ -419,10 +420,22 @@ static int run_clone(Run *run) {
         Container *c = &run->c;
         pid_t pid;
 
+        int own_pidns = -EBADF;
+
         (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+        /* PID=container:NAME: born in that pid namespace. */
+        if (namespaces_pid_enter(c->join_pid_fd, &own_pidns) < 0)
+                return -EINVAL;
         pid = clone_payload(namespaces_clone_flags(run->def, container_network_new_namespace(&run->net)), &run->pidfd);
-        if (pid < 0)
+        if (pid > 0 && namespaces_pid_leave(own_pidns) < 0) {
+                (void) kill(pid, SIGKILL);
+                (void) waitpid(pid, NULL, 0);
+                return -EINVAL;
+        }
+        if (pid < 0) {
+                (void) namespaces_pid_leave(own_pidns);
                 return log_error_errno(pid, "Failed to create the container's namespaces: %m");
+        }
         if (pid == 0) {
                 run->sync_fds[0] = safe_close(run->sync_fds[0]);
                 (void) sigprocmask(SIG_SETMASK, &run->old_mask, NULL);
@@ -437,6 +450,7 @@ static int run_clone(Run *run) {
         c->init_fd = safe_close(c->init_fd);
         c->join_ipc_fd = safe_close(c->join_ipc_fd);
         c->join_uts_fd = safe_close(c->join_uts_fd);
+        c->join_pid_fd = safe_close(c->join_pid_fd);
         return 0;
 }
 
@@ -608,7 +622,8 @@ int container_run(const Definition *d, const RunOptions *o, ForegroundRun *fg) {
                 .def = d,
                 .opts = o,
                 .c = { .def = d, .tty = o->tty, .stdin_fd = -EBADF, .stdout_fd = -EBADF, .stderr_fd = -EBADF,
-                       .join_netns_fd = -EBADF, .join_ipc_fd = -EBADF, .join_uts_fd = -EBADF, .init_fd = -EBADF },
+                       .join_netns_fd = -EBADF, .join_ipc_fd = -EBADF, .join_uts_fd = -EBADF,
+                       .join_pid_fd = -EBADF, .init_fd = -EBADF },
                 .net = CONTAINER_NETWORK_NULL,
                 .guard = GUARD_NULL,
                 .lock_fd = -EBADF,

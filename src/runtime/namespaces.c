@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <sys/syscall.h>
@@ -15,8 +16,10 @@
 #include "string-util.h"
 
 unsigned long namespaces_clone_flags(const Definition *d, bool new_netns) {
-        unsigned long flags = CLONE_NEWNS | CLONE_NEWPID;
+        unsigned long flags = CLONE_NEWNS;
 
+        if (d->pid.mode == NAMESPACE_PRIVATE)
+                flags |= CLONE_NEWPID;
         if (d->uts.mode != NAMESPACE_HOST)
                 flags |= CLONE_NEWUTS;
         if (d->ipc.mode != NAMESPACE_HOST)
@@ -52,9 +55,9 @@ static int open_container_pid1(sd_bus **bus, const char *key, const char *name, 
         return 0;
 }
 
-int namespaces_open_joins(const Definition *d, int *ret_ipc_fd, int *ret_uts_fd) {
+int namespaces_open_joins(const Definition *d, int *ret_ipc_fd, int *ret_uts_fd, int *ret_pid_fd) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-        _cleanup_close_ int ipc = -EBADF, uts = -EBADF;
+        _cleanup_close_ int ipc = -EBADF, uts = -EBADF, pid = -EBADF;
         int r;
 
         if (d->ipc.mode == NAMESPACE_CONTAINER) {
@@ -67,7 +70,41 @@ int namespaces_open_joins(const Definition *d, int *ret_ipc_fd, int *ret_uts_fd)
                 if (r < 0)
                         return r;
         }
+        if (d->pid.mode == NAMESPACE_CONTAINER) {
+                r = open_container_pid1(&bus, "PID", d->pid.container, &pid);
+                if (r < 0)
+                        return r;
+        }
         *ret_ipc_fd = TAKE_FD(ipc);
         *ret_uts_fd = TAKE_FD(uts);
+        *ret_pid_fd = TAKE_FD(pid);
         return 0;
+}
+
+int namespaces_pid_enter(int pidfd, int *ret_own) {
+        _cleanup_close_ int own = -EBADF;
+
+        *ret_own = -EBADF;
+        if (pidfd < 0)
+                return 0;
+        own = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+        if (own < 0)
+                return log_error_errno(-errno, "Failed to open our pid namespace: %m");
+        if (setns(pidfd, CLONE_NEWPID) < 0)
+                return log_error_errno(-errno, "Failed to enter the pid namespace to join: %m");
+        *ret_own = TAKE_FD(own);
+        return 0;
+}
+
+int namespaces_pid_leave(int own) {
+        int r = 0;
+
+        if (own < 0)
+                return 0;
+        /* Our own pid namespace, which the kernel always lets us return to: the health checks
+         * and everything else we fork are the host's. */
+        if (setns(own, CLONE_NEWPID) < 0)
+                r = log_error_errno(-errno, "Failed to return to our pid namespace: %m");
+        safe_close(own);
+        return r;
 }

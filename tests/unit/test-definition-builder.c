@@ -128,7 +128,7 @@ static char *random_value(const char *key) {
         /* docker run's resources, namespaces and logging (issue 16, part D) */
         else if (streq(key, "AllowedCPUs"))
                 fprintf(f, rnd(2) ? "%u" : "%u-%u", rnd(9000), rnd(9000));
-        else if (streq(key, "IPC") || streq(key, "UTS"))
+        else if (streq(key, "IPC") || streq(key, "UTS") || streq(key, "PID"))
                 fputs((const char *[]) { "host", "private", "shareable", "container:db", "container:", "none" }[rnd(6)], f);
         else if (streq(key, "CgroupNS"))
                 fputs((const char *[]) { "host", "private", "Host", "none" }[rnd(4)], f);
@@ -226,8 +226,8 @@ static bool holds(const Definition *d, const char *key, const char *value, bool 
         /* docker run's resources, namespaces and logging (issue 16, part D) */
         if (streq(key, "AllowedCPUs"))
                 return streq_ptr(d->allowed_cpus, value);
-        if (streq(key, "IPC") || streq(key, "UTS")) {
-                const DefinitionNamespace *n = streq(key, "IPC") ? &d->ipc : &d->uts;
+        if (streq(key, "IPC") || streq(key, "UTS") || streq(key, "PID")) {
+                const DefinitionNamespace *n = streq(key, "IPC") ? &d->ipc : streq(key, "UTS") ? &d->uts : &d->pid;
                 const char *other = startswith(value, "container:");
 
                 return other ? n->mode == NAMESPACE_CONTAINER && streq_ptr(n->container, other)

@@ -141,6 +141,14 @@ static void test_namespaces(void) {
         bad("UTS=host\nHostName=h\n",
             "/x/web.container: key 'HostName': a container with UTS=host has the host name of the host, not one of its own");
         bad("IPC=container:web\n", "/x/web.container: key 'IPC': container web cannot join its own namespace");
+        bad("PID=container:web\n", "/x/web.container: key 'PID': container web cannot join its own namespace");
+        {
+                _cleanup_(definition_freep) Definition *p = good("PID=host\n", "PID=host\n"),
+                                                       *q = good("PID=container:db\n", "PID=container:db\n");
+
+                ok(p && p->pid.mode == NAMESPACE_HOST, "PID=host");
+                ok(q && q->pid.mode == NAMESPACE_CONTAINER && streq_ptr(q->pid.container, "db"), "PID=container:db");
+        }
 }
 
 static void test_log_driver(void) {
