@@ -873,6 +873,7 @@ static const DefinitionKey key_table[] = {
         KEY(CONTAINER, "PID", definition_parse_namespace, definition_format_namespace, pid),
         KEY(CONTAINER, "CgroupNS", definition_parse_cgroupns, definition_format_cgroupns, cgroupns_host),
         KEY(CONTAINER, "LogDriver", definition_parse_log_driver, definition_format_log_driver, log_driver),
+        KEY(CONTAINER, "Tty", parse_bool, definition_format_bool, tty),
         KEY(INSTALL, "WantedBy", parse_units, definition_format_units, wanted_by, .words = true, .group = GROUP_UNITS),
         KEY(INSTALL, "RequiredBy", parse_units, definition_format_units, required_by, .words = true, .group = GROUP_UNITS),
 #undef KEY
@@ -988,7 +989,7 @@ bool definition_equal(const Definition *a, const Definition *b) {
                streq_ptr(a->allowed_cpus, b->allowed_cpus) && definition_namespace_equal(&a->ipc, &b->ipc) &&
                definition_namespace_equal(&a->uts, &b->uts) && definition_namespace_equal(&a->pid, &b->pid) &&
                a->cgroupns_host == b->cgroupns_host &&
-               a->log_driver == b->log_driver;
+               a->log_driver == b->log_driver && a->tty == b->tty;
 }
 
 /* ---- parsing ---- */

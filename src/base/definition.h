@@ -93,6 +93,7 @@ typedef struct Definition {
         DefinitionNamespace ipc, uts, pid; /* IPC=, UTS=, PID=: NAMESPACE_PRIVATE default */
         bool cgroupns_host;           /* CgroupNS=host */
         LogDriver log_driver;         /* LogDriver=: LOG_DRIVER_JOURNALD default */
+        bool tty;                     /* Tty=: docker's -t, a terminal for the payload, also in a service */
         char **wanted_by, **required_by;
 } Definition;
 

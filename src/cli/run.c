@@ -39,8 +39,9 @@ static const char run_options[] =
         "      --name NAME          name the container (default: a generated one)\n"
         "  -d, --detach             start container@NAME.service and print the name\n"
         "      --rm                 remove the container when it exits\n"
-        "  -i, --interactive        pass stdin to the container\n"
-        "  -t, --tty                allocate a terminal from the container's devpts\n"
+        "  -i, --interactive        pass stdin to the container (with -d or create: only with -t)\n"
+        "  -t, --tty                allocate a terminal from the container's devpts (Tty=); with -d,\n"
+        "                           one nobody types on, its output in the journal (-dit)\n"
         "  -e, --env K=V            set an environment variable (repeatable)\n"
         "      --env-file FILE      read K=V lines from FILE (repeatable)\n"
         "  -w, --workdir DIR        working directory inside the container\n"
@@ -397,6 +398,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                         break;
                 case 't':
                         o.tty = true;
+                        r = add_key(&b, "-t", "Tty", "yes");
                         break;
                 case 'e':
                         r = env_from_flag(&env_flags, optarg);
@@ -586,8 +588,11 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                         return -EINVAL;
         if (memory_swap && add_memory_swap(&b, memory, memory_swap) < 0)
                 return -EINVAL;
-        if (detach && (o.interactive || o.tty)) {
-                log_error("-d cannot be combined with -i or -t");
+        /* docker's -dit and -dt: the service's payload gets a terminal (Tty=yes) that nobody types
+         * on, so that a shell waits on it; a stdin to hold open without one (-di) it has not. */
+        if ((detach || streq(verb, "create")) && o.interactive && !o.tty) {
+                log_error("option -i: with %s, only with -t (the container's terminal is its stdin, which stays open)",
+                          detach ? "-d" : "create");
                 return -EINVAL;
         }
         /* A container the service runs (-d, or create's, started later) is removed by the unit's

@@ -174,8 +174,8 @@ static pid_t clone_payload(unsigned long namespaces, int *ret_pidfd) {
  * blocked signals): what remains to do needs libc only. Returns only on failure. */
 static int exec_supervisor(const Supervisor *s, int lock_fd) {
         const int fds[] = { s->pidfd, s->sigfd, s->timerfd, s->out_pipe, s->err_pipe, lock_fd, s->notify_fd,
-                            s->oom_log.kmsg_fd };
-        char args[3 + ELEMENTSOF(fds) - 2][32];
+                            s->oom_log.kmsg_fd, s->ptyfd };
+        char args[3 + ELEMENTSOF(fds) - 3][32];
         static char options[SUPERVISOR_OPTIONS_MAX][SUPERVISOR_OPTION_SIZE];
         char *argv[3 + ELEMENTSOF(args) + SUPERVISOR_OPTIONS_MAX + 1]; /* name, unit, args, options, NULL */
         size_t n = 0, n_options = 0;
@@ -193,9 +193,10 @@ static int exec_supervisor(const Supervisor *s, int lock_fd) {
         snprintf(args[0], sizeof(args[0]), "%d", (int) s->pid);
         snprintf(args[1], sizeof(args[1]), "%d", s->stop_signal);
         snprintf(args[2], sizeof(args[2]), "%llu", (unsigned long long) s->stop_timeout_usec);
-        /* The fixed fds; the notify socket and /dev/kmsg go as options. */
-        for (size_t i = 0; i + 2 < ELEMENTSOF(fds); i++)
-                snprintf(args[3 + i], sizeof(args[0]), "%d", fds[i]);
+        /* The fixed fds (-1: no pipes, with a terminal); the notify socket, /dev/kmsg and the
+         * terminal go as options. */
+        for (size_t i = 0; i + 3 < ELEMENTSOF(fds); i++)
+                snprintf(args[3 + i], sizeof(args[0]), "%d", fds[i] >= 0 ? fds[i] : -1);
         for (size_t i = 0; i < ELEMENTSOF(args); i++)
                 argv[n++] = args[i];
         for (size_t i = 0; i < n_options; i++)

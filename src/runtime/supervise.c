@@ -723,6 +723,8 @@ int supervisor_options_format(const Supervisor *s, char ret[SUPERVISOR_OPTIONS_M
                 OPT("ready=1");
         if (s->discard_output)
                 OPT("log=none");
+        if (s->ptyfd >= 0)
+                OPT("pty-fd=%d", s->ptyfd);
         if (s->notify_container)
                 OPT("notify=container");
         if (s->notify_healthy)
@@ -765,6 +767,11 @@ int supervisor_option_parse(Supervisor *s, const char *arg) {
                         return -EBADF;
                 (void) fd_set_cloexec(fd, true);
                 s->notify_fd = fd;
+        } else if ((v = startswith(arg, "pty-fd="))) {
+                if (safe_atoi(v, &fd) < 0 || fd < 3 || fcntl(fd, F_GETFD) < 0)
+                        return -EBADF;
+                (void) fd_set_cloexec(fd, true);
+                s->ptyfd = fd;
         } else if ((v = startswith(arg, "kmsg-fd="))) {
                 if (safe_atoi(v, &fd) < 0 || fd < 3 || fcntl(fd, F_GETFD) < 0)
                         return -EBADF;

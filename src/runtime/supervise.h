@@ -93,9 +93,9 @@ void supervisor_init(Supervisor *s);
 int supervise(Supervisor *s);
 
 /* What berth-helper passes on to berth-supervisor beyond the fixed arguments: "KEY=VALUE" words
- * for image, ready, log, notify, notify-fd, ready-dir, kmsg-fd, klog-after, health and
+ * for image, ready, log, pty-fd, notify, notify-fd, ready-dir, kmsg-fd, klog-after, health and
  * health-startup, as set in s (ready and notify exclude each other). */
-#define SUPERVISOR_OPTIONS_MAX 9
+#define SUPERVISOR_OPTIONS_MAX 10
 #define SUPERVISOR_OPTION_SIZE 4200
 int supervisor_options_format(const Supervisor *s, char ret[SUPERVISOR_OPTIONS_MAX][SUPERVISOR_OPTION_SIZE],
                               size_t *ret_n);

@@ -164,11 +164,20 @@ static void test_log_driver(void) {
             "discard the output; berth's logs are the journal's)");
 }
 
+static void test_tty(void) {
+        _cleanup_(definition_freep) Definition *d = NULL;
+
+        d = good("Tty=yes\n", "Tty=yes\n");
+        ok(d && d->tty, "Tty=yes");
+        bad("Tty=maybe\n", "/x/web.container:3: key 'Tty': 'maybe' is not a boolean (yes or no)");
+}
+
 int main(void) {
         test_memory_swap();
         test_cpu_quota();
         test_allowed_cpus();
         test_namespaces();
         test_log_driver();
+        test_tty();
         return tap_finish();
 }

@@ -29,6 +29,27 @@ check_eq "a value for a flag that takes none: one line" "$rc $out" "125 berth: o
 # --- short options and values as pflag reads them --------------------------------------------------
 out=$(berth run --rm -e=A=1 -eB=2 --env=C=3 -ie=D=4 bb sh -c 'echo $A$B$C$D' </dev/null 2>&1)
 check_eq "-e=K=V, -eK=V, --env=K=V, -ie=K=V" "$out" 1234
+berth run -dit --name dit bb sh >/dev/null
+on_exit 'berth rm -f dit'
+berth run -dt --name dt bb sh -c 'tty; exec sh' >/dev/null
+on_exit 'berth rm -f dt'
+sleep 1
+check_eq "-dit and -dt: a shell on a terminal nobody types on keeps running" \
+        "$(systemctl is-active container@dit.service container@dt.service | xargs)" "active active"
+check_eq "  … Tty=yes in the definition" "$(def dit | grep '^Tty=')" "Tty=yes"
+wait_for 5 sh -c 'journalctl -q -o cat CONTAINER_NAME=dt | grep -q /dev/pts/0'
+check_eq "  … its terminal's output in the journal" "$(journalctl -q -o cat CONTAINER_NAME=dt | grep -c '^/dev/pts/0')" 1
+check_eq "  … and exec works in it" "$(berth exec dit echo hi)" hi
+berth stop -t 1 dit dt >/dev/null
+out=$(berth run -di bb sh 2>&1); rc=$?
+check_eq "-di without -t: one line" "$rc $out" \
+        "125 berth: option -i: with -d, only with -t (the container's terminal is its stdin, which stays open)"
+berth create -it --name cit bb sh >/dev/null
+on_exit 'berth rm -f cit'
+berth start cit >/dev/null
+sleep 0.5
+check_eq "create -it, then start: a terminal in the service too" \
+        "$(def cit | grep '^Tty=') $(systemctl is-active container@cit.service)" "Tty=yes active"
 
 # --- -e VAR and --env-file, read by the CLI -------------------------------------------------------
 printf '# a comment\nFROMFILE=file\nFROMCALLER\nUNSET_IN_CALLER\nBOTH=file\n' > /tmp/cli.env
