@@ -16,7 +16,6 @@
 
 static const BuilderOption options[] = {
         { "-e", "Environment" },
-        { "--env-file", "EnvironmentFile" },
         { "-w", "WorkingDir" },
         { "-u", "User" },
         { "-h", "HostName" },

@@ -1307,6 +1307,19 @@ int definition_parse_string(const char *text, const char *path, const char *name
                         if (joins[j].ns->mode == NAMESPACE_CONTAINER && streq(joins[j].ns->container, d->name))
                                 return reason(ret_error, -EINVAL, "%s: key '%s': container %s cannot join its own namespace",
                                             path, joins[j].key, d->name);
+                /* A sysctl of a namespace that is not the container's own would change the host's,
+                 * or another container's (docker refuses them too). */
+                STRV_FOREACH(s_, d->sysctls) {
+                        int k = sysctl_check(*s_);
+                        const DefinitionNamespace *ns = k == SYSCTL_IPC ? &d->ipc : k == SYSCTL_UTS ? &d->uts : NULL;
+
+                        if (ns && ns->mode != NAMESPACE_PRIVATE)
+                                return reason(ret_error, -EINVAL,
+                                            "%s: key 'Sysctl': '%s' would change the %s namespace of %s%s (%s=)", path,
+                                            *s_, k == SYSCTL_IPC ? "IPC" : "UTS",
+                                            ns->mode == NAMESPACE_HOST ? "the host" : "container ",
+                                            ns->mode == NAMESPACE_HOST ? "" : ns->container, k == SYSCTL_IPC ? "IPC" : "UTS");
+                }
         }
 
         /* What one line cannot tell: Privileged= may come after a Volume= under /dev. */

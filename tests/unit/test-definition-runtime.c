@@ -142,6 +142,17 @@ static void test_namespaces(void) {
             "/x/web.container: key 'HostName': a container with UTS=host has the host name of the host, not one of its own");
         bad("IPC=container:web\n", "/x/web.container: key 'IPC': container web cannot join its own namespace");
         bad("PID=container:web\n", "/x/web.container: key 'PID': container web cannot join its own namespace");
+        bad("Sysctl=kernel.shmmax=1000\nIPC=host\n",
+            "/x/web.container: key 'Sysctl': 'kernel.shmmax=1000' would change the IPC namespace of the host (IPC=)");
+        bad("IPC=container:db\nSysctl=fs.mqueue.msg_max=20\n",
+            "/x/web.container: key 'Sysctl': 'fs.mqueue.msg_max=20' would change the IPC namespace of container db (IPC=)");
+        bad("UTS=host\nSysctl=kernel.domainname=x\n",
+            "/x/web.container: key 'Sysctl': 'kernel.domainname=x' would change the UTS namespace of the host (UTS=)");
+        {
+                _cleanup_(definition_freep) Definition *s = good("UTS=host\nSysctl=kernel.shmmax=1000\n", "UTS=host\n");
+
+                ok(s, "a sysctl of a namespace of its own is fine");
+        }
         {
                 _cleanup_(definition_freep) Definition *p = good("PID=host\n", "PID=host\n"),
                                                        *q = good("PID=container:db\n", "PID=container:db\n");
