@@ -378,7 +378,8 @@ static int run_plan_network(Run *run) {
                         return log_oom();
         }
         c->join_netns_fd = run->net.join_netns_fd;
-        /* IPC=, UTS= container:NAME: found now, joined by the child. */
+        /* IPC=, UTS=, PID= container:NAME: found now; joined by the child, or for PID= at its
+         * clone(). */
         r = namespaces_open_joins(run->def, &c->join_ipc_fd, &c->join_uts_fd, &c->join_pid_fd);
         if (r < 0)
                 return r;
@@ -419,9 +420,8 @@ static int run_open_channels(Run *run) {
  *    from here on; the payload's execve() makes its own image dumpable again. */
 static int run_clone(Run *run) {
         Container *c = &run->c;
-        pid_t pid;
-
         int own_pidns = -EBADF;
+        pid_t pid;
 
         (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
         /* PID=container:NAME: born in that pid namespace. */
