@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
 #include <stdbool.h>
 #include <string.h>
 
 #include "log.h"
+#include "macro.h"
 #include "options.h"
 #include "string-util.h"
 
@@ -24,6 +26,47 @@ static bool is_option_name(const struct option *options, const char *name, size_
                 if (strlen(o->name) == n && strncmp(o->name, name, n) == 0)
                         return true;
         return false;
+}
+
+/* pflag's booleans (Go's strconv.ParseBool): 1 true, 0 false, -EINVAL for anything else. */
+static int parse_go_bool(const char *v) {
+        static const char *const yes[] = { "1", "t", "T", "TRUE", "true", "True" },
+                                 *const no[] = { "0", "f", "F", "FALSE", "false", "False" };
+
+        for (size_t i = 0; i < ELEMENTSOF(yes); i++) {
+                if (streq(v, yes[i]))
+                        return 1;
+                if (streq(v, no[i]))
+                        return 0;
+        }
+        return -EINVAL;
+}
+
+/* docker's "--rm=true", "--privileged=false": a long option that takes no value, given one that
+ * is a boolean. The option when true, nothing when false (every such flag is off unless given),
+ * -EINVAL (logged) when not a boolean, -ENOENT when the word is no such thing. */
+static int bool_value(const char *verb, const struct option *options, char *argv[], int argc) {
+        const char *word = optind >= 1 && optind - 1 < argc ? argv[optind - 1] : NULL;
+        size_t n;
+        int b;
+
+        if (!word || !startswith(word, "--"))
+                return -ENOENT;
+        n = long_name_length(word);
+        if (word[2 + n] != '=')
+                return -ENOENT;
+        for (const struct option *o = options; o->name; o++) {
+                if (strlen(o->name) != n || strncmp(o->name, word + 2, n) != 0 || o->has_arg != no_argument || o->flag)
+                        continue;
+                b = parse_go_bool(word + 3 + n);
+                if (b < 0) {
+                        log_error("option --%.*s: '%s' is not true or false; see 'berth %s --help'", (int) n, word + 2,
+                                  SHOWN(word + 3 + n), verb);
+                        return -EINVAL;
+                }
+                return b ? o->val : 0;
+        }
+        return -ENOENT;
 }
 
 static int refuse(const char *verb, const char *optstring, const struct option *options, char *argv[], int argc) {
@@ -58,6 +101,18 @@ int options_next(const char *verb, int argc, char *argv[], const char *optstring
         opterr = 0;
         optopt = 0;
         c = getopt_long(argc, argv, optstring, options, &index);
+        if (c == '?' && optopt != 0) {
+                int v = bool_value(verb, options, argv, argc);
+
+                if (v == -EINVAL)
+                        return '?';
+                if (v == 0) /* --flag=false: as if not given */
+                        return options_next(verb, argc, argv, optstring, options);
+                if (v > 0) {
+                        optarg = NULL;
+                        return v;
+                }
+        }
         if (c == '?' || c == ':')
                 return refuse(verb, optstring, options, argv, argc);
         if (c < 0)

@@ -8,6 +8,8 @@
  *     `--pid 100` would be `--pids-limit 100`, `--mem` `--memory`;
  *   - "-e=K=V" as pflag reads it: a short option's value attached after '=' is what follows the
  *     '=' ("-eK=V" and "-e K=V" as ever);
+ *   - "--rm=true", "--privileged=false" as pflag takes a flag without a value: the option, or
+ *     nothing at all;
  *   - every bad option said in one line, "unknown option --mem; see 'berth run --help'", never
  *     getopt's own message.
  * verb names the --help to point at ("run", "volume rm"). Returns what getopt_long() returns

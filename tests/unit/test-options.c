@@ -108,7 +108,12 @@ int main(void) {
         /* Values missing or not taken. */
         CHECK("run", "?", "option --name needs a value; see 'berth run --help'", "--name");
         CHECK("run", "?", "option -e needs a value; see 'berth run --help'", "-e");
-        CHECK("run", "?", "option --rm takes no value; see 'berth run --help'", "--rm=yes", "img");
+        CHECK("run", "?", "option --rm: 'yes' is not true or false; see 'berth run --help'", "--rm=yes", "img");
+        CHECK("run", "?", "option --rm: '' is not true or false; see 'berth run --help'", "--rm=", "img");
+        /* docker's booleans with a value. */
+        snprintf(want, sizeof(want), "%d= 100=", ARG_RM);
+        CHECK("run", want, "", "--rm=true", "--detach=1", "--privileged=false", "img");
+        CHECK("run", "80=", "", "--privileged=True", "--rm=FALSE", "img");
         CHECK("run", "?", "unknown option --r; see 'berth run --help'", "--r=yes", "img");
         CHECK("run", "?", "unknown option --na; see 'berth run --help'", "--na");
 

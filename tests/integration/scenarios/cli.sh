@@ -24,7 +24,11 @@ on_exit 'berth rm -f whole'
 check_eq "whole names still work (--pids-limit, --privileged)" "$(def whole | grep -E '^(PidsLimit|Privileged)=' | xargs)" \
         "PidsLimit=100 Privileged=yes"
 out=$(berth run --rm=yes bb true 2>&1); rc=$?
-check_eq "a value for a flag that takes none: one line" "$rc $out" "125 berth: option --rm takes no value; see 'berth run --help'"
+check_eq "a value for a flag that takes none, not a boolean: one line" "$rc $out" \
+        "125 berth: option --rm: 'yes' is not true or false; see 'berth run --help'"
+out=$(berth run --name booltrue --rm=true --privileged=false bb sh -c 'grep -c . /proc/self/status >/dev/null && echo ran' 2>&1)
+check_eq "--rm=true, --privileged=false as docker takes them" "$out $(berth inspect booltrue >/dev/null 2>&1 || echo removed)" \
+        "ran removed"
 
 # --- short options and values as pflag reads them --------------------------------------------------
 out=$(berth run --rm -e=A=1 -eB=2 --env=C=3 -ie=D=4 bb sh -c 'echo $A$B$C$D' </dev/null 2>&1)
