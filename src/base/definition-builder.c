@@ -16,7 +16,6 @@
 
 static const BuilderOption options[] = {
         { "-e", "Environment" },
-        { "--env-file", "EnvironmentFile" },
         { "-w", "WorkingDir" },
         { "-u", "User" },
         { "-h", "HostName" },
@@ -54,6 +53,13 @@ static const BuilderOption options[] = {
         { "--device", "AddDevice" },
         { "--shm-size", "ShmSize" },
         { "--tz", "Timezone" },
+        /* docker run's resources, namespaces and logging (issue 16, part D) */
+        { "--cpuset-cpus", "AllowedCPUs" },
+        { "--ipc", "IPC" },
+        { "--uts", "UTS" },
+        { "--pid", "PID" },
+        { "--cgroupns", "CgroupNS" },
+        { "--log-driver", "LogDriver" },
         { "IMAGE", "Image" },
 };
 

@@ -916,6 +916,16 @@ static const DefinitionKey key_table[] = {
         KEY(CONTAINER, "Unmask", parse_unmask, definition_format_environment, unmasks, .words = true),
         KEY(CONTAINER, "Timezone", definition_parse_timezone, definition_format_raw_string, timezone),
         KEY(CONTAINER, "ReadOnlyTmpfs", parse_bool, definition_format_bool_default_true, read_only_tmpfs),
+        KEY(CONTAINER, "MemorySwapMax", definition_parse_memory_swap_max, definition_format_memory_swap_max,
+            memory_swap_max),
+        KEY(CONTAINER, "CPUQuota", definition_parse_cpu_quota, definition_format_cpu_quota, cpu_quota_usec),
+        KEY(CONTAINER, "AllowedCPUs", definition_parse_allowed_cpus, definition_format_raw_string, allowed_cpus),
+        KEY(CONTAINER, "IPC", definition_parse_namespace, definition_format_namespace, ipc),
+        KEY(CONTAINER, "UTS", definition_parse_namespace, definition_format_namespace, uts),
+        KEY(CONTAINER, "PID", definition_parse_namespace, definition_format_namespace, pid),
+        KEY(CONTAINER, "CgroupNS", definition_parse_cgroupns, definition_format_cgroupns, cgroupns_host),
+        KEY(CONTAINER, "LogDriver", definition_parse_log_driver, definition_format_log_driver, log_driver),
+        KEY(CONTAINER, "Tty", parse_bool, definition_format_bool, tty),
         KEY(INSTALL, "WantedBy", parse_units, definition_format_units, wanted_by, .words = true, .group = GROUP_UNITS),
         KEY(INSTALL, "RequiredBy", parse_units, definition_format_units, required_by, .words = true, .group = GROUP_UNITS),
 #undef KEY
@@ -953,6 +963,7 @@ Definition *definition_new(const char *name) {
         d->health_startup_interval_usec = d->health_startup_timeout_usec = UINT64_MAX;
         d->health_on_failure = HEALTH_ON_FAILURE_NONE;
         d->read_only_tmpfs = true;
+        d->memory_swap_max = UINT64_MAX;
         return d;
 }
 
@@ -989,6 +1000,10 @@ Definition *definition_free(Definition *d) {
         strv_free(d->required_by);
         strv_free(d->health_cmd);
         strv_free(d->health_startup_cmd);
+        free(d->allowed_cpus);
+        definition_namespace_done(&d->ipc);
+        definition_namespace_done(&d->uts);
+        definition_namespace_done(&d->pid);
         free(d);
         return NULL;
 }
@@ -1030,7 +1045,12 @@ bool definition_equal(const Definition *a, const Definition *b) {
                a->health_startup_success == b->health_startup_success &&
                strv_equal(a->mounts, b->mounts) && strv_equal(a->devices, b->devices) &&
                strv_equal(a->masks, b->masks) && strv_equal(a->unmasks, b->unmasks) && a->shm_size == b->shm_size &&
-               streq_ptr(a->timezone, b->timezone) && a->read_only_tmpfs == b->read_only_tmpfs;
+               streq_ptr(a->timezone, b->timezone) && a->read_only_tmpfs == b->read_only_tmpfs &&
+               a->memory_swap_max == b->memory_swap_max && a->cpu_quota_usec == b->cpu_quota_usec &&
+               streq_ptr(a->allowed_cpus, b->allowed_cpus) && definition_namespace_equal(&a->ipc, &b->ipc) &&
+               definition_namespace_equal(&a->uts, &b->uts) && definition_namespace_equal(&a->pid, &b->pid) &&
+               a->cgroupns_host == b->cgroupns_host &&
+               a->log_driver == b->log_driver && a->tty == b->tty;
 }
 
 /* ---- parsing ---- */
@@ -1334,6 +1354,37 @@ int definition_parse_string(const char *text, const char *path, const char *name
                                 return reason(ret_error, -EINVAL,
                                             "%s: key 'Sysctl': '%s' would change the host's network (Network=host)",
                                             path, *s_);
+
+        /* What one line cannot tell: the namespaces docker's flags share (part D of issue 16). */
+        if (d->uts.mode != NAMESPACE_PRIVATE && d->hostname)
+                return reason(ret_error, -EINVAL,
+                            "%s: key 'HostName': a container with UTS=%s has the host name of %s, not one of its own",
+                            path, d->uts.mode == NAMESPACE_HOST ? "host" : "container:…",
+                            d->uts.mode == NAMESPACE_HOST ? "the host" : d->uts.container);
+        {
+                const struct {
+                        const char *key;
+                        const DefinitionNamespace *ns;
+                } joins[] = { { "IPC", &d->ipc }, { "UTS", &d->uts }, { "PID", &d->pid } };
+
+                for (size_t j = 0; j < ELEMENTSOF(joins); j++)
+                        if (joins[j].ns->mode == NAMESPACE_CONTAINER && streq(joins[j].ns->container, d->name))
+                                return reason(ret_error, -EINVAL, "%s: key '%s': container %s cannot join its own namespace",
+                                            path, joins[j].key, d->name);
+                /* A sysctl of a namespace that is not the container's own would change the host's,
+                 * or another container's (docker refuses them too). */
+                STRV_FOREACH(s_, d->sysctls) {
+                        int k = sysctl_check(*s_);
+                        const DefinitionNamespace *ns = k == SYSCTL_IPC ? &d->ipc : k == SYSCTL_UTS ? &d->uts : NULL;
+
+                        if (ns && ns->mode != NAMESPACE_PRIVATE)
+                                return reason(ret_error, -EINVAL,
+                                            "%s: key 'Sysctl': '%s' would change the %s namespace of %s%s (%s=)", path,
+                                            *s_, k == SYSCTL_IPC ? "IPC" : "UTS",
+                                            ns->mode == NAMESPACE_HOST ? "the host" : "container ",
+                                            ns->mode == NAMESPACE_HOST ? "" : ns->container, k == SYSCTL_IPC ? "IPC" : "UTS");
+                }
+        }
 
         /* What one line cannot tell: Privileged= may come after a Volume= under /dev. */
         {

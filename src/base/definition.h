@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "cleanup.h"
+#include "definition-runtime.h"
 #include "definition-values.h"
 #include "health.h"
 
@@ -92,6 +93,14 @@ typedef struct Definition {
         uint64_t shm_size;     /* ShmSize=: bytes of /dev/shm, 0 unset (64 MiB) */
         char *timezone;        /* Timezone=: local or a zone name, NULL unset (the image's) */
         bool read_only_tmpfs;  /* ReadOnlyTmpfs=: with ReadOnly=, tmpfs on /tmp, /var/tmp, /run; default true */
+        /* docker run's resources, namespaces and logging (issue 16, part D; definition-runtime.h). */
+        uint64_t memory_swap_max;     /* MemorySwapMax=: bytes of swap, UINT64_MAX when not set */
+        uint64_t cpu_quota_usec;      /* CPUQuota=: µs of CPU time per second, 0 when not set */
+        char *allowed_cpus;           /* AllowedCPUs=: "0-3,6", NULL when not set */
+        DefinitionNamespace ipc, uts, pid; /* IPC=, UTS=, PID=: NAMESPACE_PRIVATE default */
+        bool cgroupns_host;           /* CgroupNS=host */
+        LogDriver log_driver;         /* LogDriver=: LOG_DRIVER_JOURNALD default */
+        bool tty;                     /* Tty=: docker's -t, a terminal for the payload, also in a service */
         char **wanted_by, **required_by;
 } Definition;
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <stdio.h>
 
+#include "autostart.h"
 #include "run.h"
 #include "units.h"
 #include "verbs.h"
@@ -13,7 +14,9 @@ int verb_create(int argc, char *argv[]) {
         r = run_request_parse("create", argc, argv, &req);
         if (r != 0)
                 return r > 0 ? 0 : EXIT_BERTH_FAILED;
-        if (run_write_definition(req.name, req.text) < 0)
+        if (run_replace(&req) < 0)
+                return EXIT_BERTH_FAILED;
+        if (run_write_definition(req.name, req.text, autostart_wanted(req.def)) < 0)
                 return EXIT_BERTH_FAILED;
         /* So that the unit has the generator's Restart= by its first start. */
         if (req.def->restart != RESTART_NO && units_reload() < 0)

@@ -9,6 +9,7 @@
 #include "event-format.h"
 #include "journal-follow.h"
 #include "log.h"
+#include "options.h"
 #include "string-util.h"
 #include "time-util.h"
 #include "verbs.h"
@@ -147,7 +148,7 @@ int verb_events(int argc, char *argv[]) {
         uint64_t now = now_realtime_usec();
         int c;
 
-        while ((c = getopt_long(argc, argv, "f:", options, NULL)) >= 0)
+        while ((c = options_next("events", argc, argv, "f:", options)) >= 0)
                 switch (c) {
                 case ARG_SINCE:
                 case ARG_UNTIL:

@@ -14,6 +14,7 @@
 #include "env.h"
 #include "exec.h"
 #include "log.h"
+#include "options.h"
 #include "path-util.h"
 #include "string-util.h"
 #include "strv.h"
@@ -73,7 +74,7 @@ int verb_exec(int argc, char *argv[]) {
         int c, r;
 
         /* "+": options end at NAME; what follows belongs to the command. */
-        while ((c = getopt_long(argc, argv, "+ite:u:w:", options, NULL)) >= 0)
+        while ((c = options_next("exec", argc, argv, "+ite:u:w:", options)) >= 0)
                 switch (c) {
                 case 'i':
                         o.interactive = true;

@@ -14,6 +14,7 @@
 #include "layer.h"
 #include "log.h"
 #include "mount.h"
+#include "options.h"
 #include "path-util.h"
 #include "paths.h"
 #include "strv.h"
@@ -33,7 +34,7 @@ int verb_export(int argc, char *argv[]) {
         const char *output = NULL;
         int c, r;
 
-        while ((c = getopt_long(argc, argv, "o:", options, NULL)) >= 0)
+        while ((c = options_next("export", argc, argv, "o:", options)) >= 0)
                 switch (c) {
                 case 'o':
                         output = optarg;

@@ -18,6 +18,7 @@
 #include "json.h"
 #include "log.h"
 #include "name.h"
+#include "options.h"
 #include "path-util.h"
 #include "paths.h"
 #include "string-util.h"
@@ -68,14 +69,13 @@ static int parse_help_only(const SubVerb *v, int argc, char *argv[]) {
         };
         int c;
 
-        opterr = 0;
-        while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0)
+        while ((c = subverb_options_next(&image_group, v, argc, argv, "", options)) >= 0)
                 switch (c) {
                 case 'H':
                         subverb_help(v);
                         return 1;
                 default:
-                        return -subverb_bad_option(&image_group, v, argv);
+                        return -EXIT_BERTH_FAILED;
                 }
         return 0;
 }
@@ -277,8 +277,7 @@ static int image_ls(int argc, char *argv[]) {
         size_t width = STRLEN("NAME");
         int c, r;
 
-        opterr = 0;
-        while ((c = getopt_long(argc, argv, "q", options, NULL)) >= 0)
+        while ((c = subverb_options_next(&image_group, subverb_find(&image_group, "ls"), argc, argv, "q", options)) >= 0)
                 switch (c) {
                 case 'q':
                         quiet = true;
@@ -290,7 +289,7 @@ static int image_ls(int argc, char *argv[]) {
                         subverb_help(subverb_find(&image_group, "ls"));
                         return 0;
                 default:
-                        return subverb_bad_option(&image_group, subverb_find(&image_group, "ls"), argv);
+                        return EXIT_BERTH_FAILED;
                 }
         if (optind < argc) {
                 log_error("image ls takes no arguments; see 'berth image ls --help'");
@@ -464,8 +463,7 @@ static int image_prune_verb(int argc, char *argv[]) {
         char size[FORMAT_MAX];
         int c, r;
 
-        opterr = 0;
-        while ((c = getopt_long(argc, argv, "af", options, NULL)) >= 0)
+        while ((c = subverb_options_next(&image_group, v, argc, argv, "af", options)) >= 0)
                 switch (c) {
                 case 'a':
                         all = true;
@@ -476,7 +474,7 @@ static int image_prune_verb(int argc, char *argv[]) {
                         subverb_help(v);
                         return 0;
                 default:
-                        return subverb_bad_option(&image_group, v, argv);
+                        return EXIT_BERTH_FAILED;
                 }
         if (optind < argc) {
                 log_error("image prune takes no arguments; see 'berth image prune --help'");

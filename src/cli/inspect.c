@@ -15,6 +15,7 @@
 #include "json.h"
 #include "log.h"
 #include "name.h"
+#include "options.h"
 #include "path-util.h"
 #include "paths.h"
 #include "scope.h"
@@ -241,6 +242,15 @@ static void write_usec(JsonWriter *w, const char *key, uint64_t usec) {
                 json_uint(w, usec);
 }
 
+/* IPC=, UTS=: "private", "host" or "container:NAME". */
+static void write_namespace(JsonWriter *w, const char *key, const DefinitionNamespace *n) {
+        _cleanup_free_ char *v = NULL;
+
+        if (n->mode == NAMESPACE_CONTAINER)
+                v = strjoin("container:", n->container);
+        json_key_string(w, key, v ?: n->mode == NAMESPACE_HOST ? "host" : "private");
+}
+
 static void write_definition(JsonWriter *w, const Definition *d) {
         const char *sig = signal_to_string(d->stop_signal);
 
@@ -324,6 +334,28 @@ static void write_definition(JsonWriter *w, const Definition *d) {
         json_key_uint(w, "startup_retries", d->health_startup_retries);
         json_key_uint(w, "startup_success", d->health_startup_success);
         json_end_object(w);
+        /* docker run's resources, namespaces and logging (issue 16, part D). */
+        json_key_bool(w, "auto_remove", d->auto_remove);
+        json_key(w, "memory_swap_max");
+        if (d->memory_swap_max == UINT64_MAX)
+                json_null(w);
+        else
+                json_uint(w, d->memory_swap_max);
+        json_key(w, "cpu_quota");
+        if (d->cpu_quota_usec == 0)
+                json_null(w);
+        else {
+                char quota[32];
+
+                definition_cpu_quota_format(d->cpu_quota_usec, quota);
+                json_string(w, quota);
+        }
+        json_key_string(w, "allowed_cpus", d->allowed_cpus);
+        write_namespace(w, "ipc_namespace", &d->ipc);
+        write_namespace(w, "uts_namespace", &d->uts);
+        write_namespace(w, "pid_namespace", &d->pid);
+        json_key_string(w, "cgroup_namespace", d->cgroupns_host ? "host" : "private");
+        json_key_string(w, "log_driver", log_driver_to_string(d->log_driver));
         json_key_strv(w, "wanted_by", d->wanted_by ?: (char *[]) { NULL });
         json_key_strv(w, "required_by", d->required_by ?: (char *[]) { NULL });
         json_end_object(w);
@@ -485,7 +517,7 @@ int verb_inspect(int argc, char *argv[]) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         int c, r;
 
-        while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0)
+        while ((c = options_next("inspect", argc, argv, "", options)) >= 0)
                 switch (c) {
                 case ARG_HELP:
                         verb_help("inspect", "      --help   show this help\n");

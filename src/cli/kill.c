@@ -5,6 +5,7 @@
 #include "containers.h"
 #include "definition.h"
 #include "log.h"
+#include "options.h"
 #include "units.h"
 #include "verbs.h"
 
@@ -17,7 +18,7 @@ int verb_kill(int argc, char *argv[]) {
         };
         int c, sig = SIGKILL, ret = 0;
 
-        while ((c = getopt_long(argc, argv, "s:", options, NULL)) >= 0)
+        while ((c = options_next("kill", argc, argv, "s:", options)) >= 0)
                 switch (c) {
                 case 's':
                         sig = signal_from_string(optarg);

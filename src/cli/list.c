@@ -15,6 +15,7 @@
 #include "json.h"
 #include "log.h"
 #include "name.h"
+#include "options.h"
 #include "scope.h"
 #include "string-util.h"
 #include "strv.h"
@@ -388,7 +389,7 @@ int verb_list(int argc, char *argv[]) {
         _cleanup_(rows_done) Rows rows = {};
         int c, r;
 
-        while ((c = getopt_long(argc, argv, "ao:", options, NULL)) >= 0)
+        while ((c = options_next("list", argc, argv, "ao:", options)) >= 0)
                 switch (c) {
                 case 'a':
                         arg_all = true;

@@ -12,6 +12,7 @@
 #include "journal-follow.h"
 #include "json.h"
 #include "log.h"
+#include "options.h"
 #include "string-util.h"
 #include "time-util.h"
 #include "units.h"
@@ -225,7 +226,7 @@ int verb_logs(int argc, char *argv[]) {
         LogsArgs a = { .mode = OUTPUT_SHORT, .lines = UINT64_MAX, .until = UINT64_MAX };
         int c;
 
-        while ((c = getopt_long(argc, argv, "fn:o:", options, NULL)) >= 0)
+        while ((c = options_next("logs", argc, argv, "fn:o:", options)) >= 0)
                 switch (c) {
                 case 'f':
                         a.follow = true;

@@ -9,6 +9,7 @@
 #include "containers.h"
 #include "definition.h"
 #include "log.h"
+#include "options.h"
 #include "port.h"
 #include "string-util.h"
 #include "units.h"
@@ -41,7 +42,7 @@ int verb_port(int argc, char *argv[]) {
         bool found = false;
         int c;
 
-        while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0)
+        while ((c = options_next("port", argc, argv, "", options)) >= 0)
                 switch (c) {
                 case 'H':
                         verb_help("port", NULL);

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "autostart.h"
 #include "containers.h"
 #include "log.h"
 #include "string-util.h"
@@ -18,7 +19,7 @@ int verb_restart(int argc, char *argv[]) {
                 return 0;
         }
         for (int i = 1; i < argc; i++)
-                if (containers_require(argv[i]) < 0 || units_restart(argv[i]) < 0)
+                if (containers_require(argv[i]) < 0 || units_restart(argv[i]) < 0 || autostart_started(argv[i]) < 0)
                         ret = EXIT_BERTH_FAILED;
         return ret;
 }

@@ -12,21 +12,25 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "autostart.h"
 #include "bus.h"
 #include "cleanup.h"
 #include "container.h"
 #include "containers.h"
 #include "definition-builder.h"
 #include "definition.h"
+#include "env.h"
 #include "fd-util.h"
 #include "health.h"
 #include "log.h"
 #include "name.h"
+#include "options.h"
 #include "path-util.h"
 #include "paths.h"
 #include "run.h"
 #include "scope.h"
 #include "string-util.h"
+#include "strv.h"
 #include "units.h"
 #include "verbs.h"
 #include "volume.h"
@@ -35,10 +39,11 @@ static const char run_options[] =
         "      --name NAME          name the container (default: a generated one)\n"
         "  -d, --detach             start container@NAME.service and print the name\n"
         "      --rm                 remove the container when it exits\n"
-        "  -i, --interactive        pass stdin to the container\n"
-        "  -t, --tty                allocate a terminal from the container's devpts\n"
-        "  -e, --env K=V            set an environment variable (repeatable)\n"
-        "      --env-file FILE      read K=V lines from FILE (repeatable)\n"
+        "  -i, --interactive        pass stdin to the container (with -d or create: only with -t)\n"
+        "  -t, --tty                allocate a terminal from the container's devpts (Tty=); with -d,\n"
+        "                           one nobody types on, its output in the journal (-dit)\n"
+        "  -e, --env K=V            set an environment variable (repeatable); -e K: K's value here\n"
+        "      --env-file FILE      read K=V lines (or K: its value here) from FILE now (repeatable)\n"
         "  -w, --workdir DIR        working directory inside the container\n"
         "  -u, --user USER[:GROUP]  user (name or uid) from the image's /etc/passwd\n"
         "  -h, --hostname HOST      host name (default: the container's name)\n"
@@ -93,6 +98,16 @@ static const char run_options[] =
         "      --tz local|ZONE      /etc/localtime: the host's, or ZONE from /usr/share/zoneinfo\n"
         "      --read-only-tmpfs[=BOOL]  with --read-only, tmpfs on /tmp, /var/tmp and /run\n"
         "                           (default true)\n"
+        "      --memory-swap SIZE   memory and swap together (docker's): MemorySwapMax= is SIZE less\n"
+        "                           --memory, which it needs; -1 for unlimited swap\n"
+        "      --cpus N             CPUs' worth of time (e.g. 1.5): CPUQuota= of the scope\n"
+        "      --cpuset-cpus LIST   the CPUs it may run on (e.g. 0-3,6): AllowedCPUs= of the scope\n"
+        "      --ipc MODE           private (default, or shareable), host or container:NAME\n"
+        "      --uts MODE           private (default), host or container:NAME (not with --hostname)\n"
+        "      --pid MODE           private (default), host or container:NAME: the pid namespace\n"
+        "      --cgroupns MODE      private (default) or host\n"
+        "      --log-driver DRIVER  journald (default) or none (the output is discarded)\n"
+        "      --replace            remove a container of that --name first (podman's)\n"
         "      --help               show this help\n";
 
 /* Adds the option's line; a failure (out of memory) is logged here. */
@@ -112,7 +127,7 @@ static int add_key(DefinitionBuilder *b, const char *flag, const char *key, cons
 
 /* Creates the definition file only if no container of that name exists: written to a temp file
  * and link()ed into place, so of two concurrent runs of one name exactly one wins. */
-int run_write_definition(const char *name, const char *text) {
+int run_write_definition(const char *name, const char *text, bool persistent) {
         _cleanup_free_ char *dir = NULL, *path = NULL, *tmp = NULL, *etc = NULL;
         int r;
 
@@ -121,7 +136,9 @@ int run_write_definition(const char *name, const char *text) {
                 return log_error_errno(-EEXIST, "container %s exists (%s); choose another --name or 'berth rm %s'",
                                        name, etc, name);
 
-        dir = path_join(berth_runtime_dir(), "containers");
+        /* One that must come back after a reboot (autostart.h) in /etc, which the generator reads
+         * at boot; any other in /run, which goes with the boot. */
+        dir = path_join(persistent ? berth_config_dir() : berth_runtime_dir(), "containers");
         path = dir ? path_join(dir, name) : NULL;
         if (!path)
                 return log_oom();
@@ -172,6 +189,97 @@ static int add_security_opt(DefinitionBuilder *b, const char *opt) {
         return -EINVAL;
 }
 
+/* -e K=V, or -e K: K's value in the caller's environment, and nothing if it has none (docker's
+ * rule). */
+static int env_from_flag(char ***l, const char *arg) {
+        _cleanup_free_ char *kv = NULL;
+        const char *v;
+
+        if (strchr(arg, '='))
+                return strv_extend(l, arg) < 0 ? log_oom() : 0;
+        if (!env_name_is_valid(arg)) {
+                log_error("option -e: '%s' is not K=V or the name of a variable ([A-Za-z_][A-Za-z0-9_]*)", SHOWN(arg));
+                return -EINVAL;
+        }
+        v = getenv(arg);
+        if (!v)
+                return 0;
+        kv = strjoin(arg, "=", v);
+        if (!kv || strv_extend(l, kv) < 0)
+                return log_oom();
+        return 0;
+}
+
+/* --env-file FILE, read now, by the caller and with the caller's environment, as docker's CLI
+ * reads it: the definition says the values, not a file the helper would read again at each start
+ * with its own environment. */
+static int env_from_file(char ***l, const char *path) {
+        _cleanup_strv_free_ char **add = NULL;
+        unsigned line = 0;
+        int r;
+
+        r = env_file_read(path, &add, &line);
+        if (r == -EINVAL) {
+                log_error("option --env-file: %s:%u: not K=V, a variable's name, or a # comment", path, line);
+                return r;
+        }
+        if (r == -EBADFD) {
+                log_error("option --env-file: %s: not a regular file", path);
+                return r;
+        }
+        if (r < 0) {
+                log_error_errno(r, "option --env-file: %s: %m", path);
+                return -EINVAL;
+        }
+        STRV_FOREACH(kv, add)
+                if (strv_extend(l, *kv) < 0)
+                        return log_oom();
+        return 0;
+}
+
+/* docker's --memory-swap: memory and swap together, so MemorySwapMax= is the difference; -1 is
+ * unlimited swap, 0 is as if not given. */
+static int add_memory_swap(DefinitionBuilder *b, const char *memory, const char *total) {
+        uint64_t m, t;
+        char swap[32];
+
+        if (streq(total, "-1"))
+                return add_key(b, "--memory-swap", "MemorySwapMax", "infinity");
+        if (parse_size(total, &t) < 0 || t == UINT64_MAX) {
+                log_error("option --memory-swap: '%s' is not a size (e.g. 1G) or -1", SHOWN(total));
+                return -EINVAL;
+        }
+        if (t == 0)
+                return 0;
+        if (!memory) {
+                log_error("option --memory-swap: needs --memory, which the swap comes on top of");
+                return -EINVAL;
+        }
+        if (parse_size(memory, &m) < 0)
+                return 0; /* the parser says what is wrong with --memory */
+        if (t < m) {
+                log_error("option --memory-swap: %s is less than --memory %s; it is memory and swap together", total,
+                          memory);
+                return -EINVAL;
+        }
+        snprintf(swap, sizeof(swap), "%llu", (unsigned long long) (t - m));
+        return add_key(b, "--memory-swap", "MemorySwapMax", swap);
+}
+
+/* docker's --cpus, as CPUQuota=. */
+static int add_cpus(DefinitionBuilder *b, const char *value) {
+        uint64_t usec;
+        char quota[32];
+
+        if (definition_cpus_parse(value, &usec) < 0) {
+                log_error("option --cpus: '%s' is not a number of CPUs from 0.01 to %d (at most 6 decimals)",
+                          SHOWN(value), DEFINITION_CPUS_MAX);
+                return -EINVAL;
+        }
+        definition_cpu_quota_format(usec, quota);
+        return add_key(b, "--cpus", "CPUQuota", quota);
+}
+
 /* podman's --sdnotify, as Notify=. */
 static int add_sdnotify(DefinitionBuilder *b, const char *value) {
         NotifyMode m = notify_mode_from_sdnotify(value);
@@ -186,18 +294,6 @@ static int add_sdnotify(DefinitionBuilder *b, const char *value) {
                 return -EINVAL;
         }
         return add_key(b, "--sdnotify", "Notify", notify_mode_to_string(m));
-}
-
-/* getopt's own message would print the argument raw, newlines and all, and without "berth: ":
- * opterr is off, and this says it in one line. */
-static void log_bad_option(const char *verb, const char *optstring, const char *arg, int opt) {
-        if (opt >= 0x100 || (opt > 0 && strchr(optstring, opt)))
-                log_error("option %s needs a value; see 'berth %s --help'",
-                          opt < 0x100 ? (char[]) { '-', (char) opt, 0 } : arg, verb);
-        else if (opt > 0)
-                log_error("unknown option -%c; see 'berth %s --help'", opt, verb);
-        else
-                log_error("unknown option %s; see 'berth %s --help'", arg, verb);
 }
 
 static void run_request_done(RunRequest *req) {
@@ -221,6 +317,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 ARG_HEALTH_STARTUP_RETRIES, ARG_HEALTH_STARTUP_SUCCESS, ARG_HEALTH_STARTUP_TIMEOUT,
                 ARG_NO_HEALTHCHECK, ARG_SDNOTIFY,
                 ARG_MOUNT, ARG_DEVICE, ARG_SHM_SIZE, ARG_TZ, ARG_READ_ONLY_TMPFS,
+                ARG_MEMORY_SWAP, ARG_CPUS, ARG_CPUSET_CPUS, ARG_IPC, ARG_UTS, ARG_PID, ARG_CGROUPNS, ARG_LOG_DRIVER, ARG_REPLACE,
         };
         static const struct option options[] = {
                 { "name", required_argument, NULL, ARG_NAME },
@@ -275,6 +372,15 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 { "shm-size", required_argument, NULL, ARG_SHM_SIZE },
                 { "tz", required_argument, NULL, ARG_TZ },
                 { "read-only-tmpfs", optional_argument, NULL, ARG_READ_ONLY_TMPFS },
+                { "memory-swap", required_argument, NULL, ARG_MEMORY_SWAP },
+                { "cpus", required_argument, NULL, ARG_CPUS },
+                { "cpuset-cpus", required_argument, NULL, ARG_CPUSET_CPUS },
+                { "ipc", required_argument, NULL, ARG_IPC },
+                { "uts", required_argument, NULL, ARG_UTS },
+                { "pid", required_argument, NULL, ARG_PID },
+                { "cgroupns", required_argument, NULL, ARG_CGROUPNS },
+                { "log-driver", required_argument, NULL, ARG_LOG_DRIVER },
+                { "replace", no_argument, NULL, ARG_REPLACE },
                 { "help", no_argument, NULL, ARG_HELP },
                 {}
         };
@@ -282,14 +388,15 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
         _cleanup_(definition_builder_done) DefinitionBuilder b = {};
         _cleanup_(definition_freep) Definition *d = NULL;
         _cleanup_free_ char *name = NULL, *text = NULL, *error = NULL;
+        _cleanup_strv_free_ char **env_files = NULL, **env_flags = NULL;
+        const char *memory = NULL, *memory_swap = NULL;
         RunOptions o = {};
-        bool detach = false, rm = false;
+        bool detach = false, rm = false, replace = false;
         int c, r;
 
         *req = (RunRequest) {};
 
-        opterr = 0;
-        while ((c = getopt_long(argc, argv, optstring, options, NULL)) >= 0) {
+        while ((c = options_next(verb, argc, argv, optstring, options)) >= 0) {
                 const char *flag = argv[optind - 1];
 
                 r = 0;
@@ -315,19 +422,14 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                         break;
                 case 't':
                         o.tty = true;
+                        r = add_key(&b, "-t", "Tty", "yes");
                         break;
                 case 'e':
-                        r = add(&b, "-e", optarg);
+                        r = env_from_flag(&env_flags, optarg);
                         break;
-                case ARG_ENV_FILE: {
-                        _cleanup_free_ char *abs = realpath(optarg, NULL);
-                        if (!abs) {
-                                log_error_errno(-errno, "option --env-file %s: %m", optarg);
-                                return -EINVAL;
-                        }
-                        r = add(&b, "--env-file", abs);
+                case ARG_ENV_FILE:
+                        r = env_from_file(&env_files, optarg);
                         break;
-                }
                 case 'w':
                         r = add(&b, "-w", optarg);
                         break;
@@ -342,6 +444,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                         r = add(&b, "--entrypoint", optarg);
                         break;
                 case 'm':
+                        memory = optarg;
                         r = add(&b, "--memory", optarg);
                         break;
                 case ARG_CPU_WEIGHT:
@@ -470,11 +573,37 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 case ARG_READ_ONLY_TMPFS:
                         r = add_key(&b, "--read-only-tmpfs", "ReadOnlyTmpfs", optarg ?: "yes");
                         break;
+                case ARG_MEMORY_SWAP:
+                        memory_swap = optarg;
+                        break;
+                case ARG_CPUS:
+                        r = add_cpus(&b, optarg);
+                        break;
+                case ARG_CPUSET_CPUS:
+                        r = add(&b, "--cpuset-cpus", optarg);
+                        break;
+                case ARG_IPC:
+                        r = add(&b, "--ipc", optarg);
+                        break;
+                case ARG_UTS:
+                        r = add(&b, "--uts", optarg);
+                        break;
+                case ARG_PID:
+                        r = add(&b, "--pid", optarg);
+                        break;
+                case ARG_CGROUPNS:
+                        r = add(&b, "--cgroupns", optarg);
+                        break;
+                case ARG_LOG_DRIVER:
+                        r = add(&b, "--log-driver", optarg);
+                        break;
+                case ARG_REPLACE:
+                        replace = true;
+                        break;
                 case ARG_HELP:
                         verb_help(verb, run_options);
                         return 1;
                 case '?':
-                        log_bad_option(verb, optstring, argv[optind - 1], optopt);
                         return -EINVAL;
                 default:
                         log_error("unhandled option %s", flag);
@@ -488,11 +617,26 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 log_error("%s needs an image; see 'berth %s --help'", verb, verb);
                 return -EINVAL;
         }
-        if (detach && (o.interactive || o.tty)) {
-                log_error("-d cannot be combined with -i or -t");
+        /* The files' variables first, then -e's, whatever their order: docker's rule. The
+         * definition holds the values, read here with the caller's environment. */
+        STRV_FOREACH(kv, env_files)
+                if (add_key(&b, "--env-file", "Environment", *kv) < 0)
+                        return -EINVAL;
+        STRV_FOREACH(kv, env_flags)
+                if (add(&b, "-e", *kv) < 0)
+                        return -EINVAL;
+        if (memory_swap && add_memory_swap(&b, memory, memory_swap) < 0)
+                return -EINVAL;
+        /* docker's -dit and -dt: the service's payload gets a terminal (Tty=yes) that nobody types
+         * on, so that a shell waits on it; a stdin to hold open without one (-di) it has not. */
+        if ((detach || streq(verb, "create")) && o.interactive && !o.tty) {
+                log_error("option -i: with %s, only with -t (the container's terminal is its stdin, which stays open)",
+                          detach ? "-d" : "create");
                 return -EINVAL;
         }
-        if (detach && rm && add_key(&b, "--rm", "AutoRemove", "yes") < 0)
+        /* A container the service runs (-d, or create's, started later) is removed by the unit's
+         * cleanup, as AutoRemove= says; a foreground run removes its own (RunOptions.remove). */
+        if ((detach || streq(verb, "create")) && rm && add_key(&b, "--rm", "AutoRemove", "yes") < 0)
                 return -EINVAL;
 
         if (!name) {
@@ -545,6 +689,21 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
         req->o = o;
         req->detach = detach;
         req->rm = rm;
+        req->replace = replace;
+        return 0;
+}
+
+/* podman's --replace: a container of that name, running or not, goes first (its anonymous
+ * volumes stay, as podman leaves them). */
+int run_replace(const RunRequest *req) {
+        _cleanup_free_ char *path = NULL;
+        bool reload = false;
+
+        if (!req->replace || containers_definition_path(req->name, &path) < 0)
+                return 0;
+        if (rm_container(req->name, /* force= */ true, /* volumes= */ false, &reload) < 0 ||
+            (reload && units_reload() < 0))
+                return -EINVAL;
         return 0;
 }
 
@@ -555,6 +714,8 @@ int verb_run(int argc, char *argv[]) {
         r = run_request_parse("run", argc, argv, &req);
         if (r != 0)
                 return r > 0 ? 0 : EXIT_BERTH_FAILED;
+        if (run_replace(&req) < 0)
+                return EXIT_BERTH_FAILED;
         if (!req.detach) {
                 _cleanup_(container_foreground_end) ForegroundRun fg = FOREGROUND_RUN_NULL;
                 _cleanup_free_ char *path = NULL;
@@ -569,18 +730,18 @@ int verb_run(int argc, char *argv[]) {
                 /* The lock and the guard first: killed at any moment from here on, nothing of this
                  * run stays, its definition included. */
                 if (container_foreground_begin(req.def, req.rm, &fg) < 0 ||
-                    run_write_definition(req.name, req.text) < 0)
+                    run_write_definition(req.name, req.text, /* persistent= */ false) < 0)
                         return EXIT_BERTH_FAILED;
                 req.o.remove = req.rm;
                 return container_run(req.def, &req.o, &fg);
         }
 
-        if (run_write_definition(req.name, req.text) < 0)
+        if (run_write_definition(req.name, req.text, autostart_wanted(req.def)) < 0)
                 return EXIT_BERTH_FAILED;
         /* The generator's Restart= first, or systemd would not know it. */
         if (req.def->restart != RESTART_NO && units_reload() < 0)
                 return EXIT_BERTH_FAILED;
-        if (units_start(req.name, /* fresh= */ true) < 0)
+        if (units_start(req.name, /* fresh= */ true) < 0 || autostart_started(req.name) < 0)
                 return EXIT_BERTH_FAILED;
         printf("%s\n", req.name);
         return 0;

@@ -13,6 +13,7 @@ typedef struct RunRequest {
         Definition *def;  /* … parsed by the one parser */
         RunOptions o;
         bool detach, rm;
+        bool replace;     /* --replace: a container of that name goes first */
 } RunRequest;
 
 void run_request_donep(RunRequest *req);
@@ -20,5 +21,9 @@ void run_request_donep(RunRequest *req);
 /* 0: parsed; 1: --help was shown; < 0: an error, logged. */
 int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *ret);
 
-/* Creates /run/berth/containers/NAME.container only if no container of that name exists. */
-int run_write_definition(const char *name, const char *text);
+/* --replace: removes the container of req's name if there is one. Logs its errors. */
+int run_replace(const RunRequest *req);
+
+/* Creates /run/berth/containers/NAME.container (persistent: /etc/berth/containers/, see
+ * autostart.h) only if no container of that name exists. */
+int run_write_definition(const char *name, const char *text, bool persistent);

@@ -13,6 +13,7 @@
 #include "format.h"
 #include "log.h"
 #include "name.h"
+#include "options.h"
 #include "string-util.h"
 #include "strv.h"
 #include "table.h"
@@ -278,7 +279,7 @@ int verb_stats(int argc, char *argv[]) {
         sigset_t mask;
         int c, r;
 
-        while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0)
+        while ((c = options_next("stats", argc, argv, "", options)) >= 0)
                 switch (c) {
                 case ARG_NO_STREAM:
                         stream = false;

@@ -16,6 +16,7 @@
 #include "history.h"
 #include "log.h"
 #include "name.h"
+#include "options.h"
 #include "scope.h"
 #include "string-util.h"
 #include "strv.h"
@@ -266,7 +267,7 @@ int verb_status(int argc, char *argv[]) {
         const char *name;
         int c, r;
 
-        while ((c = getopt_long(argc, argv, "n:", options, NULL)) >= 0)
+        while ((c = options_next("status", argc, argv, "n:", options)) >= 0)
                 switch (c) {
                 case 'n':
                         if (safe_atou(optarg, &lines) < 0) {

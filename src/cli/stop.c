@@ -3,10 +3,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "autostart.h"
 #include "cleanup.h"
 #include "containers.h"
 #include "log.h"
 #include "name.h"
+#include "options.h"
 #include "string-util.h"
 #include "units.h"
 #include "verbs.h"
@@ -20,7 +22,7 @@ int verb_stop(int argc, char *argv[]) {
         uint64_t timeout = UINT64_MAX;
         int c, ret = 0;
 
-        while ((c = getopt_long(argc, argv, "t:", options, NULL)) >= 0)
+        while ((c = options_next("stop", argc, argv, "t:", options)) >= 0)
                 switch (c) {
                 case 't': {
                         uint64_t secs;
@@ -54,7 +56,8 @@ int verb_stop(int argc, char *argv[]) {
                         ret = EXIT_BERTH_FAILED;
                         continue;
                 }
-                if (units_stop(argv[i], timeout) < 0)
+                /* A user's stop: an unless-stopped container stays stopped across a reboot. */
+                if (units_stop(argv[i], timeout) < 0 || autostart_stopped(argv[i]) < 0)
                         ret = EXIT_BERTH_FAILED;
         }
         return ret;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "options.h"
 #include "string-util.h"
 #include "subverb.h"
 #include "verbs.h"
@@ -34,6 +35,14 @@ static void group_help(const SubVerbGroup *g) {
 int subverb_bad_option(const SubVerbGroup *g, const SubVerb *v, char *argv[]) {
         log_error("unknown option '%s', see 'berth %s %s --help'", argv[optind - 1], g->name, v->name);
         return EXIT_BERTH_FAILED;
+}
+
+int subverb_options_next(const SubVerbGroup *g, const SubVerb *v, int argc, char *argv[], const char *optstring,
+                         const struct option *options) {
+        char verb[128];
+
+        snprintf(verb, sizeof(verb), "%s %s", g->name, v->name);
+        return options_next(verb, argc, argv, optstring, options);
 }
 
 int subverb_dispatch(const SubVerbGroup *g, int argc, char *argv[]) {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <getopt.h>
 #include <stddef.h>
 
 /* Verbs with verbs of their own (berth image ls, berth volume rm …): a table each, and one way to
@@ -30,6 +31,11 @@ void subverb_help(const SubVerb *v);
 /* getopt's own message would name the sub-verb alone ("ls: …"): says it berth's way, naming the
  * option at argv[optind - 1]. Returns the exit code to fail with. */
 int subverb_bad_option(const SubVerbGroup *g, const SubVerb *v, char *argv[]);
+
+/* options_next() (options.h) for a sub-verb: whole option names only, and a bad option said once,
+ * pointing at 'berth GROUP VERB --help'. */
+int subverb_options_next(const SubVerbGroup *g, const SubVerb *v, int argc, char *argv[], const char *optstring,
+                         const struct option *options);
 
 /* berth GROUP VERB [ARGS…]: --help of the group, or the verb run with argv from VERB on. */
 int subverb_dispatch(const SubVerbGroup *g, int argc, char *argv[]);

@@ -7,6 +7,7 @@
 #include "cleanup.h"
 #include "format.h"
 #include "log.h"
+#include "options.h"
 #include "string-util.h"
 #include "strv.h"
 #include "verbs.h"
@@ -56,8 +57,7 @@ static int system_prune(int argc, char *argv[]) {
         int c, r, ret = 0;
         char size[FORMAT_MAX];
 
-        opterr = 0;
-        while ((c = getopt_long(argc, argv, "af", options, NULL)) >= 0)
+        while ((c = options_next("system prune", argc, argv, "af", options)) >= 0)
                 switch (c) {
                 case 'a':
                         all = true;
@@ -71,7 +71,6 @@ static int system_prune(int argc, char *argv[]) {
                         prune_help();
                         return 0;
                 default:
-                        log_error("unknown option '%s', see 'berth system prune --help'", argv[optind - 1]);
                         return EXIT_BERTH_FAILED;
                 }
         if (optind < argc) {

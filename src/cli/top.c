@@ -12,6 +12,7 @@
 #include "containers.h"
 #include "fd-util.h"
 #include "log.h"
+#include "options.h"
 #include "process-util.h"
 #include "string-util.h"
 #include "units.h"
@@ -94,7 +95,7 @@ int verb_top(int argc, char *argv[]) {
         long hz = sysconf(_SC_CLK_TCK);
         int c, r;
 
-        while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0)
+        while ((c = options_next("top", argc, argv, "", options)) >= 0)
                 switch (c) {
                 case 'H':
                         verb_help("top", NULL);

@@ -42,6 +42,10 @@ int verb_system(int argc, char *argv[]);
 int image_prune(bool all, uint64_t *ret_bytes);
 int verb_volume(int argc, char *argv[]);
 int verb_create(int argc, char *argv[]);
+/* berth rm's work for one container: refused while it runs unless force; with volumes, its
+ * anonymous volumes go too; *reload is set when systemd must reload for the generator's drop-in
+ * to go. Logs its errors. */
+int rm_container(const char *name, bool force, bool volumes, bool *reload);
 int verb_start(int argc, char *argv[]);
 int verb_restart(int argc, char *argv[]);
 int verb_kill(int argc, char *argv[]);

@@ -6,6 +6,7 @@
 #include "cleanup.h"
 #include "definition.h"
 #include "log.h"
+#include "options.h"
 #include "verbs.h"
 
 /* berth verify FILE…: parses each definition as the helper and the generator would (the name
@@ -18,7 +19,7 @@ int verb_verify(int argc, char *argv[]) {
         };
         int c, ret = 0;
 
-        while ((c = getopt_long(argc, argv, "", options, NULL)) >= 0)
+        while ((c = options_next("verify", argc, argv, "", options)) >= 0)
                 switch (c) {
                 case 'H':
                         verb_help("verify", NULL);

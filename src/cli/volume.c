@@ -16,6 +16,7 @@
 #include "json.h"
 #include "log.h"
 #include "name.h"
+#include "options.h"
 #include "path-util.h"
 #include "string-util.h"
 #include "strv.h"
@@ -59,8 +60,7 @@ static int parse_simple(const SubVerb *v, int argc, char *argv[], bool *force) {
         };
         int c;
 
-        opterr = 0;
-        while ((c = getopt_long(argc, argv, force ? "f" : "", options, NULL)) >= 0)
+        while ((c = subverb_options_next(&volume_group, v, argc, argv, force ? "f" : "", options)) >= 0)
                 switch (c) {
                 case 'f':
                         if (!force)
@@ -71,7 +71,7 @@ static int parse_simple(const SubVerb *v, int argc, char *argv[], bool *force) {
                         subverb_help(v);
                         return 1;
                 default:
-                        return -subverb_bad_option(&volume_group, v, argv);
+                        return -EXIT_BERTH_FAILED;
                 }
         return 0;
 }
@@ -217,8 +217,7 @@ static int volume_ls(int argc, char *argv[]) {
         size_t width = STRLEN("NAME");
         int c, r;
 
-        opterr = 0;
-        while ((c = getopt_long(argc, argv, "qo:", options, NULL)) >= 0)
+        while ((c = subverb_options_next(&volume_group, v, argc, argv, "qo:", options)) >= 0)
                 switch (c) {
                 case 'q':
                         quiet = true;
@@ -240,7 +239,7 @@ static int volume_ls(int argc, char *argv[]) {
                         subverb_help(v);
                         return 0;
                 default:
-                        return subverb_bad_option(&volume_group, v, argv);
+                        return EXIT_BERTH_FAILED;
                 }
         if (optind < argc) {
                 log_error("volume ls takes no arguments; see 'berth volume ls --help'");

@@ -79,7 +79,8 @@ int main(int argc, char *argv[]) {
                 (void) ready_tell(name, READY_FAILED, log_last_error());
                 return 125;
         }
-        r = container_run(d, &(RunOptions) { .service = true }, /* fg= */ NULL);
+        /* Tty=yes (docker's -dt, -dit): a terminal nobody writes to, its output in the journal. */
+        r = container_run(d, &(RunOptions) { .service = true, .tty = d->tty }, /* fg= */ NULL);
         /* Back here before READY=1 only when the start failed (after it, when supervising in
          * place). Whoever waits for the start hears it now, its reason already logged. */
         if (!ready_told_ok())

@@ -47,6 +47,11 @@ int main(int argc, char *argv[]) {
         }
         log_set_container(argv[1], argv[2]);
         for (int i = 0; i < 6; i++) {
+                /* The payload's pipes: none when it has a terminal (pty-fd=). */
+                if ((i == 3 || i == 4) && streq(argv[6 + i], "-1")) {
+                        fds[i] = -EBADF;
+                        continue;
+                }
                 fds[i] = parse_fd(argv[6 + i]);
                 if (fds[i] < 0) {
                         log_error("berth-supervisor: bad file descriptor '%s'", argv[6 + i]);

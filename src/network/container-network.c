@@ -318,16 +318,44 @@ static int resolve_links(ContainerNetwork *n, HostsEntry **ret_entries, size_t *
 
 /* --- the files ------------------------------------------------------------------------------------ */
 
+/* The name the container's UTS namespace has: its own (HostName=, else its name), the host's
+ * (UTS=host), or that of the container whose namespace it joins. */
+static int uts_hostname(const Definition *d, char buf[static HOSTNAME_MAX + 1]) {
+        _cleanup_(definition_freep) Definition *other = NULL;
+
+        switch (d->uts.mode) {
+        case NAMESPACE_HOST:
+                if (gethostname(buf, HOSTNAME_MAX + 1) < 0)
+                        return -errno;
+                buf[HOSTNAME_MAX] = 0;
+                return 0;
+        case NAMESPACE_CONTAINER:
+                if (definition_load(d->uts.container, NULL, &other, NULL) < 0)
+                        return -ESRCH;
+                snprintf(buf, HOSTNAME_MAX + 1, "%s", other->hostname ?: other->name);
+                return 0;
+        case NAMESPACE_PRIVATE:
+        case _NAMESPACE_MODE_MAX:
+        case _NAMESPACE_MODE_INVALID:
+        default:
+                snprintf(buf, HOSTNAME_MAX + 1, "%s", d->hostname ?: d->name);
+                return 0;
+        }
+}
+
 static int write_files(ContainerNetwork *n, const HostsEntry *links, size_t n_links) {
         const Definition *d = n->def;
         _cleanup_free_ char *hosts = NULL, *resolv = NULL, *host_resolv = NULL, *hostname = NULL;
         _cleanup_free_ HostsEntry *extra = NULL;
         _cleanup_strv_free_ char **strings = NULL;
-        const char *hn = d->hostname ?: d->name;
+        char hn[HOSTNAME_MAX + 1];
         char address[INET_ADDRSTRLEN];
         size_t k = 0;
         int r;
 
+        r = uts_hostname(d, hn);
+        if (r < 0)
+                return log_error_errno(r, "Failed to find the host name of container %s: %m", d->name);
         extra = calloc(strv_length(d->add_hosts) + n_links + 1, sizeof(HostsEntry));
         if (!extra)
                 return log_oom();

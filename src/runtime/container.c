@@ -42,6 +42,7 @@
 #include "log.h"
 #include "machine.h"
 #include "name.h"
+#include "namespaces.h"
 #include "notify.h"
 #include "path-util.h"
 #include "paths.h"
@@ -68,6 +69,9 @@ static void container_done(Container *c) {
         c->stdin_fd = safe_close(c->stdin_fd);
         seccomp_program_done(&c->profile);
         c->init_fd = safe_close(c->init_fd);
+        c->join_ipc_fd = safe_close(c->join_ipc_fd);
+        c->join_uts_fd = safe_close(c->join_uts_fd);
+        c->join_pid_fd = safe_close(c->join_pid_fd);
         image_config_done(&c->image);
         container_mounts_done(c);
         c->stdout_fd = safe_close(c->stdout_fd);
@@ -148,10 +152,9 @@ static int container_prepare(Container *c) {
         return volume_plan_prepare(&c->volumes, c->lowerdirs, c->upper);
 }
 
-static pid_t clone_payload(bool new_netns, int *ret_pidfd) {
+static pid_t clone_payload(unsigned long namespaces, int *ret_pidfd) {
         struct clone_args args = {
-                .flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | (new_netns ? CLONE_NEWNET : 0) |
-                         CLONE_PIDFD,
+                .flags = namespaces | CLONE_PIDFD,
                 .exit_signal = SIGCHLD,
         };
         int pidfd = -EBADF;
@@ -175,8 +178,8 @@ static pid_t clone_payload(bool new_netns, int *ret_pidfd) {
  * blocked signals): what remains to do needs libc only. Returns only on failure. */
 static int exec_supervisor(const Supervisor *s, int lock_fd) {
         const int fds[] = { s->pidfd, s->sigfd, s->timerfd, s->out_pipe, s->err_pipe, lock_fd, s->notify_fd,
-                            s->oom_log.kmsg_fd };
-        char args[3 + ELEMENTSOF(fds) - 2][32];
+                            s->oom_log.kmsg_fd, s->ptyfd };
+        char args[3 + ELEMENTSOF(fds) - 3][32];
         static char options[SUPERVISOR_OPTIONS_MAX][SUPERVISOR_OPTION_SIZE];
         char *argv[3 + ELEMENTSOF(args) + SUPERVISOR_OPTIONS_MAX + 1]; /* name, unit, args, options, NULL */
         size_t n = 0, n_options = 0;
@@ -194,9 +197,10 @@ static int exec_supervisor(const Supervisor *s, int lock_fd) {
         snprintf(args[0], sizeof(args[0]), "%d", (int) s->pid);
         snprintf(args[1], sizeof(args[1]), "%d", s->stop_signal);
         snprintf(args[2], sizeof(args[2]), "%llu", (unsigned long long) s->stop_timeout_usec);
-        /* The fixed fds; the notify socket and /dev/kmsg go as options. */
-        for (size_t i = 0; i + 2 < ELEMENTSOF(fds); i++)
-                snprintf(args[3 + i], sizeof(args[0]), "%d", fds[i]);
+        /* The fixed fds (-1: no pipes, with a terminal); the notify socket, /dev/kmsg and the
+         * terminal go as options. */
+        for (size_t i = 0; i + 3 < ELEMENTSOF(fds); i++)
+                snprintf(args[3 + i], sizeof(args[0]), "%d", fds[i] >= 0 ? fds[i] : -1);
         for (size_t i = 0; i < ELEMENTSOF(args); i++)
                 argv[n++] = args[i];
         for (size_t i = 0; i < n_options; i++)
@@ -378,6 +382,11 @@ static int run_plan_network(Run *run) {
                         return log_oom();
         }
         c->join_netns_fd = run->net.join_netns_fd;
+        /* IPC=, UTS=, PID= container:NAME: found now; joined by the child, or for PID= at its
+         * clone(). */
+        r = namespaces_open_joins(run->def, &c->join_ipc_fd, &c->join_uts_fd, &c->join_pid_fd);
+        if (r < 0)
+                return r;
         c->net_dir = strdup(run->net.dir);
         return c->net_dir ? 0 : log_oom();
 }
@@ -415,12 +424,23 @@ static int run_open_channels(Run *run) {
  *    from here on; the payload's execve() makes its own image dumpable again. */
 static int run_clone(Run *run) {
         Container *c = &run->c;
+        int own_pidns = -EBADF;
         pid_t pid;
 
         (void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-        pid = clone_payload(container_network_new_namespace(&run->net), &run->pidfd);
-        if (pid < 0)
+        /* PID=container:NAME: born in that pid namespace. */
+        if (namespaces_pid_enter(c->join_pid_fd, &own_pidns) < 0)
+                return -EINVAL;
+        pid = clone_payload(namespaces_clone_flags(run->def, container_network_new_namespace(&run->net)), &run->pidfd);
+        if (pid > 0 && namespaces_pid_leave(own_pidns) < 0) {
+                (void) kill(pid, SIGKILL);
+                (void) waitpid(pid, NULL, 0);
+                return -EINVAL;
+        }
+        if (pid < 0) {
+                (void) namespaces_pid_leave(own_pidns);
                 return log_error_errno(pid, "Failed to create the container's namespaces: %m");
+        }
         if (pid == 0) {
                 run->sync_fds[0] = safe_close(run->sync_fds[0]);
                 (void) sigprocmask(SIG_SETMASK, &run->old_mask, NULL);
@@ -433,6 +453,9 @@ static int run_clone(Run *run) {
         c->stderr_fd = safe_close(c->stderr_fd);
         c->stdin_fd = safe_close(c->stdin_fd);
         c->init_fd = safe_close(c->init_fd);
+        c->join_ipc_fd = safe_close(c->join_ipc_fd);
+        c->join_uts_fd = safe_close(c->join_uts_fd);
+        c->join_pid_fd = safe_close(c->join_pid_fd);
         return 0;
 }
 
@@ -566,6 +589,7 @@ static int run_supervise(Run *run) {
                 .stop_timeout_usec = d->stop_timeout_usec,
                 .payload = true,
                 .image = d->image,
+                .discard_output = d->log_driver == LOG_DRIVER_NONE,
                 .oom_log = TAKE_OOM_LOG(run->oom_log),
                 .notify_container = d->notify == NOTIFY_CONTAINER,
                 .notify_healthy = d->notify == NOTIFY_HEALTHY,
@@ -605,7 +629,8 @@ int container_run(const Definition *d, const RunOptions *o, ForegroundRun *fg) {
                 .def = d,
                 .opts = o,
                 .c = { .def = d, .tty = o->tty, .stdin_fd = -EBADF, .stdout_fd = -EBADF, .stderr_fd = -EBADF,
-                       .join_netns_fd = -EBADF, .init_fd = -EBADF },
+                       .join_netns_fd = -EBADF, .join_ipc_fd = -EBADF, .join_uts_fd = -EBADF,
+                       .join_pid_fd = -EBADF, .init_fd = -EBADF },
                 .net = CONTAINER_NETWORK_NULL,
                 .guard = GUARD_NULL,
                 .lock_fd = -EBADF,

@@ -31,6 +31,7 @@
 #include "mount.h"
 #include "notify.h"
 #include "payload.h"
+#include "shm.h"
 #include "strv.h"
 #include "sync.h"
 #include "sysctl.h"
@@ -92,7 +93,8 @@ _Noreturn void payload_main(const Container *c, int sock) {
          * signalfd, pidfd …) the child keeps only what it needs: from GO on, a process of the
          * container that may trace it must find nothing of the host here. */
         {
-                const int keep[] = { sock, c->stdin_fd, c->stdout_fd, c->stderr_fd, c->join_netns_fd, c->init_fd };
+                const int keep[] = { sock,           c->stdin_fd,      c->stdout_fd,     c->stderr_fd,
+                                     c->join_netns_fd, c->join_ipc_fd, c->join_uts_fd, c->init_fd };
 
                 if (close_all_fds_except(keep, ELEMENTSOF(keep)) < 0)
                         _exit(125);
@@ -115,10 +117,16 @@ _Noreturn void payload_main(const Container *c, int sock) {
         r = sync_recv(sock, &m, NULL);
         if (r <= 0 || m.type != SYNC_GO)
                 _exit(125);
-        if (unshare(CLONE_NEWCGROUP) < 0)
+        if (!d->cgroupns_host && unshare(CLONE_NEWCGROUP) < 0)
                 SYNC_FAIL(sock, -errno, "Failed to create the cgroup namespace: %m");
         if (c->join_netns_fd >= 0 && setns(c->join_netns_fd, CLONE_NEWNET) < 0)
                 SYNC_FAIL(sock, -errno, "Failed to join the network of container %s: %m", d->network_container);
+        /* IPC=, UTS= container:NAME, before anything is mounted: /dev/mqueue is the IPC
+         * namespace's of whoever mounts it. */
+        if (c->join_ipc_fd >= 0 && setns(c->join_ipc_fd, CLONE_NEWIPC) < 0)
+                SYNC_FAIL(sock, -errno, "Failed to join the IPC namespace of container %s: %m", d->ipc.container);
+        if (c->join_uts_fd >= 0 && setns(c->join_uts_fd, CLONE_NEWUTS) < 0)
+                SYNC_FAIL(sock, -errno, "Failed to join the UTS namespace of container %s: %m", d->uts.container);
         /* Now, through the host's /proc: sysctls resolve in the writer's namespaces, which are the
          * container's (the definition admits no key of the host's). */
         {
@@ -187,6 +195,13 @@ _Noreturn void payload_main(const Container *c, int sock) {
                                                          .n_devices = c->n_devices });
         if (r < 0)
                 sync_fail(sock, r);
+        /* IPC=host or container:NAME: its /dev/shm with its IPC namespace, as docker shares them. */
+        if (d->ipc.mode != NAMESPACE_PRIVATE) {
+                r = shm_share(c->join_ipc_fd, root_fd);
+                if (r < 0)
+                        SYNC_FAIL(sock, r, "Failed to share /dev/shm of %s: %m",
+                                  d->ipc.mode == NAMESPACE_HOST ? "the host" : d->ipc.container);
+        }
         r = volume_mount_all(&c->volumes, root_fd, /* api_dirs= */ true);
         if (r < 0)
                 sync_fail(sock, r);
@@ -228,7 +243,8 @@ _Noreturn void payload_main(const Container *c, int sock) {
         if (r < 0)
                 sync_fail(sock, r);
 
-        {
+        /* UTS=host or container:NAME: that one's name, which is not ours to set. */
+        if (d->uts.mode == NAMESPACE_PRIVATE) {
                 const char *hn = d->hostname ?: d->name;
                 if (sethostname(hn, strlen(hn)) < 0)
                         SYNC_FAIL(sock, -errno, "Failed to set the host name %s: %m", hn);

@@ -27,6 +27,8 @@ typedef struct Container {
         VolumePlan volumes; /* binds, volumes (filled and ready), tmpfs: mounted by the child */
         int stdin_fd, stdout_fd, stderr_fd;  /* what the payload gets, or -EBADF for a pty */
         int join_netns_fd;  /* Network=container:NAME: the namespace to join, else -EBADF */
+        int join_ipc_fd, join_uts_fd; /* IPC=, UTS= container:NAME: a pidfd of its PID 1, else -EBADF */
+        int join_pid_fd;    /* PID=container:NAME: the same, for the parent to clone() us into its namespace */
         char *net_dir;      /* /run/berth/NAME: hosts, hostname, resolv.conf to bind */
         char *notify_dir;   /* Notify=yes: /run/berth/NAME/notify, bound at /run/notify; else NULL */
         SeccompProgram profile; /* the seccomp profile to load (confine.h), in memory */

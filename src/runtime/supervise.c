@@ -111,6 +111,8 @@ static void report_dropped(Supervisor *s, unsigned timeout_msec) {
 }
 
 static void journal_line(Supervisor *s, int priority, const char *line, size_t n) {
+        if (s->discard_output)
+                return;
         if (n > 0 && line[n - 1] == '\r')
                 n--;
         report_dropped(s, 0);
@@ -719,6 +721,10 @@ int supervisor_options_format(const Supervisor *s, char ret[SUPERVISOR_OPTIONS_M
                 OPT("image=%s", s->image);
         if (s->ready)
                 OPT("ready=1");
+        if (s->discard_output)
+                OPT("log=none");
+        if (s->ptyfd >= 0)
+                OPT("pty-fd=%d", s->ptyfd);
         if (s->notify_container)
                 OPT("notify=container");
         if (s->notify_healthy)
@@ -748,6 +754,8 @@ int supervisor_option_parse(Supervisor *s, const char *arg) {
 
         if ((v = startswith(arg, "image=")) && *v)
                 s->image = v;
+        else if (streq(arg, "log=none"))
+                s->discard_output = true;
         else if (streq(arg, "ready=1"))
                 s->ready = true;
         else if (streq(arg, "notify=container"))
@@ -759,6 +767,11 @@ int supervisor_option_parse(Supervisor *s, const char *arg) {
                         return -EBADF;
                 (void) fd_set_cloexec(fd, true);
                 s->notify_fd = fd;
+        } else if ((v = startswith(arg, "pty-fd="))) {
+                if (safe_atoi(v, &fd) < 0 || fd < 3 || fcntl(fd, F_GETFD) < 0)
+                        return -EBADF;
+                (void) fd_set_cloexec(fd, true);
+                s->ptyfd = fd;
         } else if ((v = startswith(arg, "kmsg-fd="))) {
                 if (safe_atoi(v, &fd) < 0 || fd < 3 || fcntl(fd, F_GETFD) < 0)
                         return -EBADF;

@@ -39,6 +39,7 @@ typedef struct Supervisor {
         int stop_signal;
         uint64_t stop_timeout_usec;
         const char *image;          /* for the events, or NULL */
+        bool discard_output;        /* LogDriver=none: the payload's output to our terminal only, never the journal */
 
         /* Readiness (Notify=). Without either, the start was ready at the payload's execve(). */
         bool notify_container;      /* READY=1 comes from the payload, over notify_fd */
@@ -92,8 +93,9 @@ void supervisor_init(Supervisor *s);
 int supervise(Supervisor *s);
 
 /* What berth-helper passes on to berth-supervisor beyond the fixed arguments: "KEY=VALUE" words
- * for image, ready, notify, notify-fd, ready-dir, health and health-startup, as set in s. */
-#define SUPERVISOR_OPTIONS_MAX 8
+ * for image, ready, log, pty-fd, notify, notify-fd, ready-dir, kmsg-fd, klog-after, health and
+ * health-startup, as set in s (ready and notify exclude each other). */
+#define SUPERVISOR_OPTIONS_MAX 10
 #define SUPERVISOR_OPTION_SIZE 4200
 int supervisor_options_format(const Supervisor *s, char ret[SUPERVISOR_OPTIONS_MAX][SUPERVISOR_OPTION_SIZE],
                               size_t *ret_n);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -41,6 +42,9 @@ ScopeSettings scope_settings_for(const Definition *d, const BerthConfig *config,
                 .stop_signal = d->stop_signal,
                 .stop_timeout_usec = d->stop_timeout_usec,
                 .bound_to = bound_to,
+                .memory_swap_max = d->memory_swap_max,
+                .cpu_quota_usec = d->cpu_quota_usec,
+                .allowed_cpus = d->allowed_cpus,
         };
 }
 
@@ -90,6 +94,39 @@ static int append_properties(sd_bus_message *m, const ScopeSettings *s) {
         }
         if (s->cpu_weight != 0) {
                 r = sd_bus_message_append(m, "(sv)", "CPUWeight", "t", s->cpu_weight);
+                if (r < 0)
+                        return r;
+        }
+        /* docker's --memory-swap, --cpus and --cpuset-cpus, as systemd has them (cgroup v2: on v1
+         * systemd keeps MemorySwapMax= and AllowedCPUs= without applying them). */
+        if (s->memory_swap_max != UINT64_MAX) {
+                r = sd_bus_message_append(m, "(sv)", "MemorySwapMax", "t", s->memory_swap_max);
+                if (r < 0)
+                        return r;
+        }
+        if (s->cpu_quota_usec != 0) {
+                r = sd_bus_message_append(m, "(sv)", "CPUQuotaPerSecUSec", "t", s->cpu_quota_usec);
+                if (r < 0)
+                        return r;
+        }
+        if (s->allowed_cpus) {
+                _cleanup_free_ uint8_t *mask = NULL;
+                size_t size = 0;
+
+                r = definition_cpu_list_to_mask(s->allowed_cpus, &mask, &size);
+                if (r < 0)
+                        return r;
+                r = sd_bus_message_open_container(m, 'r', "sv");
+                if (r >= 0)
+                        r = sd_bus_message_append(m, "s", "AllowedCPUs");
+                if (r >= 0)
+                        r = sd_bus_message_open_container(m, 'v', "ay");
+                if (r >= 0)
+                        r = sd_bus_message_append_array(m, 'y', mask, size);
+                if (r >= 0)
+                        r = sd_bus_message_close_container(m);
+                if (r >= 0)
+                        r = sd_bus_message_close_container(m);
                 if (r < 0)
                         return r;
         }
@@ -474,6 +511,34 @@ static bool is_namespace_init(pid_t pid) {
         return false;
 }
 
+/* When a process started, in clock ticks since boot (/proc/PID/stat's 22nd field); UINT64_MAX when
+ * it is gone. */
+static uint64_t start_time(pid_t pid) {
+        _cleanup_free_ char *text = NULL;
+        unsigned long long t;
+        char path[64];
+        const char *p;
+
+        snprintf(path, sizeof(path), "/proc/%d/stat", (int) pid);
+        if (read_full_file_at(AT_FDCWD, path, 4096, &text, NULL) < 0)
+                return UINT64_MAX;
+        /* After the command's ")" (which may hold anything): state is field 3, starttime 22. */
+        p = strrchr(text, ')');
+        if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+                         &t) != 1)
+                return UINT64_MAX;
+        return (uint64_t) t;
+}
+
+static bool same_mount_namespace(pid_t a, pid_t b) {
+        char pa[64], pb[64];
+        struct stat sa, sb;
+
+        snprintf(pa, sizeof(pa), "/proc/%d/ns/mnt", (int) a);
+        snprintf(pb, sizeof(pb), "/proc/%d/ns/mnt", (int) b);
+        return stat(pa, &sa) >= 0 && stat(pb, &sb) >= 0 && sa.st_ino == sb.st_ino && sa.st_dev == sb.st_dev;
+}
+
 /* The service's main process (the helper, or berth-supervisor) has the payload's PID 1 as its
  * child: one property and one small file, where asking systemd for the scope's processes makes
  * it read the command line of each (thousands, with a fork bomb inside). */
@@ -495,17 +560,37 @@ static int pid1_of_service(sd_bus *bus, const char *name, pid_t *ret) {
         r = read_full_file_at(AT_FDCWD, path, 64 * 1024, &children, NULL);
         if (r < 0)
                 return r;
-        for (const char *p = children; *p;) {
-                char *end;
-                long pid = strtol(p, &end, 10);
+        {
+                pid_t first = 0;
+                uint64_t first_start = UINT64_MAX;
 
-                if (end == p)
-                        break;
-                if (pid > 0 && is_namespace_init((pid_t) pid)) {
-                        *ret = (pid_t) pid;
+                for (const char *p = children; *p;) {
+                        char *end;
+                        long pid = strtol(p, &end, 10);
+                        uint64_t t;
+
+                        if (end == p)
+                                break;
+                        p = end;
+                        if (pid <= 0)
+                                continue;
+                        if (is_namespace_init((pid_t) pid)) {
+                                *ret = (pid_t) pid;
+                                return 0;
+                        }
+                        /* PID=host or container:NAME: the payload is no namespace's init. It is the
+                         * child in the container's mounts (a health check's helper is in ours),
+                         * and the first one started. */
+                        t = start_time((pid_t) pid);
+                        if (t < first_start && !same_mount_namespace((pid_t) pid, (pid_t) main_pid)) {
+                                first = (pid_t) pid;
+                                first_start = t;
+                        }
+                }
+                if (first > 0) {
+                        *ret = first;
                         return 0;
                 }
-                p = end;
         }
         return -ESRCH;
 }
@@ -530,6 +615,25 @@ int scope_pid1(sd_bus *bus, const char *name, pid_t *ret) {
                         *ret = pids[i];
                         return 0;
                 }
+        /* PID=host or container:NAME: the scope's first process, which its PIDs= named; whatever
+         * joined it (berth exec) or the payload started came later. */
+        {
+                uint64_t first_start = UINT64_MAX;
+                pid_t first = 0;
+
+                for (size_t i = 0; i < n; i++) {
+                        uint64_t t = start_time(pids[i]);
+
+                        if (t < first_start) {
+                                first = pids[i];
+                                first_start = t;
+                        }
+                }
+                if (first > 0) {
+                        *ret = first;
+                        return 0;
+                }
+        }
         return -ESRCH;
 }
 

@@ -25,10 +25,13 @@ typedef struct ScopeSettings {
         const char *bound_to;    /* BindsTo= this unit (container@NAME.service), or NULL */
         const DeviceSpec *devices; /* AddDevice='s nodes present on the host: DeviceAllow= HOST PERMS */
         size_t n_devices;
+        uint64_t memory_swap_max; /* MemorySwapMax=; UINT64_MAX: not set */
+        uint64_t cpu_quota_usec;  /* CPUQuotaPerSecUSec=; 0: not set */
+        const char *allowed_cpus; /* AllowedCPUs= ("0-3,6"), or NULL */
 } ScopeSettings;
 
-/* What a container's definition and berth.conf ask of its scope: MemoryMax=, CPUWeight=,
- * TasksMax= (the definition's PidsLimit=, else berth.conf's, whose "none" leaves systemd's
+/* What a container's definition and berth.conf ask of its scope: MemoryMax=, MemorySwapMax=,
+ * CPUWeight=, CPUQuota=, AllowedCPUs=, TasksMax= (the definition's PidsLimit=, else berth.conf's, whose "none" leaves systemd's
  * default), all devices when privileged, the console with a terminal, its stop signal and
  * timeout, and BindsTo= bound_to (the service, or NULL for a foreground run). Pure: the strings
  * point into d and bound_to. */

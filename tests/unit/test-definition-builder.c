@@ -136,6 +136,15 @@ static char *random_value(const char *key) {
                 fprintf(f, "%s%u", rnd(10) ? "" : "-", rnd(10) ? rnd(100) : rnd(2000000));
         else if (streq(key, "HealthOnFailure"))
                 fputs((const char *[]) { "none", "kill", "restart", "stop", "Kill", "exit" }[rnd(6)], f);
+        /* docker run's resources, namespaces and logging (issue 16, part D) */
+        else if (streq(key, "AllowedCPUs"))
+                fprintf(f, rnd(2) ? "%u" : "%u-%u", rnd(9000), rnd(9000));
+        else if (streq(key, "IPC") || streq(key, "UTS") || streq(key, "PID"))
+                fputs((const char *[]) { "host", "private", "shareable", "container:db", "container:", "none" }[rnd(6)], f);
+        else if (streq(key, "CgroupNS"))
+                fputs((const char *[]) { "host", "private", "Host", "none" }[rnd(4)], f);
+        else if (streq(key, "LogDriver"))
+                fputs((const char *[]) { "journald", "none", "json-file", "syslog" }[rnd(4)], f);
         else
                 random_chars(f, 12);
         if (rnd(5) == 0)
@@ -229,6 +238,20 @@ static bool holds(const Definition *d, const char *key, const char *value, bool 
         }
         if (streq(key, "HealthOnFailure"))
                 return d->health_on_failure == health_on_failure_from_string(value);
+        /* docker run's resources, namespaces and logging (issue 16, part D) */
+        if (streq(key, "AllowedCPUs"))
+                return streq_ptr(d->allowed_cpus, value);
+        if (streq(key, "IPC") || streq(key, "UTS") || streq(key, "PID")) {
+                const DefinitionNamespace *n = streq(key, "IPC") ? &d->ipc : streq(key, "UTS") ? &d->uts : &d->pid;
+                const char *other = startswith(value, "container:");
+
+                return other ? n->mode == NAMESPACE_CONTAINER && streq_ptr(n->container, other)
+                             : n->mode == (streq(value, "host") ? NAMESPACE_HOST : NAMESPACE_PRIVATE);
+        }
+        if (streq(key, "CgroupNS"))
+                return d->cgroupns_host == streq(value, "host");
+        if (streq(key, "LogDriver"))
+                return streq_ptr(log_driver_to_string(d->log_driver), value);
         {
                 static const struct {
                         const char *key;

@@ -67,6 +67,28 @@ static void test_mapping(void) {
         ok_eq_int(scope_settings_for(d, &conf, 1, false, NULL).tasks_max, 0);
 }
 
+/* docker's --memory-swap, --cpus, --cpuset-cpus (issue 16). */
+static void test_resources(void) {
+        _cleanup_(definition_freep) Definition *d = NULL;
+        BerthConfig conf;
+        ScopeSettings s;
+
+        berth_config_default(&conf);
+        d = parse("MemorySwapMax=128M\nCPUQuota=150%\nAllowedCPUs=0-1\n");
+        if (!d)
+                return;
+        s = scope_settings_for(d, &conf, 1, false, NULL);
+        ok_eq_int(s.memory_swap_max, 128ULL << 20);
+        ok_eq_int(s.cpu_quota_usec, 1500000);
+        ok_streq(s.allowed_cpus, "0-1");
+        definition_free(d);
+        d = parse("");
+        if (!d)
+                return;
+        s = scope_settings_for(d, &conf, 1, false, NULL);
+        ok(s.memory_swap_max == UINT64_MAX && s.cpu_quota_usec == 0 && !s.allowed_cpus, "none of them by default");
+}
+
 int main(void) {
         /* docker/runc's cgroup v2 conversion of cpu.shares to cpu.weight */
         ok_eq_int(scope_cpu_shares_to_weight(2), 1);
@@ -75,5 +97,6 @@ int main(void) {
         ok_eq_int(scope_cpu_shares_to_weight(1), 1);
         ok_eq_int(scope_cpu_shares_to_weight(1000000), 10000);
         test_mapping();
+        test_resources();
         return tap_finish();
 }
