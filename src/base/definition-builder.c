@@ -49,6 +49,15 @@ static const BuilderOption options[] = {
         { "--health-startup-retries", "HealthStartupRetries" },
         { "--health-startup-success", "HealthStartupSuccess" },
         { "--health-startup-timeout", "HealthStartupTimeout" },
+        /* Issue 16, engineer C (keys-process). */
+        { "--label", "Label" },
+        { "--annotation", "Annotation" },
+        { "--ulimit", "Ulimit" },
+        { "--group-add", "GroupAdd" },
+        { "--dns-search", "DNSSearch" },
+        { "--dns-option", "DNSOption" },
+        { "--stop-signal", "StopSignal" },
+        { "--stop-timeout", "StopTimeout" },
         { "IMAGE", "Image" },
 };
 

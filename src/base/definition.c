@@ -16,6 +16,8 @@
 
 #include "config.h"
 #include "definition-format.h"
+#include "definition-list.h"
+#include "definition-process.h"
 #include "definition-quote.h"
 #include "definition-values.h"
 #include "definition.h"
@@ -35,22 +37,16 @@
 
 /* ---- lists ---- */
 
-/* A list key's entries go into its strv in place, with room to grow, and what a parser must find
- * again (an Environment= name, a unit, a host port) is found through an index: a file of many
- * list lines parses in time linear in its size. */
-typedef struct ListState {
-        size_t n, allocated; /* of the strv */
-        Hashmap *index;      /* what the key's parser looks up: see each */
-} ListState;
+/* ListState: definition-list.h. */
 
-static void list_reset(char ***l, ListState *ls) {
+void list_reset(char ***l, ListState *ls) {
         *l = strv_free(*l);
         ls->n = ls->allocated = 0;
         ls->index = hashmap_free(ls->index);
 }
 
 /* Appends value, taking it over (freed on failure). */
-static int list_consume(char ***l, ListState *ls, char *value) {
+int list_consume(char ***l, ListState *ls, char *value) {
         if (!value)
                 return -ENOMEM;
         if (ls->n + 1 >= ls->allocated) {
@@ -69,7 +65,7 @@ static int list_consume(char ***l, ListState *ls, char *value) {
         return 0;
 }
 
-static int list_extend(char ***l, ListState *ls, const char *value) {
+int list_extend(char ***l, ListState *ls, const char *value) {
         return list_consume(l, ls, strdup(value));
 }
 
@@ -126,8 +122,8 @@ static int parse_command(Definition *d, void *field, ListState *list, const char
 
 /* Quoted words, each checked by check(); set into *l as K=V, where a key given again takes the
  * new value in the old place. list->index: K → its place in *l. An empty value resets. */
-static int parse_assignments(char ***l, ListState *list, const char *value, char **ret_why,
-                             int (*check)(const char *word, char **ret_why)) {
+int list_parse_assignments(char ***l, ListState *list, const char *value, char **ret_why,
+                           int (*check)(const char *word, char **ret_why)) {
         _cleanup_strv_free_ char **words = NULL;
         int r;
 
@@ -173,7 +169,7 @@ static int check_environment(const char *w, char **ret_why) {
 }
 
 static int parse_environment(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
-        return parse_assignments(field, list, value, ret_why, check_environment);
+        return list_parse_assignments(field, list, value, ret_why, check_environment);
 }
 
 static int check_sysctl(const char *w, char **ret_why) {
@@ -191,7 +187,7 @@ static int check_sysctl(const char *w, char **ret_why) {
 }
 
 static int parse_sysctl(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
-        return parse_assignments(field, list, value, ret_why, check_sysctl);
+        return list_parse_assignments(field, list, value, ret_why, check_sysctl);
 }
 
 static int parse_environment_file(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
@@ -864,6 +860,16 @@ static const DefinitionKey key_table[] = {
         KEY(CONTAINER, "VolumesFrom", parse_volumes_from, definition_format_raw_list, volumes_from, .group = GROUP_MOUNTS),
         KEY(CONTAINER, "Tmpfs", parse_tmpfs, definition_format_raw_list, tmpfs, .group = GROUP_MOUNTS),
         KEY(CONTAINER, "Sysctl", parse_sysctl, definition_format_environment, sysctls, .words = true),
+        /* Issue 16, engineer C (keys-process): definition-process.c. */
+        KEY(CONTAINER, "ContainerName", definition_parse_container_name, definition_format_nothing, name),
+        KEY(CONTAINER, "Label", definition_parse_label, definition_format_environment, process.labels, .words = true),
+        KEY(CONTAINER, "Annotation", definition_parse_label, definition_format_environment, process.annotations, .words = true),
+        KEY(CONTAINER, "Ulimit", definition_parse_ulimit, definition_format_raw_list, process.ulimits),
+        KEY(CONTAINER, "Group", definition_parse_group, definition_format_raw_string, process.group),
+        KEY(CONTAINER, "GroupAdd", definition_parse_group_add, definition_format_raw_list, process.group_add),
+        KEY(CONTAINER, "EnvironmentHost", parse_bool, definition_format_bool, process.environment_host),
+        KEY(CONTAINER, "DNSSearch", definition_parse_dns_search, definition_format_raw_list, process.dns_search),
+        KEY(CONTAINER, "DNSOption", definition_parse_dns_option, definition_format_raw_list, process.dns_options),
         KEY(INSTALL, "WantedBy", parse_units, definition_format_units, wanted_by, .words = true, .group = GROUP_UNITS),
         KEY(INSTALL, "RequiredBy", parse_units, definition_format_units, required_by, .words = true, .group = GROUP_UNITS),
 #undef KEY
@@ -893,7 +899,7 @@ Definition *definition_new(const char *name) {
         }
         d->memory_max = UINT64_MAX;
         d->pids_limit = 0; /* berth.conf's default */
-        d->stop_signal = SIGTERM;
+        d->stop_signal = 0; /* unset: the image's STOPSIGNAL, else SIGTERM */
         d->stop_timeout_usec = DEFINITION_STOP_TIMEOUT_DEFAULT_USEC;
         d->network = NETWORK_BRIDGE;
         d->notify = NOTIFY_CONMON;
@@ -931,6 +937,7 @@ Definition *definition_free(Definition *d) {
         strv_free(d->required_by);
         strv_free(d->health_cmd);
         strv_free(d->health_startup_cmd);
+        definition_process_done(&d->process);
         free(d);
         return NULL;
 }
@@ -969,7 +976,8 @@ bool definition_equal(const Definition *a, const Definition *b) {
                a->health_startup_interval_usec == b->health_startup_interval_usec &&
                a->health_startup_timeout_usec == b->health_startup_timeout_usec &&
                a->health_startup_retries == b->health_startup_retries &&
-               a->health_startup_success == b->health_startup_success;
+               a->health_startup_success == b->health_startup_success &&
+               definition_process_equal(&a->process, &b->process);
 }
 
 /* ---- parsing ---- */
@@ -1270,6 +1278,17 @@ int definition_parse_string(const char *text, const char *path, const char *name
                                 return reason(ret_error, -EINVAL,
                                             "%s: key 'Sysctl': '%s' would change the host's network (Network=host)",
                                             path, *s_);
+
+        /* What one line cannot tell: Group= may come before User=. */
+        {
+                _cleanup_free_ char *why = NULL;
+
+                r = definition_process_check(&d->process, d->user, &why);
+                if (r == -EINVAL)
+                        return reason(ret_error, r, "%s: %s", path, why ?: "invalid value");
+                if (r < 0)
+                        return reason(ret_error, r, "%s: %s", path, strerror(-r));
+        }
 
         /* What one line cannot tell: Privileged= may come after a Volume= under /dev. */
         {

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "cleanup.h"
+#include "definition-process.h"
 #include "definition-values.h"
 #include "health.h"
 
@@ -58,7 +59,7 @@ typedef struct Definition {
         bool no_new_privileges; /* NoNewPrivileges=: PR_SET_NO_NEW_PRIVS for the payload and exec */
         bool seccomp_unconfined; /* SeccompProfile=unconfined: no seccomp filter (confine.h) */
         RestartPolicy restart;      /* RESTART_NO default */
-        int stop_signal;            /* SIGTERM default */
+        int stop_signal;            /* 0 unset: the image's STOPSIGNAL applies, else SIGTERM */
         uint64_t stop_timeout_usec; /* 10 s default */
         NotifyMode notify; /* Notify=: NOTIFY_CONMON default */
         /* Health checks (health.h), Quadlet's keys; what the runtime does is berth.container(5)'s. */
@@ -85,6 +86,8 @@ typedef struct Definition {
         char **volumes_from; /* VolumesFrom=: NAME[:ro|:rw] */
         char **tmpfs;        /* Tmpfs=: DST[:OPTS] */
         char **sysctls;      /* Sysctl=: KEY=VALUE of the container's namespaces (sysctl.h) */
+        /* Issue 16, engineer C (keys-process): labels, ulimits, groups, DNS (definition-process.h). */
+        DefinitionProcess process;
         char **wanted_by, **required_by;
 } Definition;
 

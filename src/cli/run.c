@@ -84,6 +84,18 @@ static const char run_options[] =
         "      --sdnotify MODE      when the unit is ready: conmon (the command runs, default),\n"
         "                           container (it sends READY=1 itself) or healthy (its first\n"
         "                           passed health check)\n"
+        "  -l, --label K=V          a label, shown by inspect, for ps --filter label= (repeatable)\n"
+        "      --annotation K=V     an annotation, shown by inspect (repeatable)\n"
+        "      --ulimit NAME=SOFT[:HARD]  a resource limit of the payload and of exec: core, cpu,\n"
+        "                           data, fsize, locks, memlock, msgqueue, nice, nofile, nproc, rss,\n"
+        "                           rtprio, rttime, sigpending, stack; -1 unlimited (repeatable)\n"
+        "      --group-add GROUP    a supplementary group, a name from the image's /etc/group or a\n"
+        "                           number (repeatable)\n"
+        "      --env-host           the caller's environment, under -e and --env-file\n"
+        "      --dns-search DOMAIN  a search domain for the container's resolv.conf ('.': none)\n"
+        "      --dns-option OPT     an option line entry for the container's resolv.conf (ndots:2)\n"
+        "      --stop-signal SIG    the signal that stops the container (default: the image's, else SIGTERM)\n"
+        "      --stop-timeout N     seconds between the stop signal and SIGKILL (default 10)\n"
         "      --help               show this help\n";
 
 /* Adds the option's line; a failure (out of memory) is logged here. */
@@ -202,6 +214,9 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 ARG_HEALTH_ON_FAILURE, ARG_HEALTH_STARTUP_CMD, ARG_HEALTH_STARTUP_INTERVAL,
                 ARG_HEALTH_STARTUP_RETRIES, ARG_HEALTH_STARTUP_SUCCESS, ARG_HEALTH_STARTUP_TIMEOUT,
                 ARG_NO_HEALTHCHECK, ARG_SDNOTIFY,
+                /* Issue 16, engineer C (keys-process). */
+                ARG_LABEL, ARG_ANNOTATION, ARG_ULIMIT, ARG_GROUP_ADD, ARG_ENV_HOST, ARG_DNS_SEARCH,
+                ARG_DNS_OPTION, ARG_STOP_SIGNAL, ARG_STOP_TIMEOUT,
         };
         static const struct option options[] = {
                 { "name", required_argument, NULL, ARG_NAME },
@@ -251,10 +266,21 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 { "health-startup-timeout", required_argument, NULL, ARG_HEALTH_STARTUP_TIMEOUT },
                 { "no-healthcheck", no_argument, NULL, ARG_NO_HEALTHCHECK },
                 { "sdnotify", required_argument, NULL, ARG_SDNOTIFY },
+                /* Issue 16, engineer C (keys-process). */
+                { "label", required_argument, NULL, ARG_LABEL },
+                { "annotation", required_argument, NULL, ARG_ANNOTATION },
+                { "ulimit", required_argument, NULL, ARG_ULIMIT },
+                { "group-add", required_argument, NULL, ARG_GROUP_ADD },
+                { "env-host", no_argument, NULL, ARG_ENV_HOST },
+                { "dns-search", required_argument, NULL, ARG_DNS_SEARCH },
+                { "dns-option", required_argument, NULL, ARG_DNS_OPTION },
+                { "dns-opt", required_argument, NULL, ARG_DNS_OPTION },
+                { "stop-signal", required_argument, NULL, ARG_STOP_SIGNAL },
+                { "stop-timeout", required_argument, NULL, ARG_STOP_TIMEOUT },
                 { "help", no_argument, NULL, ARG_HELP },
                 {}
         };
-        static const char optstring[] = "+dite:w:u:h:m:c:p:v:";
+        static const char optstring[] = "+dite:w:u:h:m:c:p:v:l:";
         _cleanup_(definition_builder_done) DefinitionBuilder b = {};
         _cleanup_(definition_freep) Definition *d = NULL;
         _cleanup_free_ char *name = NULL, *text = NULL, *error = NULL;
@@ -430,6 +456,35 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                         break;
                 case ARG_SDNOTIFY:
                         r = add_sdnotify(&b, optarg);
+                        break;
+                /* Issue 16, engineer C (keys-process). */
+                case 'l':
+                case ARG_LABEL:
+                        r = add(&b, "--label", optarg);
+                        break;
+                case ARG_ANNOTATION:
+                        r = add(&b, "--annotation", optarg);
+                        break;
+                case ARG_ULIMIT:
+                        r = add(&b, "--ulimit", optarg);
+                        break;
+                case ARG_GROUP_ADD:
+                        r = add(&b, "--group-add", optarg);
+                        break;
+                case ARG_ENV_HOST:
+                        r = add_key(&b, "--env-host", "EnvironmentHost", "yes");
+                        break;
+                case ARG_DNS_SEARCH:
+                        r = add(&b, "--dns-search", optarg);
+                        break;
+                case ARG_DNS_OPTION:
+                        r = add(&b, "--dns-option", optarg);
+                        break;
+                case ARG_STOP_SIGNAL:
+                        r = add(&b, "--stop-signal", optarg);
+                        break;
+                case ARG_STOP_TIMEOUT:
+                        r = add(&b, "--stop-timeout", optarg);
                         break;
                 case ARG_HELP:
                         verb_help(verb, run_options);

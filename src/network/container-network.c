@@ -371,6 +371,13 @@ static int write_files(ContainerNetwork *n, const HostsEntry *links, size_t n_li
         r = resolv_conf_format(host_resolv, d->dns, /* keep_loopback= */ d->network == NETWORK_HOST, &resolv);
         if (r < 0)
                 return log_oom();
+        if (!strv_isempty(d->process.dns_search) || !strv_isempty(d->process.dns_options)) {
+                _cleanup_free_ char *base = TAKE_PTR(resolv);
+
+                r = resolv_conf_override(base, d->process.dns_search, d->process.dns_options, &resolv);
+                if (r < 0)
+                        return log_oom();
+        }
         hostname = strjoin(hn, "\n");
         if (!hostname)
                 return log_oom();

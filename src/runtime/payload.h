@@ -33,6 +33,8 @@ typedef struct Container {
         ImageConfig image;  /* what the image says, under the definition */
         BerthConfig config; /* berth.conf: the defaults of every container */
         const char *user, *working_dir; /* the definition's, else the image's; NULL: root, / */
+        char *user_spec;    /* User= with Group= (definition_user_spec()), what user points to, or NULL */
+        int stop_signal;    /* StopSignal=, else the image's STOPSIGNAL, else SIGTERM */
 } Container;
 
 /* The child after clone(): never returns. Waits on sync_fd for the parent's GO, then builds the

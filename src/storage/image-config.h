@@ -20,6 +20,9 @@ typedef struct ImageConfig {
         char **healthcheck; /* Test, a Test form (health.h); NULL when none: absent, empty or NONE */
         uint64_t healthcheck_interval_usec, healthcheck_timeout_usec, healthcheck_start_period_usec;
         unsigned healthcheck_retries; /* 0 when absent */
+        /* Issue 16, engineer C (keys-process). */
+        char **labels;   /* its Labels (docker's LABEL), "K=V", sorted; NULL when none */
+        int stop_signal; /* its StopSignal (docker's STOPSIGNAL); 0 when none */
 } ImageConfig;
 
 #define IMAGE_CONFIG_NULL                                                                                        \

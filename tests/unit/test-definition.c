@@ -81,7 +81,7 @@ static void test_defaults(void) {
         ok(d->memory_max == UINT64_MAX && d->cpu_weight == 0 && d->pids_limit == 0, "limits unset (PidsLimit= from berth.conf)");
         ok(d->caps_add == 0 && d->caps_drop == 0, "no capabilities");
         ok(!d->privileged && !d->read_only && !d->run_init, "booleans off");
-        ok_eq_int(d->stop_signal, SIGTERM);
+        ok_eq_int(d->stop_signal, 0); /* unset: the image's, else SIGTERM */
         ok_eq_int(d->stop_timeout_usec, 10 * 1000000);
         ok_eq_int(d->network, NETWORK_BRIDGE);
         ok(!d->ip && !d->publish_ports && !d->expose_ports && !d->links && !d->dns && !d->add_hosts,
