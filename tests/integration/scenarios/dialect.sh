@@ -1,0 +1,135 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Quadlet's and docker's words for a container's process and its surroundings (issue 16):
+# Label=/--label, Annotation=, ContainerName=, Ulimit=/--ulimit, Group=, GroupAdd=/--group-add,
+# the user's groups from the image's /etc/group, an image's STOPSIGNAL, --stop-signal,
+# --stop-timeout, EnvironmentHost=/--env-host, DNSSearch=/--dns-search, DNSOption=/--dns-option.
+. "$BERTH_SOURCE_DIR/tests/integration/lib.sh"
+SRC=$BERTH_SOURCE_DIR
+
+make_image dl
+python3 "$SRC/tests/integration/helpers/image-archive.py" docker-dialect /tmp/dialect-image.tar
+on_exit 'rm -f /tmp/dialect-image.tar; berth image rm dialect-1'
+berth image load /tmp/dialect-image.tar >/dev/null
+
+inspect() { berth inspect "$1" | python3 -c "import json,sys; d=json.load(sys.stdin); print(json.dumps($2, sort_keys=True))"; }
+
+# --- labels and annotations --------------------------------------------------------------------
+berth create --name dlab -l org.a=1 --label 'org.b=two words' --label org.shared=mine --annotation io.x=y \
+        dialect-1 sleep 1 >/dev/null
+on_exit 'berth rm -f dlab'
+check_eq "inspect shows the labels, the image's under the container's" "$(inspect dlab 'd["labels"]')" \
+        '{"org.a": "1", "org.b": "two words", "org.image.only": "img", "org.shared": "mine"}'
+check_eq "  … and the annotations" "$(inspect dlab 'd["annotations"]')" '{"io.x": "y"}'
+check_eq "  … and the definition keeps its own" "$(inspect dlab 'd["definition"]["labels"]')" \
+        '["org.a=1", "org.b=two words", "org.shared=mine"]'
+
+# --- ContainerName= --------------------------------------------------------------------------------
+mkdir -p /run/berth/containers
+printf '[Container]\nImage=dl\nContainerName=dcn\nExec=true\n' > /run/berth/containers/dcn.container
+on_exit 'rm -f /run/berth/containers/dcn.container /run/berth/containers/dother.container'
+check "ContainerName= equal to the file's name is taken" berth verify /run/berth/containers/dcn.container
+printf '[Container]\nImage=dl\nContainerName=foobar\nExec=true\n' > /run/berth/containers/dother.container
+out=$(berth verify /run/berth/containers/dother.container 2>&1); rc=$?
+check_eq "ContainerName= that differs is refused" "$rc" 1
+check_match "  … in one line saying why" "$out" \
+        "key 'ContainerName': 'foobar' differs from the definition's name 'dother': berth names a container after its file"
+
+# --- Ulimit= ---------------------------------------------------------------------------------------
+check_eq "--ulimit nofile=1024:2048 sets both limits" \
+        "$(berth run --rm --ulimit nofile=1024:2048 dl sh -c 'echo $(ulimit -Sn) $(ulimit -Hn)')" "1024 2048"
+check_eq "--ulimit core=-1 is unlimited" "$(berth run --rm --ulimit core=-1 dl sh -c 'ulimit -Hc')" "unlimited"
+check_eq "--ulimit nproc=77 sets soft and hard" \
+        "$(berth run --rm --ulimit nproc=77 dl awk '/processes/ {print $3, $4}' /proc/self/limits)" "77 77"
+berth run -d --name dul --ulimit nofile=512:1024 dl sleep 1000 >/dev/null
+on_exit 'berth rm -f dul'
+check_eq "  … exec has the container's limits too" "$(berth exec dul sh -c 'echo $(ulimit -Sn) $(ulimit -Hn)')" "512 1024"
+check_eq "  … even as another user" "$(berth exec -u user dul sh -c 'ulimit -Hn')" "1024"
+berth rm -f dul >/dev/null
+out=$(berth run --rm --ulimit nofile=10:5 dl true 2>&1); rc=$?
+check_eq "a soft limit above the hard one is refused" "$rc $out" \
+        "125 berth: option --ulimit: 'nofile=10:5': the soft limit is above the hard one"
+out=$(berth run --rm --ulimit files=10 dl true 2>&1); rc=$?
+check_match "an unknown limit is refused, naming the option" "$rc $out" "^125 berth: option --ulimit: 'files' is not a limit"
+
+# --- the user's groups, Group=, GroupAdd= ------------------------------------------------------------
+check_eq "-u postgres: its groups from the image's /etc/group (docker's 101 102)" \
+        "$(berth run --rm -u postgres dialect-1 id -G | tr ' ' '\n' | sort -n | paste -sd' ')" "101 102"
+check_eq "-u 101 (a uid with a passwd entry): the same" \
+        "$(berth run --rm -u 101 dialect-1 id -G | tr ' ' '\n' | sort -n | paste -sd' ')" "101 102"
+check_eq "-u postgres:staff: that group, none from /etc/group (runc's rule)" \
+        "$(berth run --rm -u postgres:staff dialect-1 id -G)" "50"
+check_eq "--group-add by name and number" \
+        "$(berth run --rm -u postgres --group-add staff --group-add 4242 dialect-1 id -G | tr ' ' '\n' | sort -n | paste -sd' ')" \
+        "50 101 102 4242"
+berth run -d --name dgrp -u postgres --group-add staff dialect-1 sleep 1000 >/dev/null
+on_exit 'berth rm -f dgrp'
+check_eq "  … the payload's groups" \
+        "$(berth exec dgrp cat /proc/1/status | awk '/^Groups/ {$1=""; print}' | tr ' ' '\n' | sed '/^$/d' | sort -n | paste -sd' ')" "50 101"
+check_eq "  … exec's: the user's groups and GroupAdd=" \
+        "$(berth exec dgrp id -G | tr ' ' '\n' | sort -n | paste -sd' ')" "50 101 102"
+check_eq "  … exec -u root: root's and GroupAdd=" "$(berth exec -u root dgrp id -G | tr ' ' '\n' | sort -n | paste -sd' ')" "0 50"
+berth rm -f dgrp >/dev/null
+out=$(berth run --rm --group-add nosuch dialect-1 true 2>&1); rc=$?
+check_eq "a group not in the image's /etc/group fails the start in one line" "$rc $out" \
+        "125 berth: group 'nosuch' (GroupAdd=) not found in the image's /etc/group"
+out=$(berth run --rm --group-add keep-groups dl true 2>&1); rc=$?
+check_match "keep-groups is refused as podman's" "$rc $out" "^125 berth: option --group-add: 'keep-groups' is podman's"
+printf '[Container]\nImage=dialect-1\nUser=postgres\nGroup=staff\nExec=sleep 1000\n' > /run/berth/containers/dgf.container
+on_exit 'rm -f /run/berth/containers/dgf.container'
+check "User= with Group= starts" berth start dgf
+on_exit 'berth rm -f dgf'
+check_eq "  … as that user and group (Quadlet's --user U:G)" "$(berth exec dgf id -u):$(berth exec dgf id -G)" "101:50"
+berth rm -f dgf >/dev/null
+printf '[Container]\nImage=dialect-1\nGroup=staff\n' > /run/berth/containers/dgf.container
+out=$(berth verify /run/berth/containers/dgf.container 2>&1)
+check_match "Group= without User= is refused (Quadlet's rule)" "$out" "Group set without User"
+
+# --- stop signals ---------------------------------------------------------------------------------
+# The payload says which signal it got; sh as PID 1 gets only the signals it traps.
+berth run -d --name dsig dialect-1 sh -c 'trap "exit 10" USR1; trap "exit 15" TERM; while :; do sleep 0.1; done' >/dev/null
+on_exit 'berth rm -f dsig'
+check_eq "inspect shows the image's STOPSIGNAL" "$(inspect dsig 'd["definition"]["stop_signal"]')" '"SIGUSR1"'
+t0=$(date +%s)
+berth stop dsig >/dev/null
+check "berth stop sends the image's STOPSIGNAL (the payload exits at once)" test $(( $(date +%s) - t0 )) -lt 5
+check_eq "  … its USR1 trap ran (exit 10), not its TERM one" "$(systemctl show -P ExecMainStatus container@dsig.service)" 10
+berth rm -f dsig >/dev/null
+berth run -d --name dsig2 --stop-signal SIGTERM --stop-timeout 3 dialect-1 sh -c 'trap "exit 3" TERM; trap "exit 4" USR1; while :; do sleep 0.1; done' >/dev/null
+on_exit 'berth rm -f dsig2'
+check_eq "--stop-signal wins over the image's" "$(inspect dsig2 'd["definition"]["stop_signal"]')" '"SIGTERM"'
+check_eq "--stop-timeout is kept" "$(inspect dsig2 'd["definition"]["stop_timeout_usec"]')" 3000000
+berth stop dsig2 >/dev/null
+check_eq "  … the payload got SIGTERM" "$(systemctl show -P ExecMainStatus container@dsig2.service)" 3
+berth rm -f dsig2 >/dev/null
+berth run -d --name dsig3 --stop-timeout 1 dl sh -c 'trap "" TERM; while :; do sleep 0.1; done' >/dev/null
+on_exit 'berth rm -f dsig3'
+t0=$(date +%s)
+berth stop dsig3 >/dev/null
+check "--stop-timeout 1: a payload that ignores SIGTERM is killed after 1 s" test $(( $(date +%s) - t0 )) -lt 5
+berth rm -f dsig3 >/dev/null
+
+# --- EnvironmentHost= -------------------------------------------------------------------------------
+check_eq "--env-host: the caller's environment, under -e" \
+        "$(FROM_CALLER=yes OVER=caller berth run --rm --env-host -e OVER=flag dl sh -c 'echo $FROM_CALLER $OVER')" "yes flag"
+check_eq "  … not without it" "$(FROM_CALLER=yes berth run --rm dl sh -c 'echo ${FROM_CALLER:-unset}')" "unset"
+printf '[Container]\nImage=dl\nEnvironmentHost=yes\nExec=sh -c "env > /tmp/env; exec sleep 1000"\n' > /run/berth/containers/deh.container
+on_exit 'rm -f /run/berth/containers/deh.container'
+berth start deh
+on_exit 'berth rm -f deh'
+check "EnvironmentHost=yes in a unit: the service's environment (its PATH, set by systemd)" \
+        sh -c "berth exec deh cat /tmp/env | grep -q '^PATH=.*/usr/local/sbin'"
+check_fails "  … less what systemd hands the helper for itself" \
+        sh -c "berth exec deh cat /tmp/env | grep -q '^INVOCATION_ID='"
+berth rm -f deh >/dev/null
+
+# --- DNSSearch=, DNSOption= --------------------------------------------------------------------------
+out=$(berth run --rm --dns-search example.com --dns-search corp.example --dns-option ndots:2 --dns-option edns0 dl cat /etc/resolv.conf)
+check_eq "--dns-search: one search line" "$(printf '%s\n' "$out" | grep '^search')" "search example.com corp.example"
+check_eq "--dns-option: one options line" "$(printf '%s\n' "$out" | grep '^options')" "options ndots:2 edns0"
+check_eq "  … each once" "$(printf '%s\n' "$out" | grep -c '^search\|^options\|^domain')" 2
+check_fails "--dns-search .: no search line at all" \
+        sh -c "berth run --rm --dns-search . dl cat /etc/resolv.conf | grep -q '^search\|^domain'"
+out=$(berth run --rm --dns-option 'a b' dl true 2>&1); rc=$?
+check_match "a resolver option with a blank is refused" "$rc $out" "^125 berth: option --dns-option: 'a b' is not a resolver option"
+
+finish
