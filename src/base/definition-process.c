@@ -263,6 +263,7 @@ void definition_process_done(DefinitionProcess *p) {
         strv_free(p->group_add);
         strv_free(p->dns_search);
         strv_free(p->dns_options);
+        free(p->seccomp_profile);
         *p = (DefinitionProcess) {};
 }
 
@@ -270,7 +271,8 @@ bool definition_process_equal(const DefinitionProcess *a, const DefinitionProces
         return strv_equal(a->labels, b->labels) && strv_equal(a->annotations, b->annotations) &&
                strv_equal(a->ulimits, b->ulimits) && streq_ptr(a->group, b->group) &&
                strv_equal(a->group_add, b->group_add) && a->environment_host == b->environment_host &&
-               strv_equal(a->dns_search, b->dns_search) && strv_equal(a->dns_options, b->dns_options);
+               strv_equal(a->dns_search, b->dns_search) && strv_equal(a->dns_options, b->dns_options) &&
+               streq_ptr(a->seccomp_profile, b->seccomp_profile);
 }
 
 /* ---- for the runtime and the CLI ---- */

@@ -24,6 +24,7 @@ typedef struct DefinitionProcess {
         bool environment_host; /* EnvironmentHost=: the starting process's environment under Environment= */
         char **dns_search;     /* DNSSearch=: domains for resolv.conf's search line ("." for none) */
         char **dns_options;    /* DNSOption=: resolv.conf options, "ndots:2" */
+        char *seccomp_profile; /* SeccompProfile=PATH: a docker/OCI JSON profile (seccomp-profile.h); NULL: not one */
 } DefinitionProcess;
 
 struct Definition;

@@ -309,21 +309,38 @@ static int parse_bool(Definition *d, void *field, ListState *list, const char *v
         return 0;
 }
 
-/* docker's default profile (confine.h), or none. Profile files are not read: a JSON profile of
- * one's own is what --privileged-like escapes are made of, and berth's one is docker's. */
+/* docker's default profile (confine.h), none, or a docker/OCI JSON profile file of one's own
+ * (seccomp-profile.h), read at every start and exec with the helper's privileges. */
 static int parse_seccomp_profile(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
         int r = require_value(value, ret_why);
         if (r < 0)
                 return r;
-        if (streq(value, "default"))
-                *(bool *) field = false;
-        else if (streq(value, "unconfined"))
-                *(bool *) field = true;
-        else
-                return reason(ret_why, -EINVAL, "'%s' is not a profile berth has (default or unconfined; profile files are not "
-                               "supported)",
+        if (streq(value, "default") || streq(value, "unconfined")) {
+                d->seccomp_unconfined = streq(value, "unconfined");
+                free(d->process.seccomp_profile);
+                d->process.seccomp_profile = NULL;
+                return 0;
+        }
+        if (!path_is_absolute(value) || !path_is_normalized(value) || string_has_control_chars(value))
+                return reason(ret_why, -EINVAL, "'%s' is not default, unconfined or the absolute path of a JSON profile",
                                SHOWN(value));
+        r = replace_string(&d->process.seccomp_profile, value);
+        if (r < 0)
+                return r;
+        d->seccomp_unconfined = false;
         return 0;
+}
+
+static int format_seccomp_profile(FILE *f, const char *key, const Definition *d, const void *field) {
+        if (d->process.seccomp_profile) {
+                _cleanup_free_ char *q = definition_value_quote(d->process.seccomp_profile);
+
+                if (!q)
+                        return -ENOMEM;
+                fprintf(f, "%s=%s\n", key, q);
+                return 0;
+        }
+        return definition_format_seccomp_profile(f, key, d, field);
 }
 
 static int parse_restart(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
@@ -829,7 +846,7 @@ static const DefinitionKey key_table[] = {
         KEY(CONTAINER, "AutoRemove", parse_bool, definition_format_bool, auto_remove),
         KEY(CONTAINER, "RunInit", parse_bool, definition_format_bool, run_init),
         KEY(CONTAINER, "NoNewPrivileges", parse_bool, definition_format_bool, no_new_privileges),
-        KEY(CONTAINER, "SeccompProfile", parse_seccomp_profile, definition_format_seccomp_profile, seccomp_unconfined),
+        KEY(CONTAINER, "SeccompProfile", parse_seccomp_profile, format_seccomp_profile, seccomp_unconfined),
         KEY(CONTAINER, "Restart", parse_restart, definition_format_restart, restart),
         KEY(CONTAINER, "StopSignal", parse_signal, definition_format_signal, stop_signal),
         KEY(CONTAINER, "StopTimeout", parse_stop_timeout, definition_format_stop_timeout, stop_timeout_usec),

@@ -293,7 +293,9 @@ static void write_definition(JsonWriter *w, const Definition *d) {
         json_key_bool(w, "no_new_privileges", d->no_new_privileges);
         json_key_strv(w, "sysctls", d->sysctls);
         /* What the payload runs under: --privileged has no filter, as with docker. */
-        json_key_string(w, "seccomp", d->privileged || d->seccomp_unconfined ? "unconfined" : "default");
+        json_key_string(w, "seccomp", d->privileged || d->seccomp_unconfined ? "unconfined"
+                                      : d->process.seccomp_profile  ? d->process.seccomp_profile
+                                                                    : "default");
         json_key_bool(w, "read_only", d->read_only);
         json_key_bool(w, "init", d->run_init);
         json_key(w, "stop_signal");

@@ -15,6 +15,7 @@
 #include "bus.h"
 #include "cleanup.h"
 #include "container.h"
+#include "confine.h"
 #include "containers.h"
 #include "definition-builder.h"
 #include "definition.h"
@@ -51,8 +52,9 @@ static const char run_options[] =
         "      --cap-drop CAP       drop a capability (repeatable, ALL for all)\n"
         "      --restart POLICY     no, on-failure, always or unless-stopped: systemd's Restart= (with -d)\n"
         "      --privileged         all capabilities, no masks, no seccomp, all devices\n"
-        "      --security-opt OPT   no-new-privileges[=true|false], or seccomp=unconfined to run\n"
-        "                           without docker's default seccomp profile\n"
+        "      --security-opt OPT   no-new-privileges[=true|false], seccomp=unconfined to run\n"
+        "                           without docker's default seccomp profile, or seccomp=PATH for\n"
+        "                           a docker/OCI JSON profile of one's own\n"
         "      --read-only          mount the container's root read-only\n"
         "      --init               run berth's tiny init as PID 1\n"
         "      --network MODE       bridge (default), none, host or container:NAME\n"
@@ -158,10 +160,18 @@ static int add_security_opt(DefinitionBuilder *b, const char *opt) {
         if (v)
                 return add_key(b, "--security-opt", "NoNewPrivileges", v);
         v = startswith(opt, "seccomp=") ?: startswith(opt, "seccomp:");
+        if (v && !isempty(v) && !streq(v, "default") && !streq(v, "unconfined")) {
+                /* A profile file: its absolute path, which the helper reads at every start. */
+                _cleanup_free_ char *abs = realpath(v, NULL);
+
+                if (!abs)
+                        return log_error_errno(-errno, "option --security-opt: seccomp profile %s: %m", v);
+                return add_key(b, "--security-opt", "SeccompProfile", abs);
+        }
         if (v)
                 return add_key(b, "--security-opt", "SeccompProfile", v);
         log_error("option --security-opt: '%s' is not one berth has (no-new-privileges[=BOOL], "
-                  "seccomp=unconfined)",
+                  "seccomp=unconfined, seccomp=PATH)",
                   opt);
         return -EINVAL;
 }
@@ -547,6 +557,13 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
         r = containers_check_image(d->image);
         if (r < 0)
                 return -EINVAL;
+        if (d->process.seccomp_profile) {
+                /* A profile that cannot be read or parsed: said now, in one line, as docker does. */
+                _cleanup_(seccomp_program_done) SeccompProgram p = SECCOMP_PROGRAM_NULL;
+
+                if (confine_prepare(d, &p) < 0)
+                        return -EINVAL;
+        }
         {
                 /* A missing bind source or VolumesFrom= container: said now, before anything is written. */
                 _cleanup_(volume_plan_done) VolumePlan plan = {};

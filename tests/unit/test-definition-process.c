@@ -200,6 +200,22 @@ static void test_misc_keys(void) {
         refused("DNSOption=#x\n", "is not a resolver option");
         round_trip("EnvironmentHost=yes\nDNSSearch=example.com\nDNSSearch=.\nDNSOption=ndots:2\nDNSOption=edns0\n");
 
+        d = parse("SeccompProfile=/etc/berth/profile.json\n", NULL);
+        ok(d && streq_ptr(d->process.seccomp_profile, "/etc/berth/profile.json") && !d->seccomp_unconfined,
+           "SeccompProfile=PATH");
+        d = definition_free(d);
+        d = parse("SeccompProfile=/x.json\nSeccompProfile=unconfined\n", NULL);
+        ok(d && !d->process.seccomp_profile && d->seccomp_unconfined, "  … unconfined after it replaces it");
+        d = definition_free(d);
+        d = parse("SeccompProfile=unconfined\nSeccompProfile=/x.json\n", NULL);
+        ok(d && streq_ptr(d->process.seccomp_profile, "/x.json") && !d->seccomp_unconfined, "  … and the other way round");
+        d = definition_free(d);
+        refused("SeccompProfile=profile.json\n",
+                "key 'SeccompProfile': 'profile.json' is not default, unconfined or the absolute path of a JSON profile");
+        refused("SeccompProfile=/a/../b.json\n", "is not default, unconfined or the absolute path");
+        round_trip("SeccompProfile=/etc/berth/my profile.json\n");
+        round_trip("SeccompProfile=unconfined\n");
+
         /* StopSignal= unset is not SIGTERM: the image's STOPSIGNAL applies then. */
         d = parse("", NULL);
         ok(d && d->stop_signal == 0, "StopSignal= not given: unset");

@@ -356,9 +356,9 @@ static void test_keys(void) {
                 ok(!d->seccomp_unconfined, "SeccompProfile=default after unconfined: the last wins");
         definition_free(d);
         key_bad("NoNewPrivileges=sure\n", F ":3: key 'NoNewPrivileges': 'sure' is not a boolean (yes or no)");
-        key_bad("SeccompProfile=/etc/berth/profile.json\n",
-                F ":3: key 'SeccompProfile': '/etc/berth/profile.json' is not a profile berth has (default or "
-                  "unconfined; profile files are not supported)");
+        key_bad("SeccompProfile=profile.json\n",
+                F ":3: key 'SeccompProfile': 'profile.json' is not default, unconfined or the absolute path of a JSON "
+                  "profile");
         key_bad("SeccompProfile=\n", F ":3: key 'SeccompProfile': empty value");
 
         /* Restart= */

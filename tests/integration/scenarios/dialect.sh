@@ -132,4 +132,40 @@ check_fails "--dns-search .: no search line at all" \
 out=$(berth run --rm --dns-option 'a b' dl true 2>&1); rc=$?
 check_match "a resolver option with a blank is refused" "$rc $out" "^125 berth: option --dns-option: 'a b' is not a resolver option"
 
+# --- SeccompProfile=PATH ---------------------------------------------------------------------------
+mkdir -p /tmp/dialect-seccomp
+on_exit 'rm -rf /tmp/dialect-seccomp'
+cat > /tmp/dialect-seccomp/nomkdir.json <<'EOF2'
+{
+        "defaultAction": "SCMP_ACT_ALLOW",
+        "archMap": [{"architecture": "SCMP_ARCH_X86_64", "subArchitectures": ["SCMP_ARCH_X86", "SCMP_ARCH_X32"]},
+                    {"architecture": "SCMP_ARCH_AARCH64", "subArchitectures": ["SCMP_ARCH_ARM"]}],
+        "syscalls": [
+                {"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13},
+                {"names": ["sethostname"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1,
+                 "excludes": {"caps": ["CAP_SYS_ADMIN"]}}
+        ]
+}
+EOF2
+out=$(cd /tmp/dialect-seccomp && berth run --rm --security-opt seccomp=nomkdir.json dl sh -c 'mkdir /tmp/x 2>&1; echo rc=$?')
+check_match "--security-opt seccomp=PATH: the profile's rule applies (mkdir: EACCES)" "$out" "Permission denied"
+check_match "  … a relative path is the caller's" "$out" "rc=1"
+check_eq "  … what it allows still works" "$(berth run --rm --security-opt seccomp=/tmp/dialect-seccomp/nomkdir.json dl sh -c 'touch /tmp/y && echo ok')" ok
+printf '[Container]\nImage=dl\nSeccompProfile=/tmp/dialect-seccomp/nomkdir.json\nExec=sleep 1000\n' > /run/berth/containers/dsec.container
+on_exit 'rm -f /run/berth/containers/dsec.container'
+check "SeccompProfile=PATH in a definition starts" berth start dsec
+on_exit 'berth rm -f dsec'
+check_match "  … berth exec is confined as the payload" "$(berth exec dsec sh -c 'mkdir /tmp/z 2>&1')" "Permission denied"
+check_eq "  … inspect names the profile" "$(inspect dsec 'd["definition"]["seccomp"]')" '"/tmp/dialect-seccomp/nomkdir.json"'
+berth rm -f dsec >/dev/null
+check_eq "  … without it, mkdir works (berth's default profile)" "$(berth run --rm dl sh -c 'mkdir /tmp/x && echo ok')" ok
+echo '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [' > /tmp/dialect-seccomp/broken.json
+out=$(berth run --rm --security-opt seccomp=/tmp/dialect-seccomp/broken.json dl true 2>&1); rc=$?
+check_eq "a profile that does not parse: one line naming the file and what is wrong" "$rc $out" \
+        "125 berth: seccomp profile /tmp/dialect-seccomp/broken.json: not JSON: unexpected end of data"
+echo '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir"], "action": "SCMP_ACT_NOPE"}]}' > /tmp/dialect-seccomp/bad.json
+out=$(berth run --rm --security-opt seccomp=/tmp/dialect-seccomp/bad.json dl true 2>&1); rc=$?
+check_eq "  … a bad action, named with its place" "$rc $out" \
+        "125 berth: seccomp profile /tmp/dialect-seccomp/bad.json: syscalls[0]: 'SCMP_ACT_NOPE' is not an action (SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, SCMP_ACT_KILL, …)"
+
 finish
