@@ -272,7 +272,7 @@ bool definition_process_equal(const DefinitionProcess *a, const DefinitionProces
                strv_equal(a->ulimits, b->ulimits) && streq_ptr(a->group, b->group) &&
                strv_equal(a->group_add, b->group_add) && a->environment_host == b->environment_host &&
                strv_equal(a->dns_search, b->dns_search) && strv_equal(a->dns_options, b->dns_options) &&
-               streq_ptr(a->seccomp_profile, b->seccomp_profile);
+               streq_ptr(a->seccomp_profile, b->seccomp_profile) && a->publish_all == b->publish_all;
 }
 
 /* ---- for the runtime and the CLI ---- */

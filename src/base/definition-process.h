@@ -25,6 +25,7 @@ typedef struct DefinitionProcess {
         char **dns_search;     /* DNSSearch=: domains for resolv.conf's search line ("." for none) */
         char **dns_options;    /* DNSOption=: resolv.conf options, "ndots:2" */
         char *seccomp_profile; /* SeccompProfile=PATH: a docker/OCI JSON profile (seccomp-profile.h); NULL: not one */
+        bool publish_all;      /* PublishAll= (docker's -P): every exposed port on a free host port */
 } DefinitionProcess;
 
 struct Definition;

@@ -424,7 +424,8 @@ static int parse_checked_list(char ***l, ListState *list, const char *value, boo
 
 static bool expose_port_is_valid(const char *s) {
         PortSpec p;
-        return port_expose_parse(s, &p) >= 0;
+        unsigned n;
+        return port_expose_range_parse(s, &p, &n) >= 0;
 }
 
 static bool ipv4_is_valid(const char *s) {
@@ -522,38 +523,63 @@ static bool port_index_conflict(const Hashmap *index, const PortSpec *p, size_t 
         return port_addr_is_any(p) || port_index_get(index, 'A', p, ret) || port_index_get(index, 'E', p, ret);
 }
 
+/* Expanded published ports, at most DEFINITION_PORTS_MAX: each holds host sockets, nftables
+ * elements and a proxy listener. Their count is in the index under the key "#". */
 static int parse_publish_port(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
         char ***l = field;
-        PortSpec p;
-        size_t i = list->n, other;
+        PortPublish pp;
+        size_t i = list->n, other, count = 0;
         int r;
 
         if (isempty(value)) {
                 list_reset(l, list);
                 return 0;
         }
-        if (string_has_control_chars(value) || port_spec_parse(value, &p) < 0)
-                return reason(ret_why, -EINVAL, "'%s' is not a published port [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|/udp] (ports 1…65535)",
+        r = string_has_control_chars(value) ? -EINVAL : port_publish_parse(value, &pp);
+        if (r == -EPROTONOSUPPORT)
+                return reason(ret_why, -EINVAL, "'%s': sctp is not supported (berth holds and proxies published ports "
+                               "for tcp and udp)", SHOWN(value));
+        if (r < 0)
+                return reason(ret_why, -EINVAL,
+                               "'%s' is not a published port [[HOSTIP:][HOSTPORT]:]CONTAINERPORT[/tcp|/udp] (ports "
+                               "1…65535 or ranges N-M, as long on both sides)",
                                SHOWN(value));
-        /* One host port once per protocol and address, within the container too. */
-        if (port_index_conflict(list->index, &p, &other))
-                return reason(ret_why, -EINVAL, "'%s' takes the same host port as '%s'", SHOWN(value), SHOWN((*l)[other]));
+        (void) hashmap_get(list->index, "#", 1, &count);
+        if (count + pp.n > DEFINITION_PORTS_MAX)
+                return reason(ret_why, -EINVAL, "'%s' makes more than %zu published ports", SHOWN(value),
+                               DEFINITION_PORTS_MAX);
+        /* One host port once per protocol and address, within the container too. A port the
+         * runtime picks takes a free one. */
+        for (unsigned k = 0; pp.first.host_port != 0 && k < pp.n; k++) {
+                PortSpec p;
 
-        r = port_index_put(&list->index, 'P', &p, i, /* replace= */ false);
-        if (r >= 0 && p.family == AF_UNSPEC)
-                r = port_index_put(&list->index, 'U', &p, i, /* replace= */ false);
-        if (r >= 0 && p.family != AF_UNSPEC)
-                r = port_index_put(&list->index, 'F', &p, i, /* replace= */ false);
-        if (r >= 0 && p.family != AF_UNSPEC)
-                r = port_index_put(&list->index, port_addr_is_any(&p) ? 'A' : 'E', &p, i, /* replace= */ false);
+                port_publish_get(&pp, k, &p);
+                if (port_index_conflict(list->index, &p, &other))
+                        return reason(ret_why, -EINVAL, "'%s' takes the same host port as '%s'", SHOWN(value), SHOWN((*l)[other]));
+        }
+        for (unsigned k = 0; pp.first.host_port != 0 && k < pp.n; k++) {
+                PortSpec p;
+
+                port_publish_get(&pp, k, &p);
+                r = port_index_put(&list->index, 'P', &p, i, /* replace= */ false);
+                if (r >= 0 && p.family == AF_UNSPEC)
+                        r = port_index_put(&list->index, 'U', &p, i, /* replace= */ false);
+                if (r >= 0 && p.family != AF_UNSPEC)
+                        r = port_index_put(&list->index, 'F', &p, i, /* replace= */ false);
+                if (r >= 0 && p.family != AF_UNSPEC)
+                        r = port_index_put(&list->index, port_addr_is_any(&p) ? 'A' : 'E', &p, i, /* replace= */ false);
+                if (r < 0)
+                        return r;
+        }
+        r = hashmap_put(&list->index, "#", 1, count + pp.n);
         if (r < 0)
                 return r;
         return list_extend(l, list, value);
 }
 
 static int parse_expose_port(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
-        return parse_checked_list(field, list, value, expose_port_is_valid, "a port CONTAINERPORT[/tcp|/udp] (1…65535)",
-                                  ret_why);
+        return parse_checked_list(field, list, value, expose_port_is_valid,
+                                  "a port CONTAINERPORT[/tcp|/udp] (1…65535, or a range N-M)", ret_why);
 }
 
 static int parse_link(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
@@ -887,12 +913,23 @@ static const DefinitionKey key_table[] = {
         KEY(CONTAINER, "EnvironmentHost", parse_bool, definition_format_bool, process.environment_host),
         KEY(CONTAINER, "DNSSearch", definition_parse_dns_search, definition_format_raw_list, process.dns_search),
         KEY(CONTAINER, "DNSOption", definition_parse_dns_option, definition_format_raw_list, process.dns_options),
+        KEY(CONTAINER, "PublishAll", parse_bool, definition_format_bool, process.publish_all),
         KEY(INSTALL, "WantedBy", parse_units, definition_format_units, wanted_by, .words = true, .group = GROUP_UNITS),
         KEY(INSTALL, "RequiredBy", parse_units, definition_format_units, required_by, .words = true, .group = GROUP_UNITS),
 #undef KEY
 };
 
+/* Quadlet's other names for a key: read as the key, written back under its name. */
+static const struct {
+        const char *alias, *key;
+} key_aliases[] = {
+        { "ExposeHostPort", "ExposePort" },
+};
+
 static const DefinitionKey *key_lookup(DefinitionSection section, const char *key) {
+        for (size_t i = 0; i < ELEMENTSOF(key_aliases); i++)
+                if (streq(key_aliases[i].alias, key))
+                        key = key_aliases[i].key;
         for (size_t i = 0; i < ELEMENTSOF(key_table); i++)
                 if (key_table[i].section == section && streq(key_table[i].key, key))
                         return key_table + i;

@@ -38,6 +38,8 @@
 #define DEFINITION_MOUNTS_MAX ((size_t) 1024)
 /* Link=, WantedBy= and RequiredBy= entries together: each names a unit systemd loads. */
 #define DEFINITION_UNITS_MAX ((size_t) 256)
+/* PublishPort= entries, ranges counted port by port: each holds host sockets and nftables elements. */
+#define DEFINITION_PORTS_MAX ((size_t) 1024)
 /* Memory=: less, and the payload is OOM-killed before it runs (docker's minimum too). */
 #define DEFINITION_MEMORY_MIN (UINT64_C(6) << 20)
 #define DEFINITION_SUFFIX ".container"

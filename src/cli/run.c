@@ -58,8 +58,9 @@ static const char run_options[] =
         "      --read-only          mount the container's root read-only\n"
         "      --init               run berth's tiny init as PID 1\n"
         "      --network MODE       bridge (default), none, host or container:NAME\n"
-        "  -p, --publish SPEC       publish a port: [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|/udp]\n"
-        "      --expose PORT        a port for links' variables: PORT[/tcp|/udp]\n"
+        "  -p, --publish SPEC       publish a port: [[HOSTIP:][HOSTPORT]:]CONTAINERPORT[/tcp|/udp],\n"
+        "                           ports or ranges N-M; without HOSTPORT a free one (berth port NAME)\n"
+        "      --expose PORT        a port for links' variables and -P: PORT[/tcp|/udp], or a range\n"
         "      --link NAME[:ALIAS]  reach a running container by name, with docker's variables\n"
         "      --ip ADDRESS         take this IPv4 address from the bridge's subnet\n"
         "      --dns ADDRESS        a name server for the container's resolv.conf\n"
@@ -98,6 +99,7 @@ static const char run_options[] =
         "      --dns-option OPT     an option line entry for the container's resolv.conf (ndots:2)\n"
         "      --stop-signal SIG    the signal that stops the container (default: the image's, else SIGTERM)\n"
         "      --stop-timeout N     seconds between the stop signal and SIGKILL (default 10)\n"
+        "  -P, --publish-all        publish every exposed port (--expose, the image's) on a free host port\n"
         "      --help               show this help\n";
 
 /* Adds the option's line; a failure (out of memory) is logged here. */
@@ -226,7 +228,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 ARG_NO_HEALTHCHECK, ARG_SDNOTIFY,
                 /* Issue 16, engineer C (keys-process). */
                 ARG_LABEL, ARG_ANNOTATION, ARG_ULIMIT, ARG_GROUP_ADD, ARG_ENV_HOST, ARG_DNS_SEARCH,
-                ARG_DNS_OPTION, ARG_STOP_SIGNAL, ARG_STOP_TIMEOUT,
+                ARG_DNS_OPTION, ARG_STOP_SIGNAL, ARG_STOP_TIMEOUT, ARG_PUBLISH_ALL,
         };
         static const struct option options[] = {
                 { "name", required_argument, NULL, ARG_NAME },
@@ -287,10 +289,11 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 { "dns-opt", required_argument, NULL, ARG_DNS_OPTION },
                 { "stop-signal", required_argument, NULL, ARG_STOP_SIGNAL },
                 { "stop-timeout", required_argument, NULL, ARG_STOP_TIMEOUT },
+                { "publish-all", no_argument, NULL, ARG_PUBLISH_ALL },
                 { "help", no_argument, NULL, ARG_HELP },
                 {}
         };
-        static const char optstring[] = "+dite:w:u:h:m:c:p:v:l:";
+        static const char optstring[] = "+dite:w:u:h:m:c:p:v:l:P";
         _cleanup_(definition_builder_done) DefinitionBuilder b = {};
         _cleanup_(definition_freep) Definition *d = NULL;
         _cleanup_free_ char *name = NULL, *text = NULL, *error = NULL;
@@ -495,6 +498,10 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                         break;
                 case ARG_STOP_TIMEOUT:
                         r = add(&b, "--stop-timeout", optarg);
+                        break;
+                case 'P':
+                case ARG_PUBLISH_ALL:
+                        r = add_key(&b, "--publish-all", "PublishAll", "yes");
                         break;
                 case ARG_HELP:
                         verb_help(verb, run_options);

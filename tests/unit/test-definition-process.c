@@ -18,6 +18,7 @@
 #include "hosts.h"
 #include "image-config.h"
 #include "path-util.h"
+#include "port.h"
 #include "string-util.h"
 #include "strv.h"
 #include "tap.h"
@@ -299,6 +300,113 @@ static void test_group_add(void) {
         (void) rmdir(tmp);
 }
 
+/* port_publish_parse() of s: its ports as "HOST:CONT/proto" (HOST 0 when picked, "MIN-MAX" for a
+ * range to pick from), with the family's letter first (U, 4, 6). */
+static char *ports_of(const char *s) {
+        char *buf = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&buf, &size);
+        PortPublish pp;
+
+        if (port_publish_parse(s, &pp) < 0) {
+                fputs("refused", f);
+                fclose(f);
+                return buf;
+        }
+        for (unsigned i = 0; i < pp.n; i++) {
+                PortSpec p;
+
+                port_publish_get(&pp, i, &p);
+                fprintf(f, "%s%c", i ? " " : "", p.family == AF_UNSPEC ? 'U' : p.family == AF_INET ? '4' : '6');
+                if (p.host_port_min)
+                        fprintf(f, "%u-%u", p.host_port_min, p.host_port_max);
+                else
+                        fprintf(f, "%u", p.host_port);
+                fprintf(f, ":%u/%s", p.container_port, port_protocol_to_string(p.protocol));
+        }
+        fclose(f);
+        return buf;
+}
+
+static void test_ports(void) {
+        static const struct {
+                const char *spec, *want;
+        } cases[] = {
+                /* Quadlet's ports.container and ports_ipv6.container */
+                { "127.0.0.1:80:90", "480:90/tcp" },
+                { "0.0.0.0:80:91", "U80:91/tcp" },
+                { ":80:92", "U80:92/tcp" },
+                { "127.0.0.1::93", "40:93/tcp" },
+                { "0.0.0.0::94", "U0:94/tcp" },
+                { "::95", "U0:95/tcp" },
+                { "80:96", "U80:96/tcp" },
+                { "97", "U0:97/tcp" },
+                { "1234/udp", "U0:1234/udp" },
+                { "1234:1234/udp", "U1234:1234/udp" },
+                { "127.0.0.1:1234:1234/udp", "41234:1234/udp" },
+                { "1234/tcp", "U0:1234/tcp" },
+                { "[::1]:80:90", "680:90/tcp" },
+                { "[::]:80:91", "680:91/tcp" },
+                { "[2001:DB8::23]:80:91", "680:91/tcp" },
+                { "[::1]::93", "60:93/tcp" },
+                { "[2001:db8::42]::94", "60:94/tcp" },
+                { "[::1]:1234:1234/udp", "61234:1234/udp" },
+                /* ranges */
+                { "8000-8002:80-82", "U8000:80/tcp U8001:81/tcp U8002:82/tcp" },
+                { "8000-8010:80", "U8000-8010:80/tcp" },
+                { "80-81", "U0:80/tcp U0:81/tcp" },
+                { "127.0.0.1:9000-9001:90-91/udp", "49000:90/udp 49001:91/udp" },
+                /* refused */
+                { "${PORT}:${PORT}", "refused" },
+                { "8000:80-82", "refused" },
+                { "8000-8001:80-82", "refused" },
+                { "82-80", "refused" },
+                { "0", "refused" },
+                { "80:", "refused" },
+                { "1.2.3:80:90", "refused" },
+                { "[::1]:80", "refused" },
+                { "[::1]80:90", "refused" },
+                { "80/icmp", "refused" },
+                { "a:b:c:d", "refused" },
+        };
+        PortPublish pp;
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                _cleanup_free_ char *got = ports_of(cases[i].spec);
+
+                ok(streq_ptr(got, cases[i].want), "-p %s: %s (got %s)", cases[i].spec, cases[i].want, got);
+        }
+        ok(port_publish_parse("80/sctp", &pp) == -EPROTONOSUPPORT, "sctp: its own error");
+        refused("PublishPort=80/sctp\n", "key 'PublishPort': '80/sctp': sctp is not supported");
+        refused("PublishPort=8000-8002:80-82\nPublishPort=8001:90\n",
+                "key 'PublishPort': '8001:90' takes the same host port as '8000-8002:80-82'");
+        refused("PublishPort=1-1024:1-1024\nPublishPort=2000-2001:80-81\n", "makes more than 1024 published ports");
+        {
+                _cleanup_(definition_freep) Definition *d = parse("PublishPort=80\nPublishPort=80\nPublishPort=127.0.0.1::80\n", NULL);
+
+                ok(d && strv_length(d->publish_ports) == 3, "ports the runtime picks never conflict at parse time");
+        }
+        round_trip("PublishPort=80\nPublishPort=[::1]::93\nPublishPort=8000-8010:80/udp\nPublishAll=yes\n");
+
+        /* ExposeHostPort=, Quadlet's name for ExposePort=, and ranges. */
+        {
+                _cleanup_(definition_freep) Definition *d = parse("ExposeHostPort=1000\nExposePort=2000-3000/udp\nExposeHostPort=2000-3000/tcp\n", NULL);
+                _cleanup_free_ char *text = NULL;
+                PortSpec e;
+                unsigned n;
+
+                ok(d && strv_equal(d->expose_ports, STRV_MAKE("1000", "2000-3000/udp", "2000-3000/tcp")),
+                   "ExposeHostPort= and ExposePort= fill one list");
+                ok(d && definition_to_string(d, &text) >= 0 && !strstr(text, "ExposeHostPort") &&
+                           strstr(text, "ExposePort=2000-3000/tcp\n"),
+                   "  … written back as ExposePort=");
+                ok(port_expose_range_parse("2000-3000/udp", &e, &n) >= 0 && e.container_port == 2000 && n == 1001 &&
+                           e.protocol == IPPROTO_UDP,
+                   "a range of exposed ports");
+        }
+        refused("ExposeHostPort=3000-2000\n", "key 'ExposeHostPort': '3000-2000' is not a port");
+}
+
 int main(void) {
         test_labels();
         test_container_name();
@@ -308,5 +416,6 @@ int main(void) {
         test_resolv_conf();
         test_image_config();
         test_group_add();
+        test_ports();
         return tap_finish();
 }

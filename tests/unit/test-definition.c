@@ -486,13 +486,13 @@ static void test_keys(void) {
         definition_free(d);
         key_bad("PublishPort=8080:80\nPublishPort=127.0.0.1:8080:81\n",
                 F ":4: key 'PublishPort': '127.0.0.1:8080:81' takes the same host port as '8080:80'");
-        key_bad("PublishPort=80\n", F ":3: key 'PublishPort': '80' is not a published port "
-                                     "[HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|/udp] (ports 1…65535)");
+        key_bad("PublishPort=80:\n", F ":3: key 'PublishPort': '80:' is not a published port "
+                                     "[[HOSTIP:][HOSTPORT]:]CONTAINERPORT[/tcp|/udp] (ports 1…65535 or ranges N-M, as long on both sides)");
         key_bad("PublishPort=0:80\n", F ":3: key 'PublishPort': '0:80' is not a published port "
-                                       "[HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|/udp] (ports 1…65535)");
+                                       "[[HOSTIP:][HOSTPORT]:]CONTAINERPORT[/tcp|/udp] (ports 1…65535 or ranges N-M, as long on both sides)");
         key_bad("PublishPort=8080:65536\n", F ":3: key 'PublishPort': '8080:65536' is not a published port "
-                                             "[HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|/udp] (ports 1…65535)");
-        key_bad("ExposePort=80/sctp\n", F ":3: key 'ExposePort': '80/sctp' is not a port CONTAINERPORT[/tcp|/udp] (1…65535)");
+                                             "[[HOSTIP:][HOSTPORT]:]CONTAINERPORT[/tcp|/udp] (ports 1…65535 or ranges N-M, as long on both sides)");
+        key_bad("ExposePort=80/sctp\n", F ":3: key 'ExposePort': '80/sctp' is not a port CONTAINERPORT[/tcp|/udp] (1…65535, or a range N-M)");
         key_bad("IP=10.88.0\n", F ":3: key 'IP': '10.88.0' is not an IPv4 address");
         key_bad("IP=\n", F ":3: key 'IP': empty value");
         key_bad("Link=../db\n", F ":3: key 'Link': '../db' is not NAME or NAME:ALIAS (a container name matching "

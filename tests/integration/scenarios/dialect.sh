@@ -132,6 +132,49 @@ check_fails "--dns-search .: no search line at all" \
 out=$(berth run --rm --dns-option 'a b' dl true 2>&1); rc=$?
 check_match "a resolver option with a blank is refused" "$rc $out" "^125 berth: option --dns-option: 'a b' is not a resolver option"
 
+# --- PublishPort='s full forms, -P, berth port -----------------------------------------------------
+serve='trap "exit 0" TERM; nc -ll -p 80 -e sh -c "echo hello from \$(hostname)" & wait'
+tcp_get() { timeout 3 busybox nc "$@" </dev/null 2>&1; }
+host_port() { berth port "$1" "$2" | awk -F: 'NR == 1 {print $NF}'; }
+berth run -d --name dp1 -p 80 -p 127.0.0.1::80/udp dl sh -c "$serve" >/dev/null
+on_exit 'berth rm -f dp1'
+p1=$(host_port dp1 80/tcp)
+check_match "-p 80: a free host port, which berth port shows" "$(berth port dp1 80)" "^80/tcp -> 0.0.0.0:$p1"
+check "  … one of the kernel's ephemeral range" test "$p1" -ge "$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range)"
+wait_for 5 sh -c "[ -n \"\$(timeout 1 busybox nc 127.0.0.1 $p1 </dev/null 2>/dev/null)\" ]"
+check_eq "  … and it reaches the container" "$(tcp_get 127.0.0.1 "$p1")" "hello from dp1"
+check_eq "  … over IPv6 too" "$(tcp_get ::1 "$p1")" "hello from dp1"
+check_match "-p 127.0.0.1::80/udp: a free port on that address" "$(berth port dp1 80/udp)" '^80/udp -> 127\.0\.0\.1:[0-9]+$'
+python3 -c 'import socket,time; s=socket.socket(); s.bind(("0.0.0.0", 9200)); s.listen(); time.sleep(60)' &
+holder=$!
+on_exit "kill $holder 2>/dev/null"
+wait_for 3 sh -c 'ss -ltn | grep -q ":9200 "'
+berth run -d --name dp2 -p 9200-9210:80 -p 9300-9301:81-82 dl sh -c "$serve" >/dev/null
+on_exit 'berth rm -f dp2'
+check_eq "-p 9200-9210:80: the first free port of the range (9200 is taken)" "$(host_port dp2 80)" 9201
+check_eq "-p 9300-9301:81-82: pairs" "$(berth port dp2 | grep -c -- '-> 0.0.0.0:930[01]$')" 2
+wait_for 5 sh -c "[ -n \"\$(timeout 1 busybox nc 127.0.0.1 9201 </dev/null 2>/dev/null)\" ]"
+check_eq "  … and the picked port reaches the container" "$(tcp_get 127.0.0.1 9201)" "hello from dp2"
+kill $holder
+berth run -d --name dp3 -P --expose 7000-7001/udp dialect-1 sleep 1000 >/dev/null
+on_exit 'berth rm -f dp3'
+check_match "-P: the image's ExposedPorts on a free port" "$(berth port dp3 8080)" '^8080/tcp -> 0\.0\.0\.0:[0-9]+$'
+check_eq "  … and --expose's range" "$(berth port dp3 | grep -c '^700[01]/udp -> 0.0.0.0:')" 2
+berth rm -f dp1 dp2 dp3 >/dev/null
+berth create --name dp4 -p 8088:80 -p 81 dl true >/dev/null
+on_exit 'berth rm -f dp4'
+check_eq "berth port of a stopped container: the ports its definition names" "$(berth port dp4)" \
+        "$(printf '80/tcp -> 0.0.0.0:8088\n80/tcp -> [::]:8088')"
+berth rm -f dp4 >/dev/null
+out=$(berth run --rm -p 80/sctp dl true 2>&1); rc=$?
+check_eq "-p 80/sctp is refused in one line" "$rc $out" \
+        "125 berth: option -p: '80/sctp': sctp is not supported (berth holds and proxies published ports for tcp and udp)"
+out=$(berth run --rm -p 8000:80-82 dl true 2>&1); rc=$?
+check_match "a host port for a range of container ports is refused" "$rc $out" "^125 berth: option -p: '8000:80-82' is not a published port"
+printf '[Container]\nImage=dl\nExposeHostPort=2000-3000/udp\n' > /run/berth/containers/dexp.container
+on_exit 'rm -f /run/berth/containers/dexp.container'
+check "ExposeHostPort= (Quadlet's name) is taken" berth verify /run/berth/containers/dexp.container
+
 # --- SeccompProfile=PATH ---------------------------------------------------------------------------
 mkdir -p /tmp/dialect-seccomp
 on_exit 'rm -rf /tmp/dialect-seccomp'
