@@ -58,6 +58,7 @@ static const BuilderOption options[] = {
         { "--dns-option", "DNSOption" },
         { "--stop-signal", "StopSignal" },
         { "--stop-timeout", "StopTimeout" },
+        { "--ip6", "IP6" },
         { "IMAGE", "Image" },
 };
 

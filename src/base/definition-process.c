@@ -3,6 +3,7 @@
  * Annotation=, ContainerName=, Ulimit=, Group=, GroupAdd=, DNSSearch=, DNSOption=, with the
  * meaning Quadlet gives them (the podman flags it writes for them) and docker's rules for the
  * values. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -244,6 +245,25 @@ int definition_parse_dns_option(struct Definition *d, void *field, ListState *li
         return list_extend(field, list, value);
 }
 
+/* ---- IP6= ---- */
+
+/* An IPv6 address, which the runtime checks against the bridge's Subnet6= (berth.conf). */
+int definition_parse_ip6(struct Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        struct in6_addr a;
+        char *c;
+
+        if (isempty(value))
+                return reason(ret_why, -EINVAL, "empty value");
+        if (inet_pton(AF_INET6, value, &a) != 1)
+                return reason(ret_why, -EINVAL, "'%s' is not an IPv6 address", SHOWN(value));
+        c = strdup(value);
+        if (!c)
+                return -ENOMEM;
+        free(*(char **) field);
+        *(char **) field = c;
+        return 0;
+}
+
 /* ---- across keys ---- */
 
 int definition_process_check(const DefinitionProcess *p, const char *user, char **ret_why) {
@@ -264,6 +284,7 @@ void definition_process_done(DefinitionProcess *p) {
         strv_free(p->dns_search);
         strv_free(p->dns_options);
         free(p->seccomp_profile);
+        free(p->ip6);
         *p = (DefinitionProcess) {};
 }
 
@@ -272,7 +293,8 @@ bool definition_process_equal(const DefinitionProcess *a, const DefinitionProces
                strv_equal(a->ulimits, b->ulimits) && streq_ptr(a->group, b->group) &&
                strv_equal(a->group_add, b->group_add) && a->environment_host == b->environment_host &&
                strv_equal(a->dns_search, b->dns_search) && strv_equal(a->dns_options, b->dns_options) &&
-               streq_ptr(a->seccomp_profile, b->seccomp_profile) && a->publish_all == b->publish_all;
+               streq_ptr(a->seccomp_profile, b->seccomp_profile) && a->publish_all == b->publish_all &&
+               streq_ptr(a->ip6, b->ip6);
 }
 
 /* ---- for the runtime and the CLI ---- */

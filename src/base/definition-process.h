@@ -26,6 +26,7 @@ typedef struct DefinitionProcess {
         char **dns_options;    /* DNSOption=: resolv.conf options, "ndots:2" */
         char *seccomp_profile; /* SeccompProfile=PATH: a docker/OCI JSON profile (seccomp-profile.h); NULL: not one */
         bool publish_all;      /* PublishAll= (docker's -P): every exposed port on a free host port */
+        char *ip6;             /* IP6=: the IPv6 address to take from the bridge's Subnet6=, NULL for any */
 } DefinitionProcess;
 
 struct Definition;
@@ -40,6 +41,7 @@ int definition_parse_ulimit(struct Definition *d, void *field, ListState *list, 
 int definition_parse_group(struct Definition *d, void *field, ListState *list, const char *value, char **ret_why);
 int definition_parse_group_add(struct Definition *d, void *field, ListState *list, const char *value, char **ret_why);
 int definition_parse_dns_search(struct Definition *d, void *field, ListState *list, const char *value, char **ret_why);
+int definition_parse_ip6(struct Definition *d, void *field, ListState *list, const char *value, char **ret_why);
 int definition_parse_dns_option(struct Definition *d, void *field, ListState *list, const char *value, char **ret_why);
 
 /* ContainerName=: the name is the file's, so there is nothing to write. */

@@ -914,6 +914,7 @@ static const DefinitionKey key_table[] = {
         KEY(CONTAINER, "DNSSearch", definition_parse_dns_search, definition_format_raw_list, process.dns_search),
         KEY(CONTAINER, "DNSOption", definition_parse_dns_option, definition_format_raw_list, process.dns_options),
         KEY(CONTAINER, "PublishAll", parse_bool, definition_format_bool, process.publish_all),
+        KEY(CONTAINER, "IP6", definition_parse_ip6, definition_format_raw_string, process.ip6),
         KEY(INSTALL, "WantedBy", parse_units, definition_format_units, wanted_by, .words = true, .group = GROUP_UNITS),
         KEY(INSTALL, "RequiredBy", parse_units, definition_format_units, required_by, .words = true, .group = GROUP_UNITS),
 #undef KEY

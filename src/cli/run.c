@@ -100,6 +100,7 @@ static const char run_options[] =
         "      --stop-signal SIG    the signal that stops the container (default: the image's, else SIGTERM)\n"
         "      --stop-timeout N     seconds between the stop signal and SIGKILL (default 10)\n"
         "  -P, --publish-all        publish every exposed port (--expose, the image's) on a free host port\n"
+        "      --ip6 ADDRESS        take this IPv6 address from the bridge's Subnet6= (berth.conf)\n"
         "      --help               show this help\n";
 
 /* Adds the option's line; a failure (out of memory) is logged here. */
@@ -228,7 +229,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 ARG_NO_HEALTHCHECK, ARG_SDNOTIFY,
                 /* Issue 16, engineer C (keys-process). */
                 ARG_LABEL, ARG_ANNOTATION, ARG_ULIMIT, ARG_GROUP_ADD, ARG_ENV_HOST, ARG_DNS_SEARCH,
-                ARG_DNS_OPTION, ARG_STOP_SIGNAL, ARG_STOP_TIMEOUT, ARG_PUBLISH_ALL,
+                ARG_DNS_OPTION, ARG_STOP_SIGNAL, ARG_STOP_TIMEOUT, ARG_PUBLISH_ALL, ARG_IP6,
         };
         static const struct option options[] = {
                 { "name", required_argument, NULL, ARG_NAME },
@@ -290,6 +291,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 { "stop-signal", required_argument, NULL, ARG_STOP_SIGNAL },
                 { "stop-timeout", required_argument, NULL, ARG_STOP_TIMEOUT },
                 { "publish-all", no_argument, NULL, ARG_PUBLISH_ALL },
+                { "ip6", required_argument, NULL, ARG_IP6 },
                 { "help", no_argument, NULL, ARG_HELP },
                 {}
         };
@@ -502,6 +504,9 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 case 'P':
                 case ARG_PUBLISH_ALL:
                         r = add_key(&b, "--publish-all", "PublishAll", "yes");
+                        break;
+                case ARG_IP6:
+                        r = add(&b, "--ip6", optarg);
                         break;
                 case ARG_HELP:
                         verb_help(verb, run_options);

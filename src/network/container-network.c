@@ -570,12 +570,42 @@ static int lease_for(ContainerNetwork *n) {
                                                "address %s is not one a container can take in subnet %s (bridge %s)",
                                                d->ip, subnet, n->config.bridge);
         }
+        if (d->process.ip6) {
+                /* A container's IPv6 address is its IPv4 host number in Subnet6= (network.c):
+                 * IP6= names that number. */
+                char subnet6[INET6_ADDRSTRLEN];
+                struct in6_addr a6, back;
+                uint32_t host = 0;
+
+                if (!n->config.have_subnet6)
+                        return log_error_errno(-EADDRNOTAVAIL,
+                                               "IP6=%s: bridge %s has no IPv6 subnet (berth.conf's [Network] Subnet6=)",
+                                               d->process.ip6, n->config.bridge);
+                inet_ntop(AF_INET6, &n->config.subnet6, subnet6, sizeof(subnet6));
+                if (inet_pton(AF_INET6, d->process.ip6, &a6) != 1)
+                        return log_error_errno(-EINVAL, "'%s' is not an IPv6 address", d->process.ip6);
+                for (int i = 12; i < 16; i++)
+                        host = host << 8 | a6.s6_addr[i];
+                back = subnet6_host(&n->config.subnet6, host);
+                if (memcmp(&back, &a6, sizeof(a6)) != 0 || host < subnet4_first_host(n->config.prefix) ||
+                    host > subnet4_last_host(n->config.prefix))
+                        return log_error_errno(-EDOM,
+                                               "IP6=%s: not an address a container can take in %s/%u (bridge %s), whose "
+                                               "containers are numbered as in %s",
+                                               d->process.ip6, subnet6, n->config.prefix6, n->config.bridge, subnet);
+                if (want != 0 && want != host)
+                        return log_error_errno(-EINVAL,
+                                               "IP=%s and IP6=%s name two containers: a container's IPv6 address has the "
+                                               "host number of its IPv4 one",
+                                               d->ip, d->process.ip6);
+                want = host;
+        }
         r = lease_acquire(&n->config, d->name, want, &n->lease, &owner);
         if (r == -EADDRNOTAVAIL)
                 return log_error_errno(r, "no free address left in subnet %s (bridge %s)", subnet, n->config.bridge);
         if (r == -EADDRINUSE)
-                return log_error_errno(r, "address %s is already taken%s%s", d->ip, owner ? " by container " : "",
-                                       owner ?: "");
+                return log_error_errno(r, "address %s is already taken%s%s", d->ip ?: d->process.ip6,
+                                       owner ? " by container " : "", owner ?: "");
         if (r < 0)
                 return log_error_errno(r, "Failed to lease an address in subnet %s: %m", subnet);
         return 0;
@@ -621,6 +651,9 @@ int container_network_prepare(ContainerNetwork *n, const Definition *d, const Ne
         if (d->ip && d->network != NETWORK_BRIDGE)
                 return log_error_errno(-EINVAL, "an address (--ip %s) needs the bridge network (not --network %s)",
                                        d->ip, network_mode_to_string(d->network));
+        if (d->process.ip6 && d->network != NETWORK_BRIDGE)
+                return log_error_errno(-EINVAL, "an address (--ip6 %s) needs the bridge network (not --network %s)",
+                                       d->process.ip6, network_mode_to_string(d->network));
 
         if (d->network == NETWORK_BRIDGE) {
                 n->config = *config;

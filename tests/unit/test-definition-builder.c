@@ -143,6 +143,8 @@ static char *random_value(const char *key) {
                 fputs((const char *[]) { "SIGUSR1", "INT", "15", "SIGBOGUS", "0", "64", "65" }[rnd(7)], f);
         else if (streq(key, "StopTimeout"))
                 fprintf(f, "%s%u", rnd(10) ? "" : "-", rnd(1000));
+        else if (streq(key, "IP6"))
+                fprintf(f, rnd(4) ? "fd66::%x" : "10.0.0.%u", rnd(300));
         else
                 random_chars(f, 12);
         if (rnd(5) == 0)
@@ -264,6 +266,8 @@ static bool holds(const Definition *d, const char *key, const char *value, bool 
                 return d->stop_signal == signal_from_string(value);
         if (streq(key, "StopTimeout"))
                 return safe_atou64(value, &u) >= 0 && d->stop_timeout_usec == u * 1000000;
+        if (streq(key, "IP6"))
+                return streq_ptr(d->process.ip6, value);
         {
                 static const struct {
                         const char *key;

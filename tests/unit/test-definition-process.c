@@ -199,6 +199,13 @@ static void test_misc_keys(void) {
         refused("DNSSearch=-x.org\n", "is not a domain");
         refused("DNSOption=a b\n", "key 'DNSOption': 'a b' is not a resolver option");
         refused("DNSOption=#x\n", "is not a resolver option");
+        d = parse("IP6=fd46:db93:aa76:ac37::10\nIP=10.88.64.128\n", NULL);
+        ok(d && streq_ptr(d->process.ip6, "fd46:db93:aa76:ac37::10") && streq_ptr(d->ip, "10.88.64.128"),
+           "Quadlet's ip.container");
+        d = definition_free(d);
+        refused("IP6=10.0.0.1\n", "key 'IP6': '10.0.0.1' is not an IPv6 address");
+        refused("IP6=fd00::g\n", "is not an IPv6 address");
+        round_trip("IP6=fd66::5\n");
         round_trip("EnvironmentHost=yes\nDNSSearch=example.com\nDNSSearch=.\nDNSOption=ndots:2\nDNSOption=edns0\n");
 
         d = parse("SeccompProfile=/etc/berth/profile.json\n", NULL);
