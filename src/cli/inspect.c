@@ -474,7 +474,7 @@ static int inspect(sd_bus *bus, const char *name) {
                 _cleanup_strv_free_ char **labels = NULL;
 
                 (void) image_config_read(d->image, &image);
-                if (labels_merge(image.labels, d->process.labels, &labels) < 0)
+                if (image_config_labels(&image, d, &labels) < 0)
                         return log_oom();
                 write_labels(&w, "labels", labels);
                 write_labels(&w, "annotations", d->process.annotations);

@@ -272,3 +272,7 @@ int image_config_argv(const ImageConfig *c, const Definition *d, char ***ret) {
         *ret = TAKE_PTR(argv);
         return 0;
 }
+
+int image_config_labels(const ImageConfig *c, const Definition *d, char ***ret) {
+        return labels_merge(c->labels, d->process.labels, ret);
+}

@@ -48,6 +48,10 @@ int image_config_parse(const char *text, ImageConfig *ret);
  * when neither has a command. */
 int image_config_argv(const ImageConfig *c, const Definition *d, char ***ret);
 
+/* docker's Config.Labels of a container: the image's labels under the definition's Label=
+ * (labels_merge()), for inspect and for ps --filter label= (labels_match()). -ENOMEM. */
+int image_config_labels(const ImageConfig *c, const Definition *d, char ***ret);
+
 /* o[key] for the readers of image JSON (configs, manifests, indexes): 1 with *ret when it is there
  * and of type (a json-c json_type; json-c's header stays out of this one, whose name clashes with
  * json.h's writer), 0 when absent or null, -EBADMSG when of another type. */

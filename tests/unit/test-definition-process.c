@@ -264,6 +264,14 @@ static void test_image_config(void) {
         ok(image_config_parse("{\"config\": {\"Labels\": {\"b\": \"2\", \"a\": \"1\"}, \"StopSignal\": \"SIGUSR1\"}}", &c) >= 0 &&
                    strv_equal(c.labels, STRV_MAKE("a=1", "b=2")) && c.stop_signal == SIGUSR1,
            "an image's Labels, sorted, and StopSignal");
+        {
+                _cleanup_(definition_freep) Definition *d = parse("Label=b=mine c=3\n", NULL);
+                _cleanup_strv_free_ char **l = NULL;
+
+                ok(d && image_config_labels(&c, d, &l) >= 0 && strv_equal(l, STRV_MAKE("a=1", "b=mine", "c=3")) &&
+                           labels_match(l, "a=1") && labels_match(l, "b=mine") && !labels_match(l, "b=2"),
+                   "image_config_labels: the image's under the container's, for ps --filter label=");
+        }
         image_config_done(&c);
         ok(image_config_parse("{\"config\": {\"StopSignal\": \"10\"}}", &c) >= 0 && c.stop_signal == 10, "StopSignal as a number");
         image_config_done(&c);
