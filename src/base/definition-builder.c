@@ -109,6 +109,19 @@ int definition_builder_add_key(DefinitionBuilder *b, const char *flag, const cha
         return add_line(b, flag, key, q);
 }
 
+int definition_builder_add_key_first(DefinitionBuilder *b, const char *flag, const char *key, const char *value) {
+        BuilderLine last;
+        int r;
+
+        r = definition_builder_add_key(b, flag, key, value);
+        if (r < 0)
+                return r;
+        last = b->lines[b->n - 1];
+        memmove(b->lines + 1, b->lines, sizeof(BuilderLine) * (b->n - 1));
+        b->lines[0] = last;
+        return 0;
+}
+
 int definition_builder_add(DefinitionBuilder *b, const char *flag, const char *value) {
         for (size_t i = 0; i < ELEMENTSOF(options); i++)
                 if (streq(options[i].flag, flag)) {

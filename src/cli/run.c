@@ -19,6 +19,7 @@
 #include "containers.h"
 #include "definition-builder.h"
 #include "definition.h"
+#include "env.h"
 #include "fd-util.h"
 #include "health.h"
 #include "log.h"
@@ -94,7 +95,7 @@ static const char run_options[] =
         "                           rtprio, rttime, sigpending, stack; -1 unlimited (repeatable)\n"
         "      --group-add GROUP    a supplementary group, a name from the image's /etc/group or a\n"
         "                           number (repeatable)\n"
-        "      --env-host           the caller's environment, under -e and --env-file\n"
+        "      --env-host           the caller's environment, under -e and --env-file (taken now)\n"
         "      --dns-search DOMAIN  a search domain for the container's resolv.conf ('.': none)\n"
         "      --dns-option OPT     an option line entry for the container's resolv.conf (ndots:2)\n"
         "      --stop-signal SIG    the signal that stops the container (default: the image's, else SIGTERM)\n"
@@ -177,6 +178,35 @@ static int add_security_opt(DefinitionBuilder *b, const char *opt) {
                   "seccomp=unconfined, seccomp=PATH)",
                   opt);
         return -EINVAL;
+}
+
+/* podman's --env-host: the caller's environment, under -e and --env-file, taken now, as podman
+ * run and create take it: the definition's first Environment= lines, so that every -e comes after
+ * them and wins. (EnvironmentHost=yes in a file is the environment of whatever starts the
+ * container, the service's under systemd, as with Quadlet.) What systemd or berth hand a process
+ * for itself stays out, as the runtime leaves it out (child.c). */
+static int add_env_host(DefinitionBuilder *b) {
+        static const char *const own[] = { "NOTIFY_SOCKET=", "LISTEN_FDS=", "LISTEN_PID=", "LISTEN_FDNAMES=",
+                                           "INVOCATION_ID=", "JOURNAL_STREAM=", "BERTH_" };
+        size_t n = 0;
+
+        for (char **e = environ; e && *e; e++)
+                n++;
+        /* Backwards, each first: the lines keep the environment's order. */
+        for (size_t i = n; i > 0; i--) {
+                const char *e = environ[i - 1];
+                bool skip = !env_assignment_is_valid(e);
+                int r;
+
+                for (size_t k = 0; !skip && k < ELEMENTSOF(own); k++)
+                        skip = startswith(e, own[k]) != NULL;
+                if (skip)
+                        continue;
+                r = definition_builder_add_key_first(b, "--env-host", "Environment", e);
+                if (r < 0)
+                        return log_error_errno(r, "option --env-host: %m");
+        }
+        return 0;
 }
 
 /* podman's --sdnotify, as Notify=. */
@@ -300,7 +330,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
         _cleanup_(definition_freep) Definition *d = NULL;
         _cleanup_free_ char *name = NULL, *text = NULL, *error = NULL;
         RunOptions o = {};
-        bool detach = false, rm = false;
+        bool detach = false, rm = false, env_host = false;
         int c, r;
 
         *req = (RunRequest) {};
@@ -487,7 +517,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                         r = add(&b, "--group-add", optarg);
                         break;
                 case ARG_ENV_HOST:
-                        r = add_key(&b, "--env-host", "EnvironmentHost", "yes");
+                        env_host = true;
                         break;
                 case ARG_DNS_SEARCH:
                         r = add(&b, "--dns-search", optarg);
@@ -531,6 +561,8 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 return -EINVAL;
         }
         if (detach && rm && add_key(&b, "--rm", "AutoRemove", "yes") < 0)
+                return -EINVAL;
+        if (env_host && add_env_host(&b) < 0)
                 return -EINVAL;
 
         if (!name) {

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "definition-builder.h"
 #include "definition-process.h"
 #include "definition.h"
 #include "fd-util.h"
@@ -422,6 +423,19 @@ static void test_ports(void) {
         refused("ExposeHostPort=3000-2000\n", "key 'ExposeHostPort': '3000-2000' is not a port");
 }
 
+static void test_builder_first(void) {
+        _cleanup_(definition_builder_done) DefinitionBuilder b = {};
+        _cleanup_(definition_freep) Definition *d = NULL;
+        _cleanup_free_ char *text = NULL, *error = NULL;
+
+        ok(definition_builder_add(&b, "IMAGE", "img") >= 0 && definition_builder_add(&b, "-e", "A=flag") >= 0 &&
+                   definition_builder_add_key_first(&b, "--env-host", "Environment", "A=host") >= 0 &&
+                   definition_builder_add_key_first(&b, "--env-host", "Environment", "B=host two") >= 0 &&
+                   definition_builder_parse(&b, "web", &text, &d, &error) >= 0,
+           "--env-host's lines first (%s)", error ?: "");
+        ok(d && strv_equal(d->environment, STRV_MAKE("B=host two", "A=flag")), "  … so that -e wins");
+}
+
 int main(void) {
         test_labels();
         test_container_name();
@@ -432,5 +446,6 @@ int main(void) {
         test_image_config();
         test_group_add();
         test_ports();
+        test_builder_first();
         return tap_finish();
 }

@@ -112,6 +112,12 @@ berth rm -f dsig3 >/dev/null
 check_eq "--env-host: the caller's environment, under -e" \
         "$(FROM_CALLER=yes OVER=caller berth run --rm --env-host -e OVER=flag dl sh -c 'echo $FROM_CALLER $OVER')" "yes flag"
 check_eq "  … not without it" "$(FROM_CALLER=yes berth run --rm dl sh -c 'echo ${FROM_CALLER:-unset}')" "unset"
+FROM_CALLER=detached berth run -d --name deh2 --env-host -e OVER=flag dl sleep 1000 >/dev/null
+on_exit 'berth rm -f deh2'
+check_eq "run -d --env-host: the caller's environment, taken at run, not the service's" \
+        "$(berth exec deh2 sh -c 'echo $FROM_CALLER $OVER')" "detached flag"
+check_fails "  … less what systemd hands a service" sh -c "berth exec deh2 env | grep -q '^INVOCATION_ID='"
+berth rm -f deh2 >/dev/null
 printf '[Container]\nImage=dl\nEnvironmentHost=yes\nExec=sh -c "env > /tmp/env; exec sleep 1000"\n' > /run/berth/containers/deh.container
 on_exit 'rm -f /run/berth/containers/deh.container'
 berth start deh
