@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The keys of a container's process and its surroundings (definition-process.h): Label=,
- * Annotation=, ContainerName=, Ulimit=, Group=, GroupAdd=, DNSSearch=, DNSOption=, with the
- * meaning Quadlet gives them (the podman flags it writes for them) and docker's rules for the
- * values. */
+ * Annotation=, ContainerName=, Ulimit=, Group=, GroupAdd=, DNSSearch=, DNSOption=, IP6=, with
+ * the meaning Quadlet gives them (the podman flags it writes for them) and docker's rules for
+ * the values. EnvironmentHost= and PublishAll= are booleans; SeccompProfile=, which spans two
+ * fields, is parsed in definition.c. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>

@@ -10,8 +10,9 @@
 
 /* The keys of a container's process and its surroundings that Quadlet and docker users write
  * (issue 16): Label=, Annotation=, ContainerName=, Ulimit=, Group=, GroupAdd=,
- * EnvironmentHost=, DNSSearch=, DNSOption=. Their parsers and formatters for definition.c's key
- * table, the check across keys, and what the runtime and the CLI need of them. Pure, never logs. */
+ * EnvironmentHost=, DNSSearch=, DNSOption=, IP6=, PublishAll=, SeccompProfile=PATH. Their
+ * parsers and formatters for definition.c's key table, the check across keys, and what the
+ * runtime and the CLI need of them. Pure, never logs. */
 
 /* The fields, one member of struct Definition (definition.h), so that this file needs nothing of
  * definition.h and definition.c can use it without a circle. */
