@@ -60,6 +60,16 @@ static const BuilderOption options[] = {
         { "--pid", "PID" },
         { "--cgroupns", "CgroupNS" },
         { "--log-driver", "LogDriver" },
+        /* Issue 16, engineer C (keys-process). */
+        { "--label", "Label" },
+        { "--annotation", "Annotation" },
+        { "--ulimit", "Ulimit" },
+        { "--group-add", "GroupAdd" },
+        { "--dns-search", "DNSSearch" },
+        { "--dns-option", "DNSOption" },
+        { "--stop-signal", "StopSignal" },
+        { "--stop-timeout", "StopTimeout" },
+        { "--ip6", "IP6" },
         { "IMAGE", "Image" },
 };
 
@@ -108,6 +118,19 @@ int definition_builder_add_key(DefinitionBuilder *b, const char *flag, const cha
         if (r < 0)
                 return r;
         return add_line(b, flag, key, q);
+}
+
+int definition_builder_add_key_first(DefinitionBuilder *b, const char *flag, const char *key, const char *value) {
+        BuilderLine last;
+        int r;
+
+        r = definition_builder_add_key(b, flag, key, value);
+        if (r < 0)
+                return r;
+        last = b->lines[b->n - 1];
+        memmove(b->lines + 1, b->lines, sizeof(BuilderLine) * (b->n - 1));
+        b->lines[0] = last;
+        return 0;
 }
 
 int definition_builder_add(DefinitionBuilder *b, const char *flag, const char *value) {

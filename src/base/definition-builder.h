@@ -40,6 +40,9 @@ int definition_builder_add(DefinitionBuilder *b, const char *flag, const char *v
 /* A line for key with value, from an option that is not a plain one (--security-opt,
  * --cpu-shares, --privileged …); flag must be static. -ENOENT for an unknown key, -ENOMEM. */
 int definition_builder_add_key(DefinitionBuilder *b, const char *flag, const char *key, const char *value);
+/* The same, as the first line: under every line the options wrote (a key given again takes the
+ * later value). -ENOENT, -ENOMEM. */
+int definition_builder_add_key_first(DefinitionBuilder *b, const char *flag, const char *key, const char *value);
 /* key's words, each as one word (the command: "CMD", "Exec"). -ENOENT, -ENOMEM. */
 int definition_builder_add_words(DefinitionBuilder *b, const char *flag, const char *key, char *const *words);
 

@@ -165,7 +165,7 @@ int definition_format_signal(FILE *f, const char *key, const struct Definition *
         int sig = *(const int *) field;
         const char *n;
 
-        if (sig == SIGTERM)
+        if (sig == 0) /* unset */
                 return 0;
         if (sig < 1 || sig > SIGNAL_MAX)
                 return -EINVAL;

@@ -39,7 +39,7 @@ int definition_format_bool(FILE *f, const char *key, const struct Definition *d,
 int definition_format_seccomp_profile(FILE *f, const char *key, const struct Definition *d, const void *field);
 /* RestartPolicy, unless RESTART_NO. */
 int definition_format_restart(FILE *f, const char *key, const struct Definition *d, const void *field);
-/* int, a signal, unless SIGTERM: its name, or its number when it has none. */
+/* int, a signal, unless 0 (unset): its name, or its number when it has none. */
 int definition_format_signal(FILE *f, const char *key, const struct Definition *d, const void *field);
 /* uint64_t µs, whole seconds, unless DEFINITION_STOP_TIMEOUT_DEFAULT_USEC. */
 int definition_format_stop_timeout(FILE *f, const char *key, const struct Definition *d, const void *field);

@@ -17,6 +17,8 @@
 #include "config.h"
 #include "definition-format.h"
 #include "definition-mounts.h"
+#include "definition-list.h"
+#include "definition-process.h"
 #include "definition-quote.h"
 #include "definition-values.h"
 #include "definition.h"
@@ -36,22 +38,16 @@
 
 /* ---- lists ---- */
 
-/* A list key's entries go into its strv in place, with room to grow, and what a parser must find
- * again (an Environment= name, a unit, a host port) is found through an index: a file of many
- * list lines parses in time linear in its size. */
-typedef struct ListState {
-        size_t n, allocated; /* of the strv */
-        Hashmap *index;      /* what the key's parser looks up: see each */
-} ListState;
+/* ListState: definition-list.h. */
 
-static void list_reset(char ***l, ListState *ls) {
+void list_reset(char ***l, ListState *ls) {
         *l = strv_free(*l);
         ls->n = ls->allocated = 0;
         ls->index = hashmap_free(ls->index);
 }
 
 /* Appends value, taking it over (freed on failure). */
-static int list_consume(char ***l, ListState *ls, char *value) {
+int list_consume(char ***l, ListState *ls, char *value) {
         if (!value)
                 return -ENOMEM;
         if (ls->n + 1 >= ls->allocated) {
@@ -70,7 +66,7 @@ static int list_consume(char ***l, ListState *ls, char *value) {
         return 0;
 }
 
-static int list_extend(char ***l, ListState *ls, const char *value) {
+int list_extend(char ***l, ListState *ls, const char *value) {
         return list_consume(l, ls, strdup(value));
 }
 
@@ -127,8 +123,8 @@ static int parse_command(Definition *d, void *field, ListState *list, const char
 
 /* Quoted words, each checked by check(); set into *l as K=V, where a key given again takes the
  * new value in the old place. list->index: K → its place in *l. An empty value resets. */
-static int parse_assignments(char ***l, ListState *list, const char *value, char **ret_why,
-                             int (*check)(const char *word, char **ret_why)) {
+int list_parse_assignments(char ***l, ListState *list, const char *value, char **ret_why,
+                           int (*check)(const char *word, char **ret_why)) {
         _cleanup_strv_free_ char **words = NULL;
         int r;
 
@@ -174,7 +170,7 @@ static int check_environment(const char *w, char **ret_why) {
 }
 
 static int parse_environment(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
-        return parse_assignments(field, list, value, ret_why, check_environment);
+        return list_parse_assignments(field, list, value, ret_why, check_environment);
 }
 
 static int check_sysctl(const char *w, char **ret_why) {
@@ -192,7 +188,7 @@ static int check_sysctl(const char *w, char **ret_why) {
 }
 
 static int parse_sysctl(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
-        return parse_assignments(field, list, value, ret_why, check_sysctl);
+        return list_parse_assignments(field, list, value, ret_why, check_sysctl);
 }
 
 static int parse_environment_file(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
@@ -314,21 +310,38 @@ static int parse_bool(Definition *d, void *field, ListState *list, const char *v
         return 0;
 }
 
-/* docker's default profile (confine.h), or none. Profile files are not read: a JSON profile of
- * one's own is what --privileged-like escapes are made of, and berth's one is docker's. */
+/* docker's default profile (confine.h), none, or a docker/OCI JSON profile file of one's own
+ * (seccomp-profile.h), read at every start and exec with the helper's privileges. */
 static int parse_seccomp_profile(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
         int r = require_value(value, ret_why);
         if (r < 0)
                 return r;
-        if (streq(value, "default"))
-                *(bool *) field = false;
-        else if (streq(value, "unconfined"))
-                *(bool *) field = true;
-        else
-                return reason(ret_why, -EINVAL, "'%s' is not a profile berth has (default or unconfined; profile files are not "
-                               "supported)",
+        if (streq(value, "default") || streq(value, "unconfined")) {
+                d->seccomp_unconfined = streq(value, "unconfined");
+                free(d->process.seccomp_profile);
+                d->process.seccomp_profile = NULL;
+                return 0;
+        }
+        if (!path_is_absolute(value) || !path_is_normalized(value) || string_has_control_chars(value))
+                return reason(ret_why, -EINVAL, "'%s' is not default, unconfined or the absolute path of a JSON profile",
                                SHOWN(value));
+        r = replace_string(&d->process.seccomp_profile, value);
+        if (r < 0)
+                return r;
+        d->seccomp_unconfined = false;
         return 0;
+}
+
+static int format_seccomp_profile(FILE *f, const char *key, const Definition *d, const void *field) {
+        if (d->process.seccomp_profile) {
+                _cleanup_free_ char *q = definition_value_quote(d->process.seccomp_profile);
+
+                if (!q)
+                        return -ENOMEM;
+                fprintf(f, "%s=%s\n", key, q);
+                return 0;
+        }
+        return definition_format_seccomp_profile(f, key, d, field);
 }
 
 static int parse_restart(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
@@ -412,7 +425,8 @@ static int parse_checked_list(char ***l, ListState *list, const char *value, boo
 
 static bool expose_port_is_valid(const char *s) {
         PortSpec p;
-        return port_expose_parse(s, &p) >= 0;
+        unsigned n;
+        return port_expose_range_parse(s, &p, &n) >= 0;
 }
 
 static bool ipv4_is_valid(const char *s) {
@@ -510,38 +524,63 @@ static bool port_index_conflict(const Hashmap *index, const PortSpec *p, size_t 
         return port_addr_is_any(p) || port_index_get(index, 'A', p, ret) || port_index_get(index, 'E', p, ret);
 }
 
+/* Expanded published ports, at most DEFINITION_PORTS_MAX: each holds host sockets, nftables
+ * elements and a proxy listener. Their count is in the index under the key "#". */
 static int parse_publish_port(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
         char ***l = field;
-        PortSpec p;
-        size_t i = list->n, other;
+        PortPublish pp;
+        size_t i = list->n, other, count = 0;
         int r;
 
         if (isempty(value)) {
                 list_reset(l, list);
                 return 0;
         }
-        if (string_has_control_chars(value) || port_spec_parse(value, &p) < 0)
-                return reason(ret_why, -EINVAL, "'%s' is not a published port [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|/udp] (ports 1…65535)",
+        r = string_has_control_chars(value) ? -EINVAL : port_publish_parse(value, &pp);
+        if (r == -EPROTONOSUPPORT)
+                return reason(ret_why, -EINVAL, "'%s': sctp is not supported (berth holds and proxies published ports "
+                               "for tcp and udp)", SHOWN(value));
+        if (r < 0)
+                return reason(ret_why, -EINVAL,
+                               "'%s' is not a published port [[HOSTIP:][HOSTPORT]:]CONTAINERPORT[/tcp|/udp] (ports "
+                               "1…65535 or ranges N-M, as long on both sides)",
                                SHOWN(value));
-        /* One host port once per protocol and address, within the container too. */
-        if (port_index_conflict(list->index, &p, &other))
-                return reason(ret_why, -EINVAL, "'%s' takes the same host port as '%s'", SHOWN(value), SHOWN((*l)[other]));
+        (void) hashmap_get(list->index, "#", 1, &count);
+        if (count + pp.n > DEFINITION_PORTS_MAX)
+                return reason(ret_why, -EINVAL, "'%s' makes more than %zu published ports", SHOWN(value),
+                               DEFINITION_PORTS_MAX);
+        /* One host port once per protocol and address, within the container too. A port the
+         * runtime picks takes a free one. */
+        for (unsigned k = 0; pp.first.host_port != 0 && k < pp.n; k++) {
+                PortSpec p;
 
-        r = port_index_put(&list->index, 'P', &p, i, /* replace= */ false);
-        if (r >= 0 && p.family == AF_UNSPEC)
-                r = port_index_put(&list->index, 'U', &p, i, /* replace= */ false);
-        if (r >= 0 && p.family != AF_UNSPEC)
-                r = port_index_put(&list->index, 'F', &p, i, /* replace= */ false);
-        if (r >= 0 && p.family != AF_UNSPEC)
-                r = port_index_put(&list->index, port_addr_is_any(&p) ? 'A' : 'E', &p, i, /* replace= */ false);
+                port_publish_get(&pp, k, &p);
+                if (port_index_conflict(list->index, &p, &other))
+                        return reason(ret_why, -EINVAL, "'%s' takes the same host port as '%s'", SHOWN(value), SHOWN((*l)[other]));
+        }
+        for (unsigned k = 0; pp.first.host_port != 0 && k < pp.n; k++) {
+                PortSpec p;
+
+                port_publish_get(&pp, k, &p);
+                r = port_index_put(&list->index, 'P', &p, i, /* replace= */ false);
+                if (r >= 0 && p.family == AF_UNSPEC)
+                        r = port_index_put(&list->index, 'U', &p, i, /* replace= */ false);
+                if (r >= 0 && p.family != AF_UNSPEC)
+                        r = port_index_put(&list->index, 'F', &p, i, /* replace= */ false);
+                if (r >= 0 && p.family != AF_UNSPEC)
+                        r = port_index_put(&list->index, port_addr_is_any(&p) ? 'A' : 'E', &p, i, /* replace= */ false);
+                if (r < 0)
+                        return r;
+        }
+        r = hashmap_put(&list->index, "#", 1, count + pp.n);
         if (r < 0)
                 return r;
         return list_extend(l, list, value);
 }
 
 static int parse_expose_port(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
-        return parse_checked_list(field, list, value, expose_port_is_valid, "a port CONTAINERPORT[/tcp|/udp] (1…65535)",
-                                  ret_why);
+        return parse_checked_list(field, list, value, expose_port_is_valid,
+                                  "a port CONTAINERPORT[/tcp|/udp] (1…65535, or a range N-M)", ret_why);
 }
 
 static int parse_link(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
@@ -877,7 +916,7 @@ static const DefinitionKey key_table[] = {
         KEY(CONTAINER, "AutoRemove", parse_bool, definition_format_bool, auto_remove),
         KEY(CONTAINER, "RunInit", parse_bool, definition_format_bool, run_init),
         KEY(CONTAINER, "NoNewPrivileges", parse_bool, definition_format_bool, no_new_privileges),
-        KEY(CONTAINER, "SeccompProfile", parse_seccomp_profile, definition_format_seccomp_profile, seccomp_unconfined),
+        KEY(CONTAINER, "SeccompProfile", parse_seccomp_profile, format_seccomp_profile, seccomp_unconfined),
         KEY(CONTAINER, "Restart", parse_restart, definition_format_restart, restart),
         KEY(CONTAINER, "StopSignal", parse_signal, definition_format_signal, stop_signal),
         KEY(CONTAINER, "StopTimeout", parse_stop_timeout, definition_format_stop_timeout, stop_timeout_usec),
@@ -926,12 +965,34 @@ static const DefinitionKey key_table[] = {
         KEY(CONTAINER, "CgroupNS", definition_parse_cgroupns, definition_format_cgroupns, cgroupns_host),
         KEY(CONTAINER, "LogDriver", definition_parse_log_driver, definition_format_log_driver, log_driver),
         KEY(CONTAINER, "Tty", parse_bool, definition_format_bool, tty),
+        /* Issue 16, engineer C (keys-process): definition-process.c. */
+        KEY(CONTAINER, "ContainerName", definition_parse_container_name, definition_format_nothing, name),
+        KEY(CONTAINER, "Label", definition_parse_label, definition_format_environment, process.labels, .words = true),
+        KEY(CONTAINER, "Annotation", definition_parse_label, definition_format_environment, process.annotations, .words = true),
+        KEY(CONTAINER, "Ulimit", definition_parse_ulimit, definition_format_raw_list, process.ulimits),
+        KEY(CONTAINER, "Group", definition_parse_group, definition_format_raw_string, process.group),
+        KEY(CONTAINER, "GroupAdd", definition_parse_group_add, definition_format_raw_list, process.group_add),
+        KEY(CONTAINER, "EnvironmentHost", parse_bool, definition_format_bool, process.environment_host),
+        KEY(CONTAINER, "DNSSearch", definition_parse_dns_search, definition_format_raw_list, process.dns_search),
+        KEY(CONTAINER, "DNSOption", definition_parse_dns_option, definition_format_raw_list, process.dns_options),
+        KEY(CONTAINER, "PublishAll", parse_bool, definition_format_bool, process.publish_all),
+        KEY(CONTAINER, "IP6", definition_parse_ip6, definition_format_raw_string, process.ip6),
         KEY(INSTALL, "WantedBy", parse_units, definition_format_units, wanted_by, .words = true, .group = GROUP_UNITS),
         KEY(INSTALL, "RequiredBy", parse_units, definition_format_units, required_by, .words = true, .group = GROUP_UNITS),
 #undef KEY
 };
 
+/* Quadlet's other names for a key: read as the key, written back under its name. */
+static const struct {
+        const char *alias, *key;
+} key_aliases[] = {
+        { "ExposeHostPort", "ExposePort" },
+};
+
 static const DefinitionKey *key_lookup(DefinitionSection section, const char *key) {
+        for (size_t i = 0; i < ELEMENTSOF(key_aliases); i++)
+                if (streq(key_aliases[i].alias, key))
+                        key = key_aliases[i].key;
         for (size_t i = 0; i < ELEMENTSOF(key_table); i++)
                 if (key_table[i].section == section && streq(key_table[i].key, key))
                         return key_table + i;
@@ -955,7 +1016,7 @@ Definition *definition_new(const char *name) {
         }
         d->memory_max = UINT64_MAX;
         d->pids_limit = 0; /* berth.conf's default */
-        d->stop_signal = SIGTERM;
+        d->stop_signal = 0; /* unset: the image's STOPSIGNAL, else SIGTERM */
         d->stop_timeout_usec = DEFINITION_STOP_TIMEOUT_DEFAULT_USEC;
         d->network = NETWORK_BRIDGE;
         d->notify = NOTIFY_CONMON;
@@ -1004,6 +1065,7 @@ Definition *definition_free(Definition *d) {
         definition_namespace_done(&d->ipc);
         definition_namespace_done(&d->uts);
         definition_namespace_done(&d->pid);
+        definition_process_done(&d->process);
         free(d);
         return NULL;
 }
@@ -1050,7 +1112,8 @@ bool definition_equal(const Definition *a, const Definition *b) {
                streq_ptr(a->allowed_cpus, b->allowed_cpus) && definition_namespace_equal(&a->ipc, &b->ipc) &&
                definition_namespace_equal(&a->uts, &b->uts) && definition_namespace_equal(&a->pid, &b->pid) &&
                a->cgroupns_host == b->cgroupns_host &&
-               a->log_driver == b->log_driver && a->tty == b->tty;
+               a->log_driver == b->log_driver && a->tty == b->tty &&
+               definition_process_equal(&a->process, &b->process);
 }
 
 /* ---- parsing ---- */
@@ -1384,6 +1447,16 @@ int definition_parse_string(const char *text, const char *path, const char *name
                                             ns->mode == NAMESPACE_HOST ? "the host" : "container ",
                                             ns->mode == NAMESPACE_HOST ? "" : ns->container, k == SYSCTL_IPC ? "IPC" : "UTS");
                 }
+        }
+        /* What one line cannot tell: Group= may come before User=. */
+        {
+                _cleanup_free_ char *why = NULL;
+
+                r = definition_process_check(&d->process, d->user, &why);
+                if (r == -EINVAL)
+                        return reason(ret_error, r, "%s: %s", path, why ?: "invalid value");
+                if (r < 0)
+                        return reason(ret_error, r, "%s: %s", path, strerror(-r));
         }
 
         /* What one line cannot tell: Privileged= may come after a Volume= under /dev. */

@@ -7,6 +7,7 @@
 
 #include "cleanup.h"
 #include "definition-runtime.h"
+#include "definition-process.h"
 #include "definition-values.h"
 #include "health.h"
 
@@ -38,6 +39,8 @@
 #define DEFINITION_MOUNTS_MAX ((size_t) 1024)
 /* Link=, WantedBy= and RequiredBy= entries together: each names a unit systemd loads. */
 #define DEFINITION_UNITS_MAX ((size_t) 256)
+/* PublishPort= entries, ranges counted port by port: each holds host sockets and nftables elements. */
+#define DEFINITION_PORTS_MAX ((size_t) 1024)
 /* Memory=: less, and the payload is OOM-killed before it runs (docker's minimum too). */
 #define DEFINITION_MEMORY_MIN (UINT64_C(6) << 20)
 #define DEFINITION_SUFFIX ".container"
@@ -59,7 +62,7 @@ typedef struct Definition {
         bool no_new_privileges; /* NoNewPrivileges=: PR_SET_NO_NEW_PRIVS for the payload and exec */
         bool seccomp_unconfined; /* SeccompProfile=unconfined: no seccomp filter (confine.h) */
         RestartPolicy restart;      /* RESTART_NO default */
-        int stop_signal;            /* SIGTERM default */
+        int stop_signal;            /* 0 unset: the image's STOPSIGNAL applies, else SIGTERM */
         uint64_t stop_timeout_usec; /* 10 s default */
         NotifyMode notify; /* Notify=: NOTIFY_CONMON default */
         /* Health checks (health.h), Quadlet's keys; what the runtime does is berth.container(5)'s. */
@@ -101,6 +104,8 @@ typedef struct Definition {
         bool cgroupns_host;           /* CgroupNS=host */
         LogDriver log_driver;         /* LogDriver=: LOG_DRIVER_JOURNALD default */
         bool tty;                     /* Tty=: docker's -t, a terminal for the payload, also in a service */
+        /* Issue 16, engineer C (keys-process): labels, ulimits, groups, DNS (definition-process.h). */
+        DefinitionProcess process;
         char **wanted_by, **required_by;
 } Definition;
 

@@ -138,3 +138,139 @@ bool port_spec_conflict(const PortSpec *a, const PortSpec *b) {
         return a->family == AF_INET ? a->host_addr.in.s_addr == b->host_addr.in.s_addr
                                     : IN6_ARE_ADDR_EQUAL(&a->host_addr.in6, &b->host_addr.in6);
 }
+
+/* "N" or "N-M" (N ≤ M). */
+static int parse_port_range(const char *s, size_t n, uint16_t *ret_first, uint16_t *ret_last) {
+        const char *dash = memchr(s, '-', n);
+        uint16_t a, b;
+
+        if (!dash) {
+                if (parse_port(s, n, &a) < 0)
+                        return -EINVAL;
+                *ret_first = *ret_last = a;
+                return 0;
+        }
+        if (parse_port(s, (size_t) (dash - s), &a) < 0 || parse_port(dash + 1, n - (size_t) (dash + 1 - s), &b) < 0 ||
+            a > b)
+                return -EINVAL;
+        *ret_first = a;
+        *ret_last = b;
+        return 0;
+}
+
+/* Splits off the protocol as parse_protocol() does, knowing sctp to refuse it by name. */
+static int parse_publish_protocol(const char *s, size_t *ret_len, int *ret_protocol) {
+        const char *slash = strrchr(s, '/');
+
+        if (slash && streq(slash + 1, "sctp"))
+                return -EPROTONOSUPPORT;
+        return parse_protocol(s, ret_len, ret_protocol);
+}
+
+int port_publish_parse(const char *s, PortPublish *ret) {
+        PortSpec p = { .family = AF_UNSPEC };
+        const char *ports, *host = NULL, *cont;
+        size_t n, host_len = 0, cont_len;
+        uint16_t hf = 0, hl = 0, cf, cl;
+        int r;
+
+        if (!s)
+                return -EINVAL;
+        r = parse_publish_protocol(s, &n, &p.protocol);
+        if (r < 0)
+                return r;
+        ports = s;
+        if (s[0] == '[') {
+                const char *close = memchr(s, ']', n);
+                char a[INET6_ADDRSTRLEN];
+
+                if (!close || close[1] != ':' || (size_t) (close - s - 1) >= sizeof(a))
+                        return -EINVAL;
+                memcpy(a, s + 1, close - s - 1);
+                a[close - s - 1] = 0;
+                if (inet_pton(AF_INET6, a, &p.host_addr.in6) != 1)
+                        return -EINVAL;
+                p.family = AF_INET6;
+                ports = close + 2;
+                /* After an address, HOST:CONT must follow (HOST may be empty). */
+                if (!memchr(ports, ':', n - (size_t) (ports - s)))
+                        return -EINVAL;
+        } else {
+                const char *first = memchr(s, ':', n), *second = first ? memchr(first + 1, ':', n - (size_t) (first + 1 - s)) : NULL;
+
+                if (second) {
+                        char a[INET_ADDRSTRLEN];
+
+                        /* ":HOST:CONT": an empty address is every address. */
+                        if (first > s) {
+                                if ((size_t) (first - s) >= sizeof(a))
+                                        return -EINVAL;
+                                memcpy(a, s, first - s);
+                                a[first - s] = 0;
+                                if (inet_pton(AF_INET, a, &p.host_addr.in) != 1)
+                                        return -EINVAL;
+                                p.family = AF_INET;
+                        }
+                        ports = first + 1;
+                }
+        }
+        n -= (size_t) (ports - s);
+        cont = memchr(ports, ':', n);
+        if (cont) {
+                host = ports;
+                host_len = (size_t) (cont - ports);
+                cont++;
+                cont_len = n - (size_t) (cont - ports);
+        } else {
+                cont = ports;
+                cont_len = n;
+        }
+        if (memchr(cont, ':', cont_len) || parse_port_range(cont, cont_len, &cf, &cl) < 0)
+                return -EINVAL;
+        if (host_len > 0 && parse_port_range(host, host_len, &hf, &hl) < 0)
+                return -EINVAL;
+        /* 0.0.0.0 and :: mean every address of their family, as docker reads them. */
+        if (p.family == AF_INET && p.host_addr.in.s_addr == INADDR_ANY)
+                p.family = AF_UNSPEC;
+
+        *ret = (PortPublish) { .n = (unsigned) (cl - cf) + 1 };
+        p.container_port = cf;
+        if (hf == 0) {
+                /* No host port: each one picked. */
+        } else if (hf == hl) {
+                if (cf != cl)
+                        return -EINVAL; /* one host port for a range of container ports */
+                p.host_port = hf;
+        } else if (cf == cl) {
+                /* A host range for one container port: a free port of the range. */
+                p.host_port_min = hf;
+                p.host_port_max = hl;
+        } else {
+                if (hl - hf != cl - cf)
+                        return -EINVAL;
+                p.host_port = hf;
+                ret->host_range = true;
+        }
+        ret->first = p;
+        return 0;
+}
+
+void port_publish_get(const PortPublish *p, unsigned i, PortSpec *ret) {
+        *ret = p->first;
+        ret->container_port = (uint16_t) (p->first.container_port + i);
+        if (p->host_range)
+                ret->host_port = (uint16_t) (p->first.host_port + i);
+}
+
+int port_expose_range_parse(const char *s, PortSpec *ret, unsigned *ret_n) {
+        PortSpec p = { .family = AF_UNSPEC };
+        uint16_t first, last;
+        size_t n;
+
+        if (!s || parse_protocol(s, &n, &p.protocol) < 0 || parse_port_range(s, n, &first, &last) < 0)
+                return -EINVAL;
+        p.container_port = first;
+        *ret = p;
+        *ret_n = (unsigned) (last - first) + 1;
+        return 0;
+}

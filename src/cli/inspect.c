@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <ctype.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/capability.h>
@@ -9,7 +10,9 @@
 #include "cleanup.h"
 #include "containers.h"
 #include "definition-mounts.h"
+#include "definition-process.h"
 #include "definition.h"
+#include "image-config.h"
 #include "freezer.h"
 #include "history.h"
 #include "json.h"
@@ -251,6 +254,20 @@ static void write_namespace(JsonWriter *w, const char *key, const DefinitionName
         json_key_string(w, key, v ?: n->mode == NAMESPACE_HOST ? "host" : "private");
 }
 
+/* K=V entries as an object, docker's form of Config.Labels. */
+static void write_labels(JsonWriter *w, const char *key, char *const *labels) {
+        json_key(w, key);
+        json_begin_object(w);
+        for (char *const *l = labels; l && *l; l++) {
+                _cleanup_free_ char *k = strndup(*l, strcspn(*l, "="));
+
+                if (!k)
+                        continue;
+                json_key_string(w, k, labels_get(labels, k) ?: "");
+        }
+        json_end_object(w);
+}
+
 static void write_definition(JsonWriter *w, const Definition *d) {
         const char *sig = signal_to_string(d->stop_signal);
 
@@ -287,7 +304,9 @@ static void write_definition(JsonWriter *w, const Definition *d) {
         json_key_bool(w, "no_new_privileges", d->no_new_privileges);
         json_key_strv(w, "sysctls", d->sysctls);
         /* What the payload runs under: --privileged has no filter, as with docker. */
-        json_key_string(w, "seccomp", d->privileged || d->seccomp_unconfined ? "unconfined" : "default");
+        json_key_string(w, "seccomp", d->privileged || d->seccomp_unconfined ? "unconfined"
+                                      : d->process.seccomp_profile  ? d->process.seccomp_profile
+                                                                    : "default");
         json_key_bool(w, "read_only", d->read_only);
         json_key_bool(w, "init", d->run_init);
         json_key(w, "stop_signal");
@@ -356,6 +375,15 @@ static void write_definition(JsonWriter *w, const Definition *d) {
         write_namespace(w, "pid_namespace", &d->pid);
         json_key_string(w, "cgroup_namespace", d->cgroupns_host ? "host" : "private");
         json_key_string(w, "log_driver", log_driver_to_string(d->log_driver));
+        /* Issue 16, engineer C (keys-process): the definition's own; "labels" above merges the image's. */
+        json_key_strv(w, "labels", d->process.labels ?: (char *[]) { NULL });
+        json_key_strv(w, "annotations", d->process.annotations ?: (char *[]) { NULL });
+        json_key_strv(w, "ulimits", d->process.ulimits ?: (char *[]) { NULL });
+        json_key_string(w, "group", d->process.group);
+        json_key_strv(w, "group_add", d->process.group_add ?: (char *[]) { NULL });
+        json_key_bool(w, "environment_host", d->process.environment_host);
+        json_key_strv(w, "dns_search", d->process.dns_search ?: (char *[]) { NULL });
+        json_key_strv(w, "dns_options", d->process.dns_options ?: (char *[]) { NULL });
         json_key_strv(w, "wanted_by", d->wanted_by ?: (char *[]) { NULL });
         json_key_strv(w, "required_by", d->required_by ?: (char *[]) { NULL });
         json_end_object(w);
@@ -480,6 +508,20 @@ static int inspect(sd_bus *bus, const char *name) {
         r = write_history(&w, bus, name, service_path, scope_path, state);
         if (r < 0)
                 return r;
+        /* Docker's Config.Labels and podman's Config.Annotations: the image's labels under the
+         * container's; and the stop signal that applies, the image's when the definition sets none. */
+        if (d) {
+                _cleanup_(image_config_done) ImageConfig image = IMAGE_CONFIG_NULL;
+                _cleanup_strv_free_ char **labels = NULL;
+
+                (void) image_config_read(d->image, &image);
+                if (image_config_labels(&image, d, &labels) < 0)
+                        return log_oom();
+                write_labels(&w, "labels", labels);
+                write_labels(&w, "annotations", d->process.annotations);
+                if (d->stop_signal == 0)
+                        d->stop_signal = image.stop_signal ?: SIGTERM;
+        }
         json_key(&w, "definition");
         if (d)
                 write_definition(&w, d);

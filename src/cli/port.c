@@ -6,8 +6,10 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "container-network.h"
 #include "containers.h"
 #include "definition.h"
+#include "lock.h"
 #include "log.h"
 #include "options.h"
 #include "port.h"
@@ -60,16 +62,40 @@ int verb_port(int argc, char *argv[]) {
         }
         if (containers_load_definition(argv[optind], &d) < 0)
                 return EXIT_BERTH_FAILED;
-        STRV_FOREACH(s, d->publish_ports) {
-                PortSpec p;
+        /* A running container's record says which host ports it took, a picked one too (-p 80,
+         * -P); a stopped one has the ports its definition names. */
+        {
+                _cleanup_free_ PortSpec *ports = NULL;
+                size_t n = 0;
+                int r = lock_held(d->name) > 0 ? container_network_published(d->name, &ports, &n) : -ENOENT;
 
-                if (port_spec_parse(*s, &p) < 0)
-                        continue; /* the parser checked it */
-                if (filter.container_port &&
-                    (p.container_port != filter.container_port || p.protocol != filter.protocol))
-                        continue;
-                print_port(&p);
-                found = true;
+                if (r == -ENOMEM)
+                        return log_oom(), EXIT_BERTH_FAILED;
+                if (r < 0) {
+                        STRV_FOREACH(s, d->publish_ports) {
+                                PortPublish pp;
+
+                                if (port_publish_parse(*s, &pp) < 0 || pp.first.host_port == 0)
+                                        continue; /* the parser checked it; a port picked at the start */
+                                for (unsigned i = 0; i < pp.n; i++) {
+                                        PortSpec *t = realloc(ports, sizeof(PortSpec) * (n + 1));
+
+                                        if (!t)
+                                                return log_oom(), EXIT_BERTH_FAILED;
+                                        ports = t;
+                                        port_publish_get(&pp, i, ports + n++);
+                                }
+                        }
+                }
+                for (size_t i = 0; i < n; i++) {
+                        const PortSpec *p = ports + i;
+
+                        if (filter.container_port &&
+                            (p->container_port != filter.container_port || p->protocol != filter.protocol))
+                                continue;
+                        print_port(p);
+                        found = true;
+                }
         }
         if (filter.container_port && !found) {
                 log_error("container %s publishes no port %u/%s", d->name, filter.container_port,

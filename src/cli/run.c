@@ -16,6 +16,7 @@
 #include "bus.h"
 #include "cleanup.h"
 #include "container.h"
+#include "confine.h"
 #include "containers.h"
 #include "definition-builder.h"
 #include "definition.h"
@@ -57,13 +58,15 @@ static const char run_options[] =
         "      --restart POLICY     no, on-failure, always or unless-stopped: systemd's Restart= (with -d)\n"
         "      --privileged         all capabilities, no masks, no seccomp, all devices\n"
         "      --security-opt OPT   no-new-privileges[=true|false]; seccomp=unconfined to run\n"
-        "                           without docker's default seccomp profile; mask=PATH[:PATH…],\n"
+        "                           without docker's default seccomp profile, or seccomp=PATH for\n"
+        "                           a docker/OCI JSON profile of one's own; mask=PATH[:PATH…],\n"
         "                           unmask=PATTERN[:PATTERN…]|ALL, systempaths=unconfined (unmask=ALL)\n"
         "      --read-only          mount the container's root read-only\n"
         "      --init               run berth's tiny init as PID 1\n"
         "      --network MODE       bridge (default), none, host or container:NAME\n"
-        "  -p, --publish SPEC       publish a port: [HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|/udp]\n"
-        "      --expose PORT        a port for links' variables: PORT[/tcp|/udp]\n"
+        "  -p, --publish SPEC       publish a port: [[HOSTIP:][HOSTPORT]:]CONTAINERPORT[/tcp|/udp],\n"
+        "                           ports or ranges N-M; without HOSTPORT a free one (berth port NAME)\n"
+        "      --expose PORT        a port for links' variables and -P: PORT[/tcp|/udp], or a range\n"
         "      --link NAME[:ALIAS]  reach a running container by name, with docker's variables\n"
         "      --ip ADDRESS         take this IPv4 address from the bridge's subnet\n"
         "      --dns ADDRESS        a name server for the container's resolv.conf\n"
@@ -108,6 +111,20 @@ static const char run_options[] =
         "      --cgroupns MODE      private (default) or host\n"
         "      --log-driver DRIVER  journald (default) or none (the output is discarded)\n"
         "      --replace            remove a container of that --name first (podman's)\n"
+        "  -l, --label K=V          a label, shown by inspect, for ps --filter label= (repeatable)\n"
+        "      --annotation K=V     an annotation, shown by inspect (repeatable)\n"
+        "      --ulimit NAME=SOFT[:HARD]  a resource limit of the payload and of exec: core, cpu,\n"
+        "                           data, fsize, locks, memlock, msgqueue, nice, nofile, nproc, rss,\n"
+        "                           rtprio, rttime, sigpending, stack; -1 unlimited (repeatable)\n"
+        "      --group-add GROUP    a supplementary group, a name from the image's /etc/group or a\n"
+        "                           number (repeatable)\n"
+        "      --env-host           the caller's environment, under -e and --env-file (taken now)\n"
+        "      --dns-search DOMAIN  a search domain for the container's resolv.conf ('.': none)\n"
+        "      --dns-option OPT     an option line entry for the container's resolv.conf (ndots:2)\n"
+        "      --stop-signal SIG    the signal that stops the container (default: the image's, else SIGTERM)\n"
+        "      --stop-timeout N     seconds between the stop signal and SIGKILL (default 10)\n"
+        "  -P, --publish-all        publish every exposed port (--expose, the image's) on a free host port\n"
+        "      --ip6 ADDRESS        take this IPv6 address from the bridge's Subnet6= (berth.conf)\n"
         "      --help               show this help\n";
 
 /* Adds the option's line; a failure (out of memory) is logged here. */
@@ -172,6 +189,14 @@ static int add_security_opt(DefinitionBuilder *b, const char *opt) {
         if (v)
                 return add_key(b, "--security-opt", "NoNewPrivileges", v);
         v = startswith(opt, "seccomp=") ?: startswith(opt, "seccomp:");
+        if (v && !isempty(v) && !streq(v, "default") && !streq(v, "unconfined")) {
+                /* A profile file: its absolute path, which the helper reads at every start. */
+                _cleanup_free_ char *abs = realpath(v, NULL);
+
+                if (!abs)
+                        return log_error_errno(-errno, "option --security-opt: seccomp profile %s: %m", v);
+                return add_key(b, "--security-opt", "SeccompProfile", abs);
+        }
         if (v)
                 return add_key(b, "--security-opt", "SeccompProfile", v);
         /* Issue 16: podman's mask=/unmask=, and docker's systempaths=unconfined (unmask=ALL). */
@@ -184,7 +209,7 @@ static int add_security_opt(DefinitionBuilder *b, const char *opt) {
         if (streq(opt, "systempaths=unconfined"))
                 return add_key(b, "--security-opt", "Unmask", "ALL");
         log_error("option --security-opt: '%s' is not one berth has (no-new-privileges[=BOOL], "
-                  "seccomp=unconfined, mask=PATHS, unmask=PATHS|ALL, systempaths=unconfined)",
+                  "seccomp=unconfined, seccomp=PATH, mask=PATHS, unmask=PATHS|ALL, systempaths=unconfined)",
                   opt);
         return -EINVAL;
 }
@@ -280,6 +305,35 @@ static int add_cpus(DefinitionBuilder *b, const char *value) {
         return add_key(b, "--cpus", "CPUQuota", quota);
 }
 
+/* podman's --env-host: the caller's environment, under -e and --env-file, taken now, as podman
+ * run and create take it: the definition's first Environment= lines, so that every -e comes after
+ * them and wins. (EnvironmentHost=yes in a file is the environment of whatever starts the
+ * container, the service's under systemd, as with Quadlet.) What systemd or berth hand a process
+ * for itself stays out, as the runtime leaves it out (child.c). */
+static int add_env_host(DefinitionBuilder *b) {
+        static const char *const own[] = { "NOTIFY_SOCKET=", "LISTEN_FDS=", "LISTEN_PID=", "LISTEN_FDNAMES=",
+                                           "INVOCATION_ID=", "JOURNAL_STREAM=", "BERTH_" };
+        size_t n = 0;
+
+        for (char **e = environ; e && *e; e++)
+                n++;
+        /* Backwards, each first: the lines keep the environment's order. */
+        for (size_t i = n; i > 0; i--) {
+                const char *e = environ[i - 1];
+                bool skip = !env_assignment_is_valid(e);
+                int r;
+
+                for (size_t k = 0; !skip && k < ELEMENTSOF(own); k++)
+                        skip = startswith(e, own[k]) != NULL;
+                if (skip)
+                        continue;
+                r = definition_builder_add_key_first(b, "--env-host", "Environment", e);
+                if (r < 0)
+                        return log_error_errno(r, "option --env-host: %m");
+        }
+        return 0;
+}
+
 /* podman's --sdnotify, as Notify=. */
 static int add_sdnotify(DefinitionBuilder *b, const char *value) {
         NotifyMode m = notify_mode_from_sdnotify(value);
@@ -318,6 +372,9 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 ARG_NO_HEALTHCHECK, ARG_SDNOTIFY,
                 ARG_MOUNT, ARG_DEVICE, ARG_SHM_SIZE, ARG_TZ, ARG_READ_ONLY_TMPFS,
                 ARG_MEMORY_SWAP, ARG_CPUS, ARG_CPUSET_CPUS, ARG_IPC, ARG_UTS, ARG_PID, ARG_CGROUPNS, ARG_LOG_DRIVER, ARG_REPLACE,
+                /* Issue 16, engineer C (keys-process). */
+                ARG_LABEL, ARG_ANNOTATION, ARG_ULIMIT, ARG_GROUP_ADD, ARG_ENV_HOST, ARG_DNS_SEARCH,
+                ARG_DNS_OPTION, ARG_STOP_SIGNAL, ARG_STOP_TIMEOUT, ARG_PUBLISH_ALL, ARG_IP6,
         };
         static const struct option options[] = {
                 { "name", required_argument, NULL, ARG_NAME },
@@ -381,17 +438,30 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 { "cgroupns", required_argument, NULL, ARG_CGROUPNS },
                 { "log-driver", required_argument, NULL, ARG_LOG_DRIVER },
                 { "replace", no_argument, NULL, ARG_REPLACE },
+                /* Issue 16, engineer C (keys-process). */
+                { "label", required_argument, NULL, ARG_LABEL },
+                { "annotation", required_argument, NULL, ARG_ANNOTATION },
+                { "ulimit", required_argument, NULL, ARG_ULIMIT },
+                { "group-add", required_argument, NULL, ARG_GROUP_ADD },
+                { "env-host", no_argument, NULL, ARG_ENV_HOST },
+                { "dns-search", required_argument, NULL, ARG_DNS_SEARCH },
+                { "dns-option", required_argument, NULL, ARG_DNS_OPTION },
+                { "dns-opt", required_argument, NULL, ARG_DNS_OPTION },
+                { "stop-signal", required_argument, NULL, ARG_STOP_SIGNAL },
+                { "stop-timeout", required_argument, NULL, ARG_STOP_TIMEOUT },
+                { "publish-all", no_argument, NULL, ARG_PUBLISH_ALL },
+                { "ip6", required_argument, NULL, ARG_IP6 },
                 { "help", no_argument, NULL, ARG_HELP },
                 {}
         };
-        static const char optstring[] = "+dite:w:u:h:m:c:p:v:";
+        static const char optstring[] = "+dite:w:u:h:m:c:p:v:l:P";
         _cleanup_(definition_builder_done) DefinitionBuilder b = {};
         _cleanup_(definition_freep) Definition *d = NULL;
         _cleanup_free_ char *name = NULL, *text = NULL, *error = NULL;
         _cleanup_strv_free_ char **env_files = NULL, **env_flags = NULL;
         const char *memory = NULL, *memory_swap = NULL;
         RunOptions o = {};
-        bool detach = false, rm = false, replace = false;
+        bool detach = false, rm = false, replace = false, env_host = false;
         int c, r;
 
         *req = (RunRequest) {};
@@ -600,6 +670,42 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 case ARG_REPLACE:
                         replace = true;
                         break;
+                /* Issue 16, engineer C (keys-process). */
+                case 'l':
+                case ARG_LABEL:
+                        r = add(&b, "--label", optarg);
+                        break;
+                case ARG_ANNOTATION:
+                        r = add(&b, "--annotation", optarg);
+                        break;
+                case ARG_ULIMIT:
+                        r = add(&b, "--ulimit", optarg);
+                        break;
+                case ARG_GROUP_ADD:
+                        r = add(&b, "--group-add", optarg);
+                        break;
+                case ARG_ENV_HOST:
+                        env_host = true;
+                        break;
+                case ARG_DNS_SEARCH:
+                        r = add(&b, "--dns-search", optarg);
+                        break;
+                case ARG_DNS_OPTION:
+                        r = add(&b, "--dns-option", optarg);
+                        break;
+                case ARG_STOP_SIGNAL:
+                        r = add(&b, "--stop-signal", optarg);
+                        break;
+                case ARG_STOP_TIMEOUT:
+                        r = add(&b, "--stop-timeout", optarg);
+                        break;
+                case 'P':
+                case ARG_PUBLISH_ALL:
+                        r = add_key(&b, "--publish-all", "PublishAll", "yes");
+                        break;
+                case ARG_IP6:
+                        r = add(&b, "--ip6", optarg);
+                        break;
                 case ARG_HELP:
                         verb_help(verb, run_options);
                         return 1;
@@ -638,6 +744,8 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
          * cleanup, as AutoRemove= says; a foreground run removes its own (RunOptions.remove). */
         if ((detach || streq(verb, "create")) && rm && add_key(&b, "--rm", "AutoRemove", "yes") < 0)
                 return -EINVAL;
+        if (env_host && add_env_host(&b) < 0)
+                return -EINVAL;
 
         if (!name) {
                 r = name_generate("berth-", 6, &name);
@@ -675,6 +783,13 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
         r = containers_check_image(d->image);
         if (r < 0)
                 return -EINVAL;
+        if (d->process.seccomp_profile) {
+                /* A profile that cannot be read or parsed: said now, in one line, as docker does. */
+                _cleanup_(seccomp_program_done) SeccompProgram p = SECCOMP_PROGRAM_NULL;
+
+                if (confine_prepare(d, &p) < 0)
+                        return -EINVAL;
+        }
         {
                 /* A missing bind source or VolumesFrom= container: said now, before anything is written. */
                 _cleanup_(volume_plan_done) VolumePlan plan = {};

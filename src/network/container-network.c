@@ -17,6 +17,7 @@
 #include "cleanup.h"
 #include "config.h"
 #include "container-network.h"
+#include "definition-process.h"
 #include "env.h"
 #include "fd-util.h"
 #include "image-config.h"
@@ -90,9 +91,10 @@ static int held_add(ContainerNetwork *n, int fd) {
         return 0;
 }
 
-/* Binds the host side of one port. The socket is kept: nothing on the host can take the port
- * while the container has it, and a second container publishing it fails here, at bind(). */
-static int hold_port(ContainerNetwork *n, const PortSpec *p, int family, char *target, size_t target_size) {
+/* Binds one host socket of p for family, on port (0: a free one the kernel picks): *ret_fd, and
+ * the port in *ret_port. -EADDRINUSE quietly (the caller may try another port); 0 with
+ * *ret_fd -EBADF for an IPv6 socket of a port for every address on a host without IPv6. */
+static int bind_host(const PortSpec *p, int family, uint16_t port, int *ret_fd, uint16_t *ret_port) {
         _cleanup_close_ int fd = -EBADF;
         int type = p->protocol == IPPROTO_UDP ? SOCK_DGRAM : SOCK_STREAM;
         union {
@@ -101,19 +103,19 @@ static int hold_port(ContainerNetwork *n, const PortSpec *p, int family, char *t
                 struct sockaddr_in6 in6;
         } sa = {};
         socklen_t len;
-        char spec[PORT_SPEC_STRING_MAX];
         int one = 1;
 
+        *ret_fd = -EBADF;
         fd = socket(family, type | SOCK_CLOEXEC, 0);
         if (fd < 0)
                 return errno == EAFNOSUPPORT && p->family == AF_UNSPEC ? 0 : -errno;
         if (family == AF_INET) {
-                sa.in = (struct sockaddr_in) { .sin_family = AF_INET, .sin_port = htons(p->host_port),
+                sa.in = (struct sockaddr_in) { .sin_family = AF_INET, .sin_port = htons(port),
                                                .sin_addr = p->family == AF_INET ? p->host_addr.in
                                                                                 : (struct in_addr) { INADDR_ANY } };
                 len = sizeof(sa.in);
         } else {
-                sa.in6 = (struct sockaddr_in6) { .sin6_family = AF_INET6, .sin6_port = htons(p->host_port),
+                sa.in6 = (struct sockaddr_in6) { .sin6_family = AF_INET6, .sin6_port = htons(port),
                                                  .sin6_addr = p->family == AF_INET6 ? p->host_addr.in6 : in6addr_any };
                 len = sizeof(sa.in6);
                 if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0)
@@ -126,47 +128,140 @@ static int hold_port(ContainerNetwork *n, const PortSpec *p, int family, char *t
                         return -errno;
         }
         if (bind(fd, &sa.sa, len) < 0) {
-                if (errno == EADDRINUSE)
-                        return log_error_errno(-EADDRINUSE, "port %s is already in use on the host",
-                                               port_spec_to_string(p, spec));
                 /* No IPv6 on this host: a port for every address still works over IPv4. */
                 if (family == AF_INET6 && p->family == AF_UNSPEC && (errno == EADDRNOTAVAIL || errno == EAFNOSUPPORT))
                         return 0;
-                return log_error_errno(-errno, "Failed to take port %s on the host: %m", port_spec_to_string(p, spec));
+                return -errno;
         }
-
-        if (family == AF_INET6) {
-                /* IPv6 goes through berth-proxy (the kernel never routes ::1 off the loopback). */
-                _cleanup_free_ char *arg = NULL;
-
-                if (type == SOCK_STREAM && listen(fd, 128) < 0)
-                        return log_error_errno(-errno, "Failed to listen on port %s: %m", port_spec_to_string(p, spec));
-                if (asprintf(&arg, "%s:%d:%s:%u", port_protocol_to_string(p->protocol), fd, target, p->container_port) < 0 ||
-                    strv_consume(&n->proxy_args, TAKE_PTR(arg)) < 0)
-                        return log_oom();
-        }
-        (void) target_size;
-        return held_add(n, TAKE_FD(fd)) < 0 ? log_oom() : 0;
-}
-
-static int parse_ports(ContainerNetwork *n) {
-        size_t k = strv_length(n->def->publish_ports);
-
-        if (k == 0)
-                return 0;
-        n->ports = calloc(k, sizeof(PortSpec));
-        if (!n->ports)
-                return log_oom();
-        STRV_FOREACH(s, n->def->publish_ports) {
-                if (port_spec_parse(*s, n->ports + n->n_ports) < 0)
-                        return log_error_errno(-EINVAL, "'%s' is not a published port", *s);
-                n->n_ports++;
-        }
+        if (getsockname(fd, &sa.sa, &len) < 0)
+                return -errno;
+        *ret_port = ntohs(family == AF_INET ? sa.in.sin_port : sa.in6.sin6_port);
+        *ret_fd = TAKE_FD(fd);
         return 0;
 }
 
+/* Binds the host side of p on port (0: a free one): IPv4 and IPv6 as its address says. The
+ * sockets are kept: nothing on the host can take the port while the container has it, and a
+ * second container publishing it fails here, at bind(). On success p->host_port is the port.
+ * -EADDRINUSE quietly, with nothing kept; other errors logged. */
+static int hold_port(ContainerNetwork *n, PortSpec *p, uint16_t port, const char *target) {
+        _cleanup_close_ int fd4 = -EBADF, fd6 = -EBADF;
+        char spec[PORT_SPEC_STRING_MAX];
+        uint16_t got = port;
+        int r;
+
+        if (p->family != AF_INET6) {
+                r = bind_host(p, AF_INET, got, &fd4, &got);
+                if (r == -EADDRINUSE)
+                        return r;
+                if (r < 0)
+                        return log_error_errno(r, "Failed to take port %u/%s on the host: %m", got,
+                                               port_protocol_to_string(p->protocol));
+        }
+        if (p->family != AF_INET) {
+                /* The same port as IPv4's, when the kernel picked that one. */
+                r = bind_host(p, AF_INET6, got, &fd6, &got);
+                if (r == -EADDRINUSE)
+                        return r;
+                if (r < 0)
+                        return log_error_errno(r, "Failed to take port %u/%s on the host: %m", got,
+                                               port_protocol_to_string(p->protocol));
+        }
+        p->host_port = got;
+        if (fd6 >= 0) {
+                /* IPv6 goes through berth-proxy (the kernel never routes ::1 off the loopback). */
+                _cleanup_free_ char *arg = NULL;
+
+                if (p->protocol != IPPROTO_UDP && listen(fd6, 128) < 0)
+                        return log_error_errno(-errno, "Failed to listen on port %s: %m", port_spec_to_string(p, spec));
+                if (asprintf(&arg, "%s:%d:%s:%u", port_protocol_to_string(p->protocol), fd6, target, p->container_port) < 0 ||
+                    strv_consume(&n->proxy_args, TAKE_PTR(arg)) < 0)
+                        return log_oom();
+                if (held_add(n, TAKE_FD(fd6)) < 0)
+                        return log_oom();
+        }
+        if (fd4 >= 0 && held_add(n, TAKE_FD(fd4)) < 0)
+                return log_oom();
+        return 0;
+}
+
+static int add_port(ContainerNetwork *n, size_t *cap, const PortSpec *p) {
+        if (n->n_ports >= DEFINITION_PORTS_MAX)
+                return log_error_errno(-E2BIG, "container %s publishes more than %zu ports", n->def->name, DEFINITION_PORTS_MAX);
+        if (n->n_ports == *cap) {
+                PortSpec *t = realloc(n->ports, sizeof(PortSpec) * (*cap = *cap * 2 + 8));
+
+                if (!t)
+                        return log_oom();
+                n->ports = t;
+        }
+        n->ports[n->n_ports++] = *p;
+        return 0;
+}
+
+static bool port_published(const ContainerNetwork *n, const PortSpec *e) {
+        for (size_t i = 0; i < n->n_ports; i++)
+                if (n->ports[i].container_port == e->container_port && n->ports[i].protocol == e->protocol)
+                        return true;
+        return false;
+}
+
+/* PublishAll= (docker's -P): each exposed port (ExposePort=, the image's ExposedPorts) not
+ * published yet, on a free host port of every address. */
+static int publish_all(ContainerNetwork *n, size_t *cap) {
+        _cleanup_(image_config_done) ImageConfig image = IMAGE_CONFIG_NULL;
+        int r;
+
+        r = image_config_read(n->def->image, &image);
+        if (r < 0)
+                return r;
+        for (int pass = 0; pass < 2; pass++)
+                STRV_FOREACH(s, pass == 0 ? n->def->expose_ports : image.exposed_ports) {
+                        PortSpec e;
+                        unsigned k;
+
+                        if (port_expose_range_parse(*s, &e, &k) < 0)
+                                continue; /* the parsers checked them */
+                        for (unsigned i = 0; i < k; i++) {
+                                PortSpec p = { .family = AF_UNSPEC, .protocol = e.protocol,
+                                               .container_port = (uint16_t) (e.container_port + i) };
+
+                                if (port_published(n, &p))
+                                        continue;
+                                r = add_port(n, cap, &p);
+                                if (r < 0)
+                                        return r;
+                        }
+                }
+        return 0;
+}
+
+static int parse_ports(ContainerNetwork *n) {
+        size_t cap = 0;
+        int r;
+
+        STRV_FOREACH(s, n->def->publish_ports) {
+                PortPublish pp;
+
+                if (port_publish_parse(*s, &pp) < 0)
+                        return log_error_errno(-EINVAL, "'%s' is not a published port", *s);
+                for (unsigned i = 0; i < pp.n; i++) {
+                        PortSpec p;
+
+                        port_publish_get(&pp, i, &p);
+                        r = add_port(n, &cap, &p);
+                        if (r < 0)
+                                return r;
+                }
+        }
+        if (n->def->process.publish_all)
+                return publish_all(n, &cap);
+        return 0;
+}
+
+/* The host ports: as given, or picked (a free one of a range, or of the kernel's ephemeral one). */
 static int hold_ports(ContainerNetwork *n) {
-        char target[INET6_ADDRSTRLEN + 2];
+        char target[INET6_ADDRSTRLEN + 2], spec[PORT_SPEC_STRING_MAX];
         int r;
 
         if (n->config.have_subnet6) {
@@ -178,18 +273,30 @@ static int hold_ports(ContainerNetwork *n) {
                 inet_ntop(AF_INET, &n->lease.addr, target, sizeof(target));
 
         for (size_t i = 0; i < n->n_ports; i++) {
-                const PortSpec *p = n->ports + i;
+                PortSpec *p = n->ports + i;
 
-                if (p->family != AF_INET6) {
-                        r = hold_port(n, p, AF_INET, target, sizeof(target));
-                        if (r < 0)
-                                return r;
+                if (p->host_port != 0) {
+                        r = hold_port(n, p, p->host_port, target);
+                        if (r == -EADDRINUSE)
+                                return log_error_errno(r, "port %s is already in use on the host", port_spec_to_string(p, spec));
+                } else if (p->host_port_min != 0) {
+                        r = -EADDRINUSE;
+                        for (unsigned port = p->host_port_min; r == -EADDRINUSE && port <= p->host_port_max; port++)
+                                r = hold_port(n, p, (uint16_t) port, target);
+                        if (r == -EADDRINUSE)
+                                return log_error_errno(r, "no port of %u-%u/%s is free on the host", p->host_port_min,
+                                                       p->host_port_max, port_protocol_to_string(p->protocol));
+                } else {
+                        /* IPv4's pick may be taken on IPv6: a few more picks, as docker's allocator. */
+                        r = -EADDRINUSE;
+                        for (unsigned attempt = 0; r == -EADDRINUSE && attempt < 32; attempt++)
+                                r = hold_port(n, p, 0, target);
+                        if (r == -EADDRINUSE)
+                                return log_error_errno(r, "no free host port for %u/%s", p->container_port,
+                                                       port_protocol_to_string(p->protocol));
                 }
-                if (p->family != AF_INET) {
-                        r = hold_port(n, p, AF_INET6, target, sizeof(target));
-                        if (r < 0)
-                                return r;
-                }
+                if (r < 0)
+                        return r;
         }
         return 0;
 }
@@ -216,7 +323,19 @@ static int link_environment(ContainerNetwork *n, const char *alias, const char *
 
         if (image_config_read(other->image, &image) < 0)
                 return -EINVAL;
-        cap = strv_length(other->publish_ports) + strv_length(other->expose_ports) + strv_length(image.exposed_ports);
+        /* Ranges count port by port: at most DEFINITION_PORTS_MAX published, 65535 for each
+         * exposed entry. */
+        cap = DEFINITION_PORTS_MAX;
+        for (int pass = 0; pass < 2; pass++)
+                STRV_FOREACH(s, pass == 0 ? other->expose_ports : image.exposed_ports) {
+                        PortSpec e;
+                        unsigned k;
+
+                        if (port_expose_range_parse(*s, &e, &k) >= 0)
+                                cap += k;
+                }
+        /* Each port and protocol once in the variables: more entries are repeats. */
+        cap = MIN(cap, DEFINITION_PORTS_MAX + 2 * 65535);
 
         prefix = strdup(alias);
         if (!prefix)
@@ -230,15 +349,26 @@ static int link_environment(ContainerNetwork *n, const char *alias, const char *
         ports = calloc(cap + 1, sizeof(PortSpec));
         if (!ports)
                 return log_oom();
-        STRV_FOREACH(s, other->publish_ports)
-                if (port_spec_parse(*s, ports + n_ports) >= 0)
-                        n_ports++;
-        STRV_FOREACH(s, other->expose_ports)
-                if (port_expose_parse(*s, ports + n_ports) >= 0)
-                        n_ports++;
-        STRV_FOREACH(s, image.exposed_ports)
-                if (port_expose_parse(*s, ports + n_ports) >= 0)
-                        n_ports++;
+        STRV_FOREACH(s, other->publish_ports) {
+                PortPublish pp;
+
+                if (port_publish_parse(*s, &pp) < 0)
+                        continue;
+                for (unsigned i = 0; i < pp.n && n_ports < DEFINITION_PORTS_MAX; i++)
+                        port_publish_get(&pp, i, ports + n_ports++);
+        }
+        for (int pass = 0; pass < 2; pass++)
+                STRV_FOREACH(s, pass == 0 ? other->expose_ports : image.exposed_ports) {
+                        PortSpec e;
+                        unsigned k;
+
+                        if (port_expose_range_parse(*s, &e, &k) < 0)
+                                continue;
+                        for (unsigned i = 0; i < k && n_ports < cap; i++) {
+                                ports[n_ports] = e;
+                                ports[n_ports++].container_port = (uint16_t) (e.container_port + i);
+                        }
+                }
         qsort(ports, n_ports, sizeof(PortSpec), port_cmp);
         for (size_t i = 0; i < n_ports; i++) {
                 const PortSpec *p = ports + i;
@@ -399,6 +529,13 @@ static int write_files(ContainerNetwork *n, const HostsEntry *links, size_t n_li
         r = resolv_conf_format(host_resolv, d->dns, /* keep_loopback= */ d->network == NETWORK_HOST, &resolv);
         if (r < 0)
                 return log_oom();
+        if (!strv_isempty(d->process.dns_search) || !strv_isempty(d->process.dns_options)) {
+                _cleanup_free_ char *base = TAKE_PTR(resolv);
+
+                r = resolv_conf_override(base, d->process.dns_search, d->process.dns_options, &resolv);
+                if (r < 0)
+                        return log_oom();
+        }
         hostname = strjoin(hn, "\n");
         if (!hostname)
                 return log_oom();
@@ -461,12 +598,42 @@ static int lease_for(ContainerNetwork *n) {
                                                "address %s is not one a container can take in subnet %s (bridge %s)",
                                                d->ip, subnet, n->config.bridge);
         }
+        if (d->process.ip6) {
+                /* A container's IPv6 address is its IPv4 host number in Subnet6= (network.c):
+                 * IP6= names that number. */
+                char subnet6[INET6_ADDRSTRLEN];
+                struct in6_addr a6, back;
+                uint32_t host = 0;
+
+                if (!n->config.have_subnet6)
+                        return log_error_errno(-EADDRNOTAVAIL,
+                                               "IP6=%s: bridge %s has no IPv6 subnet (berth.conf's [Network] Subnet6=)",
+                                               d->process.ip6, n->config.bridge);
+                inet_ntop(AF_INET6, &n->config.subnet6, subnet6, sizeof(subnet6));
+                if (inet_pton(AF_INET6, d->process.ip6, &a6) != 1)
+                        return log_error_errno(-EINVAL, "'%s' is not an IPv6 address", d->process.ip6);
+                for (int i = 12; i < 16; i++)
+                        host = host << 8 | a6.s6_addr[i];
+                back = subnet6_host(&n->config.subnet6, host);
+                if (memcmp(&back, &a6, sizeof(a6)) != 0 || host < subnet4_first_host(n->config.prefix) ||
+                    host > subnet4_last_host(n->config.prefix))
+                        return log_error_errno(-EDOM,
+                                               "IP6=%s: not an address a container can take in %s/%u (bridge %s), whose "
+                                               "containers are numbered as in %s",
+                                               d->process.ip6, subnet6, n->config.prefix6, n->config.bridge, subnet);
+                if (want != 0 && want != host)
+                        return log_error_errno(-EINVAL,
+                                               "IP=%s and IP6=%s name two containers: a container's IPv6 address has the "
+                                               "host number of its IPv4 one",
+                                               d->ip, d->process.ip6);
+                want = host;
+        }
         r = lease_acquire(&n->config, d->name, want, &n->lease, &owner);
         if (r == -EADDRNOTAVAIL)
                 return log_error_errno(r, "no free address left in subnet %s (bridge %s)", subnet, n->config.bridge);
         if (r == -EADDRINUSE)
-                return log_error_errno(r, "address %s is already taken%s%s", d->ip, owner ? " by container " : "",
-                                       owner ?: "");
+                return log_error_errno(r, "address %s is already taken%s%s", d->ip ?: d->process.ip6,
+                                       owner ? " by container " : "", owner ?: "");
         if (r < 0)
                 return log_error_errno(r, "Failed to lease an address in subnet %s: %m", subnet);
         return 0;
@@ -503,7 +670,7 @@ int container_network_prepare(ContainerNetwork *n, const Definition *d, const Ne
                                                d->network_container);
         }
 
-        if (!strv_isempty(d->publish_ports) && d->network != NETWORK_BRIDGE)
+        if ((!strv_isempty(d->publish_ports) || d->process.publish_all) && d->network != NETWORK_BRIDGE)
                 return log_error_errno(-EINVAL, "published ports need the bridge network (not --network %s)",
                                        network_mode_to_string(d->network));
         if (!strv_isempty(d->links) && d->network != NETWORK_BRIDGE)
@@ -512,6 +679,9 @@ int container_network_prepare(ContainerNetwork *n, const Definition *d, const Ne
         if (d->ip && d->network != NETWORK_BRIDGE)
                 return log_error_errno(-EINVAL, "an address (--ip %s) needs the bridge network (not --network %s)",
                                        d->ip, network_mode_to_string(d->network));
+        if (d->process.ip6 && d->network != NETWORK_BRIDGE)
+                return log_error_errno(-EINVAL, "an address (--ip6 %s) needs the bridge network (not --network %s)",
+                                       d->process.ip6, network_mode_to_string(d->network));
 
         if (d->network == NETWORK_BRIDGE) {
                 n->config = *config;
@@ -683,23 +853,10 @@ void container_network_done(ContainerNetwork *n) {
         n->dir = NULL;
 }
 
-int container_network_cleanup(const char *name) {
-        _cleanup_free_ char *path = record_path(name), *text = NULL, *address = NULL;
+/* The "publish=" lines of a record. */
+static int record_ports(const char *text, PortSpec **ret, size_t *ret_n) {
         _cleanup_free_ PortSpec *ports = NULL;
-        struct in_addr a;
         size_t n = 0, cap = 0;
-        int r;
-
-        if (!path)
-                return -ENOMEM;
-        r = read_text(path, &text);
-        if (r == -ENOENT)
-                return 0;
-        if (r < 0)
-                return r;
-        address = record_get(text, "address");
-        if (!address || inet_pton(AF_INET, address, &a) != 1)
-                return 0;
 
         for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
                 _cleanup_free_ char *v = NULL;
@@ -719,6 +876,43 @@ int container_network_cleanup(const char *name) {
                 if (port_spec_parse(v, ports + n) >= 0)
                         n++;
         }
+        *ret = TAKE_PTR(ports);
+        *ret_n = n;
+        return 0;
+}
+
+int container_network_published(const char *name, PortSpec **ret, size_t *ret_n) {
+        _cleanup_free_ char *path = record_path(name), *text = NULL;
+        int r;
+
+        if (!path)
+                return -ENOMEM;
+        r = read_text(path, &text);
+        if (r < 0)
+                return r;
+        return record_ports(text, ret, ret_n);
+}
+
+int container_network_cleanup(const char *name) {
+        _cleanup_free_ char *path = record_path(name), *text = NULL, *address = NULL;
+        _cleanup_free_ PortSpec *ports = NULL;
+        struct in_addr a;
+        size_t n = 0;
+        int r;
+
+        if (!path)
+                return -ENOMEM;
+        r = read_text(path, &text);
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0)
+                return r;
+        address = record_get(text, "address");
+        if (!address || inet_pton(AF_INET, address, &a) != 1)
+                return 0;
+        r = record_ports(text, &ports, &n);
+        if (r < 0)
+                return r;
         /* Only what is still ours: another container may hold the address or a port by now. */
         if (n > 0 && lease_owner(a, NULL) == 0)
                 (void) nft_unpublish(a, ports, n);

@@ -69,3 +69,7 @@ int container_network_cleanup(const char *name);
 
 /* The container's address on the bridge, from its record; -ENOENT when it has none. */
 int container_network_address(const char *name, char **ret);
+
+/* The ports a running container publishes, their host ports as taken (a picked one too), from its
+ * record; -ENOENT when it has none (not running, or not on the bridge). */
+int container_network_published(const char *name, PortSpec **ret, size_t *ret_n);

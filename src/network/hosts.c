@@ -103,6 +103,49 @@ int resolv_conf_format(const char *host_text, char *const *dns, bool keep_loopba
         return finish_stream(f, &buf, ret);
 }
 
+int resolv_conf_override(const char *text, char *const *search, char *const *options, char **ret) {
+        _cleanup_free_ char *copy = NULL;
+        char *buf = NULL, *p, *next;
+        size_t size = 0;
+        FILE *f;
+
+        copy = strdup(text);
+        if (!copy)
+                return -ENOMEM;
+        f = open_memstream(&buf, &size);
+        if (!f)
+                return -ENOMEM;
+        for (p = copy; p; p = next) {
+                next = strchr(p, '\n');
+                if (next)
+                        *next++ = 0;
+                if (!*p)
+                        continue;
+                /* glibc takes the last of "search" and "domain": both go when search is given. */
+                if (!strv_isempty((char **) search) &&
+                    ((startswith(p, "search") && strchr(" \t", p[6])) || (startswith(p, "domain") && strchr(" \t", p[6]))))
+                        continue;
+                if (!strv_isempty((char **) options) && startswith(p, "options") && strchr(" \t", p[7]))
+                        continue;
+                fprintf(f, "%s\n", p);
+        }
+        /* docker's "." alone: no search domains at all. */
+        if (!strv_isempty((char **) search) && !(streq(search[0], ".") && !search[1])) {
+                fputs("search", f);
+                STRV_FOREACH(s_, (char **) search)
+                        if (!streq(*s_, "."))
+                                fprintf(f, " %s", *s_);
+                fputc('\n', f);
+        }
+        if (!strv_isempty((char **) options)) {
+                fputs("options", f);
+                STRV_FOREACH(o, (char **) options)
+                        fprintf(f, " %s", *o);
+                fputc('\n', f);
+        }
+        return finish_stream(f, &buf, ret);
+}
+
 int hosts_write_files(const char *dir, const char *hosts, const char *hostname, const char *resolv_conf) {
         const char *names[] = { "hosts", "hostname", "resolv.conf" }, *texts[] = { hosts, hostname, resolv_conf };
         int r;

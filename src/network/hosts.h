@@ -23,5 +23,10 @@ int hosts_format(const char *address, const char *hostname, const HostsEntry *ex
  * docker's fallback, 8.8.8.8 and 8.8.4.4. */
 int resolv_conf_format(const char *host_text, char *const *dns, bool keep_loopback, char **ret);
 
+/* docker's --dns-search and --dns-option on resolv_conf_format()'s text: search (when not empty)
+ * replaces its search and domain lines, "." alone meaning none at all; options (when not empty)
+ * its options lines. Both were checked by the definition's parser: no blanks, no newlines. */
+int resolv_conf_override(const char *text, char *const *search, char *const *options, char **ret);
+
 /* Writes hosts, hostname and resolv.conf into dir (created 0755), atomically each. */
 int hosts_write_files(const char *dir, const char *hosts, const char *hostname, const char *resolv_conf);

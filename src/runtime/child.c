@@ -26,7 +26,7 @@ int child_exit_code(int status) {
         return 125;
 }
 
-int child_environment(const Definition *d, const ImageConfig *image, bool tty, char ***ret) {
+int child_environment(const Definition *d, const ImageConfig *image, char *const *host_env, bool tty, char ***ret) {
         _cleanup_strv_free_ char **env = NULL;
         _cleanup_free_ char *hostname = NULL;
         int r;
@@ -42,6 +42,19 @@ int child_environment(const Definition *d, const ImageConfig *image, bool tty, c
         /* The image's (its PATH too), under the definition's, as docker does. */
         if (image && env_merge(&env, image->env) < 0)
                 return log_oom();
+        /* EnvironmentHost=: over the image's, under the definition's, as podman's --env-host. What
+         * systemd or berth hand the starting process for itself stays out: the payload gets its own
+         * NOTIFY_SOCKET and LISTEN_FDS when asked. */
+        for (char *const *e = host_env; e && *e; e++) {
+                static const char *const own[] = { "NOTIFY_SOCKET=", "LISTEN_FDS=", "LISTEN_PID=", "LISTEN_FDNAMES=",
+                                                   "INVOCATION_ID=", "JOURNAL_STREAM=", "BERTH_" };
+                bool skip = !env_assignment_is_valid(*e);
+
+                for (size_t i = 0; !skip && i < ELEMENTSOF(own); i++)
+                        skip = startswith(*e, own[i]) != NULL;
+                if (!skip && env_set(&env, *e) < 0)
+                        return log_oom();
+        }
 
         /* Files first, then single assignments, as docker does. */
         STRV_FOREACH(f, d->environment_files) {

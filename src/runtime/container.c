@@ -31,6 +31,7 @@
 #include "confine.h"
 #include "container-network.h"
 #include "container.h"
+#include "definition-process.h"
 #include "env.h"
 #include "event.h"
 #include "fd-util.h"
@@ -56,6 +57,8 @@
 #include "teardown.h"
 
 static void container_done(Container *c) {
+        free(c->user_spec);
+        c->user_spec = NULL;
         free(c->dir);
         free(c->upper);
         free(c->work);
@@ -103,10 +106,14 @@ static int container_prepare(Container *c) {
         if (strv_isempty(c->argv))
                 return log_error_errno(-EINVAL, "container %s has no command: give one after the image, or set Exec=",
                                        d->name);
-        c->user = d->user ?: c->image.user;
+        /* User= with Group=, else the image's user; StopSignal=, else the image's, as docker. */
+        if (definition_user_spec(d->user, &d->process, &c->user_spec) < 0)
+                return log_oom();
+        c->user = c->user_spec ?: c->image.user;
+        c->stop_signal = d->stop_signal ?: c->image.stop_signal ?: SIGTERM;
         c->working_dir = d->working_dir ?: c->image.working_dir;
 
-        r = child_environment(d, &c->image, c->tty, &c->env);
+        r = child_environment(d, &c->image, d->process.environment_host ? environ : NULL, c->tty, &c->env);
         if (r < 0)
                 return r;
         /* berth.conf, read once: the defaults of every container, and the bridge's section for
@@ -475,6 +482,7 @@ static int run_ask_scope(Run *run) {
                                         run->opts->service ? run->service : NULL);
         run->scope.devices = run->c.devices;
         run->scope.n_devices = run->c.n_devices;
+        run->scope.stop_signal = run->c.stop_signal;
         guard_scope_asked(&run->guard);
         r = scope_start_begin(run->bus, &run->scope, &run->scope_start);
         if (r < 0)
@@ -585,7 +593,7 @@ static int run_supervise(Run *run) {
                 .interactive = o->interactive,
                 .service = o->service,
                 .unit = o->service ? run->service : NULL,
-                .stop_signal = d->stop_signal,
+                .stop_signal = run->c.stop_signal,
                 .stop_timeout_usec = d->stop_timeout_usec,
                 .payload = true,
                 .image = d->image,

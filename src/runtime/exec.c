@@ -45,6 +45,7 @@
 #include "child.h"
 #include "cleanup.h"
 #include "confine.h"
+#include "definition-process.h"
 #include "env.h"
 #include "exec.h"
 #include "fd-util.h"
@@ -54,6 +55,7 @@
 #include "mount.h"
 #include "name.h"
 #include "path-util.h"
+#include "rlimit.h"
 #include "scope.h"
 #include "string-util.h"
 #include "strv.h"
@@ -68,7 +70,8 @@ static int exec_build_env(const ExecOptions *o, char ***ret) {
         _cleanup_strv_free_ char **env = NULL;
         int r;
 
-        r = child_environment(o->def, o->image, o->tty, &env);
+        /* Not EnvironmentHost=: the container's start had that environment, not this caller. */
+        r = child_environment(o->def, o->image, /* host_env= */ NULL, o->tty, &env);
         if (r < 0)
                 return r;
         if (env_merge(&env, o->env) < 0)
@@ -161,7 +164,8 @@ _noreturn_ static void command_main(const ExecOptions *o, char **env, int stdin_
 _noreturn_ static void joiner_main(const ExecOptions *o, char **env_base, int stdin_fd, const SeccompProgram *profile,
                                    int sock, pid_t caller, const sigset_t *forwarded, const sigset_t *old_mask) {
         const Definition *d = o->def;
-        const char *user = o->user ?: d->user ?: (o->image ? o->image->user : NULL);
+        _cleanup_free_ char *user_spec = NULL; /* User= with Group= */
+        const char *user;
         const char *wd = o->working_dir ?: d->working_dir ?: (o->image ? o->image->working_dir : NULL) ?: "/";
         uint64_t keep = caps_compute(d->caps_add, d->caps_drop, d->privileged);
         _cleanup_close_ int root_fd = -EBADF, wd_fd = -EBADF, master = -EBADF, slave = -EBADF;
@@ -175,6 +179,10 @@ _noreturn_ static void joiner_main(const ExecOptions *o, char **env_base, int st
         gid_t gid;
         pid_t pid;
         int r;
+
+        if (!o->user && definition_user_spec(d->user, &d->process, &user_spec) < 0)
+                _exit(125);
+        user = o->user ?: user_spec ?: (o->image ? o->image->user : NULL);
 
         /* The caller's descriptors (its D-Bus connection among them, if it had one) never come
          * along. */
@@ -219,6 +227,18 @@ _noreturn_ static void joiner_main(const ExecOptions *o, char **env_base, int st
                 SYNC_FAIL(sock, r, "user '%s' in the container: %s", user ?: "root", user_resolve_strerror(r));
         if (r < 0)
                 SYNC_FAIL(sock, r, "Failed to resolve user '%s' in the container: %m", user ?: "root");
+        /* GroupAdd= holds for exec too, as docker's does, from the container's /etc/group. */
+        {
+                const char *failed = NULL;
+
+                r = user_add_groups(root_fd, d->process.group_add, &groups, &n_groups, &failed);
+                if (r == -ESRCH)
+                        SYNC_FAIL(sock, r, "group '%s' (GroupAdd=) not found in the container's /etc/group", failed);
+        }
+        if (r < 0 && user_resolve_strerror(r))
+                SYNC_FAIL(sock, r, "GroupAdd= in the container: %s", user_resolve_strerror(r));
+        if (r < 0)
+                SYNC_FAIL(sock, r, "Failed to resolve GroupAdd= in the container: %m");
         /* Inside the root, never through a magic link (/proc/self/cwd, /proc/1/root …); not
          * created: exec changes nothing in the container. */
         wd_fd = open_in_root(root_fd, wd, O_PATH | O_DIRECTORY, 0);
@@ -263,6 +283,14 @@ _noreturn_ static void joiner_main(const ExecOptions *o, char **env_base, int st
         /* The container's own confinement, as docker exec: its no_new_privs and seccomp profile
          * (while we still hold CAP_SYS_ADMIN, which loading it without no_new_privs needs), then
          * its user and capabilities, for good. The command inherits all of it at fork(). */
+        /* Ulimit=: the container's limits, as the payload has them (docker's exec too). */
+        {
+                const char *failed = NULL;
+
+                r = rlimit_apply(d->process.ulimits, &failed);
+                if (r < 0)
+                        SYNC_FAIL(sock, r, "Failed to set the limit Ulimit=%s: %m", failed ?: "");
+        }
         r = confine_enter(d, profile, uid, gid, groups, n_groups);
         if (r < 0)
                 SYNC_FAIL(sock, r, "Failed to take on the container's no_new_privs, seccomp profile, user and capabilities: %m");

@@ -32,6 +32,7 @@
 #include "notify.h"
 #include "payload.h"
 #include "shm.h"
+#include "rlimit.h"
 #include "strv.h"
 #include "sync.h"
 #include "sysctl.h"
@@ -179,6 +180,18 @@ _Noreturn void payload_main(const Container *c, int sock) {
                 SYNC_FAIL(sock, r, "user '%s' in the image: %s", c->user ?: "root", user_resolve_strerror(r));
         if (r < 0)
                 SYNC_FAIL(sock, r, "Failed to resolve user '%s' in the image: %m", c->user ?: "root");
+        /* GroupAdd=: more supplementary groups, by name from the same /etc/group. */
+        {
+                const char *failed = NULL;
+
+                r = user_add_groups(root_fd, d->process.group_add, &groups, &n_groups, &failed);
+                if (r == -ESRCH)
+                        SYNC_FAIL(sock, r, "group '%s' (GroupAdd=) not found in the image's /etc/group", failed);
+        }
+        if (r < 0 && user_resolve_strerror(r))
+                SYNC_FAIL(sock, r, "GroupAdd= in the image: %s", user_resolve_strerror(r));
+        if (r < 0)
+                SYNC_FAIL(sock, r, "Failed to resolve GroupAdd= in the image: %m");
         r = caps_limit_effective(UINT64_MAX);
         if (r < 0)
                 SYNC_FAIL(sock, r, "Failed to restore the capabilities in effect: %m");
@@ -271,6 +284,14 @@ _Noreturn void payload_main(const Container *c, int sock) {
         if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
                 SYNC_FAIL(sock, -errno, "Failed to mark file descriptors close-on-exec: %m");
 
+        {
+                const char *failed = NULL;
+
+                /* Ulimit=, while we still may raise a hard limit: the payload inherits them. */
+                r = rlimit_apply(d->process.ulimits, &failed);
+                if (r < 0)
+                        SYNC_FAIL(sock, r, "Failed to set the limit Ulimit=%s: %m", failed ?: "");
+        }
         r = confine_enter(d, &c->profile, uid, gid, groups, n_groups);
         if (r < 0)
                 SYNC_FAIL(sock, r, "Failed to take on the container's no_new_privs, seccomp profile, user and capabilities: %m");

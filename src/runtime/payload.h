@@ -41,6 +41,8 @@ typedef struct Container {
         DeviceSpec *devices;
         size_t n_devices;
         char *localtime;
+        char *user_spec;    /* User= with Group= (definition_user_spec()), what user points to, or NULL */
+        int stop_signal;    /* StopSignal=, else the image's STOPSIGNAL, else SIGTERM */
 } Container;
 
 /* In the parent (container-mounts.c), once c->dir exists: the devices present on the host (a

@@ -26,6 +26,7 @@
 #include "macro.h"
 #include "path-util.h"
 #include "paths.h"
+#include "seccomp-profile.h"
 
 /* The system calls every container may make: docker's default profile (moby's
  * profiles/seccomp/default.json) without its conditional entries, which follow below. Names of
@@ -700,6 +701,37 @@ int confine_prepare(const Definition *d, SeccompProgram *ret) {
         *ret = SECCOMP_PROGRAM_NULL;
         if (d->privileged || d->seccomp_unconfined)
                 return 0;
+        if (d->process.seccomp_profile) {
+                _cleanup_free_ char *why = NULL;
+
+                /* The user's file, read here with the helper's privileges at every start and
+                 * exec; only the program it makes reaches the container. */
+                fd = memfd_create("berth-seccomp", MFD_CLOEXEC);
+                if (fd < 0)
+                        return log_error_errno(-errno, "Failed to make the seccomp profile: %m");
+                r = seccomp_profile_export(d->process.seccomp_profile,
+                                           caps_compute(d->caps_add, d->caps_drop, d->privileged), fd, &why);
+                if (r == -EINVAL)
+                        return log_error_errno(r, "seccomp profile %s: %s", d->process.seccomp_profile, why ?: "invalid");
+                if (r < 0)
+                        return log_error_errno(r, "seccomp profile %s: %m", d->process.seccomp_profile);
+                {
+                        struct stat st;
+
+                        if (fstat(fd, &st) < 0)
+                                return log_error_errno(-errno, "Failed to read the seccomp profile: %m");
+                        if (st.st_size > (off_t) (BPF_MAXINSNS * sizeof(struct sock_filter)))
+                                return log_error_errno(-E2BIG, "seccomp profile %s: its program is longer than the %u "
+                                                       "instructions the kernel takes", d->process.seccomp_profile, BPF_MAXINSNS);
+                }
+                r = confine_program_read(fd, ret);
+                if (r == -EBADMSG)
+                        return log_error_errno(r, "seccomp profile %s: its program is empty or longer than %u instructions",
+                                               d->process.seccomp_profile, BPF_MAXINSNS);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to read the seccomp profile: %m");
+                return 0;
+        }
         r = confine_profile_open(caps_compute(d->caps_add, d->caps_drop, d->privileged), &fd);
         if (r < 0)
                 return log_error_errno(r, "Failed to make the seccomp profile: %m");

@@ -247,6 +247,60 @@ int user_resolve(int root_fd, const char *spec, uid_t *ret_uid, gid_t *ret_gid, 
         return 0;
 }
 
+int user_add_groups(int root_fd, char *const *names, gid_t **groups, size_t *n_groups, const char **ret_failed) {
+        _cleanup_free_ char *group = NULL;
+        bool by_name = false;
+        int r;
+
+        for (char *const *g = names; g && *g; g++)
+                by_name = by_name || strspn(*g, "0123456789") != strlen(*g);
+        /* The database only when a name must be looked up in it: numbers need none. */
+        if (by_name) {
+                r = read_db(root_fd, "/etc/group", /* required= */ true, &group);
+                if (r < 0)
+                        return r;
+        }
+        for (char *const *g = names; g && *g; g++) {
+                _cleanup_free_ char *copy = NULL;
+                bool dup = false;
+                uint32_t id;
+                gid_t *t;
+
+                if (strspn(*g, "0123456789") == strlen(*g)) {
+                        r = parse_id(*g, &id);
+                        if (r < 0) {
+                                *ret_failed = *g;
+                                return r;
+                        }
+                } else {
+                        gid_t found;
+
+                        /* group_find() cuts the lines it reads: each lookup on a fresh copy. */
+                        copy = strdup(group);
+                        if (!copy)
+                                return -ENOMEM;
+                        r = group_find(copy, *g, &found);
+                        if (r < 0) {
+                                *ret_failed = *g;
+                                return r;
+                        }
+                        id = found;
+                }
+                for (size_t i = 0; i < *n_groups; i++)
+                        dup = dup || (*groups)[i] == id;
+                if (dup)
+                        continue;
+                if (*n_groups >= USER_GROUPS_MAX)
+                        return -E2BIG;
+                t = realloc(*groups, sizeof(gid_t) * (*n_groups + 1));
+                if (!t)
+                        return -ENOMEM;
+                *groups = t;
+                (*groups)[(*n_groups)++] = id;
+        }
+        return 0;
+}
+
 const char *user_resolve_strerror(int r) {
         switch (r) {
         case -ESRCH:

@@ -25,6 +25,13 @@
 int user_resolve(int root_fd, const char *spec, uid_t *ret_uid, gid_t *ret_gid, char **ret_home,
                  gid_t **ret_groups, size_t *ret_n_groups);
 
+/* docker's --group-add (GroupAdd=): appends to *groups (n_groups entries, possibly NULL) the gid of
+ * each of names, a number or a group name of the image's /etc/group (read as user_resolve() reads
+ * it), each once. -ESRCH for a name not there, the database's errors as user_resolve()'s, -E2BIG
+ * past 65536 groups, with *ret_failed the name it failed on for -ESRCH and -EINVAL. On failure
+ * *groups may have grown; the caller frees it either way. */
+int user_add_groups(int root_fd, char *const *names, gid_t **groups, size_t *n_groups, const char **ret_failed);
+
 /* "not found in /etc/passwd and /etc/group", "/etc/passwd or /etc/group is not a regular file", …:
  * the reason user_resolve()'s error r stands for, or NULL for one that %m says well enough. */
 const char *user_resolve_strerror(int r);

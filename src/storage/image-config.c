@@ -33,6 +33,8 @@ void image_config_done(ImageConfig *c) {
         c->healthcheck = strv_free(c->healthcheck);
         c->healthcheck_interval_usec = c->healthcheck_timeout_usec = c->healthcheck_start_period_usec = UINT64_MAX;
         c->healthcheck_retries = 0;
+        c->labels = strv_free(c->labels);
+        c->stop_signal = 0;
 }
 
 /* o's key: 1 and *ret when it is of type, 0 when absent or null, -EBADMSG for another type. */
@@ -147,6 +149,42 @@ static int get_healthcheck(json_object *config, ImageConfig *c) {
         return r < 0 ? r : 0;
 }
 
+/* {"K": "V", …}: "K=V", sorted, in one allocation. */
+static int get_labels(json_object *o, char ***ret) {
+        json_object *v;
+        size_t n = 0;
+        int r = image_json_lookup(o, "Labels", json_type_object, &v);
+
+        if (r <= 0)
+                return r;
+        *ret = calloc((size_t) json_object_object_length(v) + 1, sizeof(char *));
+        if (!*ret)
+                return -ENOMEM;
+        json_object_object_foreach(v, k, val) {
+                if (!json_object_is_type(val, json_type_string))
+                        return -EBADMSG;
+                (*ret)[n] = strjoin(k, "=", json_object_get_string(val));
+                if (!(*ret)[n++])
+                        return -ENOMEM;
+        }
+        strv_sort(*ret);
+        return 0;
+}
+
+/* "SIGUSR1", "USR1" or "10", as docker takes them. */
+static int get_stop_signal(json_object *o, int *ret) {
+        _cleanup_free_ char *s = NULL;
+        int r = get_string(o, "StopSignal", &s);
+
+        if (r < 0 || !s)
+                return r;
+        r = signal_from_string(s);
+        if (r < 0)
+                return -EBADMSG;
+        *ret = r;
+        return 0;
+}
+
 int image_config_parse(const char *text, ImageConfig *ret) {
         _cleanup_(image_config_done) ImageConfig c = IMAGE_CONFIG_NULL;
         json_object *top, *config;
@@ -176,6 +214,10 @@ int image_config_parse(const char *text, ImageConfig *ret) {
                         r = get_keys(config, "ExposedPorts", &c.exposed_ports);
                 if (r >= 0)
                         r = get_healthcheck(config, &c);
+                if (r >= 0)
+                        r = get_labels(config, &c.labels);
+                if (r >= 0)
+                        r = get_stop_signal(config, &c.stop_signal);
         }
         json_object_put(top);
         if (r < 0)
@@ -229,4 +271,8 @@ int image_config_argv(const ImageConfig *c, const Definition *d, char ***ret) {
                         return -ENOMEM;
         *ret = TAKE_PTR(argv);
         return 0;
+}
+
+int image_config_labels(const ImageConfig *c, const Definition *d, char ***ret) {
+        return labels_merge(c->labels, d->process.labels, ret);
 }

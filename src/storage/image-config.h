@@ -20,6 +20,9 @@ typedef struct ImageConfig {
         char **healthcheck; /* Test, a Test form (health.h); NULL when none: absent, empty or NONE */
         uint64_t healthcheck_interval_usec, healthcheck_timeout_usec, healthcheck_start_period_usec;
         unsigned healthcheck_retries; /* 0 when absent */
+        /* Issue 16, engineer C (keys-process). */
+        char **labels;   /* its Labels (docker's LABEL), "K=V", sorted; NULL when none */
+        int stop_signal; /* its StopSignal (docker's STOPSIGNAL); 0 when none */
 } ImageConfig;
 
 #define IMAGE_CONFIG_NULL                                                                                        \
@@ -44,6 +47,10 @@ int image_config_parse(const char *text, ImageConfig *ret);
  * image's Cmd no longer applies; the definition's Exec= replaces the image's Cmd. An empty list
  * when neither has a command. */
 int image_config_argv(const ImageConfig *c, const Definition *d, char ***ret);
+
+/* docker's Config.Labels of a container: the image's labels under the definition's Label=
+ * (labels_merge()), for inspect and for ps --filter label= (labels_match()). -ENOMEM. */
+int image_config_labels(const ImageConfig *c, const Definition *d, char ***ret);
 
 /* o[key] for the readers of image JSON (configs, manifests, indexes): 1 with *ret when it is there
  * and of type (a json-c json_type; json-c's header stays out of this one, whose name clashes with

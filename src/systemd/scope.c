@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <linux/magic.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +40,7 @@ ScopeSettings scope_settings_for(const Definition *d, const BerthConfig *config,
                                                                 : 0,
                 .privileged = d->privileged,
                 .console = console,
-                .stop_signal = d->stop_signal,
+                .stop_signal = d->stop_signal ?: SIGTERM, /* the runtime puts the image's in */
                 .stop_timeout_usec = d->stop_timeout_usec,
                 .bound_to = bound_to,
                 .memory_swap_max = d->memory_swap_max,

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "definition-builder.h"
+#include "definition-process.h"
 #include "definition-values.h"
 #include "health.h"
 #include "string-util.h"
@@ -145,6 +146,25 @@ static char *random_value(const char *key) {
                 fputs((const char *[]) { "host", "private", "Host", "none" }[rnd(4)], f);
         else if (streq(key, "LogDriver"))
                 fputs((const char *[]) { "journald", "none", "json-file", "syslog" }[rnd(4)], f);
+        /* Issue 16, engineer C (keys-process). */
+        else if (streq(key, "Label") || streq(key, "Annotation")) {
+                fprintf(f, "org.k%u%s", rnd(100), rnd(4) ? "=" : "");
+                random_chars(f, 10);
+        } else if (streq(key, "Ulimit"))
+                fprintf(f, "%s=%s%u%s", (const char *[]) { "nofile", "nproc", "core", "bogus", "" }[rnd(5)], rnd(8) ? "" : "-",
+                        rnd(5000), (const char *[]) { "", ":4000", ":-1", ":x" }[rnd(4)]);
+        else if (streq(key, "GroupAdd"))
+                fputs((const char *[]) { "users", "1000", "keep-groups", "wheel:x", "-1" }[rnd(5)], f);
+        else if (streq(key, "DNSSearch"))
+                fputs((const char *[]) { "example.com", ".", "a.b.c.", "bad..name", "-x.org" }[rnd(5)], f);
+        else if (streq(key, "DNSOption"))
+                fputs((const char *[]) { "ndots:2", "edns0", "rotate", "bad option", ":x" }[rnd(5)], f);
+        else if (streq(key, "StopSignal"))
+                fputs((const char *[]) { "SIGUSR1", "INT", "15", "SIGBOGUS", "0", "64", "65" }[rnd(7)], f);
+        else if (streq(key, "StopTimeout"))
+                fprintf(f, "%s%u", rnd(10) ? "" : "-", rnd(1000));
+        else if (streq(key, "IP6"))
+                fprintf(f, rnd(4) ? "fd66::%x" : "10.0.0.%u", rnd(300));
         else
                 random_chars(f, 12);
         if (rnd(5) == 0)
@@ -268,6 +288,35 @@ static bool holds(const Definition *d, const char *key, const char *value, bool 
                         { "Tmpfs", offsetof(Definition, tmpfs) },
                         { "Mount", offsetof(Definition, mounts) },
                         { "AddDevice", offsetof(Definition, devices) },
+                };
+                for (size_t i = 0; i < ELEMENTSOF(lists); i++)
+                        if (streq(key, lists[i].key)) {
+                                char **l = *(char **const *) ((const char *) d + lists[i].offset);
+                                size_t n = strv_length(l);
+
+                                return n > 0 && streq(l[n - 1], value);
+                        }
+        }
+        /* Issue 16, engineer C (keys-process). */
+        if (streq(key, "Label"))
+                return strv_contains(d->process.labels, value);
+        if (streq(key, "Annotation"))
+                return strv_contains(d->process.annotations, value);
+        if (streq(key, "StopSignal"))
+                return d->stop_signal == signal_from_string(value);
+        if (streq(key, "StopTimeout"))
+                return safe_atou64(value, &u) >= 0 && d->stop_timeout_usec == u * 1000000;
+        if (streq(key, "IP6"))
+                return streq_ptr(d->process.ip6, value);
+        {
+                static const struct {
+                        const char *key;
+                        size_t offset;
+                } lists[] = {
+                        { "Ulimit", offsetof(Definition, process.ulimits) },
+                        { "GroupAdd", offsetof(Definition, process.group_add) },
+                        { "DNSSearch", offsetof(Definition, process.dns_search) },
+                        { "DNSOption", offsetof(Definition, process.dns_options) },
                 };
                 for (size_t i = 0; i < ELEMENTSOF(lists); i++)
                         if (streq(key, lists[i].key)) {

@@ -81,7 +81,7 @@ static void test_defaults(void) {
         ok(d->memory_max == UINT64_MAX && d->cpu_weight == 0 && d->pids_limit == 0, "limits unset (PidsLimit= from berth.conf)");
         ok(d->caps_add == 0 && d->caps_drop == 0, "no capabilities");
         ok(!d->privileged && !d->read_only && !d->run_init, "booleans off");
-        ok_eq_int(d->stop_signal, SIGTERM);
+        ok_eq_int(d->stop_signal, 0); /* unset: the image's, else SIGTERM */
         ok_eq_int(d->stop_timeout_usec, 10 * 1000000);
         ok_eq_int(d->network, NETWORK_BRIDGE);
         ok(!d->ip && !d->publish_ports && !d->expose_ports && !d->links && !d->dns && !d->add_hosts,
@@ -356,9 +356,9 @@ static void test_keys(void) {
                 ok(!d->seccomp_unconfined, "SeccompProfile=default after unconfined: the last wins");
         definition_free(d);
         key_bad("NoNewPrivileges=sure\n", F ":3: key 'NoNewPrivileges': 'sure' is not a boolean (yes or no)");
-        key_bad("SeccompProfile=/etc/berth/profile.json\n",
-                F ":3: key 'SeccompProfile': '/etc/berth/profile.json' is not a profile berth has (default or "
-                  "unconfined; profile files are not supported)");
+        key_bad("SeccompProfile=profile.json\n",
+                F ":3: key 'SeccompProfile': 'profile.json' is not default, unconfined or the absolute path of a JSON "
+                  "profile");
         key_bad("SeccompProfile=\n", F ":3: key 'SeccompProfile': empty value");
 
         /* Restart= */
@@ -486,13 +486,13 @@ static void test_keys(void) {
         definition_free(d);
         key_bad("PublishPort=8080:80\nPublishPort=127.0.0.1:8080:81\n",
                 F ":4: key 'PublishPort': '127.0.0.1:8080:81' takes the same host port as '8080:80'");
-        key_bad("PublishPort=80\n", F ":3: key 'PublishPort': '80' is not a published port "
-                                     "[HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|/udp] (ports 1…65535)");
+        key_bad("PublishPort=80:\n", F ":3: key 'PublishPort': '80:' is not a published port "
+                                     "[[HOSTIP:][HOSTPORT]:]CONTAINERPORT[/tcp|/udp] (ports 1…65535 or ranges N-M, as long on both sides)");
         key_bad("PublishPort=0:80\n", F ":3: key 'PublishPort': '0:80' is not a published port "
-                                       "[HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|/udp] (ports 1…65535)");
+                                       "[[HOSTIP:][HOSTPORT]:]CONTAINERPORT[/tcp|/udp] (ports 1…65535 or ranges N-M, as long on both sides)");
         key_bad("PublishPort=8080:65536\n", F ":3: key 'PublishPort': '8080:65536' is not a published port "
-                                             "[HOSTIP:]HOSTPORT:CONTAINERPORT[/tcp|/udp] (ports 1…65535)");
-        key_bad("ExposePort=80/sctp\n", F ":3: key 'ExposePort': '80/sctp' is not a port CONTAINERPORT[/tcp|/udp] (1…65535)");
+                                             "[[HOSTIP:][HOSTPORT]:]CONTAINERPORT[/tcp|/udp] (ports 1…65535 or ranges N-M, as long on both sides)");
+        key_bad("ExposePort=80/sctp\n", F ":3: key 'ExposePort': '80/sctp' is not a port CONTAINERPORT[/tcp|/udp] (1…65535, or a range N-M)");
         key_bad("IP=10.88.0\n", F ":3: key 'IP': '10.88.0' is not an IPv4 address");
         key_bad("IP=\n", F ":3: key 'IP': empty value");
         key_bad("Link=../db\n", F ":3: key 'Link': '../db' is not NAME or NAME:ALIAS (a container name matching "

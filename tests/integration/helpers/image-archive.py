@@ -16,6 +16,7 @@
 # docker-deep (a 1,100-level directory tree), docker-badopaque (an opaque marker inside a file),
 # docker-manyenv (100,000 Env entries), docker-big (a 24 MiB file of random bytes).
 # Health (issue 17): docker-health, a HEALTHCHECK that passes once /tmp/healthy exists, every second.
+# Dialect (issue 16): docker-dialect, Labels, StopSignal SIGUSR1 and a user postgres in group ssl-cert.
 import gzip, hashlib, io, json, os, sys, tarfile
 
 kind, out = sys.argv[1], sys.argv[2]
@@ -88,6 +89,11 @@ elif kind.startswith("docker"):
     if kind == "docker-health":
         config["config"]["Healthcheck"] = {"Test": ["CMD-SHELL", "test -f /tmp/healthy"], "Interval": 1000000000,
                                            "Timeout": 5000000000, "Retries": 2}
+    if kind == "docker-dialect":
+        config["config"]["Labels"] = {"org.image.only": "img", "org.shared": "from-image"}
+        config["config"]["StopSignal"] = "SIGUSR1"
+        upper += [dict(name="etc/passwd", data=b"root:x:0:0:root:/root:/bin/sh\npostgres:x:101:102::/var/lib/pg:/bin/sh\n"),
+                  dict(name="etc/group", data=b"root:x:0:\nssl-cert:x:101:postgres\npostgres:x:102:\nstaff:x:50:\n")]
     l0, l1 = layer(lower), layer(upper)
     cfg_name = "cfg.json"
     if kind in ("docker-digests", "docker-baddiffid", "docker-badconfig"):

@@ -155,9 +155,9 @@ out=$(berth run --rm -p 127.0.0.1:9099:80 bb echo payload-ran 2>&1); rc=$?
 check_eq "a port a host process has bound: 125" "$rc" 125
 check_eq "  … naming the port" "$out" "berth: port 127.0.0.1:9099:80/tcp is already in use on the host"
 kill $holder
-out=$(berth run --rm -p 80 bb true 2>&1); rc=$?
+out=$(berth run --rm -p 80: bb true 2>&1); rc=$?
 check_eq "a bad -p: 125" "$rc" 125
-check_match "  … naming the option" "$out" "^berth: option -p: '80' is not a published port"
+check_match "  … naming the option" "$out" "^berth: option -p: '80:' is not a published port"
 
 berth stop web1 dns1 >/dev/null
 check_eq "after stop no published elements" "$(elements)" "0 0"

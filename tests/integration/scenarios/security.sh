@@ -74,15 +74,15 @@ check "  … but made anew" sh -c "[ \$(stat -c %i:%a $f) != $ino:644 ] && [ \$(
 out=$(berth run --rm --security-opt apparmor=unconfined sec true 2>&1); rc=$?
 check_eq "an unknown --security-opt exits 125" "$rc" 125
 check_eq "  … in one line" "$out" \
-        "berth: option --security-opt: 'apparmor=unconfined' is not one berth has (no-new-privileges[=BOOL], seccomp=unconfined, mask=PATHS, unmask=PATHS|ALL, systempaths=unconfined)"
+        "berth: option --security-opt: 'apparmor=unconfined' is not one berth has (no-new-privileges[=BOOL], seccomp=unconfined, seccomp=PATH, mask=PATHS, unmask=PATHS|ALL, systempaths=unconfined)"
 out=$(berth run --rm --security-opt seccomp=/etc/profile.json sec true 2>&1); rc=$?
-check_eq "a seccomp profile file exits 125" "$rc" 125
+check_eq "a seccomp profile file that is not there exits 125" "$rc" 125
 check_eq "  … in one line" "$out" \
-        "berth: option --security-opt: '/etc/profile.json' is not a profile berth has (default or unconfined; profile files are not supported)"
+        "berth: option --security-opt: seccomp profile /etc/profile.json: No such file or directory"
 printf '[Container]\nImage=sec\nSeccompProfile=strict\n' > /tmp/bad.container
 out=$(berth verify /tmp/bad.container 2>&1)
 check_eq "SeccompProfile=strict in a file names FILE:LINE" "$out" \
-        "berth: /tmp/bad.container:3: key 'SeccompProfile': 'strict' is not a profile berth has (default or unconfined; profile files are not supported)"
+        "berth: /tmp/bad.container:3: key 'SeccompProfile': 'strict' is not default, unconfined or the absolute path of a JSON profile"
 rm -f /tmp/bad.container
 
 # --- sysctls of the container's own namespaces
