@@ -237,6 +237,8 @@ wait_for 10 sh -c 'berth list --no-legend | grep -q "^fg1 .*running"'
 fg_helper=$(pgrep -f 'berth run --name fg1' | head -1)
 kill -9 "$fg_helper"
 wait_for 10 sh -c '! systemctl is-active --quiet container-fg1.scope'
+# Its guard (a fork of the run, same command line) holds the name until it has cleaned up.
+wait_for 10 sh -c '! pgrep -f "berth run --name fg1" >/dev/null'
 check "a crashed foreground run leaves its lease file" sh -c 'grep -lx fg1 /run/berth/leases/* >/dev/null'
 on_exit berth rm -f fg1
 check "the same name starts again" berth start fg1
