@@ -195,6 +195,10 @@ const char *containers_state(const char *service_state, const char *scope_state,
         return "exited";
 }
 
+const char *containers_state_after_exit(const char *state, bool exit_known) {
+        return exit_known && streq_ptr(state, "failed") ? "exited" : state;
+}
+
 bool containers_state_is_running(const char *state) {
         return streq(state, "running") || streq(state, "paused") || streq(state, "starting") ||
                streq(state, "stopping");

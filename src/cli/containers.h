@@ -40,6 +40,12 @@ int containers_list_names(char ***ret);
  * unknown): "running", "paused", "starting", "stopping", "failed" or "exited". */
 const char *containers_state(const char *service_state, const char *scope_state, const char *freezer_state);
 
+/* The state once the journal has been asked how the last run ended (exit_known: its die event
+ * was found): a payload that ran and exited with a code, or was killed (after its stop timeout,
+ * 137), has "exited", as docker says, even when systemd calls its unit failed for the code;
+ * "failed" stays for a start that failed. */
+const char *containers_state_after_exit(const char *state, bool exit_known);
+
 /* True for the states in which the container has processes. */
 bool containers_state_is_running(const char *state);
 

@@ -224,8 +224,10 @@ static int fill_row(sd_bus *bus, Row *row) {
                 (void) history_health(journal, row->name, &row->health, NULL, NULL);
                 if (row->started > 0)
                         (void) history_oom_since(journal, row->name, row->started, &row->oom);
-        } else if (journal)
+        } else if (journal) {
                 (void) history_last_exit(journal, row->name, &row->exit);
+                row->state = containers_state_after_exit(row->state, row->exit.known);
+        }
         if (row->service_state)
                 (void) bus_get_unit_property_u32(bus, service, "org.freedesktop.systemd1.Service", "NRestarts",
                                                  &row->restarts);

@@ -103,6 +103,7 @@ static int read_status(sd_bus *bus, const char *name, Status *s) {
                                 RunExit x = {};
 
                                 (void) history_last_exit(j, name, &x);
+                                s->state = containers_state_after_exit(s->state, x.known);
                                 s->oom = x.known && x.oom;
                                 /* Unloaded, systemd forgot the code; the journal did not. */
                                 if (x.known && !s->has_exit_code) {
