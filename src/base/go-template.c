@@ -19,12 +19,16 @@ typedef enum ArgType {
         ARG_STRING,
         ARG_NUMBER,
         ARG_BOOL,
+        ARG_PIPELINE, /* (pipeline).A.B */
 } ArgType;
+
+typedef struct Pipeline Pipeline;
 
 typedef struct Arg {
         ArgType type;
         char *var;
         char **fields;
+        Pipeline *pipe; /* PIPELINE */
         char *string; /* STRING: decoded; NUMBER: as written */
         bool boolean;
 } Arg;
@@ -72,12 +76,12 @@ typedef struct Command {
         size_t n_args;
 } Command;
 
-typedef struct Pipeline {
+struct Pipeline {
         char *vars[2]; /* range's $k, $v := (or $v :=); NULL when not declared */
         Command *cmds;
         size_t n_cmds;
         char *source; /* the action's text, for messages */
-} Pipeline;
+};
 
 typedef enum NodeType {
         NODE_TEXT,
@@ -104,7 +108,14 @@ struct GoTemplate {
         NodeList root;
 };
 
+static void pipeline_done(Pipeline *p);
+
+/* Recursion as deep as parentheses nest, which the parser bounds. */
 static void arg_done(Arg *a) {
+        if (a->pipe) {
+                pipeline_done(a->pipe);
+                free(a->pipe);
+        }
         free(a->var);
         strv_free(a->fields);
         free(a->string);
@@ -423,13 +434,16 @@ static int parse_fields(Parser *p, const char *s, size_t *i, size_t end, char **
         return 0;
 }
 
-static int parse_pipeline(Parser *p, const Action *a, bool declare, Pipeline *ret) {
+/* The pipeline in p->s[start, end), of the action a (for messages); declare: range's variables
+ * may come first; depth: how deep in parentheses. */
+static int parse_pipeline_at(Parser *p, const Action *a, size_t from, size_t end, bool declare, unsigned depth,
+                             Pipeline *ret) {
         const char *s = p->s;
-        size_t i = a->start, end = a->end;
+        size_t i = from;
         Command *cmd = NULL;
         int r;
 
-        ret->source = strndup(s + a->start, a->end - a->start);
+        ret->source = strndup(s + from, end - from);
         if (!ret->source)
                 return -ENOMEM;
         if (i >= end)
@@ -610,8 +624,46 @@ static int parse_pipeline(Parser *p, const Action *a, bool declare, Pipeline *re
                         arg->type = ARG_BOOL;
                         arg->boolean = s[i] == 't';
                         i += arg->boolean ? 4 : 5;
+                } else if (s[i] == '(') {
+                        size_t k, level = 0;
+
+                        if (depth >= GO_TEMPLATE_DEPTH_MAX)
+                                return reason(p->why, -EINVAL, "--format: parentheses nested deeper than %u",
+                                              GO_TEMPLATE_DEPTH_MAX);
+                        /* the matching ')', outside literals */
+                        for (k = i; k < end; k++) {
+                                if (s[k] == '"' || s[k] == '`' || s[k] == '\'') {
+                                        size_t e = skip_literal(s, k);
+
+                                        if (e == 0 || e > end)
+                                                break;
+                                        k = e - 1;
+                                } else if (s[k] == '(')
+                                        level++;
+                                else if (s[k] == ')' && --level == 0)
+                                        break;
+                        }
+                        if (k >= end || s[k] != ')')
+                                return reason(p->why, -EINVAL, "--format: '{{%.*s}}': a '(' without its ')'",
+                                              SHOWN_ACTION(p, a));
+                        arg->type = ARG_PIPELINE;
+                        arg->pipe = calloc(1, sizeof(Pipeline));
+                        if (!arg->pipe)
+                                return -ENOMEM;
+                        r = parse_pipeline_at(p, a, i + 1, k, /* declare= */ false, depth + 1, arg->pipe);
+                        if (r < 0)
+                                return r;
+                        i = k + 1;
+                        if (i < end && s[i] == '.')
+                                r = parse_fields(p, s, &i, end, &arg->fields);
+                        else {
+                                arg->fields = calloc(1, sizeof(char *));
+                                r = arg->fields ? 0 : -ENOMEM;
+                        }
+                        if (r < 0)
+                                return r;
                 } else {
-                        const char *what = s[i] == '(' ? "parentheses" : s[i] == '\'' ? "a character constant" : NULL;
+                        const char *what = s[i] == '\'' ? "a character constant" : NULL;
 
                         if (what)
                                 return reason(p->why, -EINVAL, "--format: '{{%.*s}}': %s are not supported",
@@ -641,6 +693,10 @@ static int parse_pipeline(Parser *p, const Action *a, bool declare, Pipeline *re
                                       functions[c->func].min_args == 1 ? "" : "s", n);
         }
         return 0;
+}
+
+static int parse_pipeline(Parser *p, const Action *a, bool declare, Pipeline *ret) {
+        return parse_pipeline_at(p, a, a->start, a->end, declare, 0, ret);
 }
 
 /* Parses nodes into l until {{end}}, {{else}} or the end of the template, which *ret_stop says
@@ -994,6 +1050,9 @@ static int walk_fields(Exec *e, const JsonValue *base, char **fields, const Pipe
         return 0;
 }
 
+static int eval_pipeline(Exec *e, const JsonValue *dot, const Pipeline *pipe, Val *ret);
+
+/* Recursion as deep as parentheses nest, which the parser bounds. */
 static int eval_arg(Exec *e, const JsonValue *dot, const Arg *a, const Pipeline *pipe, Val *ret) {
         switch (a->type) {
         case ARG_FIELD:
@@ -1011,6 +1070,20 @@ static int eval_arg(Exec *e, const JsonValue *dot, const Arg *a, const Pipeline 
                 return make_value(ret, JSON_TYPE_NUMBER, a->string, strlen(a->string));
         case ARG_BOOL:
                 return make_bool(ret, a->boolean);
+        case ARG_PIPELINE: {
+                Val v = {};
+                int r;
+
+                r = eval_pipeline(e, dot, a->pipe, &v);
+                if (r >= 0)
+                        r = walk_fields(e, v.v, a->fields, pipe, ret);
+                if (r < 0) {
+                        val_done(&v);
+                        return r;
+                }
+                ret->owned = TAKE_PTR(v.owned); /* what ret points into */
+                return 0;
+        }
         default:
                 return -EINVAL;
         }

@@ -125,6 +125,9 @@ static void test_functions(void) {
         ok_streq(run("{{index .Config.Labels \"nope\"}}"), "");
         ok_streq(run("{{index .Config.Env 1}}"), "B=2");
         ok_streq(run("{{index .NetworkSettings.Ports \"80/tcp\" 0 \"HostPort\"}}"), "8080");
+        ok_streq(run("{{(index (index .NetworkSettings.Ports \"80/tcp\") 0).HostPort}}"), "8080");
+        ok_streq(run("{{(.State).Pid}} {{(len .Config.Env)}} {{(\"a)\")}}"), "4242 2 a)");
+        ok_streq(run("{{range $p, $b := .NetworkSettings.Ports}}{{$p}}={{(index $b 0).HostPort}}{{end}}"), "80/tcp=8080");
         ok(refused("{{index .Config.Env 2}}", "index out of range: 2"), "index out of range");
         ok(refused("{{index .Name 0}}", "can't index item of type string"), "index of a string");
         ok(refused("{{index .State.Health \"x\"}}", "index of nil"), "index of null");
@@ -182,7 +185,8 @@ static void test_refused(void) {
                 { "{{template \"x\"}}", "'{{template}}' is not supported" },
                 { "{{define \"x\"}}{{end}}", "'{{define}}' is not supported" },
                 { "{{block \"x\" .}}{{end}}", "'{{block}}' is not supported" },
-                { "{{(.Name)}}", "parentheses are not supported" },
+                { "{{(.Name}}", "a '(' without its ')'" },
+                { "{{.Name)}}", "')' after '.Name'" },
                 { "{{.Label \"k\"}}", "a method call" },
                 { "{{.Name .Id}}", "a method call" },
                 { "{{\"a\" \"b\"}}", "a value where a function is due" },
@@ -227,6 +231,24 @@ static void test_bounds(void) {
                 p = stpcpy(p, "{{end}}");
         *p = 0;
         ok_streq(run(t), "deep");
+
+        /* parentheses nested past the bound */
+        p = stpcpy(t, "{{");
+        for (size_t i = 0; i < 40; i++)
+                p = stpcpy(p, "(");
+        p = stpcpy(p, ".Id");
+        for (size_t i = 0; i < 40; i++)
+                p = stpcpy(p, ")");
+        p = stpcpy(p, "}}");
+        ok(refused(t, "parentheses nested deeper"), "40 nested parentheses are refused");
+        p = stpcpy(t, "{{");
+        for (size_t i = 0; i < 20; i++)
+                p = stpcpy(p, "(");
+        p = stpcpy(p, ".Id");
+        for (size_t i = 0; i < 20; i++)
+                p = stpcpy(p, ")");
+        p = stpcpy(p, "}}");
+        ok_streq(run(t), "web");
 
         /* too large */
         memset(t, 'x', GO_TEMPLATE_SIZE_MAX + 1);
