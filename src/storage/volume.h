@@ -79,3 +79,7 @@ int volume_plan_prepare(VolumePlan *p, char **lowerdirs, const char *upperdir);
  * checked. api_dirs false mounts everything but what lies under /proc, /sys and /dev (call it
  * before mount_setup_root()); true mounts just that (after it; only Privileged= has such). */
 int volume_mount_all(const VolumePlan *p, int root_fd, bool api_dirs);
+
+/* The anonymous volumes of d (its own Volume= lines and its image's), each once, in an order that
+ * depends only on the definition's text, not its name: berth rename renames them pairwise. */
+int volume_anonymous_names_of(const Definition *d, char ***ret);
