@@ -174,7 +174,7 @@ kill "${burners[@]}"
 journalctl --sync
 lost=0 lost_unit=0
 for i in $(seq 24); do
-        [ "$(berth logs -o cat "ob-lw$i" | paste -sd' ')" = "last-words-$i err-words-$i" ] || lost=$((lost + 1))
+        [ "$(berth logs -o cat "ob-lw$i" 2>&1 | paste -sd' ')" = "last-words-$i err-words-$i" ] || lost=$((lost + 1))
         [ "$(journalctl -q -o cat -u "container@ob-lw$i.service" | grep -c -- "-words-$i$")" = 2 ] || lost_unit=$((lost_unit + 1))
 done
 check_eq "logs of 24 containers that failed at once, under load: every line" "$lost" 0
