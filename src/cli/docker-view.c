@@ -139,8 +139,13 @@ static void write_labels(JsonWriter *w, char *const *labels) {
         json_end_object(w);
 }
 
+char *const *docker_labels(const Definition *d) {
+        /* The one place that knows where a definition keeps its Label= entries. */
+        return d ? d->labels : NULL;
+}
+
 static char *const *view_labels(const DockerView *v) {
-        return v->d ? v->d->labels : NULL;
+        return docker_labels(v->d);
 }
 
 /* "80/tcp" for a published or exposed port. */

@@ -27,6 +27,10 @@ typedef struct DockerView {
         const char *health; /* "healthy", "unhealthy", "starting"; NULL: no health check */
 } DockerView;
 
+/* The definition's labels, K=V (NULL: none or no definition): what Config.Labels, ps's .Labels
+ * and --filter label= read. */
+char *const *docker_labels(const Definition *d);
+
 /* docker's State.Status: created, running, paused, restarting, exited. */
 const char *docker_status(const DockerView *v);
 

@@ -302,7 +302,7 @@ static bool row_matches(const Row *row) {
         DockerView v = row_view(row);
         PsItem item = {
                 .name = row->name, .image = row->def ? row->def->image : NULL,
-                .labels = row->def ? row->def->labels : NULL, .status = docker_status(&v),
+                .labels = docker_labels(row->def), .status = docker_status(&v),
                 .exited = !containers_state_is_running(row->state) && row->exit.known, .exit_code = row->exit.code,
                 .health = containers_state_is_running(row->state) ? row->health : NULL,
         };
