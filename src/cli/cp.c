@@ -477,7 +477,8 @@ static int copy_out(const char *name, const char *src_arg, const char *dest) {
         if (r < 0)
                 return r;
         pipe_w = safe_close(pipe_w);
-        r = layer_unpack(pipe_r, dest_fd, /* whiteouts= */ false, &why);
+        /* Filtered here too, not only by the child that packs: it runs in the container's root. */
+        r = layer_unpack_host(pipe_r, dest_fd, &why);
         pipe_r = safe_close(pipe_r);
         k = child_wait(pid);
         if (k < 0)

@@ -355,7 +355,7 @@ static int header_refused(struct archive *out, const char *path, char **ret_why)
         return reason(ret_why, -EBADMSG, "entry '%s': %s", path, sym_archive_error_string(out) ?: "refused");
 }
 
-static int unpack_entries(struct archive *in, struct archive *out, int dir_fd, bool whiteouts,
+static int unpack_entries(struct archive *in, struct archive *out, int dir_fd, bool whiteouts, bool host_safe,
                           char **ret_why) {
         _cleanup_strv_free_ char **opaque = NULL;
         struct archive_entry *e;
@@ -406,6 +406,15 @@ static int unpack_entries(struct archive *in, struct archive *out, int dir_fd, b
                                 return r;
                 }
                 sym_archive_entry_set_fflags(e, 0, 0); /* never restored (EXTRACT_FLAGS): not even asked */
+                if (host_safe) {
+                        /* layer_unpack_host(): no device node, no setuid or setgid bit of the
+                         * archive's choosing on the host */
+                        mode_t type = sym_archive_entry_filetype(e);
+
+                        if (type == AE_IFCHR || type == AE_IFBLK)
+                                continue;
+                        sym_archive_entry_set_mode(e, sym_archive_entry_mode(e) & ~(mode_t) (S_ISUID | S_ISGID));
+                }
 
                 r = sym_archive_write_header(out, e);
                 if (write_result(out, r) < 0)
@@ -544,7 +553,7 @@ static int open_source(struct archive *in, Source *s, LayerDigests *digests, cha
         return 0;
 }
 
-int layer_unpack_digests(int archive_fd, int dir_fd, bool whiteouts, LayerDigests *digests, char **ret_why) {
+static int unpack(int archive_fd, int dir_fd, bool whiteouts, bool host_safe, LayerDigests *digests, char **ret_why) {
         _cleanup_(archive_read_freep) struct archive *in = NULL;
         _cleanup_(archive_write_freep) struct archive *out = NULL;
         _cleanup_close_ int cwd = -EBADF;
@@ -576,7 +585,7 @@ int layer_unpack_digests(int archive_fd, int dir_fd, bool whiteouts, LayerDigest
                 r = -errno;
                 goto finish;
         }
-        r = unpack_entries(in, out, dir_fd, whiteouts, ret_why);
+        r = unpack_entries(in, out, dir_fd, whiteouts, host_safe, ret_why);
         if (fchdir(cwd) < 0 && r >= 0)
                 r = -errno;
         if (r >= 0 && (s->hash_raw || s->hash_plain)) {
@@ -596,8 +605,16 @@ finish:
         return r;
 }
 
+int layer_unpack_digests(int archive_fd, int dir_fd, bool whiteouts, LayerDigests *digests, char **ret_why) {
+        return unpack(archive_fd, dir_fd, whiteouts, /* host_safe= */ false, digests, ret_why);
+}
+
 int layer_unpack(int archive_fd, int dir_fd, bool whiteouts, char **ret_why) {
-        return layer_unpack_digests(archive_fd, dir_fd, whiteouts, NULL, ret_why);
+        return unpack(archive_fd, dir_fd, whiteouts, /* host_safe= */ false, NULL, ret_why);
+}
+
+int layer_unpack_host(int archive_fd, int dir_fd, char **ret_why) {
+        return unpack(archive_fd, dir_fd, /* whiteouts= */ false, /* host_safe= */ true, NULL, ret_why);
 }
 
 static void archive_entry_linkresolver_freep(struct archive_entry_linkresolver **l) {

@@ -54,3 +54,7 @@ typedef struct LayerPackOptions {
         bool host_safe;
 } LayerPackOptions;
 int layer_pack_path(int dir_fd, const char *path, const LayerPackOptions *o, int out_fd, char **ret_why);
+
+/* layer_unpack() without whiteouts, of an archive whose content the host did not choose (berth cp
+ * out of a container): device nodes are left out and setuid and setgid bits cleared. */
+int layer_unpack_host(int archive_fd, int dir_fd, char **ret_why);

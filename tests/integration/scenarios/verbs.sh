@@ -187,6 +187,9 @@ check_eq "  … no definition left under the old name" "$(ls /run/berth/containe
 check "  … it starts under its new name" berth start vb-new
 check_eq "  … with its files" "$(berth exec vb-new cat /u)" "upper"
 check_eq "  … and its anonymous volume" "$(berth exec vb-new cat /keep/f)" "kept"
+check_eq "cp out of a running container's volume" "$(berth cp vb-new:/keep/f - | tar xOf -)" "kept"
+check "cp into it" berth cp "$out/h.txt" vb-new:/keep/
+check_eq "  … lands on the volume" "$(berth exec vb-new cat /keep/h.txt)" "from-host"
 berth stop vb-new
 
 # --- help, the verb table ---------------------------------------------------------------------------
