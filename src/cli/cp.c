@@ -518,6 +518,10 @@ static int copy_in(const char *src, const char *name, const char *dest_arg) {
         if (!root.running && on_volume(root.d, dest))
                 return log_error_errno(-EBUSY, "%s is on volume %s of container %s, mounted only while it runs", dest,
                                        on_volume(root.d, dest), name);
+        /* Running, the kernel says so where it is read-only (its volumes are not); stopped, its
+         * whole file system is its root. */
+        if (!root.running && root.d->read_only)
+                return log_error_errno(-EROFS, "container %s's root file system is read-only (ReadOnly=yes)", name);
         r = stat_in_root(root.fd, dest, /* follow= */ true, &st_dest);
         if (r < 0 && r != -ENOENT)
                 return log_error_errno(r, "%s in container %s: %m", dest, name);

@@ -162,6 +162,10 @@ check_eq "  … not on the host" "$(test -e /tmp/planted2 && echo escaped || ech
 berth create --name vb-vol -v /vol vb true >/dev/null
 check_match "a stopped container's volume: refused, saying why" "$(berth cp "$out/h.txt" vb-vol:/vol/x 2>&1)" \
         "^berth: /vol/x is on volume /vol of container vb-vol, mounted only while it runs$"
+berth create --name vb-ro --read-only vb true >/dev/null
+on_exit "berth rm -f vb-ro"
+check_match "into a stopped container whose root is read-only: refused" "$(berth cp "$out/h.txt" vb-ro:/h.txt 2>&1)" \
+        "^berth: container vb-ro's root file system is read-only \(ReadOnly=yes\)$"
 berth create --name vb-cp2 vb true >/dev/null
 check "cp into a container never started" berth cp "$out/h.txt" vb-cp2:/h.txt
 check_eq "  … and has it" "$(berth cp vb-cp2:/h.txt - | tar xOf -)" "from-host"
