@@ -430,10 +430,37 @@ static char *ps_labels(const DockerView *v) {
         return l ? strv_join(l, ",") : strdup("");
 }
 
-/* ps's COMMAND: the command in quotes, as docker shows it. */
-static char *ps_command(const Definition *d) {
+/* Go's strconv.Quote of s: in double quotes, '"' and '\\' escaped, control characters as \n, \t or
+ * \xXX (UTF-8 kept as it is). */
+static char *go_quote(const char *s) {
+        char *out = malloc(strlen(s) * 4 + 3), *o = out;
+
+        if (!out)
+                return NULL;
+        *o++ = '"';
+        for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+                if (*p == '"' || *p == '\\') {
+                        *o++ = '\\';
+                        *o++ = (char) *p;
+                } else if (*p == '\n')
+                        o = stpcpy(o, "\\n");
+                else if (*p == '\t')
+                        o = stpcpy(o, "\\t");
+                else if (*p < 0x20 || *p == 0x7f)
+                        o += sprintf(o, "\\x%02x", *p);
+                else
+                        *o++ = (char) *p;
+        *o++ = '"';
+        *o = 0;
+        return out;
+}
+
+/* ps's COMMAND: entrypoint and command, cut to 20 characters with "…" unless no_trunc (docker's
+ * Ellipsis()), in Go's quotes, as docker shows it. */
+static char *ps_command(const Definition *d, bool no_trunc) {
         _cleanup_strv_free_ char **argv = NULL;
         _cleanup_free_ char *line = NULL;
+        size_t chars = 0;
 
         if (d) {
                 STRV_FOREACH(a, d->entrypoint)
@@ -444,7 +471,28 @@ static char *ps_command(const Definition *d) {
                                 return NULL;
         }
         line = argv ? strv_join(argv, " ") : strdup("");
-        return line ? strjoin("\"", line, "\"") : NULL;
+        if (!line)
+                return NULL;
+        for (const char *p = line; *p; p++)
+                if (((unsigned char) *p & 0xC0) != 0x80)
+                        chars++;
+        if (!no_trunc && chars > 20) {
+                /* the first 19 characters, and "…" */
+                size_t k = 0, i = 0;
+                char *cut;
+
+                for (; line[i]; i++)
+                        if (((unsigned char) line[i] & 0xC0) != 0x80 && k++ == 19)
+                                break;
+                cut = malloc(i + sizeof("…"));
+                if (!cut)
+                        return NULL;
+                memcpy(cut, line, i);
+                strcpy(cut + i, "…");
+                free(line);
+                line = cut;
+        }
+        return go_quote(line);
 }
 
 /* ps's MOUNTS: the destinations of the volumes and tmpfs, comma-separated. */
@@ -470,7 +518,7 @@ static char *ps_mounts(const Definition *d) {
 }
 
 int docker_write_ps_row(JsonWriter *w, const DockerView *v, uint64_t now) {
-        _cleanup_free_ char *status = NULL, *ports = ps_ports(v), *labels = ps_labels(v), *command = ps_command(v->d),
+        _cleanup_free_ char *status = NULL, *ports = ps_ports(v), *labels = ps_labels(v), *command = ps_command(v->d, v->no_trunc),
                             *mounts = ps_mounts(v->d), *created = NULL, *running_for = NULL;
         char d[32], net[128];
         int r;

@@ -25,6 +25,7 @@ typedef struct DockerView {
         uint64_t created, started, finished; /* CLOCK_REALTIME µs, 0: unknown */
         uint32_t restarts;
         const char *health; /* "healthy", "unhealthy", "starting"; NULL: no health check */
+        bool no_trunc;      /* ps's .Command whole, not cut to 20 characters */
 } DockerView;
 
 /* The definition's labels, K=V (NULL: none or no definition): what Config.Labels, ps's .Labels

@@ -83,6 +83,7 @@ static bool arg_quiet = false;
 static PsFilter arg_filter = {};
 static ListFormat arg_format = {};
 static bool arg_docker = false; /* --format given: docker's rows */
+static bool arg_no_trunc = false;
 
 static int compare_row_name(const void *key, const void *row) {
         return strcmp(key, ((const Row *) row)->name);
@@ -294,7 +295,7 @@ static DockerView row_view(const Row *row) {
                 .oom = containers_state_is_running(row->state) ? row->oom : row->exit.oom,
                 .created = row->created, .started = row->started,
                 .finished = row->exit.known ? row->exit.at : row->finished,
-                .restarts = row->restarts, .health = row->health,
+                .restarts = row->restarts, .health = row->health, .no_trunc = arg_no_trunc,
         };
 }
 
@@ -442,7 +443,8 @@ static const char list_options[] =
         "                        keys and label= ANDed\n"
         "      --format FORMAT   docker ps's: table, table TEMPLATE, json, or a Go TEMPLATE over\n"
         "                        .ID .Names .Image .Command .CreatedAt .RunningFor .Ports .Status\n"
-        "                        .State .Labels .Networks .Mounts (see berth(1))\n";
+        "                        .State .Labels .Networks .Mounts (see berth(1))\n"
+        "      --no-trunc        --format's .Command whole (default: cut to 20 characters)\n";
 
 static void list_args_done(void) {
         ps_filter_done(&arg_filter);
@@ -450,7 +452,7 @@ static void list_args_done(void) {
 }
 
 int verb_list(int argc, char *argv[]) {
-        enum { ARG_NO_LEGEND = 0x100, ARG_HELP, ARG_FORMAT };
+        enum { ARG_NO_LEGEND = 0x100, ARG_HELP, ARG_FORMAT, ARG_NO_TRUNC };
         static const struct option options[] = {
                 { "all", no_argument, NULL, 'a' },
                 { "output", required_argument, NULL, 'o' },
@@ -458,6 +460,7 @@ int verb_list(int argc, char *argv[]) {
                 { "quiet", no_argument, NULL, 'q' },
                 { "filter", required_argument, NULL, 'f' },
                 { "format", required_argument, NULL, ARG_FORMAT },
+                { "no-trunc", no_argument, NULL, ARG_NO_TRUNC },
                 { "help", no_argument, NULL, ARG_HELP },
                 {}
         };
@@ -506,6 +509,9 @@ int verb_list(int argc, char *argv[]) {
                         if (list_format_parse(optarg, &arg_format) < 0)
                                 return EXIT_BERTH_FAILED;
                         arg_docker = true;
+                        break;
+                case ARG_NO_TRUNC:
+                        arg_no_trunc = true;
                         break;
                 case ARG_HELP:
                         verb_help("list", list_options);

@@ -74,6 +74,9 @@ check_eq "a template: one line per container" "$(berth ps --format '{{.ID}}/{{.N
         "vb-run/vb-run/vb/0.0.0.0:8089->80/tcp, :::8089->80/tcp"
 check_eq "--format json: docker's keys" "$(berth ps --format json | json '(j["Names"], j["State"], j["Image"], j["Ports"], j["Command"][:7])')" \
         "('vb-run', 'running', 'vb', '0.0.0.0:8089->80/tcp, :::8089->80/tcp', '\"sh -c ')"
+check_eq ".Command: cut to 20 characters and quoted, as docker's" "$(berth ps --format '{{.Command}}')" '"sh -c trap \"exit 0\"…"'
+check_eq "  … whole with --no-trunc" "$(berth ps --no-trunc --format '{{.Command}}')" \
+        '"sh -c trap \"exit 0\" TERM; echo to-out; echo to-err >&2; while :; do sleep 0.1; done"'
 check_match "--format table alone: docker's default columns" "$(berth ps --format table | sed -n 1p)" '^CONTAINER ID +IMAGE +COMMAND +CREATED +STATUS +PORTS +NAMES$'
 check_match "a construct beyond the subset is refused, naming it" "$(berth ps --format '{{printf "%s" .Names}}' 2>&1)" \
         "^berth: --format: the function 'printf' is not supported"
