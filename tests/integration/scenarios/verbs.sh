@@ -152,6 +152,18 @@ check_match "copying between containers is refused" "$(berth cp vb-cp:/a vb-run:
 check_match "a missing source: one line" "$(berth cp vb-cp:/nope "$out/" 2>&1)" "^berth: /nope in container vb-cp: No such file or directory$"
 check_match "a directory onto a file: refused" "$(berth cp vb-cp:/data "$out/h.txt" 2>&1)" "cannot copy a directory onto the file"
 
+check_eq "  … /../../ stays in the root too" "$(berth cp vb-cp:/../../../etc/hostname - | tar xOf -)" "$(berth exec vb-cp cat /etc/hostname)"
+# A race: the container swaps a directory and a symlink to / at the path we copy through.
+berth run -d --name vb-race vb sh -c 'mkdir /r; while :; do mkdir /r/x 2>/dev/null; rmdir /r/x 2>/dev/null; ln -s / /r/x; rm -f /r/x; done' >/dev/null
+on_exit "berth rm -f vb-race"
+for i in $(seq 40); do
+        berth cp "$out/h.txt" "vb-race:/r/x/tmp/race-$i" >/dev/null 2>&1
+        berth cp "$out/h.txt" "vb-race:/r/x/" >/dev/null 2>&1
+done
+check_eq "copies through a path the container swaps with a symlink to / never reach the host" \
+        "$(ls /tmp/race-* /r 2>/dev/null | wc -l)" 0
+berth rm -f vb-race >/dev/null
+
 # A stopped container: its overlay.
 berth stop vb-cp
 check "cp out of a stopped container" berth cp vb-cp:/data/sub/b "$out/stopped-b"
