@@ -31,8 +31,10 @@ int list_format_parse(const char *s, ListFormat *ret) {
                 f.table = true;
                 t = text + 5;
                 t += strspn(t, " ");
-                if (isempty(t))
+                if (isempty(t)) {
                         t = DOCKER_PS_TABLE;
+                        f.bare_table = true;
+                }
         }
         r = go_template_parse(t, &f.template, &why);
         if (r == -ENOMEM)

@@ -14,6 +14,7 @@
 
 typedef struct ListFormat {
         bool table;
+        bool bare_table; /* "table" alone: docker's columns, which -q overrides */
         bool json;
         GoTemplate *template; /* NULL with json */
 } ListFormat;

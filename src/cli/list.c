@@ -435,7 +435,8 @@ static const char list_options[] =
         "  -a, --all             all defined containers, not only running ones\n"
         "  -o, --output FORMAT   table (default) or json\n"
         "      --no-legend       no header and footer\n"
-        "  -q, --quiet           the names only, one per line (docker's IDs, which are the names)\n"
+        "  -q, --quiet           the names only, one per line (docker's IDs, which are the names);\n"
+        "                        a --format TEMPLATE wins, as with docker\n"
         "  -f, --filter K=V      only containers that match, as docker ps's: name=RE, id=RE,\n"
         "                        label=KEY[=VALUE], status=created|restarting|running|paused|exited\n"
         "                        (lists stopped ones too), ancestor=IMAGE, exited=CODE,\n"
@@ -529,6 +530,9 @@ int verb_list(int argc, char *argv[]) {
         }
         if (ps_filter_wants_all(&arg_filter))
                 arg_all = true;
+        /* docker: -q prints the IDs, unless a template of one's own says what to print */
+        if (arg_quiet && arg_docker && !arg_format.bare_table)
+                arg_quiet = false;
 
         if (arg_all) {
                 r = containers_list_names(&names);

@@ -35,6 +35,8 @@ check_eq "  … inspect: state exited, State.ExitCode 137" "$(berth inspect -f '
 
 # --- ps -q and --filter -------------------------------------------------------------------------------
 check_eq "ps -q: the running ones' names" "$(berth ps -q)" "vb-run"
+check_eq "ps -q with a template: the template, as docker" "$(berth ps -q --format '{{.Names}}:{{.State}}')" "vb-run:running"
+check_eq "ps -q with --format table: the names" "$(berth ps -q --format table)" "vb-run"
 check_eq "ps -aq: all, sorted" "$(berth ps -aq | paste -sd' ')" "vb-exit vb-kill vb-made vb-run"
 check_eq "--filter status=exited lists stopped ones without -a, as docker" "$(berth ps -q -f status=exited | paste -sd' ')" "vb-exit vb-kill"
 check_eq "  … status=created: never started" "$(berth ps -q --filter status=created)" "vb-made"
