@@ -46,6 +46,7 @@
 #include "containers.h"
 #include "definition.h"
 #include "fd-util.h"
+#include "image-config.h"
 #include "image.h"
 #include "layer.h"
 #include "lock.h"
@@ -105,25 +106,46 @@ static char *container_path(const char *p) {
         return p[0] == '/' ? strdup(p) : strjoin("/", p);
 }
 
-/* Whether p (absolute) is at or under one of the stopped container's volumes or tmpfs. */
-static const char *on_volume(const Definition *d, const char *p) {
-        static char dst[4096];
+static bool path_under(const char *p, const char *dst) {
+        const char *rest = startswith(p, dst);
+
+        return rest && (*rest == 0 || *rest == '/' || streq(dst, "/"));
+}
+
+/* The destination of the stopped container's volume, tmpfs or image volume that p (absolute) is
+ * at or under, or NULL: what is mounted there only while it runs. */
+static char *on_volume(const Definition *d, const char *p) {
+        _cleanup_(image_config_done) ImageConfig image = IMAGE_CONFIG_NULL;
         char **lists[] = { d->volumes, d->tmpfs };
 
         for (size_t k = 0; k < ELEMENTSOF(lists); k++)
                 STRV_FOREACH(s, lists[k]) {
                         _cleanup_(volume_mount_done) VolumeMount m = {};
-                        const char *rest;
 
                         if ((k == 0 ? volume_spec_parse(*s, &m, NULL) : volume_tmpfs_parse(*s, &m, NULL)) < 0)
                                 continue;
-                        rest = startswith(p, m.destination);
-                        if (rest && (*rest == 0 || *rest == '/' || streq(m.destination, "/"))) {
-                                snprintf(dst, sizeof(dst), "%s", m.destination);
-                                return dst;
-                        }
+                        if (path_under(p, m.destination))
+                                return strdup(m.destination);
                 }
+        /* the image's declared volumes, anonymous volumes of the container's */
+        if (image_config_read(d->image, &image) >= 0)
+                STRV_FOREACH(v, image.volumes)
+                        if (path_under(p, *v))
+                                return strdup(*v);
         return NULL;
+}
+
+/* Refuses p when it is on a volume of the stopped container: logs the one line. */
+static int check_not_on_volume(const Root *root, const char *name, const char *p) {
+        _cleanup_free_ char *v = NULL;
+
+        if (root->running)
+                return 0;
+        v = on_volume(root->d, p);
+        if (v)
+                return log_error_errno(-EBUSY, "%s is on volume %s of container %s, mounted only while it runs", p, v,
+                                       name);
+        return 0;
 }
 
 static int open_root(const char *name, bool writable, Root *ret) {
@@ -429,9 +451,9 @@ static int copy_out(const char *name, const char *src_arg, const char *dest) {
         r = open_root(name, /* writable= */ false, &root);
         if (r < 0)
                 return r;
-        if (!root.running && on_volume(root.d, src))
-                return log_error_errno(-EBUSY, "%s is on volume %s of container %s, mounted only while it runs", src,
-                                       on_volume(root.d, src), name);
+        r = check_not_on_volume(&root, name, src);
+        if (r < 0)
+                return r;
         r = stat_in_root(root.fd, src, arg_follow, &st_src);
         if (r < 0)
                 return log_error_errno(r, "%s in container %s: %m", src, name);
@@ -515,9 +537,9 @@ static int copy_in(const char *src, const char *name, const char *dest_arg) {
         r = open_root(name, /* writable= */ true, &root);
         if (r < 0)
                 return r;
-        if (!root.running && on_volume(root.d, dest))
-                return log_error_errno(-EBUSY, "%s is on volume %s of container %s, mounted only while it runs", dest,
-                                       on_volume(root.d, dest), name);
+        r = check_not_on_volume(&root, name, dest);
+        if (r < 0)
+                return r;
         /* Running, the kernel says so where it is read-only (its volumes are not); stopped, its
          * whole file system is its root. */
         if (!root.running && root.d->read_only)
