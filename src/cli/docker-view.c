@@ -21,9 +21,9 @@ const char *docker_status(const DockerView *v) {
                 return "running";
         if (streq_ptr(v->state, "starting"))
                 return v->restarts > 0 ? "restarting" : "created";
-        /* never ran (or its journal is gone): created, as a container docker created and never
-         * started; a start that failed has exited */
-        if (!v->exit_known && v->started == 0 && !streq_ptr(v->state, "failed"))
+        /* never ran (or its journal is gone), or its start failed before the payload ran:
+         * created, as docker says of both (with State.Error for the second) */
+        if (!v->exit_known && (v->started == 0 || streq_ptr(v->state, "failed")))
                 return "created";
         return "exited";
 }
