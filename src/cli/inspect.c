@@ -437,6 +437,8 @@ static int inspect(sd_bus *bus, const char *name, FILE *out, bool pretty) {
                 (void) freezer_state(bus, name, &freezer);
         state = containers_state(service_state, scope_state, freezer);
         read_history(bus, name, service_path, scope_path, state, &h);
+        if (service_path && streq(state, "failed"))
+                containers_exit_from_service(bus, name, &h.exit);
         state = containers_state_after_exit(state, h.exit.known);
         if (containers_state_is_running(state)) {
                 (void) scope_pid1(bus, name, &pid);

@@ -33,6 +33,18 @@ check_eq "  … list -o json: exited, 137" "$(berth list -a -o json | json '[(o[
 check_match "  … status: exited, not failed" "$(berth status -n 0 vb-kill)" "State: exited \(Result: exit-code, code 137\)"
 check_eq "  … inspect: state exited, State.ExitCode 137" "$(berth inspect -f '{{.state}} {{.State.Status}} {{.State.ExitCode}}' vb-kill)" "exited exited 137"
 
+# The supervisor itself killed (systemd's own stop timeout, its backstop, ends so): no die event,
+# and systemd says the unit's main process was killed by SIGKILL.
+berth run -d --name vb-sk vb sh -c 'while :; do sleep 0.1; done' >/dev/null
+on_exit "berth rm -f vb-sk"
+systemctl kill --kill-whom=main --signal=KILL container@vb-sk.service
+wait_for 10 sh -c '[ "$(systemctl is-active container@vb-sk.service)" = failed ]'
+check_eq "killed with its supervisor: systemd's Result" "$(systemctl show -P Result container@vb-sk.service)" "signal"
+check_match "  … list says exited (137)" "$(berth list -a --no-legend)" '^vb-sk +exited \(137\) '
+check_match "  … status too" "$(berth status -n 0 vb-sk)" "State: exited \(Result: signal, code 137\)"
+check_eq "  … and inspect" "$(berth inspect -f '{{.state}} {{.State.Status}} {{.State.ExitCode}}' vb-sk)" "exited exited 137"
+berth rm -f vb-sk >/dev/null
+
 # --- ps -q and --filter -------------------------------------------------------------------------------
 check_eq "ps -q: the running ones' names" "$(berth ps -q)" "vb-run"
 check_eq "ps -q with a template: the template, as docker" "$(berth ps -q --format '{{.Names}}:{{.State}}')" "vb-run:running"
