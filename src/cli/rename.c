@@ -14,12 +14,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "bus.h"
 #include "cleanup.h"
 #include "containers.h"
 #include "definition.h"
+#include "event.h"
 #include "lock.h"
 #include "log.h"
 #include "name.h"
@@ -180,6 +182,22 @@ static int rename_locked(const char *old, const char *new, int old_lock) {
                 }
         }
         lock_forget(old, old_lock);
+        /* docker's rename event, under the new name, with the old one */
+        {
+                _cleanup_free_ char *old_name = strjoin("/", old), *message = NULL;
+                JournalField f[2];
+                size_t n = 0;
+
+                if (!old_name || asprintf(&message, "container %s renamed to %s", old, new) < 0)
+                        return log_oom();
+                if (d->image)
+                        f[n++] = (JournalField) { "BERTH_IMAGE", d->image, strlen(d->image) };
+                f[n++] = (JournalField) { "BERTH_OLD_NAME", old_name, strlen(old_name) };
+                r = event_send(NULL, new, NULL, EVENT_RENAME, LOG_INFO, message, f, n, JOURNAL_SEND_TIMEOUT_MSEC);
+                if (r < 0)
+                        log_warning_errno(r, "Failed to write the rename event of container %s to the journal, ignoring: %m",
+                                          new);
+        }
         /* The generator's drop-in and [Install] links follow the definition at a reload, as rm
          * and create have it. */
         if ((d->restart != RESTART_NO || !strv_isempty(d->wanted_by) || !strv_isempty(d->required_by)) &&

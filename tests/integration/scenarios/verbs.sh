@@ -214,7 +214,12 @@ mkdir -p /var/lib/berth/containers/vb-new
 check_fails "a rename that fails midway fails" berth rename vb-old vb-new
 check_eq "  … and leaves the old one whole" "$(berth ps -aq -f name=^vb-old$) $(test -e /run/berth/containers/vb-new.container && echo half || echo whole)" "vb-old whole"
 rmdir /var/lib/berth/containers/vb-new
+since=$(date '+%Y-%m-%d %H:%M:%S')
+sleep 1
 check "rename of a stopped container" berth rename vb-old vb-new
+journalctl --sync
+check_eq "  … docker's rename event, with oldName" \
+        "$(berth events --since "$since" --until now --filter event=rename --format '{{.Actor.ID}} {{.Actor.Attributes.oldName}}')" "vb-new /vb-old"
 check_eq "  … the old name is gone, the new one listed" "$(berth ps -aq -f name='^vb-(old|new)$')" "vb-new"
 check_eq "  … no definition left under the old name" "$(ls /run/berth/containers/vb-old.container 2>/dev/null | wc -l)" 0
 check "  … it starts under its new name" berth start vb-new
