@@ -20,7 +20,7 @@ static const Verb verbs[] = {
         { "kill",    NULL, verb_kill, "kill [-s SIGNAL] NAME…", "Send a signal to containers", 4 },
         { "rm",      NULL, verb_rm, "rm [-f] [-v] NAME…", "Remove containers", 4 },
         { "wait",    NULL, verb_wait, "wait NAME", "Wait for a container and print its exit code", 4 },
-        { "list",    "ps", verb_list, "list [-a] [-q] [-f KEY=VALUE]… [-o table|json] [--format FORMAT] [--no-legend]", "List containers", 4 },
+        { "list",    "ps", verb_list, "list [-a] [-q] [-f KEY=VALUE]… [-o table|json] [--format FORMAT] [--no-trunc] [--no-legend]", "List containers", 4 },
         { "status",  NULL, verb_status, "status [-n N] NAME", "Show a container's state", 4 },
         { "inspect", NULL, verb_inspect, "inspect [-f TEMPLATE] NAME…", "Show a container's details as JSON", 4 },
         { "logs",    NULL, verb_logs, "logs [-f] [-n N] [--since T] [--until T] [-o short|json|cat] NAME", "Show a container's journal", 4 },
