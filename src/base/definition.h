@@ -85,8 +85,10 @@ typedef struct Definition {
         char **volumes_from; /* VolumesFrom=: NAME[:ro|:rw] */
         char **tmpfs;        /* Tmpfs=: DST[:OPTS] */
         char **sysctls;      /* Sysctl=: KEY=VALUE of the container's namespaces (sysctl.h) */
-        /* Issue 16, engineer E (verbs): what ps --filter label= and inspect's Config.Labels read.
-         * The same field as engineer C's Label= (keys-process), which fills it: keep one. */
+        /* Issue 16, engineer E (verbs): what ps --filter label= and inspect's Config.Labels read,
+         * through docker_labels() (cli/docker-view.c) only. Engineer C's Label= (keys-process)
+         * keeps them in process.labels: at the merge this field goes, and docker_labels() returns
+         * those. */
         char **labels; /* Label=: K=V */
         char **wanted_by, **required_by;
 } Definition;
