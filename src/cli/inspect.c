@@ -357,8 +357,10 @@ static void read_history(sd_bus *bus, const char *name, const char *service_path
                 (void) history_last_exit(j, name, &h->exit);
                 if (running)
                         (void) history_oom_since(j, name, h->started, &h->oom);
-                else
+                else {
                         h->oom = h->exit.known && h->exit.oom;
+                        (void) history_last_start(j, name, &h->started);
+                }
                 sd_journal_close(j);
         }
         if (service_path)
@@ -454,12 +456,9 @@ static int inspect(sd_bus *bus, const char *name, FILE *out, bool pretty) {
                 .started = h.started, .finished = h.exit.known ? h.exit.at : 0,
                 .restarts = h.restarts, .health = h.health,
         };
-        if (!containers_state_is_running(state) && service_path) {
-                (void) sd_bus_get_property_trivial(bus, "org.freedesktop.systemd1", service_path, SERVICE_IFACE,
-                                                   "ExecMainStartTimestamp", NULL, 't', &view.started);
+        if (!containers_state_is_running(state) && service_path && view.finished == 0)
                 (void) sd_bus_get_property_trivial(bus, "org.freedesktop.systemd1", service_path, SERVICE_IFACE,
                                                    "ExecMainExitTimestamp", NULL, 't', &view.finished);
-        }
 
         json_init(&w, out, pretty);
         json_begin_object(&w);

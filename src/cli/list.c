@@ -240,6 +240,8 @@ static int fill_row(sd_bus *bus, Row *row) {
                         (void) history_oom_since(journal, row->name, row->started, &row->oom);
         } else if (journal) {
                 (void) history_last_exit(journal, row->name, &row->exit);
+                if (arg_docker && row->started == 0)
+                        (void) history_last_start(journal, row->name, &row->started);
                 if (row->service_state && streq_ptr(row->state, "failed"))
                         containers_exit_from_service(bus, row->name, &row->exit);
                 row->state = containers_state_after_exit(row->state, row->exit.known);

@@ -32,6 +32,9 @@ check_match "killed after its stop timeout: list says exited (137)" "$(berth lis
 check_eq "  … list -o json: exited, 137" "$(berth list -a -o json | json '[(o["state"], o["exit_code"]) for o in j if o["name"] == "vb-kill"][0]')" "('exited', 137)"
 check_match "  … status: exited, not failed" "$(berth status -n 0 vb-kill)" "State: exited \(Result: exit-code, code 137\)"
 check_eq "  … inspect: state exited, State.ExitCode 137" "$(berth inspect -f '{{.state}} {{.State.Status}} {{.State.ExitCode}}' vb-kill)" "exited exited 137"
+check_match "  … when it started and finished, from the journal" "$(berth inspect -f '{{.State.StartedAt}} {{.State.FinishedAt}}' vb-kill)" \
+        "^20[0-9-]{8}T[0-9:.]{18}Z 20[0-9-]{8}T[0-9:.]{18}Z$"
+check_match "  … ps's Status: Exited (137) … ago" "$(berth ps -a -f name=vb-kill --format '{{.Status}}')" "^Exited \(137\) .* ago$"
 
 # The supervisor itself killed (systemd's own stop timeout, its backstop, ends so): no die event,
 # and systemd says the unit's main process was killed by SIGKILL.
