@@ -74,6 +74,24 @@ static void test_tree(void) {
                 why = NULL;
         }
 
+        /* written back as read: keys in order, numbers as written, strings escaped */
+        {
+                const char *in = "{\"b\":[1,-0,2.5E+3,true,null],\"a\":{\"x\":\"q\\\"\\n\\u00e9\"},\"e\":[],\"o\":{}}";
+                char *buf = NULL;
+                size_t size = 0;
+                FILE *f = open_memstream(&buf, &size);
+                JsonWriter w;
+
+                ok(json_tree_parse(in, &v, NULL) >= 0, "a document to write back parses");
+                json_init(&w, f, /* pretty= */ false);
+                json_tree_write(&w, v);
+                ok(json_finish(&w) >= 0, "  … and is written back");
+                fclose(f);
+                ok_streq(buf, "{\"b\":[1,-0,2.5E+3,true,null],\"a\":{\"x\":\"q\\\"\\n\xc3\xa9\"},\"e\":[],\"o\":{}}\n");
+                free(buf);
+                v = json_tree_free(v);
+        }
+
         /* hostile nesting: refused at the bound, without using the stack for it */
         {
                 size_t n = 100000;
