@@ -107,7 +107,7 @@ static int rename_locked(const char *old, const char *new, int old_lock) {
         if (r == -ENOMEM)
                 return log_oom();
         if (r < 0) /* its files and volumes cannot be known: rename nothing */
-                return log_error_errno(r, "%s", error ?: "Failed to read the definition");
+                return log_error_errno(r, "cannot rename %s: %s", old, error ?: "its definition cannot be read");
         /* The same definition under the new name: its anonymous volumes' names follow. */
         r = definition_load(old, NULL, &renamed, NULL);
         if (r < 0)
@@ -188,12 +188,16 @@ static int rename_locked(const char *old, const char *new, int old_lock) {
                 JournalField f[2];
                 size_t n = 0;
 
-                if (!old_name || asprintf(&message, "container %s renamed to %s", old, new) < 0)
-                        return log_oom();
-                if (d->image)
-                        f[n++] = (JournalField) { "BERTH_IMAGE", d->image, strlen(d->image) };
-                f[n++] = (JournalField) { "BERTH_OLD_NAME", old_name, strlen(old_name) };
-                r = event_send(NULL, new, NULL, EVENT_RENAME, LOG_INFO, message, f, n, JOURNAL_SEND_TIMEOUT_MSEC);
+                if (!old_name || asprintf(&message, "container %s renamed to %s", old, new) < 0) {
+                        message = NULL;
+                        r = -ENOMEM;
+                } else {
+                        if (d->image)
+                                f[n++] = (JournalField) { "BERTH_IMAGE", d->image, strlen(d->image) };
+                        f[n++] = (JournalField) { "BERTH_OLD_NAME", old_name, strlen(old_name) };
+                        r = event_send(NULL, new, NULL, EVENT_RENAME, LOG_INFO, message, f, n, JOURNAL_SEND_TIMEOUT_MSEC);
+                }
+                /* the rename is done: a lost event does not undo it */
                 if (r < 0)
                         log_warning_errno(r, "Failed to write the rename event of container %s to the journal, ignoring: %m",
                                           new);
