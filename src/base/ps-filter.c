@@ -53,13 +53,45 @@ static int add_regex(regex_t **l, size_t *n, const char *key, const char *re, ch
         return 0;
 }
 
+/* docker's PORT[/PROTO] or START-END[/PROTO], tcp by default. */
+static int add_ports(struct PsPortRange **l, size_t *n, const char *key, const char *value, char **ret_why) {
+        struct PsPortRange p = { .proto = "tcp" }, *t;
+        const char *slash = strchr(value, '/');
+        _cleanup_free_ char *ports = strndup(value, slash ? (size_t) (slash - value) : strlen(value));
+        char *dash;
+
+        if (!ports)
+                return -ENOMEM;
+        if (slash) {
+                if (!streq(slash + 1, "tcp") && !streq(slash + 1, "udp"))
+                        return reason(ret_why, -EINVAL, "invalid filter '%s=%s': the protocol is tcp or udp", key,
+                                      SHOWN(value));
+                strcpy(p.proto, slash + 1);
+        }
+        dash = strchr(ports, '-');
+        if (dash)
+                *dash = 0;
+        if (safe_atou(ports, &p.start) < 0 || p.start < 1 || p.start > 65535 ||
+            (dash && (safe_atou(dash + 1, &p.end) < 0 || p.end < p.start || p.end > 65535)))
+                return reason(ret_why, -EINVAL, "invalid filter '%s=%s': PORT[/PROTO] or START-END[/PROTO] is wanted",
+                              key, SHOWN(value));
+        if (!dash)
+                p.end = p.start;
+        t = reallocarray(*l, *n + 1, sizeof(*t));
+        if (!t)
+                return -ENOMEM;
+        *l = t;
+        t[(*n)++] = p;
+        return 0;
+}
+
 int ps_filter_add(PsFilter *f, const char *spec, char **ret_why) {
         _cleanup_free_ char *key = NULL;
         const char *eq = strchr(spec, '='), *value;
         int i;
 
         if (!eq)
-                return reason(ret_why, -EINVAL, "--filter '%s': KEY=VALUE is wanted (name, id, label, status, ancestor, exited, health)",
+                return reason(ret_why, -EINVAL, "--filter '%s': KEY=VALUE is wanted (name, id, label, status, ancestor, exited, health, network, volume, publish, expose)",
                               SHOWN(spec));
         key = strndup(spec, (size_t) (eq - spec));
         if (!key)
@@ -109,7 +141,23 @@ int ps_filter_add(PsFilter *f, const char *spec, char **ret_why) {
                 t[f->n_exited++] = code;
                 return 0;
         }
-        return reason(ret_why, -EINVAL, "invalid filter '%s': berth filters by name, id, label, status, ancestor, exited, health",
+        if (streq(key, "network")) {
+                if (isempty(value))
+                        return reason(ret_why, -EINVAL, "--filter network=: a network is wanted");
+                return strv_extend(&f->networks, value);
+        }
+        if (streq(key, "volume")) {
+                if (isempty(value))
+                        return reason(ret_why, -EINVAL, "--filter volume=: a volume or a destination is wanted");
+                return strv_extend(&f->volumes, value);
+        }
+        if (streq(key, "publish"))
+                return add_ports(&f->publish, &f->n_publish, key, value, ret_why);
+        if (streq(key, "expose"))
+                return add_ports(&f->expose, &f->n_expose, key, value, ret_why);
+        return reason(ret_why, -EINVAL,
+                      "invalid filter '%s': berth filters by name, id, label, status, ancestor, exited, health, network, "
+                      "volume, publish, expose",
                       SHOWN(key));
 }
 
@@ -148,6 +196,22 @@ static bool image_is(const char *image, const char *want) {
         /* IMAGE and IMAGE:latest: one image */
         return (strncmp(image, want, n) == 0 && streq(image + n, ":latest")) ||
                (strncmp(want, image, strlen(image)) == 0 && streq(want + strlen(image), ":latest"));
+}
+
+/* Whether one of ports ("8080/tcp") lies in one of the ranges. */
+static bool any_port(const struct PsPortRange *r, size_t n, char *const *ports) {
+        for (char *const *p = ports; p && *p; p++) {
+                const char *slash = strchr(*p, '/');
+                unsigned port;
+                _cleanup_free_ char *num = strndup(*p, slash ? (size_t) (slash - *p) : strlen(*p));
+
+                if (!num || safe_atou(num, &port) < 0)
+                        continue;
+                for (size_t i = 0; i < n; i++)
+                        if (port >= r[i].start && port <= r[i].end && streq(slash ? slash + 1 : "tcp", r[i].proto))
+                                return true;
+        }
+        return false;
 }
 
 bool ps_filter_match(const PsFilter *f, const PsItem *c) {
@@ -190,6 +254,25 @@ bool ps_filter_match(const PsFilter *f, const PsItem *c) {
                 if (!any)
                         return false;
         }
+        if (f->networks) {
+                bool any = false;
+
+                STRV_FOREACH(n, f->networks)
+                        any = any || streq_ptr(c->network, *n);
+                if (!any)
+                        return false;
+        }
+        if (f->volumes) {
+                bool any = false;
+
+                STRV_FOREACH(v, f->volumes)
+                        any = any || strv_contains(c->volumes, *v);
+                if (!any)
+                        return false;
+        }
+        if ((f->n_publish > 0 || f->n_expose > 0) &&
+            !any_port(f->publish, f->n_publish, c->published) && !any_port(f->expose, f->n_expose, c->exposed))
+                return false; /* docker: publish= and expose= together, either will do */
         return true;
 }
 
@@ -207,5 +290,9 @@ void ps_filter_done(PsFilter *f) {
         strv_free(f->labels);
         strv_free(f->ancestors);
         free(f->exited);
+        strv_free(f->networks);
+        strv_free(f->volumes);
+        free(f->publish);
+        free(f->expose);
         *f = (PsFilter) {};
 }

@@ -15,7 +15,11 @@
  *                containers too, as -a does
  *   ancestor=IMAGE   made from the image (IMAGE and IMAGE:latest are one)
  *   exited=N     a container that ran and exited with code N
- *   health=H     starting, healthy, unhealthy, none */
+ *   health=H     starting, healthy, unhealthy, none
+ *   network=N    bridge, host, none, or container:NAME
+ *   volume=V     mounts the named volume V, or something at the destination V
+ *   publish=P, expose=P  publishes host port P, or exposes container port P (docker's PORT[/PROTO]
+ *                or START-END[/PROTO], tcp when no protocol is given) */
 
 typedef struct PsFilter {
         regex_t *names, *ids;
@@ -26,6 +30,12 @@ typedef struct PsFilter {
         int *exited;
         size_t n_exited;
         unsigned health; /* a bit per health state */
+        char **networks, **volumes;
+        struct PsPortRange {
+                unsigned start, end;
+                char proto[4]; /* "tcp", "udp" */
+        } *publish, *expose;
+        size_t n_publish, n_expose;
 } PsFilter;
 
 /* What a filter looks at of a container. */
@@ -37,6 +47,10 @@ typedef struct PsItem {
         bool exited;          /* it ran and exited … */
         int exit_code;        /* … with this code */
         const char *health;   /* "starting", "healthy", "unhealthy"; NULL: no health check */
+        const char *network;  /* "bridge", "host", "none", "container:NAME" */
+        char *const *volumes; /* the names of its volumes and the destinations of its mounts */
+        char *const *published; /* "8080/tcp": its published host ports */
+        char *const *exposed;   /* "80/tcp": its container ports, published or exposed */
 } PsItem;
 
 /* Adds one "KEY=VALUE". -EINVAL with a one-line reason (when ret_why is not NULL) naming the

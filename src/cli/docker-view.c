@@ -13,6 +13,7 @@
 #include "string-util.h"
 #include "strv.h"
 #include "time-util.h"
+#include "volume-spec.h"
 
 const char *docker_status(const DockerView *v) {
         if (streq_ptr(v->state, "paused"))
@@ -249,7 +250,7 @@ static const char *first_address(const DockerView *v, bool v6) {
         return "";
 }
 
-static const char *network_name(const Definition *d, char buf[static 128]) {
+const char *docker_network(const Definition *d, char buf[static 128]) {
         if (!d)
                 return "bridge";
         if (d->network == NETWORK_CONTAINER) {
@@ -336,7 +337,7 @@ void docker_write_inspect(JsonWriter *w, const DockerView *v) {
 
         json_key(w, "HostConfig");
         json_begin_object(w);
-        json_key_string(w, "NetworkMode", network_name(d, net));
+        json_key_string(w, "NetworkMode", docker_network(d, net));
         json_key(w, "PortBindings");
         write_port_map(w, d, /* all_families= */ false, /* exposed= */ false);
         json_key(w, "RestartPolicy");
@@ -364,7 +365,7 @@ void docker_write_inspect(JsonWriter *w, const DockerView *v) {
         json_key(w, "Networks");
         json_begin_object(w);
         if (!d || d->network != NETWORK_CONTAINER) {
-                json_key(w, network_name(d, net));
+                json_key(w, docker_network(d, net));
                 json_begin_object(w);
                 json_key_string(w, "IPAddress", running ? first_address(v, false) : "");
                 json_key_string(w, "GlobalIPv6Address", running ? first_address(v, true) : "");
@@ -554,7 +555,7 @@ int docker_write_ps_row(JsonWriter *w, const DockerView *v, uint64_t now) {
         json_key_string(w, "Labels", labels);
         json_key_string(w, "Mounts", mounts);
         json_key_string(w, "Names", v->name);
-        json_key_string(w, "Networks", network_name(v->d, net));
+        json_key_string(w, "Networks", docker_network(v->d, net));
         json_key_string(w, "Ports", ports);
         json_key_string(w, "RunningFor", running_for);
         json_key_string(w, "State", docker_status(v));
@@ -575,4 +576,56 @@ void docker_write_ps_header(JsonWriter *w) {
         for (size_t i = 0; i < sizeof(headers) / sizeof(headers[0]); i++)
                 json_key_string(w, headers[i][0], headers[i][1]);
         json_end_object(w);
+}
+
+int docker_filter_lists(const Definition *d, char ***ret_volumes, char ***ret_published, char ***ret_exposed) {
+        _cleanup_strv_free_ char **volumes = NULL, **published = NULL, **exposed = NULL;
+        int r;
+
+        if (d) {
+                STRV_FOREACH(s, d->volumes) {
+                        _cleanup_(volume_mount_done) VolumeMount m = {};
+
+                        if (volume_spec_parse(*s, &m, NULL) < 0)
+                                continue;
+                        if (m.type == VOLUME_ANONYMOUS) {
+                                _cleanup_free_ char *name = NULL;
+
+                                if (volume_anonymous_name(d->name, m.destination, &name) >= 0 &&
+                                    strv_consume(&volumes, TAKE_PTR(name)) < 0)
+                                        return -ENOMEM;
+                        } else if (m.source && strv_extend(&volumes, m.source) < 0)
+                                return -ENOMEM;
+                        if (strv_extend(&volumes, m.destination) < 0)
+                                return -ENOMEM;
+                }
+                STRV_FOREACH(s, d->tmpfs) {
+                        _cleanup_(volume_mount_done) VolumeMount m = {};
+
+                        if (volume_tmpfs_parse(*s, &m, NULL) >= 0 && strv_extend(&volumes, m.destination) < 0)
+                                return -ENOMEM;
+                }
+                for (size_t pass = 0; pass < 2; pass++)
+                        STRV_FOREACH(s, pass == 0 ? d->publish_ports : d->expose_ports) {
+                                PortSpec p;
+                                char buf[32];
+
+                                if ((pass == 0 ? port_spec_parse(*s, &p) : port_expose_parse(*s, &p)) < 0)
+                                        continue;
+                                if (pass == 0) {
+                                        snprintf(buf, sizeof(buf), "%u/%s", p.host_port, port_protocol_to_string(p.protocol));
+                                        r = strv_extend(&published, buf);
+                                        if (r < 0)
+                                                return r;
+                                }
+                                port_key(&p, buf);
+                                r = strv_extend(&exposed, buf);
+                                if (r < 0)
+                                        return r;
+                        }
+        }
+        *ret_volumes = TAKE_PTR(volumes);
+        *ret_published = TAKE_PTR(published);
+        *ret_exposed = TAKE_PTR(exposed);
+        return 0;
 }

@@ -32,6 +32,12 @@ typedef struct DockerView {
  * and --filter label= read. */
 char *const *docker_labels(const Definition *d);
 
+/* What ps's filters look at of a definition (ps-filter.h): its network as docker names it
+ * ("bridge", "host", "none", "container:NAME", in buf), its volumes' names and its mounts'
+ * destinations, its published host ports and its container ports ("80/tcp"). */
+const char *docker_network(const Definition *d, char buf[static 128]);
+int docker_filter_lists(const Definition *d, char ***ret_volumes, char ***ret_published, char ***ret_exposed);
+
 /* docker's State.Status: created, running, paused, restarting, exited. */
 const char *docker_status(const DockerView *v);
 

@@ -304,14 +304,22 @@ static DockerView row_view(const Row *row) {
 }
 
 static bool row_matches(const Row *row) {
+        _cleanup_strv_free_ char **volumes = NULL, **published = NULL, **exposed = NULL;
         DockerView v = row_view(row);
+        char net[128];
         PsItem item = {
                 .name = row->name, .image = row->def ? row->def->image : NULL,
                 .labels = docker_labels(row->def), .status = docker_status(&v),
                 .exited = !containers_state_is_running(row->state) && row->exit.known, .exit_code = row->exit.code,
                 .health = containers_state_is_running(row->state) ? row->health : NULL,
+                .network = docker_network(row->def, net),
         };
 
+        /* on OOM the lists stay empty: those filters do not match */
+        (void) docker_filter_lists(row->def, &volumes, &published, &exposed);
+        item.volumes = volumes;
+        item.published = published;
+        item.exposed = exposed;
         return ps_filter_match(&arg_filter, &item);
 }
 
@@ -444,7 +452,9 @@ static const char list_options[] =
         "  -f, --filter K=V      only containers that match, as docker ps's: name=RE, id=RE,\n"
         "                        label=KEY[=VALUE], status=created|restarting|running|paused|exited\n"
         "                        (lists stopped ones too), ancestor=IMAGE, exited=CODE,\n"
-        "                        health=starting|healthy|unhealthy|none; values of a key ORed,\n"
+        "                        health=starting|healthy|unhealthy|none, network=NAME,\n"
+        "                        volume=NAME|DEST, publish=PORT[/PROTO], expose=PORT[/PROTO];\n"
+        "                        values of a key ORed,\n"
         "                        keys and label= ANDed\n"
         "      --format FORMAT   docker ps's: table, table TEMPLATE, json, or a Go TEMPLATE over\n"
         "                        .ID .Names .Image .Command .CreatedAt .RunningFor .Ports .Status\n"

@@ -10,13 +10,17 @@
 
 static const PsItem web = {
         .name = "web1", .image = "nginx", .labels = (char *[]) { (char *) "tier=front", (char *) "app=shop", NULL },
-        .status = "running", .health = "healthy",
+        .status = "running", .health = "healthy", .network = "bridge",
+        .volumes = (char *[]) { (char *) "webdata", (char *) "/srv", NULL },
+        .published = (char *[]) { (char *) "8080/tcp", NULL },
+        .exposed = (char *[]) { (char *) "80/tcp", (char *) "53/udp", NULL },
 };
 static const PsItem db = {
         .name = "db", .image = "postgres:16", .labels = (char *[]) { (char *) "tier=back", (char *) "empty=", NULL },
-        .status = "exited", .exited = true, .exit_code = 137,
+        .status = "exited", .exited = true, .exit_code = 137, .network = "host",
+        .volumes = (char *[]) { (char *) "/var/lib/postgresql", NULL },
 };
-static const PsItem fresh = { .name = "fresh", .image = "nginx:latest", .status = "created" };
+static const PsItem fresh = { .name = "fresh", .image = "nginx:latest", .status = "created", .network = "container:web1" };
 
 /* Which of web, db, fresh the filters let through, as "web1 db" */
 static char *run(const char *const *specs) {
@@ -72,6 +76,22 @@ int main(void) {
         ok_streq(RUN("health=healthy"), "web1");
         ok_streq(RUN("health=none"), "db fresh");
 
+        ok_streq(RUN("network=bridge"), "web1");
+        ok_streq(RUN("network=host", "network=container:web1"), "db fresh");
+        ok_streq(RUN("volume=webdata"), "web1");
+        ok_streq(RUN("volume=/var/lib/postgresql", "volume=/srv"), "web1 db");
+        ok_streq(RUN("volume=/nope"), "");
+        ok_streq(RUN("publish=8080"), "web1");
+        ok_streq(RUN("publish=8080/udp"), "");
+        ok_streq(RUN("publish=8000-8100/tcp"), "web1");
+        ok_streq(RUN("expose=53/udp"), "web1");
+        ok_streq(RUN("expose=80"), "web1");
+        ok_streq(RUN("expose=81", "publish=8080"), "web1");
+        ok_streq(RUN("expose=81"), "");
+        ok(strstr(RUN("publish=0"), "PORT[/PROTO]") != NULL, "publish=0 refused");
+        ok(strstr(RUN("publish=90-80"), "PORT[/PROTO]") != NULL, "a backwards range refused");
+        ok(strstr(RUN("expose=80/sctp"), "tcp or udp") != NULL, "a protocol berth has not");
+        ok(strstr(RUN("network="), "a network is wanted") != NULL, "network= empty");
         ok(strstr(RUN("status=up"), "invalid filter 'status=up'") != NULL, "a status docker does not have: %s", RUN("status=up"));
         ok(strstr(RUN("health=ok"), "invalid filter 'health=ok'") != NULL, "a health docker does not have");
         ok(strstr(RUN("colour=red"), "invalid filter 'colour'") != NULL, "an unknown key: %s", RUN("colour=red"));

@@ -61,6 +61,10 @@ check_eq "  … keys ANDed" "$(berth ps -aq -f name=vb -f status=running)" "vb-r
 check_eq "  … exited=3" "$(berth ps -aq -f exited=3)" "vb-exit"
 check_eq "  … ancestor=IMAGE" "$(berth ps -q -f ancestor=vb)" "vb-run"
 check_eq "  … ancestor of another image: none" "$(berth ps -aq -f ancestor=other)" ""
+check_eq "  … publish=HOSTPORT" "$(berth ps -aq -f publish=8089)" "vb-run"
+check_eq "  … expose=CONTAINERPORT (a range)" "$(berth ps -aq -f expose=79-81/tcp)" "vb-run"
+check_eq "  … network=bridge" "$(berth ps -aq -f network=bridge -f status=running)" "vb-run"
+check_eq "  … network=host: none here" "$(berth ps -aq -f network=host)" ""
 check_match "  … an unknown filter is refused in one line" "$(berth ps -f colour=red 2>&1)" "^berth: invalid filter 'colour'"
 check_match "  … a status docker does not have" "$(berth ps -f status=up 2>&1)" "^berth: invalid filter 'status=up'"
 labdir=$(mktemp -d /tmp/lab.XXXXXX)
@@ -228,6 +232,8 @@ check_eq "  … no definition left under the old name" "$(ls /run/berth/containe
 check "  … it starts under its new name" berth start vb-new
 check_eq "  … with its files" "$(berth exec vb-new cat /u)" "upper"
 check_eq "  … and its anonymous volume" "$(berth exec vb-new cat /keep/f)" "kept"
+check_eq "ps --filter volume=DESTINATION" "$(berth ps -q -f volume=/keep)" "vb-new"
+check_eq "  … volume=NAME of its anonymous volume" "$(berth ps -q -f volume="$(berth volume ls -q | grep '^vb-new-' | head -1)")" "vb-new"
 check_eq "cp out of a running container's volume" "$(berth cp vb-new:/keep/f - | tar xOf -)" "kept"
 check "cp into it" berth cp "$out/h.txt" vb-new:/keep/
 check_eq "  … lands on the volume" "$(berth exec vb-new cat /keep/h.txt)" "from-host"
