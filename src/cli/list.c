@@ -521,6 +521,9 @@ int verb_list(int argc, char *argv[]) {
                 }
                 case ARG_FORMAT:
                         list_format_done(&arg_format);
+                        arg_docker = false;
+                        if (isempty(optarg))
+                                break; /* docker: the default table */
                         if (list_format_parse(optarg, &arg_format) < 0)
                                 return EXIT_BERTH_FAILED;
                         arg_docker = true;
