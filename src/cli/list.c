@@ -523,7 +523,7 @@ int verb_list(int argc, char *argv[]) {
                         list_format_done(&arg_format);
                         arg_docker = false;
                         if (isempty(optarg))
-                                break; /* docker: the default table */
+                                break; /* as docker: the default output */
                         if (list_format_parse(optarg, &arg_format) < 0)
                                 return EXIT_BERTH_FAILED;
                         arg_docker = true;
