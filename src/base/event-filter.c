@@ -31,7 +31,7 @@ static int add_event(EventFilter *f, const char *value, char **ret_why) {
         if (e < 0)
                 return reason(ret_why, -EINVAL,
                               "unknown event '%s' (start, die, oom, health_status, health_check, pause, unpause, "
-                              "stop, kill)",
+                              "stop, kill, rename)",
                               SHOWN(value));
         f->events[e] = f->any_event = true;
         if (e == EVENT_HEALTH_STATUS)

@@ -24,6 +24,7 @@ static const char *const field_table[_EVENT_FIELD_MAX] = {
         [EVENT_FIELD_HEALTH_END] = "BERTH_HEALTH_END",
         [EVENT_FIELD_HEALTH_STARTUP] = "BERTH_HEALTH_STARTUP",
         [EVENT_FIELD_SIGNAL] = "BERTH_SIGNAL",
+        [EVENT_FIELD_OLD_NAME] = "BERTH_OLD_NAME",
 };
 
 static const char *const health_table[_HEALTH_STATUS_MAX] = {
@@ -118,6 +119,11 @@ int event_record_check(EventRecord *r) {
                 return -EBADMSG;
         if (f[EVENT_FIELD_SIGNAL] && !is_signal(f[EVENT_FIELD_SIGNAL]))
                 return -EBADMSG;
+        if (e == EVENT_RENAME && !f[EVENT_FIELD_OLD_NAME])
+                return -EBADMSG;
+        if (f[EVENT_FIELD_OLD_NAME] &&
+            (f[EVENT_FIELD_OLD_NAME][0] != '/' || !name_is_valid(f[EVENT_FIELD_OLD_NAME] + 1)))
+                return -EBADMSG;
         r->health = health_status_from_string(f[EVENT_FIELD_HEALTH_STATUS]);
         if (e == EVENT_HEALTH_STATUS && r->health < 0)
                 return -EBADMSG;
@@ -171,6 +177,9 @@ size_t event_record_attributes(const EventRecord *r, EventAttribute ret[static E
                 break;
         case EVENT_KILL:
                 ADD("signal", f[EVENT_FIELD_SIGNAL]);
+                break;
+        case EVENT_RENAME:
+                ADD("oldName", f[EVENT_FIELD_OLD_NAME]);
                 break;
         case EVENT_OOM:
                 ADD("pid", f[EVENT_FIELD_OOM_PID]);

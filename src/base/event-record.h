@@ -26,6 +26,7 @@ typedef enum EventField {
         EVENT_FIELD_HEALTH_END,
         EVENT_FIELD_HEALTH_STARTUP,
         EVENT_FIELD_SIGNAL,
+        EVENT_FIELD_OLD_NAME,
         _EVENT_FIELD_MAX,
 } EventField;
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "bus.h"
@@ -193,6 +194,31 @@ const char *containers_state(const char *service_state, const char *scope_state,
         if (streq(s, "failed"))
                 return "failed";
         return "exited";
+}
+
+const char *containers_state_after_exit(const char *state, bool exit_known) {
+        return exit_known && streq_ptr(state, "failed") ? "exited" : state;
+}
+
+void containers_exit_from_service(sd_bus *bus, const char *name, RunExit *x) {
+        _cleanup_free_ char *service = NULL, *result = NULL;
+        int32_t code = 0, status = 0;
+        uint64_t at = 0;
+
+        if (x->known)
+                return;
+        service = name_to_service(name);
+        if (!service ||
+            bus_get_unit_property_string(bus, service, "org.freedesktop.systemd1.Service", "Result", &result) < 0 ||
+            !(streq(result, "signal") || streq(result, "timeout") || streq(result, "core-dump")))
+                return;
+        if (bus_get_unit_property_i32(bus, service, "org.freedesktop.systemd1.Service", "ExecMainCode", &code) < 0 ||
+            (code != CLD_KILLED && code != CLD_DUMPED) ||
+            bus_get_unit_property_i32(bus, service, "org.freedesktop.systemd1.Service", "ExecMainStatus", &status) < 0 ||
+            status <= 0 || status >= 128)
+                return;
+        (void) bus_get_unit_property_u64(bus, service, "org.freedesktop.systemd1.Service", "ExecMainExitTimestamp", &at);
+        *x = (RunExit) { .known = true, .code = 128 + status, .at = at };
 }
 
 bool containers_state_is_running(const char *state) {

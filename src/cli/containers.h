@@ -4,8 +4,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include <systemd/sd-bus.h>
 
 #include "definition.h"
+#include "history.h"
 
 /* Which containers there are, and what each is now, for the verbs: their definitions, their PID 1,
  * their state as berth shows it, their addresses. */
@@ -39,6 +41,19 @@ int containers_list_names(char ***ret);
  * container-NAME.scope (NULL when a unit is not loaded) and the scope's FreezerState (NULL when
  * unknown): "running", "paused", "starting", "stopping", "failed" or "exited". */
 const char *containers_state(const char *service_state, const char *scope_state, const char *freezer_state);
+
+/* The state once the journal has been asked how the last run ended (exit_known: its die event
+ * was found): a payload that ran and exited with a code, or was killed (after its stop timeout,
+ * 137), has "exited", as docker says, even when systemd calls its unit failed for the code;
+ * "failed" stays for a start that failed. */
+const char *containers_state_after_exit(const char *state, bool exit_known);
+
+/* When the journal has no die event for the container's last run (x->known false): what systemd
+ * says of container@NAME.service, if its main process was killed by a signal (its Result=
+ * signal, timeout or core-dump: berth-supervisor SIGKILLed with its payload, after the unit's
+ * stop timeout, say), as a shell reports it, 128 + the signal, into *x. Leaves x alone
+ * otherwise. */
+void containers_exit_from_service(sd_bus *bus, const char *name, RunExit *x);
 
 /* True for the states in which the container has processes. */
 bool containers_state_is_running(const char *state);

@@ -186,3 +186,17 @@ int history_health(sd_journal *j, const char *name, const char **ret_status, Hea
                 *ret_n = n;
         return 0;
 }
+
+int history_last_start(sd_journal *j, const char *name, uint64_t *ret) {
+        uint64_t t = 0;
+        int r;
+
+        *ret = 0;
+        r = match_events(j, name, (ContainerEvent[]) { EVENT_START }, 1);
+        if (r < 0)
+                return r;
+        r = sd_journal_previous(j);
+        if (r > 0 && sd_journal_get_realtime_usec(j, &t) >= 0)
+                *ret = t;
+        return r < 0 ? r : 0;
+}

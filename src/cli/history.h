@@ -26,6 +26,10 @@ typedef struct RunExit {
  * last run has not ended (or ended without a word: its supervisor was killed). */
 int history_last_exit(sd_journal *j, const char *name, RunExit *ret);
 
+/* When the container's last run started (its last start event), CLOCK_REALTIME µs; 0 when it
+ * never did under this berth. */
+int history_last_start(sd_journal *j, const char *name, uint64_t *ret);
+
 /* Whether an oom event was logged for the container at or after since (CLOCK_REALTIME µs): for a
  * run still going. */
 int history_oom_since(sd_journal *j, const char *name, uint64_t since, bool *ret);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/capability.h>
+#include <sys/stat.h>
 
 #include "bus.h"
 #include "cleanup.h"
@@ -13,8 +14,11 @@
 #include "definition-process.h"
 #include "definition.h"
 #include "image-config.h"
+#include "docker-view.h"
 #include "freezer.h"
+#include "go-template.h"
 #include "history.h"
+#include "json-tree.h"
 #include "json.h"
 #include "log.h"
 #include "name.h"
@@ -24,11 +28,13 @@
 #include "scope.h"
 #include "string-util.h"
 #include "strv.h"
+#include "time-util.h"
 #include "units.h"
 #include "verbs.h"
 
 /* berth inspect NAME: one JSON object with everything berth knows of a container — its
- * definition, field by field, and the properties of its two units as systemd has them. */
+ * definition, field by field, and the properties of its two units as systemd has them — and
+ * docker inspect's fields for the same (docker-view.h), which --format templates read. */
 
 #define UNIT_IFACE "org.freedesktop.systemd1.Unit"
 #define SERVICE_IFACE "org.freedesktop.systemd1.Service"
@@ -391,74 +397,90 @@ static void write_definition(JsonWriter *w, const Definition *d) {
 
 /* What the journal says (history.h): the health check's state and last results, whether the
  * kernel killed a process for memory, the last exit; and how often systemd restarted it. */
-static int write_history(JsonWriter *w, sd_bus *bus, const char *name, const char *service_path,
-                         const char *scope_path, const char *state) {
-        sd_journal *j = NULL;
+typedef struct History {
+        const char *health;
         HealthResult results[HISTORY_HEALTH_RESULTS];
-        const char *health = NULL;
-        size_t n = 0;
-        RunExit exit = {};
-        bool oom = false, running = containers_state_is_running(state);
-        uint32_t restarts = 0;
+        size_t n;
+        RunExit exit;
+        bool oom;
+        uint32_t restarts;
+        uint64_t started; /* the running scope's start */
+} History;
 
+static void history_done(History *h) {
+        health_results_done(h->results, h->n);
+}
+
+static void read_history(sd_bus *bus, const char *name, const char *service_path, const char *scope_path,
+                         const char *state, History *h) {
+        sd_journal *j = NULL;
+        bool running = containers_state_is_running(state);
+
+        if (running && scope_path)
+                /* Since its scope's start: a foreground run has no service. */
+                (void) sd_bus_get_property_trivial(bus, "org.freedesktop.systemd1", scope_path, UNIT_IFACE,
+                                                   "ActiveEnterTimestamp", NULL, 't', &h->started);
         if (history_open(&j) >= 0) {
-                if (history_health(j, name, &health, results, &n) < 0)
-                        health = NULL, n = 0;
-                (void) history_last_exit(j, name, &exit);
-                if (running) {
-                        uint64_t since = 0;
-
-                        /* Since its scope's start: a foreground run has no service. */
-                        if (scope_path)
-                                (void) sd_bus_get_property_trivial(bus, "org.freedesktop.systemd1", scope_path,
-                                                                   UNIT_IFACE, "ActiveEnterTimestamp", NULL, 't',
-                                                                   &since);
-                        (void) history_oom_since(j, name, since, &oom);
-                } else
-                        oom = exit.known && exit.oom;
+                if (history_health(j, name, &h->health, h->results, &h->n) < 0)
+                        h->health = NULL, h->n = 0;
+                (void) history_last_exit(j, name, &h->exit);
+                if (running)
+                        (void) history_oom_since(j, name, h->started, &h->oom);
+                else {
+                        h->oom = h->exit.known && h->exit.oom;
+                        (void) history_last_start(j, name, &h->started);
+                }
                 sd_journal_close(j);
         }
         if (service_path)
                 (void) sd_bus_get_property_trivial(bus, "org.freedesktop.systemd1", service_path, SERVICE_IFACE,
-                                                   "NRestarts", NULL, 'u', &restarts);
+                                                   "NRestarts", NULL, 'u', &h->restarts);
+}
+
+static void write_history(JsonWriter *w, const History *h, const char *state) {
+        bool running = containers_state_is_running(state);
 
         json_key(w, "health");
-        if (health || n > 0) {
+        if (h->health || h->n > 0) {
                 json_begin_object(w);
-                json_key_string(w, "status", running ? health : NULL);
+                json_key_string(w, "status", running ? h->health : NULL);
                 json_key(w, "log");
                 json_begin_array(w);
-                for (size_t i = 0; i < n; i++) {
+                for (size_t i = 0; i < h->n; i++) {
                         json_begin_object(w);
-                        json_key_uint(w, "start", results[i].start);
-                        json_key_uint(w, "end", results[i].end);
-                        json_key_int(w, "exit_code", results[i].exit_code);
-                        json_key_bool(w, "startup", results[i].startup);
-                        json_key_string(w, "output", results[i].output);
+                        json_key_uint(w, "start", h->results[i].start);
+                        json_key_uint(w, "end", h->results[i].end);
+                        json_key_int(w, "exit_code", h->results[i].exit_code);
+                        json_key_bool(w, "startup", h->results[i].startup);
+                        json_key_string(w, "output", h->results[i].output);
                         json_end_object(w);
                 }
                 json_end_array(w);
                 json_end_object(w);
         } else
                 json_null(w);
-        health_results_done(results, n);
-        json_key_bool(w, "oom_killed", oom);
+        json_key_bool(w, "oom_killed", h->oom);
         json_key(w, "exit_code");
-        if (!running && exit.known)
-                json_int(w, exit.code);
+        if (!running && h->exit.known)
+                json_int(w, h->exit.code);
         else
                 json_null(w);
-        json_key_uint(w, "restart_count", restarts);
-        return 0;
+        json_key_uint(w, "restart_count", h->restarts);
 }
 
-static int inspect(sd_bus *bus, const char *name) {
+/* The container's JSON to out: berth's fields, then docker's (docker-view.h). */
+static int inspect(sd_bus *bus, const char *name, FILE *out, bool pretty) {
         _cleanup_(definition_freep) Definition *d = NULL;
         _cleanup_free_ char *path = NULL, *def_error = NULL, *service = NULL, *scope = NULL, *service_state = NULL,
                             *scope_state = NULL, *freezer = NULL, *state_dir = NULL, *runtime_dir = NULL,
                             *service_path = NULL, *scope_path = NULL;
+        _cleanup_strv_free_ char **addresses = NULL;
+        _cleanup_(history_done) History h = {};
         const char *state;
+        struct stat st;
         pid_t pid = 0;
+        _cleanup_strv_free_ char **labels = NULL;
+        DockerView view;
         JsonWriter w;
         int r;
 
@@ -486,10 +508,42 @@ static int inspect(sd_bus *bus, const char *name) {
         if (scope_path)
                 (void) freezer_state(bus, name, &freezer);
         state = containers_state(service_state, scope_state, freezer);
-        if (containers_state_is_running(state))
+        read_history(bus, name, service_path, scope_path, state, &h);
+        if (service_path && streq(state, "failed"))
+                containers_exit_from_service(bus, name, &h.exit);
+        state = containers_state_after_exit(state, h.exit.known);
+        if (containers_state_is_running(state)) {
                 (void) scope_pid1(bus, name, &pid);
+                (void) containers_addresses(d, pid, &addresses);
+        }
 
-        json_init(&w, stdout, /* pretty= */ true);
+        /* Docker's Config.Labels and podman's Config.Annotations: the image's labels under the
+         * container's; and the stop signal that applies, the image's when the definition sets none. */
+        if (d) {
+                _cleanup_(image_config_done) ImageConfig image = IMAGE_CONFIG_NULL;
+
+                (void) image_config_read(d->image, &image);
+                if (image_config_labels(&image, d, &labels) < 0)
+                        return log_oom();
+                if (d->stop_signal == 0)
+                        d->stop_signal = image.stop_signal ?: SIGTERM;
+        }
+
+        view = (DockerView) {
+                .labels = labels,
+                .name = name, .d = d, .state = state, .pid = pid, .addresses = addresses,
+                .exit_known = h.exit.known, .exit_code = h.exit.code, .oom = h.oom,
+                .created = stat(path, &st) >= 0 ? (uint64_t) st.st_mtim.tv_sec * USEC_PER_SEC +
+                                                          (uint64_t) st.st_mtim.tv_nsec / 1000
+                                                : 0,
+                .started = h.started, .finished = h.exit.known ? h.exit.at : 0,
+                .restarts = h.restarts, .health = h.health,
+        };
+        if (!containers_state_is_running(state) && service_path && view.finished == 0)
+                (void) sd_bus_get_property_trivial(bus, "org.freedesktop.systemd1", service_path, SERVICE_IFACE,
+                                                   "ExecMainExitTimestamp", NULL, 't', &view.finished);
+
+        json_init(&w, out, pretty);
         json_begin_object(&w);
         json_key_string(&w, "name", name);
         json_key_string(&w, "state", state);
@@ -498,29 +552,11 @@ static int inspect(sd_bus *bus, const char *name) {
                 json_int(&w, pid);
         else
                 json_null(&w);
-        {
-                _cleanup_strv_free_ char **addresses = NULL;
-
-                if (containers_state_is_running(state))
-                        (void) containers_addresses(d, pid, &addresses);
-                json_key_strv(&w, "addresses", addresses ?: (char *[]) { NULL });
-        }
-        r = write_history(&w, bus, name, service_path, scope_path, state);
-        if (r < 0)
-                return r;
-        /* Docker's Config.Labels and podman's Config.Annotations: the image's labels under the
-         * container's; and the stop signal that applies, the image's when the definition sets none. */
+        json_key_strv(&w, "addresses", addresses ?: (char *[]) { NULL });
+        write_history(&w, &h, state);
         if (d) {
-                _cleanup_(image_config_done) ImageConfig image = IMAGE_CONFIG_NULL;
-                _cleanup_strv_free_ char **labels = NULL;
-
-                (void) image_config_read(d->image, &image);
-                if (image_config_labels(&image, d, &labels) < 0)
-                        return log_oom();
                 write_labels(&w, "labels", labels);
                 write_labels(&w, "annotations", d->process.annotations);
-                if (d->stop_signal == 0)
-                        d->stop_signal = image.stop_signal ?: SIGTERM;
         }
         json_key(&w, "definition");
         if (d)
@@ -543,6 +579,7 @@ static int inspect(sd_bus *bus, const char *name) {
         json_key_string(&w, "state", state_dir);
         json_key_string(&w, "runtime", runtime_dir);
         json_end_object(&w);
+        docker_write_inspect(&w, &view);
         json_end_object(&w);
         r = json_finish(&w);
         if (r < 0)
@@ -550,33 +587,89 @@ static int inspect(sd_bus *bus, const char *name) {
         return 0;
 }
 
+/* The template's output for the container, and a newline, as docker inspect --format. */
+static int inspect_format(sd_bus *bus, const char *name, const GoTemplate *t) {
+        _cleanup_(json_tree_freep) JsonValue *tree = NULL;
+        _cleanup_free_ char *buf = NULL, *why = NULL, *out = NULL;
+        size_t size = 0, n = 0;
+        FILE *f;
+        int r;
+
+        f = open_memstream(&buf, &size);
+        if (!f)
+                return log_oom();
+        r = inspect(bus, name, f, /* pretty= */ false);
+        if (fclose(f) != 0)
+                return log_oom();
+        if (r < 0)
+                return r;
+        r = json_tree_parse(buf, &tree, &why);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read back the JSON of %s: %s", name, why ?: "out of memory");
+        r = go_template_execute(t, tree, &out, &n, &why);
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0)
+                return log_error_errno(r, "%s: %s", name, why);
+        fwrite(out, 1, n, stdout);
+        putchar('\n');
+        return 0;
+}
+
 int verb_inspect(int argc, char *argv[]) {
         enum { ARG_HELP = 0x100 };
         static const struct option options[] = {
+                { "format", required_argument, NULL, 'f' },
                 { "help", no_argument, NULL, ARG_HELP },
                 {}
         };
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-        int c, r;
+        _cleanup_(go_template_freep) GoTemplate *template = NULL;
+        const char *format = NULL;
+        int c, r, ret = 0;
 
-        while ((c = options_next("inspect", argc, argv, "", options)) >= 0)
+        while ((c = options_next("inspect", argc, argv, "f:", options)) >= 0)
                 switch (c) {
+                case 'f':
+                        format = optarg;
+                        break;
                 case ARG_HELP:
-                        verb_help("inspect", "      --help   show this help\n");
+                        verb_help("inspect",
+                                  "  -f, --format TEMPLATE  a Go template, as docker inspect's (see berth(1)),\n"
+                                  "                         one line per container; 'json' is the default output\n"
+                                  "      --help             show this help\n");
                         return 0;
                 default:
                         return EXIT_BERTH_FAILED;
                 }
-        if (argc - optind != 1) {
-                log_error("inspect needs one container name; see 'berth inspect --help'");
+        if (format && !streq(format, "json") && !isempty(format)) {
+                _cleanup_free_ char *why = NULL;
+
+                r = go_template_parse(format, &template, &why);
+                if (r == -ENOMEM)
+                        return log_oom(), EXIT_BERTH_FAILED;
+                if (r < 0) {
+                        log_error("%s", why);
+                        return EXIT_BERTH_FAILED;
+                }
+        }
+        if (argc - optind < 1 || (!template && argc - optind != 1)) {
+                log_error("inspect needs one container name (several with --format); see 'berth inspect --help'");
                 return EXIT_BERTH_FAILED;
         }
-        if (containers_require(argv[optind]) < 0)
-                return EXIT_BERTH_FAILED;
+        for (int i = optind; i < argc; i++)
+                if (containers_require(argv[i]) < 0)
+                        return EXIT_BERTH_FAILED;
         r = bus_open_systemd(&bus);
         if (r < 0) {
                 log_error_errno(r, "Failed to connect to systemd: %m");
                 return EXIT_BERTH_FAILED;
         }
-        return inspect(bus, argv[optind]) < 0 ? EXIT_BERTH_FAILED : 0;
+        if (!template)
+                return inspect(bus, argv[optind], stdout, /* pretty= */ true) < 0 ? EXIT_BERTH_FAILED : 0;
+        for (int i = optind; i < argc; i++)
+                if (inspect_format(bus, argv[i], template) < 0)
+                        ret = EXIT_BERTH_FAILED;
+        fflush(stdout);
+        return ret;
 }

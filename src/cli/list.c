@@ -3,19 +3,23 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "bus.h"
 #include "cleanup.h"
 #include "containers.h"
 #include "definition.h"
+#include "docker-view.h"
 #include "format.h"
 #include "freezer.h"
 #include "history.h"
 #include "json.h"
+#include "list-format.h"
 #include "log.h"
 #include "name.h"
 #include "options.h"
+#include "ps-filter.h"
 #include "scope.h"
 #include "string-util.h"
 #include "strv.h"
@@ -48,6 +52,7 @@ typedef struct Row {
         RunExit exit;        /* how the last run ended, from the journal */
         bool oom;            /* running: the kernel killed one of its processes for memory */
         uint32_t restarts;   /* NRestarts of its service */
+        uint64_t created;    /* its definition's mtime, µs */
         char display[96];    /* the STATE cell: "running (healthy)", "exited (137, out of memory)" */
 } Row;
 
@@ -75,6 +80,11 @@ static bool arg_all = false;
 static sd_journal *journal = NULL; /* opened for the first container that needs it */
 static bool arg_json = false;
 static bool arg_legend = true;
+static bool arg_quiet = false;
+static PsFilter arg_filter = {};
+static ListFormat arg_format = {};
+static bool arg_docker = false; /* --format given: docker's rows */
+static bool arg_no_trunc = false;
 
 static int compare_row_name(const void *key, const void *row) {
         return strcmp(key, ((const Row *) row)->name);
@@ -199,9 +209,13 @@ static int fill_row(sd_bus *bus, Row *row) {
         if (r < 0 && r != -ENOENT)
                 return r;
         if (row->path) {
+                struct stat st;
+
                 r = definition_parse_file(row->path, row->name, &row->def, &row->def_error);
                 if (r == -ENOMEM)
                         return r;
+                if (stat(row->path, &st) >= 0)
+                        row->created = (uint64_t) st.st_mtim.tv_sec * USEC_PER_SEC + (uint64_t) st.st_mtim.tv_nsec / 1000;
         }
 
         if (row->scope_state && !streq(row->scope_state, "inactive"))
@@ -225,8 +239,14 @@ static int fill_row(sd_bus *bus, Row *row) {
                 (void) history_health(journal, row->name, &row->health, NULL, NULL);
                 if (row->started > 0)
                         (void) history_oom_since(journal, row->name, row->started, &row->oom);
-        } else if (journal)
+        } else if (journal) {
                 (void) history_last_exit(journal, row->name, &row->exit);
+                if (arg_docker && row->started == 0)
+                        (void) history_last_start(journal, row->name, &row->started);
+                if (row->service_state && streq_ptr(row->state, "failed"))
+                        containers_exit_from_service(bus, row->name, &row->exit);
+                row->state = containers_state_after_exit(row->state, row->exit.known);
+        }
         if (row->service_state)
                 (void) bus_get_unit_property_u32(bus, service, "org.freedesktop.systemd1.Service", "NRestarts",
                                                  &row->restarts);
@@ -271,6 +291,56 @@ static const char *row_display(Row *row) {
 
 static const char *row_address(const Row *row) {
         return strv_isempty(row->addresses) ? NULL : row->addresses[0];
+}
+
+static DockerView row_view(const Row *row) {
+        return (DockerView) {
+                .name = row->name, .d = row->def, .state = row->state, .pid = row->pid, .addresses = row->addresses,
+                .exit_known = row->exit.known, .exit_code = row->exit.code,
+                .oom = containers_state_is_running(row->state) ? row->oom : row->exit.oom,
+                .created = row->created, .started = row->started,
+                .finished = row->exit.known ? row->exit.at : row->finished,
+                .restarts = row->restarts, .health = row->health, .no_trunc = arg_no_trunc,
+        };
+}
+
+static bool row_matches(const Row *row) {
+        _cleanup_strv_free_ char **volumes = NULL, **published = NULL, **exposed = NULL;
+        DockerView v = row_view(row);
+        char net[128];
+        PsItem item = {
+                .name = row->name, .image = row->def ? row->def->image : NULL,
+                .labels = docker_labels(row->def), .status = docker_status(&v),
+                .exited = !containers_state_is_running(row->state) && row->exit.known, .exit_code = row->exit.code,
+                .health = containers_state_is_running(row->state) ? row->health : NULL,
+                .network = docker_network(row->def, net),
+        };
+
+        /* on OOM the lists stay empty: those filters do not match */
+        (void) docker_filter_lists(row->def, &volumes, &published, &exposed);
+        item.volumes = volumes;
+        item.published = published;
+        item.exposed = exposed;
+        return ps_filter_match(&arg_filter, &item);
+}
+
+static int print_docker(const Rows *l) {
+        _cleanup_free_ DockerView *views = calloc(l->n + 1, sizeof(DockerView));
+        size_t n = 0;
+
+        if (!views)
+                return log_oom();
+        for (size_t i = 0; i < l->n; i++)
+                if (l->rows[i].state)
+                        views[n++] = row_view(&l->rows[i]);
+        return list_format_print(&arg_format, views, n, now_realtime_usec(), arg_legend);
+}
+
+static int print_quiet(const Rows *l) {
+        for (size_t i = 0; i < l->n; i++)
+                if (l->rows[i].state)
+                        printf("%s\n", l->rows[i].name);
+        return fflush(stdout) == 0 ? 0 : -EIO;
 }
 
 enum { COL_NAME, COL_STATE, COL_IMAGE, COL_ADDRESS, COL_PID, COL_UPTIME, _COL_MAX };
@@ -374,12 +444,39 @@ static int print_json(const Rows *l) {
         return json_finish(&w);
 }
 
+static const char list_options[] =
+        "  -a, --all             all defined containers, not only running ones\n"
+        "  -o, --output FORMAT   table (default) or json\n"
+        "      --no-legend       no header and footer\n"
+        "  -q, --quiet           the names only, one per line (docker's IDs, which are the names);\n"
+        "                        a --format TEMPLATE wins, as with docker\n"
+        "  -f, --filter K=V      only containers that match, as docker ps's: name=RE, id=RE,\n"
+        "                        label=KEY[=VALUE], status=created|restarting|running|paused|exited\n"
+        "                        (lists stopped ones too), ancestor=IMAGE, exited=CODE,\n"
+        "                        health=starting|healthy|unhealthy|none, network=NAME,\n"
+        "                        volume=NAME|DEST, publish=PORT[/PROTO], expose=PORT[/PROTO];\n"
+        "                        values of a key ORed,\n"
+        "                        keys and label= ANDed\n"
+        "      --format FORMAT   docker ps's: table, table TEMPLATE, json, or a Go TEMPLATE over\n"
+        "                        .ID .Names .Image .Command .CreatedAt .RunningFor .Ports .Status\n"
+        "                        .State .Labels .Networks .Mounts (see berth(1))\n"
+        "      --no-trunc        --format's .Command whole (default: cut to 20 characters)\n";
+
+static void list_args_done(void) {
+        ps_filter_done(&arg_filter);
+        list_format_done(&arg_format);
+}
+
 int verb_list(int argc, char *argv[]) {
-        enum { ARG_NO_LEGEND = 0x100, ARG_HELP };
+        enum { ARG_NO_LEGEND = 0x100, ARG_HELP, ARG_FORMAT, ARG_NO_TRUNC };
         static const struct option options[] = {
                 { "all", no_argument, NULL, 'a' },
                 { "output", required_argument, NULL, 'o' },
                 { "no-legend", no_argument, NULL, ARG_NO_LEGEND },
+                { "quiet", no_argument, NULL, 'q' },
+                { "filter", required_argument, NULL, 'f' },
+                { "format", required_argument, NULL, ARG_FORMAT },
+                { "no-trunc", no_argument, NULL, ARG_NO_TRUNC },
                 { "help", no_argument, NULL, ARG_HELP },
                 {}
         };
@@ -389,7 +486,8 @@ int verb_list(int argc, char *argv[]) {
         _cleanup_(rows_done) Rows rows = {};
         int c, r;
 
-        while ((c = options_next("list", argc, argv, "ao:", options)) >= 0)
+        atexit(list_args_done);
+        while ((c = options_next("list", argc, argv, "ao:qf:", options)) >= 0)
                 switch (c) {
                 case 'a':
                         arg_all = true;
@@ -407,11 +505,35 @@ int verb_list(int argc, char *argv[]) {
                 case ARG_NO_LEGEND:
                         arg_legend = false;
                         break;
+                case 'q':
+                        arg_quiet = true;
+                        break;
+                case 'f': {
+                        _cleanup_free_ char *why = NULL;
+
+                        r = ps_filter_add(&arg_filter, optarg, &why);
+                        if (r == -ENOMEM)
+                                return log_oom(), EXIT_BERTH_FAILED;
+                        if (r < 0) {
+                                log_error("%s", why);
+                                return EXIT_BERTH_FAILED;
+                        }
+                        break;
+                }
+                case ARG_FORMAT:
+                        list_format_done(&arg_format);
+                        arg_docker = false;
+                        if (isempty(optarg))
+                                break; /* as docker: the default output */
+                        if (list_format_parse(optarg, &arg_format) < 0)
+                                return EXIT_BERTH_FAILED;
+                        arg_docker = true;
+                        break;
+                case ARG_NO_TRUNC:
+                        arg_no_trunc = true;
+                        break;
                 case ARG_HELP:
-                        verb_help("list",
-                                  "  -a, --all            all defined containers, not only running ones\n"
-                                  "  -o, --output FORMAT  table (default) or json\n"
-                                  "      --no-legend      no header and footer\n");
+                        verb_help("list", list_options);
                         return 0;
                 default:
                         return EXIT_BERTH_FAILED;
@@ -420,6 +542,15 @@ int verb_list(int argc, char *argv[]) {
                 log_error("list takes no arguments; see 'berth list --help'");
                 return EXIT_BERTH_FAILED;
         }
+        if (arg_docker && arg_json) {
+                log_error("--format and -o json do not go together");
+                return EXIT_BERTH_FAILED;
+        }
+        if (ps_filter_wants_all(&arg_filter))
+                arg_all = true;
+        /* docker: -q prints the IDs, unless a template of one's own says what to print */
+        if (arg_quiet && arg_docker && !arg_format.bare_table)
+                arg_quiet = false;
 
         if (arg_all) {
                 r = containers_list_names(&names);
@@ -457,9 +588,17 @@ int verb_list(int argc, char *argv[]) {
                  * stopped) whose definition is gone is no container any more. */
                 if (!containers_state_is_running(row->state) && (!arg_all || !row->path))
                         row->state = NULL;
+                if (row->state && !row_matches(row))
+                        row->state = NULL;
         }
 
-        r = arg_json ? print_json(&rows) : print_table(&rows);
+        if (arg_docker && !arg_quiet) {
+                r = print_docker(&rows); /* logs its errors */
+                sd_journal_close(journal);
+                journal = NULL;
+                return r < 0 ? EXIT_BERTH_FAILED : 0;
+        }
+        r = arg_quiet ? print_quiet(&rows) : arg_json ? print_json(&rows) : print_table(&rows);
         sd_journal_close(journal);
         journal = NULL;
         if (r < 0) {

@@ -21,7 +21,8 @@
 /* berth logs NAME: the container's lines from the journal, read with sd-journal (the same lines
  * as `journalctl CONTAINER_NAME=NAME`): its payload's stdout and stderr, and the helper's own
  * messages about it; not its events (event.h), which are `berth events`'s, as docker keeps them
- * apart. */
+ * apart. The payload's stderr lines go to stderr, the rest to stdout, as docker logs replays them;
+ * -o json writes every entry to stdout, with its PRIORITY. */
 
 typedef enum OutputMode {
         OUTPUT_SHORT,
@@ -106,10 +107,23 @@ static bool entry_is_event(sd_journal *j) {
         return sd_journal_get_data(j, "BERTH_EVENT", &data, &len) >= 0;
 }
 
+/* Whether the current entry is one of the payload's stderr lines (the supervisor sends them with
+ * PRIORITY=3, journal-send.h), or an error of the helper's about the container: docker replays
+ * a container's stderr on its own stderr, so that `berth logs web 2>/dev/null` keeps stdout's. */
+static bool entry_is_stderr(sd_journal *j) {
+        const void *data;
+        size_t len;
+
+        if (sd_journal_get_data(j, "PRIORITY", &data, &len) < 0 || len != STRLEN("PRIORITY=") + 1)
+                return false;
+        return ((const char *) data)[len - 1] >= '0' && ((const char *) data)[len - 1] <= '3';
+}
+
 static int print_entry(sd_journal *j, void *userdata) {
         const LogsArgs *a = userdata;
         const void *data;
         size_t len;
+        FILE *out;
         int r;
 
         if (entry_is_event(j))
@@ -124,6 +138,9 @@ static int print_entry(sd_journal *j, void *userdata) {
                 return r;
         data = (const char *) data + STRLEN("MESSAGE=");
         len -= STRLEN("MESSAGE=");
+        out = entry_is_stderr(j) ? stderr : stdout;
+        if (out == stderr)
+                fflush(stdout); /* the two streams in the journal's order on a terminal */
         if (a->mode == OUTPUT_SHORT) {
                 uint64_t usec = 0;
                 char when[32] = "";
@@ -134,10 +151,10 @@ static int print_entry(sd_journal *j, void *userdata) {
                 t = (time_t) (usec / USEC_PER_SEC);
                 if (localtime_r(&t, &tm))
                         strftime(when, sizeof(when), "%b %d %H:%M:%S", &tm);
-                printf("%s %s: ", when, a->name);
+                fprintf(out, "%s %s: ", when, a->name);
         }
-        fwrite(data, 1, len, stdout);
-        putchar('\n');
+        fwrite(data, 1, len, out);
+        fputc('\n', out);
         return 0;
 }
 

@@ -20,9 +20,9 @@ static const Verb verbs[] = {
         { "kill",    NULL, verb_kill, "kill [-s SIGNAL] NAME…", "Send a signal to containers", 4 },
         { "rm",      NULL, verb_rm, "rm [-f] [-v] NAME…", "Remove containers", 4 },
         { "wait",    NULL, verb_wait, "wait NAME", "Wait for a container and print its exit code", 4 },
-        { "list",    "ps", verb_list, "list [-a] [-o table|json] [--no-legend]", "List containers", 4 },
+        { "list",    "ps", verb_list, "list [-a] [-q] [-f KEY=VALUE]… [-o table|json] [--format FORMAT] [--no-trunc] [--no-legend]", "List containers", 4 },
         { "status",  NULL, verb_status, "status [-n N] NAME", "Show a container's state", 4 },
-        { "inspect", NULL, verb_inspect, "inspect NAME", "Show a container's details as JSON", 4 },
+        { "inspect", NULL, verb_inspect, "inspect [-f TEMPLATE] NAME…", "Show a container's details as JSON", 4 },
         { "logs",    NULL, verb_logs, "logs [-f] [-n N] [--since T] [--until T] [-o short|json|cat] NAME", "Show a container's journal", 4 },
         { "events",  NULL, verb_events, "events [--since T] [--until T] [-f KEY=VALUE]… [--format json|TEMPLATE]", "Show containers' events as they happen", 17 },
         { "exec",    NULL, verb_exec, "exec [-i] [-t] [-e K=V]… [-u USER] [-w DIR] NAME CMD…", "Run a command in a running container", 4 },
@@ -35,6 +35,8 @@ static const Verb verbs[] = {
         { "verify",  NULL, verb_verify, "verify FILE…", "Check definition files", 4 },
         { "volume",  NULL, verb_volume, "volume create|ls|inspect|rm|prune …", "Manage volumes", 6 },
         { "image",   NULL, verb_image, "image import|load|inspect|ls|rm|prune …", "Manage images", 3 },
+        { "rename",  NULL, verb_rename, "rename OLD NEW", "Rename a container that does not run", 16 },
+        { "cp",      NULL, verb_cp, "cp [-a] [-L] NAME:PATH DEST|-  or  cp [-a] [-L] SRC|- NAME:PATH", "Copy files between a container and the host", 16 },
         { "system",  NULL, verb_system, "system prune [-a] [--volumes]", "Remove what killed operations left, and unused images and volumes", 13 },
 };
 

@@ -104,9 +104,15 @@ static int read_status(sd_bus *bus, const char *name, Status *s) {
                                 RunExit x = {};
 
                                 (void) history_last_exit(j, name, &x);
+                                if (streq_ptr(s->state, "failed"))
+                                        containers_exit_from_service(bus, name, &x);
+                                s->state = containers_state_after_exit(s->state, x.known);
                                 s->oom = x.known && x.oom;
-                                /* Unloaded, systemd forgot the code; the journal did not. */
-                                if (x.known && !s->has_exit_code) {
+                                /* Unloaded, systemd forgot the code; the journal did not. Killed
+                                 * by a signal, systemd's code is the signal: 128 + it, as a shell
+                                 * and docker say it. */
+                                if (x.known && (!s->has_exit_code || streq_ptr(s->result, "signal") ||
+                                                streq_ptr(s->result, "timeout") || streq_ptr(s->result, "core-dump"))) {
                                         s->exit_code = x.code;
                                         s->has_exit_code = true;
                                         if (s->since == 0)

@@ -61,3 +61,5 @@ int verb_inspect(int argc, char *argv[]);
 int verb_logs(int argc, char *argv[]);
 int verb_events(int argc, char *argv[]);
 int verb_stats(int argc, char *argv[]);
+int verb_rename(int argc, char *argv[]);
+int verb_cp(int argc, char *argv[]);

@@ -1316,3 +1316,47 @@ int mount_root_read_only(const char *root) {
                 return log_error_errno(r, "Failed to make the root on %s read-only: %m", root);
         return 0;
 }
+
+int mount_overlay_detached_rw(char **lowerdirs, const char *upperdir, const char *workdir, int *ret_mnt_fd) {
+        _cleanup_close_ int fs_fd = -EBADF;
+        _cleanup_free_ char *joined = NULL;
+        struct statfs fs;
+        int mnt_fd;
+
+        if (strv_isempty(lowerdirs) || !lowerdir_path_ok(upperdir) || !lowerdir_path_ok(workdir))
+                return -EINVAL;
+        STRV_FOREACH(l, lowerdirs)
+        if (!lowerdir_path_ok(*l))
+                return -EINVAL;
+
+        fs_fd = sys_fsopen("overlay", FSOPEN_CLOEXEC);
+        if (fs_fd < 0)
+                return -errno;
+        STRV_FOREACH(l, lowerdirs)
+        if (sys_fsconfig(fs_fd, FSCONFIG_SET_STRING, "lowerdir+", *l, 0) < 0) {
+                if (errno != EINVAL || l != lowerdirs)
+                        return -errno;
+                /* Before Linux 6.8: all layers in one "lowerdir" value, on a fresh context. */
+                safe_close(fs_fd);
+                fs_fd = sys_fsopen("overlay", FSOPEN_CLOEXEC);
+                joined = strv_join(lowerdirs, ":");
+                if (fs_fd < 0 || !joined)
+                        return fs_fd < 0 ? -errno : -ENOMEM;
+                if (sys_fsconfig(fs_fd, FSCONFIG_SET_STRING, "lowerdir", joined, 0) < 0)
+                        return -errno;
+                break;
+        }
+        if (sys_fsconfig(fs_fd, FSCONFIG_SET_STRING, "upperdir", upperdir, 0) < 0 ||
+            sys_fsconfig(fs_fd, FSCONFIG_SET_STRING, "workdir", workdir, 0) < 0 ||
+            sys_fsconfig(fs_fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+                return -errno;
+        mnt_fd = sys_fsmount(fs_fd, FSMOUNT_CLOEXEC, NOSUID_NOEXEC_NODEV);
+        if (mnt_fd < 0)
+                return -errno;
+        if (fstatfs(mnt_fd, &fs) < 0 || (uint64_t)fs.f_type != OVERLAYFS_SUPER_MAGIC) {
+                safe_close(mnt_fd);
+                return -EIO;
+        }
+        *ret_mnt_fd = mnt_fd;
+        return 0;
+}

@@ -133,3 +133,9 @@ int mount_overlay_detached(char **lowerdirs, int *ret_mnt_fd);
 /* Makes the overlay root at root read-only (that mount only: volumes mounted below stay as they are),
  * creating /proc, /sys and /dev first as mount_setup_root() needs them. Logs. */
 int mount_root_read_only(const char *root);
+
+/* A detached, writable overlay of lowerdirs (top first, at least one) under upperdir, attached
+ * nowhere, nosuid, nodev, noexec: a stopped container's file system as it would see it, for berth
+ * cp to write into (its changes land in upperdir). The caller holds the container's lock, so that
+ * it does not start meanwhile: overlayfs refuses an upper directory in use twice. */
+int mount_overlay_detached_rw(char **lowerdirs, const char *upperdir, const char *workdir, int *ret_mnt_fd);

@@ -15,6 +15,7 @@ static const char *const event_table[_EVENT_MAX] = {
         [EVENT_UNPAUSE] = "unpause",
         [EVENT_STOP] = "stop",
         [EVENT_KILL] = "kill",
+        [EVENT_RENAME] = "rename",
 };
 
 const char *event_to_string(ContainerEvent e) {

@@ -27,6 +27,7 @@
  *                  check; one per check run, shown by `berth events` only when asked for
  *   pause, unpause, stop
  *   kill           BERTH_SIGNAL=SIGKILL (its number when the signal has no name)
+ *   rename         BERTH_OLD_NAME=/OLD (docker's oldName, with its '/'), under the new name
  * and BERTH_IMAGE= on every other event too when the sender knows it (the CLI's verbs read it
  * from the definition): docker names the image in each. The CLI writes pause, unpause, kill and
  * stop (kill before the signal goes, stop after the container stopped, so that the die comes
@@ -43,6 +44,7 @@ typedef enum ContainerEvent {
         EVENT_UNPAUSE,
         EVENT_STOP,
         EVENT_KILL,
+        EVENT_RENAME,
         _EVENT_MAX,
         _EVENT_INVALID = -22, /* -EINVAL */
 } ContainerEvent;

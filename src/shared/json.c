@@ -506,3 +506,12 @@ int json_format_string_array(char *const *l, char **ret) {
         *ret = TAKE_PTR(out);
         return 0;
 }
+
+int json_parse_string_at(const char *s, size_t start, char **ret, size_t *ret_end, char **ret_why) {
+        return parse_string(s, start, ret, ret_end, ret_why);
+}
+
+void json_number_text(JsonWriter *w, const char *text) {
+        if (begin_value(w))
+                fputs(text, w->f);
+}

@@ -75,3 +75,10 @@ int json_parse_string_array(const char *s, char ***ret, char **ret_why);
  * that json_parse_string_array() reads it back as l. -EINVAL when a string is not well-formed
  * UTF-8, which would not read back; -ENOMEM. */
 int json_format_string_array(char *const *l, char **ret);
+
+/* The string whose opening quote is s[start], decoded as json_parse_string_array() decodes its
+ * strings, into *ret; *ret_end the offset after its closing quote. For json-tree.c. */
+int json_parse_string_at(const char *s, size_t start, char **ret, size_t *ret_end, char **ret_why);
+
+/* A number as its text, which the caller has checked is one (json-tree.h keeps them so). */
+void json_number_text(JsonWriter *w, const char *text);

@@ -48,6 +48,12 @@ static typeof(archive_entry_linkify) *sym_archive_entry_linkify;
 static typeof(archive_entry_linkresolver_free) *sym_archive_entry_linkresolver_free;
 static typeof(archive_entry_linkresolver_new) *sym_archive_entry_linkresolver_new;
 static typeof(archive_entry_linkresolver_set_strategy) *sym_archive_entry_linkresolver_set_strategy;
+static typeof(archive_entry_mode) *sym_archive_entry_mode;
+static typeof(archive_entry_set_gid) *sym_archive_entry_set_gid;
+static typeof(archive_entry_set_gname) *sym_archive_entry_set_gname;
+static typeof(archive_entry_set_mode) *sym_archive_entry_set_mode;
+static typeof(archive_entry_set_uid) *sym_archive_entry_set_uid;
+static typeof(archive_entry_set_uname) *sym_archive_entry_set_uname;
 static typeof(archive_entry_new) *sym_archive_entry_new;
 static typeof(archive_entry_pathname) *sym_archive_entry_pathname;
 static typeof(archive_entry_set_fflags) *sym_archive_entry_set_fflags;
@@ -105,6 +111,12 @@ int layer_dlopen(char **ret_why) {
                 DLSYM(archive_entry_linkresolver_free),
                 DLSYM(archive_entry_linkresolver_new),
                 DLSYM(archive_entry_linkresolver_set_strategy),
+                DLSYM(archive_entry_mode),
+                DLSYM(archive_entry_set_gid),
+                DLSYM(archive_entry_set_gname),
+                DLSYM(archive_entry_set_mode),
+                DLSYM(archive_entry_set_uid),
+                DLSYM(archive_entry_set_uname),
                 DLSYM(archive_entry_new),
                 DLSYM(archive_entry_pathname),
                 DLSYM(archive_entry_set_fflags),
@@ -343,7 +355,7 @@ static int header_refused(struct archive *out, const char *path, char **ret_why)
         return reason(ret_why, -EBADMSG, "entry '%s': %s", path, sym_archive_error_string(out) ?: "refused");
 }
 
-static int unpack_entries(struct archive *in, struct archive *out, int dir_fd, bool whiteouts,
+static int unpack_entries(struct archive *in, struct archive *out, int dir_fd, bool whiteouts, bool host_safe,
                           char **ret_why) {
         _cleanup_strv_free_ char **opaque = NULL;
         struct archive_entry *e;
@@ -394,6 +406,15 @@ static int unpack_entries(struct archive *in, struct archive *out, int dir_fd, b
                                 return r;
                 }
                 sym_archive_entry_set_fflags(e, 0, 0); /* never restored (EXTRACT_FLAGS): not even asked */
+                if (host_safe) {
+                        /* layer_unpack_host(): no device node, no setuid or setgid bit of the
+                         * archive's choosing on the host */
+                        mode_t type = sym_archive_entry_filetype(e);
+
+                        if (type == AE_IFCHR || type == AE_IFBLK)
+                                continue;
+                        sym_archive_entry_set_mode(e, sym_archive_entry_mode(e) & ~(mode_t) (S_ISUID | S_ISGID));
+                }
 
                 r = sym_archive_write_header(out, e);
                 if (write_result(out, r) < 0)
@@ -532,7 +553,7 @@ static int open_source(struct archive *in, Source *s, LayerDigests *digests, cha
         return 0;
 }
 
-int layer_unpack_digests(int archive_fd, int dir_fd, bool whiteouts, LayerDigests *digests, char **ret_why) {
+static int unpack(int archive_fd, int dir_fd, bool whiteouts, bool host_safe, LayerDigests *digests, char **ret_why) {
         _cleanup_(archive_read_freep) struct archive *in = NULL;
         _cleanup_(archive_write_freep) struct archive *out = NULL;
         _cleanup_close_ int cwd = -EBADF;
@@ -564,7 +585,7 @@ int layer_unpack_digests(int archive_fd, int dir_fd, bool whiteouts, LayerDigest
                 r = -errno;
                 goto finish;
         }
-        r = unpack_entries(in, out, dir_fd, whiteouts, ret_why);
+        r = unpack_entries(in, out, dir_fd, whiteouts, host_safe, ret_why);
         if (fchdir(cwd) < 0 && r >= 0)
                 r = -errno;
         if (r >= 0 && (s->hash_raw || s->hash_plain)) {
@@ -584,8 +605,16 @@ finish:
         return r;
 }
 
+int layer_unpack_digests(int archive_fd, int dir_fd, bool whiteouts, LayerDigests *digests, char **ret_why) {
+        return unpack(archive_fd, dir_fd, whiteouts, /* host_safe= */ false, digests, ret_why);
+}
+
 int layer_unpack(int archive_fd, int dir_fd, bool whiteouts, char **ret_why) {
-        return layer_unpack_digests(archive_fd, dir_fd, whiteouts, NULL, ret_why);
+        return unpack(archive_fd, dir_fd, whiteouts, /* host_safe= */ false, NULL, ret_why);
+}
+
+int layer_unpack_host(int archive_fd, int dir_fd, char **ret_why) {
+        return unpack(archive_fd, dir_fd, /* whiteouts= */ false, /* host_safe= */ true, NULL, ret_why);
 }
 
 static void archive_entry_linkresolver_freep(struct archive_entry_linkresolver **l) {
@@ -680,6 +709,141 @@ int layer_pack(int dir_fd, int out_fd, char **ret_why) {
         r = sym_archive_read_disk_open(disk, ".") == ARCHIVE_OK
                     ? pack_entries(disk, out, ret_why)
                     : reason(ret_why, -EIO, "%s", sym_archive_error_string(disk) ?: "cannot read the tree");
+        if (r >= 0 && sym_archive_write_close(out) != ARCHIVE_OK)
+                r = reason(ret_why, -EIO, "%s", sym_archive_error_string(out) ?: "finishing the archive failed");
+        if (fchdir(cwd) < 0 && r >= 0)
+                r = -errno;
+        return r;
+}
+
+/* What layer_pack_path() changes of an entry: its name (path's own replaced by the prefix), its
+ * owner (reset), what is dropped for a host that did not choose the file's content. */
+static int pack_entry_adjust(struct archive_entry *e, const char *path, const LayerPackOptions *o) {
+        const char *name = sym_archive_entry_pathname(e), *rest;
+        _cleanup_free_ char *renamed = NULL;
+        mode_t type;
+
+        if (!name)
+                return -EINVAL;
+        rest = startswith(name, path);
+        if (!rest || (*rest && *rest != '/'))
+                return -EINVAL;
+        renamed = strjoin(o->prefix, rest);
+        if (!renamed)
+                return -ENOMEM;
+        sym_archive_entry_set_pathname(e, renamed);
+        if (o->reset_owner) {
+                sym_archive_entry_set_uid(e, 0);
+                sym_archive_entry_set_gid(e, 0);
+                sym_archive_entry_set_uname(e, NULL);
+                sym_archive_entry_set_gname(e, NULL);
+        }
+        type = sym_archive_entry_filetype(e);
+        if (o->host_safe) {
+                /* No device node of the container's choosing on the host, and no setuid or
+                 * setgid program it wrote: a host user could use them. */
+                if (type == AE_IFCHR || type == AE_IFBLK)
+                        return 0;
+                sym_archive_entry_set_mode(e, sym_archive_entry_mode(e) & ~(mode_t) (S_ISUID | S_ISGID));
+        }
+        return 1;
+}
+
+int layer_pack_path(int dir_fd, const char *path, const LayerPackOptions *o, int out_fd, char **ret_why) {
+        _cleanup_(archive_read_freep) struct archive *disk = NULL;
+        _cleanup_(archive_write_freep) struct archive *out = NULL;
+        _cleanup_(archive_entry_linkresolver_freep) struct archive_entry_linkresolver *links = NULL;
+        _cleanup_close_ int cwd = -EBADF;
+        int r;
+
+        r = layer_dlopen(ret_why);
+        if (r < 0)
+                return r;
+        disk = sym_archive_read_disk_new();
+        out = sym_archive_write_new();
+        links = sym_archive_entry_linkresolver_new();
+        if (!disk || !out || !links)
+                return -ENOMEM;
+        if (sym_archive_read_disk_set_symlink_physical(disk) != ARCHIVE_OK ||
+            sym_archive_read_disk_set_behavior(disk, ARCHIVE_READDISK_NO_TRAVERSE_MOUNTS) != ARCHIVE_OK ||
+            sym_archive_write_set_format_pax_restricted(out) != ARCHIVE_OK ||
+            sym_archive_write_open_fd(out, out_fd) != ARCHIVE_OK)
+                return -EINVAL;
+        sym_archive_entry_linkresolver_set_strategy(links, sym_archive_format(out));
+
+        cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (cwd < 0)
+                return -errno;
+        if (fchdir(dir_fd) < 0)
+                return -errno;
+        if (sym_archive_read_disk_open(disk, path) != ARCHIVE_OK)
+                r = reason(ret_why, -EIO, "%s", sym_archive_error_string(disk) ?: "cannot read the tree");
+        else
+                for (;;) {
+                        _cleanup_(archive_entry_freep) struct archive_entry *e = sym_archive_entry_new();
+                        struct archive_entry *deferred = NULL;
+                        int k;
+
+                        if (!e) {
+                                r = -ENOMEM;
+                                break;
+                        }
+                        k = sym_archive_read_next_header2(disk, e);
+                        if (k == ARCHIVE_EOF) {
+                                r = 0;
+                                break;
+                        }
+                        if (k < ARCHIVE_WARN) {
+                                r = reason(ret_why, -EIO, "%s", sym_archive_error_string(disk) ?: "reading the tree failed");
+                                break;
+                        }
+                        if (sym_archive_read_disk_can_descend(disk))
+                                sym_archive_read_disk_descend(disk);
+                        if (streq(path, ".") && streq(o->prefix, ".") && streq_ptr(sym_archive_entry_pathname(e), "."))
+                                continue; /* the top of "DIR/." into a directory: its owner and mode are the destination's */
+                        r = pack_entry_adjust(e, path, o);
+                        if (r < 0) {
+                                r = reason(ret_why, r, "entry '%s': cannot be named", sym_archive_entry_pathname(e) ?: "?");
+                                break;
+                        }
+                        if (r == 0)
+                                continue;
+                        sym_archive_entry_linkify(links, &e, &deferred);
+                        if (deferred)
+                                sym_archive_entry_free(deferred);
+                        if (!e)
+                                continue;
+                        k = sym_archive_write_header(out, e);
+                        if (k < ARCHIVE_WARN) {
+                                r = reason(ret_why, -EIO, "entry '%s': %s", sym_archive_entry_pathname(e),
+                                           sym_archive_error_string(out) ?: "refused");
+                                break;
+                        }
+                        r = 0;
+                        if (sym_archive_entry_filetype(e) == AE_IFREG && sym_archive_entry_size(e) > 0 &&
+                            !sym_archive_entry_hardlink(e))
+                                for (;;) {
+                                        const void *buf;
+                                        size_t size;
+                                        la_int64_t offset;
+
+                                        k = sym_archive_read_data_block(disk, &buf, &size, &offset);
+                                        if (k == ARCHIVE_EOF)
+                                                break;
+                                        if (k < ARCHIVE_WARN) {
+                                                r = reason(ret_why, -EIO, "reading '%s': %s", sym_archive_entry_pathname(e),
+                                                           sym_archive_error_string(disk) ?: "failed");
+                                                break;
+                                        }
+                                        if (sym_archive_write_data(out, buf, size) < 0) {
+                                                r = reason(ret_why, -EIO, "writing '%s': %s", sym_archive_entry_pathname(e),
+                                                           sym_archive_error_string(out) ?: "failed");
+                                                break;
+                                        }
+                                }
+                        if (r < 0)
+                                break;
+                }
         if (r >= 0 && sym_archive_write_close(out) != ARCHIVE_OK)
                 r = reason(ret_why, -EIO, "%s", sym_archive_error_string(out) ?: "finishing the archive failed");
         if (fchdir(cwd) < 0 && r >= 0)

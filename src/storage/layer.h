@@ -42,3 +42,19 @@ int layer_pack(int dir_fd, int out_fd, char **ret_why);
 /* Opens libarchive and nettle, once (layer_unpack*() and layer_pack() do it themselves): 0, or
  * -EOPNOTSUPP with a reason that names the library and its Debian package. */
 int layer_dlopen(char **ret_why);
+
+/* layer_pack()'s archive of one file or tree, path (relative to dir_fd, not followed when it is a
+ * symlink; "." for dir_fd's contents), its entries named with prefix in place of path: for berth
+ * cp, as docker cp writes it. reset_owner: every entry owned by 0:0; host_safe: no device nodes
+ * and no setuid or setgid bits, for an archive written out onto the host. Each mount's contents
+ * stay out, but the one path is on. */
+typedef struct LayerPackOptions {
+        const char *prefix;
+        bool reset_owner;
+        bool host_safe;
+} LayerPackOptions;
+int layer_pack_path(int dir_fd, const char *path, const LayerPackOptions *o, int out_fd, char **ret_why);
+
+/* layer_unpack() without whiteouts, of an archive whose content the host did not choose (berth cp
+ * out of a container): device nodes are left out and setuid and setgid bits cleared. */
+int layer_unpack_host(int archive_fd, int dir_fd, char **ret_why);

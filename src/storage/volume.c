@@ -896,3 +896,7 @@ int volume_mount_all(const VolumePlan *p, int root_fd, bool api_dirs) {
         }
         return 0;
 }
+
+int volume_anonymous_names_of(const Definition *d, char ***ret) {
+        return names_of(d, /* anonymous_only= */ true, ret);
+}

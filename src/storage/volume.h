@@ -91,3 +91,7 @@ int volume_plan_prepare_overlays(VolumePlan *p, const char *container_dir);
  * do nothing where it is not): the source and all below it on its file system, never following
  * a symlink, never crossing into another mount. */
 int volume_plan_own(const VolumePlan *p, uid_t uid, gid_t gid);
+
+/* The anonymous volumes of d (its own Volume= lines and its image's), each once, in an order that
+ * depends only on the definition's text, not its name: berth rename renames them pairwise. */
+int volume_anonymous_names_of(const Definition *d, char ***ret);

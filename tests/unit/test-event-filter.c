@@ -106,14 +106,14 @@ int main(void) {
         refused("image=alpine", "unknown filter 'image' (container, event, type)");
         refused("label=a=b", "unknown filter 'label' (container, event, type)");
         refused("event=create",
-                "unknown event 'create' (start, die, oom, health_status, health_check, pause, unpause, stop, kill)");
-        refused("event=", "unknown event '' (start, die, oom, health_status, health_check, pause, unpause, stop, kill)");
+                "unknown event 'create' (start, die, oom, health_status, health_check, pause, unpause, stop, kill, rename)");
+        refused("event=", "unknown event '' (start, die, oom, health_status, health_check, pause, unpause, stop, kill, rename)");
         refused("event=health_status: sick",
                 "unknown health status in filter 'event=health_status: sick' (starting, healthy, unhealthy)");
         refused("container=a/b", "invalid container name 'a/b' in filter: names must match [A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
         refused("container", "filter 'container' is not KEY=VALUE");
         refused("=web", "filter '=web' is not KEY=VALUE");
-        refused("event=a\nb", "unknown event 'a\\nb' (start, die, oom, health_status, health_check, pause, unpause, stop, kill)");
+        refused("event=a\nb", "unknown event 'a\\nb' (start, die, oom, health_status, health_check, pause, unpause, stop, kill, rename)");
         ok_eq_int(event_filter_add(&f, "event=nope", NULL), -EINVAL);
         event_filter_done(&f);
         return tap_finish();

@@ -56,6 +56,7 @@ int main(void) {
         EventRecord die = MAKE("CONTAINER_NAME=web", "BERTH_EVENT=die", "BERTH_IMAGE=alpine", "BERTH_EXIT_CODE=137"),
                     pause = MAKE("CONTAINER_NAME=web", "BERTH_EVENT=pause"),
                     kill = MAKE("CONTAINER_NAME=db", "BERTH_EVENT=kill", "BERTH_SIGNAL=SIGUSR1", "BERTH_IMAGE=pg"),
+                    renamed = MAKE("CONTAINER_NAME=db2", "BERTH_EVENT=rename", "BERTH_OLD_NAME=/db", "BERTH_IMAGE=pg"),
                     health = MAKE("CONTAINER_NAME=web", "BERTH_EVENT=health_status", "BERTH_HEALTH_STATUS=healthy",
                                   "BERTH_IMAGE=alpine"),
                     check = MAKE("CONTAINER_NAME=web", "BERTH_EVENT=health_check", "BERTH_HEALTH_EXIT=1",
@@ -72,6 +73,9 @@ int main(void) {
         ok_streq(print(NULL, &die), "2024-12-04T10:00:00.123456000+00:00 container die web (exitCode=137, image=alpine, name=web)");
         ok_streq(print("", &pause), "2024-12-04T10:00:00.123456000+00:00 container pause web (name=web)");
         ok_streq(print(NULL, &kill), "2024-12-04T10:00:00.123456000+00:00 container kill db (image=pg, name=db, signal=SIGUSR1)");
+        ok_streq(print(NULL, &renamed),
+                 "2024-12-04T10:00:00.123456000+00:00 container rename db2 (image=pg, name=db2, oldName=/db)");
+        ok_streq(print("{{.Action}} {{.Actor.Attributes.oldName}}", &renamed), "rename /db");
         ok_streq(print(NULL, &health),
                  "2024-12-04T10:00:00.123456000+00:00 container health_status: healthy web (image=alpine, name=web)");
         ok_streq(print(NULL, &check),
@@ -126,6 +130,7 @@ int main(void) {
         event_record_done(&die);
         event_record_done(&pause);
         event_record_done(&kill);
+        event_record_done(&renamed);
         event_record_done(&health);
         event_record_done(&check);
         event_record_done(&odd);

@@ -50,6 +50,13 @@ int main(void) {
         ok_streq(attributes(&r), "name=a");
         event_record_done(&r);
 
+        /* rename: the old name, with docker's '/'. */
+        ok_eq_int(CHECK("CONTAINER_NAME=new", "BERTH_EVENT=rename", "BERTH_OLD_NAME=/old"), 0);
+        ok_eq_int(CHECK("CONTAINER_NAME=new", "BERTH_EVENT=rename"), -EBADMSG);
+        ok_eq_int(CHECK("CONTAINER_NAME=new", "BERTH_EVENT=rename", "BERTH_OLD_NAME=old"), -EBADMSG);
+        ok_eq_int(CHECK("CONTAINER_NAME=new", "BERTH_EVENT=rename", "BERTH_OLD_NAME=/a/b"), -EBADMSG);
+        ok_eq_int(CHECK("CONTAINER_NAME=new", "BERTH_EVENT=rename", "BERTH_OLD_NAME=/"), -EBADMSG);
+
         /* kill: the signal, named or a number. */
         ok_eq_int(record(&r, (const char *const[]) { "CONTAINER_NAME=web", "BERTH_EVENT=kill", "BERTH_SIGNAL=SIGUSR1", NULL }), 0);
         ok_streq(attributes(&r), "name=web,signal=SIGUSR1");

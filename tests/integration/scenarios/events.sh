@@ -143,7 +143,7 @@ out=$(berth events -f image=bb 2>&1); rc=$?
 check_eq "an unknown filter: 125 in one line" "$rc $out" "125 berth: option --filter: unknown filter 'image' (container, event, type)"
 out=$(berth events -f event=create 2>&1); rc=$?
 check_eq "an unknown event: 125 in one line" "$rc $out" \
-        "125 berth: option --filter: unknown event 'create' (start, die, oom, health_status, health_check, pause, unpause, stop, kill)"
+        "125 berth: option --filter: unknown event 'create' (start, die, oom, health_status, health_check, pause, unpause, stop, kill, rename)"
 out=$(berth events --format '{{range .}}{{end}}' 2>&1); rc=$?
 check_match "a template berth does not do: 125 in one line" "$rc $(echo "$out" | wc -l) $out" "^125 1 berth: --format: '\{\{range \.\}\}' is not supported"
 out=$(berth events --since nonsense 2>&1); rc=$?

@@ -329,7 +329,7 @@ berth run -d --name nb2 bb true >/dev/null 2>&1
 wait_for 5 sh -c '[ "$(systemctl is-active container@nb2.service)" = failed ]'
 on_exit berth rm -f nb2
 check_eq "  … as a service too: failed" "$(systemctl is-active container@nb2.service)" failed
-check_match "  … with the reason in its logs" "$(berth logs -o cat nb2)" "interface notbr0 exists and is not a bridge"
+check_match "  … with the reason in its logs" "$(berth logs -o cat nb2 2>&1)" "interface notbr0 exists and is not a bridge"
 check_fails "  … and no scope" sh -c 'systemctl list-units --all --plain --no-legend "container-nb2.scope" | grep -q .'
 rm -f /etc/berth/berth.conf
 berth stop tiny1 >/dev/null

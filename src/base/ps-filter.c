@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "macro.h"
+#include "ps-filter.h"
+#include "string-util.h"
+#include "strv.h"
+
+static const char *const statuses[] = { "created", "restarting", "running", "removing", "paused", "exited", "dead" };
+static const char *const healths[] = { "starting", "healthy", "unhealthy", "none" };
+
+/* A regular expression longer than this is refused: names are at most 63 characters. */
+#define PS_FILTER_REGEX_MAX 256
+
+static int index_of(const char *const *table, size_t n, const char *s) {
+        for (size_t i = 0; i < n; i++)
+                if (streq(table[i], s))
+                        return (int) i;
+        return -1;
+}
+
+static int add_regex(regex_t **l, size_t *n, const char *key, const char *re, char **ret_why) {
+        regex_t *t;
+        int r;
+
+        if (strlen(re) > PS_FILTER_REGEX_MAX)
+                return reason(ret_why, -EINVAL, "--filter %s=: a regular expression longer than %d characters", key,
+                              PS_FILTER_REGEX_MAX);
+        /* Back-references take exponential time in glibc's matcher, and Go's regexps have none. */
+        for (const char *p = re; *p; p++)
+                if (p[0] == '\\' && p[1]) {
+                        if (p[1] >= '1' && p[1] <= '9')
+                                return reason(ret_why, -EINVAL, "--filter %s=%s: back-references are not supported", key,
+                                              SHOWN(re));
+                        p++;
+                }
+        t = reallocarray(*l, *n + 1, sizeof(regex_t));
+        if (!t)
+                return -ENOMEM;
+        *l = t;
+        r = regcomp(&t[*n], re, REG_EXTENDED | REG_NOSUB);
+        if (r == REG_ESPACE)
+                return -ENOMEM;
+        if (r != 0) {
+                char msg[128];
+
+                regerror(r, NULL, msg, sizeof(msg));
+                return reason(ret_why, -EINVAL, "--filter %s=%s: not a regular expression: %s", key, SHOWN(re), msg);
+        }
+        (*n)++;
+        return 0;
+}
+
+/* docker's PORT[/PROTO] or START-END[/PROTO], tcp by default. */
+static int add_ports(struct PsPortRange **l, size_t *n, const char *key, const char *value, char **ret_why) {
+        struct PsPortRange p = { .proto = "tcp" }, *t;
+        const char *slash = strchr(value, '/');
+        _cleanup_free_ char *ports = strndup(value, slash ? (size_t) (slash - value) : strlen(value));
+        char *dash;
+
+        if (!ports)
+                return -ENOMEM;
+        if (slash) {
+                if (!streq(slash + 1, "tcp") && !streq(slash + 1, "udp"))
+                        return reason(ret_why, -EINVAL, "invalid filter '%s=%s': the protocol is tcp or udp", key,
+                                      SHOWN(value));
+                strcpy(p.proto, slash + 1);
+        }
+        dash = strchr(ports, '-');
+        if (dash)
+                *dash = 0;
+        if (safe_atou(ports, &p.start) < 0 || p.start < 1 || p.start > 65535 ||
+            (dash && (safe_atou(dash + 1, &p.end) < 0 || p.end < p.start || p.end > 65535)))
+                return reason(ret_why, -EINVAL, "invalid filter '%s=%s': PORT[/PROTO] or START-END[/PROTO] is wanted",
+                              key, SHOWN(value));
+        if (!dash)
+                p.end = p.start;
+        t = reallocarray(*l, *n + 1, sizeof(*t));
+        if (!t)
+                return -ENOMEM;
+        *l = t;
+        t[(*n)++] = p;
+        return 0;
+}
+
+int ps_filter_add(PsFilter *f, const char *spec, char **ret_why) {
+        _cleanup_free_ char *key = NULL;
+        const char *eq = strchr(spec, '='), *value;
+        int i;
+
+        if (!eq)
+                return reason(ret_why, -EINVAL, "--filter '%s': KEY=VALUE is wanted (name, id, label, status, ancestor, exited, health, network, volume, publish, expose)",
+                              SHOWN(spec));
+        key = strndup(spec, (size_t) (eq - spec));
+        if (!key)
+                return -ENOMEM;
+        value = eq + 1;
+
+        if (streq(key, "name"))
+                return add_regex(&f->names, &f->n_names, key, value, ret_why);
+        if (streq(key, "id"))
+                return add_regex(&f->ids, &f->n_ids, key, value, ret_why);
+        if (streq(key, "label")) {
+                if (isempty(value) || *value == '=')
+                        return reason(ret_why, -EINVAL, "--filter label=: a label's key is wanted, label=KEY or label=KEY=VALUE");
+                return strv_extend(&f->labels, value);
+        }
+        if (streq(key, "status")) {
+                i = index_of(statuses, ELEMENTSOF(statuses), value);
+                if (i < 0)
+                        return reason(ret_why, -EINVAL,
+                                      "invalid filter 'status=%s': created, restarting, running, removing, paused, exited or dead",
+                                      SHOWN(value));
+                f->statuses |= 1U << i;
+                return 0;
+        }
+        if (streq(key, "health")) {
+                i = index_of(healths, ELEMENTSOF(healths), value);
+                if (i < 0)
+                        return reason(ret_why, -EINVAL, "invalid filter 'health=%s': starting, healthy, unhealthy or none",
+                                      SHOWN(value));
+                f->health |= 1U << i;
+                return 0;
+        }
+        if (streq(key, "ancestor")) {
+                if (isempty(value))
+                        return reason(ret_why, -EINVAL, "--filter ancestor=: an image is wanted");
+                return strv_extend(&f->ancestors, value);
+        }
+        if (streq(key, "exited")) {
+                int code, *t;
+
+                if (safe_atoi(value, &code) < 0)
+                        return reason(ret_why, -EINVAL, "invalid filter 'exited=%s': an exit code is wanted", SHOWN(value));
+                t = reallocarray(f->exited, f->n_exited + 1, sizeof(int));
+                if (!t)
+                        return -ENOMEM;
+                f->exited = t;
+                t[f->n_exited++] = code;
+                return 0;
+        }
+        if (streq(key, "network")) {
+                if (isempty(value))
+                        return reason(ret_why, -EINVAL, "--filter network=: a network is wanted");
+                return strv_extend(&f->networks, value);
+        }
+        if (streq(key, "volume")) {
+                if (isempty(value))
+                        return reason(ret_why, -EINVAL, "--filter volume=: a volume or a destination is wanted");
+                return strv_extend(&f->volumes, value);
+        }
+        if (streq(key, "publish"))
+                return add_ports(&f->publish, &f->n_publish, key, value, ret_why);
+        if (streq(key, "expose"))
+                return add_ports(&f->expose, &f->n_expose, key, value, ret_why);
+        return reason(ret_why, -EINVAL,
+                      "invalid filter '%s': berth filters by name, id, label, status, ancestor, exited, health, network, "
+                      "volume, publish, expose",
+                      SHOWN(key));
+}
+
+static bool any_regex(const regex_t *l, size_t n, const char *s) {
+        for (size_t i = 0; i < n; i++)
+                if (regexec(&l[i], s, 0, NULL, 0) == 0)
+                        return true;
+        return false;
+}
+
+/* label=K matches K=anything (and K alone); label=K=V exactly K=V. */
+static bool has_label(char *const *labels, const char *want) {
+        const char *eq = strchr(want, '=');
+        size_t klen = eq ? (size_t) (eq - want) : strlen(want);
+        bool found = false, match = false;
+
+        for (char *const *l = labels; l && *l; l++) {
+                size_t k = strcspn(*l, "=");
+
+                if (k != klen || strncmp(*l, want, klen) != 0)
+                        continue;
+                /* the last one given counts, as in the definition */
+                found = true;
+                match = !eq || streq((*l)[k] == '=' ? *l + k + 1 : "", eq + 1);
+        }
+        return found && match;
+}
+
+static bool image_is(const char *image, const char *want) {
+        size_t n = strlen(want);
+
+        if (!image)
+                return false;
+        if (streq(image, want))
+                return true;
+        /* IMAGE and IMAGE:latest: one image */
+        return (strncmp(image, want, n) == 0 && streq(image + n, ":latest")) ||
+               (strncmp(want, image, strlen(image)) == 0 && streq(want + strlen(image), ":latest"));
+}
+
+/* Whether one of ports ("8080/tcp") lies in one of the ranges. */
+static bool any_port(const struct PsPortRange *r, size_t n, char *const *ports) {
+        for (char *const *p = ports; p && *p; p++) {
+                const char *slash = strchr(*p, '/');
+                unsigned port;
+                _cleanup_free_ char *num = strndup(*p, slash ? (size_t) (slash - *p) : strlen(*p));
+
+                if (!num || safe_atou(num, &port) < 0)
+                        continue;
+                for (size_t i = 0; i < n; i++)
+                        if (port >= r[i].start && port <= r[i].end && streq(slash ? slash + 1 : "tcp", r[i].proto))
+                                return true;
+        }
+        return false;
+}
+
+bool ps_filter_match(const PsFilter *f, const PsItem *c) {
+        if (f->n_names > 0) {
+                _cleanup_free_ char *slashed = strjoin("/", c->name);
+
+                if (!any_regex(f->names, f->n_names, c->name) && !(slashed && any_regex(f->names, f->n_names, slashed)))
+                        return false;
+        }
+        if (f->n_ids > 0 && !any_regex(f->ids, f->n_ids, c->name))
+                return false;
+        STRV_FOREACH(l, f->labels)
+                if (!has_label(c->labels, *l))
+                        return false;
+        if (f->statuses) {
+                int i = index_of(statuses, ELEMENTSOF(statuses), c->status ?: "");
+
+                if (i < 0 || !(f->statuses & (1U << i)))
+                        return false;
+        }
+        if (f->health) {
+                int i = index_of(healths, ELEMENTSOF(healths), c->health ?: "none");
+
+                if (i < 0 || !(f->health & (1U << i)))
+                        return false;
+        }
+        if (f->ancestors) {
+                bool any = false;
+
+                STRV_FOREACH(a, f->ancestors)
+                        any = any || image_is(c->image, *a);
+                if (!any)
+                        return false;
+        }
+        if (f->n_exited > 0) {
+                bool any = false;
+
+                for (size_t i = 0; i < f->n_exited; i++)
+                        any = any || (c->exited && c->exit_code == f->exited[i]);
+                if (!any)
+                        return false;
+        }
+        if (f->networks) {
+                bool any = false;
+
+                STRV_FOREACH(n, f->networks)
+                        any = any || streq_ptr(c->network, *n);
+                if (!any)
+                        return false;
+        }
+        if (f->volumes) {
+                bool any = false;
+
+                STRV_FOREACH(v, f->volumes)
+                        any = any || strv_contains(c->volumes, *v);
+                if (!any)
+                        return false;
+        }
+        if ((f->n_publish > 0 || f->n_expose > 0) &&
+            !any_port(f->publish, f->n_publish, c->published) && !any_port(f->expose, f->n_expose, c->exposed))
+                return false; /* docker: publish= and expose= together, either will do */
+        return true;
+}
+
+bool ps_filter_wants_all(const PsFilter *f) {
+        return f->statuses != 0;
+}
+
+void ps_filter_done(PsFilter *f) {
+        for (size_t i = 0; i < f->n_names; i++)
+                regfree(&f->names[i]);
+        for (size_t i = 0; i < f->n_ids; i++)
+                regfree(&f->ids[i]);
+        free(f->names);
+        free(f->ids);
+        strv_free(f->labels);
+        strv_free(f->ancestors);
+        free(f->exited);
+        strv_free(f->networks);
+        strv_free(f->volumes);
+        free(f->publish);
+        free(f->expose);
+        *f = (PsFilter) {};
+}
