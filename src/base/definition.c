@@ -17,6 +17,7 @@
 #include "config.h"
 #include "definition-format.h"
 #include "definition-quote.h"
+#include "definition-unit.h"
 #include "definition-values.h"
 #include "definition.h"
 #include "env.h"
@@ -78,14 +79,18 @@ static int list_extend(char ***l, ListState *ls, const char *value) {
 
 typedef int (*DefinitionParser)(Definition *d, void *field, ListState *list, const char *value, char **ret_why);
 
-/* The words of value (definition-quote.h). */
-static int split_words(const char *value, char ***ret, char **ret_why) {
-        int r = definition_words_split(value, ret);
-        if (r == -EINVAL)
-                return reason(ret_why, -EINVAL, "unterminated quote or trailing backslash in '%s'", SHOWN(value));
-        if (r == -EILSEQ)
-                return reason(ret_why, -EINVAL, "'%s' has an escape for a NUL byte, which no value can hold", SHOWN(value));
-        return r;
+/* The words of value (definition-quote.h), specifiers resolved. */
+static int split_words_full(const Definition *d, const char *value, SplitFlags flags, char ***ret, char **ret_why) {
+        return definition_words_parse(value, flags, d->name, ret, ret_why);
+}
+
+static int split_words(const Definition *d, const char *value, char ***ret, char **ret_why) {
+        return split_words_full(d, value, SPLIT_CUNESCAPE, ret, ret_why);
+}
+
+/* Unit names and capabilities: systemd's strv keys keep backslashes. */
+static int split_strv(const Definition *d, const char *value, char ***ret, char **ret_why) {
+        return split_words_full(d, value, 0, ret, ret_why);
 }
 
 static int require_value(const char *value, char **ret_why) {
@@ -116,7 +121,7 @@ static int parse_command(Definition *d, void *field, ListState *list, const char
         char ***l = field, **n = NULL;
         int r;
 
-        r = split_words(value, &n, ret_why);
+        r = split_words(d, value, &n, ret_why);
         if (r < 0)
                 return r;
         strv_free(*l);
@@ -126,8 +131,8 @@ static int parse_command(Definition *d, void *field, ListState *list, const char
 
 /* Quoted words, each checked by check(); set into *l as K=V, where a key given again takes the
  * new value in the old place. list->index: K → its place in *l. An empty value resets. */
-static int parse_assignments(char ***l, ListState *list, const char *value, char **ret_why,
-                             int (*check)(const char *word, char **ret_why)) {
+static int parse_assignments(const Definition *d, SplitFlags flags, char ***l, ListState *list, const char *value,
+                             char **ret_why, int (*check)(const char *word, char **ret_why)) {
         _cleanup_strv_free_ char **words = NULL;
         int r;
 
@@ -135,7 +140,7 @@ static int parse_assignments(char ***l, ListState *list, const char *value, char
                 list_reset(l, list);
                 return 0;
         }
-        r = split_words(value, &words, ret_why);
+        r = split_words_full(d, value, flags, &words, ret_why);
         if (r < 0)
                 return r;
         STRV_FOREACH(w, words) {
@@ -173,7 +178,7 @@ static int check_environment(const char *w, char **ret_why) {
 }
 
 static int parse_environment(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
-        return parse_assignments(field, list, value, ret_why, check_environment);
+        return parse_assignments(d, SPLIT_CUNESCAPE, field, list, value, ret_why, check_environment);
 }
 
 static int check_sysctl(const char *w, char **ret_why) {
@@ -191,16 +196,36 @@ static int check_sysctl(const char *w, char **ret_why) {
 }
 
 static int parse_sysctl(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
-        return parse_assignments(field, list, value, ret_why, check_sysctl);
+        return parse_assignments(d, SPLIT_CUNESCAPE, field, list, value, ret_why, check_sysctl);
+}
+
+/* The directory of the definition file, for relative paths, as Quadlet resolves them; NULL for a
+ * text that is no file (berth run's). */
+static char *definition_dir(const Definition *d) {
+        const char *slash = d->path ? strrchr(d->path, '/') : NULL;
+
+        if (!d->path || !path_is_absolute(d->path))
+                return NULL;
+        return strndup(d->path, slash == d->path ? 1 : (size_t) (slash - d->path));
 }
 
 static int parse_environment_file(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        _cleanup_free_ char *dir = NULL, *abs = NULL;
+
         if (isempty(value)) {
                 list_reset(field, list);
                 return 0;
         }
+        /* Relative to the definition's directory, as Quadlet has it. */
+        if (!path_is_absolute(value) && (dir = definition_dir(d))) {
+                int r = definition_path_resolve(dir, value, &abs);
+                if (r < 0)
+                        return r;
+                value = abs;
+        }
         if (!path_is_absolute(value) || string_has_control_chars(value))
-                return reason(ret_why, -EINVAL, "'%s' is not an absolute path", SHOWN(value));
+                return reason(ret_why, -EINVAL, "'%s' is not an absolute path (or one relative to the definition's directory)",
+                              SHOWN(value));
         return list_extend(field, list, value);
 }
 
@@ -284,7 +309,7 @@ static int parse_capabilities(Definition *d, void *field, ListState *list, const
                 *(uint64_t *) field = 0;
                 return 0;
         }
-        r = split_words(value, &words, ret_why);
+        r = split_strv(d, value, &words, ret_why);
         if (r < 0)
                 return r;
         STRV_FOREACH(w, words) {
@@ -577,7 +602,7 @@ static int parse_units(Definition *d, void *field, ListState *list, const char *
                 list_reset(l, list);
                 return 0;
         }
-        r = split_words(value, &words, ret_why);
+        r = split_strv(d, value, &words, ret_why);
         if (r < 0)
                 return r;
         STRV_FOREACH(w, words)
@@ -625,8 +650,66 @@ static int check_tmpfs(const char *v, char **ret_why) {
         return volume_tmpfs_parse(v, NULL, ret_why);
 }
 
+/* A source that starts with '.' is a path relative to the definition's directory, as Quadlet
+ * has it (any other source without a '/' names a volume). */
 static int parse_volume(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        _cleanup_free_ char *dir = NULL, *abs = NULL;
+
+        if (value[0] == '.' && strchr(value, ':') && (dir = definition_dir(d))) {
+                _cleanup_free_ char *src = strndup(value, strcspn(value, ":")), *resolved = NULL;
+                int r;
+
+                if (!src)
+                        return -ENOMEM;
+                r = definition_path_resolve(dir, src, &resolved);
+                if (r < 0)
+                        return r;
+                abs = strjoin(resolved, value + strlen(src));
+                if (!abs)
+                        return -ENOMEM;
+                value = abs;
+        }
         return parse_volume_list(field, list, value, ret_why, check_volume);
+}
+
+static int parse_entrypoint(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        char ***l = field, **n = NULL;
+        int r;
+
+        r = definition_entrypoint_parse(value, &n, ret_why);
+        if (r < 0)
+                return r;
+        strv_free(*l);
+        *l = n;
+        return 0;
+}
+
+static int parse_default_instance(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        int r = require_value(value, ret_why);
+        if (r < 0)
+                return r;
+        if (!definition_instance_is_valid(value))
+                return reason(ret_why, -EINVAL, "'%s' is not an instance name (" NAME_RULE ")", SHOWN(value));
+        return replace_string(field, value);
+}
+
+static int format_entrypoint(FILE *f, const char *key, const Definition *d, const void *field) {
+        _cleanup_free_ char *v = NULL, *q = NULL;
+        char *const *l = *(char **const *) field;
+        int r;
+
+        if (!l)
+                return 0;
+        r = definition_entrypoint_format(l, &v);
+        if (r < 0)
+                return r;
+        if (string_has_control_chars(v))
+                return -EINVAL;
+        q = definition_value_quote(v);
+        if (!q)
+                return -ENOMEM;
+        fprintf(f, "%s=%s\n", key, *v ? q : "");
+        return 0;
 }
 
 static int parse_volumes_from(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
@@ -770,6 +853,8 @@ static int format_network(FILE *f, const char *key, const Definition *d, const v
 
 typedef enum DefinitionSection {
         SECTION_CONTAINER,
+        SECTION_UNIT,
+        SECTION_SERVICE,
         SECTION_INSTALL,
         _SECTION_MAX,
         _SECTION_INVALID = -EINVAL,
@@ -777,6 +862,8 @@ typedef enum DefinitionSection {
 
 static const char *const section_table[_SECTION_MAX] = {
         [SECTION_CONTAINER] = "Container",
+        [SECTION_UNIT] = "Unit",
+        [SECTION_SERVICE] = "Service",
         [SECTION_INSTALL] = "Install",
 };
 
@@ -795,7 +882,7 @@ static const struct {
         size_t max;
 } group_table[_GROUP_MAX] = {
         [GROUP_MOUNTS] = { "mounts (Volume=, Tmpfs= and VolumesFrom= together)", DEFINITION_MOUNTS_MAX },
-        [GROUP_UNITS] = { "units named (Link=, WantedBy= and RequiredBy= together)", DEFINITION_UNITS_MAX },
+        [GROUP_UNITS] = { "units named (Link=, WantedBy=, RequiredBy=, UpheldBy=, Alias= and Also= together)", DEFINITION_UNITS_MAX },
 };
 
 typedef struct DefinitionKey {
@@ -806,6 +893,7 @@ typedef struct DefinitionKey {
         size_t offset;
         bool required;
         bool words;     /* the value is quoted words (definition-quote.h), else one value */
+        bool strv;      /* words that keep backslashes (unit names, capabilities) */
         KeyGroup group; /* a list capped with others */
 } DefinitionKey;
 
@@ -816,7 +904,7 @@ static const DefinitionKey key_table[] = {
 #define KEY(s, k, p, f, field, ...) \
         { SECTION_##s, k, p, f, offsetof(Definition, field), __VA_ARGS__ }
         KEY(CONTAINER, "Image", parse_image, definition_format_raw_string, image, .required = true),
-        KEY(CONTAINER, "Entrypoint", parse_command, definition_format_command, entrypoint, .words = true),
+        KEY(CONTAINER, "Entrypoint", parse_entrypoint, format_entrypoint, entrypoint),
         KEY(CONTAINER, "Exec", parse_command, definition_format_command, exec, .words = true),
         KEY(CONTAINER, "Environment", parse_environment, definition_format_environment, environment, .words = true),
         KEY(CONTAINER, "EnvironmentFile", parse_environment_file, definition_format_raw_list, environment_files),
@@ -826,8 +914,8 @@ static const DefinitionKey key_table[] = {
         KEY(CONTAINER, "Memory", parse_memory, definition_format_memory, memory_max),
         KEY(CONTAINER, "CPUWeight", parse_cpu_weight, definition_format_cpu_weight, cpu_weight),
         KEY(CONTAINER, "PidsLimit", parse_pids_limit, definition_format_pids_limit, pids_limit),
-        KEY(CONTAINER, "AddCapability", parse_capabilities, definition_format_capabilities, caps_add, .words = true),
-        KEY(CONTAINER, "DropCapability", parse_capabilities, definition_format_capabilities, caps_drop, .words = true),
+        KEY(CONTAINER, "AddCapability", parse_capabilities, definition_format_capabilities, caps_add, .words = true, .strv = true),
+        KEY(CONTAINER, "DropCapability", parse_capabilities, definition_format_capabilities, caps_drop, .words = true, .strv = true),
         KEY(CONTAINER, "Privileged", parse_bool, definition_format_bool, privileged),
         KEY(CONTAINER, "ReadOnly", parse_bool, definition_format_bool, read_only),
         KEY(CONTAINER, "AutoRemove", parse_bool, definition_format_bool, auto_remove),
@@ -864,8 +952,13 @@ static const DefinitionKey key_table[] = {
         KEY(CONTAINER, "VolumesFrom", parse_volumes_from, definition_format_raw_list, volumes_from, .group = GROUP_MOUNTS),
         KEY(CONTAINER, "Tmpfs", parse_tmpfs, definition_format_raw_list, tmpfs, .group = GROUP_MOUNTS),
         KEY(CONTAINER, "Sysctl", parse_sysctl, definition_format_environment, sysctls, .words = true),
-        KEY(INSTALL, "WantedBy", parse_units, definition_format_units, wanted_by, .words = true, .group = GROUP_UNITS),
-        KEY(INSTALL, "RequiredBy", parse_units, definition_format_units, required_by, .words = true, .group = GROUP_UNITS),
+        /* quadlet-files: [Install] beyond WantedBy= and RequiredBy= */
+        KEY(INSTALL, "UpheldBy", parse_units, definition_format_units, upheld_by, .words = true, .strv = true, .group = GROUP_UNITS),
+        KEY(INSTALL, "Alias", parse_units, definition_format_units, aliases, .words = true, .strv = true, .group = GROUP_UNITS),
+        KEY(INSTALL, "Also", parse_units, definition_format_units, also, .words = true, .strv = true, .group = GROUP_UNITS),
+        KEY(INSTALL, "DefaultInstance", parse_default_instance, definition_format_raw_string, default_instance),
+        KEY(INSTALL, "WantedBy", parse_units, definition_format_units, wanted_by, .words = true, .strv = true, .group = GROUP_UNITS),
+        KEY(INSTALL, "RequiredBy", parse_units, definition_format_units, required_by, .words = true, .strv = true, .group = GROUP_UNITS),
 #undef KEY
 };
 
@@ -927,6 +1020,12 @@ Definition *definition_free(Definition *d) {
         strv_free(d->volumes_from);
         strv_free(d->tmpfs);
         strv_free(d->sysctls);
+        strv_free(d->unit_lines);
+        strv_free(d->service_lines);
+        strv_free(d->upheld_by);
+        strv_free(d->aliases);
+        strv_free(d->also);
+        free(d->default_instance);
         strv_free(d->wanted_by);
         strv_free(d->required_by);
         strv_free(d->health_cmd);
@@ -959,6 +1058,9 @@ bool definition_equal(const Definition *a, const Definition *b) {
                strv_equal(a->volumes, b->volumes) && strv_equal(a->volumes_from, b->volumes_from) &&
                strv_equal(a->tmpfs, b->tmpfs) && strv_equal(a->sysctls, b->sysctls) &&
                strv_equal(a->wanted_by, b->wanted_by) && strv_equal(a->required_by, b->required_by) &&
+               strv_equal(a->unit_lines, b->unit_lines) && strv_equal(a->service_lines, b->service_lines) &&
+               strv_equal(a->upheld_by, b->upheld_by) && strv_equal(a->aliases, b->aliases) &&
+               strv_equal(a->also, b->also) && streq_ptr(a->default_instance, b->default_instance) &&
                a->notify == b->notify && (a->health_cmd == NULL) == (b->health_cmd == NULL) &&
                strv_equal(a->health_cmd, b->health_cmd) && a->health_interval_usec == b->health_interval_usec &&
                a->health_timeout_usec == b->health_timeout_usec &&
@@ -978,6 +1080,7 @@ typedef struct ParseState {
         Definition *d;
         const char *path;
         DefinitionSection section;
+        bool ignoring; /* in an [X-…] section */
         bool seen[ELEMENTSOF(key_table)];
         ListState lists[ELEMENTSOF(key_table)];
 } ParseState;
@@ -996,33 +1099,11 @@ static size_t group_count(const ParseState *s, KeyGroup g) {
         return n;
 }
 
-/* For a key that does not take words: a value that begins with a quote is one quoted word
- * (definition-quote.h), and *ret is set to that word; any other value is taken as written, and
- * *ret is set to NULL. */
-static int unquote_value(const char *value, char **ret, char **ret_why) {
-        _cleanup_strv_free_ char **words = NULL;
-        int r;
-
-        *ret = NULL;
-        if (value[0] != '\'' && value[0] != '"' && !(value[0] == '$' && value[1] == '\''))
-                return 0;
-        r = split_words(value, &words, ret_why);
-        if (r < 0)
-                return r;
-        if (!words[0] || words[1])
-                return reason(ret_why, -EINVAL, "'%s' is not one quoted value", SHOWN(value));
-        /* "Key=" resets a list; "Key=''" is an empty value, which no such key takes. */
-        if (!*words[0])
-                return reason(ret_why, -EINVAL, "empty value");
-        *ret = TAKE_PTR(words[0]);
-        return 0;
-}
-
 /* One logical line (continuations joined), numbered by its first physical line. */
 static int parse_line(ParseState *s, char *l, unsigned line, char **ret_error) {
         _cleanup_free_ char *why = NULL, *unquoted = NULL;
         const DefinitionKey *k;
-        const char *key, *value;
+        const char *key, *value, *refusal;
         size_t i;
         char *eq;
         int r;
@@ -1035,12 +1116,16 @@ static int parse_line(ParseState *s, char *l, unsigned line, char **ret_error) {
                 size_t n = strlen(l);
 
                 s->section = _SECTION_INVALID;
+                s->ignoring = false;
                 if (n >= 3 && l[n - 1] == ']')
                         for (int j = 0; j < _SECTION_MAX; j++)
                                 if (strlen(section_table[j]) == n - 2 &&
                                     strncmp(l + 1, section_table[j], n - 2) == 0)
                                         s->section = (DefinitionSection) j;
-                if (s->section < 0)
+                /* systemd's (and Quadlet's) extension sections: for other tools, ignored. */
+                if (s->section < 0 && n >= 4 && l[n - 1] == ']' && startswith(l, "[X-"))
+                        s->ignoring = true;
+                else if (s->section < 0)
                         return reason(ret_error, -EINVAL, "%s:%u: unknown section '%s'", s->path, line,
                                     SHOWN(l));
                 return 0;
@@ -1054,18 +1139,37 @@ static int parse_line(ParseState *s, char *l, unsigned line, char **ret_error) {
         value = strstrip(eq + 1);
         if (!*key)
                 return reason(ret_error, -EINVAL, "%s:%u: key '': missing key name", s->path, line);
+        if (s->ignoring)
+                return 0;
         if (s->section < 0)
                 return reason(ret_error, -EINVAL,
-                            "%s:%u: key '%s': not in a section ([Container] or [Install])", s->path, line,
+                            "%s:%u: key '%s': not in a section ([Container], [Unit], [Service] or [Install])", s->path, line,
                             SHOWN(key));
 
+        if (s->section == SECTION_UNIT || s->section == SECTION_SERVICE) {
+                char ***lines = s->section == SECTION_UNIT ? &s->d->unit_lines : &s->d->service_lines;
+
+                r = definition_unit_line_check(s->section == SECTION_SERVICE, key, value, &why);
+                if (r == -EINVAL)
+                        return reason(ret_error, r, "%s:%u: key '%s' in [%s]: %s", s->path, line, SHOWN(key),
+                                      section_table[s->section], why ?: "invalid");
+                if (r >= 0)
+                        r = strv_consume(lines, strjoin(key, "=", value));
+                if (r < 0)
+                        return reason(ret_error, r, "%s:%u: %s", s->path, line, strerror(-r));
+                return 0;
+        }
+
         k = key_lookup(s->section, key);
+        refusal = !k && s->section == SECTION_CONTAINER ? definition_key_refusal(key) : NULL;
+        if (refusal)
+                return reason(ret_error, -EINVAL, "%s:%u: key '%s': %s", s->path, line, SHOWN(key), refusal);
         if (!k)
                 return reason(ret_error, -EINVAL, "%s:%u: key '%s': unknown key in section [%s]", s->path,
                             line, SHOWN(key), section_table[s->section]);
         i = (size_t) (k - key_table);
 
-        r = k->words ? 0 : unquote_value(value, &unquoted, &why);
+        r = k->words ? 0 : definition_value_parse(value, s->d->name, &unquoted, &why);
         if (r >= 0)
                 r = k->parse(s->d, (uint8_t *) s->d + k->offset, &s->lists[i], unquoted ?: value, &why);
         if (r == -EINVAL)
@@ -1161,45 +1265,20 @@ static int check_mounts(const Definition *d, char **ret_why) {
         return 0;
 }
 
-int definition_parse_string(const char *text, const char *path, const char *name, Definition **ret,
-                            char **ret_error) {
-        _cleanup_(definition_freep) Definition *d = NULL;
-        _cleanup_free_ char *buf = NULL, *derived = NULL, *cont = NULL;
-        _cleanup_(parse_state_done) ParseState s = { .section = _SECTION_INVALID };
+/* One file's lines into s: the definition, or one of its drop-ins, which starts outside any section. */
+static int parse_text(ParseState *s, const char *text, const char *path, char **ret_error) {
+        _cleanup_free_ char *buf = NULL, *cont = NULL;
         unsigned line = 0, cont_line = 0;
-        size_t size, cont_len = 0;
+        size_t size = strlen(text), cont_len = 0;
         char *p, *next;
         int r;
 
-        if (!text || !path)
-                return reason(ret_error, -EINVAL, "%s: no definition given", path ?: "(null)");
-        size = strlen(text);
-        if (size > DEFINITION_SIZE_MAX)
-                return reason(ret_error, -EFBIG, "%s: larger than %u bytes, the most a definition may hold", path,
-                            DEFINITION_SIZE_MAX);
-        if (!name) {
-                r = name_from_path(path, &derived);
-                if (r == -ENOMEM)
-                        return reason(ret_error, r, "%s: %s", path, strerror(-r));
-                if (r < 0)
-                        return reason(ret_error, r, "%s: file name is not NAME" DEFINITION_SUFFIX,
-                                    SHOWN(path));
-                name = derived;
-        }
-        if (!name_is_valid(name))
-                return reason(ret_error, -EINVAL,
-                            "%s: invalid container name '%s': names must match " NAME_RULE, path,
-                            SHOWN(name));
-
-        d = definition_new(name);
         buf = strdup(text);
-        if (!d || !buf)
+        if (!buf)
                 return reason(ret_error, -ENOMEM, "%s: %s", path, strerror(ENOMEM));
-        d->path = strdup(path);
-        if (!d->path)
-                return reason(ret_error, -ENOMEM, "%s: %s", path, strerror(ENOMEM));
-        s.d = d;
-        s.path = path;
+        s->path = path;
+        s->section = _SECTION_INVALID;
+        s->ignoring = false;
 
         /* One pass: each physical line is looked at once, and a continued line is gathered in
          * cont, which never holds more than the text. */
@@ -1224,7 +1303,7 @@ int definition_parse_string(const char *text, const char *path, const char *name
                 if (continued)
                         p[n - 1] = ' ';
                 if (cont_line == 0 && !continued) {
-                        r = parse_line(&s, p, line, ret_error);
+                        r = parse_line(s, p, line, ret_error);
                         if (r < 0)
                                 return r;
                         continue;
@@ -1240,14 +1319,60 @@ int definition_parse_string(const char *text, const char *path, const char *name
                 cont_len += n;
                 if (continued)
                         continue;
-                r = parse_line(&s, cont, cont_line, ret_error);
+                r = parse_line(s, cont, cont_line, ret_error);
                 if (r < 0)
                         return r;
                 cont_len = 0;
                 cont_line = 0;
         }
         if (cont_line > 0) {
-                r = parse_line(&s, cont, cont_line, ret_error);
+                r = parse_line(s, cont, cont_line, ret_error);
+                if (r < 0)
+                        return r;
+        }
+
+        return 0;
+}
+
+/* The definition from texts[0] (the file, at paths[0]) and its drop-ins, in order. */
+int definition_parse_texts(char *const *texts, char *const *paths, size_t n_texts, const char *name, Definition **ret,
+                           char **ret_error) {
+        _cleanup_(definition_freep) Definition *d = NULL;
+        _cleanup_free_ char *derived = NULL;
+        _cleanup_(parse_state_done) ParseState s = { .section = _SECTION_INVALID };
+        const char *path = paths[0];
+        size_t size = 0;
+        int r;
+
+        for (size_t i = 0; i < n_texts; i++)
+                size += strlen(texts[i]);
+        if (size > DEFINITION_SIZE_MAX)
+                return reason(ret_error, -EFBIG, "%s: larger than %u bytes%s, the most a definition may hold", path,
+                            DEFINITION_SIZE_MAX, n_texts > 1 ? " with its drop-ins" : "");
+        if (!name) {
+                r = name_from_path(path, &derived);
+                if (r == -ENOMEM)
+                        return reason(ret_error, r, "%s: %s", path, strerror(-r));
+                if (r < 0)
+                        return reason(ret_error, r, "%s: file name is not NAME" DEFINITION_SUFFIX,
+                                    SHOWN(path));
+                name = derived;
+        }
+        if (!name_is_valid(name))
+                return reason(ret_error, -EINVAL,
+                            "%s: invalid container name '%s': names must match " NAME_RULE, path,
+                            SHOWN(name));
+
+        d = definition_new(name);
+        if (!d)
+                return reason(ret_error, -ENOMEM, "%s: %s", path, strerror(ENOMEM));
+        d->path = strdup(path);
+        if (!d->path)
+                return reason(ret_error, -ENOMEM, "%s: %s", path, strerror(ENOMEM));
+        s.d = d;
+
+        for (size_t i = 0; i < n_texts; i++) {
+                r = parse_text(&s, texts[i], paths[i], ret_error);
                 if (r < 0)
                         return r;
         }
@@ -1286,64 +1411,11 @@ int definition_parse_string(const char *text, const char *path, const char *name
         return 0;
 }
 
-/* Reads path; -ENOENT is returned without a message when quiet_enoent is set. */
-static int read_definition(const char *path, bool quiet_enoent, char **ret, char **ret_error) {
-        _cleanup_free_ char *text = NULL;
-        size_t size;
-        int r;
-
-        r = read_full_file_at(AT_FDCWD, path, DEFINITION_SIZE_MAX, &text, &size);
-        if (r == -ENOENT && quiet_enoent)
-                return r;
-        if (r == -EFBIG)
-                return reason(ret_error, r, "%s: larger than %u bytes, the most a definition may hold", path,
-                            DEFINITION_SIZE_MAX);
-        if (r == -EBADFD)
-                return reason(ret_error, r, "%s: not a regular file", path);
-        if (r < 0)
-                return reason(ret_error, r, "%s: %s", path, strerror(-r));
-        if (strlen(text) != size)
-                return reason(ret_error, -EINVAL, "%s: contains a NUL byte", path);
-        *ret = TAKE_PTR(text);
-        return 0;
-}
-
-int definition_parse_file(const char *path, const char *name, Definition **ret, char **ret_error) {
-        _cleanup_free_ char *text = NULL;
-        int r;
-
-        r = read_definition(path, /* quiet_enoent= */ false, &text, ret_error);
-        if (r < 0)
-                return r;
-        return definition_parse_string(text, path, name, ret, ret_error);
-}
-
-int definition_load(const char *name, char **dirs, Definition **ret, char **ret_error) {
-        int r;
-
-        if (!name_is_valid(name))
-                return reason(ret_error, -EINVAL, "invalid container name '%s': names must match " NAME_RULE,
-                            SHOWN(name ?: ""));
-
-        if (!dirs) {
-                dirs = (char **) berth_definition_dirs();
-                if (!dirs)
-                        return reason(ret_error, -ENOMEM, "%s", strerror(ENOMEM));
-        }
-
-        STRV_FOREACH(dir, dirs) {
-                _cleanup_free_ char *path = NULL, *text = NULL;
-
-                if (asprintf(&path, "%s/%s" DEFINITION_SUFFIX, *dir, name) < 0)
-                        return reason(ret_error, -ENOMEM, "%s", strerror(ENOMEM));
-                r = read_definition(path, /* quiet_enoent= */ true, &text, ret_error);
-                if (r == -ENOENT)
-                        continue;
-                if (r < 0)
-                        return r;
-                return definition_parse_string(text, path, name, ret, ret_error);
-        }
-        return reason(ret_error, -ENOENT, "no such container %s", name);
+int definition_parse_string(const char *text, const char *path, const char *name, Definition **ret,
+                            char **ret_error) {
+        if (!text || !path)
+                return reason(ret_error, -EINVAL, "%s: no definition given", path ?: "(null)");
+        return definition_parse_texts((char *const[]) { (char *) text }, (char *const[]) { (char *) path }, 1, name, ret, ret_error);
 }
 
 /* ---- serialising ---- */
@@ -1353,7 +1425,20 @@ int definition_quote_value(const char *key, const char *value, char **ret) {
 
         for (size_t i = 0; i < ELEMENTSOF(key_table); i++)
                 if (streq(key_table[i].key, key)) {
-                        q = key_table[i].words ? definition_word_quote(value) : definition_value_quote(value);
+                        /* systemd's unit files have no way to write a control character in a
+                         * value that is not words. */
+                        if (!key_table[i].words && string_has_control_chars(value))
+                                return -EINVAL;
+                        if (streq(key, "Entrypoint")) {
+                                /* One word as it is, or in JSON's form when it would look like JSON. */
+                                _cleanup_free_ char *v = NULL;
+                                int r = definition_entrypoint_format((char *const[]) { (char *) value, NULL }, &v);
+
+                                if (r < 0)
+                                        return r;
+                                q = definition_value_quote(v);
+                        } else
+                                q = key_table[i].words ? definition_word_quote(value) : definition_value_quote(value);
                         if (!q)
                                 return -ENOMEM;
                         *ret = q;
@@ -1379,6 +1464,9 @@ int definition_to_string(const Definition *d, char **ret) {
                 b = open_memstream(&body, &body_size);
                 if (!b)
                         return -ENOMEM;
+                /* [Unit] and [Service]: their lines as they were written. */
+                STRV_FOREACH(line, sec == SECTION_UNIT ? d->unit_lines : sec == SECTION_SERVICE ? d->service_lines : NULL)
+                        fprintf(b, "%s\n", *line);
                 for (size_t i = 0; i < ELEMENTSOF(key_table); i++) {
                         const DefinitionKey *k = key_table + i;
                         long before = ftell(b);

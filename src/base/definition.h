@@ -2,6 +2,7 @@
 #pragma once
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -85,6 +86,10 @@ typedef struct Definition {
         char **volumes_from; /* VolumesFrom=: NAME[:ro|:rw] */
         char **tmpfs;        /* Tmpfs=: DST[:OPTS] */
         char **sysctls;      /* Sysctl=: KEY=VALUE of the container's namespaces (sysctl.h) */
+        /* quadlet-files: Quadlet's [Unit], [Service] and [Install] (definition-unit.h) */
+        char **unit_lines, **service_lines; /* "Key=value" as written, in order, for the unit */
+        char **upheld_by, **aliases, **also;
+        char *default_instance;
         char **wanted_by, **required_by;
 } Definition;
 
@@ -101,6 +106,11 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(Definition *, definition_free);
 int definition_parse_file(const char *path, const char *name, Definition **ret, char **ret_error);
 int definition_parse_string(const char *text, const char *path_for_messages, const char *name,
                             Definition **ret, char **ret_error);
+
+/* The definition made of texts[0], the file at paths[0], and its drop-ins texts[1…] (at
+ * paths[1…]), in that order: what definition_parse_file() reads. */
+int definition_parse_texts(char *const *texts, char *const *paths, size_t n_texts, const char *name, Definition **ret,
+                           char **ret_error);
 
 /* Finds NAME.container in dirs (NULL = $BERTH_DEFINITION_PATH, space-separated, if set, else
  * {"/etc/berth/containers", "/run/berth/containers"}), first wins, and parses it. -ENOENT with
