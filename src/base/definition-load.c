@@ -12,6 +12,7 @@
 #include "definition.h"
 #include "fd-util.h"
 #include "name.h"
+#include "path-util.h"
 #include "paths.h"
 #include "string-util.h"
 #include "strv.h"
@@ -79,23 +80,16 @@ int definition_parse_file(const char *path, const char *name, Definition **ret, 
         return parse_with_dropins(text, path, name, ret, ret_error);
 }
 
-int definition_load(const char *name, char **dirs, Definition **ret, char **ret_error) {
+/* dirs' first file named file, parsed as the definition of name; -ENOENT without a message when
+ * no directory has it. */
+static int load_first(const char *file, const char *name, char **dirs, Definition **ret, char **ret_error) {
         int r;
-
-        if (!name_is_valid(name))
-                return reason(ret_error, -EINVAL, "invalid container name '%s': names must match " NAME_RULE,
-                            SHOWN(name ?: ""));
-
-        if (!dirs) {
-                dirs = (char **) berth_definition_dirs();
-                if (!dirs)
-                        return reason(ret_error, -ENOMEM, "%s", strerror(ENOMEM));
-        }
 
         STRV_FOREACH(dir, dirs) {
                 _cleanup_free_ char *path = NULL, *text = NULL;
 
-                if (asprintf(&path, "%s/%s" DEFINITION_SUFFIX, *dir, name) < 0)
+                path = path_join(*dir, file);
+                if (!path)
                         return reason(ret_error, -ENOMEM, "%s", strerror(ENOMEM));
                 r = read_definition(path, /* quiet_enoent= */ true, &text, ret_error);
                 if (r == -ENOENT)
@@ -104,6 +98,44 @@ int definition_load(const char *name, char **dirs, Definition **ret, char **ret_
                         return r;
                 return parse_with_dropins(text, path, name, ret, ret_error);
         }
-        return reason(ret_error, -ENOENT, "no such container %s", name);
+        return -ENOENT;
 }
 
+int definition_load(const char *name, char **dirs, Definition **ret, char **ret_error) {
+        _cleanup_free_ char *file = NULL, *template = NULL;
+        const char *at;
+        int r;
+
+        if (!name_is_valid(name))
+                return reason(ret_error, -EINVAL, "invalid container name '%s': names must match " NAME_RULE
+                              " (or NAME@INSTANCE for an instance of NAME@" DEFINITION_SUFFIX ")",
+                              SHOWN(name ?: ""));
+
+        if (!dirs) {
+                dirs = (char **) berth_definition_dirs();
+                if (!dirs)
+                        return reason(ret_error, -ENOMEM, "%s", strerror(ENOMEM));
+        }
+
+        /* NAME@INSTANCE: its own file if there is one, else the template's, as systemd takes
+         * foo@.service for foo@bar.service. */
+        file = strjoin(name, DEFINITION_SUFFIX);
+        if (!file)
+                return reason(ret_error, -ENOMEM, "%s", strerror(ENOMEM));
+        r = load_first(file, name, dirs, ret, ret_error);
+        if (r != -ENOENT)
+                return r;
+        at = strchr(name, '@');
+        if (at) {
+                template = strndup(name, (size_t) (at - name + 1));
+                free(file);
+                if (!template || !(file = strjoin(template, DEFINITION_SUFFIX)))
+                        return reason(ret_error, -ENOMEM, "%s", strerror(ENOMEM));
+                r = load_first(file, name, dirs, ret, ret_error);
+                if (r != -ENOENT)
+                        return r;
+                return reason(ret_error, -ENOENT, "no such container %s (nor a template %s" DEFINITION_SUFFIX ")", name,
+                              template);
+        }
+        return reason(ret_error, -ENOENT, "no such container %s", name);
+}

@@ -111,7 +111,7 @@ static int parse_image(Definition *d, void *field, ListState *list, const char *
         int r = require_value(value, ret_why);
         if (r < 0)
                 return r;
-        if (!name_is_valid(value))
+        if (!name_is_plain(value))
                 return reason(ret_why, -EINVAL, "'%s' is not a valid image name (names must match " NAME_RULE ")",
                                SHOWN(value));
         return replace_string(field, value);
@@ -684,6 +684,16 @@ static int parse_entrypoint(Definition *d, void *field, ListState *list, const c
         return 0;
 }
 
+/* systemd aliases an instance only by another instance of the same name, and berth's unit is
+ * container@NAME.service: Quadlet's Alias=other.service has no meaning here. */
+static int parse_alias(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        if (isempty(value))
+                return 0;
+        return reason(ret_why, -EINVAL, "'%s': berth's unit is container@%s.service, an instance of container@.service, "
+                      "which systemd cannot give another name",
+                      SHOWN(value), d->name);
+}
+
 static int parse_default_instance(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
         int r = require_value(value, ret_why);
         if (r < 0)
@@ -954,7 +964,7 @@ static const DefinitionKey key_table[] = {
         KEY(CONTAINER, "Sysctl", parse_sysctl, definition_format_environment, sysctls, .words = true),
         /* quadlet-files: [Install] beyond WantedBy= and RequiredBy= */
         KEY(INSTALL, "UpheldBy", parse_units, definition_format_units, upheld_by, .words = true, .strv = true, .group = GROUP_UNITS),
-        KEY(INSTALL, "Alias", parse_units, definition_format_units, aliases, .words = true, .strv = true, .group = GROUP_UNITS),
+        KEY(INSTALL, "Alias", parse_alias, definition_format_units, aliases, .words = true, .strv = true),
         KEY(INSTALL, "Also", parse_units, definition_format_units, also, .words = true, .strv = true, .group = GROUP_UNITS),
         KEY(INSTALL, "DefaultInstance", parse_default_instance, definition_format_raw_string, default_instance),
         KEY(INSTALL, "WantedBy", parse_units, definition_format_units, wanted_by, .words = true, .strv = true, .group = GROUP_UNITS),
@@ -1358,7 +1368,8 @@ int definition_parse_texts(char *const *texts, char *const *paths, size_t n_text
                                     SHOWN(path));
                 name = derived;
         }
-        if (!name_is_valid(name))
+        /* A template (NAME@.container) parses as "NAME@", with an empty instance. */
+        if (!name_is_valid(name) && !name_is_template(name))
                 return reason(ret_error, -EINVAL,
                             "%s: invalid container name '%s': names must match " NAME_RULE, path,
                             SHOWN(name));

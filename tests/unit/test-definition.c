@@ -1229,7 +1229,7 @@ static void test_round_trip(void) {
         /* And from a file, through definition_to_string(). */
         r = definition_parse_string("[Container]\nImage=img\nExec=echo 'a  b' \"c\\\"d\" e\\sf %%i\n"
                                     "Environment=\"X=1 2\" Y=\\n\nAddCapability=all\n[Unit]\nAfter=x.service\n"
-                                    "[Service]\nRestartSec=5\n[Install]\nAlias=web2.service\nUpheldBy=a.target\n",
+                                    "[Service]\nRestartSec=5\n[Install]\nUpheldBy=a.target\nDefaultInstance=one\nAlso=b.service\n",
                                     F, "web", &parsed, &error);
         ok(r == 0, "parses (%s)", error ?: "");
         if (r == 0)
@@ -1328,7 +1328,8 @@ static void test_load(void) {
 
         r = definition_load("../etc/web", dirs, &d, &error);
         ok_eq_int(r, -EINVAL);
-        ok_streq(error, "invalid container name '../etc/web': names must match " NAME_RULE);
+        ok_streq(error, "invalid container name '../etc/web': names must match " NAME_RULE
+                        " (or NAME@INSTANCE for an instance of NAME@.container)");
         free(error);
         error = NULL;
 
