@@ -637,3 +637,11 @@ int definition_path_resolve(const char *dir, const char *rel, char **ret) {
 bool definition_instance_is_valid(const char *s) {
         return name_is_valid(s);
 }
+
+char *definition_dir_of(const char *path) {
+        const char *slash = path ? strrchr(path, '/') : NULL;
+
+        if (!path || !path_is_absolute(path))
+                return NULL;
+        return strndup(path, slash == path ? 1 : (size_t) (slash - path));
+}

@@ -95,3 +95,7 @@ int definition_path_resolve(const char *dir, const char *rel, char **ret);
 
 /* An instance name, as in NAME@INSTANCE and DefaultInstance=: what a container name may hold. */
 bool definition_instance_is_valid(const char *s);
+
+/* The directory of the definition file at path, against which relative paths resolve as Quadlet
+ * resolves them; NULL for no path or one that is not absolute (berth run's text), or on OOM. */
+char *definition_dir_of(const char *path);

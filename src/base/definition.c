@@ -199,16 +199,6 @@ static int parse_sysctl(Definition *d, void *field, ListState *list, const char 
         return parse_assignments(d, SPLIT_CUNESCAPE, field, list, value, ret_why, check_sysctl);
 }
 
-/* The directory of the definition file, for relative paths, as Quadlet resolves them; NULL for a
- * text that is no file (berth run's). */
-static char *definition_dir(const Definition *d) {
-        const char *slash = d->path ? strrchr(d->path, '/') : NULL;
-
-        if (!d->path || !path_is_absolute(d->path))
-                return NULL;
-        return strndup(d->path, slash == d->path ? 1 : (size_t) (slash - d->path));
-}
-
 static int parse_environment_file(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
         _cleanup_free_ char *dir = NULL, *abs = NULL;
 
@@ -217,7 +207,7 @@ static int parse_environment_file(Definition *d, void *field, ListState *list, c
                 return 0;
         }
         /* Relative to the definition's directory, as Quadlet has it. */
-        if (!path_is_absolute(value) && (dir = definition_dir(d))) {
+        if (!path_is_absolute(value) && (dir = definition_dir_of(d->path))) {
                 int r = definition_path_resolve(dir, value, &abs);
                 if (r < 0)
                         return r;
@@ -655,7 +645,7 @@ static int check_tmpfs(const char *v, char **ret_why) {
 static int parse_volume(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
         _cleanup_free_ char *dir = NULL, *abs = NULL;
 
-        if (value[0] == '.' && strchr(value, ':') && (dir = definition_dir(d))) {
+        if (value[0] == '.' && strchr(value, ':') && (dir = definition_dir_of(d->path))) {
                 _cleanup_free_ char *src = strndup(value, strcspn(value, ":")), *resolved = NULL;
                 int r;
 
