@@ -373,8 +373,22 @@ int definition_unit_line_check(bool service, const char *key, const char *value,
         for (const char *c = value; *c; c++)
                 if (((unsigned char) *c < ' ' && *c != '\t') || *c == 0x7f)
                         return reason(ret_why, -EINVAL, "'%s' has control characters", SHOWN(value));
-        if (!service)
+        if (!service) {
+                /* Dependencies on Quadlet's other unit files: NAME.container is translated by the
+                 * generator; the others make no unit in berth. */
+                static const char *const others[] = { ".volume", ".network", ".pod", ".image", ".build", ".kube", ".artifact" };
+                _cleanup_strv_free_ char **words = NULL;
+
+                if (definition_words_split_full(value, 0, &words) < 0)
+                        return 0; /* systemd's to judge */
+                STRV_FOREACH(w, words)
+                        for (size_t i = 0; i < ELEMENTSOF(others); i++)
+                                if (endswith(*w, others[i]))
+                                        return reason(ret_why, -EINVAL, "'%s' names a Quadlet %s unit, which berth does not make%s",
+                                                      SHOWN(*w), others[i],
+                                                      streq(others[i], ".volume") ? " (Volume=NAME.volume makes the volume on first use)" : "");
                 return 0;
+        }
         for (size_t i = 0; i < ELEMENTSOF(owned); i++)
                 if (streq(key, owned[i]))
                         return reason(ret_why, -EINVAL, "set by berth's unit itself (its helper runs the container, as root), "
@@ -429,6 +443,25 @@ int definition_entrypoint_format(char *const *l, char **ret) {
                 return 0;
         }
         return json_format_string_array(l, ret);
+}
+
+int definition_format_entrypoint(FILE *f, const char *key, const struct Definition *d, const void *field) {
+        _cleanup_free_ char *v = NULL, *q = NULL;
+        char *const *l = *(char **const *) field;
+        int r;
+
+        if (!l)
+                return 0;
+        r = definition_entrypoint_format(l, &v);
+        if (r < 0)
+                return r;
+        if (string_has_control_chars(v))
+                return -EINVAL;
+        q = definition_value_quote(v);
+        if (!q)
+                return -ENOMEM;
+        fprintf(f, "%s=%s\n", key, *v ? q : "");
+        return 0;
 }
 
 /* ---- drop-ins ---- */
@@ -644,4 +677,173 @@ char *definition_dir_of(const char *path) {
         if (!path || !path_is_absolute(path))
                 return NULL;
         return strndup(path, slash == path ? 1 : (size_t) (slash - path));
+}
+
+/* ---- references to Quadlet's other unit files ---- */
+
+static int volume_file_find(const char *path, const char *file, char **ret) {
+        _cleanup_free_ char *own = definition_dir_of(path);
+        char *const *dirs = berth_definition_dirs();
+
+        if (own) {
+                char *p = path_join(own, file);
+
+                if (!p)
+                        return -ENOMEM;
+                if (access(p, F_OK) >= 0) {
+                        *ret = p;
+                        return 0;
+                }
+                free(p);
+        }
+        STRV_FOREACH(d, (char **) dirs) {
+                char *p = path_join(*d, file);
+
+                if (!p)
+                        return -ENOMEM;
+                if (access(p, F_OK) >= 0) {
+                        *ret = p;
+                        return 0;
+                }
+                free(p);
+        }
+        return -ENOENT;
+}
+
+/* The [Volume] keys and what berth makes of them. */
+static int volume_key(const char *key, const char *value, char **name, char **ret_why) {
+        static const char *const not_yet[] = { "Device", "Type", "Options", "Driver", "Image", "User", "Group", "UID", "GID", "Label" };
+        static const char *const podman[] = { "ContainersConfModule", "GlobalArgs", "PodmanArgs", "ServiceName" };
+        int b;
+
+        if (streq(key, "VolumeName")) {
+                if (!name_is_plain(value))
+                        return reason(ret_why, -EINVAL, "VolumeName='%s' is not a volume name (" NAME_RULE ")", SHOWN(value));
+                free(*name);
+                *name = strdup(value);
+                return *name ? 0 : -ENOMEM;
+        }
+        if (streq(key, "Copy")) {
+                b = parse_boolean(value);
+                if (b < 0)
+                        return reason(ret_why, -EINVAL, "Copy='%s' is not a boolean", SHOWN(value));
+                if (!b)
+                        return reason(ret_why, -EINVAL, "Copy=no: berth always fills a new volume from the image, as docker does");
+                return 0;
+        }
+        for (size_t i = 0; i < ELEMENTSOF(not_yet); i++)
+                if (streq(key, not_yet[i]))
+                        return reason(ret_why, -EINVAL, "%s=: a Quadlet [Volume] key berth does not support yet", key);
+        for (size_t i = 0; i < ELEMENTSOF(podman); i++)
+                if (streq(key, podman[i]))
+                        return reason(ret_why, -EINVAL, "%s=: podman-specific, berth has no equivalent", key);
+        return reason(ret_why, -EINVAL, "%s=: unknown key in section [Volume]", SHOWN(key));
+}
+
+/* The volume name NAME.volume defines. *ret_why says "FILE:LINE: why". */
+static int volume_file_name(const char *path, const char *container, char **ret, char **ret_why) {
+        _cleanup_free_ char *text = NULL, *name = NULL, *why = NULL, *base = NULL;
+        const char *file = strrchr(path, '/') + 1;
+        bool in_volume = false;
+        unsigned line = 0;
+        size_t size;
+        int r;
+
+        r = read_full_file_at(AT_FDCWD, path, 64 * 1024, &text, &size);
+        if (r < 0)
+                return reason(ret_why, -EINVAL, "%s: %s", path, strerror(-r));
+        base = strndup(file, strlen(file) - strlen(".volume"));
+        name = base ? strjoin("systemd-", base) : NULL;
+        if (!name)
+                return -ENOMEM;
+        for (char *p = text, *next; p; p = next) {
+                _cleanup_free_ char *value = NULL;
+                char *l, *eq;
+
+                line++;
+                next = strchr(p, '\n');
+                if (next)
+                        *next++ = 0;
+                l = strstrip(p);
+                if (!*l || *l == '#' || *l == ';')
+                        continue;
+                if (endswith(l, "\\"))
+                        return reason(ret_why, -EINVAL, "%s:%u: continued lines are not supported in a .volume", path, line);
+                if (*l == '[') {
+                        in_volume = streq(l, "[Volume]");
+                        if (!in_volume && !startswith(l, "[X-"))
+                                return reason(ret_why, -EINVAL, "%s:%u: section %s: berth makes no unit for a volume, only [Volume] is read",
+                                              path, line, SHOWN(l));
+                        continue;
+                }
+                if (!in_volume)
+                        continue;
+                eq = strchr(l, '=');
+                if (!eq)
+                        return reason(ret_why, -EINVAL, "%s:%u: '%s': missing '='", path, line, SHOWN(l));
+                *eq = 0;
+                r = definition_value_parse(strstrip(eq + 1), container, &value, &why);
+                if (r >= 0)
+                        r = volume_key(strstrip(l), value, &name, &why);
+                if (r == -EINVAL)
+                        return reason(ret_why, r, "%s:%u: %s", path, line, why ?: "invalid");
+                if (r < 0)
+                        return r;
+        }
+        *ret = TAKE_PTR(name);
+        return 0;
+}
+
+int definition_reference_resolve(const char *key, const char *value, const char *path, const char *name, char **ret,
+                                 char **ret_why) {
+        _cleanup_free_ char *file = NULL, *vpath = NULL, *vname = NULL, *why = NULL;
+        size_t n;
+        int r;
+
+        *ret = NULL;
+        if (streq(key, "Image") && (endswith(value, ".image") || endswith(value, ".build")))
+                return reason(ret_why, -EINVAL, "'%s' names a Quadlet .image or .build unit: berth neither pulls nor builds images "
+                              "from a definition yet", SHOWN(value));
+        if (streq(key, "Network")) {
+                const char *e = endswith(value, ".container");
+
+                if (endswith(value, ".network"))
+                        return reason(ret_why, -EINVAL, "'%s' names a Quadlet .network unit: berth has no named networks yet "
+                                      "(none, host, bridge or container:NAME)", SHOWN(value));
+                if (endswith(value, ".pod"))
+                        return reason(ret_why, -EINVAL, "'%s' names a Quadlet .pod unit: pods are podman-specific", SHOWN(value));
+                if (e && e > value) {
+                        _cleanup_free_ char *other = strndup(value, (size_t) (e - value));
+
+                        *ret = other ? strjoin("container:", other) : NULL;
+                        return *ret ? 0 : -ENOMEM;
+                }
+                return 0;
+        }
+        if (!streq(key, "Volume"))
+                return 0;
+        n = strcspn(value, ":");
+        file = strndup(value, n);
+        if (!file)
+                return -ENOMEM;
+        if (!endswith(file, ".volume")) {
+                if (endswith(file, ".image") || endswith(file, ".artifact"))
+                        return reason(ret_why, -EINVAL, "'%s' names a Quadlet .image or .artifact unit, which berth has not", SHOWN(file));
+                return 0;
+        }
+        if (strchr(file, '/') || streq(file, ".volume"))
+                return reason(ret_why, -EINVAL, "'%s' is not NAME.volume", SHOWN(file));
+        r = volume_file_find(path, file, &vpath);
+        if (r == -ENOENT)
+                return reason(ret_why, -EINVAL, "'%s': no such file next to the definition or in the definition directories",
+                              SHOWN(file));
+        if (r < 0)
+                return r;
+        r = volume_file_name(vpath, name, &vname, &why);
+        if (r == -EINVAL)
+                return reason(ret_why, r, "'%s': %s", SHOWN(file), why);
+        if (r < 0)
+                return r;
+        *ret = strjoin(vname, value + n);
+        return *ret ? 0 : -ENOMEM;
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "definition-quote.h"
 
@@ -65,6 +66,9 @@ int definition_entrypoint_parse(const char *value, char ***ret, char **ret_why);
 /* The value that reads back as l: the word itself when l is one word that does not look like
  * JSON, else l as a JSON array. -EINVAL when a word is not UTF-8; -ENOMEM. */
 int definition_entrypoint_format(char *const *l, char **ret);
+/* Entrypoint='s line for definition_to_string() (the key table's formatter). */
+struct Definition;
+int definition_format_entrypoint(FILE *f, const char *key, const struct Definition *d, const void *field);
 
 /* ---- drop-ins ----
  *
@@ -99,3 +103,19 @@ bool definition_instance_is_valid(const char *s);
 /* The directory of the definition file at path, against which relative paths resolve as Quadlet
  * resolves them; NULL for no path or one that is not absolute (berth run's text), or on OOM. */
 char *definition_dir_of(const char *path);
+
+/* ---- references to Quadlet's other unit files ----
+ *
+ * Network=NAME.container is container:NAME (Quadlet's way to share another container's network).
+ * Volume=NAME.volume:/dst[:opts] is the named volume that NAME.volume defines (its [Volume]
+ * section: VolumeName=, by default systemd-NAME as with Quadlet; Copy=yes, which is what berth
+ * does anyway), read from the definition's directory or else the definition directories; the
+ * volume is made on first use as every named volume is, so no unit is needed for it. What berth
+ * cannot do is refused with one line: the other [Volume] keys, a .volume's [Unit]/[Service]/
+ * [Install], NAME.network (berth has no named networks), NAME.pod, NAME.image and NAME.build
+ * (berth neither pulls nor builds). */
+
+/* value of key (already unquoted, specifiers resolved) as berth's own key reads it: *ret NULL
+ * when there is nothing to translate. path is the definition's file. -EINVAL with *ret_why. */
+int definition_reference_resolve(const char *key, const char *value, const char *path, const char *name, char **ret,
+                                 char **ret_why);

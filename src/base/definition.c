@@ -693,25 +693,6 @@ static int parse_default_instance(Definition *d, void *field, ListState *list, c
         return replace_string(field, value);
 }
 
-static int format_entrypoint(FILE *f, const char *key, const Definition *d, const void *field) {
-        _cleanup_free_ char *v = NULL, *q = NULL;
-        char *const *l = *(char **const *) field;
-        int r;
-
-        if (!l)
-                return 0;
-        r = definition_entrypoint_format(l, &v);
-        if (r < 0)
-                return r;
-        if (string_has_control_chars(v))
-                return -EINVAL;
-        q = definition_value_quote(v);
-        if (!q)
-                return -ENOMEM;
-        fprintf(f, "%s=%s\n", key, *v ? q : "");
-        return 0;
-}
-
 static int parse_volumes_from(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
         return parse_volume_list(field, list, value, ret_why, check_volumes_from);
 }
@@ -904,7 +885,7 @@ static const DefinitionKey key_table[] = {
 #define KEY(s, k, p, f, field, ...) \
         { SECTION_##s, k, p, f, offsetof(Definition, field), __VA_ARGS__ }
         KEY(CONTAINER, "Image", parse_image, definition_format_raw_string, image, .required = true),
-        KEY(CONTAINER, "Entrypoint", parse_entrypoint, format_entrypoint, entrypoint),
+        KEY(CONTAINER, "Entrypoint", parse_entrypoint, definition_format_entrypoint, entrypoint),
         KEY(CONTAINER, "Exec", parse_command, definition_format_command, exec, .words = true),
         KEY(CONTAINER, "Environment", parse_environment, definition_format_environment, environment, .words = true),
         KEY(CONTAINER, "EnvironmentFile", parse_environment_file, definition_format_raw_list, environment_files),
@@ -1101,7 +1082,7 @@ static size_t group_count(const ParseState *s, KeyGroup g) {
 
 /* One logical line (continuations joined), numbered by its first physical line. */
 static int parse_line(ParseState *s, char *l, unsigned line, char **ret_error) {
-        _cleanup_free_ char *why = NULL, *unquoted = NULL;
+        _cleanup_free_ char *why = NULL, *unquoted = NULL, *resolved = NULL;
         const DefinitionKey *k;
         const char *key, *value, *refusal;
         size_t i;
@@ -1125,6 +1106,8 @@ static int parse_line(ParseState *s, char *l, unsigned line, char **ret_error) {
                 /* systemd's (and Quadlet's) extension sections: for other tools, ignored. */
                 if (s->section < 0 && n >= 4 && l[n - 1] == ']' && startswith(l, "[X-"))
                         s->ignoring = true;
+                else if (streq(l, "[Quadlet]"))
+                        return reason(ret_error, -EINVAL, "%s:%u: section [Quadlet]: berth does not support it yet", s->path, line);
                 else if (s->section < 0)
                         return reason(ret_error, -EINVAL, "%s:%u: unknown section '%s'", s->path, line,
                                     SHOWN(l));
@@ -1170,8 +1153,10 @@ static int parse_line(ParseState *s, char *l, unsigned line, char **ret_error) {
         i = (size_t) (k - key_table);
 
         r = k->words ? 0 : definition_value_parse(value, s->d->name, &unquoted, &why);
+        if (r >= 0 && !k->words) /* Volume=data.volume:/x and the like (definition-unit.h) */
+                r = definition_reference_resolve(key, unquoted, s->d->path, s->d->name, &resolved, &why);
         if (r >= 0)
-                r = k->parse(s->d, (uint8_t *) s->d + k->offset, &s->lists[i], unquoted ?: value, &why);
+                r = k->parse(s->d, (uint8_t *) s->d + k->offset, &s->lists[i], resolved ?: unquoted ?: value, &why);
         if (r == -EINVAL)
                 return reason(ret_error, r, "%s:%u: key '%s': %s", s->path, line, key, why ?: "invalid value");
         if (r < 0)
@@ -1299,6 +1284,9 @@ static int parse_text(ParseState *s, const char *text, const char *path, char **
                 first = p + strspn(p, " \t\r");
                 if (*first == '#' || *first == ';')
                         continue;
+                /* Trailing blanks do not hide a continuation (systemd strips the line first). */
+                while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+                        p[--n] = 0;
                 continued = ends_in_continuation(p, n);
                 if (continued)
                         p[n - 1] = ' ';
