@@ -18,15 +18,18 @@
  * Conventions of the format:
  *   - "#" and ";" start comment lines (also between continuation lines); a line ending in an
  *     odd number of backslashes continues on the next, the backslash becoming a space;
- *   - values are quoted as definition-quote.h says: keys that take words split them as a shell
- *     does ('…', "…", $'…', backslashes); any other value is taken as written unless it begins
- *     with a quote, and then it is one quoted word;
+ *   - values are quoted as definition-quote.h says, systemd's rules as Quadlet applies them:
+ *     keys that take words split them as ExecStart= is split ('…', "…", C escapes); any other
+ *     value is taken as written, less a surrounding "…" pair; then '%' specifiers
+ *     (definition-unit.h);
+ *   - [Unit] and [Service] lines are kept for the unit, drop-ins (the .conf files of NAME.container.d/, …)
+ *     follow the file, and NAME@.container is a template (definition-unit.h);
  *   - a key given twice: the last one wins, except for the repeatable (list) keys;
  *   - an empty value resets a list key (Environment=, EnvironmentFile=, AddCapability=,
  *     DropCapability=, PublishPort=, ExposePort=, Link=, DNS=, AddHost=, Volume=, VolumesFrom=,
  *     Tmpfs=, Sysctl=, WantedBy=, RequiredBy=); Exec= and Entrypoint= with an empty value set an
  *     empty (non-NULL) command, Docker's --entrypoint ''; any other key with an empty value is
- *     an error, and so is a quoted empty value ('') of a key that does not take words.
+ *     an error, and so is a quoted empty value ("") of a key that does not take words.
  *
  * Parsing takes time linear in the size of the text, which is bounded, and so are the lists
  * whose entries cost the runtime or systemd more than their bytes. */
