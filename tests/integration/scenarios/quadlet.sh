@@ -71,6 +71,8 @@ wait_for 10 sh -c 'berth logs -o cat qt@b | grep -q instance='
 check_eq "  … each with its %i" "$(berth logs -o cat qt@a | grep instance=)|$(berth logs -o cat qt@b | grep instance=)" \
         "instance=a name=qt|instance=b name=qt"
 check_match "berth list shows them by NAME@INSTANCE" "$(berth list)" "qt@b +running +qbb"
+check_eq "  … in scopes with the '@' escaped" "$(systemctl is-active 'container-qt\x40b.scope')" active
+check_eq "  … and no warning that machined refused the name" "$(berth logs -o cat qt@a | grep -c machined)" 0
 check "berth stop of an instance" berth stop qt@b
 check_eq "  … stops its unit" "$(systemctl is-active container@qt@b.service)" inactive
 check "an instance with a file of its own starts" systemctl start container@qt@own.service
