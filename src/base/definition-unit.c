@@ -493,7 +493,7 @@ static int dropin_dir_names(const char *file, char ***ret) {
                 if (r >= 0 && at)
                         r = strv_consume(&broad, strjoin(part, "@", suffix, ".d"));
         }
-        if (r >= 0 && at && at[1] != '.')
+        if (r >= 0 && at && at[1] != '\0') /* an instance: its template's too */
                 r = strv_consume(&broad, strjoin(unit, "@", suffix, ".d"));
         if (r >= 0)
                 r = strv_consume(&broad, strjoin(file, ".d"));
@@ -823,6 +823,8 @@ int definition_reference_resolve(const char *key, const char *value, const char 
         if (!streq(key, "Volume"))
                 return 0;
         n = strcspn(value, ":");
+        if (!value[n])
+                return 0; /* Volume=DST alone: no source */
         file = strndup(value, n);
         if (!file)
                 return -ENOMEM;

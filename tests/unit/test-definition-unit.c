@@ -231,6 +231,14 @@ static void test_dropins_and_templates(void) {
            "an instance's own file, with the template's drop-ins too (%s)", error ?: "");
         definition_free(d);
         free(error);
+        {
+                _cleanup_strv_free_ char **l = NULL;
+                _cleanup_free_ char *tp = path_join(tmp, "etc/tpl@.container"), *all = path_join(tmp, "etc/container.d/05-all.conf"),
+                                    *want = path_join(tmp, "etc/tpl@.container.d/10-env.conf");
+                int r = definition_dropins_find(tp, &l, NULL);
+
+                ok(r == 0 && strv_equal(l, L(all, want)), "the template's drop-ins, each once, by file name");
+        }
         d = load("nope@x", &error);
         ok(!d && streq_ptr(error, "no such container nope@x (nor a template nope@.container)"), "%s", error ?: "");
         free(error);
@@ -253,6 +261,11 @@ static void test_dropins_and_templates(void) {
         ok(d && strv_equal(d->volumes, L("systemd-data:/var/lib/x:ro", "shared-data:/n")),
            "Volume=NAME.volume is the volume it defines (%s)", error ?: "");
         definition_free(d);
+        free(error);
+        put("etc/vol1.container", "[Container]\nImage=img\nVolume=data.volume\n");
+        d = load("vol1", &error);
+        ok(!d && error && endswith(error, "key 'Volume': destination 'data.volume' is not an absolute path"),
+           "Volume=X.volume alone is a destination, as for Quadlet (%s)", error ?: "");
         free(error);
         put("etc/vol2.container", "[Container]\nImage=img\nVolume=dev.volume:/d\n");
         put("etc/dev.volume", "[Volume]\nDevice=/dev/sdb1\n");
