@@ -220,6 +220,10 @@ static int dropin_for_definition(const Definition *d, char **ret) {
         r = write_unit_lines(f, d, d->service_lines, /* unit= */ false);
         if (r < 0)
                 return r;
+        /* For the helper: this unit has them (it warns when it runs a definition that has
+         * [Unit] or [Service] keys without them). */
+        if (d->unit_lines || d->service_lines)
+                fputs("Environment=BERTH_DEFINITION_UNIT=1\n", f);
 
         if (fflush(f) != 0 || ferror(f))
                 return -ENOMEM;

@@ -73,6 +73,9 @@ check_eq "  … each with its %i" "$(berth logs -o cat qt@a | grep instance=)|$(
 check_match "berth list shows them by NAME@INSTANCE" "$(berth list)" "qt@b +running +qbb"
 check_eq "  … in scopes with the '@' escaped" "$(systemctl is-active 'container-qt\x40b.scope')" active
 check_eq "  … and no warning that machined refused the name" "$(berth logs -o cat qt@a | grep -c machined)" 0
+check_eq "the default instance has its [Unit] keys, and says nothing" "$(journalctl -u container@qt@a.service -o cat --no-pager | grep -c 'runs without')" 0
+check_match "an instance started by name only says it runs without them" \
+        "$(journalctl -u container@qt@b.service -o cat --no-pager)" "container@qt@b.service runs without the \[Unit\] and \[Service\] keys of /etc/berth/containers/qt@.container"
 check "berth stop of an instance" berth stop qt@b
 check_eq "  … stops its unit" "$(systemctl is-active container@qt@b.service)" inactive
 check "an instance with a file of its own starts" systemctl start container@qt@own.service
