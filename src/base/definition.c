@@ -874,7 +874,6 @@ typedef struct DefinitionKey {
         size_t offset;
         bool required;
         bool words;     /* the value is quoted words (definition-quote.h), else one value */
-        bool strv;      /* words that keep backslashes (unit names, capabilities) */
         KeyGroup group; /* a list capped with others */
 } DefinitionKey;
 
@@ -895,8 +894,8 @@ static const DefinitionKey key_table[] = {
         KEY(CONTAINER, "Memory", parse_memory, definition_format_memory, memory_max),
         KEY(CONTAINER, "CPUWeight", parse_cpu_weight, definition_format_cpu_weight, cpu_weight),
         KEY(CONTAINER, "PidsLimit", parse_pids_limit, definition_format_pids_limit, pids_limit),
-        KEY(CONTAINER, "AddCapability", parse_capabilities, definition_format_capabilities, caps_add, .words = true, .strv = true),
-        KEY(CONTAINER, "DropCapability", parse_capabilities, definition_format_capabilities, caps_drop, .words = true, .strv = true),
+        KEY(CONTAINER, "AddCapability", parse_capabilities, definition_format_capabilities, caps_add, .words = true),
+        KEY(CONTAINER, "DropCapability", parse_capabilities, definition_format_capabilities, caps_drop, .words = true),
         KEY(CONTAINER, "Privileged", parse_bool, definition_format_bool, privileged),
         KEY(CONTAINER, "ReadOnly", parse_bool, definition_format_bool, read_only),
         KEY(CONTAINER, "AutoRemove", parse_bool, definition_format_bool, auto_remove),
@@ -934,12 +933,12 @@ static const DefinitionKey key_table[] = {
         KEY(CONTAINER, "Tmpfs", parse_tmpfs, definition_format_raw_list, tmpfs, .group = GROUP_MOUNTS),
         KEY(CONTAINER, "Sysctl", parse_sysctl, definition_format_environment, sysctls, .words = true),
         /* quadlet-files: [Install] beyond WantedBy= and RequiredBy= */
-        KEY(INSTALL, "UpheldBy", parse_units, definition_format_units, upheld_by, .words = true, .strv = true, .group = GROUP_UNITS),
-        KEY(INSTALL, "Alias", parse_alias, definition_format_units, aliases, .words = true, .strv = true),
-        KEY(INSTALL, "Also", parse_units, definition_format_units, also, .words = true, .strv = true, .group = GROUP_UNITS),
+        KEY(INSTALL, "UpheldBy", parse_units, definition_format_units, upheld_by, .words = true, .group = GROUP_UNITS),
+        KEY(INSTALL, "Alias", parse_alias, definition_format_units, aliases, .words = true),
+        KEY(INSTALL, "Also", parse_units, definition_format_units, also, .words = true, .group = GROUP_UNITS),
         KEY(INSTALL, "DefaultInstance", parse_default_instance, definition_format_raw_string, default_instance),
-        KEY(INSTALL, "WantedBy", parse_units, definition_format_units, wanted_by, .words = true, .strv = true, .group = GROUP_UNITS),
-        KEY(INSTALL, "RequiredBy", parse_units, definition_format_units, required_by, .words = true, .strv = true, .group = GROUP_UNITS),
+        KEY(INSTALL, "WantedBy", parse_units, definition_format_units, wanted_by, .words = true, .group = GROUP_UNITS),
+        KEY(INSTALL, "RequiredBy", parse_units, definition_format_units, required_by, .words = true, .group = GROUP_UNITS),
 #undef KEY
 };
 
