@@ -352,7 +352,13 @@ static const struct {
         { "VolatileTmp", false },
 };
 
-const char *definition_key_refusal(const char *key) {
+const char *definition_key_refusal(const char *section, const char *key) {
+        /* systemd aliases an instance of a template only by another instance of the same name. */
+        if (streq(section, "Install") && streq(key, "Alias"))
+                return "berth's unit is container@NAME.service, an instance of container@.service, which systemd cannot "
+                       "give another name";
+        if (!streq(section, "Container"))
+                return NULL;
         for (size_t i = 0; i < ELEMENTSOF(refused_keys); i++)
                 if (streq(refused_keys[i].key, key))
                         return refused_keys[i].podman ? "podman-specific, berth has no equivalent"

@@ -40,10 +40,10 @@ int definition_specifiers_for_unit(const char *s, const char *name, char **ret);
 
 /* ---- keys berth refuses ---- */
 
-/* For a [Container] key that is not in berth's table: why it is refused, when it is one of
- * Quadlet's ("…is podman-specific…" or "…berth does not support it yet"); NULL for a key
- * Quadlet does not know either. */
-const char *definition_key_refusal(const char *key);
+/* For a key of section that is not in berth's table: why it is refused, when it is one of
+ * Quadlet's ("podman-specific…" or "…berth does not support yet"; [Install] Alias=, which systemd
+ * cannot apply to berth's unit); NULL for a key Quadlet does not know either. */
+const char *definition_key_refusal(const char *section, const char *key);
 
 /* ---- [Unit] and [Service] ----
  *

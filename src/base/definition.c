@@ -674,16 +674,6 @@ static int parse_entrypoint(Definition *d, void *field, ListState *list, const c
         return 0;
 }
 
-/* systemd aliases an instance only by another instance of the same name, and berth's unit is
- * container@NAME.service: Quadlet's Alias=other.service has no meaning here. */
-static int parse_alias(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
-        if (isempty(value))
-                return 0;
-        return reason(ret_why, -EINVAL, "'%s': berth's unit is container@%s.service, an instance of container@.service, "
-                      "which systemd cannot give another name",
-                      SHOWN(value), d->name);
-}
-
 static int parse_default_instance(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
         int r = require_value(value, ret_why);
         if (r < 0)
@@ -863,7 +853,7 @@ static const struct {
         size_t max;
 } group_table[_GROUP_MAX] = {
         [GROUP_MOUNTS] = { "mounts (Volume=, Tmpfs= and VolumesFrom= together)", DEFINITION_MOUNTS_MAX },
-        [GROUP_UNITS] = { "units named (Link=, WantedBy=, RequiredBy=, UpheldBy=, Alias= and Also= together)", DEFINITION_UNITS_MAX },
+        [GROUP_UNITS] = { "units named (Link=, WantedBy=, RequiredBy=, UpheldBy= and Also= together)", DEFINITION_UNITS_MAX },
 };
 
 typedef struct DefinitionKey {
@@ -934,7 +924,6 @@ static const DefinitionKey key_table[] = {
         KEY(CONTAINER, "Sysctl", parse_sysctl, definition_format_environment, sysctls, .words = true),
         /* quadlet-files: [Install] beyond WantedBy= and RequiredBy= */
         KEY(INSTALL, "UpheldBy", parse_units, definition_format_units, upheld_by, .words = true, .group = GROUP_UNITS),
-        KEY(INSTALL, "Alias", parse_alias, definition_format_units, aliases, .words = true),
         KEY(INSTALL, "Also", parse_units, definition_format_units, also, .words = true, .group = GROUP_UNITS),
         KEY(INSTALL, "DefaultInstance", parse_default_instance, definition_format_raw_string, default_instance),
         KEY(INSTALL, "WantedBy", parse_units, definition_format_units, wanted_by, .words = true, .group = GROUP_UNITS),
@@ -1003,7 +992,6 @@ Definition *definition_free(Definition *d) {
         strv_free(d->unit_lines);
         strv_free(d->service_lines);
         strv_free(d->upheld_by);
-        strv_free(d->aliases);
         strv_free(d->also);
         free(d->default_instance);
         strv_free(d->wanted_by);
@@ -1039,7 +1027,7 @@ bool definition_equal(const Definition *a, const Definition *b) {
                strv_equal(a->tmpfs, b->tmpfs) && strv_equal(a->sysctls, b->sysctls) &&
                strv_equal(a->wanted_by, b->wanted_by) && strv_equal(a->required_by, b->required_by) &&
                strv_equal(a->unit_lines, b->unit_lines) && strv_equal(a->service_lines, b->service_lines) &&
-               strv_equal(a->upheld_by, b->upheld_by) && strv_equal(a->aliases, b->aliases) &&
+               strv_equal(a->upheld_by, b->upheld_by) &&
                strv_equal(a->also, b->also) && streq_ptr(a->default_instance, b->default_instance) &&
                a->notify == b->notify && (a->health_cmd == NULL) == (b->health_cmd == NULL) &&
                strv_equal(a->health_cmd, b->health_cmd) && a->health_interval_usec == b->health_interval_usec &&
@@ -1143,7 +1131,7 @@ static int parse_line(ParseState *s, char *l, unsigned line, char **ret_error) {
         }
 
         k = key_lookup(s->section, key);
-        refusal = !k && s->section == SECTION_CONTAINER ? definition_key_refusal(key) : NULL;
+        refusal = !k ? definition_key_refusal(section_table[s->section], key) : NULL;
         if (refusal)
                 return reason(ret_error, -EINVAL, "%s:%u: key '%s': %s", s->path, line, SHOWN(key), refusal);
         if (!k)

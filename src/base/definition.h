@@ -91,7 +91,7 @@ typedef struct Definition {
         char **sysctls;      /* Sysctl=: KEY=VALUE of the container's namespaces (sysctl.h) */
         /* quadlet-files: Quadlet's [Unit], [Service] and [Install] (definition-unit.h) */
         char **unit_lines, **service_lines; /* "Key=value" as written, in order, for the unit */
-        char **upheld_by, **aliases, **also;
+        char **upheld_by, **also;
         char *default_instance;
         char **wanted_by, **required_by;
 } Definition;

@@ -841,7 +841,7 @@ static void test_limits(void) {
         text = strjoin(msg, "RequiredBy=one-more.target\n");
         r = definition_parse_string(text, F, "web", &d, &error);
         ok(r == -EINVAL && error &&
-                   endswith(error, "key 'RequiredBy': more than 256 units named (Link=, WantedBy=, RequiredBy=, UpheldBy=, Alias= and Also= together)"),
+                   endswith(error, "key 'RequiredBy': more than 256 units named (Link=, WantedBy=, RequiredBy=, UpheldBy= and Also= together)"),
            "the 257th unit is refused (%s)", error ?: "");
 }
 
