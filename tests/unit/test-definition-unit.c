@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "definition-builder.h"
 #include "definition-unit.h"
 #include "definition.h"
 #include "fd-util.h"
@@ -298,6 +299,22 @@ static void test_dropins_and_templates(void) {
         error = NULL;
 }
 
+/* berth run's flags cannot make [Unit] or [Service] lines: a value is one value, or refused. */
+static void test_builder_cannot_inject(void) {
+        _cleanup_(definition_builder_done) DefinitionBuilder b = {};
+        _cleanup_(definition_freep) Definition *d = NULL;
+        _cleanup_free_ char *text = NULL, *error = NULL;
+        int r;
+
+        ok(definition_builder_add(&b, "IMAGE", "img") == 0 &&
+                   definition_builder_add(&b, "-e", "A=1\n[Service]\nExecStartPre=/bin/evil") == 0,
+           "an -e value with newlines is taken, quoted");
+        ok_eq_int(definition_builder_add(&b, "-w", "/x\n[Service]\nExecStartPre=/bin/evil"), -EINVAL);
+        r = definition_builder_parse(&b, "web", &text, &d, &error);
+        ok(r == 0 && !d->service_lines && !d->unit_lines && strv_equal(d->environment, L("A=1\n[Service]\nExecStartPre=/bin/evil")),
+           "  … as one environment variable, no [Service] line (%s)", error ?: "");
+}
+
 static void test_path_resolve(void) {
         static const struct {
                 const char *dir, *rel, *want;
@@ -321,6 +338,7 @@ int main(void) {
         test_unit_sections();
         test_dropins_and_templates();
         test_path_resolve();
+        test_builder_cannot_inject();
         (void) rm_rf(tmp);
         return tap_finish();
 }
