@@ -527,7 +527,7 @@ int definition_dropins_find(const char *path, char ***ret, char **ret_why) {
         const char *slash = strrchr(path, '/'), *file = slash ? slash + 1 : path;
         char *const *definition_dirs;
         size_t n = 0;
-        int r;
+        int r = 0;
 
         own = slash ? strndup(path, (size_t) (slash - path)) : strdup(".");
         if (!own)
@@ -538,17 +538,15 @@ int definition_dropins_find(const char *path, char ***ret, char **ret_why) {
                 if (!own)
                         return -ENOMEM;
         }
-        r = strv_extend(&dirs, own);
-        if (r < 0)
-                return r;
+        /* In the definition directories' order (/etc before /run, as for definitions) when the
+         * file is in one of them; else next to it only. */
         definition_dirs = berth_definition_dirs();
         if (definition_dirs && strv_contains(definition_dirs, own))
-                STRV_FOREACH(d, (char **) definition_dirs)
-                        if (!strv_contains(dirs, *d)) {
-                                r = strv_extend(&dirs, *d);
-                                if (r < 0)
-                                        return r;
-                        }
+                dirs = strv_copy(definition_dirs);
+        else
+                r = strv_extend(&dirs, own);
+        if (r < 0 || !dirs)
+                return -ENOMEM;
 
         r = dropin_dir_names(file, &names);
         if (r < 0)

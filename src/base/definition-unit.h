@@ -76,8 +76,8 @@ int definition_format_entrypoint(FILE *f, const char *key, const struct Definiti
  * directories NAME.container.d/, for NAME@INSTANCE.container also NAME@.container.d/, for a NAME
  * with dashes each prefix up to a dash (a-b-.container.d/, a-.container.d/ and for a template or
  * instance a-b-@.container.d/, …), and container.d/, from the most specific to the broadest, each
- * looked for in the definition's own directory and then, when that is one of the definition
- * directories, in the others. Each *.conf file name is taken once, from the first place it is
+ * looked for in every definition directory in their order when the file is in one of them (as
+ * Quadlet looks in all of its), else next to the file. Each *.conf file name is taken once, from the first place it is
  * found (so a file masks a broader one of the same name), and they apply sorted by file name.
  * *ret: their paths, NULL-terminated (empty when there are none). */
 #define DEFINITION_DROPINS_MAX 256

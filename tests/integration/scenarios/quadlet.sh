@@ -30,9 +30,18 @@ Environment=HELPER_ENV=x
 DEF
 mkdir -p $D/qweb.container.d
 printf '[Service]\nRestartSec=11\n[Container]\nEnvironment=B=from-dropin\n' > $D/qweb.container.d/10-change.conf
+# A drop-in in the other definition directory applies too; one of the same name in /etc masks it.
+mkdir -p /run/berth/containers/qweb.container.d
+on_exit 'rm -rf /run/berth/containers/qweb.container.d'
+printf '[Unit]\nDocumentation=https://run.example\n' > /run/berth/containers/qweb.container.d/05-run.conf
+printf '[Unit]\nDocumentation=https://masked.example\n' > /run/berth/containers/qweb.container.d/10-change.conf
 systemctl daemon-reload
+check_match "a drop-in from /run/berth/containers applies to a file in /etc" \
+        "$(systemctl show -P Documentation container@qweb.service)" "https://run.example"
+check_eq "  … and /etc's of the same name masks /run's" \
+        "$(systemctl show -P Documentation container@qweb.service | grep -c masked)" 0
 check_eq "[Unit] Description= with %p" "$(systemctl show -P Description container@qweb.service)" "Quadlet web qweb"
-check_match "[Unit] Documentation= added to the template's" "$(systemctl show -P Documentation container@qweb.service)" " https://example.com/qweb$"
+check_match "[Unit] Documentation= added to the template's" "$(systemctl show -P Documentation container@qweb.service)" " https://example.com/qweb( |$)"
 check_eq "[Service] RestartSec=, changed by the drop-in" "$(systemctl show -P RestartUSec container@qweb.service)" 11s
 check_match "[Service] Environment= is the unit's" "$(systemctl show -P Environment container@qweb.service)" "HELPER_ENV=x"
 check "it starts" systemctl start container@qweb.service
