@@ -127,11 +127,6 @@ static void format_stop_timeout(FILE *f, uint64_t usec) {
 
 /* Quadlet's translation of a dependency on another definition: After=db.container means
  * container@db.service. */
-static const char *const dependency_keys[] = {
-        "After", "Before", "BindsTo", "Conflicts", "OnFailure", "OnSuccess", "PartOf", "PropagatesReloadTo",
-        "PropagatesStopTo", "ReloadPropagatedFrom", "Requires", "Requisite", "StopPropagatedFrom", "Upholds", "Wants",
-};
-
 static int translate_dependencies(const char *value, char **ret) {
         _cleanup_free_ char *out = NULL;
         size_t size = 0;
@@ -166,7 +161,6 @@ static int write_unit_lines(FILE *f, const Definition *d, char *const *lines, bo
         STRV_FOREACH(line, (char **) lines) {
                 _cleanup_free_ char *key = strndup(*line, strcspn(*line, "=")), *value = NULL, *translated = NULL;
                 const char *raw = strchr(*line, '=') + 1;
-                bool dependency = false;
                 int r;
 
                 if (!key)
@@ -174,9 +168,7 @@ static int write_unit_lines(FILE *f, const Definition *d, char *const *lines, bo
                 r = definition_specifiers_for_unit(raw, d->name, &value);
                 if (r < 0)
                         return r;
-                for (size_t i = 0; unit && i < ELEMENTSOF(dependency_keys); i++)
-                        dependency = dependency || streq(key, dependency_keys[i]);
-                if (dependency) {
+                if (unit && definition_unit_key_is_dependency(key)) {
                         r = translate_dependencies(value, &translated);
                         if (r < 0)
                                 return r;

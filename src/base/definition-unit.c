@@ -368,6 +368,18 @@ const char *definition_key_refusal(const char *section, const char *key) {
 
 /* ---- [Unit] and [Service] ---- */
 
+bool definition_unit_key_is_dependency(const char *key) {
+        static const char *const keys[] = {
+                "After", "Before", "BindsTo", "Conflicts", "OnFailure", "OnSuccess", "PartOf", "PropagatesReloadTo",
+                "PropagatesStopTo", "ReloadPropagatedFrom", "Requires", "Requisite", "StopPropagatedFrom", "Upholds", "Wants",
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(keys); i++)
+                if (streq(key, keys[i]))
+                        return true;
+        return false;
+}
+
 int definition_unit_line_check(bool service, const char *key, const char *value, char **ret_why) {
         static const char *const owned[] = { "ExecStart", "NotifyAccess", "Delegate", "User", "Group", "DynamicUser" };
         static const char *const reset[] = { "ExecStopPost", "SuccessExitStatus", "RestartForceExitStatus",
@@ -379,6 +391,8 @@ int definition_unit_line_check(bool service, const char *key, const char *value,
         for (const char *c = value; *c; c++)
                 if (((unsigned char) *c < ' ' && *c != '\t') || *c == 0x7f)
                         return reason(ret_why, -EINVAL, "'%s' has control characters", SHOWN(value));
+        if (!service && !definition_unit_key_is_dependency(key))
+                return 0;
         if (!service) {
                 /* Dependencies on Quadlet's other unit files: NAME.container is translated by the
                  * generator; the others make no unit in berth. */

@@ -54,6 +54,10 @@ const char *definition_key_refusal(const char *section, const char *key);
  * runs as root), and an empty ExecStopPost=, SuccessExitStatus=, RestartForceExitStatus= or
  * LogExtraFields=, which would drop berth's own. */
 
+/* Quadlet's dependency keys of [Unit] (After=, Requires=, Wants=, BindsTo=, PartOf=, …), where
+ * NAME.container means container@NAME.service. */
+bool definition_unit_key_is_dependency(const char *key);
+
 /* Checks one line of [Unit] (service false) or [Service] (service true). -EINVAL with *ret_why. */
 int definition_unit_line_check(bool service, const char *key, const char *value, char **ret_why);
 

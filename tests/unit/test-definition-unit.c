@@ -172,6 +172,10 @@ static void test_unit_sections(void) {
                 definition_free(d);
                 free(error);
         }
+        d = parse("[Unit]\nDescription=backs up x.volume\n[Container]\nImage=img\n", "web", &error);
+        ok(d, "a .volume in a key that is no dependency is just words (%s)", error ?: "");
+        definition_free(d);
+        free(error);
         d = parse("[Unit]\nRequires=data.volume\n[Container]\nImage=img\n", "web", &error);
         ok(!d && error && strstr(error, "key 'Requires' in [Unit]: 'data.volume' names a Quadlet .volume unit"), "%s", error ?: "");
         free(error);
