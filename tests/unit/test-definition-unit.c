@@ -99,6 +99,13 @@ static void test_words_and_keys(void) {
         definition_free(d);
         free(error);
 
+        /* line-continuation-whitespace.container: blanks after the backslash still continue. */
+        d = parse("[Container]\nImage=img\nExec=\"/some/binary file\" --arg1 \\ \t\n  \"arg 2\"\nPublishPort=80:80\n", "web", &error);
+        ok(d && strv_equal(d->exec, L("/some/binary file", "--arg1", "arg 2")) && strv_equal(d->publish_ports, L("80:80")),
+           "a continuation with trailing blanks (%s)", error ?: "");
+        definition_free(d);
+        free(error);
+
         /* Entrypoint=: one word, or JSON. */
         d = parse("[Container]\nImage=img\nEntrypoint=[\"/bin/sh\",\"-c\"]\n", "web", &error);
         ok(d && strv_equal(d->entrypoint, L("/bin/sh", "-c")), "Entrypoint= JSON (%s)", error ?: "");
