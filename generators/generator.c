@@ -24,6 +24,7 @@
 
 #include "cleanup.h"
 #include "definition-mounts.h"
+#include "definition-unit.h"
 #include "definition.h"
 #include "fd-util.h"
 #include "generator.h"
@@ -148,6 +149,59 @@ static void format_stop_timeout(FILE *f, uint64_t usec) {
                 fprintf(f, "TimeoutStopSec=%" PRIu64 "s\n", sec + STOP_TIMEOUT_MARGIN_SEC);
 }
 
+/* Quadlet's translation of a dependency on another definition: After=db.container means
+ * container@db.service. */
+static int translate_dependencies(const char *value, char **ret) {
+        _cleanup_free_ char *out = NULL;
+        size_t size = 0;
+        _cleanup_fclose_ FILE *f = open_memstream(&out, &size);
+
+        if (!f)
+                return -ENOMEM;
+        for (const char *p = value; *p;) {
+                size_t blanks = strspn(p, " \t"), n;
+                const char *w = p + blanks, *suffix;
+
+                fwrite(p, 1, blanks, f);
+                n = strcspn(w, " \t");
+                suffix = n > strlen(DEFINITION_SUFFIX) ? w + n - strlen(DEFINITION_SUFFIX) : NULL;
+                if (suffix && strncmp(suffix, DEFINITION_SUFFIX, strlen(DEFINITION_SUFFIX)) == 0)
+                        fprintf(f, "container@%.*s.service", (int) (suffix - w), w);
+                else
+                        fwrite(w, 1, n, f);
+                p = w + n;
+        }
+        if (fflush(f) != 0 || ferror(f))
+                return -ENOMEM;
+        f = safe_fclose(f);
+        *ret = TAKE_PTR(out);
+        return 0;
+}
+
+/* The definition's own [Unit] or [Service] lines, after berth's so that they win where a key
+ * takes one value: the specifiers that name the definition resolved (definition-unit.h), and in
+ * [Unit] the dependencies on NAME.container translated. */
+static int write_unit_lines(FILE *f, const Definition *d, char *const *lines, bool unit) {
+        STRV_FOREACH(line, (char **) lines) {
+                _cleanup_free_ char *key = strndup(*line, strcspn(*line, "=")), *value = NULL, *translated = NULL;
+                const char *raw = strchr(*line, '=') + 1;
+                int r;
+
+                if (!key)
+                        return -ENOMEM;
+                r = definition_specifiers_for_unit(raw, d->name, &value);
+                if (r < 0)
+                        return r;
+                if (unit && definition_unit_key_is_dependency(key)) {
+                        r = translate_dependencies(value, &translated);
+                        if (r < 0)
+                                return r;
+                }
+                fprintf(f, "%s=%s\n", key, translated ?: value);
+        }
+        return 0;
+}
+
 static int dropin_for_definition(const Definition *d, char **ret) {
         _cleanup_free_ char *image = NULL, *source = NULL, *text = NULL;
         _cleanup_strv_free_ char **needs = NULL;
@@ -175,10 +229,20 @@ static int dropin_for_definition(const Definition *d, char **ret) {
         r = format_requires_mounts_for(f, d);
         if (r < 0)
                 return r;
+        r = write_unit_lines(f, d, d->unit_lines, /* unit= */ true);
+        if (r < 0)
+                return r;
         fputs("\n[Service]\n", f);
         format_stop_timeout(f, d->stop_timeout_usec);
         if (d->restart != RESTART_NO)
                 fprintf(f, "Restart=%s\n", restart_policy_to_unit(d->restart));
+        r = write_unit_lines(f, d, d->service_lines, /* unit= */ false);
+        if (r < 0)
+                return r;
+        /* For the helper: this unit has them (it warns when it runs a definition that has
+         * [Unit] or [Service] keys without them). */
+        if (d->unit_lines || d->service_lines)
+                fputs("Environment=BERTH_DEFINITION_UNIT=1\n", f);
 
         if (fflush(f) != 0 || ferror(f))
                 return -ENOMEM;
@@ -291,6 +355,10 @@ static int generate_one(const char *dest, const char *template_path, const char 
                 r = link_install(dest, unit, template_path, d->required_by, ".requires");
                 if (r < 0)
                         return r;
+                r = link_install(dest, unit, template_path, d->upheld_by, ".upholds");
+                if (r < 0)
+                        return r;
+
         }
         return 1;
 }
@@ -298,13 +366,43 @@ static int generate_one(const char *dest, const char *template_path, const char 
 /* Whether an earlier directory holds NAME.container: it wins, as in definition_load(), which
  * takes the first that is not missing. */
 static bool shadowed(char *const *dirs, char *const *until, const char *file) {
-        for (char *const *d = dirs; d < until; d++) {
+        for (char *const *d = dirs; *d && (!until || d < until); d++) {
                 _cleanup_free_ char *p = path_join(*d, file);
 
                 if (!p || access(p, F_OK) >= 0 || errno != ENOENT)
                         return true;
         }
         return false;
+}
+
+/* A template, NAME@.container: the instances systemd starts (container@NAME@INSTANCE.service) are
+ * read by the helper from it; the generator makes the drop-in and [Install] links of its
+ * DefaultInstance= only, as Quadlet does, unless that instance has a file of its own. */
+static int generate_template(const char *dest, const char *template_path, char *const *dirs, char *const *until,
+                             const char *name, const char *path) {
+        _cleanup_(definition_freep) Definition *d = NULL;
+        _cleanup_free_ char *error = NULL, *instance = NULL, *file = NULL;
+        int r;
+
+        if (shadowed(dirs, until, strrchr(path, '/') + 1))
+                return 0;
+        r = definition_parse_file(path, name, &d, &error);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0) {
+                /* Its instances fail with the same line when started. */
+                generator_log(LOG_ERR, "%s", error ?: strerror(-r));
+                return 0;
+        }
+        if (!d->default_instance)
+                return 0;
+        instance = strjoin(name, d->default_instance);
+        file = instance ? strjoin(instance, DEFINITION_SUFFIX) : NULL;
+        if (!file)
+                return -ENOMEM;
+        if (shadowed(dirs, NULL, file))
+                return 0; /* NAME@INSTANCE.container is its own definition, generated as such */
+        return generate_one(dest, template_path, instance, path);
 }
 
 int generator_run(const char *dest, char *const *dirs, const char *unit_dir) {
@@ -336,6 +434,14 @@ int generator_run(const char *dest, char *const *dirs, const char *unit_dir) {
                         path = path_join(*d, de->d_name);
                         if (!name || !path)
                                 return -ENOMEM;
+                        if (name_is_template(name)) {
+                                r = generate_template(dest, template_path, dirs, d, name, path);
+                                if (r < 0)
+                                        generator_log(LOG_ERR, "Failed to generate the default instance of %s, ignoring: %s",
+                                                      path, strerror(-r));
+                                n += r > 0;
+                                continue;
+                        }
                         if (!name_is_valid(name)) {
                                 generator_log(LOG_ERR,
                                               "%s: invalid container name '%s': names must match " NAME_RULE

@@ -209,6 +209,9 @@ static int format_health_test(FILE *f, const char *key, char *const *test) {
         r = health_cmd_format(test, &s);
         if (r < 0)
                 return r;
+        /* A unit file's value cannot hold a control character (Quadlet's HealthCmd= neither). */
+        if (string_has_control_chars(s))
+                return -EINVAL;
         q = definition_value_quote(s);
         if (!q)
                 return -ENOMEM;

@@ -31,7 +31,7 @@ static int check_label(const char *w, char **ret_why) {
 }
 
 int definition_parse_label(struct Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
-        return list_parse_assignments(field, list, value, ret_why, check_label);
+        return list_parse_assignments(d, field, list, value, ret_why, check_label);
 }
 
 /* ---- ContainerName= ---- */
@@ -148,7 +148,7 @@ static int check_ulimit(const char *w, char **ret_why) {
 int definition_parse_ulimit(struct Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
         if (!isempty(value) && strpbrk(value, " \t\"'\\$"))
                 return reason(ret_why, -EINVAL, "'%s' is not NAME=SOFT[:HARD] (e.g. nofile=1024:2048)", SHOWN(value));
-        return list_parse_assignments(field, list, value, ret_why, check_ulimit);
+        return list_parse_assignments(d, field, list, value, ret_why, check_ulimit);
 }
 
 /* ---- Group=, GroupAdd= ---- */

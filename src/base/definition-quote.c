@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The quoting of definition values, both ways; see definition-quote.h for the rules. Each
- * function makes one pass over its input: a definition may be as large as DEFINITION_SIZE_MAX
- * with a single line of words, and the generator reads every definition at every boot. */
+/* The quoting of definition values, both ways; see definition-quote.h for the rules, which are
+ * systemd's (src/basic/extract-word.c, src/basic/escape.c). Each function makes one pass over its
+ * input: a definition may be as large as DEFINITION_SIZE_MAX with a single line of words, and the
+ * generator reads every definition at every boot. */
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +18,10 @@ static bool is_control(char c) {
         return (unsigned char) c < 0x20 || c == 0x7f;
 }
 
+static bool is_separator(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
 static int hex_digit(char c) {
         if (c >= '0' && c <= '9')
                 return c - '0';
@@ -26,61 +32,98 @@ static int hex_digit(char c) {
         return -1;
 }
 
-/* One escape of $'…' at *p (just after the backslash): stores the character and moves *p past
- * the escape. Escapes the shell does not know stay as written, backslash and all, as in bash. */
-static int ansi_c_escape(const char **p, char *w, size_t *n) {
-        static const char simple[] = "n\nt\tr\ra\ab\be\033E\033f\fv\v\\\\''\"\"??";
-        const char *s = *p, *m;
-        unsigned v = 0;
-        int k = 0;
+/* Code point c as UTF-8 at w; the number of bytes. */
+static size_t utf8_put(char *w, uint32_t c) {
+        if (c < 0x80) {
+                w[0] = (char) c;
+                return 1;
+        }
+        if (c < 0x800) {
+                w[0] = (char) (0xc0 | (c >> 6));
+                w[1] = (char) (0x80 | (c & 0x3f));
+                return 2;
+        }
+        if (c < 0x10000) {
+                w[0] = (char) (0xe0 | (c >> 12));
+                w[1] = (char) (0x80 | ((c >> 6) & 0x3f));
+                w[2] = (char) (0x80 | (c & 0x3f));
+                return 3;
+        }
+        w[0] = (char) (0xf0 | (c >> 18));
+        w[1] = (char) (0x80 | ((c >> 12) & 0x3f));
+        w[2] = (char) (0x80 | ((c >> 6) & 0x3f));
+        w[3] = (char) (0x80 | (c & 0x3f));
+        return 4;
+}
+
+/* One C escape at *p (just after the backslash), as systemd's cunescape_one(): stores its bytes
+ * at w + *n and moves *p past it. Never more bytes out than in, plus one for the backslash. */
+static int cunescape_one(const char **p, char *w, size_t *n) {
+        static const char simple[] = "a\ab\bf\fn\nr\rt\tv\v\\\\\"\"''s ";
+        const char *s = *p;
+        uint32_t v = 0;
+        int digits;
 
         if (!*s)
                 return -EINVAL;
-        for (m = simple; *m; m += 2)
+        for (const char *m = simple; *m; m += 2)
                 if (*s == m[0]) {
                         w[(*n)++] = m[1];
                         *p = s + 1;
                         return 0;
                 }
-        if (*s == 'x') {
-                for (k = 0; k < 2 && hex_digit(s[1 + k]) >= 0; k++)
-                        v = v * 16 + (unsigned) hex_digit(s[1 + k]);
-                if (k == 0) {
-                        w[(*n)++] = '\\';
-                        w[(*n)++] = 'x';
-                        *p = s + 1;
-                        return 0;
-                }
-                s += 1 + k;
-        } else if (*s >= '0' && *s <= '7') {
-                for (k = 0; k < 3 && s[k] >= '0' && s[k] <= '7'; k++)
-                        v = v * 8 + (unsigned) (s[k] - '0');
-                s += k;
-        } else {
-                w[(*n)++] = '\\';
-                w[(*n)++] = *s;
-                *p = s + 1;
+        switch (*s) {
+        case 'x':
+                if (hex_digit(s[1]) < 0 || hex_digit(s[2]) < 0)
+                        return -EBADMSG;
+                v = (uint32_t) (hex_digit(s[1]) << 4 | hex_digit(s[2]));
+                if (v == 0)
+                        return -EILSEQ;
+                w[(*n)++] = (char) v; /* a byte, not a code point, as in systemd */
+                *p = s + 3;
                 return 0;
+        case 'u':
+        case 'U':
+                digits = *s == 'u' ? 4 : 8;
+                for (int i = 1; i <= digits; i++) {
+                        if (hex_digit(s[i]) < 0)
+                                return -EBADMSG;
+                        v = v << 4 | (uint32_t) hex_digit(s[i]);
+                }
+                if (v == 0 || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+                        return -EILSEQ;
+                /* At most 4 bytes out for the 6 or 10 read. */
+                *n += utf8_put(w + *n, v);
+                *p = s + 1 + digits;
+                return 0;
+        case '0' ... '7':
+                for (int i = 0; i < 3; i++) {
+                        if (s[i] < '0' || s[i] > '7')
+                                return -EBADMSG;
+                        v = v << 3 | (uint32_t) (s[i] - '0');
+                }
+                if (v == 0 || v > 255)
+                        return -EILSEQ;
+                w[(*n)++] = (char) v;
+                *p = s + 3;
+                return 0;
+        default:
+                return -EBADMSG;
         }
-        v &= 0xff;
-        if (v == 0)
-                return -EILSEQ; /* a word cannot hold a NUL */
-        w[(*n)++] = (char) v;
-        *p = s;
-        return 0;
 }
 
-int definition_words_split(const char *s, char ***ret) {
+int definition_words_split_full(const char *s, SplitFlags flags, char ***ret) {
         _cleanup_free_ char *buf = NULL;
         _cleanup_free_ size_t *starts = NULL;
         _cleanup_strv_free_ char **l = NULL;
         size_t n = 0, n_words = 0, allocated = 0, len = strlen(s);
-        bool in_word = false;
         const char *p = s;
+        char quote = 0;
+        bool in_word = false;
         int r;
 
         /* Every word, NUL-terminated, one after the other: never longer than s plus one NUL per
-         * word, and at most one word per two characters of s. */
+         * word, and at most one word per two characters of s (an empty "" is two). */
         buf = malloc(len + len / 2 + 2);
         if (!buf)
                 return -ENOMEM;
@@ -88,7 +131,7 @@ int definition_words_split(const char *s, char ***ret) {
         for (;;) {
                 char c = *p;
 
-                if (c == 0 || c == ' ' || c == '\t' || c == '\n') {
+                if (!quote && (c == 0 || is_separator(c))) {
                         if (in_word) {
                                 buf[n++] = 0;
                                 in_word = false;
@@ -98,6 +141,8 @@ int definition_words_split(const char *s, char ***ret) {
                         p++;
                         continue;
                 }
+                if (c == 0)
+                        return -EINVAL; /* an unterminated quote */
                 if (!in_word) {
                         if (n_words == allocated) {
                                 size_t *t;
@@ -111,41 +156,19 @@ int definition_words_split(const char *s, char ***ret) {
                         starts[n_words++] = n;
                         in_word = true;
                 }
-                if (c == '\'') {
-                        const char *end = strchr(p + 1, '\'');
-
-                        if (!end)
-                                return -EINVAL;
-                        memcpy(buf + n, p + 1, (size_t) (end - p - 1));
-                        n += (size_t) (end - p - 1);
-                        p = end + 1;
-                } else if (c == '"') {
-                        for (p++; *p != '"'; p++) {
-                                if (!*p)
-                                        return -EINVAL;
-                                if (*p == '\\' && p[1] && strchr("\"\\$`", p[1]))
-                                        p++;
-                                buf[n++] = *p;
-                        }
+                if (c == '\\' && (flags & SPLIT_CUNESCAPE)) {
                         p++;
-                } else if (c == '$' && p[1] == '\'') {
-                        for (p += 2; *p != '\''; ) {
-                                if (!*p)
-                                        return -EINVAL;
-                                if (*p == '\\') {
-                                        p++;
-                                        r = ansi_c_escape(&p, buf, &n);
-                                        if (r < 0)
-                                                return r;
-                                } else
-                                        buf[n++] = *p++;
-                        }
-                        p++;
-                } else if (c == '\\') {
-                        if (!p[1])
+                        if (!*p)
                                 return -EINVAL;
-                        buf[n++] = p[1];
-                        p += 2;
+                        r = cunescape_one(&p, buf, &n);
+                        if (r < 0)
+                                return r;
+                } else if (quote && c == quote) {
+                        quote = 0;
+                        p++;
+                } else if (!quote && (c == '\'' || c == '"')) {
+                        quote = c;
+                        p++;
                 } else
                         buf[n++] = *p++;
         }
@@ -166,7 +189,7 @@ static bool is_plain_word(const char *w) {
         if (!*w)
                 return false;
         for (; *w; w++)
-                if (!isalnum((unsigned char) *w) && !strchr("_@%+=:,./-", *w))
+                if (!isalnum((unsigned char) *w) && !strchr("_@+=:,./-", *w))
                         return false;
         return true;
 }
@@ -174,37 +197,27 @@ static bool is_plain_word(const char *w) {
 /* Appends w, quoted, at p; returns the new end. p must have room for quoted_size(w). */
 static char *quote_into(char *p, const char *w) {
         static const char hex[] = "0123456789abcdef";
-        bool ansi = false;
 
         if (is_plain_word(w))
                 return stpcpy(p, w);
-        for (const char *c = w; *c && !ansi; c++)
-                ansi = is_control(*c);
-        if (!ansi) {
-                *p++ = '\'';
-                for (; *w; w++)
-                        if (*w == '\'')
-                                p = stpcpy(p, "'\\''");
-                        else
-                                *p++ = *w;
-                *p++ = '\'';
-                return p;
-        }
-        p = stpcpy(p, "$'");
+        *p++ = '"';
         for (; *w; w++) {
                 unsigned char c = (unsigned char) *w;
+                const char *e = NULL;
 
-                if (c == '\n')
-                        p = stpcpy(p, "\\n");
-                else if (c == '\t')
-                        p = stpcpy(p, "\\t");
-                else if (c == '\r')
-                        p = stpcpy(p, "\\r");
-                else if (c == '\\' || c == '\'') {
-                        *p++ = '\\';
-                        *p++ = (char) c;
-                } else if (is_control((char) c)) {
-                        /* Always two digits, so that a hex digit after it is not taken in. */
+                switch (c) {
+                case '\n': e = "\\n"; break;
+                case '\t': e = "\\t"; break;
+                case '\r': e = "\\r"; break;
+                case '\\': e = "\\\\"; break;
+                case '"': e = "\\\""; break;
+                case '%': e = "%%"; break;
+                default:
+                        break;
+                }
+                if (e)
+                        p = stpcpy(p, e);
+                else if (is_control((char) c)) {
                         *p++ = '\\';
                         *p++ = 'x';
                         *p++ = hex[c >> 4];
@@ -212,11 +225,11 @@ static char *quote_into(char *p, const char *w) {
                 } else
                         *p++ = (char) c;
         }
-        *p++ = '\'';
+        *p++ = '"';
         return p;
 }
 
-/* The most quote_into() can write: "'\''" for each ' or "\xHH" for each control character. */
+/* The most quote_into() can write: "\xHH" for each byte, and the quotes. */
 static size_t quoted_size(const char *w) {
         return strlen(w) * 4 + 3;
 }
@@ -248,21 +261,65 @@ char *definition_words_quote(char *const *words) {
         return r;
 }
 
+static bool ends_in_backslash(const char *value, size_t n) {
+        size_t backslashes = 0;
+
+        while (backslashes < n && value[n - 1 - backslashes] == '\\')
+                backslashes++;
+        return backslashes % 2 == 1;
+}
+
 bool definition_value_is_plain(const char *value) {
-        size_t n = strlen(value), backslashes = 0;
+        size_t n = strlen(value);
 
         if (n == 0 || isspace((unsigned char) value[0]) || isspace((unsigned char) value[n - 1]))
                 return false;
-        if (value[0] == '\'' || value[0] == '"' || (value[0] == '$' && value[1] == '\''))
+        if (n >= 2 && value[0] == '"' && value[n - 1] == '"')
                 return false;
         for (const char *c = value; *c; c++)
-                if (is_control(*c))
+                if (is_control(*c) || *c == '%')
                         return false;
-        while (backslashes < n && value[n - 1 - backslashes] == '\\')
-                backslashes++;
-        return backslashes % 2 == 0;
+        return !ends_in_backslash(value, n);
 }
 
 char *definition_value_quote(const char *value) {
-        return definition_value_is_plain(value) ? strdup(value) : definition_word_quote(value);
+        size_t n = strlen(value), k = 0;
+        bool wrap;
+        char *r, *p;
+
+        if (definition_value_is_plain(value))
+                return strdup(value);
+        /* Quoted, as Quadlet reads it back: the "…" pair is only removed, never unescaped. */
+        wrap = n == 0 || isspace((unsigned char) value[0]) || isspace((unsigned char) value[n - 1]) ||
+               (n >= 2 && value[0] == '"' && value[n - 1] == '"') || ends_in_backslash(value, n);
+        for (const char *c = value; *c; c++)
+                k += *c == '%';
+        r = p = malloc(n + k + 3);
+        if (!r)
+                return NULL;
+        if (wrap)
+                *p++ = '"';
+        for (const char *c = value; *c; c++) {
+                if (*c == '%')
+                        *p++ = '%';
+                *p++ = *c;
+        }
+        if (wrap)
+                *p++ = '"';
+        *p = 0;
+        return r;
+}
+
+int definition_value_unquote(const char *value, char **ret) {
+        size_t n = strlen(value);
+        char *c;
+
+        if (n >= 2 && value[0] == '"' && value[n - 1] == '"')
+                c = strndup(value + 1, n - 2);
+        else
+                c = strdup(value);
+        if (!c)
+                return -ENOMEM;
+        *ret = c;
+        return 0;
 }

@@ -17,9 +17,12 @@
 #include "config.h"
 #include "definition-format.h"
 #include "definition-mounts.h"
+#include "definition-health.h"
 #include "definition-list.h"
+#include "definition-ports.h"
 #include "definition-process.h"
 #include "definition-quote.h"
+#include "definition-unit.h"
 #include "definition-values.h"
 #include "definition.h"
 #include "env.h"
@@ -75,14 +78,18 @@ int list_extend(char ***l, ListState *ls, const char *value) {
 
 typedef int (*DefinitionParser)(Definition *d, void *field, ListState *list, const char *value, char **ret_why);
 
-/* The words of value (definition-quote.h). */
-static int split_words(const char *value, char ***ret, char **ret_why) {
-        int r = definition_words_split(value, ret);
-        if (r == -EINVAL)
-                return reason(ret_why, -EINVAL, "unterminated quote or trailing backslash in '%s'", SHOWN(value));
-        if (r == -EILSEQ)
-                return reason(ret_why, -EINVAL, "'%s' has an escape for a NUL byte, which no value can hold", SHOWN(value));
-        return r;
+/* The words of value (definition-quote.h), specifiers resolved. */
+static int split_words_full(const Definition *d, const char *value, SplitFlags flags, char ***ret, char **ret_why) {
+        return definition_words_parse(value, flags, d->name, ret, ret_why);
+}
+
+static int split_words(const Definition *d, const char *value, char ***ret, char **ret_why) {
+        return split_words_full(d, value, SPLIT_CUNESCAPE, ret, ret_why);
+}
+
+/* Unit names and capabilities: systemd's strv keys keep backslashes. */
+static int split_strv(const Definition *d, const char *value, char ***ret, char **ret_why) {
+        return split_words_full(d, value, 0, ret, ret_why);
 }
 
 static int require_value(const char *value, char **ret_why) {
@@ -103,7 +110,7 @@ static int parse_image(Definition *d, void *field, ListState *list, const char *
         int r = require_value(value, ret_why);
         if (r < 0)
                 return r;
-        if (!name_is_valid(value))
+        if (!name_is_plain(value))
                 return reason(ret_why, -EINVAL, "'%s' is not a valid image name (names must match " NAME_RULE ")",
                                SHOWN(value));
         return replace_string(field, value);
@@ -113,7 +120,7 @@ static int parse_command(Definition *d, void *field, ListState *list, const char
         char ***l = field, **n = NULL;
         int r;
 
-        r = split_words(value, &n, ret_why);
+        r = split_words(d, value, &n, ret_why);
         if (r < 0)
                 return r;
         strv_free(*l);
@@ -123,8 +130,8 @@ static int parse_command(Definition *d, void *field, ListState *list, const char
 
 /* Quoted words, each checked by check(); set into *l as K=V, where a key given again takes the
  * new value in the old place. list->index: K → its place in *l. An empty value resets. */
-int list_parse_assignments(char ***l, ListState *list, const char *value, char **ret_why,
-                           int (*check)(const char *word, char **ret_why)) {
+static int parse_assignments(const Definition *d, SplitFlags flags, char ***l, ListState *list, const char *value,
+                             char **ret_why, int (*check)(const char *word, char **ret_why)) {
         _cleanup_strv_free_ char **words = NULL;
         int r;
 
@@ -132,7 +139,7 @@ int list_parse_assignments(char ***l, ListState *list, const char *value, char *
                 list_reset(l, list);
                 return 0;
         }
-        r = split_words(value, &words, ret_why);
+        r = split_words_full(d, value, flags, &words, ret_why);
         if (r < 0)
                 return r;
         STRV_FOREACH(w, words) {
@@ -162,6 +169,11 @@ int list_parse_assignments(char ***l, ListState *list, const char *value, char *
         return 0;
 }
 
+int list_parse_assignments(const struct Definition *d, char ***l, ListState *list, const char *value, char **ret_why,
+                           int (*check)(const char *word, char **ret_why)) {
+        return parse_assignments(d, SPLIT_CUNESCAPE, l, list, value, ret_why, check);
+}
+
 static int check_environment(const char *w, char **ret_why) {
         if (!env_assignment_is_valid(w))
                 return reason(ret_why, -EINVAL, "'%s' is not an assignment K=V with K matching [A-Za-z_][A-Za-z0-9_]*",
@@ -170,7 +182,7 @@ static int check_environment(const char *w, char **ret_why) {
 }
 
 static int parse_environment(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
-        return list_parse_assignments(field, list, value, ret_why, check_environment);
+        return parse_assignments(d, SPLIT_CUNESCAPE, field, list, value, ret_why, check_environment);
 }
 
 static int check_sysctl(const char *w, char **ret_why) {
@@ -188,16 +200,26 @@ static int check_sysctl(const char *w, char **ret_why) {
 }
 
 static int parse_sysctl(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
-        return list_parse_assignments(field, list, value, ret_why, check_sysctl);
+        return parse_assignments(d, SPLIT_CUNESCAPE, field, list, value, ret_why, check_sysctl);
 }
 
 static int parse_environment_file(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        _cleanup_free_ char *dir = NULL, *abs = NULL;
+
         if (isempty(value)) {
                 list_reset(field, list);
                 return 0;
         }
+        /* Relative to the definition's directory, as Quadlet has it. */
+        if (!path_is_absolute(value) && (dir = definition_dir_of(d->path))) {
+                int r = definition_path_resolve(dir, value, &abs);
+                if (r < 0)
+                        return r;
+                value = abs;
+        }
         if (!path_is_absolute(value) || string_has_control_chars(value))
-                return reason(ret_why, -EINVAL, "'%s' is not an absolute path", SHOWN(value));
+                return reason(ret_why, -EINVAL, "'%s' is not an absolute path (or one relative to the definition's directory)",
+                              SHOWN(value));
         return list_extend(field, list, value);
 }
 
@@ -281,7 +303,7 @@ static int parse_capabilities(Definition *d, void *field, ListState *list, const
                 *(uint64_t *) field = 0;
                 return 0;
         }
-        r = split_words(value, &words, ret_why);
+        r = split_strv(d, value, &words, ret_why);
         if (r < 0)
                 return r;
         STRV_FOREACH(w, words) {
@@ -461,121 +483,8 @@ static bool add_host_is_valid(const char *s) {
         return host && definition_hostname_is_valid(host) && ip_is_valid(colon + 1);
 }
 
-/* PublishPort='s index, by the keys below, each naming the place of an entry:
- *   'P' protocol port                  some entry on that host port
- *   'U' protocol port                  an entry for every address (no HOSTIP)
- *   'F' protocol port family           some entry for an address of that family
- *   'A' protocol port family           an entry for the family's any address (0.0.0.0, ::)
- *   'E' protocol port family address   an entry for exactly that address
- * so that a new entry is checked against these few, never against every earlier one, with the
- * rule of port_spec_conflict(). */
-#define PORT_KEY_SIZE (1 + 1 + 2 + 1 + 16)
-
-static size_t port_key(unsigned char buf[static PORT_KEY_SIZE], char kind, const PortSpec *p) {
-        size_t n = 0;
-
-        buf[n++] = (unsigned char) kind;
-        buf[n++] = (unsigned char) p->protocol;
-        buf[n++] = (unsigned char) (p->host_port >> 8);
-        buf[n++] = (unsigned char) p->host_port;
-        if (kind == 'P' || kind == 'U')
-                return n;
-        buf[n++] = (unsigned char) p->family;
-        if (kind == 'F' || kind == 'A')
-                return n;
-        if (p->family == AF_INET) {
-                memcpy(buf + n, &p->host_addr.in, sizeof(p->host_addr.in));
-                n += sizeof(p->host_addr.in);
-        } else {
-                memcpy(buf + n, &p->host_addr.in6, sizeof(p->host_addr.in6));
-                n += sizeof(p->host_addr.in6);
-        }
-        return n;
-}
-
-static bool port_index_get(const Hashmap *index, char kind, const PortSpec *p, size_t *ret) {
-        unsigned char k[PORT_KEY_SIZE];
-
-        return hashmap_get(index, k, port_key(k, kind, p), ret);
-}
-
-static int port_index_put(Hashmap **index, char kind, const PortSpec *p, size_t i, bool replace) {
-        unsigned char k[PORT_KEY_SIZE];
-        size_t n = port_key(k, kind, p);
-
-        if (!replace && hashmap_get(*index, k, n, NULL))
-                return 0;
-        return hashmap_put(index, k, n, i);
-}
-
-static bool port_addr_is_any(const PortSpec *p) {
-        return p->family == AF_INET ? p->host_addr.in.s_addr == htonl(INADDR_ANY)
-                                    : IN6_IS_ADDR_UNSPECIFIED(&p->host_addr.in6);
-}
-
-/* The place of an earlier entry p would share a host port with, if any. */
-static bool port_index_conflict(const Hashmap *index, const PortSpec *p, size_t *ret) {
-        if (!port_index_get(index, 'P', p, ret))
-                return false;
-        if (p->family == AF_UNSPEC || port_index_get(index, 'U', p, ret))
-                return true;
-        if (!port_index_get(index, 'F', p, ret))
-                return false;
-        return port_addr_is_any(p) || port_index_get(index, 'A', p, ret) || port_index_get(index, 'E', p, ret);
-}
-
-/* Expanded published ports, at most DEFINITION_PORTS_MAX: each holds host sockets, nftables
- * elements and a proxy listener. Their count is in the index under the key "#". */
-static int parse_publish_port(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
-        char ***l = field;
-        PortPublish pp;
-        size_t i = list->n, other, count = 0;
-        int r;
-
-        if (isempty(value)) {
-                list_reset(l, list);
-                return 0;
-        }
-        r = string_has_control_chars(value) ? -EINVAL : port_publish_parse(value, &pp);
-        if (r == -EPROTONOSUPPORT)
-                return reason(ret_why, -EINVAL, "'%s': sctp is not supported (berth holds and proxies published ports "
-                               "for tcp and udp)", SHOWN(value));
-        if (r < 0)
-                return reason(ret_why, -EINVAL,
-                               "'%s' is not a published port [[HOSTIP:][HOSTPORT]:]CONTAINERPORT[/tcp|/udp] (ports "
-                               "1…65535 or ranges N-M, as long on both sides)",
-                               SHOWN(value));
-        (void) hashmap_get(list->index, "#", 1, &count);
-        if (count + pp.n > DEFINITION_PORTS_MAX)
-                return reason(ret_why, -EINVAL, "'%s' makes more than %zu published ports", SHOWN(value),
-                               DEFINITION_PORTS_MAX);
-        /* One host port once per protocol and address, within the container too. A port the
-         * runtime picks takes a free one. */
-        for (unsigned k = 0; pp.first.host_port != 0 && k < pp.n; k++) {
-                PortSpec p;
-
-                port_publish_get(&pp, k, &p);
-                if (port_index_conflict(list->index, &p, &other))
-                        return reason(ret_why, -EINVAL, "'%s' takes the same host port as '%s'", SHOWN(value), SHOWN((*l)[other]));
-        }
-        for (unsigned k = 0; pp.first.host_port != 0 && k < pp.n; k++) {
-                PortSpec p;
-
-                port_publish_get(&pp, k, &p);
-                r = port_index_put(&list->index, 'P', &p, i, /* replace= */ false);
-                if (r >= 0 && p.family == AF_UNSPEC)
-                        r = port_index_put(&list->index, 'U', &p, i, /* replace= */ false);
-                if (r >= 0 && p.family != AF_UNSPEC)
-                        r = port_index_put(&list->index, 'F', &p, i, /* replace= */ false);
-                if (r >= 0 && p.family != AF_UNSPEC)
-                        r = port_index_put(&list->index, port_addr_is_any(&p) ? 'A' : 'E', &p, i, /* replace= */ false);
-                if (r < 0)
-                        return r;
-        }
-        r = hashmap_put(&list->index, "#", 1, count + pp.n);
-        if (r < 0)
-                return r;
-        return list_extend(l, list, value);
+static int publish_port_parser(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        return definition_parse_publish_port(d, field, list, value, DEFINITION_PORTS_MAX, ret_why);
 }
 
 static int parse_expose_port(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
@@ -617,7 +526,7 @@ static int parse_units(Definition *d, void *field, ListState *list, const char *
                 list_reset(l, list);
                 return 0;
         }
-        r = split_words(value, &words, ret_why);
+        r = split_strv(d, value, &words, ret_why);
         if (r < 0)
                 return r;
         STRV_FOREACH(w, words)
@@ -665,8 +574,47 @@ static int check_tmpfs(const char *v, char **ret_why) {
         return volume_tmpfs_parse(v, NULL, ret_why);
 }
 
+/* A source that starts with '.' is a path relative to the definition's directory, as Quadlet
+ * has it (any other source without a '/' names a volume). */
 static int parse_volume(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        _cleanup_free_ char *dir = NULL, *abs = NULL;
+
+        if (value[0] == '.' && strchr(value, ':') && (dir = definition_dir_of(d->path))) {
+                _cleanup_free_ char *src = strndup(value, strcspn(value, ":")), *resolved = NULL;
+                int r;
+
+                if (!src)
+                        return -ENOMEM;
+                r = definition_path_resolve(dir, src, &resolved);
+                if (r < 0)
+                        return r;
+                abs = strjoin(resolved, value + strlen(src));
+                if (!abs)
+                        return -ENOMEM;
+                value = abs;
+        }
         return parse_volume_list(field, list, value, ret_why, check_volume);
+}
+
+static int parse_entrypoint(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        char ***l = field, **n = NULL;
+        int r;
+
+        r = definition_entrypoint_parse(value, &n, ret_why);
+        if (r < 0)
+                return r;
+        strv_free(*l);
+        *l = n;
+        return 0;
+}
+
+static int parse_default_instance(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        int r = require_value(value, ret_why);
+        if (r < 0)
+                return r;
+        if (!definition_instance_is_valid(value))
+                return reason(ret_why, -EINVAL, "'%s' is not an instance name (" NAME_RULE ")", SHOWN(value));
+        return replace_string(field, value);
 }
 
 static int parse_volumes_from(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
@@ -679,7 +627,7 @@ static int parse_tmpfs(Definition *d, void *field, ListState *list, const char *
 
 /* Issue 16, mounts and devices: list keys that take words, each word checked by
  * definition-mounts.c; an empty value resets. */
-static int parse_checked_words(char ***l, ListState *list, const char *value, char **ret_why,
+static int parse_checked_words(const Definition *d, char ***l, ListState *list, const char *value, char **ret_why,
                                int (*check)(const char *, char **)) {
         _cleanup_strv_free_ char **words = NULL;
         int r;
@@ -688,7 +636,7 @@ static int parse_checked_words(char ***l, ListState *list, const char *value, ch
                 list_reset(l, list);
                 return 0;
         }
-        r = split_words(value, &words, ret_why);
+        r = split_words(d, value, &words, ret_why);
         if (r < 0)
                 return r;
         STRV_FOREACH(w, words) {
@@ -705,126 +653,19 @@ static int parse_checked_words(char ***l, ListState *list, const char *value, ch
 }
 
 static int parse_mount(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
-        return parse_checked_words(field, list, value, ret_why, definition_mount_check);
+        return parse_checked_words(d, field, list, value, ret_why, definition_mount_check);
 }
 
 static int parse_device(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
-        return parse_checked_words(field, list, value, ret_why, device_spec_check);
+        return parse_checked_words(d, field, list, value, ret_why, device_spec_check);
 }
 
 static int parse_mask(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
-        return parse_checked_words(field, list, value, ret_why, definition_mask_check);
+        return parse_checked_words(d, field, list, value, ret_why, definition_mask_check);
 }
 
 static int parse_unmask(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
-        return parse_checked_words(field, list, value, ret_why, definition_unmask_check);
-}
-
-/* ---- health checks and readiness (health.h) ---- */
-
-static int parse_notify(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
-        NotifyMode m;
-        int r = require_value(value, ret_why);
-        if (r < 0)
-                return r;
-        m = notify_mode_from_string(value);
-        if (m < 0)
-                return reason(ret_why, -EINVAL, "'%s' is not yes, no or healthy", SHOWN(value));
-        *(NotifyMode *) field = m;
-        return 0;
-}
-
-/* One string, not words: Quadlet hands it to podman's --health-cmd as it is. */
-static int parse_health_test(char ***field, const char *value, bool none_unsets, char **ret_why) {
-        _cleanup_strv_free_ char **l = NULL;
-        int r = require_value(value, ret_why);
-        if (r < 0)
-                return r;
-        r = health_cmd_parse(value, &l, ret_why);
-        if (r < 0)
-                return r;
-        if (none_unsets && streq(l[0], "NONE"))
-                l = strv_free(l);
-        strv_free(*field);
-        *field = TAKE_PTR(l);
-        return 0;
-}
-
-static int parse_health_cmd(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
-        return parse_health_test(field, value, /* none_unsets= */ false, ret_why);
-}
-
-/* "none" means no startup check, which is what not having one means: the image has none. */
-static int parse_health_startup_cmd(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
-        return parse_health_test(field, value, /* none_unsets= */ true, ret_why);
-}
-
-/* Go's durations and bare seconds; at least min_usec. */
-static int parse_health_duration_min(void *field, const char *value, uint64_t min_usec, const char *hint,
-                                     char **ret_why) {
-        uint64_t u;
-        int r = require_value(value, ret_why);
-        if (r < 0)
-                return r;
-        r = health_duration_parse(value, &u, ret_why);
-        if (r < 0)
-                return r;
-        if (u < min_usec)
-                return reason(ret_why, -EINVAL, "'%s' is less than 1s, the least podman takes%s", SHOWN(value), hint);
-        *(uint64_t *) field = u;
-        return 0;
-}
-
-/* "disable": no automatic checks (podman's --health-interval=disable). Not 0, which podman takes
- * for disable and docker for its default of 30 s. */
-static int parse_health_interval(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
-        if (streq(value, "disable")) {
-                *(uint64_t *) field = 0;
-                return 0;
-        }
-        return parse_health_duration_min(field, value, USEC_PER_SEC, "; 'disable' turns the automatic checks off",
-                                         ret_why);
-}
-
-/* HealthTimeout=, HealthStartupInterval=, HealthStartupTimeout=. */
-static int parse_health_duration(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
-        return parse_health_duration_min(field, value, USEC_PER_SEC, "", ret_why);
-}
-
-static int parse_health_start_period(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
-        return parse_health_duration_min(field, value, 0, "", ret_why);
-}
-
-static int parse_health_count_min(void *field, const char *value, unsigned min, char **ret_why) {
-        unsigned v;
-        int r = require_value(value, ret_why);
-        if (r < 0)
-                return r;
-        if (safe_atou(value, &v) < 0 || v < min || v > HEALTH_COUNT_MAX)
-                return reason(ret_why, -EINVAL, "'%s' is not a number in %u…%u", SHOWN(value), min, HEALTH_COUNT_MAX);
-        *(unsigned *) field = v;
-        return 0;
-}
-
-static int parse_health_retries(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
-        return parse_health_count_min(field, value, 1, ret_why);
-}
-
-/* HealthStartupRetries=, HealthStartupSuccess=: 0 is their default. */
-static int parse_health_count(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
-        return parse_health_count_min(field, value, 0, ret_why);
-}
-
-static int parse_health_on_failure(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
-        HealthOnFailure f;
-        int r = require_value(value, ret_why);
-        if (r < 0)
-                return r;
-        f = health_on_failure_from_string(value);
-        if (f < 0)
-                return reason(ret_why, -EINVAL, "'%s' is not none, kill, restart or stop", SHOWN(value));
-        *(HealthOnFailure *) field = f;
-        return 0;
+        return parse_checked_words(d, field, list, value, ret_why, definition_unmask_check);
 }
 
 /* ---- the one formatter that needs more than its field ---- */
@@ -853,6 +694,8 @@ static int format_network(FILE *f, const char *key, const Definition *d, const v
 
 typedef enum DefinitionSection {
         SECTION_CONTAINER,
+        SECTION_UNIT,
+        SECTION_SERVICE,
         SECTION_INSTALL,
         _SECTION_MAX,
         _SECTION_INVALID = -EINVAL,
@@ -860,6 +703,8 @@ typedef enum DefinitionSection {
 
 static const char *const section_table[_SECTION_MAX] = {
         [SECTION_CONTAINER] = "Container",
+        [SECTION_UNIT] = "Unit",
+        [SECTION_SERVICE] = "Service",
         [SECTION_INSTALL] = "Install",
 };
 
@@ -878,7 +723,7 @@ static const struct {
         size_t max;
 } group_table[_GROUP_MAX] = {
         [GROUP_MOUNTS] = { "mounts (Volume=, Tmpfs=, Mount= and VolumesFrom= together)", DEFINITION_MOUNTS_MAX },
-        [GROUP_UNITS] = { "units named (Link=, WantedBy= and RequiredBy= together)", DEFINITION_UNITS_MAX },
+        [GROUP_UNITS] = { "units named (Link=, WantedBy=, RequiredBy=, UpheldBy= and Also= together)", DEFINITION_UNITS_MAX },
 };
 
 typedef struct DefinitionKey {
@@ -889,6 +734,7 @@ typedef struct DefinitionKey {
         size_t offset;
         bool required;
         bool words;     /* the value is quoted words (definition-quote.h), else one value */
+        bool literal;   /* '%' is the value's own (CPUQuota=150%, as systemd's), no specifier */
         KeyGroup group; /* a list capped with others */
 } DefinitionKey;
 
@@ -899,7 +745,7 @@ static const DefinitionKey key_table[] = {
 #define KEY(s, k, p, f, field, ...) \
         { SECTION_##s, k, p, f, offsetof(Definition, field), __VA_ARGS__ }
         KEY(CONTAINER, "Image", parse_image, definition_format_raw_string, image, .required = true),
-        KEY(CONTAINER, "Entrypoint", parse_command, definition_format_command, entrypoint, .words = true),
+        KEY(CONTAINER, "Entrypoint", parse_entrypoint, definition_format_entrypoint, entrypoint),
         KEY(CONTAINER, "Exec", parse_command, definition_format_command, exec, .words = true),
         KEY(CONTAINER, "Environment", parse_environment, definition_format_environment, environment, .words = true),
         KEY(CONTAINER, "EnvironmentFile", parse_environment_file, definition_format_raw_list, environment_files),
@@ -920,25 +766,25 @@ static const DefinitionKey key_table[] = {
         KEY(CONTAINER, "Restart", parse_restart, definition_format_restart, restart),
         KEY(CONTAINER, "StopSignal", parse_signal, definition_format_signal, stop_signal),
         KEY(CONTAINER, "StopTimeout", parse_stop_timeout, definition_format_stop_timeout, stop_timeout_usec),
-        KEY(CONTAINER, "Notify", parse_notify, definition_format_notify, notify),
-        KEY(CONTAINER, "HealthCmd", parse_health_cmd, definition_format_health_cmd, health_cmd),
-        KEY(CONTAINER, "HealthInterval", parse_health_interval, definition_format_health_interval, health_interval_usec),
-        KEY(CONTAINER, "HealthTimeout", parse_health_duration, definition_format_health_duration, health_timeout_usec),
-        KEY(CONTAINER, "HealthStartPeriod", parse_health_start_period, definition_format_health_start_period,
+        KEY(CONTAINER, "Notify", definition_parse_notify, definition_format_notify, notify),
+        KEY(CONTAINER, "HealthCmd", definition_parse_health_cmd, definition_format_health_cmd, health_cmd),
+        KEY(CONTAINER, "HealthInterval", definition_parse_health_interval, definition_format_health_interval, health_interval_usec),
+        KEY(CONTAINER, "HealthTimeout", definition_parse_health_duration, definition_format_health_duration, health_timeout_usec),
+        KEY(CONTAINER, "HealthStartPeriod", definition_parse_health_start_period, definition_format_health_start_period,
             health_start_period_usec),
-        KEY(CONTAINER, "HealthRetries", parse_health_retries, definition_format_health_count, health_retries),
-        KEY(CONTAINER, "HealthOnFailure", parse_health_on_failure, definition_format_health_on_failure, health_on_failure),
-        KEY(CONTAINER, "HealthStartupCmd", parse_health_startup_cmd, definition_format_health_startup_cmd,
+        KEY(CONTAINER, "HealthRetries", definition_parse_health_retries, definition_format_health_count, health_retries),
+        KEY(CONTAINER, "HealthOnFailure", definition_parse_health_on_failure, definition_format_health_on_failure, health_on_failure),
+        KEY(CONTAINER, "HealthStartupCmd", definition_parse_health_startup_cmd, definition_format_health_startup_cmd,
             health_startup_cmd),
-        KEY(CONTAINER, "HealthStartupInterval", parse_health_duration, definition_format_health_duration,
+        KEY(CONTAINER, "HealthStartupInterval", definition_parse_health_duration, definition_format_health_duration,
             health_startup_interval_usec),
-        KEY(CONTAINER, "HealthStartupTimeout", parse_health_duration, definition_format_health_duration,
+        KEY(CONTAINER, "HealthStartupTimeout", definition_parse_health_duration, definition_format_health_duration,
             health_startup_timeout_usec),
-        KEY(CONTAINER, "HealthStartupRetries", parse_health_count, definition_format_health_count, health_startup_retries),
-        KEY(CONTAINER, "HealthStartupSuccess", parse_health_count, definition_format_health_count, health_startup_success),
+        KEY(CONTAINER, "HealthStartupRetries", definition_parse_health_count, definition_format_health_count, health_startup_retries),
+        KEY(CONTAINER, "HealthStartupSuccess", definition_parse_health_count, definition_format_health_count, health_startup_success),
         KEY(CONTAINER, "Network", parse_network, format_network, network),
         KEY(CONTAINER, "IP", parse_ip, definition_format_raw_string, ip),
-        KEY(CONTAINER, "PublishPort", parse_publish_port, definition_format_raw_list, publish_ports),
+        KEY(CONTAINER, "PublishPort", publish_port_parser, definition_format_raw_list, publish_ports),
         KEY(CONTAINER, "ExposePort", parse_expose_port, definition_format_raw_list, expose_ports),
         KEY(CONTAINER, "Link", parse_link, definition_format_raw_list, links, .group = GROUP_UNITS),
         KEY(CONTAINER, "DNS", parse_dns, definition_format_raw_list, dns),
@@ -957,7 +803,7 @@ static const DefinitionKey key_table[] = {
         KEY(CONTAINER, "ReadOnlyTmpfs", parse_bool, definition_format_bool_default_true, read_only_tmpfs),
         KEY(CONTAINER, "MemorySwapMax", definition_parse_memory_swap_max, definition_format_memory_swap_max,
             memory_swap_max),
-        KEY(CONTAINER, "CPUQuota", definition_parse_cpu_quota, definition_format_cpu_quota, cpu_quota_usec),
+        KEY(CONTAINER, "CPUQuota", definition_parse_cpu_quota, definition_format_cpu_quota, cpu_quota_usec, .literal = true),
         KEY(CONTAINER, "AllowedCPUs", definition_parse_allowed_cpus, definition_format_raw_string, allowed_cpus),
         KEY(CONTAINER, "IPC", definition_parse_namespace, definition_format_namespace, ipc),
         KEY(CONTAINER, "UTS", definition_parse_namespace, definition_format_namespace, uts),
@@ -977,6 +823,10 @@ static const DefinitionKey key_table[] = {
         KEY(CONTAINER, "DNSOption", definition_parse_dns_option, definition_format_raw_list, process.dns_options),
         KEY(CONTAINER, "PublishAll", parse_bool, definition_format_bool, process.publish_all),
         KEY(CONTAINER, "IP6", definition_parse_ip6, definition_format_raw_string, process.ip6),
+        /* quadlet-files: [Install] beyond WantedBy= and RequiredBy= */
+        KEY(INSTALL, "UpheldBy", parse_units, definition_format_units, upheld_by, .words = true, .group = GROUP_UNITS),
+        KEY(INSTALL, "Also", parse_units, definition_format_units, also, .words = true, .group = GROUP_UNITS),
+        KEY(INSTALL, "DefaultInstance", parse_default_instance, definition_format_raw_string, default_instance),
         KEY(INSTALL, "WantedBy", parse_units, definition_format_units, wanted_by, .words = true, .group = GROUP_UNITS),
         KEY(INSTALL, "RequiredBy", parse_units, definition_format_units, required_by, .words = true, .group = GROUP_UNITS),
 #undef KEY
@@ -1057,6 +907,11 @@ Definition *definition_free(Definition *d) {
         strv_free(d->masks);
         strv_free(d->unmasks);
         free(d->timezone);
+        strv_free(d->unit_lines);
+        strv_free(d->service_lines);
+        strv_free(d->upheld_by);
+        strv_free(d->also);
+        free(d->default_instance);
         strv_free(d->wanted_by);
         strv_free(d->required_by);
         strv_free(d->health_cmd);
@@ -1094,6 +949,9 @@ bool definition_equal(const Definition *a, const Definition *b) {
                strv_equal(a->volumes, b->volumes) && strv_equal(a->volumes_from, b->volumes_from) &&
                strv_equal(a->tmpfs, b->tmpfs) && strv_equal(a->sysctls, b->sysctls) &&
                strv_equal(a->wanted_by, b->wanted_by) && strv_equal(a->required_by, b->required_by) &&
+               strv_equal(a->unit_lines, b->unit_lines) && strv_equal(a->service_lines, b->service_lines) &&
+               strv_equal(a->upheld_by, b->upheld_by) &&
+               strv_equal(a->also, b->also) && streq_ptr(a->default_instance, b->default_instance) &&
                a->notify == b->notify && (a->health_cmd == NULL) == (b->health_cmd == NULL) &&
                strv_equal(a->health_cmd, b->health_cmd) && a->health_interval_usec == b->health_interval_usec &&
                a->health_timeout_usec == b->health_timeout_usec &&
@@ -1122,6 +980,7 @@ typedef struct ParseState {
         Definition *d;
         const char *path;
         DefinitionSection section;
+        bool ignoring; /* in an [X-…] section */
         bool seen[ELEMENTSOF(key_table)];
         ListState lists[ELEMENTSOF(key_table)];
 } ParseState;
@@ -1140,33 +999,11 @@ static size_t group_count(const ParseState *s, KeyGroup g) {
         return n;
 }
 
-/* For a key that does not take words: a value that begins with a quote is one quoted word
- * (definition-quote.h), and *ret is set to that word; any other value is taken as written, and
- * *ret is set to NULL. */
-static int unquote_value(const char *value, char **ret, char **ret_why) {
-        _cleanup_strv_free_ char **words = NULL;
-        int r;
-
-        *ret = NULL;
-        if (value[0] != '\'' && value[0] != '"' && !(value[0] == '$' && value[1] == '\''))
-                return 0;
-        r = split_words(value, &words, ret_why);
-        if (r < 0)
-                return r;
-        if (!words[0] || words[1])
-                return reason(ret_why, -EINVAL, "'%s' is not one quoted value", SHOWN(value));
-        /* "Key=" resets a list; "Key=''" is an empty value, which no such key takes. */
-        if (!*words[0])
-                return reason(ret_why, -EINVAL, "empty value");
-        *ret = TAKE_PTR(words[0]);
-        return 0;
-}
-
 /* One logical line (continuations joined), numbered by its first physical line. */
 static int parse_line(ParseState *s, char *l, unsigned line, char **ret_error) {
-        _cleanup_free_ char *why = NULL, *unquoted = NULL;
+        _cleanup_free_ char *why = NULL, *unquoted = NULL, *resolved = NULL;
         const DefinitionKey *k;
-        const char *key, *value;
+        const char *key, *value, *refusal;
         size_t i;
         char *eq;
         int r;
@@ -1179,12 +1016,18 @@ static int parse_line(ParseState *s, char *l, unsigned line, char **ret_error) {
                 size_t n = strlen(l);
 
                 s->section = _SECTION_INVALID;
+                s->ignoring = false;
                 if (n >= 3 && l[n - 1] == ']')
                         for (int j = 0; j < _SECTION_MAX; j++)
                                 if (strlen(section_table[j]) == n - 2 &&
                                     strncmp(l + 1, section_table[j], n - 2) == 0)
                                         s->section = (DefinitionSection) j;
-                if (s->section < 0)
+                /* systemd's (and Quadlet's) extension sections: for other tools, ignored. */
+                if (s->section < 0 && n >= 4 && l[n - 1] == ']' && startswith(l, "[X-"))
+                        s->ignoring = true;
+                else if (streq(l, "[Quadlet]"))
+                        return reason(ret_error, -EINVAL, "%s:%u: section [Quadlet]: berth does not support it yet", s->path, line);
+                else if (s->section < 0)
                         return reason(ret_error, -EINVAL, "%s:%u: unknown section '%s'", s->path, line,
                                     SHOWN(l));
                 return 0;
@@ -1198,20 +1041,43 @@ static int parse_line(ParseState *s, char *l, unsigned line, char **ret_error) {
         value = strstrip(eq + 1);
         if (!*key)
                 return reason(ret_error, -EINVAL, "%s:%u: key '': missing key name", s->path, line);
+        if (s->ignoring)
+                return 0;
         if (s->section < 0)
                 return reason(ret_error, -EINVAL,
-                            "%s:%u: key '%s': not in a section ([Container] or [Install])", s->path, line,
+                            "%s:%u: key '%s': not in a section ([Container], [Unit], [Service] or [Install])", s->path, line,
                             SHOWN(key));
 
+        if (s->section == SECTION_UNIT || s->section == SECTION_SERVICE) {
+                char ***lines = s->section == SECTION_UNIT ? &s->d->unit_lines : &s->d->service_lines;
+
+                r = definition_unit_line_check(s->section == SECTION_SERVICE, key, value, &why);
+                if (r == -EINVAL)
+                        return reason(ret_error, r, "%s:%u: key '%s' in [%s]: %s", s->path, line, SHOWN(key),
+                                      section_table[s->section], why ?: "invalid");
+                if (r >= 0)
+                        r = strv_consume(lines, strjoin(key, "=", value));
+                if (r < 0)
+                        return reason(ret_error, r, "%s:%u: %s", s->path, line, strerror(-r));
+                return 0;
+        }
+
         k = key_lookup(s->section, key);
+        refusal = !k ? definition_key_refusal(section_table[s->section], key) : NULL;
+        if (refusal)
+                return reason(ret_error, -EINVAL, "%s:%u: key '%s': %s", s->path, line, SHOWN(key), refusal);
         if (!k)
                 return reason(ret_error, -EINVAL, "%s:%u: key '%s': unknown key in section [%s]", s->path,
                             line, SHOWN(key), section_table[s->section]);
         i = (size_t) (k - key_table);
 
-        r = k->words ? 0 : unquote_value(value, &unquoted, &why);
+        r = k->words     ? 0
+            : k->literal ? definition_value_unquote(value, &unquoted)
+                         : definition_value_parse(value, s->d->name, &unquoted, &why);
+        if (r >= 0 && !k->words) /* Volume=data.volume:/x and the like (definition-unit.h) */
+                r = definition_reference_resolve(key, unquoted, s->d->path, s->d->name, &resolved, &why);
         if (r >= 0)
-                r = k->parse(s->d, (uint8_t *) s->d + k->offset, &s->lists[i], unquoted ?: value, &why);
+                r = k->parse(s->d, (uint8_t *) s->d + k->offset, &s->lists[i], resolved ?: unquoted ?: value, &why);
         if (r == -EINVAL)
                 return reason(ret_error, r, "%s:%u: key '%s': %s", s->path, line, key, why ?: "invalid value");
         if (r < 0)
@@ -1308,45 +1174,20 @@ static int check_mounts(const Definition *d, char **ret_why) {
         return 0;
 }
 
-int definition_parse_string(const char *text, const char *path, const char *name, Definition **ret,
-                            char **ret_error) {
-        _cleanup_(definition_freep) Definition *d = NULL;
-        _cleanup_free_ char *buf = NULL, *derived = NULL, *cont = NULL;
-        _cleanup_(parse_state_done) ParseState s = { .section = _SECTION_INVALID };
+/* One file's lines into s: the definition, or one of its drop-ins, which starts outside any section. */
+static int parse_text(ParseState *s, const char *text, const char *path, char **ret_error) {
+        _cleanup_free_ char *buf = NULL, *cont = NULL;
         unsigned line = 0, cont_line = 0;
-        size_t size, cont_len = 0;
+        size_t size = strlen(text), cont_len = 0;
         char *p, *next;
         int r;
 
-        if (!text || !path)
-                return reason(ret_error, -EINVAL, "%s: no definition given", path ?: "(null)");
-        size = strlen(text);
-        if (size > DEFINITION_SIZE_MAX)
-                return reason(ret_error, -EFBIG, "%s: larger than %u bytes, the most a definition may hold", path,
-                            DEFINITION_SIZE_MAX);
-        if (!name) {
-                r = name_from_path(path, &derived);
-                if (r == -ENOMEM)
-                        return reason(ret_error, r, "%s: %s", path, strerror(-r));
-                if (r < 0)
-                        return reason(ret_error, r, "%s: file name is not NAME" DEFINITION_SUFFIX,
-                                    SHOWN(path));
-                name = derived;
-        }
-        if (!name_is_valid(name))
-                return reason(ret_error, -EINVAL,
-                            "%s: invalid container name '%s': names must match " NAME_RULE, path,
-                            SHOWN(name));
-
-        d = definition_new(name);
         buf = strdup(text);
-        if (!d || !buf)
+        if (!buf)
                 return reason(ret_error, -ENOMEM, "%s: %s", path, strerror(ENOMEM));
-        d->path = strdup(path);
-        if (!d->path)
-                return reason(ret_error, -ENOMEM, "%s: %s", path, strerror(ENOMEM));
-        s.d = d;
-        s.path = path;
+        s->path = path;
+        s->section = _SECTION_INVALID;
+        s->ignoring = false;
 
         /* One pass: each physical line is looked at once, and a continued line is gathered in
          * cont, which never holds more than the text. */
@@ -1367,11 +1208,14 @@ int definition_parse_string(const char *text, const char *path, const char *name
                 first = p + strspn(p, " \t\r");
                 if (*first == '#' || *first == ';')
                         continue;
+                /* Trailing blanks do not hide a continuation (systemd strips the line first). */
+                while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+                        p[--n] = 0;
                 continued = ends_in_continuation(p, n);
                 if (continued)
                         p[n - 1] = ' ';
                 if (cont_line == 0 && !continued) {
-                        r = parse_line(&s, p, line, ret_error);
+                        r = parse_line(s, p, line, ret_error);
                         if (r < 0)
                                 return r;
                         continue;
@@ -1387,14 +1231,61 @@ int definition_parse_string(const char *text, const char *path, const char *name
                 cont_len += n;
                 if (continued)
                         continue;
-                r = parse_line(&s, cont, cont_line, ret_error);
+                r = parse_line(s, cont, cont_line, ret_error);
                 if (r < 0)
                         return r;
                 cont_len = 0;
                 cont_line = 0;
         }
         if (cont_line > 0) {
-                r = parse_line(&s, cont, cont_line, ret_error);
+                r = parse_line(s, cont, cont_line, ret_error);
+                if (r < 0)
+                        return r;
+        }
+
+        return 0;
+}
+
+/* The definition from texts[0] (the file, at paths[0]) and its drop-ins, in order. */
+int definition_parse_texts(char *const *texts, char *const *paths, size_t n_texts, const char *name, Definition **ret,
+                           char **ret_error) {
+        _cleanup_(definition_freep) Definition *d = NULL;
+        _cleanup_free_ char *derived = NULL;
+        _cleanup_(parse_state_done) ParseState s = { .section = _SECTION_INVALID };
+        const char *path = paths[0];
+        size_t size = 0;
+        int r;
+
+        for (size_t i = 0; i < n_texts; i++)
+                size += strlen(texts[i]);
+        if (size > DEFINITION_SIZE_MAX)
+                return reason(ret_error, -EFBIG, "%s: larger than %u bytes%s, the most a definition may hold", path,
+                            DEFINITION_SIZE_MAX, n_texts > 1 ? " with its drop-ins" : "");
+        if (!name) {
+                r = name_from_path(path, &derived);
+                if (r == -ENOMEM)
+                        return reason(ret_error, r, "%s: %s", path, strerror(-r));
+                if (r < 0)
+                        return reason(ret_error, r, "%s: file name is not NAME" DEFINITION_SUFFIX,
+                                    SHOWN(path));
+                name = derived;
+        }
+        /* A template (NAME@.container) parses as "NAME@", with an empty instance. */
+        if (!name_is_valid(name) && !name_is_template(name))
+                return reason(ret_error, -EINVAL,
+                            "%s: invalid container name '%s': names must match " NAME_RULE, path,
+                            SHOWN(name));
+
+        d = definition_new(name);
+        if (!d)
+                return reason(ret_error, -ENOMEM, "%s: %s", path, strerror(ENOMEM));
+        d->path = strdup(path);
+        if (!d->path)
+                return reason(ret_error, -ENOMEM, "%s: %s", path, strerror(ENOMEM));
+        s.d = d;
+
+        for (size_t i = 0; i < n_texts; i++) {
+                r = parse_text(&s, texts[i], paths[i], ret_error);
                 if (r < 0)
                         return r;
         }
@@ -1474,64 +1365,11 @@ int definition_parse_string(const char *text, const char *path, const char *name
         return 0;
 }
 
-/* Reads path; -ENOENT is returned without a message when quiet_enoent is set. */
-static int read_definition(const char *path, bool quiet_enoent, char **ret, char **ret_error) {
-        _cleanup_free_ char *text = NULL;
-        size_t size;
-        int r;
-
-        r = read_full_file_at(AT_FDCWD, path, DEFINITION_SIZE_MAX, &text, &size);
-        if (r == -ENOENT && quiet_enoent)
-                return r;
-        if (r == -EFBIG)
-                return reason(ret_error, r, "%s: larger than %u bytes, the most a definition may hold", path,
-                            DEFINITION_SIZE_MAX);
-        if (r == -EBADFD)
-                return reason(ret_error, r, "%s: not a regular file", path);
-        if (r < 0)
-                return reason(ret_error, r, "%s: %s", path, strerror(-r));
-        if (strlen(text) != size)
-                return reason(ret_error, -EINVAL, "%s: contains a NUL byte", path);
-        *ret = TAKE_PTR(text);
-        return 0;
-}
-
-int definition_parse_file(const char *path, const char *name, Definition **ret, char **ret_error) {
-        _cleanup_free_ char *text = NULL;
-        int r;
-
-        r = read_definition(path, /* quiet_enoent= */ false, &text, ret_error);
-        if (r < 0)
-                return r;
-        return definition_parse_string(text, path, name, ret, ret_error);
-}
-
-int definition_load(const char *name, char **dirs, Definition **ret, char **ret_error) {
-        int r;
-
-        if (!name_is_valid(name))
-                return reason(ret_error, -EINVAL, "invalid container name '%s': names must match " NAME_RULE,
-                            SHOWN(name ?: ""));
-
-        if (!dirs) {
-                dirs = (char **) berth_definition_dirs();
-                if (!dirs)
-                        return reason(ret_error, -ENOMEM, "%s", strerror(ENOMEM));
-        }
-
-        STRV_FOREACH(dir, dirs) {
-                _cleanup_free_ char *path = NULL, *text = NULL;
-
-                if (asprintf(&path, "%s/%s" DEFINITION_SUFFIX, *dir, name) < 0)
-                        return reason(ret_error, -ENOMEM, "%s", strerror(ENOMEM));
-                r = read_definition(path, /* quiet_enoent= */ true, &text, ret_error);
-                if (r == -ENOENT)
-                        continue;
-                if (r < 0)
-                        return r;
-                return definition_parse_string(text, path, name, ret, ret_error);
-        }
-        return reason(ret_error, -ENOENT, "no such container %s", name);
+int definition_parse_string(const char *text, const char *path, const char *name, Definition **ret,
+                            char **ret_error) {
+        if (!text || !path)
+                return reason(ret_error, -EINVAL, "%s: no definition given", path ?: "(null)");
+        return definition_parse_texts((char *const[]) { (char *) text }, (char *const[]) { (char *) path }, 1, name, ret, ret_error);
 }
 
 /* ---- serialising ---- */
@@ -1541,7 +1379,20 @@ int definition_quote_value(const char *key, const char *value, char **ret) {
 
         for (size_t i = 0; i < ELEMENTSOF(key_table); i++)
                 if (streq(key_table[i].key, key)) {
-                        q = key_table[i].words ? definition_word_quote(value) : definition_value_quote(value);
+                        /* systemd's unit files have no way to write a control character in a
+                         * value that is not words. */
+                        if (!key_table[i].words && string_has_control_chars(value))
+                                return -EINVAL;
+                        if (streq(key, "Entrypoint")) {
+                                /* One word as it is, or in JSON's form when it would look like JSON. */
+                                _cleanup_free_ char *v = NULL;
+                                int r = definition_entrypoint_format((char *const[]) { (char *) value, NULL }, &v);
+
+                                if (r < 0)
+                                        return r;
+                                q = definition_value_quote(v);
+                        } else
+                                q = key_table[i].words ? definition_word_quote(value) : definition_value_quote(value);
                         if (!q)
                                 return -ENOMEM;
                         *ret = q;
@@ -1567,6 +1418,9 @@ int definition_to_string(const Definition *d, char **ret) {
                 b = open_memstream(&body, &body_size);
                 if (!b)
                         return -ENOMEM;
+                /* [Unit] and [Service]: their lines as they were written. */
+                STRV_FOREACH(line, sec == SECTION_UNIT ? d->unit_lines : sec == SECTION_SERVICE ? d->service_lines : NULL)
+                        fprintf(b, "%s\n", *line);
                 for (size_t i = 0; i < ELEMENTSOF(key_table); i++) {
                         const DefinitionKey *k = key_table + i;
                         long before = ftell(b);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -19,15 +20,18 @@
  * Conventions of the format:
  *   - "#" and ";" start comment lines (also between continuation lines); a line ending in an
  *     odd number of backslashes continues on the next, the backslash becoming a space;
- *   - values are quoted as definition-quote.h says: keys that take words split them as a shell
- *     does ('…', "…", $'…', backslashes); any other value is taken as written unless it begins
- *     with a quote, and then it is one quoted word;
+ *   - values are quoted as definition-quote.h says, systemd's rules as Quadlet applies them:
+ *     keys that take words split them as ExecStart= is split ('…', "…", C escapes); any other
+ *     value is taken as written, less a surrounding "…" pair; then '%' specifiers
+ *     (definition-unit.h);
+ *   - [Unit] and [Service] lines are kept for the unit, drop-ins (the .conf files of NAME.container.d/, …)
+ *     follow the file, and NAME@.container is a template (definition-unit.h);
  *   - a key given twice: the last one wins, except for the repeatable (list) keys;
  *   - an empty value resets a list key (Environment=, EnvironmentFile=, AddCapability=,
  *     DropCapability=, PublishPort=, ExposePort=, Link=, DNS=, AddHost=, Volume=, VolumesFrom=,
  *     Tmpfs=, Sysctl=, WantedBy=, RequiredBy=); Exec= and Entrypoint= with an empty value set an
  *     empty (non-NULL) command, Docker's --entrypoint ''; any other key with an empty value is
- *     an error, and so is a quoted empty value ('') of a key that does not take words.
+ *     an error, and so is a quoted empty value ("") of a key that does not take words.
  *
  * Parsing takes time linear in the size of the text, which is bounded, and so are the lists
  * whose entries cost the runtime or systemd more than their bytes. */
@@ -106,6 +110,10 @@ typedef struct Definition {
         bool tty;                     /* Tty=: docker's -t, a terminal for the payload, also in a service */
         /* Issue 16, engineer C (keys-process): labels, ulimits, groups, DNS (definition-process.h). */
         DefinitionProcess process;
+        /* quadlet-files: Quadlet's [Unit], [Service] and [Install] (definition-unit.h) */
+        char **unit_lines, **service_lines; /* "Key=value" as written, in order, for the unit */
+        char **upheld_by, **also;
+        char *default_instance;
         char **wanted_by, **required_by;
 } Definition;
 
@@ -122,6 +130,11 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(Definition *, definition_free);
 int definition_parse_file(const char *path, const char *name, Definition **ret, char **ret_error);
 int definition_parse_string(const char *text, const char *path_for_messages, const char *name,
                             Definition **ret, char **ret_error);
+
+/* The definition made of texts[0], the file at paths[0], and its drop-ins texts[1…] (at
+ * paths[1…]), in that order: what definition_parse_file() reads. */
+int definition_parse_texts(char *const *texts, char *const *paths, size_t n_texts, const char *name, Definition **ret,
+                           char **ret_error);
 
 /* Finds NAME.container in dirs (NULL = $BERTH_DEFINITION_PATH, space-separated, if set, else
  * {"/etc/berth/containers", "/run/berth/containers"}), first wins, and parses it. -ENOENT with

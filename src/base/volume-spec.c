@@ -232,7 +232,7 @@ int volume_spec_parse(const char *spec, VolumeMount *ret, char **ret_why) {
                         if (!path_is_normalized(src))
                                 return reason(ret_why, -EINVAL, "bind source '%s' is not normalised (no '.', '..', '//' or trailing '/')",
                                                SHOWN(src));
-                } else if (!name_is_valid(src))
+                } else if (!name_is_plain(src))
                         return reason(ret_why, -EINVAL, "'%s' is neither an absolute host path nor a valid volume name (names must match " NAME_RULE ")",
                                        SHOWN(src));
         }

@@ -23,7 +23,7 @@
 #include "string-util.h"
 #include "strv.h"
 
-int containers_definition_path(const char *name, char **ret) {
+static int definition_path_of(const char *file, char **ret) {
         char *const *dirs = berth_definition_dirs();
 
         if (!dirs)
@@ -31,7 +31,7 @@ int containers_definition_path(const char *name, char **ret) {
         STRV_FOREACH(dir, (char **) dirs) {
                 char *p;
 
-                if (asprintf(&p, "%s/%s.container", *dir, name) < 0)
+                if (asprintf(&p, "%s/%s.container", *dir, file) < 0)
                         return -ENOMEM;
                 if (access(p, F_OK) == 0) {
                         *ret = p;
@@ -40,6 +40,21 @@ int containers_definition_path(const char *name, char **ret) {
                 free(p);
         }
         return -ENOENT;
+}
+
+int containers_definition_path(const char *name, char **ret) {
+        _cleanup_free_ char *template = NULL;
+        const char *at = strchr(name, '@');
+        int r;
+
+        r = definition_path_of(name, ret);
+        if (r != -ENOENT || !at)
+                return r;
+        /* NAME@INSTANCE without a file of its own: the template's, as definition_load() reads it. */
+        template = strndup(name, (size_t) (at - name + 1));
+        if (!template)
+                return -ENOMEM;
+        return definition_path_of(template, ret);
 }
 
 int containers_check_image(const char *image) {

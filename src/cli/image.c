@@ -81,7 +81,7 @@ static int parse_help_only(const SubVerb *v, int argc, char *argv[]) {
 }
 
 static bool check_name(const char *name) {
-        if (name_is_valid(name))
+        if (name_is_plain(name))
                 return true;
         log_error("invalid image name '%s': names must match " NAME_RULE, name);
         return false;

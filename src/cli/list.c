@@ -100,7 +100,7 @@ static char *unit_to_name(const char *unit, bool *ret_scope) {
                 *ret_scope = true;
         else
                 return NULL;
-        return strndup(p, (size_t) (e - p));
+        return *ret_scope ? name_from_scope_part(p, (size_t) (e - p)) : strndup(p, (size_t) (e - p));
 }
 
 /* One call for the states of all container units: running ones only, or all loaded ones. */

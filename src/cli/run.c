@@ -130,6 +130,9 @@ static const char run_options[] =
 /* Adds the option's line; a failure (out of memory) is logged here. */
 static int add(DefinitionBuilder *b, const char *flag, const char *value) {
         int r = definition_builder_add(b, flag, value);
+        if (r == -EINVAL)
+                return log_error_errno(r, "option %s: '%s' holds a control character, which a definition value cannot", flag,
+                                       value);
         if (r < 0)
                 return log_error_errno(r, "option %s: %m", flag);
         return 0;
@@ -137,6 +140,9 @@ static int add(DefinitionBuilder *b, const char *flag, const char *value) {
 
 static int add_key(DefinitionBuilder *b, const char *flag, const char *key, const char *value) {
         int r = definition_builder_add_key(b, flag, key, value);
+        if (r == -EINVAL)
+                return log_error_errno(r, "option %s: '%s' holds a control character, which a definition value cannot", flag,
+                                       value);
         if (r < 0)
                 return log_error_errno(r, "option %s: %m", flag);
         return 0;

@@ -120,7 +120,7 @@ static int running_names(sd_bus *bus, char ***ret) {
                 e = p ? endswith(p, ".scope") : NULL;
                 if (!e)
                         continue;
-                name = strndup(p, (size_t) (e - p));
+                name = name_from_scope_part(p, (size_t) (e - p));
                 if (!name || strv_consume(&names, name) < 0)
                         return log_oom();
         }

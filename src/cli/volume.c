@@ -77,7 +77,7 @@ static int parse_simple(const SubVerb *v, int argc, char *argv[], bool *force) {
 }
 
 static bool check_name(const char *name) {
-        if (name_is_valid(name))
+        if (name_is_plain(name))
                 return true;
         log_error("invalid volume name '%s': names must match " NAME_RULE, name);
         return false;

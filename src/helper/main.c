@@ -79,6 +79,13 @@ int main(int argc, char *argv[]) {
                 (void) ready_tell(name, READY_FAILED, log_last_error());
                 return 125;
         }
+        /* A definition's [Unit] and [Service] are in the generator's drop-in, which says so: an
+         * instance of a template started by name only, or a file changed since the last
+         * daemon-reload, runs without them, and should not do so in silence. */
+        if ((d->unit_lines || d->service_lines) && !getenv("BERTH_DEFINITION_UNIT"))
+                log_warning("%s runs without the [Unit] and [Service] keys of %s: the generator writes them for a "
+                            "definition file (a template's for its DefaultInstance= only) at daemon-reload",
+                            unit ?: name, d->path);
         /* Tty=yes (docker's -dt, -dit): a terminal nobody writes to, its output in the journal. */
         r = container_run(d, &(RunOptions) { .service = true, .tty = d->tty }, /* fg= */ NULL);
         /* Back here before READY=1 only when the start failed (after it, when supervising in

@@ -506,7 +506,15 @@ static void supervisor_watch_start(Supervisor *s) {
         char scope[300];
         int r;
 
-        snprintf(scope, sizeof(scope), "container-%s.scope", s->name);
+        {
+                /* name_to_scope()'s name, '@' escaped (the supervisor links no base). */
+                size_t n = 0;
+
+                n += (size_t) snprintf(scope, sizeof(scope), "container-");
+                for (const char *c = s->name; *c && n + 8 < sizeof(scope); c++)
+                        n += (size_t) snprintf(scope + n, sizeof(scope) - n, *c == '@' ? "\\x40" : "%c", *c);
+                snprintf(scope + n, sizeof(scope) - n, ".scope");
+        }
         r = oom_watch_start(s->pid, scope, &s->oom_log, &s->oom);
         if (r < 0)
                 log_debug_errno(r, "Not watching container %s for out-of-memory kills: %m", s->name);

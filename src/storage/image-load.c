@@ -354,7 +354,7 @@ char *image_name_from_tag(const char *tag) {
                 name = strndup(base, colon ? (size_t)(colon - base) : strlen(base));
         else if (asprintf(&name, "%.*s-%s", (int)(colon - base), base, colon + 1) < 0)
                 name = NULL;
-        if (name && !name_is_valid(name)) {
+        if (name && !name_is_plain(name)) {
                 free(name);
                 return NULL;
         }
@@ -465,7 +465,7 @@ int image_load(const char *images_dir, int archive_fd, const char *name, char **
         _cleanup_close_ int scratch_fd = -EBADF;
         int r;
 
-        if (name && !name_is_valid(name))
+        if (name && !name_is_plain(name))
                 return reason(ret_why, -EINVAL, "invalid image name '%s': names must match " NAME_RULE,
                               name);
         /* A name given that is taken: said before the archive is unpacked (image_build() checks

@@ -38,7 +38,7 @@ static int open_image_dir(const char *images_dir, const char *name, int *ret_fd)
         _cleanup_free_ char *p = NULL;
         int fd;
 
-        if (!name_is_valid(name))
+        if (!name_is_plain(name))
                 return -EINVAL;
         p = path_join(images_dir, name);
         if (!p)
@@ -387,7 +387,7 @@ int image_build(const char *images_dir, const char *name, ImageBuild build, void
         _cleanup_close_ int images_fd = -EBADF, staging_fd = -EBADF;
         int r;
 
-        if (!name_is_valid(name))
+        if (!name_is_plain(name))
                 return -EINVAL;
         r = open_store(images_dir, &images_fd);
         if (r < 0)
@@ -427,7 +427,7 @@ static int build_from_dir(int staging_fd, void *userdata) {
 int image_import_dir(const char *images_dir, const char *src_dir, const char *name, char **ret_why) {
         _cleanup_close_ int src_fd = -EBADF;
 
-        if (!name_is_valid(name))
+        if (!name_is_plain(name))
                 return -EINVAL;
         /* Following a symlink in src_dir is fine: it is a host path the administrator named. */
         src_fd = open(src_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -476,7 +476,7 @@ int image_list(const char *images_dir, char ***ret_names) {
                         break;
                 }
                 /* Dot entries are staging and removal directories, never images. */
-                if (de->d_name[0] == '.' || !name_is_valid(de->d_name))
+                if (de->d_name[0] == '.' || !name_is_plain(de->d_name))
                         continue;
                 if (de->d_type != DT_DIR) {
                         if (de->d_type != DT_UNKNOWN)
@@ -504,7 +504,7 @@ int image_remove(const char *images_dir, const char *name) {
         _cleanup_close_ int images_fd = -EBADF, lock_fd = -EBADF, image_fd = -EBADF;
         int r;
 
-        if (!name_is_valid(name))
+        if (!name_is_plain(name))
                 return -EINVAL;
         images_fd = open(images_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (images_fd < 0)
@@ -601,7 +601,7 @@ int image_users(const char *name, char ***ret_containers) {
         char *const *dirs;
         int r;
 
-        if (!name_is_valid(name))
+        if (!name_is_plain(name))
                 return -EINVAL;
         dirs = berth_definition_dirs();
         if (!dirs)

@@ -39,7 +39,7 @@ char *volume_store_dir(void) {
 static int volume_dir(const char *name, char **ret) {
         _cleanup_free_ char *store = NULL;
 
-        if (!name_is_valid(name))
+        if (!name_is_plain(name))
                 return -EINVAL;
         store = volume_store_dir();
         if (!store)
@@ -133,7 +133,7 @@ int volume_list(char ***ret) {
                 return 0;
         }
         while ((errno = 0, de = readdir(d))) {
-                if (!name_is_valid(de->d_name) || de->d_type != DT_DIR)
+                if (!name_is_plain(de->d_name) || de->d_type != DT_DIR)
                         continue;
                 r = strv_extend(&names, de->d_name);
                 if (r < 0)

@@ -3,6 +3,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <systemd/sd-bus.h>
 
@@ -173,6 +174,12 @@ int machine_register_start(const MachineSettings *s, MachineRegistration **ret) 
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *m = NULL;
         int r = 0;
 
+        /* machined takes host names only: the instance of a template, NAME@INSTANCE, is none. */
+        if (strchr(s->name, '@')) {
+                log_debug("Container %s is not registered with systemd-machined: '@' is not in a machine name", s->name);
+                *ret = NULL;
+                return 0;
+        }
         if (!s->activate && !machined_may_run()) {
                 log_debug("systemd-machined is not running, container %s is not registered", s->name);
                 *ret = NULL;

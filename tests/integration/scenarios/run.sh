@@ -353,7 +353,7 @@ check_eq "an unknown option with a newline: one line, escaped" "$rc $out" \
         "125 berth: unknown option --no\\nsuch; see 'berth run --help'"
 out=$(berth run --rm -w $'/a\x1b[2Jb' bb true 2>&1); rc=$?
 check_eq "a value with an escape sequence: one line, escaped" "$rc $out" \
-        "125 berth: option -w: '/a\\x1b[2Jb' is not an absolute, normalised path"
+        "125 berth: option -w: '/a\\x1b[2Jb' holds a control character, which a definition value cannot"
 
 # --- memory below what a container can start with (issue 13, item 5) ---------------------------
 out=$(berth run --rm -m 1k bb true 2>&1); rc=$?

@@ -261,7 +261,10 @@ bad "two mounts on one destination" "option -v: more than one mount on '/data'" 
 check_eq "  … and no volume was created" "$(ls $VOLS | sort)" "$before"
 printf '[Container]\nImage=bb\nExec=true\nVolume=/tmp/hostdir:/dev/x\nPrivileged=yes\n' > /tmp/priv.container
 check "Privileged=yes after a Volume= under /dev is fine" berth verify /tmp/priv.container
-printf '[Container]\nImage=bb\nExec=true\nVolume=../x:/data\n' > /tmp/badvol.container
+printf '[Container]\nImage=bb\nExec=true\nVolume=a/b:/data\n' > /tmp/badvol.container
 out=$(berth verify /tmp/badvol.container 2>&1)
-check_match "a bad Volume= in a file names FILE:LINE" "$out" "/tmp/badvol.container:4: key 'Volume': '../x' is neither"
+check_match "a bad Volume= in a file names FILE:LINE" "$out" "/tmp/badvol.container:4: key 'Volume': 'a/b' is neither"
+# In a file, a source that starts with '.' is relative to the file's directory, as Quadlet has it.
+printf '[Container]\nImage=bb\nExec=true\nVolume=../x:/data\n' > /tmp/badvol.container
+check "  … and ../x is a path next to the file's directory" berth verify /tmp/badvol.container
 rm -f /tmp/priv.container /tmp/badvol.container
