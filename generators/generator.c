@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "config.h"
 #include "definition-mounts.h"
 #include "definition-unit.h"
 #include "definition.h"
@@ -181,6 +182,49 @@ static int translate_dependencies(const char *value, char **ret) {
 /* The definition's own [Unit] or [Service] lines, after berth's so that they win where a key
  * takes one value: the specifiers that name the definition resolved (definition-unit.h), and in
  * [Unit] the dependencies on NAME.container translated. */
+/* One word of a command line as systemd reads ExecReload=: in double quotes, with '\\' and '"'
+ * escaped, control characters as \xHH, and '%' and '$' doubled so that neither a specifier nor a
+ * variable is expanded. */
+static void write_exec_word(FILE *f, const char *w) {
+        fputs(" \"", f);
+        for (const unsigned char *c = (const unsigned char *) w; *c; c++) {
+                if (*c == '\\' || *c == '"')
+                        fprintf(f, "\\%c", *c);
+                else if (*c == '%' || *c == '$')
+                        fprintf(f, "%c%c", *c, *c);
+                else if (*c < 0x20 || *c == 0x7f)
+                        fprintf(f, "\\x%02x", *c);
+                else
+                        fputc(*c, f);
+        }
+        fputc('"', f);
+}
+
+/* Quadlet's ReloadCmd= and ReloadSignal=: what `systemctl reload` runs, `berth exec` of the
+ * command in the container or `berth kill` with the signal, as Quadlet writes podman exec and
+ * podman kill. */
+static void format_exec_reload(FILE *f, const Definition *d) {
+        if (strv_isempty(d->reload_cmd) && d->reload_signal == 0)
+                return;
+        fputs("ExecReload=" BERTH_BINARY_PATH, f);
+        if (!strv_isempty(d->reload_cmd)) {
+                write_exec_word(f, "exec");
+                write_exec_word(f, d->name);
+                STRV_FOREACH(w, d->reload_cmd)
+                        write_exec_word(f, *w);
+        } else {
+                char num[16];
+                const char *sig = signal_to_string(d->reload_signal);
+
+                snprintf(num, sizeof(num), "%d", d->reload_signal);
+                write_exec_word(f, "kill");
+                write_exec_word(f, "--signal");
+                write_exec_word(f, sig ?: num);
+                write_exec_word(f, d->name);
+        }
+        fputc('\n', f);
+}
+
 static int write_unit_lines(FILE *f, const Definition *d, char *const *lines, bool unit) {
         STRV_FOREACH(line, (char **) lines) {
                 _cleanup_free_ char *key = strndup(*line, strcspn(*line, "=")), *value = NULL, *translated = NULL;
@@ -236,6 +280,7 @@ static int dropin_for_definition(const Definition *d, char **ret) {
         format_stop_timeout(f, d->stop_timeout_usec);
         if (d->restart != RESTART_NO)
                 fprintf(f, "Restart=%s\n", restart_policy_to_unit(d->restart));
+        format_exec_reload(f, d);
         r = write_unit_lines(f, d, d->service_lines, /* unit= */ false);
         if (r < 0)
                 return r;

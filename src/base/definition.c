@@ -174,9 +174,12 @@ int list_parse_assignments(const struct Definition *d, char ***l, ListState *lis
         return parse_assignments(d, SPLIT_CUNESCAPE, l, list, value, ret_why, check);
 }
 
+/* K=V, or K alone: K's value where the container starts (podman's --env K, which Quadlet
+ * writes for it), left out when it has none. */
 static int check_environment(const char *w, char **ret_why) {
-        if (!env_assignment_is_valid(w))
-                return reason(ret_why, -EINVAL, "'%s' is not an assignment K=V with K matching [A-Za-z_][A-Za-z0-9_]*",
+        if (!env_assignment_is_valid(w) && !env_name_is_valid(w))
+                return reason(ret_why, -EINVAL,
+                               "'%s' is not an assignment K=V, or a variable's name K, with K matching [A-Za-z_][A-Za-z0-9_]*",
                                SHOWN(w));
         return 0;
 }
@@ -827,6 +830,10 @@ static const DefinitionKey key_table[] = {
         KEY(INSTALL, "UpheldBy", parse_units, definition_format_units, upheld_by, .words = true, .group = GROUP_UNITS),
         KEY(INSTALL, "Also", parse_units, definition_format_units, also, .words = true, .group = GROUP_UNITS),
         KEY(INSTALL, "DefaultInstance", parse_default_instance, definition_format_raw_string, default_instance),
+        /* Quadlet's reload keys (the generator writes ExecReload=) and VolatileTmp=. */
+        KEY(CONTAINER, "ReloadCmd", parse_command, definition_format_command, reload_cmd, .words = true),
+        KEY(CONTAINER, "ReloadSignal", parse_signal, definition_format_signal, reload_signal),
+        KEY(CONTAINER, "VolatileTmp", parse_bool, definition_format_bool, volatile_tmp),
         KEY(INSTALL, "WantedBy", parse_units, definition_format_units, wanted_by, .words = true, .group = GROUP_UNITS),
         KEY(INSTALL, "RequiredBy", parse_units, definition_format_units, required_by, .words = true, .group = GROUP_UNITS),
 #undef KEY
@@ -907,6 +914,7 @@ Definition *definition_free(Definition *d) {
         strv_free(d->masks);
         strv_free(d->unmasks);
         free(d->timezone);
+        strv_free(d->reload_cmd);
         strv_free(d->unit_lines);
         strv_free(d->service_lines);
         strv_free(d->upheld_by);
@@ -950,6 +958,8 @@ bool definition_equal(const Definition *a, const Definition *b) {
                strv_equal(a->tmpfs, b->tmpfs) && strv_equal(a->sysctls, b->sysctls) &&
                strv_equal(a->wanted_by, b->wanted_by) && strv_equal(a->required_by, b->required_by) &&
                strv_equal(a->unit_lines, b->unit_lines) && strv_equal(a->service_lines, b->service_lines) &&
+               strv_equal(a->reload_cmd, b->reload_cmd) && a->reload_signal == b->reload_signal &&
+               a->volatile_tmp == b->volatile_tmp &&
                strv_equal(a->upheld_by, b->upheld_by) &&
                strv_equal(a->also, b->also) && streq_ptr(a->default_instance, b->default_instance) &&
                a->notify == b->notify && (a->health_cmd == NULL) == (b->health_cmd == NULL) &&
@@ -1348,6 +1358,24 @@ int definition_parse_texts(char *const *texts, char *const *paths, size_t n_text
                         return reason(ret_error, r, "%s: %s", path, why ?: "invalid value");
                 if (r < 0)
                         return reason(ret_error, r, "%s: %s", path, strerror(-r));
+        }
+
+        /* What one line cannot tell: the two ways of reloading exclude each other (Quadlet's rule). */
+        if (!strv_isempty(d->reload_cmd) && d->reload_signal != 0)
+                return reason(ret_error, -EINVAL,
+                            "%s: keys 'ReloadCmd' and 'ReloadSignal': ReloadCmd and ReloadSignal are mutually exclusive "
+                            "but both are set",
+                            path);
+        /* VolatileTmp=yes is Quadlet's --tmpfs /tmp:rw,size=512M,mode=1777, which ReadOnly= (with
+         * ReadOnlyTmpfs=) covers already: read as that Tmpfs=, unless /tmp is mounted otherwise. */
+        if (d->volatile_tmp) {
+                bool taken = d->read_only;
+
+                STRV_FOREACH(t, d->tmpfs)
+                        taken = taken || streq(*t, "/tmp") || startswith(*t, "/tmp:");
+                if (!taken && strv_extend(&d->tmpfs, "/tmp:rw,size=512M,mode=1777") < 0)
+                        return reason(ret_error, -ENOMEM, "%s: %s", path, strerror(ENOMEM));
+                d->volatile_tmp = false;
         }
 
         /* What one line cannot tell: Privileged= may come after a Volume= under /dev. */

@@ -114,6 +114,10 @@ typedef struct Definition {
         char **unit_lines, **service_lines; /* "Key=value" as written, in order, for the unit */
         char **upheld_by, **also;
         char *default_instance;
+        /* Quadlet's ExecReload= keys, and its VolatileTmp= (read as the Tmpfs= it means). */
+        char **reload_cmd;  /* ReloadCmd=: the command `systemctl reload` runs in the container */
+        int reload_signal;  /* ReloadSignal=: the signal `systemctl reload` sends, 0 unset */
+        bool volatile_tmp;  /* VolatileTmp=: true only while parsing */
         char **wanted_by, **required_by;
 } Definition;
 

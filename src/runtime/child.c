@@ -26,7 +26,22 @@ int child_exit_code(int status) {
         return 125;
 }
 
-int child_environment(const Definition *d, const ImageConfig *image, char *const *host_env, bool tty, char ***ret) {
+/* What systemd or berth hand the starting process for itself (K or K=V): never the payload's. */
+static bool env_is_starters_own(const char *e) {
+        static const char *const own[] = { "NOTIFY_SOCKET", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES",
+                                           "INVOCATION_ID", "JOURNAL_STREAM" };
+        size_t n = strcspn(e, "=");
+
+        if (startswith(e, "BERTH_"))
+                return true;
+        for (size_t i = 0; i < ELEMENTSOF(own); i++)
+                if (strlen(own[i]) == n && strncmp(e, own[i], n) == 0)
+                        return true;
+        return false;
+}
+
+int child_environment(const Definition *d, const ImageConfig *image, char *const *host_env, char *const *starter_env,
+                      bool tty, char ***ret) {
         _cleanup_strv_free_ char **env = NULL;
         _cleanup_free_ char *hostname = NULL;
         int r;
@@ -45,16 +60,9 @@ int child_environment(const Definition *d, const ImageConfig *image, char *const
         /* EnvironmentHost=: over the image's, under the definition's, as podman's --env-host. What
          * systemd or berth hand the starting process for itself stays out: the payload gets its own
          * NOTIFY_SOCKET and LISTEN_FDS when asked. */
-        for (char *const *e = host_env; e && *e; e++) {
-                static const char *const own[] = { "NOTIFY_SOCKET=", "LISTEN_FDS=", "LISTEN_PID=", "LISTEN_FDNAMES=",
-                                                   "INVOCATION_ID=", "JOURNAL_STREAM=", "BERTH_" };
-                bool skip = !env_assignment_is_valid(*e);
-
-                for (size_t i = 0; !skip && i < ELEMENTSOF(own); i++)
-                        skip = startswith(*e, own[i]) != NULL;
-                if (!skip && env_set(&env, *e) < 0)
+        for (char *const *e = host_env; e && *e; e++)
+                if (env_assignment_is_valid(*e) && !env_is_starters_own(*e) && env_set(&env, *e) < 0)
                         return log_oom();
-        }
 
         /* Files first, then single assignments, as docker does. */
         STRV_FOREACH(f, d->environment_files) {
@@ -69,8 +77,24 @@ int child_environment(const Definition *d, const ImageConfig *image, char *const
                 if (env_merge(&env, add) < 0)
                         return log_oom();
         }
-        if (env_merge(&env, d->environment) < 0)
-                return log_oom();
+        /* K=V as it is; K alone takes K's value in starter_env (the service's environment, as
+         * podman's --env K under Quadlet takes podman's), and nothing when K has none. */
+        STRV_FOREACH(e, d->environment) {
+                _cleanup_free_ char *kv = NULL;
+                const char *v;
+
+                if (strchr(*e, '=')) {
+                        if (env_set(&env, *e) < 0)
+                                return log_oom();
+                        continue;
+                }
+                v = env_is_starters_own(*e) ? NULL : env_get((char **) starter_env, *e);
+                if (!v)
+                        continue;
+                kv = strjoin(*e, "=", v);
+                if (!kv || env_set(&env, kv) < 0)
+                        return log_oom();
+        }
 
         *ret = TAKE_PTR(env);
         return 0;

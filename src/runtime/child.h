@@ -13,8 +13,11 @@
 /* The payload's environment: PATH, HOSTNAME, container=berth, TERM with a tty, then the
  * image's Env, then host_env (EnvironmentHost=, podman's --env-host: the environment of the
  * process that starts the container; NULL for none), then the definition's EnvironmentFile= and
- * Environment= (HOME comes later, from the image's passwd). Logs its own errors. */
-int child_environment(const Definition *d, const ImageConfig *image, char *const *host_env, bool tty, char ***ret);
+ * Environment= (HOME comes later, from the image's passwd). An Environment= entry that is a bare
+ * name K takes K's value from starter_env (the environment the container's start had; NULL:
+ * none), and is left out when that has none. Logs its own errors. */
+int child_environment(const Definition *d, const ImageConfig *image, char *const *host_env, char *const *starter_env,
+                      bool tty, char ***ret);
 
 /* The exit code of a child that did not make it to its command, as docker's: 127 not found, 126
  * cannot execute (logged here, naming argv0), 125 for a step that failed (its line was logged as

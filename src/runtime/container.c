@@ -113,7 +113,8 @@ static int container_prepare(Container *c) {
         c->stop_signal = d->stop_signal ?: c->image.stop_signal ?: SIGTERM;
         c->working_dir = d->working_dir ?: c->image.working_dir;
 
-        r = child_environment(d, &c->image, d->process.environment_host ? environ : NULL, c->tty, &c->env);
+        r = child_environment(d, &c->image, d->process.environment_host ? environ : NULL, environ, c->tty,
+                              &c->env);
         if (r < 0)
                 return r;
         /* berth.conf, read once: the defaults of every container, and the bridge's section for

@@ -66,12 +66,32 @@
 #define ALL_NAMESPACES (CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP)
 
 /* The payload's environment (child.c), then -e. */
-static int exec_build_env(const ExecOptions *o, char ***ret) {
-        _cleanup_strv_free_ char **env = NULL;
+/* The Environment= of container@NAME.service, as systemd has it; nothing for a foreground run. */
+static int exec_service_environment(const char *name, char ***ret) {
+        _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_free_ char *unit = name_to_service(name);
         int r;
 
-        /* Not EnvironmentHost=: the container's start had that environment, not this caller. */
-        r = child_environment(o->def, o->image, /* host_env= */ NULL, o->tty, &env);
+        if (!unit)
+                return -ENOMEM;
+        r = bus_open_systemd(&bus);
+        if (r < 0)
+                return r;
+        return bus_get_unit_property_strv(bus, unit, "org.freedesktop.systemd1.Service", "Environment", ret);
+}
+
+static int exec_build_env(const ExecOptions *o, char ***ret) {
+        _cleanup_strv_free_ char **env = NULL, **service_env = NULL;
+        int r;
+
+        /* Not EnvironmentHost=, nor this caller's environment for Environment='s bare names: the
+         * container's start had its service's, which systemd still knows. */
+        STRV_FOREACH(e, o->def->environment)
+                if (!strchr(*e, '=')) {
+                        (void) exec_service_environment(o->def->name, &service_env);
+                        break;
+                }
+        r = child_environment(o->def, o->image, /* host_env= */ NULL, service_env, o->tty, &env);
         if (r < 0)
                 return r;
         if (env_merge(&env, o->env) < 0)

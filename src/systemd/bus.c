@@ -441,6 +441,21 @@ int bus_get_unit_property_string(sd_bus *bus, const char *unit, const char *ifac
         return *ret ? 0 : -ENOMEM;
 }
 
+int bus_get_unit_property_strv(sd_bus *bus, const char *unit, const char *iface, const char *prop, char ***ret) {
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_free_ char *path = NULL;
+        int r;
+
+        r = bus_unit_path(unit, &path);
+        if (r < 0)
+                return r;
+        r = sd_bus_get_property_strv(bus, "org.freedesktop.systemd1", path, iface, prop, &error, ret);
+        if (r < 0 && (sd_bus_error_has_name(&error, "org.freedesktop.systemd1.NoSuchUnit") ||
+                      sd_bus_error_has_name(&error, SD_BUS_ERROR_UNKNOWN_OBJECT)))
+                return -ENOENT;
+        return r;
+}
+
 int bus_get_unit_property_u64(sd_bus *bus, const char *unit, const char *iface, const char *prop, uint64_t *ret) {
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL;
         int r;

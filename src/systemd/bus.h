@@ -44,6 +44,7 @@ int bus_unit_path(const char *unit, char **ret);
 /* Reads one property of a unit by its object path. Note that this makes systemd load the unit
  * if it was not; -ENOENT when there is no such unit at all. */
 int bus_get_unit_property_string(sd_bus *bus, const char *unit, const char *iface, const char *prop, char **ret);
+int bus_get_unit_property_strv(sd_bus *bus, const char *unit, const char *iface, const char *prop, char ***ret);
 int bus_get_unit_property_u64(sd_bus *bus, const char *unit, const char *iface, const char *prop, uint64_t *ret);
 int bus_get_unit_property_i32(sd_bus *bus, const char *unit, const char *iface, const char *prop, int32_t *ret);
 int bus_get_unit_property_u32(sd_bus *bus, const char *unit, const char *iface, const char *prop, uint32_t *ret);
