@@ -1411,7 +1411,15 @@ int definition_quote_value(const char *key, const char *value, char **ret) {
                          * value that is not words. */
                         if (!key_table[i].words && string_has_control_chars(value))
                                 return -EINVAL;
-                        if (streq(key, "Entrypoint")) {
+                        if (key_table[i].literal) {
+                                /* '%' is the value's own (CPUQuota=150%): only a value that would not
+                                 * read back as itself is refused. */
+                                size_t n = strlen(value);
+
+                                if (n == 0 || strchr(" \t\"", value[0]) || strchr(" \t\"\\", value[n - 1]))
+                                        return -EINVAL;
+                                q = strdup(value);
+                        } else if (streq(key, "Entrypoint")) {
                                 /* One word as it is, or in JSON's form when it would look like JSON. */
                                 _cleanup_free_ char *v = NULL;
                                 int r = definition_entrypoint_format((char *const[]) { (char *) value, NULL }, &v);

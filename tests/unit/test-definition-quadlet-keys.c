@@ -85,7 +85,19 @@ static void test_environment_names(void) {
         bad("Environment=A-B\n", "is not an assignment");
 }
 
+/* A key that takes '%' as its own (CPUQuota=, as systemd's) is written as given, so that
+ * berth run --cpus 1.5 reads back as 150%, not as a specifier. */
+static void test_literal_percent(void) {
+        _cleanup_free_ char *q = NULL, *error = NULL;
+        _cleanup_(definition_freep) Definition *d = NULL;
+
+        ok(definition_quote_value("CPUQuota", "150%", &q) == 0 && streq_ptr(q, "150%"), "CPUQuota=150%% is written as is");
+        d = parse("CPUQuota=150%\n", &error);
+        ok(d && d->cpu_quota_usec == 1500000, "… and reads back as 1.5 s a second (%s)", error ?: "");
+}
+
 int main(void) {
+        test_literal_percent();
         test_reload();
         test_volatile_tmp();
         test_environment_names();

@@ -224,8 +224,9 @@ Mask=/etc/passwd
 Unmask=/proc/keys
 Volume="$H/with space:/ws:ro"
 Timezone=UTC
-Exec=sh -c 'df -k /dev/shm | tail -1 | awk "{print \\\$2}"; touch /tmp/x 2>/dev/null || echo ro; test -c /dev/z && echo dev; wc -c < /etc/passwd; stat -c %F /proc/keys; date +%Z'
+Exec=sh -c 'df -k /dev/shm | tail -1 | awk "{print \\\\\$2}"; touch /tmp/x 2>/dev/null || echo ro; test -c /dev/z && echo dev; wc -c < /etc/passwd; stat -c %%F /proc/keys; date +%%Z'
 EOF
+# (Exec= is split as systemd splits it: a doubled backslash is one, "%%" one percent sign.)
 on_exit "rm -f /etc/berth/containers/mfile.container"
 mkdir -p "$H/with space"
 systemctl daemon-reload

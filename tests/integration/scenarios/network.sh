@@ -234,12 +234,12 @@ berth stop k9 >/dev/null
 
 berth run --name fg1 -p 8282:80 bb sh -c "$serve" >/dev/null 2>&1 &
 wait_for 10 sh -c 'berth list --no-legend | grep -q "^fg1 .*running"'
-fg_helper=$(pgrep -f 'berth run --name fg1' | head -1)
-kill -9 "$fg_helper"
+# The run and its guard (a fork of it, same command line) both killed: nothing is left to clean
+# up, and the next start must take what they left.
+pkill -9 -f 'berth run --name [f]g1'
 wait_for 10 sh -c '! systemctl is-active --quiet container-fg1.scope'
-# Its guard (a fork of the run, same command line) holds the name until it has cleaned up.
-wait_for 10 sh -c '! pgrep -f "berth run --name fg1" >/dev/null'
-check "a crashed foreground run leaves its lease file" sh -c 'grep -lx fg1 /run/berth/leases/* >/dev/null'
+wait_for 10 sh -c '! pgrep -f "berth run --name [f]g1" >/dev/null'
+check "a crashed foreground run and its guard leave their lease file" sh -c 'grep -lx fg1 /run/berth/leases/* >/dev/null'
 on_exit berth rm -f fg1
 check "the same name starts again" berth start fg1
 wait_for 3 sh -c '[ -n "$(timeout 1 busybox nc 127.0.0.1 8282 </dev/null)" ]'
