@@ -28,9 +28,10 @@ check_eq() {
         if [ "$2" = "$3" ]; then pass "$1"; else fail "$1"; echo "#   got:  '$2'"; echo "#   want: '$3'"; fi
 }
 
-# check_match WHAT TEXT REGEX
+# check_match WHAT TEXT REGEX (the text from a process substitution, not a pipe: under pipefail a
+# printf interrupted or cut short would fail the check whatever grep found)
 check_match() {
-        if printf '%s' "$2" | grep -qE -- "$3"; then pass "$1"; else fail "$1"; echo "#   '$2' does not match /$3/" ; fi
+        if grep -qE -- "$3" < <(printf '%s' "$2"); then pass "$1"; else fail "$1"; echo "#   '$2' does not match /$3/" ; fi
 }
 
 on_exit() { CLEANUPS+=("$*"); }
