@@ -917,7 +917,7 @@ static int mount_one(const VolumeMount *m, int root_fd, bool *ret_is_root, char 
                 if (fstat(src_fd, &st) < 0)
                         return -errno;
                 dir = S_ISDIR(st.st_mode);
-        } else if (m->type == VOLUME_BIND || m->type == VOLUME_NAMED || m->type == VOLUME_ANONYMOUS) {
+        } else if (!m->device && (m->type == VOLUME_BIND || m->type == VOLUME_NAMED || m->type == VOLUME_ANONYMOUS)) {
                 /* The host's path as given (the admin's); a volume's _data never through a link. */
                 src_fd = open(m->type == VOLUME_BIND ? m->source : m->data_path,
                               O_PATH | O_CLOEXEC | (m->type == VOLUME_BIND ? 0 : O_NOFOLLOW | O_DIRECTORY));
