@@ -275,6 +275,9 @@ static int check_options(VolumeUnit *u, char **ret_why) {
 
 /* What the keys mean together, once the file is read. */
 static int check_unit(VolumeUnit *u, char **ret_why) {
+        if (!name_is_plain(u->name))
+                return reason(ret_why, -EINVAL, "the volume's name '%s' is not a volume name (" NAME_RULE "): set VolumeName=",
+                              SHOWN(u->name));
         if (u->type && !u->device)
                 return reason(ret_why, -EINVAL, "Type= needs Device=, the device to mount");
         if (!u->device) {

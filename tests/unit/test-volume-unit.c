@@ -132,6 +132,15 @@ static void test_bad(void) {
         bad("[Install]\nWantedBy=default.target\n",
             "data.volume:1: section [Install]: berth makes no unit for a volume (it is created when a container first uses it), so there is nothing to apply it to");
         bad("[Volumes]\n", "data.volume:1: unknown section '[Volumes]'");
+        {
+                _cleanup_free_ char *why = NULL;
+                VolumeUnit *u = NULL;
+
+                ok(volume_unit_parse("[Volume]\n", "/x/t@.volume", &u, &why) == -EINVAL && why &&
+                           streq(why, "/x/t@.volume: the volume's name 'systemd-t@' is not a volume name ([A-Za-z0-9][A-Za-z0-9_.-]{0,62}): set VolumeName="),
+                   "a name that is no volume name: %s", why ?: "");
+                volume_unit_free(u);
+        }
 }
 
 static void put(const char *rel, const char *text) {

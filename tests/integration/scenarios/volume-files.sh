@@ -46,6 +46,8 @@ check_match "Device=tmpfs, Type=tmpfs, Options=: a tmpfs with those options" \
 check_eq "  … filled from the image (Copy= defaults to yes)" "$(berth exec vfa ls /usr | tr "\n" " ")" "bin sbin "
 check_eq "Type=bind: the host directory, read" "$(berth exec vfa cat /mnt/b/hostfile)" "from-host"
 check_eq "  … and written" "$(cat $SRC/fromcontainer)" "written"
+check_match "  … which the unit requires mounted, as Quadlet's volume unit does" \
+        "$(systemctl show -p RequiresMountsFor container@vfa.service)" "$SRC"
 
 inspect=$(berth volume inspect systemd-vf-lab)
 check_match "volume inspect shows the labels" "$inspect" '"org.foo.Arg2": "arg2"'
