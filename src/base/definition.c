@@ -656,7 +656,7 @@ static int parse_checked_words(const Definition *d, char ***l, ListState *list, 
 }
 
 static int parse_mount(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
-        return parse_checked_words(d, field, list, value, ret_why, definition_mount_check);
+        return volume_mount_words_parse(d->name, d->path, field, list, value, ret_why); /* NAME.volume */
 }
 
 static int parse_device(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {

@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "definition-list.h"
+#include "definition-mounts.h"
 #include "definition-quote.h"
 #include "definition-unit.h"
 #include "fd-util.h"
@@ -535,10 +537,107 @@ static int volume_file_find(const char *path, const char *file, char **ret) {
         return -ENOENT;
 }
 
+/* The volume name that file (NAME.volume) defines, for the definition at path. */
+static int reference_name(const char *file, const char *path, char **ret, char **ret_why) {
+        _cleanup_(volume_unit_freep) VolumeUnit *u = NULL;
+        _cleanup_free_ char *vpath = NULL, *why = NULL;
+        int r;
+
+        if (strchr(file, '/') || streq(file, VOLUME_SUFFIX))
+                return reason(ret_why, -EINVAL, "'%s' is not NAME.volume", SHOWN(file));
+        r = volume_file_find(path, file, &vpath);
+        if (r == -ENOENT)
+                return reason(ret_why, -EINVAL, "'%s': no such file next to the definition or in the definition directories",
+                              SHOWN(file));
+        if (r < 0)
+                return r;
+        r = volume_unit_read(vpath, &u, &why);
+        if (r == -EINVAL || r == -ENOENT)
+                return reason(ret_why, -EINVAL, "'%s': %s", SHOWN(file), why);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(u->name);
+        return 0;
+}
+
+/* One Mount= word with a source=NAME.volume of type=volume (docker's default type) as the volume
+ * NAME.volume defines. */
+static int mount_word_resolve(const char *word, const char *path, char **ret, char **ret_why) {
+        _cleanup_strv_free_ char **fields = NULL;
+        bool volume = true;
+        char **source = NULL;
+        int r;
+
+        for (const char *p = word; *p;) {
+                size_t n = strcspn(p, ",");
+
+                r = strv_consume(&fields, strndup(p, n));
+                if (r < 0)
+                        return r;
+                p += n + (p[n] == ',');
+        }
+        STRV_FOREACH(f, fields) {
+                if (startswith(*f, "type="))
+                        volume = streq(*f, "type=volume");
+                else if ((startswith(*f, "source=") || startswith(*f, "src=")) && endswith(*f, VOLUME_SUFFIX))
+                        source = f;
+        }
+        if (!volume || !source) {
+                *ret = strdup(word);
+                return *ret ? 0 : -ENOMEM;
+        }
+        {
+                _cleanup_free_ char *name = NULL;
+                const char *eq = strchr(*source, '=');
+                char *n;
+
+                r = reference_name(eq + 1, path, &name, ret_why);
+                if (r < 0)
+                        return r;
+                n = strjoin("source=", name);
+                if (!n)
+                        return -ENOMEM;
+                free(*source);
+                *source = n;
+        }
+        *ret = strv_join(fields, ",");
+        return *ret ? 0 : -ENOMEM;
+}
+
+int volume_mount_words_parse(const char *name, const char *path, char ***l, ListState *list, const char *value,
+                             char **ret_why) {
+        _cleanup_strv_free_ char **words = NULL, **resolved = NULL;
+        int r;
+
+        if (isempty(value)) {
+                list_reset(l, list);
+                return 0;
+        }
+        r = definition_words_parse(value, SPLIT_CUNESCAPE, name, &words, ret_why);
+        if (r < 0)
+                return r;
+        STRV_FOREACH(w, words) {
+                char *m = NULL;
+
+                r = mount_word_resolve(*w, path, &m, ret_why);
+                if (r >= 0)
+                        r = strv_consume(&resolved, m);
+                if (r >= 0)
+                        r = definition_mount_check(resolved[strv_length(resolved) - 1], ret_why);
+                if (r < 0)
+                        return r;
+        }
+        STRV_FOREACH(w, resolved) {
+                r = list_extend(l, list, *w);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 int volume_reference_resolve(const char *key, const char *value, const char *path, const char *name, char **ret,
                              char **ret_why) {
-        _cleanup_(volume_unit_freep) VolumeUnit *u = NULL;
-        _cleanup_free_ char *file = NULL, *vpath = NULL, *why = NULL;
+        _cleanup_free_ char *file = NULL, *vname = NULL;
         size_t n;
         int r;
 
@@ -553,19 +652,9 @@ int volume_reference_resolve(const char *key, const char *value, const char *pat
                 return -ENOMEM;
         if (!endswith(file, VOLUME_SUFFIX))
                 return definition_reference_resolve(key, value, path, name, ret, ret_why);
-        if (strchr(file, '/') || streq(file, VOLUME_SUFFIX))
-                return reason(ret_why, -EINVAL, "'%s' is not NAME.volume", SHOWN(file));
-        r = volume_file_find(path, file, &vpath);
-        if (r == -ENOENT)
-                return reason(ret_why, -EINVAL, "'%s': no such file next to the definition or in the definition directories",
-                              SHOWN(file));
+        r = reference_name(file, path, &vname, ret_why);
         if (r < 0)
                 return r;
-        r = volume_unit_read(vpath, &u, &why);
-        if (r == -EINVAL || r == -ENOENT)
-                return reason(ret_why, -EINVAL, "'%s': %s", SHOWN(file), why);
-        if (r < 0)
-                return r;
-        *ret = strjoin(u->name, value + n);
+        *ret = strjoin(vname, value + n);
         return *ret ? 0 : -ENOMEM;
 }

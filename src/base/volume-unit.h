@@ -74,6 +74,12 @@ int volume_unit_find(const char *name, char *const *dirs, VolumeUnit **ret, char
  * owner, and whether it is filled from the image. */
 int volume_unit_apply(const VolumeUnit *u, VolumeMount *m);
 
+/* Mount='s words (definition-mounts.h) into *l, each checked, where type=volume,source=NAME.volume
+ * is the volume NAME.volume defines. name and path are the definition's. */
+struct ListState;
+int volume_mount_words_parse(const char *name, const char *path, char ***l, struct ListState *list, const char *value,
+                             char **ret_why);
+
 /* definition_reference_resolve(), with Volume=NAME.volume:/dst[:opts] read as the volume that
  * NAME.volume defines, found next to the definition at path or else in the definition
  * directories. */

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "definition.h"
 #include "fd-util.h"
 #include "mount-flags.h"
 #include "path-util.h"
@@ -186,6 +187,30 @@ static void test_find(void) {
         r = volume_unit_find("systemd-broken", dirs, &u, &why);
         ok(r == -EINVAL && why && endswith(why, "broken.volume:2: Nope=: unknown key in section [Volume]"),
            "the file named for it does not parse: its error (%s)", why ?: "");
+
+        /* References from a definition next to the files. */
+        {
+                _cleanup_free_ char *def = path_join(a, "m.container"), *error = NULL;
+                Definition *d = NULL;
+
+                r = definition_parse_string("[Container]\nImage=img\nVolume=one.volume:/v:ro\n"
+                                            "Mount=type=volume,source=one.volume,destination=/d,ro\n"
+                                            "Mount=type=bind,src=/srv/x.volume,dst=/b\n",
+                                            def, "m", &d, &error);
+                ok(r == 0 && d && strv_equal(d->volumes, L("systemd-one:/v:ro")) &&
+                           strv_equal(d->mounts, L("type=volume,source=systemd-one,destination=/d,ro",
+                                                   "type=bind,src=/srv/x.volume,dst=/b")),
+                   "Volume=NAME.volume and Mount=type=volume,source=NAME.volume; a bind's path stays (%s)", error ?: "");
+                definition_free(d);
+                d = NULL;
+                free(error);
+                error = NULL;
+                r = definition_parse_string("[Container]\nImage=img\nMount=type=volume,src=nope.volume,dst=/d\n", def, "m",
+                                            &d, &error);
+                ok(r == -EINVAL && error && endswith(error, "key 'Mount': 'nope.volume': no such file next to the definition or in the definition directories"),
+                   "Mount= of a missing .volume: %s", error ?: "");
+                definition_free(d);
+        }
 }
 
 int main(void) {

@@ -34,12 +34,14 @@ Volume=vf-lab.volume:/var/lab
 Volume=vf-nocopy.volume:/home
 Volume=vf-tmp.volume:/usr
 Volume=vf-bind.volume:/mnt/b
+Mount=type=volume,source=vf-lab.volume,destination=/var/lab2
 Exec=sh -c 'echo written > /mnt/b/fromcontainer; sleep 1000'
 DEF
 systemctl daemon-reload
 check "a container with four .volume files starts with systemctl" systemctl start container@vfa.service
 wait_for 10 test -e $SRC/fromcontainer
 check_eq "User=, Group=: the owner of the new volume's root" "$(berth exec vfa stat -c %u:%g /var/lab)" "1000:2000"
+check "Mount=type=volume,source=NAME.volume: the same volume" berth exec vfa sh -c 'touch /var/lab/both; test -e /var/lab2/both'
 check_eq "Copy=no: the image's /home is not copied in" "$(berth exec vfa ls -A /home)" ""
 check_match "Device=tmpfs, Type=tmpfs, Options=: a tmpfs with those options" \
         "$(berth exec vfa grep ' /usr ' /proc/mounts)" "^tmpfs /usr tmpfs rw,nosuid,nodev.*size=2048k,mode=750"
