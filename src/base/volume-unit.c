@@ -54,9 +54,10 @@ static int replace(char **field, const char *value) {
         return 0;
 }
 
-/* A host user or group: a number, or a name the host knows (Quadlet's User= and Group= take
- * both). */
+/* A host user or group: a number, or a name in the host's /etc/passwd or /etc/group (Quadlet's
+ * documentation says User= and Group= take both). */
 static int parse_id(const char *key, const char *value, bool group, unsigned *ret, char **ret_why) {
+        _cleanup_fclose_ FILE *f = NULL;
         unsigned id;
 
         if (safe_atou(value, &id) >= 0) {
@@ -68,19 +69,35 @@ static int parse_id(const char *key, const char *value, bool group, unsigned *re
         if (!name_is_plain(value))
                 return reason(ret_why, -EINVAL, "%s='%s' is neither a number nor a %s name", key, SHOWN(value),
                               group ? "group" : "user");
-        if (group) {
-                struct group *g = getgrnam(value);
+        /* The host's files, not NSS: the generator reads .volume files at boot, when a
+         * directory service may not answer. */
+        f = fopen(group ? "/etc/group" : "/etc/passwd", "re");
+        if (!f)
+                return reason(ret_why, -EINVAL, "%s=%s: cannot read %s: %s", key, value, group ? "/etc/group" : "/etc/passwd",
+                              strerror(errno));
+        for (;;) {
+                if (group) {
+                        struct group *g = fgetgrent(f);
 
-                if (!g)
-                        return reason(ret_why, -EINVAL, "%s=%s: no such group on the host", key, value);
-                *ret = g->gr_gid;
-        } else {
-                struct passwd *p = getpwnam(value);
+                        if (!g)
+                                break;
+                        if (streq(g->gr_name, value)) {
+                                *ret = g->gr_gid;
+                                return 0;
+                        }
+                } else {
+                        struct passwd *p = fgetpwent(f);
 
-                if (!p)
-                        return reason(ret_why, -EINVAL, "%s=%s: no such user on the host", key, value);
-                *ret = p->pw_uid;
+                        if (!p)
+                                break;
+                        if (streq(p->pw_name, value)) {
+                                *ret = p->pw_uid;
+                                return 0;
+                        }
+                }
         }
+        return reason(ret_why, -EINVAL, "%s=%s: no such %s in %s", key, value, group ? "group" : "user",
+                      group ? "/etc/group" : "/etc/passwd");
         return 0;
 }
 

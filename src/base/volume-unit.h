@@ -24,8 +24,10 @@
  *   Label=K=V …          the volume's labels (berth volume inspect)
  *   Copy=BOOL            fill the new volume from the image on first use (default yes; no is
  *                        docker's nocopy); a tmpfs volume is filled at each start, a bind never
- *   User= Group=         owner of the volume's root when it is created (a number or a host name);
- *   UID= GID=            for Type=tmpfs, its uid=/gid= mount options
+ *   User= Group= UID= GID=
+ *                        the owner of the new volume's root (a number, or a name in the host's
+ *                        /etc/passwd, /etc/group); for Type=tmpfs, its uid=/gid= options;
+ *                        refused for Type=bind
  *   Device= Type= Options=
  *                        the volume is a mount of Device, made where a container uses it:
  *                        Type=tmpfs (Device a plain word, e.g. tmpfs; Options tmpfs's: size=,

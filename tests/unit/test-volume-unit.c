@@ -94,8 +94,8 @@ static void test_bad(void) {
         bad("[Volume]\nCopy=maybe\n", "data.volume:2: Copy='maybe' is not a boolean");
         bad("[Volume]\nLabel=novalue\n", "data.volume:2: Label='novalue' is not KEY=VALUE");
         bad("[Volume]\nLabel==x\n", "data.volume:2: Label='=x' is not KEY=VALUE");
-        bad("[Volume]\nUser=no-such-user-here\n", "data.volume:2: User=no-such-user-here: no such user on the host");
-        bad("[Volume]\nGroup=no-such-group-here\n", "data.volume:2: Group=no-such-group-here: no such group on the host");
+        bad("[Volume]\nUser=no-such-user-here\n", "data.volume:2: User=no-such-user-here: no such user in /etc/passwd");
+        bad("[Volume]\nGroup=no-such-group-here\n", "data.volume:2: Group=no-such-group-here: no such group in /etc/group");
         bad("[Volume]\nUID=a b\n", "data.volume:2: UID='a b' is neither a number nor a user name");
         bad("[Volume]\nGID=4294967295\n", "data.volume:2: GID=4294967295: not a valid id");
         bad("[Volume]\nDevice=\n", "data.volume:2: Device='' is not a device");
