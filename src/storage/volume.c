@@ -954,11 +954,23 @@ static int mount_one(const VolumeMount *m, int root_fd, bool *ret_is_root, char 
                 options = m->tmpfs_options ? strjoin("source=", source, ",", m->tmpfs_options) : strjoin("source=", source);
                 if (!options)
                         return -ENOMEM;
-                r = mount_fs_in_root(root_fd, m->destination, target_fd, "tmpfs", options, m->tmpfs_flags | flags, msg,
-                                     msg_size);
+                /* Filled before it is made read-only, if it is to be both. */
+                r = mount_fs_in_root(root_fd, m->destination, target_fd, "tmpfs", options,
+                                     (m->tmpfs_flags | flags) & ~(copy_up ? MOUNT_FLAG_RDONLY : 0U), msg, msg_size);
                 if (r < 0 || !copy_up)
                         return r;
-                return tmpfs_copy_up(root_fd, m->destination, target_fd);
+                r = tmpfs_copy_up(root_fd, m->destination, target_fd);
+                if (r < 0 || !((m->tmpfs_flags | flags) & MOUNT_FLAG_RDONLY))
+                        return r;
+                {
+                        /* A read-only bind of the filled tmpfs over itself. */
+                        _cleanup_close_ int fd = open_in_root(root_fd, m->destination, O_PATH | O_DIRECTORY, 0);
+
+                        if (fd < 0)
+                                return fd;
+                        return mount_bind_in_root(root_fd, m->destination, fd, fd, m->tmpfs_flags | flags,
+                                                  /* recursive= */ false);
+                }
         }
         flags |= m->flags;
         if (m->overlay)

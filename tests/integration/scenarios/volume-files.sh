@@ -63,6 +63,9 @@ check_match "volume inspect shows Copy=no" "$(berth volume inspect nocopy-data)"
 check_match "a volume's settings go with its name: berth run -v systemd-vf-tmp:/x is the tmpfs" \
         "$(berth run --rm -v systemd-vf-tmp:/x vfb grep ' /x ' /proc/mounts)" "size=2048k"
 
+check_eq "  … and with :ro, filled and then read-only" \
+        "$(berth run --rm -v systemd-vf-tmp:/usr:ro vfb sh -c 'ls /usr | tr "\n" " "; touch /usr/x 2>/dev/null || echo ro')" "bin sbin ro"
+
 # A symlink on the way to a bind's Device= is refused, not followed.
 mkdir -p $SRC/real && ln -sfn $SRC/real /tmp/vf-link
 printf '[Volume]\nDevice=/tmp/vf-link\nType=bind\n' > $D/vf-link.volume
