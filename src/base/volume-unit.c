@@ -67,14 +67,14 @@ static int parse_id(const char *key, const char *value, bool group, unsigned *re
                 return 0;
         }
         if (!name_is_plain(value))
-                return reason(ret_why, -EINVAL, "%s='%s' is neither a number nor a %s name", key, SHOWN(value),
-                              group ? "group" : "user");
+                return reason(ret_why, -EINVAL, "%s='%s' is neither a number nor a %s name", key,
+                              SHOWN(value), group ? "group" : "user");
         /* The host's files, not NSS: the generator reads .volume files at boot, when a
          * directory service may not answer. */
         f = fopen(group ? "/etc/group" : "/etc/passwd", "re");
         if (!f)
-                return reason(ret_why, -EINVAL, "%s=%s: cannot read %s: %s", key, value, group ? "/etc/group" : "/etc/passwd",
-                              strerror(errno));
+                return reason(ret_why, -EINVAL, "%s=%s: cannot read %s: %s", key, value,
+                              group ? "/etc/group" : "/etc/passwd", strerror(errno));
         for (;;) {
                 if (group) {
                         struct group *g = fgetgrent(f);
@@ -121,12 +121,12 @@ static int parse_labels(VolumeUnit *u, const char *value, const char *base, char
                 if (string_has_control_chars(*w))
                         return reason(ret_why, -EINVAL, "Label='%s' has control characters", SHOWN(*w));
                 STRV_FOREACH(l, u->labels)
-                        if (strncmp(*l, *w, k + 1) == 0) {
-                                r = replace(l, *w);
-                                if (r < 0)
-                                        return r;
-                                replaced = true;
-                        }
+                if (strncmp(*l, *w, k + 1) == 0) {
+                        r = replace(l, *w);
+                        if (r < 0)
+                                return r;
+                        replaced = true;
+                }
                 if (!replaced) {
                         r = strv_extend(&u->labels, *w);
                         if (r < 0)
@@ -137,16 +137,18 @@ static int parse_labels(VolumeUnit *u, const char *value, const char *base, char
 }
 
 static int volume_key(VolumeUnit *u, const char *key, const char *raw, const char *base, char **ret_why) {
-        static const char *const podman[] = { "ContainersConfModule", "GlobalArgs", "PodmanArgs" };
+        static const char *const podman[] = {"ContainersConfModule", "GlobalArgs", "PodmanArgs"};
         _cleanup_free_ char *value = NULL;
         unsigned id;
         int r, b;
 
         for (size_t i = 0; i < ELEMENTSOF(podman); i++)
                 if (streq(key, podman[i]))
-                        return reason(ret_why, -EINVAL, "%s=: podman-specific, berth has no equivalent", key);
+                        return reason(ret_why, -EINVAL, "%s=: podman-specific, berth has no equivalent",
+                                      key);
         if (streq(key, "ServiceName"))
-                return reason(ret_why, -EINVAL, "ServiceName=: berth makes no unit for a volume, it is created when a "
+                return reason(ret_why, -EINVAL,
+                              "ServiceName=: berth makes no unit for a volume, it is created when a "
                               "container first uses it");
         if (streq(key, "Label"))
                 return parse_labels(u, raw, base, ret_why);
@@ -156,7 +158,8 @@ static int volume_key(VolumeUnit *u, const char *key, const char *raw, const cha
                 return r;
         if (streq(key, "VolumeName")) {
                 if (!name_is_plain(value))
-                        return reason(ret_why, -EINVAL, "VolumeName='%s' is not a volume name (" NAME_RULE ")", SHOWN(value));
+                        return reason(ret_why, -EINVAL,
+                                      "VolumeName='%s' is not a volume name (" NAME_RULE ")", SHOWN(value));
                 return replace(&u->name, value);
         }
         if (streq(key, "Copy")) {
@@ -169,13 +172,13 @@ static int volume_key(VolumeUnit *u, const char *key, const char *raw, const cha
         if (streq(key, "User") || streq(key, "UID")) {
                 r = parse_id(key, value, /* group= */ false, &id, ret_why);
                 if (r >= 0)
-                        u->uid = (uid_t) id;
+                        u->uid = (uid_t)id;
                 return r;
         }
         if (streq(key, "Group") || streq(key, "GID")) {
                 r = parse_id(key, value, /* group= */ true, &id, ret_why);
                 if (r >= 0)
-                        u->gid = (gid_t) id;
+                        u->gid = (gid_t)id;
                 return r;
         }
         if (streq(key, "Device")) {
@@ -187,13 +190,18 @@ static int volume_key(VolumeUnit *u, const char *key, const char *raw, const cha
                 if (streq(value, "tmpfs") || streq(value, "bind"))
                         return replace(&u->type, value);
                 if (streq(value, "none"))
-                        return reason(ret_why, -EINVAL, "Type=none: write Type=bind for a bind of a host directory");
-                if (startswith(value, "nfs") || streq(value, "cifs") || streq(value, "smb3") || startswith(value, "fuse") ||
-                    streq(value, "sshfs") || streq(value, "glusterfs") || streq(value, "ceph"))
-                        return reason(ret_why, -EINVAL, "Type=%s needs a mount helper (mount.%s), which berth does not run",
+                        return reason(ret_why, -EINVAL,
+                                      "Type=none: write Type=bind for a bind of a host directory");
+                if (startswith(value, "nfs") || streq(value, "cifs") || streq(value, "smb3") ||
+                    startswith(value, "fuse") || streq(value, "sshfs") || streq(value, "glusterfs") ||
+                    streq(value, "ceph"))
+                        return reason(ret_why, -EINVAL,
+                                      "Type=%s needs a mount helper (mount.%s), which berth does not run",
                                       SHOWN(value), SHOWN(value));
-                return reason(ret_why, -EINVAL, "Type=%s: berth mounts tmpfs and bind volumes only; a file system on a "
-                              "block device is not supported yet", SHOWN(value));
+                return reason(ret_why, -EINVAL,
+                              "Type=%s: berth mounts tmpfs and bind volumes only; a file system on a "
+                              "block device is not supported yet",
+                              SHOWN(value));
         }
         if (streq(key, "Options")) {
                 if (string_has_control_chars(value))
@@ -213,7 +221,8 @@ static int volume_key(VolumeUnit *u, const char *key, const char *raw, const cha
                 return reason(ret_why, -EINVAL, "Driver=%s: berth has the local driver only", SHOWN(value));
         }
         if (streq(key, "Image"))
-                return reason(ret_why, -EINVAL, "Image=: a volume of an image needs Driver=image, which berth does not "
+                return reason(ret_why, -EINVAL,
+                              "Image=: a volume of an image needs Driver=image, which berth does not "
                               "support yet");
         return reason(ret_why, -EINVAL, "%s=: unknown key in section [Volume]", SHOWN(key));
 }
@@ -225,10 +234,10 @@ static int check_options(VolumeUnit *u, char **ret_why) {
                 unsigned flag;
                 bool set;
         } flag_options[] = {
-                { "ro", MOUNT_FLAG_RDONLY, true },     { "rw", MOUNT_FLAG_RDONLY, false },
-                { "noexec", MOUNT_FLAG_NOEXEC, true }, { "exec", MOUNT_FLAG_NOEXEC, false },
-                { "nosuid", MOUNT_FLAG_NOSUID, true }, { "suid", MOUNT_FLAG_NOSUID, false },
-                { "nodev", MOUNT_FLAG_NODEV, true },   { "dev", MOUNT_FLAG_NODEV, false },
+                {"ro", MOUNT_FLAG_RDONLY, true},     {"rw", MOUNT_FLAG_RDONLY, false},
+                {"noexec", MOUNT_FLAG_NOEXEC, true}, {"exec", MOUNT_FLAG_NOEXEC, false},
+                {"nosuid", MOUNT_FLAG_NOSUID, true}, {"suid", MOUNT_FLAG_NOSUID, false},
+                {"nodev", MOUNT_FLAG_NODEV, true},   {"dev", MOUNT_FLAG_NODEV, false},
         };
         _cleanup_(volume_mount_done) VolumeMount m = {};
         _cleanup_free_ char *copy = NULL, *joined = NULL, *spec = NULL, *why = NULL;
@@ -248,7 +257,8 @@ static int check_options(VolumeUnit *u, char **ret_why) {
 
                 for (size_t i = 0; i < ELEMENTSOF(flag_options); i++)
                         if (streq(o, flag_options[i].name)) {
-                                u->flags = flag_options[i].set ? u->flags | flag_options[i].flag : u->flags & ~flag_options[i].flag;
+                                u->flags = flag_options[i].set ? u->flags | flag_options[i].flag
+                                                               : u->flags & ~flag_options[i].flag;
                                 known = true;
                         }
                 if (known)
@@ -258,8 +268,10 @@ static int check_options(VolumeUnit *u, char **ret_why) {
                                 u->recursive = streq(o, "rbind");
                                 continue;
                         }
-                        return reason(ret_why, -EINVAL, "Options=: '%s' is not an option of a bind (bind, rbind, ro, rw, "
-                                      "[no]exec, [no]suid, [no]dev)", SHOWN(o));
+                        return reason(ret_why, -EINVAL,
+                                      "Options=: '%s' is not an option of a bind (bind, rbind, ro, rw, "
+                                      "[no]exec, [no]suid, [no]dev)",
+                                      SHOWN(o));
                 }
                 r = strv_extend(&rest, o);
                 if (r < 0)
@@ -269,13 +281,13 @@ static int check_options(VolumeUnit *u, char **ret_why) {
                 return 0;
 
         /* tmpfs: its own options checked as Tmpfs='s are; User= and Group= as uid= and gid=. */
-        if (u->uid != (uid_t) -1) {
-                snprintf(id, sizeof(id), "uid=%u", (unsigned) u->uid);
+        if (u->uid != (uid_t)-1) {
+                snprintf(id, sizeof(id), "uid=%u", (unsigned)u->uid);
                 if (strv_extend(&rest, id) < 0)
                         return -ENOMEM;
         }
-        if (u->gid != (gid_t) -1) {
-                snprintf(id, sizeof(id), "gid=%u", (unsigned) u->gid);
+        if (u->gid != (gid_t)-1) {
+                snprintf(id, sizeof(id), "gid=%u", (unsigned)u->gid);
                 if (strv_extend(&rest, id) < 0)
                         return -ENOMEM;
         }
@@ -295,28 +307,36 @@ static int check_options(VolumeUnit *u, char **ret_why) {
 /* What the keys mean together, once the file is read. */
 static int check_unit(VolumeUnit *u, char **ret_why) {
         if (!name_is_plain(u->name))
-                return reason(ret_why, -EINVAL, "the volume's name '%s' is not a volume name (" NAME_RULE "): set VolumeName=",
+                return reason(ret_why, -EINVAL,
+                              "the volume's name '%s' is not a volume name (" NAME_RULE "): set VolumeName=",
                               SHOWN(u->name));
         if (u->type && !u->device)
                 return reason(ret_why, -EINVAL, "Type= needs Device=, the device to mount");
         if (!u->device) {
                 if (u->options)
-                        return reason(ret_why, -EINVAL, "Options= are mount options of a Device=, which is not given");
+                        return reason(ret_why, -EINVAL,
+                                      "Options= are mount options of a Device=, which is not given");
                 return 0;
         }
         if (!u->type)
-                return reason(ret_why, -EINVAL, "Device=%s needs Type= (tmpfs or bind): berth does not probe file systems",
+                return reason(ret_why, -EINVAL,
+                              "Device=%s needs Type= (tmpfs or bind): berth does not probe file systems",
                               SHOWN(u->device));
         if (streq(u->type, "bind")) {
                 if (!path_is_absolute(u->device) || !path_is_normalized(u->device) || streq(u->device, "/"))
-                        return reason(ret_why, -EINVAL, "Device=%s: a bind's device is an absolute, normalised host path "
-                                      "other than /", SHOWN(u->device));
-                if (u->uid != (uid_t) -1 || u->gid != (gid_t) -1)
-                        return reason(ret_why, -EINVAL, "User=, Group=: a bind's owner is its host directory's");
+                        return reason(ret_why, -EINVAL,
+                                      "Device=%s: a bind's device is an absolute, normalised host path "
+                                      "other than /",
+                                      SHOWN(u->device));
+                if (u->uid != (uid_t)-1 || u->gid != (gid_t)-1)
+                        return reason(ret_why, -EINVAL,
+                                      "User=, Group=: a bind's owner is its host directory's");
                 if (u->copy > 0)
-                        return reason(ret_why, -EINVAL, "Copy=yes: berth never copies into a host directory");
+                        return reason(ret_why, -EINVAL,
+                                      "Copy=yes: berth never copies into a host directory");
         } else if (!name_is_plain(u->device))
-                return reason(ret_why, -EINVAL, "Device=%s: a tmpfs's device is a plain word (e.g. tmpfs)", SHOWN(u->device));
+                return reason(ret_why, -EINVAL, "Device=%s: a tmpfs's device is a plain word (e.g. tmpfs)",
+                              SHOWN(u->device));
         return check_options(u, ret_why);
 }
 
@@ -339,7 +359,7 @@ static char *base_of(const char *path) {
         suffix = endswith(file, VOLUME_SUFFIX);
         if (!suffix || suffix == file)
                 return NULL;
-        return strndup(file, (size_t) (suffix - file));
+        return strndup(file, (size_t)(suffix - file));
 }
 
 static int parse_line(VolumeUnit *u, char *l, const char *base, bool *in_volume, char **ret_why) {
@@ -352,9 +372,12 @@ static int parse_line(VolumeUnit *u, char *l, const char *base, bool *in_volume,
                 *in_volume = streq(l, "[Volume]");
                 if (*in_volume || (startswith(l, "[X-") && endswith(l, "]")))
                         return 0;
-                if (streq(l, "[Unit]") || streq(l, "[Service]") || streq(l, "[Install]") || streq(l, "[Quadlet]"))
-                        return reason(ret_why, -EINVAL, "section %s: berth makes no unit for a volume (it is created when a "
-                                      "container first uses it), so there is nothing to apply it to", l);
+                if (streq(l, "[Unit]") || streq(l, "[Service]") || streq(l, "[Install]") ||
+                    streq(l, "[Quadlet]"))
+                        return reason(ret_why, -EINVAL,
+                                      "section %s: berth makes no unit for a volume (it is created when a "
+                                      "container first uses it), so there is nothing to apply it to",
+                                      l);
                 return reason(ret_why, -EINVAL, "unknown section '%s'", SHOWN(l));
         }
         eq = strchr(l, '=');
@@ -385,7 +408,7 @@ int volume_unit_parse(const char *text, const char *path, VolumeUnit **ret, char
         cont = malloc(strlen(text) + 1);
         if (!u || !buf || !cont)
                 return -ENOMEM;
-        *u = (VolumeUnit) { .copy = -1, .uid = (uid_t) -1, .gid = (gid_t) -1 };
+        *u = (VolumeUnit){.copy = -1, .uid = (uid_t)-1, .gid = (gid_t)-1};
         u->path = strdup(path);
         u->name = strjoin("systemd-", base);
         if (!u->path || !u->name)
@@ -418,7 +441,8 @@ int volume_unit_parse(const char *text, const char *path, VolumeUnit **ret, char
                 if (!isempty(strstrip(cont)) && *strstrip(cont) == '[')
                         seen_section = true;
                 else if (!isempty(strstrip(cont)) && !seen_section)
-                        return reason(ret_why, -EINVAL, "%s:%u: a key outside any section ([Volume])", path, cont_line);
+                        return reason(ret_why, -EINVAL, "%s:%u: a key outside any section ([Volume])", path,
+                                      cont_line);
                 r = parse_line(u, cont, base, &in_volume, &why);
                 if (r == -EINVAL)
                         return reason(ret_why, r, "%s:%u: %s", path, cont_line, why ?: "invalid");
@@ -478,7 +502,8 @@ int volume_unit_find(const char *name, char *const *dirs, VolumeUnit **ret, char
                         _cleanup_free_ char *path = NULL, *why = NULL, *base = NULL;
                         int r;
 
-                        if (de->d_name[0] == '.' || !endswith(de->d_name, VOLUME_SUFFIX) || hidden(dirs, d, de->d_name))
+                        if (de->d_name[0] == '.' || !endswith(de->d_name, VOLUME_SUFFIX) ||
+                            hidden(dirs, d, de->d_name))
                                 continue;
                         path = path_join(*d, de->d_name);
                         base = base_of(de->d_name);
@@ -505,7 +530,7 @@ int volume_unit_apply(const VolumeUnit *u, VolumeMount *m) {
         if (u->copy == 0)
                 m->no_copy = true;
         if (!u->device) {
-                m->own = u->uid != (uid_t) -1 || u->gid != (gid_t) -1;
+                m->own = u->uid != (uid_t)-1 || u->gid != (gid_t)-1;
                 m->owner_uid = u->uid;
                 m->owner_gid = u->gid;
                 return 0;
@@ -540,7 +565,7 @@ static int volume_file_find(const char *path, const char *file, char **ret) {
                 }
                 free(p);
         }
-        STRV_FOREACH(d, (char **) dirs) {
+        STRV_FOREACH(d, (char **)dirs) {
                 char *p = path_join(*d, file);
 
                 if (!p)
@@ -564,7 +589,8 @@ static int reference_name(const char *file, const char *path, char **ret, char *
                 return reason(ret_why, -EINVAL, "'%s' is not NAME.volume", SHOWN(file));
         r = volume_file_find(path, file, &vpath);
         if (r == -ENOENT)
-                return reason(ret_why, -EINVAL, "'%s': no such file next to the definition or in the definition directories",
+                return reason(ret_why, -EINVAL,
+                              "'%s': no such file next to the definition or in the definition directories",
                               SHOWN(file));
         if (r < 0)
                 return r;
@@ -596,7 +622,8 @@ static int mount_word_resolve(const char *word, const char *path, char **ret, ch
         STRV_FOREACH(f, fields) {
                 if (startswith(*f, "type="))
                         volume = streq(*f, "type=volume");
-                else if ((startswith(*f, "source=") || startswith(*f, "src=")) && endswith(*f, VOLUME_SUFFIX))
+                else if ((startswith(*f, "source=") || startswith(*f, "src=")) &&
+                         endswith(*f, VOLUME_SUFFIX))
                         source = f;
         }
         if (!volume || !source) {
@@ -621,8 +648,8 @@ static int mount_word_resolve(const char *word, const char *path, char **ret, ch
         return *ret ? 0 : -ENOMEM;
 }
 
-int volume_mount_words_parse(const char *name, const char *path, char ***l, ListState *list, const char *value,
-                             char **ret_why) {
+int volume_mount_words_parse(const char *name, const char *path, char ***l, ListState *list,
+                             const char *value, char **ret_why) {
         _cleanup_strv_free_ char **words = NULL, **resolved = NULL;
         int r;
 
@@ -652,8 +679,8 @@ int volume_mount_words_parse(const char *name, const char *path, char ***l, List
         return 0;
 }
 
-int volume_reference_resolve(const char *key, const char *value, const char *path, const char *name, char **ret,
-                             char **ret_why) {
+int volume_reference_resolve(const char *key, const char *value, const char *path, const char *name,
+                             char **ret, char **ret_why) {
         _cleanup_free_ char *file = NULL, *vname = NULL;
         size_t n;
         int r;

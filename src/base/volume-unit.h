@@ -41,18 +41,18 @@
  * are refused with one line. Specifiers resolve for the file's NAME. */
 
 typedef struct VolumeUnit {
-        char *path;        /* the .volume file */
-        char *name;        /* the volume's name */
-        char **labels;     /* KEY=VALUE, each key once, in the order first given */
-        int copy;          /* Copy=: -1 when not given (yes) */
-        uid_t uid;         /* User=, UID=: (uid_t) -1 when not given */
-        gid_t gid;         /* Group=, GID=: (gid_t) -1 when not given */
-        char *device;      /* Device=, NULL for a volume in berth's store */
-        char *type;        /* Type=: "tmpfs" or "bind" with a Device */
-        char *options;     /* Options= as written, NULL for none */
-        char *fs_options;  /* tmpfs: the fsconfig() options made of Options=, User=, Group= */
-        unsigned flags;    /* MOUNT_FLAG_* of Options= */
-        bool recursive;    /* bind: rbind */
+        char *path;       /* the .volume file */
+        char *name;       /* the volume's name */
+        char **labels;    /* KEY=VALUE, each key once, in the order first given */
+        int copy;         /* Copy=: -1 when not given (yes) */
+        uid_t uid;        /* User=, UID=: (uid_t) -1 when not given */
+        gid_t gid;        /* Group=, GID=: (gid_t) -1 when not given */
+        char *device;     /* Device=, NULL for a volume in berth's store */
+        char *type;       /* Type=: "tmpfs" or "bind" with a Device */
+        char *options;    /* Options= as written, NULL for none */
+        char *fs_options; /* tmpfs: the fsconfig() options made of Options=, User=, Group= */
+        unsigned flags;   /* MOUNT_FLAG_* of Options= */
+        bool recursive;   /* bind: rbind */
 } VolumeUnit;
 
 VolumeUnit *volume_unit_free(VolumeUnit *u);
@@ -79,11 +79,11 @@ int volume_unit_apply(const VolumeUnit *u, VolumeMount *m);
 /* Mount='s words (definition-mounts.h) into *l, each checked, where type=volume,source=NAME.volume
  * is the volume NAME.volume defines. name and path are the definition's. */
 struct ListState;
-int volume_mount_words_parse(const char *name, const char *path, char ***l, struct ListState *list, const char *value,
-                             char **ret_why);
+int volume_mount_words_parse(const char *name, const char *path, char ***l, struct ListState *list,
+                             const char *value, char **ret_why);
 
 /* definition_reference_resolve(), with Volume=NAME.volume:/dst[:opts] read as the volume that
  * NAME.volume defines, found next to the definition at path or else in the definition
  * directories. */
-int volume_reference_resolve(const char *key, const char *value, const char *path, const char *name, char **ret,
-                             char **ret_why);
+int volume_reference_resolve(const char *key, const char *value, const char *path, const char *name,
+                             char **ret, char **ret_why);
