@@ -172,13 +172,13 @@ static int volume_key(VolumeUnit *u, const char *key, const char *raw, const cha
         if (streq(key, "User") || streq(key, "UID")) {
                 r = parse_id(key, value, /* group= */ false, &id, ret_why);
                 if (r >= 0)
-                        u->uid = (uid_t)id;
+                        u->uid = (uid_t) id;
                 return r;
         }
         if (streq(key, "Group") || streq(key, "GID")) {
                 r = parse_id(key, value, /* group= */ true, &id, ret_why);
                 if (r >= 0)
-                        u->gid = (gid_t)id;
+                        u->gid = (gid_t) id;
                 return r;
         }
         if (streq(key, "Device")) {
@@ -234,10 +234,10 @@ static int check_options(VolumeUnit *u, char **ret_why) {
                 unsigned flag;
                 bool set;
         } flag_options[] = {
-                {"ro", MOUNT_FLAG_RDONLY, true},     {"rw", MOUNT_FLAG_RDONLY, false},
-                {"noexec", MOUNT_FLAG_NOEXEC, true}, {"exec", MOUNT_FLAG_NOEXEC, false},
-                {"nosuid", MOUNT_FLAG_NOSUID, true}, {"suid", MOUNT_FLAG_NOSUID, false},
-                {"nodev", MOUNT_FLAG_NODEV, true},   {"dev", MOUNT_FLAG_NODEV, false},
+                { "ro", MOUNT_FLAG_RDONLY, true },     { "rw", MOUNT_FLAG_RDONLY, false },
+                { "noexec", MOUNT_FLAG_NOEXEC, true }, { "exec", MOUNT_FLAG_NOEXEC, false },
+                { "nosuid", MOUNT_FLAG_NOSUID, true }, { "suid", MOUNT_FLAG_NOSUID, false },
+                { "nodev", MOUNT_FLAG_NODEV, true },   { "dev", MOUNT_FLAG_NODEV, false },
         };
         _cleanup_(volume_mount_done) VolumeMount m = {};
         _cleanup_free_ char *copy = NULL, *joined = NULL, *spec = NULL, *why = NULL;
@@ -281,13 +281,13 @@ static int check_options(VolumeUnit *u, char **ret_why) {
                 return 0;
 
         /* tmpfs: its own options checked as Tmpfs='s are; User= and Group= as uid= and gid=. */
-        if (u->uid != (uid_t)-1) {
-                snprintf(id, sizeof(id), "uid=%u", (unsigned)u->uid);
+        if (u->uid != (uid_t) -1) {
+                snprintf(id, sizeof(id), "uid=%u", (unsigned) u->uid);
                 if (strv_extend(&rest, id) < 0)
                         return -ENOMEM;
         }
-        if (u->gid != (gid_t)-1) {
-                snprintf(id, sizeof(id), "gid=%u", (unsigned)u->gid);
+        if (u->gid != (gid_t) -1) {
+                snprintf(id, sizeof(id), "gid=%u", (unsigned) u->gid);
                 if (strv_extend(&rest, id) < 0)
                         return -ENOMEM;
         }
@@ -328,7 +328,7 @@ static int check_unit(VolumeUnit *u, char **ret_why) {
                                       "Device=%s: a bind's device is an absolute, normalised host path "
                                       "other than /",
                                       SHOWN(u->device));
-                if (u->uid != (uid_t)-1 || u->gid != (gid_t)-1)
+                if (u->uid != (uid_t) -1 || u->gid != (gid_t) -1)
                         return reason(ret_why, -EINVAL,
                                       "User=, Group=: a bind's owner is its host directory's");
                 if (u->copy > 0)
@@ -359,7 +359,7 @@ static char *base_of(const char *path) {
         suffix = endswith(file, VOLUME_SUFFIX);
         if (!suffix || suffix == file)
                 return NULL;
-        return strndup(file, (size_t)(suffix - file));
+        return strndup(file, (size_t) (suffix - file));
 }
 
 static int parse_line(VolumeUnit *u, char *l, const char *base, bool *in_volume, char **ret_why) {
@@ -408,7 +408,7 @@ int volume_unit_parse(const char *text, const char *path, VolumeUnit **ret, char
         cont = malloc(strlen(text) + 1);
         if (!u || !buf || !cont)
                 return -ENOMEM;
-        *u = (VolumeUnit){.copy = -1, .uid = (uid_t)-1, .gid = (gid_t)-1};
+        *u = (VolumeUnit){.copy = -1, .uid = (uid_t) -1, .gid = (gid_t) -1};
         u->path = strdup(path);
         u->name = strjoin("systemd-", base);
         if (!u->path || !u->name)
@@ -530,7 +530,7 @@ int volume_unit_apply(const VolumeUnit *u, VolumeMount *m) {
         if (u->copy == 0)
                 m->no_copy = true;
         if (!u->device) {
-                m->own = u->uid != (uid_t)-1 || u->gid != (gid_t)-1;
+                m->own = u->uid != (uid_t) -1 || u->gid != (gid_t) -1;
                 m->owner_uid = u->uid;
                 m->owner_gid = u->gid;
                 return 0;

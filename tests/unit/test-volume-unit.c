@@ -43,7 +43,7 @@ static void test_good(void) {
         VolumeUnit *u;
 
         u = parse("[Volume]\n", &why);
-        ok(u && streq(u->name, "systemd-data") && u->copy == -1 && u->uid == (uid_t)-1 && !u->device &&
+        ok(u && streq(u->name, "systemd-data") && u->copy == -1 && u->uid == (uid_t) -1 && !u->device &&
                    !u->labels,
            "an empty [Volume]: systemd-NAME, defaults (%s)", why ?: "");
         u = volume_unit_free(u);
@@ -205,7 +205,7 @@ static void test_find(void) {
         u = volume_unit_free(u);
         r = volume_unit_find("shared", dirs, &u, &why);
         ok(r == 0 && u && endswith(u->path, "/b/two.volume"), "found by VolumeName= (%d %s)", r, why ?: "");
-        ok(u && volume_unit_apply(u, &m) == 0 && m.own && m.owner_uid == 5 && m.owner_gid == (gid_t)-1 &&
+        ok(u && volume_unit_apply(u, &m) == 0 && m.own && m.owner_uid == 5 && m.owner_gid == (gid_t) -1 &&
                    m.no_copy && !m.device,
            "applied: the owner, nocopy");
         volume_mount_done(&m);
