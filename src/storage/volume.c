@@ -486,6 +486,10 @@ static int plan_apply_unit(VolumeMount *m) {
         r = volume_unit_apply(u, m);
         if (r < 0)
                 return log_oom();
+        /* U and O work on a directory of berth's store; a device's mount is made per container. */
+        if (m->device && (m->chown || m->overlay))
+                return log_error_errno(-EINVAL, "volume %s (%s): the %s option does not apply to a volume of Device=%s",
+                                       m->source, u->path, m->chown ? "U" : "O", m->device);
         if (m->device && streq(m->device_type, "bind")) {
                 _cleanup_close_ int fd = open_nofollow(m->device);
 

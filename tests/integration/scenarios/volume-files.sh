@@ -66,6 +66,9 @@ check_match "a volume's settings go with its name: berth run -v systemd-vf-tmp:/
 check_eq "  … and with :ro, filled and then read-only" \
         "$(berth run --rm -v systemd-vf-tmp:/usr:ro vfb sh -c 'ls /usr | tr "\n" " "; touch /usr/x 2>/dev/null || echo ro')" "bin sbin ro"
 
+check_match "U on a device volume is refused with one line" "$(berth run --rm -v systemd-vf-tmp:/x:U vfb true 2>&1)" \
+        "the U option does not apply to a volume of Device=tmpfs"
+
 # A symlink on the way to a bind's Device= is refused, not followed.
 mkdir -p $SRC/real && ln -sfn $SRC/real /tmp/vf-link
 printf '[Volume]\nDevice=/tmp/vf-link\nType=bind\n' > $D/vf-link.volume
