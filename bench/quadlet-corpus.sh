@@ -11,7 +11,7 @@
 # rewritten to a local image name, since registry references are issue 15's; with --raw the files
 # are taken as they are. Each file is tried alone in a directory of its own, with what Quadlet's
 # test harness puts next to it: its drop-in directories (NAME.container.d/, and NAME@.container.d/
-# for an instance) and the .volume files it names.
+# for an instance) and the .volume files it names (Volume=, Mount='s source=).
 #
 # The asserts checked, against the drop-in berth-generator writes for the container's unit:
 #   assert-key-is, assert-key-is-empty, assert-last-key-is-regex of a [Unit] or [Service] key the
@@ -52,8 +52,8 @@ for f in "$dir"/*.container; do
                 mkdir -p "$case_dir/$d"
                 for c in "$dir/$d"/*; do localise "$c" > "$case_dir/$d/$(basename "$c")"; done
         done
-        # The .volume files it names.
-        for v in $(grep -oE '^Volume=[^:]+\.volume' "$f" | sed 's/^Volume=//'); do
+        # The .volume files it names, in Volume= and in Mount='s source= (or src=).
+        for v in $(grep -oE '^Volume=[^:]+\.volume|^Mount=.*(source|src)=[^,]+\.volume' "$f" | sed -E 's/^Volume=//; s/.*(source|src)=//'); do
                 [ -f "$dir/$v" ] && cp "$dir/$v" "$case_dir/"
         done
         if ! out=$("$build/src/cli/berth" verify "$case_dir/$b" 2>&1); then

@@ -31,8 +31,10 @@
 #include "generator.h"
 #include "name.h"
 #include "path-util.h"
+#include "paths.h"
 #include "string-util.h"
 #include "strv.h"
+#include "volume-unit.h"
 
 #define USEC_PER_SEC UINT64_C(1000000)
 /* systemd's stop timeout must not fire before the helper has SIGKILLed the payload and
@@ -117,8 +119,8 @@ static int definition_needs(const Definition *d, char ***ret) {
         return 0;
 }
 
-/* Quadlet's RequiresMountsFor= for every bind source (Volume=, Mount=): a source on a file system
- * mounted at boot is there before the container starts. Quoted for systemd (which unquotes the
+/* Quadlet's RequiresMountsFor= for every bind source (Volume=, Mount=, and a .volume's bind
+ * Device=): a source on a file system mounted at boot is there before the container starts. Quoted for systemd (which unquotes the
  * word, a backslash taking the next character as it is), '%' doubled against specifiers. */
 static int format_requires_mounts_for(FILE *f, const Definition *d) {
         size_t nv = strv_length(d->volumes), n = nv + strv_length(d->mounts);
@@ -130,7 +132,21 @@ static int format_requires_mounts_for(FILE *f, const Definition *d) {
                 r = i < nv ? volume_spec_parse(d->volumes[i], &m, NULL) : definition_mount_parse(d->mounts[i - nv], &m, NULL);
                 if (r < 0)
                         return r;
-                if (m.type != VOLUME_BIND)
+                /* A named volume that its .volume file makes a bind of a host directory: that
+                 * directory, as Quadlet's volume unit has it. */
+                if (m.type == VOLUME_NAMED) {
+                        _cleanup_(volume_unit_freep) VolumeUnit *u = NULL;
+
+                        r = volume_unit_find(m.source, (char *const *) berth_definition_dirs(), &u, NULL);
+                        if (r == -ENOMEM)
+                                return r;
+                        if (r < 0 || !u->device || !streq(u->type, "bind"))
+                                continue;
+                        free(m.source);
+                        m.source = strdup(u->device);
+                        if (!m.source)
+                                return -ENOMEM;
+                } else if (m.type != VOLUME_BIND)
                         continue;
                 fputs("RequiresMountsFor=\"", f);
                 for (const char *c = m.source; *c; c++)

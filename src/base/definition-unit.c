@@ -677,124 +677,10 @@ char *definition_dir_of(const char *path) {
 
 /* ---- references to Quadlet's other unit files ---- */
 
-static int volume_file_find(const char *path, const char *file, char **ret) {
-        _cleanup_free_ char *own = definition_dir_of(path);
-        char *const *dirs = berth_definition_dirs();
-
-        if (own) {
-                char *p = path_join(own, file);
-
-                if (!p)
-                        return -ENOMEM;
-                if (access(p, F_OK) >= 0) {
-                        *ret = p;
-                        return 0;
-                }
-                free(p);
-        }
-        STRV_FOREACH(d, (char **) dirs) {
-                char *p = path_join(*d, file);
-
-                if (!p)
-                        return -ENOMEM;
-                if (access(p, F_OK) >= 0) {
-                        *ret = p;
-                        return 0;
-                }
-                free(p);
-        }
-        return -ENOENT;
-}
-
-/* The [Volume] keys and what berth makes of them. */
-static int volume_key(const char *key, const char *value, char **name, char **ret_why) {
-        static const char *const not_yet[] = { "Device", "Type", "Options", "Driver", "Image", "User", "Group", "UID", "GID", "Label" };
-        static const char *const podman[] = { "ContainersConfModule", "GlobalArgs", "PodmanArgs", "ServiceName" };
-        int b;
-
-        if (streq(key, "VolumeName")) {
-                if (!name_is_plain(value))
-                        return reason(ret_why, -EINVAL, "VolumeName='%s' is not a volume name (" NAME_RULE ")", SHOWN(value));
-                free(*name);
-                *name = strdup(value);
-                return *name ? 0 : -ENOMEM;
-        }
-        if (streq(key, "Copy")) {
-                b = parse_boolean(value);
-                if (b < 0)
-                        return reason(ret_why, -EINVAL, "Copy='%s' is not a boolean", SHOWN(value));
-                if (!b)
-                        return reason(ret_why, -EINVAL, "Copy=no: berth always fills a new volume from the image, as docker does");
-                return 0;
-        }
-        for (size_t i = 0; i < ELEMENTSOF(not_yet); i++)
-                if (streq(key, not_yet[i]))
-                        return reason(ret_why, -EINVAL, "%s=: a Quadlet [Volume] key berth does not support yet", key);
-        for (size_t i = 0; i < ELEMENTSOF(podman); i++)
-                if (streq(key, podman[i]))
-                        return reason(ret_why, -EINVAL, "%s=: podman-specific, berth has no equivalent", key);
-        return reason(ret_why, -EINVAL, "%s=: unknown key in section [Volume]", SHOWN(key));
-}
-
-/* The volume name NAME.volume defines. *ret_why says "FILE:LINE: why". */
-static int volume_file_name(const char *path, const char *container, char **ret, char **ret_why) {
-        _cleanup_free_ char *text = NULL, *name = NULL, *why = NULL, *base = NULL;
-        const char *file = strrchr(path, '/') + 1;
-        bool in_volume = false;
-        unsigned line = 0;
-        size_t size;
-        int r;
-
-        r = read_full_file_at(AT_FDCWD, path, 64 * 1024, &text, &size);
-        if (r < 0)
-                return reason(ret_why, -EINVAL, "%s: %s", path, strerror(-r));
-        base = strndup(file, strlen(file) - strlen(".volume"));
-        name = base ? strjoin("systemd-", base) : NULL;
-        if (!name)
-                return -ENOMEM;
-        for (char *p = text, *next; p; p = next) {
-                _cleanup_free_ char *value = NULL;
-                char *l, *eq;
-
-                line++;
-                next = strchr(p, '\n');
-                if (next)
-                        *next++ = 0;
-                l = strstrip(p);
-                if (!*l || *l == '#' || *l == ';')
-                        continue;
-                if (endswith(l, "\\"))
-                        return reason(ret_why, -EINVAL, "%s:%u: continued lines are not supported in a .volume", path, line);
-                if (*l == '[') {
-                        in_volume = streq(l, "[Volume]");
-                        if (!in_volume && !startswith(l, "[X-"))
-                                return reason(ret_why, -EINVAL, "%s:%u: section %s: berth makes no unit for a volume, only [Volume] is read",
-                                              path, line, SHOWN(l));
-                        continue;
-                }
-                if (!in_volume)
-                        continue;
-                eq = strchr(l, '=');
-                if (!eq)
-                        return reason(ret_why, -EINVAL, "%s:%u: '%s': missing '='", path, line, SHOWN(l));
-                *eq = 0;
-                r = definition_value_parse(strstrip(eq + 1), container, &value, &why);
-                if (r >= 0)
-                        r = volume_key(strstrip(l), value, &name, &why);
-                if (r == -EINVAL)
-                        return reason(ret_why, r, "%s:%u: %s", path, line, why ?: "invalid");
-                if (r < 0)
-                        return r;
-        }
-        *ret = TAKE_PTR(name);
-        return 0;
-}
-
 int definition_reference_resolve(const char *key, const char *value, const char *path, const char *name, char **ret,
                                  char **ret_why) {
-        _cleanup_free_ char *file = NULL, *vpath = NULL, *vname = NULL, *why = NULL;
+        _cleanup_free_ char *file = NULL;
         size_t n;
-        int r;
 
         *ret = NULL;
         if (streq(key, "Image") && (endswith(value, ".image") || endswith(value, ".build")))
@@ -824,24 +710,7 @@ int definition_reference_resolve(const char *key, const char *value, const char 
         file = strndup(value, n);
         if (!file)
                 return -ENOMEM;
-        if (!endswith(file, ".volume")) {
-                if (endswith(file, ".image") || endswith(file, ".artifact"))
-                        return reason(ret_why, -EINVAL, "'%s' names a Quadlet .image or .artifact unit, which berth has not", SHOWN(file));
-                return 0;
-        }
-        if (strchr(file, '/') || streq(file, ".volume"))
-                return reason(ret_why, -EINVAL, "'%s' is not NAME.volume", SHOWN(file));
-        r = volume_file_find(path, file, &vpath);
-        if (r == -ENOENT)
-                return reason(ret_why, -EINVAL, "'%s': no such file next to the definition or in the definition directories",
-                              SHOWN(file));
-        if (r < 0)
-                return r;
-        r = volume_file_name(vpath, name, &vname, &why);
-        if (r == -EINVAL)
-                return reason(ret_why, r, "'%s': %s", SHOWN(file), why);
-        if (r < 0)
-                return r;
-        *ret = strjoin(vname, value + n);
-        return *ret ? 0 : -ENOMEM;
+        if (endswith(file, ".image") || endswith(file, ".artifact"))
+                return reason(ret_why, -EINVAL, "'%s' names a Quadlet .image or .artifact unit, which berth has not", SHOWN(file));
+        return 0;
 }

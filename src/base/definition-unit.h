@@ -111,13 +111,9 @@ char *definition_dir_of(const char *path);
 /* ---- references to Quadlet's other unit files ----
  *
  * Network=NAME.container is container:NAME (Quadlet's way to share another container's network).
- * Volume=NAME.volume:/dst[:opts] is the named volume that NAME.volume defines (its [Volume]
- * section: VolumeName=, by default systemd-NAME as with Quadlet; Copy=yes, which is what berth
- * does anyway), read from the definition's directory or else the definition directories; the
- * volume is made on first use as every named volume is, so no unit is needed for it. What berth
- * cannot do is refused with one line: the other [Volume] keys, a .volume's [Unit]/[Service]/
- * [Install], NAME.network (berth has no named networks), NAME.pod, NAME.image and NAME.build
- * (berth neither pulls nor builds). */
+ * Volume=NAME.volume:/dst[:opts] is volume-unit.h's (volume_reference_resolve(), which calls this
+ * for the rest). What berth cannot do is refused with one line: NAME.network (berth has no named
+ * networks), NAME.pod, NAME.image and NAME.build (berth neither pulls nor builds). */
 
 /* value of key (already unquoted, specifiers resolved) as berth's own key reads it: *ret NULL
  * when there is nothing to translate. path is the definition's file. -EINVAL with *ret_why. */

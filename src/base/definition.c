@@ -22,7 +22,7 @@
 #include "definition-ports.h"
 #include "definition-process.h"
 #include "definition-quote.h"
-#include "definition-unit.h"
+#include "volume-unit.h" /* and definition-unit.h */
 #include "definition-values.h"
 #include "definition.h"
 #include "env.h"
@@ -656,7 +656,7 @@ static int parse_checked_words(const Definition *d, char ***l, ListState *list, 
 }
 
 static int parse_mount(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
-        return parse_checked_words(d, field, list, value, ret_why, definition_mount_check);
+        return volume_mount_words_parse(d->name, d->path, field, list, value, ret_why); /* NAME.volume */
 }
 
 static int parse_device(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
@@ -1085,7 +1085,7 @@ static int parse_line(ParseState *s, char *l, unsigned line, char **ret_error) {
             : k->literal ? definition_value_unquote(value, &unquoted)
                          : definition_value_parse(value, s->d->name, &unquoted, &why);
         if (r >= 0 && !k->words) /* Volume=data.volume:/x and the like (definition-unit.h) */
-                r = definition_reference_resolve(key, unquoted, s->d->path, s->d->name, &resolved, &why);
+                r = volume_reference_resolve(key, unquoted, s->d->path, s->d->name, &resolved, &why);
         if (r >= 0)
                 r = k->parse(s->d, (uint8_t *) s->d + k->offset, &s->lists[i], resolved ?: unquoted ?: value, &why);
         if (r == -EINVAL)

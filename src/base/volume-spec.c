@@ -20,6 +20,8 @@ void volume_mount_done(VolumeMount *m) {
         free(m->data_path);
         free(m->overlay_upper);
         free(m->overlay_work);
+        free(m->device);
+        free(m->device_type);
         *m = (VolumeMount) {};
 }
 

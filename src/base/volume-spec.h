@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 
 /* A container's mounts as its definition writes them, parsed and checked: pure, never logs.
@@ -57,6 +58,12 @@ typedef struct VolumeMount {
         bool no_copy;          /* "nocopy": a new volume is not filled from the image */
         bool copy_up;          /* tmpfs: the image's content there copied in (ReadOnlyTmpfs=) */
         char *overlay_upper, *overlay_work; /* "O": the container's own, set by volume_plan_prepare_overlays() */
+        /* A named volume's settings from the .volume file that defines it (volume-unit.h): */
+        char *device;          /* Device=: mounted in its place, NULL for the store's _data */
+        char *device_type;     /* Type=: "tmpfs" (options in tmpfs_options, tmpfs_flags) or "bind" */
+        bool own;              /* User=, Group=: the new volume's root chowned to owner_uid:owner_gid */
+        uid_t owner_uid;       /* (uid_t) -1 keeps the owner */
+        gid_t owner_gid;       /* (gid_t) -1 keeps the group */
 } VolumeMount;
 
 void volume_mount_done(VolumeMount *m);

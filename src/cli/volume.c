@@ -23,6 +23,8 @@
 #include "subverb.h"
 #include "units.h"
 #include "verbs.h"
+#include "paths.h"
+#include "volume-unit.h"
 #include "volume.h"
 
 static int volume_create_verb(int argc, char *argv[]);
@@ -315,6 +317,52 @@ static int volume_ls(int argc, char *argv[]) {
         return 0;
 }
 
+/* What the .volume file that defines the volume says (volume-unit.h), as docker's and podman's
+ * inspect show a volume's driver, labels and options; berth keeps no record of them but that file. */
+static void inspect_unit(JsonWriter *w, const char *name) {
+        _cleanup_(volume_unit_freep) VolumeUnit *u = NULL;
+        _cleanup_free_ char *why = NULL;
+        char id[16];
+        int r;
+
+        r = volume_unit_find(name, (char *const *) berth_definition_dirs(), &u, &why);
+        if (r == -EINVAL)
+                log_warning("volume %s: %s", name, why ?: "invalid");
+        else if (r < 0 && r != -ENOENT)
+                log_warning_errno(r, "Failed to look for the .volume file of volume %s, ignoring: %m", name);
+        json_key_string(w, "driver", "local");
+        json_key_string(w, "definition", u ? u->path : NULL);
+        json_key(w, "labels");
+        json_begin_object(w);
+        STRV_FOREACH(l, u ? u->labels : NULL) {
+                _cleanup_free_ char *k = strndup(*l, strcspn(*l, "="));
+
+                if (!k)
+                        continue;
+                json_key_string(w, k, *l + strlen(k) + 1);
+        }
+        json_end_object(w);
+        json_key(w, "options");
+        json_begin_object(w);
+        if (u && u->device) {
+                json_key_string(w, "device", u->device);
+                json_key_string(w, "type", u->type);
+        }
+        if (u && u->options)
+                json_key_string(w, "o", u->options);
+        if (u && u->uid != (uid_t) -1) {
+                snprintf(id, sizeof(id), "%u", (unsigned) u->uid);
+                json_key_string(w, "uid", id);
+        }
+        if (u && u->gid != (gid_t) -1) {
+                snprintf(id, sizeof(id), "%u", (unsigned) u->gid);
+                json_key_string(w, "gid", id);
+        }
+        if (u && u->copy == 0)
+                json_key_string(w, "nocopy", "");
+        json_end_object(w);
+}
+
 static int volume_inspect(int argc, char *argv[]) {
         _cleanup_(uses_done) Uses uses = {};
         JsonWriter w;
@@ -370,6 +418,7 @@ static int volume_inspect(int argc, char *argv[]) {
                 json_key_string(&w, "created", created[0] ? created : NULL);
                 json_key_bool(&w, "ready", ready);
                 json_key_strv(&w, "containers", users);
+                inspect_unit(&w, name);
                 json_end_object(&w);
         }
         json_end_array(&w);

@@ -24,6 +24,7 @@
 #include "paths.h"
 #include "string-util.h"
 #include "strv.h"
+#include "volume-unit.h"
 #include "volume.h"
 
 #define VOLUME_DATA "_data"
@@ -425,6 +426,82 @@ static int plan_add_definition(VolumePlan *p, const Definition *d, const ImageCo
         return 0;
 }
 
+/* Opens the absolute, normalised host path p as O_PATH without following a symlink in any of its
+ * components: a .volume's Device= of a bind is the admin's, but a link planted on the way by
+ * someone else must not lead the container's mount elsewhere. */
+static int open_nofollow(const char *p) {
+        _cleanup_close_ int fd = -EBADF;
+
+        fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        for (const char *c = p + strspn(p, "/"); *c;) {
+                size_t n = strcspn(c, "/");
+                _cleanup_free_ char *comp = strndup(c, n);
+                int next;
+
+                if (!comp)
+                        return -ENOMEM;
+                next = openat(fd, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+                if (next < 0)
+                        return -errno;
+                safe_close(fd);
+                fd = next;
+                c += n;
+                c += strspn(c, "/");
+                if (*c) {
+                        struct stat st;
+
+                        if (fstat(fd, &st) < 0)
+                                return -errno;
+                        if (!S_ISDIR(st.st_mode))
+                                return S_ISLNK(st.st_mode) ? -ELOOP : -ENOTDIR;
+                }
+        }
+        {
+                struct stat st;
+
+                if (fstat(fd, &st) < 0)
+                        return -errno;
+                if (S_ISLNK(st.st_mode))
+                        return -ELOOP;
+        }
+        return TAKE_FD(fd);
+}
+
+/* A named volume's settings, from the .volume file that defines it, if one does (volume-unit.h):
+ * berth keeps no record of its own. */
+static int plan_apply_unit(VolumeMount *m) {
+        _cleanup_(volume_unit_freep) VolumeUnit *u = NULL;
+        _cleanup_free_ char *why = NULL;
+        int r;
+
+        r = volume_unit_find(m->source, (char *const *) berth_definition_dirs(), &u, &why);
+        if (r == -ENOENT)
+                return 0;
+        if (r == -EINVAL)
+                return log_error_errno(r, "volume %s: %s", m->source, why ?: "invalid");
+        if (r < 0)
+                return log_error_errno(r, "Failed to read the .volume file of volume %s: %m", m->source);
+        r = volume_unit_apply(u, m);
+        if (r < 0)
+                return log_oom();
+        /* U and O work on a directory of berth's store; a device's mount is made per container. */
+        if (m->device && (m->chown || m->overlay))
+                return log_error_errno(-EINVAL, "volume %s (%s): the %s option does not apply to a volume of Device=%s",
+                                       m->source, u->path, m->chown ? "U" : "O", m->device);
+        if (m->device && streq(m->device_type, "bind")) {
+                _cleanup_close_ int fd = open_nofollow(m->device);
+
+                if (fd == -ELOOP)
+                        return log_error_errno(fd, "volume %s (%s): Device=%s passes through a symlink, refusing", m->source,
+                                               u->path, m->device);
+                if (fd < 0)
+                        return log_error_errno(fd, "volume %s (%s): Device=%s: %m", m->source, u->path, m->device);
+        }
+        return 0;
+}
+
 static size_t path_depth(const char *p) {
         size_t n = 0;
 
@@ -500,6 +577,11 @@ int volume_plan_make(const Definition *d, const ImageConfig *image, VolumePlan *
                         m->data_path = path_join(store, m->source, VOLUME_DATA);
                         if (!m->data_path)
                                 return log_oom();
+                        if (m->type == VOLUME_NAMED) {
+                                r = plan_apply_unit(m);
+                                if (r < 0)
+                                        return r;
+                        }
                 }
         }
 
@@ -672,6 +754,12 @@ static int volume_fill(const VolumeMount *m, const char *dir, int root_fd) {
                 }
         }
 
+        /* The .volume's User= and Group=: the owner of the volume's root, whatever the image's. */
+        if (m->own && fchown(staging_fd, m->owner_uid, m->owner_gid) < 0) {
+                r = log_error_errno(-errno, "Failed to set the owner of volume %s: %m", m->source);
+                goto fail;
+        }
+
         /* On disk before it is called ready: a crash after the rename must not find it half
          * written. syncfs() also says what writeback failed to write (Linux >= 5.8). */
         if (syncfs(staging_fd) < 0) {
@@ -710,6 +798,8 @@ int volume_plan_prepare(VolumePlan *p, char **lowerdirs, const char *upperdir) {
                 r = volume_create(m->source);
                 if (r < 0)
                         return log_error_errno(r, "Failed to create volume %s: %m", m->source);
+                if (m->device)
+                        continue; /* a mount of its device, made in the container: nothing in the store */
                 if (stat(m->data_path, &st) >= 0)
                         continue; /* used before: never filled twice */
                 if (errno != ENOENT)
@@ -821,7 +911,17 @@ static int mount_one(const VolumeMount *m, int root_fd, bool *ret_is_root, char 
         unsigned flags = m->read_only ? MOUNT_FLAG_RDONLY : 0;
         bool dir = true, copy_up = false;
 
-        if (m->type == VOLUME_BIND || m->type == VOLUME_NAMED || m->type == VOLUME_ANONYMOUS) {
+        bool tmpfs = m->type == VOLUME_TMPFS || (m->device && streq(m->device_type, "tmpfs"));
+
+        if (m->device && !tmpfs) {
+                /* A .volume's bind of a host directory: never through a symlink. */
+                src_fd = open_nofollow(m->device);
+                if (src_fd < 0)
+                        return src_fd;
+                if (fstat(src_fd, &st) < 0)
+                        return -errno;
+                dir = S_ISDIR(st.st_mode);
+        } else if (!m->device && (m->type == VOLUME_BIND || m->type == VOLUME_NAMED || m->type == VOLUME_ANONYMOUS)) {
                 /* The host's path as given (the admin's); a volume's _data never through a link. */
                 src_fd = open(m->type == VOLUME_BIND ? m->source : m->data_path,
                               O_PATH | O_CLOEXEC | (m->type == VOLUME_BIND ? 0 : O_NOFOLLOW | O_DIRECTORY));
@@ -849,19 +949,32 @@ static int mount_one(const VolumeMount *m, int root_fd, bool *ret_is_root, char 
                 return -ELOOP;
         }
 
-        if (m->type == VOLUME_TMPFS) {
+        if (tmpfs) {
                 _cleanup_free_ char *options = NULL;
+                const char *source = m->device ?: "tmpfs";
                 int r;
 
-                /* "tmpfs" in /proc/mounts' first column, as docker's. */
-                options = m->tmpfs_options ? strjoin("source=tmpfs,", m->tmpfs_options) : strdup("source=tmpfs");
+                /* "tmpfs" (or the .volume's Device=) in /proc/mounts' first column, as docker's. */
+                options = m->tmpfs_options ? strjoin("source=", source, ",", m->tmpfs_options) : strjoin("source=", source);
                 if (!options)
                         return -ENOMEM;
-                r = mount_fs_in_root(root_fd, m->destination, target_fd, "tmpfs", options, m->tmpfs_flags, msg,
-                                     msg_size);
+                /* Filled before it is made read-only, if it is to be both. */
+                r = mount_fs_in_root(root_fd, m->destination, target_fd, "tmpfs", options,
+                                     (m->tmpfs_flags | flags) & ~(copy_up ? MOUNT_FLAG_RDONLY : 0U), msg, msg_size);
                 if (r < 0 || !copy_up)
                         return r;
-                return tmpfs_copy_up(root_fd, m->destination, target_fd);
+                r = tmpfs_copy_up(root_fd, m->destination, target_fd);
+                if (r < 0 || !((m->tmpfs_flags | flags) & MOUNT_FLAG_RDONLY))
+                        return r;
+                {
+                        /* A read-only bind of the filled tmpfs over itself. */
+                        _cleanup_close_ int fd = open_in_root(root_fd, m->destination, O_PATH | O_DIRECTORY, 0);
+
+                        if (fd < 0)
+                                return fd;
+                        return mount_bind_in_root(root_fd, m->destination, fd, fd, m->tmpfs_flags | flags,
+                                                  /* recursive= */ false);
+                }
         }
         flags |= m->flags;
         if (m->overlay)
@@ -869,8 +982,8 @@ static int mount_one(const VolumeMount *m, int root_fd, bool *ret_is_root, char 
                                              m->overlay_work, flags, msg, msg_size);
         /* A bind takes the host's submounts along (docker's rbind), and :ro covers them too. */
         return mount_bind_in_root_propagation(
-                root_fd, m->destination, target_fd, src_fd, flags,
-                /* recursive= */ m->type == VOLUME_BIND && !m->non_recursive, propagation_flags(m->propagation),
+                root_fd, m->destination, target_fd, src_fd, m->device ? m->tmpfs_flags | flags : flags,
+                /* recursive= */ (m->type == VOLUME_BIND || m->device) && !m->non_recursive, propagation_flags(m->propagation),
                 /* propagation_recursive= */ m->propagation == VOLUME_PROPAGATION_RPRIVATE ||
                         m->propagation == VOLUME_PROPAGATION_RSLAVE);
 }

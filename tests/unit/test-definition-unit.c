@@ -280,10 +280,10 @@ static void test_dropins_and_templates(void) {
            "Volume=X.volume alone is a destination, as for Quadlet (%s)", error ?: "");
         free(error);
         put("etc/vol2.container", "[Container]\nImage=img\nVolume=dev.volume:/d\n");
-        put("etc/dev.volume", "[Volume]\nDevice=/dev/sdb1\n");
+        put("etc/dev.volume", "[Volume]\nDriver=image\n");
         d = load("vol2", &error);
         ok(!d && error && strstr(error, "key 'Volume': 'dev.volume': ") &&
-                   endswith(error, "dev.volume:2: Device=: a Quadlet [Volume] key berth does not support yet"),
+                   endswith(error, "dev.volume:2: Driver=image: image volumes are not supported yet"),
            "a [Volume] key berth lacks: %s", error ?: "");
         free(error);
         put("etc/vol3.container", "[Container]\nImage=img\nVolume=missing.volume:/d\n");

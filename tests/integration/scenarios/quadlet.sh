@@ -103,9 +103,9 @@ systemctl daemon-reload
 check "the container with a .volume starts" systemctl start container@qvol.service
 wait_for 10 test -e /var/lib/berth/volumes/qdata-vol
 check_match "  … and made the volume VolumeName= names" "$(berth volume ls 2>&1)" "qdata-vol"
-printf '[Volume]\nDevice=/dev/sdz\n' > $D/qdata.volume
+printf '[Volume]\nDriver=image\n' > $D/qdata.volume
 check_match "a [Volume] key berth lacks is refused with one line" "$(berth verify $D/qvol.container 2>&1)" \
-        "qdata.volume:2: Device=: a Quadlet \[Volume\] key berth does not support yet"
+        "qdata.volume:2: Driver=image: image volumes are not supported yet"
 
 # Exec= with systemd's escapes (Podman's escapes.container) and a specifier: the argv inside.
 cat > $D/qesc.container <<'DEF'
