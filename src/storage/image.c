@@ -607,7 +607,7 @@ int image_users(const char *name, char ***ret_containers) {
         if (!dirs)
                 return -ENOMEM;
 
-        STRV_FOREACH(dir, dirs) {
+        for (char *const *dir = dirs; *dir; dir++) {
                 _cleanup_closedir_ DIR *d = NULL;
                 struct dirent *de;
 
