@@ -84,10 +84,10 @@ static int exec_build_env(const ExecOptions *o, char ***ret) {
         _cleanup_strv_free_ char **env = NULL, **service_env = NULL;
         int r;
 
-        /* Not EnvironmentHost=, nor this caller's environment for Environment='s bare names: the
-         * container's start had its service's, which systemd still knows. */
+        /* Not EnvironmentHost=, nor this caller's environment for Environment='s bare names and
+         * its "${NAME}": the container's start had its service's, which systemd still knows. */
         STRV_FOREACH(e, o->def->environment)
-                if (!strchr(*e, '=')) {
+                if (!strchr(*e, '=') || strchr(*e, '$')) {
                         (void) exec_service_environment(o->def->name, &service_env);
                         break;
                 }
