@@ -73,7 +73,8 @@ int child_argv(const Definition *d, const ImageConfig *image, char *const *start
         if (r >= 0 && d->exec)
                 r = env_expand_words(d->exec, vars, ENV_EXPAND_SPLIT, &budget, &exec);
         if (r == -E2BIG)
-                return log_error_errno(r, "Entrypoint= and Exec= take more than %u bytes once their $ are expanded",
+                return log_error_errno(r, "%s more than %u bytes once their $ are expanded",
+                                       !d->exec ? "Entrypoint= takes" : !d->entrypoint ? "Exec= takes" : "Entrypoint= and Exec= take",
                                        DEFINITION_SIZE_MAX);
         if (r < 0)
                 return log_oom();
