@@ -89,10 +89,16 @@ int env_expand_word(const char *word, char *const *env, size_t *budget, char **r
                         p += 2;
                         lit = p;
                 } else if (p[1] == '{') {
-                        const char *end = strchr(p + 2, '}'), *v;
+                        const char *end = p + 2 + strcspn(p + 2, "}:"), *v;
 
-                        if (!end)
+                        if (!*end)
                                 break; /* "${" without '}': the rest as it is */
+                        if (*end == ':') {
+                                /* systemd's "${NAME:-…}" and "${NAME:+…}" are for its
+                                 * environment generators: in a command line, as it is. */
+                                p = end + 1;
+                                continue;
+                        }
                         r = buf_put(&b, lit, (size_t) (p - lit));
                         if (r < 0)
                                 goto fail;

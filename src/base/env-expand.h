@@ -10,8 +10,9 @@
  * expanded where a container starts (and `berth exec` runs), from the environment that start has.
  *
  *   - "${NAME}" anywhere in a word is NAME's value (unset, or not a valid name: nothing), as part
- *     of the one word; "$$" is one '$'; '$' followed by anything else stays as it is, and so does
- *     a "${" without its '}'; a bare $NAME inside a longer word is not expanded;
+ *     of the one word; "$$" is one '$'; '$' followed by anything else stays as it is, and so do
+ *     a "${" without its '}' and a "${NAME:" (systemd's ":-" and ":+" are not for command
+ *     lines); a bare $NAME inside a longer word is not expanded;
  *   - with ENV_EXPAND_SPLIT (Exec=), a word that is '$' and no '{' or '$' after it is replaced by
  *     the value of the name after the '$', split at blanks into zero or more words ('…', "…" and
  *     a backslash quote, and are removed, as systemd splits it); unset, or not a valid name:

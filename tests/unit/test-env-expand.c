@@ -101,7 +101,11 @@ int main(void) {
         word_is("${PORT}${", "8080${");
         word_is("${}", "");
         word_is("${1x}${a-b}${a b}", "");
-        word_is("${PORT:-x}", "");
+        /* As systemd 252 runs them (checked in a unit's ExecStart=): */
+        word_is("${PORT:-x}", "${PORT:-x}");
+        word_is("${PORT:+x}${PORT}", "${PORT:+x}8080");
+        word_is("${a:}$${PORT}", "${a:}${PORT}");
+        word_is("${a b:}", "${a b:}");
         word_is("${A${PORT}}", "}");
         word_is("${NOTIFY_SOCKET}", "/n"); /* the caller leaves out what is not the payload's */
 

@@ -49,6 +49,25 @@ check_eq "berth status's command line shows \$\$ as \$" \
 check_eq "  … and so does ps's COMMAND" "$(berth ps --no-trunc --format '{{.Command}}' --filter name=dvars | grep -cF 'x$PORT $PORT $${PORT}')" 1
 check "it stops" systemctl stop container@dvars.service
 
+# The same words in a plain unit's ExecStart= and in a definition's Exec=: systemd's argv and
+# the payload's are the same.
+words='$ARGS "$ARGS" ${PORT}x $1 $ x$PORT $$PORT ${UNSET} $UNSET "${A b}" ${PORT $Q $BS $PORT-x ${PORT:-d} $$$${PORT} \
+        "a${PORT}b${ARGS}" end'
+env='Environment=PORT=8080 "ARGS=a b" "Q=x \x27y z\x27 back\\\\ slash" BS=\\\\'
+mkdir -p /run/systemd/system
+on_exit 'rm -f /run/systemd/system/dvprobe.service; systemctl daemon-reload'
+on_exit "rm -f $D/dvsame.container"
+printf '[Service]\nType=oneshot\n%s\nExecStart=/bin/sh -c %s sh %s\n' "$env" \
+        "'for a in \"\$@\"; do printf \"<%%s>\" \"\$a\"; done; echo'" "$words" > /run/systemd/system/dvprobe.service
+printf '[Container]\nImage=dvbb\nExec=sh -c %s sh %s\n[Service]\n%s\n' \
+        "'for a in \"\$@\"; do printf \"<%%s>\" \"\$a\"; done; echo'" "$words" "$env" > $D/dvsame.container
+systemctl daemon-reload
+systemctl start dvprobe.service container@dvsame.service
+wait_for 10 sh -c 'berth logs -o cat dvsame | grep -q "end>"'
+want=$(journalctl -q -o cat -u dvprobe.service | grep 'end>$')
+check_match "systemd's own expansion of the words" "$want" '^<a><b><a><b><8080x>'
+check_eq "  … is the payload's" "$(berth logs -o cat dvsame | grep 'end>$')" "$want"
+
 # A hostile value: three ${BIG} of 100 KB each, more than a definition may hold: one line, no start.
 big=$(head -c 100000 /dev/zero | tr '\0' x)
 printf '[Container]\nImage=dvbb\nExec=echo ${BIG} ${BIG} ${BIG}\n[Service]\nEnvironment=BIG=%s\n' "$big" > $D/dvbig.container
