@@ -82,3 +82,9 @@ check_eq "berth run sh -c 'echo \$HOME \${HOME} \$\$' as docker" "$(berth run --
 check_eq "berth run -e 'X=\${HOME}\$\$' as docker" "$(berth run --rm -e 'X=${HOME}$$' dvbb sh -c 'echo "$X"')" '${HOME}$$'
 check_eq "berth run --entrypoint '\$X' as docker: the command named \$X" \
         "$(berth run --rm --entrypoint '$X' dvbb 2>&1 | grep -c "executable '\$X' not found")" 1
+
+# docker's link variables carry the linked container's environment as it was given.
+on_exit 'berth rm -f dvdb'
+berth run -d --name dvdb -e 'PW=a$b$$c${d}' dvbb sleep 1000 >/dev/null
+check_eq "--link's DB_ENV_PW is the value docker's -e gave" \
+        "$(berth run --rm --link dvdb:db dvbb sh -c 'echo "$DB_ENV_PW"')" 'a$b$$c${d}'
