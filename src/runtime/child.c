@@ -73,8 +73,8 @@ int child_argv(const Definition *d, const ImageConfig *image, char *const *start
         if (r >= 0 && d->exec)
                 r = env_expand_words(d->exec, vars, ENV_EXPAND_SPLIT, &budget, &exec);
         if (r == -E2BIG)
-                return log_error_errno(r, "%s more than %u bytes once their $ are expanded",
-                                       !d->exec ? "Entrypoint= takes" : !d->entrypoint ? "Exec= takes" : "Entrypoint= and Exec= take",
+                return log_error_errno(r, "%s more than %u bytes with their variables expanded",
+                                       !d->exec ? "Entrypoint= is" : !d->entrypoint ? "Exec= is" : "Entrypoint= and Exec= are",
                                        DEFINITION_SIZE_MAX);
         if (r < 0)
                 return log_oom();
@@ -139,7 +139,7 @@ int child_environment(const Definition *d, const ImageConfig *image, char *const
                 if (strchr(*e, '=')) {
                         r = env_expand_word(*e, vars, &budget, &kv);
                         if (r == -E2BIG)
-                                return log_error_errno(r, "Environment= takes more than %u bytes once its $ are expanded",
+                                return log_error_errno(r, "Environment= is more than %u bytes with its variables expanded",
                                                        DEFINITION_SIZE_MAX);
                         if (r < 0 || env_set(&env, kv) < 0)
                                 return log_oom();

@@ -8,8 +8,8 @@
 make_image dvbb
 D=/etc/berth/containers
 mkdir -p $D
-on_exit "rm -f $D/dvars.container $D/dvbig.container; systemctl daemon-reload"
-on_exit 'systemctl stop container@dvars.service container@dvbig.service'
+on_exit "rm -f $D/dvars.container $D/dvbig.container $D/dvbige.container; systemctl daemon-reload"
+on_exit 'systemctl stop container@dvars.service container@dvbig.service container@dvbige.service'
 
 cat > $D/dvars.container <<'DEF'
 [Container]
@@ -75,7 +75,13 @@ systemctl daemon-reload
 check_fails "an expansion past the definition size fails the start" systemctl start container@dvbig.service
 journal=$(journalctl -q -o cat -u container@dvbig.service)
 check_eq "  … with one line saying why" \
-        "$(echo "$journal" | grep -c '^Exec= takes more than 262144 bytes once their \$ are expanded$')" 1
+        "$(echo "$journal" | grep -c '^Exec= is more than 262144 bytes with their variables expanded$')" 1
+printf '[Container]\nImage=dvbb\nExec=true\nEnvironment=A=${BIG}${BIG} B=${BIG}\n[Service]\nEnvironment=BIG=%s\n' "$big" \
+        > $D/dvbige.container
+systemctl daemon-reload
+check_fails "  … in Environment= too" systemctl start container@dvbige.service
+check_eq "  … with one line saying why" \
+        "$(journalctl -q -o cat -u container@dvbige.service | grep -c '^Environment= is more than 262144 bytes with its variables expanded$')" 1
 
 # berth run: docker's words keep their meaning.
 check_eq "berth run sh -c 'echo \$HOME \${HOME} \$\$' as docker" "$(berth run --rm dvbb sh -c 'echo $HOME ${HOME} $$')" "/root /root 1"
