@@ -270,5 +270,53 @@ int main(void) {
                            streq(argv[5], ""),
                    "no environment: all unset (%s)", joined(argv));
         }
+        /* Whatever berth run is given reads back as itself after expansion, in any environment. */
+        {
+                static const char alphabet[] = "$$$${{}}aZ_1 \t'\"\\:-%";
+                unsigned seed = 16, bad = 0;
+
+                for (unsigned round = 0; round < 2000; round++) {
+                        _cleanup_(definition_builder_done) DefinitionBuilder b = {};
+                        _cleanup_(definition_freep) Definition *d = NULL;
+                        _cleanup_strv_free_ char **words = NULL, **argv = NULL, **cenv = NULL;
+                        _cleanup_free_ char *text = NULL, *error = NULL, *kv = NULL;
+                        char *const vars[] = { "a=A A", "Z=Z", "_=__", "aZ_=x y", NULL };
+                        ImageConfig image = {};
+                        unsigned n;
+
+                        seed = seed * 1103515245 + 12345;
+                        n = 1 + (seed >> 16) % 3;
+                        words = calloc(n + 1, sizeof(char *));
+                        for (unsigned k = 0; k < n; k++) {
+                                unsigned len;
+
+                                seed = seed * 1103515245 + 12345;
+                                len = (seed >> 16) % 10;
+                                words[k] = calloc(len + 1, 1);
+                                for (unsigned i = 0; i < len; i++) {
+                                        seed = seed * 1103515245 + 12345;
+                                        words[k][i] = alphabet[(seed >> 16) % (sizeof(alphabet) - 1)];
+                                }
+                        }
+                        kv = strjoin("V=", words[0]);
+                        /* An entrypoint that is empty clears the image's; one with a tab or
+                         * surrounding blanks cannot be a unit file's value: refused, not read back. */
+                        if (!*words[n - 1] || strchr(words[n - 1], '\t') || strchr(" ", words[n - 1][0]) ||
+                            strchr(" ", words[n - 1][strlen(words[n - 1]) - 1]))
+                                continue;
+                        if (definition_builder_add(&b, "IMAGE", "img") < 0 || definition_builder_add(&b, "-e", kv) < 0 ||
+                            definition_builder_add(&b, "--entrypoint", words[n - 1]) < 0 ||
+                            definition_builder_add_words(&b, "CMD", "Exec", words) < 0 ||
+                            definition_builder_parse(&b, "web", &text, &d, &error) < 0 || !round_trips(d) ||
+                            child_argv(d, &image, vars, &argv) < 0 || child_environment(d, &image, NULL, vars, false, &cenv) < 0 ||
+                            !streq_ptr(argv[0], words[n - 1]) || !strv_equal(argv + 1, words) ||
+                            !streq_ptr(env_get(cenv, "V"), words[0])) {
+                                if (bad++ < 5)
+                                        printf("# %s | %s | %s\n", words[0], words[n - 1], error ?: "");
+                        }
+                }
+                ok(bad == 0, "2000 random commands, entrypoints and -e values of $ { } quotes: the payload gets them as given (%u not)",
+                   bad);
+        }
         return tap_finish();
 }
