@@ -17,11 +17,13 @@ Image=dvbb
 Entrypoint=/bin/${SHELLNAME}
 Exec=-c 'for a in "$@"; do printf "<%%s>" "$a"; done; echo; echo "port=${PORT} home=$$HOME env=$FROM_ENV"; trap "exit 0" TERM; while :; do sleep 0.1; done' \
         sh $ARGS "${ARGS}" $UNSET '${UNSET}' x$PORT $$PORT "$$${PORT}" ${INVOCATION_ID}
-Environment=FROM_ENV=${PORT}-$$PORT "SPLIT=${ARGS}" RAW=$PORT UNSET=${UNSET}
+Environment=FROM_ENV=${PORT}-$$PORT "SPLIT=${ARGS}" RAW=$PORT UNSET=${UNSET} MGR=${DVMGR}
 
 [Service]
 Environment=PORT=8080 "ARGS=a b" SHELLNAME=sh
 DEF
+on_exit 'systemctl unset-environment DVMGR'
+systemctl set-environment DVMGR=from-manager
 systemctl daemon-reload
 check "a definition with \$ in Exec=, Entrypoint=, Environment= starts" systemctl start container@dvars.service
 wait_for 10 sh -c 'berth logs -o cat dvars | grep -q "^port="'
@@ -33,12 +35,12 @@ check_eq "  … \${PORT} and \$\$HOME inside sh -c's word; Entrypoint=/bin/\${SH
 payload=$(berth inspect --format '{{.State.Pid}}' dvars)
 check_eq "the payload's argv[0] is the expanded entrypoint" "$(tr '\0' '\n' < /proc/$payload/cmdline | head -1)" /bin/sh
 check_eq "the payload's environment: Environment= expanded" \
-        "$(tr '\0' '\n' < /proc/$payload/environ | grep -E '^(FROM_ENV|SPLIT|RAW|UNSET)=' | sort | tr '\n' '|')" \
-        'FROM_ENV=8080-$PORT|RAW=$PORT|SPLIT=a b|UNSET=|'
+        "$(tr '\0' '\n' < /proc/$payload/environ | grep -E '^(FROM_ENV|SPLIT|RAW|UNSET|MGR)=' | sort | tr '\n' '|')" \
+        'FROM_ENV=8080-$PORT|MGR=from-manager|RAW=$PORT|SPLIT=a b|UNSET=|'
 check_eq "  … and nothing of what systemd hands the helper for itself" \
         "$(tr '\0' '\n' < /proc/$payload/environ | grep -cE '^(INVOCATION_ID|NOTIFY_SOCKET|JOURNAL_STREAM|PORT)=')" 0
 check_eq "berth exec sees the same Environment= values" \
-        "$(berth exec dvars sh -c 'echo "$FROM_ENV|$SPLIT|$RAW|$UNSET"')" '8080-$PORT|a b|$PORT|'
+        "$(berth exec dvars sh -c 'echo "$FROM_ENV|$SPLIT|$RAW|$UNSET|$MGR"')" '8080-$PORT|a b|$PORT||from-manager'
 check_eq "berth exec's own command is docker's words, not expanded" "$(berth exec dvars echo '${PORT}' '$$')" '${PORT} $$'
 check_match "inspect's Config.Env shows \$\$ as \$ and \${X} as written" \
         "$(berth inspect --format '{{json .Config.Env}}' dvars)" '"FROM_ENV=\$\{PORT\}-\$PORT"'
