@@ -9,7 +9,9 @@
 #include "cleanup.h"
 #include "definition-builder.h"
 #include "definition-quote.h"
+#include "env-expand.h"
 #include "string-util.h"
+#include "strv.h"
 
 /* What the parser calls the text it reads: its messages start "berth run:LINE:". */
 #define BUILDER_PATH "berth run"
@@ -144,7 +146,15 @@ int definition_builder_add(DefinitionBuilder *b, const char *flag, const char *v
 }
 
 int definition_builder_add_words(DefinitionBuilder *b, const char *flag, const char *key, char *const *words) {
-        return add_line(b, flag, key, definition_words_quote(words));
+        _cleanup_strv_free_ char **escaped = NULL;
+
+        /* Each '$' as itself, not expanded at the start (env-expand.h): docker's words keep
+         * their meaning. */
+        if (env_expand_key(key))
+                STRV_FOREACH(w, (char **) words)
+                        if (strv_consume(&escaped, env_dollar_escape(*w)) < 0)
+                                return -ENOMEM;
+        return add_line(b, flag, key, definition_words_quote(escaped ?: words));
 }
 
 int definition_builder_text(const DefinitionBuilder *b, char **ret) {

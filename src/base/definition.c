@@ -25,6 +25,7 @@
 #include "volume-unit.h" /* and definition-unit.h */
 #include "definition-values.h"
 #include "definition.h"
+#include "env-expand.h"
 #include "env.h"
 #include "fd-util.h"
 #include "hashmap.h"
@@ -1403,7 +1404,14 @@ int definition_parse_string(const char *text, const char *path, const char *name
 /* ---- serialising ---- */
 
 int definition_quote_value(const char *key, const char *value, char **ret) {
+        _cleanup_free_ char *escaped = env_expand_key(key) ? env_dollar_escape(value) : NULL;
         char *q = NULL;
+
+        /* A '$' that means itself where the start expands them (env-expand.h). */
+        if (escaped)
+                value = escaped;
+        else if (env_expand_key(key))
+                return -ENOMEM;
 
         for (size_t i = 0; i < ELEMENTSOF(key_table); i++)
                 if (streq(key_table[i].key, key)) {

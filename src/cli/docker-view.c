@@ -9,6 +9,7 @@
 #include "cleanup.h"
 #include "containers.h"
 #include "docker-view.h"
+#include "env-expand.h"
 #include "port.h"
 #include "string-util.h"
 #include "strv.h"
@@ -260,6 +261,14 @@ const char *docker_network(const Definition *d, char buf[static 128]) {
         return network_mode_to_string(d->network) ?: "bridge";
 }
 
+/* Words of Exec=, Entrypoint=, Environment= as the user means them: "$$" shown as '$'
+ * (env-expand.h); as they are if memory runs out. */
+static char **shown_words(char *const *l, char ***keep) {
+        if (env_dollar_unescape_words(l, keep) < 0)
+                return (char **) l;
+        return *keep;
+}
+
 static void write_strv_or_null(JsonWriter *w, const char *key, char *const *l) {
         json_key(w, key);
         json_strv(w, l);
@@ -269,23 +278,27 @@ void docker_write_inspect(JsonWriter *w, const DockerView *v) {
         const Definition *d = v->d;
         bool running = containers_state_is_running(v->state);
         const char *status = docker_status(v);
+        _cleanup_strv_free_ char **keep_exec = NULL, **keep_entrypoint = NULL, **keep_env = NULL;
+        char **exec = d ? shown_words(d->exec, &keep_exec) : NULL;
+        char **entrypoint = d ? shown_words(d->entrypoint, &keep_entrypoint) : NULL;
+        char **env = d ? shown_words(d->environment, &keep_env) : NULL;
         _cleanup_free_ char *name = strjoin("/", v->name);
         char net[128];
 
         json_key_string(w, "Id", v->name);
         json_key_string(w, "Name", name ?: v->name);
         write_time(w, "Created", v->created);
-        json_key_string(w, "Path", d && !strv_isempty(d->entrypoint) ? d->entrypoint[0]
-                                   : d && !strv_isempty(d->exec)     ? d->exec[0]
-                                                                     : "");
+        json_key_string(w, "Path", !strv_isempty(entrypoint) ? entrypoint[0]
+                                   : !strv_isempty(exec)     ? exec[0]
+                                                             : "");
         json_key(w, "Args");
         json_begin_array(w);
         if (d) {
-                char **first = !strv_isempty(d->entrypoint) ? d->entrypoint : d->exec;
+                char **first = !strv_isempty(entrypoint) ? entrypoint : exec;
 
                 STRV_FOREACH(a, first && *first ? first + 1 : NULL)
                         json_string(w, *a);
-                STRV_FOREACH(a, first == d->entrypoint ? d->exec : NULL)
+                STRV_FOREACH(a, first == entrypoint ? exec : NULL)
                         json_string(w, *a);
         }
         json_end_array(w);
@@ -318,9 +331,9 @@ void docker_write_inspect(JsonWriter *w, const DockerView *v) {
         json_begin_object(w);
         json_key_string(w, "Hostname", d && d->hostname ? d->hostname : v->name);
         json_key_string(w, "User", d && d->user ? d->user : "");
-        json_key_strv(w, "Env", d && d->environment ? d->environment : (char *[]) { NULL });
-        write_strv_or_null(w, "Cmd", d ? d->exec : NULL);
-        write_strv_or_null(w, "Entrypoint", d ? d->entrypoint : NULL);
+        json_key_strv(w, "Env", env ?: (char *[]) { NULL });
+        write_strv_or_null(w, "Cmd", exec);
+        write_strv_or_null(w, "Entrypoint", entrypoint);
         json_key_string(w, "Image", d ? d->image : "");
         json_key_string(w, "WorkingDir", d && d->working_dir ? d->working_dir : "");
         json_key(w, "Labels");
@@ -459,7 +472,7 @@ static char *go_quote(const char *s) {
 /* ps's COMMAND: entrypoint and command, cut to 20 characters with "…" unless no_trunc (docker's
  * Ellipsis()), in Go's quotes, as docker shows it. */
 static char *ps_command(const Definition *d, bool no_trunc) {
-        _cleanup_strv_free_ char **argv = NULL;
+        _cleanup_strv_free_ char **argv = NULL, **shown = NULL;
         _cleanup_free_ char *line = NULL;
         size_t chars = 0;
 
@@ -470,8 +483,10 @@ static char *ps_command(const Definition *d, bool no_trunc) {
                 STRV_FOREACH(a, d->exec)
                         if (strv_extend(&argv, *a) < 0)
                                 return NULL;
+                if (argv && env_dollar_unescape_words(argv, &shown) < 0)
+                        return NULL;
         }
-        line = argv ? strv_join(argv, " ") : strdup("");
+        line = shown ? strv_join(shown, " ") : strdup("");
         if (!line)
                 return NULL;
         for (const char *p = line; *p; p++)

@@ -15,6 +15,7 @@
 #include "definition.h"
 #include "image-config.h"
 #include "docker-view.h"
+#include "env-expand.h"
 #include "freezer.h"
 #include "go-template.h"
 #include "history.h"
@@ -276,12 +277,17 @@ static void write_labels(JsonWriter *w, const char *key, char *const *labels) {
 
 static void write_definition(JsonWriter *w, const Definition *d) {
         const char *sig = signal_to_string(d->stop_signal);
+        _cleanup_strv_free_ char **exec = NULL, **entrypoint = NULL, **environment = NULL;
 
         json_begin_object(w);
         json_key_string(w, "image", d->image);
-        json_key_strv(w, "exec", d->exec);
-        json_key_strv(w, "entrypoint", d->entrypoint);
-        json_key_strv(w, "environment", d->environment ?: (char *[]) { NULL });
+        /* "$$" shown as the '$' it means (env-expand.h). */
+        (void) env_dollar_unescape_words(d->exec, &exec);
+        (void) env_dollar_unescape_words(d->entrypoint, &entrypoint);
+        (void) env_dollar_unescape_words(d->environment, &environment);
+        json_key_strv(w, "exec", exec ?: d->exec);
+        json_key_strv(w, "entrypoint", entrypoint ?: d->entrypoint);
+        json_key_strv(w, "environment", environment ?: d->environment ?: (char *[]) { NULL });
         json_key_strv(w, "environment_files", d->environment_files ?: (char *[]) { NULL });
         json_key_string(w, "working_dir", d->working_dir);
         json_key_string(w, "user", d->user);

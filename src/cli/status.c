@@ -11,6 +11,7 @@
 #include "cleanup.h"
 #include "containers.h"
 #include "definition.h"
+#include "env-expand.h"
 #include "format.h"
 #include "freezer.h"
 #include "history.h"
@@ -164,7 +165,7 @@ static char *format_cpu(char buf[static FORMAT_MAX], uint64_t nsec) {
 
 /* Entrypoint and command as one shell-quoted line; NULL on OOM. */
 static char *command_line(const Definition *d) {
-        _cleanup_strv_free_ char **argv = NULL;
+        _cleanup_strv_free_ char **argv = NULL, **shown = NULL;
 
         STRV_FOREACH(a, d->entrypoint)
                 if (strv_extend(&argv, *a) < 0)
@@ -172,7 +173,10 @@ static char *command_line(const Definition *d) {
         STRV_FOREACH(a, d->exec)
                 if (strv_extend(&argv, *a) < 0)
                         return NULL;
-        return argv ? strv_join_quoted(argv) : strdup("");
+        /* "$$" shown as the '$' it means (env-expand.h). */
+        if (env_dollar_unescape_words(argv, &shown) < 0)
+                return NULL;
+        return shown ? strv_join_quoted(shown) : strdup("");
 }
 
 static void field(const char *label, const char *fmt, ...) _printf_(2, 3);

@@ -18,6 +18,7 @@
 #include "config.h"
 #include "container-network.h"
 #include "definition-process.h"
+#include "env-expand.h"
 #include "env.h"
 #include "fd-util.h"
 #include "image-config.h"
@@ -318,6 +319,7 @@ static int link_environment(ContainerNetwork *n, const char *alias, const char *
         _cleanup_(image_config_done) ImageConfig image = IMAGE_CONFIG_NULL;
         _cleanup_free_ char *prefix = NULL;
         _cleanup_free_ PortSpec *ports = NULL;
+        _cleanup_strv_free_ char **other_env = NULL;
         size_t n_ports = 0, cap;
         char *kv = NULL;
 
@@ -391,7 +393,10 @@ static int link_environment(ContainerNetwork *n, const char *alias, const char *
                     strv_consume(&n->link_env, kv) < 0)
                         return log_oom();
         }
-        STRV_FOREACH(e, other->environment) {
+        /* The other's Environment= as docker's Config.Env shows it: "$$" as '$' (env-expand.h). */
+        if (env_dollar_unescape_words(other->environment, &other_env) < 0)
+                return log_oom();
+        STRV_FOREACH(e, other_env) {
                 if (asprintf(&kv, "%s_ENV_%s", prefix, *e) < 0 || strv_consume(&n->link_env, kv) < 0)
                         return log_oom();
         }

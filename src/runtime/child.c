@@ -8,6 +8,7 @@
 
 #include "child.h"
 #include "cleanup.h"
+#include "env-expand.h"
 #include "env.h"
 #include "fd-util.h"
 #include "init.h"
@@ -40,10 +41,59 @@ static bool env_is_starters_own(const char *e) {
         return false;
 }
 
+/* starter_env less what systemd or berth hand the starter for itself: what "${NAME}" and a bare
+ * Environment= name may take. Borrowed strings. */
+static int starter_vars(char *const *starter_env, char ***ret) {
+        size_t n = 0;
+        char **l;
+
+        for (char *const *e = starter_env; e && *e; e++)
+                n++;
+        l = calloc(n + 1, sizeof(char *));
+        if (!l)
+                return -ENOMEM;
+        n = 0;
+        for (char *const *e = starter_env; e && *e; e++)
+                if (!env_is_starters_own(*e))
+                        l[n++] = *e;
+        *ret = l;
+        return 0;
+}
+
+int child_argv(const Definition *d, const ImageConfig *image, char *const *starter_env, char ***ret) {
+        _cleanup_free_ char **vars = NULL;
+        _cleanup_strv_free_ char **entrypoint = NULL, **exec = NULL;
+        size_t budget = DEFINITION_SIZE_MAX;
+        int r;
+
+        if (starter_vars(starter_env, &vars) < 0)
+                return log_oom();
+        /* Entrypoint= reaches systemd as one word, podman's --entrypoint=VALUE: no $NAME words. */
+        r = d->entrypoint ? env_expand_words(d->entrypoint, vars, /* flags= */ 0, &budget, &entrypoint) : 0;
+        if (r >= 0 && d->exec)
+                r = env_expand_words(d->exec, vars, ENV_EXPAND_SPLIT, &budget, &exec);
+        if (r == -E2BIG)
+                return log_error_errno(r, "%s more than %u bytes with their variables expanded",
+                                       !d->exec ? "Entrypoint= is" : !d->entrypoint ? "Exec= is" : "Entrypoint= and Exec= are",
+                                       DEFINITION_SIZE_MAX);
+        if (r < 0)
+                return log_oom();
+        /* The image's entrypoint and command where the definition sets none (image_config_argv()). */
+        {
+                const Definition expanded = { .entrypoint = entrypoint, .exec = exec };
+
+                if (image_config_argv(image, &expanded, ret) < 0)
+                        return log_oom();
+        }
+        return 0;
+}
+
 int child_environment(const Definition *d, const ImageConfig *image, char *const *host_env, char *const *starter_env,
                       bool tty, char ***ret) {
         _cleanup_strv_free_ char **env = NULL;
         _cleanup_free_ char *hostname = NULL;
+        _cleanup_free_ char **vars = NULL;
+        size_t budget = DEFINITION_SIZE_MAX;
         int r;
 
         hostname = strjoin("HOSTNAME=", d->hostname ?: d->name);
@@ -77,18 +127,25 @@ int child_environment(const Definition *d, const ImageConfig *image, char *const
                 if (env_merge(&env, add) < 0)
                         return log_oom();
         }
-        /* K=V as it is; K alone takes K's value in starter_env (the service's environment, as
-         * podman's --env K under Quadlet takes podman's), and nothing when K has none. */
+        /* K=V with its "${NAME}" and "$$" expanded from starter_env (the service's environment:
+         * systemd expands podman's --env K=V words under Quadlet); K alone takes K's value there, as
+         * podman's --env K takes podman's, and nothing when K has none. */
+        if (starter_vars(starter_env, &vars) < 0)
+                return log_oom();
         STRV_FOREACH(e, d->environment) {
                 _cleanup_free_ char *kv = NULL;
                 const char *v;
 
                 if (strchr(*e, '=')) {
-                        if (env_set(&env, *e) < 0)
+                        r = env_expand_word(*e, vars, &budget, &kv);
+                        if (r == -E2BIG)
+                                return log_error_errno(r, "Environment= is more than %u bytes with its variables expanded",
+                                                       DEFINITION_SIZE_MAX);
+                        if (r < 0 || env_set(&env, kv) < 0)
                                 return log_oom();
                         continue;
                 }
-                v = env_is_starters_own(*e) ? NULL : env_get((char **) starter_env, *e);
+                v = env_get(vars, *e);
                 if (!v)
                         continue;
                 kv = strjoin(*e, "=", v);

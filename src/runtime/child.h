@@ -13,11 +13,18 @@
 /* The payload's environment: PATH, HOSTNAME, container=berth, TERM with a tty, then the
  * image's Env, then host_env (EnvironmentHost=, podman's --env-host: the environment of the
  * process that starts the container; NULL for none), then the definition's EnvironmentFile= and
- * Environment= (HOME comes later, from the image's passwd). An Environment= entry that is a bare
- * name K takes K's value from starter_env (the environment the container's start had; NULL:
- * none), and is left out when that has none. Logs its own errors. */
+ * Environment= (HOME comes later, from the image's passwd). An Environment= entry K=V has its
+ * "${NAME}" and "$$" expanded from starter_env (the environment the container's start had, less
+ * what systemd or berth hand the starter for itself; NULL: none); one that is a bare name K
+ * takes K's value from there, and is left out when that has none. Logs its own errors. */
 int child_environment(const Definition *d, const ImageConfig *image, char *const *host_env, char *const *starter_env,
                       bool tty, char ***ret);
+
+/* The payload's argv: the definition's Entrypoint= and Exec= with their '$' expanded from
+ * starter_env as systemd expands a command line (env-expand.h), less what systemd or berth hand
+ * the starter for itself; the image's Entrypoint and Cmd where the definition sets none
+ * (image_config_argv()). Logs its own errors. */
+int child_argv(const Definition *d, const ImageConfig *image, char *const *starter_env, char ***ret);
 
 /* The exit code of a child that did not make it to its command, as docker's: 127 not found, 126
  * cannot execute (logged here, naming argv0), 125 for a step that failed (its line was logged as

@@ -101,8 +101,9 @@ static int container_prepare(Container *c) {
         r = volume_plan_make(d, &c->image, &c->volumes);
         if (r < 0)
                 return r;
-        if (image_config_argv(&c->image, d, &c->argv) < 0)
-                return log_oom();
+        r = child_argv(d, &c->image, environ, &c->argv);
+        if (r < 0)
+                return r;
         if (strv_isempty(c->argv))
                 return log_error_errno(-EINVAL, "container %s has no command: give one after the image, or set Exec=",
                                        d->name);

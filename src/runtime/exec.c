@@ -66,9 +66,12 @@
 #define ALL_NAMESPACES (CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP)
 
 /* The payload's environment (child.c), then -e. */
-/* The Environment= of container@NAME.service, as systemd has it; nothing for a foreground run. */
+/* The Environment= of container@NAME.service, as systemd has it, then the manager's environment
+ * (which the service's start had under it); nothing for a foreground run. */
 static int exec_service_environment(const char *name, char ***ret) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_strv_free_ char **env = NULL, **manager = NULL;
         _cleanup_free_ char *unit = name_to_service(name);
         int r;
 
@@ -77,17 +80,26 @@ static int exec_service_environment(const char *name, char ***ret) {
         r = bus_open_systemd(&bus);
         if (r < 0)
                 return r;
-        return bus_get_unit_property_strv(bus, unit, "org.freedesktop.systemd1.Service", "Environment", ret);
+        r = bus_get_unit_property_strv(bus, unit, "org.freedesktop.systemd1.Service", "Environment", &env);
+        if (r < 0)
+                return r;
+        if (sd_bus_get_property_strv(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+                                     "org.freedesktop.systemd1.Manager", "Environment", &error, &manager) >= 0)
+                STRV_FOREACH(e, manager)
+                        if (strv_extend(&env, *e) < 0)
+                                return -ENOMEM;
+        *ret = TAKE_PTR(env);
+        return 0;
 }
 
 static int exec_build_env(const ExecOptions *o, char ***ret) {
         _cleanup_strv_free_ char **env = NULL, **service_env = NULL;
         int r;
 
-        /* Not EnvironmentHost=, nor this caller's environment for Environment='s bare names: the
-         * container's start had its service's, which systemd still knows. */
+        /* Not EnvironmentHost=, nor this caller's environment for Environment='s bare names and
+         * its "${NAME}": the container's start had its service's, which systemd still knows. */
         STRV_FOREACH(e, o->def->environment)
-                if (!strchr(*e, '=')) {
+                if (!strchr(*e, '=') || strchr(*e, '$')) {
                         (void) exec_service_environment(o->def->name, &service_env);
                         break;
                 }

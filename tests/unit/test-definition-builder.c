@@ -3,13 +3,16 @@
  * the definition and read back by the one parser exactly as given, the lines around it
  * untouched; every value refused is refused with one line that names the option. Random values
  * for every option of definition_builder_options() (and the command's words), from an alphabet
- * heavy in what quoting must get right: \ " ' = ; # % $, blanks, control characters, UTF-8. */
+ * heavy in what quoting must get right: \ " ' = ; # % $, blanks, control characters, UTF-8. A '$'
+ * in Exec=, Entrypoint= and Environment= is expanded where the container starts: those values
+ * must read back as given once expanded, whatever the environment. */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "definition-builder.h"
 #include "definition-process.h"
 #include "definition-values.h"
+#include "env-expand.h"
 #include "health.h"
 #include "string-util.h"
 #include "strv.h"
@@ -176,6 +179,19 @@ static char *random_value(const char *key) {
 }
 
 /* Whether d holds value for key as given; *ret_known false for a key this test does not know. */
+/* Exec=, Entrypoint= and Environment= words as the payload gets them (env-expand.h), from an
+ * environment where every name the random values can spell after a '$' is set: a '$' berth run
+ * was given must mean itself. NULL for NULL. */
+static char **expanded(char *const *l, EnvExpandFlags flags) {
+        static char *const env[] = { "a=EXPANDED", "Z=EXPANDED", "z=EXPANDED", "_=EXPANDED", "K=EXPANDED", "_K=EXPANDED", NULL };
+        size_t budget = SIZE_MAX;
+        char **r = NULL;
+
+        if (!l || env_expand_words(l, env, flags, &budget, &r) < 0)
+                return NULL;
+        return r;
+}
+
 static bool holds(const Definition *d, const char *key, const char *value, bool *ret_known) {
         uint64_t u;
 
@@ -194,13 +210,18 @@ static bool holds(const Definition *d, const char *key, const char *value, bool 
                 return streq_ptr(d->timezone, value);
         if (streq(key, "ShmSize"))
                 return parse_size(value, &u) >= 0 && d->shm_size == u;
-        if (streq(key, "Environment"))
-                return strv_contains(d->environment, value);
+        if (streq(key, "Environment")) {
+                _cleanup_strv_free_ char **l = expanded(d->environment, 0);
+
+                return strv_contains(l, value);
+        }
         if (streq(key, "Sysctl"))
                 return strv_contains(d->sysctls, value);
-        if (streq(key, "Entrypoint"))
-                return d->entrypoint &&
-                       (isempty(value) ? !d->entrypoint[0] : strv_equal(d->entrypoint, (char *const[]) { (char *) value, NULL }));
+        if (streq(key, "Entrypoint")) {
+                _cleanup_strv_free_ char **l = expanded(d->entrypoint, 0);
+
+                return l && (isempty(value) ? !l[0] : strv_equal(l, (char *const[]) { (char *) value, NULL }));
+        }
         if (streq(key, "Network")) {
                 const char *other = startswith(value, "container:");
 
@@ -404,7 +425,7 @@ int main(void) {
         for (unsigned round = 0; round < ROUNDS; round++) {
                 _cleanup_(definition_builder_done) DefinitionBuilder b = {};
                 _cleanup_(definition_freep) Definition *d = NULL;
-                _cleanup_strv_free_ char **words = NULL;
+                _cleanup_strv_free_ char **words = NULL, **exec = NULL;
                 _cleanup_free_ char *text = NULL, *error = NULL;
                 unsigned n = 1 + rnd(4);
 
@@ -415,8 +436,8 @@ int main(void) {
                     definition_builder_add_words(&b, "CMD", "Exec", words) < 0 ||
                     definition_builder_add(&b, "-e", "BERTH_TEST_BEFORE=1") < 0 ||
                     definition_builder_add(&b, "-e", "BERTH_TEST_AFTER=2") < 0 ||
-                    definition_builder_parse(&b, "web", &text, &d, &error) < 0 || !strv_equal(d->exec, words) ||
-                    !neighbours_intact(d)) {
+                    definition_builder_parse(&b, "web", &text, &d, &error) < 0 ||
+                    !strv_equal((exec = expanded(d->exec, ENV_EXPAND_SPLIT)), words) || !neighbours_intact(d)) {
                         if (wrong++ < 10)
                                 printf("# command not read back: %s\n", error ?: "");
                 } else
