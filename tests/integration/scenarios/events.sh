@@ -9,7 +9,7 @@
 make_image bb
 
 # check_no_match WHAT TEXT REGEX
-check_no_match() { if printf '%s' "$2" | grep -qE -- "$3"; then fail "$1"; echo "#   '$2' matches /$3/"; else pass "$1"; fi; }
+check_no_match() { if grep -qE -- "$3" < <(printf '%s' "$2"); then fail "$1"; echo "#   '$2' matches /$3/"; else pass "$1"; fi; }
 
 # jfield EXPR: EXPR (a jq path such as .Actor.Attributes.name) of each JSON line on stdin, one per
 # line; "INVALID" for a line that is not a JSON object.

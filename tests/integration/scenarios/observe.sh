@@ -10,7 +10,7 @@ json() { python3 -c 'import json, sys; j = json.load(sys.stdin); print(eval(sys.
 # check_json WHAT TEXT: TEXT is one JSON document
 check_json() { if printf '%s' "$2" | python3 -m json.tool >/dev/null 2>&1; then pass "$1"; else fail "$1"; echo "#   '$2'"; fi; }
 # check_no_match WHAT TEXT REGEX
-check_no_match() { if printf '%s' "$2" | grep -qE -- "$3"; then fail "$1"; echo "#   '$2' matches /$3/"; else pass "$1"; fi; }
+check_no_match() { if grep -qE -- "$3" < <(printf '%s' "$2"); then fail "$1"; echo "#   '$2' matches /$3/"; else pass "$1"; fi; }
 
 on_exit "berth rm -f ob-run ob-made ob-stop ob-fail ob-host ob-fg"
 t_before=$(date +%s)

@@ -9,7 +9,7 @@ check_match "  … and an alias in closed parentheses" "$(berth --help)" '^  lis
 # Every verb listed has a --help of its own that exits 0 with its usage.
 bad=""
 for verb in $(berth --help | sed -n 's/^  \([a-z]*\) .*/\1/p'); do
-        berth "$verb" --help 2>&1 | grep -q "^Usage: berth $verb" || bad="$bad $verb"
+        grep -q "^Usage: berth $verb" < <(berth "$verb" --help 2>&1) || bad="$bad $verb"
 done
 check_eq "every verb has --help" "$bad" ""
 out=$(berth frobnicate 2>&1); rc=$?

@@ -7,7 +7,7 @@
 make_image vb
 
 json() { python3 -c 'import json, sys; j = json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
-check_no_match() { if printf '%s' "$2" | grep -qE -- "$3"; then fail "$1"; echo "#   '$2' matches /$3/"; else pass "$1"; fi; }
+check_no_match() { if grep -qE -- "$3" < <(printf '%s' "$2"); then fail "$1"; echo "#   '$2' matches /$3/"; else pass "$1"; fi; }
 
 on_exit "berth rm -f vb-run vb-made vb-exit vb-kill vb-cp vb-cp2 vb-old vb-new vb-taken vb-vol vb-vol2 vb-lab"
 berth run -d --name vb-run -p 8089:80 vb sh -c 'trap "exit 0" TERM; echo to-out; echo to-err >&2; while :; do sleep 0.1; done' >/dev/null
