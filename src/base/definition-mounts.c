@@ -516,8 +516,12 @@ int definition_parse_timezone(struct Definition *d, void *field, struct ListStat
                               char **ret_why) {
         char *c;
 
-        if (isempty(value))
-                return reason(ret_why, -EINVAL, "empty value");
+        /* Empty: the image's own, as Quadlet leaves --tz out for "Timezone=" (its basepodman test). */
+        if (isempty(value)) {
+                free(*(char **)field);
+                *(char **)field = NULL;
+                return 0;
+        }
         if (!definition_timezone_is_valid(value))
                 return reason(ret_why, -EINVAL,
                               "'%s' is neither local nor a time zone name below " TIMEZONE_DIR

@@ -237,6 +237,9 @@ static void test_scalars(void) {
         definition_free(d);
         d = parse_ok("Timezone=local\n");
         ok(d && d->read_only_tmpfs && d->shm_size == 0, "defaults: ReadOnlyTmpfs=yes, ShmSize= unset");
+        definition_free(d);
+        d = parse_ok("Timezone=UTC\nTimezone=\n");
+        ok(d && !d->timezone, "an empty Timezone= is unset, the image's own (Quadlet's basepodman.container)");
         ok(definition_timezone_is_valid("Etc/GMT+5") && definition_timezone_is_valid("UTC") &&
                    !definition_timezone_is_valid("../etc/shadow") && !definition_timezone_is_valid("/etc/localtime") &&
                    !definition_timezone_is_valid("Europe//Berlin") && !definition_timezone_is_valid("a b"),
