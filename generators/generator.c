@@ -241,6 +241,19 @@ static void format_exec_reload(FILE *f, const Definition *d) {
         fputc('\n', f);
 }
 
+/* Whether the definition's [Service] makes the unit Type=oneshot (the last Type= wins). */
+static bool service_is_oneshot(const Definition *d) {
+        bool oneshot = false;
+
+        STRV_FOREACH(l, d->service_lines) {
+                const char *v = startswith(*l, "Type=");
+
+                if (v)
+                        oneshot = streq(v, "oneshot");
+        }
+        return oneshot;
+}
+
 static int write_unit_lines(FILE *f, const Definition *d, char *const *lines, bool unit) {
         STRV_FOREACH(line, (char **) lines) {
                 _cleanup_free_ char *key = strndup(*line, strcspn(*line, "=")), *value = NULL, *translated = NULL;
@@ -297,6 +310,10 @@ static int dropin_for_definition(const Definition *d, char **ret) {
         if (d->restart != RESTART_NO)
                 fprintf(f, "Restart=%s\n", restart_policy_to_unit(d->restart));
         format_exec_reload(f, d);
+        /* Type=oneshot (a container that runs to completion, as Quadlet allows): systemd refuses
+         * such a service with RestartForceExitStatus=, which HealthOnFailure=restart needs. */
+        if (service_is_oneshot(d))
+                fputs("RestartForceExitStatus=\n", f);
         r = write_unit_lines(f, d, d->service_lines, /* unit= */ false);
         if (r < 0)
                 return r;

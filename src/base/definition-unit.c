@@ -391,9 +391,12 @@ int definition_unit_line_check(bool service, const char *key, const char *value,
                 if (streq(key, owned[i]))
                         return reason(ret_why, -EINVAL, "set by berth's unit itself (its helper runs the container, as root), "
                                       "not by a definition");
-        if (streq(key, "Type") && !streq(value, "notify"))
+        /* oneshot, as Quadlet allows it: a container that runs to completion, whose start ends
+         * when it exits (units After= it wait for that). */
+        if (streq(key, "Type") && !streq(value, "notify") && !streq(value, "oneshot"))
                 return reason(ret_why, -EINVAL, "'%s': berth's unit is Type=notify, the helper tells systemd when the "
-                              "container runs", SHOWN(value));
+                              "container runs (or Type=oneshot, for a container that runs to completion)",
+                              SHOWN(value));
         if (streq(key, "KillMode") && !streq(value, "mixed"))
                 return reason(ret_why, -EINVAL, "'%s': berth's unit is KillMode=mixed, the helper stops the container",
                               SHOWN(value));

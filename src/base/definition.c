@@ -1361,6 +1361,9 @@ int definition_parse_texts(char *const *texts, char *const *paths, size_t n_text
                         return reason(ret_error, r, "%s: %s", path, strerror(-r));
         }
 
+        if (d->health_on_failure == HEALTH_ON_FAILURE_RESTART && strv_contains(d->service_lines, "Type=oneshot"))
+                return reason(ret_error, -EINVAL, "%s: key 'HealthOnFailure': restart needs a unit systemd may restart, "
+                            "not Type=oneshot", path);
         /* What one line cannot tell: the two ways of reloading exclude each other (Quadlet's rule). */
         if (!strv_isempty(d->reload_cmd) && d->reload_signal != 0)
                 return reason(ret_error, -EINVAL,

@@ -96,7 +96,19 @@ static void test_literal_percent(void) {
         ok(d && d->cpu_quota_usec == 1500000, "… and reads back as 1.5 s a second (%s)", error ?: "");
 }
 
+/* [Service] Type=oneshot (Quadlet allows it, for a container that runs to completion). */
+static void test_oneshot(void) {
+        _cleanup_(definition_freep) Definition *d = NULL;
+
+        d = good("Exec=true\n[Service]\nType=oneshot\nRemainAfterExit=yes\n");
+        ok(d && strv_contains(d->service_lines, "Type=oneshot"), "Type=oneshot is taken");
+        bad("HealthCmd=true\nHealthOnFailure=restart\n[Service]\nType=oneshot\n",
+            "key 'HealthOnFailure': restart needs a unit systemd may restart, not Type=oneshot");
+        bad("[Service]\nType=forking\n", "'forking': berth's unit is Type=notify");
+}
+
 int main(void) {
+        test_oneshot();
         test_literal_percent();
         test_reload();
         test_volatile_tmp();

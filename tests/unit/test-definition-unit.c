@@ -165,7 +165,7 @@ static void test_unit_sections(void) {
         } bad[] = {
                 { "ExecStart=/bin/sh", "key 'ExecStart' in [Service]: set by berth's unit itself (its helper runs the container, as root), not by a definition" },
                 { "User=nobody", "key 'User' in [Service]: set by berth's unit itself (its helper runs the container, as root), not by a definition" },
-                { "Type=oneshot", "key 'Type' in [Service]: 'oneshot': berth's unit is Type=notify, the helper tells systemd when the container runs" },
+                { "Type=simple", "key 'Type' in [Service]: 'simple': berth's unit is Type=notify, the helper tells systemd when the container runs (or Type=oneshot, for a container that runs to completion)" },
                 { "KillMode=process", "key 'KillMode' in [Service]: 'process': berth's unit is KillMode=mixed, the helper stops the container" },
                 { "ExecStopPost=", "key 'ExecStopPost' in [Service]: an empty value would drop what berth's unit sets" },
                 { "NotifyAccess=all", "key 'NotifyAccess' in [Service]: set by berth's unit itself (its helper runs the container, as root), not by a definition" },

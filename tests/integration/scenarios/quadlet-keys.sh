@@ -63,3 +63,19 @@ printf '[Container]\nImage=qkb\nReloadCmd=/bin/true\nReloadSignal=SIGHUP\n' > $b
 out=$(berth verify $bad/both.container 2>&1); rc=$?
 check_eq "ReloadCmd= and ReloadSignal= together: refused" "$rc" 1
 check_match "  … saying why" "$out" "ReloadCmd and ReloadSignal are mutually exclusive but both are set"
+
+# [Service] Type=oneshot, as Quadlet allows it: a container that runs to completion; its start
+# ends when it exits, and a unit After= it starts only then.
+on_exit "rm -f $D/qkjob.container $D/qkafter.container; systemctl daemon-reload"
+on_exit 'systemctl stop container@qkjob.service container@qkafter.service'
+printf '[Container]\nImage=qkb\nExec=sh -c "sleep 1; echo job-done"\n[Service]\nType=oneshot\nRemainAfterExit=yes\n' \
+        > $D/qkjob.container
+printf '[Unit]\nAfter=qkjob.container\nRequires=qkjob.container\n[Container]\nImage=qkb\nExec=sleep 1000\n' \
+        > $D/qkafter.container
+systemctl daemon-reload
+check "Type=oneshot: systemctl start returns once the container ran" systemctl start container@qkjob.service
+check_match "  … its output is in the journal" "$(berth logs qkjob 2>&1)" "job-done"
+check_eq "  … and it succeeded" "$(systemctl show -P Result container@qkjob.service) $(systemctl show -P ExecMainStatus container@qkjob.service)" "success 0"
+check "a unit After= it starts" systemctl start container@qkafter.service
+check_eq "  … after the job's end" \
+        "$(( $(systemctl show -P ActiveEnterTimestampMonotonic container@qkafter.service) >= $(systemctl show -P ExecMainExitTimestampMonotonic container@qkjob.service) ))" 1
