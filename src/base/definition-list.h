@@ -20,10 +20,8 @@ void list_reset(char ***l, ListState *ls);
 int list_extend(char ***l, ListState *ls, const char *value);
 int list_consume(char ***l, ListState *ls, char *value);
 
-struct Definition;
-
-/* Words split as systemd splits them (C escapes, d's specifiers), each checked by check(); set
- * into *l as K=V, where a key given again takes the new value in the old place (ls->index: K →
- * its place). An empty value resets. */
-int list_parse_assignments(const struct Definition *d, char ***l, ListState *ls, const char *value, char **ret_why,
+/* Words split as systemd splits them (C escapes, the specifiers of the definition called name),
+ * each checked by check(); set into *l as K=V, where a key given again takes the new value in the
+ * old place (ls->index: K → its place). An empty value resets. */
+int list_parse_assignments(const char *name, char ***l, ListState *ls, const char *value, char **ret_why,
                            int (*check)(const char *word, char **ret_why));

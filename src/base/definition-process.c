@@ -30,8 +30,8 @@ static int check_label(const char *w, char **ret_why) {
         return 0;
 }
 
-int definition_parse_label(struct Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
-        return list_parse_assignments(d, field, list, value, ret_why, check_label);
+int definition_parse_label(const char *name, void *field, ListState *list, const char *value, char **ret_why) {
+        return list_parse_assignments(name, field, list, value, ret_why, check_label);
 }
 
 /* ---- ContainerName= ---- */
@@ -145,10 +145,10 @@ static int check_ulimit(const char *w, char **ret_why) {
 
 /* One value (Quadlet hands each line to --ulimit as it is); a resource given again takes the new
  * limits, as docker's flags do. */
-int definition_parse_ulimit(struct Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+int definition_parse_ulimit(const char *name, void *field, ListState *list, const char *value, char **ret_why) {
         if (!isempty(value) && strpbrk(value, " \t\"'\\$"))
                 return reason(ret_why, -EINVAL, "'%s' is not NAME=SOFT[:HARD] (e.g. nofile=1024:2048)", SHOWN(value));
-        return list_parse_assignments(d, field, list, value, ret_why, check_ulimit);
+        return list_parse_assignments(name, field, list, value, ret_why, check_ulimit);
 }
 
 /* ---- Group=, GroupAdd= ---- */

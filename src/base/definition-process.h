@@ -36,9 +36,10 @@ struct Definition;
 #define DEFINITION_GROUP_ADD_MAX ((size_t) 256)
 
 /* ---- parsers (definition.c's DefinitionParser) ---- */
-int definition_parse_label(struct Definition *d, void *field, ListState *list, const char *value, char **ret_why);
+/* Label=, Annotation= and Ulimit= need only the definition's name (its specifiers). */
+int definition_parse_label(const char *name, void *field, ListState *list, const char *value, char **ret_why);
 int definition_parse_container_name(struct Definition *d, void *field, ListState *list, const char *value, char **ret_why);
-int definition_parse_ulimit(struct Definition *d, void *field, ListState *list, const char *value, char **ret_why);
+int definition_parse_ulimit(const char *name, void *field, ListState *list, const char *value, char **ret_why);
 int definition_parse_group(struct Definition *d, void *field, ListState *list, const char *value, char **ret_why);
 int definition_parse_group_add(struct Definition *d, void *field, ListState *list, const char *value, char **ret_why);
 int definition_parse_dns_search(struct Definition *d, void *field, ListState *list, const char *value, char **ret_why);

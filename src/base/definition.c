@@ -40,40 +40,6 @@
 #include "time-util.h"
 #include "volume-spec.h"
 
-/* ---- lists ---- */
-
-/* ListState: definition-list.h. */
-
-void list_reset(char ***l, ListState *ls) {
-        *l = strv_free(*l);
-        ls->n = ls->allocated = 0;
-        ls->index = hashmap_free(ls->index);
-}
-
-/* Appends value, taking it over (freed on failure). */
-int list_consume(char ***l, ListState *ls, char *value) {
-        if (!value)
-                return -ENOMEM;
-        if (ls->n + 1 >= ls->allocated) {
-                size_t a = MAX(ls->allocated * 2, (size_t) 8);
-                char **t = reallocarray(*l, a, sizeof(char *));
-
-                if (!t) {
-                        free(value);
-                        return -ENOMEM;
-                }
-                *l = t;
-                ls->allocated = a;
-        }
-        (*l)[ls->n++] = value;
-        (*l)[ls->n] = NULL;
-        return 0;
-}
-
-int list_extend(char ***l, ListState *ls, const char *value) {
-        return list_consume(l, ls, strdup(value));
-}
-
 /* ---- parsers: one per kind of value; value is stripped (and, for keys that do not take words,
  * unquoted); list is the key's own; on -EINVAL *ret_why says why ---- */
 
@@ -129,52 +95,6 @@ static int parse_command(Definition *d, void *field, ListState *list, const char
         return 0;
 }
 
-/* Quoted words, each checked by check(); set into *l as K=V, where a key given again takes the
- * new value in the old place. list->index: K → its place in *l. An empty value resets. */
-static int parse_assignments(const Definition *d, SplitFlags flags, char ***l, ListState *list, const char *value,
-                             char **ret_why, int (*check)(const char *word, char **ret_why)) {
-        _cleanup_strv_free_ char **words = NULL;
-        int r;
-
-        if (isempty(value)) {
-                list_reset(l, list);
-                return 0;
-        }
-        r = split_words_full(d, value, flags, &words, ret_why);
-        if (r < 0)
-                return r;
-        STRV_FOREACH(w, words) {
-                r = check(*w, ret_why);
-                if (r < 0)
-                        return r;
-        }
-        STRV_FOREACH(w, words) {
-                size_t k = strcspn(*w, "="), i;
-
-                if (hashmap_get(list->index, *w, k, &i)) {
-                        char *c = strdup(*w);
-
-                        if (!c)
-                                return -ENOMEM;
-                        free((*l)[i]);
-                        (*l)[i] = c;
-                        continue;
-                }
-                r = hashmap_put(&list->index, *w, k, list->n);
-                if (r < 0)
-                        return r;
-                r = list_extend(l, list, *w);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
-}
-
-int list_parse_assignments(const struct Definition *d, char ***l, ListState *list, const char *value, char **ret_why,
-                           int (*check)(const char *word, char **ret_why)) {
-        return parse_assignments(d, SPLIT_CUNESCAPE, l, list, value, ret_why, check);
-}
-
 /* K=V, or K alone: K's value where the container starts (podman's --env K, which Quadlet
  * writes for it), left out when it has none. */
 static int check_environment(const char *w, char **ret_why) {
@@ -186,7 +106,7 @@ static int check_environment(const char *w, char **ret_why) {
 }
 
 static int parse_environment(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
-        return parse_assignments(d, SPLIT_CUNESCAPE, field, list, value, ret_why, check_environment);
+        return list_parse_assignments(d->name, field, list, value, ret_why, check_environment);
 }
 
 static int check_sysctl(const char *w, char **ret_why) {
@@ -204,7 +124,7 @@ static int check_sysctl(const char *w, char **ret_why) {
 }
 
 static int parse_sysctl(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
-        return parse_assignments(d, SPLIT_CUNESCAPE, field, list, value, ret_why, check_sysctl);
+        return list_parse_assignments(d->name, field, list, value, ret_why, check_sysctl);
 }
 
 static int parse_environment_file(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
@@ -631,6 +551,15 @@ static int parse_tmpfs(Definition *d, void *field, ListState *list, const char *
 
 /* Issue 16, mounts and devices: list keys that take words, each word checked by
  * definition-mounts.c; an empty value resets. */
+/* Label=, Annotation=, Ulimit=: definition-process.c's, which need only the name (specifiers). */
+static int parse_label(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        return definition_parse_label(d->name, field, list, value, ret_why);
+}
+
+static int parse_ulimit(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        return definition_parse_ulimit(d->name, field, list, value, ret_why);
+}
+
 static int parse_checked_words(const Definition *d, char ***l, ListState *list, const char *value, char **ret_why,
                                int (*check)(const char *, char **)) {
         _cleanup_strv_free_ char **words = NULL;
@@ -817,9 +746,9 @@ static const DefinitionKey key_table[] = {
         KEY(CONTAINER, "Tty", parse_bool, definition_format_bool, tty),
         /* Issue 16, engineer C (keys-process): definition-process.c. */
         KEY(CONTAINER, "ContainerName", definition_parse_container_name, definition_format_nothing, name),
-        KEY(CONTAINER, "Label", definition_parse_label, definition_format_environment, process.labels, .words = true),
-        KEY(CONTAINER, "Annotation", definition_parse_label, definition_format_environment, process.annotations, .words = true),
-        KEY(CONTAINER, "Ulimit", definition_parse_ulimit, definition_format_raw_list, process.ulimits),
+        KEY(CONTAINER, "Label", parse_label, definition_format_environment, process.labels, .words = true),
+        KEY(CONTAINER, "Annotation", parse_label, definition_format_environment, process.annotations, .words = true),
+        KEY(CONTAINER, "Ulimit", parse_ulimit, definition_format_raw_list, process.ulimits),
         KEY(CONTAINER, "Group", definition_parse_group, definition_format_raw_string, process.group),
         KEY(CONTAINER, "GroupAdd", definition_parse_group_add, definition_format_raw_list, process.group_add),
         KEY(CONTAINER, "EnvironmentHost", parse_bool, definition_format_bool, process.environment_host),
