@@ -54,6 +54,23 @@ int port_expose_parse(const char *s, PortSpec *ret) {
         return 0;
 }
 
+/* "[ADDRESS]:" at the start of s (n bytes before the protocol): the IPv6 address into p, and
+ * *ret_rest past its colon. */
+static int parse_bracketed_ipv6(const char *s, size_t n, PortSpec *p, const char **ret_rest) {
+        const char *close = memchr(s, ']', n);
+        char a[INET6_ADDRSTRLEN];
+
+        if (!close || close[1] != ':' || (size_t) (close - s - 1) >= sizeof(a))
+                return -EINVAL;
+        memcpy(a, s + 1, close - s - 1);
+        a[close - s - 1] = 0;
+        if (inet_pton(AF_INET6, a, &p->host_addr.in6) != 1)
+                return -EINVAL;
+        p->family = AF_INET6;
+        *ret_rest = close + 2;
+        return 0;
+}
+
 int port_spec_parse(const char *s, PortSpec *ret) {
         PortSpec p = { .family = AF_UNSPEC };
         const char *ports, *colon;
@@ -64,17 +81,8 @@ int port_spec_parse(const char *s, PortSpec *ret) {
 
         ports = s;
         if (s[0] == '[') {
-                const char *close = memchr(s, ']', n);
-                char a[INET6_ADDRSTRLEN];
-
-                if (!close || close[1] != ':' || (size_t) (close - s - 1) >= sizeof(a))
+                if (parse_bracketed_ipv6(s, n, &p, &ports) < 0)
                         return -EINVAL;
-                memcpy(a, s + 1, close - s - 1);
-                a[close - s - 1] = 0;
-                if (inet_pton(AF_INET6, a, &p.host_addr.in6) != 1)
-                        return -EINVAL;
-                p.family = AF_INET6;
-                ports = close + 2;
         } else {
                 /* Two colons: an IPv4 address first. */
                 const char *first = memchr(s, ':', n), *second = first ? memchr(first + 1, ':', n - (first + 1 - s)) : NULL;
@@ -181,17 +189,8 @@ int port_publish_parse(const char *s, PortPublish *ret) {
                 return r;
         ports = s;
         if (s[0] == '[') {
-                const char *close = memchr(s, ']', n);
-                char a[INET6_ADDRSTRLEN];
-
-                if (!close || close[1] != ':' || (size_t) (close - s - 1) >= sizeof(a))
+                if (parse_bracketed_ipv6(s, n, &p, &ports) < 0)
                         return -EINVAL;
-                memcpy(a, s + 1, close - s - 1);
-                a[close - s - 1] = 0;
-                if (inet_pton(AF_INET6, a, &p.host_addr.in6) != 1)
-                        return -EINVAL;
-                p.family = AF_INET6;
-                ports = close + 2;
                 /* After an address, HOST:CONT must follow (HOST may be empty). */
                 if (!memchr(ports, ':', n - (size_t) (ports - s)))
                         return -EINVAL;

@@ -1258,15 +1258,15 @@ int mount_fs_in_root(int root_fd, const char *path, int target_fd, const char *f
         return verify_mounted(root_fd, path, mnt_fd, flags & MOUNT_ATTR_RDONLY);
 }
 
-int mount_overlay_detached(char **lowerdirs, int *ret_mnt_fd) {
+/* An overlay of lowerdirs, detached (a mount fd): read-only without upperdir, else with upperdir
+ * and workdir; nosuid, noexec, nodev. */
+static int overlay_detached(char **lowerdirs, const char *upperdir, const char *workdir, int *ret_mnt_fd) {
         _cleanup_close_ int fs_fd = -EBADF;
         _cleanup_free_ char *joined = NULL;
-        unsigned attr = MOUNT_ATTR_RDONLY | NOSUID_NOEXEC_NODEV;
+        unsigned attr = NOSUID_NOEXEC_NODEV | (upperdir ? 0 : MOUNT_ATTR_RDONLY);
         struct statfs fs;
         int mnt_fd;
 
-        if (strv_length(lowerdirs) < 2)
-                return -EINVAL;
         STRV_FOREACH(l, lowerdirs)
         if (!lowerdir_path_ok(*l))
                 return -EINVAL;
@@ -1288,6 +1288,9 @@ int mount_overlay_detached(char **lowerdirs, int *ret_mnt_fd) {
                         return -errno;
                 break;
         }
+        if (upperdir && (sys_fsconfig(fs_fd, FSCONFIG_SET_STRING, "upperdir", upperdir, 0) < 0 ||
+                         sys_fsconfig(fs_fd, FSCONFIG_SET_STRING, "workdir", workdir, 0) < 0))
+                return -errno;
         if (sys_fsconfig(fs_fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
                 return -errno;
         mnt_fd = sys_fsmount(fs_fd, FSMOUNT_CLOEXEC, attr);
@@ -1299,6 +1302,13 @@ int mount_overlay_detached(char **lowerdirs, int *ret_mnt_fd) {
         }
         *ret_mnt_fd = mnt_fd;
         return 0;
+}
+
+int mount_overlay_detached(char **lowerdirs, int *ret_mnt_fd) {
+        /* overlayfs refuses a read-only overlay of a single layer. */
+        if (strv_length(lowerdirs) < 2)
+                return -EINVAL;
+        return overlay_detached(lowerdirs, NULL, NULL, ret_mnt_fd);
 }
 
 int mount_root_read_only(const char *root) {
@@ -1318,45 +1328,7 @@ int mount_root_read_only(const char *root) {
 }
 
 int mount_overlay_detached_rw(char **lowerdirs, const char *upperdir, const char *workdir, int *ret_mnt_fd) {
-        _cleanup_close_ int fs_fd = -EBADF;
-        _cleanup_free_ char *joined = NULL;
-        struct statfs fs;
-        int mnt_fd;
-
         if (strv_isempty(lowerdirs) || !lowerdir_path_ok(upperdir) || !lowerdir_path_ok(workdir))
                 return -EINVAL;
-        STRV_FOREACH(l, lowerdirs)
-        if (!lowerdir_path_ok(*l))
-                return -EINVAL;
-
-        fs_fd = sys_fsopen("overlay", FSOPEN_CLOEXEC);
-        if (fs_fd < 0)
-                return -errno;
-        STRV_FOREACH(l, lowerdirs)
-        if (sys_fsconfig(fs_fd, FSCONFIG_SET_STRING, "lowerdir+", *l, 0) < 0) {
-                if (errno != EINVAL || l != lowerdirs)
-                        return -errno;
-                /* Before Linux 6.8: all layers in one "lowerdir" value, on a fresh context. */
-                safe_close(fs_fd);
-                fs_fd = sys_fsopen("overlay", FSOPEN_CLOEXEC);
-                joined = strv_join(lowerdirs, ":");
-                if (fs_fd < 0 || !joined)
-                        return fs_fd < 0 ? -errno : -ENOMEM;
-                if (sys_fsconfig(fs_fd, FSCONFIG_SET_STRING, "lowerdir", joined, 0) < 0)
-                        return -errno;
-                break;
-        }
-        if (sys_fsconfig(fs_fd, FSCONFIG_SET_STRING, "upperdir", upperdir, 0) < 0 ||
-            sys_fsconfig(fs_fd, FSCONFIG_SET_STRING, "workdir", workdir, 0) < 0 ||
-            sys_fsconfig(fs_fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-                return -errno;
-        mnt_fd = sys_fsmount(fs_fd, FSMOUNT_CLOEXEC, NOSUID_NOEXEC_NODEV);
-        if (mnt_fd < 0)
-                return -errno;
-        if (fstatfs(mnt_fd, &fs) < 0 || (uint64_t)fs.f_type != OVERLAYFS_SUPER_MAGIC) {
-                safe_close(mnt_fd);
-                return -EIO;
-        }
-        *ret_mnt_fd = mnt_fd;
-        return 0;
+        return overlay_detached(lowerdirs, upperdir, workdir, ret_mnt_fd);
 }
