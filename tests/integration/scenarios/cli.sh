@@ -146,6 +146,11 @@ check_eq "  … and the scope's properties" \
 if [ -e /sys/fs/cgroup/cpu/machine.slice/container-res.scope/cpu.cfs_quota_us ]; then
         check_eq "  … --cpus 1.5 in the cpu controller" \
                 "$(cat /sys/fs/cgroup/cpu/machine.slice/container-res.scope/cpu.cfs_quota_us)" 150000
+elif [ -e /sys/fs/cgroup/machine.slice/container-res.scope/cpu.max ]; then
+        check_eq "  … --cpus 1.5 in the cpu controller" \
+                "$(cat /sys/fs/cgroup/machine.slice/container-res.scope/cpu.max)" "150000 100000"
+else
+        pass "  … --cpus 1.5 in the cpu controller # SKIP no cpu controller for the scope here"
 fi
 check_eq "  … inspect shows them" \
         "$(berth inspect res | grep -oE '"(memory_swap_max|cpu_quota|allowed_cpus)": [^,]*' | xargs)" \
