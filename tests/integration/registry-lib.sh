@@ -9,7 +9,9 @@
 #                                      to 127.0.0.1:PORT. TLS modes use a CA made on the spot,
 #                                      installed only in /etc/containers/certs.d/ADDR/ca.crt
 #   registry_fault_proxy NAME UPSTREAM a fault proxy in front of registry UPSTREAM (TLS if it is)
-#   registry_fault NAME DIGEST [MODE [TIMES [AFTER]]]   break GETs of blob DIGEST (cut|stall)
+#   registry_fault NAME DIGEST [MODE [TIMES [AFTER]]]   break GETs of blob DIGEST (cut|stall), or
+#                                      send them elsewhere (redirect: to localhost:PORT, see
+#                                      fault-proxy.py; htpasswd upstreams only)
 #   registry_fault_off NAME
 #   registry_stop NAME
 #   registry_trust ADDR / registry_untrust ADDR         the CA in certs.d, or not
@@ -17,7 +19,8 @@
 #   registry_push LAYOUT TAG NAME REPO:TAG [SKOPEO-ARGS…]   skopeo copy --all oci: → docker://
 #   registry_retag NAME SRC_REPO:TAG DST_REPO:TAG       skopeo copy docker:// → docker:// (a moved tag)
 #   registry_digest NAME REPO:TAG      the digest of the manifest the registry serves
-#   registry_corrupt NAME DIGEST       the blob's data file replaced by other bytes of its size
+#   registry_corrupt NAME DIGEST [FILE]   the blob's data file replaced by FILE, or by random bytes
+#                                      of its size
 #   registry_blob_gets NAME DIGEST     how many GETs of the blob NAME's access log shows
 #   registry_skopeo NAME VERB ARGS…    skopeo with NAME's certificates and credentials (copy: as source)
 #   check_here WHAT CMD…               lib.sh's check, with CMD run in this shell (not in $(…)), for
@@ -190,7 +193,9 @@ registry_fault_proxy() {
                 tls=(--tls-cert "$REGISTRY_TMP/pki/server.crt" --tls-key "$REGISTRY_TMP/pki/server.key"
                      --upstream-ca "$REGISTRY_CA_DIR/ca.crt")
                 registry_trust "127.0.0.1:$port"
+                registry_trust "localhost:$port" # where mode redirect sends clients
         fi
+        [ "${REGISTRY_MODE[$up]}" = htpasswd ] && tls+=(--upstream-creds "$REGISTRY_USER:$REGISTRY_PASSWORD")
         REGISTRY[$name]=127.0.0.1:$port
         REGISTRY_MODE[$name]=${REGISTRY_MODE[$up]}
         REGISTRY_ROOT[$name]=${REGISTRY_ROOT[$up]}
@@ -269,8 +274,13 @@ registry_corrupt() {
         local f size
         f=$(registry_blob_path "$1" "$2")
         [ -f "$f" ] || { echo "registry_corrupt: no blob $2 in ${REGISTRY_ROOT[$1]}" >&2; return 1; }
-        size=$(stat -c %s "$f")
-        head -c "$size" /dev/urandom > "$f.new" && mv "$f.new" "$f"
+        if [ -n "${3:-}" ]; then
+                cp "$3" "$f.new"
+        else
+                size=$(stat -c %s "$f")
+                head -c "$size" /dev/urandom > "$f.new"
+        fi
+        mv "$f.new" "$f"
 }
 
 # The registry's access log has '"GET /v2/REPO/blobs/DIGEST HTTP/1.1" 200'; the proxy's log

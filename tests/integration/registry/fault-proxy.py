@@ -3,8 +3,8 @@
 """An HTTP proxy in front of a registry that breaks the download of one blob.
 
   fault-proxy.py --listen 127.0.0.1:PORT --upstream HOST:PORT [--upstream-ca CA]
-                 [--tls-cert C --tls-key K] [--digest D [--mode cut|stall] [--times N]
-                 [--after BYTES]] [--log FILE]
+                 [--upstream-creds USER:PASSWORD] [--tls-cert C --tls-key K]
+                 [--digest D [--mode cut|stall|redirect] [--times N] [--after BYTES]] [--log FILE]
 
 Every request is passed to the registry (plain HTTP, or TLS when --upstream-ca is given) with the
 client's Host header, so the URLs the registry writes point back here. A GET of the blob D
@@ -13,12 +13,19 @@ then only BYTES of the body (default: half), after which the connection is cut (
 held open without sending more, for at most 120 s (mode stall). That happens to the first N
 such GETs (default 1; 0: all of them). With --tls-cert the proxy itself speaks TLS.
 
+Mode redirect answers such a GET with 307 to SCHEME://localhost:PORT/_redirect/v2/…, another
+host name for this proxy, as a registry sends a client to its blob storage: a client must follow
+it and must not send its credentials there. The proxy serves /_redirect/PATH from the registry
+with --upstream-creds (a presigned URL's authority), and logs whether the client sent an
+Authorization header ("auth=yes" or "auth=no").
+
 Control, answered by the proxy itself:
   GET /_fault/set?digest=D&mode=M&times=N&after=BYTES   a new rule (counts start again)
   GET /_fault/off                                       no rule: pass everything
 Each request is a line in FILE: "METHOD PATH STATUS" and " cut" or " stalled" when broken.
 """
 import argparse
+import base64
 import http.client
 import select
 import socket
@@ -42,10 +49,10 @@ class Rule:
         self.digest, self.mode, self.left, self.after = digest, mode, times, after
         self.always = times == 0
 
-    def take(self, path):
-        """The rule to apply to a GET of path, or None."""
+    def take(self, path, *modes):
+        """The rule to apply to a GET of path, if its mode is one of modes, or None."""
         with self.lock:
-            if not self.digest or not path.endswith("/blobs/" + self.digest):
+            if not self.digest or self.mode not in modes or not path.endswith("/blobs/" + self.digest):
                 return None
             if not self.always:
                 if self.left <= 0:
@@ -104,6 +111,15 @@ def make_handler(opts, rule, log):
                 return http.client.HTTPSConnection(host, int(port), context=ctx, timeout=60)
             return http.client.HTTPConnection(host, int(port), timeout=60)
 
+        def redirect(self):
+            scheme = "https" if opts.tls_cert else "http"
+            port = self.server.server_address[1]
+            self.send_response(307)
+            self.send_header("Location", f"{scheme}://localhost:{port}/_redirect{self.path}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            log(f"{self.command} {self.path} 307 redirected")
+
         def proxy(self):
             if self.path.startswith("/_fault/"):
                 self.control()
@@ -112,6 +128,17 @@ def make_handler(opts, rule, log):
             headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP}
             if opts.tls_cert:
                 headers["X-Forwarded-Proto"] = "https"
+            note = ""
+            if self.path.startswith("/_redirect/"):
+                note = " auth=" + ("yes" if "Authorization" in self.headers else "no")
+                self.path = self.path[len("/_redirect"):]
+                headers.pop("Authorization", None)
+                if opts.upstream_creds:
+                    cred = base64.b64encode(opts.upstream_creds.encode()).decode()
+                    headers["Authorization"] = "Basic " + cred
+            elif self.command == "GET" and rule.take(self.path, "redirect"):
+                self.redirect()
+                return
             conn = self.upstream()
             try:
                 conn.request(self.command, self.path, body=data, headers=headers)
@@ -120,7 +147,9 @@ def make_handler(opts, rule, log):
                 log(f"{self.command} {self.path} 502")
                 self.small(502, f"upstream: {e}\n")
                 return
-            broken = rule.take(self.path) if self.command == "GET" and resp.status == 200 else None
+            broken = None
+            if self.command == "GET" and resp.status == 200 and not note:
+                broken = rule.take(self.path, "cut", "stall")
             length = resp.getheader("Content-Length")
             payload = None
             if length is None and self.command != "HEAD":
@@ -134,12 +163,12 @@ def make_handler(opts, rule, log):
                 self.send_header("Content-Length", length)
             self.end_headers()
             if self.command == "HEAD":
-                log(f"{self.command} {self.path} {resp.status}")
+                log(f"{self.command} {self.path} {resp.status}{note}")
                 conn.close()
                 return
             if payload is not None:
                 self.wfile.write(payload)
-                log(f"{self.command} {self.path} {resp.status}")
+                log(f"{self.command} {self.path} {resp.status}{note}")
                 conn.close()
                 return
             total = int(length)
@@ -153,7 +182,7 @@ def make_handler(opts, rule, log):
                 sent += len(chunk)
             conn.close()
             if broken is None:
-                log(f"{self.command} {self.path} {resp.status}")
+                log(f"{self.command} {self.path} {resp.status}{note}")
                 return
             self.wfile.flush()
             if broken[0] == "stall":
@@ -184,7 +213,8 @@ def main():
     p.add_argument("--tls-cert")
     p.add_argument("--tls-key")
     p.add_argument("--digest")
-    p.add_argument("--mode", choices=("cut", "stall"), default="cut")
+    p.add_argument("--upstream-creds")
+    p.add_argument("--mode", choices=("cut", "stall", "redirect"), default="cut")
     p.add_argument("--times", type=int, default=1)
     p.add_argument("--after", type=int)
     p.add_argument("--log")

@@ -2,13 +2,15 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Writes OCI image layouts for the registry scenarios, to be pushed with skopeo.
 
-  oci-image.py build OUT TAG [--platform OS/ARCH[/VARIANT]] [--env K=V]… [--cmd JSON] LAYER…
+  oci-image.py build OUT TAG [--platform OS/ARCH[/VARIANT]] [--env K=V]… [--cmd JSON]
+                            [--wrong-diff-id] LAYER…
   oci-image.py index OUT TAG SRC_TAG…      an image index over images already in OUT
   oci-image.py show OUT TAG WHAT [PLATFORM] WHAT: manifest config layers diff-ids platform-manifest
 
 OUT is an OCI image layout directory (made when missing; several tags may share it, and blobs
 with the same content are stored once). TAG names the image in OUT's index.json.
-`build` prints the manifest's digest.
+`build` prints the manifest's digest. --wrong-diff-id writes a config whose last diff ID is not
+the digest of the last layer's tar (a config that lies about its layers: a puller must refuse it).
 
 Each LAYER is a comma-separated list of items:
   busybox              a working busybox userland (tests/integration/lib.sh's make_image)
@@ -270,10 +272,14 @@ def cmd_build(args):
     cmd = ["/bin/sh"]
     labels = {}
     layers = []
+    wrong_diff_id = False
     i = 0
     while i < len(rest):
         a = rest[i]
-        if a in ("--platform", "--env", "--cmd", "--label"):
+        if a == "--wrong-diff-id":
+            wrong_diff_id = True
+            i += 1
+        elif a in ("--platform", "--env", "--cmd", "--label"):
             if i + 1 >= len(rest):
                 die(f"{a} needs a value")
             v = rest[i + 1]
@@ -299,6 +305,8 @@ def cmd_build(args):
         descs.append({"mediaType": mt, "digest": lay.put(blob), "size": len(blob)})
         diff_ids.append(sha256(tar))
         history.append({"created": CREATED, "created_by": f"oci-image.py {spec}"})
+    if wrong_diff_id:
+        diff_ids[-1] = sha256(diff_ids[-1].encode())
     config = dict(plat)
     config.update({"created": CREATED,
                    "config": {"Env": env, "Cmd": cmd, "WorkingDir": "/"},

@@ -27,6 +27,7 @@ check_here "an htpasswd registry starts" registry_start basic htpasswd
 check_here "a token registry starts, with its token server" registry_start tok token
 check_here "a plain registry starts" registry_start plain plain
 check_here "a fault proxy starts in front of the TLS registry" registry_fault_proxy flaky tls
+check_here "a redirecting proxy starts in front of the htpasswd registry" registry_fault_proxy redir basic
 check "the CA is only in certs.d" test -f "/etc/containers/certs.d/${REGISTRY[tls]}/ca.crt"
 check_fails "  … not in the system's store" curl -sf "https://${REGISTRY[tls]}/v2/"
 check_eq "the htpasswd registry wants credentials" \
@@ -117,6 +118,21 @@ check_eq "  … holds the body after 1000 bytes (curl: timeout)" \
 check_eq "  … 1000 bytes came" "$(stat -c %s "$T/b4")" 1000
 check "rules off" registry_fault_off flaky
 check_eq "  … the blob comes whole" "$(blob flaky "$top" "$T/b5")" 0
+
+# A redirect to blob storage: another host name for the proxy, which takes no credentials there.
+check "skopeo pushes to the htpasswd registry for the redirect" registry_push "$L" zst basic test/app:1
+zst_top=$(oci_image show "$L" zst layers | tail -n 1)
+check "a redirect rule" registry_fault redir "$zst_top" redirect 0
+code=$(curl -s -o /dev/null -D "$T/h2" -w '%{http_code}' --cacert "$CA" -u "$REGISTRY_USER:$REGISTRY_PASSWORD" \
+        "https://${REGISTRY[redir]}/v2/test/app/blobs/$zst_top")
+check_eq "  … answers 307" "$code" 307
+check_match "  … to localhost" "$(cat "$T/h2")" "[Ll]ocation: https://localhost:${REGISTRY[redir]#*:}/_redirect/v2/test/app/blobs/$zst_top"
+check_eq "curl -L follows it, not sending the credentials to another host" \
+        "$(curl -sL --cacert "$CA" -u "$REGISTRY_USER:$REGISTRY_PASSWORD" "https://${REGISTRY[redir]}/v2/test/app/blobs/$zst_top" | sha256sum | cut -d' ' -f1)" "${zst_top#sha256:}"
+check_match "  … the proxy saw no credentials there" "$(grep -F "blobs/$zst_top 200" "${REGISTRY_LOG[redir]}")" 'auth=no$'
+check "curl --location-trusted sends them" curl -sfL --location-trusted -o /dev/null --cacert "$CA" -u "$REGISTRY_USER:$REGISTRY_PASSWORD" \
+        "https://${REGISTRY[redir]}/v2/test/app/blobs/$zst_top"
+check_match "  … the proxy logs that" "$(grep -F "blobs/$zst_top 200" "${REGISTRY_LOG[redir]}" | tail -n 1)" 'auth=yes$'
 
 # --- a corrupted blob -------------------------------------------------------------------------
 check "registry_corrupt replaces a blob's data" registry_corrupt tls "$top"
