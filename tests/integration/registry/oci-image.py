@@ -18,6 +18,7 @@ Each LAYER is a comma-separated list of items:
   file:/PATH=TEXT      a file holding TEXT and a newline
   random:/PATH=SIZE    SIZE (K, M suffixes) pseudo-random bytes: incompressible
   text:/PATH=SIZE      SIZE bytes of base64 text: compresses to about 3/4
+  files:/DIR=NxSIZE    N text files of SIZE bytes each in DIR (DIR/00000 …)
   whiteout:/PATH       an OCI whiteout deleting PATH from the layers below
   seed:WORD            varies random/text content (default: the same spec gives the same bytes)
   gzip | zstd | plain  the layer's compression (default gzip; zstd through the zstd CLI)
@@ -234,6 +235,13 @@ def make_layer(spec):
         elif kind in ("random", "text"):
             path, _, size = arg.partition("=")
             t.file(path, content(kind, path, parse_size(size), seed))
+        elif kind == "files":
+            path, _, spec = arg.partition("=")
+            n, _, size = spec.partition("x")
+            width = len(str(int(n) - 1))
+            for k in range(int(n)):
+                p = f"{path.rstrip('/')}/{k:0{width}d}"
+                t.file(p, content("text", p, parse_size(size), seed))
         elif kind == "whiteout":
             head, base = os.path.split(arg)
             t.file(os.path.join(head, ".wh." + base), b"")
