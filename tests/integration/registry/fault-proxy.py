@@ -4,14 +4,18 @@
 
   fault-proxy.py --listen 127.0.0.1:PORT --upstream HOST:PORT [--upstream-ca CA]
                  [--upstream-creds USER:PASSWORD] [--tls-cert C --tls-key K]
-                 [--digest D [--mode cut|stall|redirect] [--times N] [--after BYTES]] [--log FILE]
+                 [--digest D [--mode cut|stall|stop|redirect] [--times N] [--after BYTES]]
+                 [--log FILE]
 
 Every request is passed to the registry (plain HTTP, or TLS when --upstream-ca is given) with the
 client's Host header, so the URLs the registry writes point back here. A GET of the blob D
-(/v2/NAME/blobs/D) is answered with the registry's status and headers, the full Content-Length,
-then only BYTES of the body (default: half), after which the connection is cut (mode cut) or
-held open without sending more, for at most 120 s (mode stall). That happens to the first N
-such GETs (default 1; 0: all of them). With --tls-cert the proxy itself speaks TLS.
+(/v2/NAME/blobs/D, answered 200, or 206 for a range) is answered with the registry's status and
+headers, the full Content-Length, then only BYTES of the body (default: half of it), after which
+the connection is cut (mode cut) or held open without sending more, for at most 120 s (mode
+stall). That happens to the first N such GETs (default 1; 0: all of them). Mode stop is the
+registry going away midway: the first such GET is cut, and from then on every request is
+dropped, its connection closed without an answer, until the rule changes. With --tls-cert the
+proxy itself speaks TLS.
 
 Mode redirect answers such a GET with 307 to SCHEME://localhost:PORT/_redirect/v2/…, another
 host name for this proxy, as a registry sends a client to its blob storage: a client must follow
@@ -48,12 +52,22 @@ class Rule:
     def set(self, digest, mode, times, after):
         self.digest, self.mode, self.left, self.after = digest, mode, times, after
         self.always = times == 0
+        self.stopped = False
+
+    def is_stopped(self):
+        with self.lock:
+            return self.stopped
 
     def take(self, path, *modes):
         """The rule to apply to a GET of path, if its mode is one of modes, or None."""
         with self.lock:
             if not self.digest or self.mode not in modes or not path.endswith("/blobs/" + self.digest):
                 return None
+            if self.mode == "stop":
+                if self.stopped:
+                    return None
+                self.stopped = True
+                return "cut", self.after
             if not self.always:
                 if self.left <= 0:
                     return None
@@ -86,7 +100,7 @@ def make_handler(opts, rule, log):
                     rule.set(q["digest"], q.get("mode", "cut"), int(q.get("times", "1")),
                              int(q["after"]) if "after" in q else None)
                 else:
-                    self.small(400, "usage: /_fault/set?digest=D&mode=cut|stall&times=N&after=B or /_fault/off\n")
+                    self.small(400, "usage: /_fault/set?digest=D&mode=cut|stall|stop|redirect&times=N&after=B or /_fault/off\n")
                     return
             self.small(200, "ok\n")
 
@@ -125,6 +139,14 @@ def make_handler(opts, rule, log):
                 self.control()
                 return
             data = self.body()
+            if rule.is_stopped():
+                log(f"{self.command} {self.path} - dropped")
+                self.close_connection = True
+                try:
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                return
             headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP}
             if opts.tls_cert:
                 headers["X-Forwarded-Proto"] = "https"
@@ -148,8 +170,8 @@ def make_handler(opts, rule, log):
                 self.small(502, f"upstream: {e}\n")
                 return
             broken = None
-            if self.command == "GET" and resp.status == 200 and not note:
-                broken = rule.take(self.path, "cut", "stall")
+            if self.command == "GET" and resp.status in (200, 206) and not note:
+                broken = rule.take(self.path, "cut", "stall", "stop")
             length = resp.getheader("Content-Length")
             payload = None
             if length is None and self.command != "HEAD":
@@ -214,7 +236,7 @@ def main():
     p.add_argument("--tls-key")
     p.add_argument("--digest")
     p.add_argument("--upstream-creds")
-    p.add_argument("--mode", choices=("cut", "stall", "redirect"), default="cut")
+    p.add_argument("--mode", choices=("cut", "stall", "stop", "redirect"), default="cut")
     p.add_argument("--times", type=int, default=1)
     p.add_argument("--after", type=int)
     p.add_argument("--log")

@@ -116,6 +116,15 @@ check "a stall rule" registry_fault flaky "$top" stall 1 1000
 check_eq "  … holds the body after 1000 bytes (curl: timeout)" \
         "$(curl -s --cacert "$CA" -m 3 -o "$T/b4" "https://${REGISTRY[flaky]}/v2/test/app/blobs/$top"; echo $?)" 28
 check_eq "  … 1000 bytes came" "$(stat -c %s "$T/b4")" 1000
+check "a cut rule" registry_fault flaky "$top" cut 1
+check_eq "  … cuts the first GET" "$(blob flaky "$top" "$T/b7")" 18
+check_eq "  … a GET of the rest (a range) completes it" \
+        "$(curl -s --cacert "$CA" -H "Range: bytes=$(stat -c %s "$T/b7")-" "https://${REGISTRY[flaky]}/v2/test/app/blobs/$top" >> "$T/b7"; echo $?)" 0
+check_eq "  … to the blob" "sha256:$(sha256sum < "$T/b7" | cut -d' ' -f1)" "$top"
+check "a stop rule" registry_fault flaky "$top" stop
+check_eq "  … cuts the first GET" "$(blob flaky "$top" "$T/b8")" 18
+check_eq "  … then answers nothing at all (curl: empty reply)" "$(blob flaky "$base" "$T/b8")" 52
+check_eq "  … not even /v2/" "$(curl -s --cacert "$CA" -o /dev/null "https://${REGISTRY[flaky]}/v2/"; echo $?)" 52
 check "rules off" registry_fault_off flaky
 check_eq "  … the blob comes whole" "$(blob flaky "$top" "$T/b5")" 0
 
