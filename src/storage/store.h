@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "digest.h"
+
 /* The content-addressed image store, STORE = $BERTH_STATE_DIR/store:
  *
  *     STORE/.lock               flock: LOCK_SH for every open handle (store_open()), LOCK_EX for
@@ -104,6 +106,15 @@ int store_image_lowerdirs(Store *s, const char *config_digest, char ***ret_lower
 int store_image_ids(Store *s, char ***ret);
 /* The apparent size of the image's layers, du-style (each inode once). */
 int store_image_size(Store *s, const char *config_digest, uint64_t *ret);
+
+/* A config berth writes for an image that came without one (image import, the old layout): OCI's
+ * architecture (this machine's), os, created, rootfs.diff_ids, and the "config" object of
+ * run_config_json (a config.json of the old layout; NULL for none). Its text and sha256. */
+struct timespec;
+int store_config_make(char *const *diff_ids, const char *run_config_json, const struct timespec *created,
+                      char **ret_text, char ret_digest[static DIGEST_STRING_MAX]);
+/* This machine's architecture as OCI names it (GOARCH): "amd64", "arm64" … */
+const char *store_architecture(void);
 
 /* ---- pins ---- */
 
