@@ -325,3 +325,30 @@ int store_image_size(Store *s, const char *config_digest, uint64_t *ret) {
         *ret = total;
         return 0;
 }
+
+static char *get_string(json_object *o, const char *key) {
+        json_object *v;
+
+        if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
+                return NULL;
+        return strdup(json_object_get_string(v));
+}
+
+int store_image_info(Store *s, const char *config_digest, char **ret_created, char **ret_architecture,
+                     char **ret_os) {
+        _cleanup_free_ char *text = NULL;
+        json_object *top;
+        int r;
+
+        r = store_blob_get(s, config_digest, &text, NULL);
+        if (r < 0)
+                return r;
+        top = json_tokener_parse(text);
+        if (!top)
+                return -EBADMSG;
+        *ret_created = get_string(top, "created");
+        *ret_architecture = get_string(top, "architecture");
+        *ret_os = get_string(top, "os");
+        json_object_put(top);
+        return 0;
+}

@@ -40,6 +40,9 @@ int store_open(Store **ret, char **ret_why);
  * none). */
 int store_open_at(const char *root, const char *old_images_dir, Store **ret, char **ret_why);
 Store *store_close(Store *s); /* NULL-safe; returns NULL */
+static inline void store_closep(Store **s) {
+        *s = store_close(*s);
+}
 const char *store_root(Store *s);
 
 /* ---- layers ---- */
@@ -104,6 +107,9 @@ int store_image_lowerdirs(Store *s, const char *config_digest, char ***ret_lower
 /* Every image ID (config digest) that has a blob and is a config, i.e. all configs that some ref
  * or pin names; sorted, unique. */
 int store_image_ids(Store *s, char ***ret);
+/* The config's "created", "architecture" and "os" as written (each NULL when absent). */
+int store_image_info(Store *s, const char *config_digest, char **ret_created, char **ret_architecture,
+                     char **ret_os);
 /* The apparent size of the image's layers, du-style (each inode once). */
 int store_image_size(Store *s, const char *config_digest, uint64_t *ret);
 
