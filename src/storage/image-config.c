@@ -258,9 +258,14 @@ int image_config_read(const char *image, ImageConfig *ret) {
         r = store_open(&s, &why);
         if (r < 0)
                 return log_error_errno(r, "Failed to open the image store: %s", why ?: strerror(-r));
-        r = image_lookup(s, image, &id, NULL, &why);
-        if (r < 0)
-                log_error_errno(r, "%s", why ?: strerror(-r));
+        /* An image that is not there says nothing, as one without a config: the start that needs
+         * its layers says it is missing, and inspect, cp and exec of a container whose image went
+         * still work. */
+        r = image_lookup(s, image, &id, NULL, NULL);
+        if (r == -ENOENT || r == -EINVAL)
+                r = 0;
+        else if (r < 0)
+                log_error_errno(r, "Failed to look up image '%s': %m", image);
         else
                 r = image_config_read_id(s, id, ret);
         store_close(s);

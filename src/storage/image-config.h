@@ -32,7 +32,8 @@ typedef struct ImageConfig {
                         .healthcheck_start_period_usec = UINT64_MAX })
 
 /* Reads the config of the image that image names (a reference, a short name, an ID: image.h)
- * from the store. Logs its error, one line. */
+ * from the store; an image that is not there gives an empty one, as an image without a config
+ * would. Logs its error, one line. */
 int image_config_read(const char *image, ImageConfig *ret);
 /* The same, of the image id in an open store. */
 int image_config_read_id(Store *s, const char *id, ImageConfig *ret);
