@@ -471,6 +471,19 @@ int store_unpin(Store *s, const char *container) {
         return 0;
 }
 
+int store_unpin_container(const char *container) {
+        _cleanup_free_ char *path = NULL;
+
+        if (!name_is_valid(container))
+                return -EINVAL;
+        path = path_join(berth_state_dir(), "store", "pins", container);
+        if (!path)
+                return -ENOMEM;
+        if (unlink(path) < 0 && errno != ENOENT)
+                return -errno;
+        return 0;
+}
+
 int store_pins(Store *s, char ***ret_containers, char ***ret_configs) {
         _cleanup_strv_free_ char **names = NULL, **containers = NULL, **configs = NULL;
         _cleanup_closedir_ DIR *d = NULL;

@@ -129,6 +129,9 @@ const char *store_architecture(void);
 int store_pin(Store *s, const char *container, const char *config_digest);
 /* Removes the pin; 0 when there was none. */
 int store_unpin(Store *s, const char *container);
+/* The same without opening the store (a removal of a container, which must not wait for a
+ * sweep): the pin is one file, and its unlinking atomic. */
+int store_unpin_container(const char *container);
 /* The pins: container names and their config digests, sorted by container. */
 int store_pins(Store *s, char ***ret_containers, char ***ret_configs);
 
