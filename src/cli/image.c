@@ -23,6 +23,7 @@
 #include "name.h"
 #include "options.h"
 #include "path-util.h"
+#include "reference.h"
 #include "paths.h"
 #include "string-util.h"
 #include "strv.h"
@@ -100,17 +101,16 @@ static bool container_exists(const char *name, void *userdata) {
 
 /* "localhost/web:1" → "localhost/web" and "1"; "x/y@sha256:…" → "x/y" and NULL. */
 static int split_reference(const char *ref, char **ret_repository, char **ret_tag) {
-        const char *at = strchr(ref, '@'), *slash = strrchr(ref, '/'), *from = slash ? slash : ref, *colon;
-        size_t end = at ? (size_t) (at - ref) : strlen(ref);
+        _cleanup_(reference_done) Reference r = REFERENCE_NULL;
+        int k;
 
-        colon = memchr(from, ':', end - (size_t) (from - ref));
-        *ret_repository = strndup(ref, colon ? (size_t) (colon - ref) : end);
-        *ret_tag = colon ? strndup(colon + 1, end - (size_t) (colon + 1 - ref)) : NULL;
-        if (!*ret_repository || (colon && !*ret_tag)) {
-                free(*ret_repository);
-                free(*ret_tag);
+        k = reference_parse(ref, &r, NULL);
+        if (k < 0)
+                return k;
+        *ret_repository = reference_repository(&r);
+        if (!*ret_repository)
                 return -ENOMEM;
-        }
+        *ret_tag = TAKE_PTR(r.tag);
         return 0;
 }
 

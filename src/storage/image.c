@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "berth-conf.h"
 #include "copy.h"
 #include "digest.h"
 #include "fd-util.h"
@@ -17,6 +18,7 @@
 #include "layer.h"
 #include "name.h"
 #include "path-util.h"
+#include "reference.h"
 #include "paths.h"
 #include "string-util.h"
 #include "strv.h"
@@ -26,23 +28,32 @@
 /* docker's shortest ID prefix that berth takes: a shorter one would too easily name a name. */
 #define ID_PREFIX_MIN 12U
 
+/* berth.conf's [Images], read once per process: the search list and aliases a short name goes
+ * through. A berth.conf that does not parse is said by whoever reads it for its own keys; here
+ * the defaults stand in. */
+static const ImagesConfig *images_config(void) {
+        static BerthConfig config;
+        static bool loaded;
+
+        if (!loaded) {
+                _cleanup_free_ char *error = NULL;
+
+                if (berth_config_load(NULL, &config, &error) < 0)
+                        berth_config_default(&config);
+                loaded = true;
+        }
+        return &config.images;
+}
+
 /* What the store tries, in order, for what a user wrote (a reference or a short name). */
 static int image_candidates(const char *what, char ***ret_local, char **ret_why) {
-        _cleanup_strv_free_ char **l = NULL;
-        _cleanup_free_ char *full = NULL;
-        const char *slash = strchr(what, '/'), *last = strrchr(what, '/');
-        bool qualified;
+        _cleanup_free_ char *pull = NULL, *why = NULL;
+        int r;
 
-        if (isempty(what) || string_has_control_chars(what) || strchr(what, ' '))
-                return reason(ret_why, -EINVAL, "'%s' is not a valid image reference", what);
-        qualified = slash && (memchr(what, '.', (size_t) (slash - what)) || memchr(what, ':', (size_t) (slash - what)) ||
-                              startswith(what, "localhost/"));
-        full = strjoin(qualified ? "" : "localhost/", what,
-                       strchr(last ? last : what, ':') || strchr(what, '@') ? "" : ":latest");
-        if (!full || strv_consume(&l, TAKE_PTR(full)) < 0)
-                return -ENOMEM;
-        *ret_local = TAKE_PTR(l);
-        return 0;
+        r = reference_candidates(what, images_config(), ret_local, &pull, &why);
+        if (r < 0 && ret_why)
+                *ret_why = TAKE_PTR(why);
+        return r;
 }
 
 static bool is_hex(const char *s) {
@@ -135,28 +146,30 @@ int image_resolve(Store *s, const char *what, char ***ret_lowerdirs, char **ret_
         return 0;
 }
 
-int image_local_reference(const char *name, char **ret, char **ret_why) {
-        _cleanup_strv_free_ char **candidates = NULL;
-        int r;
+/* what, parsed and qualified with domain when it has none. */
+static int qualify(const char *what, const char *domain, char **ret, char **ret_why) {
+        _cleanup_(reference_done) Reference r = REFERENCE_NULL;
+        int k;
 
-        r = image_candidates(name, &candidates, ret_why);
-        if (r < 0)
-                return r;
-        *ret = strdup(candidates[0]);
+        k = reference_parse(what, &r, ret_why);
+        if (k < 0)
+                return k;
+        k = reference_qualify(&r, r.domain ? NULL : domain);
+        if (k == -EINVAL)
+                return reason(ret_why, k, "'%s' is not a valid image reference: the name is longer than %d characters",
+                              what, REFERENCE_NAME_MAX);
+        if (k < 0)
+                return k;
+        *ret = reference_to_string(&r);
         return *ret ? 0 : -ENOMEM;
 }
 
-int image_tag_reference(const char *tag, char **ret, char **ret_why) {
-        const char *slash = strchr(tag, '/'), *last = strrchr(tag, '/');
-        bool qualified;
+int image_local_reference(const char *name, char **ret, char **ret_why) {
+        return qualify(name, REFERENCE_LOCAL_DOMAIN, ret, ret_why);
+}
 
-        if (isempty(tag) || string_has_control_chars(tag) || strchr(tag, ' '))
-                return reason(ret_why, -EINVAL, "'%s' is not a valid image reference", tag);
-        qualified = slash && (memchr(tag, '.', (size_t) (slash - tag)) || memchr(tag, ':', (size_t) (slash - tag)) ||
-                              startswith(tag, "localhost/"));
-        *ret = strjoin(qualified ? "" : slash ? "docker.io/" : "docker.io/library/", tag,
-                       strchr(last ? last : tag, ':') || strchr(tag, '@') ? "" : ":latest");
-        return *ret ? 0 : -ENOMEM;
+int image_tag_reference(const char *tag, char **ret, char **ret_why) {
+        return qualify(tag, REFERENCE_DEFAULT_DOMAIN, ret, ret_why);
 }
 
 int image_store_error(Store *s, int r, char **ret_why) {

@@ -17,6 +17,7 @@
 #include "fd-util.h"
 #include "layer.h"
 #include "path-util.h"
+#include "reference.h"
 #include "store-private.h"
 #include "string-util.h"
 #include "strv.h"
@@ -131,6 +132,25 @@ static int old_layers(int image_fd, char ***ret) {
         return 0;
 }
 
+/* localhost/NAME:latest, NAME lowercased (old names allowed uppercase, references do not). */
+static int migrated_reference(const char *name, char **ret, char **ret_why) {
+        _cleanup_(reference_done) Reference r = REFERENCE_NULL;
+        _cleanup_free_ char *s = NULL, *why = NULL;
+        int k;
+
+        s = strjoin("localhost/", name, ":latest");
+        if (!s)
+                return -ENOMEM;
+        for (char *p = s; *p; p++)
+                *p = (char) tolower((unsigned char) *p);
+        k = reference_parse(s, &r, &why);
+        if (k < 0)
+                return reason(ret_why, k, "old image %s: its name makes no image reference (%s); it stays where it is",
+                              name, why ?: "invalid");
+        *ret = TAKE_PTR(s);
+        return 0;
+}
+
 /* One old image: its config in the store (and the mark), its layers moved, its ref, then it goes. */
 static int migrate_one(Store *s, int images_fd, const char *name, char **ret_why) {
         _cleanup_strv_free_ char **layers = NULL, **diff_ids = NULL, **chains = NULL;
@@ -140,6 +160,10 @@ static int migrate_one(Store *s, int images_fd, const char *name, char **ret_why
         struct stat st;
         int r;
 
+        /* Its name first: an image that cannot be tagged is not moved at all. */
+        r = migrated_reference(name, &ref, ret_why);
+        if (r < 0)
+                return r;
         image_fd = openat(images_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (image_fd < 0)
                 return -errno;
@@ -208,11 +232,6 @@ static int migrate_one(Store *s, int images_fd, const char *name, char **ret_why
                         return reason(ret_why, -EBADMSG, "old image %s: layer %s is missing", name, *c);
         (void) syncfs(s->root_fd);
 
-        ref = strjoin("localhost/", name, ":latest");
-        if (!ref)
-                return -ENOMEM;
-        for (char *p = ref; *p; p++)
-                *p = (char) tolower((unsigned char) *p);
         r = store_tag(s, ref, mark ?: config, NULL, ret_why);
         if (r < 0)
                 return r;
