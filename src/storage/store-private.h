@@ -9,6 +9,9 @@ struct Store {
         char *root;
         int root_fd;
         int lock_fd; /* STORE/.lock, LOCK_SH held (LOCK_EX for a sweep's time) */
+        /* What store_open() reclaimed from tmp/, for the next sweep to report. */
+        char **reclaimed;
+        uint64_t reclaimed_bytes;
 };
 
 struct StoreStaging {

@@ -190,6 +190,11 @@ int store_sweep(Store *s, StoreContainerExists exists, void *userdata, StoreSwee
                 return 0;
         }
 
+        /* What the opening of the store reclaimed already is this sweep's to report. */
+        res.removed = TAKE_PTR(s->reclaimed);
+        res.bytes = s->reclaimed_bytes;
+        s->reclaimed_bytes = 0;
+
         r = store_refs(s, &refs, &n);
         for (size_t i = 0; r >= 0 && i < n; i++) {
                 r = strv_extend(&configs, refs[i].config_digest);

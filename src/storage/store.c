@@ -228,7 +228,7 @@ int store_open_at(const char *root, const char *old_images_dir, Store **ret, cha
                 store_close(s);
                 return reason(ret_why, r, "cannot lock the image store %s: %s", root, strerror(-r));
         }
-        (void) store_tmp_reclaim(s, NULL, NULL);
+        (void) store_tmp_reclaim(s, &s->reclaimed, &s->reclaimed_bytes);
         *ret = s;
         return 0;
 }
@@ -247,6 +247,7 @@ Store *store_close(Store *s) {
                 return NULL;
         safe_close(s->lock_fd);
         safe_close(s->root_fd);
+        strv_free(s->reclaimed);
         free(s->root);
         free(s);
         return NULL;

@@ -149,7 +149,7 @@ typedef struct StoreSweepResult {
 void store_sweep_result_done(StoreSweepResult *r);
 
 /* Removes every blob and layer no root reaches, the pins of containers that are gone and free
- * debris in tmp/. Roots: all refs, and the pins whose container exists. A root reaches its config
+ * debris in tmp/ (what store_open() reclaimed there is reported here too). Roots: all refs, and the pins whose container exists. A root reaches its config
  * blob, the layers of its rootfs and its manifest blob (and, for a manifest, its config). Takes
  * LOCK_EX with LOCK_NB on STORE/.lock through a second descriptor, having dropped s's LOCK_SH for
  * the time: when another process holds the store (a pull, a start), *ret says skipped and 0. */
