@@ -20,6 +20,7 @@
 #include "name.h"
 #include "path-util.h"
 #include "store-private.h"
+#include "store.h"
 #include "string-util.h"
 #include "strv.h"
 

@@ -19,6 +19,7 @@
 #include "path-util.h"
 #include "reference.h"
 #include "store-private.h"
+#include "store.h"
 #include "string-util.h"
 #include "strv.h"
 

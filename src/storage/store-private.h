@@ -1,7 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-#include "store.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* store.h's types; whoever includes this includes store.h too (this header stays out of its
+ * circle). */
+typedef struct Store Store;
+typedef struct StoreStaging StoreStaging;
 
 /* What the store's files share: the handle, and the one way to make a file or directory in tmp/. */
 

@@ -15,6 +15,7 @@
 #include "fd-util.h"
 #include "path-util.h"
 #include "store-private.h"
+#include "store.h"
 #include "string-util.h"
 #include "strv.h"
 

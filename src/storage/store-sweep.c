@@ -16,6 +16,7 @@
 #include "fd-util.h"
 #include "path-util.h"
 #include "store-private.h"
+#include "store.h"
 #include "string-util.h"
 #include "strv.h"
 

@@ -17,6 +17,7 @@
 #include "path-util.h"
 #include "paths.h"
 #include "store-private.h"
+#include "store.h"
 #include "string-util.h"
 #include "strv.h"
 
