@@ -37,8 +37,9 @@ int store_tmp_make(Store *s, const char *prefix, bool dir, char **ret_name, int 
 int store_tmp_reclaim(Store *s, char ***removed, uint64_t *bytes);
 /* Opens a subdirectory of the store ("blobs/sha256"). */
 int store_open_dir(Store *s, const char *sub, int *ret_fd);
-/* Writes data to a locked tmp file, syncs it and renames it to dir_fd/name (replacing). */
-int store_write_file(Store *s, int dir_fd, const char *name, const void *data, size_t size, mode_t mode);
+/* Writes data to a locked tmp file and renames it to dir_fd/name (replacing); with sync, the file
+ * before its rename and the directory after it. */
+int store_write_file(Store *s, int dir_fd, const char *name, const void *data, size_t size, mode_t mode, bool sync);
 /* "KIND/ALG/HEX" (KIND "blobs" or "layers") of a digest berth computes, relative to the root;
  * -EINVAL for anything else, so that no digest string can name another path. */
 int store_digest_path(const char *kind, const char *digest, char **ret);

@@ -124,7 +124,7 @@ int store_tag(Store *s, const char *reference, const char *config_digest, const 
                 return -ENOMEM;
         r = store_open_dir(s, "refs", &dir_fd);
         if (r >= 0)
-                r = store_write_file(s, dir_fd, esc, line, strlen(line), 0644);
+                r = store_write_file(s, dir_fd, esc, line, strlen(line), 0644, /* sync= */ true);
         if (r < 0)
                 return reason(ret_why, r, "cannot write reference %s in %s: %s", reference, s->root, strerror(-r));
         return 0;

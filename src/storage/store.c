@@ -260,7 +260,7 @@ const char *store_root(Store *s) {
 
 /* ---- files ---- */
 
-int store_write_file(Store *s, int dir_fd, const char *name, const void *data, size_t size, mode_t mode) {
+int store_write_file(Store *s, int dir_fd, const char *name, const void *data, size_t size, mode_t mode, bool sync) {
         _cleanup_free_ char *tmp = NULL;
         _cleanup_close_ int fd = -EBADF, tmp_fd = -EBADF;
         int r;
@@ -275,7 +275,7 @@ int store_write_file(Store *s, int dir_fd, const char *name, const void *data, s
         if (r >= 0 && fchmod(fd, mode) < 0)
                 r = -errno;
         /* On disk before its name appears: after a crash a file is whole or absent. */
-        if (r >= 0 && fsync(fd) < 0)
+        if (r >= 0 && sync && fsync(fd) < 0)
                 r = -errno;
         if (r >= 0 && renameat(tmp_fd, tmp, dir_fd, name) < 0)
                 r = -errno;
@@ -283,7 +283,7 @@ int store_write_file(Store *s, int dir_fd, const char *name, const void *data, s
                 (void) unlinkat(tmp_fd, tmp, 0);
                 return r;
         }
-        if (fsync(dir_fd) < 0)
+        if (sync && fsync(dir_fd) < 0)
                 return -errno;
         return 0;
 }
@@ -309,7 +309,7 @@ int store_blob_put(Store *s, const char *digest, const void *data, size_t size, 
                 return -ENOMEM;
         r = store_open_dir(s, dir, &dir_fd);
         if (r >= 0)
-                r = store_write_file(s, dir_fd, slash + 1, data, size, 0644);
+                r = store_write_file(s, dir_fd, slash + 1, data, size, 0644, /* sync= */ true);
         if (r < 0)
                 return reason(ret_why, r, "cannot write blob %s in %s: %s", digest, s->root, strerror(-r));
         return 0;
@@ -445,7 +445,7 @@ int store_layer_commit(Store *s, StoreStaging *st, const char *chain_id, char **
 /* ---- pins ---- */
 
 int store_pin(Store *s, const char *container, const char *config_digest) {
-        _cleanup_free_ char *line = NULL;
+        _cleanup_free_ char *line = NULL, *old = NULL;
         _cleanup_close_ int dir_fd = -EBADF;
         int r;
 
@@ -457,7 +457,12 @@ int store_pin(Store *s, const char *container, const char *config_digest) {
         r = store_open_dir(s, "pins", &dir_fd);
         if (r < 0)
                 return r;
-        return store_write_file(s, dir_fd, container, line, strlen(line), 0644);
+        /* Most starts start what the last one did: nothing to write then. */
+        if (read_full_file_at(dir_fd, container, 256, &old, NULL) >= 0 && streq(old, line))
+                return 0;
+        /* Not synced: it is written at every start, and a pin lost in a crash is written again at
+         * the next; until then only the image's references keep it. */
+        return store_write_file(s, dir_fd, container, line, strlen(line), 0644, /* sync= */ false);
 }
 
 int store_unpin(Store *s, const char *container) {
