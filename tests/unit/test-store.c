@@ -159,6 +159,24 @@ static void test_store(const char *root) {
            "an image reaches its config and its layers' chain IDs");
         blobs = strv_free(blobs);
         layers = strv_free(layers);
+        {
+                _cleanup_free_ char *manifest = NULL;
+                char md[DIGEST_STRING_MAX];
+                Digest dg;
+
+                /* A manifest reaches its config, and through it the layers. */
+                manifest = strjoin("{\"schemaVersion\":2,\"config\":{\"digest\":\"", base, "\"},\"layers\":[]}");
+                digest_init(&dg, DIGEST_SHA256);
+                digest_update(&dg, manifest, strlen(manifest));
+                digest_final(&dg, md);
+                ok_eq_int(store_blob_put(s, md, manifest, strlen(manifest), NULL), 0);
+                ok_eq_int(store_mark(s, NULL, (char *[]) { md, NULL }, &blobs, &layers), 0);
+                ok(strv_length(blobs) == 2 && strv_contains(blobs, md) && strv_contains(blobs, base) &&
+                           strv_length(layers) == 1 && strv_contains(layers, DIFF_A),
+                   "a manifest reaches itself, its config and the config's layers");
+                blobs = strv_free(blobs);
+                layers = strv_free(layers);
+        }
 
         /* the sweep: untag app; pinned by web (which exists) it stays, then web goes */
         ok_eq_int(store_untag(s, "localhost/app:1"), 0);
