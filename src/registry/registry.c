@@ -376,13 +376,13 @@ static const char *status_text(long status) {
         }
 }
 
-char *registry_describe_failure(RegistryClient *c, CURLcode code, long status, const char *body) {
+char *registry_describe_failure(RegistryClient *c, const char *errbuf, CURLcode code, long status, const char *body) {
         _cleanup_free_ char *message = NULL;
         char *s;
         int n;
 
         if (code != CURLE_OK)
-                n = asprintf(&s, "registry %s: %s", c->domain, SHOWN(c->error[0] ? c->error : curl_easy_strerror(code)));
+                n = asprintf(&s, "registry %s: %s", c->domain, SHOWN(!isempty(errbuf) ? errbuf : curl_easy_strerror(code)));
         else {
                 message = registry_message(body);
                 n = asprintf(&s, "registry %s answered %ld%s%s%s%s", c->domain, status, *status_text(status) ? " " : "",
@@ -453,7 +453,7 @@ static int fetch_token(RegistryClient *c, const AuthChallenge *ch, char **ret_wh
         if (r < 0)
                 return r;
         if (code != CURLE_OK || response.status != 200) {
-                _cleanup_free_ char *d = registry_describe_failure(c, code, response.status, response.body);
+                _cleanup_free_ char *d = registry_describe_failure(c, c->error, code, response.status, response.body);
 
                 return reason(ret_why, code == CURLE_OK ? status_errno(response.status) : -EIO, "%s (its token service %s)%s",
                               d ?: "registry failed", SHOWN(ch->realm),
@@ -516,7 +516,7 @@ static int get_authenticated(RegistryClient *c, const char *url, const char *acc
                         continue;
                 }
                 if (code != CURLE_OK || response.status != 200) {
-                        _cleanup_free_ char *d = registry_describe_failure(c, code, response.status, response.body);
+                        _cleanup_free_ char *d = registry_describe_failure(c, c->error, code, response.status, response.body);
 
                         if (response.status == 401 && c->user)
                                 return reason(ret_why, -EACCES, "%s: wrong user name or password%s%s", d ?: "registry failed",

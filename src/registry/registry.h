@@ -77,5 +77,10 @@ bool registry_transient(CURLcode code, long status);
 #define REGISTRY_RETRY_MAX 4
 unsigned registry_retry_delay_ms(unsigned attempt);
 
-/* One line for a failed transfer: curl's reason (TLS, connection) or the HTTP status. */
-char *registry_describe_failure(RegistryClient *c, CURLcode code, long status, const char *body);
+/* One line for a failed transfer: curl's reason (errbuf, else its code's: TLS, connection) or the
+ * HTTP status and what the registry's body says. New string. */
+char *registry_describe_failure(RegistryClient *c, const char *errbuf, CURLcode code, long status, const char *body);
+
+static inline void registry_client_freep_(RegistryClient **c) {
+        registry_client_free(*c);
+}
