@@ -13,7 +13,9 @@
 #include "fd-util.h"
 #include "path-util.h"
 #include "paths.h"
+#include "reference.h"
 #include "string-util.h"
+#include "strv.h"
 
 #define CONFIG_SIZE_MAX (64U * 1024U)
 
@@ -139,10 +141,16 @@ void berth_config_default(BerthConfig *ret) {
         network_config_default(&ret->network);
 }
 
+void berth_config_done(BerthConfig *c) {
+        if (c)
+                images_config_done(&c->images);
+}
+
 typedef enum Section {
         SECTION_NONE,
         SECTION_NETWORK,
         SECTION_CONTAINERS,
+        SECTION_IMAGES,
 } Section;
 
 static int parse_network_key(NetworkConfig *c, const char *path, unsigned line, const char *key, const char *value,
@@ -190,9 +198,87 @@ static int parse_containers_key(BerthConfig *c, const char *path, unsigned line,
         return 0;
 }
 
+/* A list of registries, space-separated: each HOST[:PORT]. An assignment adds to what earlier
+ * lines of the file gave, an empty one resets the list to none. */
+static int parse_registry_list(char ***list, bool *set, const char *path, unsigned line, const char *key,
+                               const char *value, char **ret_error) {
+        _cleanup_free_ char *copy = strdup(value);
+        char *word, *save = NULL;
+        int r;
+
+        if (!copy)
+                return -ENOMEM;
+        if (!*set || isempty(value)) {
+                *list = strv_free(*list);
+                *list = strv_copy((char *[]) { NULL });
+                if (!*list)
+                        return -ENOMEM;
+                *set = true;
+        }
+        for (word = strtok_r(copy, " \t", &save); word; word = strtok_r(NULL, " \t", &save)) {
+                if (!reference_domain_is_valid(word) || strchr(word, '/'))
+                        return fail(ret_error, path, line, "key '%s': '%s' is not a registry, HOST[:PORT]", key,
+                                    SHOWN(word));
+                if (strv_contains(*list, word))
+                        continue;
+                r = strv_extend(list, word);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int parse_alias(ImagesConfig *c, const char *path, unsigned line, const char *value, char **ret_error) {
+        _cleanup_(reference_done) Reference name = REFERENCE_NULL, target = REFERENCE_NULL;
+        _cleanup_free_ char *why = NULL, *n = NULL;
+        const char *eq = strchr(value, '=');
+        int r;
+
+        if (!eq)
+                return fail(ret_error, path, line, "key 'Alias': '%s' is not NAME=REFERENCE", SHOWN(value));
+        n = strndup(value, eq - value);
+        if (!n)
+                return -ENOMEM;
+        if (reference_parse(n, &name, &why) < 0)
+                return fail(ret_error, path, line, "key 'Alias': %s", why);
+        if (name.domain || name.digest)
+                return fail(ret_error, path, line, "key 'Alias': '%s' is not a short name (NAME or NAME:TAG)", SHOWN(n));
+        if (reference_parse(eq + 1, &target, &why) < 0)
+                return fail(ret_error, path, line, "key 'Alias': %s", why);
+        if (!target.domain)
+                return fail(ret_error, path, line, "key 'Alias': '%s' does not name its registry (REGISTRY/PATH)",
+                            SHOWN(eq + 1));
+        if (streq(target.domain, REFERENCE_LOCAL_DOMAIN))
+                return fail(ret_error, path, line, "key 'Alias': '%s' is a local image, not a registry's",
+                            SHOWN(eq + 1));
+        if (images_config_alias(c, n))
+                return fail(ret_error, path, line, "key 'Alias': '%s' has an alias already", SHOWN(n));
+        r = strv_extend(&c->aliases, n);
+        if (r < 0)
+                return r;
+        return strv_extend(&c->aliases, eq + 1);
+}
+
+typedef struct ImagesState {
+        bool search_set, insecure_set;
+} ImagesState;
+
+static int parse_images_key(ImagesConfig *c, ImagesState *st, const char *path, unsigned line, const char *key,
+                            const char *value, char **ret_error) {
+        if (streq(key, "SearchRegistries"))
+                return parse_registry_list(&c->search_registries, &st->search_set, path, line, key, value, ret_error);
+        if (streq(key, "InsecureRegistries"))
+                return parse_registry_list(&c->insecure_registries, &st->insecure_set, path, line, key, value,
+                                           ret_error);
+        if (streq(key, "Alias"))
+                return parse_alias(c, path, line, value, ret_error);
+        return fail(ret_error, path, line, "key '%s': unknown key in section [Images]", key);
+}
+
 int berth_config_load(const char *path, BerthConfig *ret, char **ret_error) {
         _cleanup_free_ char *text = NULL, *default_path = NULL;
-        BerthConfig c;
+        _cleanup_(berth_config_done) BerthConfig c = {};
+        ImagesState images_state = {};
         Section section = SECTION_NONE;
         unsigned line = 0, subnet6_line = 0;
         char *p, *next;
@@ -213,6 +299,7 @@ int berth_config_load(const char *path, BerthConfig *ret, char **ret_error) {
         r = read_full_file_at(AT_FDCWD, path, CONFIG_SIZE_MAX, &text, NULL);
         if (r == -ENOENT) {
                 *ret = c;
+                c.images = (ImagesConfig) {};
                 return 0;
         }
         if (r == -EFBIG)
@@ -235,6 +322,8 @@ int berth_config_load(const char *path, BerthConfig *ret, char **ret_error) {
                                 section = SECTION_NETWORK;
                         else if (streq(l, "[Containers]"))
                                 section = SECTION_CONTAINERS;
+                        else if (streq(l, "[Images]"))
+                                section = SECTION_IMAGES;
                         else
                                 return fail(ret_error, path, line, "unknown section '%s'", l);
                         continue;
@@ -252,9 +341,12 @@ int berth_config_load(const char *path, BerthConfig *ret, char **ret_error) {
                 case SECTION_CONTAINERS:
                         r = parse_containers_key(&c, path, line, key, value, ret_error);
                         break;
+                case SECTION_IMAGES:
+                        r = parse_images_key(&c.images, &images_state, path, line, key, value, ret_error);
+                        break;
                 case SECTION_NONE:
                 default:
-                        r = fail(ret_error, path, line, "key '%s': not in a section ([Network], [Containers])", key);
+                        r = fail(ret_error, path, line, "key '%s': not in a section ([Network], [Containers], [Images])", key);
                         break;
                 }
                 if (r < 0)
@@ -266,6 +358,7 @@ int berth_config_load(const char *path, BerthConfig *ret, char **ret_error) {
                             "key 'Subnet6': a /%u has fewer host addresses than Subnet= /%u (a container's IPv6 host number is its IPv4 one)",
                             (unsigned) c.network.prefix6, (unsigned) c.network.prefix);
         *ret = c;
+        c.images = (ImagesConfig) {};
         return 0;
 }
 
@@ -277,5 +370,6 @@ int network_config_load(const char *path, NetworkConfig *ret, char **ret_error) 
         if (r < 0)
                 return r;
         *ret = c.network;
+        berth_config_done(&c);
         return 0;
 }

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "reference.h" /* ImagesConfig, [Images] */
+
 /* The bridge network: /etc/berth/berth.conf, section [Network]:
  *
  *   Bridge=berth0          the bridge's name (at most 15 characters)
@@ -28,7 +30,7 @@ typedef struct NetworkConfig {
 } NetworkConfig;
 
 /* All of /etc/berth/berth.conf: [Network] above, and [Containers], the defaults of every
- * container:
+ * container, and [Images] (ImagesConfig, reference.h):
  *
  *   PidsLimit=2048         TasksMax= of a container that sets no PidsLimit= (podman's default);
  *                          empty, -1, infinity or max for none of berth's
@@ -36,12 +38,15 @@ typedef struct NetworkConfig {
 typedef struct BerthConfig {
         NetworkConfig network;
         uint64_t pids_limit; /* UINT64_MAX: none */
+        ImagesConfig images;
 } BerthConfig;
 
 /* path NULL: $BERTH_CONFIG, else /etc/berth/berth.conf. -EINVAL with *ret_error set on a bad
  * file; other errors leave *ret_error NULL. */
 int berth_config_load(const char *path, BerthConfig *ret, char **ret_error);
 void berth_config_default(BerthConfig *ret);
+/* Frees what berth_config_load() allocated ([Images]); c is the defaults afterwards. */
+void berth_config_done(BerthConfig *c);
 
 /* Only its [Network] section (the file is checked whole). */
 int network_config_load(const char *path, NetworkConfig *ret, char **ret_error);

@@ -687,8 +687,8 @@ int definition_reference_resolve(const char *key, const char *value, const char 
 
         *ret = NULL;
         if (streq(key, "Image") && (endswith(value, ".image") || endswith(value, ".build")))
-                return reason(ret_why, -EINVAL, "'%s' names a Quadlet .image or .build unit: berth neither pulls nor builds images "
-                              "from a definition yet", SHOWN(value));
+                return reason(ret_why, -EINVAL, "'%s' names a Quadlet .image or .build unit, which berth has not: write the image's "
+                              "reference (Image=docker.io/library/nginx:1.25)", SHOWN(value));
         if (streq(key, "Network")) {
                 const char *e = endswith(value, ".container");
 

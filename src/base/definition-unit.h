@@ -113,7 +113,7 @@ char *definition_dir_of(const char *path);
  * Network=NAME.container is container:NAME (Quadlet's way to share another container's network).
  * Volume=NAME.volume:/dst[:opts] is volume-unit.h's (volume_reference_resolve(), which calls this
  * for the rest). What berth cannot do is refused with one line: NAME.network (berth has no named
- * networks), NAME.pod, NAME.image and NAME.build (berth neither pulls nor builds). */
+ * networks), NAME.pod, NAME.image and NAME.build (berth has no image units: Image= is a reference). */
 
 /* value of key (already unquoted, specifiers resolved) as berth's own key reads it: *ret NULL
  * when there is nothing to translate. path is the definition's file. -EINVAL with *ret_why. */

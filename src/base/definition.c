@@ -34,6 +34,7 @@
 #include "path-util.h"
 #include "paths.h"
 #include "port.h"
+#include "reference.h"
 #include "string-util.h"
 #include "strv.h"
 #include "sysctl.h"
@@ -74,12 +75,15 @@ static int replace_string(char **field, const char *value) {
 }
 
 static int parse_image(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        _cleanup_(reference_done) Reference ref = REFERENCE_NULL;
         int r = require_value(value, ret_why);
         if (r < 0)
                 return r;
-        if (!name_is_plain(value))
-                return reason(ret_why, -EINVAL, "'%s' is not a valid image name (names must match " NAME_RULE ")",
-                               SHOWN(value));
+        /* Any reference docker takes: a short name ("nginx", found locally or in berth.conf's search
+         * registries), a full one, a digest. Which image it is gets decided at the start. */
+        r = reference_parse(value, &ref, ret_why);
+        if (r < 0)
+                return r;
         return replace_string(field, value);
 }
 

@@ -76,6 +76,7 @@ static void container_done(Container *c) {
         c->join_uts_fd = safe_close(c->join_uts_fd);
         c->join_pid_fd = safe_close(c->join_pid_fd);
         image_config_done(&c->image);
+        berth_config_done(&c->config);
         container_mounts_done(c);
         c->stdout_fd = safe_close(c->stdout_fd);
         c->stderr_fd = safe_close(c->stderr_fd);

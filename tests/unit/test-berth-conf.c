@@ -109,7 +109,7 @@ int main(void) {
         ok(load("[Network]\nSubnet=10.1.0.0/24\nSubnet6=fd88::/120\n", &c, NULL) == 0, "a v6 subnet as large as the v4 one");
         load_bad("[Network]\nGateway=10.0.0.1\n", "2: key 'Gateway': unknown key in section [Network]");
         load_bad("[Net]\n", "1: unknown section '[Net]'");
-        load_bad("Bridge=x\n", "1: key 'Bridge': not in a section ([Network], [Containers])");
+        load_bad("Bridge=x\n", "1: key 'Bridge': not in a section ([Network], [Containers], [Images])");
         load_bad("[Network]\nBridge\n", "2: key 'Bridge': missing '='");
 
         /* [Containers]: the defaults of every container. */

@@ -172,9 +172,31 @@ static void test_structure_errors(void) {
         parse_bad("[Install]\nWantedBy=multi-user.target\n", F ": key 'Image': required");
         parse_bad("[Container]\nImage=\n", F ":2: key 'Image': empty value");
         parse_bad("[Container]\nImage=../etc\n",
-                  F ":2: key 'Image': '../etc' is not a valid image name (names must match " NAME_RULE ")");
+                  F ":2: key 'Image': '../etc' is not a valid image reference: registry '..' is not a host name with "
+                    "an optional :PORT");
         parse_bad("[Container]\nImage=a b\n",
-                  F ":2: key 'Image': 'a b' is not a valid image name (names must match " NAME_RULE ")");
+                  F ":2: key 'Image': 'a b' is not a valid image reference: path component 'a b' does not match "
+                    "[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*");
+        parse_bad("[Container]\nImage=Nginx\n",
+                  F ":2: key 'Image': 'Nginx' is not a valid image reference: repository name must be lowercase ('Nginx')");
+        parse_bad("[Container]\nImage=nginx:\n",
+                  F ":2: key 'Image': 'nginx:' is not a valid image reference: tag '' does not match "
+                    "[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
+        {
+                static const char *const refs[] = {
+                        "nginx", "nginx:1.25", "docker.io/library/nginx:1.25", "registry:5000/team/app",
+                        "localhost/app:dev",
+                        "quay.io/p/x@sha256:ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+                };
+
+                for (size_t i = 0; i < sizeof(refs) / sizeof(refs[0]); i++) {
+                        _cleanup_free_ char *text = strjoin("[Container]\nImage=", refs[i], "\n");
+                        _cleanup_(definition_freep) Definition *d = NULL;
+
+                        ok(definition_parse_string(text, F, "c", &d, NULL) == 0 && d && streq(d->image, refs[i]),
+                           "Image=%s accepted as written", refs[i]);
+                }
+        }
         parse_bad_r("[Container]\nImage=img\n", "-bad", -EINVAL,
                     F ": invalid container name '-bad': names must match " NAME_RULE);
 }
