@@ -120,6 +120,32 @@ static int prompt(const char *what, bool echo, char **ret) {
         return *ret ? 0 : -ENOMEM;
 }
 
+/* The password on stdin (a pipe, a file), up to its first line's end. */
+static int read_stdin(char **ret) {
+        _cleanup_free_ char *buf = malloc(PASSWORD_SIZE_MAX + 1);
+        size_t n = 0;
+
+        if (!buf)
+                return -ENOMEM;
+        while (n < PASSWORD_SIZE_MAX) {
+                ssize_t k = read(STDIN_FILENO, buf + n, PASSWORD_SIZE_MAX - n);
+
+                if (k < 0 && errno == EINTR)
+                        continue;
+                if (k < 0)
+                        return -errno;
+                if (k == 0)
+                        break;
+                n += (size_t) k;
+        }
+        if (n == PASSWORD_SIZE_MAX)
+                return -EFBIG;
+        buf[n] = '\0';
+        buf[strcspn(buf, "\r\n")] = '\0';
+        *ret = TAKE_PTR(buf);
+        return 0;
+}
+
 static int registry_argument(const char *arg, char **ret) {
         _cleanup_free_ char *key = auth_registry_key(arg ?: "docker.io");
 
@@ -148,14 +174,11 @@ static int do_login(const char *arg, const char *user_arg, const char *password_
                 return EXIT_BERTH_FAILED;
         }
         if (password_stdin) {
-                size_t n;
-
-                r = read_full_fd(STDIN_FILENO, PASSWORD_SIZE_MAX, &password, &n);
+                r = read_stdin(&password);
                 if (r < 0) {
                         log_error_errno(r, "berth login %s: reading the password from stdin: %m", registry);
                         return EXIT_BERTH_FAILED;
                 }
-                password[strcspn(password, "\r\n")] = '\0';
         } else if (password_arg) {
                 password = strdup(password_arg);
                 if (!password)
