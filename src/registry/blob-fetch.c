@@ -71,9 +71,11 @@ _noreturn_ static void unpacker(LayerJob *j, int in_fd, int dir_fd, int result_f
         (void) close_all_fds_except(keep, ELEMENTSOF(keep));
 
         r = layer_unpack_digests(in_fd, dir_fd, /* whiteouts= */ true, &d, &why);
-        if (r < 0)
-                (void) reason(&why, r, "layer %s: %s", j->digest, why ?: strerror(-r));
-        else if (!streq(d.compressed_actual, j->digest))
+        if (r < 0) {
+                _cleanup_free_ char *what = TAKE_PTR(why);
+
+                (void) reason(&why, r, "layer %s: %s", j->digest, what ?: strerror(-r));
+        } else if (!streq(d.compressed_actual, j->digest))
                 r = reason(&why, -EBADMSG, "layer %s: its content does not match its digest (it is %s)", j->digest,
                            d.compressed_actual);
         else if (!streq(d.uncompressed_actual, j->diff_id))
@@ -165,6 +167,7 @@ static size_t on_data(char *data, size_t size, size_t nmemb, void *userdata) {
         if (w < 0 && errno != EAGAIN) {
                 /* EPIPE: the unpacker is gone, and says why on its result pipe. */
                 (void) fail(j, -errno, "layer %s: the unpacker stopped reading", j->digest);
+                j->unpacker_gone = true;
                 return 0;
         }
         if (w < 0)
@@ -205,7 +208,6 @@ static int start_transfer(RegistryClient *c, CURLM *multi, LayerJob *j) {
                 curl_easy_setopt(j->handle, CURLOPT_RANGE, range);
         }
         j->new_response = true;
-        j->paused = false;
         if (curl_multi_add_handle(multi, j->handle) != CURLM_OK)
                 return -ENOMEM;
         j->state = LAYER_DOWNLOADING;
@@ -374,6 +376,7 @@ int layers_fetch(RegistryClient *c, Store *s, LayerJob *jobs, size_t n, unsigned
                                 r = flush_pending(j);
                                 if (r < 0) {
                                         (void) fail(j, r, "layer %s: the unpacker stopped reading", j->digest);
+                                        j->unpacker_gone = true;
                                         /* Its result says why: read it below. */
                                         j->pending = mfree_(j->pending);
                                         j->pending_size = j->pending_offset = 0;
@@ -425,9 +428,9 @@ int layers_fetch(RegistryClient *c, Store *s, LayerJob *jobs, size_t n, unsigned
         }
 
         if (r < 0) {
-                /* One layer's failure fails them all: nothing half-made stays. The failing
-                 * unpacker's own words first, when it has some. */
-                if (failed && failed->result_fd >= 0 && failed->pid > 0 && r != -ECANCELED) {
+                /* One layer's failure fails them all: nothing half-made stays. An unpacker that
+                 * stopped reading says why itself. */
+                if (failed && failed->unpacker_gone && failed->result_fd >= 0 && failed->pid > 0 && r != -ECANCELED) {
                         char buf[RESULT_SIZE_MAX + 1];
                         ssize_t k;
 

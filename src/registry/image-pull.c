@@ -185,7 +185,7 @@ static int pull_reference(Store *s, const Reference *ref, const char *full, cons
         }
         jobs_free(jobs, n);
         if (r == -ECANCELED)
-                return reason(ret_why, r, "%s: cancelled", full);
+                return reason(ret_why, r, "%s: interrupted, the image was not tagged", full);
         if (r < 0)
                 return reason(ret_why, r, "%s: %s", full, why ?: strerror(-r));
 
