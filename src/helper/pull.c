@@ -8,7 +8,8 @@
  * `berth pull`, `berth image pull`, `berth login` and `berth logout` execute it, and so do
  * `berth run` and the helper when a pull policy asks for a pull. Exit 0 when REF is in the store
  * afterwards; 125 with one line on stderr otherwise; 130 when interrupted (SIGINT), 125 when
- * terminated (SIGTERM): either way nothing was tagged and the staging directories are gone. */
+ * terminated (SIGTERM, SIGHUP): either way nothing was tagged and the staging directories are
+ * gone. */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -43,6 +44,8 @@ static void setup_signals(void) {
         sigemptyset(&sa.sa_mask);
         (void) sigaction(SIGINT, &sa, NULL);
         (void) sigaction(SIGTERM, &sa, NULL);
+        /* The terminal gone (its emulator closed, ssh dropped): the same clean stop. */
+        (void) sigaction(SIGHUP, &sa, NULL);
         (void) signal(SIGPIPE, SIG_IGN);
 }
 
