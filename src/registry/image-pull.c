@@ -212,12 +212,31 @@ static int pull_reference(Store *s, const Reference *ref, const char *full, cons
         return 0;
 }
 
+/* An image ID ("sha256:HEX") or a prefix of 12 or more of its hex digits, as docker takes them,
+ * that names an image in the store: 1. Such IDs are not references and are never pulled. */
+static int find_image_id(Store *s, const char *what) {
+        _cleanup_strv_free_ char **ids = NULL;
+        const char *hex = startswith(what, "sha256:") ?: what;
+        size_t n = strlen(hex);
+
+        if (n < 12 || n > 64 || strspn(hex, "0123456789abcdef") != n)
+                return 0;
+        if (store_image_ids(s, &ids) < 0)
+                return 0;
+        STRV_FOREACH(id, ids)
+                if (strncmp(*id + STRLEN("sha256:"), hex, n) == 0 && startswith(*id, "sha256:"))
+                        return 1;
+        return 0;
+}
+
 int image_pull(Store *s, const char *what, const PullOptions *o, char **ret_why) {
         _cleanup_strv_free_ char **local = NULL;
         _cleanup_free_ char *pull = NULL, *why = NULL, *full = NULL;
         _cleanup_(reference_donep) Reference ref = REFERENCE_NULL;
         int r;
 
+        if (find_image_id(s, what) > 0)
+                return 0;
         r = reference_candidates(what, o->images, &local, &pull, &why);
         if (r < 0)
                 return reason(ret_why, r, "%s", why ?: strerror(-r));
