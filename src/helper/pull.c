@@ -162,7 +162,7 @@ static int registry_argument(const char *arg, char **ret) {
 
 static int do_login(const char *arg, const char *user_arg, const char *password_arg, bool password_stdin) {
         _cleanup_free_ char *registry = NULL, *user = NULL, *password = NULL, *why = NULL;
-        _cleanup_(registry_client_freep_) RegistryClient *c = NULL;
+        _cleanup_(registry_client_freep) RegistryClient *c = NULL;
         BerthConfig config;
         const char *file = auth_file_for_writing();
         int r;

@@ -7,6 +7,7 @@
 #include "cleanup.h"
 #include "digest.h"
 #include "image-pull.h"
+#include "log.h"
 #include "manifest.h"
 #include "pull-progress.h"
 #include "string-util.h"
@@ -84,7 +85,7 @@ static void jobs_free(LayerJob *jobs, size_t n) {
 
 static int pull_reference(Store *s, const Reference *ref, const char *full, const PullOptions *o, char **ret_why) {
         _cleanup_(registry_response_done) RegistryResponse top = {}, image = {}, config = {};
-        _cleanup_(registry_client_freep_) RegistryClient *c = NULL;
+        _cleanup_(registry_client_freep) RegistryClient *c = NULL;
         _cleanup_(manifest_done) Manifest top_m = {}, image_m = {};
         _cleanup_(platform_done) Platform want = {};
         _cleanup_free_ char *top_digest = NULL, *image_digest = NULL, *old_manifest = NULL, *old_config = NULL,
@@ -114,7 +115,7 @@ static int pull_reference(Store *s, const Reference *ref, const char *full, cons
 
         r = fetch_manifest(c, ref->digest ?: ref->tag, ref->digest, &top, &top_digest, &why);
         if (r < 0 && r != -ENOMEM && r != -ECANCELED && o->policy == PULL_POLICY_NEWER && have_old) {
-                fprintf(stderr, "berth: %s: %s; keeping the image in the store\n", full, why ?: strerror(-r));
+                log_warning("%s: %s; keeping the image in the store", full, why ?: strerror(-r));
                 return 0;
         }
         if (r < 0)

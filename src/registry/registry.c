@@ -51,10 +51,6 @@ RegistryClient *registry_client_free(RegistryClient *c) {
         return NULL;
 }
 
-static void registry_client_freep(RegistryClient **c) {
-        registry_client_free(*c);
-}
-
 /* The system's roots (curl's own bundle) and the registry's CAs, as one PEM blob: curl takes
  * either a file or a blob, and the registry's CAs are to be trusted besides the system's. */
 static int build_ca_blob(RegistryClient *c, char **ret_why) {

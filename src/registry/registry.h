@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "auth-challenge.h"
+#include "cleanup.h"
 #include "certs.h"
 
 /* One registry and one repository in it, spoken to over the OCI distribution API with libcurl:
@@ -52,6 +53,7 @@ void registry_response_done(RegistryResponse *r);
 int registry_client_new(const char *domain, const char *repository, const RegistryOptions *o,
                         RegistryClient **ret, char **ret_why);
 RegistryClient *registry_client_free(RegistryClient *c);
+DEFINE_TRIVIAL_CLEANUP_FUNC(RegistryClient *, registry_client_free);
 
 /* GET /v2/REPOSITORY/KIND/REF (kind "manifests" or "blobs"), authenticating as asked, the body
  * at most max bytes. A status other than 200 is an error: -ENOENT for 404, -EACCES for 401 and
@@ -80,7 +82,3 @@ unsigned registry_retry_delay_ms(unsigned attempt);
 /* One line for a failed transfer: curl's reason (errbuf, else its code's: TLS, connection) or the
  * HTTP status and what the registry's body says. New string. */
 char *registry_describe_failure(RegistryClient *c, const char *errbuf, CURLcode code, long status, const char *body);
-
-static inline void registry_client_freep_(RegistryClient **c) {
-        registry_client_free(*c);
-}
