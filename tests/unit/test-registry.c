@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cleanup.h"
 #include "fd-util.h"
@@ -57,7 +58,8 @@ int main(void) {
         o.auth_files = files;
         ok(registry_client_new("reg:5000", "a/b", &o, &c, &why) == 0, "reg:5000 (%s)", why ?: "");
         ok(c && c->ca_blob && memmem(c->ca_blob, c->ca_blob_size, "BERTHTEST", 9), "its CA is in the blob");
-        ok(c && c->ca_blob_size > 100, "after the system's roots (%zu bytes)", c ? c->ca_blob_size : 0);
+        if (access("/etc/ssl/certs/ca-certificates.crt", R_OK) == 0)
+                ok(c && c->ca_blob_size > 100, "after the system's roots (%zu bytes)", c ? c->ca_blob_size : 0);
         ok(c && c->user && strcmp(c->user, "u") == 0 && strcmp(c->password, "p") == 0, "credentials u:p");
         c = registry_client_free(c);
 
