@@ -145,10 +145,12 @@ static size_t on_data(char *data, size_t size, size_t nmemb, void *userdata) {
                 return CURL_WRITEFUNC_PAUSE; /* curl keeps data, and hands it again once resumed */
 
         if (j->new_response) {
-                /* A transfer tried again starts from the blob's first byte: what the unpacker
-                 * had already is dropped, and the stream goes on where it stopped. */
+                long status = 0;
+
                 j->new_response = false;
-                j->skip = j->received;
+                (void) curl_easy_getinfo(j->handle, CURLINFO_RESPONSE_CODE, &status);
+                /* Asked for the rest, given the whole: what was had already is dropped. */
+                j->skip = status == 206 ? 0 : j->received;
         }
         if (j->skip > 0) {
                 off = (size_t) MIN((uint64_t) n, j->skip);
@@ -185,6 +187,7 @@ static size_t on_data(char *data, size_t size, size_t nmemb, void *userdata) {
 
 static int start_transfer(RegistryClient *c, CURLM *multi, LayerJob *j) {
         _cleanup_free_ char *url = registry_url(c, "blobs", j->digest);
+        char range[32];
         int r;
 
         if (!url)
@@ -200,6 +203,10 @@ static int start_transfer(RegistryClient *c, CURLM *multi, LayerJob *j) {
         curl_easy_setopt(j->handle, CURLOPT_WRITEFUNCTION, on_data);
         curl_easy_setopt(j->handle, CURLOPT_WRITEDATA, j);
         curl_easy_setopt(j->handle, CURLOPT_PRIVATE, j);
+        if (j->received > 0) {
+                snprintf(range, sizeof(range), "%" PRIu64 "-", j->received);
+                curl_easy_setopt(j->handle, CURLOPT_RANGE, range);
+        }
         j->new_response = true;
         if (curl_multi_add_handle(multi, j->handle) != CURLM_OK)
                 return -ENOMEM;

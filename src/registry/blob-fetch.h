@@ -14,9 +14,8 @@
  * layer_unpack_digests() into a staging directory of the store, hashing the blob as received and
  * its tar stream as unpacked. No temporary file; a full pipe pauses its transfer
  * (CURL_WRITEFUNC_PAUSE) until the unpacker catches up. A transfer that fails transiently is
- * asked for again, and what the unpacker had already is dropped from the new response, so that
- * its stream goes on where it stopped (no Range request: a registry that cuts a blob each time
- * fails the pull rather than feeding it piecemeal). A digest that does not match, a blob longer
+ * taken up again where it stopped (a Range request; a registry that ignores it is read again from
+ * the start and what was had already is dropped). A digest that does not match, a blob longer
  * than its descriptor, a failure that is not transient or a cancel: every transfer stops, every
  * unpacker is killed, every staging directory goes, and nothing was stored. A layer that
  * unpacked and matched is committed under its chain ID at once. */
