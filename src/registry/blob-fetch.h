@@ -6,13 +6,14 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "digest.h"
 #include "registry.h"
 #include "store.h"
 
 /* An image's layers, fetched in parallel and unpacked while they stream: each transfer (curl's
  * multi interface, one thread) writes into a pipe, and a forked unpacker reads it with
- * layer_unpack_digests() into a staging directory of the store, hashing the blob as received and
- * its tar stream as unpacked. No temporary file; a full pipe pauses its transfer
+ * layer_unpack_digests() into a staging directory of the store. The blob is hashed as received,
+ * here, and its tar stream as unpacked, there: two processors share the work. No temporary file; a full pipe pauses its transfer
  * (CURL_WRITEFUNC_PAUSE) until the unpacker catches up. A transfer that fails transiently is
  * taken up again where it stopped (a Range request; a registry that ignores it is read again from
  * the start and what was had already is dropped). A digest that does not match, a blob longer
@@ -49,6 +50,7 @@ typedef struct LayerJob {
         uint64_t skip;        /* of a response restarted from byte 0, what was had already */
         unsigned attempt;
         uint64_t not_before;  /* CLOCK_MONOTONIC µs: a retry's wait */
+        Digest hash;          /* of the blob as received: here, so that the unpacker has less to do */
         char *why;
 } LayerJob;
 
