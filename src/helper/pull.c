@@ -55,8 +55,8 @@ static int exit_code(int r) {
         return cancelled == SIGINT ? 130 : EXIT_BERTH_FAILED;
 }
 
-static void usage(void) {
-        fprintf(stderr, "usage: berth-pull [--policy missing|always|never|newer] [--platform OS/ARCH[/VARIANT]] [--quiet] REF\n"
+static void usage(FILE *f) {
+        fprintf(f, "usage: berth-pull [--policy missing|always|never|newer] [--platform OS/ARCH[/VARIANT]] [--quiet] REF\n"
                         "       berth-pull --login [--username USER] [--password-stdin] [REGISTRY]\n"
                         "       berth-pull --logout REGISTRY\n");
 }
@@ -257,6 +257,7 @@ int main(int argc, char *argv[]) {
                 { "username", required_argument, NULL, 'u' },
                 { "password", required_argument, NULL, 'p' },
                 { "password-stdin", no_argument, NULL, ARG_PASSWORD_STDIN },
+                { "help", no_argument, NULL, 'h' },
                 {}
         };
         PullPolicy policy = PULL_POLICY_MISSING;
@@ -266,8 +267,11 @@ int main(int argc, char *argv[]) {
 
         log_open();
         setup_signals();
-        while ((c = getopt_long(argc, argv, "+qu:p:", options, NULL)) >= 0)
+        while ((c = getopt_long(argc, argv, "+hqu:p:", options, NULL)) >= 0)
                 switch (c) {
+                case 'h':
+                        usage(stdout);
+                        return 0;
                 case ARG_POLICY:
                         policy = pull_policy_from_string(optarg);
                         if (policy < 0) {
@@ -297,26 +301,26 @@ int main(int argc, char *argv[]) {
                         password_stdin = true;
                         break;
                 default:
-                        usage();
+                        usage(stderr);
                         return EXIT_BERTH_FAILED;
                 }
 
         if (login) {
                 if (optind + 1 < argc || (password && password_stdin)) {
-                        usage();
+                        usage(stderr);
                         return EXIT_BERTH_FAILED;
                 }
                 return do_login(optind < argc ? argv[optind] : NULL, user, password, password_stdin);
         }
         if (logout) {
                 if (optind + 1 < argc) {
-                        usage();
+                        usage(stderr);
                         return EXIT_BERTH_FAILED;
                 }
                 return do_logout(optind < argc ? argv[optind] : NULL);
         }
         if (optind + 1 != argc) {
-                usage();
+                usage(stderr);
                 return EXIT_BERTH_FAILED;
         }
         return do_pull(argv[optind], policy, platform, quiet);

@@ -276,6 +276,19 @@ static int transfer_ended(RegistryClient *c, CURLM *multi, LayerJob *j, CURLcode
                 close_when_sent(j);
                 return 0;
         }
+        /* The token expired: a new one, and the same transfer again, once per layer. */
+        if (code == CURLE_HTTP_RETURNED_ERROR && status == 401 && c->token && !j->reauthenticated) {
+                _cleanup_free_ char *why = NULL;
+                int r;
+
+                j->reauthenticated = true;
+                r = registry_reauthenticate(c, &why);
+                if (r < 0)
+                        return fail(j, r, "layer %s: %s", j->digest, why ?: "the registry refused a new token");
+                j->state = LAYER_WAITING;
+                j->not_before = 0;
+                return 0;
+        }
         if (code == CURLE_HTTP_RETURNED_ERROR ? registry_transient(CURLE_OK, status) : registry_transient(code, 0)) {
                 if (++j->attempt < REGISTRY_RETRY_MAX) {
                         j->state = LAYER_WAITING;

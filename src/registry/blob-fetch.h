@@ -46,7 +46,7 @@ typedef struct LayerJob {
         StoreStaging *staging;
         char *pending;        /* received, not yet taken by the pipe */
         size_t pending_size, pending_offset;
-        bool new_response, transfer_done, unpacker_gone;
+        bool new_response, transfer_done, unpacker_gone, reauthenticated;
         uint64_t skip;        /* of a response restarted from byte 0, what was had already */
         unsigned attempt;
         uint64_t not_before;  /* CLOCK_MONOTONIC µs: a retry's wait */

@@ -47,6 +47,7 @@ RegistryClient *registry_client_free(RegistryClient *c) {
         free(c->password);
         free(c->auth_file);
         free(c->token);
+        auth_challenge_done(&c->challenge);
         free(c);
         return NULL;
 }
@@ -93,6 +94,7 @@ int registry_client_new(const char *domain, const char *repository, const Regist
         if (!c)
                 return -ENOMEM;
         c->scheme = _AUTH_SCHEME_INVALID;
+        c->challenge = AUTH_CHALLENGE_NULL;
         c->cancel = o->cancel;
         c->domain = strdup(domain);
         c->repository = strdup(repository);
@@ -480,8 +482,16 @@ static int authenticate(RegistryClient *c, const char *www_authenticate, char **
         if (r < 0)
                 return r == -ENOMEM ? r : -EACCES;
         c->scheme = ch.scheme;
-        if (ch.scheme == AUTH_SCHEME_BEARER)
-                return fetch_token(c, &ch, ret_why);
+        if (ch.scheme == AUTH_SCHEME_BEARER) {
+                r = fetch_token(c, &ch, ret_why);
+                if (r < 0)
+                        return r;
+                /* Kept, to ask again when the token expires during a long pull. */
+                auth_challenge_done(&c->challenge);
+                c->challenge = ch;
+                ch = AUTH_CHALLENGE_NULL;
+                return 0;
+        }
         if (!c->user)
                 return reason(ret_why, -EACCES, "registry %s answered 401 Unauthorized: it wants a user name and password (berth login %s)",
                               c->domain, c->domain);
@@ -524,6 +534,12 @@ static int get_authenticated(RegistryClient *c, const char *url, const char *acc
                 response = (RegistryResponse) {};
                 return 0;
         }
+}
+
+int registry_reauthenticate(RegistryClient *c, char **ret_why) {
+        if (c->challenge.scheme != AUTH_SCHEME_BEARER)
+                return -EACCES;
+        return fetch_token(c, &c->challenge, ret_why);
 }
 
 int registry_get(RegistryClient *c, const char *kind, const char *ref, const char *accept, size_t max,

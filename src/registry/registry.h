@@ -36,6 +36,7 @@ typedef struct RegistryClient {
         char *user, *password, *auth_file;
         char *token;      /* the bearer token, once had */
         AuthScheme scheme; /* what the registry asked for, once it did */
+        AuthChallenge challenge; /* its Bearer challenge, once answered */
         volatile sig_atomic_t *cancel;
         char error[CURL_ERROR_SIZE];
 } RegistryClient;
@@ -61,6 +62,10 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(RegistryClient *, registry_client_free);
  * own message). accept may be NULL. */
 int registry_get(RegistryClient *c, const char *kind, const char *ref, const char *accept, size_t max,
                  RegistryResponse *ret, char **ret_why);
+
+/* A new bearer token, as the last one was had: a token expires (Docker Hub's after 5 minutes)
+ * while a long pull still needs it. -EACCES when the registry never asked for one. */
+int registry_reauthenticate(RegistryClient *c, char **ret_why);
 
 /* GET /v2/ with the client's credentials (berth login): 0 when the registry takes them,
  * -EACCES when it refuses them. */
