@@ -45,13 +45,16 @@ int verb_login(int argc, char *argv[]) {
                         password_stdin = true;
                         break;
                 case ARG_HELP:
-                        verb_help("login",
-                                  "  -u, --username USER     the user name (asked for on a terminal when not given)\n"
-                                  "  -p, --password PASS     the password (insecure: other users see it; prefer --password-stdin)\n"
-                                  "      --password-stdin    read the password from stdin\n"
-                                  "      --help              show this help\n"
-                                  "\nREGISTRY is HOST[:PORT], docker.io when not given. The credentials are checked against\n"
-                                  "the registry, then written to $REGISTRY_AUTH_FILE or /run/containers/0/auth.json (0600).\n");
+                        verb_help("login", "  -u, --username USER     the user name (asked for on a "
+                                           "terminal when not given)\n"
+                                           "  -p, --password PASS     the password (insecure: other users "
+                                           "see it; prefer --password-stdin)\n"
+                                           "      --password-stdin    read the password from stdin\n"
+                                           "      --help              show this help\n"
+                                           "\nREGISTRY is HOST[:PORT], docker.io when not given. The "
+                                           "credentials are checked against\n"
+                                           "the registry, then written to $REGISTRY_AUTH_FILE or "
+                                           "/run/containers/0/auth.json (0600).\n");
                         return 0;
                 default:
                         return EXIT_BERTH_FAILED;
@@ -65,7 +68,8 @@ int verb_login(int argc, char *argv[]) {
                 return EXIT_BERTH_FAILED;
         }
         if (password)
-                log_warning("WARNING! Using --password via the command line is insecure. Use --password-stdin.");
+                log_warning(
+                        "WARNING! Using --password via the command line is insecure. Use --password-stdin.");
 
         args[n++] = BERTH_PULL_PATH;
         args[n++] = "--login";

@@ -39,7 +39,8 @@ int verb_pull(int argc, char *argv[]) {
                         quiet = true;
                         break;
                 case ARG_HELP:
-                        verb_help("pull", PULL_OPTIONS_HELP "      --help                   show this help\n");
+                        verb_help("pull",
+                                  PULL_OPTIONS_HELP "      --help                   show this help\n");
                         return 0;
                 default:
                         return EXIT_BERTH_FAILED;

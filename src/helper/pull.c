@@ -56,9 +56,10 @@ static int exit_code(int r) {
 }
 
 static void usage(FILE *f) {
-        fprintf(f, "usage: berth-pull [--policy missing|always|never|newer] [--platform OS/ARCH[/VARIANT]] [--quiet] REF\n"
-                        "       berth-pull --login [--username USER] [--password-stdin] [REGISTRY]\n"
-                        "       berth-pull --logout REGISTRY\n");
+        fprintf(f, "usage: berth-pull [--policy missing|always|never|newer] [--platform OS/ARCH[/VARIANT]] "
+                   "[--quiet] REF\n"
+                   "       berth-pull --login [--username USER] [--password-stdin] [REGISTRY]\n"
+                   "       berth-pull --logout REGISTRY\n");
 }
 
 static int do_pull(const char *what, PullPolicy policy, const char *platform, bool quiet) {
@@ -173,7 +174,8 @@ static int do_login(const char *arg, const char *user_arg, const char *password_
         if (user_arg && !user)
                 return log_oom(), EXIT_BERTH_FAILED;
         if (!user && prompt("Username", /* echo= */ true, &user) < 0) {
-                log_error("berth login %s: no user name given (-u USER), and no terminal to ask on", registry);
+                log_error("berth login %s: no user name given (-u USER), and no terminal to ask on",
+                          registry);
                 return EXIT_BERTH_FAILED;
         }
         if (password_stdin) {
@@ -187,13 +189,15 @@ static int do_login(const char *arg, const char *user_arg, const char *password_
                 if (!password)
                         return log_oom(), EXIT_BERTH_FAILED;
         } else if (prompt("Password", /* echo= */ false, &password) < 0) {
-                log_error("berth login %s: no password given (--password-stdin), and no terminal to ask on", registry);
+                log_error("berth login %s: no password given (--password-stdin), and no terminal to ask on",
+                          registry);
                 return EXIT_BERTH_FAILED;
         }
         if (isempty(user) || isempty(password) || strchr(user, ':')) {
                 log_error("berth login %s: %s", registry,
-                          isempty(user) ? "the user name is empty" : isempty(password) ? "the password is empty"
-                                                                        : "a user name cannot hold ':'");
+                          isempty(user)       ? "the user name is empty"
+                          : isempty(password) ? "the password is empty"
+                                              : "a user name cannot hold ':'");
                 return EXIT_BERTH_FAILED;
         }
 
@@ -275,7 +279,8 @@ int main(int argc, char *argv[]) {
                 case ARG_POLICY:
                         policy = pull_policy_from_string(optarg);
                         if (policy < 0) {
-                                log_error("invalid pull policy '%s': use missing, always, never or newer", SHOWN(optarg));
+                                log_error("invalid pull policy '%s': use missing, always, never or newer",
+                                          SHOWN(optarg));
                                 return EXIT_BERTH_FAILED;
                         }
                         break;

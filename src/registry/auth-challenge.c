@@ -134,11 +134,12 @@ int auth_challenge_parse(const char *header, AuthChallenge *ret, char **ret_why)
                 r = 0;
                 goto finish;
         }
-        r = reason(ret_why, -EINVAL, "the registry asks for an authentication scheme berth does not speak: %s",
-                   SHOWN(header));
+        r = reason(ret_why, -EINVAL,
+                   "the registry asks for an authentication scheme berth does not speak: %s", SHOWN(header));
         goto finish;
 bad:
-        r = reason(ret_why, -EINVAL, "the registry's WWW-Authenticate header is malformed: %s", SHOWN(header));
+        r = reason(ret_why, -EINVAL, "the registry's WWW-Authenticate header is malformed: %s",
+                   SHOWN(header));
         goto finish;
 fail:
         r = -ENOMEM;

@@ -174,7 +174,8 @@ int auth_file_lookup(char *const *files, const char *registry, char **ret_user, 
                 if (!key)
                         continue;
                 entry = json_object_object_get(auths, key);
-                if (!json_object_is_type(entry, json_type_object) || !json_object_object_get_ex(entry, "auth", &auth) ||
+                if (!json_object_is_type(entry, json_type_object) ||
+                    !json_object_object_get_ex(entry, "auth", &auth) ||
                     !json_object_is_type(auth, json_type_string))
                         continue; /* an entry a credential helper keeps: not ours to read */
                 r = base64_decode(json_object_get_string(auth), &plain, NULL);
@@ -182,8 +183,8 @@ int auth_file_lookup(char *const *files, const char *registry, char **ret_user, 
                         return r;
                 colon = r < 0 ? NULL : strchr(plain, ':');
                 if (!colon)
-                        return reason(ret_why, -EINVAL, "%s: the \"auth\" of \"%s\" is not base64 of USER:PASSWORD", *f,
-                                      key);
+                        return reason(ret_why, -EINVAL,
+                                      "%s: the \"auth\" of \"%s\" is not base64 of USER:PASSWORD", *f, key);
                 _cleanup_free_ char *user = strndup(plain, (size_t) (colon - plain));
                 _cleanup_free_ char *password = strdup(colon + 1);
                 _cleanup_free_ char *file = strdup(*f);
@@ -250,7 +251,8 @@ int auth_file_store(const char *path, const char *registry, const char *user, co
                 return r;
         if (!o && !(o = json_object_new_object()))
                 return -ENOMEM;
-        if (!json_object_object_get_ex(o, "auths", &auths) || !json_object_is_type(auths, json_type_object)) {
+        if (!json_object_object_get_ex(o, "auths", &auths) ||
+            !json_object_is_type(auths, json_type_object)) {
                 auths = json_object_new_object();
                 if (!auths || json_object_object_add(o, "auths", auths) < 0)
                         return -ENOMEM;
@@ -280,7 +282,8 @@ int auth_file_remove(const char *path, const char *registry, char **ret_why) {
         r = read_auth_json(path, &o, ret_why);
         if (r < 0)
                 return r;
-        if (!o || !json_object_object_get_ex(o, "auths", &auths) || !json_object_is_type(auths, json_type_object))
+        if (!o || !json_object_object_get_ex(o, "auths", &auths) ||
+            !json_object_is_type(auths, json_type_object))
                 return -ENOENT;
         while ((old = find_key(auths, registry))) {
                 json_object_object_del(auths, old);

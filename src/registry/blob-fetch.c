@@ -80,7 +80,8 @@ _noreturn_ static void unpacker(LayerJob *j, int in_fd, int dir_fd, int result_f
 
                 (void) reason(&why, r, "layer %s: %s", j->digest, what ?: strerror(-r));
         } else if (!streq(d.uncompressed_actual, j->diff_id))
-                r = reason(&why, -EBADMSG, "layer %s: its content does not match the config's diff ID %s (it is %s)",
+                r = reason(&why, -EBADMSG,
+                           "layer %s: its content does not match the config's diff ID %s (it is %s)",
                            j->digest, j->diff_id, d.uncompressed_actual);
         if (r < 0 && why)
                 (void) loop_write(result_fd, why, MIN(strlen(why), (size_t) RESULT_SIZE_MAX));
@@ -126,7 +127,8 @@ static int start_unpacker(Store *s, LayerJob *j, char **ret_why) {
 /* Hands the pipe what it takes of the pending bytes; whether all went. */
 static int flush_pending(LayerJob *j) {
         while (j->pending_offset < j->pending_size) {
-                ssize_t w = write(j->pipe_fd, j->pending + j->pending_offset, j->pending_size - j->pending_offset);
+                ssize_t w = write(j->pipe_fd, j->pending + j->pending_offset,
+                                  j->pending_size - j->pending_offset);
 
                 if (w < 0)
                         return errno == EAGAIN ? 0 : -errno;
@@ -160,8 +162,9 @@ static size_t on_data(char *data, size_t size, size_t nmemb, void *userdata) {
                         return n;
         }
         if (j->received + (n - off) > j->size) {
-                (void) fail(j, -EBADMSG, "layer %s: the registry sends more than the %" PRIu64 " bytes its manifest says",
-                            j->digest, j->size);
+                (void)fail(j, -EBADMSG,
+                           "layer %s: the registry sends more than the %" PRIu64 " bytes its manifest says",
+                           j->digest, j->size);
                 return 0;
         }
         digest_update(&j->hash, data + off, n - off);
@@ -266,12 +269,14 @@ static int transfer_ended(RegistryClient *c, CURLM *multi, LayerJob *j, CURLcode
                 char actual[DIGEST_STRING_MAX];
 
                 if (j->received != j->size)
-                        return fail(j, -EBADMSG, "layer %s: the registry sent %" PRIu64 " bytes of its %" PRIu64,
+                        return fail(j, -EBADMSG,
+                                    "layer %s: the registry sent %" PRIu64 " bytes of its %" PRIu64,
                                     j->digest, j->received, j->size);
                 digest_final(&j->hash, actual);
                 if (!streq(actual, j->digest))
-                        return fail(j, -EBADMSG, "layer %s: its content does not match its digest (it is %s)",
-                                    j->digest, actual);
+                        return fail(j, -EBADMSG,
+                                    "layer %s: its content does not match its digest (it is %s)", j->digest,
+                                    actual);
                 j->transfer_done = true;
                 close_when_sent(j);
                 return 0;
@@ -284,12 +289,14 @@ static int transfer_ended(RegistryClient *c, CURLM *multi, LayerJob *j, CURLcode
                 j->reauthenticated = true;
                 r = registry_reauthenticate(c, &why);
                 if (r < 0)
-                        return fail(j, r, "layer %s: %s", j->digest, why ?: "the registry refused a new token");
+                        return fail(j, r, "layer %s: %s", j->digest,
+                                    why ?: "the registry refused a new token");
                 j->state = LAYER_WAITING;
                 j->not_before = 0;
                 return 0;
         }
-        if (code == CURLE_HTTP_RETURNED_ERROR ? registry_transient(CURLE_OK, status) : registry_transient(code, 0)) {
+        if (code == CURLE_HTTP_RETURNED_ERROR ? registry_transient(CURLE_OK, status)
+                                              : registry_transient(code, 0)) {
                 if (++j->attempt < REGISTRY_RETRY_MAX) {
                         j->state = LAYER_WAITING;
                         j->not_before = now_usec() + registry_retry_delay_ms(j->attempt) * 1000U;
@@ -298,8 +305,9 @@ static int transfer_ended(RegistryClient *c, CURLM *multi, LayerJob *j, CURLcode
         }
         if (c->cancel && *c->cancel)
                 return -ECANCELED;
-        _cleanup_free_ char *d = registry_describe_failure(c, code == CURLE_HTTP_RETURNED_ERROR ? "" : j->error,
-                                                           code == CURLE_HTTP_RETURNED_ERROR ? CURLE_OK : code, status, NULL);
+        _cleanup_free_ char *d =
+                registry_describe_failure(c, code == CURLE_HTTP_RETURNED_ERROR ? "" : j->error,
+                                          code == CURLE_HTTP_RETURNED_ERROR ? CURLE_OK : code, status, NULL);
         return fail(j, -EIO, "%s, fetching layer %s", d ?: "the registry failed", j->digest);
 }
 
@@ -320,8 +328,8 @@ static int unpacker_ended(Store *s, LayerJob *j) {
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
                 return fail(j, -EBADMSG, "%s", buf[0] ? buf : "the unpacker of a layer failed");
         if (!j->transfer_done)
-                return fail(j, -EBADMSG, "layer %s: its archive ended before its %" PRIu64 " bytes did", j->digest,
-                            j->size);
+                return fail(j, -EBADMSG, "layer %s: its archive ended before its %" PRIu64 " bytes did",
+                            j->digest, j->size);
         r = store_layer_commit(s, TAKE_PTR(j->staging), j->chain_id, &j->why);
         if (r < 0)
                 return j->why ? r : fail(j, r, "layer %s: storing it: %s", j->digest, strerror(-r));
@@ -361,7 +369,8 @@ int layers_fetch(RegistryClient *c, Store *s, LayerJob *jobs, size_t n, unsigned
                         break;
                 }
                 for (size_t i = 0; i < n; i++)
-                        if (jobs[i].state == LAYER_DOWNLOADING || (jobs[i].state == LAYER_WAITING && jobs[i].pid > 0))
+                        if (jobs[i].state == LAYER_DOWNLOADING ||
+                            (jobs[i].state == LAYER_WAITING && jobs[i].pid > 0))
                                 active++;
                 for (size_t i = 0; i < n && r >= 0; i++) {
                         LayerJob *j = &jobs[i];
@@ -382,7 +391,8 @@ int layers_fetch(RegistryClient *c, Store *s, LayerJob *jobs, size_t n, unsigned
                         }
                         r = start_transfer(c, multi, j);
                         if (r < 0) {
-                                (void) fail(j, r, "layer %s: starting its transfer: %s", j->digest, strerror(-r));
+                                (void)fail(j, r, "layer %s: starting its transfer: %s", j->digest,
+                                           strerror(-r));
                                 failed = j;
                         }
                 }
@@ -397,7 +407,8 @@ int layers_fetch(RegistryClient *c, Store *s, LayerJob *jobs, size_t n, unsigned
                         if (j->pipe_fd >= 0 && j->pending)
                                 backlog = true;
                         if (j->result_fd >= 0)
-                                fds[n_fds++] = (struct curl_waitfd) { .fd = j->result_fd, .events = CURL_WAIT_POLLIN };
+                                fds[n_fds++] =
+                                        (struct curl_waitfd){.fd = j->result_fd, .events = CURL_WAIT_POLLIN};
                 }
                 if (all_done)
                         break;
@@ -416,7 +427,8 @@ int layers_fetch(RegistryClient *c, Store *s, LayerJob *jobs, size_t n, unsigned
                         if (j->pending && j->pipe_fd >= 0) {
                                 r = flush_pending(j);
                                 if (r < 0) {
-                                        (void) fail(j, r, "layer %s: the unpacker stopped reading", j->digest);
+                                        (void)fail(j, r, "layer %s: the unpacker stopped reading",
+                                                   j->digest);
                                         j->unpacker_gone = true;
                                         /* Its result says why: read it below. */
                                         j->pending = mfree_(j->pending);
@@ -468,7 +480,8 @@ int layers_fetch(RegistryClient *c, Store *s, LayerJob *jobs, size_t n, unsigned
         if (r < 0) {
                 /* One layer's failure fails them all: nothing half-made stays. An unpacker that
                  * stopped reading says why itself. */
-                if (failed && failed->unpacker_gone && failed->result_fd >= 0 && failed->pid > 0 && r != -ECANCELED) {
+                if (failed && failed->unpacker_gone && failed->result_fd >= 0 && failed->pid > 0 &&
+                    r != -ECANCELED) {
                         char buf[RESULT_SIZE_MAX + 1];
                         ssize_t k;
 

@@ -13,13 +13,13 @@
 /* An image's layers, fetched in parallel and unpacked while they stream: each transfer (curl's
  * multi interface, one thread) writes into a pipe, and a forked unpacker reads it with
  * layer_unpack_digests() into a staging directory of the store. The blob is hashed as received,
- * here, and its tar stream as unpacked, there: two processors share the work. No temporary file; a full pipe pauses its transfer
- * (CURL_WRITEFUNC_PAUSE) until the unpacker catches up. A transfer that fails transiently is
- * taken up again where it stopped (a Range request; a registry that ignores it is read again from
- * the start and what was had already is dropped). A digest that does not match, a blob longer
- * than its descriptor, a failure that is not transient or a cancel: every transfer stops, every
- * unpacker is killed, every staging directory goes, and nothing was stored. A layer that
- * unpacked and matched is committed under its chain ID at once. */
+ * here, and its tar stream as unpacked, there: two processors share the work. No temporary file; a full pipe
+ * pauses its transfer (CURL_WRITEFUNC_PAUSE) until the unpacker catches up. A transfer that fails
+ * transiently is taken up again where it stopped (a Range request; a registry that ignores it is read again
+ * from the start and what was had already is dropped). A digest that does not match, a blob longer than its
+ * descriptor, a failure that is not transient or a cancel: every transfer stops, every unpacker is killed,
+ * every staging directory goes, and nothing was stored. A layer that unpacked and matched is committed under
+ * its chain ID at once. */
 
 typedef enum LayerState {
         LAYER_PRESENT,     /* in the store already: not fetched */

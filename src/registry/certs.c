@@ -86,7 +86,8 @@ static int load_dir(const char *path, DIR *d, RegistryCerts *c, char **ret_why) 
                 if (!cert)
                         return -ENOMEM;
                 if (!strv_contains(certs, cert))
-                        return reason(ret_why, -EINVAL, "%s/%s has no certificate %s next to it", path, *n, cert);
+                        return reason(ret_why, -EINVAL, "%s/%s has no certificate %s next to it", path, *n,
+                                      cert);
         }
         return 0;
 }

@@ -59,8 +59,9 @@ static int fetch_manifest(RegistryClient *c, const char *ref, const char *digest
         if (r < 0)
                 return r;
         if (!digest_matches(digest ?: "sha256:", m.body, m.size, actual) && digest)
-                return reason(ret_why, -EBADMSG, "registry %s: manifest %s does not match its digest (it is %s)",
-                              c->domain, digest, actual);
+                return reason(ret_why, -EBADMSG,
+                              "registry %s: manifest %s does not match its digest (it is %s)", c->domain,
+                              digest, actual);
         *ret_digest = strdup(actual);
         if (!*ret_digest)
                 return -ENOMEM;
@@ -83,13 +84,14 @@ static void jobs_free(LayerJob *jobs, size_t n) {
         free(jobs);
 }
 
-static int pull_reference(Store *s, const Reference *ref, const char *full, const PullOptions *o, char **ret_why) {
+static int pull_reference(Store *s, const Reference *ref, const char *full, const PullOptions *o,
+                          char **ret_why) {
         _cleanup_(registry_response_done) RegistryResponse top = {}, image = {}, config = {};
         _cleanup_(registry_client_freep) RegistryClient *c = NULL;
         _cleanup_(manifest_done) Manifest top_m = {}, image_m = {};
         _cleanup_(platform_done) Platform want = {};
-        _cleanup_free_ char *top_digest = NULL, *image_digest = NULL, *old_manifest = NULL, *old_config = NULL,
-                            *why = NULL;
+        _cleanup_free_ char *top_digest = NULL, *image_digest = NULL, *old_manifest = NULL,
+                            *old_config = NULL, *why = NULL;
         _cleanup_strv_free_ char **diff_ids = NULL, **chain_ids = NULL;
         _cleanup_(pull_progress_done) PullProgress progress = {};
         RegistryOptions ro = o->registry;
@@ -141,27 +143,33 @@ static int pull_reference(Store *s, const Reference *ref, const char *full, cons
                 if (r < 0)
                         return reason(ret_why, r, "%s: %s", full, why);
                 if (image_m.index)
-                        return reason(ret_why, -EBADMSG, "%s: the index's entry %s is an index itself", full, d->digest);
+                        return reason(ret_why, -EBADMSG, "%s: the index's entry %s is an index itself", full,
+                                      d->digest);
                 m = &image_m;
         }
 
         /* The config: the image itself. */
         if (!store_has_blob(s, m->config.digest)) {
                 if (m->config.size > MANIFEST_SIZE_MAX)
-                        return reason(ret_why, -EBADMSG, "%s: its config is over %u bytes", full, MANIFEST_SIZE_MAX);
+                        return reason(ret_why, -EBADMSG, "%s: its config is over %u bytes", full,
+                                      MANIFEST_SIZE_MAX);
                 r = registry_get(c, "blobs", m->config.digest, NULL, MANIFEST_SIZE_MAX, &config, &why);
                 if (r < 0)
-                        return reason(ret_why, r, "%s: config %s: %s", full, m->config.digest, why ?: strerror(-r));
+                        return reason(ret_why, r, "%s: config %s: %s", full, m->config.digest,
+                                      why ?: strerror(-r));
                 r = store_blob_put(s, m->config.digest, config.body, config.size, &why);
                 if (r < 0)
-                        return reason(ret_why, r, "%s: config %s: %s", full, m->config.digest, why ?: strerror(-r));
+                        return reason(ret_why, r, "%s: config %s: %s", full, m->config.digest,
+                                      why ?: strerror(-r));
         }
         r = store_image_layers(s, m->config.digest, &diff_ids, &chain_ids);
         if (r < 0)
-                return reason(ret_why, r, "%s: config %s has no valid rootfs.diff_ids", full, m->config.digest);
+                return reason(ret_why, r, "%s: config %s has no valid rootfs.diff_ids", full,
+                              m->config.digest);
         n = strv_length(diff_ids);
         if (n != m->n_items)
-                return reason(ret_why, -EBADMSG, "%s: the manifest lists %zu layers, its config %zu", full, m->n_items, n);
+                return reason(ret_why, -EBADMSG, "%s: the manifest lists %zu layers, its config %zu", full,
+                              m->n_items, n);
 
         jobs = calloc(n, sizeof(LayerJob));
         if (!jobs)
@@ -247,7 +255,8 @@ int image_pull(Store *s, const char *what, const PullOptions *o, char **ret_why)
                 if (r > 0)
                         return 0;
                 if (o->policy == PULL_POLICY_NEVER)
-                        return reason(ret_why, -ENOENT, "image '%s' is not in the store, and the pull policy is never",
+                        return reason(ret_why, -ENOENT,
+                                      "image '%s' is not in the store, and the pull policy is never",
                                       SHOWN(what));
         }
         if (!pull)

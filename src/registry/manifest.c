@@ -100,7 +100,8 @@ static int parse_descriptor(json_object *o, const char *what, Descriptor *ret, c
         r = dup_or_null(type, &d.media_type);
         if (r >= 0)
                 r = dup_or_null(digest, &d.digest);
-        if (r >= 0 && json_object_object_get_ex(o, "platform", &p) && json_object_is_type(p, json_type_object)) {
+        if (r >= 0 && json_object_object_get_ex(o, "platform", &p) &&
+            json_object_is_type(p, json_type_object)) {
                 r = dup_or_null(get_string(p, "os"), &d.platform.os);
                 if (r >= 0)
                         r = dup_or_null(get_string(p, "architecture"), &d.platform.architecture);
@@ -153,10 +154,12 @@ int manifest_parse(const char *text, size_t size, const char *content_type, Mani
         if (json_object_object_get_ex(o, "schemaVersion", &v) && json_object_is_type(v, json_type_int) &&
             json_object_get_int(v) == 1)
                 return reason(ret_why, -EBADMSG,
-                              "the image has a docker schema 1 manifest, which berth does not read: push it again with a current client");
+                              "the image has a docker schema 1 manifest, which berth does not read: push it "
+                              "again with a current client");
         if (streq_ptr(ct, MEDIA_TYPE_DOCKER_SCHEMA1) || streq_ptr(ct, MEDIA_TYPE_DOCKER_SCHEMA1_SIGNED))
                 return reason(ret_why, -EBADMSG,
-                              "the image has a docker schema 1 manifest, which berth does not read: push it again with a current client");
+                              "the image has a docker schema 1 manifest, which berth does not read: push it "
+                              "again with a current client");
         if (!json_object_object_get_ex(o, "schemaVersion", &v) || !json_object_is_type(v, json_type_int) ||
             json_object_get_int(v) != 2)
                 return reason(ret_why, -EBADMSG, "the manifest's schemaVersion is not 2");
@@ -165,14 +168,16 @@ int manifest_parse(const char *text, size_t size, const char *content_type, Mani
          * allowed to leave mediaType out). The two must not disagree. */
         type = get_string(o, "mediaType");
         if (type && ct && (is_index_type(ct) || is_manifest_type(ct)) && !streq(type, ct))
-                return reason(ret_why, -EBADMSG, "the manifest says it is %s, the registry that it is %s", SHOWN(type),
-                              SHOWN(ct));
+                return reason(ret_why, -EBADMSG, "the manifest says it is %s, the registry that it is %s",
+                              SHOWN(type), SHOWN(ct));
         if (!type && ct && (is_index_type(ct) || is_manifest_type(ct)))
                 type = ct;
         if (!type)
-                type = json_object_object_get_ex(o, "manifests", &v) ? MEDIA_TYPE_OCI_INDEX : MEDIA_TYPE_OCI_MANIFEST;
+                type = json_object_object_get_ex(o, "manifests", &v) ? MEDIA_TYPE_OCI_INDEX
+                                                                     : MEDIA_TYPE_OCI_MANIFEST;
         if (!is_index_type(type) && !is_manifest_type(type))
-                return reason(ret_why, -EBADMSG, "the manifest's media type %s is not one berth reads", SHOWN(type));
+                return reason(ret_why, -EBADMSG, "the manifest's media type %s is not one berth reads",
+                              SHOWN(type));
         m.media_type = strdup(type);
         if (!m.media_type)
                 return -ENOMEM;
@@ -187,11 +192,13 @@ int manifest_parse(const char *text, size_t size, const char *content_type, Mani
         }
         if (!json_object_object_get_ex(o, m.index ? "manifests" : "layers", &items) ||
             !json_object_is_type(items, json_type_array))
-                return reason(ret_why, -EBADMSG, "the manifest has no %s array", m.index ? "manifests" : "layers");
+                return reason(ret_why, -EBADMSG, "the manifest has no %s array",
+                              m.index ? "manifests" : "layers");
         n = json_object_array_length(items);
         if (n > (m.index ? MANIFEST_ENTRIES_MAX : MANIFEST_LAYERS_MAX))
-                return reason(ret_why, -EBADMSG, "the manifest lists %zu %s, more than the %u berth takes", n,
-                              m.index ? "manifests" : "layers", m.index ? MANIFEST_ENTRIES_MAX : MANIFEST_LAYERS_MAX);
+                return reason(ret_why, -EBADMSG, "the manifest lists %zu %s, more than the %u berth takes",
+                              n, m.index ? "manifests" : "layers",
+                              m.index ? MANIFEST_ENTRIES_MAX : MANIFEST_LAYERS_MAX);
         if (!m.index && n == 0)
                 return reason(ret_why, -EBADMSG, "the manifest lists no layers");
         m.items = calloc(n ?: 1, sizeof(Descriptor));
@@ -209,8 +216,9 @@ int manifest_parse(const char *text, size_t size, const char *content_type, Mani
                 if (m.index)
                         continue;
                 if (!d->media_type || layer_compression(d->media_type, &d->compression) < 0)
-                        return reason(ret_why, -EBADMSG, "layer %s has media type %s, which berth cannot unpack",
-                                      d->digest, d->media_type ? SHOWN(d->media_type) : "(none)");
+                        return reason(ret_why, -EBADMSG,
+                                      "layer %s has media type %s, which berth cannot unpack", d->digest,
+                                      d->media_type ? SHOWN(d->media_type) : "(none)");
         }
         *ret = m;
         m = (Manifest) {};
@@ -225,7 +233,8 @@ int platform_parse(const char *s, Platform *ret, char **ret_why) {
         v = a ? strchr(a + 1, '/') : NULL;
         if (!a || a == s || a[1] == '\0' || a + 1 == v || (v && (v[1] == '\0' || strchr(v + 1, '/'))) ||
             string_has_control_chars(s) || strlen(s) > 64)
-                return reason(ret_why, -EINVAL, "'%s' is not a platform: write OS/ARCH[/VARIANT], as linux/arm64/v8",
+                return reason(ret_why, -EINVAL,
+                              "'%s' is not a platform: write OS/ARCH[/VARIANT], as linux/arm64/v8",
                               SHOWN(s));
         p.os = strndup(s, (size_t) (a - s));
         p.architecture = v ? strndup(a + 1, (size_t) (v - a - 1)) : strdup(a + 1);
@@ -267,7 +276,9 @@ int platform_host(Platform *ret) {
 #else
         arch = "unknown";
 #endif
-        *ret = (Platform) { .os = strdup("linux"), .architecture = strdup(arch), .variant = variant ? strdup(variant) : NULL };
+        *ret = (Platform){.os = strdup("linux"),
+                          .architecture = strdup(arch),
+                          .variant = variant ? strdup(variant) : NULL};
         if (!ret->os || !ret->architecture || (variant && !ret->variant)) {
                 platform_done(ret);
                 return -ENOMEM;

@@ -76,10 +76,11 @@ static void draw_line(PullProgress *p, const LayerJob *j, size_t i) {
         case LAYER_DOWNLOADING: {
                 int filled = j->size > 0 ? (int) ((double) j->received / (double) j->size * BAR_WIDTH) : 0;
 
-                fprintf(p->out, "Downloading [%.*s>%*s] %8s/%s  %s/s",
-                        filled > 0 ? filled - 1 : 0, "==============================", BAR_WIDTH - (filled > 0 ? filled : 1), "",
-                        pull_format_size(j->received, got, sizeof(got)), pull_format_size(j->size, total, sizeof(total)),
-                        pull_format_size((uint64_t) p->rate[i], rate, sizeof(rate)));
+                fprintf(p->out, "Downloading [%.*s>%*s] %8s/%s  %s/s", filled > 0 ? filled - 1 : 0,
+                        "==============================", BAR_WIDTH - (filled > 0 ? filled : 1), "",
+                        pull_format_size(j->received, got, sizeof(got)),
+                        pull_format_size(j->size, total, sizeof(total)),
+                        pull_format_size((uint64_t)p->rate[i], rate, sizeof(rate)));
                 break;
         }
         case LAYER_EXTRACTING:
@@ -129,7 +130,8 @@ static void say_done(PullProgress *p, const LayerJob *jobs, size_t n) {
 
                 if (p->said[i] == j->state || (j->state != LAYER_DONE && j->state != LAYER_PRESENT))
                         continue;
-                fprintf(p->out, "%.12s: %s\n", short_id(j), j->state == LAYER_DONE ? "Pull complete" : "Already exists");
+                fprintf(p->out, "%.12s: %s\n", short_id(j),
+                        j->state == LAYER_DONE ? "Pull complete" : "Already exists");
                 p->said[i] = j->state;
         }
         fflush(p->out);

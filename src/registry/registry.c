@@ -129,7 +129,8 @@ int registry_client_new(const char *domain, const char *repository, const Regist
                 key = auth_registry_key(domain);
                 if (!key)
                         return -ENOMEM;
-                r = auth_file_lookup(o->auth_files ?: files, key, &c->user, &c->password, &c->auth_file, ret_why);
+                r = auth_file_lookup(o->auth_files ?: files, key, &c->user, &c->password, &c->auth_file,
+                                     ret_why);
                 if (r < 0)
                         return r;
         }
@@ -163,7 +164,8 @@ unsigned registry_retry_delay_ms(unsigned attempt) {
         return 250U << MIN(attempt - 1, 4U);
 }
 
-static int xferinfo(void *userdata, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow) {
+static int xferinfo(void *userdata, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                    curl_off_t ulnow) {
         volatile sig_atomic_t *cancel = userdata;
 
         return cancel && *cancel ? 1 : 0;
@@ -172,10 +174,10 @@ static int xferinfo(void *userdata, curl_off_t dltotal, curl_off_t dlnow, curl_o
 int registry_setup_handle(RegistryClient *c, CURL *h, const char *url, char *errbuf) {
         CURLcode e = CURLE_OK;
 
-#define SET(opt, val)                                                                                        \
-        do {                                                                                                 \
-                if (e == CURLE_OK)                                                                           \
-                        e = curl_easy_setopt(h, opt, val);                                                   \
+#define SET(opt, val)                                      \
+        do {                                               \
+                if (e == CURLE_OK)                         \
+                        e = curl_easy_setopt(h, opt, val); \
         } while (0)
 
         SET(CURLOPT_URL, url);
@@ -199,7 +201,8 @@ int registry_setup_handle(RegistryClient *c, CURL *h, const char *url, char *err
         SET(CURLOPT_XFERINFOFUNCTION, xferinfo);
         SET(CURLOPT_XFERINFODATA, (void *) c->cancel);
         if (c->ca_blob) {
-                struct curl_blob blob = { .data = c->ca_blob, .len = c->ca_blob_size, .flags = CURL_BLOB_NOCOPY };
+                struct curl_blob blob = {
+                        .data = c->ca_blob, .len = c->ca_blob_size, .flags = CURL_BLOB_NOCOPY};
 
                 SET(CURLOPT_CAINFO_BLOB, &blob);
         }
@@ -283,8 +286,8 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *userdata) {
 
 /* One GET, no retries. *ret_code curl's. */
 static int perform(RegistryClient *c, const char *url, const char *accept, const char *basic_user,
-                   const char *basic_password, size_t max, RegistryResponse *ret, char **ret_www_authenticate,
-                   CURLcode *ret_code) {
+                   const char *basic_password, size_t max, RegistryResponse *ret,
+                   char **ret_www_authenticate, CURLcode *ret_code) {
         _cleanup_(registry_response_done) RegistryResponse response = {};
         struct curl_slist *headers = NULL;
         _cleanup_free_ char *accept_header = NULL;
@@ -348,8 +351,9 @@ static char *registry_message(const char *body) {
 
         if (isempty(body) || !(o = json_tokener_parse(body)))
                 return NULL;
-        if (json_object_object_get_ex(o, "errors", &errors) && json_object_is_type(errors, json_type_array) &&
-            json_object_array_length(errors) > 0 && (first = json_object_array_get_idx(errors, 0)) &&
+        if (json_object_object_get_ex(o, "errors", &errors) &&
+            json_object_is_type(errors, json_type_array) && json_object_array_length(errors) > 0 &&
+            (first = json_object_array_get_idx(errors, 0)) &&
             json_object_object_get_ex(first, "message", &v) && json_object_is_type(v, json_type_string))
                 m = strdup(SHOWN(json_object_get_string(v)));
         else if (json_object_object_get_ex(o, "details", &v) && json_object_is_type(v, json_type_string))
@@ -374,17 +378,20 @@ static const char *status_text(long status) {
         }
 }
 
-char *registry_describe_failure(RegistryClient *c, const char *errbuf, CURLcode code, long status, const char *body) {
+char *registry_describe_failure(RegistryClient *c, const char *errbuf, CURLcode code, long status,
+                                const char *body) {
         _cleanup_free_ char *message = NULL;
         char *s;
         int n;
 
         if (code != CURLE_OK)
-                n = asprintf(&s, "registry %s: %s", c->domain, SHOWN(!isempty(errbuf) ? errbuf : curl_easy_strerror(code)));
+                n = asprintf(&s, "registry %s: %s", c->domain,
+                             SHOWN(!isempty(errbuf) ? errbuf : curl_easy_strerror(code)));
         else {
                 message = registry_message(body);
-                n = asprintf(&s, "registry %s answered %ld%s%s%s%s", c->domain, status, *status_text(status) ? " " : "",
-                             status_text(status), message ? ": " : "", message ?: "");
+                n = asprintf(&s, "registry %s answered %ld%s%s%s%s", c->domain, status,
+                             *status_text(status) ? " " : "", status_text(status), message ? ": " : "",
+                             message ?: "");
         }
         return n < 0 ? NULL : s;
 }
@@ -395,10 +402,11 @@ static int status_errno(long status) {
 
 /* GET with the transient failures tried again. */
 static int get_with_retries(RegistryClient *c, const char *url, const char *accept, const char *basic_user,
-                            const char *basic_password, size_t max, RegistryResponse *ret, char **ret_www_authenticate,
-                            CURLcode *ret_code) {
+                            const char *basic_password, size_t max, RegistryResponse *ret,
+                            char **ret_www_authenticate, CURLcode *ret_code) {
         for (unsigned attempt = 1;; attempt++) {
-                int r = perform(c, url, accept, basic_user, basic_password, max, ret, ret_www_authenticate, ret_code);
+                int r = perform(c, url, accept, basic_user, basic_password, max, ret, ret_www_authenticate,
+                                ret_code);
 
                 if (r < 0 || attempt >= REGISTRY_RETRY_MAX || !registry_transient(*ret_code, ret->status))
                         return r;
@@ -406,7 +414,9 @@ static int get_with_retries(RegistryClient *c, const char *url, const char *acce
                 if (ret_www_authenticate)
                         *ret_www_authenticate = mfree(*ret_www_authenticate);
                 unsigned ms = registry_retry_delay_ms(attempt);
-                (void) nanosleep(&(struct timespec) { .tv_sec = ms / 1000, .tv_nsec = (long) (ms % 1000) * 1000000L }, NULL);
+                (void)nanosleep(
+                        &(struct timespec){.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L},
+                        NULL);
                 if (c->cancel && *c->cancel)
                         return -ECANCELED;
         }
@@ -444,28 +454,31 @@ static int fetch_token(RegistryClient *c, const AuthChallenge *ch, char **ret_wh
                       scope && service ? "&" : "", service ? "service=" : "", service ?: "");
         if (!url)
                 return -ENOMEM;
-        r = get_with_retries(c, url, "application/json", c->user, c->password, TOKEN_SIZE_MAX, &response, NULL, &code);
+        r = get_with_retries(c, url, "application/json", c->user, c->password, TOKEN_SIZE_MAX, &response,
+                             NULL, &code);
         if (r == -EFBIG)
-                return reason(ret_why, r, "registry %s: its token service's answer is over %u bytes", c->domain,
-                              TOKEN_SIZE_MAX);
+                return reason(ret_why, r, "registry %s: its token service's answer is over %u bytes",
+                              c->domain, TOKEN_SIZE_MAX);
         if (r < 0)
                 return r;
         if (code != CURLE_OK || response.status != 200) {
-                _cleanup_free_ char *d = registry_describe_failure(c, c->error, code, response.status, response.body);
+                _cleanup_free_ char *d =
+                        registry_describe_failure(c, c->error, code, response.status, response.body);
 
-                return reason(ret_why, code == CURLE_OK ? status_errno(response.status) : -EIO, "%s (its token service %s)%s",
-                              d ?: "registry failed", SHOWN(ch->realm),
+                return reason(ret_why, code == CURLE_OK ? status_errno(response.status) : -EIO,
+                              "%s (its token service %s)%s", d ?: "registry failed", SHOWN(ch->realm),
                               response.status == 401 && c->user ? ": wrong user name or password" : "");
         }
         o = json_tokener_parse(response.body);
         if (o && json_object_object_get_ex(o, "token", &v) && json_object_is_type(v, json_type_string))
                 token = json_object_get_string(v);
-        else if (o && json_object_object_get_ex(o, "access_token", &v) && json_object_is_type(v, json_type_string))
+        else if (o && json_object_object_get_ex(o, "access_token", &v) &&
+                 json_object_is_type(v, json_type_string))
                 token = json_object_get_string(v);
         if (isempty(token) || string_has_control_chars(token)) {
                 json_object_put(o);
-                return reason(ret_why, -EBADMSG, "registry %s: its token service %s gave no token", c->domain,
-                              SHOWN(ch->realm));
+                return reason(ret_why, -EBADMSG, "registry %s: its token service %s gave no token",
+                              c->domain, SHOWN(ch->realm));
         }
         free(c->token);
         c->token = strdup(token);
@@ -493,7 +506,9 @@ static int authenticate(RegistryClient *c, const char *www_authenticate, char **
                 return 0;
         }
         if (!c->user)
-                return reason(ret_why, -EACCES, "registry %s answered 401 Unauthorized: it wants a user name and password (berth login %s)",
+                return reason(ret_why, -EACCES,
+                              "registry %s answered 401 Unauthorized: it wants a user name and password "
+                              "(berth login %s)",
                               c->domain, c->domain);
         return 0;
 }
@@ -510,7 +525,8 @@ static int get_authenticated(RegistryClient *c, const char *url, const char *acc
                 registry_response_done(&response);
                 r = get_with_retries(c, url, accept, NULL, NULL, max, &response, &challenge, &code);
                 if (r == -EFBIG)
-                        return reason(ret_why, r, "registry %s: the answer to %s is over %zu bytes", c->domain, url, max);
+                        return reason(ret_why, r, "registry %s: the answer to %s is over %zu bytes",
+                                      c->domain, url, max);
                 if (r < 0)
                         return r;
                 /* A first 401, or one after a token that may have expired: ask anew, once. */
@@ -522,11 +538,13 @@ static int get_authenticated(RegistryClient *c, const char *url, const char *acc
                         continue;
                 }
                 if (code != CURLE_OK || response.status != 200) {
-                        _cleanup_free_ char *d = registry_describe_failure(c, c->error, code, response.status, response.body);
+                        _cleanup_free_ char *d =
+                                registry_describe_failure(c, c->error, code, response.status, response.body);
 
                         if (response.status == 401 && c->user)
-                                return reason(ret_why, -EACCES, "%s: wrong user name or password%s%s", d ?: "registry failed",
-                                              c->auth_file ? " in " : "", c->auth_file ?: "");
+                                return reason(ret_why, -EACCES, "%s: wrong user name or password%s%s",
+                                              d ?: "registry failed", c->auth_file ? " in " : "",
+                                              c->auth_file ?: "");
                         return reason(ret_why, code == CURLE_OK ? status_errno(response.status) : -EIO, "%s",
                                       d ?: "registry failed");
                 }

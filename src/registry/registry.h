@@ -86,4 +86,5 @@ unsigned registry_retry_delay_ms(unsigned attempt);
 
 /* One line for a failed transfer: curl's reason (errbuf, else its code's: TLS, connection) or the
  * HTTP status and what the registry's body says. New string. */
-char *registry_describe_failure(RegistryClient *c, const char *errbuf, CURLcode code, long status, const char *body);
+char *registry_describe_failure(RegistryClient *c, const char *errbuf, CURLcode code, long status,
+                                const char *body);
