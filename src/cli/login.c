@@ -2,7 +2,10 @@
 /* berth login / berth logout: docker's, with the credentials in podman's file
  * ($REGISTRY_AUTH_FILE, else /run/containers/0/auth.json), which berth-pull checks against the
  * registry and writes; this executes it. */
+#include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
+#include <string.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -78,8 +81,18 @@ int verb_login(int argc, char *argv[]) {
                 args[n++] = user;
         }
         if (password) {
-                args[n++] = "--password";
-                args[n++] = password;
+                /* To berth-pull through a pipe as its stdin, not in its command line too. */
+                int p[2];
+
+                if (strlen(password) >= PIPE_BUF || pipe2(p, O_CLOEXEC) < 0 ||
+                    write(p[1], password, strlen(password)) != (ssize_t) strlen(password) ||
+                    dup2(p[0], STDIN_FILENO) < 0) {
+                        log_error_errno(-EIO, "berth login: cannot hand the password over");
+                        return EXIT_BERTH_FAILED;
+                }
+                (void) close(p[0]);
+                (void) close(p[1]);
+                password_stdin = true;
         }
         if (password_stdin)
                 args[n++] = "--password-stdin";
