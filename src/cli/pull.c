@@ -12,7 +12,8 @@
 #include "options.h"
 #include "verbs.h"
 
-int verb_pull(int argc, char *argv[]) {
+/* verb: "pull" or "image pull", for its messages and --help. */
+static int pull(const char *verb, int argc, char *argv[]) {
         enum { ARG_PLATFORM = 0x100, ARG_POLICY, ARG_HELP };
         static const struct option options[] = {
                 { "platform", required_argument, NULL, ARG_PLATFORM },
@@ -27,7 +28,7 @@ int verb_pull(int argc, char *argv[]) {
         bool quiet = false;
         int c;
 
-        while ((c = options_next("pull", argc, argv, "q", options)) >= 0)
+        while ((c = options_next(verb, argc, argv, "q", options)) >= 0)
                 switch (c) {
                 case ARG_PLATFORM:
                         platform = optarg;
@@ -39,14 +40,16 @@ int verb_pull(int argc, char *argv[]) {
                         quiet = true;
                         break;
                 case ARG_HELP:
-                        verb_help("pull",
-                                  PULL_OPTIONS_HELP "      --help                   show this help\n");
+                        printf("Usage: berth %s [--platform OS/ARCH[/VARIANT]] [--policy POLICY] [-q] IMAGE\n\n"
+                               "Pull an image from a registry.\n\nOptions:\n" PULL_OPTIONS_HELP
+                               "      --help                   show this help\n",
+                               verb);
                         return 0;
                 default:
                         return EXIT_BERTH_FAILED;
                 }
         if (optind + 1 != argc) {
-                log_error("berth pull takes one image reference; see 'berth pull --help'");
+                log_error("berth %s takes one image reference; see 'berth %s --help'", verb, verb);
                 return EXIT_BERTH_FAILED;
         }
 
@@ -66,4 +69,12 @@ int verb_pull(int argc, char *argv[]) {
         execv(BERTH_PULL_PATH, (char **) args);
         log_error_errno(-errno, "Failed to execute %s: %m", BERTH_PULL_PATH);
         return EXIT_BERTH_FAILED;
+}
+
+int verb_pull(int argc, char *argv[]) {
+        return pull("pull", argc, argv);
+}
+
+int verb_image_pull(int argc, char *argv[]) {
+        return pull("image pull", argc, argv);
 }

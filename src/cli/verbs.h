@@ -37,6 +37,7 @@ int verb_image(int argc, char *argv[]);
 /* berth pull and berth image pull (src/cli/pull.c), berth login and logout (login.c): they
  * execute berth-pull. */
 int verb_pull(int argc, char *argv[]);
+int verb_image_pull(int argc, char *argv[]);
 int verb_login(int argc, char *argv[]);
 int verb_logout(int argc, char *argv[]);
 #define PULL_OPTIONS_HELP                                                                                  \
