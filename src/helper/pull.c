@@ -70,7 +70,10 @@ static int do_pull(const char *what, PullPolicy policy, const char *platform, bo
 
         r = berth_config_load(NULL, &config, &why);
         if (r < 0) {
-                log_error_errno(r, "%s", why ?: "Failed to read berth.conf: %m");
+                if (why)
+                        log_error_errno(r, "%s", why);
+                else
+                        log_error_errno(r, "Failed to read berth.conf: %m");
                 return EXIT_BERTH_FAILED;
         }
         r = store_open(&s, &why);
@@ -203,7 +206,10 @@ static int do_login(const char *arg, const char *user_arg, const char *password_
 
         r = berth_config_load(NULL, &config, &why);
         if (r < 0) {
-                log_error_errno(r, "%s", why ?: "Failed to read berth.conf: %m");
+                if (why)
+                        log_error_errno(r, "%s", why);
+                else
+                        log_error_errno(r, "Failed to read berth.conf: %m");
                 return EXIT_BERTH_FAILED;
         }
         RegistryOptions o = {
