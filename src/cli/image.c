@@ -70,6 +70,7 @@ static const SubVerb image_verbs[] = {
           "-a, also untag every image no container definition names",
           "  -a, --all         also remove images no container definition names\n"
           "  -f, --force       accepted for docker's sake: berth does not ask\n" },
+        { "pull", NULL, verb_image_pull, "image pull [--platform OS/ARCH[/VARIANT]] [--policy POLICY] [-q] IMAGE", "Pull an image from a registry", PULL_OPTIONS_HELP },
 };
 
 static const SubVerbGroup image_group = { "image", "Manage images", image_verbs, ELEMENTSOF(image_verbs) };

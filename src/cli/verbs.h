@@ -34,6 +34,19 @@ int verb_port(int argc, char *argv[]);
 int verb_export(int argc, char *argv[]);
 int verb_stop(int argc, char *argv[]);
 int verb_image(int argc, char *argv[]);
+/* berth pull and berth image pull (src/cli/pull.c), berth login and logout (login.c): they
+ * execute berth-pull. */
+int verb_pull(int argc, char *argv[]);
+int verb_image_pull(int argc, char *argv[]);
+int verb_login(int argc, char *argv[]);
+int verb_logout(int argc, char *argv[]);
+#define PULL_OPTIONS_HELP                                                                                  \
+        "      --platform OS/ARCH[/VARIANT]  the platform to pick from a multi-platform image (this\n"        \
+        "                               machine's by default), as linux/arm64/v8\n"                          \
+        "      --policy POLICY          always (the default): ask the registry; missing: only when\n"       \
+        "                               the image is not in the store; newer: ask, keep the store's\n"      \
+        "                               when the registry cannot be reached; never: the store's only\n"     \
+        "  -q, --quiet                  print nothing but errors\n"
 int verb_system(int argc, char *argv[]);
 
 /* berth image prune's work, which berth system prune does too: removes the store's debris and,

@@ -11,7 +11,7 @@ import os, re, sys
 
 repo = sys.argv[1]
 # Bottom up; an entry point may use every layer.
-layers = ["src/shared", "src/base", "src/sandbox", "src/storage", "src/systemd", "src/network", "src/runtime"]
+layers = ["src/shared", "src/base", "src/sandbox", "src/storage", "src/registry", "src/systemd", "src/network", "src/runtime"]
 entries = ["src/helper", "src/cli", "generators"]
 rank = {l: i for i, l in enumerate(layers)}
 for e in entries:
@@ -54,6 +54,13 @@ for f, layer in files.items():
         if unit != f and unit != f[:-2] + ".c":
             deps[f].add(unit)
 check(not up, "no include runs up a layer" + (": " + ", ".join(up) if up else ""))
+
+# src/registry is a branch of its own above storage: only berth-pull (src/helper) links it, for
+# it alone brings libcurl, so no other layer and no other entry point includes it.
+side = sorted(f"{f} -> {headers[h][0]}" for f, layer in files.items() if layer not in ("src/registry", "src/helper")
+              for h in include.findall(open(os.path.join(repo, f), encoding="utf-8").read())
+              if h in headers and files[headers[h][0]] == "src/registry")
+check(not side, "only src/helper includes src/registry" + (": " + ", ".join(side) if side else ""))
 
 # Units: a .c with its header. Tarjan's strongly connected components over them.
 def unit_of(f):

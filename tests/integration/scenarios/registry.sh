@@ -399,3 +399,71 @@ check_match "  … its journal says why in one line: registry, reference" "$(jou
         "$R.*test/undef|test/undef.*$R"
 check_fails "Pull=never with the image absent fails to start" systemctl start container@regnever.service
 check_fails "  … without asking the registry" grep -q 'test/def/manifests' "${REGISTRY_LOG[flaky]}"
+
+# engineer C ---------------------------------------------------------------------------------------
+# berth-pull's own contract (the policies as run and the helper use them), docker's output on and
+# off a terminal, berth image pull, logout of a registry not logged into, peak memory.
+build cout busybox 'file:/etc/app=cout,random:/data/cout=1M'
+build cbig busybox 'file:/etc/app=cbig,random:/data/cbig=24M,seed:7'
+push cout tls test/cout:1
+push cout tls test/cpol:1
+push cbig tls test/cbig:1
+n_cout=$(oci_image show "$L" cout layers | wc -l)
+check "  (the base layer is in the store)" berth pull -q "$R/test/app:1"
+out=$(berth pull "$R/test/cout:1" 2>&1); rc=$?
+check_eq "engineer C: off a terminal, berth pull prints a line per layer when it is done" "$rc" 0
+check_eq "  … 'Already exists' for the base the store has" "$(grep -c ': Already exists$' <<< "$out")" 1
+check_eq "  … 'Pull complete' for the others" "$(grep -c ': Pull complete$' <<< "$out")" "$((n_cout - 1))"
+check_match "  … 'Status: Downloaded newer image'" "$out" "^Status: Downloaded newer image for $R/test/cout:1\$"
+check_fails "  … and no terminal control sequence" grep -q $'\e' <<< "$out"
+out=$(berth image pull "$R/test/cout:1" 2>&1); rc=$?
+check_eq "berth image pull, again" "$rc" 0
+check_match "  … the image is up to date" "$out" "^Status: Image is up to date for $R/test/cout:1\$"
+check_eq "  … every layer already exists" "$(grep -c ': Already exists$' <<< "$out")" "$n_cout"
+check_eq "berth pull -q prints nothing" "$(berth pull -q "$R/test/cout:1" 2>&1)" ""
+
+manifest_gets() { grep -c "GET /v2/$1/manifests/" "${REGISTRY_LOG[tls]}"; }
+refused "berth-pull --policy never, image absent: one line" "test/cpol" "$pull_bin" --policy never "$R/test/cpol:1"
+check_eq "  … without asking the registry" "$(manifest_gets test/cpol)" 0
+check "berth-pull --policy missing pulls an absent image" "$pull_bin" --quiet --policy missing "$R/test/cpol:1"
+check_eq "  … asking the registry once" "$(manifest_gets test/cpol)" 1
+check "berth-pull --policy missing with the image here" "$pull_bin" --policy missing "$R/test/cpol:1"
+check "berth-pull (missing is the default)" "$pull_bin" "$R/test/cpol:1"
+check "berth-pull --policy never with the image here" "$pull_bin" --policy never "$R/test/cpol:1"
+check_eq "  … none of them asked the registry" "$(manifest_gets test/cpol)" 1
+check "berth-pull --policy newer asks" "$pull_bin" --quiet --policy newer "$R/test/cpol:1"
+check_eq "  … once more" "$(manifest_gets test/cpol)" 2
+registry_untrust "$R"
+out=$("$pull_bin" --quiet --policy newer "$R/test/cpol:1" 2>&1); rc=$?
+check_eq "berth-pull --policy newer, the registry unreachable (no CA): the store's image stays" "$rc" 0
+check_match "  … saying so in one line" "$out" "keeping the image in the store"
+refused "berth-pull --policy always, the registry unreachable: one line" "$R" "$pull_bin" --quiet --policy always "$R/test/cpol:1"
+registry_trust "$R"
+refused "berth-pull --policy sometimes: one line" "sometimes" "$pull_bin" --policy sometimes "$R/test/cpol:1"
+refused "berth pull --platform linux: one line" "linux" berth pull --platform linux "$R/test/cpol:1"
+refused "berth logout of a registry not logged into: one line" "not logged into" \
+        env REGISTRY_AUTH_FILE="$T/c-none.json" berth logout "$R"
+
+peak=$(python3 -c 'import resource, subprocess, sys
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' berth pull "$R/test/cbig:1")
+check "berth pull of a 24 MB layer peaks under 32 MiB ($peak KiB)" test "${peak:-999999}" -lt 32768
+
+# On a terminal: a line per layer, redrawn in place, with bytes and rate while it downloads.
+registry_fault flaky "$(oci_image show "$L" cbig layers | tail -n 1)" stall 0
+berth image rm "$R/test/cbig:1" >/dev/null 2>&1
+rm -rf "$(layer_dir "$(chain_ids cbig | tail -n 1)")"
+setsid script -qec "berth pull $F/test/cbig:1" /dev/null > "$T/c-tty.out" 2>&1 &
+pid=$!
+wait_for 30 grep -q "blobs/$(oci_image show "$L" cbig layers | tail -n 1) 200 stalled" "${REGISTRY_LOG[flaky]}" ||
+        fail "  (the layer of cbig stalled)"
+sleep 1
+kill -INT -- "-$pid"
+wait "$pid"
+registry_fault_off flaky
+tty_out=$(cat "$T/c-tty.out")
+check_match "on a terminal, lines are redrawn in place" "$tty_out" $'\e\\[[0-9]+A'
+check_match "  … a layer's progress shows bytes and rate" "$tty_out" 'Downloading \[=*>? *\] +[0-9.]+[kM]?B/[0-9.]+MB +[0-9.]+[kM]?B/s'
+check_match "  … the base, already here, says so" "$tty_out" 'Already exists'
+check_eq "  … Ctrl-C left no reference" "$(ref_of "$F/test/cbig:1")" ""
+check_eq "  … and nothing in tmp/" "$(staging)" ""
