@@ -50,6 +50,7 @@ refused() {
         err=$("$@" 2>&1 >/dev/null); rc=$?
         if [ "$rc" = 125 ] && [ "$(lines "$err")" = 1 ] && grep -qE -- "$re" <<< "$err"; then
                 pass "$what"
+                echo "#   $err"
         else
                 fail "$what"
                 echo "#   exit $rc (want 125), stderr (want one line matching /$re/):"
@@ -137,6 +138,9 @@ out=$(berth pull "$R/test/app:1" 2>/dev/null); rc=$?
 check_eq "berth pull REGISTRY/REPO:TAG" "$rc" 0
 check_match "  … prints the manifest's digest, as docker does" "$out" "Digest: $app1_manifest"
 check_eq "  … and the reference last" "$(printf '%s\n' "$out" | tail -n 1)" "$R/test/app:1"
+for d in $(oci_image show "$L" app1 layers); do
+        check_match "  … not on a terminal, a line when layer ${d:7:12} is done, as docker's" "$out" "^${d:7:12}: Pull complete$"
+done
 check_eq "  … the reference names its config and manifest" "$(ref_of "$R/test/app:1")" "$app1_config $app1_manifest"
 check "  … its three layers are unpacked under their chain IDs" has_layers app1
 check "  … its config and manifest are blobs" test -f "$STORE/blobs/sha256/${app1_config#sha256:}" -a -f "$STORE/blobs/sha256/${app1_manifest#sha256:}"
@@ -152,7 +156,9 @@ check_eq "  … fetches no layer again" "$(registry_blob_gets tls "$base")" "$ge
 
 # --- by digest ------------------------------------------------------------------------------------
 app2_manifest=$(oci_image show "$L" app2 manifest)
-check "berth pull REGISTRY/REPO@DIGEST" berth pull "$R/test/app2@$app2_manifest"
+out=$(berth pull "$R/test/app2@$app2_manifest" 2>/dev/null); rc=$?
+check_eq "berth pull REGISTRY/REPO@DIGEST" "$rc" 0
+check_match "  … the base it shares with test/app: Already exists" "$out" "^${base:7:12}: Already exists$"
 check_eq "  … the digest reference names the image" "$(ref_of "$R/test/app2@$app2_manifest")" "$app2_config $app2_manifest"
 check_eq "  … it runs" "$(berth run --rm "$R/test/app2@$app2_manifest" cat /etc/app 2>&1)" two
 refused "a digest the registry does not have: one line naming it" "sha256:0{64}" \
@@ -272,7 +278,7 @@ interrupt() { # interrupt N SIGNAL: pull big N through a stalled layer, signal i
                 fail "the layer of big$1 stalled"
         sleep 0.5
         kill "-$2" -- "-$pid"
-        wait "$pid"
+        { wait "$pid"; } 2>/dev/null
         rc=$?
         registry_fault_off flaky
 }
