@@ -4,7 +4,7 @@
 
   fault-proxy.py --listen 127.0.0.1:PORT --upstream HOST:PORT [--upstream-ca CA]
                  [--upstream-creds USER:PASSWORD] [--tls-cert C --tls-key K]
-                 [--digest D [--mode cut|stall|stop|redirect] [--times N] [--after BYTES]]
+                 [--digest D [--mode cut|stall|stop|error|redirect] [--times N] [--after BYTES]]
                  [--log FILE]
 
 Every request is passed to the registry (plain HTTP, or TLS when --upstream-ca is given) with the
@@ -15,7 +15,8 @@ the connection is cut (mode cut) or held open without sending more, for at most 
 stall). That happens to the first N such GETs (default 1; 0: all of them). Mode stop is the
 registry going away midway: the first such GET is cut, and from then on every request is
 dropped, its connection closed without an answer, until the rule changes. With --tls-cert the
-proxy itself speaks TLS.
+proxy itself speaks TLS. Mode error answers those GETs with the status --after gives (default 503)
+and a small JSON body, without asking the registry: a transient failure a client tries again.
 
 Mode redirect answers such a GET with 307 to SCHEME://localhost:PORT/_redirect/v2/…, another
 host name for this proxy, as a registry sends a client to its blob storage: a client must follow
@@ -100,7 +101,7 @@ def make_handler(opts, rule, log):
                     rule.set(q["digest"], q.get("mode", "cut"), int(q.get("times", "1")),
                              int(q["after"]) if "after" in q else None)
                 else:
-                    self.small(400, "usage: /_fault/set?digest=D&mode=cut|stall|stop|redirect&times=N&after=B or /_fault/off\n")
+                    self.small(400, "usage: /_fault/set?digest=D&mode=cut|stall|stop|error|redirect&times=N&after=B or /_fault/off\n")
                     return
             self.small(200, "ok\n")
 
@@ -161,6 +162,13 @@ def make_handler(opts, rule, log):
             elif self.command == "GET" and rule.take(self.path, "redirect"):
                 self.redirect()
                 return
+            elif self.command == "GET":
+                err = rule.take(self.path, "error")
+                if err:
+                    code = err[1] or 503
+                    self.small(code, '{"errors": [{"code": "UNAVAILABLE", "message": "fault proxy"}]}\n')
+                    log(f"{self.command} {self.path} {code} error")
+                    return
             conn = self.upstream()
             try:
                 conn.request(self.command, self.path, body=data, headers=headers)
@@ -236,7 +244,7 @@ def main():
     p.add_argument("--tls-key")
     p.add_argument("--digest")
     p.add_argument("--upstream-creds")
-    p.add_argument("--mode", choices=("cut", "stall", "stop", "redirect"), default="cut")
+    p.add_argument("--mode", choices=("cut", "stall", "stop", "error", "redirect"), default="cut")
     p.add_argument("--times", type=int, default=1)
     p.add_argument("--after", type=int)
     p.add_argument("--log")

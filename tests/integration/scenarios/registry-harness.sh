@@ -125,6 +125,11 @@ check "a stop rule" registry_fault flaky "$top" stop
 check_eq "  … cuts the first GET" "$(blob flaky "$top" "$T/b8")" 18
 check_eq "  … then answers nothing at all (curl: empty reply)" "$(blob flaky "$base" "$T/b8")" 52
 check_eq "  … not even /v2/" "$(curl -s --cacert "$CA" -o /dev/null "https://${REGISTRY[flaky]}/v2/"; echo $?)" 52
+check "an error rule" registry_fault flaky "$top" error 2 503
+check_eq "  … answers 503 twice" "$(for i in 1 2; do curl -s --cacert "$CA" -o /dev/null -w '%{http_code} ' "https://${REGISTRY[flaky]}/v2/test/app/blobs/$top"; done)" "503 503 "
+check_eq "  … then passes" "$(blob flaky "$top" "$T/b9")" 0
+check "a 429 rule" registry_fault flaky "$top" error 1 429
+check_eq "  … answers 429" "$(curl -s --cacert "$CA" -o /dev/null -w '%{http_code}' "https://${REGISTRY[flaky]}/v2/test/app/blobs/$top")" 429
 check "rules off" registry_fault_off flaky
 check_eq "  … the blob comes whole" "$(blob flaky "$top" "$T/b5")" 0
 

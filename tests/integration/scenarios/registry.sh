@@ -86,7 +86,7 @@ oci_image index "$L" multi native other >/dev/null
 build def busybox 'file:/etc/app=def'
 build liar busybox 'file:/etc/app=liar' --wrong-diff-id
 build badcfg busybox 'file:/etc/app=badcfg'
-for i in 1 2 3 4; do build "big$i" busybox "file:/etc/app=big$i,random:/data/big=3M,seed:$i"; done
+for i in 1 2 3 4 5 6; do build "big$i" busybox "file:/etc/app=big$i,random:/data/big=3M,seed:$i"; done
 build red busybox 'file:/etc/app=red,random:/data/red=1M'
 build corrupt busybox 'file:/etc/app=corrupt,random:/data/c=300K,seed:0'
 # A twin of corrupt's top layer: another valid gzip'd tar of the same size, so that only the
@@ -118,7 +118,7 @@ push def tls test/def:1
 push liar tls test/liar:1
 push badcfg tls test/badcfg:1
 push corrupt tls test/corrupt:1
-for i in 1 2 3 4; do push "big$i" tls "test/big$i:1"; done
+for i in 1 2 3 4 5 6; do push "big$i" tls "test/big$i:1"; done
 push app2 tls test/runpull:1
 push app2 tls test/certs:1
 push app2 tls test/dockercerts:1
@@ -265,6 +265,13 @@ registry_fault flaky "$(big_top 2)" cut 1
 check "one GET cut midway: the pull tries again and completes" berth pull "$F/test/big2:1"
 check_eq "  … the layer was asked for twice" "$(registry_blob_gets flaky "$(big_top 2)")" 2
 check_eq "  … and runs" "$(berth run --rm "$F/test/big2:1" cat /etc/app 2>&1)" big2
+
+registry_fault flaky "$(big_top 5)" error 2 503
+check "two 503 answers for a layer: the pull tries again and completes" berth pull "$F/test/big5:1"
+check_eq "  … the proxy answered 503 twice" "$(grep -c "blobs/$(big_top 5) 503 error" "${REGISTRY_LOG[flaky]}")" 2
+registry_fault flaky "$(big_top 6)" error 1 429
+check "a 429 answer (too many requests): tried again too" berth pull "$F/test/big6:1"
+registry_fault_off flaky
 
 # Ctrl-C and kill -9 while a layer hangs: berth-pull in a process group of its own, as a
 # terminal's foreground job is.
