@@ -10,7 +10,8 @@
 #                                      installed only in /etc/containers/certs.d/ADDR/ca.crt
 #   registry_fault_proxy NAME UPSTREAM a fault proxy in front of registry UPSTREAM (TLS if it is)
 #   registry_fault NAME DIGEST [MODE [TIMES [AFTER]]]   break GETs of blob DIGEST (cut|stall|stop,
-#                                      error: answer AFTER, a status, default 503), or
+#                                      error: answer AFTER, a status, default 503; slow: AFTER
+#                                      bytes a second, default 1 MiB), or
 #                                      send them elsewhere (redirect: to localhost:PORT, see
 #                                      fault-proxy.py; htpasswd upstreams only)
 #   registry_fault_off NAME

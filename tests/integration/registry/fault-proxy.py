@@ -4,7 +4,7 @@
 
   fault-proxy.py --listen 127.0.0.1:PORT --upstream HOST:PORT [--upstream-ca CA]
                  [--upstream-creds USER:PASSWORD] [--tls-cert C --tls-key K]
-                 [--digest D [--mode cut|stall|stop|error|redirect] [--times N] [--after BYTES]]
+                 [--digest D [--mode cut|stall|stop|error|slow|redirect] [--times N] [--after BYTES]]
                  [--log FILE]
 
 Every request is passed to the registry (plain HTTP, or TLS when --upstream-ca is given) with the
@@ -17,6 +17,8 @@ registry going away midway: the first such GET is cut, and from then on every re
 dropped, its connection closed without an answer, until the rule changes. With --tls-cert the
 proxy itself speaks TLS. Mode error answers those GETs with the status --after gives (default 503)
 and a small JSON body, without asking the registry: a transient failure a client tries again.
+Mode slow sends those blobs whole, at --after bytes a second (default 1 MiB): a download that
+lasts long enough to be watched.
 
 Mode redirect answers such a GET with 307 to SCHEME://localhost:PORT/_redirect/v2/…, another
 host name for this proxy, as a registry sends a client to its blob storage: a client must follow
@@ -101,7 +103,7 @@ def make_handler(opts, rule, log):
                     rule.set(q["digest"], q.get("mode", "cut"), int(q.get("times", "1")),
                              int(q["after"]) if "after" in q else None)
                 else:
-                    self.small(400, "usage: /_fault/set?digest=D&mode=cut|stall|stop|error|redirect&times=N&after=B or /_fault/off\n")
+                    self.small(400, "usage: /_fault/set?digest=D&mode=cut|stall|stop|error|slow|redirect&times=N&after=B or /_fault/off\n")
                     return
             self.small(200, "ok\n")
 
@@ -179,7 +181,7 @@ def make_handler(opts, rule, log):
                 return
             broken = None
             if self.command == "GET" and resp.status in (200, 206) and not note:
-                broken = rule.take(self.path, "cut", "stall", "stop")
+                broken = rule.take(self.path, "cut", "stall", "stop", "slow")
             length = resp.getheader("Content-Length")
             payload = None
             if length is None and self.command != "HEAD":
@@ -202,17 +204,24 @@ def make_handler(opts, rule, log):
                 conn.close()
                 return
             total = int(length)
+            rate = None
+            if broken is not None and broken[0] == "slow":
+                rate, broken = broken[1] or 1 << 20, None
             limit = total if broken is None else (broken[1] if broken[1] is not None else total // 2)
             sent = 0
+            start = time.monotonic()
             while sent < limit:
                 chunk = resp.read(min(65536, limit - sent))
                 if not chunk:
                     break
                 self.wfile.write(chunk)
                 sent += len(chunk)
+                if rate:
+                    self.wfile.flush()
+                    time.sleep(max(0.0, start + sent / rate - time.monotonic()))
             conn.close()
             if broken is None:
-                log(f"{self.command} {self.path} {resp.status}{note}")
+                log(f"{self.command} {self.path} {resp.status}{note}{' slow' if rate else ''}")
                 return
             self.wfile.flush()
             if broken[0] == "stall":
@@ -244,7 +253,7 @@ def main():
     p.add_argument("--tls-key")
     p.add_argument("--digest")
     p.add_argument("--upstream-creds")
-    p.add_argument("--mode", choices=("cut", "stall", "stop", "error", "redirect"), default="cut")
+    p.add_argument("--mode", choices=("cut", "stall", "stop", "error", "slow", "redirect"), default="cut")
     p.add_argument("--times", type=int, default=1)
     p.add_argument("--after", type=int)
     p.add_argument("--log")

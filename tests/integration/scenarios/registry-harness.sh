@@ -130,6 +130,10 @@ check_eq "  … answers 503 twice" "$(for i in 1 2; do curl -s --cacert "$CA" -o
 check_eq "  … then passes" "$(blob flaky "$top" "$T/b9")" 0
 check "a 429 rule" registry_fault flaky "$top" error 1 429
 check_eq "  … answers 429" "$(curl -s --cacert "$CA" -o /dev/null -w '%{http_code}' "https://${REGISTRY[flaky]}/v2/test/app/blobs/$top")" 429
+check "a slow rule" registry_fault flaky "$top" slow 1 200000
+check_eq "  … sends the blob whole" "$(blob flaky "$top" "$T/b10")" 0
+check_match "  … slowly, says its log" "$(tail -n 1 "${REGISTRY_LOG[flaky]}")" "blobs/$top 200 slow$"
+check_eq "  … unchanged" "sha256:$(sha256sum < "$T/b10" | cut -d' ' -f1)" "$top"
 check "rules off" registry_fault_off flaky
 check_eq "  … the blob comes whole" "$(blob flaky "$top" "$T/b5")" 0
 

@@ -86,7 +86,7 @@ oci_image index "$L" multi native other >/dev/null
 build def busybox 'file:/etc/app=def'
 build liar busybox 'file:/etc/app=liar' --wrong-diff-id
 build badcfg busybox 'file:/etc/app=badcfg'
-for i in 1 2 3 4 5 6; do build "big$i" busybox "file:/etc/app=big$i,random:/data/big=3M,seed:$i"; done
+for i in 1 2 3 4 5 6 7; do build "big$i" busybox "file:/etc/app=big$i,random:/data/big=3M,seed:$i"; done
 build red busybox 'file:/etc/app=red,random:/data/red=1M'
 build corrupt busybox 'file:/etc/app=corrupt,random:/data/c=300K,seed:0'
 # A twin of corrupt's top layer: another valid gzip'd tar of the same size, so that only the
@@ -118,7 +118,7 @@ push def tls test/def:1
 push liar tls test/liar:1
 push badcfg tls test/badcfg:1
 push corrupt tls test/corrupt:1
-for i in 1 2 3 4 5 6; do push "big$i" tls "test/big$i:1"; done
+for i in 1 2 3 4 5 6 7; do push "big$i" tls "test/big$i:1"; done
 push app2 tls test/runpull:1
 push app2 tls test/certs:1
 push app2 tls test/dockercerts:1
@@ -272,6 +272,19 @@ check_eq "  … the proxy answered 503 twice" "$(grep -c "blobs/$(big_top 5) 503
 registry_fault flaky "$(big_top 6)" error 1 429
 check "a 429 answer (too many requests): tried again too" berth pull "$F/test/big6:1"
 registry_fault_off flaky
+
+# On a terminal: a line per layer with its bytes and rate, redrawn (a layer sent at 1 MiB/s, so
+# that there is something to watch).
+registry_fault flaky "$(big_top 7)" slow 1
+script -qec "berth pull '$F/test/big7:1'" /dev/null > "$T/tty.out" 2>&1
+check_eq "on a terminal, berth pull" "$?" 0
+registry_fault_off flaky
+tty_out=$(tr '\r' '\n' < "$T/tty.out")
+check_match "  … shows the slow layer's bytes as they come" "$tty_out" \
+        "$(big_top 7 | cut -c8-19): .*[0-9][0-9.]* ?[kKMG]?i?B */ *[0-9][0-9.]* ?[kKMG]?i?B"
+check_match "  … and its rate" "$tty_out" "$(big_top 7 | cut -c8-19): .*[0-9][0-9.]* ?[kKMG]?i?B/s"
+check_match "  … redrawn in place" "$(cat "$T/tty.out")" $'\033\\['
+check_match "  … then done" "$tty_out" "$(big_top 7 | cut -c8-19): Pull complete"
 
 # Ctrl-C and kill -9 while a layer hangs: berth-pull in a process group of its own, as a
 # terminal's foreground job is.
