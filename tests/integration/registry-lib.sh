@@ -9,12 +9,13 @@
 #                                      to 127.0.0.1:PORT. TLS modes use a CA made on the spot,
 #                                      installed only in /etc/containers/certs.d/ADDR/ca.crt
 #   registry_fault_proxy NAME UPSTREAM a fault proxy in front of registry UPSTREAM (TLS if it is)
-#   registry_fault NAME DIGEST [MODE [TIMES [AFTER]]]   break GETs of blob DIGEST (cut|stall|stop,
-#                                      error: answer AFTER, a status, default 503; slow: AFTER
-#                                      bytes a second, default 1 MiB), or
-#                                      send them elsewhere (redirect: to localhost:PORT, see
-#                                      fault-proxy.py; htpasswd upstreams only)
+#   registry_fault NAME DIGEST [MODE [TIMES [AFTER]]]   the next GETs of blob DIGEST (* for every
+#                                      blob) broken: cut, stall, stop; error (status AFTER, default
+#                                      503); slow (AFTER bytes a second, default 1 MiB); redirect
+#                                      (to localhost:PORT; htpasswd upstreams only). fault-proxy.py
+#                                      says more
 #   registry_fault_off NAME
+#   registry_fault_inflight NAME       the most blob downloads it served at once since the last rule
 #   registry_stop NAME
 #   registry_trust ADDR / registry_untrust ADDR         the CA in certs.d, or not
 #   oci_image build|index|show …       tests/integration/registry/oci-image.py
@@ -222,6 +223,8 @@ registry_fault() {
 }
 
 registry_fault_off() { curl -sf --cacert "$REGISTRY_CA_DIR/ca.crt" "$(registry_url "$1")/_fault/off" >/dev/null; }
+# The most blob bodies the proxy NAME was sending at once since its last rule.
+registry_fault_inflight() { curl -sf --cacert "$REGISTRY_CA_DIR/ca.crt" "$(registry_url "$1")/_fault/inflight"; }
 
 # The skopeo options that reach registry NAME: PREFIX "src-", "dest-" or "" (inspect).
 registry_skopeo_opts() {

@@ -26,9 +26,13 @@ it and must not send its credentials there. The proxy serves /_redirect/PATH fro
 with --upstream-creds (a presigned URL's authority), and logs whether the client sent an
 Authorization header ("auth=yes" or "auth=no").
 
+D may be "*": every blob.
+
 Control, answered by the proxy itself:
   GET /_fault/set?digest=D&mode=M&times=N&after=BYTES   a new rule (counts start again)
   GET /_fault/off                                       no rule: pass everything
+  GET /_fault/inflight                                  the most blob bodies it was sending at once
+                                                        since the last rule (a line: N)
 Each request is a line in FILE: "METHOD PATH STATUS" and " cut" or " stalled" when broken.
 """
 import argparse
@@ -56,6 +60,16 @@ class Rule:
         self.digest, self.mode, self.left, self.after = digest, mode, times, after
         self.always = times == 0
         self.stopped = False
+        self.inflight = self.most = 0
+
+    def begin(self):
+        with self.lock:
+            self.inflight += 1
+            self.most = max(self.most, self.inflight)
+
+    def end(self):
+        with self.lock:
+            self.inflight -= 1
 
     def is_stopped(self):
         with self.lock:
@@ -64,7 +78,10 @@ class Rule:
     def take(self, path, *modes):
         """The rule to apply to a GET of path, if its mode is one of modes, or None."""
         with self.lock:
-            if not self.digest or self.mode not in modes or not path.endswith("/blobs/" + self.digest):
+            if not self.digest or self.mode not in modes:
+                return None
+            if not (path.endswith("/blobs/" + self.digest) or
+                    (self.digest == "*" and "/blobs/sha256:" in path)):
                 return None
             if self.mode == "stop":
                 if self.stopped:
@@ -96,6 +113,10 @@ def make_handler(opts, rule, log):
         def control(self):
             url = urllib.parse.urlsplit(self.path)
             q = {k: v[0] for k, v in urllib.parse.parse_qs(url.query).items()}
+            if url.path == "/_fault/inflight":
+                with rule.lock:
+                    self.small(200, f"{rule.most}\n")
+                return
             with rule.lock:
                 if url.path == "/_fault/off":
                     rule.set(None, "cut", 1, None)
@@ -210,15 +231,22 @@ def make_handler(opts, rule, log):
             limit = total if broken is None else (broken[1] if broken[1] is not None else total // 2)
             sent = 0
             start = time.monotonic()
-            while sent < limit:
-                chunk = resp.read(min(65536, limit - sent))
-                if not chunk:
-                    break
-                self.wfile.write(chunk)
-                sent += len(chunk)
-                if rate:
-                    self.wfile.flush()
-                    time.sleep(max(0.0, start + sent / rate - time.monotonic()))
+            blob = "/blobs/" in self.path
+            if blob:
+                rule.begin()
+            try:
+                while sent < limit:
+                    chunk = resp.read(min(65536, limit - sent))
+                    if not chunk:
+                        break
+                    self.wfile.write(chunk)
+                    sent += len(chunk)
+                    if rate:
+                        self.wfile.flush()
+                        time.sleep(max(0.0, start + sent / rate - time.monotonic()))
+            finally:
+                if blob:
+                    rule.end()
             conn.close()
             if broken is None:
                 log(f"{self.command} {self.path} {resp.status}{note}{' slow' if rate else ''}")

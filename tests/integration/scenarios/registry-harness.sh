@@ -134,6 +134,15 @@ check "a slow rule" registry_fault flaky "$top" slow 1 200000
 check_eq "  … sends the blob whole" "$(blob flaky "$top" "$T/b10")" 0
 check_match "  … slowly, says its log" "$(tail -n 1 "${REGISTRY_LOG[flaky]}")" "blobs/$top 200 slow$"
 check_eq "  … unchanged" "sha256:$(sha256sum < "$T/b10" | cut -d' ' -f1)" "$top"
+check "a slow rule for every blob" registry_fault flaky '*' slow 0 262144
+check_eq "  … none in flight yet" "$(registry_fault_inflight flaky)" 0
+curl -s --cacert "$CA" -o "$T/p1" "https://${REGISTRY[flaky]}/v2/test/app/blobs/$top" &
+p1=$!
+curl -s --cacert "$CA" -o "$T/p2" "https://${REGISTRY[flaky]}/v2/test/app/blobs/$base" &
+p2=$!
+wait $p1 $p2
+check_eq "  … two downloads side by side were two in flight" "$(registry_fault_inflight flaky)" 2
+check_eq "  … both whole" "$(sha256sum < "$T/p1" | cut -c1-64) $(sha256sum < "$T/p2" | cut -c1-64)" "${top#sha256:} ${base#sha256:}"
 check "rules off" registry_fault_off flaky
 check_eq "  … the blob comes whole" "$(blob flaky "$top" "$T/b5")" 0
 

@@ -87,6 +87,7 @@ build def busybox 'file:/etc/app=def'
 build liar busybox 'file:/etc/app=liar' --wrong-diff-id
 build badcfg busybox 'file:/etc/app=badcfg'
 for i in 1 2 3 4 5 6 7; do build "big$i" busybox "file:/etc/app=big$i,random:/data/big=3M,seed:$i"; done
+build par busybox 'random:/data/p1=1M' 'random:/data/p2=1M' 'random:/data/p3=1M'
 build red busybox 'file:/etc/app=red,random:/data/red=1M'
 build corrupt busybox 'file:/etc/app=corrupt,random:/data/c=300K,seed:0'
 # A twin of corrupt's top layer: another valid gzip'd tar of the same size, so that only the
@@ -119,6 +120,7 @@ push liar tls test/liar:1
 push badcfg tls test/badcfg:1
 push corrupt tls test/corrupt:1
 for i in 1 2 3 4 5 6 7; do push "big$i" tls "test/big$i:1"; done
+push par tls test/par:1
 push app2 tls test/runpull:1
 push app2 tls test/certs:1
 push app2 tls test/dockercerts:1
@@ -286,6 +288,12 @@ check_match "  … and its rate" "$tty_out" "$(big_top 7 | cut -c8-19): .*[0-9][
 check_match "  … redrawn in place" "$(cat "$T/tty.out")" $'\033\\['
 check_match "  … then done" "$tty_out" "$(big_top 7 | cut -c8-19): Pull complete"
 
+# Layers in parallel: three new ones, each sent slowly, were downloaded at the same time.
+registry_fault flaky '*' slow 0 524288
+check "berth pull of three new layers, each sent at 512 KiB/s" berth pull "$F/test/par:1"
+check_match "  … downloads them in parallel (the most the proxy sent at once)" "$(registry_fault_inflight flaky)" '^[2-9]$'
+registry_fault_off flaky
+
 # Ctrl-C and kill -9 while a layer hangs: berth-pull in a process group of its own, as a
 # terminal's foreground job is.
 interrupt() { # interrupt N SIGNAL: pull big N through a stalled layer, signal its group; sets rc
@@ -297,6 +305,10 @@ interrupt() { # interrupt N SIGNAL: pull big N through a stalled layer, signal i
         wait_for 30 grep -q "blobs/$(big_top "$1") 200 stalled" "${REGISTRY_LOG[flaky]}" ||
                 fail "the layer of big$1 stalled"
         sleep 0.5
+        if [ "$2" = INT ]; then
+                check "  (a layer is unpacked while it streams: its first bytes are in the staging directory)" \
+                        sh -c "find '$STORE/tmp' -path '*/data/big' -size +0 | grep -q ."
+        fi
         kill "-$2" -- "-$pid"
         { wait "$pid"; } 2>/dev/null
         rc=$?
