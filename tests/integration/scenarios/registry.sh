@@ -86,7 +86,7 @@ oci_image index "$L" multi native other >/dev/null
 build def busybox 'file:/etc/app=def'
 build liar busybox 'file:/etc/app=liar' --wrong-diff-id
 build badcfg busybox 'file:/etc/app=badcfg'
-for i in 1 2 3 4 5 6 7; do build "big$i" busybox "file:/etc/app=big$i,random:/data/big=3M,seed:$i"; done
+for i in $(seq 9); do build "big$i" busybox "file:/etc/app=big$i,random:/data/big=3M,seed:$i"; done
 build par busybox 'random:/data/p1=1M' 'random:/data/p2=1M' 'random:/data/p3=1M'
 build red busybox 'file:/etc/app=red,random:/data/red=1M'
 build corrupt busybox 'file:/etc/app=corrupt,random:/data/c=300K,seed:0'
@@ -119,7 +119,7 @@ push def tls test/def:1
 push liar tls test/liar:1
 push badcfg tls test/badcfg:1
 push corrupt tls test/corrupt:1
-for i in 1 2 3 4 5 6 7; do push "big$i" tls "test/big$i:1"; done
+for i in $(seq 9); do push "big$i" tls "test/big$i:1"; done
 push par tls test/par:1
 push app2 tls test/runpull:1
 push app2 tls test/certs:1
@@ -173,7 +173,7 @@ check "  … one directory under its chain ID, for both images" test -d "$(layer
 # --- docker schema 2, zstd ------------------------------------------------------------------------
 check_match "skopeo pushed test/v2s2 as docker's schema 2" "$(registry_skopeo tls inspect --raw "docker://$R/test/v2s2:1")" \
         'application/vnd.docker.distribution.manifest.v2\+json'
-check "berth pull of a docker schema 2 manifest" berth pull "$R/test/v2s2:1"
+check "berth image pull (pull's other name) of a docker schema 2 manifest" berth image pull "$R/test/v2s2:1"
 check_eq "  … runs" "$(berth run --rm "$R/test/v2s2:1" cat /etc/app 2>&1)" two
 check_eq "  … the same image as the OCI one (its config)" "$(config_of "$R/test/v2s2:1")" "$app2_config"
 check "berth pull of an image whose layers are zstd" berth pull "$R/test/zst:1"
@@ -318,12 +318,30 @@ interrupt 3 INT
 check_eq "Ctrl-C while a layer downloads: the pull fails, 130 (berth(1))" "$rc" 130
 nothing_visible "  … and" "$F/test/big3:1" "$(big_chain 3)"
 check "  … a second pull completes" berth pull "$F/test/big3:1"
+interrupt 8 TERM
+check_eq "SIGTERM while a layer downloads: the pull fails, 125 (berth(1))" "$rc" 125
+nothing_visible "  … and" "$F/test/big8:1" "$(big_chain 8)"
 interrupt 4 KILL
 check_eq "kill -9 while a layer downloads" "$rc" 137
 check_eq "  … no reference" "$(ref_of "$F/test/big4:1")" ""
 check_fails "  … no layer" test -e "$(layer_dir "$(big_chain 4)")"
 check "  … a second pull completes" berth pull "$F/test/big4:1"
 check_eq "  … and the debris is gone from tmp/" "$(staging)" ""
+
+# Two pulls of the same image at once: both succeed, one image, its layers once.
+registry_fault flaky "$(big_top 9)" slow 0 1048576
+berth pull "$F/test/big9:1" >/dev/null 2>"$T/pull-a.err" &
+pa=$!
+berth pull "$F/test/big9:1" >/dev/null 2>"$T/pull-b.err" &
+pb=$!
+wait $pa; ra=$?
+wait $pb; rb=$?
+registry_fault_off flaky
+check_eq "two pulls of one image at the same time both succeed" "$ra $rb" "0 0"
+check_eq "  … one reference to it" "$(config_of "$F/test/big9:1")" "$(oci_image show "$L" big9 config)"
+check "  … its layers are there" has_layers big9
+check_eq "  … nothing left in tmp/" "$(staging)" ""
+check_eq "  … it runs" "$(berth run --rm "$F/test/big9:1" cat /etc/app 2>&1)" big9
 
 # --- TLS: the CA only in certs.d ------------------------------------------------------------------
 check_fails "the TLS registry's CA is not in the system's store" curl -sf "https://$R/v2/"
