@@ -116,6 +116,7 @@ push app2 tls test/v2s2:1 --format v2s2
 push app2 tls test/short:1
 push app2 tls test/alias:1
 push def tls test/def:1
+push app1 tls test/defmove:1
 push liar tls test/liar:1
 push badcfg tls test/badcfg:1
 push corrupt tls test/corrupt:1
@@ -439,8 +440,9 @@ mkdir -p /etc/berth/containers
 printf '[Container]\nImage=%s/test/def:1\nExec=sh -c "cat /etc/app; exec sleep 1000"\n' "$R" > /etc/berth/containers/regdef.container
 printf '[Container]\nImage=%s/test/undef:1\nExec=true\n' "$R" > /etc/berth/containers/regbad.container
 printf '[Container]\nImage=%s/test/def:1\nPull=never\nExec=true\n' "${REGISTRY[flaky]}" > /etc/berth/containers/regnever.container
-on_exit "rm -f /etc/berth/containers/regdef.container /etc/berth/containers/regbad.container /etc/berth/containers/regnever.container; systemctl daemon-reload"
-on_exit "systemctl stop container@regdef.service container@regbad.service container@regnever.service"
+printf '[Container]\nImage=%s/test/defmove:1\nPull=always\nExec=sh -c "cat /etc/app; exec sleep 1000"\n' "$R" > /etc/berth/containers/regalways.container
+on_exit "rm -f /etc/berth/containers/regdef.container /etc/berth/containers/regbad.container /etc/berth/containers/regnever.container /etc/berth/containers/regalways.container; systemctl daemon-reload"
+on_exit "systemctl stop container@regdef.service container@regbad.service container@regnever.service container@regalways.service"
 systemctl daemon-reload
 check_eq "the image is not here" "$(ref_of "$R/test/def:1")" ""
 check_match "the generator orders the unit after network-online.target" "$(systemctl show -P After container@regdef.service)" 'network-online\.target'
@@ -455,3 +457,10 @@ check_match "  … its journal says why in one line: registry, reference" "$(jou
         "$R.*test/undef|test/undef.*$R"
 check_fails "Pull=never with the image absent fails to start" systemctl start container@regnever.service
 check_fails "  … without asking the registry" grep -q 'test/def/manifests' "${REGISTRY_LOG[flaky]}"
+check "Pull=always: systemctl start" systemctl start container@regalways.service
+wait_for 10 sh -c "journalctl -q -o cat CONTAINER_NAME=regalways | grep -qx one"
+check_eq "  … runs what the tag names" "$(journalctl -q -o cat CONTAINER_NAME=regalways | tail -n 1)" one
+registry_retag tls test/app2:1 test/defmove:1
+check "  … the tag moves; systemctl restart" systemctl restart container@regalways.service
+wait_for 10 sh -c "journalctl -q -o cat CONTAINER_NAME=regalways | grep -qx two"
+check_eq "  … runs the image it moved to" "$(journalctl -q -o cat CONTAINER_NAME=regalways | tail -n 1)" two
