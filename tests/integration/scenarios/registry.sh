@@ -63,6 +63,7 @@ nothing_visible() {
         local what=$1 ref=$2 chain=${3:-}
         check_eq "$what: no reference in the store" "$(ref_of "$ref")" ""
         check_fails "  … image inspect does not find it" berth image inspect "$ref"
+        check_fails "  … image ls does not list it" sh -c "berth image ls | grep -qE '^${ref%:*} +${ref##*:} '"
         [ -n "$chain" ] && check_fails "  … its broken layer is not in layers/" test -e "$(layer_dir "$chain")"
         check_eq "  … nothing left in the store's tmp/" "$(staging)" ""
 }
@@ -150,6 +151,8 @@ check "  … its config and manifest are blobs" test -f "$STORE/blobs/sha256/${a
 check_eq "  … nothing left in tmp/" "$(staging)" ""
 check_eq "  … it runs, its layers stacked" "$(berth run --rm "$R/test/app:1" cat /etc/app /etc/third 2>&1)" "one
 3"
+check_match "  … image ls lists it: repository, tag, image ID (docker's columns)" "$(berth image ls 2>&1)" \
+        "^$R/test/app +1 +${app1_config:7:12} "
 inspect=$(berth image inspect "$R/test/app:1" 2>&1)
 check_match "  … image inspect gives the config's digest as its Id" "$inspect" "\"Id\": *\"$app1_config\""
 check_match "  … and the manifest's in RepoDigests" "$inspect" "\"$R/test/app@$app1_manifest\""
