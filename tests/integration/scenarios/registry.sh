@@ -455,13 +455,6 @@ check_eq "  … it is active" "$(systemctl is-active container@regdef.service)" 
 wait_for 10 sh -c "journalctl -q -o cat CONTAINER_NAME=regdef | grep -qx def"
 check_match "  … its payload ran from the pulled image" "$(journalctl -q -o cat CONTAINER_NAME=regdef)" '^def$'
 check_eq "  … which the store now has" "$(config_of "$R/test/def:1")" "$(oci_image show "$L" def config)"
-check_fails "a definition whose image the registry lacks fails to start" systemctl start container@regbad.service
-check_match "  … its journal says why: registry, reference" "$(journalctl -q -o cat -u container@regbad.service)" \
-        "$R.*test/undef|test/undef.*$R"
-check_eq "  … in one line" "$(journalctl -q -o cat -u container@regbad.service | grep -c '^berth')" 1
-journalctl -q -o cat -u container@regbad.service | sed 's/^/#   /'
-check_fails "Pull=never with the image absent fails to start" systemctl start container@regnever.service
-check_fails "  … without asking the registry" grep -q 'test/def/manifests' "${REGISTRY_LOG[flaky]}"
 check "Pull=always: systemctl start" systemctl start container@regalways.service
 wait_for 10 sh -c "journalctl -q -o cat CONTAINER_NAME=regalways | grep -qx one"
 check_eq "  … runs what the tag names" "$(journalctl -q -o cat CONTAINER_NAME=regalways | tail -n 1)" one
@@ -469,3 +462,10 @@ registry_retag tls test/app2:1 test/defmove:1
 check "  … the tag moves; systemctl restart" systemctl restart container@regalways.service
 wait_for 10 sh -c "journalctl -q -o cat CONTAINER_NAME=regalways | grep -qx two"
 check_eq "  … runs the image it moved to" "$(journalctl -q -o cat CONTAINER_NAME=regalways | tail -n 1)" two
+check_fails "a definition whose image the registry lacks fails to start" systemctl start container@regbad.service
+check_match "  … its journal says why: registry, reference" "$(journalctl -q -o cat -u container@regbad.service)" \
+        "$R.*test/undef|test/undef.*$R"
+check_eq "  … in one line" "$(journalctl -q -o cat -u container@regbad.service | grep -c '^berth')" 1
+journalctl -q -o cat -u container@regbad.service | sed 's/^/#   /'
+check_fails "Pull=never with the image absent fails to start" systemctl start container@regnever.service
+check_fails "  … without asking the registry" grep -q 'test/def/manifests' "${REGISTRY_LOG[flaky]}"
