@@ -312,6 +312,11 @@ interrupt() { # interrupt N SIGNAL: pull big N through a stalled layer, signal i
         if [ "$2" = INT ]; then
                 check "  (a layer is unpacked while it streams: its first bytes are in the staging directory)" \
                         sh -c "find '$STORE/tmp' -path '*/data/big' -size +0 | grep -q ."
+                check_eq "while a pull is midway its image is not visible" "$(ref_of "$F/test/big$1:1")" ""
+                check_eq "  … a container starts meanwhile" "$(timeout 60 berth run --rm "$R/test/app:1" cat /etc/app 2>&1)" one
+                check "  … image prune returns meanwhile" timeout 60 berth image prune -f
+                check "  … and leaves the pull's staging directory alone" \
+                        sh -c "find '$STORE/tmp' -path '*/data/big' -size +0 | grep -q ."
         fi
         kill "-$2" -- "-$pid"
         { wait "$pid"; } 2>/dev/null
