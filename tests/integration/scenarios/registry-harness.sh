@@ -26,6 +26,7 @@ check_here "a TLS registry starts" registry_start tls tls
 check_here "an htpasswd registry starts" registry_start basic htpasswd
 check_here "a token registry starts, with its token server" registry_start tok token
 check_here "a plain registry starts" registry_start plain plain
+check_here "a registry that wants a client certificate starts" registry_start mtls mtls
 check_here "a fault proxy starts in front of the TLS registry" registry_fault_proxy flaky tls
 check_here "a redirecting proxy starts in front of the htpasswd registry" registry_fault_proxy redir basic
 check "the CA is only in certs.d" test -f "/etc/containers/certs.d/${REGISTRY[tls]}/ca.crt"
@@ -38,7 +39,10 @@ check_eq "  … not a wrong password" \
         "$(curl -s -o /dev/null -w '%{http_code}' --cacert "$CA" -u "$REGISTRY_USER:wrong" "https://${REGISTRY[basic]}/v2/")" 401
 
 # --- pushed with skopeo, read back with skopeo -------------------------------------------------
-for r in tls basic tok plain; do
+check_fails "  … refuses a client without one" curl -sf --cacert "$CA" "https://${REGISTRY[mtls]}/v2/"
+check "  … takes one with it" curl -sf --cacert "$CA" --cert "$REGISTRY_CLIENT_DIR/client.cert" \
+        --key "$REGISTRY_CLIENT_DIR/client.key" "https://${REGISTRY[mtls]}/v2/"
+for r in tls basic tok plain mtls; do
         check "skopeo pushes to the $r registry" registry_push "$L" app "$r" test/app:1
         check_eq "  … it serves the manifest as built" "$(registry_digest "$r" test/app:1)" "$(oci_image show "$L" app manifest)"
 done

@@ -69,7 +69,7 @@ nothing_visible() {
 }
 
 # --- registries and images --------------------------------------------------------------------
-for r in "tls tls" "basic htpasswd" "tok token" "plain plain"; do
+for r in "tls tls" "basic htpasswd" "tok token" "plain plain" "mtls mtls"; do
         set -- $r
         registry_start "$1" "$2" || { fail "registry $1 ($2) starts"; exit 1; }
 done
@@ -131,6 +131,7 @@ push red basic test/redirect:1
 push app2 tok test/app:1
 push app2 tok private/app:1
 push app2 plain test/app:1
+push app2 mtls test/app:1
 
 app1_manifest=$(oci_image show "$L" app1 manifest)
 app1_config=$(oci_image show "$L" app1 config)
@@ -365,6 +366,12 @@ check "the CA in /etc/docker/certs.d serves too" berth pull "$R/test/dockercerts
 rm -rf "/etc/docker/certs.d/$R"
 registry_trust "$R"
 check "  … and back in /etc/containers/certs.d" berth pull "$R/test/certs:1"
+
+# A client certificate from certs.d (NAME.cert with its NAME.key), for a registry that wants one.
+M=${REGISTRY[mtls]}
+refused "a registry that wants a client certificate, none in certs.d: one line" "$M" berth pull "$M/test/app:1"
+registry_client_cert "$M"
+check "  … client.cert and client.key in certs.d/HOST:PORT: it is pulled from" berth pull "$M/test/app:1"
 
 # Plain http only for InsecureRegistries=.
 P=${REGISTRY[plain]}
