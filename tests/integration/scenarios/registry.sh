@@ -2,8 +2,11 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # berth pull against real registries (Debian's docker-registry, pushed to by skopeo; see
 # registry-lib.sh): by tag and digest, short names through [Images], shared layers fetched once,
-# pull policies, credentials (basic, bearer tokens, auth files, login/logout), TLS through
-# certs.d, indexes, zstd, and every way a pull can fail: one line, exit 125, nothing visible.
+# docker schema 2 and OCI, indexes and --platform, zstd, pull policies in run and in definitions
+# started by systemctl, credentials (basic, bearer tokens, every auth file, login/logout), CAs and
+# client certificates through certs.d only, redirects, retries, docker's output on and off a
+# terminal, parallel streamed layers, and every way a pull can fail or be cut short (a bad digest,
+# a registry that stops, Ctrl-C, SIGTERM, kill -9): one line, exit 125, nothing visible.
 source "$BERTH_SOURCE_DIR/tests/integration/lib.sh"
 source "$BERTH_SOURCE_DIR/tests/integration/registry-lib.sh"
 registry_require
