@@ -63,7 +63,7 @@ empty_store() { rm -rf "$STORE"; }
 # berth pull REF under /usr/bin/time -v, in a scope whose anonymous memory is sampled; prints
 # "MS MAXRSS_KIB SCOPE_ANON_PEAK_KIB"
 berth_pull() {
-        local ref=$1 unit t0 t1 rss peak=0 cg sampler
+        local ref=$1 unit t0 t1 rss peak=0 sampler
         unit=bench-pull-$RANDOM
         t0=$(now)
         systemd-run --quiet --scope --unit "$unit" -p MemoryAccounting=yes \

@@ -5,14 +5,19 @@
 # stopped by PID, and everything written is removed, through on_exit.
 #
 #   registry_require                   skip the scenario (ok - # SKIP) without the tools
-#   registry_start NAME MODE           MODE: plain | tls | htpasswd | token; sets REGISTRY[NAME]
-#                                      to 127.0.0.1:PORT. TLS modes use a CA made on the spot,
-#                                      installed only in /etc/containers/certs.d/ADDR/ca.crt
+#   registry_start NAME MODE           MODE: plain | tls | mtls | htpasswd | token; sets
+#                                      REGISTRY[NAME] to 127.0.0.1:PORT. TLS modes use a CA made on
+#                                      the spot, installed only in /etc/containers/certs.d/ADDR/ca.crt;
+#                                      mtls also wants a client certificate signed by it
+#   registry_client_cert ADDR          the client certificate in certs.d/ADDR (client.cert, .key)
 #   registry_fault_proxy NAME UPSTREAM a fault proxy in front of registry UPSTREAM (TLS if it is)
-#   registry_fault NAME DIGEST [MODE [TIMES [AFTER]]]   break GETs of blob DIGEST (cut|stall), or
-#                                      send them elsewhere (redirect: to localhost:PORT, see
-#                                      fault-proxy.py; htpasswd upstreams only)
+#   registry_fault NAME DIGEST [MODE [TIMES [AFTER]]]   the next GETs of blob DIGEST (* for every
+#                                      blob) broken: cut, stall, stop; error (status AFTER, default
+#                                      503); slow (AFTER bytes a second, default 1 MiB); redirect
+#                                      (to localhost:PORT; htpasswd upstreams only). fault-proxy.py
+#                                      says more
 #   registry_fault_off NAME
+#   registry_fault_inflight NAME       the most blob downloads it served at once since the last rule
 #   registry_stop NAME
 #   registry_trust ADDR / registry_untrust ADDR         the CA in certs.d, or not
 #   oci_image build|index|show …       tests/integration/registry/oci-image.py
@@ -34,6 +39,7 @@ REGISTRY_SERVICE=berth-test-registry
 REGISTRY_TMP=$(mktemp -d /tmp/registry.XXXXXX)
 on_exit "rm -rf $REGISTRY_TMP"
 REGISTRY_CA_DIR=$REGISTRY_TMP/ca # ca.crt alone: skopeo's --*-cert-dir
+REGISTRY_CLIENT_DIR=$REGISTRY_TMP/client # ca.crt, client.cert, client.key: the same for mtls
 declare -gA REGISTRY=() REGISTRY_MODE=() REGISTRY_ROOT=() REGISTRY_LOG=() REGISTRY_PID=() \
         REGISTRY_TOKEN_LOG=()
 
@@ -76,7 +82,16 @@ registry_make_pki() {
                 -days 2 -extfile "$d/server.ext" -out "$d/server.crt" 2>/dev/null || return 1
         openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=berth test token signer" \
                 -keyout "$d/signer.key" -out "$d/signer.crt" 2>/dev/null || return 1
+        openssl req -newkey rsa:2048 -nodes -subj "/CN=berth test client" -keyout "$d/client.key" \
+                -out "$d/client.csr" 2>/dev/null || return 1
+        printf 'basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n' > "$d/client.ext"
+        openssl x509 -req -in "$d/client.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -CAcreateserial \
+                -days 2 -extfile "$d/client.ext" -out "$d/client.crt" 2>/dev/null || return 1
         cp "$d/ca.crt" "$REGISTRY_CA_DIR/ca.crt"
+        mkdir -p "$REGISTRY_CLIENT_DIR"
+        cp "$d/ca.crt" "$REGISTRY_CLIENT_DIR/ca.crt"
+        cp "$d/client.crt" "$REGISTRY_CLIENT_DIR/client.cert"
+        cp "$d/client.key" "$REGISTRY_CLIENT_DIR/client.key"
 }
 
 registry_trust() {
@@ -87,11 +102,19 @@ registry_trust() {
 
 registry_untrust() { rm -rf "/etc/containers/certs.d/$1"; }
 
-# registry_answers ADDR TLS: /v2/ answers 200 or 401
+registry_client_cert() {
+        mkdir -p "/etc/containers/certs.d/$1"
+        cp "$REGISTRY_CLIENT_DIR/client.cert" "$REGISTRY_CLIENT_DIR/client.key" "/etc/containers/certs.d/$1/"
+        on_exit "rm -rf '/etc/containers/certs.d/$1'"
+}
+
+# registry_answers ADDR TLS: /v2/ answers 200 or 401 (with the client certificate, for mtls)
 registry_answers() {
         local scheme=http code
         [ "$2" = 1 ] && scheme=https
-        code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$REGISTRY_CA_DIR/ca.crt" "$scheme://$1/v2/") || return 1
+        code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$REGISTRY_CA_DIR/ca.crt" \
+                --cert "$REGISTRY_CLIENT_DIR/client.cert" --key "$REGISTRY_CLIENT_DIR/client.key" \
+                "$scheme://$1/v2/") || return 1
         [ "$code" = 200 ] || [ "$code" = 401 ]
 }
 
@@ -107,7 +130,7 @@ registry_background() {
 
 registry_start() {
         local name=$1 mode=$2 port dir auth="" tls="" tport
-        case $mode in plain|tls|htpasswd|token) ;; *) echo "registry_start: no mode $mode" >&2; return 1 ;; esac
+        case $mode in plain|tls|mtls|htpasswd|token) ;; *) echo "registry_start: no mode $mode" >&2; return 1 ;; esac
         registry_make_pki || { echo "registry_start: openssl failed" >&2; return 1; }
         port=$(registry_free_port)
         dir=$REGISTRY_TMP/$name
@@ -117,6 +140,9 @@ registry_start() {
     certificate: $REGISTRY_TMP/pki/server.crt
     key: $REGISTRY_TMP/pki/server.key"
         fi
+        [ "$mode" = mtls ] && tls="$tls
+    clientcas:
+      - $REGISTRY_TMP/pki/ca.crt"
         case $mode in
         htpasswd)
                 htpasswd -Bbn "$REGISTRY_USER" "$REGISTRY_PASSWORD" > "$dir/htpasswd"
@@ -220,6 +246,8 @@ registry_fault() {
 }
 
 registry_fault_off() { curl -sf --cacert "$REGISTRY_CA_DIR/ca.crt" "$(registry_url "$1")/_fault/off" >/dev/null; }
+# The most blob bodies the proxy NAME was sending at once since its last rule.
+registry_fault_inflight() { curl -sf --cacert "$REGISTRY_CA_DIR/ca.crt" "$(registry_url "$1")/_fault/inflight"; }
 
 # The skopeo options that reach registry NAME: PREFIX "src-", "dest-" or "" (inspect).
 registry_skopeo_opts() {
@@ -228,6 +256,7 @@ registry_skopeo_opts() {
         case ${REGISTRY_MODE[$name]} in
         plain) REGISTRY_OPTS=("--${p}tls-verify=false") ;;
         tls) REGISTRY_OPTS=("--${p}cert-dir" "$REGISTRY_CA_DIR") ;;
+        mtls) REGISTRY_OPTS=("--${p}cert-dir" "$REGISTRY_CLIENT_DIR") ;;
         *) REGISTRY_OPTS=("--${p}cert-dir" "$REGISTRY_CA_DIR" "--${p}creds" "$REGISTRY_USER:$REGISTRY_PASSWORD") ;;
         esac
 }

@@ -4,7 +4,7 @@
 
   fault-proxy.py --listen 127.0.0.1:PORT --upstream HOST:PORT [--upstream-ca CA]
                  [--upstream-creds USER:PASSWORD] [--tls-cert C --tls-key K]
-                 [--digest D [--mode cut|stall|stop|redirect] [--times N] [--after BYTES]]
+                 [--digest D [--mode cut|stall|stop|error|slow|redirect] [--times N] [--after BYTES]]
                  [--log FILE]
 
 Every request is passed to the registry (plain HTTP, or TLS when --upstream-ca is given) with the
@@ -15,7 +15,10 @@ the connection is cut (mode cut) or held open without sending more, for at most 
 stall). That happens to the first N such GETs (default 1; 0: all of them). Mode stop is the
 registry going away midway: the first such GET is cut, and from then on every request is
 dropped, its connection closed without an answer, until the rule changes. With --tls-cert the
-proxy itself speaks TLS.
+proxy itself speaks TLS. Mode error answers those GETs with the status --after gives (default 503)
+and a small JSON body, without asking the registry: a transient failure a client tries again.
+Mode slow sends those blobs whole, at --after bytes a second (default 1 MiB): a download that
+lasts long enough to be watched.
 
 Mode redirect answers such a GET with 307 to SCHEME://localhost:PORT/_redirect/v2/…, another
 host name for this proxy, as a registry sends a client to its blob storage: a client must follow
@@ -23,9 +26,13 @@ it and must not send its credentials there. The proxy serves /_redirect/PATH fro
 with --upstream-creds (a presigned URL's authority), and logs whether the client sent an
 Authorization header ("auth=yes" or "auth=no").
 
+D may be "*": every blob.
+
 Control, answered by the proxy itself:
   GET /_fault/set?digest=D&mode=M&times=N&after=BYTES   a new rule (counts start again)
   GET /_fault/off                                       no rule: pass everything
+  GET /_fault/inflight                                  the most blob bodies it was sending at once
+                                                        since the last rule (a line: N)
 Each request is a line in FILE: "METHOD PATH STATUS" and " cut" or " stalled" when broken.
 """
 import argparse
@@ -53,6 +60,16 @@ class Rule:
         self.digest, self.mode, self.left, self.after = digest, mode, times, after
         self.always = times == 0
         self.stopped = False
+        self.inflight = self.most = 0
+
+    def begin(self):
+        with self.lock:
+            self.inflight += 1
+            self.most = max(self.most, self.inflight)
+
+    def end(self):
+        with self.lock:
+            self.inflight -= 1
 
     def is_stopped(self):
         with self.lock:
@@ -61,7 +78,10 @@ class Rule:
     def take(self, path, *modes):
         """The rule to apply to a GET of path, if its mode is one of modes, or None."""
         with self.lock:
-            if not self.digest or self.mode not in modes or not path.endswith("/blobs/" + self.digest):
+            if not self.digest or self.mode not in modes:
+                return None
+            if not (path.endswith("/blobs/" + self.digest) or
+                    (self.digest == "*" and "/blobs/sha256:" in path)):
                 return None
             if self.mode == "stop":
                 if self.stopped:
@@ -93,6 +113,10 @@ def make_handler(opts, rule, log):
         def control(self):
             url = urllib.parse.urlsplit(self.path)
             q = {k: v[0] for k, v in urllib.parse.parse_qs(url.query).items()}
+            if url.path == "/_fault/inflight":
+                with rule.lock:
+                    self.small(200, f"{rule.most}\n")
+                return
             with rule.lock:
                 if url.path == "/_fault/off":
                     rule.set(None, "cut", 1, None)
@@ -100,7 +124,7 @@ def make_handler(opts, rule, log):
                     rule.set(q["digest"], q.get("mode", "cut"), int(q.get("times", "1")),
                              int(q["after"]) if "after" in q else None)
                 else:
-                    self.small(400, "usage: /_fault/set?digest=D&mode=cut|stall|stop|redirect&times=N&after=B or /_fault/off\n")
+                    self.small(400, "usage: /_fault/set?digest=D&mode=cut|stall|stop|error|slow|redirect&times=N&after=B or /_fault/off\n")
                     return
             self.small(200, "ok\n")
 
@@ -161,6 +185,13 @@ def make_handler(opts, rule, log):
             elif self.command == "GET" and rule.take(self.path, "redirect"):
                 self.redirect()
                 return
+            elif self.command == "GET":
+                err = rule.take(self.path, "error")
+                if err:
+                    code = err[1] or 503
+                    self.small(code, '{"errors": [{"code": "UNAVAILABLE", "message": "fault proxy"}]}\n')
+                    log(f"{self.command} {self.path} {code} error")
+                    return
             conn = self.upstream()
             try:
                 conn.request(self.command, self.path, body=data, headers=headers)
@@ -171,7 +202,7 @@ def make_handler(opts, rule, log):
                 return
             broken = None
             if self.command == "GET" and resp.status in (200, 206) and not note:
-                broken = rule.take(self.path, "cut", "stall", "stop")
+                broken = rule.take(self.path, "cut", "stall", "stop", "slow")
             length = resp.getheader("Content-Length")
             payload = None
             if length is None and self.command != "HEAD":
@@ -194,17 +225,31 @@ def make_handler(opts, rule, log):
                 conn.close()
                 return
             total = int(length)
+            rate = None
+            if broken is not None and broken[0] == "slow":
+                rate, broken = broken[1] or 1 << 20, None
             limit = total if broken is None else (broken[1] if broken[1] is not None else total // 2)
             sent = 0
-            while sent < limit:
-                chunk = resp.read(min(65536, limit - sent))
-                if not chunk:
-                    break
-                self.wfile.write(chunk)
-                sent += len(chunk)
+            start = time.monotonic()
+            blob = "/blobs/" in self.path
+            if blob:
+                rule.begin()
+            try:
+                while sent < limit:
+                    chunk = resp.read(min(65536, limit - sent))
+                    if not chunk:
+                        break
+                    self.wfile.write(chunk)
+                    sent += len(chunk)
+                    if rate:
+                        self.wfile.flush()
+                        time.sleep(max(0.0, start + sent / rate - time.monotonic()))
+            finally:
+                if blob:
+                    rule.end()
             conn.close()
             if broken is None:
-                log(f"{self.command} {self.path} {resp.status}{note}")
+                log(f"{self.command} {self.path} {resp.status}{note}{' slow' if rate else ''}")
                 return
             self.wfile.flush()
             if broken[0] == "stall":
@@ -236,7 +281,7 @@ def main():
     p.add_argument("--tls-key")
     p.add_argument("--digest")
     p.add_argument("--upstream-creds")
-    p.add_argument("--mode", choices=("cut", "stall", "stop", "redirect"), default="cut")
+    p.add_argument("--mode", choices=("cut", "stall", "stop", "error", "slow", "redirect"), default="cut")
     p.add_argument("--times", type=int, default=1)
     p.add_argument("--after", type=int)
     p.add_argument("--log")

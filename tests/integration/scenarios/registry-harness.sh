@@ -26,6 +26,7 @@ check_here "a TLS registry starts" registry_start tls tls
 check_here "an htpasswd registry starts" registry_start basic htpasswd
 check_here "a token registry starts, with its token server" registry_start tok token
 check_here "a plain registry starts" registry_start plain plain
+check_here "a registry that wants a client certificate starts" registry_start mtls mtls
 check_here "a fault proxy starts in front of the TLS registry" registry_fault_proxy flaky tls
 check_here "a redirecting proxy starts in front of the htpasswd registry" registry_fault_proxy redir basic
 check "the CA is only in certs.d" test -f "/etc/containers/certs.d/${REGISTRY[tls]}/ca.crt"
@@ -38,7 +39,10 @@ check_eq "  … not a wrong password" \
         "$(curl -s -o /dev/null -w '%{http_code}' --cacert "$CA" -u "$REGISTRY_USER:wrong" "https://${REGISTRY[basic]}/v2/")" 401
 
 # --- pushed with skopeo, read back with skopeo -------------------------------------------------
-for r in tls basic tok plain; do
+check_fails "  … refuses a client without one" curl -sf --cacert "$CA" "https://${REGISTRY[mtls]}/v2/"
+check "  … takes one with it" curl -sf --cacert "$CA" --cert "$REGISTRY_CLIENT_DIR/client.cert" \
+        --key "$REGISTRY_CLIENT_DIR/client.key" "https://${REGISTRY[mtls]}/v2/"
+for r in tls basic tok plain mtls; do
         check "skopeo pushes to the $r registry" registry_push "$L" app "$r" test/app:1
         check_eq "  … it serves the manifest as built" "$(registry_digest "$r" test/app:1)" "$(oci_image show "$L" app manifest)"
 done
@@ -125,6 +129,24 @@ check "a stop rule" registry_fault flaky "$top" stop
 check_eq "  … cuts the first GET" "$(blob flaky "$top" "$T/b8")" 18
 check_eq "  … then answers nothing at all (curl: empty reply)" "$(blob flaky "$base" "$T/b8")" 52
 check_eq "  … not even /v2/" "$(curl -s --cacert "$CA" -o /dev/null "https://${REGISTRY[flaky]}/v2/"; echo $?)" 52
+check "an error rule" registry_fault flaky "$top" error 2 503
+check_eq "  … answers 503 twice" "$(for i in 1 2; do curl -s --cacert "$CA" -o /dev/null -w '%{http_code} ' "https://${REGISTRY[flaky]}/v2/test/app/blobs/$top"; done)" "503 503 "
+check_eq "  … then passes" "$(blob flaky "$top" "$T/b9")" 0
+check "a 429 rule" registry_fault flaky "$top" error 1 429
+check_eq "  … answers 429" "$(curl -s --cacert "$CA" -o /dev/null -w '%{http_code}' "https://${REGISTRY[flaky]}/v2/test/app/blobs/$top")" 429
+check "a slow rule" registry_fault flaky "$top" slow 1 200000
+check_eq "  … sends the blob whole" "$(blob flaky "$top" "$T/b10")" 0
+check_match "  … slowly, says its log" "$(tail -n 1 "${REGISTRY_LOG[flaky]}")" "blobs/$top 200 slow$"
+check_eq "  … unchanged" "sha256:$(sha256sum < "$T/b10" | cut -d' ' -f1)" "$top"
+check "a slow rule for every blob" registry_fault flaky '*' slow 0 262144
+check_eq "  … none in flight yet" "$(registry_fault_inflight flaky)" 0
+curl -s --cacert "$CA" -o "$T/p1" "https://${REGISTRY[flaky]}/v2/test/app/blobs/$top" &
+p1=$!
+curl -s --cacert "$CA" -o "$T/p2" "https://${REGISTRY[flaky]}/v2/test/app/blobs/$base" &
+p2=$!
+wait $p1 $p2
+check_eq "  … two downloads side by side were two in flight" "$(registry_fault_inflight flaky)" 2
+check_eq "  … both whole" "$(sha256sum < "$T/p1" | cut -c1-64) $(sha256sum < "$T/p2" | cut -c1-64)" "${top#sha256:} ${base#sha256:}"
 check "rules off" registry_fault_off flaky
 check_eq "  … the blob comes whole" "$(blob flaky "$top" "$T/b5")" 0
 

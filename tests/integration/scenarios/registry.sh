@@ -2,8 +2,11 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # berth pull against real registries (Debian's docker-registry, pushed to by skopeo; see
 # registry-lib.sh): by tag and digest, short names through [Images], shared layers fetched once,
-# pull policies, credentials (basic, bearer tokens, auth files, login/logout), TLS through
-# certs.d, indexes, zstd, and every way a pull can fail: one line, exit 125, nothing visible.
+# docker schema 2 and OCI, indexes and --platform, zstd, pull policies in run and in definitions
+# started by systemctl, credentials (basic, bearer tokens, every auth file, login/logout), CAs and
+# client certificates through certs.d only, redirects, retries, docker's output on and off a
+# terminal, parallel streamed layers, and every way a pull can fail or be cut short (a bad digest,
+# a registry that stops, Ctrl-C, SIGTERM, kill -9): one line, exit 125, nothing visible.
 source "$BERTH_SOURCE_DIR/tests/integration/lib.sh"
 source "$BERTH_SOURCE_DIR/tests/integration/registry-lib.sh"
 registry_require
@@ -50,6 +53,7 @@ refused() {
         err=$("$@" 2>&1 >/dev/null); rc=$?
         if [ "$rc" = 125 ] && [ "$(lines "$err")" = 1 ] && grep -qE -- "$re" <<< "$err"; then
                 pass "$what"
+                echo "#   $err"
         else
                 fail "$what"
                 echo "#   exit $rc (want 125), stderr (want one line matching /$re/):"
@@ -62,12 +66,13 @@ nothing_visible() {
         local what=$1 ref=$2 chain=${3:-}
         check_eq "$what: no reference in the store" "$(ref_of "$ref")" ""
         check_fails "  … image inspect does not find it" berth image inspect "$ref"
+        check_fails "  … image ls does not list it" sh -c "berth image ls | grep -qE '^${ref%:*} +${ref##*:} '"
         [ -n "$chain" ] && check_fails "  … its broken layer is not in layers/" test -e "$(layer_dir "$chain")"
         check_eq "  … nothing left in the store's tmp/" "$(staging)" ""
 }
 
 # --- registries and images --------------------------------------------------------------------
-for r in "tls tls" "basic htpasswd" "tok token" "plain plain"; do
+for r in "tls tls" "basic htpasswd" "tok token" "plain plain" "mtls mtls"; do
         set -- $r
         registry_start "$1" "$2" || { fail "registry $1 ($2) starts"; exit 1; }
 done
@@ -85,7 +90,8 @@ oci_image index "$L" multi native other >/dev/null
 build def busybox 'file:/etc/app=def'
 build liar busybox 'file:/etc/app=liar' --wrong-diff-id
 build badcfg busybox 'file:/etc/app=badcfg'
-for i in 1 2 3 4; do build "big$i" busybox "file:/etc/app=big$i,random:/data/big=3M,seed:$i"; done
+for i in $(seq 9); do build "big$i" busybox "file:/etc/app=big$i,random:/data/big=3M,seed:$i"; done
+build par busybox 'random:/data/p1=1M' 'random:/data/p2=1M' 'random:/data/p3=1M'
 build red busybox 'file:/etc/app=red,random:/data/red=1M'
 build corrupt busybox 'file:/etc/app=corrupt,random:/data/c=300K,seed:0'
 # A twin of corrupt's top layer: another valid gzip'd tar of the same size, so that only the
@@ -114,10 +120,12 @@ push app2 tls test/v2s2:1 --format v2s2
 push app2 tls test/short:1
 push app2 tls test/alias:1
 push def tls test/def:1
+push app1 tls test/defmove:1
 push liar tls test/liar:1
 push badcfg tls test/badcfg:1
 push corrupt tls test/corrupt:1
-for i in 1 2 3 4; do push "big$i" tls "test/big$i:1"; done
+for i in $(seq 9); do push "big$i" tls "test/big$i:1"; done
+push par tls test/par:1
 push app2 tls test/runpull:1
 push app2 tls test/certs:1
 push app2 tls test/dockercerts:1
@@ -126,6 +134,7 @@ push red basic test/redirect:1
 push app2 tok test/app:1
 push app2 tok private/app:1
 push app2 plain test/app:1
+push app2 mtls test/app:1
 
 app1_manifest=$(oci_image show "$L" app1 manifest)
 app1_config=$(oci_image show "$L" app1 config)
@@ -137,12 +146,17 @@ out=$(berth pull "$R/test/app:1" 2>/dev/null); rc=$?
 check_eq "berth pull REGISTRY/REPO:TAG" "$rc" 0
 check_match "  … prints the manifest's digest, as docker does" "$out" "Digest: $app1_manifest"
 check_eq "  … and the reference last" "$(printf '%s\n' "$out" | tail -n 1)" "$R/test/app:1"
+for d in $(oci_image show "$L" app1 layers); do
+        check_match "  … not on a terminal, a line when layer ${d:7:12} is done, as docker's" "$out" "^${d:7:12}: Pull complete$"
+done
 check_eq "  … the reference names its config and manifest" "$(ref_of "$R/test/app:1")" "$app1_config $app1_manifest"
 check "  … its three layers are unpacked under their chain IDs" has_layers app1
 check "  … its config and manifest are blobs" test -f "$STORE/blobs/sha256/${app1_config#sha256:}" -a -f "$STORE/blobs/sha256/${app1_manifest#sha256:}"
 check_eq "  … nothing left in tmp/" "$(staging)" ""
 check_eq "  … it runs, its layers stacked" "$(berth run --rm "$R/test/app:1" cat /etc/app /etc/third 2>&1)" "one
 3"
+check_match "  … image ls lists it: repository, tag, image ID (docker's columns)" "$(berth image ls 2>&1)" \
+        "^$R/test/app +1 +${app1_config:7:12} "
 inspect=$(berth image inspect "$R/test/app:1" 2>&1)
 check_match "  … image inspect gives the config's digest as its Id" "$inspect" "\"Id\": *\"$app1_config\""
 check_match "  … and the manifest's in RepoDigests" "$inspect" "\"$R/test/app@$app1_manifest\""
@@ -152,7 +166,9 @@ check_eq "  … fetches no layer again" "$(registry_blob_gets tls "$base")" "$ge
 
 # --- by digest ------------------------------------------------------------------------------------
 app2_manifest=$(oci_image show "$L" app2 manifest)
-check "berth pull REGISTRY/REPO@DIGEST" berth pull "$R/test/app2@$app2_manifest"
+out=$(berth pull "$R/test/app2@$app2_manifest" 2>/dev/null); rc=$?
+check_eq "berth pull REGISTRY/REPO@DIGEST" "$rc" 0
+check_match "  … the base it shares with test/app: Already exists" "$out" "^${base:7:12}: Already exists$"
 check_eq "  … the digest reference names the image" "$(ref_of "$R/test/app2@$app2_manifest")" "$app2_config $app2_manifest"
 check_eq "  … it runs" "$(berth run --rm "$R/test/app2@$app2_manifest" cat /etc/app 2>&1)" two
 refused "a digest the registry does not have: one line naming it" "sha256:0{64}" \
@@ -165,7 +181,7 @@ check "  … one directory under its chain ID, for both images" test -d "$(layer
 # --- docker schema 2, zstd ------------------------------------------------------------------------
 check_match "skopeo pushed test/v2s2 as docker's schema 2" "$(registry_skopeo tls inspect --raw "docker://$R/test/v2s2:1")" \
         'application/vnd.docker.distribution.manifest.v2\+json'
-check "berth pull of a docker schema 2 manifest" berth pull "$R/test/v2s2:1"
+check "berth image pull (pull's other name) of a docker schema 2 manifest" berth image pull "$R/test/v2s2:1"
 check_eq "  … runs" "$(berth run --rm "$R/test/v2s2:1" cat /etc/app 2>&1)" two
 check_eq "  … the same image as the OCI one (its config)" "$(config_of "$R/test/v2s2:1")" "$app2_config"
 check "berth pull of an image whose layers are zstd" berth pull "$R/test/zst:1"
@@ -260,6 +276,32 @@ check "one GET cut midway: the pull tries again and completes" berth pull "$F/te
 check_eq "  … the layer was asked for twice" "$(registry_blob_gets flaky "$(big_top 2)")" 2
 check_eq "  … and runs" "$(berth run --rm "$F/test/big2:1" cat /etc/app 2>&1)" big2
 
+registry_fault flaky "$(big_top 5)" error 2 503
+check "two 503 answers for a layer: the pull tries again and completes" berth pull "$F/test/big5:1"
+check_eq "  … the proxy answered 503 twice" "$(grep -c "blobs/$(big_top 5) 503 error" "${REGISTRY_LOG[flaky]}")" 2
+registry_fault flaky "$(big_top 6)" error 1 429
+check "a 429 answer (too many requests): tried again too" berth pull "$F/test/big6:1"
+registry_fault_off flaky
+
+# On a terminal: a line per layer with its bytes and rate, redrawn (a layer sent at 1 MiB/s, so
+# that there is something to watch).
+registry_fault flaky "$(big_top 7)" slow 1
+script -qec "berth pull '$F/test/big7:1'" /dev/null > "$T/tty.out" 2>&1
+check_eq "on a terminal, berth pull" "$?" 0
+registry_fault_off flaky
+tty_out=$(tr '\r' '\n' < "$T/tty.out")
+check_match "  … shows the slow layer's bytes as they come" "$tty_out" \
+        "$(big_top 7 | cut -c8-19): .*[0-9][0-9.]* ?[kKMG]?i?B */ *[0-9][0-9.]* ?[kKMG]?i?B"
+check_match "  … and its rate" "$tty_out" "$(big_top 7 | cut -c8-19): .*[0-9][0-9.]* ?[kKMG]?i?B/s"
+check_match "  … redrawn in place" "$(cat "$T/tty.out")" $'\033\\['
+check_match "  … then done" "$tty_out" "$(big_top 7 | cut -c8-19): Pull complete"
+
+# Layers in parallel: three new ones, each sent slowly, were downloaded at the same time.
+registry_fault flaky '*' slow 0 524288
+check "berth pull of three new layers, each sent at 512 KiB/s" berth pull "$F/test/par:1"
+check_match "  … downloads them in parallel (the most the proxy sent at once)" "$(registry_fault_inflight flaky)" '^[2-9]$'
+registry_fault_off flaky
+
 # Ctrl-C and kill -9 while a layer hangs: berth-pull in a process group of its own, as a
 # terminal's foreground job is.
 interrupt() { # interrupt N SIGNAL: pull big N through a stalled layer, signal its group; sets rc
@@ -271,8 +313,17 @@ interrupt() { # interrupt N SIGNAL: pull big N through a stalled layer, signal i
         wait_for 30 grep -q "blobs/$(big_top "$1") 200 stalled" "${REGISTRY_LOG[flaky]}" ||
                 fail "the layer of big$1 stalled"
         sleep 0.5
+        if [ "$2" = INT ]; then
+                check "  (a layer is unpacked while it streams: its first bytes are in the staging directory)" \
+                        sh -c "find '$STORE/tmp' -path '*/data/big' -size +0 | grep -q ."
+                check_eq "while a pull is midway its image is not visible" "$(ref_of "$F/test/big$1:1")" ""
+                check_eq "  … a container starts meanwhile" "$(timeout 60 berth run --rm "$R/test/app:1" cat /etc/app 2>&1)" one
+                check "  … image prune returns meanwhile" timeout 60 berth image prune -f
+                check "  … and leaves the pull's staging directory alone" \
+                        sh -c "find '$STORE/tmp' -path '*/data/big' -size +0 | grep -q ."
+        fi
         kill "-$2" -- "-$pid"
-        wait "$pid"
+        { wait "$pid"; } 2>/dev/null
         rc=$?
         registry_fault_off flaky
 }
@@ -280,12 +331,30 @@ interrupt 3 INT
 check_eq "Ctrl-C while a layer downloads: the pull fails, 130 (berth(1))" "$rc" 130
 nothing_visible "  … and" "$F/test/big3:1" "$(big_chain 3)"
 check "  … a second pull completes" berth pull "$F/test/big3:1"
+interrupt 8 TERM
+check_eq "SIGTERM while a layer downloads: the pull fails, 125 (berth(1))" "$rc" 125
+nothing_visible "  … and" "$F/test/big8:1" "$(big_chain 8)"
 interrupt 4 KILL
 check_eq "kill -9 while a layer downloads" "$rc" 137
 check_eq "  … no reference" "$(ref_of "$F/test/big4:1")" ""
 check_fails "  … no layer" test -e "$(layer_dir "$(big_chain 4)")"
 check "  … a second pull completes" berth pull "$F/test/big4:1"
 check_eq "  … and the debris is gone from tmp/" "$(staging)" ""
+
+# Two pulls of the same image at once: both succeed, one image, its layers once.
+registry_fault flaky "$(big_top 9)" slow 0 1048576
+berth pull "$F/test/big9:1" >/dev/null 2>"$T/pull-a.err" &
+pa=$!
+berth pull "$F/test/big9:1" >/dev/null 2>"$T/pull-b.err" &
+pb=$!
+wait $pa; ra=$?
+wait $pb; rb=$?
+registry_fault_off flaky
+check_eq "two pulls of one image at the same time both succeed" "$ra $rb" "0 0"
+check_eq "  … one reference to it" "$(config_of "$F/test/big9:1")" "$(oci_image show "$L" big9 config)"
+check "  … its layers are there" has_layers big9
+check_eq "  … nothing left in tmp/" "$(staging)" ""
+check_eq "  … it runs" "$(berth run --rm "$F/test/big9:1" cat /etc/app 2>&1)" big9
 
 # --- TLS: the CA only in certs.d ------------------------------------------------------------------
 check_fails "the TLS registry's CA is not in the system's store" curl -sf "https://$R/v2/"
@@ -300,6 +369,12 @@ check "the CA in /etc/docker/certs.d serves too" berth pull "$R/test/dockercerts
 rm -rf "/etc/docker/certs.d/$R"
 registry_trust "$R"
 check "  … and back in /etc/containers/certs.d" berth pull "$R/test/certs:1"
+
+# A client certificate from certs.d (NAME.cert with its NAME.key), for a registry that wants one.
+M=${REGISTRY[mtls]}
+refused "a registry that wants a client certificate, none in certs.d: one line" "$M" berth pull "$M/test/app:1"
+registry_client_cert "$M"
+check "  … client.cert and client.key in certs.d/HOST:PORT: it is pulled from" berth pull "$M/test/app:1"
 
 # Plain http only for InsecureRegistries=.
 P=${REGISTRY[plain]}
@@ -383,8 +458,9 @@ mkdir -p /etc/berth/containers
 printf '[Container]\nImage=%s/test/def:1\nExec=sh -c "cat /etc/app; exec sleep 1000"\n' "$R" > /etc/berth/containers/regdef.container
 printf '[Container]\nImage=%s/test/undef:1\nExec=true\n' "$R" > /etc/berth/containers/regbad.container
 printf '[Container]\nImage=%s/test/def:1\nPull=never\nExec=true\n' "${REGISTRY[flaky]}" > /etc/berth/containers/regnever.container
-on_exit "rm -f /etc/berth/containers/regdef.container /etc/berth/containers/regbad.container /etc/berth/containers/regnever.container; systemctl daemon-reload"
-on_exit "systemctl stop container@regdef.service container@regbad.service container@regnever.service"
+printf '[Container]\nImage=%s/test/defmove:1\nPull=always\nExec=sh -c "cat /etc/app; exec sleep 1000"\n' "$R" > /etc/berth/containers/regalways.container
+on_exit "rm -f /etc/berth/containers/regdef.container /etc/berth/containers/regbad.container /etc/berth/containers/regnever.container /etc/berth/containers/regalways.container; systemctl daemon-reload"
+on_exit "systemctl stop container@regdef.service container@regbad.service container@regnever.service container@regalways.service"
 systemctl daemon-reload
 check_eq "the image is not here" "$(ref_of "$R/test/def:1")" ""
 check_match "the generator orders the unit after network-online.target" "$(systemctl show -P After container@regdef.service)" 'network-online\.target'
@@ -394,9 +470,18 @@ check_eq "  … it is active" "$(systemctl is-active container@regdef.service)" 
 wait_for 10 sh -c "journalctl -q -o cat CONTAINER_NAME=regdef | grep -qx def"
 check_match "  … its payload ran from the pulled image" "$(journalctl -q -o cat CONTAINER_NAME=regdef)" '^def$'
 check_eq "  … which the store now has" "$(config_of "$R/test/def:1")" "$(oci_image show "$L" def config)"
+check "Pull=always: systemctl start" systemctl start container@regalways.service
+wait_for 10 sh -c "journalctl -q -o cat CONTAINER_NAME=regalways | grep -qx one"
+check_eq "  … runs what the tag names" "$(journalctl -q -o cat CONTAINER_NAME=regalways | tail -n 1)" one
+registry_retag tls test/app2:1 test/defmove:1
+check "  … the tag moves; systemctl restart" systemctl restart container@regalways.service
+wait_for 10 sh -c "journalctl -q -o cat CONTAINER_NAME=regalways | grep -qx two"
+check_eq "  … runs the image it moved to" "$(journalctl -q -o cat CONTAINER_NAME=regalways | tail -n 1)" two
 check_fails "a definition whose image the registry lacks fails to start" systemctl start container@regbad.service
-check_match "  … its journal says why in one line: registry, reference" "$(journalctl -q -o cat -u container@regbad.service)" \
+check_match "  … its journal says why: registry, reference" "$(journalctl -q -o cat -u container@regbad.service)" \
         "$R.*test/undef|test/undef.*$R"
+check_eq "  … in one line" "$(journalctl -q -o cat -u container@regbad.service | grep -c '^berth')" 1
+journalctl -q -o cat -u container@regbad.service | sed 's/^/#   /'
 check_fails "Pull=never with the image absent fails to start" systemctl start container@regnever.service
 check_fails "  … without asking the registry" grep -q 'test/def/manifests' "${REGISTRY_LOG[flaky]}"
 
