@@ -2,12 +2,14 @@
 /* Pull= and --pull: whether to run berth-pull before a start, and running it (pull-policy.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -44,13 +46,35 @@ static bool image_is_local(const char *image) {
         return reference_parse(image, &r, NULL) >= 0 && streq_ptr(r.domain, REFERENCE_LOCAL_DOMAIN);
 }
 
+/* A pull may take longer than the unit's TimeoutStartSec= (90 s by default): while berth-pull
+ * runs, the helper asks systemd for this much more time, every PULL_KEEPALIVE_USEC, and says what
+ * it does in the unit's status. berth-pull bounds its own waits on the network. Outside a service
+ * (no $NOTIFY_SOCKET) sd_notify() does nothing. */
+#define PULL_KEEPALIVE_USEC (10ULL * 1000000ULL)
+#define PULL_EXTEND_USEC (30ULL * 1000000ULL)
+
+static void keep_start_alive(void) {
+        (void) sd_notifyf(/* unset_environment= */ false, "EXTEND_TIMEOUT_USEC=%llu", PULL_EXTEND_USEC);
+}
+
 /* Reads fd to its end, keeping its last PULL_OUTPUT_KEPT bytes in buf (NUL-terminated). */
 static void read_tail(int fd, char buf[static PULL_OUTPUT_KEPT + 1]) {
         size_t n = 0;
 
         for (;;) {
+                struct pollfd p = { .fd = fd, .events = POLLIN };
                 ssize_t k;
+                int r;
 
+                r = poll(&p, 1, (int) (PULL_KEEPALIVE_USEC / 1000));
+                if (r < 0 && errno == EINTR)
+                        continue;
+                if (r < 0)
+                        break;
+                if (r == 0) {
+                        keep_start_alive();
+                        continue;
+                }
                 if (n == PULL_OUTPUT_KEPT) {
                         memmove(buf, buf + PULL_OUTPUT_KEPT / 2, PULL_OUTPUT_KEPT / 2);
                         n = PULL_OUTPUT_KEPT / 2;
@@ -133,6 +157,8 @@ static int run_berth_pull(const char *image, PullPolicy policy, PullOutput outpu
                 return log_error_errno(r, "Failed to execute %s to pull image '%s': %m", path, image);
         if (output == PULL_OUTPUT_JOURNAL) {
                 pipe_fds[1] = safe_close(pipe_fds[1]);
+                (void) sd_notifyf(/* unset_environment= */ false, "STATUS=Pulling image %s", image);
+                keep_start_alive();
                 read_tail(pipe_fds[0], out);
         }
         while (waitpid(pid, &status, 0) < 0)
