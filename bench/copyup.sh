@@ -43,22 +43,26 @@ for i in 1 2 3 4; do head -c 50M /dev/urandom > "$tree/data/big$i"; done
 berth image import "$tree" large >/dev/null
 rm -rf "$tree"
 
+# An image of one layer: its directory in the store is named by its diff ID.
+layer0() { echo "/var/lib/berth/store/layers/sha256/$(berth image inspect "$1" | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["RootFS"]["Layers"][0][7:])')"; }
+declare -A L0
+for img in small large; do L0[$img]=$(layer0 $img); done
 i=0
 fresh_run() { i=$((i + 1)); berth run --rm -v "cu$i:/data" "$1" true; }
 ready_run() { berth run --rm -v "ready-$1:/data" "$1" true; }
-cp_run() { i=$((i + 1)); cp -a "/var/lib/berth/images/$1/layers/000/data" "$cpdst/$i"; }
+cp_run() { i=$((i + 1)); cp -a "${L0[$1]}/data" "$cpdst/$i"; }
 # The same tree as copy-up reads it: through a (read-only) overlay of the image's layer.
 ovl=$(mktemp -d /var/lib/bench-ovl.XXXXXX)
 mkdir -p "$ovl/empty" "$ovl/small" "$ovl/large"
 for img in small large; do
-        mount -t overlay -o "ro,lowerdir=/var/lib/berth/images/$img/layers/000:$ovl/empty" bench "$ovl/$img"
+        mount -t overlay -o "ro,lowerdir=${L0[$img]}:$ovl/empty" bench "$ovl/$img"
 done
 cp_ovl_run() { i=$((i + 1)); cp -a "$ovl/$1/data" "$cpdst/$i"; }
 
 printf '%-34s %10s %10s %10s\n' "median of $N, ms" "copy-up" "cp -a" "cp -a ovl"
 for img in small large; do
-        bytes=$(du -sb "/var/lib/berth/images/$img/layers/000/data" | cut -f1)
-        files=$(find "/var/lib/berth/images/$img/layers/000/data" | wc -l)
+        bytes=$(du -sb "${L0[$img]}/data" | cut -f1)
+        files=$(find "${L0[$img]}/data" | wc -l)
         base=$(bench_n "$N" ready_run "$img")
         fresh=$(bench_n "$N" fresh_run "$img")
         cp=$(bench_n "$N" cp_run "$img")

@@ -8,7 +8,7 @@ N=${BENCH_N:-5}
 work=$(mktemp -d /var/lib/berth/.bench-images.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 python3 - "$work/image.tar" <<'PY'
-import io, json, os, random, sys, tarfile
+import hashlib, io, json, os, random, sys, tarfile
 random.seed(1)
 
 def layer(files):
@@ -22,7 +22,8 @@ def layer(files):
 
 small = layer([("d%02d/f%03d" % (d, f), os.urandom(random.randint(1024, 4096))) for d in range(100) for f in range(100)])
 large = layer([("big/%d" % i, os.urandom(50 << 20)) for i in range(4)])
-cfg = json.dumps({"config": {"Cmd": ["true"]}}).encode()
+cfg = json.dumps({"config": {"Cmd": ["true"]}, "rootfs": {"type": "layers", "diff_ids": [
+        "sha256:" + hashlib.sha256(x).hexdigest() for x in (small, large)]}}).encode()
 manifest = json.dumps([{"Config": "c.json", "RepoTags": ["bench:1"], "Layers": ["s/layer.tar", "l/layer.tar"]}]).encode()
 with tarfile.open(sys.argv[1], "w") as t:
     for name, data in (("manifest.json", manifest), ("c.json", cfg), ("s/layer.tar", small), ("l/layer.tar", large)):

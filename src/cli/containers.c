@@ -58,18 +58,20 @@ int containers_definition_path(const char *name, char **ret) {
 }
 
 int containers_check_image(const char *image) {
-        _cleanup_free_ char *images = NULL;
         _cleanup_strv_free_ char **layers = NULL;
+        _cleanup_free_ char *why = NULL;
+        Store *s = NULL;
         int r;
 
-        images = path_join(berth_state_dir(), "images");
-        if (!images)
-                return log_oom();
-        r = image_resolve(images, image, &layers);
-        if (r == -ENOENT)
-                return log_error_errno(r, "image '%s' not found (see 'berth image ls')", image);
+        r = store_open(&s, &why);
         if (r < 0)
-                return log_error_errno(r, "Failed to resolve image '%s': %m", image);
+                return log_error_errno(r, "Failed to open the image store: %s", why ?: strerror(-r));
+        r = image_resolve(s, image, &layers, NULL, &why);
+        store_close(s);
+        if (r == -ENOENT)
+                return log_error_errno(r, "%s; see 'berth image ls'", why ?: "image not found");
+        if (r < 0)
+                return log_error_errno(r, "Failed to resolve image '%s': %s", image, why ?: strerror(-r));
         return 0;
 }
 

@@ -184,12 +184,12 @@ static int open_root(const char *name, bool writable, Root *ret) {
 
         /* Stopped: its overlay, under its lock, so that it does not start meanwhile. */
         {
-                _cleanup_free_ char *images = path_join(berth_state_dir(), "images"),
-                                    *dir = path_join(berth_state_dir(), "containers", name), *upper = NULL,
-                                    *work = NULL;
+                _cleanup_free_ char *dir = path_join(berth_state_dir(), "containers", name), *upper = NULL,
+                                    *work = NULL, *why = NULL;
+                _cleanup_(store_closep) Store *store = NULL;
                 _cleanup_strv_free_ char **layers = NULL, **image_layers = NULL;
 
-                if (!images || !dir)
+                if (!dir)
                         return log_oom();
                 upper = path_join(dir, "upper");
                 work = path_join(dir, "work");
@@ -200,9 +200,12 @@ static int open_root(const char *name, bool writable, Root *ret) {
                         return log_error_errno(r, "container %s is starting or stopping; try again", name);
                 if (r < 0)
                         return log_error_errno(r, "Failed to lock container %s: %m", name);
-                r = image_resolve(images, root.d->image, &image_layers);
+                r = store_open(&store, &why);
+                if (r >= 0)
+                        r = image_resolve(store, root.d->image, &image_layers, NULL, &why);
                 if (r < 0)
-                        return log_error_errno(r, "Failed to resolve image '%s': %m", root.d->image);
+                        return log_error_errno(r, "Failed to resolve image '%s': %s", root.d->image,
+                                               why ?: strerror(-r));
                 if (writable) {
                         /* As the container's start makes them; it finds them there. */
                         r = mkdir_p(dir, 0700);

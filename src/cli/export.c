@@ -28,7 +28,8 @@ int verb_export(int argc, char *argv[]) {
                 {},
         };
         _cleanup_(definition_freep) Definition *d = NULL;
-        _cleanup_free_ char *why = NULL, *images = NULL, *upper = NULL;
+        _cleanup_free_ char *why = NULL, *upper = NULL;
+        _cleanup_(store_closep) Store *store = NULL;
         _cleanup_strv_free_ char **layers = NULL, **image_layers = NULL;
         _cleanup_close_ int root_fd = -EBADF, out_fd = -EBADF;
         const char *output = NULL;
@@ -59,15 +60,16 @@ int verb_export(int argc, char *argv[]) {
 
         /* The container's upper directory over the image's layers, read-only and attached
          * nowhere: what the container sees at its root, without its mounts. */
-        images = path_join(berth_state_dir(), "images");
         upper = path_join(berth_state_dir(), "containers", d->name, "upper");
-        if (!images || !upper) {
+        if (!upper) {
                 log_oom();
                 return EXIT_BERTH_FAILED;
         }
-        r = image_resolve(images, d->image, &image_layers);
+        r = store_open(&store, &why);
+        if (r >= 0)
+                r = image_resolve(store, d->image, &image_layers, NULL, &why);
         if (r < 0) {
-                log_error_errno(r, "Failed to resolve image '%s': %m", d->image);
+                log_error_errno(r, "Failed to resolve image '%s': %s", d->image, why ?: strerror(-r));
                 return EXIT_BERTH_FAILED;
         }
         /* Never started: no upper directory yet. */

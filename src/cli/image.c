@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* berth image import|ls|rm: a small table of sub-verbs over src/image.c. */
+/* berth image import|load|ls|inspect|rm|tag|prune: a small table of sub-verbs over the store. */
 #include <fcntl.h>
+#include <string.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -9,6 +10,8 @@
 #include <time.h>
 
 #include "cleanup.h"
+#include "containers.h"
+#include "docker-view.h"
 #include "config.h"
 #include "fd-util.h"
 #include "format.h"
@@ -20,10 +23,14 @@
 #include "name.h"
 #include "options.h"
 #include "path-util.h"
+#include "reference.h"
 #include "paths.h"
 #include "string-util.h"
 #include "strv.h"
+#include "store.h"
 #include "subverb.h"
+#include "time-util.h"
+#include "units.h"
 #include "verbs.h"
 
 static int image_import(int argc, char *argv[]);
@@ -31,33 +38,107 @@ static int image_load_verb(int argc, char *argv[]);
 static int image_ls(int argc, char *argv[]);
 static int image_inspect(int argc, char *argv[]);
 static int image_rm(int argc, char *argv[]);
+static int image_tag(int argc, char *argv[]);
 static int image_prune_verb(int argc, char *argv[]);
 
 static const SubVerb image_verbs[] = {
         { "import", NULL, image_import, "image import DIR|ARCHIVE|- NAME",
-          "Make an image of one layer from a directory or a tar archive (- for stdin; any compression)",
+          "Make an image of one layer from a directory or a tar archive (- for stdin; any compression), "
+          "tagged localhost/NAME:latest unless NAME is a full reference",
           NULL },
         { "load", NULL, image_load_verb, "image load ARCHIVE|- [NAME]",
-          "Load an image docker save or an OCI tool wrote (- for stdin), layer by layer; print its name",
+          "Load an image docker save or an OCI tool wrote (- for stdin), checking every digest; tag it with "
+          "its RepoTags (or NAME) and print them",
           NULL },
-        { "ls", "list", image_ls, "image ls [-q] [--no-legend]", "List images",
-          "  -q, --quiet       print image names only\n"
+        { "ls", "list", image_ls, "image ls [-a] [-q] [--no-trunc] [--no-legend]", "List images",
+          "  -a, --all         accepted for docker's sake: berth has no intermediate images\n"
+          "  -q, --quiet       print image IDs only\n"
+          "      --no-trunc    full image IDs\n"
           "      --no-legend   no header line\n" },
-        { "inspect", NULL, image_inspect, "image inspect NAME…",
-          "Show images' layers, size, configuration and containers as JSON", NULL },
-        { "rm", "remove", image_rm, "image rm NAME…",
-          "Remove images; an image a container definition names is kept", NULL },
+        { "inspect", NULL, image_inspect, "image inspect IMAGE…",
+          "Show images (by reference, short name or ID) as JSON: Id, RepoTags, RepoDigests, Config, RootFS, Size",
+          NULL },
+        { "rm", "remove", image_rm, "image rm [-f] IMAGE…",
+          "Untag images and remove what no image references any more; an image a container definition "
+          "names is kept",
+          "  -f, --force       untag every reference of an image given by ID\n" },
+        { "tag", NULL, image_tag, "image tag SOURCE TARGET",
+          "Give the image SOURCE names another reference, TARGET (localhost/TARGET unless a full reference)",
+          NULL },
         { "prune", NULL, image_prune_verb, "image prune [-a] [-f]",
-          "Remove what killed imports, loads and removals left in the store; with -a, also every image "
-          "no container definition names",
+          "Remove layers and blobs no image references, and what killed imports, loads and pulls left; with "
+          "-a, also untag every image no container definition names",
           "  -a, --all         also remove images no container definition names\n"
           "  -f, --force       accepted for docker's sake: berth does not ask\n" },
 };
 
 static const SubVerbGroup image_group = { "image", "Manage images", image_verbs, ELEMENTSOF(image_verbs) };
 
-static char *images_dir(void) {
-        return path_join(berth_state_dir(), "images");
+static Store *open_store(void) {
+        _cleanup_free_ char *why = NULL;
+        Store *s = NULL;
+        int r;
+
+        r = store_open(&s, &why);
+        if (r < 0) {
+                log_error_errno(r, "Failed to open the image store: %s", why ?: strerror(-r));
+                return NULL;
+        }
+        return s;
+}
+
+/* Whether the container of a pin still exists: its definition where berth finds them, or a unit
+ * of it that systemd still has. */
+static bool container_exists(const char *name, void *userdata) {
+        _cleanup_free_ char *path = NULL, *state = NULL;
+
+        if (containers_definition_path(name, &path) >= 0)
+                return true;
+        if (units_active_state(name, &state) < 0)
+                return true; /* cannot tell: keep its image */
+        return !streq(state, "inactive");
+}
+
+/* "localhost/web:1" → "localhost/web" and "1"; "x/y@sha256:…" → "x/y" and NULL. */
+static int split_reference(const char *ref, char **ret_repository, char **ret_tag) {
+        _cleanup_(reference_done) Reference r = REFERENCE_NULL;
+        int k;
+
+        k = reference_parse(ref, &r, NULL);
+        if (k < 0)
+                return k;
+        *ret_repository = reference_repository(&r);
+        if (!*ret_repository)
+                return -ENOMEM;
+        *ret_tag = TAKE_PTR(r.tag);
+        return 0;
+}
+
+/* Sweeps, saying what went; a sweep skipped for someone else's use of the store is said. */
+static int sweep(Store *s, bool verbose, uint64_t *ret_bytes) {
+        _cleanup_(store_sweep_result_done) StoreSweepResult res = {};
+        int r;
+
+        r = store_sweep(s, container_exists, NULL, &res);
+        if (r < 0)
+                log_warning_errno(r, "Failed to remove part of what no image references in %s: %m", store_root(s));
+        if (res.skipped) {
+                if (verbose)
+                        log_info("The image store is in use (a pull or a start): what no image references stays for the next prune");
+                return 0;
+        }
+        STRV_FOREACH(x, res.removed) {
+                const char *hex = startswith(*x, "blobs/sha256/");
+
+                /* An image is its config: its blob gone is the image deleted. */
+                if (hex)
+                        printf("Deleted: sha256:%s\n", hex);
+                else if (verbose)
+                        printf("reclaimed %s/%s\n", store_root(s), *x);
+        }
+        if (ret_bytes)
+                *ret_bytes += res.bytes;
+        return r;
 }
 
 /* Parses only --help (every sub-verb has it); returns 1 if it was given, 0 otherwise, or the
@@ -80,15 +161,10 @@ static int parse_help_only(const SubVerb *v, int argc, char *argv[]) {
         return 0;
 }
 
-static bool check_name(const char *name) {
-        if (name_is_plain(name))
-                return true;
-        log_error("invalid image name '%s': names must match " NAME_RULE, name);
-        return false;
-}
 
 static int image_import(int argc, char *argv[]) {
-        _cleanup_free_ char *dir = NULL, *why = NULL;
+        _cleanup_(store_closep) Store *s = NULL;
+        _cleanup_free_ char *why = NULL, *ref = NULL;
         const char *src, *name;
         struct stat st;
         int r;
@@ -103,8 +179,11 @@ static int image_import(int argc, char *argv[]) {
         src = argv[optind];
         name = argv[optind + 1];
 
-        if (!check_name(name))
+        r = image_local_reference(name, &ref, &why);
+        if (r < 0) {
+                log_error_errno(r, "%s", why ?: strerror(-r));
                 return EXIT_BERTH_FAILED;
+        }
         if (!streq(src, "-") && stat(src, &st) < 0) {
                 log_error_errno(-errno, "Failed to access %s: %m", src);
                 return EXIT_BERTH_FAILED;
@@ -113,12 +192,9 @@ static int image_import(int argc, char *argv[]) {
                 log_error("%s is neither a directory nor an archive file", src);
                 return EXIT_BERTH_FAILED;
         }
-
-        dir = images_dir();
-        if (!dir) {
-                log_oom();
+        s = open_store();
+        if (!s)
                 return EXIT_BERTH_FAILED;
-        }
         if (streq(src, "-") || S_ISREG(st.st_mode)) {
                 _cleanup_close_ int fd = streq(src, "-") ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3)
                                                          : open(src, O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -127,26 +203,24 @@ static int image_import(int argc, char *argv[]) {
                         log_error_errno(-errno, "Failed to open %s: %m", src);
                         return EXIT_BERTH_FAILED;
                 }
-                r = image_import_archive(dir, fd, name, &why);
+                r = image_import_archive(s, fd, ref, NULL, &why);
         } else
-                r = image_import_dir(dir, src, name, &why);
-        if (r == -EEXIST) {
-                log_error("image %s already exists", name);
-                return EXIT_BERTH_FAILED;
-        }
+                r = image_import_dir(s, src, ref, NULL, &why);
         if (r < 0 && why) {
-                log_error("Failed to import %s as image %s: %s", streq(src, "-") ? "stdin" : src, name, why);
+                log_error("Failed to import %s as image %s: %s", streq(src, "-") ? "stdin" : src, ref, why);
                 return EXIT_BERTH_FAILED;
         }
         if (r < 0) {
-                log_error_errno(r, "Failed to import %s as image %s: %m", streq(src, "-") ? "stdin" : src, name);
+                log_error_errno(r, "Failed to import %s as image %s: %m", streq(src, "-") ? "stdin" : src, ref);
                 return EXIT_BERTH_FAILED;
         }
         return 0;
 }
 
 static int image_load_verb(int argc, char *argv[]) {
-        _cleanup_free_ char *dir = NULL, *why = NULL, *loaded = NULL;
+        _cleanup_(store_closep) Store *s = NULL;
+        _cleanup_strv_free_ char **refs = NULL;
+        _cleanup_free_ char *why = NULL;
         _cleanup_close_ int fd = -EBADF;
         const char *src, *name;
         int r;
@@ -160,20 +234,16 @@ static int image_load_verb(int argc, char *argv[]) {
         }
         src = argv[optind];
         name = argc - optind == 2 ? argv[optind + 1] : NULL;
-        if (name && !check_name(name))
-                return EXIT_BERTH_FAILED;
 
         fd = streq(src, "-") ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3) : open(src, O_RDONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0) {
                 log_error_errno(-errno, "Failed to open %s: %m", src);
                 return EXIT_BERTH_FAILED;
         }
-        dir = images_dir();
-        if (!dir) {
-                log_oom();
+        s = open_store();
+        if (!s)
                 return EXIT_BERTH_FAILED;
-        }
-        r = image_load(dir, fd, name, &loaded, &why);
+        r = image_load(s, fd, name, &refs, NULL, &why);
         if (r < 0) {
                 if (why)
                         log_error("Failed to load %s: %s", streq(src, "-") ? "stdin" : src, why);
@@ -181,12 +251,48 @@ static int image_load_verb(int argc, char *argv[]) {
                         log_error_errno(r, "Failed to load %s: %m", streq(src, "-") ? "stdin" : src);
                 return EXIT_BERTH_FAILED;
         }
-        printf("%s\n", loaded);
+        STRV_FOREACH(ref, refs)
+                printf("%s\n", *ref);
         return 0;
 }
 
+/* The references of the image id, and its repo digests ("REPOSITORY@MANIFEST"). */
+static int image_names(const StoreRef *refs, size_t n, const char *id, char ***ret_tags, char ***ret_digests) {
+        _cleanup_strv_free_ char **tags = NULL, **digests = NULL;
+
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_free_ char *repo = NULL, *tag = NULL, *d = NULL;
+
+                if (!streq(refs[i].config_digest, id))
+                        continue;
+                if (!strchr(refs[i].reference, '@') && strv_extend(&tags, refs[i].reference) < 0)
+                        return -ENOMEM;
+                if (!refs[i].manifest_digest)
+                        continue;
+                if (split_reference(refs[i].reference, &repo, &tag) < 0)
+                        return -ENOMEM;
+                d = strjoin(repo, "@", refs[i].manifest_digest);
+                if (!d)
+                        return -ENOMEM;
+                if (!strv_contains(digests, d) && strv_consume(&digests, TAKE_PTR(d)) < 0)
+                        return -ENOMEM;
+        }
+        if ((!tags && !(tags = calloc(1, sizeof(char *)))) || (!digests && !(digests = calloc(1, sizeof(char *)))))
+                return -ENOMEM;
+        *ret_tags = TAKE_PTR(tags);
+        *ret_digests = TAKE_PTR(digests);
+        return 0;
+}
+
+static void config_strings(Store *s, const char *id, char **ret_created, char **ret_arch, char **ret_os) {
+        if (store_image_info(s, id, ret_created, ret_arch, ret_os) < 0)
+                *ret_created = *ret_arch = *ret_os = NULL;
+}
+
 static int image_inspect(int argc, char *argv[]) {
-        _cleanup_free_ char *dir = NULL;
+        _cleanup_(store_closep) Store *s = NULL;
+        StoreRef *refs = NULL;
+        size_t n_refs = 0;
         JsonWriter w;
         int r, ret = 0;
 
@@ -194,15 +300,15 @@ static int image_inspect(int argc, char *argv[]) {
         if (r != 0)
                 return r > 0 ? 0 : EXIT_BERTH_FAILED;
         if (optind >= argc) {
-                log_error("image inspect needs an image name; see 'berth image inspect --help'");
+                log_error("image inspect needs an image; see 'berth image inspect --help'");
                 return EXIT_BERTH_FAILED;
         }
-        for (int i = optind; i < argc; i++)
-                if (!check_name(argv[i]))
-                        return EXIT_BERTH_FAILED;
-        dir = images_dir();
-        if (!dir) {
-                log_oom();
+        s = open_store();
+        if (!s)
+                return EXIT_BERTH_FAILED;
+        r = store_refs(s, &refs, &n_refs);
+        if (r < 0) {
+                log_error_errno(r, "Failed to list the references in %s: %m", store_root(s));
                 return EXIT_BERTH_FAILED;
         }
 
@@ -210,51 +316,54 @@ static int image_inspect(int argc, char *argv[]) {
         json_begin_array(&w);
         for (int i = optind; i < argc; i++) {
                 _cleanup_(image_config_done) ImageConfig c = IMAGE_CONFIG_NULL;
-                _cleanup_strv_free_ char **layers = NULL, **users = NULL;
-                struct timespec created = {};
+                _cleanup_strv_free_ char **diff_ids = NULL, **users = NULL, **tags = NULL, **digests = NULL;
+                _cleanup_free_ char *id = NULL, *why = NULL, *created = NULL, *arch = NULL, *os = NULL;
                 uint64_t size = 0;
-                char when[64] = "";
-                struct tm tm;
 
-                r = image_resolve(dir, argv[i], &layers);
-                if (r == -ENOENT) {
-                        log_error("no such image %s", argv[i]);
+                r = image_lookup(s, argv[i], &id, NULL, &why);
+                if (r < 0) {
+                        log_error_errno(r, "%s", why ?: strerror(-r));
                         ret = EXIT_BERTH_FAILED;
                         continue;
                 }
-                if (r < 0 || image_get_info(dir, argv[i], &created, &size) < 0 ||
-                    image_config_read(argv[i], &c) < 0 || image_users(argv[i], &users) < 0) {
-                        log_error("Failed to read image %s", argv[i]);
+                if (store_image_layers(s, id, &diff_ids, NULL) < 0 || store_image_size(s, id, &size) < 0 ||
+                    image_config_read_id(s, id, &c) < 0 || image_users(s, id, &users) < 0 ||
+                    image_names(refs, n_refs, id, &tags, &digests) < 0) {
+                        log_error("Failed to read image %s (%s)", argv[i], id);
                         ret = EXIT_BERTH_FAILED;
                         continue;
                 }
-                /* Bottom first, as they were built; image_resolve() gives overlayfs' order. */
-                for (size_t a = 0, n = strv_length(layers); a < n / 2; a++) {
-                        char *t = layers[a];
-                        layers[a] = layers[n - 1 - a];
-                        layers[n - 1 - a] = t;
-                }
-                if (gmtime_r(&created.tv_sec, &tm))
-                        strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+                config_strings(s, id, &created, &arch, &os);
 
                 json_begin_object(&w);
-                json_key_string(&w, "name", argv[i]);
-                json_key_string(&w, "created", when[0] ? when : NULL);
-                json_key_uint(&w, "size", size);
-                json_key_strv(&w, "layers", layers);
-                json_key(&w, "config");
+                json_key_string(&w, "Id", id);
+                json_key_strv(&w, "RepoTags", tags);
+                json_key_strv(&w, "RepoDigests", digests);
+                json_key_string(&w, "Created", created);
+                json_key_string(&w, "Architecture", arch);
+                json_key_string(&w, "Os", os);
+                json_key_uint(&w, "Size", size);
+                json_key(&w, "Config");
                 json_begin_object(&w);
-                json_key_strv(&w, "entrypoint", c.entrypoint);
-                json_key_strv(&w, "cmd", c.cmd);
-                json_key_strv(&w, "env", c.env);
-                json_key_string(&w, "working_dir", c.working_dir);
-                json_key_string(&w, "user", c.user);
-                json_key_strv(&w, "volumes", c.volumes);
+                json_key_strv(&w, "Entrypoint", c.entrypoint);
+                json_key_strv(&w, "Cmd", c.cmd);
+                json_key_strv(&w, "Env", c.env);
+                json_key_string(&w, "WorkingDir", c.working_dir);
+                json_key_string(&w, "User", c.user);
+                json_key_strv(&w, "Volumes", c.volumes);
+                json_key_strv(&w, "ExposedPorts", c.exposed_ports);
+                json_key_strv(&w, "Labels", c.labels);
                 json_end_object(&w);
-                json_key_strv(&w, "containers", users);
+                json_key(&w, "RootFS");
+                json_begin_object(&w);
+                json_key_string(&w, "Type", "layers");
+                json_key_strv(&w, "Layers", diff_ids);
+                json_end_object(&w);
+                json_key_strv(&w, "Containers", users);
                 json_end_object(&w);
         }
         json_end_array(&w);
+        store_refs_free(refs, n_refs);
         r = json_finish(&w);
         if (r < 0) {
                 log_error_errno(r, "Failed to write JSON: %m");
@@ -263,24 +372,60 @@ static int image_inspect(int argc, char *argv[]) {
         return ret;
 }
 
+/* docker's CREATED column: "3 days ago", from the config's RFC 3339 time. */
+static void format_created(const char *created, char buf[static 64]) {
+        char ago[32];
+        struct tm tm = {};
+        const char *end;
+        time_t t;
+        uint64_t now = now_realtime_usec(), then;
+
+        strcpy(buf, "N/A");
+        if (!created)
+                return;
+        end = strptime(created, "%Y-%m-%dT%H:%M:%S", &tm);
+        if (!end)
+                return;
+        t = timegm(&tm);
+        if (t < 0)
+                return;
+        then = (uint64_t) t * 1000000ULL;
+        snprintf(buf, 64, "%s ago", docker_human_duration(now > then ? now - then : 0, ago));
+}
+
+typedef struct Row {
+        char *repository, *tag, *id, *created;
+        uint64_t size;
+} Row;
+
 static int image_ls(int argc, char *argv[]) {
-        enum { ARG_NO_LEGEND = 0x100, ARG_HELP };
+        enum { ARG_NO_LEGEND = 0x100, ARG_NO_TRUNC, ARG_HELP };
         static const struct option options[] = {
+                { "all", no_argument, NULL, 'a' },
                 { "quiet", no_argument, NULL, 'q' },
+                { "no-trunc", no_argument, NULL, ARG_NO_TRUNC },
                 { "no-legend", no_argument, NULL, ARG_NO_LEGEND },
                 { "help", no_argument, NULL, ARG_HELP },
                 {}
         };
-        _cleanup_strv_free_ char **names = NULL;
-        _cleanup_free_ char *dir = NULL;
-        bool quiet = false, legend = true;
-        size_t width = STRLEN("NAME");
+        _cleanup_(store_closep) Store *s = NULL;
+        _cleanup_strv_free_ char **ids = NULL, **printed = NULL;
+        bool quiet = false, legend = true, trunc = true;
+        size_t w_repo = STRLEN("REPOSITORY"), w_tag = STRLEN("TAG"), w_id = STRLEN("IMAGE ID"),
+               w_created = STRLEN("CREATED"), n_rows = 0, n_refs = 0;
+        StoreRef *refs = NULL;
+        Row *rows = NULL;
         int c, r;
 
-        while ((c = subverb_options_next(&image_group, subverb_find(&image_group, "ls"), argc, argv, "q", options)) >= 0)
+        while ((c = subverb_options_next(&image_group, subverb_find(&image_group, "ls"), argc, argv, "aq", options)) >= 0)
                 switch (c) {
+                case 'a':
+                        break;
                 case 'q':
                         quiet = true;
+                        break;
+                case ARG_NO_TRUNC:
+                        trunc = false;
                         break;
                 case ARG_NO_LEGEND:
                         legend = false;
@@ -295,155 +440,273 @@ static int image_ls(int argc, char *argv[]) {
                 log_error("image ls takes no arguments; see 'berth image ls --help'");
                 return EXIT_BERTH_FAILED;
         }
-
-        dir = images_dir();
-        if (!dir) {
-                log_oom();
+        s = open_store();
+        if (!s)
                 return EXIT_BERTH_FAILED;
-        }
-        r = image_list(dir, &names);
+        r = store_refs(s, &refs, &n_refs);
+        if (r >= 0)
+                r = store_image_ids(s, &ids);
         if (r < 0) {
-                log_error_errno(r, "Failed to list images in %s: %m", dir);
+                log_error_errno(r, "Failed to list images in %s: %m", store_root(s));
                 return EXIT_BERTH_FAILED;
         }
-
-        if (quiet) {
-                STRV_FOREACH(n, names)
-                        printf("%s\n", *n);
-                return 0;
+        rows = calloc(n_refs + strv_length(ids) + 1, sizeof(Row));
+        if (!rows) {
+                store_refs_free(refs, n_refs);
+                return log_oom(), EXIT_BERTH_FAILED;
         }
 
-        STRV_FOREACH(n, names)
-                width = MAX(width, strlen(*n));
-        if (legend)
-                printf("%-*s  %8s  %s\n", (int) width, "NAME", "SIZE", "CREATED");
-        STRV_FOREACH(n, names) {
-                struct timespec created;
-                char size_str[FORMAT_MAX], created_str[64] = "-";
-                uint64_t size;
-                struct tm tm;
+        /* A row per tag; an image with no tag (pinned by a container only) one row of <none>. */
+        for (size_t i = 0; i <= n_refs; i++) {
+                const char *id = i < n_refs ? refs[i].config_digest : NULL;
 
-                r = image_get_info(dir, *n, &created, &size);
-                if (r == -ENOENT) /* removed since we listed it */
-                        continue;
-                if (r < 0) {
-                        /* One image that cannot be read hides none of the others. */
-                        log_warning_errno(r, "Failed to read the size of image %s, listing it without: %m", *n);
-                        strcpy(size_str, "-");
-                } else {
-                        format_bytes(size_str, size);
-                        if (localtime_r(&created.tv_sec, &tm))
-                                (void) strftime(created_str, sizeof(created_str), "%Y-%m-%d %H:%M:%S", &tm);
+                if (i == n_refs) {
+                        STRV_FOREACH(x, ids) {
+                                bool tagged = false;
+
+                                for (size_t j = 0; j < n_refs; j++)
+                                        tagged = tagged || streq(refs[j].config_digest, *x);
+                                if (tagged)
+                                        continue;
+                                rows[n_rows].repository = strdup("<none>");
+                                rows[n_rows].tag = strdup("<none>");
+                                rows[n_rows++].id = strdup(*x);
+                        }
+                        break;
                 }
-                printf("%-*s  %8s  %s\n", (int) width, *n, size_str, created_str);
+                if (split_reference(refs[i].reference, &rows[n_rows].repository, &rows[n_rows].tag) < 0)
+                        continue;
+                if (!rows[n_rows].tag)
+                        rows[n_rows].tag = strdup("<none>");
+                rows[n_rows++].id = strdup(id);
         }
+        store_refs_free(refs, n_refs);
+
+        for (size_t i = 0; i < n_rows; i++) {
+                _cleanup_free_ char *created = NULL, *arch = NULL, *os = NULL;
+                char when[64];
+
+                if (!rows[i].repository || !rows[i].tag || !rows[i].id)
+                        continue;
+                config_strings(s, rows[i].id, &created, &arch, &os);
+                format_created(created, when);
+                rows[i].created = strdup(when);
+                (void) store_image_size(s, rows[i].id, &rows[i].size);
+                /* docker's short ID: 12 hex digits, without the algorithm. */
+                if (trunc && startswith(rows[i].id, "sha256:")) {
+                        memmove(rows[i].id, rows[i].id + STRLEN("sha256:"), 12);
+                        rows[i].id[12] = 0;
+                }
+                w_repo = MAX(w_repo, strlen(rows[i].repository));
+                w_tag = MAX(w_tag, strlen(rows[i].tag));
+                w_id = MAX(w_id, strlen(rows[i].id));
+                w_created = MAX(w_created, strlen(when));
+        }
+
+        if (!quiet && legend)
+                printf("%-*s  %-*s  %-*s  %-*s  %s\n", (int) w_repo, "REPOSITORY", (int) w_tag, "TAG", (int) w_id,
+                       "IMAGE ID", (int) w_created, "CREATED", "SIZE");
+        for (size_t i = 0; i < n_rows; i++) {
+                const char *id = rows[i].id;
+                char size[FORMAT_MAX];
+
+                if (!rows[i].repository || !rows[i].tag || !id)
+                        continue;
+                if (quiet) {
+                        /* Each image once, as docker. */
+                        if (!strv_contains(printed, id)) {
+                                printf("%s\n", id);
+                                (void) strv_extend(&printed, id);
+                        }
+                        continue;
+                }
+                format_bytes(size, rows[i].size);
+                printf("%-*s  %-*s  %-*s  %-*s  %s\n", (int) w_repo, rows[i].repository, (int) w_tag, rows[i].tag,
+                       (int) w_id, id, (int) w_created, rows[i].created ?: "N/A", size);
+        }
+        for (size_t i = 0; i < n_rows; i++) {
+                free(rows[i].repository);
+                free(rows[i].tag);
+                free(rows[i].id);
+                free(rows[i].created);
+        }
+        free(rows);
         return 0;
 }
 
 static int image_rm(int argc, char *argv[]) {
-        _cleanup_free_ char *dir = NULL;
-        int r, ret = 0;
+        enum { ARG_HELP = 0x100 };
+        static const struct option options[] = {
+                { "force", no_argument, NULL, 'f' },
+                { "help", no_argument, NULL, ARG_HELP },
+                {}
+        };
+        const SubVerb *v = subverb_find(&image_group, "rm");
+        _cleanup_(store_closep) Store *s = NULL;
+        bool force = false, untagged = false;
+        int c, r, ret = 0;
 
-        r = parse_help_only(subverb_find(&image_group, "rm"), argc, argv);
-        if (r != 0)
-                return r > 0 ? 0 : EXIT_BERTH_FAILED;
+        while ((c = subverb_options_next(&image_group, v, argc, argv, "f", options)) >= 0)
+                switch (c) {
+                case 'f':
+                        force = true;
+                        break;
+                case ARG_HELP:
+                        subverb_help(v);
+                        return 0;
+                default:
+                        return EXIT_BERTH_FAILED;
+                }
         if (optind >= argc) {
-                log_error("image rm needs an image name; see 'berth image rm --help'");
+                log_error("image rm needs an image; see 'berth image rm --help'");
                 return EXIT_BERTH_FAILED;
         }
-
-        dir = images_dir();
-        if (!dir) {
-                log_oom();
+        s = open_store();
+        if (!s)
                 return EXIT_BERTH_FAILED;
-        }
 
         for (int i = optind; i < argc; i++) {
-                _cleanup_strv_free_ char **users = NULL;
-                const char *name = argv[i];
+                _cleanup_strv_free_ char **users = NULL, **names = NULL;
+                _cleanup_free_ char *id = NULL, *ref = NULL, *why = NULL;
+                StoreRef *refs = NULL;
+                size_t n = 0;
 
-                if (!check_name(name)) {
+                r = image_lookup(s, argv[i], &id, &ref, &why);
+                if (r < 0) {
+                        log_error_errno(r, "%s", why ?: strerror(-r));
                         ret = EXIT_BERTH_FAILED;
                         continue;
                 }
                 /* A definition that names the image would fail at its next start, or worse, pick
-                 * up a different image imported later under the same name. */
-                r = image_users(name, &users);
+                 * up a different image tagged later under the same name. */
+                r = image_users(s, id, &users);
                 if (r < 0) {
-                        log_error_errno(r, "Failed to find the containers that use image %s: %m", name);
+                        log_error_errno(r, "Failed to find the containers that use image %s: %m", argv[i]);
                         ret = EXIT_BERTH_FAILED;
                         continue;
                 }
                 if (!strv_isempty(users)) {
                         _cleanup_free_ char *list = strv_join(users, ", ");
 
-                        log_error("image %s is used by container%s %s", name, users[1] ? "s" : "",
+                        log_error("image %s is used by container%s %s", argv[i], users[1] ? "s" : "",
                                   list ? list : users[0]);
                         ret = EXIT_BERTH_FAILED;
                         continue;
                 }
-
-                r = image_remove(dir, name);
-                if (r == -ENOENT) {
-                        log_error("no such image %s", name);
+                if (ref)
+                        r = strv_extend(&names, ref);
+                else {
+                        /* By ID: every reference of it, which docker asks -f for when there are several. */
+                        r = store_refs(s, &refs, &n);
+                        for (size_t j = 0; r >= 0 && j < n; j++)
+                                if (streq(refs[j].config_digest, id))
+                                        r = strv_extend(&names, refs[j].reference);
+                        if (refs)
+                                store_refs_free(refs, n);
+                }
+                if (r < 0) {
+                        log_error_errno(r, "Failed to list the references of image %s: %m", argv[i]);
                         ret = EXIT_BERTH_FAILED;
                         continue;
                 }
-                if (r < 0) {
-                        log_error_errno(r, "Failed to remove image %s: %m", name);
+                if (!ref && strv_length(names) > 1 && !force) {
+                        log_error("image %s has %zu references; remove them by name, or give -f", argv[i],
+                                  strv_length(names));
                         ret = EXIT_BERTH_FAILED;
+                        continue;
+                }
+                STRV_FOREACH(name, names) {
+                        r = store_untag(s, *name);
+                        if (r < 0 && r != -ENOENT) {
+                                log_error_errno(r, "Failed to untag %s: %m", *name);
+                                ret = EXIT_BERTH_FAILED;
+                                continue;
+                        }
+                        printf("Untagged: %s\n", *name);
+                        untagged = true;
                 }
         }
+        if (untagged)
+                (void) sweep(s, /* verbose= */ false, NULL);
         return ret;
 }
 
+static int image_tag(int argc, char *argv[]) {
+        _cleanup_(store_closep) Store *s = NULL;
+        _cleanup_free_ char *id = NULL, *src_ref = NULL, *manifest = NULL, *dst = NULL, *why = NULL;
+        int r;
+
+        r = parse_help_only(subverb_find(&image_group, "tag"), argc, argv);
+        if (r != 0)
+                return r > 0 ? 0 : EXIT_BERTH_FAILED;
+        if (argc - optind != 2) {
+                log_error("image tag needs a source image and a target name; see 'berth image tag --help'");
+                return EXIT_BERTH_FAILED;
+        }
+        r = image_local_reference(argv[optind + 1], &dst, &why);
+        if (r < 0) {
+                log_error_errno(r, "%s", why ?: strerror(-r));
+                return EXIT_BERTH_FAILED;
+        }
+        s = open_store();
+        if (!s)
+                return EXIT_BERTH_FAILED;
+        r = image_lookup(s, argv[optind], &id, &src_ref, &why);
+        if (r < 0) {
+                log_error_errno(r, "%s", why ?: strerror(-r));
+                return EXIT_BERTH_FAILED;
+        }
+        /* The manifest it came with, when it came by a reference that has one. */
+        if (src_ref)
+                (void) store_lookup(s, src_ref, NULL, &manifest);
+        r = store_tag(s, dst, id, manifest, &why);
+        if (r < 0) {
+                log_error_errno(r, "Failed to tag %s as %s: %s", argv[optind], dst, why ?: strerror(-r));
+                return EXIT_BERTH_FAILED;
+        }
+        return 0;
+}
+
 int image_prune(bool all, uint64_t *ret_bytes) {
-        _cleanup_strv_free_ char **debris = NULL, **names = NULL;
-        _cleanup_free_ char *dir = NULL;
+        _cleanup_(store_closep) Store *s = NULL;
+        StoreRef *refs = NULL;
         uint64_t bytes = 0;
+        size_t n = 0;
         int r, ret = 0;
 
-        dir = images_dir();
-        if (!dir)
-                return log_oom();
-        r = image_reclaim(dir, &debris, &bytes);
+        s = open_store();
+        if (!s)
+                return -EIO;
+        if (all) {
+                r = store_refs(s, &refs, &n);
+                if (r < 0)
+                        ret = log_error_errno(r, "Failed to list images in %s: %m", store_root(s));
+                for (size_t i = 0; i < n; i++) {
+                        _cleanup_strv_free_ char **users = NULL;
+
+                        /* Never an image a container names: its next start would fail, or find
+                         * another image tagged under the name later. */
+                        r = image_users(s, refs[i].config_digest, &users);
+                        if (r < 0) {
+                                ret = log_error_errno(r, "Failed to find the containers that use image %s, keeping it: %m",
+                                                      refs[i].reference);
+                                continue;
+                        }
+                        if (!strv_isempty(users))
+                                continue;
+                        r = store_untag(s, refs[i].reference);
+                        if (r < 0 && r != -ENOENT) {
+                                ret = log_error_errno(r, "Failed to untag %s: %m", refs[i].reference);
+                                continue;
+                        }
+                        printf("Untagged: %s\n", refs[i].reference);
+                }
+                if (refs)
+                        store_refs_free(refs, n);
+        }
+        r = sweep(s, /* verbose= */ true, &bytes);
         if (r < 0)
-                ret = log_error_errno(r, "Failed to remove what killed operations left in %s: %m", dir);
-        STRV_FOREACH(d, debris)
-                printf("reclaimed %s/%s\n", dir, *d);
-
-        if (!all)
-                goto finish;
-        r = image_list(dir, &names);
-        if (r < 0) {
-                ret = log_error_errno(r, "Failed to list images in %s: %m", dir);
-                goto finish;
-        }
-        STRV_FOREACH(n, names) {
-                _cleanup_strv_free_ char **users = NULL;
-                uint64_t size = 0;
-
-                /* Never an image a container names: its next start would fail, or find another
-                 * image imported under the name later. */
-                r = image_users(*n, &users);
-                if (r < 0) {
-                        ret = log_error_errno(r, "Failed to find the containers that use image %s, keeping it: %m", *n);
-                        continue;
-                }
-                if (!strv_isempty(users))
-                        continue;
-                (void) image_get_info(dir, *n, NULL, &size);
-                r = image_remove(dir, *n);
-                if (r == -ENOENT)
-                        continue;
-                if (r < 0) {
-                        ret = log_error_errno(r, "Failed to remove image %s: %m", *n);
-                        continue;
-                }
-                bytes += size;
-                printf("deleted image %s\n", *n);
-        }
-finish:
+                ret = r;
         if (ret_bytes)
                 *ret_bytes = bytes;
         return ret;

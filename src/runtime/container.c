@@ -85,20 +85,33 @@ static void container_done(Container *c) {
 
 static int container_prepare(Container *c) {
         const Definition *d = c->def;
-        _cleanup_free_ char *images = NULL;
         int r;
 
-        images = path_join(berth_state_dir(), "images");
-        if (!images)
-                return log_oom();
-        r = image_resolve(images, d->image, &c->lowerdirs);
-        if (r == -ENOENT)
-                return log_error_errno(r, "image '%s' not found (see 'berth image ls')", d->image);
-        if (r < 0)
-                return log_error_errno(r, "Failed to resolve image '%s': %m", d->image);
-        r = image_config_read(d->image, &c->image);
-        if (r < 0)
-                return r;
+        /* The image, resolved and pinned under the store's shared lock, so that no sweep removes
+         * it between the two; the pin keeps it while the container exists (store.h). */
+        {
+                _cleanup_free_ char *why = NULL, *id = NULL;
+                Store *store = NULL;
+
+                r = store_open(&store, &why);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to open the image store: %s", why ?: strerror(-r));
+                r = image_resolve(store, d->image, &c->lowerdirs, &id, &why);
+                if (r == -ENOENT)
+                        log_error_errno(r, "%s; see 'berth image ls'", why ?: "image not found");
+                else if (r < 0)
+                        log_error_errno(r, "Failed to resolve image '%s': %s", d->image, why ?: strerror(-r));
+                if (r >= 0) {
+                        r = store_pin(store, d->name, id);
+                        if (r < 0)
+                                log_error_errno(r, "Failed to pin image %s for container %s: %m", id, d->name);
+                }
+                if (r >= 0)
+                        r = image_config_read_id(store, id, &c->image);
+                store_close(store);
+                if (r < 0)
+                        return r;
+        }
         /* Bad volumes (a missing bind source, an unknown VolumesFrom=) fail before anything is made. */
         r = volume_plan_make(d, &c->image, &c->volumes);
         if (r < 0)

@@ -17,27 +17,35 @@
 #include "fd-util.h"
 #include "image.h"
 #include "log.h"
-#include "path-util.h"
-#include "paths.h"
 #include "pull-policy.h"
 #include "reference.h"
 #include "string-util.h"
-#include "strv.h"
 
 /* What berth-pull says that is kept to log: its last lines, enough for any one of them. */
 #define PULL_OUTPUT_KEPT 8192
 
-/* Whether a local image answers to what the definition names. A damaged one counts as present:
- * its resolution at the start then says what is wrong with it, which a pull would hide. */
-static bool image_is_present(const char *image) {
-        _cleanup_free_ char *images = path_join(berth_state_dir(), "images");
-        _cleanup_strv_free_ char **layers = NULL;
+/* 1 when a local image answers to what the definition names (*ret_by_id: by its ID, not a
+ * name), 0 when none does (*ret_why then says which names were tried). A name the store refuses or
+ * an ambiguous ID prefix counts as present: the resolution of the start says what is wrong with
+ * it, which a pull would hide. Logs its error. */
+static int image_presence(const char *image, bool *ret_by_id, char **ret_why) {
+        _cleanup_free_ char *why = NULL, *id = NULL, *reference = NULL;
+        Store *s = NULL;
         int r;
 
-        if (!images)
-                return false;
-        r = image_resolve(images, image, &layers);
-        return !(r == -ENOENT || r == -EINVAL);
+        r = store_open(&s, &why);
+        if (r < 0)
+                return log_error_errno(r, "Failed to open the image store: %s", why ?: strerror(-r));
+        r = image_lookup(s, image, &id, &reference, &why);
+        s = store_close(s);
+        *ret_by_id = false;
+        if (r == -ENOENT) {
+                *ret_why = TAKE_PTR(why);
+                return 0;
+        }
+        if (r >= 0)
+                *ret_by_id = !reference;
+        return 1;
 }
 
 static bool image_is_local(const char *image) {
@@ -189,23 +197,33 @@ static int run_berth_pull(const char *image, PullPolicy policy, PullOutput outpu
 }
 
 int pull_policy_apply(const char *image, PullPolicy policy, PullOutput output) {
+        _cleanup_free_ char *why = NULL;
+        bool by_id = false;
+        int present;
+
         if (image_is_local(image))
                 return 0; /* localhost/…: nowhere to pull it from; resolved (or not found) next */
+        present = image_presence(image, &by_id, &why);
+        if (present < 0)
+                return present;
 
         switch (policy) {
         case PULL_POLICY_NEVER:
-                if (image_is_present(image))
+                if (present)
                         return 0;
-                return log_error_errno(-ENOENT, "image '%s' not found, and the pull policy is never (see 'berth image ls')",
-                                       image);
+                return log_error_errno(-ENOENT, "%s, and the pull policy is never; see 'berth image ls'",
+                                       why ?: "image not found");
         case PULL_POLICY_MISSING:
-                if (image_is_present(image))
+                if (present)
                         return 0;
                 if (output == PULL_OUTPUT_TERMINAL)
                         fprintf(stderr, "Unable to find image '%s' locally\n", image);
                 return run_berth_pull(image, policy, output);
         case PULL_POLICY_ALWAYS:
         case PULL_POLICY_NEWER:
+                /* An image ID names its content: there is nothing newer of it to fetch. */
+                if (present && by_id)
+                        return 0;
                 return run_berth_pull(image, policy, output);
         case _PULL_POLICY_MAX:
         case _PULL_POLICY_INVALID:

@@ -10,6 +10,7 @@
 #include "name.h"
 #include "path-util.h"
 #include "paths.h"
+#include "store.h"
 #include "teardown.h"
 
 int teardown_cleanup(const char *name) {
@@ -43,6 +44,10 @@ int teardown_remove(const char *name, bool including_config) {
                 ret = -errno;
         if (including_config && unlink(etc) < 0 && errno != ENOENT && ret == 0)
                 ret = -errno;
+        /* Gone for good (no admin's definition stays): its image is no longer kept for it, and the
+         * next sweep may take it if nothing else names it. */
+        if (ret == 0 && access(etc, F_OK) < 0)
+                ret = store_unpin_container(name);
         if (ret == 0)
                 lock_forget_if_free(name);
         return ret;

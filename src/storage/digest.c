@@ -101,3 +101,17 @@ bool digest_matches(const char *expected, const void *data, size_t size,
         digest_final(&d, ret_actual);
         return a >= 0 && streq(expected, ret_actual);
 }
+
+void digest_chain_id(const char *parent_chain, const char *diff_id, char ret[static DIGEST_STRING_MAX]) {
+        Digest d;
+
+        if (!parent_chain) {
+                snprintf(ret, DIGEST_STRING_MAX, "%s", diff_id);
+                return;
+        }
+        digest_init(&d, DIGEST_SHA256);
+        digest_update(&d, parent_chain, strlen(parent_chain));
+        digest_update(&d, " ", 1);
+        digest_update(&d, diff_id, strlen(diff_id));
+        digest_final(&d, ret);
+}

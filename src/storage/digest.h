@@ -45,6 +45,11 @@ void digest_final(Digest *d, char ret[static DIGEST_STRING_MAX]);
 bool digest_matches(const char *expected, const void *data, size_t size,
                     char ret_actual[static DIGEST_STRING_MAX]);
 
+/* The chain ID of a layer over parent (NULL for the bottom), as the OCI image spec defines it:
+ * ChainID(L0) = DiffID(L0), ChainID(Ln) = sha256(ChainID(Ln-1) + " " + DiffID(Ln)). Needs nettle
+ * open (digest_dlopen()). */
+void digest_chain_id(const char *parent_chain, const char *diff_id, char ret[static DIGEST_STRING_MAX]);
+
 /* Opens nettle, once: 0, or -EOPNOTSUPP with a reason that names the library and its Debian
  * package. The functions above need it open: layer_dlopen() opens it with libarchive. */
 int digest_dlopen(char **ret_why);

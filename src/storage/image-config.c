@@ -13,13 +13,13 @@
 #include "fd-util.h"
 #include "health.h"
 #include "image-config.h"
+#include "image.h"
 #include "log.h"
 #include "path-util.h"
 #include "paths.h"
 #include "string-util.h"
 #include "strv.h"
 
-#define CONFIG_SIZE_MAX (4U * 1024U * 1024U)
 
 void image_config_done(ImageConfig *c) {
         c->entrypoint = strv_free(c->entrypoint);
@@ -230,32 +230,46 @@ int image_config_parse(const char *text, ImageConfig *ret) {
         return 0;
 }
 
-int image_config_read(const char *image, ImageConfig *ret) {
-        _cleanup_free_ char *path = NULL, *text = NULL;
-        _cleanup_close_ int fd = -EBADF;
+int image_config_read_id(Store *s, const char *id, ImageConfig *ret) {
+        _cleanup_free_ char *text = NULL;
         int r;
 
         *ret = IMAGE_CONFIG_NULL;
-        path = path_join(berth_state_dir(), "images", image, "config.json");
-        if (!path)
-                return log_oom();
-        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-        if (fd < 0 && errno == ENOENT)
-                return 0;
-        if (fd < 0)
-                return log_error_errno(-errno, "Failed to open %s: %m", path);
-        r = read_full_fd(fd, CONFIG_SIZE_MAX, &text, NULL);
+        r = store_blob_get(s, id, &text, NULL);
         if (r < 0)
-                return log_error_errno(r, "Failed to read %s: %m", path);
+                return log_error_errno(r, "Failed to read the config %s of the image from %s: %m", id, store_root(s));
         r = image_config_parse(text, ret);
         if (r == -EBADMSG)
-                return log_error_errno(r, "%s is not an image configuration", path);
+                return log_error_errno(r, "%s (in %s) is not an image configuration", id, store_root(s));
         if (r == -E2BIG)
-                return log_error_errno(r, "%s sets more than %u Env entries, more than berth takes", path,
-                                       IMAGE_ENV_MAX);
+                return log_error_errno(r, "%s (in %s) sets more than %u Env entries, more than berth takes", id,
+                                       store_root(s), IMAGE_ENV_MAX);
         if (r < 0)
                 return log_oom();
         return 0;
+}
+
+int image_config_read(const char *image, ImageConfig *ret) {
+        _cleanup_free_ char *why = NULL, *id = NULL;
+        Store *s = NULL;
+        int r;
+
+        *ret = IMAGE_CONFIG_NULL;
+        r = store_open(&s, &why);
+        if (r < 0)
+                return log_error_errno(r, "Failed to open the image store: %s", why ?: strerror(-r));
+        /* An image that is not there says nothing, as one without a config: the start that needs
+         * its layers says it is missing, and inspect, cp and exec of a container whose image went
+         * still work. */
+        r = image_lookup(s, image, &id, NULL, NULL);
+        if (r == -ENOENT || r == -EINVAL)
+                r = 0;
+        else if (r < 0)
+                log_error_errno(r, "Failed to look up image '%s': %m", image);
+        else
+                r = image_config_read_id(s, id, ret);
+        store_close(s);
+        return r;
 }
 
 int image_config_argv(const ImageConfig *c, const Definition *d, char ***ret) {

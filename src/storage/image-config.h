@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include "definition.h"
+#include "store.h"
 
 /* What an image says about running it: the "config" object of the config.json that `berth image
  * load` keeps (docker's and OCI's image configuration). An image without one (imported from a
@@ -30,8 +31,12 @@ typedef struct ImageConfig {
                         .healthcheck_timeout_usec = UINT64_MAX,                                                  \
                         .healthcheck_start_period_usec = UINT64_MAX })
 
-/* Reads image's config from the state directory. Logs its error, one line. */
+/* Reads the config of the image that image names (a reference, a short name, an ID: image.h)
+ * from the store; an image that is not there gives an empty one, as an image without a config
+ * would. Logs its error, one line. */
 int image_config_read(const char *image, ImageConfig *ret);
+/* The same, of the image id in an open store. */
+int image_config_read_id(Store *s, const char *id, ImageConfig *ret);
 void image_config_done(ImageConfig *c);
 
 /* More Env entries than any image needs, and fewer than make a start slow: each start merges

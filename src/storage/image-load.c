@@ -19,6 +19,8 @@
 #include "mount.h"
 #include "name.h"
 #include "path-util.h"
+#include "store-private.h"
+#include "store.h"
 #include "string-util.h"
 #include "strv.h"
 
@@ -42,7 +44,10 @@ typedef struct Loaded {
         char **layer_digests;  /* for each layer, what its blob must hash to; "" where unsaid */
         char **diff_ids;       /* the config's rootfs.diff_ids: what each layer's tar stream must
                                 * hash to; NULL when the config lists none */
-        char *tag;             /* the first tag, or NULL */
+        char **tags;           /* RepoTags (or the OCI layout's image name), as written */
+        char *manifest_digest; /* the OCI manifest picked, kept as a blob; NULL for docker save's */
+        char *manifest_text;
+        size_t manifest_size;
         char **why;
 } Loaded;
 
@@ -53,7 +58,9 @@ static void loaded_done(Loaded *l) {
         strv_free(l->layers);
         strv_free(l->layer_digests);
         strv_free(l->diff_ids);
-        free(l->tag);
+        strv_free(l->tags);
+        free(l->manifest_digest);
+        free(l->manifest_text);
 }
 
 /* A regular file inside the scratch directory, never outside it, whatever path says. */
@@ -214,33 +221,13 @@ static int parse_docker(Loaded *l, json_object *manifest) {
                         return -ENOMEM;
         }
         tags = get_array(m, "RepoTags");
-        if (tags && json_object_array_length(tags) > 0 &&
-            json_object_is_type(json_object_array_get_idx(tags, 0), json_type_string)) {
-                l->tag = strdup(json_object_get_string(json_object_array_get_idx(tags, 0)));
-                if (!l->tag)
+        for (size_t i = 0; tags && i < json_object_array_length(tags); i++) {
+                json_object *t = json_object_array_get_idx(tags, i);
+
+                if (json_object_is_type(t, json_type_string) && strv_extend(&l->tags, json_object_get_string(t)) < 0)
                         return -ENOMEM;
         }
         return 0;
-}
-
-static const char *native_architecture(void) {
-#if defined(__x86_64__)
-        return "amd64";
-#elif defined(__aarch64__)
-        return "arm64";
-#elif defined(__i386__)
-        return "386";
-#elif defined(__arm__)
-        return "arm";
-#elif defined(__s390x__)
-        return "s390x";
-#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-        return "ppc64le";
-#elif defined(__riscv) && __riscv_xlen == 64
-        return "riscv64";
-#else
-        return "";
-#endif
 }
 
 /* From an index's manifests: linux on this architecture, else the only one. */
@@ -252,7 +239,7 @@ static json_object *pick_manifest(json_object *manifests) {
 
                 if (json_object_object_get_ex(m, "platform", &platform) &&
                     streq_ptr(get_string(platform, "os"), "linux") &&
-                    streq_ptr(get_string(platform, "architecture"), native_architecture()))
+                    streq_ptr(get_string(platform, "architecture"), store_architecture()))
                         return m;
         }
         return n == 1 ? json_object_array_get_idx(manifests, 0) : NULL;
@@ -279,7 +266,7 @@ static int parse_oci(Loaded *l, json_object *index) {
                 desc = pick_manifest(manifests);
                 if (!desc)
                         return reason(l->why, -EBADMSG, "the index has no manifest for linux/%s",
-                                      native_architecture());
+                                      store_architecture());
                 if (depth == 0 && json_object_object_get_ex(desc, "annotations", &annotations)) {
                         /* ref.name is often a bare tag ("latest"), which names no image. */
                         tag = get_string(annotations, "io.containerd.image.name");
@@ -288,7 +275,7 @@ static int parse_oci(Loaded *l, json_object *index) {
                                 if (tag && !strpbrk(tag, ":/"))
                                         tag = NULL;
                         }
-                        if (tag && !l->tag && !(l->tag = strdup(tag)))
+                        if (tag && strv_isempty(l->tags) && strv_extend(&l->tags, tag) < 0)
                                 return -ENOMEM;
                 }
                 free(path);
@@ -308,9 +295,16 @@ static int parse_oci(Loaded *l, json_object *index) {
                 index = inner;
         }
 
-        r = read_json(l->scratch_fd, path, get_string(desc, "digest"), &manifest, l->why);
+        r = read_member(l->scratch_fd, path, get_string(desc, "digest"), &l->manifest_text, &l->manifest_size,
+                        l->why);
         if (r < 0)
                 return r;
+        manifest = json_tokener_parse(l->manifest_text);
+        if (!manifest)
+                return reason(l->why, -EBADMSG, "'%s' is not JSON", path);
+        l->manifest_digest = strdup(get_string(desc, "digest"));
+        if (!l->manifest_digest)
+                return -ENOMEM;
         layers = get_array(manifest, "layers");
         if (!json_object_object_get_ex(manifest, "config", &config) || !layers)
                 return reason(l->why, -EBADMSG, "manifest %s has no config or no layers", path);
@@ -334,31 +328,6 @@ static int parse_oci(Loaded *l, json_object *index) {
                         return r;
         }
         return 0;
-}
-
-char *image_name_from_tag(const char *tag) {
-        _cleanup_free_ char *repo = NULL;
-        const char *base, *colon;
-        char *name;
-
-        if (isempty(tag))
-                return NULL;
-        /* "registry:5000/path/repo:tag@sha256:…": the digest goes, the last path component stays. */
-        repo = strndup(tag, strcspn(tag, "@"));
-        if (!repo)
-                return NULL;
-        base = strrchr(repo, '/');
-        base = base ? base + 1 : repo;
-        colon = strchr(base, ':');
-        if (!colon || streq(colon + 1, "latest"))
-                name = strndup(base, colon ? (size_t)(colon - base) : strlen(base));
-        else if (asprintf(&name, "%.*s-%s", (int)(colon - base), base, colon + 1) < 0)
-                name = NULL;
-        if (name && !name_is_plain(name)) {
-                free(name);
-                return NULL;
-        }
-        return name;
 }
 
 /* The config: read once, checked against its digest, validated as every start will read it
@@ -386,8 +355,11 @@ static int read_config(Loaded *l) {
         if (!top)
                 return -EBADMSG; /* parsed just above */
         r = 0;
-        if (json_object_object_get_ex(top, "rootfs", &rootfs) && (ids = get_array(rootfs, "diff_ids")) &&
-            json_object_array_length(ids) > 0) {
+        /* The store names each layer by the chain of these: an image is its config and they. */
+        if (!json_object_object_get_ex(top, "rootfs", &rootfs) || !(ids = get_array(rootfs, "diff_ids")) ||
+            json_object_array_length(ids) == 0)
+                r = reason(l->why, -EBADMSG, "the image's config '%s' lists no rootfs.diff_ids", l->config);
+        else {
                 /* A config that lists digests lists one per layer: a list that does not match the
                  * layers is not this image's. */
                 if (json_object_array_length(ids) != n_layers)
@@ -408,10 +380,11 @@ static int read_config(Loaded *l) {
         return r;
 }
 
-static int build_layers(int staging_fd, void *userdata) {
-        Loaded *l = userdata;
-        _cleanup_close_ int out = -EBADF;
-        unsigned i = 0;
+/* Every layer unpacked into a staging directory of its own and checked against both its blob
+ * digest and its diff ID, all before any of them is committed: a load refused for any blob
+ * stores nothing. */
+static int stage_layers(Store *s, Loaded *l, StoreStaging **staged) {
+        size_t i = 0;
         int r;
 
         STRV_FOREACH(p, l->layers) {
@@ -419,71 +392,82 @@ static int build_layers(int staging_fd, void *userdata) {
                 _cleanup_free_ char *w = NULL;
                 LayerDigests d = {
                         .compressed = isempty(l->layer_digests[i]) ? NULL : l->layer_digests[i],
-                        .uncompressed = l->diff_ids ? l->diff_ids[i] : NULL,
+                        .uncompressed = l->diff_ids[i],
                 };
 
                 fd = open_member(l->scratch_fd, *p, l->why);
                 if (fd < 0)
                         return fd;
-                r = image_layer_new(staging_fd, i, &layer_fd);
+                r = store_layer_stage(s, &staged[i], &layer_fd, l->why);
                 if (r < 0)
                         return r;
                 r = layer_unpack_digests(fd, layer_fd, /* whiteouts= */ true, &d, &w);
                 if (r < 0 && w)
-                        return reason(l->why, r, "layer %u (%s): %s", i, *p, w);
+                        return reason(l->why, r, "layer %zu (%s): %s", i, *p, w);
                 if (r < 0)
-                        return reason(l->why, r, "layer %u (%s): %s", i, *p, strerror(-r));
+                        return reason(l->why, r, "layer %zu (%s): %s", i, *p, strerror(-r));
                 if (d.compressed && !streq(d.compressed, d.compressed_actual))
                         return reason(l->why, -EBADMSG,
-                                      "layer %u: blob '%s' does not match its digest %s: its content hashes to %s", i,
+                                      "layer %zu: blob '%s' does not match its digest %s: its content hashes to %s", i,
                                       *p, d.compressed, d.compressed_actual);
-                if (d.uncompressed && !streq(d.uncompressed, d.uncompressed_actual))
+                if (!streq(d.uncompressed, d.uncompressed_actual))
                         return reason(l->why, -EBADMSG,
-                                      "layer %u (%s) does not match diff_id %s of the image's config: its tar stream hashes to %s",
+                                      "layer %zu (%s) does not match diff_id %s of the image's config: its tar stream hashes to %s",
                                       i, *p, d.uncompressed, d.uncompressed_actual);
                 i++;
         }
         if (i == 0)
                 return reason(l->why, -EBADMSG, "the image has no layers");
-
-        /* Kept as it came: the image's own configuration (Env, Entrypoint, Cmd, …). */
-        out = openat(staging_fd, "config.json", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
-        if (out < 0)
-                return -errno;
-        r = loop_write(out, l->config_text, l->config_size);
-        if (r < 0)
-                return reason(l->why, r, "writing the image's config: %s", strerror(-r));
-        if (fsync(out) < 0 || close(TAKE_FD(out)) < 0)
-                return reason(l->why, -errno, "writing the image's config: %s", strerror(errno));
         return 0;
 }
 
-int image_load(const char *images_dir, int archive_fd, const char *name, char **ret_name, char **ret_why) {
-        _cleanup_(loaded_done) Loaded l = {.scratch_fd = -EBADF, .why = ret_why};
-        _cleanup_free_ char *scratch = NULL, *derived = NULL;
-        _cleanup_json_ json_object *manifest = NULL;
-        _cleanup_close_ int scratch_fd = -EBADF;
+/* The layers by chain ID, the config and manifest blobs, then the references, last. */
+static int commit(Store *s, Loaded *l, StoreStaging **staged, char *const *references) {
+        char chain[DIGEST_STRING_MAX] = "";
         int r;
 
-        if (name && !name_is_plain(name))
-                return reason(ret_why, -EINVAL, "invalid image name '%s': names must match " NAME_RULE,
-                              name);
-        /* A name given that is taken: said before the archive is unpacked (image_build() checks
-         * again, for a name from the archive and against a race). */
-        if (name) {
-                _cleanup_free_ char *p = path_join(images_dir, name);
-
-                if (!p)
-                        return -ENOMEM;
-                if (access(p, F_OK) >= 0)
-                        return reason(ret_why, -EEXIST, "image %s already exists", name);
+        for (size_t i = 0; l->layers[i]; i++) {
+                digest_chain_id(i == 0 ? NULL : chain, l->diff_ids[i], chain);
+                r = store_layer_commit(s, TAKE_PTR(staged[i]), chain, l->why);
+                if (r < 0)
+                        return r;
         }
-        (void) image_reclaim(images_dir, NULL, NULL);
+        r = store_blob_put(s, l->config_digest, l->config_text, l->config_size, l->why);
+        if (r >= 0 && l->manifest_digest)
+                r = store_blob_put(s, l->manifest_digest, l->manifest_text, l->manifest_size, l->why);
+        for (char *const *ref = references; r >= 0 && ref && *ref; ref++)
+                r = store_tag(s, *ref, l->config_digest, l->manifest_digest, l->why);
+        return r;
+}
+
+int image_load(Store *s, int archive_fd, const char *name, char ***ret_references, char **ret_id, char **ret_why) {
+        _cleanup_(loaded_done) Loaded l = {.scratch_fd = -EBADF, .why = ret_why};
+        _cleanup_strv_free_ char **references = NULL;
+        _cleanup_free_ char *scratch = NULL, *scratch_path = NULL;
+        _cleanup_json_ json_object *manifest = NULL;
+        _cleanup_close_ int scratch_fd = -EBADF;
+        StoreStaging **staged = NULL;
+        size_t n_layers = 0;
+        int r;
+
+        if (name) {
+                char *ref = NULL;
+
+                r = image_local_reference(name, &ref, ret_why);
+                if (r < 0)
+                        return r;
+                r = strv_consume(&references, ref);
+                if (r < 0)
+                        return r;
+        }
         /* Locked for as long as it lives, so that a load killed here leaves debris the next
-         * operation on the store knows to reclaim (image.h). */
-        r = image_store_mkdtemp(images_dir, ".load-", &scratch, &scratch_fd);
+         * opening of the store reclaims. */
+        r = store_tmp_make(s, "load", /* dir= */ true, &scratch, &scratch_fd);
         if (r < 0)
-                return image_store_error(images_dir, r, ret_why);
+                return image_store_error(s, r, ret_why);
+        scratch_path = path_join(store_root(s), "tmp", scratch);
+        if (!scratch_path)
+                return -ENOMEM;
         l.scratch_fd = scratch_fd;
 
         r = layer_unpack(archive_fd, scratch_fd, /* whiteouts= */ false, ret_why);
@@ -505,28 +489,60 @@ int image_load(const char *images_dir, int archive_fd, const char *name, char **
                 r = read_config(&l);
         if (r < 0)
                 goto finish;
+        if (!l.config_digest) {
+                /* An old docker save names its config by no digest: its ID is what it hashes to. */
+                char actual[DIGEST_STRING_MAX];
 
-        if (!name) {
-                derived = image_name_from_tag(l.tag);
-                if (!derived) {
-                        r = l.tag ? reason(ret_why, -EINVAL,
-                                           "the archive's tag '%s' gives no valid image name; give NAME",
-                                           l.tag)
-                                  : reason(ret_why, -EINVAL, "the archive has no tag; give NAME");
+                (void) digest_matches("sha256:", l.config_text, l.config_size, actual);
+                l.config_digest = strdup(actual);
+                if (!l.config_digest) {
+                        r = -ENOMEM;
                         goto finish;
                 }
-                name = derived;
         }
 
-        r = image_build(images_dir, name, build_layers, &l, ret_why);
-        if (r == -EEXIST)
-                r = reason(ret_why, r, "image %s already exists", name);
+        if (!name) {
+                STRV_FOREACH(t, l.tags) {
+                        char *ref = NULL;
+
+                        r = image_tag_reference(*t, &ref, ret_why);
+                        if (r < 0) {
+                                r = reason(ret_why, -EINVAL, "the archive's tag '%s' is not a valid reference; give NAME", *t);
+                                goto finish;
+                        }
+                        r = strv_consume(&references, ref);
+                        if (r < 0)
+                                goto finish;
+                }
+                if (strv_isempty(references)) {
+                        r = reason(ret_why, -EINVAL, "the archive has no tag; give NAME");
+                        goto finish;
+                }
+        }
+
+        n_layers = strv_length(l.layers);
+        staged = calloc(n_layers + 1, sizeof(StoreStaging *));
+        if (!staged) {
+                r = -ENOMEM;
+                goto finish;
+        }
+        r = stage_layers(s, &l, staged);
+        if (r >= 0)
+                r = commit(s, &l, staged, references);
         if (r >= 0) {
-                *ret_name = strdup(name);
-                if (!*ret_name)
-                        r = -ENOMEM;
+                if (ret_id) {
+                        *ret_id = strdup(l.config_digest);
+                        if (!*ret_id)
+                                r = -ENOMEM;
+                }
+                if (r >= 0 && ret_references)
+                        *ret_references = TAKE_PTR(references);
         }
 finish:
-        (void)rm_rf(scratch);
-        return image_store_error(images_dir, r, ret_why);
+        for (size_t i = 0; staged && i < n_layers; i++)
+                store_staging_abort(staged[i]);
+        free(staged);
+        if (scratch_path)
+                (void) rm_rf(scratch_path);
+        return image_store_error(s, r, ret_why);
 }

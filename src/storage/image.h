@@ -2,78 +2,53 @@
 #pragma once
 
 #include <stdint.h>
-#include <time.h>
 
-/* Images on disk. Each lives in IMAGES_DIR/NAME (BERTH_STATE_DIR "/images" outside tests) as
- *
- *     NAME/layers/000/    the bottom layer, an overlayfs lower directory
- *     NAME/layers/001/    … further layers, each above the one before
- *
- * An image only ever appears under its name complete: it is built in IMAGES_DIR/.staging-NAME-*
- * (image load unpacks its archive in IMAGES_DIR/.load-* first) and renamed into place, and removed
- * by renaming it to IMAGES_DIR/.removing-NAME-* first. Entries starting with a dot are never
- * images.
- *
- * Each of those directories is flock()ed by the process working in it, for as long as it does: a
- * process killed on the way (kill -9, a crash, a power cut) leaves one whose lock is free, and
- * the next import, load or removal reclaims it (image_reclaim()). IMAGES_DIR/.lock orders the
- * making of such a directory against a reclaim.
+#include "store.h"
+
+/* Images as users name them, over the content-addressed store (store.h). What a user writes — a
+ * reference ("docker.io/library/nginx:1.25", "localhost/web"), a short name ("web", "nginx:1.25")
+ * or an image ID ("sha256:HEX", or 12 or more of its hex digits) — is looked up in the store:
+ * a reference or short name through reference_candidates() (the first of its local candidates
+ * present wins, so a short "web" finds "localhost/web:latest"), an ID among the images the refs
+ * and pins name.
  *
  * Where a function takes ret_why, a failure may come with one line saying why (NULL when the
- * error code says it all); a full disk or quota (-ENOSPC, -EDQUOT) always comes with one that says
- * so and names IMAGES_DIR. */
+ * error code says it all). */
 
-/* The image's layer directories, TOP FIRST, as overlayfs' lowerdir= lists them. -EINVAL for an
- * invalid name, -ENOENT if there is no such image, -EBADMSG if it has no layers or a layer that
- * is not a real directory. */
-int image_resolve(const char *images_dir, const char *name, char ***ret_lowerdirs);
+/* The image what names: its ID (config digest) and the reference it was found under (NULL when
+ * found by ID). -ENOENT when there is none (*ret_why then says which names were tried);
+ * -EINVAL with *ret_why for what is not a reference; -EADDRINUSE for an ambiguous ID prefix. */
+int image_lookup(Store *s, const char *what, char **ret_id, char **ret_reference, char **ret_why);
+
+/* image_lookup(), then the image's layer directories, TOP FIRST, as overlayfs' lowerdir= lists
+ * them. -EBADMSG when a layer is missing or not a real directory. ret_id may be NULL. */
+int image_resolve(Store *s, const char *what, char ***ret_lowerdirs, char **ret_id, char **ret_why);
+
+/* The reference a local image of name gets (image import, image load NAME, image tag DST): name
+ * as written when it is fully qualified, else localhost/NAME, tag latest unless one is given. */
+int image_local_reference(const char *name, char **ret, char **ret_why);
+
+/* The reference an archive's tag names, as docker reads RepoTags: a short one is docker.io's
+ * ("app:1.2" is docker.io/library/app:1.2), tag latest unless one is given. */
+int image_tag_reference(const char *tag, char **ret, char **ret_why);
 
 /* Copies the directory src_dir (owners, modes, times, xattrs, hard links, devices) as the single
- * layer of a new image. -EINVAL for an invalid name, -EEXIST if the image exists. On failure
- * nothing is left behind. Creates images_dir (0700) if missing. */
-int image_import_dir(const char *images_dir, const char *src_dir, const char *name, char **ret_why);
+ * layer of an image berth writes a config for, tagged reference (a full one). On failure nothing
+ * is left behind but debris in tmp/. *ret_id (if not NULL) is the image's ID. */
+int image_import_dir(Store *s, const char *src_dir, const char *reference, char **ret_id, char **ret_why);
 
 /* A tar archive read from archive_fd (any compression libarchive reads; docker export's kind) as
- * the single layer of a new image, unpacked as layer.h says, without whiteouts. Errors as
- * image_import_dir(); for a bad archive -EBADMSG with *ret_why one line. */
-int image_import_archive(const char *images_dir, int archive_fd, const char *name, char **ret_why);
-
-/* Building an image of one's own: build() fills the staging directory it is given, making each
- * layer with image_layer_new() (0 at the bottom) and putting anything else the image carries next
- * to layers/; then the staging directory is synced and renamed to name, or removed on any
- * failure. -EEXIST if name exists (checked before build() and again at the rename), -EBADMSG if
- * build() made no layer. */
-typedef int (*ImageBuild)(int staging_fd, void *userdata);
-int image_build(const char *images_dir, const char *name, ImageBuild build, void *userdata, char **ret_why);
-int image_layer_new(int staging_fd, unsigned index, int *ret_fd);
-
-/* A directory images_dir/PREFIXxxxxxx, made and flock()ed (the fd in *ret_fd holds the lock;
- * keep it open while working in the directory, and remove the directory when done). */
-int image_store_mkdtemp(const char *images_dir, const char *prefix, char **ret_path, int *ret_fd);
-
-/* Removes the staging, loading and removing directories whose process is gone (their lock is
- * free); never one whose process still runs. *ret_removed (if not NULL) lists their names and
- * *ret_bytes what they held. Removal goes on past a failure and returns the first. */
-int image_reclaim(const char *images_dir, char ***ret_removed, uint64_t *ret_bytes);
+ * the single layer of an image, unpacked as layer.h says, without whiteouts; as above. For a bad
+ * archive -EBADMSG with *ret_why one line. */
+int image_import_archive(Store *s, int archive_fd, const char *reference, char **ret_id, char **ret_why);
 
 /* r as it is, but -ENOSPC/-EDQUOT with *ret_why rewritten to say the disk is full (or the quota
- * exhausted) in images_dir, what *ret_why said before in parentheses. */
-int image_store_error(const char *images_dir, int r, char **ret_why);
+ * exhausted) in the store, what *ret_why said before in parentheses. */
+int image_store_error(Store *s, int r, char **ret_why);
 
-/* The names of all images, sorted. */
-int image_list(const char *images_dir, char ***ret_names);
-
-/* Removes an image. -ENOENT if there is none. Does not check whether a container uses it (see
- * image_users()). */
-int image_remove(const char *images_dir, const char *name);
-
-/* When the image was created (its directory's mtime) and its apparent size in bytes, du-style:
- * every inode counted once, symlinks not followed. */
-int image_get_info(const char *images_dir, const char *name, struct timespec *ret_created,
-                   uint64_t *ret_size);
-
-/* The names of the containers whose definition files say Image=NAME, sorted. Scans
- * BERTH_SYSCONF_DIR/containers then BERTH_RUNTIME_DIR/containers, or the directories in
- * $BERTH_DEFINITION_PATH (space-separated); a file in an earlier directory hides one of the same
- * name in a later one, as in the generator. A deliberately cheap line scan, not the parser. */
-int image_users(const char *name, char ***ret_containers);
+/* The names of the containers whose definition files say Image= something that resolves to the
+ * image id, sorted. Scans BERTH_SYSCONF_DIR/containers then BERTH_RUNTIME_DIR/containers, or the
+ * directories in $BERTH_DEFINITION_PATH (space-separated); a file in an earlier directory hides
+ * one of the same name in a later one, as in the generator. A deliberately cheap line scan, not
+ * the parser. */
+int image_users(Store *s, const char *id, char ***ret_containers);

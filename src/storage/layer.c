@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -849,4 +850,52 @@ int layer_pack_path(int dir_fd, const char *path, const LayerPackOptions *o, int
         if (fchdir(cwd) < 0 && r >= 0)
                 r = -errno;
         return r;
+}
+
+int layer_diff_id(int dir_fd, char ret[static DIGEST_STRING_MAX], char **ret_why) {
+        _cleanup_close_pair_ int pipe_fds[2] = { -EBADF, -EBADF };
+        uint8_t buf[64 * 1024];
+        Digest d;
+        pid_t pid;
+        int r, status;
+
+        r = layer_dlopen(ret_why);
+        if (r < 0)
+                return r;
+        if (pipe2(pipe_fds, O_CLOEXEC) < 0)
+                return -errno;
+        /* The packer in a child of its own: layer_pack() changes the working directory, and the
+         * archive streams through the pipe rather than onto the disk. */
+        pid = fork();
+        if (pid < 0)
+                return -errno;
+        if (pid == 0) {
+                pipe_fds[0] = safe_close(pipe_fds[0]);
+                _exit(layer_pack(dir_fd, pipe_fds[1], NULL) < 0 ? 1 : 0);
+        }
+        pipe_fds[1] = safe_close(pipe_fds[1]);
+        digest_init(&d, DIGEST_SHA256);
+        for (;;) {
+                ssize_t n = read(pipe_fds[0], buf, sizeof(buf));
+
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0) {
+                        r = -errno;
+                        break;
+                }
+                if (n == 0)
+                        break;
+                digest_update(&d, buf, (size_t) n);
+        }
+        pipe_fds[0] = safe_close(pipe_fds[0]);
+        while (waitpid(pid, &status, 0) < 0)
+                if (errno != EINTR)
+                        return -errno;
+        if (r < 0)
+                return r;
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+                return reason(ret_why, -EIO, "packing the layer to compute its digest failed");
+        digest_final(&d, ret);
+        return 0;
 }

@@ -39,6 +39,11 @@ int layer_unpack_digests(int archive_fd, int dir_fd, bool whiteouts, LayerDigest
  * *ret_why (if not NULL) is one line. Changes and restores the working directory. */
 int layer_pack(int dir_fd, int out_fd, char **ret_why);
 
+/* The diff ID of the tree at dir_fd: the sha256 of layer_pack()'s archive of it, what an image
+ * config's rootfs.diff_ids names for a layer that came without one (image import, the old
+ * layout). Packs in a child process. */
+int layer_diff_id(int dir_fd, char ret[static DIGEST_STRING_MAX], char **ret_why);
+
 /* Opens libarchive and nettle, once (layer_unpack*() and layer_pack() do it themselves): 0, or
  * -EOPNOTSUPP with a reason that names the library and its Debian package. */
 int layer_dlopen(char **ret_why);

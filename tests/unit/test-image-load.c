@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* image_load() of docker-save and OCI archives written here: digests that match are accepted, one
- * that does not is refused in one line naming the blob, and an archive that gives none loads as
- * before. Needs root (layers keep owners). */
+/* image_load() of docker-save and OCI archives written here, into a store: digests that match are
+ * accepted, one that does not is refused in one line naming the blob and stores nothing, and two
+ * images that share a base share its layer. Needs root (layers keep owners). */
 #include <archive.h>
 #include <archive_entry.h>
 #include <dirent.h>
@@ -10,12 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cleanup.h"
 #include "digest.h"
 #include "fd-util.h"
 #include "image-load.h"
+#include "store.h"
 #include "path-util.h"
 #include "string-util.h"
 #include "strv.h"
@@ -73,7 +75,8 @@ static char *sha256(const void *data, size_t size) {
         return s;
 }
 
-static char *images;
+static char *root;
+static Store *store;
 
 static void *mfree(void *p) {
         free(p);
@@ -84,50 +87,106 @@ static void *mfree(void *p) {
 static int load(const Member *m, size_t n, char **ret_name, char **ret_why) {
         _cleanup_close_ int fd = tar_fd(m, n, false);
 
-        return image_load(images, fd, NULL, ret_name, ret_why);
+        _cleanup_strv_free_ char **refs = NULL;
+        int r;
+
+        r = image_load(store, fd, NULL, &refs, NULL, ret_why);
+        if (r >= 0) {
+                *ret_name = strv_join(refs, " ");
+                if (!*ret_name)
+                        return -ENOMEM;
+        }
+        return r;
 }
 
-static bool store_is(const char *want) {
+/* Entries of root/sub, sorted, joined by " ". */
+static char *listing(const char *sub) {
         _cleanup_strv_free_ char **l = NULL;
-        _cleanup_closedir_ DIR *d = opendir(images);
-        _cleanup_free_ char *got = NULL;
+        _cleanup_free_ char *dir = path_join(root, sub);
+        _cleanup_closedir_ DIR *d = opendir(dir);
         struct dirent *de;
 
         while (d && (de = readdir(d)))
                 if (!streq(de->d_name, ".") && !streq(de->d_name, ".."))
-                        (void)strv_extend(&l, de->d_name);
+                        (void) strv_extend(&l, de->d_name);
         strv_sort(l);
-        got = l ? strv_join(l, " ") : strdup("");
+        return l ? strv_join(l, " ") : strdup("");
+}
+
+static size_t words(const char *s) {
+        size_t n = 0;
+
+        for (const char *p = s; p && *p; p += strcspn(p, " "), p += strspn(p, " "))
+                n++;
+        return n;
+}
+
+/* The refs are want, and the layers, blobs and tmp/ hold what they held before (a refused load
+ * stores nothing). */
+static bool store_is(const char *want, const char *layers_before, const char *blobs_before) {
+        _cleanup_free_ char *got = listing("refs"), *layers = listing("layers/sha256"), *blobs = listing("blobs/sha256"),
+                            *tmp = listing("tmp");
+
         if (!streq(got, want))
-                printf("# the store holds '%s', not '%s'\n", got, want);
-        return streq(got, want);
+                printf("# the store's refs are '%s', not '%s'\n", got, want);
+        if (layers_before && !streq(layers, layers_before))
+                printf("# the store's layers are '%s', not '%s'\n", layers, layers_before);
+        if (blobs_before && !streq(blobs, blobs_before))
+                printf("# the store's blobs are '%s', not '%s'\n", blobs, blobs_before);
+        if (!streq(tmp, ""))
+                printf("# tmp/ holds '%s'\n", tmp);
+        return streq(got, want) && (!layers_before || streq(layers, layers_before)) &&
+               (!blobs_before || streq(blobs, blobs_before)) && streq(tmp, "");
 }
 
 static const Member layer_files[] = {{"hello", "hello\n", 6}};
 
 static void test_docker(void) {
         _cleanup_free_ char *layer = NULL, *diff_id = NULL, *cfg = NULL, *cfg_name = NULL,
-                            *bad_cfg_name = NULL, *name = NULL, *why = NULL, *manifest = NULL;
+                            *bad_cfg_name = NULL, *name = NULL, *why = NULL, *manifest = NULL,
+                            *layers_before = NULL, *blobs_before = NULL;
         size_t layer_size;
         int r;
 
         layer = tar_bytes(layer_files, ELEMENTSOF(layer_files), false, &layer_size);
         diff_id = sha256(layer, layer_size);
 
-        /* No digests at all, as older tools write: loaded as before. */
+        /* A config that lists no diff_ids: the store names layers by them, so it is refused. */
         {
                 const char *c =
                         "{\"config\":{\"Cmd\":[\"sh\"]},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}";
-                const char *mf = "[{\"Config\":\"cfg.json\",\"RepoTags\":[\"plain:1\"],\"Layers\":[\"l0/"
+                const char *mf = "[{\"Config\":\"cfg.json\",\"RepoTags\":[\"nodiff:1\"],\"Layers\":[\"l0/"
                                  "layer.tar\"]}]";
                 Member m[] = {{"manifest.json", mf, strlen(mf)},
                               {"cfg.json", c, strlen(c)},
                               {"l0/layer.tar", layer, layer_size}};
 
                 r = load(m, ELEMENTSOF(m), &name, &why);
-                ok(r == 0 && streq_ptr(name, "plain-1"), "docker save without digests loads (%d: %s)", r,
-                   why ?: "");
+                ok(r == -EBADMSG && streq_ptr(why, "the image's config 'cfg.json' lists no rootfs.diff_ids"),
+                   "a config without diff_ids is refused in one line (%d: %s)", r, why ?: "");
+                why = mfree(why);
+        }
+
+        /* Older docker save: layers and config named by no digest; the diff_ids are checked, and
+         * the image's ID is what the config hashes to. Its RepoTags are docker's short names. */
+        {
+                _cleanup_free_ char *c = NULL, *mf = NULL, *id = NULL;
+
+                asprintf(&c, "{\"config\":{\"Cmd\":[\"sh\"]},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"%s\"]}}",
+                         diff_id);
+                mf = strdup("[{\"Config\":\"cfg.json\",\"RepoTags\":[\"plain:1\",\"localhost/plain\"],\"Layers\":[\"l0/"
+                            "layer.tar\"]}]");
+                Member m[] = {{"manifest.json", mf, strlen(mf)},
+                              {"cfg.json", c, strlen(c)},
+                              {"l0/layer.tar", layer, layer_size}};
+
+                r = load(m, ELEMENTSOF(m), &name, &why);
+                ok(r == 0 && streq_ptr(name, "docker.io/library/plain:1 localhost/plain:latest"),
+                   "docker save without digests in its names loads, tagged with every RepoTag (%d: %s)", r,
+                   why ?: name ?: "");
                 name = mfree(name);
+                ok_eq_int(store_lookup(store, "docker.io/library/plain:1", &id, NULL), 0);
+                ok(streq_ptr(id, sha256(c, strlen(c))), "  … its ID is its config's digest");
         }
 
         /* docker's own naming: the config as SHA256.json, its diff_ids the layers' sha256. */
@@ -143,7 +202,7 @@ static void test_docker(void) {
                               {"l0/layer.tar", layer, layer_size}};
 
                 r = load(m, ELEMENTSOF(m), &name, &why);
-                ok(r == 0 && streq_ptr(name, "good-1"), "docker save whose digests match loads (%d: %s)", r,
+                ok(r == 0 && streq_ptr(name, "docker.io/library/good:1"), "docker save whose digests match loads (%d: %s)", r,
                    why ?: "");
                 name = mfree(name);
         }
@@ -163,6 +222,10 @@ static void test_docker(void) {
                               {"l0/layer.tar", other, other_size}};
 
                 why = mfree(why);
+                free(layers_before);
+                free(blobs_before);
+                layers_before = listing("layers/sha256");
+                blobs_before = listing("blobs/sha256");
                 r = load(m, ELEMENTSOF(m), &name, &why);
                 ok_eq_int(r, -EBADMSG);
                 ok(why && startswith(why, "layer 0 (l0/layer.tar) does not match diff_id ") &&
@@ -207,7 +270,8 @@ static void test_docker(void) {
                            streq_ptr(why, "the image's config 'c.json' lists 2 diff_ids for 1 layers"),
                    "diff_ids that do not count the layers are refused (%s)", why ?: "");
         }
-        ok(store_is(".lock good-1 plain-1"), "nothing of the refused loads is left");
+        ok(store_is("docker.io+library+good:1 docker.io+library+plain:1 localhost+plain:latest", layers_before, blobs_before),
+           "nothing of the refused loads is stored, nothing left in tmp/");
 }
 
 /* An OCI layout: index.json → manifest → config and a gzip'd layer, each a blob named by its
@@ -253,13 +317,15 @@ static int oci(int tamper, char **ret_name, char **ret_why) {
 }
 
 static void test_oci(void) {
-        _cleanup_free_ char *name = NULL, *why = NULL;
+        _cleanup_free_ char *name = NULL, *why = NULL, *layers_before = NULL, *blobs_before = NULL, *manifest = NULL;
         int r;
 
         r = oci(0, &name, &why);
-        ok(r == 0 && streq_ptr(name, "oci-0"), "an OCI layout whose digests match loads (%d: %s)", r,
+        ok(r == 0 && streq_ptr(name, "docker.io/library/oci:0"), "an OCI layout whose digests match loads (%d: %s)", r,
            why ?: "");
         why = mfree(why);
+        layers_before = listing("layers/sha256");
+        blobs_before = listing("blobs/sha256");
         r = oci(1, &name, &why);
         ok(r == -EBADMSG && why && startswith(why, "layer 0: blob 'blobs/sha256/") &&
                    strstr(why, "does not match its digest"),
@@ -273,7 +339,60 @@ static void test_oci(void) {
         r = oci(3, &name, &why);
         ok(r == -EBADMSG && why && strstr(why, "an algorithm berth cannot check"),
            "a digest berth cannot check is refused (%s)", why ?: "");
-        ok(store_is(".lock good-1 oci-0 plain-1"), "nothing of the refused loads is left");
+        ok(store_is("docker.io+library+good:1 docker.io+library+oci:0 docker.io+library+plain:1 localhost+plain:latest",
+                    layers_before, blobs_before),
+           "nothing of the refused loads is stored");
+        ok_eq_int(store_lookup(store, "docker.io/library/oci:0", NULL, &manifest), 0);
+        ok(manifest && store_has_blob(store, manifest), "an OCI image keeps its manifest as a blob (%s)", manifest ?: "");
+}
+
+/* Two images on one base: the base layer is stored once, one directory for both. */
+static void test_shared_base(void) {
+        static const Member base_files[] = {{"base", "base\n", 5}}, a_files[] = {{"a", "a\n", 2}},
+                            b_files[] = {{"b", "b\n", 2}};
+        _cleanup_free_ char *base = NULL, *la = NULL, *lb = NULL, *d0 = NULL, *da = NULL, *db = NULL, *name = NULL,
+                            *why = NULL, *layers_before = NULL, *layers_after = NULL, *p0 = NULL;
+        _cleanup_strv_free_ char **lower_a = NULL, **lower_b = NULL;
+        char chain[DIGEST_STRING_MAX];
+        size_t n0, na, nb;
+        struct stat sa, sb;
+        int r;
+
+        base = tar_bytes(base_files, 1, false, &n0);
+        la = tar_bytes(a_files, 1, false, &na);
+        lb = tar_bytes(b_files, 1, false, &nb);
+        d0 = sha256(base, n0);
+        da = sha256(la, na);
+        db = sha256(lb, nb);
+        layers_before = listing("layers/sha256");
+        for (int i = 0; i < 2; i++) {
+                _cleanup_free_ char *c = NULL, *mf = NULL;
+
+                asprintf(&c, "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"%s\",\"%s\"]}}", d0, i ? db : da);
+                asprintf(&mf, "[{\"Config\":\"c.json\",\"RepoTags\":[\"shared:%c\"],\"Layers\":[\"0.tar\",\"1.tar\"]}]",
+                         i ? 'b' : 'a');
+                Member m[] = {{"manifest.json", mf, strlen(mf)}, {"c.json", c, strlen(c)}, {"0.tar", base, n0},
+                              {"1.tar", i ? lb : la, i ? nb : na}};
+
+                r = load(m, ELEMENTSOF(m), &name, &why);
+                ok(r == 0, "image %d on the shared base loads (%s)", i, why ?: "");
+                name = mfree(name);
+        }
+        ok_eq_int(store_lookup(store, "docker.io/library/shared:a", &name, NULL), 0);
+        ok_eq_int(store_image_lowerdirs(store, name, &lower_a), 0);
+        name = mfree(name);
+        ok_eq_int(store_lookup(store, "docker.io/library/shared:b", &name, NULL), 0);
+        ok_eq_int(store_image_lowerdirs(store, name, &lower_b), 0);
+        ok(strv_length(lower_a) == 2 && strv_length(lower_b) == 2 && streq(lower_a[1], lower_b[1]) &&
+                   !streq(lower_a[0], lower_b[0]),
+           "both images' bottom layer is one path");
+        ok(stat(lower_a[1], &sa) == 0 && stat(lower_b[1], &sb) == 0 && sa.st_ino == sb.st_ino, "  … one inode");
+        digest_chain_id(NULL, d0, chain);
+        p0 = store_layer_path(store, chain);
+        ok(streq_ptr(p0, lower_a[1]), "  … named by its chain ID");
+        layers_after = listing("layers/sha256");
+        ok(words(layers_after) == words(layers_before) + 3, "three layers more for two images of two layers (%zu → %zu)",
+           words(layers_before), words(layers_after));
 }
 
 int main(void) {
@@ -283,13 +402,15 @@ int main(void) {
         if (geteuid() != 0)
                 tap_skip_all("needs root (layers keep owners)");
         ok(mkdtemp(tmpl) != NULL, "mkdtemp");
-        images = path_join(tmpl, "images");
+        root = path_join(tmpl, "store");
+        ok_eq_int(store_open_at(root, NULL, &store, NULL), 0);
 
-        ok_streq(image_name_from_tag("registry:5000/team/app:1.2@sha256:abc"), "app-1.2");
         test_docker();
         test_oci();
+        test_shared_base();
 
+        store = store_close(store);
         ok_eq_int(rm_rf(tmpl), 0);
-        free(images);
+        free(root);
         return tap_finish();
 }

@@ -17,6 +17,9 @@
 # docker-manyenv (100,000 Env entries), docker-big (a 24 MiB file of random bytes).
 # Health (issue 17): docker-health, a HEALTHCHECK that passes once /tmp/healthy exists, every second.
 # Dialect (issue 16): docker-dialect, Labels, StopSignal SIGUSR1 and a user postgres in group ssl-cert.
+# Store (issue 15): every docker kind lists its rootfs.diff_ids (the store names layers by them);
+# docker-nodiff lists none; docker-shared-a and docker-shared-b (tags shared:a, shared:b) are two
+# images on the same lower layer, each with an upper layer of its own.
 import gzip, hashlib, io, json, os, sys, tarfile
 
 kind, out = sys.argv[1], sys.argv[2]
@@ -94,11 +97,16 @@ elif kind.startswith("docker"):
         config["config"]["StopSignal"] = "SIGUSR1"
         upper += [dict(name="etc/passwd", data=b"root:x:0:0:root:/root:/bin/sh\npostgres:x:101:102::/var/lib/pg:/bin/sh\n"),
                   dict(name="etc/group", data=b"root:x:0:\nssl-cert:x:101:postgres\npostgres:x:102:\nstaff:x:50:\n")]
+    if kind in ("docker-shared-a", "docker-shared-b"):
+        upper = [d("etc"), dict(name="etc/which", data=kind[-1].encode() + b"\n")]
     l0, l1 = layer(lower), layer(upper)
     cfg_name = "cfg.json"
-    if kind in ("docker-digests", "docker-baddiffid", "docker-badconfig"):
+    if kind != "docker-nodiff":
         config["rootfs"]["diff_ids"] = ["sha256:" + sha(l0), "sha256:" + sha(l1 + (b"\0" if kind == "docker-baddiffid" else b""))]
+    if kind in ("docker-digests", "docker-baddiffid", "docker-badconfig"):
         cfg_name = sha(json.dumps(config).encode() + (b" " if kind == "docker-badconfig" else b"")) + ".json"
+    if kind in ("docker-shared-a", "docker-shared-b"):
+        tag = "shared:" + kind[-1]
     manifest = [{"Config": cfg_name, "RepoTags": ["example.org/team/app:1.2" if kind == "docker" else tag],
                  "Layers": ["l0/layer.tar", "l1/layer.tar"]}]
     if kind == "docker-dotdot":

@@ -8,14 +8,14 @@ SRC=$BERTH_SOURCE_DIR
 
 make_image dl
 python3 "$SRC/tests/integration/helpers/image-archive.py" docker-dialect /tmp/dialect-image.tar
-on_exit 'rm -f /tmp/dialect-image.tar; berth image rm dialect-1'
+on_exit 'rm -f /tmp/dialect-image.tar; berth image rm dialect:1'
 berth image load /tmp/dialect-image.tar >/dev/null
 
 inspect() { berth inspect "$1" | python3 -c "import json,sys; d=json.load(sys.stdin); print(json.dumps($2, sort_keys=True))"; }
 
 # --- labels and annotations --------------------------------------------------------------------
 berth create --name dlab -l org.a=1 --label 'org.b=two words' --label org.shared=mine --annotation io.x=y \
-        dialect-1 sleep 1 >/dev/null
+        dialect:1 sleep 1 >/dev/null
 on_exit 'berth rm -f dlab'
 check_eq "inspect shows the labels, the image's under the container's" "$(inspect dlab 'd["labels"]')" \
         '{"org.a": "1", "org.b": "two words", "org.image.only": "img", "org.shared": "mine"}'
@@ -53,15 +53,15 @@ check_match "an unknown limit is refused, naming the option" "$rc $out" "^125 be
 
 # --- the user's groups, Group=, GroupAdd= ------------------------------------------------------------
 check_eq "-u postgres: its groups from the image's /etc/group (docker's 101 102)" \
-        "$(berth run --rm -u postgres dialect-1 id -G | tr ' ' '\n' | sort -n | paste -sd' ')" "101 102"
+        "$(berth run --rm -u postgres dialect:1 id -G | tr ' ' '\n' | sort -n | paste -sd' ')" "101 102"
 check_eq "-u 101 (a uid with a passwd entry): the same" \
-        "$(berth run --rm -u 101 dialect-1 id -G | tr ' ' '\n' | sort -n | paste -sd' ')" "101 102"
+        "$(berth run --rm -u 101 dialect:1 id -G | tr ' ' '\n' | sort -n | paste -sd' ')" "101 102"
 check_eq "-u postgres:staff: that group, none from /etc/group (runc's rule)" \
-        "$(berth run --rm -u postgres:staff dialect-1 id -G)" "50"
+        "$(berth run --rm -u postgres:staff dialect:1 id -G)" "50"
 check_eq "--group-add by name and number" \
-        "$(berth run --rm -u postgres --group-add staff --group-add 4242 dialect-1 id -G | tr ' ' '\n' | sort -n | paste -sd' ')" \
+        "$(berth run --rm -u postgres --group-add staff --group-add 4242 dialect:1 id -G | tr ' ' '\n' | sort -n | paste -sd' ')" \
         "50 101 102 4242"
-berth run -d --name dgrp -u postgres --group-add staff dialect-1 sleep 1000 >/dev/null
+berth run -d --name dgrp -u postgres --group-add staff dialect:1 sleep 1000 >/dev/null
 on_exit 'berth rm -f dgrp'
 check_eq "  … the payload's groups" \
         "$(berth exec dgrp cat /proc/1/status | awk '/^Groups/ {$1=""; print}' | tr ' ' '\n' | sed '/^$/d' | sort -n | paste -sd' ')" "50 101"
@@ -69,30 +69,30 @@ check_eq "  … exec's: the user's groups and GroupAdd=" \
         "$(berth exec dgrp id -G | tr ' ' '\n' | sort -n | paste -sd' ')" "50 101 102"
 check_eq "  … exec -u root: root's and GroupAdd=" "$(berth exec -u root dgrp id -G | tr ' ' '\n' | sort -n | paste -sd' ')" "0 50"
 berth rm -f dgrp >/dev/null
-out=$(berth run --rm --group-add nosuch dialect-1 true 2>&1); rc=$?
+out=$(berth run --rm --group-add nosuch dialect:1 true 2>&1); rc=$?
 check_eq "a group not in the image's /etc/group fails the start in one line" "$rc $out" \
         "125 berth: group 'nosuch' (GroupAdd=) not found in the image's /etc/group"
 out=$(berth run --rm --group-add keep-groups dl true 2>&1); rc=$?
 check_match "keep-groups is refused as podman's" "$rc $out" "^125 berth: option --group-add: 'keep-groups' is podman's"
-printf '[Container]\nImage=dialect-1\nUser=postgres\nGroup=staff\nExec=sleep 1000\n' > /run/berth/containers/dgf.container
+printf '[Container]\nImage=dialect:1\nUser=postgres\nGroup=staff\nExec=sleep 1000\n' > /run/berth/containers/dgf.container
 on_exit 'rm -f /run/berth/containers/dgf.container'
 check "User= with Group= starts" berth start dgf
 on_exit 'berth rm -f dgf'
 check_eq "  … as that user and group (Quadlet's --user U:G)" "$(berth exec dgf id -u):$(berth exec dgf id -G)" "101:50"
 berth rm -f dgf >/dev/null
-printf '[Container]\nImage=dialect-1\nGroup=staff\n' > /run/berth/containers/dgf.container
+printf '[Container]\nImage=dialect:1\nGroup=staff\n' > /run/berth/containers/dgf.container
 out=$(berth verify /run/berth/containers/dgf.container 2>&1)
 check_match "Group= without User= is refused (Quadlet's rule)" "$out" "Group set without User"
 
 # --- stop signals ---------------------------------------------------------------------------------
 # The payload says which signal it got; sh as PID 1 gets only the signals it traps.
-berth run -d --name dsig dialect-1 sh -c 'trap "exit 10" USR1; trap "exit 15" TERM; while :; do sleep 0.1; done' >/dev/null
+berth run -d --name dsig dialect:1 sh -c 'trap "exit 10" USR1; trap "exit 15" TERM; while :; do sleep 0.1; done' >/dev/null
 on_exit 'berth rm -f dsig'
 check_eq "inspect shows the image's STOPSIGNAL" "$(inspect dsig 'd["definition"]["stop_signal"]')" '"SIGUSR1"'
 berth stop dsig >/dev/null
 check_eq "berth stop sends the image's STOPSIGNAL: its USR1 trap ran (exit 10), not its TERM one" "$(systemctl show -P ExecMainStatus container@dsig.service)" 10
 berth rm -f dsig >/dev/null
-berth run -d --name dsig2 --stop-signal SIGTERM --stop-timeout 3 dialect-1 sh -c 'trap "exit 3" TERM; trap "exit 4" USR1; while :; do sleep 0.1; done' >/dev/null
+berth run -d --name dsig2 --stop-signal SIGTERM --stop-timeout 3 dialect:1 sh -c 'trap "exit 3" TERM; trap "exit 4" USR1; while :; do sleep 0.1; done' >/dev/null
 on_exit 'berth rm -f dsig2'
 check_eq "--stop-signal wins over the image's" "$(inspect dsig2 'd["definition"]["stop_signal"]')" '"SIGTERM"'
 check_eq "--stop-timeout is kept" "$(inspect dsig2 'd["definition"]["stop_timeout_usec"]')" 3000000
@@ -162,7 +162,7 @@ check_eq "-p 9300-9301:81-82: pairs" "$(berth port dp2 | grep -c -- '-> 0.0.0.0:
 wait_for 5 sh -c "[ -n \"\$(timeout 1 busybox nc 127.0.0.1 9201 </dev/null 2>/dev/null)\" ]"
 check_eq "  … and the picked port reaches the container" "$(tcp_get 127.0.0.1 9201)" "hello from dp2"
 kill $holder
-berth run -d --name dp3 -P --expose 7000-7001/udp dialect-1 sleep 1000 >/dev/null
+berth run -d --name dp3 -P --expose 7000-7001/udp dialect:1 sleep 1000 >/dev/null
 on_exit 'berth rm -f dp3'
 check_match "-P: the image's ExposedPorts on a free port" "$(berth port dp3 8080)" '^8080/tcp -> 0\.0\.0\.0:[0-9]+$'
 check_eq "  … and --expose's range" "$(berth port dp3 | grep -c '^700[01]/udp -> 0.0.0.0:')" 2

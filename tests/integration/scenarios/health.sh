@@ -175,15 +175,15 @@ berth rm -f hst >/dev/null
 
 # --- an image's HEALTHCHECK -------------------------------------------------------------------------
 python3 "$SRC/tests/integration/helpers/image-archive.py" docker-health /tmp/health-image.tar
-on_exit 'rm -f /tmp/health-image.tar; berth image rm health-1'
+on_exit 'rm -f /tmp/health-image.tar; berth image rm health:1'
 berth image load /tmp/health-image.tar >/dev/null
-berth run -d --name himg health-1 sh -c 'echo > /tmp/healthy; exec sleep 1000' >/dev/null
+berth run -d --name himg health:1 sh -c 'echo > /tmp/healthy; exec sleep 1000' >/dev/null
 on_exit 'berth rm -f himg'
 wait_for 10 sh -c '[ "$(berth list --no-legend | awk '"'"'$1 == "himg" {print $3}'"'"')" = "(healthy)" ]'
-check_eq "an image's HEALTHCHECK applies" "$(state himg health-1)" "running (healthy)"
-berth run -d --name hnone --no-healthcheck health-1 sleep 1000 >/dev/null
+check_eq "an image's HEALTHCHECK applies" "$(state himg health:1)" "running (healthy)"
+berth run -d --name hnone --no-healthcheck health:1 sleep 1000 >/dev/null
 on_exit 'berth rm -f hnone'
-check_eq "  … --no-healthcheck turns it off" "$(state hnone health-1)" "running"
+check_eq "  … --no-healthcheck turns it off" "$(state hnone health:1)" "running"
 berth rm -f himg hnone >/dev/null
 
 # --- events --------------------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ check_eq "--pull newer, -d: berth-pull first, in the foreground: 125" "$rc $(mad
 out=$(berth run --rm --network none --name pp-never --pull never docker.io/library/nosuch:1 true 2>&1); rc=$?
 check_eq "--pull never with no local image: 125" "$rc" 125
 check_eq "  … in one line" "$out" \
-        "berth: image 'docker.io/library/nosuch:1' not found, and the pull policy is never (see 'berth image ls')"
+        "berth: image 'docker.io/library/nosuch:1' not found (tried docker.io/library/nosuch:1), and the pull policy is never; see 'berth image ls'"
 check_eq "  … nothing made" "$(made pp-never)" 0
 
 # missing with no local image: docker's line, then berth-pull.
@@ -67,7 +67,7 @@ printf '[Container]\nImage=pp\nNetwork=none\nExec=true\n' > /etc/berth/container
 systemctl daemon-reload
 out=$(berth start pp-svcnever 2>&1); rc=$?
 check_eq "a service with Pull=never and no image fails to start, in one line" "$rc $out" \
-        "125 berth: container pp-svcnever failed to start: image 'docker.io/library/nosuch:1' not found, and the pull policy is never (see 'berth image ls')"
+        "125 berth: container pp-svcnever failed to start: image 'docker.io/library/nosuch:1' not found (tried docker.io/library/nosuch:1), and the pull policy is never; see 'berth image ls'"
 out=$(berth start pp-svcalways 2>&1); rc=$?
 check_eq "a service with Pull=always runs berth-pull at its start" "$rc $out" \
         "125 berth: container pp-svcalways failed to start: Failed to execute $nopull to pull image 'pp': No such file or directory"

@@ -287,7 +287,8 @@ check_eq "berth stop of a SIGKILLed sleep: ExecMainStatus" "$(systemctl show -P 
 berth run --name persist bb sh -c 'echo kept > /root/file' >/dev/null
 check_eq "the upper layer survives the container" "$(cat /var/lib/berth/containers/persist/upper/root/file)" kept
 systemctl start container@persist.service 2>/dev/null
-check_eq "the image itself is untouched" "$(ls /var/lib/berth/images/bb/layers/000/root)" ""
+bottom=$(berth image inspect bb | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["RootFS"]["Layers"][0][7:])')
+check_eq "the image itself is untouched" "$(ls /var/lib/berth/store/layers/sha256/$bottom/root)" ""
 
 # --- bad input: one line each, exit 125, nothing made -------------------------------------------------
 out=$(berth run --name 'bad/name' bb true 2>&1); rc=$?
@@ -295,7 +296,7 @@ check_eq "a bad name exits 125" "$rc" 125
 check_eq "  … with the rule" "$out" "berth: invalid container name 'bad/name': names must match [A-Za-z0-9][A-Za-z0-9_.-]{0,62}"
 out=$(berth run --rm --pull never nosuchimage true 2>&1); rc=$?
 check_eq "a missing image, never pulled, exits 125" "$rc" 125
-check_eq "  … in one line" "$out" "berth: image 'nosuchimage' not found, and the pull policy is never (see 'berth image ls')"
+check_eq "  … in one line" "$out" "berth: image 'nosuchimage' not found (tried localhost/nosuchimage:latest, docker.io/library/nosuchimage:latest), and the pull policy is never; see 'berth image ls'"
 # The default (missing): docker's line, then berth-pull's one reason (no registry answers here).
 out=$(berth run --rm nosuchimage true 2>&1); rc=$?
 check_eq "a missing image to pull exits 125" "$rc" 125
