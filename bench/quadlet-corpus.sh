@@ -8,8 +8,8 @@
 #
 # PODMAN_SOURCE_DIR is a checkout of github.com/containers/podman (its test/e2e/quadlet is read,
 # never copied into berth). Without --raw, Image= values (in the file and its drop-ins) are first
-# rewritten to a local image name, since registry references are issue 15's; with --raw the files
-# are taken as they are. Each file is tried alone in a directory of its own, with what Quadlet's
+# rewritten to a local image name; with --raw the files are taken as they are (since issue 15
+# berth takes docker's references, so the two differ only in the .image/.build units --raw shows). Each file is tried alone in a directory of its own, with what Quadlet's
 # test harness puts next to it: its drop-in directories (NAME.container.d/, and NAME@.container.d/
 # for an instance) and the .volume files it names (Volume=, Mount='s source=).
 #

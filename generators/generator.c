@@ -32,6 +32,7 @@
 #include "name.h"
 #include "path-util.h"
 #include "paths.h"
+#include "reference.h"
 #include "string-util.h"
 #include "strv.h"
 #include "volume-unit.h"
@@ -275,6 +276,20 @@ static int write_unit_lines(FILE *f, const Definition *d, char *const *lines, bo
         return 0;
 }
 
+/* Whether a start may fetch the image from a registry (Pull=, runtime/pull-policy.c), so that the
+ * unit waits for the network at boot: an image that names its registry, unless Pull=never; a
+ * short name only with Pull=always or newer. A short name with Pull=missing, and localhost/, are
+ * taken for local images, which need no network: no container waits at boot for what it has. */
+static bool image_may_be_pulled(const Definition *d) {
+        _cleanup_(reference_done) Reference r = REFERENCE_NULL;
+
+        if (d->pull == PULL_POLICY_NEVER || reference_parse(d->image, &r, NULL) < 0)
+                return false;
+        if (!r.domain)
+                return d->pull == PULL_POLICY_ALWAYS || d->pull == PULL_POLICY_NEWER;
+        return !streq(r.domain, REFERENCE_LOCAL_DOMAIN);
+}
+
 static int dropin_for_definition(const Definition *d, char **ret) {
         _cleanup_free_ char *image = NULL, *source = NULL, *text = NULL;
         _cleanup_strv_free_ char **needs = NULL;
@@ -299,6 +314,8 @@ static int dropin_for_definition(const Definition *d, char **ret) {
                 d->name, image, source);
         STRV_FOREACH(n, needs)
                 fprintf(f, "After=container@%s.service\nRequires=container@%s.service\n", *n, *n);
+        if (image_may_be_pulled(d))
+                fputs("After=network-online.target\nWants=network-online.target\n", f);
         r = format_requires_mounts_for(f, d);
         if (r < 0)
                 return r;

@@ -62,6 +62,7 @@ static const BuilderOption options[] = {
         { "--pid", "PID" },
         { "--cgroupns", "CgroupNS" },
         { "--log-driver", "LogDriver" },
+        { "--pull", "Pull" },
         /* Issue 16, engineer C (keys-process). */
         { "--label", "Label" },
         { "--annotation", "Annotation" },

@@ -21,6 +21,24 @@ const char *log_driver_to_string(LogDriver d) {
         return d >= 0 && d < _LOG_DRIVER_MAX ? log_driver_table[d] : NULL;
 }
 
+static const char *const pull_policy_table[_PULL_POLICY_MAX] = {
+        [PULL_POLICY_MISSING] = "missing",
+        [PULL_POLICY_ALWAYS] = "always",
+        [PULL_POLICY_NEVER] = "never",
+        [PULL_POLICY_NEWER] = "newer",
+};
+
+const char *pull_policy_to_string(PullPolicy p) {
+        return p >= 0 && p < _PULL_POLICY_MAX ? pull_policy_table[p] : NULL;
+}
+
+PullPolicy pull_policy_from_string(const char *s) {
+        for (int i = 0; i < _PULL_POLICY_MAX; i++)
+                if (streq_ptr(s, pull_policy_table[i]))
+                        return (PullPolicy) i;
+        return _PULL_POLICY_INVALID;
+}
+
 void definition_namespace_done(DefinitionNamespace *n) {
         free(n->container);
         *n = (DefinitionNamespace) {};
@@ -279,6 +297,17 @@ int definition_parse_log_driver(struct Definition *d, void *field, struct ListSt
                       SHOWN(value ?: ""));
 }
 
+int definition_parse_pull(struct Definition *d, void *field, struct ListState *list, const char *value,
+                          char **ret_why) {
+        PullPolicy p = pull_policy_from_string(value);
+
+        if (p < 0)
+                return reason(ret_why, -EINVAL, "'%s' is not a pull policy (missing, always, never or newer)",
+                              SHOWN(value ?: ""));
+        *(PullPolicy *) field = p;
+        return 0;
+}
+
 /* ---- formatters ---- */
 
 int definition_format_memory_swap_max(FILE *f, const char *key, const struct Definition *d, const void *field) {
@@ -335,5 +364,16 @@ int definition_format_log_driver(FILE *f, const char *key, const struct Definiti
         if (!log_driver_to_string(v))
                 return -EINVAL;
         fprintf(f, "%s=%s\n", key, log_driver_to_string(v));
+        return 0;
+}
+
+int definition_format_pull(FILE *f, const char *key, const struct Definition *d, const void *field) {
+        PullPolicy v = *(const PullPolicy *) field;
+
+        if (v == PULL_POLICY_MISSING)
+                return 0;
+        if (!pull_policy_to_string(v))
+                return -EINVAL;
+        fprintf(f, "%s=%s\n", key, pull_policy_to_string(v));
         return 0;
 }

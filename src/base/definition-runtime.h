@@ -16,7 +16,9 @@
  *   AllowedCPUs=LIST              systemd's: "0-3,6"
  *   IPC=, UTS=, PID=  private|host|container:NAME   docker's --ipc, --uts, --pid
  *   CgroupNS=private|host         docker's --cgroupns
- *   LogDriver=journald|none       Quadlet's: the payload's output to the journal, or nowhere */
+ *   LogDriver=journald|none       Quadlet's: the payload's output to the journal, or nowhere
+ *   Pull=missing|always|never|newer  Quadlet's (docker's --pull): when a start fetches the image
+ *                                 from its registry first (runtime/pull-policy.c) */
 
 struct Definition;
 struct ListState;
@@ -48,6 +50,19 @@ typedef enum LogDriver {
 
 const char *log_driver_to_string(LogDriver d);
 
+typedef enum PullPolicy {
+        PULL_POLICY_MISSING, /* the default: only when no local image answers to the name */
+        PULL_POLICY_ALWAYS,  /* ask the registry at every start */
+        PULL_POLICY_NEVER,   /* a local image or nothing */
+        PULL_POLICY_NEWER,   /* when the registry's differs; the local one if it cannot be asked */
+        _PULL_POLICY_MAX,
+        _PULL_POLICY_INVALID = -EINVAL,
+} PullPolicy;
+
+/* "missing", "always", "never", "newer" (berth-pull's --policy takes these). */
+const char *pull_policy_to_string(PullPolicy p);
+PullPolicy pull_policy_from_string(const char *s);
+
 void definition_namespace_done(DefinitionNamespace *n);
 bool definition_namespace_equal(const DefinitionNamespace *a, const DefinitionNamespace *b);
 
@@ -75,6 +90,8 @@ int definition_parse_cgroupns(struct Definition *d, void *field, struct ListStat
                               char **ret_why);
 int definition_parse_log_driver(struct Definition *d, void *field, struct ListState *list, const char *value,
                                 char **ret_why);
+int definition_parse_pull(struct Definition *d, void *field, struct ListState *list, const char *value,
+                          char **ret_why);
 
 /* Formatters (definition-format.h's DefinitionFormatter): nothing at the default. */
 int definition_format_memory_swap_max(FILE *f, const char *key, const struct Definition *d, const void *field);
@@ -82,3 +99,4 @@ int definition_format_cpu_quota(FILE *f, const char *key, const struct Definitio
 int definition_format_namespace(FILE *f, const char *key, const struct Definition *d, const void *field);
 int definition_format_cgroupns(FILE *f, const char *key, const struct Definition *d, const void *field);
 int definition_format_log_driver(FILE *f, const char *key, const struct Definition *d, const void *field);
+int definition_format_pull(FILE *f, const char *key, const struct Definition *d, const void *field);

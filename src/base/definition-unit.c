@@ -315,7 +315,6 @@ static const struct {
         { "GIDMap", false },
         { "LogOpt", false },
         { "NetworkAlias", false },
-        { "Pull", false },
         { "Retry", false },
         { "RetryDelay", false },
         { "Rootfs", false },

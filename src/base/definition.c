@@ -747,6 +747,7 @@ static const DefinitionKey key_table[] = {
         KEY(CONTAINER, "PID", definition_parse_namespace, definition_format_namespace, pid),
         KEY(CONTAINER, "CgroupNS", definition_parse_cgroupns, definition_format_cgroupns, cgroupns_host),
         KEY(CONTAINER, "LogDriver", definition_parse_log_driver, definition_format_log_driver, log_driver),
+        KEY(CONTAINER, "Pull", definition_parse_pull, definition_format_pull, pull),
         KEY(CONTAINER, "Tty", parse_bool, definition_format_bool, tty),
         /* Issue 16, engineer C (keys-process): definition-process.c. */
         KEY(CONTAINER, "ContainerName", definition_parse_container_name, definition_format_nothing, name),
@@ -914,7 +915,7 @@ bool definition_equal(const Definition *a, const Definition *b) {
                streq_ptr(a->allowed_cpus, b->allowed_cpus) && definition_namespace_equal(&a->ipc, &b->ipc) &&
                definition_namespace_equal(&a->uts, &b->uts) && definition_namespace_equal(&a->pid, &b->pid) &&
                a->cgroupns_host == b->cgroupns_host &&
-               a->log_driver == b->log_driver && a->tty == b->tty &&
+               a->log_driver == b->log_driver && a->pull == b->pull && a->tty == b->tty &&
                definition_process_equal(&a->process, &b->process);
 }
 

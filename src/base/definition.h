@@ -107,6 +107,7 @@ typedef struct Definition {
         DefinitionNamespace ipc, uts, pid; /* IPC=, UTS=, PID=: NAMESPACE_PRIVATE default */
         bool cgroupns_host;           /* CgroupNS=host */
         LogDriver log_driver;         /* LogDriver=: LOG_DRIVER_JOURNALD default */
+        PullPolicy pull;              /* Pull=: PULL_POLICY_MISSING default (issue 15) */
         bool tty;                     /* Tty=: docker's -t, a terminal for the payload, also in a service */
         /* Issue 16, engineer C (keys-process): labels, ulimits, groups, DNS (definition-process.h). */
         DefinitionProcess process;

@@ -433,6 +433,8 @@ int reference_candidates(const char *s, const ImagesConfig *c, char ***ret_local
 
         if (r.domain) {
                 k = qualified_string(&r, NULL, &q);
+                if (k == -EINVAL) /* docker.io's library/ made it too long */
+                        return invalid(ret_why, s, "repository name must not be more than 255 characters");
                 if (k < 0)
                         return k;
                 k = strv_consume(&local, q);
@@ -461,6 +463,9 @@ int reference_candidates(const char *s, const ImagesConfig *c, char ***ret_local
         }
 
         k = qualified_string(&r, REFERENCE_LOCAL_DOMAIN, &q);
+        if (k == -EINVAL)
+                return invalid(ret_why, s, "repository name must not be more than 255 characters (as %s/…)",
+                               REFERENCE_LOCAL_DOMAIN);
         if (k < 0)
                 return k;
         k = strv_consume(&local, q);

@@ -387,6 +387,7 @@ static void write_definition(JsonWriter *w, const Definition *d) {
         write_namespace(w, "pid_namespace", &d->pid);
         json_key_string(w, "cgroup_namespace", d->cgroupns_host ? "host" : "private");
         json_key_string(w, "log_driver", log_driver_to_string(d->log_driver));
+        json_key_string(w, "pull", pull_policy_to_string(d->pull));
         /* Issue 16, engineer C (keys-process): the definition's own; "labels" above merges the image's. */
         json_key_strv(w, "labels", d->process.labels ?: (char *[]) { NULL });
         json_key_strv(w, "annotations", d->process.annotations ?: (char *[]) { NULL });

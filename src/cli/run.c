@@ -27,6 +27,7 @@
 #include "name.h"
 #include "options.h"
 #include "path-util.h"
+#include "pull-policy.h"
 #include "paths.h"
 #include "run.h"
 #include "scope.h"
@@ -111,6 +112,9 @@ static const char run_options[] =
         "      --cgroupns MODE      private (default) or host\n"
         "      --log-driver DRIVER  journald (default) or none (the output is discarded)\n"
         "      --replace            remove a container of that --name first (podman's)\n"
+        "      --pull POLICY        missing (default: pull the image when no local one answers to\n"
+        "                           its name), always (at every start), never, or newer (when the\n"
+        "                           registry's differs): Pull=; localhost/ images are never pulled\n"
         "  -l, --label K=V          a label, shown by inspect, for ps --filter label= (repeatable)\n"
         "      --annotation K=V     an annotation, shown by inspect (repeatable)\n"
         "      --ulimit NAME=SOFT[:HARD]  a resource limit of the payload and of exec: core, cpu,\n"
@@ -378,6 +382,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 ARG_NO_HEALTHCHECK, ARG_SDNOTIFY,
                 ARG_MOUNT, ARG_DEVICE, ARG_SHM_SIZE, ARG_TZ, ARG_READ_ONLY_TMPFS,
                 ARG_MEMORY_SWAP, ARG_CPUS, ARG_CPUSET_CPUS, ARG_IPC, ARG_UTS, ARG_PID, ARG_CGROUPNS, ARG_LOG_DRIVER, ARG_REPLACE,
+                ARG_PULL, /* issue 15 */
                 /* Issue 16, engineer C (keys-process). */
                 ARG_LABEL, ARG_ANNOTATION, ARG_ULIMIT, ARG_GROUP_ADD, ARG_ENV_HOST, ARG_DNS_SEARCH,
                 ARG_DNS_OPTION, ARG_STOP_SIGNAL, ARG_STOP_TIMEOUT, ARG_PUBLISH_ALL, ARG_IP6,
@@ -444,6 +449,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 { "cgroupns", required_argument, NULL, ARG_CGROUPNS },
                 { "log-driver", required_argument, NULL, ARG_LOG_DRIVER },
                 { "replace", no_argument, NULL, ARG_REPLACE },
+                { "pull", required_argument, NULL, ARG_PULL },
                 /* Issue 16, engineer C (keys-process). */
                 { "label", required_argument, NULL, ARG_LABEL },
                 { "annotation", required_argument, NULL, ARG_ANNOTATION },
@@ -676,6 +682,9 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 case ARG_REPLACE:
                         replace = true;
                         break;
+                case ARG_PULL:
+                        r = add(&b, "--pull", optarg);
+                        break;
                 /* Issue 16, engineer C (keys-process). */
                 case 'l':
                 case ARG_LABEL:
@@ -786,6 +795,11 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                           "foreground run is not", name);
                 return -EINVAL;
         }
+        /* The image as --pull (Pull=) says, fetched here on the caller's terminal before anything is
+         * made, as docker run pulls; a pull that fails has said why in one line. */
+        r = pull_policy_apply(d->image, d->pull, PULL_OUTPUT_TERMINAL);
+        if (r < 0)
+                return -EINVAL;
         r = containers_check_image(d->image);
         if (r < 0)
                 return -EINVAL;

@@ -48,6 +48,7 @@
 #include "path-util.h"
 #include "paths.h"
 #include "payload.h"
+#include "pull-policy.h"
 #include "ready.h"
 #include "scope.h"
 #include "string-util.h"
@@ -670,6 +671,11 @@ int container_run(const Definition *d, const RunOptions *o, ForegroundRun *fg) {
         };
         int code = 125;
 
+        /* 0. Pull= (pull-policy.c): the image fetched from its registry, when the definition's
+         *    policy says so, before anything is resolved or made; berth-pull's one line fails the
+         *    start. A foreground run's berth run did this already, on its terminal. */
+        if (!fg && pull_policy_apply(d->image, d->pull, PULL_OUTPUT_JOURNAL) < 0)
+                return 125;
         /* 1. The name (above). */
         if (run_take_name(&run, fg) < 0)
                 return 125;

@@ -149,6 +149,8 @@ static char *random_value(const char *key) {
                 fputs((const char *[]) { "host", "private", "Host", "none" }[rnd(4)], f);
         else if (streq(key, "LogDriver"))
                 fputs((const char *[]) { "journald", "none", "json-file", "syslog" }[rnd(4)], f);
+        else if (streq(key, "Pull"))
+                fputs((const char *[]) { "missing", "always", "never", "newer", "Always", "true" }[rnd(6)], f);
         /* Issue 16, engineer C (keys-process). */
         else if (streq(key, "Label") || streq(key, "Annotation")) {
                 fprintf(f, "org.k%u%s", rnd(100), rnd(4) ? "=" : "");
@@ -293,6 +295,8 @@ static bool holds(const Definition *d, const char *key, const char *value, bool 
                 return d->cgroupns_host == streq(value, "host");
         if (streq(key, "LogDriver"))
                 return streq_ptr(log_driver_to_string(d->log_driver), value);
+        if (streq(key, "Pull"))
+                return streq_ptr(pull_policy_to_string(d->pull), value);
         {
                 static const struct {
                         const char *key;

@@ -175,6 +175,25 @@ static void test_log_driver(void) {
             "discard the output; berth's logs are the journal's)");
 }
 
+static void test_pull(void) {
+        static const char *const policies[] = { "always", "never", "newer" };
+        _cleanup_(definition_freep) Definition *e = NULL;
+        _cleanup_free_ char *error = NULL, *text = NULL;
+
+        for (size_t i = 0; i < ELEMENTSOF(policies); i++) {
+                _cleanup_free_ char *body = strjoin("Pull=", policies[i], "\n");
+                _cleanup_(definition_freep) Definition *d = good(body, body);
+
+                ok(d && streq_ptr(pull_policy_to_string(d->pull), policies[i]), "Pull=%s", policies[i]);
+        }
+        e = parse("Pull=always\nPull=missing\n", &error);
+        ok(e && e->pull == PULL_POLICY_MISSING, "Pull=missing, the last one, wins");
+        ok(e && definition_to_string(e, &text) == 0 && !strstr(text, "Pull="), "missing, the default, is not written");
+        bad("Pull=sometimes\n", "/x/web.container:3: key 'Pull': 'sometimes' is not a pull policy (missing, always, never or newer)");
+        bad("Pull=\n", "/x/web.container:3: key 'Pull': '' is not a pull policy (missing, always, never or newer)");
+        ok(pull_policy_from_string("Always") == _PULL_POLICY_INVALID, "policies are lowercase");
+}
+
 static void test_tty(void) {
         _cleanup_(definition_freep) Definition *d = NULL;
 
@@ -189,6 +208,7 @@ int main(void) {
         test_allowed_cpus();
         test_namespaces();
         test_log_driver();
+        test_pull();
         test_tty();
         return tap_finish();
 }

@@ -304,7 +304,18 @@ static void test_candidates(void) {
         {
                 _cleanup_strv_free_ char **local = NULL;
                 _cleanup_free_ char *pull = NULL, *why = NULL;
+                char name[256];
+                int k;
 
+                memset(name, 'a', 250);
+                name[250] = 0;
+                k = reference_candidates(name, NULL, &local, &pull, &why);
+                ok(k == -EINVAL && why && strstr(why, "more than 255 characters (as localhost/"),
+                   "a short name too long as localhost/NAME: %s", why ?: "accepted");
+        }
+        {
+                _cleanup_strv_free_ char **local = NULL;
+                _cleanup_free_ char *pull = NULL, *why = NULL;
                 int k = reference_candidates("Nginx", NULL, &local, &pull, &why);
 
                 ok(k == -EINVAL && why &&

@@ -294,9 +294,14 @@ check_eq "the image itself is untouched" "$(ls /var/lib/berth/store/layers/sha25
 out=$(berth run --name 'bad/name' bb true 2>&1); rc=$?
 check_eq "a bad name exits 125" "$rc" 125
 check_eq "  … with the rule" "$out" "berth: invalid container name 'bad/name': names must match [A-Za-z0-9][A-Za-z0-9_.-]{0,62}"
+out=$(berth run --rm --pull never nosuchimage true 2>&1); rc=$?
+check_eq "a missing image, never pulled, exits 125" "$rc" 125
+check_eq "  … in one line" "$out" "berth: image 'nosuchimage' not found (tried localhost/nosuchimage:latest, docker.io/library/nosuchimage:latest), and the pull policy is never; see 'berth image ls'"
+# The default (missing): docker's line, then berth-pull's one reason (no registry answers here).
 out=$(berth run --rm nosuchimage true 2>&1); rc=$?
-check_eq "a missing image exits 125" "$rc" 125
-check_eq "  … in one line" "$out" "berth: image 'nosuchimage' not found (tried localhost/nosuchimage:latest, docker.io/library/nosuchimage:latest); see 'berth image ls'"
+check_eq "a missing image to pull exits 125" "$rc" 125
+check_eq "  … docker's line, then one line of why" \
+        "$(printf '%s\n' "$out" | head -1) $(printf '%s\n' "$out" | wc -l)" "Unable to find image 'nosuchimage' locally 2"
 out=$(berth run --rm --memory lots bb true 2>&1); rc=$?
 check_eq "a bad value exits 125" "$rc" 125
 check_match "  … naming the option" "$out" "^berth: option --memory: .*lots"
