@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "digest.h"
 #include "fd-util.h"
 #include "image-config.h"
 #include "image.h"
@@ -287,6 +288,24 @@ int main(void) {
         why = mfree_str(why);
         ok_eq_int(image_lookup(s, "nope", &found, NULL, &why), -ENOENT);
         ok(why && startswith(why, "image 'nope' not found (tried localhost/nope:latest"), "not found says what was tried (%s)", why ?: "");
+
+        /* REPO@DIGEST finds the image a ref of REPO came with under that manifest */
+        {
+                const char *m = "{\"schemaVersion\":2}";
+                char md[DIGEST_STRING_MAX];
+                _cleanup_free_ char *by_digest = NULL, *wrong = NULL;
+
+                (void) digest_matches("sha256:", m, strlen(m), md);
+                ok_eq_int(store_blob_put(s, md, m, strlen(m), NULL), 0);
+                ok_eq_int(store_tag(s, "reg.example/team/app:1", id, md, NULL), 0);
+                by_digest = strjoin("reg.example/team/app@", md);
+                wrong = strjoin("reg.example/team/other@", md);
+                found = mfree_str(found);
+                ok_eq_int(image_lookup(s, by_digest, &found, NULL, NULL), 0);
+                ok(streq_ptr(found, id), "REPO@DIGEST finds the image its manifest came with");
+                ok_eq_int(image_lookup(s, wrong, &found, NULL, NULL), -ENOENT);
+                ok_eq_int(store_untag(s, "reg.example/team/app:1"), 0);
+        }
 
         /* the same tree again, under another name: one image */
         ok_eq_int(image_import_dir(s, src, "localhost/busybox:latest", &id2, NULL), 0);
