@@ -211,13 +211,13 @@ int store_open_at(const char *root, const char *old_images_dir, Store **ret, cha
                 return reason(ret_why, r, "cannot open the image store %s: %s", root, strerror(-r));
         }
 
-        /* The old layout goes once, by whoever sees it first, alone: never waited for, so that an
-         * image the old layout could not give up (said once here) never holds a start up behind a
-         * pull; the next opening of a free store tries again. */
-        if (old_images_dir && access(old_images_dir, F_OK) >= 0 && flock(s->lock_fd, LOCK_EX | LOCK_NB) >= 0) {
+        /* The old layout goes once, by whoever sees it first, alone. */
+        if (old_images_dir && access(old_images_dir, F_OK) >= 0) {
                 _cleanup_free_ char *why = NULL;
 
-                r = store_migrate(s, old_images_dir, &why);
+                r = flock_retry(s->lock_fd, LOCK_EX);
+                if (r >= 0)
+                        r = store_migrate(s, old_images_dir, &why);
                 /* What could not move stays in the old directory and is tried again next time;
                  * the images that did move, and the store, are usable meanwhile. */
                 if (r < 0)

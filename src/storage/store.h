@@ -34,8 +34,7 @@
 
 typedef struct Store Store;
 
-/* mkdir -p STORE, LOCK_SH on STORE/.lock, migrate the old layout (when no one else has the store
- * open; else at a later opening), reclaim free debris in tmp/. */
+/* mkdir -p STORE, LOCK_SH on STORE/.lock, migrate the old layout, reclaim free debris in tmp/. */
 int store_open(Store **ret, char **ret_why);
 /* The same under another root (tests; the old layout is looked for in old_images_dir, NULL for
  * none). */
