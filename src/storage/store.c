@@ -211,7 +211,9 @@ int store_open_at(const char *root, const char *old_images_dir, Store **ret, cha
                 return reason(ret_why, r, "cannot open the image store %s: %s", root, strerror(-r));
         }
 
-        /* The old layout goes once, by whoever sees it first, alone. */
+        /* The old layout goes once, by whoever sees it first, alone; the others wait for it (at boot
+         * after an upgrade, every start needs it done). An image it cannot move stays, said once
+         * each time, and is tried again at the next opening. */
         if (old_images_dir && access(old_images_dir, F_OK) >= 0) {
                 _cleanup_free_ char *why = NULL;
 
