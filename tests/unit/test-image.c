@@ -15,6 +15,7 @@
 #include "fd-util.h"
 #include "image-config.h"
 #include "image.h"
+#include "layer.h"
 #include "store.h"
 #include "path-util.h"
 #include "paths.h"
@@ -227,6 +228,48 @@ static void test_migration(const char *base) {
         store_close(s);
 }
 
+/* A migration killed after it moved some layers of an image: the next opening finds the config
+ * named by the mark it left, and finishes. */
+static void test_migration_resumed(const char *base) {
+        _cleanup_free_ char *old = path_join(base, "state2/images"), *root = path_join(base, "state2/store"),
+                            *l0 = path_join(base, "state2/images/half/layers/000"),
+                            *l1 = path_join(base, "state2/images/half/layers/001"), *f = NULL, *text = NULL,
+                            *dst = NULL, *mark = NULL, *id = NULL;
+        _cleanup_strv_free_ char **lower = NULL;
+        char d0[DIGEST_STRING_MAX], d1[DIGEST_STRING_MAX], c1[DIGEST_STRING_MAX], config[DIGEST_STRING_MAX];
+        Store *s = NULL;
+        int fd;
+
+        ok_eq_int(mkdir_p(l0, 0755), 0);
+        ok_eq_int(mkdir_p(l1, 0755), 0);
+        f = path_join(l1, "top");
+        ok_eq_int(write_string_file(f, "1\n", 0644, false), 0);
+        fd = open(l0, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        ok_eq_int(layer_diff_id(fd, d0, NULL), 0);
+        close(fd);
+        fd = open(l1, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        ok_eq_int(layer_diff_id(fd, d1, NULL), 0);
+        close(fd);
+        digest_chain_id(d0, d1, c1);
+        /* What the killed migration did: the config stored, the mark left, the bottom layer moved. */
+        ok_eq_int(store_open_at(root, NULL, &s, NULL), 0);
+        ok_eq_int(store_config_make((char *[]) { d0, d1, NULL }, NULL, NULL, &text, config), 0);
+        ok_eq_int(store_blob_put(s, config, text, strlen(text), NULL), 0);
+        dst = store_layer_path(s, d0);
+        ok(rename(l0, dst) == 0, "the bottom layer moved before the kill");
+        store_close(s);
+        mark = path_join(old, "half/.berth-migrating");
+        ok_eq_int(write_string_file(mark, config, 0600, false), 0);
+
+        ok_eq_int(store_open_at(root, old, &s, NULL), 0);
+        ok(access(old, F_OK) < 0, "the next opening finishes the migration");
+        ok_eq_int(store_lookup(s, "localhost/half:latest", &id, NULL), 0);
+        ok(streq_ptr(id, config), "  … with the config its mark names");
+        ok_eq_int(image_resolve(s, "half", &lower, NULL, NULL), 0);
+        ok(strv_length(lower) == 2 && endswith(lower[0], c1 + STRLEN("sha256:")), "  … and both layers");
+        store_close(s);
+}
+
 int main(void) {
         char tmpl[] = "/var/tmp/berth-test-image.XXXXXX";
         _cleanup_free_ char *root = NULL, *src = NULL, *etc = NULL, *run = NULL, *path_env = NULL, *junk = NULL,
@@ -364,6 +407,7 @@ int main(void) {
         test_hostile_trees(s, tmpl);
         store_close(s);
         test_migration(tmpl);
+        test_migration_resumed(tmpl);
 
         ok_eq_int(rm_rf(tmpl), 0);
         ok(stat(tmpl, &st) < 0 && errno == ENOENT, "temp tree removed");
