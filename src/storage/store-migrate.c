@@ -296,3 +296,27 @@ int store_migrate(Store *s, const char *old_images_dir, char **ret_why) {
                 return reason(ret_why, -errno, "cannot remove %s: %m", old_images_dir);
         return 0;
 }
+
+int store_migrating_configs(const char *old_images_dir, char ***ret) {
+        _cleanup_strv_free_ char **configs = NULL;
+        _cleanup_closedir_ DIR *d = NULL;
+        struct dirent *de;
+
+        d = old_images_dir ? opendir(old_images_dir) : NULL;
+        while (d && (errno = 0, de = readdir(d))) {
+                _cleanup_free_ char *path = NULL, *mark = NULL;
+
+                if (de->d_name[0] == '.')
+                        continue;
+                path = path_join(de->d_name, MIGRATING_MARK);
+                if (!path)
+                        return -ENOMEM;
+                if (read_full_file_at(dirfd(d), path, 256, &mark, NULL) < 0)
+                        continue;
+                mark[strcspn(mark, "\n")] = 0;
+                if (digest_is_valid(mark) && strv_consume(&configs, TAKE_PTR(mark)) < 0)
+                        return -ENOMEM;
+        }
+        *ret = TAKE_PTR(configs);
+        return 0;
+}

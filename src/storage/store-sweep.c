@@ -231,6 +231,14 @@ int store_sweep(Store *s, StoreContainerExists exists, void *userdata, StoreSwee
                 else if (store_unpin(s, containers[i]) >= 0)
                         r = note(&res, "pins", containers[i], 0);
         }
+        if (r >= 0) {
+                _cleanup_strv_free_ char **migrating = NULL;
+
+                r = store_migrating_configs(s->old_images_dir, &migrating);
+                STRV_FOREACH(m, migrating)
+                        if (r >= 0)
+                                r = strv_extend(&configs, *m);
+        }
         if (r >= 0)
                 r = store_mark(s, configs, manifests, &blobs, &layers);
         if (r >= 0) {

@@ -261,6 +261,21 @@ static void test_migration_resumed(const char *base) {
         mark = path_join(old, "half/.berth-migrating");
         ok_eq_int(write_string_file(mark, config, 0600, false), 0);
 
+        /* A layer more than its config has: this migration fails too, and a sweep meanwhile keeps
+         * what the half-done one moved. */
+        {
+                _cleanup_free_ char *bogus = path_join(old, "half/layers/009");
+                _cleanup_(store_sweep_result_done) StoreSweepResult res = {};
+
+                ok_eq_int(mkdir_p(bogus, 0755), 0);
+                ok_eq_int(store_open_at(root, old, &s, NULL), 0);
+                ok(access(mark, F_OK) == 0, "a migration that fails keeps its mark");
+                ok_eq_int(store_sweep(s, NULL, NULL, &res), 0);
+                ok(!res.skipped && store_has_blob(s, config) && store_has_layer(s, d0),
+                   "  … and the sweep keeps the config and layer the mark names");
+                store_close(s);
+                ok(rmdir(bogus) == 0, "rmdir the extra layer");
+        }
         ok_eq_int(store_open_at(root, old, &s, NULL), 0);
         ok(access(old, F_OK) < 0, "the next opening finishes the migration");
         ok_eq_int(store_lookup(s, "localhost/half:latest", &id, NULL), 0);
