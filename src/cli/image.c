@@ -43,12 +43,10 @@ static int image_prune_verb(int argc, char *argv[]);
 
 static const SubVerb image_verbs[] = {
         { "import", NULL, image_import, "image import DIR|ARCHIVE|- NAME",
-          "Make an image of one layer from a directory or a tar archive (- for stdin; any compression), "
-          "tagged localhost/NAME:latest unless NAME is a full reference",
+          "Make an image of one layer from a directory or a tar archive (- for stdin), as localhost/NAME",
           NULL },
         { "load", NULL, image_load_verb, "image load ARCHIVE|- [NAME]",
-          "Load an image docker save or an OCI tool wrote (- for stdin), checking every digest; tag it with "
-          "its RepoTags (or NAME) and print them",
+          "Load an image docker save or an OCI tool wrote (- for stdin), checking every digest",
           NULL },
         { "ls", "list", image_ls, "image ls [-a] [-q] [--no-trunc] [--no-legend]", "List images",
           "  -a, --all         accepted for docker's sake: berth has no intermediate images\n"
@@ -56,18 +54,16 @@ static const SubVerb image_verbs[] = {
           "      --no-trunc    full image IDs\n"
           "      --no-legend   no header line\n" },
         { "inspect", NULL, image_inspect, "image inspect IMAGE…",
-          "Show images (by reference, short name or ID) as JSON: Id, RepoTags, RepoDigests, Config, RootFS, Size",
+          "Show images (by reference, short name or ID) as JSON",
           NULL },
         { "rm", "remove", image_rm, "image rm [-f] IMAGE…",
-          "Untag images and remove what no image references any more; an image a container definition "
-          "names is kept",
+          "Untag images and remove what no image references; never one a container definition names",
           "  -f, --force       untag every reference of an image given by ID\n" },
         { "tag", NULL, image_tag, "image tag SOURCE TARGET",
-          "Give the image SOURCE names another reference, TARGET (localhost/TARGET unless a full reference)",
+          "Give the image SOURCE names the reference TARGET too",
           NULL },
         { "prune", NULL, image_prune_verb, "image prune [-a] [-f]",
-          "Remove layers and blobs no image references, and what killed imports, loads and pulls left; with "
-          "-a, also untag every image no container definition names",
+          "Remove layers and blobs no image references, and what killed loads and pulls left",
           "  -a, --all         also remove images no container definition names\n"
           "  -f, --force       accepted for docker's sake: berth does not ask\n" },
         { "pull", NULL, verb_image_pull, "image pull [--platform OS/ARCH[/VARIANT]] [--policy POLICY] [-q] IMAGE", "Pull an image from a registry", PULL_OPTIONS_HELP },

@@ -384,6 +384,7 @@ static int read_config(Loaded *l) {
  * digest and its diff ID, all before any of them is committed: a load refused for any blob
  * stores nothing. */
 static int stage_layers(Store *s, Loaded *l, StoreStaging **staged) {
+        char chain[DIGEST_STRING_MAX] = "";
         size_t i = 0;
         int r;
 
@@ -398,10 +399,17 @@ static int stage_layers(Store *s, Loaded *l, StoreStaging **staged) {
                 fd = open_member(l->scratch_fd, *p, l->why);
                 if (fd < 0)
                         return fd;
-                r = store_layer_stage(s, &staged[i], &layer_fd, l->why);
-                if (r < 0)
-                        return r;
-                r = layer_unpack_digests(fd, layer_fd, /* whiteouts= */ true, &d, &w);
+                digest_chain_id(i == 0 ? NULL : chain, l->diff_ids[i], chain);
+                /* A layer the store has (the same content over the same base) is only checked:
+                 * our shared lock keeps it there until the ref is written. */
+                if (store_has_layer(s, chain))
+                        r = layer_digests(fd, &d, &w);
+                else {
+                        r = store_layer_stage(s, &staged[i], &layer_fd, l->why);
+                        if (r < 0)
+                                return r;
+                        r = layer_unpack_digests(fd, layer_fd, /* whiteouts= */ true, &d, &w);
+                }
                 if (r < 0 && w)
                         return reason(l->why, r, "layer %zu (%s): %s", i, *p, w);
                 if (r < 0)
@@ -428,6 +436,8 @@ static int commit(Store *s, Loaded *l, StoreStaging **staged, char *const *refer
 
         for (size_t i = 0; l->layers[i]; i++) {
                 digest_chain_id(i == 0 ? NULL : chain, l->diff_ids[i], chain);
+                if (!staged[i])
+                        continue; /* in the store already */
                 r = store_layer_commit(s, TAKE_PTR(staged[i]), chain, l->why);
                 if (r < 0)
                         return r;

@@ -85,6 +85,39 @@ static int lookup_id(Store *s, const char *what, char **ret_id) {
         return *ret_id ? 0 : -ENOMEM;
 }
 
+/* REPO@DIGEST without a ref of its own: the image that a ref of the same repository came with that
+ * manifest. 1 found, 0 not. */
+static int lookup_by_manifest(Store *s, const char *candidate, char **ret_id) {
+        _cleanup_(reference_done) Reference want = REFERENCE_NULL;
+        _cleanup_free_ char *repo = NULL;
+        StoreRef *refs = NULL;
+        size_t n = 0;
+        int r, found = 0;
+
+        if (reference_parse(candidate, &want, NULL) < 0 || !want.digest)
+                return 0;
+        repo = reference_repository(&want);
+        if (!repo)
+                return -ENOMEM;
+        r = store_refs(s, &refs, &n);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < n && !found; i++) {
+                _cleanup_(reference_done) Reference got = REFERENCE_NULL;
+                _cleanup_free_ char *got_repo = NULL;
+
+                if (!streq_ptr(refs[i].manifest_digest, want.digest) || reference_parse(refs[i].reference, &got, NULL) < 0)
+                        continue;
+                got_repo = reference_repository(&got);
+                if (streq_ptr(got_repo, repo)) {
+                        *ret_id = strdup(refs[i].config_digest);
+                        found = *ret_id ? 1 : -ENOMEM;
+                }
+        }
+        store_refs_free(refs, n);
+        return found;
+}
+
 int image_lookup(Store *s, const char *what, char **ret_id, char **ret_reference, char **ret_why) {
         _cleanup_strv_free_ char **candidates = NULL;
         _cleanup_free_ char *id = NULL, *tried = NULL;
@@ -112,8 +145,13 @@ int image_lookup(Store *s, const char *what, char **ret_id, char **ret_reference
                 return r;
         STRV_FOREACH(c, candidates) {
                 r = store_lookup(s, *c, &id, NULL);
-                if (r == -ENOENT)
-                        continue;
+                if (r == -ENOENT) {
+                        r = lookup_by_manifest(s, *c, &id);
+                        if (r < 0)
+                                return r;
+                        if (r == 0)
+                                continue;
+                }
                 if (r < 0)
                         return r;
                 if (ret_reference) {

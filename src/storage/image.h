@@ -9,8 +9,9 @@
  * reference ("docker.io/library/nginx:1.25", "localhost/web"), a short name ("web", "nginx:1.25")
  * or an image ID ("sha256:HEX", or 12 or more of its hex digits) — is looked up in the store:
  * a reference or short name through reference_candidates() (the first of its local candidates
- * present wins, so a short "web" finds "localhost/web:latest"), an ID among the images the refs
- * and pins name.
+ * present wins, so a short "web" finds "localhost/web:latest"; REPO@DIGEST also finds the image a
+ * ref of REPO came with under that manifest digest), an ID among the images the refs and pins
+ * name.
  *
  * Where a function takes ret_why, a failure may come with one line saying why (NULL when the
  * error code says it all). */

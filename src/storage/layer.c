@@ -606,6 +606,58 @@ finish:
         return r;
 }
 
+int layer_digests(int archive_fd, LayerDigests *digests, char **ret_why) {
+        _cleanup_free_ Source *s = NULL;
+        struct archive_entry *e;
+        DigestAlgorithm a;
+        int r;
+
+        r = layer_dlopen(ret_why);
+        if (r < 0)
+                return r;
+        s = calloc(1, sizeof(Source));
+        if (!s)
+                return -ENOMEM;
+        s->fd = archive_fd;
+        if (digests->compressed) {
+                a = digest_algorithm_of(digests->compressed);
+                if (a < 0)
+                        return reason(ret_why, -EOPNOTSUPP, "the digest '%s' is of an algorithm berth does not know",
+                                      digests->compressed);
+                s->hash_raw = true;
+                digest_init(&s->raw, a);
+        }
+        if (digests->uncompressed) {
+                a = digest_algorithm_of(digests->uncompressed);
+                if (a < 0)
+                        return reason(ret_why, -EOPNOTSUPP, "the digest '%s' is of an algorithm berth does not know",
+                                      digests->uncompressed);
+                s->hash_plain = true;
+                digest_init(&s->plain, a);
+                s->decompress = sym_archive_read_new();
+                if (!s->decompress)
+                        return -ENOMEM;
+                sym_archive_read_support_filter_all(s->decompress);
+                sym_archive_read_support_format_raw(s->decompress);
+                if (sym_archive_read_open(s->decompress, s, NULL, read_raw, NULL) != ARCHIVE_OK ||
+                    sym_archive_read_next_header(s->decompress, &e) < ARCHIVE_WARN)
+                        r = reason(ret_why, -EBADMSG, "not a readable archive: %s",
+                                   sym_archive_error_string(s->decompress) ?: "unknown error");
+        }
+        if (r >= 0) {
+                r = drain(s);
+                if (r < 0)
+                        r = reason(ret_why, r, "reading the archive to its end: %s", strerror(-r));
+        }
+        if (r >= 0 && s->hash_raw)
+                digest_final(&s->raw, digests->compressed_actual);
+        if (r >= 0 && s->hash_plain)
+                digest_final(&s->plain, digests->uncompressed_actual);
+        if (s->decompress)
+                sym_archive_read_free(s->decompress);
+        return r;
+}
+
 int layer_unpack_digests(int archive_fd, int dir_fd, bool whiteouts, LayerDigests *digests, char **ret_why) {
         return unpack(archive_fd, dir_fd, whiteouts, /* host_safe= */ false, digests, ret_why);
 }

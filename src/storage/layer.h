@@ -32,6 +32,10 @@ typedef struct LayerDigests {
 } LayerDigests;
 int layer_unpack_digests(int archive_fd, int dir_fd, bool whiteouts, LayerDigests *digests, char **ret_why);
 
+/* The digests alone, as layer_unpack_digests() computes them, of an archive read to its end and
+ * unpacked nowhere: for a layer the store has already. */
+int layer_digests(int archive_fd, LayerDigests *digests, char **ret_why);
+
 /* Writes the tree at dir_fd as a tar archive (pax where plain tar cannot say it: long names,
  * xattrs) to out_fd: numeric owners (never names looked up on the host), modes, times, xattrs,
  * ACLs, hard links, symlinks as symlinks, devices and FIFOs as entries; entries named "./PATH";

@@ -215,18 +215,23 @@ static int migrate_one(Store *s, int images_fd, const char *name, char **ret_why
         }
 
         /* Renamed, not copied: the same inodes, now named by their chain IDs. */
-        for (size_t i = 0; i < strv_length(layers) && i < strv_length(chains); i++) {
+        /* Each by its number: after a migration killed midway, the layers moved already are no
+         * longer listed. */
+        STRV_FOREACH(l, layers) {
                 _cleanup_free_ char *rel = NULL;
+                unsigned i;
 
+                if (safe_atou(*l, &i) < 0 || i >= strv_length(chains))
+                        return reason(ret_why, -EBADMSG, "old image %s: layer %s is not one of its config's", name, *l);
                 if (store_has_layer(s, chains[i]))
                         continue; /* another image had it: this copy goes with the old directory */
                 r = store_digest_path("layers", chains[i], &rel);
                 if (r < 0)
                         return r;
-                if (renameat2(layers_fd, layers[i], s->root_fd, rel, RENAME_NOREPLACE) < 0 && errno != EEXIST &&
+                if (renameat2(layers_fd, *l, s->root_fd, rel, RENAME_NOREPLACE) < 0 && errno != EEXIST &&
                     errno != ENOTEMPTY)
-                        return reason(ret_why, -errno, "old image %s: moving layer %s into the store: %s", name,
-                                      layers[i], strerror(errno));
+                        return reason(ret_why, -errno, "old image %s: moving layer %s into the store: %s", name, *l,
+                                      strerror(errno));
         }
         STRV_FOREACH(c, chains)
                 if (!store_has_layer(s, *c))
@@ -289,5 +294,29 @@ int store_migrate(Store *s, const char *old_images_dir, char **ret_why) {
         }
         if (rmdir(old_images_dir) < 0 && errno != ENOENT && errno != ENOTEMPTY)
                 return reason(ret_why, -errno, "cannot remove %s: %m", old_images_dir);
+        return 0;
+}
+
+int store_migrating_configs(const char *old_images_dir, char ***ret) {
+        _cleanup_strv_free_ char **configs = NULL;
+        _cleanup_closedir_ DIR *d = NULL;
+        struct dirent *de;
+
+        d = old_images_dir ? opendir(old_images_dir) : NULL;
+        while (d && (errno = 0, de = readdir(d))) {
+                _cleanup_free_ char *path = NULL, *mark = NULL;
+
+                if (de->d_name[0] == '.')
+                        continue;
+                path = path_join(de->d_name, MIGRATING_MARK);
+                if (!path)
+                        return -ENOMEM;
+                if (read_full_file_at(dirfd(d), path, 256, &mark, NULL) < 0)
+                        continue;
+                mark[strcspn(mark, "\n")] = 0;
+                if (digest_is_valid(mark) && strv_consume(&configs, TAKE_PTR(mark)) < 0)
+                        return -ENOMEM;
+        }
+        *ret = TAKE_PTR(configs);
         return 0;
 }

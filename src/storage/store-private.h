@@ -17,6 +17,7 @@ struct Store {
         char *root;
         int root_fd;
         int lock_fd; /* STORE/.lock, LOCK_SH held (LOCK_EX for a sweep's time) */
+        char *old_images_dir; /* the old layout's, or NULL */
         /* What store_open() reclaimed from tmp/, for the next sweep to report. */
         char **reclaimed;
         uint64_t reclaimed_bytes;
@@ -46,5 +47,8 @@ int store_digest_path(const char *kind, const char *digest, char **ret);
 
 /* The old layout's migration (store-migrate.c), run by store_open() under LOCK_EX. */
 int store_migrate(Store *s, const char *old_images_dir, char **ret_why);
+/* The configs that half-done migrations of old images name (their marks): roots of the sweep,
+ * or what those migrations moved already would go before they finish. */
+int store_migrating_configs(const char *old_images_dir, char ***ret);
 
 #define STORE_JSON_MAX (16U * 1024U * 1024U)

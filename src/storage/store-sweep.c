@@ -99,10 +99,18 @@ static int note(StoreSweepResult *res, const char *what, const char *name, uint6
         return strv_consume(&res->removed, p);
 }
 
-/* Every entry of KIND/ALG (blobs or layers) whose digest is not in keep goes. A layer is first
- * renamed into tmp/, so that a sweep killed midway leaves debris there, never half a layer under
- * its name. */
-static int sweep_kind(Store *s, const char *kind, char *const *keep, StoreSweepResult *res) {
+/* A layer taken out of layers/ into tmp/, locked by us until it is removed. */
+typedef struct Doomed {
+        char *name;
+        int fd;
+} Doomed;
+
+/* Every entry of KIND/ALG (blobs or layers) whose digest is not in keep goes. A layer is renamed
+ * into tmp/ and locked there, and removed only once the store is open to others again (*doomed):
+ * a sweep killed midway leaves debris there, never half a layer under its name, and no start
+ * waits for the removal of a big tree. */
+static int sweep_kind(Store *s, const char *kind, char *const *keep, StoreSweepResult *res, Doomed **doomed,
+                      size_t *n_doomed) {
         static const char *const algs[] = { "sha256", "sha512" };
         int r, ret = 0;
 
@@ -137,7 +145,7 @@ static int sweep_kind(Store *s, const char *kind, char *const *keep, StoreSweepR
                         if (fstatat(dirfd(d), *n, &st, AT_SYMLINK_NOFOLLOW) < 0)
                                 continue;
                         if (S_ISDIR(st.st_mode)) {
-                                _cleanup_free_ char *tmp = NULL, *path = NULL;
+                                _cleanup_free_ char *tmp = NULL;
                                 _cleanup_close_ int tfd = -EBADF, tmp_fd = -EBADF, lfd = -EBADF;
 
                                 lfd = openat(dirfd(d), *n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -151,8 +159,18 @@ static int sweep_kind(Store *s, const char *kind, char *const *keep, StoreSweepR
                                 if (r >= 0 && renameat(dirfd(d), *n, tmp_fd, tmp) < 0)
                                         r = -errno;
                                 if (r >= 0) {
-                                        path = path_join(s->root, "tmp", tmp);
-                                        r = path ? rm_rf(path) : -ENOMEM;
+                                        /* The lock we held was the empty directory's it replaced:
+                                         * the moved layer gets one of its own. */
+                                        Doomed *t = reallocarray(*doomed, *n_doomed + 1, sizeof(Doomed));
+                                        int dfd;
+
+                                        if (!t)
+                                                return -ENOMEM;
+                                        *doomed = t;
+                                        dfd = openat(tmp_fd, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                                        if (dfd >= 0)
+                                                (void) flock(dfd, LOCK_EX | LOCK_NB);
+                                        (*doomed)[(*n_doomed)++] = (Doomed) { .name = TAKE_PTR(tmp), .fd = dfd };
                                 } else if (tmp && tmp_fd >= 0)
                                         (void) unlinkat(tmp_fd, tmp, AT_REMOVEDIR);
                         } else {
@@ -173,7 +191,8 @@ int store_sweep(Store *s, StoreContainerExists exists, void *userdata, StoreSwee
         _cleanup_strv_free_ char **configs = NULL, **manifests = NULL, **containers = NULL, **pinned = NULL,
                                  **blobs = NULL, **layers = NULL;
         StoreRef *refs = NULL;
-        size_t n = 0;
+        Doomed *doomed = NULL;
+        size_t n = 0, n_doomed = 0;
         int r, ret_r = 0;
 
         /* Alone in the store, or not at all: a pull or a start holding it may be about to tag
@@ -212,13 +231,21 @@ int store_sweep(Store *s, StoreContainerExists exists, void *userdata, StoreSwee
                 else if (store_unpin(s, containers[i]) >= 0)
                         r = note(&res, "pins", containers[i], 0);
         }
+        if (r >= 0) {
+                _cleanup_strv_free_ char **migrating = NULL;
+
+                r = store_migrating_configs(s->old_images_dir, &migrating);
+                STRV_FOREACH(m, migrating)
+                        if (r >= 0)
+                                r = strv_extend(&configs, *m);
+        }
         if (r >= 0)
                 r = store_mark(s, configs, manifests, &blobs, &layers);
         if (r >= 0) {
                 /* Blobs last: a layer is reached through its config, and a sweep killed between the
                  * two leaves a config whose layers are gone only when nothing reached it. */
-                ret_r = sweep_kind(s, "layers", layers, &res);
-                r = sweep_kind(s, "blobs", blobs, &res);
+                ret_r = sweep_kind(s, "layers", layers, &res, &doomed, &n_doomed);
+                r = sweep_kind(s, "blobs", blobs, &res, &doomed, &n_doomed);
                 if (ret_r == 0)
                         ret_r = r;
                 r = store_tmp_reclaim(s, &res.removed, &res.bytes);
@@ -228,6 +255,17 @@ int store_sweep(Store *s, StoreContainerExists exists, void *userdata, StoreSwee
         }
         while (flock(s->lock_fd, LOCK_SH) < 0 && errno == EINTR)
                 ;
+        /* Out of everyone's way now: the layers taken out are removed, however long it takes. */
+        for (size_t i = 0; i < n_doomed; i++) {
+                _cleanup_free_ char *path = path_join(s->root, "tmp", doomed[i].name);
+                int k = path ? rm_rf(path) : -ENOMEM;
+
+                if (k < 0 && ret_r == 0)
+                        ret_r = k;
+                free(doomed[i].name);
+                safe_close(doomed[i].fd);
+        }
+        free(doomed);
         if (r < 0)
                 return r;
         if (!res.removed && !(res.removed = calloc(1, sizeof(char *))))

@@ -196,7 +196,8 @@ int store_open_at(const char *root, const char *old_images_dir, Store **ret, cha
                 return -ENOMEM;
         s->root_fd = s->lock_fd = -EBADF;
         s->root = strdup(root);
-        if (!s->root) {
+        s->old_images_dir = old_images_dir ? strdup(old_images_dir) : NULL;
+        if (!s->root || (old_images_dir && !s->old_images_dir)) {
                 store_close(s);
                 return -ENOMEM;
         }
@@ -211,7 +212,9 @@ int store_open_at(const char *root, const char *old_images_dir, Store **ret, cha
                 return reason(ret_why, r, "cannot open the image store %s: %s", root, strerror(-r));
         }
 
-        /* The old layout goes once, by whoever sees it first, alone. */
+        /* The old layout goes once, by whoever sees it first, alone; the others wait for it (at boot
+         * after an upgrade, every start needs it done). An image it cannot move stays, said once
+         * each time, and is tried again at the next opening. */
         if (old_images_dir && access(old_images_dir, F_OK) >= 0) {
                 _cleanup_free_ char *why = NULL;
 
@@ -249,6 +252,7 @@ Store *store_close(Store *s) {
         safe_close(s->lock_fd);
         safe_close(s->root_fd);
         strv_free(s->reclaimed);
+        free(s->old_images_dir);
         free(s->root);
         free(s);
         return NULL;

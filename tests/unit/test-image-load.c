@@ -393,6 +393,20 @@ static void test_shared_base(void) {
         layers_after = listing("layers/sha256");
         ok(words(layers_after) == words(layers_before) + 3, "three layers more for two images of two layers (%zu → %zu)",
            words(layers_before), words(layers_after));
+
+        /* A base the store has is still checked: another content under its diff ID is refused. */
+        {
+                _cleanup_free_ char *c = NULL, *mf = NULL;
+
+                asprintf(&c, "{\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"%s\",\"%s\"]}}", d0, db);
+                mf = strdup("[{\"Config\":\"c.json\",\"RepoTags\":[\"shared:bad\"],\"Layers\":[\"0.tar\",\"1.tar\"]}]");
+                Member m[] = {{"manifest.json", mf, strlen(mf)}, {"c.json", c, strlen(c)}, {"0.tar", la, na},
+                              {"1.tar", lb, nb}};
+
+                r = load(m, ELEMENTSOF(m), &name, &why);
+                ok(r == -EBADMSG && why && startswith(why, "layer 0 (0.tar) does not match diff_id ") && strstr(why, d0),
+                   "a stored base's diff ID still checks the archive's layer (%s)", why ?: "");
+        }
 }
 
 int main(void) {

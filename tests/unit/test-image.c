@@ -11,9 +11,11 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "digest.h"
 #include "fd-util.h"
 #include "image-config.h"
 #include "image.h"
+#include "layer.h"
 #include "store.h"
 #include "path-util.h"
 #include "paths.h"
@@ -226,6 +228,63 @@ static void test_migration(const char *base) {
         store_close(s);
 }
 
+/* A migration killed after it moved some layers of an image: the next opening finds the config
+ * named by the mark it left, and finishes. */
+static void test_migration_resumed(const char *base) {
+        _cleanup_free_ char *old = path_join(base, "state2/images"), *root = path_join(base, "state2/store"),
+                            *l0 = path_join(base, "state2/images/half/layers/000"),
+                            *l1 = path_join(base, "state2/images/half/layers/001"), *f = NULL, *text = NULL,
+                            *dst = NULL, *mark = NULL, *id = NULL;
+        _cleanup_strv_free_ char **lower = NULL;
+        char d0[DIGEST_STRING_MAX], d1[DIGEST_STRING_MAX], c1[DIGEST_STRING_MAX], config[DIGEST_STRING_MAX];
+        Store *s = NULL;
+        int fd;
+
+        ok_eq_int(mkdir_p(l0, 0755), 0);
+        ok_eq_int(mkdir_p(l1, 0755), 0);
+        f = path_join(l1, "top");
+        ok_eq_int(write_string_file(f, "1\n", 0644, false), 0);
+        fd = open(l0, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        ok_eq_int(layer_diff_id(fd, d0, NULL), 0);
+        close(fd);
+        fd = open(l1, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        ok_eq_int(layer_diff_id(fd, d1, NULL), 0);
+        close(fd);
+        digest_chain_id(d0, d1, c1);
+        /* What the killed migration did: the config stored, the mark left, the bottom layer moved. */
+        ok_eq_int(store_open_at(root, NULL, &s, NULL), 0);
+        ok_eq_int(store_config_make((char *[]) { d0, d1, NULL }, NULL, NULL, &text, config), 0);
+        ok_eq_int(store_blob_put(s, config, text, strlen(text), NULL), 0);
+        dst = store_layer_path(s, d0);
+        ok(rename(l0, dst) == 0, "the bottom layer moved before the kill");
+        store_close(s);
+        mark = path_join(old, "half/.berth-migrating");
+        ok_eq_int(write_string_file(mark, config, 0600, false), 0);
+
+        /* A layer more than its config has: this migration fails too, and a sweep meanwhile keeps
+         * what the half-done one moved. */
+        {
+                _cleanup_free_ char *bogus = path_join(old, "half/layers/009");
+                _cleanup_(store_sweep_result_done) StoreSweepResult res = {};
+
+                ok_eq_int(mkdir_p(bogus, 0755), 0);
+                ok_eq_int(store_open_at(root, old, &s, NULL), 0);
+                ok(access(mark, F_OK) == 0, "a migration that fails keeps its mark");
+                ok_eq_int(store_sweep(s, NULL, NULL, &res), 0);
+                ok(!res.skipped && store_has_blob(s, config) && store_has_layer(s, d0),
+                   "  … and the sweep keeps the config and layer the mark names");
+                store_close(s);
+                ok(rmdir(bogus) == 0, "rmdir the extra layer");
+        }
+        ok_eq_int(store_open_at(root, old, &s, NULL), 0);
+        ok(access(old, F_OK) < 0, "the next opening finishes the migration");
+        ok_eq_int(store_lookup(s, "localhost/half:latest", &id, NULL), 0);
+        ok(streq_ptr(id, config), "  … with the config its mark names");
+        ok_eq_int(image_resolve(s, "half", &lower, NULL, NULL), 0);
+        ok(strv_length(lower) == 2 && endswith(lower[0], c1 + STRLEN("sha256:")), "  … and both layers");
+        store_close(s);
+}
+
 int main(void) {
         char tmpl[] = "/var/tmp/berth-test-image.XXXXXX";
         _cleanup_free_ char *root = NULL, *src = NULL, *etc = NULL, *run = NULL, *path_env = NULL, *junk = NULL,
@@ -288,6 +347,24 @@ int main(void) {
         ok_eq_int(image_lookup(s, "nope", &found, NULL, &why), -ENOENT);
         ok(why && startswith(why, "image 'nope' not found (tried localhost/nope:latest"), "not found says what was tried (%s)", why ?: "");
 
+        /* REPO@DIGEST finds the image a ref of REPO came with under that manifest */
+        {
+                const char *m = "{\"schemaVersion\":2}";
+                char md[DIGEST_STRING_MAX];
+                _cleanup_free_ char *by_digest = NULL, *wrong = NULL;
+
+                (void) digest_matches("sha256:", m, strlen(m), md);
+                ok_eq_int(store_blob_put(s, md, m, strlen(m), NULL), 0);
+                ok_eq_int(store_tag(s, "reg.example/team/app:1", id, md, NULL), 0);
+                by_digest = strjoin("reg.example/team/app@", md);
+                wrong = strjoin("reg.example/team/other@", md);
+                found = mfree_str(found);
+                ok_eq_int(image_lookup(s, by_digest, &found, NULL, NULL), 0);
+                ok(streq_ptr(found, id), "REPO@DIGEST finds the image its manifest came with");
+                ok_eq_int(image_lookup(s, wrong, &found, NULL, NULL), -ENOENT);
+                ok_eq_int(store_untag(s, "reg.example/team/app:1"), 0);
+        }
+
         /* the same tree again, under another name: one image */
         ok_eq_int(image_import_dir(s, src, "localhost/busybox:latest", &id2, NULL), 0);
         ok_eq_int(image_resolve(s, "busybox", &l, NULL, NULL), 0);
@@ -345,6 +422,7 @@ int main(void) {
         test_hostile_trees(s, tmpl);
         store_close(s);
         test_migration(tmpl);
+        test_migration_resumed(tmpl);
 
         ok_eq_int(rm_rf(tmpl), 0);
         ok(stat(tmpl, &st) < 0 && errno == ENOENT, "temp tree removed");
