@@ -750,7 +750,9 @@ static const DefinitionKey key_table[] = {
         KEY(CONTAINER, "Pull", definition_parse_pull, definition_format_pull, pull),
         KEY(CONTAINER, "Tty", parse_bool, definition_format_bool, tty),
         /* Issue 16, engineer C (keys-process): definition-process.c. */
-        KEY(CONTAINER, "ContainerName", definition_parse_container_name, definition_format_nothing, name),
+        /* Issue 16: leftovers. ContainerName= apart from the file's name (definition-name.h). */
+        KEY(CONTAINER, "ContainerName", definition_parse_container_name, definition_format_container_name,
+            process.container_name),
         KEY(CONTAINER, "Label", parse_label, definition_format_environment, process.labels, .words = true),
         KEY(CONTAINER, "Annotation", parse_label, definition_format_environment, process.annotations, .words = true),
         KEY(CONTAINER, "Ulimit", parse_ulimit, definition_format_raw_list, process.ulimits),

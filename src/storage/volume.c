@@ -15,6 +15,7 @@
 #include "cleanup.h"
 #include "copy.h"
 #include "definition-mounts.h"
+#include "definition-name.h"
 #include "fd-util.h"
 #include "image-config.h"
 #include "log.h"
@@ -350,7 +351,7 @@ static int plan_add_definition(VolumePlan *p, const Definition *d, const ImageCo
 
         STRV_FOREACH(f, d->volumes_from) {
                 _cleanup_(definition_freep) Definition *other = NULL;
-                _cleanup_free_ char *name = NULL, *error = NULL;
+                _cleanup_free_ char *name = NULL, *error = NULL, *key = NULL;
                 bool ro = false;
 
                 r = volume_from_parse(*f, &name, &ro, NULL);
@@ -359,7 +360,11 @@ static int plan_add_definition(VolumePlan *p, const Definition *d, const ImageCo
                 if (strv_contains(*chain, name))
                         return log_error_errno(-ELOOP, "volumes-from: container %s takes volumes from %s, which takes them from it",
                                                d->name, name);
-                r = definition_load(name, NULL, &other, &error);
+                /* Issue 16: leftovers. The other may be named by its ContainerName=. */
+                r = definition_find(name, NULL, &key, NULL);
+                if (r == -ENOMEM)
+                        return log_oom();
+                r = definition_load(key ?: name, NULL, &other, &error);
                 if (r == -ENOENT)
                         return log_error_errno(r, "volumes-from: no such container %s", name);
                 if (r < 0)
