@@ -66,3 +66,51 @@ printf '[Container]\nImage=drest\nContainerName="RemoveQuotes"Name"\n' > /tmp/dr
 on_exit 'rm -f /tmp/drquotes.container'
 check_match "a name podman refuses is refused" "$(berth verify /tmp/drquotes.container 2>&1)" \
         "key 'ContainerName': 'RemoveQuotes\"Name' is not a valid container name"
+
+# --- Mount=type=image (podman's --mount type=image) ------------------------------------------------
+python3 "$BERTH_SOURCE_DIR/tests/integration/helpers/image-archive.py" docker-dialect /tmp/drest-image.tar
+on_exit 'rm -f /tmp/drest-image.tar; berth image rm dialect:1 >/dev/null 2>&1'
+berth image load /tmp/drest-image.tar >/dev/null
+check_eq "--mount type=image: the image's layers as one tree (upper over lower)" \
+        "$(berth run --rm --mount type=image,source=dialect:1,target=/img drest cat /img/etc/keep /img/var/www/index)" \
+        "$(printf 'new\nwww')"
+check_fails "  … its whiteouts hide what they remove" berth run --rm --mount type=image,source=dialect:1,target=/img drest \
+        test -e /img/etc/removed
+check_match "  … read-only" "$(berth run --rm --mount type=image,source=dialect:1,target=/img drest grep ' /img ' /proc/mounts)" \
+        '^overlay /img overlay ro,'
+check_fails "  … nothing can be written there" berth run --rm --mount type=image,source=dialect:1,target=/img drest \
+        touch /img/etc/new
+check_eq "a one-layer image is mounted too" \
+        "$(berth run --rm --mount type=image,source=drest,target=/one,rw=false drest sh -c 'cat /one/etc/os-release | head -1; grep -c " /one .* ro," /proc/mounts')" \
+        "$(printf 'ID=berthtest\n1')"
+check_eq "rw=true: writable, for this run" \
+        "$(berth run --rm --mount type=image,source=dialect:1,target=/img,rw=true drest sh -c 'echo x > /img/etc/keep; cat /img/etc/keep')" x
+check_eq "  … the image is as it was" \
+        "$(berth run --rm --mount type=image,source=dialect:1,target=/img drest cat /img/etc/keep)" new
+out=$(berth run --rm --mount type=image,source=nothere,target=/x drest true 2>&1); rc=$?
+check_eq "an image that is not there: exit 125" "$rc" 125
+check_match "  … in one line" "$out" "^berth: image mount /x: .*nothere.*; see 'berth image ls'$"
+out=$(berth run --rm --mount type=image,target=/x drest true 2>&1); rc=$?
+check_eq "no source=: podman's line" "$out" "berth: option --mount: source parameter is required for mount type image"
+
+# A definition's Mount=type=image pins its image while the container exists.
+cat > $D/drimg.container <<'DEF'
+[Container]
+Image=drest
+Mount=type=image,source=dialect:1,destination=/img
+Exec=sh -c 'cat /img/etc/added; trap "exit 0" TERM; while :; do sleep 0.1; done'
+DEF
+on_exit "berth rm -f drimg >/dev/null 2>&1; rm -f $D/drimg.container"
+systemctl daemon-reload
+check "a definition with Mount=type=image starts" systemctl start container@drimg.service
+wait_for 10 sh -c 'berth logs -o cat drimg | grep -q added'
+check_eq "  … and reads the image" "$(berth logs -o cat drimg)" added
+pin=/var/lib/berth/store/pins/drimg@image-0
+check_match "  … pinned under a pin of its own" "$(cat $pin 2>&1)" '^sha256:[0-9a-f]{64}$'
+check_match "  … the image's ID" "$(berth image inspect dialect:1)" "$(cut -d: -f2 $pin)"
+out=$(berth image rm dialect:1 2>&1); rc=$?
+check_fails "image rm refuses an image a Mount= uses" test "$rc" = 0
+check_match "  … naming the container" "$out" "image dialect:1 is used by container drimg"
+check "rm -f the container" berth rm -f drimg
+berth image prune >/dev/null 2>&1
+check_fails "  … its image mount's pin goes with it" test -e $pin
