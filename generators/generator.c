@@ -327,7 +327,8 @@ static int dropin_for_definition(const Definition *d, char **ret) {
                 d->name, image, source);
         STRV_FOREACH(n, needs)
                 fprintf(f, "After=container@%s.service\nRequires=container@%s.service\n", *n, *n);
-        if (image_may_be_pulled(d))
+        /* Issue 16: leftovers. Not with [Quadlet] DefaultDependencies=no, as Quadlet. */
+        if (image_may_be_pulled(d) && !d->no_default_dependencies)
                 fputs("After=network-online.target\nWants=network-online.target\n", f);
         r = format_requires_mounts_for(f, d);
         if (r < 0)

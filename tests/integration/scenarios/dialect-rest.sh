@@ -114,3 +114,20 @@ check_match "  … naming the container" "$out" "image dialect:1 is used by cont
 check "rm -f the container" berth rm -f drimg
 berth image prune >/dev/null 2>&1
 check_fails "  … its image mount's pin goes with it" test -e $pin
+
+# --- [Quadlet] DefaultDependencies= ------------------------------------------------------------------
+printf '[Container]\nImage=docker.io/library/nginx:1.25\n' > $D/drdeps.container
+printf '[Container]\nImage=docker.io/library/nginx:1.25\n[Quadlet]\nDefaultDependencies=no\n' > $D/drnodeps.container
+on_exit "rm -f $D/drdeps.container $D/drnodeps.container; systemctl daemon-reload"
+systemctl daemon-reload
+check_match "a registry's image: After=network-online.target by default" \
+        "$(systemctl show -P After container@drdeps.service)" '(^| )network-online\.target( |$)'
+check_match "the one with [Quadlet] is generated" "$(systemctl show -P SourcePath container@drnodeps.service)" \
+        'drnodeps\.container$'
+check_fails "  … not with [Quadlet] DefaultDependencies=no" \
+        sh -c 'systemctl show -P After container@drnodeps.service | grep -q network-online'
+check_fails "  … nor Wants=" sh -c 'systemctl show -P Wants container@drnodeps.service | grep -q network-online'
+printf '[Container]\nImage=drest\n[Quadlet]\nDefaultDependencies=no\nFoo=1\n' > /tmp/drquadlet.container
+on_exit 'rm -f /tmp/drquadlet.container'
+check_eq "any other key of [Quadlet] is refused in one line" "$(berth verify /tmp/drquadlet.container 2>&1)" \
+        "berth: /tmp/drquadlet.container:5: key 'Foo': not a key of [Quadlet], whose only key is DefaultDependencies= (as Quadlet's)"
