@@ -131,3 +131,22 @@ printf '[Container]\nImage=drest\n[Quadlet]\nDefaultDependencies=no\nFoo=1\n' > 
 on_exit 'rm -f /tmp/drquadlet.container'
 check_eq "any other key of [Quadlet] is refused in one line" "$(berth verify /tmp/drquadlet.container 2>&1)" \
         "berth: /tmp/drquadlet.container:5: key 'Foo': not a key of [Quadlet], whose only key is DefaultDependencies= (as Quadlet's)"
+
+# --- template .volume files (NAME@.volume) -------------------------------------------------------------
+printf '[Volume]\nLabel=inst=%%i\nUser=1000\n' > $D/drtv@.volume
+cat > $D/drweb@.container <<'DEF'
+[Container]
+Image=drest
+Volume=drtv@.volume:/data
+Exec=sh -c 'stat -c %%u /data; echo %i > /data/who; trap "exit 0" TERM; while :; do sleep 0.1; done'
+DEF
+on_exit "berth rm -f drweb@1 drweb@2 >/dev/null 2>&1; rm -f $D/drtv@.volume $D/drweb@.container; berth volume rm systemd-drtv-1 systemd-drtv-2 >/dev/null 2>&1"
+systemctl daemon-reload
+check "an instance of a template using a template .volume starts" systemctl start container@drweb@1.service
+check "  … and another" systemctl start container@drweb@2.service
+wait_for 10 sh -c 'berth logs -o cat drweb@2 | grep -q 1000'
+check_eq "each instance has its own volume, systemd-NAME-INSTANCE" \
+        "$(berth volume ls -q | grep '^systemd-drtv-' | sort | tr '\n' ' ')" "systemd-drtv-1 systemd-drtv-2 "
+check_eq "  … made as the template says (User=), read for the instance" "$(berth logs -o cat drweb@1)" 1000
+check_match "  … whose %i is the instance" "$(berth volume inspect systemd-drtv-2)" '"inst": "2"'
+check_eq "  … and holds that instance's data" "$(berth exec drweb@2 cat /data/who)" 2
