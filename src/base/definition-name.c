@@ -45,9 +45,10 @@ static int file_exists(char **dirs, const char *file) {
         return 0;
 }
 
-/* Whether a definition may set ContainerName=: its file says the word, or it has drop-ins. Saves
- * parsing every definition at each start; a false "may" only costs a parse. */
-static int may_set_container_name(const char *path) {
+/* Whether a definition may set ContainerName=: its file says the word, or it has drop-ins (looked
+ * for only when some directory holds a drop-in directory, any_dropins). Saves parsing every
+ * definition at each start; a false "may" only costs a parse. */
+static int may_set_container_name(const char *path, bool any_dropins) {
         _cleanup_strv_free_ char **dropins = NULL;
         _cleanup_free_ char *text = NULL, *why = NULL;
         size_t size;
@@ -60,6 +61,8 @@ static int may_set_container_name(const char *path) {
                 return 0;
         if (strstr(text, "ContainerName"))
                 return 1;
+        if (!any_dropins)
+                return 0;
         r = definition_dropins_find(path, &dropins, &why);
         if (r == -ENOMEM)
                 return r;
@@ -70,8 +73,17 @@ static int may_set_container_name(const char *path) {
  * file is the one definition_load() reads), that may set ContainerName=. */
 static int candidates(char **dirs, char ***ret) {
         _cleanup_strv_free_ char **keys = NULL;
+        bool any_dropins = false;
         int r;
 
+        /* Drop-ins live in DIR/….d/ (definition-unit.h): none there, none to look for per file. */
+        STRV_FOREACH(dir, dirs) {
+                _cleanup_(closedirp) DIR *dp = opendir(*dir);
+                struct dirent *de;
+
+                while (dp && !any_dropins && (de = readdir(dp)))
+                        any_dropins = de->d_name[0] != '.' && endswith(de->d_name, ".d");
+        }
         STRV_FOREACH(dir, dirs) {
                 _cleanup_(closedirp) DIR *dp = opendir(*dir);
                 struct dirent *de;
@@ -91,7 +103,7 @@ static int candidates(char **dirs, char ***ret) {
                         path = path_join(*dir, de->d_name);
                         if (!path)
                                 return -ENOMEM;
-                        r = may_set_container_name(path);
+                        r = may_set_container_name(path, any_dropins);
                         if (r < 0)
                                 return r;
                         if (r == 0)
