@@ -95,8 +95,8 @@ static bool container_exists(const char *name, void *userdata) {
         r = image_mount_pin_owner(name, &owner);
         if (r < 0)
                 return true; /* cannot tell: keep its image */
-        if (r > 0 && container_exists(owner, userdata))
-                return true;
+        if (r > 0)
+                return container_exists(owner, userdata);
         if (containers_definition_path(name, &path) >= 0)
                 return true;
         if (units_active_state(name, &state) < 0)

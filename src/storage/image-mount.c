@@ -20,12 +20,10 @@
 int image_mount_pin_name(const char *container, size_t n, char **ret) {
         char *pin;
 
-        if (asprintf(&pin, "%s%c" PIN_MARK "%zu", container, strchr(container, '@') ? '.' : '@', n) < 0)
+        if (!name_is_valid(container))
+                return -EINVAL;
+        if (asprintf(&pin, "%s+" PIN_MARK "%zu", container, n) < 0)
                 return -ENOMEM;
-        if (!name_is_valid(pin)) {
-                free(pin);
-                return -ENAMETOOLONG;
-        }
         *ret = pin;
         return 0;
 }
@@ -38,17 +36,12 @@ static bool is_mark(const char *s) {
 }
 
 int image_mount_pin_owner(const char *pin, char **ret_container) {
-        const char *at = strchr(pin, '@'), *dot;
+        const char *plus = strchr(pin, '+');
 
         *ret_container = NULL;
-        if (!at)
+        if (!plus || !is_mark(plus + 1))
                 return 0;
-        if (is_mark(at + 1))
-                *ret_container = strndup(pin, (size_t) (at - pin));
-        else if ((dot = strrchr(at, '.')) && is_mark(dot + 1))
-                *ret_container = strndup(pin, (size_t) (dot - pin));
-        else
-                return 0;
+        *ret_container = strndup(pin, (size_t) (plus - pin));
         return *ret_container ? 1 : -ENOMEM;
 }
 
@@ -126,12 +119,6 @@ int image_mounts_resolve(const char *container, VolumeMount *mounts, size_t n) {
                         break;
                 }
                 r = image_mount_pin_name(container, j++, &pin);
-                if (r == -ENAMETOOLONG) {
-                        log_error_errno(r, "image mount %s: the name of container %s is too long to pin image '%s' "
-                                           "(at most %d characters with Mount=type=image)",
-                                        m->destination, container, m->source, NAME_MAX_LEN - 9);
-                        break;
-                }
                 if (r >= 0)
                         r = store_pin(store, pin, id);
                 if (r < 0)

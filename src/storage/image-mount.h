@@ -7,13 +7,12 @@
 
 /* Issue 16: leftovers. Mount=type=image (podman's --mount type=image): the images a container
  * mounts besides its own, resolved at its start and pinned in the store as its own image is
- * (store.h's pins), under a pin of their own each: CONTAINER@image-N (CONTAINER.image-N for an
- * instance, whose name holds its '@' already), N the mount's place among the container's image
- * mounts. A pin the container no longer needs goes at its next start, and with the container
+ * (store.h's pins), under a pin of their own each: CONTAINER+image-N, N the mount's place among
+ * the container's image mounts ('+' is in no container name, so no container's own pin, an
+ * instance's included, is ever one of these). A pin the container no longer needs goes at its next start, and with the container
  * (the sweep asks whether the owner exists: image_mount_pin_owner()). */
 
-/* The pin of the container's n-th image mount; -ENAMETOOLONG when it would not be a valid name
- * (a container name of more than 55 characters or so). */
+/* The pin of the container's n-th image mount; -EINVAL for an invalid container name. */
 int image_mount_pin_name(const char *container, size_t n, char **ret);
 
 /* The container an image mount's pin belongs to, in *ret_container: 1; 0 (and NULL) for a pin

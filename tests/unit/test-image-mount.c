@@ -30,19 +30,24 @@ int main(void) {
         _cleanup_free_ char *pin = NULL;
         char longname[NAME_MAX_LEN + 1];
 
-        name_is("web", 0, "web@image-0");
-        name_is("web", 12, "web@image-12");
-        name_is("web@1", 0, "web@1.image-0");
-        name_is("a.b", 3, "a.b@image-3");
+        name_is("web", 0, "web+image-0");
+        name_is("web", 12, "web+image-12");
+        name_is("web@1", 0, "web@1+image-0");
+        name_is("a.b", 3, "a.b+image-3");
         not_a_pin("web");
         not_a_pin("web@1");
-        not_a_pin("web@image-");
-        not_a_pin("web@image-x");
-        not_a_pin("web@1.image-");
-        not_a_pin("web@images-1");
+        /* An instance named image-0 of the template web@ is a container, never web's mount pin. */
+        not_a_pin("web@image-0");
+        not_a_pin("web@1.image-0");
+        not_a_pin("web+image-");
+        not_a_pin("web+image-x");
+        not_a_pin("web+images-1");
 
+        /* The longest container name pins its mounts too. */
         memset(longname, 'a', sizeof(longname) - 1);
         longname[sizeof(longname) - 1] = 0;
-        ok(image_mount_pin_name(longname, 0, &pin) == -ENAMETOOLONG && !pin, "a pin of a 63-character name is too long");
+        ok(image_mount_pin_name(longname, 0, &pin) == 0 && pin && strlen(pin) == NAME_MAX_LEN + 8,
+           "a 63-character name's mount is pinned");
+        ok(image_mount_pin_name("../x", 0, &(char *) { NULL }) == -EINVAL, "an invalid container name is refused");
         return tap_finish();
 }

@@ -105,7 +105,7 @@ systemctl daemon-reload
 check "a definition with Mount=type=image starts" systemctl start container@drimg.service
 wait_for 10 sh -c 'berth logs -o cat drimg | grep -q added'
 check_eq "  … and reads the image" "$(berth logs -o cat drimg)" added
-pin=/var/lib/berth/store/pins/drimg@image-0
+pin=/var/lib/berth/store/pins/drimg+image-0
 check_match "  … pinned under a pin of its own" "$(cat $pin 2>&1)" '^sha256:[0-9a-f]{64}$'
 check_match "  … the image's ID" "$(berth image inspect dialect:1)" "$(cut -d: -f2 $pin)"
 out=$(berth image rm dialect:1 2>&1); rc=$?
