@@ -33,6 +33,11 @@ static int parse_u64(const char *s, uint64_t *ret) {
         return safe_atou64(s, ret);
 }
 
+static void *mfree(void *p) {
+        free(p);
+        return NULL;
+}
+
 /* ---- the host's own IDs ---- */
 
 static int ranges_add(IdRange **ranges, size_t *n, size_t *allocated, uint64_t first, uint64_t last) {
@@ -107,7 +112,8 @@ static int lease_read_at(int dir_fd, const char *file, char **ret) {
  * instead (leases left by a pick cut short, or released). */
 static int leases_scan(int blocks_fd, const char *holder, IdRange **ranges, size_t *n, size_t *allocated) {
         _cleanup_closedir_ DIR *d = NULL;
-        int fd = dup(blocks_fd);
+        /* A description of its own: a dup() would share the offset a scan before left at the end. */
+        int fd = openat(blocks_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         struct dirent *de;
 
         if (fd < 0)
@@ -273,16 +279,71 @@ static uint64_t name_hash(const char *s) {
         return h;
 }
 
-int userns_range_acquire_at(const char *dir, const char *etc_dir, uint32_t pool_first, uint32_t pool_last,
-                            const char *container, uint32_t size, uint32_t *ret_first, char **ret_why) {
+/* What may not be handed out: the host's IDs and the leases, normalized. */
+static int taken_collect(const char *etc_dir, int blocks_fd, IdRange **ret, size_t *ret_n, char **ret_why) {
         static const struct {
                 const char *file;
                 bool subordinate;
         } host_files[] = { { "passwd", false }, { "group", false }, { "subuid", true }, { "subgid", true } };
+        _cleanup_free_ IdRange *taken = NULL;
+        size_t n = 0, allocated = 0;
+        int r;
+
+        for (size_t i = 0; i < ELEMENTSOF(host_files); i++) {
+                r = host_ids_read(etc_dir, host_files[i].file, host_files[i].subordinate, &taken, &n, &allocated);
+                if (r < 0)
+                        return reason(ret_why, r, "cannot read %s/%s: %s", etc_dir, host_files[i].file, strerror(-r));
+        }
+        r = leases_scan(blocks_fd, NULL, &taken, &n, &allocated);
+        if (r < 0)
+                return reason(ret_why, r, "cannot read the user namespace leases: %s", strerror(-r));
+        *ret_n = id_ranges_normalize(taken, n);
+        *ret = TAKE_PTR(taken);
+        return 0;
+}
+
+/* Releases the ranges of the holders gone() says are gone (never self's): how many. */
+static int leases_reclaim(const char *dir, int blocks_fd, const char *self, bool (*gone)(const char *container)) {
+        _cleanup_strv_free_ char **seen = NULL;
+        _cleanup_closedir_ DIR *d = NULL;
+        struct dirent *de;
+        int fd = openat(blocks_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), n = 0, r;
+
+        if (fd < 0)
+                return -errno;
+        d = fdopendir(fd);
+        if (!d) {
+                safe_close(fd);
+                return -errno;
+        }
+        while ((errno = 0, de = readdir(d))) {
+                _cleanup_free_ char *who = NULL;
+                uint64_t first;
+
+                if (parse_u64(de->d_name, &first) < 0 || lease_read_at(blocks_fd, de->d_name, &who) < 0 ||
+                    !name_is_valid(who) || streq(who, self) || strv_contains(seen, who))
+                        continue;
+                r = strv_extend(&seen, who);
+                if (r < 0)
+                        return r;
+                if (!gone(who))
+                        continue;
+                r = userns_range_release_at(dir, who);
+                if (r < 0)
+                        return r;
+                n++;
+        }
+        return errno > 0 ? -errno : n;
+}
+
+int userns_range_acquire_at(const char *dir, const char *etc_dir, uint32_t pool_first, uint32_t pool_last,
+                            const char *container, uint32_t size, bool (*gone)(const char *container), uint32_t *ret_first,
+                            char **ret_why) {
         _cleanup_close_ int blocks_fd = -EBADF, names_fd = -EBADF, name_fd = -EBADF;
         _cleanup_free_ IdRange *taken = NULL;
         size_t n_taken = 0, allocated = 0;
         uint64_t first, have_size, n_blocks;
+        bool reclaimed = false;
         int r;
 
         if (!name_is_valid(container) || size == 0)
@@ -312,21 +373,33 @@ int userns_range_acquire_at(const char *dir, const char *etc_dir, uint32_t pool_
         if (r < 0)
                 return reason(ret_why, r, "cannot release the user namespace leases of %s: %s", container, strerror(-r));
 
-        for (size_t i = 0; i < ELEMENTSOF(host_files); i++) {
-                r = host_ids_read(etc_dir, host_files[i].file, host_files[i].subordinate, &taken, &n_taken, &allocated);
-                if (r < 0)
-                        return reason(ret_why, r, "cannot read %s/%s: %s", etc_dir, host_files[i].file, strerror(-r));
-        }
-        r = leases_scan(blocks_fd, NULL, &taken, &n_taken, &allocated);
+        r = taken_collect(etc_dir, blocks_fd, &taken, &n_taken, ret_why);
         if (r < 0)
-                return reason(ret_why, r, "cannot read the user namespace leases in %s: %s", dir, strerror(-r));
-        n_taken = id_ranges_normalize(taken, n_taken);
+                return r;
+        allocated = n_taken;
 
         for (unsigned attempt = 0;; attempt++) {
                 uint64_t lost = 0;
 
                 r = id_range_pick(pool_first, pool_last, USERNS_BLOCK_SIZE, n_blocks, taken, n_taken,
                                   name_hash(container), &first);
+                if (r == -ENOSPC && gone && !reclaimed) {
+                        /* Full: the leases of containers that are gone without a removal (their
+                         * definitions deleted by hand) are taken back, once. */
+                        reclaimed = true;
+                        r = leases_reclaim(dir, blocks_fd, container, gone);
+                        if (r < 0)
+                                return reason(ret_why, r, "cannot reclaim user namespace leases in %s: %s", dir, strerror(-r));
+                        if (r > 0) {
+                                taken = mfree(taken);
+                                r = taken_collect(etc_dir, blocks_fd, &taken, &n_taken, ret_why);
+                                if (r < 0)
+                                        return r;
+                                allocated = n_taken;
+                                continue;
+                        }
+                        r = -ENOSPC;
+                }
                 if (r == -ENOSPC)
                         return reason(ret_why, r, "no free range of %" PRIu32 " IDs in the pool 0x%" PRIX32 "-0x%" PRIX32,
                                       size, pool_first, pool_last);
@@ -339,7 +412,7 @@ int userns_range_acquire_at(const char *dir, const char *etc_dir, uint32_t pool_
                         return reason(ret_why, r, "cannot take a user namespace lease in %s: %s", dir, strerror(-r));
                 /* Another start took that block meanwhile: it is taken, pick again. */
                 if (ranges_add(&taken, &n_taken, &allocated, lost, lost + USERNS_BLOCK_SIZE - 1) < 0)
-                        return -ENOMEM;
+                        return reason(ret_why, -ENOMEM, "%s", strerror(ENOMEM));
                 n_taken = id_ranges_normalize(taken, n_taken);
         }
         r = name_write(name_fd, first, size);
@@ -430,6 +503,14 @@ int userns_range_lookup(const char *container, uint32_t *ret_first, uint32_t *re
         return userns_range_lookup_at(dir, container, ret_first, ret_size);
 }
 
+/* A container whose definition is nowhere: removed without berth rm (its file deleted by hand). A
+ * definition that does not parse still counts as there. */
+static bool container_gone(const char *container) {
+        _cleanup_(definition_freep) Definition *d = NULL;
+
+        return definition_load(container, NULL, &d, NULL) == -ENOENT;
+}
+
 static UserNSMode effective(const Definition *d, UserNSMode conf_mode, uint32_t conf_size, uint32_t *ret_size) {
         UserNSPeers peers = definition_userns_peers(d);
 
@@ -490,8 +571,8 @@ int userns_maps_acquire(const Definition *d, IdMapEntry **ret_uid, size_t *ret_n
                 size = USERNS_BLOCK_SIZE;
         if (!userns_dir(&dir))
                 return reason(ret_why, -ENOMEM, "%s", strerror(ENOMEM));
-        r = userns_range_acquire_at(dir, "/etc", conf.userns_pool_first, conf.userns_pool_last, d->name, size, &first,
-                                    ret_why);
+        r = userns_range_acquire_at(dir, "/etc", conf.userns_pool_first, conf.userns_pool_last, d->name, size,
+                                    container_gone, &first, ret_why);
         if (r < 0)
                 return r;
         n = 1;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,10 +31,12 @@ int userns_maps_release(const char *container); /* idempotent */
 int userns_range_lookup(const char *container, uint32_t *ret_first, uint32_t *ret_size);
 
 /* The same, with the pieces given (for tests): dir the allocator's (STATE/userns), etc_dir where
- * passwd, group, subuid and subgid are. size IDs, at least 1. -ENOSPC with *ret_why "no free range
- * of N IDs in the pool A-B". */
+ * passwd, group, subuid and subgid are. size IDs, at least 1. When the pool is full, the ranges of
+ * the containers gone() says are gone are released and the pick tried again (gone NULL: never);
+ * then -ENOSPC with *ret_why "no free range of N IDs in the pool A-B". */
 int userns_range_acquire_at(const char *dir, const char *etc_dir, uint32_t pool_first, uint32_t pool_last,
-                            const char *container, uint32_t size, uint32_t *ret_first, char **ret_why);
+                            const char *container, uint32_t size, bool (*gone)(const char *container), uint32_t *ret_first,
+                            char **ret_why);
 int userns_range_release_at(const char *dir, const char *container);
 int userns_range_lookup_at(const char *dir, const char *container, uint32_t *ret_first, uint32_t *ret_size);
 

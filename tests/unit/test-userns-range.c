@@ -57,6 +57,11 @@ static void write_etc(const char *file, const char *content) {
         (void) write_string_file(p, content, 0644, false);
 }
 
+/* The test's idea of removed containers: the fillers. */
+static bool filler_gone(const char *container) {
+        return startswith(container, "fill") != NULL;
+}
+
 int main(void) {
         uint32_t a = 0, a2 = 0, b = 0, c = 0, size = 0;
         _cleanup_free_ char *why = NULL;
@@ -73,17 +78,17 @@ int main(void) {
         write_etc("subgid", "alice:1376256:65536\n");
 
         /* A container's first acquisition: block 16 is free, 17-21 are the host's. */
-        ok(userns_range_acquire_at(leases, etc, POOL_FIRST, POOL_LAST, "a", B, &a, &why) == 0, "a acquires: %s", why ?: "");
+        ok(userns_range_acquire_at(leases, etc, POOL_FIRST, POOL_LAST, "a", B, NULL, &a, &why) == 0, "a acquires: %s", why ?: "");
         ok(a >= POOL_FIRST && a <= POOL_LAST - B + 1 && a % B == 0, "a: an aligned block in the pool (%u)", a);
         ok(a < 17 * B || a > 21 * B, "a: none of the host's IDs");
         ok(block_exists(a) && exists("names", "a"), "a's lease and its name file");
         ok(userns_range_lookup_at(leases, "a", &a2, &size) == 0 && a2 == a && size == B, "lookup");
-        ok(userns_range_acquire_at(leases, etc, POOL_FIRST, POOL_LAST, "a", B, &a2, NULL) == 0 && a2 == a,
+        ok(userns_range_acquire_at(leases, etc, POOL_FIRST, POOL_LAST, "a", B, NULL, &a2, NULL) == 0 && a2 == a,
            "a again: the same block");
-        ok(userns_range_acquire_at(leases, etc, POOL_FIRST, POOL_LAST, "b", 3 * B, &b, NULL) == 0, "b: three blocks");
+        ok(userns_range_acquire_at(leases, etc, POOL_FIRST, POOL_LAST, "b", 3 * B, NULL, &b, NULL) == 0, "b: three blocks");
         ok(b + 3 * B <= a || b >= a + B, "b's run does not overlap a's");
         ok(block_exists(b) && block_exists(b + B) && block_exists(b + 2 * B), "b holds three leases");
-        ok(userns_range_acquire_at(leases, etc, POOL_FIRST, POOL_LAST, "b", 100, &c, NULL) == 0 && count_blocks() == 2,
+        ok(userns_range_acquire_at(leases, etc, POOL_FIRST, POOL_LAST, "b", 100, NULL, &c, NULL) == 0 && count_blocks() == 2,
            "b with another size: a new range, the old leases gone");
         ok(userns_range_release_at(leases, "b") == 0 && !exists("names", "b") && count_blocks() == 1, "b released");
         ok(userns_range_release_at(leases, "b") == 0, "released again: nothing to do");
@@ -99,7 +104,7 @@ int main(void) {
                         uint32_t f;
 
                         snprintf(name, sizeof(name), "fill%u", i);
-                        if (userns_range_acquire_at(leases, etc, POOL_FIRST, POOL_LAST, name, B, &f, NULL) < 0)
+                        if (userns_range_acquire_at(leases, etc, POOL_FIRST, POOL_LAST, name, B, NULL, &f, NULL) < 0)
                                 break;
                         got++;
                         host += f >= 17 * B && f <= 21 * B;
@@ -108,12 +113,16 @@ int main(void) {
         }
         free(why);
         why = NULL;
-        ok(userns_range_acquire_at(leases, etc, POOL_FIRST, POOL_LAST, "full", B, &c, &why) == -ENOSPC && why &&
+        ok(userns_range_acquire_at(leases, etc, POOL_FIRST, POOL_LAST, "full", B, NULL, &c, &why) == -ENOSPC && why &&
                    streq(why, "no free range of 65536 IDs in the pool 0x100000-0x2FFFFF"),
            "a full pool: %s", why ?: "");
         ok(!exists("names", "full") || userns_range_lookup_at(leases, "full", &c, &size) == -ENOENT, "full holds nothing");
-        ok(userns_range_acquire_at(leases, etc, POOL_FIRST, POOL_LAST, "a", B, &a2, NULL) == 0 && a2 == a,
+        ok(userns_range_acquire_at(leases, etc, POOL_FIRST, POOL_LAST, "a", B, NULL, &a2, NULL) == 0 && a2 == a,
            "a still gets its own block in a full pool");
+        ok(userns_range_acquire_at(leases, etc, POOL_FIRST, POOL_LAST, "late", B, filler_gone, &c, NULL) == 0 &&
+                   count_blocks() == 2 && exists("names", "late") && exists("names", "a") && !exists("names", "fill0"),
+           "full, and the fillers gone: their leases are taken back, late gets one (%u leases)", count_blocks());
+        (void) userns_range_release_at(leases, "late");
         for (unsigned i = 0; i < 40; i++) {
                 char name[16];
 
@@ -142,7 +151,7 @@ int main(void) {
 
                                 close(fds[0]);
                                 snprintf(name, sizeof(name), "par%u", i);
-                                r = userns_range_acquire_at(leases, etc, POOL_FIRST, POOL_LAST, name, 2 * B, &f, NULL);
+                                r = userns_range_acquire_at(leases, etc, POOL_FIRST, POOL_LAST, name, 2 * B, NULL, &f, NULL);
                                 if (r == 0)
                                         (void) !write(fds[1], &f, sizeof(f));
                                 _exit(r == 0 || r == -ENOSPC ? 0 : 1);
@@ -166,7 +175,7 @@ int main(void) {
                 }
                 ok(got >= 1 && got <= 13 && failed == 0, "%u of %d parallel takers got a range, the others found the pool full",
                    got, TAKERS);
-                ok(userns_range_acquire_at(leases, etc, POOL_FIRST, POOL_LAST, "late", 2 * B, &c, NULL) == -ENOSPC,
+                ok(userns_range_acquire_at(leases, etc, POOL_FIRST, POOL_LAST, "late", 2 * B, NULL, &c, NULL) == -ENOSPC,
                    "and it is full: no two free blocks in a row left");
                 ok(clash == 0, "no block given twice, none of the host's (%u clashes)", clash);
                 ok(count_blocks() == 1 + 2 * got, "one lease per block handed out (%u)", count_blocks());
@@ -192,7 +201,7 @@ int main(void) {
                                 uint32_t x = 0;
 
                                 close(fds[0]);
-                                if (userns_range_acquire_at(leases, etc, POOL_FIRST, POOL_LAST, "one", B, &x, NULL) == 0)
+                                if (userns_range_acquire_at(leases, etc, POOL_FIRST, POOL_LAST, "one", B, NULL, &x, NULL) == 0)
                                         (void) !write(fds[1], &x, sizeof(x));
                                 _exit(0);
                         }

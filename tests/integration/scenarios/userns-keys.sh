@@ -71,6 +71,14 @@ check "rm" berth rm unsa
 check_eq "  … its leases are gone" "$(ls $STATE/userns/blocks | sort | tr '\n' ' ')" "1179648 "
 check_eq "  … and its name file" "$(ls $STATE/userns/names)" "other"
 check "rm of a container that held none" berth rm unsn
+# rename: the range is held by name; the old name's goes (the new one takes a range at its start).
+check "create --userns private" berth create --name unsr --userns private unsk true
+on_exit "berth rm -f unsr unsr2"
+echo unsr > $STATE/userns/blocks/1245184
+echo "1245184 65536" > $STATE/userns/names/unsr
+check "rename" berth rename unsr unsr2
+check_eq "  … the old name's lease is gone" "$(ls $STATE/userns/blocks | sort | tr '\n' ' ')" "1179648 "
+check_eq "  … inspect of the new name: no range" "$(berth inspect unsr2 | grep -c IDMappings)" 0
 
 # ---- berth.conf ----
 mkdir -p $CONF
