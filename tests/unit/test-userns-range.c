@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "definition-userns.h"
 #include "fd-util.h"
 #include "path-util.h"
 #include "string-util.h"
@@ -55,6 +56,11 @@ static void write_etc(const char *file, const char *content) {
         _cleanup_free_ char *p = path_join(etc, file);
 
         (void) write_string_file(p, content, 0644, false);
+}
+
+static void *mfree(void *p) {
+        free(p);
+        return NULL;
 }
 
 /* The test's idea of removed containers: the fillers. */
@@ -111,8 +117,7 @@ int main(void) {
                 }
                 ok(got == 26 && host == 0, "26 blocks handed out (%u), none of the host's", got);
         }
-        free(why);
-        why = NULL;
+        why = mfree(why);
         ok(userns_range_acquire_at(leases, etc, POOL_FIRST, POOL_LAST, "full", B, NULL, &c, &why) == -ENOSPC && why &&
                    streq(why, "no free range of 65536 IDs in the pool 0x100000-0x2FFFFF"),
            "a full pool: %s", why ?: "");
@@ -131,6 +136,33 @@ int main(void) {
         }
         (void) userns_range_release_at(leases, "full");
         ok(count_blocks() == 1, "all released but a's");
+
+        /* UIDMap=/GIDMap=: the pool's blocks they touch are leased; another's are refused. */
+        {
+                IdMapEntry mine[] = { { 0, 30 * B + 5, 2 * B } }; /* touches blocks 30, 31, 32 */
+                IdMapEntry other[] = { { 0, 40 * B, B } };
+                IdMapEntry outside[] = { { 0, 100 * B, B } };
+                IdMapEntry theirs[] = { { 0, a, 10 } };
+                uint32_t f, sz;
+
+                why = mfree(why);
+                ok(userns_range_claim_at(leases, POOL_FIRST, POOL_LAST, "m", mine, 1, outside, 1, &why) == 0 &&
+                           block_exists(30 * B) && block_exists(31 * B) && block_exists(32 * B) && !block_exists(33 * B),
+                   "a map's blocks in the pool are leased: %s", why ?: "");
+                ok(userns_range_lookup_at(leases, "m", &f, &sz) == -ENOENT, "  … with no picked range");
+                ok(userns_range_claim_at(leases, POOL_FIRST, POOL_LAST, "m", mine, 1, mine, 1, NULL) == 0 && count_blocks() == 4,
+                   "  … again: the same");
+                ok(userns_range_claim_at(leases, POOL_FIRST, POOL_LAST, "n", other, 1, theirs, 1, &why) == -EBUSY && why &&
+                           strstr(why, "which container a holds") && !block_exists(40 * B),
+                   "a map over a's range: refused, nothing taken: %s", why ?: "");
+                ok(userns_range_claim_at(leases, POOL_FIRST, POOL_LAST, "m", other, 1, other, 1, NULL) == 0 &&
+                           block_exists(40 * B) && !block_exists(30 * B) && count_blocks() == 2,
+                   "another map: the old blocks go");
+                ok(userns_range_acquire_at(leases, etc, POOL_FIRST, POOL_LAST, "m", B, NULL, &f, NULL) == 0 &&
+                           (f == 40 * B || !block_exists(40 * B)) && block_exists(f) && count_blocks() == 2,
+                   "then UserNS=auto: the map's leases go, a pick comes");
+                ok(userns_range_release_at(leases, "m") == 0 && count_blocks() == 1, "released");
+        }
 
         /* Many processes at once, each a container of its own, 2 blocks each: at most 13 fit in the
          * pool's 26 free blocks (fewer where single free blocks are left between runs); the
