@@ -4,7 +4,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <inttypes.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -337,8 +339,9 @@ static int leases_reclaim(const char *dir, int blocks_fd, const char *self, bool
 }
 
 int userns_range_acquire_at(const char *dir, const char *etc_dir, uint32_t pool_first, uint32_t pool_last,
-                            const char *container, uint32_t size, bool (*gone)(const char *container), uint32_t *ret_first,
+                            const char *container, uint32_t size, const UserNSHooks *hooks, uint32_t *ret_first,
                             char **ret_why) {
+        bool (*gone)(const char *container) = hooks ? hooks->gone : NULL;
         _cleanup_close_ int blocks_fd = -EBADF, names_fd = -EBADF, name_fd = -EBADF;
         _cleanup_free_ IdRange *taken = NULL;
         size_t n_taken = 0, allocated = 0;
@@ -405,6 +408,25 @@ int userns_range_acquire_at(const char *dir, const char *etc_dir, uint32_t pool_
                                       size, pool_first, pool_last);
                 if (r < 0)
                         return reason(ret_why, r, "bad user namespace pool 0x%" PRIX32 "-0x%" PRIX32, pool_first, pool_last);
+                /* Known to the host by other means: taken. */
+                if (hooks && hooks->id_in_use) {
+                        bool used = false;
+
+                        for (uint64_t i = 0; !used && i < n_blocks; i++)
+                                if (hooks->id_in_use((uint32_t) (first + i * USERNS_BLOCK_SIZE))) {
+                                        used = true;
+                                        lost = first + i * USERNS_BLOCK_SIZE;
+                                }
+                        if (used) {
+                                if (attempt >= PICK_ATTEMPTS_MAX)
+                                        return reason(ret_why, -ENOSPC, "no free range of %" PRIu32 " IDs in the pool 0x%" PRIX32
+                                                      "-0x%" PRIX32, size, pool_first, pool_last);
+                                if (ranges_add(&taken, &n_taken, &allocated, lost, lost + USERNS_BLOCK_SIZE - 1) < 0)
+                                        return reason(ret_why, -ENOMEM, "%s", strerror(ENOMEM));
+                                n_taken = id_ranges_normalize(taken, n_taken);
+                                continue;
+                        }
+                }
                 r = leases_take(blocks_fd, container, first, n_blocks, &lost);
                 if (r >= 0)
                         break;
@@ -635,6 +657,23 @@ static bool container_gone(const char *container) {
         return definition_load(container, NULL, &d, NULL) == -ENOENT;
 }
 
+/* An ID the host's NSS knows as a user or a group: systemd-nspawn's -U ranges (its userdb
+ * records), LDAP's, anything /etc does not list. */
+static bool id_in_use_nss(uint32_t id) {
+        struct passwd pw, *pwp = NULL;
+        struct group gr, *grp = NULL;
+        char buf[4096];
+
+        if (getpwuid_r((uid_t) id, &pw, buf, sizeof(buf), &pwp) == 0 && pwp)
+                return true;
+        /* ERANGE: an entry too large to read is still an entry. */
+        if (errno == ERANGE)
+                return true;
+        if (getgrgid_r((gid_t) id, &gr, buf, sizeof(buf), &grp) == 0 && grp)
+                return true;
+        return errno == ERANGE;
+}
+
 static UserNSMode effective(const Definition *d, UserNSMode conf_mode, uint32_t conf_size, uint32_t *ret_size) {
         UserNSPeers peers = definition_userns_peers(d);
 
@@ -704,7 +743,8 @@ int userns_maps_acquire(const Definition *d, IdMapEntry **ret_uid, size_t *ret_n
         if (!userns_dir(&dir))
                 return reason(ret_why, -ENOMEM, "%s", strerror(ENOMEM));
         r = userns_range_acquire_at(dir, "/etc", conf.userns_pool_first, conf.userns_pool_last, d->name, size,
-                                    container_gone, &first, ret_why);
+                                    &(const UserNSHooks) { .gone = container_gone, .id_in_use = id_in_use_nss }, &first,
+                                    ret_why);
         if (r < 0)
                 return r;
         n = 1;

@@ -33,12 +33,20 @@ int userns_maps_release(const char *container); /* idempotent */
 /* The range container holds, if any: 0 with its first host ID and size, -ENOENT when none. */
 int userns_range_lookup(const char *container, uint32_t *ret_first, uint32_t *ret_size);
 
+/* What the allocator asks beyond its files (NULL members: nothing): whether a container is gone
+ * without a removal (its definition deleted by hand: its ranges are taken back when the pool is
+ * full), and whether a host ID is a user or group the host knows otherwise (NSS: systemd-nspawn's
+ * -U ranges, userdb, LDAP), asked of the first ID of each block of a new pick. */
+typedef struct UserNSHooks {
+        bool (*gone)(const char *container);
+        bool (*id_in_use)(uint32_t id);
+} UserNSHooks;
+
 /* The same, with the pieces given (for tests): dir the allocator's (STATE/userns), etc_dir where
- * passwd, group, subuid and subgid are. size IDs, at least 1. When the pool is full, the ranges of
- * the containers gone() says are gone are released and the pick tried again (gone NULL: never);
- * then -ENOSPC with *ret_why "no free range of N IDs in the pool A-B". */
+ * passwd, group, subuid and subgid are, hooks NULL for none. size IDs, at least 1. -ENOSPC with
+ * *ret_why "no free range of N IDs in the pool A-B". */
 int userns_range_acquire_at(const char *dir, const char *etc_dir, uint32_t pool_first, uint32_t pool_last,
-                            const char *container, uint32_t size, bool (*gone)(const char *container), uint32_t *ret_first,
+                            const char *container, uint32_t size, const UserNSHooks *hooks, uint32_t *ret_first,
                             char **ret_why);
 /* The blocks of the pool that a container's UIDMap=/GIDMap= touch, leased to it (those it held
  * and no longer maps released): -EBUSY with *ret_why naming the container that holds one. */

@@ -68,6 +68,11 @@ static bool filler_gone(const char *container) {
         return startswith(container, "fill") != NULL;
 }
 
+/* The test's idea of IDs the host's NSS knows: those of the blocks below 40. */
+static bool nss_knows(uint32_t id) {
+        return id < 40 * B;
+}
+
 int main(void) {
         uint32_t a = 0, a2 = 0, b = 0, c = 0, size = 0;
         _cleanup_free_ char *why = NULL;
@@ -124,7 +129,7 @@ int main(void) {
         ok(!exists("names", "full") || userns_range_lookup_at(leases, "full", &c, &size) == -ENOENT, "full holds nothing");
         ok(userns_range_acquire_at(leases, etc, POOL_FIRST, POOL_LAST, "a", B, NULL, &a2, NULL) == 0 && a2 == a,
            "a still gets its own block in a full pool");
-        ok(userns_range_acquire_at(leases, etc, POOL_FIRST, POOL_LAST, "late", B, filler_gone, &c, NULL) == 0 &&
+        ok(userns_range_acquire_at(leases, etc, POOL_FIRST, POOL_LAST, "late", B, &(const UserNSHooks) { .gone = filler_gone }, &c, NULL) == 0 &&
                    count_blocks() == 2 && exists("names", "late") && exists("names", "a") && !exists("names", "fill0"),
            "full, and the fillers gone: their leases are taken back, late gets one (%u leases)", count_blocks());
         (void) userns_range_release_at(leases, "late");
@@ -136,6 +141,17 @@ int main(void) {
         }
         (void) userns_range_release_at(leases, "full");
         ok(count_blocks() == 1, "all released but a's");
+
+        /* IDs the host knows otherwise: skipped by a new pick. */
+        {
+                UserNSHooks h = { .id_in_use = nss_knows };
+                uint32_t f = 0;
+
+                ok(userns_range_acquire_at(leases, etc, POOL_FIRST, POOL_LAST, "k", B, &h, &f, NULL) == 0 && f >= 40 * B &&
+                           f != a,
+                   "a pick avoids the blocks the NSS knows (%u)", f / B);
+                ok(userns_range_release_at(leases, "k") == 0, "  … released");
+        }
 
         /* UIDMap=/GIDMap=: the pool's blocks they touch are leased; another's are refused. */
         {
