@@ -13,6 +13,7 @@
 #include "definition-userns.h"
 #include "fd-util.h"
 #include "path-util.h"
+#include "paths.h"
 #include "string-util.h"
 #include "tap.h"
 #include "userns-range.h"
@@ -264,6 +265,67 @@ int main(void) {
                         same += f[i] == f[0];
                 ok(got == 16 && same == 16 && count_blocks() == 2, "16 starts of one container: one block (%u, %u)", got,
                    count_blocks());
+        }
+
+        /* The contract: userns_maps_acquire() and userns_maps_release(), with berth.conf and
+         * STATE of the test's own (the host's /etc and NSS). */
+        {
+                _cleanup_free_ char *conf = path_join(dir, "berth.conf"), *state = path_join(dir, "state");
+                IdMapEntry *u = NULL, *g = NULL;
+                size_t nu = 9, ng = 9;
+                uint32_t f1 = 0, f2, sz;
+                Definition *d;
+
+                setenv("BERTH_STATE_DIR", state, 1);
+                setenv("BERTH_CONFIG", conf, 1);
+                berth_paths_reset();
+                (void) write_string_file(conf, "[Containers]\nUserNSPool=0x100000-0x1FFFFF\n", 0644, false);
+
+                ok(definition_parse_string("[Container]\nImage=x\nUserNS=auto:size=70000\n", "c.container", "c", &d, NULL) == 0,
+                   "a definition with UserNS=auto:size=70000");
+                ok(userns_maps_acquire(d, &u, &nu, &g, &ng, NULL) == 0 && nu == 1 && ng == 1 && u[0].inside == 0 &&
+                           u[0].count == 70000 && u[0].outside >= 0x100000 && u[0].outside + 2 * B <= 0x200000 &&
+                           memcmp(u, g, sizeof(*u)) == 0,
+                   "acquire: one map, 0 to the range, the same for groups");
+                f1 = u ? u[0].outside : 0;
+                free(u), free(g);
+                ok(userns_range_lookup(d->name, &f2, &sz) == 0 && f2 == f1 && sz == 70000, "  … leased under STATE");
+                ok(userns_maps_acquire(d, &u, &nu, &g, &ng, NULL) == 0 && nu == 1 && u[0].outside == f1,
+                   "  … the same range at the next start");
+                free(u), free(g);
+                ok(userns_maps_release("c") == 0 && userns_range_lookup("c", &f2, &sz) == -ENOENT, "release");
+                ok(userns_maps_release("c") == 0, "  … idempotent");
+                definition_free(d);
+
+                ok(definition_parse_string("[Container]\nImage=x\n", "p.container", "p", &d, NULL) == 0, "a plain definition");
+                ok(userns_maps_acquire(d, &u, &nu, &g, &ng, NULL) == 0 && nu == 0 && ng == 0 && !u && !g,
+                   "host by default: no maps");
+                (void) write_string_file(conf, "[Containers]\nUserNS=private\nUserNSPool=0x100000-0x1FFFFF\n", 0644, false);
+                ok(userns_maps_acquire(d, &u, &nu, &g, &ng, NULL) == 0 && nu == 1 && u[0].count == B,
+                   "berth.conf's UserNS=private: one block");
+                free(u), free(g);
+                ok(userns_maps_release("p") == 0, "  … released");
+                d->privileged = true;
+                ok(userns_maps_acquire(d, &u, &nu, &g, &ng, NULL) == 0 && nu == 0, "  … but not for a privileged container");
+                definition_free(d);
+
+                ok(definition_parse_string("[Container]\nImage=x\nUIDMap=0:5000000:10\n", "m.container", "m", &d, NULL) == 0,
+                   "a definition with UIDMap=");
+                ok(userns_maps_acquire(d, &u, &nu, &g, &ng, NULL) == 0 && nu == 1 && ng == 1 && u[0].outside == 5000000 &&
+                           g[0].outside == 5000000,
+                   "acquire: the maps as given");
+                free(u), free(g);
+                (void) userns_maps_release("m");
+                definition_free(d);
+
+                (void) write_string_file(conf, "[Containers]\nUserNSPool=0x100000-0x10FFFF\n", 0644, false);
+                ok(definition_parse_string("[Container]\nImage=x\nUserNS=auto:size=131072\n", "b.container", "b", &d, NULL) == 0,
+                   "a definition wanting two blocks");
+                why = mfree(why);
+                ok(userns_maps_acquire(d, &u, &nu, &g, &ng, &why) == -ENOSPC && why &&
+                           streq(why, "no free range of 131072 IDs in the pool 0x100000-0x10FFFF"),
+                   "a pool of one block: %s", why ?: "");
+                definition_free(d);
         }
 
         (void) rm_rf(dir);
