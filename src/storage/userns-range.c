@@ -129,10 +129,12 @@ static int leases_scan(int blocks_fd, const char *holder, IdRange **ranges, size
                 uint64_t first;
 
                 if (de->d_name[0] == '.') {
-                        /* A staging file of ours that a killed start left. */
+                        /* A staging file of ours that a killed start left: ".tmp-NAME-PID" exactly
+                         * (NAME-x's is another container's, which may be using it now). */
                         const char *rest = startswith(de->d_name, ".tmp-");
+                        const char *pid = holder && rest && startswith(rest, holder) ? rest + strlen(holder) : NULL;
 
-                        if (holder && rest && startswith(rest, holder) && rest[strlen(holder)] == '-')
+                        if (pid && pid[0] == '-' && pid[1] && strspn(pid + 1, "0123456789") == strlen(pid + 1))
                                 (void) unlinkat(blocks_fd, de->d_name, 0);
                         continue;
                 }

@@ -267,6 +267,18 @@ int main(void) {
                    count_blocks());
         }
 
+        /* Staging files a killed start left: its own go with it, another container's stay. */
+        {
+                _cleanup_free_ char *mine = NULL, *theirs = NULL;
+
+                ok(asprintf(&mine, "%s/blocks/.tmp-a-77", leases) > 0 && asprintf(&theirs, "%s/blocks/.tmp-a-x-78", leases) > 0 &&
+                           write_string_file(mine, "a\n", 0644, false) >= 0 && write_string_file(theirs, "a-x\n", 0644, false) >= 0,
+                   "two staging files");
+                ok(userns_range_release_at(leases, "a") == 0 && access(mine, F_OK) < 0 && access(theirs, F_OK) == 0 &&
+                           !block_exists(a),
+                   "release of a: a's lease and staging file gone, a-x's kept");
+        }
+
         /* The contract: userns_maps_acquire() and userns_maps_release(), with berth.conf and
          * STATE of the test's own (the host's /etc and NSS). */
         {
