@@ -309,6 +309,9 @@ interrupt() { # interrupt N SIGNAL: pull big N through a stalled layer, signal i
         registry_fault flaky "$(big_top "$1")" stall 0
         setsid berth pull "$F/test/big$1:1" >/dev/null 2>&1 &
         pid=$!
+        # (setsid(1) makes the group a moment after the fork: wait for it to have done so.)
+        own_group() { [ "$(ps -o pgid= "$pid" | tr -d ' ')" = "$pid" ]; }
+        wait_for 10 own_group || true
         check_eq "  (berth pull in a process group of its own)" "$(ps -o pgid= "$pid" | tr -d ' ')" "$pid"
         wait_for 30 grep -q "blobs/$(big_top "$1") 200 stalled" "${REGISTRY_LOG[flaky]}" ||
                 fail "the layer of big$1 stalled"
