@@ -18,6 +18,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <grp.h>
 #include <limits.h>
 #include <unistd.h>
 
@@ -94,10 +95,22 @@ _Noreturn void payload_main(const Container *c, int sock) {
          * signalfd, pidfd …) the child keeps only what it needs: from GO on, a process of the
          * container that may trace it must find nothing of the host here. */
         {
-                const int keep[] = { sock,           c->stdin_fd,      c->stdout_fd,     c->stderr_fd,
-                                     c->join_netns_fd, c->join_ipc_fd, c->join_uts_fd, c->init_fd };
+                /* Issue 18: and the idmapped mounts the parent made for us. */
+                int keep[9 + c->volumes.n];
+                size_t n = 0;
 
-                if (close_all_fds_except(keep, ELEMENTSOF(keep)) < 0)
+                keep[n++] = sock;
+                keep[n++] = c->stdin_fd;
+                keep[n++] = c->stdout_fd;
+                keep[n++] = c->stderr_fd;
+                keep[n++] = c->join_netns_fd;
+                keep[n++] = c->join_ipc_fd;
+                keep[n++] = c->join_uts_fd;
+                keep[n++] = c->init_fd;
+                keep[n++] = c->root_mnt_fd;
+                for (size_t i = 0; c->volumes.idmapped && i < c->volumes.n; i++)
+                        keep[n++] = c->volumes.idmapped[i];
+                if (close_all_fds_except(keep, n) < 0)
                         _exit(125);
         }
         /* Sync point 0: everything we log from here on, the parent logs (sync.h). */
@@ -118,6 +131,15 @@ _Noreturn void payload_main(const Container *c, int sock) {
         r = sync_recv(sock, &m, NULL);
         if (r <= 0 || m.type != SYNC_GO)
                 _exit(125);
+        /* Issue 18: user namespaces. The parent wrote our maps before GO: become the container's
+         * root (we were born as the host's, which the namespace does not map), keeping the
+         * capabilities we have in it. The change of credentials cleared the parent-death signal. */
+        if (c->uid_map) {
+                if (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 || setresuid(0, 0, 0) < 0)
+                        SYNC_FAIL(sock, -errno, "Failed to become root in the user namespace of container %s: %m", d->name);
+                if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+                        SYNC_FAIL(sock, -errno, "Failed to set the parent-death signal: %m");
+        }
         if (!d->cgroupns_host && unshare(CLONE_NEWCGROUP) < 0)
                 SYNC_FAIL(sock, -errno, "Failed to create the cgroup namespace: %m");
         if (c->join_netns_fd >= 0 && setns(c->join_netns_fd, CLONE_NEWNET) < 0)
@@ -142,7 +164,8 @@ _Noreturn void payload_main(const Container *c, int sock) {
         }
 
         /* Writable until the volumes' mount points are made, as docker makes them with --read-only. */
-        r = mount_overlay_root(c->lowerdirs, c->upper, c->work, c->root, /* read_only= */ false);
+        r = c->root_mnt_fd >= 0 ? mount_overlay_root_attach(c->root_mnt_fd, c->root)
+                                : mount_overlay_root(c->lowerdirs, c->upper, c->work, c->root, /* read_only= */ false);
         if (r < 0)
                 sync_fail(sock, r);
         root_fd = open(c->root, O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -1101,6 +1101,38 @@ int mount_overlay_root(char **lowerdirs, const char *upperdir, const char *workd
         return 0;
 }
 
+/* Issue 18: user namespaces. */
+int mount_overlay_root_attach(int mnt_fd, const char *target) {
+        _cleanup_close_ int target_fd = -EBADF;
+        struct statfs fs;
+        int r;
+
+        r = mount_isolate();
+        if (r < 0)
+                return r;
+        if (fstatfs(mnt_fd, &fs) < 0 || (uint64_t)fs.f_type != OVERLAYFS_SUPER_MAGIC)
+                return log_error_errno(-EIO, "The root prepared for %s is not an overlayfs", target);
+        target_fd = open(target, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        if (target_fd < 0)
+                return log_error_errno(-errno, "Failed to open the container root %s: %m", target);
+        if (sys_move_mount(mnt_fd, target_fd) < 0)
+                return log_error_errno(-errno, "Failed to attach the overlay on %s: %m", target);
+        return 0;
+}
+
+int mount_tree_in_root(int root_fd, const char *path, int target_fd, int tree_fd, bool want_ro,
+                       unsigned long propagation, bool propagation_recursive) {
+        if (sys_move_mount(tree_fd, target_fd) < 0)
+                return -errno;
+        if (propagation != 0) {
+                struct berth_mount_attr a = {.propagation = propagation};
+
+                if (sys_mount_setattr(tree_fd, AT_EMPTY_PATH | (propagation_recursive ? AT_RECURSIVE : 0), &a) < 0)
+                        return -errno;
+        }
+        return verify_mounted(root_fd, path, tree_fd, want_ro);
+}
+
 int mount_pivot_root(const char *root) {
         _cleanup_close_ int fd = -EBADF;
 

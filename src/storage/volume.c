@@ -16,6 +16,7 @@
 #include "copy.h"
 #include "definition-mounts.h"
 #include "fd-util.h"
+#include "idmap.h"
 #include "image-config.h"
 #include "log.h"
 #include "mount.h"
@@ -309,8 +310,12 @@ int volume_remove_anonymous(const Definition *d) {
 /* ---- the plan ---- */
 
 void volume_plan_done(VolumePlan *p) {
-        for (size_t i = 0; i < p->n; i++)
+        for (size_t i = 0; i < p->n; i++) {
                 volume_mount_done(&p->mounts[i]);
+                if (p->idmapped)
+                        safe_close(p->idmapped[i]);
+        }
+        free(p->idmapped);
         free(p->mounts);
         *p = (VolumePlan) {};
 }
@@ -905,7 +910,7 @@ static int tmpfs_copy_up(int root_fd, const char *path, int target_fd) {
 
 /* *ret_is_root: the destination resolved to the root itself (a symlink to "/" or "../.."): mounting
  * there would cover the whole root. */
-static int mount_one(const VolumeMount *m, int root_fd, bool *ret_is_root, char *msg, size_t msg_size) {
+static int mount_one(const VolumeMount *m, int idmapped_fd, int root_fd, bool *ret_is_root, char *msg, size_t msg_size) {
         _cleanup_close_ int src_fd = -EBADF, target_fd = -EBADF;
         struct stat st, root_st;
         unsigned flags = m->read_only ? MOUNT_FLAG_RDONLY : 0;
@@ -977,6 +982,12 @@ static int mount_one(const VolumeMount *m, int root_fd, bool *ret_is_root, char 
                 }
         }
         flags |= m->flags;
+        /* Issue 18: user namespaces. The parent's idmapped tree, its flags set already. */
+        if (idmapped_fd >= 0)
+                return mount_tree_in_root(root_fd, m->destination, target_fd, idmapped_fd, flags & MOUNT_FLAG_RDONLY,
+                                          propagation_flags(m->propagation),
+                                          m->propagation == VOLUME_PROPAGATION_RPRIVATE ||
+                                                  m->propagation == VOLUME_PROPAGATION_RSLAVE);
         if (m->overlay)
                 return mount_overlay_in_root(root_fd, m->destination, target_fd, m->source, m->overlay_upper,
                                              m->overlay_work, flags, msg, msg_size);
@@ -998,7 +1009,7 @@ int volume_mount_all(const VolumePlan *p, int root_fd, bool api_dirs) {
 
                 if (volume_is_api_path(m->destination) != api_dirs)
                         continue;
-                r = mount_one(m, root_fd, &is_root, msg, sizeof(msg));
+                r = mount_one(m, p->idmapped ? p->idmapped[i] : -EBADF, root_fd, &is_root, msg, sizeof(msg));
                 if (is_root)
                         return log_error_errno(r, "%s destination %s resolves to the container's root, refusing",
                                                volume_type_noun(m->type), m->destination);
@@ -1006,6 +1017,45 @@ int volume_mount_all(const VolumePlan *p, int root_fd, bool api_dirs) {
                         return log_error_errno(r, "Failed to mount %s%s%s on %s in the container: %m%s%s",
                                                volume_type_noun(m->type), m->source ? " " : "", m->source ?: "",
                                                m->destination, msg[0] ? ": " : "", msg);
+        }
+        return 0;
+}
+
+/* Issue 18: user namespaces. */
+int volume_plan_idmap(VolumePlan *p, int userns_fd) {
+        int r;
+
+        if (p->n == 0)
+                return 0;
+        p->idmapped = malloc(p->n * sizeof(int));
+        if (!p->idmapped)
+                return log_oom();
+        for (size_t i = 0; i < p->n; i++)
+                p->idmapped[i] = -EBADF;
+        for (size_t i = 0; i < p->n; i++) {
+                const VolumeMount *m = &p->mounts[i];
+                bool tmpfs = m->type == VOLUME_TMPFS || (m->device && streq(m->device_type, "tmpfs"));
+                const char *source = m->device ?: m->type == VOLUME_BIND ? m->source : m->data_path;
+                bool bind = m->type == VOLUME_BIND || m->device;
+                unsigned flags = (m->read_only ? MOUNT_FLAG_RDONLY : 0) | m->flags | (m->device ? m->tmpfs_flags : 0);
+
+                if (tmpfs)
+                        continue;
+                if (m->overlay)
+                        return log_error_errno(-EOPNOTSUPP, "Volume %s:%s:O cannot be used with a user namespace: an overlay on a "
+                                                            "host directory would show its files as nobody; drop O or use UserNS=host",
+                                               m->source, m->destination);
+                /* A bind: the admin's path as given, its submounts along (docker's rbind); a
+                 * volume's _data never through a link. */
+                r = idmap_tree(userns_fd, AT_FDCWD, source, flags, /* recursive= */ bind && !m->non_recursive,
+                               /* nofollow= */ !bind, &p->idmapped[i]);
+                if (r == -EOPNOTSUPP)
+                        return log_error_errno(r, "%s %s cannot be idmapped for the user namespace of the container: its file "
+                                                  "system does not support idmapped mounts (or a mount below it does not)",
+                                               volume_type_noun(m->type), source);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to prepare %s %s for the user namespace of the container: %m",
+                                               volume_type_noun(m->type), source);
         }
         return 0;
 }
