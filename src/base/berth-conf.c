@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -137,7 +138,12 @@ static bool bridge_name_is_valid(const char *s) {
 #define CONTAINERS_PIDS_LIMIT_DEFAULT 2048
 
 void berth_config_default(BerthConfig *ret) {
-        *ret = (BerthConfig) { .pids_limit = CONTAINERS_PIDS_LIMIT_DEFAULT };
+        *ret = (BerthConfig) {
+                .pids_limit = CONTAINERS_PIDS_LIMIT_DEFAULT,
+                .userns = USERNS_HOST,
+                .userns_pool_first = USERNS_POOL_FIRST_DEFAULT,
+                .userns_pool_last = USERNS_POOL_LAST_DEFAULT,
+        };
         network_config_default(&ret->network);
 }
 
@@ -193,8 +199,57 @@ static int parse_containers_key(BerthConfig *c, const char *path, unsigned line,
                                     "key 'PidsLimit': '%s' is not a positive number, -1, infinity or max", value);
                 else
                         c->pids_limit = v;
+        } else if (streq(key, "UserNS")) {
+                _cleanup_free_ char *why = NULL;
+                UserNSMode m;
+                uint32_t size;
+                int r = userns_mode_parse(value, &m, &size, &why);
+
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0)
+                        return fail(ret_error, path, line, "key 'UserNS': %s", why ?: "invalid value");
+                c->userns = m;
+                c->userns_size = size;
+        } else if (streq(key, "UserNSPool")) {
+                if (userns_pool_parse(value, &c->userns_pool_first, &c->userns_pool_last) < 0)
+                        return fail(ret_error, path, line,
+                                    "key 'UserNSPool': '%s' is not FIRST-LAST with FIRST at least 65536 and FIRST and "
+                                    "LAST+1 multiples of 65536, below 2^32 - 1 (e.g. 0x80000-0x6FFFFFFF)",
+                                    value);
         } else
                 return fail(ret_error, path, line, "key '%s': unknown key in section [Containers]", key);
+        return 0;
+}
+
+static int parse_id(const char *s, size_t n, uint64_t *ret) {
+        char buf[24], *end;
+        unsigned long long v;
+
+        if (n == 0 || n >= sizeof(buf) || !isdigit((unsigned char) s[0]))
+                return -EINVAL;
+        memcpy(buf, s, n);
+        buf[n] = 0;
+        errno = 0;
+        v = strtoull(buf, &end, startswith(buf, "0x") || startswith(buf, "0X") ? 16 : 10);
+        if (errno != 0 || *end || v > UINT32_MAX)
+                return -EINVAL;
+        *ret = v;
+        return 0;
+}
+
+int userns_pool_parse(const char *s, uint32_t *ret_first, uint32_t *ret_last) {
+        const char *dash = s ? strchr(s, '-') : NULL;
+        uint64_t first, last;
+
+        if (!dash || parse_id(s, (size_t) (dash - s), &first) < 0 || parse_id(dash + 1, strlen(dash + 1), &last) < 0)
+                return -EINVAL;
+        /* Below 65536: the host's own users. 2^32 - 1 is no ID at all (the kernel's -1). */
+        if (first < USERNS_BLOCK_SIZE || last < first || last >= UINT32_MAX || first % USERNS_BLOCK_SIZE != 0 ||
+            (last + 1) % USERNS_BLOCK_SIZE != 0)
+                return -EINVAL;
+        *ret_first = (uint32_t) first;
+        *ret_last = (uint32_t) last;
         return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "definition-userns.h" /* UserNSMode, [Containers] UserNS= */
 #include "reference.h" /* ImagesConfig, [Images] */
 
 /* The bridge network: /etc/berth/berth.conf, section [Network]:
@@ -34,10 +35,20 @@ typedef struct NetworkConfig {
  *
  *   PidsLimit=2048         TasksMax= of a container that sets no PidsLimit= (podman's default);
  *                          empty, -1, infinity or max for none of berth's
+ *   UserNS=host            UserNS= of a container that sets none (and can work with a range:
+ *                          definition-userns.h): host, auto[:size=N] or private
+ *   UserNSPool=0x80000-0x6FFFFFFF  the host IDs the allocator hands out, in blocks of 65536
+ *                          (systemd's container range); FIRST and LAST+1 multiples of 65536
  */
+#define USERNS_POOL_FIRST_DEFAULT UINT32_C(0x80000)
+#define USERNS_POOL_LAST_DEFAULT UINT32_C(0x6FFFFFFF)
+
 typedef struct BerthConfig {
         NetworkConfig network;
         uint64_t pids_limit; /* UINT64_MAX: none */
+        UserNSMode userns;   /* USERNS_HOST, USERNS_AUTO or USERNS_PRIVATE */
+        uint32_t userns_size; /* auto's size=, 0: default */
+        uint32_t userns_pool_first, userns_pool_last;
         ImagesConfig images;
 } BerthConfig;
 
@@ -51,6 +62,10 @@ void berth_config_done(BerthConfig *c);
 /* Only its [Network] section (the file is checked whole). */
 int network_config_load(const char *path, NetworkConfig *ret, char **ret_error);
 void network_config_default(NetworkConfig *ret);
+
+/* "FIRST-LAST", each decimal or 0x hex: FIRST ≥ 65536 (the host's own users below), FIRST and
+ * LAST + 1 multiples of USERNS_BLOCK_SIZE, LAST < 2^32 - 1. */
+int userns_pool_parse(const char *s, uint32_t *ret_first, uint32_t *ret_last);
 
 /* "10.88.0.0/16": host bits must be zero, prefix 8…30. */
 int subnet4_parse(const char *s, struct in_addr *ret_net, unsigned *ret_prefix);

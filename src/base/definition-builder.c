@@ -73,6 +73,10 @@ static const BuilderOption options[] = {
         { "--stop-signal", "StopSignal" },
         { "--stop-timeout", "StopTimeout" },
         { "--ip6", "IP6" },
+        /* Issue 18: user namespaces. */
+        { "--userns", "UserNS" },
+        { "--uidmap", "UIDMap" },
+        { "--gidmap", "GIDMap" },
         { "IMAGE", "Image" },
 };
 

@@ -312,7 +312,6 @@ static const struct {
         { "RemapUidSize", true },
         /* not yet */
         { "AppArmor", false },
-        { "GIDMap", false },
         { "LogOpt", false },
         { "NetworkAlias", false },
         { "Retry", false },
@@ -325,8 +324,6 @@ static const struct {
         { "SecurityLabelType", false },
         { "SubGIDMap", false },
         { "SubUIDMap", false },
-        { "UIDMap", false },
-        { "UserNS", false },
 };
 
 const char *definition_key_refusal(const char *section, const char *key) {

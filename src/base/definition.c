@@ -769,6 +769,10 @@ static const DefinitionKey key_table[] = {
         KEY(CONTAINER, "ReloadCmd", parse_command, definition_format_command, reload_cmd, .words = true),
         KEY(CONTAINER, "ReloadSignal", parse_signal, definition_format_signal, reload_signal),
         KEY(CONTAINER, "VolatileTmp", parse_bool, definition_format_bool, volatile_tmp),
+        /* Issue 18: user namespaces. */
+        KEY(CONTAINER, "UserNS", definition_parse_userns, definition_format_userns, userns_fields),
+        KEY(CONTAINER, "UIDMap", definition_parse_uid_map, definition_format_uid_map, userns_fields),
+        KEY(CONTAINER, "GIDMap", definition_parse_gid_map, definition_format_gid_map, userns_fields),
         KEY(INSTALL, "WantedBy", parse_units, definition_format_units, wanted_by, .words = true, .group = GROUP_UNITS),
         KEY(INSTALL, "RequiredBy", parse_units, definition_format_units, required_by, .words = true, .group = GROUP_UNITS),
 #undef KEY
@@ -864,6 +868,7 @@ Definition *definition_free(Definition *d) {
         definition_namespace_done(&d->uts);
         definition_namespace_done(&d->pid);
         definition_process_done(&d->process);
+        userns_fields_done(&d->userns_fields); /* Issue 18: user namespaces. */
         free(d);
         return NULL;
 }
@@ -916,7 +921,8 @@ bool definition_equal(const Definition *a, const Definition *b) {
                definition_namespace_equal(&a->uts, &b->uts) && definition_namespace_equal(&a->pid, &b->pid) &&
                a->cgroupns_host == b->cgroupns_host &&
                a->log_driver == b->log_driver && a->pull == b->pull && a->tty == b->tty &&
-               definition_process_equal(&a->process, &b->process);
+               definition_process_equal(&a->process, &b->process) &&
+               userns_fields_equal(&a->userns_fields, &b->userns_fields); /* Issue 18: user namespaces. */
 }
 
 /* ---- parsing ---- */
@@ -1293,6 +1299,16 @@ int definition_parse_texts(char *const *texts, char *const *paths, size_t n_text
                         return reason(ret_error, r, "%s: %s", path, why ?: "invalid value");
                 if (r < 0)
                         return reason(ret_error, r, "%s: %s", path, strerror(-r));
+        }
+
+        /* Issue 18: user namespaces. What one line cannot tell: Privileged= may come after UserNS=. */
+        {
+                _cleanup_free_ char *why = NULL;
+                UserNSPeers peers = definition_userns_peers(d);
+
+                r = userns_fields_check(&d->userns_fields, &peers, &why);
+                if (r < 0)
+                        return reason(ret_error, r, "%s: %s", path, r == -EINVAL && why ? why : strerror(-r));
         }
 
         if (d->health_on_failure == HEALTH_ON_FAILURE_RESTART && strv_contains(d->service_lines, "Type=oneshot"))

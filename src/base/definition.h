@@ -9,6 +9,7 @@
 #include "cleanup.h"
 #include "definition-runtime.h"
 #include "definition-process.h"
+#include "definition-userns.h" /* Issue 18 */
 #include "definition-values.h"
 #include "health.h"
 
@@ -119,8 +120,29 @@ typedef struct Definition {
         char **reload_cmd;  /* ReloadCmd=: the command `systemctl reload` runs in the container */
         int reload_signal;  /* ReloadSignal=: the signal `systemctl reload` sends, 0 unset */
         bool volatile_tmp;  /* VolatileTmp=: true only while parsing */
+        /* Issue 18: user namespaces (definition-userns.h): userns, userns_size, userns_set, uid_map,
+         * gid_map, n_uid_map, n_gid_map; the same fields as one, userns_fields, for its parsers. */
+        union {
+                UserNSFields userns_fields;
+                struct {
+                        USERNS_FIELDS
+                };
+        };
         char **wanted_by, **required_by;
 } Definition;
+
+/* Issue 18: what of d decides whether it can have a user namespace range of its own. */
+static inline UserNSPeers definition_userns_peers(const Definition *d) {
+        return (UserNSPeers) {
+                .privileged = d->privileged,
+                .network_host = d->network == NETWORK_HOST,
+                .pid_host = d->pid.mode == NAMESPACE_HOST,
+                .ipc_host = d->ipc.mode == NAMESPACE_HOST,
+                .cgroupns_host = d->cgroupns_host,
+                .joins_container = d->network == NETWORK_CONTAINER || d->pid.mode == NAMESPACE_CONTAINER ||
+                                   d->ipc.mode == NAMESPACE_CONTAINER || d->uts.mode == NAMESPACE_CONTAINER,
+        };
+}
 
 /* Defaults filled in; name may be NULL. NULL on OOM. */
 Definition *definition_new(const char *name);

@@ -14,6 +14,7 @@
 #include "string-util.h"
 #include "strv.h"
 #include "time-util.h"
+#include "userns-range.h" /* Issue 18 */
 #include "volume-spec.h"
 
 const char *docker_status(const DockerView *v) {
@@ -362,6 +363,22 @@ void docker_write_inspect(JsonWriter *w, const DockerView *v) {
         json_key_bool(w, "Privileged", d && d->privileged);
         json_key_bool(w, "ReadonlyRootfs", d && d->read_only);
         json_key_uint(w, "Memory", d && d->memory_max != UINT64_MAX ? d->memory_max : 0);
+        /* Issue 18: user namespaces, as podman shows them (docker's UsernsMode, podman's IDMappings). */
+        {
+                _cleanup_free_ char *mode = NULL;
+                _cleanup_strv_free_ char **uid = NULL, **gid = NULL;
+
+                if (d)
+                        (void) userns_inspect(d, &mode, &uid, &gid);
+                json_key_string(w, "UsernsMode", mode ?: "");
+                if (uid && gid) {
+                        json_key(w, "IDMappings");
+                        json_begin_object(w);
+                        json_key_strv(w, "UidMap", uid);
+                        json_key_strv(w, "GidMap", gid);
+                        json_end_object(w);
+                }
+        }
         json_end_object(w);
 
         json_key(w, "NetworkSettings");

@@ -397,6 +397,17 @@ static void write_definition(JsonWriter *w, const Definition *d) {
         json_key_bool(w, "environment_host", d->process.environment_host);
         json_key_strv(w, "dns_search", d->process.dns_search ?: (char *[]) { NULL });
         json_key_strv(w, "dns_options", d->process.dns_options ?: (char *[]) { NULL });
+        /* Issue 18: user namespaces, the definition's keys (null: berth.conf's default applies). */
+        {
+                _cleanup_free_ char *userns = d->userns_set && d->userns != USERNS_MAP ? userns_mode_format(d->userns, d->userns_size)
+                                                                                       : NULL;
+                _cleanup_strv_free_ char **uid = idmap_to_strv(d->uid_map, d->n_uid_map);
+                _cleanup_strv_free_ char **gid = idmap_to_strv(d->gid_map, d->n_gid_map);
+
+                json_key_string(w, "userns", d->userns == USERNS_MAP ? "map" : userns);
+                json_key_strv(w, "uid_map", uid ?: (char *[]) { NULL });
+                json_key_strv(w, "gid_map", gid ?: (char *[]) { NULL });
+        }
         json_key_strv(w, "wanted_by", d->wanted_by ?: (char *[]) { NULL });
         json_key_strv(w, "required_by", d->required_by ?: (char *[]) { NULL });
         json_end_object(w);

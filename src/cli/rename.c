@@ -30,6 +30,7 @@
 #include "string-util.h"
 #include "strv.h"
 #include "units.h"
+#include "userns-range.h" /* Issue 18 */
 #include "verbs.h"
 #include "volume.h"
 
@@ -182,6 +183,11 @@ static int rename_locked(const char *old, const char *new, int old_lock) {
                 }
         }
         lock_forget(old, old_lock);
+        /* Issue 18: user namespaces. A range is held by name: OLD's goes, NEW takes one at its
+         * next start (its files keep their IDs on disk, which idmapped mounts show in any range). */
+        r = userns_maps_release(old);
+        if (r < 0)
+                log_warning_errno(r, "Failed to release the user namespace range of %s, ignoring: %m", old);
         /* docker's rename event, under the new name, with the old one */
         {
                 _cleanup_free_ char *old_name = strjoin("/", old), *message = NULL;

@@ -129,6 +129,12 @@ static const char run_options[] =
         "      --stop-timeout N     seconds between the stop signal and SIGKILL (default 10)\n"
         "  -P, --publish-all        publish every exposed port (--expose, the image's) on a free host port\n"
         "      --ip6 ADDRESS        take this IPv6 address from the bridge's Subnet6= (berth.conf)\n"
+        /* Issue 18: user namespaces. */
+        "      --userns MODE        host (default, unless berth.conf's UserNS= says otherwise),\n"
+        "                           auto[:size=N] (a range of host IDs kept while the container\n"
+        "                           exists) or private (one block of 65536): UserNS=\n"
+        "      --uidmap C:H:N       map container UIDs C… to host UIDs H…, N of them (repeatable)\n"
+        "      --gidmap C:H:N       the same for GIDs; either stands for both when alone\n"
         "      --help               show this help\n";
 
 /* Adds the option's line; a failure (out of memory) is logged here. */
@@ -386,6 +392,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 /* Issue 16, engineer C (keys-process). */
                 ARG_LABEL, ARG_ANNOTATION, ARG_ULIMIT, ARG_GROUP_ADD, ARG_ENV_HOST, ARG_DNS_SEARCH,
                 ARG_DNS_OPTION, ARG_STOP_SIGNAL, ARG_STOP_TIMEOUT, ARG_PUBLISH_ALL, ARG_IP6,
+                ARG_USERNS, ARG_UIDMAP, ARG_GIDMAP, /* Issue 18: user namespaces. */
         };
         static const struct option options[] = {
                 { "name", required_argument, NULL, ARG_NAME },
@@ -463,6 +470,10 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 { "stop-timeout", required_argument, NULL, ARG_STOP_TIMEOUT },
                 { "publish-all", no_argument, NULL, ARG_PUBLISH_ALL },
                 { "ip6", required_argument, NULL, ARG_IP6 },
+                /* Issue 18: user namespaces. */
+                { "userns", required_argument, NULL, ARG_USERNS },
+                { "uidmap", required_argument, NULL, ARG_UIDMAP },
+                { "gidmap", required_argument, NULL, ARG_GIDMAP },
                 { "help", no_argument, NULL, ARG_HELP },
                 {}
         };
@@ -720,6 +731,16 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                         break;
                 case ARG_IP6:
                         r = add(&b, "--ip6", optarg);
+                        break;
+                /* Issue 18: user namespaces. */
+                case ARG_USERNS:
+                        r = add(&b, "--userns", optarg);
+                        break;
+                case ARG_UIDMAP:
+                        r = add(&b, "--uidmap", optarg);
+                        break;
+                case ARG_GIDMAP:
+                        r = add(&b, "--gidmap", optarg);
                         break;
                 case ARG_HELP:
                         verb_help(verb, run_options);

@@ -12,6 +12,7 @@
 #include "paths.h"
 #include "store.h"
 #include "teardown.h"
+#include "userns-range.h"
 
 int teardown_cleanup(const char *name) {
         _cleanup_free_ char *run = NULL;
@@ -48,6 +49,8 @@ int teardown_remove(const char *name, bool including_config) {
          * next sweep may take it if nothing else names it. */
         if (ret == 0 && access(etc, F_OK) < 0)
                 ret = store_unpin_container(name);
+        if (ret == 0 && access(etc, F_OK) < 0) /* Issue 18: its user namespace range goes with it. */
+                ret = userns_maps_release(name);
         if (ret == 0)
                 lock_forget_if_free(name);
         return ret;

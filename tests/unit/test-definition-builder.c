@@ -158,6 +158,12 @@ static char *random_value(const char *key) {
         } else if (streq(key, "Ulimit"))
                 fprintf(f, "%s=%s%u%s", (const char *[]) { "nofile", "nproc", "core", "bogus", "" }[rnd(5)], rnd(8) ? "" : "-",
                         rnd(5000), (const char *[]) { "", ":4000", ":-1", ":x" }[rnd(4)]);
+        /* Issue 18: user namespaces. */
+        else if (streq(key, "UserNS"))
+                fputs((const char *[]) { "host", "auto", "private", "auto:size=70000", "keep-id", "auto:size=0", "Auto" }[rnd(7)],
+                      f);
+        else if (streq(key, "UIDMap") || streq(key, "GIDMap"))
+                fprintf(f, "%u:%u:%u", rnd(4) ? 0 : rnd(3), 100000 + rnd(100000), rnd(8) ? 1 + rnd(65536) : 0);
         else if (streq(key, "GroupAdd"))
                 fputs((const char *[]) { "users", "1000", "keep-groups", "wheel:x", "-1" }[rnd(5)], f);
         else if (streq(key, "DNSSearch"))
@@ -297,6 +303,21 @@ static bool holds(const Definition *d, const char *key, const char *value, bool 
                 return streq_ptr(log_driver_to_string(d->log_driver), value);
         if (streq(key, "Pull"))
                 return streq_ptr(pull_policy_to_string(d->pull), value);
+        /* Issue 18: user namespaces. */
+        if (streq(key, "UserNS")) {
+                _cleanup_free_ char *s = userns_mode_format(d->userns, d->userns_size);
+
+                return d->userns_set && streq_ptr(s, value + strspn(value, " \t"));
+        }
+        if (streq(key, "UIDMap") || streq(key, "GIDMap")) {
+                const IdMapEntry *m = streq(key, "UIDMap") ? d->uid_map : d->gid_map;
+                char buf[64];
+
+                if (d->n_uid_map != 1 || d->n_gid_map != 1)
+                        return false;
+                snprintf(buf, sizeof(buf), "%u:%u:%u", m[0].inside, m[0].outside, m[0].count);
+                return streq(buf, value + strspn(value, " \t")) && memcmp(d->uid_map, d->gid_map, sizeof(IdMapEntry)) == 0;
+        }
         {
                 static const struct {
                         const char *key;
