@@ -81,7 +81,13 @@ _Noreturn void payload_main(const Container *c, int sock) {
         const Definition *d = c->def;
         _cleanup_free_ char *home = NULL;
         _cleanup_free_ gid_t *groups = NULL;
-        _cleanup_close_ int root_fd = -EBADF, wd_fd = -EBADF;
+        _cleanup_close_ int root_fd = -EBADF, wd_fd = -EBADF, root_target_fd = -EBADF;
+        char root_path[STRLEN("/proc/self/fd/") + 12];
+        const char *root = c->root; /* Issue 18: /proc/self/fd/N of the overlay in a user namespace */
+        static const char *const host_files[] = { "hosts", "hostname", "resolv.conf" };
+        _cleanup_close_ int notify_dir_fd = -EBADF, localtime_fd = -EBADF;
+        int host_file_fds[3] = { -EBADF, -EBADF, -EBADF };
+        char src_path[PATH_MAX];
         _cleanup_strv_free_ char **env = NULL;
         size_t n_groups = 0;
         unsigned pty_number = 0;
@@ -135,6 +141,23 @@ _Noreturn void payload_main(const Container *c, int sock) {
          * root (we were born as the host's, which the namespace does not map), keeping the
          * capabilities we have in it. The change of credentials cleared the parent-death signal. */
         if (c->uid_map) {
+                /* The root's directory, while we are still the host's root by ID and so may walk
+                 * /var/lib/berth: from now on only by fd. */
+                root_target_fd = open(c->root, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+                if (root_target_fd < 0)
+                        SYNC_FAIL(sock, -errno, "Failed to open the container root %s: %m", c->root);
+                /* And the same for what we bind from the host's side: the hosts files, the notify
+                 * socket's directory, the time zone's copy. */
+                for (size_t i = 0; i < 3; i++) {
+                        snprintf(src_path, sizeof(src_path), "%s/%s", c->net_dir, host_files[i]);
+                        host_file_fds[i] = open(src_path, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+                        if (host_file_fds[i] < 0)
+                                SYNC_FAIL(sock, -errno, "Failed to open %s: %m", src_path);
+                }
+                if (c->notify_dir && (notify_dir_fd = open(c->notify_dir, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+                        SYNC_FAIL(sock, -errno, "Failed to open %s: %m", c->notify_dir);
+                if (c->localtime && (localtime_fd = open(c->localtime, O_PATH | O_CLOEXEC | O_NOFOLLOW)) < 0)
+                        SYNC_FAIL(sock, -errno, "Failed to open %s: %m", c->localtime);
                 if (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 || setresuid(0, 0, 0) < 0)
                         SYNC_FAIL(sock, -errno, "Failed to become root in the user namespace of container %s: %m", d->name);
                 if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
@@ -164,11 +187,16 @@ _Noreturn void payload_main(const Container *c, int sock) {
         }
 
         /* Writable until the volumes' mount points are made, as docker makes them with --read-only. */
-        r = c->root_mnt_fd >= 0 ? mount_overlay_root_attach(c->root_mnt_fd, c->root)
-                                : mount_overlay_root(c->lowerdirs, c->upper, c->work, c->root, /* read_only= */ false);
+        if (c->root_mnt_fd >= 0) {
+                /* Issue 18: user namespaces. The parent's overlay over idmapped layers. */
+                r = mount_overlay_root_attach(c->root_mnt_fd, root_target_fd, c->root);
+                snprintf(root_path, sizeof(root_path), "/proc/self/fd/%i", c->root_mnt_fd);
+                root = root_path;
+        } else
+                r = mount_overlay_root(c->lowerdirs, c->upper, c->work, c->root, /* read_only= */ false);
         if (r < 0)
                 sync_fail(sock, r);
-        root_fd = open(c->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (root_fd < 0)
                 SYNC_FAIL(sock, -errno, "Failed to open the root of container %s: %m", d->name);
         r = volume_mount_all(&c->volumes, root_fd, /* api_dirs= */ false);
@@ -177,16 +205,26 @@ _Noreturn void payload_main(const Container *c, int sock) {
         /* Notify=yes: the supervisor's socket, read-only, over what the volumes put at /run; its
          * mount point made while the root is still writable. */
         if (c->notify_dir) {
-                r = mount_bind_dir(root_fd, c->notify_dir, NOTIFY_CONTAINER_DIR);
+                if (notify_dir_fd >= 0)
+                        snprintf(src_path, sizeof(src_path), "/proc/self/fd/%i", notify_dir_fd);
+                r = mount_bind_dir(root_fd, notify_dir_fd >= 0 ? src_path : c->notify_dir, NOTIFY_CONTAINER_DIR);
                 if (r < 0)
                         sync_fail(sock, r);
         }
         /* Timezone=: while the root is still writable. */
-        r = container_mounts_timezone(c, root_fd);
+        if (localtime_fd >= 0) {
+                /* Issue 18: the copy by its fd (a shallow copy of c, for this call only). */
+                Container tz = *c;
+
+                snprintf(src_path, sizeof(src_path), "/proc/self/fd/%i", localtime_fd);
+                tz.localtime = src_path;
+                r = container_mounts_timezone(&tz, root_fd);
+        } else
+                r = container_mounts_timezone(c, root_fd);
         if (r < 0)
                 sync_fail(sock, r);
         if (d->read_only) {
-                r = mount_root_read_only(c->root);
+                r = mount_root_read_only(root);
                 if (r < 0)
                         sync_fail(sock, r);
         }
@@ -223,7 +261,7 @@ _Noreturn void payload_main(const Container *c, int sock) {
         if (r < 0)
                 sync_fail(sock, r);
 
-        r = mount_setup_root(c->root, &(MountOptions) { .privileged = d->privileged,
+        r = mount_setup_root(root, &(MountOptions) { .privileged = d->privileged,
                                                          .shm_size = d->shm_size,
                                                          .unmasks = d->unmasks,
                                                          .masks = d->masks,
@@ -244,11 +282,13 @@ _Noreturn void payload_main(const Container *c, int sock) {
 
         /* /etc/hosts, /etc/hostname, /etc/resolv.conf: the helper's, read-only, as docker does. */
         for (size_t i = 0; i < 3; i++) {
-                static const char *const files[] = { "hosts", "hostname", "resolv.conf" };
                 char src[PATH_MAX], dest[32];
 
-                snprintf(src, sizeof(src), "%s/%s", c->net_dir, files[i]);
-                snprintf(dest, sizeof(dest), "/etc/%s", files[i]);
+                if (host_file_fds[i] >= 0)
+                        snprintf(src, sizeof(src), "/proc/self/fd/%i", host_file_fds[i]);
+                else
+                        snprintf(src, sizeof(src), "%s/%s", c->net_dir, host_files[i]);
+                snprintf(dest, sizeof(dest), "/etc/%s", host_files[i]);
                 r = mount_bind_file(root_fd, src, dest);
                 if (r < 0)
                         sync_fail(sock, r);
@@ -257,7 +297,7 @@ _Noreturn void payload_main(const Container *c, int sock) {
         if (c->tty) {
                 _cleanup_close_ int master = -EBADF;
 
-                r = mount_setup_console(c->root, &master);
+                r = mount_setup_console(root, &master);
                 if (r < 0)
                         sync_fail(sock, r);
                 if (ioctl(master, TIOCGPTN, &pty_number) < 0)
@@ -275,7 +315,7 @@ _Noreturn void payload_main(const Container *c, int sock) {
                         SYNC_FAIL(sock, wd_fd, "Failed to enter working directory %s: %m", c->working_dir);
         }
 
-        r = mount_pivot_root(c->root);
+        r = mount_pivot_root(root);
         if (r < 0)
                 sync_fail(sock, r);
 

@@ -186,7 +186,7 @@ int idmap_overlay(int userns_fd, char **lowerdirs, const char *dir, const char *
         size_t n = strv_length(lowerdirs);
         _cleanup_free_ int *layers = NULL;
         char path[64 + 256];
-        int mnt_fd, r = 0;
+        int mnt_fd = -EBADF, r = 0;
 
         if (n == 0)
                 return -EINVAL;
@@ -201,7 +201,7 @@ int idmap_overlay(int userns_fd, char **lowerdirs, const char *dir, const char *
         if (r >= 0)
                 r = idmap_tree(userns_fd, AT_FDCWD, dir, 0, false, true, &dir_fd);
         if (r >= 0) {
-                fs_fd = (int) syscall(__NR_fsopen, "overlay", O_CLOEXEC);
+                fs_fd = (int) syscall(__NR_fsopen, "overlay", 1U /* FSOPEN_CLOEXEC */);
                 if (fs_fd < 0)
                         r = -errno;
         }
@@ -224,7 +224,7 @@ int idmap_overlay(int userns_fd, char **lowerdirs, const char *dir, const char *
         if (r >= 0)
                 r = overlay_create_as(fs_fd, root_uid, root_gid);
         if (r >= 0) {
-                mnt_fd = (int) syscall(__NR_fsmount, fs_fd, O_CLOEXEC, 0);
+                mnt_fd = (int) syscall(__NR_fsmount, fs_fd, 1U /* FSMOUNT_CLOEXEC */, 0);
                 if (mnt_fd < 0)
                         r = -errno;
         }

@@ -88,8 +88,10 @@ int mount_setup_root(const char *root, const MountOptions *o);
 int mount_setup_console(const char *root, int *ret_master_fd);
 
 /* Issue 18: user namespaces. The overlay a helper made for the container (idmap_overlay()), a
- * detached mount, attached on target instead of mount_overlay_root()'s. Logs. */
-int mount_overlay_root_attach(int mnt_fd, const char *target);
+ * detached mount, attached on target_fd (the directory target, opened while the host's paths were
+ * still ours to walk) instead of mount_overlay_root()'s. Afterwards "/proc/self/fd/MNT_FD" names
+ * the root. Logs. */
+int mount_overlay_root_attach(int mnt_fd, int target_fd, const char *target);
 
 /* Makes root the new "/": fchdir(root), pivot_root(".", "."), detaches the old root stacked on top,
  * chdir("/"). root must be a mount point (the overlay is). */

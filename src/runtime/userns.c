@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "fd-util.h"
+#include "idmap.h"
+#include "log.h"
+#include "userns-range.h"
+#include "userns.h"
+
+/* "INSIDE OUTSIDE COUNT\n" lines, as /proc/PID/uid_map takes them. */
+static char *map_text(const IdMapEntry *m, size_t n) {
+        char *s = NULL;
+        size_t size = 0;
+        FILE *f = open_memstream(&s, &size);
+
+        if (!f)
+                return NULL;
+        for (size_t i = 0; i < n; i++)
+                fprintf(f, "%u %u %u\n", m[i].inside, m[i].outside, m[i].count);
+        if (fclose(f) != 0) {
+                free(s);
+                return NULL;
+        }
+        return s;
+}
+
+int container_userns_prepare(Container *c) {
+        const Definition *d = c->def;
+        _cleanup_free_ IdMapEntry *uid = NULL, *gid = NULL;
+        _cleanup_free_ char *why = NULL;
+        _cleanup_close_ int userns_fd = -EBADF;
+        size_t n_uid = 0, n_gid = 0;
+        unsigned root_uid, root_gid;
+        char msg[256] = "";
+        int r;
+
+        r = userns_maps_acquire(d, &uid, &n_uid, &gid, &n_gid, &why);
+        if (r < 0)
+                return log_error_errno(r, "container %s: %s", d->name, why ?: strerror(-r));
+        if (n_uid == 0)
+                return 0;
+        c->uid_map = map_text(uid, n_uid);
+        c->gid_map = map_text(gid, n_gid);
+        if (!c->uid_map || !c->gid_map)
+                return log_oom();
+        if (idmap_to_host(c->uid_map, 0, &root_uid) < 0 || idmap_to_host(c->gid_map, 0, &root_gid) < 0)
+                return log_error_errno(-EINVAL, "container %s: its UIDMap= and GIDMap= must map the container's root (0)",
+                                       d->name);
+        r = idmap_userns_new(c->uid_map, c->gid_map, &userns_fd);
+        if (r == -EPERM || r == -EINVAL)
+                return log_error_errno(r, "container %s: the kernel refuses a user namespace with its maps (%m)", d->name);
+        if (r < 0)
+                return log_error_errno(r, "container %s: Failed to create a user namespace: %m", d->name);
+        /* The root: the image's layers and the container's upper and work directories, each
+         * idmapped, under an overlay made here. */
+        r = idmap_overlay(userns_fd, c->lowerdirs, c->dir, "upper", "work", root_uid, root_gid, msg, sizeof(msg),
+                          &c->root_mnt_fd);
+        if (r == -EOPNOTSUPP)
+                return log_error_errno(r, "container %s cannot have a user namespace here: the file system of %s does not "
+                                          "support idmapped mounts; use UserNS=host",
+                                       d->name, c->dir);
+        if (r < 0)
+                return log_error_errno(r, "container %s: Failed to mount its root over idmapped layers: %m%s%s", d->name,
+                                       msg[0] ? ": " : "", msg);
+        return volume_plan_idmap(&c->volumes, userns_fd);
+}
+
+unsigned long container_userns_clone_flag(const Container *c) {
+        return c->uid_map ? CLONE_NEWUSER : 0;
+}
+
+int container_userns_write_maps(const Container *c, pid_t pid) {
+        int r;
+
+        if (!c->uid_map)
+                return 0;
+        r = idmap_write_maps(pid, c->uid_map, c->gid_map);
+        if (r < 0)
+                return log_error_errno(r, "Failed to write the user namespace maps of container %s: %m", c->def->name);
+        return 0;
+}
