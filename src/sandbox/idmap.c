@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/fsuid.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -236,4 +237,45 @@ int idmap_overlay(int userns_fd, char **lowerdirs, const char *dir, const char *
                 return r;
         *ret_mnt_fd = mnt_fd;
         return 0;
+}
+
+int idmap_of_process(pid_t pid, char **ret_uid_map, char **ret_gid_map) {
+        _cleanup_free_ char *u = NULL, *g = NULL;
+        struct stat ours, theirs;
+        char path[64];
+        int r;
+
+        snprintf(path, sizeof(path), "/proc/%d/ns/user", (int) pid);
+        if (stat(path, &theirs) < 0 || stat("/proc/self/ns/user", &ours) < 0)
+                return -errno;
+        if (theirs.st_dev == ours.st_dev && theirs.st_ino == ours.st_ino)
+                return 0;
+        snprintf(path, sizeof(path), "/proc/%d/uid_map", (int) pid);
+        r = ret_uid_map ? read_full_file_at(AT_FDCWD, path, 64 * 1024, &u, NULL) : 0;
+        if (r < 0)
+                return r;
+        snprintf(path, sizeof(path), "/proc/%d/gid_map", (int) pid);
+        r = ret_gid_map ? read_full_file_at(AT_FDCWD, path, 64 * 1024, &g, NULL) : 0;
+        if (r < 0)
+                return r;
+        if (ret_uid_map)
+                *ret_uid_map = TAKE_PTR(u);
+        if (ret_gid_map)
+                *ret_gid_map = TAKE_PTR(g);
+        return 1;
+}
+
+int idmap_to_container(const char *map, unsigned outside, unsigned *ret_inside) {
+        for (const char *l = map; l && *l; ) {
+                unsigned in, out, count;
+
+                if (sscanf(l, "%u %u %u", &in, &out, &count) == 3 && outside >= out && outside - out < count) {
+                        *ret_inside = in + (outside - out);
+                        return 0;
+                }
+                l = strchr(l, '\n');
+                if (l)
+                        l++;
+        }
+        return -ERANGE;
 }

@@ -41,3 +41,10 @@ int idmap_tree(int userns_fd, int dir_fd, const char *path, unsigned attr, bool 
  * still read every layer. */
 int idmap_overlay(int userns_fd, char **lowerdirs, const char *dir, const char *upper_name, const char *work_name,
                   uid_t root_uid, gid_t root_gid, char *msg, size_t msg_size, int *ret_mnt_fd);
+
+/* Whether process pid runs in a user namespace other than ours (0/1), and then its maps as we see
+ * them (the texts of /proc/PID/uid_map and gid_map; either ret may be NULL). */
+int idmap_of_process(pid_t pid, char **ret_uid_map, char **ret_gid_map);
+
+/* The reverse of idmap_to_host(): the ID inside that the host's ID outside is; -ERANGE when none. */
+int idmap_to_container(const char *map, unsigned outside, unsigned *ret_inside);

@@ -918,7 +918,12 @@ static int mount_one(const VolumeMount *m, int idmapped_fd, int root_fd, bool *r
 
         bool tmpfs = m->type == VOLUME_TMPFS || (m->device && streq(m->device_type, "tmpfs"));
 
-        if (m->device && !tmpfs) {
+        if (idmapped_fd >= 0) {
+                /* Issue 18: the parent's idmapped tree; the host's path may not be ours to walk. */
+                if (fstat(idmapped_fd, &st) < 0)
+                        return -errno;
+                dir = S_ISDIR(st.st_mode);
+        } else if (m->device && !tmpfs) {
                 /* A .volume's bind of a host directory: never through a symlink. */
                 src_fd = open_nofollow(m->device);
                 if (src_fd < 0)
