@@ -25,7 +25,7 @@ then
 fi
 rmdir "$probe"
 
-make_image un
+make_image un "$BERTH_BUILD_DIR/tests/integration/notify-send"
 # An image with a setuid-root binary (busybox's own setuid handling aside: a copy of id, mode 4755)
 # and files of several owners.
 img=$(mktemp -d /tmp/image.XXXXXX)
@@ -137,6 +137,21 @@ check_eq "a published port reaches the container" "$(wget -q -O - http://127.0.0
 if command -v machinectl >/dev/null; then
         check_match "machined knows the container" "$(machinectl list --no-legend 2>/dev/null)" ur2
 fi
+
+# --- sd_notify, health checks, --read-only, --init ----------------------------------------------
+berth create --name ur3 --userns auto --sdnotify container un sh -c 'notify-send READY=1 STATUS=up; exec sleep 1000' >/dev/null
+on_exit "berth rm -f ur3"
+check "Notify=yes: the payload tells systemd through the notify socket" timeout 30 systemctl start container@ur3.service
+check_match "  … as its root, in its user namespace" "$(berth top ur3)" 'UID +HUID'
+berth run -d --name ur4 --userns auto --health-cmd 'test -d /proc/1' --health-interval 1s un sleep 300 >/dev/null
+on_exit "berth rm -f ur4"
+wait_for 20 sh -c '[ "$(berth inspect ur4 --format "{{.State.Health.Status}}")" = healthy ]'
+check_eq "a health check runs in the user namespace" "$(berth inspect ur4 --format '{{.State.Health.Status}}')" healthy
+check_eq "--read-only with a range" "$(berth run --rm --userns auto --read-only un sh -c 'touch /x 2>/dev/null || echo ro')" ro
+check_match "--init with a range" "$(berth run --rm --userns auto --init un ps)" 'berth-init'
+berth run --name ur5 --userns auto un sh -c 'touch /made && chown 1000:1000 /made'
+on_exit "berth rm -f ur5"
+check_match "export shows the container's IDs" "$(berth export ur5 | tar -tvf - | grep made)" '1000/1000'
 
 # --- Nothing of the helper leaks into the payload ---------------------------------------------
 check_eq "the payload holds fds 0-2 only" "$(berth run --rm --userns auto un ls /proc/self/fd | sort -n | tr '\n' ' ')" "0 1 2 3 "
