@@ -1032,6 +1032,10 @@ int volume_plan_idmap(VolumePlan *p, int userns_fd) {
 
         if (p->n == 0)
                 return 0;
+        /* Each is a descriptor the child keeps until it attached it (close_all_fds_except()). */
+        if (p->n > VOLUME_IDMAPPED_MAX)
+                return log_error_errno(-E2BIG, "A container with a user namespace can have at most %d volumes and binds, not %zu",
+                                       VOLUME_IDMAPPED_MAX, p->n);
         p->idmapped = malloc(p->n * sizeof(int));
         if (!p->idmapped)
                 return log_oom();

@@ -83,6 +83,7 @@ int volume_plan_prepare(VolumePlan *p, char **lowerdirs, const char *upperdir);
  * keep the IDs they have on disk and appear with them inside; nothing is chowned. The child
  * attaches these (volume_mount_all()). Refuses with one line what cannot be idmapped ("O", a file
  * system that does not support idmapped mounts). Logs. */
+#define VOLUME_IDMAPPED_MAX 200
 int volume_plan_idmap(VolumePlan *p, int userns_fd);
 
 /* In the payload's child, before pivot_root(): mounts the plan onto the root at root_fd, each

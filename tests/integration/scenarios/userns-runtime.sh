@@ -121,7 +121,13 @@ check_eq "  … the same volume in a container without a range" "$(berth run --r
 check_eq "  … and in a container with another range" \
         "$(berth run --rm --userns auto -v unvol:/data unf sh -c 'cat /data/z; stat -c %u /data/owned' | tr '\n' ' ')" "z 1000 "
 check_eq "an anonymous volume" "$(berth run --rm --userns auto -v /data unf stat -c %u /data/owned)" 1000
-check_fails "an O volume refuses with a range" berth run --rm --userns auto -v /tmp:/o:O un true
+out=$(berth run --rm --userns auto -v /tmp:/o:O un true 2>&1); rc=$?
+check_eq "an O volume refuses with a range" "$rc" 125
+check_match "  … in one line saying why" "$out" '^berth: Volume /tmp:/o:O cannot be used with a user namespace'
+berth run --rm --userns auto --user 1000 -v unvolu:/data:U un sh -c 'touch /data/mine'
+on_exit "berth volume rm unvolu"
+check_eq "U chowns the volume to the container's user, as the container's ID on disk" \
+        "$(stat -c %u:%g "$STATE/volumes/unvolu/_data" "$STATE/volumes/unvolu/_data/mine" | tr '\n' ' ')" "1000:1000 1000:1000 "
 
 # --- Layers are never chowned ----------------------------------------------------------------
 before=$(find "$STATE/store/layers" -maxdepth 3 -printf '%u:%g %C@ %p\n' | sort | md5sum)
