@@ -310,6 +310,15 @@ _noreturn_ static void joiner_main(const ExecOptions *o, char **env_base, int st
         }
         root_fd = safe_close(root_fd);
 
+        /* Ulimit=: the container's limits, as the payload has them (docker's exec too): set before
+         * joining, where raising a hard limit is ours to do (Issue 18: not in a user namespace). */
+        {
+                const char *failed = NULL;
+
+                r = rlimit_apply(d->process.ulimits, &failed);
+                if (r < 0)
+                        SYNC_FAIL(sock, r, "Failed to set the limit Ulimit=%s: %m", failed ?: "");
+        }
         /* All namespaces of the container's PID 1 at once, through its pidfd: the namespaces of
          * one process, never of a PID reused in between. Our root and working directory become
          * the container's: no path of the host is reachable from here on. */
@@ -334,14 +343,6 @@ _noreturn_ static void joiner_main(const ExecOptions *o, char **env_base, int st
         /* The container's own confinement, as docker exec: its no_new_privs and seccomp profile
          * (while we still hold CAP_SYS_ADMIN, which loading it without no_new_privs needs), then
          * its user and capabilities, for good. The command inherits all of it at fork(). */
-        /* Ulimit=: the container's limits, as the payload has them (docker's exec too). */
-        {
-                const char *failed = NULL;
-
-                r = rlimit_apply(d->process.ulimits, &failed);
-                if (r < 0)
-                        SYNC_FAIL(sock, r, "Failed to set the limit Ulimit=%s: %m", failed ?: "");
-        }
         r = confine_enter(d, profile, uid, gid, groups, n_groups);
         if (r < 0)
                 SYNC_FAIL(sock, r, "Failed to take on the container's no_new_privs, seccomp profile, user and capabilities: %m");

@@ -9,6 +9,7 @@
 #include "fd-util.h"
 #include "idmap.h"
 #include "log.h"
+#include "rlimit.h"
 #include "userns-range.h"
 #include "userns.h"
 
@@ -58,8 +59,8 @@ int container_userns_prepare(Container *c) {
                 return log_error_errno(r, "container %s: Failed to create a user namespace: %m", d->name);
         /* The root: the image's layers and the container's upper and work directories, each
          * idmapped, under an overlay made here. */
-        r = idmap_overlay(userns_fd, c->lowerdirs, c->dir, "upper", "work", root_uid, root_gid, msg, sizeof(msg),
-                          &c->root_mnt_fd);
+        r = idmap_overlay(userns_fd, c->lowerdirs, c->dir, "upper", "work", root_uid, root_gid, /* attr= */ 0, msg,
+                          sizeof(msg), &c->root_mnt_fd);
         if (r == -EOPNOTSUPP)
                 return log_error_errno(r, "container %s cannot have a user namespace here: the file system of %s does not "
                                           "support idmapped mounts; use UserNS=host",
@@ -67,7 +68,7 @@ int container_userns_prepare(Container *c) {
         if (r < 0)
                 return log_error_errno(r, "container %s: Failed to mount its root over idmapped layers: %m%s%s", d->name,
                                        msg[0] ? ": " : "", msg);
-        return volume_plan_idmap(&c->volumes, userns_fd);
+        return volume_plan_idmap(&c->volumes, userns_fd, root_uid, root_gid);
 }
 
 unsigned long container_userns_clone_flag(const Container *c) {
@@ -82,5 +83,14 @@ int container_userns_write_maps(const Container *c, pid_t pid) {
         r = idmap_write_maps(pid, c->uid_map, c->gid_map);
         if (r < 0)
                 return log_error_errno(r, "Failed to write the user namespace maps of container %s: %m", c->def->name);
+        /* Ulimit=: set on the child from here, which may raise a hard limit; its own
+         * rlimit_apply() then sets the same values, which needs nothing. */
+        {
+                const char *failed = NULL;
+
+                r = rlimit_apply_pid(pid, c->def->process.ulimits, &failed);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to set the limit Ulimit=%s: %m", failed ?: "");
+        }
         return 0;
 }

@@ -182,7 +182,7 @@ static int overlay_create_as(int fs_fd, uid_t uid, gid_t gid) {
 }
 
 int idmap_overlay(int userns_fd, char **lowerdirs, const char *dir, const char *upper_name, const char *work_name,
-                  uid_t root_uid, gid_t root_gid, char *msg, size_t msg_size, int *ret_mnt_fd) {
+                  uid_t root_uid, gid_t root_gid, unsigned attr, char *msg, size_t msg_size, int *ret_mnt_fd) {
         _cleanup_close_ int fs_fd = -EBADF, dir_fd = -EBADF;
         size_t n = strv_length(lowerdirs);
         _cleanup_free_ int *layers = NULL;
@@ -225,7 +225,7 @@ int idmap_overlay(int userns_fd, char **lowerdirs, const char *dir, const char *
         if (r >= 0)
                 r = overlay_create_as(fs_fd, root_uid, root_gid);
         if (r >= 0) {
-                mnt_fd = (int) syscall(__NR_fsmount, fs_fd, 1U /* FSMOUNT_CLOEXEC */, 0);
+                mnt_fd = (int) syscall(__NR_fsmount, fs_fd, 1U /* FSMOUNT_CLOEXEC */, attr);
                 if (mnt_fd < 0)
                         r = -errno;
         }

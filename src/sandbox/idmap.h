@@ -38,9 +38,9 @@ int idmap_tree(int userns_fd, int dir_fd, const char *path, unsigned attr, bool 
  * is idmapped once for them), every layer idmapped through userns_fd. Mounted with the
  * credentials of the container's root (host IDs root_uid, root_gid) and the helper's
  * capabilities, so that overlayfs' own work in upper and work lands as container root and it can
- * still read every layer. */
+ * still read every layer. attr: MOUNT_ATTR_* of the new mount. */
 int idmap_overlay(int userns_fd, char **lowerdirs, const char *dir, const char *upper_name, const char *work_name,
-                  uid_t root_uid, gid_t root_gid, char *msg, size_t msg_size, int *ret_mnt_fd);
+                  uid_t root_uid, gid_t root_gid, unsigned attr, char *msg, size_t msg_size, int *ret_mnt_fd);
 
 /* Whether process pid runs in a user namespace other than ours (0/1), and then its maps as we see
  * them (the texts of /proc/PID/uid_map and gid_map; either ret may be NULL). */

@@ -1027,7 +1027,7 @@ int volume_mount_all(const VolumePlan *p, int root_fd, bool api_dirs) {
 }
 
 /* Issue 18: user namespaces. */
-int volume_plan_idmap(VolumePlan *p, int userns_fd) {
+int volume_plan_idmap(VolumePlan *p, int userns_fd, uid_t root_uid, gid_t root_gid) {
         int r;
 
         if (p->n == 0)
@@ -1050,10 +1050,25 @@ int volume_plan_idmap(VolumePlan *p, int userns_fd) {
 
                 if (tmpfs)
                         continue;
-                if (m->overlay)
-                        return log_error_errno(-EOPNOTSUPP, "Volume %s:%s:O cannot be used with a user namespace: an overlay on a "
-                                                            "host directory would show its files as nobody; drop O or use UserNS=host",
-                                               m->source, m->destination);
+                if (m->overlay) {
+                        /* "O": the source idmapped under the container's own upper and work, which
+                         * are siblings in one directory (volume_plan_prepare_overlays()). */
+                        _cleanup_free_ char *dir = strndup(m->overlay_upper, strlen(m->overlay_upper) - STRLEN("/upper"));
+                        char *lower[] = { m->source, NULL };
+                        char msg[256] = "";
+
+                        if (!dir)
+                                return log_oom();
+                        r = idmap_overlay(userns_fd, lower, dir, "upper", "work", root_uid, root_gid, flags, msg,
+                                          sizeof(msg), &p->idmapped[i]);
+                        if (r == -EOPNOTSUPP)
+                                return log_error_errno(r, "%s cannot be idmapped for the user namespace of the container: its "
+                                                          "file system does not support idmapped mounts", m->source);
+                        if (r < 0)
+                                return log_error_errno(r, "Failed to mount the overlay on %s for %s: %m%s%s", m->source,
+                                                       m->destination, msg[0] ? ": " : "", msg);
+                        continue;
+                }
                 /* A bind: the admin's path as given, its submounts along (docker's rbind); a
                  * volume's _data never through a link. */
                 r = idmap_tree(userns_fd, AT_FDCWD, source, flags, /* recursive= */ bind && !m->non_recursive,

@@ -81,10 +81,11 @@ int volume_plan_prepare(VolumePlan *p, char **lowerdirs, const char *upperdir);
 /* Issue 18: in the parent, for a container with a user namespace (userns_fd, its maps): every bind,
  * named and anonymous volume and .volume Device= bind as a detached idmapped tree, so that files
  * keep the IDs they have on disk and appear with them inside; nothing is chowned. The child
- * attaches these (volume_mount_all()). Refuses with one line what cannot be idmapped ("O", a file
- * system that does not support idmapped mounts). Logs. */
+ * attaches these (volume_mount_all()). "O" becomes an overlay made here as root_mount_uid's
+ * (idmap_overlay()) over the idmapped source. Refuses with one line what cannot be idmapped (a
+ * file system that does not support idmapped mounts). Logs. */
 #define VOLUME_IDMAPPED_MAX 200
-int volume_plan_idmap(VolumePlan *p, int userns_fd);
+int volume_plan_idmap(VolumePlan *p, int userns_fd, uid_t root_uid, gid_t root_gid);
 
 /* In the payload's child, before pivot_root(): mounts the plan onto the root at root_fd, each
  * destination resolved inside the root and created when missing, each mount attached by fd and
