@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cleanup.h"
 #include "fd-util.h"
@@ -30,6 +31,26 @@ static char *map_text(const IdMapEntry *m, size_t n) {
         return s;
 }
 
+/* AddDevice='s nodes are the host's, bound in: root of a user namespace opens one only as any
+ * other user of the host may (it has no capability over the host's root-owned node). One that
+ * it could not open as asked refuses the start, rather than a container whose device fails. */
+static int check_devices(const Container *c) {
+        for (size_t i = 0; i < c->n_devices; i++) {
+                const DeviceSpec *dev = &c->devices[i];
+                struct stat st;
+
+                if (stat(dev->host, &st) < 0 || S_ISDIR(st.st_mode))
+                        continue; /* its own step says what is wrong with it */
+                if ((strchr(dev->perms, 'r') && !(st.st_mode & S_IROTH)) ||
+                    (strchr(dev->perms, 'w') && !(st.st_mode & S_IWOTH)))
+                        return log_error_errno(-EACCES,
+                                               "container %s: device %s is mode %04o on the host, which root of a user namespace "
+                                               "cannot open for '%s' (it has no capability over the host's files); use UserNS=host",
+                                               c->def->name, dev->host, (unsigned) (st.st_mode & 07777), dev->perms);
+        }
+        return 0;
+}
+
 int container_userns_prepare(Container *c) {
         const Definition *d = c->def;
         _cleanup_free_ IdMapEntry *uid = NULL, *gid = NULL;
@@ -49,6 +70,9 @@ int container_userns_prepare(Container *c) {
         c->gid_map = map_text(gid, n_gid);
         if (!c->uid_map || !c->gid_map)
                 return log_oom();
+        r = check_devices(c);
+        if (r < 0)
+                return r;
         if (idmap_to_host(c->uid_map, 0, &root_uid) < 0 || idmap_to_host(c->gid_map, 0, &root_gid) < 0)
                 return log_error_errno(-EINVAL, "container %s: its UIDMap= and GIDMap= must map the container's root (0)",
                                        d->name);

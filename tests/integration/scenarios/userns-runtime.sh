@@ -131,6 +131,15 @@ on_exit "berth volume rm unvolu"
 check_eq "U chowns the volume to the container's user, as the container's ID on disk" \
         "$(stat -c %u:%g "$STATE/volumes/unvolu/_data" "$STATE/volumes/unvolu/_data/mine" | tr '\n' ' ')" "1000:1000 1000:1000 "
 
+# AddDevice=: the host's node bound in, which container root opens as any user of the host may.
+check_eq "a device open to all (/dev/fuse or /dev/null) works with a range" \
+        "$(berth run --rm --userns auto --device /dev/null:/dev/xnull un sh -c 'echo a > /dev/xnull && echo ok')" ok
+if [ -c /dev/net/tun ] && [ "$(stat -c %a /dev/net/tun)" = 600 ]; then
+        out=$(berth run --rm --userns auto --device /dev/net/tun un true 2>&1); rc=$?
+        check_eq "a device only the host's root may open refuses the start with a range" "$rc" 125
+        check_match "  … in one line saying why" "$out" '^berth: container .*: device /dev/net/tun is mode 0600 on the host'
+fi
+
 # --- Layers are never chowned ----------------------------------------------------------------
 before=$(find "$STATE/store/layers" -maxdepth 3 -printf '%u:%g %C@ %p\n' | sort | md5sum)
 berth run --rm --userns auto unf true
