@@ -87,6 +87,7 @@ static void container_done(Container *c) {
         free(c->gid_map);
         c->uid_map = c->gid_map = NULL;
         c->root_mnt_fd = safe_close(c->root_mnt_fd);
+        c->devices_mnt_fd = safe_close(c->devices_mnt_fd);
 }
 
 static int container_prepare(Container *c) {
@@ -489,6 +490,7 @@ static int run_clone(Run *run) {
         if (container_userns_write_maps(c, pid) < 0)
                 return -EINVAL;
         c->root_mnt_fd = safe_close(c->root_mnt_fd);
+        c->devices_mnt_fd = safe_close(c->devices_mnt_fd);
         for (size_t i = 0; c->volumes.idmapped && i < c->volumes.n; i++)
                 c->volumes.idmapped[i] = safe_close(c->volumes.idmapped[i]);
         run->sync_fds[1] = safe_close(run->sync_fds[1]);
@@ -675,7 +677,7 @@ int container_run(const Definition *d, const RunOptions *o, ForegroundRun *fg) {
                 .c = { .def = d, .tty = o->tty, .stdin_fd = -EBADF, .stdout_fd = -EBADF, .stderr_fd = -EBADF,
                        .join_netns_fd = -EBADF, .join_ipc_fd = -EBADF, .join_uts_fd = -EBADF,
                        .join_pid_fd = -EBADF, .init_fd = -EBADF,
-                       .root_mnt_fd = -EBADF /* Issue 18: user namespaces. */ },
+                       .root_mnt_fd = -EBADF, .devices_mnt_fd = -EBADF /* Issue 18: user namespaces. */ },
                 .net = CONTAINER_NETWORK_NULL,
                 .guard = GUARD_NULL,
                 .lock_fd = -EBADF,

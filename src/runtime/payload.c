@@ -88,6 +88,7 @@ _Noreturn void payload_main(const Container *c, int sock) {
         _cleanup_close_ int notify_dir_fd = -EBADF, localtime_fd = -EBADF;
         int host_file_fds[3] = { -EBADF, -EBADF, -EBADF };
         char src_path[PATH_MAX];
+        DeviceSpec *devices = NULL; /* the child's: freed at execve() */
         _cleanup_strv_free_ char **env = NULL;
         size_t n_groups = 0;
         unsigned pty_number = 0;
@@ -102,7 +103,7 @@ _Noreturn void payload_main(const Container *c, int sock) {
          * container that may trace it must find nothing of the host here. */
         {
                 /* Issue 18: and the idmapped mounts the parent made for us. */
-                int keep[9 + c->volumes.n];
+                int keep[10 + c->volumes.n];
                 size_t n = 0;
 
                 keep[n++] = sock;
@@ -114,6 +115,7 @@ _Noreturn void payload_main(const Container *c, int sock) {
                 keep[n++] = c->join_uts_fd;
                 keep[n++] = c->init_fd;
                 keep[n++] = c->root_mnt_fd;
+                keep[n++] = c->devices_mnt_fd;
                 for (size_t i = 0; c->volumes.idmapped && i < c->volumes.n; i++)
                         keep[n++] = c->volumes.idmapped[i];
                 if (close_all_fds_except(keep, n) < 0)
@@ -261,11 +263,23 @@ _Noreturn void payload_main(const Container *c, int sock) {
         if (r < 0)
                 sync_fail(sock, r);
 
+        /* Issue 18: user namespaces. AddDevice='s nodes from the parent's copies, owned by
+         * container root (the scope's DeviceAllow= is the host's paths', unchanged). */
+        if (c->devices_mnt_fd >= 0) {
+                devices = calloc(c->n_devices, sizeof(DeviceSpec));
+                if (!devices)
+                        SYNC_FAIL(sock, -ENOMEM, "Out of memory");
+                for (size_t i = 0; i < c->n_devices; i++) {
+                        devices[i] = c->devices[i];
+                        if (asprintf(&devices[i].host, "/proc/self/fd/%i/%zu", c->devices_mnt_fd, i) < 0)
+                                SYNC_FAIL(sock, -ENOMEM, "Out of memory");
+                }
+        }
         r = mount_setup_root(root, &(MountOptions) { .privileged = d->privileged,
                                                          .shm_size = d->shm_size,
                                                          .unmasks = d->unmasks,
                                                          .masks = d->masks,
-                                                         .devices = c->devices,
+                                                         .devices = devices ?: c->devices,
                                                          .n_devices = c->n_devices });
         if (r < 0)
                 sync_fail(sock, r);

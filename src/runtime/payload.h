@@ -49,6 +49,7 @@ typedef struct Container {
          * detached mount the child attaches), else -EBADF. */
         char *uid_map, *gid_map;
         int root_mnt_fd;
+        int devices_mnt_fd; /* AddDevice='s nodes, copied for container root (userns.c), else -EBADF */
 } Container;
 
 /* In the parent (container-mounts.c), once c->dir exists: the devices present on the host (a

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cleanup.h"
 #include "fd-util.h"
@@ -31,23 +30,24 @@ static char *map_text(const IdMapEntry *m, size_t n) {
         return s;
 }
 
-/* AddDevice='s nodes are the host's, bound in: root of a user namespace opens one only as any
- * other user of the host may (it has no capability over the host's root-owned node). One that
- * it could not open as asked refuses the start, rather than a container whose device fails. */
-static int check_devices(const Container *c) {
-        for (size_t i = 0; i < c->n_devices; i++) {
-                const DeviceSpec *dev = &c->devices[i];
-                struct stat st;
+/* AddDevice='s nodes: the host's, bound in, would open for container root only as for any user
+ * of the host (it has no capability over the host's root-owned node: /dev/net/tun is 0600). It gets
+ * copies owned by it instead, on a tmpfs of ours; the scope's DeviceAllow= still decides. */
+static int make_devices(Container *c, uid_t root_uid, gid_t root_gid) {
+        _cleanup_free_ char **hosts = NULL;
+        int r;
 
-                if (stat(dev->host, &st) < 0 || S_ISDIR(st.st_mode))
-                        continue; /* its own step says what is wrong with it */
-                if ((strchr(dev->perms, 'r') && !(st.st_mode & S_IROTH)) ||
-                    (strchr(dev->perms, 'w') && !(st.st_mode & S_IWOTH)))
-                        return log_error_errno(-EACCES,
-                                               "container %s: device %s is mode %04o on the host, which root of a user namespace "
-                                               "cannot open for '%s' (it has no capability over the host's files); use UserNS=host",
-                                               c->def->name, dev->host, (unsigned) (st.st_mode & 07777), dev->perms);
-        }
+        if (c->n_devices == 0)
+                return 0;
+        hosts = calloc(c->n_devices, sizeof(char *));
+        if (!hosts)
+                return log_oom();
+        for (size_t i = 0; i < c->n_devices; i++)
+                hosts[i] = c->devices[i].host;
+        r = idmap_device_nodes(hosts, c->n_devices, root_uid, root_gid, &c->devices_mnt_fd);
+        if (r < 0)
+                return log_error_errno(r, "container %s: Failed to make its device nodes for its user namespace: %m",
+                                       c->def->name);
         return 0;
 }
 
@@ -70,12 +70,12 @@ int container_userns_prepare(Container *c) {
         c->gid_map = map_text(gid, n_gid);
         if (!c->uid_map || !c->gid_map)
                 return log_oom();
-        r = check_devices(c);
-        if (r < 0)
-                return r;
         if (idmap_to_host(c->uid_map, 0, &root_uid) < 0 || idmap_to_host(c->gid_map, 0, &root_gid) < 0)
                 return log_error_errno(-EINVAL, "container %s: its UIDMap= and GIDMap= must map the container's root (0)",
                                        d->name);
+        r = make_devices(c, root_uid, root_gid);
+        if (r < 0)
+                return r;
         r = idmap_userns_new(c->uid_map, c->gid_map, &userns_fd);
         if (r == -EPERM || r == -EINVAL)
                 return log_error_errno(r, "container %s: the kernel refuses a user namespace with its maps (%m)", d->name);

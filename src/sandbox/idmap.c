@@ -279,3 +279,32 @@ int idmap_to_container(const char *map, unsigned outside, unsigned *ret_inside) 
         }
         return -ERANGE;
 }
+
+int idmap_device_nodes(char *const *hosts, size_t n, uid_t root_uid, gid_t root_gid, int *ret_mnt_fd) {
+        _cleanup_close_ int fs_fd = -EBADF, mnt_fd = -EBADF;
+
+        fs_fd = (int) syscall(__NR_fsopen, "tmpfs", 1U /* FSOPEN_CLOEXEC */);
+        if (fs_fd < 0)
+                return -errno;
+        if (syscall(__NR_fsconfig, fs_fd, IDMAP_FSCONFIG_SET_STRING, "mode", "0755", 0) < 0 ||
+            syscall(__NR_fsconfig, fs_fd, IDMAP_FSCONFIG_SET_STRING, "size", "64k", 0) < 0 ||
+            syscall(__NR_fsconfig, fs_fd, IDMAP_FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+                return -errno;
+        mnt_fd = (int) syscall(__NR_fsmount, fs_fd, 1U /* FSMOUNT_CLOEXEC */, 0x02U | 0x08U /* NOSUID, NOEXEC */);
+        if (mnt_fd < 0)
+                return -errno;
+        for (size_t i = 0; i < n; i++) {
+                struct stat st;
+                char name[32];
+
+                if (stat(hosts[i], &st) < 0 || (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode)))
+                        continue; /* the child's step says what is wrong with it */
+                snprintf(name, sizeof(name), "%zu", i);
+                if (mknodat(mnt_fd, name, st.st_mode & (S_IFMT | 0777), st.st_rdev) < 0 ||
+                    fchownat(mnt_fd, name, root_uid, st.st_gid == 0 ? root_gid : st.st_gid, AT_SYMLINK_NOFOLLOW) < 0 ||
+                    fchmodat(mnt_fd, name, st.st_mode & 0777, 0) < 0)
+                        return -errno;
+        }
+        *ret_mnt_fd = TAKE_FD(mnt_fd);
+        return 0;
+}

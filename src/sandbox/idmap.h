@@ -42,6 +42,13 @@ int idmap_tree(int userns_fd, int dir_fd, const char *path, unsigned attr, bool 
 int idmap_overlay(int userns_fd, char **lowerdirs, const char *dir, const char *upper_name, const char *work_name,
                   uid_t root_uid, gid_t root_gid, unsigned attr, char *msg, size_t msg_size, int *ret_mnt_fd);
 
+/* Copies of the host's device nodes hosts[0..n) (followed; what is not a device is left out) on
+ * a new tmpfs of the host's user namespace, whose nodes may be opened from a container's (one its
+ * user namespace mounted may not), named "0", "1" …, with the host node's mode, owned by the
+ * container's root (host IDs root_uid, root_gid; a node's group other than 0 kept). Detached,
+ * nosuid and noexec: the child binds the nodes it needs from it. */
+int idmap_device_nodes(char *const *hosts, size_t n, uid_t root_uid, gid_t root_gid, int *ret_mnt_fd);
+
 /* Whether process pid runs in a user namespace other than ours (0/1), and then its maps as we see
  * them (the texts of /proc/PID/uid_map and gid_map; either ret may be NULL). */
 int idmap_of_process(pid_t pid, char **ret_uid_map, char **ret_gid_map);
