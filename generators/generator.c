@@ -25,6 +25,7 @@
 #include "cleanup.h"
 #include "config.h"
 #include "definition-mounts.h"
+#include "definition-name.h"
 #include "definition-unit.h"
 #include "definition.h"
 #include "fd-util.h"
@@ -90,7 +91,19 @@ static char *unit_escape(const char *s) {
 
 /* ---- what a definition implies ---- */
 
-static int add_container(char ***l, const Definition *d, const char *name) {
+static int add_container(char ***l, const Definition *d, const char *given) {
+        _cleanup_free_ char *key = NULL;
+        const char *name = given;
+        int r;
+
+        /* Issue 16: leftovers. Its unit is named by its key, also when given its ContainerName=. */
+        if (given) {
+                r = definition_find(given, NULL, &key, NULL);
+                if (r == -ENOMEM)
+                        return r;
+                if (r >= 0)
+                        name = key;
+        }
         if (!name || streq(name, d->name) || strv_contains(*l, name))
                 return 0;
         return strv_extend(l, name);
@@ -314,7 +327,8 @@ static int dropin_for_definition(const Definition *d, char **ret) {
                 d->name, image, source);
         STRV_FOREACH(n, needs)
                 fprintf(f, "After=container@%s.service\nRequires=container@%s.service\n", *n, *n);
-        if (image_may_be_pulled(d))
+        /* Issue 16: leftovers. Not with [Quadlet] DefaultDependencies=no, as Quadlet. */
+        if (image_may_be_pulled(d) && !d->no_default_dependencies)
                 fputs("After=network-online.target\nWants=network-online.target\n", f);
         r = format_requires_mounts_for(f, d);
         if (r < 0)

@@ -13,6 +13,7 @@
 #include "mount-flags.h"
 #include "name.h"
 #include "path-util.h"
+#include "reference.h"
 #include "string-util.h"
 #include "strv.h"
 
@@ -23,6 +24,7 @@ typedef struct MountWord {
         bool type_given;
         const char *source, *destination;
         bool read_only;
+        bool read_only_given; /* Issue 16: leftovers. type=image is read-only unless told */
         unsigned flags, flags_set; /* MOUNT_FLAG_*: asked, and which were named at all */
         const char *tmpfs_size, *tmpfs_mode;
         VolumeMount m; /* the options a bind or volume shares with Volume= */
@@ -76,9 +78,11 @@ static int mount_option(MountWord *w, char *o, char **ret_why) {
                         w->type = VOLUME_NAMED;
                 else if (streq_ptr(v, "tmpfs"))
                         w->type = VOLUME_TMPFS;
+                else if (streq_ptr(v, "image")) /* Issue 16: leftovers. */
+                        w->type = VOLUME_IMAGE;
                 else
                         return reason(ret_why, -EINVAL,
-                                      "type '%s' is not supported by berth (bind, volume or tmpfs)",
+                                      "type '%s' is not supported by berth (bind, volume, tmpfs or image)",
                                       SHOWN(v ?: ""));
                 w->type_given = true;
         } else if (streq(o, "source") || streq(o, "src")) {
@@ -92,10 +96,12 @@ static int mount_option(MountWord *w, char *o, char **ret_why) {
         } else if (streq(o, "readonly") || streq(o, "ro")) {
                 if (option_bool(v, &w->read_only) < 0)
                         return reason(ret_why, -EINVAL, "%s='%s' is not a boolean", o, SHOWN(v));
+                w->read_only_given = true;
         } else if (streq(o, "rw")) {
                 if (option_bool(v, &b) < 0)
                         return reason(ret_why, -EINVAL, "rw='%s' is not a boolean", SHOWN(v));
                 w->read_only = !b;
+                w->read_only_given = true;
         } else if (streq(o, "bind-propagation")) {
                 VolumePropagation p = volume_propagation_from_string(v);
 
@@ -204,6 +210,26 @@ static int split_csv(const char *s, char ***ret) {
         return 0;
 }
 
+/* Issue 16: leftovers. podman's --mount type=image: an image (any reference the store resolves
+ * at the start) mounted at the destination, read-only unless rw=true, then as an overlay whose
+ * changes last one run (as Volume='s "O"). Its options are the mount flags alone. */
+static int image_mount_check(MountWord *w, char **ret_why) {
+        _cleanup_(reference_done) Reference ref = REFERENCE_NULL;
+        int r;
+
+        if (!w->source)
+                return reason(ret_why, -EINVAL, "source parameter is required for mount type image");
+        r = reference_parse(w->source, &ref, ret_why);
+        if (r < 0)
+                return r;
+        if (w->m.chown || w->m.relabel || w->m.no_copy || w->m.non_recursive || w->m.propagation)
+                return reason(ret_why, -EINVAL, "type=image takes none of U, relabel, volume-* and bind-* options");
+        if (!w->read_only_given)
+                w->read_only = true;
+        w->m.overlay = !w->read_only;
+        return 0;
+}
+
 int definition_mount_parse(const char *word, VolumeMount *ret, char **ret_why) {
         _cleanup_free_ char *tmpfs = NULL;
         _cleanup_strv_free_ char **fields = NULL;
@@ -229,7 +255,7 @@ int definition_mount_parse(const char *word, VolumeMount *ret, char **ret_why) {
                         return r;
         }
         if (!w.type_given)
-                return reason(ret_why, -EINVAL, "'%s' has no type= (bind, volume or tmpfs)", SHOWN(word));
+                return reason(ret_why, -EINVAL, "'%s' has no type= (bind, volume, tmpfs or image)", SHOWN(word));
         if (!w.destination)
                 return reason(ret_why, -EINVAL, "'%s' has no destination (target=, destination= or dst=)",
                               SHOWN(word));
@@ -269,7 +295,11 @@ int definition_mount_parse(const char *word, VolumeMount *ret, char **ret_why) {
         r = volume_destination_check(w.destination, /* privileged= */ true, ret_why);
         if (r < 0)
                 return r;
-        if (w.type == VOLUME_BIND) {
+        if (w.type == VOLUME_IMAGE) {
+                r = image_mount_check(&w, ret_why);
+                if (r < 0)
+                        return r;
+        } else if (w.type == VOLUME_BIND) {
                 if (!w.source)
                         return reason(ret_why, -EINVAL, "type=bind needs a source= (an absolute host path)");
                 if (!path_is_absolute(w.source) || !path_is_normalized(w.source))

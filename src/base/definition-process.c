@@ -36,27 +36,32 @@ int definition_parse_label(const char *name, void *field, ListState *list, const
 
 /* ---- ContainerName= ---- */
 
-/* berth names a container, its definition file (NAME.container) and its unit
- * (container@NAME.service) alike: every verb finds the one from the other by the name. A
- * ContainerName= that differs from the file's name could not be found by any of them, so it is
- * refused; one equal to it says nothing more. */
+/* Issue 16: leftovers. The file's name stays the container's key: its unit
+ * (container@FILE.service, as systemctl names it), state, lock and scope. ContainerName= is the
+ * name users and machined know it by; every verb takes either (definition-name.h). Podman's rule
+ * for names (its "names must match"), within berth's 63 characters. */
 int definition_parse_container_name(struct Definition *d, void *field, ListState *list, const char *value,
                                     char **ret_why) {
+        char **p = field, *copy;
+
         if (isempty(value))
                 return reason(ret_why, -EINVAL, "empty value");
-        if (!name_is_valid(value))
+        if (!name_is_plain(value))
                 return reason(ret_why, -EINVAL, "'%s' is not a valid container name (names must match " NAME_RULE ")",
                               SHOWN(value));
-        /* field: the definition's name, from the file's */
-        if (!streq_ptr(value, *(char **) field))
-                return reason(ret_why, -EINVAL,
-                              "'%s' differs from the definition's name '%s': berth names a container after its "
-                              "file (NAME.container runs as container@NAME.service), so name the file %s.container",
-                              SHOWN(value), SHOWN(*(char **) field), SHOWN(value));
+        copy = strdup(value);
+        if (!copy)
+                return -ENOMEM;
+        free(*p);
+        *p = copy;
         return 0;
 }
 
-int definition_format_nothing(FILE *f, const char *key, const struct Definition *d, const void *field) {
+int definition_format_container_name(FILE *f, const char *key, const struct Definition *d, const void *field) {
+        const char *name = *(char *const *) field;
+
+        if (name)
+                fprintf(f, "%s=%s\n", key, name);
         return 0;
 }
 
@@ -286,6 +291,7 @@ void definition_process_done(DefinitionProcess *p) {
         strv_free(p->dns_options);
         free(p->seccomp_profile);
         free(p->ip6);
+        free(p->container_name); /* Issue 16: leftovers. */
         *p = (DefinitionProcess) {};
 }
 
@@ -295,7 +301,7 @@ bool definition_process_equal(const DefinitionProcess *a, const DefinitionProces
                strv_equal(a->group_add, b->group_add) && a->environment_host == b->environment_host &&
                strv_equal(a->dns_search, b->dns_search) && strv_equal(a->dns_options, b->dns_options) &&
                streq_ptr(a->seccomp_profile, b->seccomp_profile) && a->publish_all == b->publish_all &&
-               streq_ptr(a->ip6, b->ip6);
+               streq_ptr(a->ip6, b->ip6) && streq_ptr(a->container_name, b->container_name);
 }
 
 /* ---- for the runtime and the CLI ---- */

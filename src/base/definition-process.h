@@ -28,6 +28,8 @@ typedef struct DefinitionProcess {
         char *seccomp_profile; /* SeccompProfile=PATH: a docker/OCI JSON profile (seccomp-profile.h); NULL: not one */
         bool publish_all;      /* PublishAll= (docker's -P): every exposed port on a free host port */
         char *ip6;             /* IP6=: the IPv6 address to take from the bridge's Subnet6=, NULL for any */
+        /* Issue 16: leftovers. */
+        char *container_name;  /* ContainerName=, NULL when not set: the file's name (definition-name.h) */
 } DefinitionProcess;
 
 struct Definition;
@@ -46,8 +48,8 @@ int definition_parse_dns_search(struct Definition *d, void *field, ListState *li
 int definition_parse_ip6(struct Definition *d, void *field, ListState *list, const char *value, char **ret_why);
 int definition_parse_dns_option(struct Definition *d, void *field, ListState *list, const char *value, char **ret_why);
 
-/* ContainerName=: the name is the file's, so there is nothing to write. */
-int definition_format_nothing(FILE *f, const char *key, const struct Definition *d, const void *field);
+/* ContainerName=: written when set. */
+int definition_format_container_name(FILE *f, const char *key, const struct Definition *d, const void *field);
 
 /* What one line cannot tell (Group= may come before User=): -EINVAL with *ret_why "key 'K': why". */
 int definition_process_check(const DefinitionProcess *p, const char *user, char **ret_why);

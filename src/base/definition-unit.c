@@ -331,6 +331,9 @@ const char *definition_key_refusal(const char *section, const char *key) {
         if (streq(section, "Install") && streq(key, "Alias"))
                 return "berth's unit is container@NAME.service, an instance of container@.service, which systemd cannot "
                        "give another name";
+        /* Issue 16: leftovers. */
+        if (streq(section, "Quadlet"))
+                return "not a key of [Quadlet], whose only key is DefaultDependencies= (as Quadlet's)";
         if (!streq(section, "Container"))
                 return NULL;
         for (size_t i = 0; i < ELEMENTSOF(refused_keys); i++)
@@ -711,5 +714,23 @@ int definition_reference_resolve(const char *key, const char *value, const char 
                 return -ENOMEM;
         if (endswith(file, ".image") || endswith(file, ".artifact"))
                 return reason(ret_why, -EINVAL, "'%s' names a Quadlet .image or .artifact unit, which berth has not", SHOWN(file));
+        return 0;
+}
+
+/* ---- [Quadlet] (Issue 16: leftovers) ---- */
+
+int definition_parse_default_dependencies(struct Definition *d, void *field, struct ListState *list, const char *value,
+                                          char **ret_why) {
+        int r = parse_boolean(value);
+
+        if (r < 0)
+                return reason(ret_why, -EINVAL, "'%s' is not a boolean", SHOWN(value));
+        *(bool *) field = !r;
+        return 0;
+}
+
+int definition_format_default_dependencies(FILE *f, const char *key, const struct Definition *d, const void *field) {
+        if (*(const bool *) field)
+                fprintf(f, "%s=no\n", key);
         return 0;
 }

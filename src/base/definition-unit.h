@@ -61,6 +61,16 @@ bool definition_unit_key_is_dependency(const char *key);
 /* Checks one line of [Unit] (service false) or [Service] (service true). -EINVAL with *ret_why. */
 int definition_unit_line_check(bool service, const char *key, const char *value, char **ret_why);
 
+/* Issue 16: leftovers. Quadlet's [Quadlet] section, whose one key is DefaultDependencies=
+ * (default yes): no drops the network-online.target dependencies Quadlet adds to every unit,
+ * which berth adds to a unit whose image may be pulled at its start (its only need of the
+ * network before the payload runs). field: the Definition's bool no_default_dependencies. */
+struct Definition;
+struct ListState;
+int definition_parse_default_dependencies(struct Definition *d, void *field, struct ListState *list, const char *value,
+                                          char **ret_why);
+int definition_format_default_dependencies(FILE *f, const char *key, const struct Definition *d, const void *field);
+
 /* ---- Entrypoint= ----
  *
  * Quadlet's, i.e. podman's --entrypoint: a JSON array of strings (["/bin/sh","-c"]) is the

@@ -103,8 +103,9 @@ int idmap_entry_parse(const char *s, IdMapEntry *ret, char **ret_why) {
 
         if (isempty(s))
                 return reason(ret_why, -EINVAL, "empty value");
-        /* podman's rootless forms: relative to its own namespace's map, with flags. */
-        if (strpbrk(s, "@+ugr"))
+        /* podman's rootless forms, "[+ug]CONTAINER:[@]HOST[:SIZE]": flags before the container ID, a
+         * host ID relative to its own namespace's map. */
+        if (strchr("+ug", s[0]) || strstr(s, ":@"))
                 return reason(ret_why, -EINVAL,
                               "'%s': podman's rootless forms (@, +, flags) map IDs of its own user namespace; berth maps "
                               "host IDs, CONTAINER:HOST:SIZE",

@@ -634,6 +634,7 @@ typedef enum DefinitionSection {
         SECTION_UNIT,
         SECTION_SERVICE,
         SECTION_INSTALL,
+        SECTION_QUADLET, /* Issue 16: leftovers. */
         _SECTION_MAX,
         _SECTION_INVALID = -EINVAL,
 } DefinitionSection;
@@ -643,6 +644,7 @@ static const char *const section_table[_SECTION_MAX] = {
         [SECTION_UNIT] = "Unit",
         [SECTION_SERVICE] = "Service",
         [SECTION_INSTALL] = "Install",
+        [SECTION_QUADLET] = "Quadlet", /* Issue 16: leftovers. */
 };
 
 /* Lists whose entries cost more than their bytes, capped whatever the size of the file: mounts
@@ -750,7 +752,9 @@ static const DefinitionKey key_table[] = {
         KEY(CONTAINER, "Pull", definition_parse_pull, definition_format_pull, pull),
         KEY(CONTAINER, "Tty", parse_bool, definition_format_bool, tty),
         /* Issue 16, engineer C (keys-process): definition-process.c. */
-        KEY(CONTAINER, "ContainerName", definition_parse_container_name, definition_format_nothing, name),
+        /* Issue 16: leftovers. ContainerName= apart from the file's name (definition-name.h). */
+        KEY(CONTAINER, "ContainerName", definition_parse_container_name, definition_format_container_name,
+            process.container_name),
         KEY(CONTAINER, "Label", parse_label, definition_format_environment, process.labels, .words = true),
         KEY(CONTAINER, "Annotation", parse_label, definition_format_environment, process.annotations, .words = true),
         KEY(CONTAINER, "Ulimit", parse_ulimit, definition_format_raw_list, process.ulimits),
@@ -765,6 +769,9 @@ static const DefinitionKey key_table[] = {
         KEY(INSTALL, "UpheldBy", parse_units, definition_format_units, upheld_by, .words = true, .group = GROUP_UNITS),
         KEY(INSTALL, "Also", parse_units, definition_format_units, also, .words = true, .group = GROUP_UNITS),
         KEY(INSTALL, "DefaultInstance", parse_default_instance, definition_format_raw_string, default_instance),
+        /* Issue 16: leftovers. Quadlet's [Quadlet] section (definition-unit.h). */
+        KEY(QUADLET, "DefaultDependencies", definition_parse_default_dependencies,
+            definition_format_default_dependencies, no_default_dependencies),
         /* Quadlet's reload keys (the generator writes ExecReload=) and VolatileTmp=. */
         KEY(CONTAINER, "ReloadCmd", parse_command, definition_format_command, reload_cmd, .words = true),
         KEY(CONTAINER, "ReloadSignal", parse_signal, definition_format_signal, reload_signal),
@@ -902,6 +909,7 @@ bool definition_equal(const Definition *a, const Definition *b) {
                a->volatile_tmp == b->volatile_tmp &&
                strv_equal(a->upheld_by, b->upheld_by) &&
                strv_equal(a->also, b->also) && streq_ptr(a->default_instance, b->default_instance) &&
+               a->no_default_dependencies == b->no_default_dependencies && /* Issue 16: leftovers. */
                a->notify == b->notify && (a->health_cmd == NULL) == (b->health_cmd == NULL) &&
                strv_equal(a->health_cmd, b->health_cmd) && a->health_interval_usec == b->health_interval_usec &&
                a->health_timeout_usec == b->health_timeout_usec &&
@@ -976,8 +984,6 @@ static int parse_line(ParseState *s, char *l, unsigned line, char **ret_error) {
                 /* systemd's (and Quadlet's) extension sections: for other tools, ignored. */
                 if (s->section < 0 && n >= 4 && l[n - 1] == ']' && startswith(l, "[X-"))
                         s->ignoring = true;
-                else if (streq(l, "[Quadlet]"))
-                        return reason(ret_error, -EINVAL, "%s:%u: section [Quadlet]: berth does not support it yet", s->path, line);
                 else if (s->section < 0)
                         return reason(ret_error, -EINVAL, "%s:%u: unknown section '%s'", s->path, line,
                                     SHOWN(l));

@@ -116,6 +116,8 @@ typedef struct Definition {
         char **unit_lines, **service_lines; /* "Key=value" as written, in order, for the unit */
         char **upheld_by, **also;
         char *default_instance;
+        /* Issue 16: leftovers. [Quadlet] DefaultDependencies=no (definition-unit.h). */
+        bool no_default_dependencies;
         /* Quadlet's ExecReload= keys, and its VolatileTmp= (read as the Tmpfs= it means). */
         char **reload_cmd;  /* ReloadCmd=: the command `systemctl reload` runs in the container */
         int reload_signal;  /* ReloadSignal=: the signal `systemctl reload` sends, 0 unset */

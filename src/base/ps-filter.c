@@ -221,7 +221,7 @@ bool ps_filter_match(const PsFilter *f, const PsItem *c) {
                 if (!any_regex(f->names, f->n_names, c->name) && !(slashed && any_regex(f->names, f->n_names, slashed)))
                         return false;
         }
-        if (f->n_ids > 0 && !any_regex(f->ids, f->n_ids, c->name))
+        if (f->n_ids > 0 && !any_regex(f->ids, f->n_ids, c->id ?: c->name))
                 return false;
         STRV_FOREACH(l, f->labels)
                 if (!has_label(c->labels, *l))

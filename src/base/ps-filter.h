@@ -51,6 +51,8 @@ typedef struct PsItem {
         char *const *volumes; /* the names of its volumes and the destinations of its mounts */
         char *const *published; /* "8080/tcp": its published host ports */
         char *const *exposed;   /* "80/tcp": its container ports, published or exposed */
+        /* Issue 16: leftovers. */
+        const char *id; /* its key, the file's name, when name is its ContainerName=; NULL: name */
 } PsItem;
 
 /* Adds one "KEY=VALUE". -EINVAL with a one-line reason (when ret_why is not NULL) naming the

@@ -22,6 +22,7 @@ void volume_mount_done(VolumeMount *m) {
         free(m->overlay_work);
         free(m->device);
         free(m->device_type);
+        strv_free(m->image_layers); /* Issue 16: leftovers. */
         *m = (VolumeMount) {};
 }
 
@@ -94,7 +95,7 @@ VolumePropagation volume_propagation_from_string(const char *s) {
 int volume_mount_check_options(const VolumeMount *m, const char *what, char **ret_why) {
         bool bind = m->type == VOLUME_BIND;
 
-        if (m->type == VOLUME_TMPFS)
+        if (m->type == VOLUME_TMPFS || m->type == VOLUME_IMAGE) /* Issue 16: leftovers. Its own checks. */
                 return 0;
         if (!bind && (m->non_recursive || m->propagation != VOLUME_PROPAGATION_DEFAULT))
                 return reason(ret_why, -EINVAL, "%s: bind and propagation options are for binds of host paths, not volumes",

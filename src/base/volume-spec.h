@@ -20,6 +20,7 @@ typedef enum VolumeType {
         VOLUME_NAMED,
         VOLUME_ANONYMOUS,
         VOLUME_TMPFS,
+        VOLUME_IMAGE, /* Issue 16: leftovers. Mount=type=image: an image's layers, source its reference */
         _VOLUME_TYPE_MAX,
         _VOLUME_TYPE_INVALID = -EINVAL,
 } VolumeType;
@@ -64,6 +65,8 @@ typedef struct VolumeMount {
         bool own;              /* User=, Group=: the new volume's root chowned to owner_uid:owner_gid */
         uid_t owner_uid;       /* (uid_t) -1 keeps the owner */
         gid_t owner_gid;       /* (gid_t) -1 keeps the group */
+        /* Issue 16: leftovers. type=image: the image's layers (top first), set by volume_plan_make(). */
+        char **image_layers;
 } VolumeMount;
 
 void volume_mount_done(VolumeMount *m);

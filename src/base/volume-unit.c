@@ -392,7 +392,9 @@ static int parse_line(VolumeUnit *u, char *l, const char *base, bool *in_volume,
         return volume_key(u, strstrip(l), strstrip(eq + 1), base, ret_why);
 }
 
-int volume_unit_parse(const char *text, const char *path, VolumeUnit **ret, char **ret_why) {
+/* Issue 16: leftovers. instance: for a template NAME@.volume, the instance it is read for (NULL
+ * as ""): Quadlet's default name systemd-NAME-INSTANCE, and %i in its values. */
+static int parse_unit(const char *text, const char *path, const char *instance, VolumeUnit **ret, char **ret_why) {
         _cleanup_(volume_unit_freep) VolumeUnit *u = NULL;
         _cleanup_free_ char *buf = NULL, *cont = NULL, *base = NULL, *why = NULL;
         unsigned line = 0, cont_line = 0;
@@ -410,8 +412,17 @@ int volume_unit_parse(const char *text, const char *path, VolumeUnit **ret, char
                 return -ENOMEM;
         *u = (VolumeUnit){.copy = -1, .uid = (uid_t) -1, .gid = (gid_t) -1};
         u->path = strdup(path);
-        u->name = strjoin("systemd-", base);
-        if (!u->path || !u->name)
+        if (name_is_template(base)) {
+                /* Issue 16: leftovers. As Quadlet names a template's resource: systemd-NAME-%i. */
+                char *b = strjoin(base, instance ?: "");
+
+                base[strlen(base) - 1] = 0; /* NAME */
+                u->name = strjoin("systemd-", base, "-", instance ?: "");
+                free(base);
+                base = b;
+        } else
+                u->name = strjoin("systemd-", base);
+        if (!u->path || !u->name || !base)
                 return -ENOMEM;
 
         for (char *p = buf, *next; p; p = next) {
@@ -460,7 +471,12 @@ int volume_unit_parse(const char *text, const char *path, VolumeUnit **ret, char
         return 0;
 }
 
-int volume_unit_read(const char *path, VolumeUnit **ret, char **ret_why) {
+int volume_unit_parse(const char *text, const char *path, VolumeUnit **ret, char **ret_why) {
+        return parse_unit(text, path, /* instance= */ NULL, ret, ret_why);
+}
+
+/* Issue 16: leftovers. instance as parse_unit() takes it. */
+static int read_unit(const char *path, const char *instance, VolumeUnit **ret, char **ret_why) {
         _cleanup_free_ char *text = NULL;
         size_t size;
         int r;
@@ -474,7 +490,53 @@ int volume_unit_read(const char *path, VolumeUnit **ret, char **ret_why) {
                 return reason(ret_why, r == -ENOENT ? -ENOENT : -EINVAL, "%s: %s", path, strerror(-r));
         if (strlen(text) != size)
                 return reason(ret_why, -EINVAL, "%s: contains a NUL byte", path);
-        return volume_unit_parse(text, path, ret, ret_why);
+        return parse_unit(text, path, instance, ret, ret_why);
+}
+
+int volume_unit_read(const char *path, VolumeUnit **ret, char **ret_why) {
+        return read_unit(path, /* instance= */ NULL, ret, ret_why);
+}
+
+/* Issue 16: leftovers. Whether the template .volume at path defines name for some instance: the
+ * file read for a stand-in instance shows where the instance goes in its name (systemd-NAME-%i, or
+ * VolumeName='s %i), then read for the instance name holds there. 1 with *ret, 0 if it does not. */
+#define INSTANCE_STAND_IN "0berth0instance0"
+static int template_defines(const char *path, const char *name, VolumeUnit **ret) {
+        _cleanup_(volume_unit_freep) VolumeUnit *probe = NULL, *u = NULL;
+        _cleanup_free_ char *instance = NULL;
+        const char *at;
+        size_t pre, post;
+        int r;
+
+        r = read_unit(path, INSTANCE_STAND_IN, &probe, NULL);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return 0;
+        at = strstr(probe->name, INSTANCE_STAND_IN);
+        if (!at) {
+                /* No %i in its name: one volume for every instance. */
+                if (!streq(probe->name, name))
+                        return 0;
+                *ret = TAKE_PTR(probe);
+                return 1;
+        }
+        pre = (size_t) (at - probe->name);
+        post = strlen(at + STRLEN(INSTANCE_STAND_IN));
+        /* An empty instance too: a container that is no instance reads the template so (%i ""). */
+        if (strlen(name) < pre + post || strncmp(name, probe->name, pre) != 0 ||
+            !streq(name + strlen(name) - post, at + STRLEN(INSTANCE_STAND_IN)))
+                return 0;
+        instance = strndup(name + pre, strlen(name) - pre - post);
+        if (!instance)
+                return -ENOMEM;
+        r = read_unit(path, instance, &u, NULL);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0 || !streq(u->name, name))
+                return 0;
+        *ret = TAKE_PTR(u);
+        return 1;
 }
 
 /* ---- which file defines a volume ---- */
@@ -509,6 +571,17 @@ int volume_unit_find(const char *name, char *const *dirs, VolumeUnit **ret, char
                         base = base_of(de->d_name);
                         if (!path || !base)
                                 return -ENOMEM;
+                        /* Issue 16: leftovers. NAME@.volume: one volume per instance. */
+                        if (name_is_template(base)) {
+                                r = template_defines(path, name, &u);
+                                if (r < 0)
+                                        return r;
+                                if (r > 0) {
+                                        *ret = TAKE_PTR(u);
+                                        return 0;
+                                }
+                                continue;
+                        }
                         r = volume_unit_read(path, &u, &why);
                         if (r == -ENOMEM)
                                 return r;
@@ -579,22 +652,39 @@ static int volume_file_find(const char *path, const char *file, char **ret) {
         return -ENOENT;
 }
 
-/* The volume name that file (NAME.volume) defines, for the definition at path. */
-static int reference_name(const char *file, const char *path, char **ret, char **ret_why) {
+/* The volume name that file (NAME.volume) defines, for the definition at path, of the container
+ * name. Issue 16: leftovers. A template NAME@.volume is read for the container's instance (none:
+ * ""), as Quadlet's %i in the container's unit means; NAME@INSTANCE.volume without a file of its
+ * own is the template's, read for INSTANCE, as systemd takes foo@.service for foo@bar.service. */
+static int reference_name(const char *file, const char *path, const char *name, char **ret, char **ret_why) {
         _cleanup_(volume_unit_freep) VolumeUnit *u = NULL;
-        _cleanup_free_ char *vpath = NULL, *why = NULL;
+        _cleanup_free_ char *vpath = NULL, *why = NULL, *template = NULL, *prefix = NULL, *own_instance = NULL;
+        const char *at = strchr(file, '@'), *instance = NULL;
         int r;
 
         if (strchr(file, '/') || streq(file, VOLUME_SUFFIX))
                 return reason(ret_why, -EINVAL, "'%s' is not NAME.volume", SHOWN(file));
         r = volume_file_find(path, file, &vpath);
+        if (at && streq(at, "@" VOLUME_SUFFIX)) {
+                const char *own = name ? strchr(name, '@') : NULL;
+
+                instance = own ? own + 1 : "";
+        } else if (at && r == -ENOENT) {
+                prefix = strndup(file, (size_t) (at - file + 1));
+                template = prefix ? strjoin(prefix, VOLUME_SUFFIX) : NULL;
+                own_instance = strndup(at + 1, strlen(at + 1) - STRLEN(VOLUME_SUFFIX));
+                if (!template || !own_instance)
+                        return -ENOMEM;
+                instance = own_instance;
+                r = volume_file_find(path, template, &vpath);
+        }
         if (r == -ENOENT)
                 return reason(ret_why, -EINVAL,
                               "'%s': no such file next to the definition or in the definition directories",
                               SHOWN(file));
         if (r < 0)
                 return r;
-        r = volume_unit_read(vpath, &u, &why);
+        r = read_unit(vpath, instance, &u, &why);
         if (r == -EINVAL || r == -ENOENT)
                 return reason(ret_why, -EINVAL, "'%s': %s", SHOWN(file), why);
         if (r < 0)
@@ -605,7 +695,7 @@ static int reference_name(const char *file, const char *path, char **ret, char *
 
 /* One Mount= word with a source=NAME.volume of type=volume (docker's default type) as the volume
  * NAME.volume defines. */
-static int mount_word_resolve(const char *word, const char *path, char **ret, char **ret_why) {
+static int mount_word_resolve(const char *word, const char *path, const char *name, char **ret, char **ret_why) {
         _cleanup_strv_free_ char **fields = NULL;
         bool volume = true;
         char **source = NULL;
@@ -631,14 +721,14 @@ static int mount_word_resolve(const char *word, const char *path, char **ret, ch
                 return *ret ? 0 : -ENOMEM;
         }
         {
-                _cleanup_free_ char *name = NULL;
+                _cleanup_free_ char *vname = NULL;
                 const char *eq = strchr(*source, '=');
                 char *n;
 
-                r = reference_name(eq + 1, path, &name, ret_why);
+                r = reference_name(eq + 1, path, name, &vname, ret_why);
                 if (r < 0)
                         return r;
-                n = strjoin("source=", name);
+                n = strjoin("source=", vname);
                 if (!n)
                         return -ENOMEM;
                 free(*source);
@@ -663,7 +753,7 @@ int volume_mount_words_parse(const char *name, const char *path, char ***l, List
         STRV_FOREACH(w, words) {
                 char *m = NULL;
 
-                r = mount_word_resolve(*w, path, &m, ret_why);
+                r = mount_word_resolve(*w, path, name, &m, ret_why);
                 if (r >= 0)
                         r = strv_consume(&resolved, m);
                 if (r >= 0)
@@ -696,7 +786,7 @@ int volume_reference_resolve(const char *key, const char *value, const char *pat
                 return -ENOMEM;
         if (!endswith(file, VOLUME_SUFFIX))
                 return definition_reference_resolve(key, value, path, name, ret, ret_why);
-        r = reference_name(file, path, &vname, ret_why);
+        r = reference_name(file, path, name, &vname, ret_why);
         if (r < 0)
                 return r;
         *ret = strjoin(vname, value + n);

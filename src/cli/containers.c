@@ -12,6 +12,7 @@
 #include "bus.h"
 #include "cleanup.h"
 #include "containers.h"
+#include "definition-name.h"
 #include "fd-util.h"
 #include "image.h"
 #include "log.h"
@@ -42,11 +43,19 @@ static int definition_path_of(const char *file, char **ret) {
         return -ENOENT;
 }
 
-int containers_definition_path(const char *name, char **ret) {
-        _cleanup_free_ char *template = NULL;
-        const char *at = strchr(name, '@');
+int containers_definition_path(const char *given, char **ret) {
+        _cleanup_free_ char *template = NULL, *key = NULL;
+        const char *at, *name;
         int r;
 
+        /* Issue 16: leftovers. A ContainerName= names its file too. */
+        r = definition_find(given, NULL, &key, NULL);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return -ENOENT;
+        name = key;
+        at = strchr(name, '@');
         r = definition_path_of(name, ret);
         if (r != -ENOENT || !at)
                 return r;
@@ -75,28 +84,26 @@ int containers_check_image(const char *image) {
         return 0;
 }
 
-int containers_require(const char *name) {
-        _cleanup_free_ char *path = NULL;
+int containers_require(const char *given, char **ret_key) {
+        _cleanup_free_ char *why = NULL;
         int r;
 
-        if (!name_is_valid(name))
-                return log_error_errno(-EINVAL, "invalid container name '%s': names must match " NAME_RULE, name);
-        r = containers_definition_path(name, &path);
-        if (r == -ENOENT)
-                return log_error_errno(r, "no such container %s", name);
-        if (r < 0)
+        r = definition_find(given, NULL, ret_key, &why);
+        if (r == -ENOMEM)
                 return log_oom();
+        if (r < 0)
+                return log_error_errno(r, "%s", why ?: strerror(-r));
         return 0;
 }
 
-int containers_load_definition(const char *name, Definition **ret) {
-        _cleanup_free_ char *error = NULL;
+int containers_load_definition(const char *given, Definition **ret) {
+        _cleanup_free_ char *error = NULL, *key = NULL;
         int r;
 
-        r = containers_require(name);
+        r = containers_require(given, &key);
         if (r < 0)
                 return r;
-        r = definition_load(name, NULL, ret, &error);
+        r = definition_load(key, NULL, ret, &error);
         if (r < 0)
                 return log_error_errno(r, "%s", error ?: "Failed to read the definition");
         return 0;

@@ -12,18 +12,19 @@
 /* Which containers there are, and what each is now, for the verbs: their definitions, their PID 1,
  * their state as berth shows it, their addresses. */
 
-/* The definition file of NAME (the first of berth_definition_dirs() that has it) in *ret;
- * -ENOENT if there is none (not logged). */
+/* The definition file of NAME (the first of berth_definition_dirs() that has it; NAME may be
+ * a ContainerName=, definition_find()) in *ret; -ENOENT if there is none (not logged). */
 int containers_definition_path(const char *name, char **ret);
 
 /* Logs "image 'X' not found" and returns -ENOENT when the image does not exist. */
 int containers_check_image(const char *image);
 
-/* Checks that name is valid and names a defined container; logs the one line if not
- * ("berth: no such container NAME"). */
-int containers_require(const char *name);
-/* containers_require(), then the definition; logs either error. */
-int containers_load_definition(const char *name, Definition **ret);
+/* Issue 16: leftovers. The container given names, by its file's name or its ContainerName=
+ * (definition_find()): its key in *ret_key (allocated), by which its unit, scope, state and lock
+ * go. Logs the one line if there is none ("berth: no such container NAME"). */
+int containers_require(const char *given, char **ret_key);
+/* containers_require(), then the definition (its name is the key); logs either error. */
+int containers_load_definition(const char *given, Definition **ret);
 
 /* The container's PID 1, seen from here (scope_pid1()). Logs "container NAME is not running" and
  * returns -ESRCH when there is none. */

@@ -153,15 +153,18 @@ static int check_not_on_volume(const Root *root, const char *name, const char *p
         return 0;
 }
 
-static int open_root(const char *name, bool writable, Root *ret) {
+static int open_root(const char *given, bool writable, Root *ret) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_(root_done) Root root = { .fd = -EBADF, .lock_fd = -EBADF, .userns_fd = -EBADF };
         _cleanup_close_ int pidfd = -EBADF;
         pid_t pid, again;
         int r;
 
-        if (containers_load_definition(name, &root.d) < 0)
+        const char *name;
+
+        if (containers_load_definition(given, &root.d) < 0)
                 return -ENOENT;
+        name = root.d->name; /* Issue 16: leftovers. The key, when given the ContainerName=. */
         r = bus_open_systemd(&bus);
         if (r < 0)
                 return log_error_errno(r, "Failed to connect to systemd: %m");

@@ -8,6 +8,7 @@
 
 #include "cleanup.h"
 #include "containers.h"
+#include "definition-name.h"
 #include "docker-view.h"
 #include "env-expand.h"
 #include "port.h"
@@ -283,7 +284,7 @@ void docker_write_inspect(JsonWriter *w, const DockerView *v) {
         char **exec = d ? shown_words(d->exec, &keep_exec) : NULL;
         char **entrypoint = d ? shown_words(d->entrypoint, &keep_entrypoint) : NULL;
         char **env = d ? shown_words(d->environment, &keep_env) : NULL;
-        _cleanup_free_ char *name = strjoin("/", v->name);
+        _cleanup_free_ char *name = strjoin("/", d ? definition_shown_name(d) : v->name); /* Issue 16: leftovers. */
         char net[128];
 
         json_key_string(w, "Id", v->name);
@@ -586,7 +587,7 @@ int docker_write_ps_row(JsonWriter *w, const DockerView *v, uint64_t now) {
         json_key_string(w, "Image", v->d ? v->d->image : "");
         json_key_string(w, "Labels", labels);
         json_key_string(w, "Mounts", mounts);
-        json_key_string(w, "Names", v->name);
+        json_key_string(w, "Names", v->d ? definition_shown_name(v->d) : v->name); /* Issue 16: leftovers. */
         json_key_string(w, "Networks", docker_network(v->d, net));
         json_key_string(w, "Ports", ports);
         json_key_string(w, "RunningFor", running_for);

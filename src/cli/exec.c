@@ -130,6 +130,7 @@ int verb_exec(int argc, char *argv[]) {
         name = argv[optind];
         if (containers_load_definition(name, &d) < 0)
                 return EXIT_BERTH_FAILED;
+        name = d->name; /* Issue 16: leftovers. The key, when given the ContainerName=. */
         r = open_container_init(name, &o.pid, &pidfd);
         if (r < 0)
                 return EXIT_BERTH_FAILED;

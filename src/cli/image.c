@@ -17,6 +17,7 @@
 #include "format.h"
 #include "image-config.h"
 #include "image-load.h"
+#include "image-mount.h"
 #include "image.h"
 #include "json.h"
 #include "log.h"
@@ -87,8 +88,15 @@ static Store *open_store(void) {
 /* Whether the container of a pin still exists: its definition where berth finds them, or a unit
  * of it that systemd still has. */
 static bool container_exists(const char *name, void *userdata) {
-        _cleanup_free_ char *path = NULL, *state = NULL;
+        _cleanup_free_ char *path = NULL, *state = NULL, *owner = NULL;
+        int r;
 
+        /* Issue 16: leftovers. A Mount=type=image's pin is its container's (image-mount.h). */
+        r = image_mount_pin_owner(name, &owner);
+        if (r < 0)
+                return true; /* cannot tell: keep its image */
+        if (r > 0)
+                return container_exists(owner, userdata);
         if (containers_definition_path(name, &path) >= 0)
                 return true;
         if (units_active_state(name, &state) < 0)

@@ -643,6 +643,7 @@ int verb_inspect(int argc, char *argv[]) {
         };
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_(go_template_freep) GoTemplate *template = NULL;
+        _cleanup_strv_free_ char **keys = NULL;
         const char *format = NULL;
         int c, r, ret = 0;
 
@@ -675,18 +676,23 @@ int verb_inspect(int argc, char *argv[]) {
                 log_error("inspect needs one container name (several with --format); see 'berth inspect --help'");
                 return EXIT_BERTH_FAILED;
         }
-        for (int i = optind; i < argc; i++)
-                if (containers_require(argv[i]) < 0)
+        for (int i = optind; i < argc; i++) {
+                char *key = NULL;
+
+                if (containers_require(argv[i], &key) < 0)
                         return EXIT_BERTH_FAILED;
+                if (strv_consume(&keys, key) < 0)
+                        return log_oom(), EXIT_BERTH_FAILED;
+        }
         r = bus_open_systemd(&bus);
         if (r < 0) {
                 log_error_errno(r, "Failed to connect to systemd: %m");
                 return EXIT_BERTH_FAILED;
         }
         if (!template)
-                return inspect(bus, argv[optind], stdout, /* pretty= */ true) < 0 ? EXIT_BERTH_FAILED : 0;
-        for (int i = optind; i < argc; i++)
-                if (inspect_format(bus, argv[i], template) < 0)
+                return inspect(bus, keys[0], stdout, /* pretty= */ true) < 0 ? EXIT_BERTH_FAILED : 0;
+        STRV_FOREACH(k, keys)
+                if (inspect_format(bus, *k, template) < 0)
                         ret = EXIT_BERTH_FAILED;
         fflush(stdout);
         return ret;

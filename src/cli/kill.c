@@ -37,8 +37,11 @@ int verb_kill(int argc, char *argv[]) {
                 log_error("kill needs a container name; see 'berth kill --help'");
                 return EXIT_BERTH_FAILED;
         }
-        for (int i = optind; i < argc; i++)
-                if (containers_require(argv[i]) < 0 || units_kill(argv[i], sig) < 0)
+        for (int i = optind; i < argc; i++) {
+                _cleanup_free_ char *key = NULL;
+
+                if (containers_require(argv[i], &key) < 0 || units_kill(key, sig) < 0)
                         ret = EXIT_BERTH_FAILED;
+        }
         return ret;
 }

@@ -9,6 +9,7 @@
 #include "bus.h"
 #include "cleanup.h"
 #include "containers.h"
+#include "definition-name.h"
 #include "definition.h"
 #include "docker-view.h"
 #include "format.h"
@@ -309,7 +310,9 @@ static bool row_matches(const Row *row) {
         DockerView v = row_view(row);
         char net[128];
         PsItem item = {
-                .name = row->name, .image = row->def ? row->def->image : NULL,
+                /* Issue 16: leftovers. */
+                .name = row->def ? definition_shown_name(row->def) : row->name, .id = row->name,
+                .image = row->def ? row->def->image : NULL,
                 .labels = docker_labels(row->def), .status = docker_status(&v),
                 .exited = !containers_state_is_running(row->state) && row->exit.known, .exit_code = row->exit.code,
                 .health = containers_state_is_running(row->state) ? row->health : NULL,
@@ -368,7 +371,7 @@ static int print_table(Rows *l) {
 
                 if (!row->state)
                         continue;
-                line->cell[COL_NAME] = row->name;
+                line->cell[COL_NAME] = row->def ? definition_shown_name(row->def) : row->name; /* Issue 16: leftovers. */
                 line->cell[COL_STATE] = row_display(row);
                 line->cell[COL_IMAGE] = row->def ? row->def->image : "-";
                 line->cell[COL_ADDRESS] = row_address(row) ?: "-";

@@ -241,6 +241,7 @@ int verb_logs(int argc, char *argv[]) {
                 {}
         };
         LogsArgs a = { .mode = OUTPUT_SHORT, .lines = UINT64_MAX, .until = UINT64_MAX };
+        _cleanup_free_ char *key = NULL;
         int c;
 
         while ((c = options_next("logs", argc, argv, "fn:o:", options)) >= 0)
@@ -285,8 +286,8 @@ int verb_logs(int argc, char *argv[]) {
                 log_error("--follow and --until do not go together");
                 return EXIT_BERTH_FAILED;
         }
-        a.name = argv[optind];
-        if (containers_require(a.name) < 0)
+        if (containers_require(argv[optind], &key) < 0)
                 return EXIT_BERTH_FAILED;
+        a.name = key;
         return show(&a) < 0 ? EXIT_BERTH_FAILED : 0;
 }

@@ -21,11 +21,13 @@ static int verb_pause_or_unpause(int argc, char *argv[], bool freeze) {
                 return EXIT_BERTH_FAILED;
         }
         for (int i = 1; i < argc; i++) {
-                if (containers_require(argv[i]) < 0 || freezer_set_paused(argv[i], freeze) < 0) {
+                _cleanup_free_ char *key = NULL;
+
+                if (containers_require(argv[i], &key) < 0 || freezer_set_paused(key, freeze) < 0) {
                         ret = EXIT_BERTH_FAILED;
                         continue;
                 }
-                units_event(argv[i], freeze ? EVENT_PAUSE : EVENT_UNPAUSE);
+                units_event(key, freeze ? EVENT_PAUSE : EVENT_UNPAUSE);
         }
         return ret;
 }

@@ -220,17 +220,27 @@ fail:
         return r;
 }
 
-static int rename_container(const char *old, const char *new) {
-        _cleanup_free_ char *path = NULL;
+static int rename_container(const char *given, const char *new) {
+        _cleanup_free_ char *path = NULL, *key = NULL;
+        _cleanup_(definition_freep) Definition *d = NULL;
         _cleanup_close_ int old_lock = -EBADF, new_lock = -EBADF;
+        const char *old;
         int r;
 
         if (!name_is_valid(new))
                 return log_error_errno(-EINVAL, "invalid container name '%s': names must match " NAME_RULE, new);
-        if (containers_require(old) < 0)
+        if (containers_require(given, &key) < 0)
                 return -ENOENT;
-        if (streq(old, new))
-                return log_error_errno(-EINVAL, "container %s is already named %s", old, new);
+        old = key;
+        /* Issue 16: leftovers. A name ContainerName= gives is the file's to change. */
+        if (containers_definition_path(old, &path) >= 0 && definition_parse_file(path, old, &d, NULL) >= 0 &&
+            d->process.container_name)
+                return log_error_errno(-EINVAL, "container %s is named by ContainerName= in %s; change it there",
+                                       given, path);
+        free(path);
+        path = NULL;
+        if (streq(old, new) || streq(given, new))
+                return log_error_errno(-EINVAL, "container %s is already named %s", given, new);
         if (containers_definition_path(new, &path) >= 0)
                 return log_error_errno(-EEXIST, "container %s exists (%s); choose another name", new, path);
 

@@ -18,8 +18,11 @@ int verb_restart(int argc, char *argv[]) {
                 verb_help("restart", NULL);
                 return 0;
         }
-        for (int i = 1; i < argc; i++)
-                if (containers_require(argv[i]) < 0 || units_restart(argv[i]) < 0 || autostart_started(argv[i]) < 0)
+        for (int i = 1; i < argc; i++) {
+                _cleanup_free_ char *key = NULL;
+
+                if (containers_require(argv[i], &key) < 0 || units_restart(key) < 0 || autostart_started(key) < 0)
                         ret = EXIT_BERTH_FAILED;
+        }
         return ret;
 }

@@ -13,12 +13,14 @@
 #include "verbs.h"
 #include "volume.h"
 
-int rm_container(const char *name, bool force, bool volumes, bool *reload) {
+int rm_container(const char *given, bool force, bool volumes, bool *reload) {
         _cleanup_(definition_freep) Definition *d = NULL;
-        _cleanup_free_ char *state = NULL, *error = NULL;
+        _cleanup_free_ char *state = NULL, *error = NULL, *key = NULL;
+        const char *name;
 
-        if (containers_require(name) < 0)
+        if (containers_require(given, &key) < 0)
                 return -EINVAL;
+        name = key;
         if (units_active_state(name, &state) < 0) {
                 log_error("Failed to read the state of container %s", name);
                 return -EINVAL;

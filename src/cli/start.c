@@ -18,9 +18,12 @@ int verb_start(int argc, char *argv[]) {
                 verb_help("start", NULL);
                 return 0;
         }
-        for (int i = 1; i < argc; i++)
-                if (containers_require(argv[i]) < 0 || units_start(argv[i], /* fresh= */ false) < 0 ||
-                    autostart_started(argv[i]) < 0)
+        for (int i = 1; i < argc; i++) {
+                _cleanup_free_ char *key = NULL;
+
+                if (containers_require(argv[i], &key) < 0 || units_start(key, /* fresh= */ false) < 0 ||
+                    autostart_started(key) < 0)
                         ret = EXIT_BERTH_FAILED;
+        }
         return ret;
 }

@@ -274,6 +274,7 @@ int verb_stats(int argc, char *argv[]) {
         };
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_(table_done) Table t = {};
+        _cleanup_strv_free_ char **keys = NULL;
         char **names = NULL;
         bool stream = true, clear = isatty(STDOUT_FILENO);
         sigset_t mask;
@@ -294,11 +295,15 @@ int verb_stats(int argc, char *argv[]) {
                 default:
                         return EXIT_BERTH_FAILED;
                 }
-        for (int i = optind; i < argc; i++)
-                if (containers_require(argv[i]) < 0)
+        for (int i = optind; i < argc; i++) {
+                char *key = NULL;
+
+                if (containers_require(argv[i], &key) < 0)
                         return EXIT_BERTH_FAILED;
-        if (optind < argc)
-                names = argv + optind;
+                if (strv_consume(&keys, key) < 0)
+                        return log_oom(), EXIT_BERTH_FAILED;
+        }
+        names = keys;
 
         r = bus_open_systemd(&bus);
         if (r < 0) {

@@ -271,7 +271,7 @@ int verb_status(int argc, char *argv[]) {
         };
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
         _cleanup_(definition_freep) Definition *d = NULL;
-        _cleanup_free_ char *path = NULL, *def_error = NULL;
+        _cleanup_free_ char *path = NULL, *def_error = NULL, *key = NULL;
         _cleanup_(status_done) Status s = {};
         unsigned lines = 10;
         const char *name;
@@ -295,9 +295,9 @@ int verb_status(int argc, char *argv[]) {
                 log_error("status needs one container name; see 'berth status --help'");
                 return EXIT_BERTH_FAILED;
         }
-        name = argv[optind];
-        if (containers_require(name) < 0)
+        if (containers_require(argv[optind], &key) < 0)
                 return EXIT_BERTH_FAILED;
+        name = key;
         r = containers_definition_path(name, &path);
         if (r < 0) {
                 log_error_errno(r, "no such container %s", name);

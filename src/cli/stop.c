@@ -44,20 +44,14 @@ int verb_stop(int argc, char *argv[]) {
                 return EXIT_BERTH_FAILED;
         }
         for (int i = optind; i < argc; i++) {
-                _cleanup_free_ char *path = NULL;
+                _cleanup_free_ char *key = NULL;
 
-                if (!name_is_valid(argv[i])) {
-                        log_error("invalid container name '%s': names must match " NAME_RULE, argv[i]);
-                        ret = EXIT_BERTH_FAILED;
-                        continue;
-                }
-                if (containers_definition_path(argv[i], &path) < 0) {
-                        log_error("no such container %s", argv[i]);
+                if (containers_require(argv[i], &key) < 0) {
                         ret = EXIT_BERTH_FAILED;
                         continue;
                 }
                 /* A user's stop: an unless-stopped container stays stopped across a reboot. */
-                if (units_stop(argv[i], timeout) < 0 || autostart_stopped(argv[i]) < 0)
+                if (units_stop(key, timeout) < 0 || autostart_stopped(key) < 0)
                         ret = EXIT_BERTH_FAILED;
         }
         return ret;

@@ -104,6 +104,7 @@ int verb_top(int argc, char *argv[]) {
                 {},
         };
         _cleanup_free_ pid_t *pids = NULL;
+        _cleanup_free_ char *key = NULL;
         size_t n = 0;
         long hz = sysconf(_SC_CLK_TCK);
         int c, r;
@@ -120,15 +121,15 @@ int verb_top(int argc, char *argv[]) {
                 log_error("top needs one container name; see 'berth top --help'");
                 return EXIT_BERTH_FAILED;
         }
-        if (containers_require(argv[optind]) < 0)
+        if (containers_require(argv[optind], &key) < 0)
                 return EXIT_BERTH_FAILED;
-        r = containers_scope_pids(argv[optind], &pids, &n);
+        r = containers_scope_pids(key, &pids, &n);
         if (r == -ESRCH || (r >= 0 && n == 0)) {
-                log_error("container %s is not running", argv[optind]);
+                log_error("container %s is not running", key);
                 return EXIT_BERTH_FAILED;
         }
         if (r < 0) {
-                log_error_errno(r, "Failed to list the processes of container %s: %m", argv[optind]);
+                log_error_errno(r, "Failed to list the processes of container %s: %m", key);
                 return EXIT_BERTH_FAILED;
         }
         qsort(pids, n, sizeof(pid_t), pid_compare);

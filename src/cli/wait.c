@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "containers.h"
 #include "history.h"
 #include "log.h"
@@ -13,6 +14,7 @@
  * and, on stderr, why when the kernel killed a process of it for memory (the journal's die
  * event, history.h). */
 int verb_wait(int argc, char *argv[]) {
+        _cleanup_free_ char *key = NULL;
         int code = 0;
 
         if (argc != 2) {
@@ -23,7 +25,7 @@ int verb_wait(int argc, char *argv[]) {
                 verb_help("wait", NULL);
                 return 0;
         }
-        if (containers_require(argv[1]) < 0 || units_wait(argv[1], &code) < 0)
+        if (containers_require(argv[1], &key) < 0 || units_wait(key, &code) < 0)
                 return EXIT_BERTH_FAILED;
         printf("%d\n", code);
         {
@@ -37,7 +39,7 @@ int verb_wait(int argc, char *argv[]) {
                                         (void) usleep(50000);
                                         (void) sd_journal_process(j);
                                 }
-                                (void) history_last_exit(j, argv[1], &x);
+                                (void) history_last_exit(j, key, &x);
                         }
                         sd_journal_close(j);
                 }

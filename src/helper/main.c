@@ -14,6 +14,7 @@
 #include "cleanup.h"
 #include "config.h"
 #include "container.h"
+#include "definition-name.h"
 #include "definition.h"
 #include "health-check.h"
 #include "log.h"
@@ -76,6 +77,15 @@ int main(int argc, char *argv[]) {
         r = definition_load(name, NULL, &d, &error);
         if (r < 0) {
                 log_error("%s", error ?: "failed to load the definition");
+                (void) ready_tell(name, READY_FAILED, log_last_error());
+                return 125;
+        }
+        /* Issue 16: leftovers. Two containers known by one name: neither would be found by it. */
+        free(error);
+        error = NULL;
+        r = definition_name_check(d, NULL, &error);
+        if (r < 0) {
+                log_error("%s: %s", name, error ?: strerror(-r));
                 (void) ready_tell(name, READY_FAILED, log_last_error());
                 return 125;
         }

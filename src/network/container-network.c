@@ -17,6 +17,7 @@
 #include "cleanup.h"
 #include "config.h"
 #include "container-network.h"
+#include "definition-name.h"
 #include "definition-process.h"
 #include "env-expand.h"
 #include "env.h"
@@ -414,12 +415,18 @@ static int resolve_links(ContainerNetwork *n, HostsEntry **ret_entries, size_t *
                 return log_oom();
         STRV_FOREACH(l, n->def->links) {
                 _cleanup_(definition_freep) Definition *other = NULL;
-                _cleanup_free_ char *name = NULL, *alias = NULL, *address = NULL, *error = NULL, *names = NULL;
+                _cleanup_free_ char *given = NULL, *alias = NULL, *address = NULL, *error = NULL, *names = NULL,
+                                    *name = NULL;
                 const char *colon = strchr(*l, ':');
 
-                name = colon ? strndup(*l, colon - *l) : strdup(*l);
+                given = colon ? strndup(*l, colon - *l) : strdup(*l);
                 alias = strdup(colon ? colon + 1 : *l);
-                if (!name || !alias)
+                if (!given || !alias)
+                        return log_oom();
+                /* Issue 16: leftovers. The other may be named by its ContainerName=. */
+                if (definition_find(given, NULL, &name, NULL) < 0)
+                        name = strdup(given);
+                if (!name)
                         return log_oom();
                 if (streq(name, n->def->name))
                         return log_error_errno(-EINVAL, "container %s cannot link to itself", name);
@@ -438,7 +445,7 @@ static int resolve_links(ContainerNetwork *n, HostsEntry **ret_entries, size_t *
                 r = link_environment(n, alias, address, other);
                 if (r < 0)
                         return r;
-                names = streq(alias, name) ? strdup(name) : strjoin(alias, " ", name);
+                names = streq(alias, given) ? strdup(given) : strjoin(alias, " ", given);
                 if (!names || strv_extend(&strings, address) < 0 || strv_consume(&strings, TAKE_PTR(names)) < 0)
                         return log_oom();
                 k++;
@@ -457,6 +464,7 @@ static int resolve_links(ContainerNetwork *n, HostsEntry **ret_entries, size_t *
  * (UTS=host), or that of the container whose namespace it joins. */
 static int uts_hostname(const Definition *d, char buf[static HOSTNAME_MAX + 1]) {
         _cleanup_(definition_freep) Definition *other = NULL;
+        _cleanup_free_ char *key = NULL;
 
         switch (d->uts.mode) {
         case NAMESPACE_HOST:
@@ -465,15 +473,17 @@ static int uts_hostname(const Definition *d, char buf[static HOSTNAME_MAX + 1]) 
                 buf[HOSTNAME_MAX] = 0;
                 return 0;
         case NAMESPACE_CONTAINER:
-                if (definition_load(d->uts.container, NULL, &other, NULL) < 0)
+                /* Issue 16: leftovers. The other may be named by its ContainerName=. */
+                if (definition_find(d->uts.container, NULL, &key, NULL) < 0 ||
+                    definition_load(key, NULL, &other, NULL) < 0)
                         return -ESRCH;
-                snprintf(buf, HOSTNAME_MAX + 1, "%s", other->hostname ?: other->name);
+                snprintf(buf, HOSTNAME_MAX + 1, "%s", other->hostname ?: definition_shown_name(other));
                 return 0;
         case NAMESPACE_PRIVATE:
         case _NAMESPACE_MODE_MAX:
         case _NAMESPACE_MODE_INVALID:
         default:
-                snprintf(buf, HOSTNAME_MAX + 1, "%s", d->hostname ?: d->name);
+                snprintf(buf, HOSTNAME_MAX + 1, "%s", d->hostname ?: definition_shown_name(d)); /* Issue 16: leftovers. */
                 return 0;
         }
 }
@@ -657,16 +667,22 @@ int container_network_prepare(ContainerNetwork *n, const Definition *d, const Ne
 
         if (d->network == NETWORK_CONTAINER) {
                 _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
+                _cleanup_free_ char *key = NULL;
                 pid_t pid;
 
-                if (streq(d->network_container, d->name))
+                /* Issue 16: leftovers. The other may be named by its ContainerName=. */
+                if (definition_find(d->network_container, NULL, &key, NULL) < 0)
+                        key = strdup(d->network_container);
+                if (!key)
+                        return log_oom();
+                if (streq(key, d->name))
                         return log_error_errno(-EINVAL, "container %s cannot join its own network", d->name);
-                if (lock_held(d->network_container) <= 0)
+                if (lock_held(key) <= 0)
                         return log_error_errno(-ESRCH, "network container:%s: container %s is not running",
                                                d->network_container, d->network_container);
                 r = bus_open_systemd(&bus);
                 if (r >= 0)
-                        r = scope_pid1(bus, d->network_container, &pid);
+                        r = scope_pid1(bus, key, &pid);
                 if (r < 0)
                         return log_error_errno(r, "network container:%s: cannot find its PID 1: %m", d->network_container);
                 n->join_netns_fd = network_open_netns(pid);

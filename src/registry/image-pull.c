@@ -157,10 +157,10 @@ static int pull_reference(Store *s, const Reference *ref, const char *full, cons
                 if (r < 0)
                         return reason(ret_why, r, "%s: config %s: %s", full, m->config.digest,
                                       why ?: strerror(-r));
+                /* store_blob_put()'s line names the digest itself. */
                 r = store_blob_put(s, m->config.digest, config.body, config.size, &why);
                 if (r < 0)
-                        return reason(ret_why, r, "%s: config %s: %s", full, m->config.digest,
-                                      why ?: strerror(-r));
+                        return reason(ret_why, r, "%s: config %s", full, why ?: strerror(-r));
         }
         r = store_image_layers(s, m->config.digest, &diff_ids, &chain_ids);
         if (r < 0)

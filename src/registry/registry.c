@@ -384,10 +384,20 @@ char *registry_describe_failure(RegistryClient *c, const char *errbuf, CURLcode 
         char *s;
         int n;
 
-        if (code != CURLE_OK)
-                n = asprintf(&s, "registry %s: %s", c->domain,
-                             SHOWN(!isempty(errbuf) ? errbuf : curl_easy_strerror(code)));
-        else {
+        if (code != CURLE_OK) {
+                /* curl's own line, whole (a TLS failure names the certificate at fault, past
+                 * SHOWN()'s 80 characters), its control characters escaped. */
+                char shown[CURL_ERROR_SIZE * 4 + 4];
+                const char *e = !isempty(errbuf) ? errbuf : curl_easy_strerror(code);
+
+                n = asprintf(&s, "registry %s: %s%s", c->domain,
+                             escape_controls(e, CURL_ERROR_SIZE, shown, sizeof(shown)),
+                             /* OpenSSL's words for an https:// hello answered in plain HTTP. */
+                             code == CURLE_SSL_CONNECT_ERROR && strstr(e, "wrong version number")
+                                     ? " (it seems to speak plain http: list it in InsecureRegistries= "
+                                       "of [Images] in berth.conf if that is meant)"
+                                     : "");
+        } else {
                 message = registry_message(body);
                 n = asprintf(&s, "registry %s answered %ld%s%s%s%s", c->domain, status,
                              *status_text(status) ? " " : "", status_text(status), message ? ": " : "",

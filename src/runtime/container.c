@@ -31,6 +31,7 @@
 #include "confine.h"
 #include "container-network.h"
 #include "container.h"
+#include "definition-name.h"
 #include "definition-process.h"
 #include "env.h"
 #include "event.h"
@@ -552,7 +553,8 @@ static int run_await_scope(Run *run) {
 static int run_go(Run *run) {
         int r;
 
-        (void) machine_register_start(&(MachineSettings) { .name = run->def->name,
+        /* Issue 16: leftovers. machined knows it by its ContainerName=. */
+        (void) machine_register_start(&(MachineSettings) { .name = definition_shown_name(run->def),
                                                            .leader = run->pid,
                                                            .root_directory = run->c.root,
                                                            .activate = run->opts->service,

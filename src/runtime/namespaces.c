@@ -8,6 +8,7 @@
 
 #include "bus.h"
 #include "cleanup.h"
+#include "definition-name.h"
 #include "fd-util.h"
 #include "lock.h"
 #include "log.h"
@@ -31,10 +32,16 @@ unsigned long namespaces_clone_flags(const Definition *d, bool new_netns) {
 
 /* A pidfd of the running container's PID 1, looked up again once open so that it names the PID 1
  * we found, not a process that took its number since. */
-static int open_container_pid1(sd_bus **bus, const char *key, const char *name, int *ret) {
+static int open_container_pid1(sd_bus **bus, const char *key, const char *given, int *ret) {
         _cleanup_close_ int pidfd = -EBADF;
+        _cleanup_free_ char *found = NULL;
+        const char *name = given;
         pid_t pid, again;
         int r;
+
+        /* Issue 16: leftovers. The other may be named by its ContainerName=. */
+        if (definition_find(given, NULL, &found, NULL) >= 0)
+                name = found;
 
         if (lock_held(name) <= 0)
                 return log_error_errno(-ESRCH, "%s container:%s: container %s is not running", key, name, name);

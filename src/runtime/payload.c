@@ -25,6 +25,7 @@
 #include "caps.h"
 #include "cleanup.h"
 #include "confine.h"
+#include "definition-name.h"
 #include "env.h"
 #include "fd-util.h"
 #include "init.h"
@@ -335,7 +336,7 @@ _Noreturn void payload_main(const Container *c, int sock) {
 
         /* UTS=host or container:NAME: that one's name, which is not ours to set. */
         if (d->uts.mode == NAMESPACE_PRIVATE) {
-                const char *hn = d->hostname ?: d->name;
+                const char *hn = d->hostname ?: definition_shown_name(d); /* Issue 16: leftovers. */
                 if (sethostname(hn, strlen(hn)) < 0)
                         SYNC_FAIL(sock, -errno, "Failed to set the host name %s: %m", hn);
         }

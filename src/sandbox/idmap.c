@@ -199,7 +199,7 @@ int idmap_overlay(int userns_fd, char **lowerdirs, const char *dir, const char *
 
         for (size_t i = 0; i < n && r >= 0; i++)
                 r = idmap_tree(userns_fd, AT_FDCWD, lowerdirs[i], 0, false, true, &layers[i]);
-        if (r >= 0)
+        if (r >= 0 && dir)
                 r = idmap_tree(userns_fd, AT_FDCWD, dir, 0, false, true, &dir_fd);
         if (r >= 0) {
                 fs_fd = (int) syscall(__NR_fsopen, "overlay", 1U /* FSOPEN_CLOEXEC */);
@@ -212,12 +212,12 @@ int idmap_overlay(int userns_fd, char **lowerdirs, const char *dir, const char *
                 if (syscall(__NR_fsconfig, fs_fd, IDMAP_FSCONFIG_SET_STRING, "lowerdir+", path, 0) < 0)
                         r = -errno;
         }
-        if (r >= 0) {
+        if (r >= 0 && dir) {
                 snprintf(path, sizeof(path), "/proc/self/fd/%i/%s", dir_fd, upper_name);
                 if (syscall(__NR_fsconfig, fs_fd, IDMAP_FSCONFIG_SET_STRING, "upperdir", path, 0) < 0)
                         r = -errno;
         }
-        if (r >= 0) {
+        if (r >= 0 && dir) {
                 snprintf(path, sizeof(path), "/proc/self/fd/%i/%s", dir_fd, work_name);
                 if (syscall(__NR_fsconfig, fs_fd, IDMAP_FSCONFIG_SET_STRING, "workdir", path, 0) < 0)
                         r = -errno;

@@ -38,7 +38,8 @@ int idmap_tree(int userns_fd, int dir_fd, const char *path, unsigned attr, bool 
  * is idmapped once for them), every layer idmapped through userns_fd. Mounted with the
  * credentials of the container's root (host IDs root_uid, root_gid) and the helper's
  * capabilities, so that overlayfs' own work in upper and work lands as container root and it can
- * still read every layer. attr: MOUNT_ATTR_* of the new mount. */
+ * still read every layer. attr: MOUNT_ATTR_* of the new mount. dir NULL: no upper, a read-only
+ * overlay of two or more layers. */
 int idmap_overlay(int userns_fd, char **lowerdirs, const char *dir, const char *upper_name, const char *work_name,
                   uid_t root_uid, gid_t root_gid, unsigned attr, char *msg, size_t msg_size, int *ret_mnt_fd);
 

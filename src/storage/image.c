@@ -12,6 +12,7 @@
 #include "cleanup.h"
 #include "berth-conf.h"
 #include "copy.h"
+#include "definition-mounts.h"
 #include "digest.h"
 #include "fd-util.h"
 #include "image.h"
@@ -311,8 +312,20 @@ int image_import_archive(Store *s, int archive_fd, const char *reference, char *
 
 /* ---- users ---- */
 
+/* Issue 16: leftovers. The source= of a "Mount=type=image,…" value, in *ret (NULL for another
+ * Mount=): its fields as the parser splits them (definition-mounts.h). */
+static int mount_image_source(const char *value, char **ret) {
+        _cleanup_(volume_mount_done) VolumeMount m = {};
+
+        *ret = NULL;
+        if (definition_mount_parse(value, &m, NULL) < 0 || m.type != VOLUME_IMAGE)
+                return 0;
+        *ret = TAKE_PTR(m.source);
+        return 0;
+}
+
 /* Each "Image=VALUE" line of a definition text (blanks around '=' and the value allowed, the value
- * optionally quoted). */
+ * optionally quoted), and each Mount=type=image's source (Issue 16: leftovers). */
 static int definition_images(char *text, char ***ret) {
         char *line, *saveptr = NULL;
 
@@ -320,9 +333,12 @@ static int definition_images(char *text, char ***ret) {
                 const char *v;
                 char *value;
                 size_t n;
+                bool mount = false;
 
                 line = strstrip(line);
                 v = startswith(line, "Image");
+                if (!v && (v = startswith(line, "Mount")))
+                        mount = true;
                 if (!v)
                         continue;
                 v += strspn(v, " \t");
@@ -333,6 +349,13 @@ static int definition_images(char *text, char ***ret) {
                 if (n >= 2 && (value[0] == '"' || value[0] == '\'') && value[n - 1] == value[0]) {
                         value[n - 1] = 0;
                         value++;
+                }
+                if (mount) {
+                        char *source = NULL;
+
+                        if (mount_image_source(value, &source) < 0 || (source && strv_consume(ret, source) < 0))
+                                return -ENOMEM;
+                        continue;
                 }
                 if (strv_extend(ret, value) < 0)
                         return -ENOMEM;

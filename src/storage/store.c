@@ -448,12 +448,26 @@ int store_layer_commit(Store *s, StoreStaging *st, const char *chain_id, char **
 
 /* ---- pins ---- */
 
+/* A container's name, or CONTAINER+KIND for a pin a container holds besides its own image's
+ * (image-mount.h): '+' is in no container name, so the two never meet. */
+static bool pin_name_is_valid(const char *s) {
+        const char *plus = strchr(s, '+');
+        _cleanup_free_ char *owner = NULL;
+
+        if (!plus)
+                return name_is_valid(s);
+        if (plus[1] == 0 || strlen(s) > 255 || strspn(plus + 1, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(plus + 1))
+                return false;
+        owner = strndup(s, (size_t) (plus - s));
+        return owner && name_is_valid(owner);
+}
+
 int store_pin(Store *s, const char *container, const char *config_digest) {
         _cleanup_free_ char *line = NULL, *old = NULL;
         _cleanup_close_ int dir_fd = -EBADF;
         int r;
 
-        if (!name_is_valid(container) || !digest_is_valid(config_digest))
+        if (!pin_name_is_valid(container) || !digest_is_valid(config_digest))
                 return -EINVAL;
         line = strjoin(config_digest, "\n");
         if (!line)
@@ -472,7 +486,7 @@ int store_pin(Store *s, const char *container, const char *config_digest) {
 int store_unpin(Store *s, const char *container) {
         _cleanup_free_ char *path = NULL;
 
-        if (!name_is_valid(container))
+        if (!pin_name_is_valid(container))
                 return -EINVAL;
         path = path_join("pins", container);
         if (!path)
@@ -485,7 +499,7 @@ int store_unpin(Store *s, const char *container) {
 int store_unpin_container(const char *container) {
         _cleanup_free_ char *path = NULL;
 
-        if (!name_is_valid(container))
+        if (!pin_name_is_valid(container))
                 return -EINVAL;
         path = path_join(berth_state_dir(), "store", "pins", container);
         if (!path)
@@ -510,7 +524,7 @@ int store_pins(Store *s, char ***ret_containers, char ***ret_configs) {
                 return -errno;
         }
         while ((errno = 0, de = readdir(d)))
-                if (name_is_valid(de->d_name) && strv_extend(&names, de->d_name) < 0)
+                if (pin_name_is_valid(de->d_name) && strv_extend(&names, de->d_name) < 0)
                         return -ENOMEM;
         if (errno > 0)
                 return -errno;

@@ -4,7 +4,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <inttypes.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,10 +129,12 @@ static int leases_scan(int blocks_fd, const char *holder, IdRange **ranges, size
                 uint64_t first;
 
                 if (de->d_name[0] == '.') {
-                        /* A staging file of ours that a killed start left. */
+                        /* A staging file of ours that a killed start left: ".tmp-NAME-PID" exactly
+                         * (NAME-x's is another container's, which may be using it now). */
                         const char *rest = startswith(de->d_name, ".tmp-");
+                        const char *pid = holder && rest && startswith(rest, holder) ? rest + strlen(holder) : NULL;
 
-                        if (holder && rest && startswith(rest, holder) && rest[strlen(holder)] == '-')
+                        if (pid && pid[0] == '-' && pid[1] && strspn(pid + 1, "0123456789") == strlen(pid + 1))
                                 (void) unlinkat(blocks_fd, de->d_name, 0);
                         continue;
                 }
@@ -337,8 +341,9 @@ static int leases_reclaim(const char *dir, int blocks_fd, const char *self, bool
 }
 
 int userns_range_acquire_at(const char *dir, const char *etc_dir, uint32_t pool_first, uint32_t pool_last,
-                            const char *container, uint32_t size, bool (*gone)(const char *container), uint32_t *ret_first,
+                            const char *container, uint32_t size, const UserNSHooks *hooks, uint32_t *ret_first,
                             char **ret_why) {
+        bool (*gone)(const char *container) = hooks ? hooks->gone : NULL;
         _cleanup_close_ int blocks_fd = -EBADF, names_fd = -EBADF, name_fd = -EBADF;
         _cleanup_free_ IdRange *taken = NULL;
         size_t n_taken = 0, allocated = 0;
@@ -405,6 +410,25 @@ int userns_range_acquire_at(const char *dir, const char *etc_dir, uint32_t pool_
                                       size, pool_first, pool_last);
                 if (r < 0)
                         return reason(ret_why, r, "bad user namespace pool 0x%" PRIX32 "-0x%" PRIX32, pool_first, pool_last);
+                /* Known to the host by other means: taken. */
+                if (hooks && hooks->id_in_use) {
+                        bool used = false;
+
+                        for (uint64_t i = 0; !used && i < n_blocks; i++)
+                                if (hooks->id_in_use((uint32_t) (first + i * USERNS_BLOCK_SIZE))) {
+                                        used = true;
+                                        lost = first + i * USERNS_BLOCK_SIZE;
+                                }
+                        if (used) {
+                                if (attempt >= PICK_ATTEMPTS_MAX)
+                                        return reason(ret_why, -ENOSPC, "no free range of %" PRIu32 " IDs in the pool 0x%" PRIX32
+                                                      "-0x%" PRIX32, size, pool_first, pool_last);
+                                if (ranges_add(&taken, &n_taken, &allocated, lost, lost + USERNS_BLOCK_SIZE - 1) < 0)
+                                        return reason(ret_why, -ENOMEM, "%s", strerror(ENOMEM));
+                                n_taken = id_ranges_normalize(taken, n_taken);
+                                continue;
+                        }
+                }
                 r = leases_take(blocks_fd, container, first, n_blocks, &lost);
                 if (r >= 0)
                         break;
@@ -421,6 +445,130 @@ int userns_range_acquire_at(const char *dir, const char *etc_dir, uint32_t pool_
                 return reason(ret_why, r, "cannot write the user namespace range of %s: %s", container, strerror(-r));
         }
         *ret_first = (uint32_t) first;
+        return 0;
+}
+
+/* The blocks of the pool that maps touch, as normalized ranges of whole blocks. */
+static int pool_blocks_of(uint32_t pool_first, uint32_t pool_last, const IdMapEntry *m, size_t n, IdRange **ranges,
+                          size_t *n_ranges, size_t *allocated) {
+        for (size_t i = 0; i < n; i++) {
+                uint64_t a = m[i].outside, b = (uint64_t) m[i].outside + m[i].count - 1;
+
+                if (b < pool_first || a > pool_last)
+                        continue;
+                a = a < pool_first ? pool_first : a;
+                b = b > pool_last ? pool_last : b;
+                if (ranges_add(ranges, n_ranges, allocated, a - a % USERNS_BLOCK_SIZE,
+                               b - b % USERNS_BLOCK_SIZE + USERNS_BLOCK_SIZE - 1) < 0)
+                        return -ENOMEM;
+        }
+        return 0;
+}
+
+/* Own leases outside keep (normalized) unlinked. */
+static int leases_prune(int blocks_fd, const char *container, const IdRange *keep, size_t n_keep) {
+        _cleanup_closedir_ DIR *d = NULL;
+        int fd = openat(blocks_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        struct dirent *de;
+
+        if (fd < 0)
+                return -errno;
+        d = fdopendir(fd);
+        if (!d) {
+                safe_close(fd);
+                return -errno;
+        }
+        while ((errno = 0, de = readdir(d))) {
+                uint64_t first;
+
+                if (parse_u64(de->d_name, &first) < 0 || id_range_overlaps(keep, n_keep, first, first) ||
+                    !lease_is(blocks_fd, first, container))
+                        continue;
+                if (unlinkat(blocks_fd, de->d_name, 0) < 0 && errno != ENOENT)
+                        return -errno;
+        }
+        return errno > 0 ? -errno : 0;
+}
+
+int userns_range_claim_at(const char *dir, uint32_t pool_first, uint32_t pool_last, const char *container,
+                          const IdMapEntry *uid, size_t n_uid, const IdMapEntry *gid, size_t n_gid, char **ret_why) {
+        _cleanup_close_ int blocks_fd = -EBADF, names_fd = -EBADF, name_fd = -EBADF;
+        _cleanup_free_ IdRange *claim = NULL;
+        _cleanup_free_ uint64_t *linked = NULL;
+        _cleanup_free_ char *content = NULL, *holder = NULL;
+        size_t n_claim = 0, allocated = 0, n_linked = 0, n_blocks = 0;
+        uint64_t conflict = 0;
+        char tmp[NAME_MAX + 1];
+        int fd, r;
+
+        if (!name_is_valid(container))
+                return -EINVAL;
+        if (pool_blocks_of(pool_first, pool_last, uid, n_uid, &claim, &n_claim, &allocated) < 0 ||
+            pool_blocks_of(pool_first, pool_last, gid, n_gid, &claim, &n_claim, &allocated) < 0)
+                return reason(ret_why, -ENOMEM, "%s", strerror(ENOMEM));
+        n_claim = id_ranges_normalize(claim, n_claim);
+        for (size_t i = 0; i < n_claim; i++)
+                n_blocks += (claim[i].last - claim[i].first + 1) / USERNS_BLOCK_SIZE;
+
+        r = open_dir(dir, "blocks", &blocks_fd);
+        if (r >= 0)
+                r = open_dir(dir, "names", &names_fd);
+        if (r >= 0)
+                r = name_lock(names_fd, container, &name_fd);
+        if (r < 0)
+                return reason(ret_why, r, "cannot open the user namespace leases in %s: %s", dir, strerror(-r));
+        /* Its name file says no picked range: inspect and the next pick see none. */
+        if (ftruncate(name_fd, 0) < 0)
+                return reason(ret_why, -errno, "cannot write the user namespace range of %s: %s", container, strerror(errno));
+
+        if (n_blocks > 0) {
+                content = strjoin(container, "\n");
+                linked = calloc(n_blocks, sizeof(uint64_t));
+                if (!content || !linked)
+                        return reason(ret_why, -ENOMEM, "%s", strerror(ENOMEM));
+                snprintf(tmp, sizeof(tmp), ".tmp-%s-%d", container, (int) getpid());
+                fd = openat(blocks_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+                if (fd < 0)
+                        return reason(ret_why, -errno, "cannot take a user namespace lease in %s: %s", dir, strerror(errno));
+                r = loop_write(fd, content, strlen(content));
+                safe_close(fd);
+                for (size_t i = 0; r >= 0 && i < n_claim; i++)
+                        for (uint64_t b = claim[i].first; r >= 0 && b < claim[i].last; b += USERNS_BLOCK_SIZE) {
+                                char file[32];
+
+                                snprintf(file, sizeof(file), "%" PRIu64, b);
+                                if (linkat(blocks_fd, tmp, blocks_fd, file, 0) >= 0)
+                                        linked[n_linked++] = b;
+                                else if (errno != EEXIST)
+                                        r = -errno;
+                                else if (!lease_is(blocks_fd, b, container)) {
+                                        r = -EBUSY;
+                                        conflict = b;
+                                        (void) lease_read_at(blocks_fd, file, &holder);
+                                }
+                        }
+                (void) unlinkat(blocks_fd, tmp, 0);
+                if (r < 0) {
+                        while (n_linked > 0) {
+                                char file[32];
+
+                                snprintf(file, sizeof(file), "%" PRIu64, linked[--n_linked]);
+                                (void) unlinkat(blocks_fd, file, 0);
+                        }
+                        if (r == -EBUSY)
+                                return reason(ret_why, r,
+                                              "UIDMap=/GIDMap= of %s map host IDs %" PRIu64 "-%" PRIu64 ", which container %s "
+                                              "holds from UserNSPool= 0x%" PRIX32 "-0x%" PRIX32
+                                              ": give host IDs outside the pool, or UserNS=auto",
+                                              container, conflict, conflict + USERNS_BLOCK_SIZE - 1, holder ?: "(unknown)",
+                                              pool_first, pool_last);
+                        return reason(ret_why, r, "cannot take a user namespace lease in %s: %s", dir, strerror(-r));
+                }
+        }
+        /* What it held before and no longer maps (another map, or an earlier UserNS=auto) goes. */
+        r = leases_prune(blocks_fd, container, claim, n_claim);
+        if (r < 0)
+                return reason(ret_why, r, "cannot release the user namespace leases of %s: %s", container, strerror(-r));
         return 0;
 }
 
@@ -511,6 +659,23 @@ static bool container_gone(const char *container) {
         return definition_load(container, NULL, &d, NULL) == -ENOENT;
 }
 
+/* An ID the host's NSS knows as a user or a group: systemd-nspawn's -U ranges (its userdb
+ * records), LDAP's, anything /etc does not list. */
+static bool id_in_use_nss(uint32_t id) {
+        struct passwd pw, *pwp = NULL;
+        struct group gr, *grp = NULL;
+        char buf[4096];
+
+        if (getpwuid_r((uid_t) id, &pw, buf, sizeof(buf), &pwp) == 0 && pwp)
+                return true;
+        /* ERANGE: an entry too large to read is still an entry. */
+        if (errno == ERANGE)
+                return true;
+        if (getgrgid_r((gid_t) id, &gr, buf, sizeof(buf), &grp) == 0 && grp)
+                return true;
+        return errno == ERANGE;
+}
+
 static UserNSMode effective(const Definition *d, UserNSMode conf_mode, uint32_t conf_size, uint32_t *ret_size) {
         UserNSPeers peers = definition_userns_peers(d);
 
@@ -550,6 +715,14 @@ int userns_maps_acquire(const Definition *d, IdMapEntry **ret_uid, size_t *ret_n
                 *ret_n_uid = *ret_n_gid = 0;
                 return 0;
         case USERNS_MAP:
+                /* Host IDs inside the pool are the allocator's: leased like a pick, so that no
+                 * picked range shares them (and no other container's map). */
+                if (!userns_dir(&dir))
+                        return reason(ret_why, -ENOMEM, "%s", strerror(ENOMEM));
+                r = userns_range_claim_at(dir, conf.userns_pool_first, conf.userns_pool_last, d->name, d->uid_map,
+                                          d->n_uid_map, d->gid_map, d->n_gid_map, ret_why);
+                if (r < 0)
+                        return r;
                 if (maps_copy(d->uid_map, d->n_uid_map, &uid) < 0 || maps_copy(d->gid_map, d->n_gid_map, &gid) < 0)
                         return reason(ret_why, -ENOMEM, "%s", strerror(ENOMEM));
                 *ret_uid = TAKE_PTR(uid);
@@ -572,7 +745,8 @@ int userns_maps_acquire(const Definition *d, IdMapEntry **ret_uid, size_t *ret_n
         if (!userns_dir(&dir))
                 return reason(ret_why, -ENOMEM, "%s", strerror(ENOMEM));
         r = userns_range_acquire_at(dir, "/etc", conf.userns_pool_first, conf.userns_pool_last, d->name, size,
-                                    container_gone, &first, ret_why);
+                                    &(const UserNSHooks) { .gone = container_gone, .id_in_use = id_in_use_nss }, &first,
+                                    ret_why);
         if (r < 0)
                 return r;
         n = 1;

@@ -15,9 +15,11 @@
 #include "cleanup.h"
 #include "copy.h"
 #include "definition-mounts.h"
+#include "definition-name.h"
 #include "fd-util.h"
 #include "idmap.h"
 #include "image-config.h"
+#include "image-mount.h"
 #include "log.h"
 #include "mount.h"
 #include "name.h"
@@ -355,7 +357,7 @@ static int plan_add_definition(VolumePlan *p, const Definition *d, const ImageCo
 
         STRV_FOREACH(f, d->volumes_from) {
                 _cleanup_(definition_freep) Definition *other = NULL;
-                _cleanup_free_ char *name = NULL, *error = NULL;
+                _cleanup_free_ char *name = NULL, *error = NULL, *key = NULL;
                 bool ro = false;
 
                 r = volume_from_parse(*f, &name, &ro, NULL);
@@ -364,7 +366,11 @@ static int plan_add_definition(VolumePlan *p, const Definition *d, const ImageCo
                 if (strv_contains(*chain, name))
                         return log_error_errno(-ELOOP, "volumes-from: container %s takes volumes from %s, which takes them from it",
                                                d->name, name);
-                r = definition_load(name, NULL, &other, &error);
+                /* Issue 16: leftovers. The other may be named by its ContainerName=. */
+                r = definition_find(name, NULL, &key, NULL);
+                if (r == -ENOMEM)
+                        return log_oom();
+                r = definition_load(key ?: name, NULL, &other, &error);
                 if (r == -ENOENT)
                         return log_error_errno(r, "volumes-from: no such container %s", name);
                 if (r < 0)
@@ -384,8 +390,9 @@ static int plan_add_definition(VolumePlan *p, const Definition *d, const ImageCo
                         break;
                 if (r < 0)
                         return log_error_errno(r, "container %s: %s=%s: %s", d->name, key, value, why ?: strerror(-r));
-                /* Mount=type=tmpfs is the container's own, as Tmpfs= is: not for VolumesFrom=. */
-                if (m.type == VOLUME_TMPFS && strv_length(*chain) > 1)
+                /* Mount=type=tmpfs is the container's own, as Tmpfs= is: not for VolumesFrom=; so is
+                 * Mount=type=image (docker's --volumes-from takes volumes and binds). */
+                if ((m.type == VOLUME_TMPFS || m.type == VOLUME_IMAGE) && strv_length(*chain) > 1)
                         continue;
                 /* What another container's lines ask of their own source (U, O) stays theirs. */
                 if (strv_length(*chain) > 1)
@@ -589,6 +596,11 @@ int volume_plan_make(const Definition *d, const ImageConfig *image, VolumePlan *
                         }
                 }
         }
+
+        /* Issue 16: leftovers. The images of Mount=type=image, resolved and pinned. */
+        r = image_mounts_resolve(d->name, p.mounts, p.n);
+        if (r < 0)
+                return r;
 
         /* Parents before what lies inside them: by depth, keeping the order otherwise. */
         for (size_t i = 1; i < p.n; i++)
@@ -867,6 +879,8 @@ static const char *volume_type_noun(VolumeType t) {
                 return "bind mount";
         case VOLUME_TMPFS:
                 return "tmpfs";
+        case VOLUME_IMAGE:
+                return "image mount";
         case VOLUME_NAMED:
         case VOLUME_ANONYMOUS:
         case _VOLUME_TYPE_MAX:
@@ -906,6 +920,34 @@ static int tmpfs_copy_up(int root_fd, const char *path, int target_fd) {
         if (dst_fd < 0)
                 return dst_fd;
         return copy_tree_at(under_fd, dst_fd, COPY_ROOT_ATTRS);
+}
+
+/* Issue 16: leftovers. Mount=type=image: the image's layers as an overlay (a single layer
+ * read-only: a bind of it, since overlayfs wants two lower layers without an upper one), with
+ * rw=true over the upper and work directories volume_plan_prepare_overlays() made. */
+static int mount_image(const VolumeMount *m, int root_fd, int target_fd, unsigned flags, char *msg, size_t msg_size) {
+        _cleanup_free_ char *lower = NULL, *options = NULL;
+
+        if (!m->overlay && strv_length(m->image_layers) == 1) {
+                _cleanup_close_ int src_fd = open(m->image_layers[0], O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+                if (src_fd < 0)
+                        return -errno;
+                return mount_bind_in_root(root_fd, m->destination, target_fd, src_fd, flags | MOUNT_FLAG_RDONLY,
+                                          /* recursive= */ false);
+        }
+        lower = strv_join(m->image_layers, ":");
+        if (!lower)
+                return -ENOMEM;
+        if (m->overlay)
+                options = strjoin("source=overlay,lowerdir=", lower, ",upperdir=", m->overlay_upper, ",workdir=",
+                                  m->overlay_work);
+        else
+                options = strjoin("source=overlay,lowerdir=", lower);
+        if (!options)
+                return -ENOMEM;
+        return mount_fs_in_root(root_fd, m->destination, target_fd, "overlay", options,
+                                flags | (m->overlay ? 0U : MOUNT_FLAG_RDONLY), msg, msg_size);
 }
 
 /* *ret_is_root: the destination resolved to the root itself (a symlink to "/" or "../.."): mounting
@@ -993,6 +1035,8 @@ static int mount_one(const VolumeMount *m, int idmapped_fd, int root_fd, bool *r
                                           propagation_flags(m->propagation),
                                           m->propagation == VOLUME_PROPAGATION_RPRIVATE ||
                                                   m->propagation == VOLUME_PROPAGATION_RSLAVE);
+        if (m->type == VOLUME_IMAGE)
+                return mount_image(m, root_fd, target_fd, flags, msg, msg_size);
         if (m->overlay)
                 return mount_overlay_in_root(root_fd, m->destination, target_fd, m->source, m->overlay_upper,
                                              m->overlay_work, flags, msg, msg_size);
@@ -1050,17 +1094,28 @@ int volume_plan_idmap(VolumePlan *p, int userns_fd, uid_t root_uid, gid_t root_g
 
                 if (tmpfs)
                         continue;
-                if (m->overlay) {
+                if (m->type == VOLUME_IMAGE && !m->overlay && strv_length(m->image_layers) == 1) {
+                        /* Mount=type=image of one layer: that layer, idmapped, read-only. */
+                        r = idmap_tree(userns_fd, AT_FDCWD, m->image_layers[0], flags | MOUNT_FLAG_RDONLY, false, true,
+                                       &p->idmapped[i]);
+                        if (r < 0)
+                                return log_error_errno(r, "Failed to prepare image %s for the user namespace of the container: %m",
+                                                       m->source);
+                        continue;
+                }
+                if (m->overlay || m->type == VOLUME_IMAGE) {
                         /* "O": the source idmapped under the container's own upper and work, which
-                         * are siblings in one directory (volume_plan_prepare_overlays()). */
-                        _cleanup_free_ char *dir = strndup(m->overlay_upper, strlen(m->overlay_upper) - STRLEN("/upper"));
+                         * are siblings in one directory (volume_plan_prepare_overlays()); an image's
+                         * layers the same (read-only without "O"). */
+                        _cleanup_free_ char *dir = m->overlay ? strndup(m->overlay_upper, strlen(m->overlay_upper) - STRLEN("/upper")) : NULL;
                         char *lower[] = { m->source, NULL };
                         char msg[256] = "";
 
-                        if (!dir)
+                        if (m->overlay && !dir)
                                 return log_oom();
-                        r = idmap_overlay(userns_fd, lower, dir, "upper", "work", root_uid, root_gid, flags, msg,
-                                          sizeof(msg), &p->idmapped[i]);
+                        r = idmap_overlay(userns_fd, m->type == VOLUME_IMAGE ? m->image_layers : lower, dir, "upper", "work",
+                                          root_uid, root_gid, flags | (m->overlay ? 0U : MOUNT_FLAG_RDONLY), msg, sizeof(msg),
+                                          &p->idmapped[i]);
                         if (r == -EOPNOTSUPP)
                                 return log_error_errno(r, "%s cannot be idmapped for the user namespace of the container: its "
                                                           "file system does not support idmapped mounts", m->source);

@@ -97,6 +97,20 @@ static void test_mount_parse(void) {
         ok(streq_ptr(m.source, "/a\"b"), "\"\" is a quote inside a quoted field");
         volume_mount_done(&m);
 
+        /* Issue 16: leftovers. type=image: read-only unless rw=true, then an overlay for one run. */
+        ok_eq_int(definition_mount_parse("type=image,source=fedora,destination=/fedora-image", &m, &why), 0);
+        ok(m.type == VOLUME_IMAGE && streq_ptr(m.source, "fedora") && streq(m.destination, "/fedora-image") &&
+                   m.read_only && !m.overlay,
+           "image: read-only by default");
+        volume_mount_done(&m);
+        ok_eq_int(definition_mount_parse("type=image,src=docker.io/library/nginx:1.25,dst=/n,rw=false,noexec", &m, &why), 0);
+        ok(m.type == VOLUME_IMAGE && m.read_only && !m.overlay && m.flags == MOUNT_FLAG_NOEXEC,
+           "image: rw=false, a full reference, noexec");
+        volume_mount_done(&m);
+        ok_eq_int(definition_mount_parse("type=image,source=fedora,destination=/fedora-image,rw=true", &m, &why), 0);
+        ok(m.type == VOLUME_IMAGE && !m.read_only && m.overlay, "image: rw=true is an overlay (mount.container)");
+        volume_mount_done(&m);
+
         ok_eq_int(definition_mount_parse("type=tmpfs,dst=/t,exec,ro", &m, &why), 0);
         ok(m.read_only && m.tmpfs_flags == (MOUNT_FLAG_RDONLY | MOUNT_FLAG_NOSUID | MOUNT_FLAG_NODEV), "tmpfs exec, ro");
         volume_mount_done(&m);
@@ -113,12 +127,19 @@ static void test_mount_keys(void) {
         d = parse_ok("Mount=type=volume,source=data,destination=/c\nMount=\nMount=type=tmpfs,dst=/t\n");
         ok(d && strv_length(d->mounts) == 1, "an empty Mount= resets");
 
-        key_bad("Mount=type=image,source=fedora,destination=/x\n",
-                F ":3: key 'Mount': type 'image' is not supported by berth (bind, volume or tmpfs)");
+        /* Issue 16: leftovers. podman's type=image. */
+        key_bad("Mount=type=image,destination=/path/in/container,ro\n",
+                F ":3: key 'Mount': source parameter is required for mount type image");
+        key_bad("Mount=type=image,source=Bad:Ref:x,destination=/x\n",
+                F ":3: key 'Mount': 'Bad:Ref:x' is not a valid image reference: repository name must be lowercase ('Bad:Ref')");
+        key_bad("Mount=type=image,source=fedora,destination=/x,U\n",
+                F ":3: key 'Mount': type=image takes none of U, relabel, volume-* and bind-* options");
+        key_bad("Mount=type=artifact,source=fedora,destination=/x\n",
+                F ":3: key 'Mount': type 'artifact' is not supported by berth (bind, volume, tmpfs or image)");
         key_bad("Mount=type=bind,destination=/x\n", F ":3: key 'Mount': type=bind needs a source= (an absolute host path)");
         key_bad("Mount=type=bind,source=/a\n",
                 F ":3: key 'Mount': 'type=bind,source=/a' has no destination (target=, destination= or dst=)");
-        key_bad("Mount=source=/a,dst=/b\n", F ":3: key 'Mount': 'source=/a,dst=/b' has no type= (bind, volume or tmpfs)");
+        key_bad("Mount=source=/a,dst=/b\n", F ":3: key 'Mount': 'source=/a,dst=/b' has no type= (bind, volume, tmpfs or image)");
         key_bad("Mount=type=bind,source=./a,dst=/b\n", F ":3: key 'Mount': bind source './a' is not an absolute, normalised path");
         key_bad("Mount=type=bind,source=/a,dst=/b,bind-propagation=rshared\n",
                 F ":3: key 'Mount': bind-propagation=rshared is not supported: nothing mounted in a berth container propagates "

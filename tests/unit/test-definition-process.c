@@ -99,15 +99,25 @@ static void test_labels(void) {
 }
 
 static void test_container_name(void) {
-        _cleanup_(definition_freep) Definition *d = parse("ContainerName=web\n", NULL);
-        _cleanup_free_ char *text = NULL;
+        _cleanup_(definition_freep) Definition *d = parse("ContainerName=web\n", NULL), *other = NULL, *back = NULL;
+        _cleanup_free_ char *text = NULL, *text2 = NULL;
 
         ok(d && streq(d->name, "web"), "ContainerName= equal to the file's name is taken");
-        ok(d && definition_to_string(d, &text) >= 0 && !strstr(text, "ContainerName"), "  … and says nothing more");
-        refused("ContainerName=foobar\n",
-                "key 'ContainerName': 'foobar' differs from the definition's name 'web': berth names a container after "
-                "its file (NAME.container runs as container@NAME.service), so name the file foobar.container");
+        /* Issue 16: leftovers. Another name is the container's too; the file's name stays its key. */
+        other = parse("ContainerName=foobar\n", NULL);
+        ok(other && streq(other->name, "web") && streq_ptr(other->process.container_name, "foobar"),
+           "ContainerName= that differs is kept beside the file's name");
+        ok(other && definition_to_string(other, &text2) >= 0 && strstr(text2, "ContainerName=foobar\n") &&
+                   definition_parse_string(text2, "web.container", NULL, &back, NULL) >= 0 &&
+                   streq_ptr(back->process.container_name, "foobar"),
+           "  … and written back as it reads");
+        ok(d && definition_to_string(d, &text) >= 0, "  a definition with it formats");
+        /* quotes.container: systemd's unquoting leaves a '"' that podman refuses in a name. */
+        refused("ContainerName=\"RemoveQuotes\"Name\"\n",
+                "key 'ContainerName': 'RemoveQuotes\"Name' is not a valid container name (names must match");
         refused("ContainerName=bad/name\n", "is not a valid container name");
+        refused("ContainerName=web@x\n", "is not a valid container name");
+        refused("ContainerName=\n", "empty value");
 }
 
 static void test_ulimit(void) {

@@ -132,8 +132,33 @@ static void test_words_and_keys(void) {
         d = parse("[Container]\nImage=img\nFoo=bar\n", "web", &error);
         ok(!d && streq_ptr(error, "/x/web.container:3: key 'Foo': unknown key in section [Container]"), "%s", error);
         free(error);
+        /* Issue 16: leftovers. [Quadlet] DefaultDependencies=. */
         d = parse("[Container]\nImage=img\n[Quadlet]\nDefaultDependencies=no\n", "web", &error);
-        ok(!d && streq_ptr(error, "/x/web.container:3: section [Quadlet]: berth does not support it yet"), "%s", error);
+        ok(d && d->no_default_dependencies, "[Quadlet] DefaultDependencies=no is read");
+        {
+                _cleanup_free_ char *text = NULL;
+                Definition *back = NULL;
+
+                ok(d && definition_to_string(d, &text) >= 0 && strstr(text, "\n[Quadlet]\nDefaultDependencies=no\n") &&
+                           definition_parse_string(text, "/x/web.container", NULL, &back, NULL) >= 0 &&
+                           definition_equal(d, back),
+                   "  … and written back in its section");
+                definition_free(back);
+        }
+        definition_free(d);
+        d = parse("[Container]\nImage=img\n[Quadlet]\nDefaultDependencies=true\n", "web", &error);
+        ok(d && !d->no_default_dependencies, "DefaultDependencies=true is the default");
+        definition_free(d);
+        d = parse("[Container]\nImage=img\n[Quadlet]\nDefaultDependencies=maybe\n", "web", &error);
+        ok(!d && streq_ptr(error, "/x/web.container:4: key 'DefaultDependencies': 'maybe' is not a boolean"), "%s", error);
+        free(error);
+        d = parse("[Container]\nImage=img\n[Quadlet]\nFoo=1\n", "web", &error);
+        ok(!d && streq_ptr(error, "/x/web.container:4: key 'Foo': not a key of [Quadlet], whose only key is "
+                                  "DefaultDependencies= (as Quadlet's)"),
+           "%s", error);
+        free(error);
+        d = parse("[Quadlet]\nDefaultDependencies=no\n", "web", &error);
+        ok(!d && error && strstr(error, "key 'Image': required"), "[Quadlet] alone is no definition: %s", error);
         free(error);
 }
 

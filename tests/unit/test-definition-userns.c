@@ -126,6 +126,8 @@ int main(void) {
         refused("UIDMap=0:-1:10", "CONTAINER:HOST:SIZE");
         refused("UIDMap=0:@1000:10", "rootless forms");
         refused("UIDMap=+0:1000:10", "rootless forms");
+        refused("UIDMap=u0:1000:10", "rootless forms");
+        refused("UIDMap=root:0:1", "CONTAINER:HOST:SIZE");
         refused("UIDMap=0:4294967290:10", "runs past");
         refused("GIDMap=0:100000:10\nGIDMap=0:200000:10", "overlaps");
 

@@ -184,6 +184,13 @@ static void test_store(const char *root) {
         ok_eq_int(store_untag(s, "localhost/app:2"), -ENOENT);
         ok_eq_int(store_pin(s, "web", app), 0);
         ok_eq_int(store_pin(s, "../x", app), -EINVAL);
+        /* A pin besides a container's own (image-mount.h): CONTAINER+KIND, and nothing else with '+'. */
+        ok_eq_int(store_pin(s, "web+image-0", app), 0);
+        ok_eq_int(store_unpin(s, "web+image-0"), 0);
+        ok_eq_int(store_pin(s, "web+image/0", app), -EINVAL);
+        ok_eq_int(store_pin(s, "web+a+b", app), -EINVAL);
+        ok_eq_int(store_pin(s, "+image-0", app), -EINVAL);
+        ok_eq_int(store_pin(s, "web+", app), -EINVAL);
         ok_eq_int(put_config(s, (char *[]) { (char *) DIFF_B, NULL }, orphan), 0);
         ok_eq_int(make_layer(s, DIFF_B, "orphan"), 0);
         ok_eq_int(store_sweep(s, only_web, NULL, &res), 0);

@@ -10,8 +10,10 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "definition-userns.h"
 #include "fd-util.h"
 #include "path-util.h"
+#include "paths.h"
 #include "string-util.h"
 #include "tap.h"
 #include "userns-range.h"
@@ -57,9 +59,19 @@ static void write_etc(const char *file, const char *content) {
         (void) write_string_file(p, content, 0644, false);
 }
 
+static void *mfree(void *p) {
+        free(p);
+        return NULL;
+}
+
 /* The test's idea of removed containers: the fillers. */
 static bool filler_gone(const char *container) {
         return startswith(container, "fill") != NULL;
+}
+
+/* The test's idea of IDs the host's NSS knows: those of the blocks below 40. */
+static bool nss_knows(uint32_t id) {
+        return id < 40 * B;
 }
 
 int main(void) {
@@ -111,15 +123,14 @@ int main(void) {
                 }
                 ok(got == 26 && host == 0, "26 blocks handed out (%u), none of the host's", got);
         }
-        free(why);
-        why = NULL;
+        why = mfree(why);
         ok(userns_range_acquire_at(leases, etc, POOL_FIRST, POOL_LAST, "full", B, NULL, &c, &why) == -ENOSPC && why &&
                    streq(why, "no free range of 65536 IDs in the pool 0x100000-0x2FFFFF"),
            "a full pool: %s", why ?: "");
         ok(!exists("names", "full") || userns_range_lookup_at(leases, "full", &c, &size) == -ENOENT, "full holds nothing");
         ok(userns_range_acquire_at(leases, etc, POOL_FIRST, POOL_LAST, "a", B, NULL, &a2, NULL) == 0 && a2 == a,
            "a still gets its own block in a full pool");
-        ok(userns_range_acquire_at(leases, etc, POOL_FIRST, POOL_LAST, "late", B, filler_gone, &c, NULL) == 0 &&
+        ok(userns_range_acquire_at(leases, etc, POOL_FIRST, POOL_LAST, "late", B, &(const UserNSHooks) { .gone = filler_gone }, &c, NULL) == 0 &&
                    count_blocks() == 2 && exists("names", "late") && exists("names", "a") && !exists("names", "fill0"),
            "full, and the fillers gone: their leases are taken back, late gets one (%u leases)", count_blocks());
         (void) userns_range_release_at(leases, "late");
@@ -131,6 +142,44 @@ int main(void) {
         }
         (void) userns_range_release_at(leases, "full");
         ok(count_blocks() == 1, "all released but a's");
+
+        /* IDs the host knows otherwise: skipped by a new pick. */
+        {
+                UserNSHooks h = { .id_in_use = nss_knows };
+                uint32_t f = 0;
+
+                ok(userns_range_acquire_at(leases, etc, POOL_FIRST, POOL_LAST, "k", B, &h, &f, NULL) == 0 && f >= 40 * B &&
+                           f != a,
+                   "a pick avoids the blocks the NSS knows (%u)", f / B);
+                ok(userns_range_release_at(leases, "k") == 0, "  … released");
+        }
+
+        /* UIDMap=/GIDMap=: the pool's blocks they touch are leased; another's are refused. */
+        {
+                IdMapEntry mine[] = { { 0, 30 * B + 5, 2 * B } }; /* touches blocks 30, 31, 32 */
+                IdMapEntry other[] = { { 0, 40 * B, B } };
+                IdMapEntry outside[] = { { 0, 100 * B, B } };
+                IdMapEntry theirs[] = { { 0, a, 10 } };
+                uint32_t f, sz;
+
+                why = mfree(why);
+                ok(userns_range_claim_at(leases, POOL_FIRST, POOL_LAST, "m", mine, 1, outside, 1, &why) == 0 &&
+                           block_exists(30 * B) && block_exists(31 * B) && block_exists(32 * B) && !block_exists(33 * B),
+                   "a map's blocks in the pool are leased: %s", why ?: "");
+                ok(userns_range_lookup_at(leases, "m", &f, &sz) == -ENOENT, "  … with no picked range");
+                ok(userns_range_claim_at(leases, POOL_FIRST, POOL_LAST, "m", mine, 1, mine, 1, NULL) == 0 && count_blocks() == 4,
+                   "  … again: the same");
+                ok(userns_range_claim_at(leases, POOL_FIRST, POOL_LAST, "n", other, 1, theirs, 1, &why) == -EBUSY && why &&
+                           strstr(why, "which container a holds") && !block_exists(40 * B),
+                   "a map over a's range: refused, nothing taken: %s", why ?: "");
+                ok(userns_range_claim_at(leases, POOL_FIRST, POOL_LAST, "m", other, 1, other, 1, NULL) == 0 &&
+                           block_exists(40 * B) && !block_exists(30 * B) && count_blocks() == 2,
+                   "another map: the old blocks go");
+                ok(userns_range_acquire_at(leases, etc, POOL_FIRST, POOL_LAST, "m", B, NULL, &f, NULL) == 0 &&
+                           (f == 40 * B || !block_exists(40 * B)) && block_exists(f) && count_blocks() == 2,
+                   "then UserNS=auto: the map's leases go, a pick comes");
+                ok(userns_range_release_at(leases, "m") == 0 && count_blocks() == 1, "released");
+        }
 
         /* Many processes at once, each a container of its own, 2 blocks each: at most 13 fit in the
          * pool's 26 free blocks (fewer where single free blocks are left between runs); the
@@ -216,6 +265,79 @@ int main(void) {
                         same += f[i] == f[0];
                 ok(got == 16 && same == 16 && count_blocks() == 2, "16 starts of one container: one block (%u, %u)", got,
                    count_blocks());
+        }
+
+        /* Staging files a killed start left: its own go with it, another container's stay. */
+        {
+                _cleanup_free_ char *mine = NULL, *theirs = NULL;
+
+                ok(asprintf(&mine, "%s/blocks/.tmp-a-77", leases) > 0 && asprintf(&theirs, "%s/blocks/.tmp-a-x-78", leases) > 0 &&
+                           write_string_file(mine, "a\n", 0644, false) >= 0 && write_string_file(theirs, "a-x\n", 0644, false) >= 0,
+                   "two staging files");
+                ok(userns_range_release_at(leases, "a") == 0 && access(mine, F_OK) < 0 && access(theirs, F_OK) == 0 &&
+                           !block_exists(a),
+                   "release of a: a's lease and staging file gone, a-x's kept");
+        }
+
+        /* The contract: userns_maps_acquire() and userns_maps_release(), with berth.conf and
+         * STATE of the test's own (the host's /etc and NSS). */
+        {
+                _cleanup_free_ char *conf = path_join(dir, "berth.conf"), *state = path_join(dir, "state");
+                IdMapEntry *u = NULL, *g = NULL;
+                size_t nu = 9, ng = 9;
+                uint32_t f1 = 0, f2, sz;
+                Definition *d;
+
+                setenv("BERTH_STATE_DIR", state, 1);
+                setenv("BERTH_CONFIG", conf, 1);
+                berth_paths_reset();
+                (void) write_string_file(conf, "[Containers]\nUserNSPool=0x100000-0x1FFFFF\n", 0644, false);
+
+                ok(definition_parse_string("[Container]\nImage=x\nUserNS=auto:size=70000\n", "c.container", "c", &d, NULL) == 0,
+                   "a definition with UserNS=auto:size=70000");
+                ok(userns_maps_acquire(d, &u, &nu, &g, &ng, NULL) == 0 && nu == 1 && ng == 1 && u[0].inside == 0 &&
+                           u[0].count == 70000 && u[0].outside >= 0x100000 && u[0].outside + 2 * B <= 0x200000 &&
+                           memcmp(u, g, sizeof(*u)) == 0,
+                   "acquire: one map, 0 to the range, the same for groups");
+                f1 = u ? u[0].outside : 0;
+                free(u), free(g);
+                ok(userns_range_lookup(d->name, &f2, &sz) == 0 && f2 == f1 && sz == 70000, "  … leased under STATE");
+                ok(userns_maps_acquire(d, &u, &nu, &g, &ng, NULL) == 0 && nu == 1 && u[0].outside == f1,
+                   "  … the same range at the next start");
+                free(u), free(g);
+                ok(userns_maps_release("c") == 0 && userns_range_lookup("c", &f2, &sz) == -ENOENT, "release");
+                ok(userns_maps_release("c") == 0, "  … idempotent");
+                definition_free(d);
+
+                ok(definition_parse_string("[Container]\nImage=x\n", "p.container", "p", &d, NULL) == 0, "a plain definition");
+                ok(userns_maps_acquire(d, &u, &nu, &g, &ng, NULL) == 0 && nu == 0 && ng == 0 && !u && !g,
+                   "host by default: no maps");
+                (void) write_string_file(conf, "[Containers]\nUserNS=private\nUserNSPool=0x100000-0x1FFFFF\n", 0644, false);
+                ok(userns_maps_acquire(d, &u, &nu, &g, &ng, NULL) == 0 && nu == 1 && u[0].count == B,
+                   "berth.conf's UserNS=private: one block");
+                free(u), free(g);
+                ok(userns_maps_release("p") == 0, "  … released");
+                d->privileged = true;
+                ok(userns_maps_acquire(d, &u, &nu, &g, &ng, NULL) == 0 && nu == 0, "  … but not for a privileged container");
+                definition_free(d);
+
+                ok(definition_parse_string("[Container]\nImage=x\nUIDMap=0:5000000:10\n", "m.container", "m", &d, NULL) == 0,
+                   "a definition with UIDMap=");
+                ok(userns_maps_acquire(d, &u, &nu, &g, &ng, NULL) == 0 && nu == 1 && ng == 1 && u[0].outside == 5000000 &&
+                           g[0].outside == 5000000,
+                   "acquire: the maps as given");
+                free(u), free(g);
+                (void) userns_maps_release("m");
+                definition_free(d);
+
+                (void) write_string_file(conf, "[Containers]\nUserNSPool=0x100000-0x10FFFF\n", 0644, false);
+                ok(definition_parse_string("[Container]\nImage=x\nUserNS=auto:size=131072\n", "b.container", "b", &d, NULL) == 0,
+                   "a definition wanting two blocks");
+                why = mfree(why);
+                ok(userns_maps_acquire(d, &u, &nu, &g, &ng, &why) == -ENOSPC && why &&
+                           streq(why, "no free range of 131072 IDs in the pool 0x100000-0x10FFFF"),
+                   "a pool of one block: %s", why ?: "");
+                definition_free(d);
         }
 
         (void) rm_rf(dir);

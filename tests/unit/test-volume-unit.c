@@ -169,8 +169,9 @@ static void test_bad(void) {
                 _cleanup_free_ char *why = NULL;
                 VolumeUnit *u = NULL;
 
-                ok(volume_unit_parse("[Volume]\n", "/x/t@.volume", &u, &why) == -EINVAL && why &&
-                           streq(why, "/x/t@.volume: the volume's name 'systemd-t@' is not a volume name "
+                /* Issue 16: leftovers. A template (t@.volume) is read now; an instance's own file is not. */
+                ok(volume_unit_parse("[Volume]\n", "/x/t@i.volume", &u, &why) == -EINVAL && why &&
+                           streq(why, "/x/t@i.volume: the volume's name 'systemd-t@i' is not a volume name "
                                       "([A-Za-z0-9][A-Za-z0-9_.-]{0,62}): set VolumeName="),
                    "a name that is no volume name: %s", why ?: "");
                 volume_unit_free(u);
@@ -251,12 +252,69 @@ static void test_find(void) {
         }
 }
 
+/* Issue 16: leftovers. Template .volume files (NAME@.volume), as Quadlet instantiates them. */
+static void test_template(void) {
+        _cleanup_free_ char *a = path_join(tmp, "t"), *why = NULL;
+        char *dirs[] = {a, NULL};
+        VolumeUnit *u = NULL;
+        int r;
+
+        (void) mkdir(a, 0755);
+        put("t/tv@.volume", "[Volume]\nLabel=inst=%i\n");
+        put("t/named@.volume", "[Volume]\nVolumeName=data-%i-x\nUser=7\n");
+        put("t/one@.volume", "[Volume]\nVolumeName=same\n");
+        put("t/tv@own.volume", "[Volume]\nVolumeName=own-file\n");
+
+        r = volume_unit_find("systemd-tv-7", dirs, &u, &why);
+        ok(r == 0 && u && endswith(u->path, "/t/tv@.volume") && strv_equal(u->labels, L("inst=7")),
+           "systemd-NAME-INSTANCE is the template's, read for INSTANCE (%d %s)", r, why ?: "");
+        u = volume_unit_free(u);
+        r = volume_unit_find("data-web-x", dirs, &u, &why);
+        ok(r == 0 && u && streq(u->name, "data-web-x") && u->uid == 7, "VolumeName= with %%i (%d %s)", r, why ?: "");
+        u = volume_unit_free(u);
+        r = volume_unit_find("same", dirs, &u, &why);
+        ok(r == 0 && u && endswith(u->path, "/t/one@.volume"), "a VolumeName= without %%i: one volume for all (%d)", r);
+        u = volume_unit_free(u);
+        r = volume_unit_find("data--x", dirs, &u, &why);
+        ok(r == 0 && u && u->uid == 7, "an empty instance, as a container that is no instance names it (%d)", r);
+        u = volume_unit_free(u);
+        r = volume_unit_find("systemd-tv-", dirs, &u, &why);
+        ok(r == 0 && u && endswith(u->path, "/t/tv@.volume"), "  … in the default name too (%d)", r);
+        u = volume_unit_free(u);
+        r = volume_unit_find("systemd-tv", dirs, &u, &why);
+        ok(r == -ENOENT, "  … not without its '-' (%d)", r);
+
+        {
+                _cleanup_free_ char *def = path_join(a, "web@.container"), *error = NULL;
+                Definition *d = NULL;
+
+                r = definition_parse_string("[Container]\nImage=img\nVolume=tv@.volume:/v\n"
+                                            "Mount=type=volume,source=named@.volume,destination=/d,ro=true\n"
+                                            "Volume=tv@9.volume:/n\nVolume=tv@own.volume:/o\n",
+                                            def, "web@1", &d, &error);
+                ok(r == 0 && d && strv_equal(d->volumes, L("systemd-tv-1:/v", "systemd-tv-9:/n", "own-file:/o")) &&
+                           strv_equal(d->mounts, L("type=volume,source=data-1-x,destination=/d,ro=true")),
+                   "an instance's NAME@.volume is its instance's; NAME@I.volume I's, or its own file's (%s)",
+                   error ?: "");
+                definition_free(d);
+                d = NULL;
+                free(error);
+                error = NULL;
+                r = definition_parse_string("[Container]\nImage=img\nVolume=named@.volume:/v\n", def, "plain", &d,
+                                            &error);
+                ok(r == 0 && d && strv_equal(d->volumes, L("data--x:/v")),
+                   "a container that is no instance reads it with an empty %%i, as systemd (%s)", error ?: "");
+                definition_free(d);
+        }
+}
+
 int main(void) {
         if (!mkdtemp(tmp))
                 return EXIT_FAILURE;
         test_good();
         test_bad();
         test_find();
+        test_template();
         (void)rm_rf(tmp);
         return tap_finish();
 }

@@ -29,10 +29,8 @@ printf '[Container]\nImage=dl\nContainerName=dcn\nExec=true\n' > /run/berth/cont
 on_exit 'rm -f /run/berth/containers/dcn.container /run/berth/containers/dother.container'
 check "ContainerName= equal to the file's name is taken" berth verify /run/berth/containers/dcn.container
 printf '[Container]\nImage=dl\nContainerName=foobar\nExec=true\n' > /run/berth/containers/dother.container
-out=$(berth verify /run/berth/containers/dother.container 2>&1); rc=$?
-check_eq "ContainerName= that differs is refused" "$rc" 1
-check_match "  … in one line saying why" "$out" \
-        "key 'ContainerName': 'foobar' differs from the definition's name 'dother': berth names a container after its file"
+# Issue 16: leftovers. Another name is the container's too (dialect-rest.sh runs one).
+check "ContainerName= that differs is taken" berth verify /run/berth/containers/dother.container
 
 # --- Ulimit= ---------------------------------------------------------------------------------------
 check_eq "--ulimit nofile=1024:2048 sets both limits" \

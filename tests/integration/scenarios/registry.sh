@@ -379,6 +379,7 @@ check "  … client.cert and client.key in certs.d/HOST:PORT: it is pulled from"
 # Plain http only for InsecureRegistries=.
 P=${REGISTRY[plain]}
 refused "a plain-http registry not listed as insecure is refused: one line" "$P" berth pull "$P/test/app:1"
+check_match "  … which says where to list it" "$(berth pull "$P/test/app:1" 2>&1)" "InsecureRegistries="
 printf '[Images]\nInsecureRegistries=%s\n' "$P" > "$conf"
 check "  … listed in InsecureRegistries=, it is pulled from" env BERTH_CONFIG="$conf" berth pull "$P/test/app:1"
 

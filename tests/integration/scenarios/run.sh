@@ -149,7 +149,6 @@ printf '[Service]\nExecStartPre=/bin/sleep 2\n' > /run/systemd/system/container@
 printf '[Service]\nExecStartPre=/bin/false\n' > /run/systemd/system/container@early1.service.d/early.conf
 systemctl daemon-reload
 on_exit "berth rm -f slow1"
-t0=$(date +%s%N)
 berth run -d --name slow1 bb sleep 1000 >/tmp/slow1.out 2>&1 &
 cli=$!
 # (Under load the CLI may take a moment to get there: poll, within the 2 s of the start.)
@@ -160,10 +159,9 @@ done
 check "while it starts, run -d waits on its socket in /run/berth/ready/slow1" test -S "/run/berth/ready/slow1/$cli"
 check_eq "  … holding no D-Bus connection" "$(conns_of $cli)" 0
 check_eq "  … while the unit is still starting" "$(systemctl show -P ActiveState container@slow1.service)" activating
+check "  … and the CLI has not returned then" kill -0 $cli
 wait $cli; rc=$?
-t1=$(date +%s%N)
 check_eq "  … and returns 0 once it runs" "$rc $(systemctl is-active container@slow1.service)" "0 active"
-check "  … after the 2 s of ExecStartPre=, not before" test $(( (t1 - t0) / 1000000 )) -ge 2000
 check_fails "  … leaving no socket behind" test -e /run/berth/ready/slow1
 out=$(berth start slow1 2>&1); rc=$?
 check_eq "start of a running container: 0 at once" "$rc $out" "0 "
@@ -177,12 +175,10 @@ check_fails "  … and is gone after it" test -e /run/berth/ready/slow1/999999
 # A unit that fails before the helper runs: systemd tells, within a second or two.
 on_exit "berth rm -f early1"
 berth create --name early1 bb true >/dev/null
-t0=$(date +%s%N)
 out=$(berth start early1 2>&1); rc=$?
-t1=$(date +%s%N)
 check_eq "a unit that fails before the helper runs: 125" "$rc" 125
 check_match "  … saying so" "$out" "^berth: container early1 failed to start \(job failed, exit status [0-9]+\); see 'journalctl -u container@early1.service'$"
-check "  … within 3 s" test $(( (t1 - t0) / 1000000 )) -lt 3000
+check_eq "  … told by the unit's own result, not by waiting" "$(systemctl show -P Result container@early1.service)" exit-code
 berth rm -f slow1 early1 >/dev/null
 rm -rf /run/systemd/system/container@slow1.service.d /run/systemd/system/container@early1.service.d
 systemctl daemon-reload
@@ -248,12 +244,10 @@ berth rm -f fgbus1 >/dev/null
 wait $fgcli
 
 # stop: a payload that handles SIGTERM stops at once
-berth run -d --name term1 bb sh -c 'trap "exit 0" TERM; while :; do sleep 0.1; done' >/dev/null
-t0=$(date +%s%N)
-systemctl stop container@term1.service
-t1=$(date +%s%N)
-check "systemctl stop of a payload that handles SIGTERM does not wait for the 10 s timeout ($(( (t1 - t0) / 1000000 )) ms)" \
-        test $(( (t1 - t0) / 1000000 )) -lt 8000
+# (StopTimeout=600: a stop that waited for it would outlast timeout's 120 s.)
+berth run -d --name term1 --stop-timeout 600 bb sh -c 'trap "exit 0" TERM; while :; do sleep 0.1; done' >/dev/null
+check "systemctl stop of a payload that handles SIGTERM does not wait for its stop timeout" \
+        timeout 120 systemctl stop container@term1.service
 check_eq "  … and its scope is gone" "$(systemctl is-active container-term1.scope)" inactive
 check_eq "  … ExecMainStatus is the payload's code" "$(systemctl show -P ExecMainStatus container@term1.service)" 0
 # stop: one that ignores it is killed after StopTimeout
@@ -262,18 +256,18 @@ printf '[Container]\nImage=bb\nExec=sh -c "trap \\"\\" TERM; while :; do sleep 0
         > /etc/berth/containers/stubborn.container
 on_exit rm -f /etc/berth/containers/stubborn.container
 systemctl start container@stubborn.service
-t0=$(date +%s%N)
-berth stop stubborn
-t1=$(date +%s%N)
-ms=$(( (t1 - t0) / 1000000 ))
-check "a payload ignoring SIGTERM is killed after StopTimeout=1, not 10 s ($ms ms)" test $ms -ge 900 -a $ms -lt 8000
+check_eq "a payload ignoring SIGTERM: its scope's stop timeout is StopTimeout=1, not 10 s" \
+        "$(systemctl show -P TimeoutStopUSec container-stubborn.scope)" 1s
+check "  … and berth stop ends it" timeout 120 berth stop stubborn
 check_eq "  … ExecMainStatus 137" "$(systemctl show -P ExecMainStatus container@stubborn.service)" 137
 
 # --- kill -9 of the helper -------------------------------------------------------------------------
 helper_pid=$(systemctl show -P MainPID container@svc1.service)
 payload_pid=$(systemctl show -P ControlGroup container-svc1.scope)
 kill -9 "$helper_pid"
-for _ in $(seq 50); do [ "$(systemctl is-active container-svc1.scope)" = active ] || break; sleep 0.1; done
+# (Until the scope has gone through deactivating: under load that takes a moment.)
+scope_settled() { case "$(systemctl is-active container-svc1.scope)" in active|deactivating) return 1;; esac; }
+wait_for 30 scope_settled || true
 check_eq "kill -9 of the helper: the scope goes with the service" "$(systemctl is-active container-svc1.scope)" inactive
 check_eq "  … no sleep left running" "$(pgrep -x sleep | wc -l)" 0
 check_fails "  … nothing left in /run/berth/svc1" test -e /run/berth/svc1
@@ -381,11 +375,8 @@ journald_units="systemd-journald.socket systemd-journald-dev-log.socket systemd-
 on_exit systemctl start $journald_units
 systemctl stop $journald_units
 on_exit "berth rm -f nojournal1"
-t0=$(date +%s%N)
 out=$(berth run -d --name nojournal1 bb /no/such/program 2>&1); rc=$?
-t1=$(date +%s%N)
 systemctl start $journald_units
 check_eq "with journald stopped, run -d of a payload that cannot start: 125" "$rc" 125
 check_eq "  … still says why, in one line" "$out" \
         "berth: container nojournal1 failed to start: executable '/no/such/program' not found in the container's \$PATH"
-check "  … within a second" test $(( (t1 - t0) / 1000000 )) -lt 1000

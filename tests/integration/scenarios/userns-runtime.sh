@@ -142,6 +142,13 @@ if [ -c /dev/net/tun ]; then
         check_eq "  … and the node is the host's" "$(berth run --rm --userns auto --device /dev/net un stat -c %t:%T /dev/net/tun)" a:c8
 fi
 
+# Mount=type=image: the image's layers, idmapped.
+check_eq "Mount=type=image with a range: one layer, with the image's owners" \
+        "$(berth run --rm --userns auto --mount type=image,source=unf,target=/img un stat -c %u /img/data/owned)" 1000
+check_fails "  … read-only" berth run --rm --userns auto --mount type=image,source=unf,target=/img un touch /img/x
+check_eq "  … rw=true writes to the container's own upper" \
+        "$(berth run --rm --userns auto --mount type=image,source=unf,target=/img,rw=true un sh -c 'echo w > /img/w; stat -c %u /img/w')" 0
+
 # --- Layers are never chowned ----------------------------------------------------------------
 before=$(find "$STATE/store/layers" -maxdepth 3 -printf '%u:%g %C@ %p\n' | sort | md5sum)
 berth run --rm --userns auto unf true
