@@ -35,6 +35,7 @@
 #include "payload.h"
 #include "shm.h"
 #include "rlimit.h"
+#include "string-util.h"
 #include "strv.h"
 #include "sync.h"
 #include "sysctl.h"
@@ -179,9 +180,32 @@ _Noreturn void payload_main(const Container *c, int sock) {
         /* Now, through the host's /proc: sysctls resolve in the writer's namespaces, which are the
          * container's (the definition admits no key of the host's). */
         {
+                _cleanup_free_ char **rest = NULL;
                 const char *failed = NULL;
+                size_t n = 0;
 
-                r = sysctl_apply(d->sysctls, &failed);
+                /* Issue 18: user namespaces. The UTS namespace's files in the host's /proc stay the
+                 * host root's, which container root may not write: its two names are set through
+                 * their system calls, which it may. (The network's and IPC's files are owned by
+                 * the namespace's root.) */
+                rest = calloc(strv_length(d->sysctls) + 1, sizeof(char *));
+                if (!rest)
+                        SYNC_FAIL(sock, -ENOMEM, "Out of memory");
+                STRV_FOREACH(a, d->sysctls) {
+                        const char *v;
+
+                        if (c->uid_map && (v = startswith(*a, "kernel.domainname=")))
+                                r = setdomainname(v, strlen(v));
+                        else if (c->uid_map && (v = startswith(*a, "kernel.hostname=")))
+                                r = sethostname(v, strlen(v));
+                        else {
+                                rest[n++] = *a;
+                                continue;
+                        }
+                        if (r < 0)
+                                SYNC_FAIL(sock, -errno, "Failed to set sysctl %s: %m", *a);
+                }
+                r = sysctl_apply(rest, &failed);
                 if (r == -ENOENT)
                         SYNC_FAIL(sock, r, "sysctl %.*s does not exist in the container's namespaces",
                              (int) strcspn(failed, "="), failed);

@@ -96,6 +96,10 @@ check_eq "proc, sys, /dev/shm, /dev/null, cgroup, devpts inside" "$(echo $out)" 
 check_eq "a tmpfs volume is container root's" "$(berth run --rm --userns auto --tmpfs /scratch un stat -c %u /scratch)" 0
 check_eq "a terminal works" "$(berth run --rm -t --userns auto un tty | tr -d '\r')" /dev/pts/0
 check_eq "hostname" "$(berth run --rm --userns auto --hostname uh un hostname)" uh
+check_eq "sysctls of the UTS, IPC and network namespaces" \
+        "$(berth run --rm --userns auto --sysctl kernel.domainname=example.org --sysctl kernel.shmmni=1024 \
+                --sysctl net.ipv4.ip_forward=1 un sh -c 'cat /proc/sys/kernel/domainname /proc/sys/kernel/shmmni /proc/sys/net/ipv4/ip_forward' | tr '\n' ' ')" \
+        "example.org 1024 1 "
 
 # --- --user and setuid -----------------------------------------------------------------------
 check_eq "--user 1000 inside" "$(berth run --rm --userns auto --user 1000 un id -u)" 1000
