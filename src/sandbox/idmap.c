@@ -206,6 +206,9 @@ int idmap_overlay(int userns_fd, char **lowerdirs, const char *dir, const char *
                 if (fs_fd < 0)
                         r = -errno;
         }
+        /* "overlay" in /proc/mounts' first column, as docker's. */
+        if (r >= 0 && syscall(__NR_fsconfig, fs_fd, IDMAP_FSCONFIG_SET_STRING, "source", "overlay", 0) < 0)
+                r = -errno;
         /* The layers by their detached mounts: overlayfs takes its own private clone of each. */
         for (size_t i = 0; i < n && r >= 0; i++) {
                 snprintf(path, sizeof(path), "/proc/self/fd/%i", layers[i]);
