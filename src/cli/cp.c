@@ -38,6 +38,8 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <grp.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include "bus.h"
@@ -46,6 +48,7 @@
 #include "containers.h"
 #include "definition.h"
 #include "fd-util.h"
+#include "idmap.h"
 #include "image-config.h"
 #include "image.h"
 #include "layer.h"
@@ -70,10 +73,12 @@ typedef struct Root {
         int lock_fd; /* a stopped container's lock, held while we use its overlay */
         bool running;
         Definition *d;
+        int userns_fd; /* Issue 18: a running container's user namespace, when it has one; else -EBADF */
 } Root;
 
 static void root_done(Root *r) {
         r->fd = safe_close(r->fd);
+        r->userns_fd = safe_close(r->userns_fd);
         r->lock_fd = safe_close(r->lock_fd);
         r->d = definition_free(r->d);
 }
@@ -150,7 +155,7 @@ static int check_not_on_volume(const Root *root, const char *name, const char *p
 
 static int open_root(const char *given, bool writable, Root *ret) {
         _cleanup_(sd_bus_flush_close_unrefp) sd_bus *bus = NULL;
-        _cleanup_(root_done) Root root = { .fd = -EBADF, .lock_fd = -EBADF };
+        _cleanup_(root_done) Root root = { .fd = -EBADF, .lock_fd = -EBADF, .userns_fd = -EBADF };
         _cleanup_close_ int pidfd = -EBADF;
         pid_t pid, again;
         int r;
@@ -180,8 +185,20 @@ static int open_root(const char *given, bool writable, Root *ret) {
                 if (poll(&p, 1, 0) != 0 || scope_pid1(bus, name, &again) < 0 || again != pid)
                         return log_error_errno(-ESRCH, "container %s stopped meanwhile", name);
                 root.running = true;
+                /* Issue 18: user namespaces. The copy is made as the container's root in its own
+                 * user namespace: owners read and written are the container's IDs, and files it
+                 * creates land in the idmapped upper directory as the container's root. */
+                r = idmap_of_process(pid, NULL, NULL);
+                if (r > 0) {
+                        snprintf(path, sizeof(path), "/proc/%d/ns/user", (int) pid);
+                        root.userns_fd = open(path, O_RDONLY | O_CLOEXEC);
+                        if (root.userns_fd < 0)
+                                r = -errno;
+                }
+                if (r < 0)
+                        return log_error_errno(r, "Failed to open the user namespace of container %s: %m", name);
                 *ret = root;
-                root = (Root) { .fd = -EBADF, .lock_fd = -EBADF };
+                root = (Root) { .fd = -EBADF, .lock_fd = -EBADF, .userns_fd = -EBADF };
                 return 0;
         }
 
@@ -307,13 +324,13 @@ typedef struct ChildJob {
 
 /* In the child, chroot()ed into the container's root with the capabilities of a copy only. Its
  * errors go to stderr, as berth's do. */
-static int child_run(int root_fd, const ChildJob *job) {
+static int child_run(int root_fd, int userns_fd, const ChildJob *job) {
         _cleanup_free_ char *why = NULL;
         _cleanup_close_ int dir_fd = -EBADF;
         const uint64_t keep = (1ULL << CAP_CHOWN) | (1ULL << CAP_DAC_OVERRIDE) | (1ULL << CAP_DAC_READ_SEARCH) |
                               (1ULL << CAP_FOWNER) | (1ULL << CAP_FSETID) | (1ULL << CAP_MKNOD) |
                               (1ULL << CAP_SETFCAP);
-        int keep_fds[] = { STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO, root_fd, job->fd };
+        int keep_fds[] = { STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO, root_fd, job->fd, userns_fd };
         int r;
 
         (void) prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -321,6 +338,15 @@ static int child_run(int root_fd, const ChildJob *job) {
         r = close_all_fds_except(keep_fds, ELEMENTSOF(keep_fds));
         if (r < 0)
                 return log_error_errno(r, "Failed to close file descriptors: %m");
+        /* Issue 18: user namespaces. */
+        if (userns_fd >= 0) {
+                if (setns(userns_fd, CLONE_NEWUSER) < 0 || setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 ||
+                    setresuid(0, 0, 0) < 0)
+                        return log_error_errno(-errno, "Failed to enter the container's user namespace: %m");
+                userns_fd = safe_close(userns_fd);
+                (void) prctl(PR_SET_PDEATHSIG, SIGKILL);
+                (void) prctl(PR_SET_DUMPABLE, 0);
+        }
         if (fchdir(root_fd) < 0 || chroot(".") < 0 || chdir("/") < 0)
                 return log_error_errno(-errno, "Failed to enter the container's root: %m");
         safe_close(root_fd);
@@ -366,7 +392,7 @@ done:
         return r;
 }
 
-static int child_start(int root_fd, const ChildJob *job, pid_t *ret) {
+static int child_start(int root_fd, int userns_fd, const ChildJob *job, pid_t *ret) {
         pid_t pid;
 
         fflush(NULL);
@@ -374,7 +400,7 @@ static int child_start(int root_fd, const ChildJob *job, pid_t *ret) {
         if (pid < 0)
                 return log_error_errno(-errno, "Failed to fork: %m");
         if (pid == 0)
-                _exit(child_run(root_fd, job) < 0 ? EXIT_FAILURE : EXIT_SUCCESS);
+                _exit(child_run(root_fd, userns_fd, job) < 0 ? EXIT_FAILURE : EXIT_SUCCESS);
         *ret = pid;
         return 0;
 }
@@ -438,7 +464,7 @@ static int source_parts(const char *src, char **ret_dir, char **ret_entry) {
 }
 
 static int copy_out(const char *name, const char *src_arg, const char *dest) {
-        _cleanup_(root_done) Root root = { .fd = -EBADF, .lock_fd = -EBADF };
+        _cleanup_(root_done) Root root = { .fd = -EBADF, .lock_fd = -EBADF, .userns_fd = -EBADF };
         _cleanup_free_ char *src = container_path(src_arg), *src_dir = NULL, *entry = NULL, *dir = NULL,
                             *prefix = NULL, *why = NULL;
         _cleanup_close_ int pipe_r = -EBADF, pipe_w = -EBADF, dest_fd = -EBADF;
@@ -481,7 +507,7 @@ static int copy_out(const char *name, const char *src_arg, const char *dest) {
                         return log_oom();
                 job.o.prefix = streq(entry, ".") ? "." : top;
                 job.fd = STDOUT_FILENO;
-                r = child_start(root.fd, &job, &pid);
+                r = child_start(root.fd, root.userns_fd, &job, &pid);
                 return r < 0 ? r : child_wait(pid);
         }
 
@@ -501,7 +527,7 @@ static int copy_out(const char *name, const char *src_arg, const char *dest) {
         pipe_r = fds[0];
         pipe_w = fds[1];
         job.fd = pipe_w;
-        r = child_start(root.fd, &job, &pid);
+        r = child_start(root.fd, root.userns_fd, &job, &pid);
         if (r < 0)
                 return r;
         pipe_w = safe_close(pipe_w);
@@ -520,7 +546,7 @@ static int copy_out(const char *name, const char *src_arg, const char *dest) {
 }
 
 static int copy_in(const char *src, const char *name, const char *dest_arg) {
-        _cleanup_(root_done) Root root = { .fd = -EBADF, .lock_fd = -EBADF };
+        _cleanup_(root_done) Root root = { .fd = -EBADF, .lock_fd = -EBADF, .userns_fd = -EBADF };
         _cleanup_free_ char *dest = container_path(dest_arg), *dir = NULL, *prefix = NULL, *src_dir = NULL,
                             *entry = NULL, *why = NULL;
         _cleanup_close_ int pipe_r = -EBADF, pipe_w = -EBADF, src_fd = -EBADF;
@@ -560,7 +586,7 @@ static int copy_in(const char *src, const char *name, const char *dest_arg) {
                 if (!dest_exists || !S_ISDIR(st_dest.st_mode))
                         return log_error_errno(-ENOTDIR, "%s in container %s: not a directory", dest, name);
                 job = (ChildJob) { .pack = false, .dir = dest, .fd = STDIN_FILENO };
-                r = child_start(root.fd, &job, &pid);
+                r = child_start(root.fd, root.userns_fd, &job, &pid);
                 return r < 0 ? r : child_wait(pid);
         }
 
@@ -592,7 +618,7 @@ static int copy_in(const char *src, const char *name, const char *dest_arg) {
         pipe_r = fds[0];
         pipe_w = fds[1];
         job = (ChildJob) { .pack = false, .dir = dir, .fd = pipe_r };
-        r = child_start(root.fd, &job, &pid);
+        r = child_start(root.fd, root.userns_fd, &job, &pid);
         if (r < 0)
                 return r;
         pipe_r = safe_close(pipe_r);

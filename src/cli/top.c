@@ -11,6 +11,7 @@
 #include "cleanup.h"
 #include "containers.h"
 #include "fd-util.h"
+#include "idmap.h"
 #include "log.h"
 #include "options.h"
 #include "process-util.h"
@@ -54,7 +55,9 @@ static unsigned long long cpu_ticks(const char *stat) {
         return utime + stime;
 }
 
-static void print_one(pid_t pid, long hz) {
+/* Issue 18: user namespaces. uid_map: the container's (its uid_map as the host reads it) when it
+ * has a range of its own; then UID is the container's ID and HUID the host's. */
+static void print_one(pid_t pid, long hz, const char *uid_map) {
         _cleanup_free_ char *status = NULL, *stat = NULL, *cmdline = NULL;
         char path[64], uid[32], nspid[32];
         unsigned long long secs;
@@ -80,6 +83,16 @@ static void print_one(pid_t pid, long hz) {
                 status_field(status, "Name", false, name, sizeof(name));
                 free(cmdline);
                 cmdline = strjoin("[", name, "]");
+        }
+        if (uid_map) {
+                unsigned host = 0, inside = 0;
+                char cuid[32] = "-";
+
+                if (sscanf(uid, "%u", &host) == 1 && idmap_to_container(uid_map, host, &inside) >= 0)
+                        snprintf(cuid, sizeof(cuid), "%u", inside);
+                printf("%-8d %-8s %-6s %-10s %02llu:%02llu:%02llu %s\n", (int)pid, nspid, cuid, uid, secs / 3600,
+                       secs / 60 % 60, secs % 60, cmdline ? cmdline : "");
+                return;
         }
         printf("%-8d %-8s %-6s %02llu:%02llu:%02llu %s\n", (int)pid, nspid, uid, secs / 3600, secs / 60 % 60,
                secs % 60, cmdline ? cmdline : "");
@@ -120,8 +133,20 @@ int verb_top(int argc, char *argv[]) {
                 return EXIT_BERTH_FAILED;
         }
         qsort(pids, n, sizeof(pid_t), pid_compare);
-        printf("%-8s %-8s %-6s %-8s %s\n", "PID", "CPID", "UID", "TIME", "COMMAND");
-        for (size_t i = 0; i < n; i++)
-                print_one(pids[i], hz > 0 ? hz : 100);
+        /* The first is PID 1 of the container (or its supervisor's child): its user namespace is
+         * the container's. */
+        {
+                _cleanup_free_ char *uid_map = NULL;
+
+                for (size_t i = 0; i < n && !uid_map; i++)
+                        if (idmap_of_process(pids[i], &uid_map, NULL) < 0)
+                                continue;
+                if (uid_map)
+                        printf("%-8s %-8s %-6s %-10s %-8s %s\n", "PID", "CPID", "UID", "HUID", "TIME", "COMMAND");
+                else
+                        printf("%-8s %-8s %-6s %-8s %s\n", "PID", "CPID", "UID", "TIME", "COMMAND");
+                for (size_t i = 0; i < n; i++)
+                        print_one(pids[i], hz > 0 ? hz : 100, uid_map);
+        }
         return 0;
 }

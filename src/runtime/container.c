@@ -57,6 +57,7 @@
 #include "supervise.h"
 #include "sync.h"
 #include "teardown.h"
+#include "userns.h" /* Issue 18 */
 
 static void container_done(Container *c) {
         free(c->user_spec);
@@ -82,6 +83,12 @@ static void container_done(Container *c) {
         container_mounts_done(c);
         c->stdout_fd = safe_close(c->stdout_fd);
         c->stderr_fd = safe_close(c->stderr_fd);
+        /* Issue 18: user namespaces. */
+        free(c->uid_map);
+        free(c->gid_map);
+        c->uid_map = c->gid_map = NULL;
+        c->root_mnt_fd = safe_close(c->root_mnt_fd);
+        c->devices_mnt_fd = safe_close(c->devices_mnt_fd);
 }
 
 static int container_prepare(Container *c) {
@@ -174,7 +181,11 @@ static int container_prepare(Container *c) {
         r = container_mounts_prepare(c);
         if (r < 0)
                 return r;
-        return volume_plan_prepare(&c->volumes, c->lowerdirs, c->upper);
+        r = volume_plan_prepare(&c->volumes, c->lowerdirs, c->upper);
+        if (r < 0)
+                return r;
+        /* Issue 18: user namespaces. The maps, the idmapped root and volumes (userns.h). */
+        return container_userns_prepare(c);
 }
 
 static pid_t clone_payload(unsigned long namespaces, int *ret_pidfd) {
@@ -456,7 +467,9 @@ static int run_clone(Run *run) {
         /* PID=container:NAME: born in that pid namespace. */
         if (namespaces_pid_enter(c->join_pid_fd, &own_pidns) < 0)
                 return -EINVAL;
-        pid = clone_payload(namespaces_clone_flags(run->def, container_network_new_namespace(&run->net)), &run->pidfd);
+        pid = clone_payload(namespaces_clone_flags(run->def, container_network_new_namespace(&run->net)) |
+                                    container_userns_clone_flag(c), /* Issue 18: user namespaces. */
+                            &run->pidfd);
         if (pid > 0 && namespaces_pid_leave(own_pidns) < 0) {
                 (void) kill(pid, SIGKILL);
                 (void) waitpid(pid, NULL, 0);
@@ -473,6 +486,14 @@ static int run_clone(Run *run) {
         }
         run->pid = pid;
         guard_payload(&run->guard, pid);
+        /* Issue 18: user namespaces. The child's maps, before it does anything (it waits for GO);
+         * the idmapped mounts are its now. */
+        if (container_userns_write_maps(c, pid) < 0)
+                return -EINVAL;
+        c->root_mnt_fd = safe_close(c->root_mnt_fd);
+        c->devices_mnt_fd = safe_close(c->devices_mnt_fd);
+        for (size_t i = 0; c->volumes.idmapped && i < c->volumes.n; i++)
+                c->volumes.idmapped[i] = safe_close(c->volumes.idmapped[i]);
         run->sync_fds[1] = safe_close(run->sync_fds[1]);
         c->stdout_fd = safe_close(c->stdout_fd);
         c->stderr_fd = safe_close(c->stderr_fd);
@@ -657,7 +678,8 @@ int container_run(const Definition *d, const RunOptions *o, ForegroundRun *fg) {
                 .opts = o,
                 .c = { .def = d, .tty = o->tty, .stdin_fd = -EBADF, .stdout_fd = -EBADF, .stderr_fd = -EBADF,
                        .join_netns_fd = -EBADF, .join_ipc_fd = -EBADF, .join_uts_fd = -EBADF,
-                       .join_pid_fd = -EBADF, .init_fd = -EBADF },
+                       .join_pid_fd = -EBADF, .init_fd = -EBADF,
+                       .root_mnt_fd = -EBADF, .devices_mnt_fd = -EBADF /* Issue 18: user namespaces. */ },
                 .net = CONTAINER_NETWORK_NULL,
                 .guard = GUARD_NULL,
                 .lock_fd = -EBADF,

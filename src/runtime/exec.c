@@ -50,6 +50,7 @@
 #include "exec.h"
 #include "fd-util.h"
 #include "freezer.h"
+#include "idmap.h"
 #include "init.h"
 #include "log.h"
 #include "mount.h"
@@ -207,9 +208,10 @@ _noreturn_ static void joiner_main(const ExecOptions *o, char **env_base, int st
         _cleanup_strv_free_ char **env = NULL;
         size_t n_groups = 0;
         SyncMessage m;
-        uid_t uid;
+        uid_t uid, pty_uid;
         gid_t gid;
         pid_t pid;
+        int namespaces = ALL_NAMESPACES; /* Issue 18: and CLONE_NEWUSER with a range */
         int r;
 
         if (!o->user && definition_user_spec(d->user, &d->process, &user_spec) < 0)
@@ -280,8 +282,25 @@ _noreturn_ static void joiner_main(const ExecOptions *o, char **env_base, int st
         if (r < 0)
                 SYNC_FAIL(sock, r, "Failed to restore the capabilities in effect: %m");
 
+        /* Issue 18: user namespaces. A container with a range of its own: its user namespace is
+         * joined too, and the terminal is given to the host's ID of the user. */
+        {
+                _cleanup_free_ char *uid_map = NULL;
+                unsigned host_uid = uid;
+
+                r = idmap_of_process(o->pid, &uid_map, NULL);
+                if (r < 0)
+                        SYNC_FAIL(sock, r, "Failed to read the user namespace of container %s: %m", d->name);
+                if (r > 0) {
+                        namespaces |= CLONE_NEWUSER;
+                        if (idmap_to_host(uid_map, uid, &host_uid) < 0)
+                                SYNC_FAIL(sock, -ERANGE, "user %u is not mapped in the user namespace of container %s",
+                                          (unsigned) uid, d->name);
+                }
+                pty_uid = host_uid;
+        }
         if (o->tty) {
-                r = open_pty(root_fd, uid, &master, &slave);
+                r = open_pty(root_fd, pty_uid, &master, &slave);
                 if (r < 0)
                         SYNC_FAIL(sock, r, "Failed to set up a terminal in container %s: %m", d->name);
                 r = sync_send(sock, SYNC_PTY, 0, master, NULL);
@@ -291,10 +310,19 @@ _noreturn_ static void joiner_main(const ExecOptions *o, char **env_base, int st
         }
         root_fd = safe_close(root_fd);
 
+        /* Ulimit=: the container's limits, as the payload has them (docker's exec too): set before
+         * joining, where raising a hard limit is ours to do (Issue 18: not in a user namespace). */
+        {
+                const char *failed = NULL;
+
+                r = rlimit_apply(d->process.ulimits, &failed);
+                if (r < 0)
+                        SYNC_FAIL(sock, r, "Failed to set the limit Ulimit=%s: %m", failed ?: "");
+        }
         /* All namespaces of the container's PID 1 at once, through its pidfd: the namespaces of
          * one process, never of a PID reused in between. Our root and working directory become
          * the container's: no path of the host is reachable from here on. */
-        if (setns(o->pidfd, ALL_NAMESPACES) < 0) {
+        if (setns(o->pidfd, namespaces) < 0) {
                 if (errno == ESRCH)
                         SYNC_FAIL(sock, -errno, "container %s is not running", d->name);
                 SYNC_FAIL(sock, -errno, "Failed to join the namespaces of container %s: %m", d->name);
@@ -315,14 +343,6 @@ _noreturn_ static void joiner_main(const ExecOptions *o, char **env_base, int st
         /* The container's own confinement, as docker exec: its no_new_privs and seccomp profile
          * (while we still hold CAP_SYS_ADMIN, which loading it without no_new_privs needs), then
          * its user and capabilities, for good. The command inherits all of it at fork(). */
-        /* Ulimit=: the container's limits, as the payload has them (docker's exec too). */
-        {
-                const char *failed = NULL;
-
-                r = rlimit_apply(d->process.ulimits, &failed);
-                if (r < 0)
-                        SYNC_FAIL(sock, r, "Failed to set the limit Ulimit=%s: %m", failed ?: "");
-        }
         r = confine_enter(d, profile, uid, gid, groups, n_groups);
         if (r < 0)
                 SYNC_FAIL(sock, r, "Failed to take on the container's no_new_privs, seccomp profile, user and capabilities: %m");

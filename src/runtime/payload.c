@@ -18,6 +18,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <grp.h>
 #include <limits.h>
 #include <unistd.h>
 
@@ -34,6 +35,7 @@
 #include "payload.h"
 #include "shm.h"
 #include "rlimit.h"
+#include "string-util.h"
 #include "strv.h"
 #include "sync.h"
 #include "sysctl.h"
@@ -81,7 +83,14 @@ _Noreturn void payload_main(const Container *c, int sock) {
         const Definition *d = c->def;
         _cleanup_free_ char *home = NULL;
         _cleanup_free_ gid_t *groups = NULL;
-        _cleanup_close_ int root_fd = -EBADF, wd_fd = -EBADF;
+        _cleanup_close_ int root_fd = -EBADF, wd_fd = -EBADF, root_target_fd = -EBADF;
+        char root_path[STRLEN("/proc/self/fd/") + 12];
+        const char *root = c->root; /* Issue 18: /proc/self/fd/N of the overlay in a user namespace */
+        static const char *const host_files[] = { "hosts", "hostname", "resolv.conf" };
+        _cleanup_close_ int notify_dir_fd = -EBADF, localtime_fd = -EBADF;
+        int host_file_fds[3] = { -EBADF, -EBADF, -EBADF };
+        char src_path[PATH_MAX];
+        DeviceSpec *devices = NULL; /* the child's: freed at execve() */
         _cleanup_strv_free_ char **env = NULL;
         size_t n_groups = 0;
         unsigned pty_number = 0;
@@ -95,10 +104,23 @@ _Noreturn void payload_main(const Container *c, int sock) {
          * signalfd, pidfd …) the child keeps only what it needs: from GO on, a process of the
          * container that may trace it must find nothing of the host here. */
         {
-                const int keep[] = { sock,           c->stdin_fd,      c->stdout_fd,     c->stderr_fd,
-                                     c->join_netns_fd, c->join_ipc_fd, c->join_uts_fd, c->init_fd };
+                /* Issue 18: and the idmapped mounts the parent made for us. */
+                int keep[10 + c->volumes.n];
+                size_t n = 0;
 
-                if (close_all_fds_except(keep, ELEMENTSOF(keep)) < 0)
+                keep[n++] = sock;
+                keep[n++] = c->stdin_fd;
+                keep[n++] = c->stdout_fd;
+                keep[n++] = c->stderr_fd;
+                keep[n++] = c->join_netns_fd;
+                keep[n++] = c->join_ipc_fd;
+                keep[n++] = c->join_uts_fd;
+                keep[n++] = c->init_fd;
+                keep[n++] = c->root_mnt_fd;
+                keep[n++] = c->devices_mnt_fd;
+                for (size_t i = 0; c->volumes.idmapped && i < c->volumes.n; i++)
+                        keep[n++] = c->volumes.idmapped[i];
+                if (close_all_fds_except(keep, n) < 0)
                         _exit(125);
         }
         /* Sync point 0: everything we log from here on, the parent logs (sync.h). */
@@ -119,6 +141,32 @@ _Noreturn void payload_main(const Container *c, int sock) {
         r = sync_recv(sock, &m, NULL);
         if (r <= 0 || m.type != SYNC_GO)
                 _exit(125);
+        /* Issue 18: user namespaces. The parent wrote our maps before GO: become the container's
+         * root (we were born as the host's, which the namespace does not map), keeping the
+         * capabilities we have in it. The change of credentials cleared the parent-death signal. */
+        if (c->uid_map) {
+                /* The root's directory, while we are still the host's root by ID and so may walk
+                 * /var/lib/berth: from now on only by fd. */
+                root_target_fd = open(c->root, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+                if (root_target_fd < 0)
+                        SYNC_FAIL(sock, -errno, "Failed to open the container root %s: %m", c->root);
+                /* And the same for what we bind from the host's side: the hosts files, the notify
+                 * socket's directory, the time zone's copy. */
+                for (size_t i = 0; i < 3; i++) {
+                        snprintf(src_path, sizeof(src_path), "%s/%s", c->net_dir, host_files[i]);
+                        host_file_fds[i] = open(src_path, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+                        if (host_file_fds[i] < 0)
+                                SYNC_FAIL(sock, -errno, "Failed to open %s: %m", src_path);
+                }
+                if (c->notify_dir && (notify_dir_fd = open(c->notify_dir, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+                        SYNC_FAIL(sock, -errno, "Failed to open %s: %m", c->notify_dir);
+                if (c->localtime && (localtime_fd = open(c->localtime, O_PATH | O_CLOEXEC | O_NOFOLLOW)) < 0)
+                        SYNC_FAIL(sock, -errno, "Failed to open %s: %m", c->localtime);
+                if (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 || setresuid(0, 0, 0) < 0)
+                        SYNC_FAIL(sock, -errno, "Failed to become root in the user namespace of container %s: %m", d->name);
+                if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+                        SYNC_FAIL(sock, -errno, "Failed to set the parent-death signal: %m");
+        }
         if (!d->cgroupns_host && unshare(CLONE_NEWCGROUP) < 0)
                 SYNC_FAIL(sock, -errno, "Failed to create the cgroup namespace: %m");
         if (c->join_netns_fd >= 0 && setns(c->join_netns_fd, CLONE_NEWNET) < 0)
@@ -132,9 +180,32 @@ _Noreturn void payload_main(const Container *c, int sock) {
         /* Now, through the host's /proc: sysctls resolve in the writer's namespaces, which are the
          * container's (the definition admits no key of the host's). */
         {
+                _cleanup_free_ char **rest = NULL;
                 const char *failed = NULL;
+                size_t n = 0;
 
-                r = sysctl_apply(d->sysctls, &failed);
+                /* Issue 18: user namespaces. The UTS namespace's files in the host's /proc stay the
+                 * host root's, which container root may not write: its two names are set through
+                 * their system calls, which it may. (The network's and IPC's files are owned by
+                 * the namespace's root.) */
+                rest = calloc(strv_length(d->sysctls) + 1, sizeof(char *));
+                if (!rest)
+                        SYNC_FAIL(sock, -ENOMEM, "Out of memory");
+                STRV_FOREACH(a, d->sysctls) {
+                        const char *v;
+
+                        if (c->uid_map && (v = startswith(*a, "kernel.domainname=")))
+                                r = setdomainname(v, strlen(v));
+                        else if (c->uid_map && (v = startswith(*a, "kernel.hostname=")))
+                                r = sethostname(v, strlen(v));
+                        else {
+                                rest[n++] = *a;
+                                continue;
+                        }
+                        if (r < 0)
+                                SYNC_FAIL(sock, -errno, "Failed to set sysctl %s: %m", *a);
+                }
+                r = sysctl_apply(rest, &failed);
                 if (r == -ENOENT)
                         SYNC_FAIL(sock, r, "sysctl %.*s does not exist in the container's namespaces",
                              (int) strcspn(failed, "="), failed);
@@ -143,10 +214,16 @@ _Noreturn void payload_main(const Container *c, int sock) {
         }
 
         /* Writable until the volumes' mount points are made, as docker makes them with --read-only. */
-        r = mount_overlay_root(c->lowerdirs, c->upper, c->work, c->root, /* read_only= */ false);
+        if (c->root_mnt_fd >= 0) {
+                /* Issue 18: user namespaces. The parent's overlay over idmapped layers. */
+                r = mount_overlay_root_attach(c->root_mnt_fd, root_target_fd, c->root);
+                snprintf(root_path, sizeof(root_path), "/proc/self/fd/%i", c->root_mnt_fd);
+                root = root_path;
+        } else
+                r = mount_overlay_root(c->lowerdirs, c->upper, c->work, c->root, /* read_only= */ false);
         if (r < 0)
                 sync_fail(sock, r);
-        root_fd = open(c->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (root_fd < 0)
                 SYNC_FAIL(sock, -errno, "Failed to open the root of container %s: %m", d->name);
         r = volume_mount_all(&c->volumes, root_fd, /* api_dirs= */ false);
@@ -155,16 +232,26 @@ _Noreturn void payload_main(const Container *c, int sock) {
         /* Notify=yes: the supervisor's socket, read-only, over what the volumes put at /run; its
          * mount point made while the root is still writable. */
         if (c->notify_dir) {
-                r = mount_bind_dir(root_fd, c->notify_dir, NOTIFY_CONTAINER_DIR);
+                if (notify_dir_fd >= 0)
+                        snprintf(src_path, sizeof(src_path), "/proc/self/fd/%i", notify_dir_fd);
+                r = mount_bind_dir(root_fd, notify_dir_fd >= 0 ? src_path : c->notify_dir, NOTIFY_CONTAINER_DIR);
                 if (r < 0)
                         sync_fail(sock, r);
         }
         /* Timezone=: while the root is still writable. */
-        r = container_mounts_timezone(c, root_fd);
+        if (localtime_fd >= 0) {
+                /* Issue 18: the copy by its fd (a shallow copy of c, for this call only). */
+                Container tz = *c;
+
+                snprintf(src_path, sizeof(src_path), "/proc/self/fd/%i", localtime_fd);
+                tz.localtime = src_path;
+                r = container_mounts_timezone(&tz, root_fd);
+        } else
+                r = container_mounts_timezone(c, root_fd);
         if (r < 0)
                 sync_fail(sock, r);
         if (d->read_only) {
-                r = mount_root_read_only(c->root);
+                r = mount_root_read_only(root);
                 if (r < 0)
                         sync_fail(sock, r);
         }
@@ -201,11 +288,23 @@ _Noreturn void payload_main(const Container *c, int sock) {
         if (r < 0)
                 sync_fail(sock, r);
 
-        r = mount_setup_root(c->root, &(MountOptions) { .privileged = d->privileged,
+        /* Issue 18: user namespaces. AddDevice='s nodes from the parent's copies, owned by
+         * container root (the scope's DeviceAllow= is the host's paths', unchanged). */
+        if (c->devices_mnt_fd >= 0) {
+                devices = calloc(c->n_devices, sizeof(DeviceSpec));
+                if (!devices)
+                        SYNC_FAIL(sock, -ENOMEM, "Out of memory");
+                for (size_t i = 0; i < c->n_devices; i++) {
+                        devices[i] = c->devices[i];
+                        if (asprintf(&devices[i].host, "/proc/self/fd/%i/%zu", c->devices_mnt_fd, i) < 0)
+                                SYNC_FAIL(sock, -ENOMEM, "Out of memory");
+                }
+        }
+        r = mount_setup_root(root, &(MountOptions) { .privileged = d->privileged,
                                                          .shm_size = d->shm_size,
                                                          .unmasks = d->unmasks,
                                                          .masks = d->masks,
-                                                         .devices = c->devices,
+                                                         .devices = devices ?: c->devices,
                                                          .n_devices = c->n_devices });
         if (r < 0)
                 sync_fail(sock, r);
@@ -222,11 +321,13 @@ _Noreturn void payload_main(const Container *c, int sock) {
 
         /* /etc/hosts, /etc/hostname, /etc/resolv.conf: the helper's, read-only, as docker does. */
         for (size_t i = 0; i < 3; i++) {
-                static const char *const files[] = { "hosts", "hostname", "resolv.conf" };
                 char src[PATH_MAX], dest[32];
 
-                snprintf(src, sizeof(src), "%s/%s", c->net_dir, files[i]);
-                snprintf(dest, sizeof(dest), "/etc/%s", files[i]);
+                if (host_file_fds[i] >= 0)
+                        snprintf(src, sizeof(src), "/proc/self/fd/%i", host_file_fds[i]);
+                else
+                        snprintf(src, sizeof(src), "%s/%s", c->net_dir, host_files[i]);
+                snprintf(dest, sizeof(dest), "/etc/%s", host_files[i]);
                 r = mount_bind_file(root_fd, src, dest);
                 if (r < 0)
                         sync_fail(sock, r);
@@ -235,7 +336,7 @@ _Noreturn void payload_main(const Container *c, int sock) {
         if (c->tty) {
                 _cleanup_close_ int master = -EBADF;
 
-                r = mount_setup_console(c->root, &master);
+                r = mount_setup_console(root, &master);
                 if (r < 0)
                         sync_fail(sock, r);
                 if (ioctl(master, TIOCGPTN, &pty_number) < 0)
@@ -253,7 +354,7 @@ _Noreturn void payload_main(const Container *c, int sock) {
                         SYNC_FAIL(sock, wd_fd, "Failed to enter working directory %s: %m", c->working_dir);
         }
 
-        r = mount_pivot_root(c->root);
+        r = mount_pivot_root(root);
         if (r < 0)
                 sync_fail(sock, r);
 

@@ -43,6 +43,13 @@ typedef struct Container {
         char *localtime;
         char *user_spec;    /* User= with Group= (definition_user_spec()), what user points to, or NULL */
         int stop_signal;    /* StopSignal=, else the image's STOPSIGNAL, else SIGTERM */
+        /* Issue 18: user namespaces (userns.c). With a range of its own, the maps ("INSIDE
+         * OUTSIDE COUNT\n" lines: the child is cloned into a new user namespace and the parent
+         * writes them), else NULL; the overlay root the parent made over idmapped layers (a
+         * detached mount the child attaches), else -EBADF. */
+        char *uid_map, *gid_map;
+        int root_mnt_fd;
+        int devices_mnt_fd; /* AddDevice='s nodes, copied for container root (userns.c), else -EBADF */
 } Container;
 
 /* In the parent (container-mounts.c), once c->dir exists: the devices present on the host (a

@@ -1101,6 +1101,34 @@ int mount_overlay_root(char **lowerdirs, const char *upperdir, const char *workd
         return 0;
 }
 
+/* Issue 18: user namespaces. */
+int mount_overlay_root_attach(int mnt_fd, int target_fd, const char *target) {
+        struct statfs fs;
+        int r;
+
+        r = mount_isolate();
+        if (r < 0)
+                return r;
+        if (fstatfs(mnt_fd, &fs) < 0 || (uint64_t)fs.f_type != OVERLAYFS_SUPER_MAGIC)
+                return log_error_errno(-EIO, "The root prepared for %s is not an overlayfs", target);
+        if (sys_move_mount(mnt_fd, target_fd) < 0)
+                return log_error_errno(-errno, "Failed to attach the overlay on %s: %m", target);
+        return 0;
+}
+
+int mount_tree_in_root(int root_fd, const char *path, int target_fd, int tree_fd, bool want_ro,
+                       unsigned long propagation, bool propagation_recursive) {
+        if (sys_move_mount(tree_fd, target_fd) < 0)
+                return -errno;
+        if (propagation != 0) {
+                struct berth_mount_attr a = {.propagation = propagation};
+
+                if (sys_mount_setattr(tree_fd, AT_EMPTY_PATH | (propagation_recursive ? AT_RECURSIVE : 0), &a) < 0)
+                        return -errno;
+        }
+        return verify_mounted(root_fd, path, tree_fd, want_ro);
+}
+
 int mount_pivot_root(const char *root) {
         _cleanup_close_ int fd = -EBADF;
 
@@ -1121,12 +1149,33 @@ int mount_pivot_root(const char *root) {
         return 0;
 }
 
+/* Issue 18: user namespaces. A source opened while the host's paths were ours to walk: a path
+ * "/proc/self/fd/N" is that fd's file (a magic link, followed only here). */
+static int open_source(const char *source, int flags) {
+        int fd;
+
+        if (startswith(source, "/proc/self/fd/")) {
+                fd = open(source, (flags & ~O_NOFOLLOW) | O_CLOEXEC);
+                if (fd >= 0 && (flags & O_DIRECTORY) == 0) {
+                        struct stat st;
+
+                        if (fstat(fd, &st) < 0 || S_ISLNK(st.st_mode)) {
+                                safe_close(fd);
+                                errno = ELOOP;
+                                return -1;
+                        }
+                }
+                return fd;
+        }
+        return open(source, flags | O_CLOEXEC);
+}
+
 int mount_bind_file(int root_fd, const char *source, const char *dest) {
         _cleanup_close_ int src_fd = -EBADF, target_fd = -EBADF, mnt_fd = -EBADF;
         struct stat st;
         int r;
 
-        src_fd = open(source, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+        src_fd = open_source(source, O_PATH | O_CLOEXEC | O_NOFOLLOW);
         if (src_fd < 0)
                 return log_error_errno(-errno, "Failed to open %s: %m", source);
 
@@ -1181,7 +1230,7 @@ int mount_bind_dir(int root_fd, const char *source, const char *dest) {
         _cleanup_close_ int src_fd = -EBADF, target_fd = -EBADF, mnt_fd = -EBADF;
         int r;
 
-        src_fd = open(source, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        src_fd = open_source(source, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
         if (src_fd < 0)
                 return log_error_errno(-errno, "Failed to open %s: %m", source);
         target_fd = mkdir_in_root(root_fd, dest, 0755);
@@ -1315,7 +1364,10 @@ int mount_root_read_only(const char *root) {
         _cleanup_close_ int fd = -EBADF;
         int r;
 
-        fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        /* Followed: in a user namespace root is /proc/self/fd/N of the attached overlay (the
+         * container's own path is no longer reachable as its root); else berth's own path, which
+         * nothing of a container can make a symlink. */
+        fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0)
                 return log_error_errno(-errno, "Failed to open the container root %s: %m", root);
         r = overlay_make_api_dirs(fd);

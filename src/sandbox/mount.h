@@ -87,6 +87,12 @@ int mount_setup_root(const char *root, const MountOptions *o);
  * /dev/console and returns the master (O_CLOEXEC) for the helper to hand to the parent. */
 int mount_setup_console(const char *root, int *ret_master_fd);
 
+/* Issue 18: user namespaces. The overlay a helper made for the container (idmap_overlay()), a
+ * detached mount, attached on target_fd (the directory target, opened while the host's paths were
+ * still ours to walk) instead of mount_overlay_root()'s. Afterwards "/proc/self/fd/MNT_FD" names
+ * the root. Logs. */
+int mount_overlay_root_attach(int mnt_fd, int target_fd, const char *target);
+
 /* Makes root the new "/": fchdir(root), pivot_root(".", "."), detaches the old root stacked on top,
  * chdir("/"). root must be a mount point (the overlay is). */
 int mount_pivot_root(const char *root);
@@ -113,6 +119,11 @@ int mount_bind_in_root(int root_fd, const char *path, int target_fd, int src_fd,
  * top mount or (propagation_recursive) of all of it; 0 leaves it as the clone made it. */
 int mount_bind_in_root_propagation(int root_fd, const char *path, int target_fd, int src_fd, unsigned flags,
                                    bool recursive, unsigned long propagation, bool propagation_recursive);
+
+/* Issue 18: a detached tree the helper prepared (idmap_tree(), its flags set already) attached onto
+ * target_fd, its propagation set as above, and checked. */
+int mount_tree_in_root(int root_fd, const char *path, int target_fd, int tree_fd, bool want_ro,
+                       unsigned long propagation, bool propagation_recursive);
 
 /* An overlayfs of the host directory lower (as given: the admin's path, which may not hold ':', ','
  * or '\\') with upper and work (berth's) attached onto target_fd, and checked as above. Volume='s

@@ -6,13 +6,13 @@
 #include "definition-process.h"
 #include "rlimit.h"
 
-int rlimit_apply(char *const *ulimits, const char **ret_failed) {
+int rlimit_apply_pid(pid_t pid, char *const *ulimits, const char **ret_failed) {
         for (char *const *u = ulimits; u && *u; u++) {
                 struct rlimit rl;
                 int resource, r;
 
                 r = ulimit_parse(*u, &resource, &rl, NULL);
-                if (r >= 0 && setrlimit((__rlimit_resource_t) resource, &rl) < 0)
+                if (r >= 0 && prlimit(pid, (__rlimit_resource_t) resource, &rl, NULL) < 0)
                         r = -errno;
                 if (r < 0) {
                         if (ret_failed)
@@ -21,4 +21,8 @@ int rlimit_apply(char *const *ulimits, const char **ret_failed) {
                 }
         }
         return 0;
+}
+
+int rlimit_apply(char *const *ulimits, const char **ret_failed) {
+        return rlimit_apply_pid(0, ulimits, ret_failed);
 }

@@ -606,7 +606,7 @@ static int close_range_or_loop(unsigned first, unsigned last) {
 }
 
 int close_all_fds_except(const int *except, size_t n) {
-        unsigned keep[64], k = 0, next = 3;
+        unsigned keep[256], k = 0, next = 3;
         int r;
 
         for (size_t i = 0; i < n; i++) {

@@ -17,6 +17,7 @@
 #include "definition-mounts.h"
 #include "definition-name.h"
 #include "fd-util.h"
+#include "idmap.h"
 #include "image-config.h"
 #include "image-mount.h"
 #include "log.h"
@@ -311,8 +312,12 @@ int volume_remove_anonymous(const Definition *d) {
 /* ---- the plan ---- */
 
 void volume_plan_done(VolumePlan *p) {
-        for (size_t i = 0; i < p->n; i++)
+        for (size_t i = 0; i < p->n; i++) {
                 volume_mount_done(&p->mounts[i]);
+                if (p->idmapped)
+                        safe_close(p->idmapped[i]);
+        }
+        free(p->idmapped);
         free(p->mounts);
         *p = (VolumePlan) {};
 }
@@ -947,7 +952,7 @@ static int mount_image(const VolumeMount *m, int root_fd, int target_fd, unsigne
 
 /* *ret_is_root: the destination resolved to the root itself (a symlink to "/" or "../.."): mounting
  * there would cover the whole root. */
-static int mount_one(const VolumeMount *m, int root_fd, bool *ret_is_root, char *msg, size_t msg_size) {
+static int mount_one(const VolumeMount *m, int idmapped_fd, int root_fd, bool *ret_is_root, char *msg, size_t msg_size) {
         _cleanup_close_ int src_fd = -EBADF, target_fd = -EBADF;
         struct stat st, root_st;
         unsigned flags = m->read_only ? MOUNT_FLAG_RDONLY : 0;
@@ -955,7 +960,12 @@ static int mount_one(const VolumeMount *m, int root_fd, bool *ret_is_root, char 
 
         bool tmpfs = m->type == VOLUME_TMPFS || (m->device && streq(m->device_type, "tmpfs"));
 
-        if (m->device && !tmpfs) {
+        if (idmapped_fd >= 0) {
+                /* Issue 18: the parent's idmapped tree; the host's path may not be ours to walk. */
+                if (fstat(idmapped_fd, &st) < 0)
+                        return -errno;
+                dir = S_ISDIR(st.st_mode);
+        } else if (m->device && !tmpfs) {
                 /* A .volume's bind of a host directory: never through a symlink. */
                 src_fd = open_nofollow(m->device);
                 if (src_fd < 0)
@@ -1019,6 +1029,12 @@ static int mount_one(const VolumeMount *m, int root_fd, bool *ret_is_root, char 
                 }
         }
         flags |= m->flags;
+        /* Issue 18: user namespaces. The parent's idmapped tree, its flags set already. */
+        if (idmapped_fd >= 0)
+                return mount_tree_in_root(root_fd, m->destination, target_fd, idmapped_fd, flags & MOUNT_FLAG_RDONLY,
+                                          propagation_flags(m->propagation),
+                                          m->propagation == VOLUME_PROPAGATION_RPRIVATE ||
+                                                  m->propagation == VOLUME_PROPAGATION_RSLAVE);
         if (m->type == VOLUME_IMAGE)
                 return mount_image(m, root_fd, target_fd, flags, msg, msg_size);
         if (m->overlay)
@@ -1042,7 +1058,7 @@ int volume_mount_all(const VolumePlan *p, int root_fd, bool api_dirs) {
 
                 if (volume_is_api_path(m->destination) != api_dirs)
                         continue;
-                r = mount_one(m, root_fd, &is_root, msg, sizeof(msg));
+                r = mount_one(m, p->idmapped ? p->idmapped[i] : -EBADF, root_fd, &is_root, msg, sizeof(msg));
                 if (is_root)
                         return log_error_errno(r, "%s destination %s resolves to the container's root, refusing",
                                                volume_type_noun(m->type), m->destination);
@@ -1050,6 +1066,75 @@ int volume_mount_all(const VolumePlan *p, int root_fd, bool api_dirs) {
                         return log_error_errno(r, "Failed to mount %s%s%s on %s in the container: %m%s%s",
                                                volume_type_noun(m->type), m->source ? " " : "", m->source ?: "",
                                                m->destination, msg[0] ? ": " : "", msg);
+        }
+        return 0;
+}
+
+/* Issue 18: user namespaces. */
+int volume_plan_idmap(VolumePlan *p, int userns_fd, uid_t root_uid, gid_t root_gid) {
+        int r;
+
+        if (p->n == 0)
+                return 0;
+        /* Each is a descriptor the child keeps until it attached it (close_all_fds_except()). */
+        if (p->n > VOLUME_IDMAPPED_MAX)
+                return log_error_errno(-E2BIG, "A container with a user namespace can have at most %d volumes and binds, not %zu",
+                                       VOLUME_IDMAPPED_MAX, p->n);
+        p->idmapped = malloc(p->n * sizeof(int));
+        if (!p->idmapped)
+                return log_oom();
+        for (size_t i = 0; i < p->n; i++)
+                p->idmapped[i] = -EBADF;
+        for (size_t i = 0; i < p->n; i++) {
+                const VolumeMount *m = &p->mounts[i];
+                bool tmpfs = m->type == VOLUME_TMPFS || (m->device && streq(m->device_type, "tmpfs"));
+                const char *source = m->device ?: m->type == VOLUME_BIND ? m->source : m->data_path;
+                bool bind = m->type == VOLUME_BIND || m->device;
+                unsigned flags = (m->read_only ? MOUNT_FLAG_RDONLY : 0) | m->flags | (m->device ? m->tmpfs_flags : 0);
+
+                if (tmpfs)
+                        continue;
+                if (m->type == VOLUME_IMAGE && !m->overlay && strv_length(m->image_layers) == 1) {
+                        /* Mount=type=image of one layer: that layer, idmapped, read-only. */
+                        r = idmap_tree(userns_fd, AT_FDCWD, m->image_layers[0], flags | MOUNT_FLAG_RDONLY, false, true,
+                                       &p->idmapped[i]);
+                        if (r < 0)
+                                return log_error_errno(r, "Failed to prepare image %s for the user namespace of the container: %m",
+                                                       m->source);
+                        continue;
+                }
+                if (m->overlay || m->type == VOLUME_IMAGE) {
+                        /* "O": the source idmapped under the container's own upper and work, which
+                         * are siblings in one directory (volume_plan_prepare_overlays()); an image's
+                         * layers the same (read-only without "O"). */
+                        _cleanup_free_ char *dir = m->overlay ? strndup(m->overlay_upper, strlen(m->overlay_upper) - STRLEN("/upper")) : NULL;
+                        char *lower[] = { m->source, NULL };
+                        char msg[256] = "";
+
+                        if (m->overlay && !dir)
+                                return log_oom();
+                        r = idmap_overlay(userns_fd, m->type == VOLUME_IMAGE ? m->image_layers : lower, dir, "upper", "work",
+                                          root_uid, root_gid, flags | (m->overlay ? 0U : MOUNT_FLAG_RDONLY), msg, sizeof(msg),
+                                          &p->idmapped[i]);
+                        if (r == -EOPNOTSUPP)
+                                return log_error_errno(r, "%s cannot be idmapped for the user namespace of the container: its "
+                                                          "file system does not support idmapped mounts", m->source);
+                        if (r < 0)
+                                return log_error_errno(r, "Failed to mount the overlay on %s for %s: %m%s%s", m->source,
+                                                       m->destination, msg[0] ? ": " : "", msg);
+                        continue;
+                }
+                /* A bind: the admin's path as given, its submounts along (docker's rbind); a
+                 * volume's _data never through a link. */
+                r = idmap_tree(userns_fd, AT_FDCWD, source, flags, /* recursive= */ bind && !m->non_recursive,
+                               /* nofollow= */ !bind, &p->idmapped[i]);
+                if (r == -EOPNOTSUPP)
+                        return log_error_errno(r, "%s %s cannot be idmapped for the user namespace of the container: its file "
+                                                  "system does not support idmapped mounts (or a mount below it does not)",
+                                               volume_type_noun(m->type), source);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to prepare %s %s for the user namespace of the container: %m",
+                                               volume_type_noun(m->type), source);
         }
         return 0;
 }

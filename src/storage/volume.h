@@ -58,6 +58,9 @@ int volume_remove_anonymous(const Definition *d);
 typedef struct VolumePlan {
         VolumeMount *mounts; /* in mount order: parents before what lies inside them */
         size_t n;
+        /* Issue 18: with a user namespace, per mount a detached idmapped tree of its source
+         * (volume_plan_idmap()), or -EBADF for what needs none (tmpfs); NULL without one. */
+        int *idmapped;
 } VolumePlan;
 
 void volume_plan_done(VolumePlan *p);
@@ -74,6 +77,15 @@ int volume_plan_make(const Definition *d, const ImageConfig *image, VolumePlan *
  * Runs outside the container's scope so that device nodes can be recreated (the scope's device
  * policy refuses mknod). */
 int volume_plan_prepare(VolumePlan *p, char **lowerdirs, const char *upperdir);
+
+/* Issue 18: in the parent, for a container with a user namespace (userns_fd, its maps): every bind,
+ * named and anonymous volume and .volume Device= bind as a detached idmapped tree, so that files
+ * keep the IDs they have on disk and appear with them inside; nothing is chowned. The child
+ * attaches these (volume_mount_all()). "O" becomes an overlay made here as root_mount_uid's
+ * (idmap_overlay()) over the idmapped source. Refuses with one line what cannot be idmapped (a
+ * file system that does not support idmapped mounts). Logs. */
+#define VOLUME_IDMAPPED_MAX 200
+int volume_plan_idmap(VolumePlan *p, int userns_fd, uid_t root_uid, gid_t root_gid);
 
 /* In the payload's child, before pivot_root(): mounts the plan onto the root at root_fd, each
  * destination resolved inside the root and created when missing, each mount attached by fd and
