@@ -166,6 +166,18 @@ else
         check_eq "  … control: with --userns host it is written" \
                 "$(attack host --pid host -- "write:/proc/1/root$T/hostfile:pwned")" "write:/proc/1/root$T/hostfile:pwned ok"
 fi
+# A namespace of the host's user namespace handed in as a file (ip netns's nsfs bind).
+ip netns add unsns
+on_exit 'ip netns del unsns'
+out=$(attack auto -v /run/netns/unsns:/hostns -- setns:/hostns)
+if [[ $out != "setns:/hostns "* ]]; then
+        echo "ok - # SKIP setns() into a host network namespace bound in: not bound with a range ($out)"
+else
+        check_match "setns() into a host network namespace bound in: refused inside, for root with CAP_SYS_ADMIN" \
+                "$out" "^setns:/hostns E(PERM|ACCES)$"
+        check_eq "  … control: with --userns host it joins" \
+                "$(attack host -v /run/netns/unsns:/hostns -- setns:/hostns)" "setns:/hostns ok"
+fi
 # Without --pid host, /proc/1 is the container's own init: its root is the container's.
 check_eq "/proc/1/root inside is the container's root" \
         "$(berth run --rm --userns auto --init uns sh -c 'cat /proc/1/root/etc/passwd | head -1')" "root:x:0:0:root:/root:/bin/sh"
