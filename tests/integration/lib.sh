@@ -36,6 +36,22 @@ check_match() {
 
 on_exit() { CLEANUPS+=("$*"); }
 
+# The suite's second pass (tests/integration/run with BERTH_TEST_USERNS=auto) runs with
+# "[Containers] UserNS=auto" in /etc/berth/berth.conf. A scenario that writes its own berth.conf
+# does it through berth_conf (the text on stdin; the pass's lines go after it, so that the line
+# numbers berth reports are the scenario's) and takes it away with berth_conf_reset.
+berth_conf() {
+        mkdir -p /etc/berth
+        {
+                cat
+                [ -z "${BERTH_TEST_USERNS:-}" ] || printf '\n[Containers]\nUserNS=%s\n' "$BERTH_TEST_USERNS"
+        } > /etc/berth/berth.conf
+}
+berth_conf_reset() {
+        if [ -n "${BERTH_TEST_USERNS:-}" ]; then berth_conf < /dev/null; else rm -f /etc/berth/berth.conf; fi
+}
+[ -z "${BERTH_TEST_USERNS:-}" ] || berth_conf_reset
+
 # wait_for SECONDS CMD…: until CMD succeeds, or SECONDS pass
 wait_for() {
         local i n=$(($1 * 10)); shift

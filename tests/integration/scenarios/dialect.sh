@@ -184,8 +184,8 @@ out=$(berth run --rm --ip6 fd66::9 dl true 2>&1); rc=$?
 check_eq "--ip6 without an IPv6 subnet on the bridge: refused in one line" "$rc $out" \
         "125 berth: IP6=fd66::9: bridge berth0 has no IPv6 subnet (berth.conf's [Network] Subnet6=)"
 mkdir -p /etc/berth
-printf '[Network]\nBridge=berthd6\nSubnet=10.67.0.0/24\nSubnet6=fd67::/64\n' > /etc/berth/berth.conf
-on_exit 'rm -f /etc/berth/berth.conf; ip link del berthd6 2>/dev/null'
+printf '[Network]\nBridge=berthd6\nSubnet=10.67.0.0/24\nSubnet6=fd67::/64\n' | berth_conf
+on_exit 'berth_conf_reset; ip link del berthd6 2>/dev/null'
 berth run -d --name dip6 --ip6 fd67::9 dl sleep 1000 >/dev/null
 on_exit 'berth rm -f dip6'
 check_eq "--ip6 fd67::9: that IPv6 address" "$(berth exec dip6 ip -o -6 addr show dev eth0 scope global | awk '{print $4}')" fd67::9/64
@@ -195,7 +195,7 @@ out=$(berth run --rm --ip 10.67.0.5 --ip6 fd67::9 dl true 2>&1); rc=$?
 check_match "--ip and --ip6 of two host numbers: refused" "$rc $out" "^125 berth: IP=10.67.0.5 and IP6=fd67::9 name two containers"
 out=$(berth run --rm --ip6 fd68::9 dl true 2>&1); rc=$?
 check_match "an address outside Subnet6=: refused" "$rc $out" "^125 berth: IP6=fd68::9: not an address a container can take in fd67::/64"
-rm -f /etc/berth/berth.conf
+berth_conf_reset
 ip link del berthd6 2>/dev/null
 
 # --- SeccompProfile=PATH ---------------------------------------------------------------------------

@@ -140,8 +140,8 @@ check_eq "a container's tasks are limited by default (berth.conf, podman's 2048)
         "$(systemctl show -P TasksMax container-hb1.scope)" 2048
 berth rm -f hb1 >/dev/null
 mkdir -p /etc/berth
-on_exit 'rm -f /etc/berth/berth.conf'
-printf '[Containers]\nPidsLimit=300\n' > /etc/berth/berth.conf
+on_exit berth_conf_reset
+printf '[Containers]\nPidsLimit=300\n' | berth_conf
 berth run -d --name hb1 hb sleep 600 >/dev/null
 check_eq "  … berth.conf's [Containers] PidsLimit= sets the default" "$(systemctl show -P TasksMax container-hb1.scope)" 300
 berth rm -f hb1 >/dev/null
@@ -166,7 +166,7 @@ berth start hb2
 wait_for 20 sh -c '[ "$(systemctl show -P TasksCurrent container-hb2.scope)" -ge 290 ]'
 check "  … and rm -f" timeout 60 berth rm -f hb2
 check_fails "  … leaving nothing" test -e /run/berth/hb2
-rm -f /etc/berth/berth.conf
+berth_conf_reset
 
 # --- 5. a stopped journald ------------------------------------------------------------------
 berth run -d --name hj1 hb sh -c 'trap "exit 0" TERM; while :; do echo aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa; done' >/dev/null

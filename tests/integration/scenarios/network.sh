@@ -256,8 +256,8 @@ check_eq "  … no published elements" "$(elements)" "0 0"
 
 # --- IPv6: Subnet6= gives each container a v6 address too ---------------------------------------
 mkdir -p /etc/berth
-on_exit rm -f /etc/berth/berth.conf
-printf '[Network]\nBridge=berth6\nSubnet=10.66.0.0/24\nSubnet6=fd66::/64\n' > /etc/berth/berth.conf
+on_exit berth_conf_reset
+printf '[Network]\nBridge=berth6\nSubnet=10.66.0.0/24\nSubnet6=fd66::/64\n' | berth_conf
 on_exit ip link del berth6
 # Forwarding makes the host a router: interfaces with accept_ra=1 stop taking router
 # advertisements. ra0 is one; its peer, with accept_ra=2, is not.
@@ -291,11 +291,11 @@ check_match "  … outbound v6 traffic is masqueraded" "$(nft list table ip6 ber
 berth stop v6srv >/dev/null
 wait_for 5 nothing_left
 check_eq "  … and after stop nothing is left" "$(veths) $(leases) $(elements)" "  0 0"
-rm -f /etc/berth/berth.conf
+berth_conf_reset
 
 # --- a full pool: a tiny subnet on a bridge of its own ------------------------------------------
-printf '[Network]\nBridge=berthtiny\nSubnet=10.77.0.0/30\n' > /etc/berth/berth.conf
-on_exit rm -f /etc/berth/berth.conf
+printf '[Network]\nBridge=berthtiny\nSubnet=10.77.0.0/30\n' | berth_conf
+on_exit berth_conf_reset
 on_exit ip link del berthtiny
 berth run -d --name tiny1 bb sleep 1000 >/dev/null
 on_exit berth rm -f tiny1
@@ -305,7 +305,7 @@ check_eq "a full pool fails the start: 125" "$rc" 125
 check_eq "  … naming the subnet" "$out" "berth: no free address left in subnet 10.77.0.0/30 (bridge berthtiny)"
 check_eq "  … leaving no veth" "$(veths | wc -w)" 1
 check_eq "  … and no port" "$(elements)" "0 0"
-printf '[Network]\nSubnet=10.77.0.1/30\n' > /etc/berth/berth.conf
+printf '[Network]\nSubnet=10.77.0.1/30\n' | berth_conf
 out=$(berth run --rm bb true 2>&1); rc=$?
 check_eq "a bad berth.conf: 125" "$rc" 125
 check_eq "  … naming file, line and key" "$out" \
@@ -314,7 +314,7 @@ check_eq "  … naming file, line and key" "$out" \
 # bridge's name belongs to something else.
 ip link add notbr0 type veth peer name notbr0p
 on_exit ip link del notbr0
-printf '[Network]\nBridge=notbr0\nSubnet=10.78.0.0/24\n' > /etc/berth/berth.conf
+printf '[Network]\nBridge=notbr0\nSubnet=10.78.0.0/24\n' | berth_conf
 before="$(leases) $(elements)"
 out=$(berth run --rm --name nb1 -p 8385:80 bb echo payload-ran 2>&1); rc=$?
 check_eq "a bridge name that is not a bridge: 125" "$rc" 125
@@ -331,5 +331,5 @@ on_exit berth rm -f nb2
 check_eq "  … as a service too: failed" "$(systemctl is-active container@nb2.service)" failed
 check_match "  … with the reason in its logs" "$(berth logs -o cat nb2 2>&1)" "interface notbr0 exists and is not a bridge"
 check_fails "  … and no scope" sh -c 'systemctl list-units --all --plain --no-legend "container-nb2.scope" | grep -q .'
-rm -f /etc/berth/berth.conf
+berth_conf_reset
 berth stop tiny1 >/dev/null

@@ -223,7 +223,9 @@ on_exit 'berth rm -f topc >/dev/null 2>&1'
 # run -d returns once the shell runs; its sleeps come a moment later.
 wait_for 5 sh -c '[ "$(berth top topc | grep -c " sleep 100[01]$")" = 2 ]'
 top=$(berth top topc)
-check_eq "top: a header and one line per process" "$(echo "$top" | sed -n 1p | tr -s ' ')" "PID CPID UID TIME COMMAND"
+# A container with a range of host IDs (the UserNS=auto pass of the suite) shows them too: HUID.
+check_eq "top: a header and one line per process" "$(echo "$top" | sed -n 1p | tr -s ' ')" \
+        "PID CPID UID${BERTH_TEST_USERNS:+ HUID} TIME COMMAND"
 check_eq "  … three processes" "$(echo "$top" | sed 1d | wc -l)" 3
 check_match "  … PID 1 of the container is the shell" "$(echo "$top" | awk '$2 == 1')" "sh -c sleep 1000 & sleep 1001 & wait$"
 check_match "  … with the host's PID first" "$(echo "$top" | awk '$2 == 1 {print $1}')" "^$(systemctl show -P MainPID container@topc.service | xargs -I{} sh -c 'cat /proc/{}/task/*/children' | tr ' ' '\n' | grep . | head -1)$"
