@@ -17,36 +17,9 @@
 #include "cleanup.h"
 #include "fd-util.h"
 #include "idmap.h"
+#include "mount-syscalls.h"
 #include "strv.h"
 
-/* Called through syscall(2), as mount.c does, so that any glibc works. */
-#ifndef __NR_open_tree
-#define __NR_open_tree 428
-#endif
-#ifndef __NR_fsopen
-#define __NR_fsopen 430
-#endif
-#ifndef __NR_fsconfig
-#define __NR_fsconfig 431
-#endif
-#ifndef __NR_fsmount
-#define __NR_fsmount 432
-#endif
-#ifndef __NR_mount_setattr
-#define __NR_mount_setattr 442
-#endif
-#define IDMAP_OPEN_TREE_CLONE 1
-#define IDMAP_AT_RECURSIVE 0x8000
-#define IDMAP_MOUNT_ATTR_IDMAP 0x00100000
-#define IDMAP_FSCONFIG_SET_STRING 1
-#define IDMAP_FSCONFIG_CMD_CREATE 6
-
-struct idmap_mount_attr {
-        uint64_t attr_set;
-        uint64_t attr_clr;
-        uint64_t propagation;
-        uint64_t userns_fd;
-};
 
 static int write_file(const char *path, const char *text) {
         _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -126,18 +99,18 @@ int idmap_to_host(const char *map, unsigned inside, unsigned *ret_outside) {
 
 int idmap_tree(int userns_fd, int dir_fd, const char *path, unsigned attr, bool recursive, bool nofollow,
                int *ret_tree_fd) {
-        struct idmap_mount_attr a = {
-                .attr_set = attr | IDMAP_MOUNT_ATTR_IDMAP,
+        struct berth_mount_attr a = {
+                .attr_set = attr | MOUNT_ATTR_IDMAP,
                 .userns_fd = (uint64_t) userns_fd,
         };
         _cleanup_close_ int fd = -EBADF;
-        unsigned flags = IDMAP_OPEN_TREE_CLONE | O_CLOEXEC | (recursive ? IDMAP_AT_RECURSIVE : 0) |
+        unsigned flags = OPEN_TREE_CLONE | O_CLOEXEC | (recursive ? AT_RECURSIVE : 0) |
                          (nofollow ? AT_SYMLINK_NOFOLLOW : 0) | (path[0] ? 0 : AT_EMPTY_PATH);
 
         fd = (int) syscall(__NR_open_tree, dir_fd, path, flags);
         if (fd < 0)
                 return -errno;
-        if (syscall(__NR_mount_setattr, fd, "", AT_EMPTY_PATH | (recursive ? IDMAP_AT_RECURSIVE : 0), &a,
+        if (syscall(__NR_mount_setattr, fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &a,
                     sizeof(a)) < 0)
                 /* EINVAL: the file system (or a submount's) does not support idmapped mounts;
                  * ENOSYS: the kernel predates them. */
@@ -173,7 +146,7 @@ static int overlay_create_as(int fs_fd, uid_t uid, gid_t gid) {
         /* setfsuid() away from 0 dropped the file system capabilities from the effective set. */
         if (r >= 0)
                 r = caps_limit_effective(UINT64_MAX);
-        if (r >= 0 && syscall(__NR_fsconfig, fs_fd, IDMAP_FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+        if (r >= 0 && syscall(__NR_fsconfig, fs_fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
                 r = -errno;
         (void) setfsuid(0);
         (void) setfsgid(0);
@@ -202,33 +175,33 @@ int idmap_overlay(int userns_fd, char **lowerdirs, const char *dir, const char *
         if (r >= 0 && dir)
                 r = idmap_tree(userns_fd, AT_FDCWD, dir, 0, false, true, &dir_fd);
         if (r >= 0) {
-                fs_fd = (int) syscall(__NR_fsopen, "overlay", 1U /* FSOPEN_CLOEXEC */);
+                fs_fd = (int) syscall(__NR_fsopen, "overlay", FSOPEN_CLOEXEC);
                 if (fs_fd < 0)
                         r = -errno;
         }
         /* "overlay" in /proc/mounts' first column, as docker's. */
-        if (r >= 0 && syscall(__NR_fsconfig, fs_fd, IDMAP_FSCONFIG_SET_STRING, "source", "overlay", 0) < 0)
+        if (r >= 0 && syscall(__NR_fsconfig, fs_fd, FSCONFIG_SET_STRING, "source", "overlay", 0) < 0)
                 r = -errno;
         /* The layers by their detached mounts: overlayfs takes its own private clone of each. */
         for (size_t i = 0; i < n && r >= 0; i++) {
                 snprintf(path, sizeof(path), "/proc/self/fd/%i", layers[i]);
-                if (syscall(__NR_fsconfig, fs_fd, IDMAP_FSCONFIG_SET_STRING, "lowerdir+", path, 0) < 0)
+                if (syscall(__NR_fsconfig, fs_fd, FSCONFIG_SET_STRING, "lowerdir+", path, 0) < 0)
                         r = -errno;
         }
         if (r >= 0 && dir) {
                 snprintf(path, sizeof(path), "/proc/self/fd/%i/%s", dir_fd, upper_name);
-                if (syscall(__NR_fsconfig, fs_fd, IDMAP_FSCONFIG_SET_STRING, "upperdir", path, 0) < 0)
+                if (syscall(__NR_fsconfig, fs_fd, FSCONFIG_SET_STRING, "upperdir", path, 0) < 0)
                         r = -errno;
         }
         if (r >= 0 && dir) {
                 snprintf(path, sizeof(path), "/proc/self/fd/%i/%s", dir_fd, work_name);
-                if (syscall(__NR_fsconfig, fs_fd, IDMAP_FSCONFIG_SET_STRING, "workdir", path, 0) < 0)
+                if (syscall(__NR_fsconfig, fs_fd, FSCONFIG_SET_STRING, "workdir", path, 0) < 0)
                         r = -errno;
         }
         if (r >= 0)
                 r = overlay_create_as(fs_fd, root_uid, root_gid);
         if (r >= 0) {
-                mnt_fd = (int) syscall(__NR_fsmount, fs_fd, 1U /* FSMOUNT_CLOEXEC */, attr);
+                mnt_fd = (int) syscall(__NR_fsmount, fs_fd, FSMOUNT_CLOEXEC, attr);
                 if (mnt_fd < 0)
                         r = -errno;
         }
@@ -286,14 +259,14 @@ int idmap_to_container(const char *map, unsigned outside, unsigned *ret_inside) 
 int idmap_device_nodes(char *const *hosts, size_t n, uid_t root_uid, gid_t root_gid, int *ret_mnt_fd) {
         _cleanup_close_ int fs_fd = -EBADF, mnt_fd = -EBADF;
 
-        fs_fd = (int) syscall(__NR_fsopen, "tmpfs", 1U /* FSOPEN_CLOEXEC */);
+        fs_fd = (int) syscall(__NR_fsopen, "tmpfs", FSOPEN_CLOEXEC);
         if (fs_fd < 0)
                 return -errno;
-        if (syscall(__NR_fsconfig, fs_fd, IDMAP_FSCONFIG_SET_STRING, "mode", "0755", 0) < 0 ||
-            syscall(__NR_fsconfig, fs_fd, IDMAP_FSCONFIG_SET_STRING, "size", "64k", 0) < 0 ||
-            syscall(__NR_fsconfig, fs_fd, IDMAP_FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+        if (syscall(__NR_fsconfig, fs_fd, FSCONFIG_SET_STRING, "mode", "0755", 0) < 0 ||
+            syscall(__NR_fsconfig, fs_fd, FSCONFIG_SET_STRING, "size", "64k", 0) < 0 ||
+            syscall(__NR_fsconfig, fs_fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
                 return -errno;
-        mnt_fd = (int) syscall(__NR_fsmount, fs_fd, 1U /* FSMOUNT_CLOEXEC */, 0x02U | 0x08U /* NOSUID, NOEXEC */);
+        mnt_fd = (int) syscall(__NR_fsmount, fs_fd, FSMOUNT_CLOEXEC, 0x02U | 0x08U /* NOSUID, NOEXEC */);
         if (mnt_fd < 0)
                 return -errno;
         for (size_t i = 0; i < n; i++) {

@@ -511,7 +511,10 @@ static int drain(Source *s) {
         }
 }
 
-static int open_source(struct archive *in, Source *s, LayerDigests *digests, char **ret_why) {
+/* The hashes digests asks for, started on s: of the archive as read (compressed), and of its
+ * decompressed stream (uncompressed), which a raw reader of its own gives. -EBADMSG (with what),
+ * when that reader cannot make sense of the archive. */
+static int start_hashes(Source *s, const LayerDigests *digests, const char *what, char **ret_why) {
         struct archive_entry *e;
         DigestAlgorithm a;
 
@@ -537,8 +540,19 @@ static int open_source(struct archive *in, Source *s, LayerDigests *digests, cha
                 sym_archive_read_support_format_raw(s->decompress);
                 if (sym_archive_read_open(s->decompress, s, NULL, read_raw, NULL) != ARCHIVE_OK ||
                     sym_archive_read_next_header(s->decompress, &e) < ARCHIVE_WARN)
-                        return reason(ret_why, -EBADMSG, "not a readable tar archive: %s",
+                        return reason(ret_why, -EBADMSG, "not a readable %s: %s", what,
                                       sym_archive_error_string(s->decompress) ?: "unknown error");
+        }
+        return 0;
+}
+
+static int open_source(struct archive *in, Source *s, LayerDigests *digests, char **ret_why) {
+        int r;
+
+        r = start_hashes(s, digests, "tar archive", ret_why);
+        if (r < 0)
+                return r;
+        if (s->decompress) {
                 sym_archive_read_support_format_tar(in);
                 if (sym_archive_read_open(in, s, NULL, read_plain, NULL) != ARCHIVE_OK)
                         return reason(ret_why, -EBADMSG, "not a readable tar archive: %s",
@@ -608,8 +622,6 @@ finish:
 
 int layer_digests(int archive_fd, LayerDigests *digests, char **ret_why) {
         _cleanup_free_ Source *s = NULL;
-        struct archive_entry *e;
-        DigestAlgorithm a;
         int r;
 
         r = layer_dlopen(ret_why);
@@ -619,31 +631,7 @@ int layer_digests(int archive_fd, LayerDigests *digests, char **ret_why) {
         if (!s)
                 return -ENOMEM;
         s->fd = archive_fd;
-        if (digests->compressed) {
-                a = digest_algorithm_of(digests->compressed);
-                if (a < 0)
-                        return reason(ret_why, -EOPNOTSUPP, "the digest '%s' is of an algorithm berth does not know",
-                                      digests->compressed);
-                s->hash_raw = true;
-                digest_init(&s->raw, a);
-        }
-        if (digests->uncompressed) {
-                a = digest_algorithm_of(digests->uncompressed);
-                if (a < 0)
-                        return reason(ret_why, -EOPNOTSUPP, "the digest '%s' is of an algorithm berth does not know",
-                                      digests->uncompressed);
-                s->hash_plain = true;
-                digest_init(&s->plain, a);
-                s->decompress = sym_archive_read_new();
-                if (!s->decompress)
-                        return -ENOMEM;
-                sym_archive_read_support_filter_all(s->decompress);
-                sym_archive_read_support_format_raw(s->decompress);
-                if (sym_archive_read_open(s->decompress, s, NULL, read_raw, NULL) != ARCHIVE_OK ||
-                    sym_archive_read_next_header(s->decompress, &e) < ARCHIVE_WARN)
-                        r = reason(ret_why, -EBADMSG, "not a readable archive: %s",
-                                   sym_archive_error_string(s->decompress) ?: "unknown error");
-        }
+        r = start_hashes(s, digests, "archive", ret_why);
         if (r >= 0) {
                 r = drain(s);
                 if (r < 0)
