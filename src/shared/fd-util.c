@@ -191,21 +191,29 @@ static const char *walk_path(Walk *k, const WalkDir *w) {
         return k->path;
 }
 
+int opendir_at(int dir_fd, const char *path, DIR **ret) {
+        int fd = openat(dir_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+        if (fd < 0)
+                return -errno;
+        *ret = fdopendir(fd);
+        if (!*ret) {
+                safe_close(fd);
+                return -errno;
+        }
+        return 0;
+}
+
 /* Reads all of w's entries, hands each to f, and keeps the subdirectories to enter. */
 static int walk_scan(Walk *k, WalkDir *w) {
         _cleanup_closedir_ DIR *d = NULL;
         size_t allocated = 0;
         struct dirent *de;
-        int fd, r;
+        int r;
 
-        fd = openat(w->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        d = fdopendir(fd);
-        if (!d) {
-                safe_close(fd);
-                return -errno;
-        }
+        r = opendir_at(w->fd, ".", &d);
+        if (r < 0)
+                return r;
         for (;;) {
                 TreeWalkItem item;
                 struct stat st;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -27,6 +28,10 @@ int mkdir_p(const char *path, mode_t mode);
  * append-only attribute (chattr +i/+a) in the way is cleared: rm_rf() is only ever asked to remove
  * what berth itself made, and such an attribute there would make the removal fail for good. */
 int rm_rf(const char *path);
+
+/* path (relative to dir_fd; "." for dir_fd itself) as a DIR of its own: a description of its own,
+ * so that its reading position is not one another reader of dir_fd shares. */
+int opendir_at(int dir_fd, const char *path, DIR **ret);
 
 typedef enum TreeWalkEvent {
         TREE_WALK_ENTRY, /* an entry of any type, as its directory is read; for a directory, before

@@ -114,17 +114,12 @@ static int lease_read_at(int dir_fd, const char *file, char **ret) {
  * instead (leases left by a pick cut short, or released). */
 static int leases_scan(int blocks_fd, const char *holder, IdRange **ranges, size_t *n, size_t *allocated) {
         _cleanup_closedir_ DIR *d = NULL;
-        /* A description of its own: a dup() would share the offset a scan before left at the end. */
-        int fd = openat(blocks_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         struct dirent *de;
+        /* A description of its own: a dup() would share the offset a scan before left at the end. */
+        int r = opendir_at(blocks_fd, ".", &d);
 
-        if (fd < 0)
-                return -errno;
-        d = fdopendir(fd);
-        if (!d) {
-                safe_close(fd);
-                return -errno;
-        }
+        if (r < 0)
+                return r;
         while ((errno = 0, de = readdir(d))) {
                 uint64_t first;
 
@@ -311,15 +306,11 @@ static int leases_reclaim(const char *dir, int blocks_fd, const char *self, bool
         _cleanup_strv_free_ char **seen = NULL;
         _cleanup_closedir_ DIR *d = NULL;
         struct dirent *de;
-        int fd = openat(blocks_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC), n = 0, r;
+        int n = 0, r;
 
-        if (fd < 0)
-                return -errno;
-        d = fdopendir(fd);
-        if (!d) {
-                safe_close(fd);
-                return -errno;
-        }
+        r = opendir_at(blocks_fd, ".", &d);
+        if (r < 0)
+                return r;
         while ((errno = 0, de = readdir(d))) {
                 _cleanup_free_ char *who = NULL;
                 uint64_t first;
@@ -468,16 +459,12 @@ static int pool_blocks_of(uint32_t pool_first, uint32_t pool_last, const IdMapEn
 /* Own leases outside keep (normalized) unlinked. */
 static int leases_prune(int blocks_fd, const char *container, const IdRange *keep, size_t n_keep) {
         _cleanup_closedir_ DIR *d = NULL;
-        int fd = openat(blocks_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         struct dirent *de;
+        int r;
 
-        if (fd < 0)
-                return -errno;
-        d = fdopendir(fd);
-        if (!d) {
-                safe_close(fd);
-                return -errno;
-        }
+        r = opendir_at(blocks_fd, ".", &d);
+        if (r < 0)
+                return r;
         while ((errno = 0, de = readdir(d))) {
                 uint64_t first;
 

@@ -624,19 +624,13 @@ static int remove_stale_staging(int dir_fd, const char *dir, const char *name, c
                                 uint64_t *bytes) {
         _cleanup_closedir_ DIR *d = NULL;
         struct dirent *de;
-        int fd;
+        int r;
 
-        fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        d = fdopendir(fd);
-        if (!d) {
-                safe_close(fd);
-                return -errno;
-        }
+        r = opendir_at(dir_fd, ".", &d);
+        if (r < 0)
+                return r;
         while ((errno = 0, de = readdir(d))) {
                 _cleanup_free_ char *p = NULL;
-                int r;
 
                 if (!startswith(de->d_name, VOLUME_STAGING_PREFIX))
                         continue;
