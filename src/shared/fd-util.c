@@ -192,7 +192,7 @@ static const char *walk_path(Walk *k, const WalkDir *w) {
 }
 
 int opendir_at(int dir_fd, const char *path, DIR **ret) {
-        int fd = openat(dir_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        int fd = openat(dir_fd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
         if (fd < 0)
                 return -errno;

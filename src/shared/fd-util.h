@@ -29,8 +29,9 @@ int mkdir_p(const char *path, mode_t mode);
  * what berth itself made, and such an attribute there would make the removal fail for good. */
 int rm_rf(const char *path);
 
-/* path (relative to dir_fd; "." for dir_fd itself) as a DIR of its own: a description of its own,
- * so that its reading position is not one another reader of dir_fd shares. */
+/* path (relative to dir_fd; "." for dir_fd itself; a symlink is not followed) as a DIR of its own:
+ * a description of its own, so that its reading position is not one another reader of dir_fd
+ * shares. */
 int opendir_at(int dir_fd, const char *path, DIR **ret);
 
 typedef enum TreeWalkEvent {

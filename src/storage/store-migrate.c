@@ -113,16 +113,11 @@ static int old_layers(int image_fd, char ***ret) {
         _cleanup_strv_free_ char **names = NULL;
         _cleanup_closedir_ DIR *d = NULL;
         struct dirent *de;
-        int fd;
+        int r;
 
-        fd = openat(image_fd, "layers", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        d = fdopendir(fd);
-        if (!d) {
-                safe_close(fd);
-                return -errno;
-        }
+        r = opendir_at(image_fd, "layers", &d);
+        if (r < 0)
+                return r;
         while ((errno = 0, de = readdir(d)))
                 if (strlen(de->d_name) == 3 && strspn(de->d_name, "0123456789") == 3 && strv_extend(&names, de->d_name) < 0)
                         return -ENOMEM;

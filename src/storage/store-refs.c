@@ -162,16 +162,11 @@ int store_refs(Store *s, StoreRef **ret, size_t *ret_n) {
         StoreRef *refs = NULL;
         struct dirent *de;
         size_t n = 0;
-        int fd = -EBADF, r;
+        int r;
 
-        r = store_open_dir(s, "refs", &fd);
+        r = opendir_at(s->root_fd, "refs", &d);
         if (r < 0)
                 return r;
-        d = fdopendir(fd);
-        if (!d) {
-                safe_close(fd);
-                return -errno;
-        }
         while ((errno = 0, de = readdir(d)))
                 if (de->d_name[0] != '.' && strv_extend(&names, de->d_name) < 0)
                         return -ENOMEM;

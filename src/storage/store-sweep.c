@@ -119,17 +119,15 @@ static int sweep_kind(Store *s, const char *kind, char *const *keep, StoreSweepR
                 _cleanup_closedir_ DIR *d = NULL;
                 _cleanup_strv_free_ char **names = NULL;
                 struct dirent *de;
-                int fd;
+                int k;
 
                 if (!sub)
                         return -ENOMEM;
-                if (store_open_dir(s, sub, &fd) < 0)
+                k = opendir_at(s->root_fd, sub, &d);
+                if (k == -ENOMEM)
+                        return k;
+                if (k < 0)
                         continue;
-                d = fdopendir(fd);
-                if (!d) {
-                        safe_close(fd);
-                        return -errno;
-                }
                 while ((errno = 0, de = readdir(d)))
                         if (de->d_name[0] != '.' && strv_extend(&names, de->d_name) < 0)
                                 return -ENOMEM;

@@ -98,16 +98,11 @@ int store_tmp_make(Store *s, const char *prefix, bool dir, char **ret_name, int 
 int store_tmp_reclaim(Store *s, char ***removed, uint64_t *bytes) {
         _cleanup_closedir_ DIR *d = NULL;
         struct dirent *de;
-        int fd = -EBADF, r, ret = 0;
+        int r, ret = 0;
 
-        r = store_open_dir(s, "tmp", &fd);
+        r = opendir_at(s->root_fd, "tmp", &d);
         if (r < 0)
                 return r;
-        d = fdopendir(fd);
-        if (!d) {
-                safe_close(fd);
-                return -errno;
-        }
         for (;;) {
                 _cleanup_close_ int efd = -EBADF;
                 _cleanup_free_ char *path = NULL;
@@ -421,16 +416,11 @@ int store_pins(Store *s, char ***ret_containers, char ***ret_configs) {
         _cleanup_strv_free_ char **names = NULL, **containers = NULL, **configs = NULL;
         _cleanup_closedir_ DIR *d = NULL;
         struct dirent *de;
-        int fd = -EBADF, r;
+        int r;
 
-        r = store_open_dir(s, "pins", &fd);
+        r = opendir_at(s->root_fd, "pins", &d);
         if (r < 0)
                 return r;
-        d = fdopendir(fd);
-        if (!d) {
-                safe_close(fd);
-                return -errno;
-        }
         while ((errno = 0, de = readdir(d)))
                 if (pin_name_is_valid(de->d_name) && strv_extend(&names, de->d_name) < 0)
                         return -ENOMEM;
