@@ -646,21 +646,40 @@ static bool container_gone(const char *container) {
         return definition_load(container, NULL, &d, NULL) == -ENOENT;
 }
 
-/* An ID the host's NSS knows as a user or a group: systemd-nspawn's -U ranges (its userdb
- * records), LDAP's, anything /etc does not list. */
-static bool id_in_use_nss(uint32_t id) {
+/* systemd's DynamicUser= IDs (61184–65519, fixed when systemd is built): only PID 1's userdb
+ * service, io.systemd.DynamicUser, answers for them. */
+#define DYNAMIC_UID_MIN 61184u
+#define DYNAMIC_UID_MAX 65519u
+
+static bool nss_knows(uint32_t id) {
         struct passwd pw, *pwp = NULL;
         struct group gr, *grp = NULL;
         char buf[4096];
+        int r;
 
-        if (getpwuid_r((uid_t) id, &pw, buf, sizeof(buf), &pwp) == 0 && pwp)
-                return true;
         /* ERANGE: an entry too large to read is still an entry. */
-        if (errno == ERANGE)
+        r = getpwuid_r((uid_t) id, &pw, buf, sizeof(buf), &pwp);
+        if ((r == 0 && pwp) || r == ERANGE)
                 return true;
-        if (getgrgid_r((gid_t) id, &gr, buf, sizeof(buf), &grp) == 0 && grp)
-                return true;
-        return errno == ERANGE;
+        r = getgrgid_r((gid_t) id, &gr, buf, sizeof(buf), &grp);
+        return (r == 0 && grp) || r == ERANGE;
+}
+
+/* An ID the host's NSS knows as a user or a group: systemd-nspawn's -U ranges (its userdb
+ * records), LDAP's, anything /etc does not list. Outside the DynamicUser= IDs, nss-systemd is told
+ * ($SYSTEMD_BYPASS_USERDB) not to ask PID 1, which can know nothing of them and answers only after
+ * what it is busy with: a bridge container's start waited ~6 ms there for the device units of the
+ * last one's veth. Other userdb services (machined's, userdbd's) are still asked. */
+static bool id_in_use_nss(uint32_t id) {
+        bool bypass = (id < DYNAMIC_UID_MIN || id > DYNAMIC_UID_MAX) && !getenv("SYSTEMD_BYPASS_USERDB");
+        bool known;
+
+        if (bypass && setenv("SYSTEMD_BYPASS_USERDB", "io.systemd.DynamicUser", 1) < 0)
+                bypass = false;
+        known = nss_knows(id);
+        if (bypass)
+                (void) unsetenv("SYSTEMD_BYPASS_USERDB");
+        return known;
 }
 
 static UserNSMode effective(const Definition *d, UserNSMode conf_mode, uint32_t conf_size, uint32_t *ret_size) {
