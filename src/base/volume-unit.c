@@ -136,6 +136,34 @@ static int parse_labels(VolumeUnit *u, const char *value, const char *base, char
         return 0;
 }
 
+/* A kernel file system type as /proc/filesystems names them: ext4, xfs, btrfs, vfat, f2fs, ... */
+static bool fs_type_name_ok(const char *t) {
+        size_t n = strlen(t);
+
+        if (n == 0 || n > 32 || !((t[0] >= 'a' && t[0] <= 'z') || (t[0] >= '0' && t[0] <= '9')))
+                return false;
+        for (const char *c = t; *c; c++)
+                if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || strchr("._+-", *c)))
+                        return false;
+        return true;
+}
+
+/* The kernel's file systems that take no device and would hand the container a view of the host
+ * (a cgroup hierarchy with its release_agent, sysfs, debugfs ...): never a volume. The start also
+ * refuses any type /proc/filesystems marks nodev. */
+static bool fs_type_is_pseudo(const char *t) {
+        static const char *const pseudo[] = {
+                "autofs",  "binfmt_misc", "bpf",      "cgroup",   "cgroup2", "configfs", "debugfs", "devpts",
+                "devtmpfs", "efivarfs",   "fusectl",  "hugetlbfs", "mqueue", "nsfs",     "overlay", "pipefs",
+                "proc",    "pstore",      "ramfs",    "rpc_pipefs", "securityfs", "sockfs", "sysfs", "tracefs",
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(pseudo); i++)
+                if (streq(t, pseudo[i]))
+                        return true;
+        return false;
+}
+
 static int volume_key(VolumeUnit *u, const char *key, const char *raw, const char *base, char **ret_why) {
         static const char *const podman[] = {"ContainersConfModule", "GlobalArgs", "PodmanArgs"};
         _cleanup_free_ char *value = NULL;
@@ -198,10 +226,14 @@ static int volume_key(VolumeUnit *u, const char *key, const char *raw, const cha
                         return reason(ret_why, -EINVAL,
                                       "Type=%s needs a mount helper (mount.%s), which berth does not run",
                                       SHOWN(value), SHOWN(value));
-                return reason(ret_why, -EINVAL,
-                              "Type=%s: berth mounts tmpfs and bind volumes only; a file system on a "
-                              "block device is not supported yet",
-                              SHOWN(value));
+                if (fs_type_is_pseudo(value))
+                        return reason(ret_why, -EINVAL,
+                                      "Type=%s is no file system of a block device (a file system on a "
+                                      "block device, tmpfs or bind)",
+                                      SHOWN(value));
+                if (!fs_type_name_ok(value))
+                        return reason(ret_why, -EINVAL, "Type=%s is not a file system type", SHOWN(value));
+                return replace(&u->type, value);
         }
         if (streq(key, "Options")) {
                 if (string_has_control_chars(value))
@@ -280,7 +312,7 @@ static int check_options(VolumeUnit *u, char **ret_why) {
         if (bind)
                 return 0;
 
-        /* tmpfs: its own options checked as Tmpfs='s are; User= and Group= as uid= and gid=. */
+        /* tmpfs and a device's file system: User= and Group= as uid= and gid= (podman's). */
         if (u->uid != (uid_t) -1) {
                 snprintf(id, sizeof(id), "uid=%u", (unsigned) u->uid);
                 if (strv_extend(&rest, id) < 0)
@@ -292,7 +324,19 @@ static int check_options(VolumeUnit *u, char **ret_why) {
                         return -ENOMEM;
         }
         joined = rest ? strv_join(rest, ",") : strdup("");
-        spec = joined ? strjoin("/v", *joined ? ":" : "", joined) : NULL;
+        if (!joined)
+                return -ENOMEM;
+        if (!streq(u->type, "tmpfs")) {
+                /* A device's file system: its options are the kernel's to check, at the start. */
+                STRV_FOREACH(o, rest)
+                        if ((*o)[0] == '=' || startswith(*o, "source=") || streq(*o, "source"))
+                                return reason(ret_why, -EINVAL,
+                                              "Options=: '%s' is not a mount option (the source is Device=)",
+                                              SHOWN(*o));
+                u->fs_options = *joined ? TAKE_PTR(joined) : NULL;
+                return 0;
+        }
+        spec = strjoin("/v", *joined ? ":" : "", joined);
         if (!spec)
                 return -ENOMEM;
         r = volume_tmpfs_parse(spec, &m, &why);
@@ -320,7 +364,8 @@ static int check_unit(VolumeUnit *u, char **ret_why) {
         }
         if (!u->type)
                 return reason(ret_why, -EINVAL,
-                              "Device=%s needs Type= (tmpfs or bind): berth does not probe file systems",
+                              "Device=%s needs Type= (a file system such as ext4, tmpfs or bind): berth "
+                              "does not probe file systems",
                               SHOWN(u->device));
         if (streq(u->type, "bind")) {
                 if (!path_is_absolute(u->device) || !path_is_normalized(u->device) || streq(u->device, "/"))
@@ -334,9 +379,22 @@ static int check_unit(VolumeUnit *u, char **ret_why) {
                 if (u->copy > 0)
                         return reason(ret_why, -EINVAL,
                                       "Copy=yes: berth never copies into a host directory");
-        } else if (!name_is_plain(u->device))
-                return reason(ret_why, -EINVAL, "Device=%s: a tmpfs's device is a plain word (e.g. tmpfs)",
-                              SHOWN(u->device));
+        } else if (streq(u->type, "tmpfs")) {
+                if (!name_is_plain(u->device))
+                        return reason(ret_why, -EINVAL,
+                                      "Device=%s: a tmpfs's device is a plain word (e.g. tmpfs)", SHOWN(u->device));
+        } else {
+                if (!path_is_absolute(u->device) || !path_is_normalized(u->device) || streq(u->device, "/") ||
+                    strchr(u->device, ','))
+                        return reason(ret_why, -EINVAL,
+                                      "Device=%s: a file system's device is an absolute, normalised path of a "
+                                      "block device (e.g. /dev/vdb1 or /dev/disk/by-label/data)",
+                                      SHOWN(u->device));
+                if (u->copy > 0)
+                        return reason(ret_why, -EINVAL,
+                                      "Copy=yes: berth does not copy an image's files onto a device's file "
+                                      "system; write Copy=no");
+        }
         return check_options(u, ret_why);
 }
 

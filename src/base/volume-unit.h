@@ -48,9 +48,9 @@ typedef struct VolumeUnit {
         uid_t uid;        /* User=, UID=: (uid_t) -1 when not given */
         gid_t gid;        /* Group=, GID=: (gid_t) -1 when not given */
         char *device;     /* Device=, NULL for a volume in berth's store */
-        char *type;       /* Type=: "tmpfs" or "bind" with a Device */
+        char *type;       /* Type=: "tmpfs", "bind" or a block device's file system, with a Device */
         char *options;    /* Options= as written, NULL for none */
-        char *fs_options; /* tmpfs: the fsconfig() options made of Options=, User=, Group= */
+        char *fs_options; /* tmpfs, a device's file system: the fsconfig() options of Options=, User=, Group= */
         unsigned flags;   /* MOUNT_FLAG_* of Options= */
         bool recursive;   /* bind: rbind */
 } VolumeUnit;

@@ -492,8 +492,8 @@ static int run_clone(Run *run) {
                 return -EINVAL;
         c->root_mnt_fd = safe_close(c->root_mnt_fd);
         c->devices_mnt_fd = safe_close(c->devices_mnt_fd);
-        for (size_t i = 0; c->volumes.idmapped && i < c->volumes.n; i++)
-                c->volumes.idmapped[i] = safe_close(c->volumes.idmapped[i]);
+        for (size_t i = 0; c->volumes.trees && i < c->volumes.n; i++)
+                c->volumes.trees[i] = safe_close(c->volumes.trees[i]);
         run->sync_fds[1] = safe_close(run->sync_fds[1]);
         c->stdout_fd = safe_close(c->stdout_fd);
         c->stderr_fd = safe_close(c->stderr_fd);

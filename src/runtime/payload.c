@@ -118,8 +118,8 @@ _Noreturn void payload_main(const Container *c, int sock) {
                 keep[n++] = c->init_fd;
                 keep[n++] = c->root_mnt_fd;
                 keep[n++] = c->devices_mnt_fd;
-                for (size_t i = 0; c->volumes.idmapped && i < c->volumes.n; i++)
-                        keep[n++] = c->volumes.idmapped[i];
+                for (size_t i = 0; c->volumes.trees && i < c->volumes.n; i++)
+                        keep[n++] = c->volumes.trees[i];
                 if (close_all_fds_except(keep, n) < 0)
                         _exit(125);
         }

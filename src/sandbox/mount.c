@@ -1204,6 +1204,11 @@ int mount_fs_in_root(int root_fd, const char *path, int target_fd, const char *f
         return verify_mounted(root_fd, path, mnt_fd, flags & MOUNT_ATTR_RDONLY);
 }
 
+int mount_fs_detached(const char *fstype, const char *options, unsigned flags, char *msg, size_t msg_size,
+                      int *ret_mnt_fd) {
+        return fs_new(fstype, options, flags, msg, msg_size, ret_mnt_fd);
+}
+
 /* An overlay of lowerdirs, detached (a mount fd): read-only without upperdir, else with upperdir
  * and workdir; nosuid, noexec, nodev. */
 static int overlay_detached(char **lowerdirs, const char *upperdir, const char *workdir, int *ret_mnt_fd) {

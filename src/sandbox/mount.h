@@ -136,6 +136,12 @@ int mount_overlay_in_root(int root_fd, const char *path, int target_fd, const ch
 int mount_fs_in_root(int root_fd, const char *path, int target_fd, const char *fstype, const char *options,
                      unsigned flags, char *msg, size_t msg_size);
 
+/* A new file system of fstype with fsconfig() options as above, detached (a mount fd, attached
+ * nowhere; closing it is the unmount), with the MOUNT_ATTR_* flags. For a .volume's file system on a
+ * block device, made by the parent. The kernel's own explanation of a refusal lands in msg. */
+int mount_fs_detached(const char *fstype, const char *options, unsigned flags, char *msg, size_t msg_size,
+                      int *ret_mnt_fd);
+
 /* A detached, read-only overlay of lowerdirs (top first, at least two), attached nowhere: its fd is a
  * root for open_in_root(), and closing it is the unmount. For reading an image with a container's
  * changes (its upper directory as the top layer) outside the container. */

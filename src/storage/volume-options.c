@@ -144,8 +144,8 @@ int volume_plan_own(const VolumePlan *p, uid_t uid, gid_t gid) {
                  * never through a link. Below it, nothing is ever followed. */
                 /* Issue 18: user namespaces. Through the idmapped mount, as the container sees it:
                  * uid and gid are the container's, and so are the IDs written on disk. */
-                if (p->idmapped && p->idmapped[i] >= 0)
-                        fd = fcntl(p->idmapped[i], F_DUPFD_CLOEXEC, 3);
+                if (p->trees && p->trees[i] >= 0)
+                        fd = fcntl(p->trees[i], F_DUPFD_CLOEXEC, 3);
                 else
                         fd = open(m->type == VOLUME_BIND ? m->source : m->data_path,
                                   O_PATH | O_CLOEXEC | (m->type == VOLUME_BIND ? 0 : O_NOFOLLOW | O_DIRECTORY));

@@ -314,10 +314,10 @@ int volume_remove_anonymous(const Definition *d) {
 void volume_plan_done(VolumePlan *p) {
         for (size_t i = 0; i < p->n; i++) {
                 volume_mount_done(&p->mounts[i]);
-                if (p->idmapped)
-                        safe_close(p->idmapped[i]);
+                if (p->trees)
+                        safe_close(p->trees[i]);
         }
-        free(p->idmapped);
+        free(p->trees);
         free(p->mounts);
         *p = (VolumePlan) {};
 }
@@ -481,6 +481,31 @@ static int open_nofollow(const char *p) {
         return TAKE_FD(fd);
 }
 
+/* A .volume's Device= with a file system Type= (not tmpfs, not bind): a block device the parent
+ * mounts, detached, for each start. */
+static bool device_fs(const VolumeMount *m) {
+        return m->device && !streq(m->device_type, "tmpfs") && !streq(m->device_type, "bind");
+}
+
+/* Whether /proc/filesystems lists type as one that takes no device ("nodev"): 1, 0, or 0 when it
+ * does not list it at all (a module the kernel loads at the mount). */
+static int fs_type_nodev(const char *type) {
+        _cleanup_fclose_ FILE *f = fopen("/proc/filesystems", "re");
+        char line[256];
+
+        if (!f)
+                return -errno;
+        while (fgets(line, sizeof(line), f)) {
+                char *name = strrchr(line, '\t');
+
+                name = name ? name + 1 : line;
+                name[strcspn(name, "\n")] = 0;
+                if (streq(name, type))
+                        return startswith(line, "nodev") != NULL;
+        }
+        return 0;
+}
+
 /* A named volume's settings, from the .volume file that defines it, if one does (volume-unit.h):
  * berth keeps no record of its own. */
 static int plan_apply_unit(VolumeMount *m) {
@@ -502,6 +527,19 @@ static int plan_apply_unit(VolumeMount *m) {
         if (m->device && (m->chown || m->overlay))
                 return log_error_errno(-EINVAL, "volume %s (%s): the %s option does not apply to a volume of Device=%s",
                                        m->source, u->path, m->chown ? "U" : "O", m->device);
+        if (device_fs(m)) {
+                struct stat st;
+
+                /* The admin's path, links and all (/dev/disk/by-label/...). */
+                if (stat(m->device, &st) < 0)
+                        return log_error_errno(-errno, "volume %s (%s): Device=%s: %m", m->source, u->path, m->device);
+                if (!S_ISBLK(st.st_mode))
+                        return log_error_errno(-ENOTBLK, "volume %s (%s): Device=%s is not a block device", m->source,
+                                               u->path, m->device);
+                if (fs_type_nodev(m->device_type) > 0)
+                        return log_error_errno(-EINVAL, "volume %s (%s): Type=%s is a file system without a device",
+                                               m->source, u->path, m->device_type);
+        }
         if (m->device && streq(m->device_type, "bind")) {
                 _cleanup_close_ int fd = open_nofollow(m->device);
 
@@ -795,6 +833,43 @@ fail:
         return r;
 }
 
+static int plan_trees(VolumePlan *p) {
+        if (p->trees)
+                return 0;
+        p->trees = malloc(p->n * sizeof(int));
+        if (!p->trees)
+                return -ENOMEM;
+        for (size_t i = 0; i < p->n; i++)
+                p->trees[i] = -EBADF;
+        return 0;
+}
+
+/* Mount i's file system on its block device, detached, for the child to attach: made here, by the
+ * host's root, because a container's own (in a user namespace of its own) may not mount a block
+ * device; a fresh mount at each start, which closing the fd ends. */
+static int mount_device_fs(VolumePlan *p, size_t i) {
+        const VolumeMount *m = &p->mounts[i];
+        _cleanup_free_ char *options = NULL;
+        unsigned flags = (m->read_only ? MOUNT_FLAG_RDONLY : 0) | m->flags | m->tmpfs_flags;
+        char msg[256] = "";
+        int r;
+
+        if (plan_trees(p) < 0)
+                return log_oom();
+        options = m->tmpfs_options ? strjoin("source=", m->device, ",", m->tmpfs_options) : strjoin("source=", m->device);
+        if (!options)
+                return log_oom();
+        r = mount_fs_detached(m->device_type, options, flags, msg, sizeof(msg), &p->trees[i]);
+        if (r == -ENODEV)
+                return log_error_errno(r, "volume %s: Type=%s is not a file system this kernel knows", m->source,
+                                       m->device_type);
+        if (r < 0)
+                return log_error_errno(r, "volume %s: Failed to mount Device=%s (Type=%s%s%s): %m%s%s", m->source, m->device,
+                                       m->device_type, m->tmpfs_options ? ", Options=" : "", m->tmpfs_options ?: "",
+                                       msg[0] ? ": " : "", msg);
+        return 0;
+}
+
 int volume_plan_prepare(VolumePlan *p, char **lowerdirs, const char *upperdir) {
         _cleanup_close_ int root_fd = -EBADF;
         int r;
@@ -809,8 +884,13 @@ int volume_plan_prepare(VolumePlan *p, char **lowerdirs, const char *upperdir) {
                 r = volume_create(m->source);
                 if (r < 0)
                         return log_error_errno(r, "Failed to create volume %s: %m", m->source);
+                if (device_fs(m)) {
+                        r = mount_device_fs(p, i);
+                        if (r < 0)
+                                return r;
+                }
                 if (m->device)
-                        continue; /* a mount of its device, made in the container: nothing in the store */
+                        continue; /* a mount of its device, made per start: nothing in the store */
                 if (stat(m->data_path, &st) >= 0)
                         continue; /* used before: never filled twice */
                 if (errno != ENOENT)
@@ -1052,7 +1132,7 @@ int volume_mount_all(const VolumePlan *p, int root_fd, bool api_dirs) {
 
                 if (volume_is_api_path(m->destination) != api_dirs)
                         continue;
-                r = mount_one(m, p->idmapped ? p->idmapped[i] : -EBADF, root_fd, &is_root, msg, sizeof(msg));
+                r = mount_one(m, p->trees ? p->trees[i] : -EBADF, root_fd, &is_root, msg, sizeof(msg));
                 if (is_root)
                         return log_error_errno(r, "%s destination %s resolves to the container's root, refusing",
                                                volume_type_noun(m->type), m->destination);
@@ -1074,11 +1154,8 @@ int volume_plan_idmap(VolumePlan *p, int userns_fd, uid_t root_uid, gid_t root_g
         if (p->n > VOLUME_IDMAPPED_MAX)
                 return log_error_errno(-E2BIG, "A container with a user namespace can have at most %d volumes and binds, not %zu",
                                        VOLUME_IDMAPPED_MAX, p->n);
-        p->idmapped = malloc(p->n * sizeof(int));
-        if (!p->idmapped)
+        if (plan_trees(p) < 0)
                 return log_oom();
-        for (size_t i = 0; i < p->n; i++)
-                p->idmapped[i] = -EBADF;
         for (size_t i = 0; i < p->n; i++) {
                 const VolumeMount *m = &p->mounts[i];
                 bool tmpfs = m->type == VOLUME_TMPFS || (m->device && streq(m->device_type, "tmpfs"));
@@ -1088,10 +1165,27 @@ int volume_plan_idmap(VolumePlan *p, int userns_fd, uid_t root_uid, gid_t root_g
 
                 if (tmpfs)
                         continue;
+                if (device_fs(m)) {
+                        /* The file system volume_plan_prepare() mounted: a clone of it, idmapped. */
+                        _cleanup_close_ int fs_fd = TAKE_FD(p->trees[i]);
+
+                        r = idmap_tree(userns_fd, fs_fd, "", 0, /* recursive= */ false, /* nofollow= */ false,
+                                       &p->trees[i]);
+                        if (r == -EOPNOTSUPP || r == -EINVAL)
+                                return log_error_errno(r, "volume %s: Type=%s on Device=%s cannot be idmapped for the user "
+                                                          "namespace of the container: the file system does not support "
+                                                          "idmapped mounts",
+                                                       m->source, m->device_type, m->device);
+                        if (r < 0)
+                                return log_error_errno(r, "volume %s: Failed to idmap Device=%s for the user namespace of the "
+                                                          "container: %m",
+                                                       m->source, m->device);
+                        continue;
+                }
                 if (m->type == VOLUME_IMAGE && !m->overlay && strv_length(m->image_layers) == 1) {
                         /* Mount=type=image of one layer: that layer, idmapped, read-only. */
                         r = idmap_tree(userns_fd, AT_FDCWD, m->image_layers[0], flags | MOUNT_FLAG_RDONLY, false, true,
-                                       &p->idmapped[i]);
+                                       &p->trees[i]);
                         if (r < 0)
                                 return log_error_errno(r, "Failed to prepare image %s for the user namespace of the container: %m",
                                                        m->source);
@@ -1109,7 +1203,7 @@ int volume_plan_idmap(VolumePlan *p, int userns_fd, uid_t root_uid, gid_t root_g
                                 return log_oom();
                         r = idmap_overlay(userns_fd, m->type == VOLUME_IMAGE ? m->image_layers : lower, dir, "upper", "work",
                                           root_uid, root_gid, flags | (m->overlay ? 0U : MOUNT_FLAG_RDONLY), msg, sizeof(msg),
-                                          &p->idmapped[i]);
+                                          &p->trees[i]);
                         if (r == -EOPNOTSUPP)
                                 return log_error_errno(r, "%s cannot be idmapped for the user namespace of the container: its "
                                                           "file system does not support idmapped mounts", m->source);
@@ -1121,7 +1215,7 @@ int volume_plan_idmap(VolumePlan *p, int userns_fd, uid_t root_uid, gid_t root_g
                 /* A bind: the admin's path as given, its submounts along (docker's rbind); a
                  * volume's _data never through a link. */
                 r = idmap_tree(userns_fd, AT_FDCWD, source, flags, /* recursive= */ bind && !m->non_recursive,
-                               /* nofollow= */ !bind, &p->idmapped[i]);
+                               /* nofollow= */ !bind, &p->trees[i]);
                 if (r == -EOPNOTSUPP)
                         return log_error_errno(r, "%s %s cannot be idmapped for the user namespace of the container: its file "
                                                   "system does not support idmapped mounts (or a mount below it does not)",

@@ -58,9 +58,11 @@ int volume_remove_anonymous(const Definition *d);
 typedef struct VolumePlan {
         VolumeMount *mounts; /* in mount order: parents before what lies inside them */
         size_t n;
-        /* Issue 18: with a user namespace, per mount a detached idmapped tree of its source
-         * (volume_plan_idmap()), or -EBADF for what needs none (tmpfs); NULL without one. */
-        int *idmapped;
+        /* Per mount, a detached tree the parent made for the child to attach: a .volume's file
+         * system on a block device (volume_plan_prepare()); with a user namespace, each source as
+         * an idmapped tree (volume_plan_idmap()). -EBADF for what the child makes itself (tmpfs);
+         * NULL when there is none. */
+        int *trees;
 } VolumePlan;
 
 void volume_plan_done(VolumePlan *p);

@@ -88,6 +88,19 @@ static void test_good(void) {
            "a bind volume (%s)", why ?: "");
         u = volume_unit_free(u);
 
+        u = parse("[Volume]\nUser=root\nGroup=11\nDevice=/dev/vda1\nType=btrfs\nOptions=rw,compress=zstd,noexec\n"
+                  "Copy=no\n",
+                  &why);
+        ok(u && streq(u->device, "/dev/vda1") && streq(u->type, "btrfs") &&
+                   streq_ptr(u->fs_options, "compress=zstd,uid=0,gid=11") &&
+                   u->flags == (MOUNT_FLAG_NOSUID | MOUNT_FLAG_NODEV | MOUNT_FLAG_NOEXEC),
+           "a file system on a block device, Quadlet's device.volume (%s%s)", u ? u->fs_options : "", why ?: "");
+        u = volume_unit_free(u);
+        u = parse("[Volume]\nDevice=/dev/disk/by-label/data\nType=ext4\n", &why);
+        ok(u && streq(u->type, "ext4") && !u->fs_options && u->copy == -1,
+           "ext4 by label, no options (%s)", why ?: "");
+        u = volume_unit_free(u);
+
         u = parse("[X-Mine]\nFoo=1\n[Volume]\nCopy=yes\n[X-Other]\nBar=2\n", &why);
         ok(u && u->copy == 1, "[X-…] sections are ignored (%s)", why ?: "");
         u = volume_unit_free(u);
@@ -106,16 +119,33 @@ static void test_bad(void) {
         bad("[Volume]\nUID=a b\n", "data.volume:2: UID='a b' is neither a number nor a user name");
         bad("[Volume]\nGID=4294967295\n", "data.volume:2: GID=4294967295: not a valid id");
         bad("[Volume]\nDevice=\n", "data.volume:2: Device='' is not a device");
-        bad("[Volume]\nDevice=/dev/vda1\nType=btrfs\n",
-            "data.volume:3: Type=btrfs: berth mounts tmpfs and bind volumes only; a file system on a block "
-            "device is not supported yet");
+        bad("[Volume]\nDevice=/dev/vda1\nType=cgroup\n",
+            "data.volume:3: Type=cgroup is no file system of a block device (a file system on a block device, "
+            "tmpfs or bind)");
+        bad("[Volume]\nDevice=/dev/vda1\nType=sysfs\n",
+            "data.volume:3: Type=sysfs is no file system of a block device (a file system on a block device, "
+            "tmpfs or bind)");
+        bad("[Volume]\nDevice=/dev/vda1\nType=Ext4\n", "data.volume:3: Type=Ext4 is not a file system type");
+        bad("[Volume]\nDevice=/dev/vda1\nType=ext4;rm\n", "data.volume:3: Type=ext4;rm is not a file system type");
+        bad("[Volume]\nDevice=vda1\nType=ext4\n",
+            "data.volume: Device=vda1: a file system's device is an absolute, normalised path of a block device "
+            "(e.g. /dev/vdb1 or /dev/disk/by-label/data)");
+        bad("[Volume]\nDevice=/dev/a,b\nType=ext4\n",
+            "data.volume: Device=/dev/a,b: a file system's device is an absolute, normalised path of a block "
+            "device (e.g. /dev/vdb1 or /dev/disk/by-label/data)");
+        bad("[Volume]\nDevice=/dev/vda1\nType=btrfs\nCopy=yes\n",
+            "data.volume: Copy=yes: berth does not copy an image's files onto a device's file system; write "
+            "Copy=no");
+        bad("[Volume]\nDevice=/dev/vda1\nType=ext4\nOptions=source=/dev/vdb\n",
+            "data.volume: Options=: 'source=/dev/vdb' is not a mount option (the source is Device=)");
         bad("[Volume]\nDevice=srv:/x\nType=nfs\n",
             "data.volume:3: Type=nfs needs a mount helper (mount.nfs), which berth does not run");
         bad("[Volume]\nDevice=/x\nType=none\n",
             "data.volume:3: Type=none: write Type=bind for a bind of a host directory");
         bad("[Volume]\nType=tmpfs\n", "data.volume: Type= needs Device=, the device to mount");
         bad("[Volume]\nDevice=/dev/vda1\n",
-            "data.volume: Device=/dev/vda1 needs Type= (tmpfs or bind): berth does not probe file systems");
+            "data.volume: Device=/dev/vda1 needs Type= (a file system such as ext4, tmpfs or bind): berth does "
+            "not probe file systems");
         bad("[Volume]\nOptions=rw\n",
             "data.volume: Options= are mount options of a Device=, which is not given");
         bad("[Volume]\nDevice=tmpfs\nType=tmpfs\nOptions=size=lots\n",
