@@ -11,7 +11,8 @@ has_machine() { [ -n "$(machine_line "$1")" ]; }
 no_machine() { [ -z "$(machine_line "$1")" ]; }
 not_active() { ! systemctl is-active --quiet "$1"; }
 # ended UNIT: inactive or failed, its ExecStopPost= done (deactivating is not ended yet)
-ended() { systemctl is-active "$1" | grep -qxE 'inactive|failed'; }
+# (Not a pipe into grep: under pipefail, is-active's own exit 3 for inactive made it never true.)
+ended() { local s; s=$(systemctl is-active "$1"); [ "$s" = inactive ] || [ "$s" = failed ]; }
 # the container's PID 1 on the host: the only child of the helper
 leader_of() { pgrep -P "$(systemctl show -P MainPID "container@$1.service")"; }
 
@@ -93,7 +94,7 @@ machined_active() { [ "$(systemctl is-active systemd-machined.service)" = active
 wait_for 10 machined_active || true
 check_eq "a service container activates machined" "$(systemctl is-active systemd-machined.service)" active
 check_eq "  … and is registered" "$(machine_line mach3)" "mach3 container berth berthtest 1.0"
-berth stop mach3 >/dev/null
+berth stop -t 1 mach3 >/dev/null
 wait_for 2 no_machine mach3
 check_eq "  … until berth stop" "$(machine_line mach3)" ""
 
@@ -110,7 +111,7 @@ on_exit berth rm -f mach4
 check_eq "  … and runs" "$(systemctl is-active container@mach4.service)" active
 check_eq "  … and its journal has no warning about machined" \
         "$(journalctl -u container@mach4.service -p warning -o cat --no-pager | grep -ci machine)" 0
-berth stop mach4 >/dev/null
+berth stop -t 1 mach4 >/dev/null
 
 systemctl stop dbus.socket dbus.service
 out=$(berth run --rm bb true 2>&1); rc=$?
@@ -119,5 +120,5 @@ check_eq "  … silently" "$out" ""
 check_eq "  … and a service container starts" "$(berth run -d --name mach5 bb sleep 1000)" mach5
 on_exit berth rm -f mach5
 check_eq "  … and runs" "$(systemctl is-active container@mach5.service)" active
-berth stop mach5 >/dev/null
+berth stop -t 1 mach5 >/dev/null
 systemctl start dbus.socket
