@@ -6,12 +6,26 @@
 #include "autostart.h"
 #include "cleanup.h"
 #include "containers.h"
+#include "each.h"
 #include "log.h"
 #include "name.h"
 #include "options.h"
 #include "string-util.h"
 #include "units.h"
 #include "verbs.h"
+
+static uint64_t stop_timeout = UINT64_MAX;
+
+static int stop_one(const char *name) {
+        _cleanup_free_ char *key = NULL;
+
+        if (containers_require(name, &key) < 0)
+                return -1;
+        /* A user's stop: an unless-stopped container stays stopped across a reboot. */
+        if (units_stop(key, stop_timeout) < 0 || autostart_stopped(key) < 0)
+                return -1;
+        return 0;
+}
 
 int verb_stop(int argc, char *argv[]) {
         static const struct option options[] = {
@@ -20,7 +34,7 @@ int verb_stop(int argc, char *argv[]) {
                 {}
         };
         uint64_t timeout = UINT64_MAX;
-        int c, ret = 0;
+        int c;
 
         while ((c = options_next("stop", argc, argv, "t:", options)) >= 0)
                 switch (c) {
@@ -43,16 +57,6 @@ int verb_stop(int argc, char *argv[]) {
                 log_error("stop needs a container name; see 'berth stop --help'");
                 return EXIT_BERTH_FAILED;
         }
-        for (int i = optind; i < argc; i++) {
-                _cleanup_free_ char *key = NULL;
-
-                if (containers_require(argv[i], &key) < 0) {
-                        ret = EXIT_BERTH_FAILED;
-                        continue;
-                }
-                /* A user's stop: an unless-stopped container stays stopped across a reboot. */
-                if (units_stop(key, timeout) < 0 || autostart_stopped(key) < 0)
-                        ret = EXIT_BERTH_FAILED;
-        }
-        return ret;
+        stop_timeout = timeout;
+        return each_container(argv + optind, (size_t) (argc - optind), stop_one) < 0 ? EXIT_BERTH_FAILED : 0;
 }

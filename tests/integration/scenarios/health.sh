@@ -54,7 +54,7 @@ on_exit 'berth rm -f nd'
 check_eq "berth run -d --sdnotify container returns once READY=1 came" "$(active nd)" active
 berth rm -f nd >/dev/null
 
-berth create --name nr --sdnotify container hb sleep 1000 >/dev/null
+berth create --name nr --sdnotify container --stop-timeout 1 hb sleep 1000 >/dev/null
 on_exit 'berth rm -f nr; rm -rf /run/systemd/system/container@nr.service.d; systemctl daemon-reload'
 mkdir -p /run/systemd/system/container@nr.service.d
 printf '[Service]\nTimeoutStartSec=3\n' > /run/systemd/system/container@nr.service.d/timeout.conf

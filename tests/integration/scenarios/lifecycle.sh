@@ -71,3 +71,22 @@ check_eq "  … with the container running" "$(systemctl is-active container@lon
 check "  … and stop -t 1 too" timeout 20 berth stop -t 1 lonely
 check_fails "  … which stopped it" systemctl is-active --quiet container@lonely.service
 check "  … and rm" timeout 20 berth rm lonely
+
+# Several names at once are stopped at once, as docker's CLI does: each payload, on SIGTERM, waits
+# for the other's mark in a shared directory before it exits. One after the other, the first
+# would wait for a SIGTERM the second gets only once the first is gone, until its SIGKILL (137).
+RDV=$(mktemp -d /tmp/lc-rdv.XXXXXX)
+on_exit "berth rm -f par1 par2 >/dev/null 2>&1; rm -rf $RDV"
+for n in 1 2; do
+        o=$((3 - n))
+        berth run -d --name par$n -v "$RDV:/rdv" bb sh -c \
+                "trap 'touch /rdv/$n; while ! test -e /rdv/$o; do sleep 0.1; done; exit 0' TERM; while :; do sleep 0.1; done" >/dev/null
+done
+check "stop of two names" timeout 60 berth stop -t 30 par1 par2
+check_eq "  … stops them at once: each saw the other's SIGTERM and exited 0" \
+        "$(berth inspect -f '{{.State.ExitCode}}' par1) $(berth inspect -f '{{.State.ExitCode}}' par2)" "0 0"
+check "restart of two names" timeout 60 berth restart par1 par2
+check_eq "  … restarts both" "$(systemctl is-active container@par1.service container@par2.service | xargs)" "active active"
+check_fails "stop of a name that is not there among others fails" berth stop -t 1 par1 nosuchcontainer par2
+check_eq "  … and still stops the others" "$(systemctl is-active container@par1.service container@par2.service | xargs)" \
+        "inactive inactive"
