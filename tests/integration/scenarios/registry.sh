@@ -462,7 +462,7 @@ mkdir -p /etc/berth/containers
 printf '[Container]\nImage=%s/test/def:1\nExec=sh -c "cat /etc/app; exec sleep 1000"\n' "$R" > /etc/berth/containers/regdef.container
 printf '[Container]\nImage=%s/test/undef:1\nExec=true\n' "$R" > /etc/berth/containers/regbad.container
 printf '[Container]\nImage=%s/test/def:1\nPull=never\nExec=true\n' "${REGISTRY[flaky]}" > /etc/berth/containers/regnever.container
-printf '[Container]\nImage=%s/test/defmove:1\nPull=always\nExec=sh -c "cat /etc/app; exec sleep 1000"\n' "$R" > /etc/berth/containers/regalways.container
+printf '[Container]\nImage=%s/test/defmove:1\nPull=always\nStopTimeout=1\nExec=sh -c "cat /etc/app; exec sleep 1000"\n' "$R" > /etc/berth/containers/regalways.container
 on_exit "rm -f /etc/berth/containers/regdef.container /etc/berth/containers/regbad.container /etc/berth/containers/regnever.container /etc/berth/containers/regalways.container; systemctl daemon-reload"
 on_exit "systemctl stop container@regdef.service container@regbad.service container@regnever.service container@regalways.service"
 systemctl daemon-reload
