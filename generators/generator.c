@@ -427,6 +427,20 @@ static int link_install(const char *dest, const char *unit, const char *template
         return 0;
 }
 
+/* dest/ALIAS → the template, for [Install] Alias=PREFIX@NAME.service (the parser checked the
+ * name): systemd takes a symlink named as another instance of the same name as the unit's alias. */
+static int link_aliases(const char *dest, const char *template_path, char **aliases) {
+        STRV_FOREACH(a, aliases) {
+                _cleanup_free_ char *link = path_join(dest, *a);
+
+                if (!link)
+                        return -ENOMEM;
+                if (symlink(template_path, link) < 0 && errno != EEXIST)
+                        return -errno;
+        }
+        return 0;
+}
+
 /* 1 if it wrote the unit's drop-in, 0 if there was nothing to write. */
 static int generate_one(const char *dest, const char *template_path, const char *name, const char *path) {
         _cleanup_(definition_freep) Definition *d = NULL;
@@ -465,6 +479,9 @@ static int generate_one(const char *dest, const char *template_path, const char 
                 if (r < 0)
                         return r;
                 r = link_install(dest, unit, template_path, d->upheld_by, ".upholds");
+                if (r < 0)
+                        return r;
+                r = link_aliases(dest, template_path, d->aliases);
                 if (r < 0)
                         return r;
 

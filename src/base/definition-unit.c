@@ -327,10 +327,6 @@ static const struct {
 };
 
 const char *definition_key_refusal(const char *section, const char *key) {
-        /* systemd aliases an instance of a template only by another instance of the same name. */
-        if (streq(section, "Install") && streq(key, "Alias"))
-                return "berth's unit is container@NAME.service, an instance of container@.service, which systemd cannot "
-                       "give another name";
         /* Issue 16: leftovers. */
         if (streq(section, "Quadlet"))
                 return "not a key of [Quadlet], whose only key is DefaultDependencies= (as Quadlet's)";
@@ -718,6 +714,28 @@ int definition_reference_resolve(const char *key, const char *value, const char 
 }
 
 /* ---- [Quadlet] (Issue 16: leftovers) ---- */
+
+int definition_alias_check(const char *name, const char *alias, char **ret_why) {
+        const char *at = strchr(alias, '@'), *suffix = endswith(alias, ".service");
+
+        /* A template's file (NAME@): its instances' names come with them; the form only. */
+        if (name && endswith(name, "@") && suffix && at && at != alias)
+                return 0;
+        if (!suffix || !at || at == alias || at + 1 >= suffix)
+                return reason(ret_why, -EINVAL,
+                              "'%s': berth's unit is container@NAME.service, an instance of container@.service, and "
+                              "systemd names an instance only by an instance of the same name: write "
+                              "Alias=%.*s@%s.service",
+                              SHOWN(alias), (int) strcspn(alias, "@."), alias, name ?: "NAME");
+        if (startswith(alias, "container@"))
+                return reason(ret_why, -EINVAL, "'%s' is the name of berth's own units", SHOWN(alias));
+        if (!name || ((size_t) (suffix - at - 1) == strlen(name) && strncmp(at + 1, name, strlen(name)) == 0))
+                return 0;
+        return reason(ret_why, -EINVAL,
+                      "'%s': systemd names container@%s.service only by an instance of the same name: write "
+                      "Alias=%.*s@%s.service",
+                      SHOWN(alias), name, (int) (at - alias), alias, name);
+}
 
 int definition_parse_default_dependencies(struct Definition *d, void *field, struct ListState *list, const char *value,
                                           char **ret_why) {

@@ -67,6 +67,11 @@ int definition_unit_line_check(bool service, const char *key, const char *value,
  * network before the payload runs). field: the Definition's bool no_default_dependencies. */
 struct Definition;
 struct ListState;
+/* [Install] Alias=: systemd gives an instance of a template (container@NAME.service) no other name
+ * than an instance of the same name, PREFIX@NAME.service (and not container@'s own); a plain name
+ * is refused saying so. name may be NULL (a definition not yet named): only the form is checked. */
+int definition_alias_check(const char *name, const char *alias, char **ret_why);
+
 int definition_parse_default_dependencies(struct Definition *d, void *field, struct ListState *list, const char *value,
                                           char **ret_why);
 int definition_format_default_dependencies(FILE *f, const char *key, const struct Definition *d, const void *field);

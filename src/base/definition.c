@@ -475,6 +475,18 @@ static int parse_units(Definition *d, void *field, ListState *list, const char *
         return 0;
 }
 
+/* [Install] Alias=: units as above, each an instance of the container's own name (definition-unit.h). */
+static int parse_aliases(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        int r = parse_units(d, field, list, value, ret_why);
+
+        STRV_FOREACH(a, r >= 0 ? *(char ***) field : NULL) {
+                r = definition_alias_check(d->name, *a, ret_why);
+                if (r < 0)
+                        return r;
+        }
+        return r;
+}
+
 /* Volume=, VolumesFrom=, Tmpfs=: checked by volume-spec.c, kept as written; an empty value resets. */
 static int parse_volume_list(void *field, ListState *list, const char *value, char **ret_why,
                              int (*check)(const char *, char **)) {
@@ -769,6 +781,7 @@ static const DefinitionKey key_table[] = {
         KEY(INSTALL, "UpheldBy", parse_units, definition_format_units, upheld_by, .words = true, .group = GROUP_UNITS),
         KEY(INSTALL, "Also", parse_units, definition_format_units, also, .words = true, .group = GROUP_UNITS),
         KEY(INSTALL, "DefaultInstance", parse_default_instance, definition_format_raw_string, default_instance),
+        KEY(INSTALL, "Alias", parse_aliases, definition_format_units, aliases, .words = true, .group = GROUP_UNITS),
         /* Issue 16: leftovers. Quadlet's [Quadlet] section (definition-unit.h). */
         KEY(QUADLET, "DefaultDependencies", definition_parse_default_dependencies,
             definition_format_default_dependencies, no_default_dependencies),
@@ -866,6 +879,7 @@ Definition *definition_free(Definition *d) {
         strv_free(d->upheld_by);
         strv_free(d->also);
         free(d->default_instance);
+        strv_free(d->aliases);
         strv_free(d->wanted_by);
         strv_free(d->required_by);
         strv_free(d->health_cmd);
@@ -909,6 +923,7 @@ bool definition_equal(const Definition *a, const Definition *b) {
                a->volatile_tmp == b->volatile_tmp &&
                strv_equal(a->upheld_by, b->upheld_by) &&
                strv_equal(a->also, b->also) && streq_ptr(a->default_instance, b->default_instance) &&
+               strv_equal(a->aliases, b->aliases) &&
                a->no_default_dependencies == b->no_default_dependencies && /* Issue 16: leftovers. */
                a->notify == b->notify && (a->health_cmd == NULL) == (b->health_cmd == NULL) &&
                strv_equal(a->health_cmd, b->health_cmd) && a->health_interval_usec == b->health_interval_usec &&

@@ -116,6 +116,7 @@ typedef struct Definition {
         char **unit_lines, **service_lines; /* "Key=value" as written, in order, for the unit */
         char **upheld_by, **also;
         char *default_instance;
+        char **aliases; /* [Install] Alias=: PREFIX@NAME.service, other names of the unit (definition-unit.h) */
         /* Issue 16: leftovers. [Quadlet] DefaultDependencies=no (definition-unit.h). */
         bool no_default_dependencies;
         /* Quadlet's ExecReload= keys, and its VolatileTmp= (read as the Tmpfs= it means). */

@@ -212,7 +212,28 @@ static void test_unit_sections(void) {
         ok(!d && error && strstr(error, "key 'Requires' in [Unit]: 'data.volume' names a Quadlet .volume unit"), "%s", error ?: "");
         free(error);
         d = parse("[Container]\nImage=img\n[Install]\nAlias=other.service\n", "web", &error);
-        ok(!d && error && streq(error, "/x/web.container:4: key 'Alias': berth's unit is container@NAME.service, an instance of container@.service, which systemd cannot give another name"), "%s", error ?: "");
+        ok(!d && error && streq(error, "/x/web.container:4: key 'Alias': 'other.service': berth's unit is container@NAME.service, an instance of container@.service, and systemd names an instance only by an instance of the same name: write Alias=other@web.service"), "%s", error ?: "");
+        free(error);
+        d = parse("[Container]\nImage=img\n[Install]\nAlias=other@db.service\n", "web", &error);
+        ok(!d && error && streq(error, "/x/web.container:4: key 'Alias': 'other@db.service': systemd names container@web.service only by an instance of the same name: write Alias=other@web.service"), "%s", error ?: "");
+        free(error);
+        d = parse("[Container]\nImage=img\n[Install]\nAlias=container@web.service\n", "web", &error);
+        ok(!d && error && strstr(error, "'container@web.service' is the name of berth's own units"), "%s", error ?: "");
+        free(error);
+        d = parse("[Container]\nImage=img\n[Install]\nAlias=in/a/dir@web.service\n", "web", &error);
+        ok(!d && error && strstr(error, "is not a unit name"), "a path is no alias: %s", error ?: "");
+        free(error);
+        error = NULL;
+        d = parse("[Container]\nImage=img\n[Install]\nAlias=web-app@web.service \"db@web.service\"\nAlias=other@%p.service\n",
+                  "web", &error);
+        ok(d && strv_equal(d->aliases, (char **) L("web-app@web.service", "db@web.service", "other@web.service")),
+           "Alias=PREFIX@NAME.service, quoted, continued, with a specifier (%s)", error ?: "");
+        if (d) {
+                _cleanup_free_ char *written = NULL;
+                ok(definition_to_string(d, &written) >= 0 && strstr(written, "Alias=web-app@web.service db@web.service other@web.service"),
+                   "  … written back: %s", written ?: "");
+        }
+        definition_free(d);
         free(error);
         error = NULL;
 }

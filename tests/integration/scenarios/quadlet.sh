@@ -121,3 +121,19 @@ check_eq "Exec= words as systemd splits them" "$(berth logs -o cat qesc | grep '
 printf '[Container]\nImage=qbb\nExec=echo '"'"'test\\.com'"'"'\n' > $D/qesc.container
 check_match "an escape systemd does not know is refused" "$(berth verify $D/qesc.container 2>&1)" \
         "key 'Exec': 'echo 'test\\\\.com'' has an escape systemd does not know"
+
+# [Install] Alias=: systemd gives container@NAME.service another name only as an instance of the
+# same name; the generator links it, and systemctl knows the container by it.
+printf '[Container]\nImage=qbb\nExec=sh -c "trap \\"exit 0\\" TERM; while :; do sleep 0.1; done"\n[Install]\nAlias=web-app@%%p.service\n' > $D/qal.container
+printf '[Container]\nImage=qbb\nExec=true\n[Install]\nAlias=web-app.service\n' > $D/qalbad.container
+on_exit "rm -f $D/qal.container $D/qalbad.container; systemctl daemon-reload"
+on_exit 'systemctl stop container@qal.service'
+systemctl daemon-reload
+check "Alias=web-app@%p.service: systemctl start web-app@qal.service" systemctl start web-app@qal.service
+check_eq "  … starts container@qal.service" "$(systemctl is-active container@qal.service)" active
+check_eq "  … which systemctl shows under its alias" "$(systemctl show -P Id web-app@qal.service)" container@qal.service
+check_match "  … and berth lists" "$(berth list)" "qal +running"
+check "  … systemctl stop by the alias" systemctl stop web-app@qal.service
+check_eq "  … stops it" "$(systemctl is-active container@qal.service)" inactive
+check_match "a plain Alias= is refused in one line that says what to write" "$(berth verify $D/qalbad.container 2>&1)" \
+        "key 'Alias': 'web-app.service': .* write Alias=web-app@qalbad.service"
