@@ -46,9 +46,10 @@ static const SubVerb image_verbs[] = {
         { "import", NULL, image_import, "image import DIR|ARCHIVE|- NAME",
           "Make an image of one layer from a directory or a tar archive (- for stdin), as localhost/NAME",
           NULL },
-        { "load", NULL, image_load_verb, "image load ARCHIVE|- [NAME]",
-          "Load an image docker save or an OCI tool wrote (- for stdin), checking every digest",
-          NULL },
+        { "load", NULL, image_load_verb, "image load [-i ARCHIVE] [ARCHIVE|-] [NAME]",
+          "Load an image docker save or an OCI tool wrote (- or none for stdin), checking every digest",
+          "  -i, --input FILE  the archive (docker's and podman's way to name it)\n"
+          "  -q, --quiet       accepted for docker's sake: berth shows no progress\n" },
         { "ls", "list", image_ls, "image ls [-a] [-q] [--no-trunc] [--no-legend]", "List images",
           "  -a, --all         accepted for docker's sake: berth has no intermediate images\n"
           "  -q, --quiet       print image IDs only\n"
@@ -230,15 +231,40 @@ static int image_load_verb(int argc, char *argv[]) {
         const char *src, *name;
         int r;
 
-        r = parse_help_only(subverb_find(&image_group, "load"), argc, argv);
-        if (r != 0)
-                return r > 0 ? 0 : EXIT_BERTH_FAILED;
-        if (argc - optind < 1 || argc - optind > 2) {
-                log_error("image load needs an archive and at most a name; see 'berth image load --help'");
+        static const struct option options[] = {
+                { "input", required_argument, NULL, 'i' },
+                { "quiet", no_argument, NULL, 'q' },
+                { "help", no_argument, NULL, 'H' },
+                {}
+        };
+        const SubVerb *v = subverb_find(&image_group, "load");
+        const char *input = NULL;
+        int c;
+
+        while ((c = subverb_options_next(&image_group, v, argc, argv, "i:q", options)) >= 0)
+                switch (c) {
+                case 'i':
+                        input = optarg;
+                        break;
+                case 'q':
+                        break;
+                case 'H':
+                        subverb_help(v);
+                        return 0;
+                default:
+                        return EXIT_BERTH_FAILED;
+                }
+        /* docker load [-i FILE]: stdin without one; berth's own form names it as the first word. */
+        if (argc - optind > (input ? 1 : 2)) {
+                log_error("image load takes one archive and at most a name; see 'berth image load --help'");
                 return EXIT_BERTH_FAILED;
         }
-        src = argv[optind];
-        name = argc - optind == 2 ? argv[optind + 1] : NULL;
+        src = input ?: argc - optind >= 1 ? argv[optind++] : "-";
+        name = argc - optind == 1 ? argv[optind] : NULL;
+        if (streq(src, "-") && isatty(STDIN_FILENO)) {
+                log_error("image load reads the archive from stdin, which is a terminal: name it, or pipe it in");
+                return EXIT_BERTH_FAILED;
+        }
 
         fd = streq(src, "-") ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3) : open(src, O_RDONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0) {

@@ -43,6 +43,23 @@ static const Verb verbs[] = {
         { "system",  NULL, verb_system, "system prune [-a] [--volumes]", "Remove what killed operations left, and unused images and volumes", 13 },
 };
 
+/* docker's top-level image verbs, as its users type them: `berth images` is `berth image ls`. */
+static const struct {
+        const char *name, *image_verb;
+} shortcuts[] = {
+        { "images", "ls" },
+        { "rmi", "rm" },
+        { "load", "load" },
+        { "tag", "tag" },
+};
+
+static const char *shortcut_of(const char *name) {
+        for (size_t i = 0; i < ELEMENTSOF(shortcuts); i++)
+                if (streq(shortcuts[i].name, name))
+                        return shortcuts[i].image_verb;
+        return NULL;
+}
+
 const Verb *verb_find(const char *name) {
         for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
                 if (streq(verbs[i].name, name) || streq_ptr(verbs[i].alias, name))
@@ -68,6 +85,10 @@ static void help(void) {
                 printf("  %-9s %s%s%s%s\n", verbs[i].name, verbs[i].summary,
                        verbs[i].alias ? " (alias " : "", verbs[i].alias ? verbs[i].alias : "",
                        verbs[i].alias ? ")" : "");
+        printf("\nAs docker's:");
+        for (size_t i = 0; i < ELEMENTSOF(shortcuts); i++)
+                printf("%s %s (image %s)", i ? "," : "", shortcuts[i].name, shortcuts[i].image_verb);
+        printf(".\n");
         printf("\nRun 'berth VERB --help' for a verb's options. See berth(1).\n");
 }
 
@@ -83,6 +104,12 @@ int main(int argc, char *argv[]) {
         }
         if (streq(argv[1], "--help") || streq(argv[1], "-h") || streq(argv[1], "help")) {
                 if (argc > 2 && !streq(argv[1], "-h")) {
+                        if (shortcut_of(argv[2])) {
+                                char *args[] = { (char *) "image", (char *) shortcut_of(argv[2]), (char *) "--help", NULL };
+
+                                optind = 0;
+                                return verb_image(3, args);
+                        }
                         v = verb_find(argv[2]);
                         if (!v) {
                                 log_error("unknown verb '%s', see 'berth --help'", argv[2]);
@@ -104,6 +131,19 @@ int main(int argc, char *argv[]) {
         }
 
         v = verb_find(argv[1]);
+        if (!v && shortcut_of(argv[1])) {
+                /* berth images ARGS… runs as berth image ls ARGS… */
+                char **args = calloc((size_t) argc + 2, sizeof(char *));
+
+                if (!args)
+                        return log_oom(), EXIT_BERTH_FAILED;
+                args[0] = (char *) "image";
+                args[1] = (char *) shortcut_of(argv[1]);
+                for (int i = 2; i < argc; i++)
+                        args[i] = argv[i];
+                optind = 0;
+                return verb_image(argc, args);
+        }
         if (!v) {
                 log_error("unknown verb '%s', see 'berth --help'", argv[1]);
                 return EXIT_BERTH_FAILED;

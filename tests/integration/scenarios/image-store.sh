@@ -152,3 +152,17 @@ berth image prune >/dev/null
 check_fails "with the last image on it gone, image prune removes the base" test -e "$STORE/layers/sha256/$base"
 check_eq "  … leaving the other images" "$(berth image ls --no-legend | awk '{print $1 ":" $2}' | sort | tr '\n' ' ')" \
         "docker.io/library/slow:1 localhost/oldweb:latest "
+
+# --- docker's top-level image verbs and load's -i -----------------------------------------------------
+check_eq "berth load -i FILE (docker's form)" "$(berth load -i "$work/docker-shared-a.tar" 2>&1)" "docker.io/library/shared:a"
+check_eq "berth load < FILE reads stdin, as docker load does" "$(berth load < "$work/docker-shared-b.tar" 2>&1)" \
+        "docker.io/library/shared:b"
+check_match "berth images lists them, as image ls" "$(berth images)" "docker.io/library/shared +b "
+check_eq "berth tag SOURCE TARGET" "$(berth tag shared:a localhost/mytag:1 2>&1; berth images --no-legend | awk '$1 == "localhost/mytag" {print $2}')" "1"
+check "berth rmi removes a name" berth rmi localhost/mytag:1 shared:a shared:b
+check_eq "  … all three" "$(berth images --no-legend | grep -c 'shared\|mytag')" 0
+check_match "berth help rmi is image rm's help" "$(berth help rmi)" "^Usage: berth image rm"
+check_match "load of a terminal's stdin is refused in one line" "$(script -qec 'berth load' /dev/null | tr -d '\r')" \
+        "reads the archive from stdin, which is a terminal"
+check_match "two archives are refused" "$(berth load -i "$work/docker-shared-a.tar" "$work/docker-shared-b.tar" x 2>&1)" \
+        "takes one archive and at most a name"
