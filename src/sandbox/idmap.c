@@ -50,14 +50,20 @@ int idmap_write_maps(pid_t pid, const char *uid_map, const char *gid_map) {
  * copies or tears down an address space, which a fork of berth's did (most of a user namespace's
  * cost to a container's start). */
 static int hold_userns(void *arg) {
+        sigset_t all;
+
         (void) arg;
+        /* No handler of ours may run here, on this stack and in our memory (a ^C to the process
+         * group): every signal blocked, SIGKILL still ends it. The raw call sets no errno. */
+        sigfillset(&all);
+        (void) syscall(SYS_rt_sigprocmask, SIG_BLOCK, &all, NULL, _NSIG / 8);
         for (;;)
                 pause();
         return 0;
 }
 
 int idmap_userns_new(const char *uid_map, const char *gid_map, int *ret_userns_fd) {
-        /* pause() needs little: a page for it and the signal frame the kill never makes. */
+        /* pause() needs little: a page for it (no signal frame is ever made there). */
         static char stack[16384] __attribute__((aligned(16)));
         char path[64];
         pid_t pid;
