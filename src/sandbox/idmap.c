@@ -47,14 +47,14 @@ int idmap_write_maps(pid_t pid, const char *uid_map, const char *gid_map) {
 
 /* The holder of a new user namespace: it only waits to be killed. It shares our memory
  * (CLONE_VM) and touches none of it but its own stack, so that neither its birth nor its death
- * copies or tears down an address space, which a fork of berth's did (most of a user namespace's
- * cost to a container's start). */
+ * copies or tears down an address space, as a fork of berth did. */
 static int hold_userns(void *arg) {
         sigset_t all;
 
         (void) arg;
         /* No handler of ours may run here, on this stack and in our memory (a ^C to the process
-         * group): every signal blocked, SIGKILL still ends it. The raw call sets no errno. */
+         * group): every signal blocked; SIGKILL, which ends it, cannot be. (The call cannot fail
+         * here, so it writes no errno, which is berth's too.) */
         sigfillset(&all);
         (void) syscall(SYS_rt_sigprocmask, SIG_BLOCK, &all, NULL, _NSIG / 8);
         for (;;)
