@@ -243,6 +243,10 @@ bool ps_filter_match(const PsFilter *f, const PsItem *c) {
 
                 STRV_FOREACH(a, f->ancestors)
                         any = any || image_is(c->image, *a);
+                /* By ID, as docker's: "nginx", "docker.io/library/nginx:latest" and the ID's
+                 * prefix are one image. */
+                STRV_FOREACH(id, c->image_id ? f->ancestor_ids : NULL)
+                        any = any || streq(c->image_id, *id);
                 if (!any)
                         return false;
         }
@@ -289,6 +293,7 @@ void ps_filter_done(PsFilter *f) {
         free(f->ids);
         strv_free(f->labels);
         strv_free(f->ancestors);
+        strv_free(f->ancestor_ids);
         free(f->exited);
         strv_free(f->networks);
         strv_free(f->volumes);

@@ -27,6 +27,7 @@ typedef struct PsFilter {
         char **labels;
         unsigned statuses; /* a bit per docker status */
         char **ancestors;
+        char **ancestor_ids; /* the image IDs the caller resolved ancestors to (ps_filter_match() reads no store) */
         int *exited;
         size_t n_exited;
         unsigned health; /* a bit per health state */
@@ -53,6 +54,7 @@ typedef struct PsItem {
         char *const *exposed;   /* "80/tcp": its container ports, published or exposed */
         /* Issue 16: leftovers. */
         const char *id; /* its key, the file's name, when name is its ContainerName=; NULL: name */
+        const char *image_id; /* the ID ("sha256:…") of the image it names, NULL: unknown */
 } PsItem;
 
 /* Adds one "KEY=VALUE". -EINVAL with a one-line reason (when ret_why is not NULL) naming the

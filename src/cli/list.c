@@ -15,6 +15,7 @@
 #include "format.h"
 #include "freezer.h"
 #include "history.h"
+#include "image.h"
 #include "json.h"
 #include "list-format.h"
 #include "log.h"
@@ -22,6 +23,7 @@
 #include "options.h"
 #include "ps-filter.h"
 #include "scope.h"
+#include "store.h"
 #include "string-util.h"
 #include "strv.h"
 #include "table.h"
@@ -305,6 +307,23 @@ static DockerView row_view(const Row *row) {
         };
 }
 
+/* ancestor=: the filter's images and each container's, as image IDs, through the store. NULL when
+ * no ancestor= is asked for, or the store cannot be read (then the names alone are compared). */
+static Store *ancestor_store = NULL;
+
+static void ancestors_resolve(void) {
+        _cleanup_free_ char *why = NULL;
+
+        if (!arg_filter.ancestors || store_open(&ancestor_store, &why) < 0)
+                return;
+        STRV_FOREACH(a, arg_filter.ancestors) {
+                _cleanup_free_ char *id = NULL;
+
+                if (image_lookup(ancestor_store, *a, &id, NULL, NULL) >= 0 && strv_extend(&arg_filter.ancestor_ids, id) < 0)
+                        return;
+        }
+}
+
 static bool row_matches(const Row *row) {
         _cleanup_strv_free_ char **volumes = NULL, **published = NULL, **exposed = NULL;
         DockerView v = row_view(row);
@@ -319,6 +338,11 @@ static bool row_matches(const Row *row) {
                 .network = docker_network(row->def, net),
         };
 
+        _cleanup_free_ char *image_id = NULL;
+
+        if (ancestor_store && row->def && row->def->image &&
+            image_lookup(ancestor_store, row->def->image, &image_id, NULL, NULL) >= 0)
+                item.image_id = image_id;
         /* on OOM the lists stay empty: those filters do not match */
         (void) docker_filter_lists(row->def, &volumes, &published, &exposed);
         item.volumes = volumes;
@@ -466,6 +490,7 @@ static const char list_options[] =
         "      --no-trunc        --format's .Command whole (default: cut to 20 characters)\n";
 
 static void list_args_done(void) {
+        ancestor_store = store_close(ancestor_store);
         ps_filter_done(&arg_filter);
         list_format_done(&arg_format);
 }
@@ -551,6 +576,7 @@ int verb_list(int argc, char *argv[]) {
         }
         if (ps_filter_wants_all(&arg_filter))
                 arg_all = true;
+        ancestors_resolve();
         /* docker: -q prints the IDs, unless a template of one's own says what to print */
         if (arg_quiet && arg_docker && !arg_format.bare_table)
                 arg_quiet = false;

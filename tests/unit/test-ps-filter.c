@@ -6,6 +6,7 @@
 
 #include "ps-filter.h"
 #include "string-util.h"
+#include "strv.h"
 #include "tap.h"
 
 static const PsItem web = {
@@ -48,9 +49,26 @@ static char *run(const char *const *specs) {
 }
 #define RUN(...) run((const char *const[]) { __VA_ARGS__, NULL })
 
+/* ancestor= by image ID: the caller resolved the filter's images and each item's. */
+static void test_ancestor_ids(void) {
+        PsFilter f = {};
+        PsItem a = { .name = "a", .image = "docker.io/library/nginx:latest", .image_id = "sha256:aaa" };
+        PsItem b = { .name = "b", .image = "localhost/other", .image_id = "sha256:bbb" };
+        PsItem c = { .name = "c", .image = "gone" };
+
+        ok(ps_filter_add(&f, "ancestor=nginx", NULL) >= 0, "ancestor=nginx");
+        ok(!ps_filter_match(&f, &a), "  … without IDs, docker.io/library/nginx:latest is another text");
+        ok(strv_extend(&f.ancestor_ids, "sha256:aaa") >= 0, "  … resolved to sha256:aaa");
+        ok(ps_filter_match(&f, &a), "  … with the ID nginx resolves to, it is the same image");
+        ok(!ps_filter_match(&f, &b), "  … another image's ID is not");
+        ok(!ps_filter_match(&f, &c), "  … nor an image of unknown ID");
+        ps_filter_done(&f);
+}
+
 int main(void) {
         PsFilter f = {};
 
+        test_ancestor_ids();
         ok_streq(run((const char *const[]) { NULL }), "web1 db fresh");
         ok_streq(RUN("name=web"), "web1");
         ok_streq(RUN("name=^db$"), "db");

@@ -61,6 +61,9 @@ check_eq "  … keys ANDed" "$(berth ps -aq -f name=vb -f status=running)" "vb-r
 check_eq "  … exited=3" "$(berth ps -aq -f exited=3)" "vb-exit"
 check_eq "  … ancestor=IMAGE" "$(berth ps -q -f ancestor=vb)" "vb-run"
 check_eq "  … ancestor of another image: none" "$(berth ps -aq -f ancestor=other)" ""
+check_eq "  … ancestor=its full reference: the same image" "$(berth ps -q -f ancestor=localhost/vb:latest)" "vb-run"
+vbid=$(berth image inspect vb | sed -n 's/.*"Id": "sha256:\([0-9a-f]\{12\}\).*/\1/p' | head -1)
+check_eq "  … ancestor=its image ID's prefix ($vbid), as docker" "$(berth ps -q -f ancestor="$vbid")" "vb-run"
 check_eq "  … publish=HOSTPORT" "$(berth ps -aq -f publish=8089)" "vb-run"
 check_eq "  … expose=CONTAINERPORT (a range)" "$(berth ps -aq -f expose=79-81/tcp)" "vb-run"
 check_eq "  … network=bridge" "$(berth ps -aq -f network=bridge -f status=running)" "vb-run"
