@@ -248,47 +248,35 @@ bool subid_name_is_valid(const char *s) {
         return true;
 }
 
+/* *p = a copy of value; empty: NULL (Quadlet passes these keys only when they are not empty). */
+static int set_string(char **p, const char *value) {
+        char *c = NULL;
+
+        if (!isempty(value) && !(c = strdup(value)))
+                return -ENOMEM;
+        free(*p);
+        *p = c;
+        return 0;
+}
+
 int definition_parse_subid_name(struct Definition *d, void *field, struct ListState *list, const char *value,
                                 char **ret_why) {
-        char **name = field, *c;
-
-        /* Quadlet passes the key only when it is not empty: empty is unset. */
-        if (isempty(value)) {
-                *name = mfree(*name);
-                return 0;
-        }
-        if (!subid_name_is_valid(value))
+        if (!isempty(value) && !subid_name_is_valid(value))
                 return reason(ret_why, -EINVAL,
                               "'%s' is not a user name or UID as /etc/subuid and /etc/subgid list them (letters, digits, "
                               "'_', '.', '-', a final '$'; at most %d)",
                               SHOWN(value), SUBID_NAME_MAX);
-        c = strdup(value);
-        if (!c)
-                return -ENOMEM;
-        free(*name);
-        *name = c;
-        return 0;
+        return set_string(field, value);
 }
 
 int definition_parse_remap_users(struct Definition *d, void *field, struct ListState *list, const char *value,
                                  char **ret_why) {
-        char **mode = field, *c;
-
         /* Quadlet reads the last one; an empty one is as none. */
-        if (isempty(value)) {
-                *mode = mfree(*mode);
-                return 0;
-        }
         if (streq(value, "keep-id"))
                 return refuse_rootless(value, "auto or manual", ret_why);
-        if (!streq(value, "auto") && !streq(value, "manual"))
+        if (!isempty(value) && !streq(value, "auto") && !streq(value, "manual"))
                 return reason(ret_why, -EINVAL, "unsupported RemapUsers option '%s' (auto or manual)", SHOWN(value));
-        c = strdup(value);
-        if (!c)
-                return -ENOMEM;
-        free(*mode);
-        *mode = c;
-        return 0;
+        return set_string(field, value);
 }
 
 /* RemapUid=, RemapGid=: repeatable, words separated by blanks as Quadlet reads them; empty resets.
@@ -493,11 +481,6 @@ static int remap_translate(UserNSFields *u, char **ret_why) {
         return 0;
 }
 
-static int strdup_to(char **to, const char *from) {
-        *to = strdup(from);
-        return *to ? 0 : -ENOMEM;
-}
-
 /* SubUIDMap=, SubGIDMap=: the IDs /etc/subuid and /etc/subgid list, alone (podman refuses
  * --subuidname with --userns; it would append --uidmap's entries, which cannot both start at
  * container ID 0). */
@@ -518,9 +501,9 @@ static int subid_check(UserNSFields *u, char **ret_why) {
                               "key '%s': maps the IDs /etc/sub%cid lists for a name, %s= gives others: one or the other",
                               key, key[3] == 'U' ? 'u' : 'g', u->n_uid_map > 0 ? "UIDMap" : "GIDMap");
         /* podman's rule: one name stands for both. */
-        if (!u->subgid_name && strdup_to(&u->subgid_name, u->subuid_name) < 0)
+        if (!u->subgid_name && set_string(&u->subgid_name, u->subuid_name) < 0)
                 return -ENOMEM;
-        if (!u->subuid_name && strdup_to(&u->subuid_name, u->subgid_name) < 0)
+        if (!u->subuid_name && set_string(&u->subuid_name, u->subgid_name) < 0)
                 return -ENOMEM;
         u->userns = USERNS_MAP;
         u->userns_set = true;

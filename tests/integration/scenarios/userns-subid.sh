@@ -11,19 +11,7 @@ if ! berth run --help 2>&1 | grep -q -- --subuidname; then
         exit 0
 fi
 STATE=/var/lib/berth
-probe=$(mktemp -d "$STATE/probe.XXXXXX")
-if ! python3 - "$probe" <<'PY' 2>/dev/null
-import ctypes, sys
-libc = ctypes.CDLL(None, use_errno=True)
-fd = libc.syscall(428, -100, sys.argv[1].encode(), 1 | 0o2000000)  # open_tree(OPEN_TREE_CLONE)
-sys.exit(0 if fd >= 0 else 1)
-PY
-then
-        rmdir "$probe"
-        echo "ok - # SKIP open_tree() refused on $STATE"
-        exit 0
-fi
-rmdir "$probe"
+skip_unless_idmap "$STATE"
 
 make_image sb
 
