@@ -545,7 +545,8 @@ int userns_range_claim_at(const char *dir, uint32_t pool_first, uint32_t pool_la
                         }
                         if (r == -EBUSY)
                                 return reason(ret_why, r,
-                                              "UIDMap=/GIDMap= of %s map host IDs %" PRIu64 "-%" PRIu64 ", which container %s "
+                                              "the maps of %s (UIDMap=/GIDMap=, or SubUIDMap=/SubGIDMap='s "
+                                              "/etc/subuid ranges) take host IDs %" PRIu64 "-%" PRIu64 ", which container %s "
                                               "holds from UserNSPool= 0x%" PRIX32 "-0x%" PRIX32
                                               ": give host IDs outside the pool, or UserNS=auto",
                                               container, conflict, conflict + USERNS_BLOCK_SIZE - 1, holder ?: "(unknown)",

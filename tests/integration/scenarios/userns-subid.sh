@@ -46,6 +46,10 @@ check_eq "  … and container ID 1000 is host ID 3001000" "$(stat -c %u:%g /proc
 check_eq "its upper directory holds container IDs (idmapped, nothing chowned)" \
         "$(stat -c %u:%g "$STATE/containers/sub1/upper/tmp/up")" "0:0"
 check_match "inspect shows the map" "$(berth inspect sub1)" '0:3000000:65536'
+# Inside the pool the IDs are leased: no second container shares them, as with UIDMap=.
+out=$(berth run --rm --subuidname bsub sb true 2>&1)
+check_match "a second container on the same ranges in the pool is refused, naming the holder" "$out" \
+        "take host IDs [0-9]+-[0-9]+, which container sub1 holds"
 berth rm -f sub1 >/dev/null
 
 berth run -d --name sub2 --subgidname 4242 sb sleep 300 >/dev/null
@@ -54,6 +58,15 @@ pid=$(pid_of sub2)
 check_eq "SubGIDMap= alone, a UID: names both files' lines" \
         "$(awk '{ print $2 }' /proc/$pid/uid_map):$(awk '{ print $2 }' /proc/$pid/gid_map)" "3400000:4100000"
 berth rm -f sub2 >/dev/null
+
+# Outside the pool (useradd's ranges) several containers share the name's IDs, as with podman.
+printf 'shared:200000:65536\n' >> /etc/subuid
+printf 'shared:200000:65536\n' >> /etc/subgid
+berth run -d --name sub3 --subuidname shared sb sleep 300 >/dev/null
+on_exit "berth rm -f sub3"
+check_eq "outside the pool two containers may share a name's ranges" \
+        "$(berth run --rm --subuidname shared sb cat /proc/self/uid_map | awk '{ print $2 }')" "200000"
+berth rm -f sub3 >/dev/null
 
 # The refusals: one line each, nothing left running.
 bad_run() { # WHAT EXPECTED ARGS…
