@@ -46,6 +46,7 @@ check_eq "  … and container ID 1000 is host ID 3001000" "$(stat -c %u:%g /proc
 check_eq "its upper directory holds container IDs (idmapped, nothing chowned)" \
         "$(stat -c %u:%g "$STATE/containers/sub1/upper/tmp/up")" "0:0"
 check_match "inspect shows the map" "$(berth inspect sub1)" '0:3000000:65536'
+check_match "  … and the names" "$(berth inspect sub1 | tr -d ' \n')" '"subuid_name":"bsub","subgid_name":"bsub"'
 # Inside the pool the IDs are leased: no second container shares them, as with UIDMap=.
 out=$(berth run --rm --subuidname bsub sb true 2>&1)
 check_match "a second container on the same ranges in the pool is refused, naming the holder" "$out" \
