@@ -77,6 +77,9 @@ static const BuilderOption options[] = {
         { "--userns", "UserNS" },
         { "--uidmap", "UIDMap" },
         { "--gidmap", "GIDMap" },
+        /* Issue 18, remap. */
+        { "--subuidname", "SubUIDMap" },
+        { "--subgidname", "SubGIDMap" },
         { "IMAGE", "Image" },
 };
 

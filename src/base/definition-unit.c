@@ -305,11 +305,6 @@ static const struct {
         { "HealthLogDestination", true },
         { "HealthMaxLogCount", true },
         { "HealthMaxLogSize", true },
-        /* rootless podman's user namespace remapping (deprecated there too) */
-        { "RemapUsers", true },
-        { "RemapUid", true },
-        { "RemapGid", true },
-        { "RemapUidSize", true },
         /* not yet */
         { "AppArmor", false },
         { "LogOpt", false },
@@ -322,8 +317,6 @@ static const struct {
         { "SecurityLabelLevel", false },
         { "SecurityLabelNested", false },
         { "SecurityLabelType", false },
-        { "SubGIDMap", false },
-        { "SubUIDMap", false },
 };
 
 const char *definition_key_refusal(const char *section, const char *key) {

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* UserNS=, UIDMap=, GIDMap=: their values, and which combinations with other keys cannot work. */
+/* UserNS=, UIDMap=, GIDMap=, SubUIDMap=, SubGIDMap= and Quadlet's deprecated Remap keys: their values,
+ * and which combinations with other keys cannot work. */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -43,6 +45,13 @@ static int parse_u32(const char *s, uint32_t *ret) {
         return 0;
 }
 
+static int refuse_rootless(const char *s, const char *instead, char **ret_why) {
+        return reason(ret_why, -EINVAL,
+                      "'%s' is podman's rootless mode, which maps the user who runs podman: berth's containers are "
+                      "started by systemd as root, with no such user (%s)",
+                      SHOWN(s), instead);
+}
+
 int userns_mode_parse(const char *s, UserNSMode *ret_mode, uint32_t *ret_size, char **ret_why) {
         const char *opts;
 
@@ -55,10 +64,7 @@ int userns_mode_parse(const char *s, UserNSMode *ret_mode, uint32_t *ret_size, c
         }
         /* podman's forms that mean something berth cannot do, each with why. */
         if (streq(s, "keep-id") || startswith(s, "keep-id:") || streq(s, "nomap"))
-                return reason(ret_why, -EINVAL,
-                              "'%s' is podman's rootless mode, which maps the user who runs podman: berth's containers "
-                              "are started by systemd as root, with no such user (host, auto[:size=N] or private)",
-                              SHOWN(s));
+                return refuse_rootless(s, "host, auto[:size=N] or private", ret_why);
         if (startswith(s, "ns:") || startswith(s, "container:"))
                 return reason(ret_why, -EINVAL,
                               "'%s': joining another user namespace would share its IDs with another container, which is "
@@ -228,6 +234,99 @@ int definition_parse_gid_map(struct Definition *d, void *field, struct ListState
         return parse_map(&u->gid_map, &u->n_gid_map, value, ret_why);
 }
 
+/* SubUIDMap=, SubGIDMap=: a name as /etc/subuid lists them, a user name as shadow-utils takes one
+ * or a UID (which /etc/subuid may list too). Nothing that could split a line of the file. */
+bool subid_name_is_valid(const char *s) {
+        size_t n = s ? strlen(s) : 0;
+
+        if (n == 0 || n > SUBID_NAME_MAX || s[0] == '-')
+                return false;
+        for (size_t i = 0; i < n; i++)
+                if (!(isascii((unsigned char) s[i]) && isalnum((unsigned char) s[i])) && !strchr("_.-", s[i]) &&
+                    !(s[i] == '$' && i == n - 1))
+                        return false;
+        return true;
+}
+
+/* *p = a copy of value; empty: NULL (Quadlet passes these keys only when they are not empty). */
+static int set_string(char **p, const char *value) {
+        char *c = NULL;
+
+        if (!isempty(value) && !(c = strdup(value)))
+                return -ENOMEM;
+        free(*p);
+        *p = c;
+        return 0;
+}
+
+int definition_parse_subid_name(struct Definition *d, void *field, struct ListState *list, const char *value,
+                                char **ret_why) {
+        if (!isempty(value) && !subid_name_is_valid(value))
+                return reason(ret_why, -EINVAL,
+                              "'%s' is not a user name or UID as /etc/subuid and /etc/subgid list them (letters, digits, "
+                              "'_', '.', '-', a final '$'; at most %d)",
+                              SHOWN(value), SUBID_NAME_MAX);
+        return set_string(field, value);
+}
+
+int definition_parse_remap_users(struct Definition *d, void *field, struct ListState *list, const char *value,
+                                 char **ret_why) {
+        /* Quadlet reads the last one; an empty one is as none. */
+        if (streq(value, "keep-id"))
+                return refuse_rootless(value, "auto or manual", ret_why);
+        if (!isempty(value) && !streq(value, "auto") && !streq(value, "manual"))
+                return reason(ret_why, -EINVAL, "unsupported RemapUsers option '%s' (auto or manual)", SHOWN(value));
+        return set_string(field, value);
+}
+
+/* RemapUid=, RemapGid=: repeatable, words separated by blanks as Quadlet reads them; empty resets.
+ * Each word is checked where it means a map (RemapUsers=manual), in userns_fields_check(). */
+int definition_parse_remap_map(struct Definition *d, void *field, struct ListState *list, const char *value,
+                               char **ret_why) {
+        char ***l = field;
+        _cleanup_strv_free_ char **words = NULL;
+        int r;
+
+        if (isempty(value)) {
+                *l = strv_free(*l);
+                return 0;
+        }
+        r = strv_split_quoted(value, &words);
+        if (r < 0)
+                return r == -EINVAL ? reason(ret_why, r, "'%s': unbalanced quotes", SHOWN(value)) : r;
+        STRV_FOREACH(w, words) {
+                if (strv_length(*l) >= USERNS_MAP_LINES_MAX)
+                        return reason(ret_why, -EINVAL, "more than %d entries, the kernel's limit", USERNS_MAP_LINES_MAX);
+                r = strv_extend(l, *w);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+int definition_parse_remap_uid_size(struct Definition *d, void *field, struct ListState *list, const char *value,
+                                    char **ret_why) {
+        UserNSFields *u = field;
+        uint32_t v;
+
+        if (isempty(value)) {
+                u->remap_uid_size = 0;
+                u->remap_uid_size_set = false;
+                return 0;
+        }
+        /* 0 is Quadlet's "no size=": auto's default. */
+        if (parse_u32(value, &v) < 0)
+                return reason(ret_why, -EINVAL, "'%s' is not a number of IDs from 0 (the default) to %" PRIu32, SHOWN(value),
+                              UINT32_MAX);
+        u->remap_uid_size = v;
+        u->remap_uid_size_set = true;
+        return 0;
+}
+
+int definition_format_nothing(FILE *f, const char *key, const struct Definition *d, const void *field) {
+        return 0;
+}
+
 int definition_format_userns(FILE *f, const char *key, const struct Definition *d, const void *field) {
         const UserNSFields *u = field;
         _cleanup_free_ char *s = NULL;
@@ -261,10 +360,21 @@ int definition_format_gid_map(FILE *f, const char *key, const struct Definition 
         return 0;
 }
 
+static void remap_done(UserNSFields *u) {
+        u->remap_users = mfree(u->remap_users);
+        u->remap_uid = strv_free(u->remap_uid);
+        u->remap_gid = strv_free(u->remap_gid);
+        u->remap_uid_size = 0;
+        u->remap_uid_size_set = false;
+}
+
 void userns_fields_done(UserNSFields *u) {
         u->uid_map = mfree(u->uid_map);
         u->gid_map = mfree(u->gid_map);
         u->n_uid_map = u->n_gid_map = 0;
+        u->subuid_name = mfree(u->subuid_name);
+        u->subgid_name = mfree(u->subgid_name);
+        remap_done(u);
 }
 
 static bool idmap_equal(const IdMapEntry *a, size_t n_a, const IdMapEntry *b, size_t n_b) {
@@ -274,7 +384,11 @@ static bool idmap_equal(const IdMapEntry *a, size_t n_a, const IdMapEntry *b, si
 bool userns_fields_equal(const UserNSFields *a, const UserNSFields *b) {
         return a->userns == b->userns && a->userns_size == b->userns_size && a->userns_set == b->userns_set &&
                idmap_equal(a->uid_map, a->n_uid_map, b->uid_map, b->n_uid_map) &&
-               idmap_equal(a->gid_map, a->n_gid_map, b->gid_map, b->n_gid_map);
+               idmap_equal(a->gid_map, a->n_gid_map, b->gid_map, b->n_gid_map) &&
+               streq_ptr(a->subuid_name, b->subuid_name) && streq_ptr(a->subgid_name, b->subgid_name) &&
+               streq_ptr(a->remap_users, b->remap_users) && strv_equal(a->remap_uid, b->remap_uid) &&
+               strv_equal(a->remap_gid, b->remap_gid) && a->remap_uid_size == b->remap_uid_size &&
+               a->remap_uid_size_set == b->remap_uid_size_set;
 }
 
 const char *userns_conflict(const UserNSPeers *p) {
@@ -309,14 +423,109 @@ const char *userns_conflict(const UserNSPeers *p) {
         return NULL;
 }
 
-int userns_fields_check(UserNSFields *u, const UserNSPeers *p, char **ret_why) {
-        /* The key a message names: the one the user gave. */
-        const char *key = u->n_uid_map > 0 ? "UIDMap" : "GIDMap";
-        const char *conflict;
+/* Quadlet's deprecated Remap keys, read as the keys they mean (its handleUserRemap()), and then
+ * gone: definition_to_string() writes the keys they became. */
+static int remap_translate(UserNSFields *u, char **ret_why) {
+        const char *key = u->remap_users ? "RemapUsers" : !strv_isempty(u->remap_uid) ? "RemapUid" : "RemapGid";
+        int r;
 
-        if (u->n_uid_map > 0 || u->n_gid_map > 0) {
+        if (!u->remap_users && strv_isempty(u->remap_uid) && strv_isempty(u->remap_gid)) {
+                if (u->remap_uid_size_set)
+                        return reason(ret_why, -EINVAL, "key 'RemapUidSize': the size of RemapUsers=auto's range, and "
+                                      "RemapUsers=auto is not set");
+                return 0;
+        }
+        /* Quadlet's rule and its words. */
+        if (u->userns_set || u->n_uid_map > 0 || u->n_gid_map > 0 || u->subuid_name || u->subgid_name)
+                return reason(ret_why, -EINVAL,
+                              "key '%s': deprecated Remap keys are set along with explicit mapping keys (UserNS=, "
+                              "UIDMap=, GIDMap=, SubUIDMap=, SubGIDMap=): give one or the other",
+                              key);
+        if (!u->remap_users)
+                return reason(ret_why, -EINVAL, "key '%s': %s set without RemapUsers (its maps are RemapUsers=manual's)",
+                              key, streq(key, "RemapUid") ? "UidMap" : "GidMap");
+        if (streq(u->remap_users, "auto")) {
+                if (!strv_isempty(u->remap_uid) || !strv_isempty(u->remap_gid))
+                        return reason(ret_why, -EINVAL,
+                                      "key '%s': with RemapUsers=auto it is podman's auto:uidmapping=, which adds IDs to "
+                                      "the range podman picks; berth maps the picked range alone (RemapUsers=manual, or "
+                                      "UIDMap=/GIDMap=, for IDs of your own)",
+                                      !strv_isempty(u->remap_uid) ? "RemapUid" : "RemapGid");
+                u->userns = USERNS_AUTO;
+                u->userns_size = u->remap_uid_size;
+                u->userns_set = true;
+        } else {
+                /* manual */
+                if (u->remap_uid_size_set)
+                        return reason(ret_why, -EINVAL, "key 'RemapUidSize': the size of RemapUsers=auto's range; "
+                                      "RemapUsers=manual's RemapUid=/RemapGid= give their own sizes");
+                if (strv_isempty(u->remap_uid) && strv_isempty(u->remap_gid))
+                        return reason(ret_why, -EINVAL,
+                                      "key 'RemapUsers': manual maps the IDs RemapUid=/RemapGid= give, and none is given");
+                STRV_FOREACH(e, u->remap_uid) {
+                        _cleanup_free_ char *why = NULL;
+
+                        r = parse_map(&u->uid_map, &u->n_uid_map, *e, &why);
+                        if (r < 0)
+                                return r == -EINVAL ? reason(ret_why, r, "key 'RemapUid': %s", why ?: "invalid") : r;
+                }
+                STRV_FOREACH(e, u->remap_gid) {
+                        _cleanup_free_ char *why = NULL;
+
+                        r = parse_map(&u->gid_map, &u->n_gid_map, *e, &why);
+                        if (r < 0)
+                                return r == -EINVAL ? reason(ret_why, r, "key 'RemapGid': %s", why ?: "invalid") : r;
+                }
+        }
+        remap_done(u);
+        return 0;
+}
+
+/* SubUIDMap=, SubGIDMap=: the IDs /etc/subuid and /etc/subgid list, alone (podman refuses
+ * --subuidname with --userns; it would append --uidmap's entries, which cannot both start at
+ * container ID 0). */
+static int subid_check(UserNSFields *u, char **ret_why) {
+        const char *key = u->subuid_name ? "SubUIDMap" : "SubGIDMap";
+
+        if (!u->subuid_name && !u->subgid_name)
+                return 0;
+        if (u->userns_set && u->userns != USERNS_MAP)
+                return reason(ret_why, -EINVAL,
+                              "key '%s': UserNS=%s %s, %s= maps the IDs /etc/sub%cid lists for a name: one or the other "
+                              "(podman refuses --userns with --subuidname too)",
+                              key, userns_mode_to_string(u->userns),
+                              u->userns == USERNS_HOST ? "keeps the host's IDs" : "picks a range itself", key,
+                              key[3] == 'U' ? 'u' : 'g');
+        if (u->n_uid_map > 0 || u->n_gid_map > 0)
+                return reason(ret_why, -EINVAL,
+                              "key '%s': maps the IDs /etc/sub%cid lists for a name, %s= gives others: one or the other",
+                              key, key[3] == 'U' ? 'u' : 'g', u->n_uid_map > 0 ? "UIDMap" : "GIDMap");
+        /* podman's rule: one name stands for both. */
+        if (!u->subgid_name && set_string(&u->subgid_name, u->subuid_name) < 0)
+                return -ENOMEM;
+        if (!u->subuid_name && set_string(&u->subuid_name, u->subgid_name) < 0)
+                return -ENOMEM;
+        u->userns = USERNS_MAP;
+        u->userns_set = true;
+        return 0;
+}
+
+int userns_fields_check(UserNSFields *u, const UserNSPeers *p, char **ret_why) {
+        /* The keys a message names: the ones the user gave. */
+        bool remap = u->remap_users;
+        const char *uid_key = remap ? "RemapUid" : "UIDMap", *gid_key = remap ? "RemapGid" : "GIDMap", *key;
+        const char *conflict;
+        int r;
+
+        r = remap_translate(u, ret_why);
+        if (r < 0)
+                return r;
+        r = subid_check(u, ret_why);
+        if (r < 0)
+                return r;
+        key = u->subuid_name ? "SubUIDMap" : u->n_uid_map > 0 ? uid_key : gid_key;
+        if (!u->subuid_name && (u->n_uid_map > 0 || u->n_gid_map > 0)) {
                 _cleanup_free_ char *why = NULL;
-                int r;
 
                 if (u->userns_set && u->userns == USERNS_HOST)
                         return reason(ret_why, -EINVAL, "key '%s': UserNS=host keeps the host's IDs, %s= maps others: one or "
@@ -326,13 +535,13 @@ int userns_fields_check(UserNSFields *u, const UserNSPeers *p, char **ret_why) {
                                       "key '%s': UserNS=%s picks the range itself: give UIDMap=/GIDMap= alone for IDs of "
                                       "your own",
                                       key, userns_mode_to_string(u->userns));
-                r = idmap_check(u->uid_map, u->n_uid_map, "UIDMap", &why);
+                r = idmap_check(u->uid_map, u->n_uid_map, uid_key, &why);
                 if (r == -EINVAL)
-                        return reason(ret_why, r, "key 'UIDMap': %s", why ?: "invalid");
+                        return reason(ret_why, r, "key '%s': %s", uid_key, why ?: "invalid");
                 if (r >= 0)
-                        r = idmap_check(u->gid_map, u->n_gid_map, "GIDMap", &why);
+                        r = idmap_check(u->gid_map, u->n_gid_map, gid_key, &why);
                 if (r == -EINVAL)
-                        return reason(ret_why, r, "key 'GIDMap': %s", why ?: "invalid");
+                        return reason(ret_why, r, "key '%s': %s", gid_key, why ?: "invalid");
                 if (r < 0)
                         return r;
                 /* podman's rule: one of the two maps stands for both. */
@@ -354,7 +563,8 @@ int userns_fields_check(UserNSFields *u, const UserNSPeers *p, char **ret_why) {
                 return 0;
         conflict = userns_conflict(p);
         if (conflict)
-                return reason(ret_why, -EINVAL, "key '%s': %s", u->userns == USERNS_MAP ? key : "UserNS", conflict);
+                return reason(ret_why, -EINVAL, "key '%s': %s",
+                              remap ? "RemapUsers" : u->userns == USERNS_MAP ? key : "UserNS", conflict);
         return 0;
 }
 

@@ -17,6 +17,15 @@
  *   UIDMap=CONTAINER:HOST:SIZE          podman's --uidmap, repeatable: given IDs, no pick.
  *   GIDMap=CONTAINER:HOST:SIZE          the same for groups; when only one of the two is
  *                                       given, the other is the same (podman's rule).
+ *   SubUIDMap=NAME, SubGIDMap=NAME      podman's --subuidname/--subgidname: container IDs 0…
+ *                                       onto the ranges /etc/subuid (/etc/subgid) lists for
+ *                                       NAME, read at each start (storage/subid.h); either
+ *                                       alone names both (podman's rule).
+ *   RemapUsers=auto|manual, RemapUid=, RemapGid=, RemapUidSize=
+ *                                       Quadlet's deprecated forms, read as the keys they
+ *                                       mean by userns_fields_check(): auto is UserNS=auto
+ *                                       (RemapUidSize= its size), manual is UIDMap=/GIDMap=
+ *                                       from RemapUid=/RemapGid=.
  *
  * A definition that sets none of them takes berth.conf's [Containers] UserNS= where the
  * container can work with a range at all (userns_mode_effective()).
@@ -47,7 +56,13 @@ typedef enum UserNSMode {
         uint32_t userns_size;  /* auto's size=, 0: default */                                          \
         bool userns_set;                                                                               \
         IdMapEntry *uid_map, *gid_map;                                                                  \
-        size_t n_uid_map, n_gid_map;
+        size_t n_uid_map, n_gid_map;                                                                    \
+        char *subuid_name, *subgid_name; /* SubUIDMap=, SubGIDMap= */                                  \
+        /* RemapUsers= (as given), RemapUid=, RemapGid=, RemapUidSize=: while parsing only */           \
+        char *remap_users;                                                                              \
+        char **remap_uid, **remap_gid;                                                                  \
+        uint32_t remap_uid_size;                                                                        \
+        bool remap_uid_size_set;
 
 typedef struct UserNSFields {
         USERNS_FIELDS
@@ -76,6 +91,11 @@ int userns_mode_parse(const char *s, UserNSMode *ret_mode, uint32_t *ret_size, c
 /* What UserNS= says for the mode and size: "auto:size=131072". NULL on OOM. */
 char *userns_mode_format(UserNSMode m, uint32_t size);
 
+/* The longest name SubUIDMap=/SubGIDMap= take (shadow-utils' own limit is below it). */
+#define SUBID_NAME_MAX 256
+/* A name /etc/subuid may list: a user name as shadow-utils takes one, or a UID. */
+bool subid_name_is_valid(const char *s);
+
 /* One "CONTAINER:HOST:SIZE" entry. */
 int idmap_entry_parse(const char *s, IdMapEntry *ret, char **ret_why);
 /* The map as a whole: container 0 mapped, entries sorted by container ID, no two overlapping
@@ -91,6 +111,20 @@ int definition_parse_uid_map(struct Definition *d, void *field, struct ListState
                              char **ret_why);
 int definition_parse_gid_map(struct Definition *d, void *field, struct ListState *list, const char *value,
                              char **ret_why);
+/* field: the char * of the name. */
+int definition_parse_subid_name(struct Definition *d, void *field, struct ListState *list, const char *value,
+                                char **ret_why);
+/* field: the char * of RemapUsers=. */
+int definition_parse_remap_users(struct Definition *d, void *field, struct ListState *list, const char *value,
+                                 char **ret_why);
+/* field: the strv of RemapUid= or RemapGid=. */
+int definition_parse_remap_map(struct Definition *d, void *field, struct ListState *list, const char *value,
+                               char **ret_why);
+/* field: the UserNSFields. */
+int definition_parse_remap_uid_size(struct Definition *d, void *field, struct ListState *list, const char *value,
+                                    char **ret_why);
+/* Writes nothing: the Remap keys are read as the keys they mean, which are written instead. */
+int definition_format_nothing(FILE *f, const char *key, const struct Definition *d, const void *field);
 int definition_format_userns(FILE *f, const char *key, const struct Definition *d, const void *field);
 int definition_format_uid_map(FILE *f, const char *key, const struct Definition *d, const void *field);
 int definition_format_gid_map(FILE *f, const char *key, const struct Definition *d, const void *field);

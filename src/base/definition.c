@@ -793,6 +793,13 @@ static const DefinitionKey key_table[] = {
         KEY(CONTAINER, "UserNS", definition_parse_userns, definition_format_userns, userns_fields),
         KEY(CONTAINER, "UIDMap", definition_parse_uid_map, definition_format_uid_map, userns_fields),
         KEY(CONTAINER, "GIDMap", definition_parse_gid_map, definition_format_gid_map, userns_fields),
+        /* Issue 18, remap: SubUIDMap=, SubGIDMap= and Quadlet's deprecated Remap keys (definition-userns.h). */
+        KEY(CONTAINER, "SubUIDMap", definition_parse_subid_name, definition_format_raw_string, subuid_name),
+        KEY(CONTAINER, "SubGIDMap", definition_parse_subid_name, definition_format_raw_string, subgid_name),
+        KEY(CONTAINER, "RemapUsers", definition_parse_remap_users, definition_format_nothing, remap_users),
+        KEY(CONTAINER, "RemapUid", definition_parse_remap_map, definition_format_nothing, remap_uid),
+        KEY(CONTAINER, "RemapGid", definition_parse_remap_map, definition_format_nothing, remap_gid),
+        KEY(CONTAINER, "RemapUidSize", definition_parse_remap_uid_size, definition_format_nothing, userns_fields),
         KEY(INSTALL, "WantedBy", parse_units, definition_format_units, wanted_by, .words = true, .group = GROUP_UNITS),
         KEY(INSTALL, "RequiredBy", parse_units, definition_format_units, required_by, .words = true, .group = GROUP_UNITS),
 #undef KEY

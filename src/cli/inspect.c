@@ -407,6 +407,9 @@ static void write_definition(JsonWriter *w, const Definition *d) {
                 json_key_string(w, "userns", d->userns == USERNS_MAP ? "map" : userns);
                 json_key_strv(w, "uid_map", uid ?: (char *[]) { NULL });
                 json_key_strv(w, "gid_map", gid ?: (char *[]) { NULL });
+                /* Issue 18, remap: SubUIDMap=, SubGIDMap= (the maps they gave at the start: HostConfig.IDMappings). */
+                json_key_string(w, "subuid_name", d->subuid_name);
+                json_key_string(w, "subgid_name", d->subgid_name);
         }
         json_key_strv(w, "wanted_by", d->wanted_by ?: (char *[]) { NULL });
         json_key_strv(w, "required_by", d->required_by ?: (char *[]) { NULL });

@@ -135,6 +135,9 @@ static const char run_options[] =
         "                           exists) or private (one block of 65536): UserNS=\n"
         "      --uidmap C:H:N       map container UIDs C… to host UIDs H…, N of them (repeatable)\n"
         "      --gidmap C:H:N       the same for GIDs; either stands for both when alone\n"
+        /* Issue 18, remap. */
+        "      --subuidname NAME    map container UIDs 0… onto the ranges /etc/subuid lists for NAME\n"
+        "      --subgidname NAME    the same from /etc/subgid; either names both when alone\n"
         "      --help               show this help\n";
 
 /* Adds the option's line; a failure (out of memory) is logged here. */
@@ -393,6 +396,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 ARG_LABEL, ARG_ANNOTATION, ARG_ULIMIT, ARG_GROUP_ADD, ARG_ENV_HOST, ARG_DNS_SEARCH,
                 ARG_DNS_OPTION, ARG_STOP_SIGNAL, ARG_STOP_TIMEOUT, ARG_PUBLISH_ALL, ARG_IP6,
                 ARG_USERNS, ARG_UIDMAP, ARG_GIDMAP, /* Issue 18: user namespaces. */
+                ARG_SUBUIDNAME, ARG_SUBGIDNAME,     /* Issue 18, remap. */
         };
         static const struct option options[] = {
                 { "name", required_argument, NULL, ARG_NAME },
@@ -474,6 +478,9 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 { "userns", required_argument, NULL, ARG_USERNS },
                 { "uidmap", required_argument, NULL, ARG_UIDMAP },
                 { "gidmap", required_argument, NULL, ARG_GIDMAP },
+                /* Issue 18, remap. */
+                { "subuidname", required_argument, NULL, ARG_SUBUIDNAME },
+                { "subgidname", required_argument, NULL, ARG_SUBGIDNAME },
                 { "help", no_argument, NULL, ARG_HELP },
                 {}
         };
@@ -741,6 +748,13 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                         break;
                 case ARG_GIDMAP:
                         r = add(&b, "--gidmap", optarg);
+                        break;
+                /* Issue 18, remap. */
+                case ARG_SUBUIDNAME:
+                        r = add(&b, "--subuidname", optarg);
+                        break;
+                case ARG_SUBGIDNAME:
+                        r = add(&b, "--subgidname", optarg);
                         break;
                 case ARG_HELP:
                         verb_help(verb, run_options);

@@ -424,7 +424,10 @@ static int run_plan_network(Run *run) {
         if (r < 0)
                 return r;
         c->net_dir = strdup(run->net.dir);
-        return c->net_dir ? 0 : log_oom();
+        if (!c->net_dir)
+                return log_oom();
+        /* Issue 18: the hosts files as root's inside a range too. */
+        return container_userns_own_net_files(c, c->net_dir);
 }
 
 /* 4. The payload's stdio: pipes we relay to the journal (and our terminal), or the pty the child

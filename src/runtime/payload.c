@@ -319,7 +319,9 @@ _Noreturn void payload_main(const Container *c, int sock) {
         if (r < 0)
                 sync_fail(sock, r);
 
-        /* /etc/hosts, /etc/hostname, /etc/resolv.conf: the helper's, read-only, as docker does. */
+        /* /etc/hosts, /etc/hostname, /etc/resolv.conf: the helper's, read-only (docker's are writable;
+         * these live on the host's /run, which a container must not be able to fill). Inside a
+         * range they are its root's (container_userns_own_net_files()). */
         for (size_t i = 0; i < 3; i++) {
                 char src[PATH_MAX], dest[32];
 

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cleanup.h"
 #include "fd-util.h"
@@ -116,5 +118,25 @@ int container_userns_write_maps(const Container *c, pid_t pid) {
                 if (r < 0)
                         return log_error_errno(r, "Failed to set the limit Ulimit=%s: %m", failed ?: "");
         }
+        return 0;
+}
+
+int container_userns_own_net_files(const Container *c, const char *dir) {
+        static const char *const files[] = { "hosts", "hostname", "resolv.conf" };
+        _cleanup_close_ int dir_fd = -EBADF;
+        unsigned root_uid, root_gid;
+
+        if (!c->uid_map)
+                return 0;
+        if (idmap_to_host(c->uid_map, 0, &root_uid) < 0 || idmap_to_host(c->gid_map, 0, &root_gid) < 0)
+                return log_error_errno(-EINVAL, "container %s: its maps must map the container's root (0)", c->def->name);
+        dir_fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        if (dir_fd < 0)
+                return log_error_errno(-errno, "Failed to open %s: %m", dir);
+        for (size_t i = 0; i < ELEMENTSOF(files); i++)
+                /* Never through a symlink: the files were just written there by us, as regular files. */
+                if (fchownat(dir_fd, files[i], root_uid, root_gid, AT_SYMLINK_NOFOLLOW) < 0)
+                        return log_error_errno(-errno, "Failed to give %s/%s to the root of container %s: %m", dir,
+                                               files[i], c->def->name);
         return 0;
 }

@@ -19,3 +19,9 @@ unsigned long container_userns_clone_flag(const Container *c);
 
 /* Right after clone(), before GO: the child's maps written. Logs. */
 int container_userns_write_maps(const Container *c, pid_t pid);
+
+/* The hosts files the network's plan wrote for the container (/etc/hosts, /etc/hostname,
+ * /etc/resolv.conf, in dir): given to the range's root, so that they show inside as root's 0:0 as
+ * they do without a range (owned by the host's root they would show as nobody). They are the
+ * container's own, made for this start, shared with nothing. No-op without a range. Logs. */
+int container_userns_own_net_files(const Container *c, const char *dir);

@@ -23,6 +23,7 @@
 #include "paths.h"
 #include "string-util.h"
 #include "strv.h"
+#include "subid.h"
 #include "userns-range.h"
 
 /* A lease file is "NAME\n"; a name file "FIRST SIZE\n". */
@@ -544,7 +545,8 @@ int userns_range_claim_at(const char *dir, uint32_t pool_first, uint32_t pool_la
                         }
                         if (r == -EBUSY)
                                 return reason(ret_why, r,
-                                              "UIDMap=/GIDMap= of %s map host IDs %" PRIu64 "-%" PRIu64 ", which container %s "
+                                              "the maps of %s (UIDMap=/GIDMap=, or SubUIDMap=/SubGIDMap='s "
+                                              "/etc/subuid ranges) take host IDs %" PRIu64 "-%" PRIu64 ", which container %s "
                                               "holds from UserNSPool= 0x%" PRIX32 "-0x%" PRIX32
                                               ": give host IDs outside the pool, or UserNS=auto",
                                               container, conflict, conflict + USERNS_BLOCK_SIZE - 1, holder ?: "(unknown)",
@@ -701,6 +703,37 @@ static int maps_copy(const IdMapEntry *m, size_t n, IdMapEntry **ret) {
         return 0;
 }
 
+/* An explicit map's entries: UIDMap=/GIDMap=, or what /etc/subuid and /etc/subgid list for
+ * SubUIDMap=/SubGIDMap= now. */
+static int maps_explicit(const Definition *d, IdMapEntry **ret_uid, size_t *ret_n_uid, IdMapEntry **ret_gid,
+                         size_t *ret_n_gid, char **ret_why) {
+        _cleanup_free_ IdMapEntry *uid = NULL, *gid = NULL;
+        _cleanup_strv_free_ char **uid_names = NULL, **gid_names = NULL;
+        _cleanup_free_ char *why = NULL;
+        int r;
+
+        if (!d->subuid_name) {
+                if (maps_copy(d->uid_map, d->n_uid_map, &uid) < 0 || maps_copy(d->gid_map, d->n_gid_map, &gid) < 0)
+                        return reason(ret_why, -ENOMEM, "%s", strerror(ENOMEM));
+                *ret_uid = TAKE_PTR(uid);
+                *ret_gid = TAKE_PTR(gid);
+                *ret_n_uid = d->n_uid_map;
+                *ret_n_gid = d->n_gid_map;
+                return 0;
+        }
+        if (subid_names(d->subuid_name, &uid_names) < 0 || subid_names(d->subgid_name, &gid_names) < 0)
+                return reason(ret_why, -ENOMEM, "%s", strerror(ENOMEM));
+        r = subid_map_read(SUBUID_PATH, uid_names, &uid, ret_n_uid, &why);
+        if (r < 0)
+                return reason(ret_why, r, "SubUIDMap=%s: %s", d->subuid_name, why ?: strerror(-r));
+        r = subid_map_read(SUBGID_PATH, gid_names, &gid, ret_n_gid, &why);
+        if (r < 0)
+                return reason(ret_why, r, "SubGIDMap=%s: %s", d->subgid_name, why ?: strerror(-r));
+        *ret_uid = TAKE_PTR(uid);
+        *ret_gid = TAKE_PTR(gid);
+        return 0;
+}
+
 int userns_maps_acquire(const Definition *d, IdMapEntry **ret_uid, size_t *ret_n_uid, IdMapEntry **ret_gid,
                         size_t *ret_n_gid, char **ret_why) {
         _cleanup_(berth_config_done) BerthConfig conf = {};
@@ -708,7 +741,7 @@ int userns_maps_acquire(const Definition *d, IdMapEntry **ret_uid, size_t *ret_n
         _cleanup_free_ IdMapEntry *uid = NULL, *gid = NULL;
         UserNSMode mode;
         uint32_t size, first;
-        size_t n;
+        size_t n, n_uid = 0, n_gid = 0;
         int r;
 
         r = berth_config_load(NULL, &conf, &error);
@@ -725,16 +758,17 @@ int userns_maps_acquire(const Definition *d, IdMapEntry **ret_uid, size_t *ret_n
                  * picked range shares them (and no other container's map). */
                 if (!userns_dir(&dir))
                         return reason(ret_why, -ENOMEM, "%s", strerror(ENOMEM));
-                r = userns_range_claim_at(dir, conf.userns_pool_first, conf.userns_pool_last, d->name, d->uid_map,
-                                          d->n_uid_map, d->gid_map, d->n_gid_map, ret_why);
+                r = maps_explicit(d, &uid, &n_uid, &gid, &n_gid, ret_why);
                 if (r < 0)
                         return r;
-                if (maps_copy(d->uid_map, d->n_uid_map, &uid) < 0 || maps_copy(d->gid_map, d->n_gid_map, &gid) < 0)
-                        return reason(ret_why, -ENOMEM, "%s", strerror(ENOMEM));
+                r = userns_range_claim_at(dir, conf.userns_pool_first, conf.userns_pool_last, d->name, uid, n_uid, gid,
+                                          n_gid, ret_why);
+                if (r < 0)
+                        return r;
                 *ret_uid = TAKE_PTR(uid);
                 *ret_gid = TAKE_PTR(gid);
-                *ret_n_uid = d->n_uid_map;
-                *ret_n_gid = d->n_gid_map;
+                *ret_n_uid = n_uid;
+                *ret_n_gid = n_gid;
                 return 0;
         case USERNS_AUTO:
         case USERNS_PRIVATE:
@@ -782,9 +816,15 @@ int userns_inspect(const Definition *d, char **ret_mode, char ***ret_uid, char *
         bool leased = userns_range_lookup(d->name, &first, &size) >= 0;
 
         if (d->userns == USERNS_MAP) {
+                _cleanup_free_ IdMapEntry *u = NULL, *g = NULL;
+                size_t n_u = 0, n_g = 0;
+
                 mode = strdup("private");
-                uid = idmap_to_strv(d->uid_map, d->n_uid_map);
-                gid = idmap_to_strv(d->gid_map, d->n_gid_map);
+                /* SubUIDMap='s as the files say now; nothing when they no longer do. */
+                if (maps_explicit(d, &u, &n_u, &g, &n_g, NULL) < 0)
+                        n_u = n_g = 0;
+                uid = idmap_to_strv(u, n_u);
+                gid = idmap_to_strv(g, n_g);
                 if (!uid || !gid)
                         return -ENOMEM;
         } else {

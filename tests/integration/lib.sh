@@ -87,3 +87,23 @@ make_image() {
         rm -rf "$dir"
         on_exit "berth image rm $name"
 }
+
+# skip_unless_idmap DIR: ends the scenario with a SKIP unless the kernel and the file system of
+# DIR can make the trees idmapped mounts need (open_tree(OPEN_TREE_CLONE)): a tmpfs or a real
+# file system, not the testbed's overlay of an older kernel.
+skip_unless_idmap() {
+        local probe
+        probe=$(mktemp -d "$1/probe.XXXXXX")
+        if ! python3 - "$probe" <<'PY' 2>/dev/null
+import ctypes, sys
+libc = ctypes.CDLL(None, use_errno=True)
+fd = libc.syscall(428, -100, sys.argv[1].encode(), 1 | 0o2000000)  # open_tree(OPEN_TREE_CLONE)
+sys.exit(0 if fd >= 0 else 1)
+PY
+        then
+                rmdir "$probe"
+                echo "ok - # SKIP open_tree() refused on $1"
+                exit 0
+        fi
+        rmdir "$probe"
+}

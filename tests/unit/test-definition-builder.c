@@ -164,6 +164,9 @@ static char *random_value(const char *key) {
                       f);
         else if (streq(key, "UIDMap") || streq(key, "GIDMap"))
                 fprintf(f, "%u:%u:%u", rnd(4) ? 0 : rnd(3), 100000 + rnd(100000), rnd(8) ? 1 + rnd(65536) : 0);
+        /* Issue 18, remap. */
+        else if (streq(key, "SubUIDMap") || streq(key, "SubGIDMap"))
+                fputs((const char *[]) { "alice", "1000", "svc$", "al:ice", "-x", "a$b", "x.y_z-1" }[rnd(7)], f);
         else if (streq(key, "GroupAdd"))
                 fputs((const char *[]) { "users", "1000", "keep-groups", "wheel:x", "-1" }[rnd(5)], f);
         else if (streq(key, "DNSSearch"))
@@ -318,6 +321,10 @@ static bool holds(const Definition *d, const char *key, const char *value, bool 
                 snprintf(buf, sizeof(buf), "%u:%u:%u", m[0].inside, m[0].outside, m[0].count);
                 return streq(buf, value + strspn(value, " \t")) && memcmp(d->uid_map, d->gid_map, sizeof(IdMapEntry)) == 0;
         }
+        /* Issue 18, remap: one name stands for both. */
+        if (streq(key, "SubUIDMap") || streq(key, "SubGIDMap"))
+                return streq_ptr(d->subuid_name, value + strspn(value, " \t")) && streq_ptr(d->subgid_name, d->subuid_name) &&
+                       d->userns == USERNS_MAP;
         {
                 static const struct {
                         const char *key;

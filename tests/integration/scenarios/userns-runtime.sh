@@ -11,19 +11,7 @@ if ! berth run --help 2>&1 | grep -q -- --userns; then
 fi
 STATE=/var/lib/berth
 # The kernel and file system must idmap: a tmpfs or a real file system under /var/lib/berth.
-probe=$(mktemp -d "$STATE/probe.XXXXXX")
-if ! python3 - "$probe" <<'PY' 2>/dev/null
-import ctypes, os, sys
-libc = ctypes.CDLL(None, use_errno=True)
-fd = libc.syscall(428, -100, sys.argv[1].encode(), 1 | 0o2000000)  # open_tree(OPEN_TREE_CLONE)
-sys.exit(0 if fd >= 0 else 1)
-PY
-then
-        rmdir "$probe"
-        echo "ok - # SKIP open_tree() refused on $STATE"
-        exit 0
-fi
-rmdir "$probe"
+skip_unless_idmap "$STATE"
 
 make_image un "$BERTH_BUILD_DIR/tests/integration/notify-send"
 # An image with a setuid-root binary (busybox's own setuid handling aside: a copy of id, mode 4755)
