@@ -265,14 +265,16 @@ int container_foreground_begin(const Definition *d, bool remove, ForegroundRun *
         r = container_lock(d->name, &lock_fd);
         if (r < 0)
                 return r;
+        /* The guard at once: from here on, a kill -9 of this run leaves the name to it (a lock
+         * file made and not yet guarded stayed behind when the cleanup below ran first). */
+        r = guard_start(d, lock_fd, remove, &ret->guard);
+        if (r < 0)
+                return r;
         /* We hold the name: whatever an earlier run of it left (killed with no ExecStopPost=
          * after it) is stale. */
         (void) teardown_cleanup(d->name);
         /* We never die of a reader that went away (EPIPE instead). */
         (void) signal(SIGPIPE, SIG_IGN);
-        r = guard_start(d, lock_fd, remove, &ret->guard);
-        if (r < 0)
-                return r;
         ret->lock_fd = TAKE_FD(lock_fd);
         return 0;
 }
