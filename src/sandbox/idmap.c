@@ -125,6 +125,17 @@ int idmap_tree(int userns_fd, int dir_fd, const char *path, unsigned attr, bool 
         return 0;
 }
 
+int idmap_mount(int userns_fd, int mnt_fd) {
+        struct berth_mount_attr a = {
+                .attr_set = MOUNT_ATTR_IDMAP,
+                .userns_fd = (uint64_t) userns_fd,
+        };
+
+        if (syscall(__NR_mount_setattr, mnt_fd, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0)
+                return errno == EINVAL || errno == ENOSYS ? -EOPNOTSUPP : -errno;
+        return 0;
+}
+
 static void fs_context_message(int fs_fd, char *buf, size_t size) {
         char line[512];
         ssize_t n;

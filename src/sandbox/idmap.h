@@ -27,6 +27,10 @@ int idmap_userns_new(const char *uid_map, const char *gid_map, int *ret_userns_f
 /* The host's ID that ID inside maps to under map (a map text as above); -ERANGE when unmapped. */
 int idmap_to_host(const char *map, unsigned inside, unsigned *ret_outside);
 
+/* Idmaps the detached mount mnt_fd itself (fsmount()'s, never attached), in place: cloning it with
+ * open_tree() is refused by kernels before 6.15 (a source outside our namespace). -EOPNOTSUPP as
+ * idmap_tree(). */
+int idmap_mount(int userns_fd, int mnt_fd);
 /* A detached, idmapped clone of the tree at path (resolved from dir_fd, AT_FDCWD for an absolute
  * path; never following a last symlink when nofollow): submounts included when recursive, attr
  * (MOUNT_ATTR_*, mount-flags.h) set. -EOPNOTSUPP: the file system there cannot be idmapped. The

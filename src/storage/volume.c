@@ -1166,11 +1166,8 @@ int volume_plan_idmap(VolumePlan *p, int userns_fd, uid_t root_uid, gid_t root_g
                 if (tmpfs)
                         continue;
                 if (device_fs(m)) {
-                        /* The file system volume_plan_prepare() mounted: a clone of it, idmapped. */
-                        _cleanup_close_ int fs_fd = TAKE_FD(p->trees[i]);
-
-                        r = idmap_tree(userns_fd, fs_fd, "", 0, /* recursive= */ false, /* nofollow= */ false,
-                                       &p->trees[i]);
+                        /* The file system volume_plan_prepare() mounted, detached: idmapped in place. */
+                        r = idmap_mount(userns_fd, p->trees[i]);
                         if (r == -EOPNOTSUPP || r == -EINVAL)
                                 return log_error_errno(r, "volume %s: Type=%s on Device=%s cannot be idmapped for the user "
                                                           "namespace of the container: the file system does not support "
