@@ -428,6 +428,16 @@ static int run_plan_network(Run *run) {
         c->net_dir = strdup(run->net.dir);
         if (!c->net_dir)
                 return log_oom();
+        /* Where the child mounts the tmpfs of its writable copies of them (mount_bind_copies()),
+         * in its own mount namespace: an empty directory, left empty here. */
+        {
+                _cleanup_free_ char *copies = path_join(c->net_dir, "copies");
+
+                if (!copies)
+                        return log_oom();
+                if (mkdir(copies, 0755) < 0 && errno != EEXIST)
+                        return log_error_errno(-errno, "Failed to create %s: %m", copies);
+        }
         /* Issue 18: the hosts files as root's inside a range too. */
         return container_userns_own_net_files(c, c->net_dir);
 }

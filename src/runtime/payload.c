@@ -89,6 +89,7 @@ _Noreturn void payload_main(const Container *c, int sock) {
         static const char *const host_files[] = { "hosts", "hostname", "resolv.conf" };
         _cleanup_close_ int notify_dir_fd = -EBADF, localtime_fd = -EBADF;
         int host_file_fds[3] = { -EBADF, -EBADF, -EBADF };
+        _cleanup_close_ int copies_fd = -EBADF;
         char src_path[PATH_MAX];
         DeviceSpec *devices = NULL; /* the child's: freed at execve() */
         _cleanup_strv_free_ char **env = NULL;
@@ -158,6 +159,10 @@ _Noreturn void payload_main(const Container *c, int sock) {
                         if (host_file_fds[i] < 0)
                                 SYNC_FAIL(sock, -errno, "Failed to open %s: %m", src_path);
                 }
+                snprintf(src_path, sizeof(src_path), "%s/copies", c->net_dir);
+                copies_fd = open(src_path, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+                if (copies_fd < 0)
+                        SYNC_FAIL(sock, -errno, "Failed to open %s: %m", src_path);
                 if (c->notify_dir && (notify_dir_fd = open(c->notify_dir, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)) < 0)
                         SYNC_FAIL(sock, -errno, "Failed to open %s: %m", c->notify_dir);
                 if (c->localtime && (localtime_fd = open(c->localtime, O_PATH | O_CLOEXEC | O_NOFOLLOW)) < 0)
@@ -319,18 +324,30 @@ _Noreturn void payload_main(const Container *c, int sock) {
         if (r < 0)
                 sync_fail(sock, r);
 
-        /* /etc/hosts, /etc/hostname, /etc/resolv.conf: the helper's, read-only (docker's are writable;
-         * these live on the host's /run, which a container must not be able to fill). Inside a
-         * range they are its root's (container_userns_own_net_files()). */
-        for (size_t i = 0; i < 3; i++) {
-                char src[PATH_MAX], dest[32];
+        /* /etc/hosts, /etc/hostname, /etc/resolv.conf: writable, as docker's and podman's are (a
+         * payload may add a line to /etc/hosts), yet never a way to fill the host's /run where the
+         * helper wrote them: copies on a small tmpfs of the container's own (mount_bind_copies()),
+         * made by its root, so also its root's inside a range. */
+        {
+                char src[3][PATH_MAX], dest[3][32];
+                char *srcs[3], *dests[3];
 
-                if (host_file_fds[i] >= 0)
-                        snprintf(src, sizeof(src), "/proc/self/fd/%i", host_file_fds[i]);
-                else
-                        snprintf(src, sizeof(src), "%s/%s", c->net_dir, host_files[i]);
-                snprintf(dest, sizeof(dest), "/etc/%s", host_files[i]);
-                r = mount_bind_file(root_fd, src, dest);
+                for (size_t i = 0; i < 3; i++) {
+                        if (host_file_fds[i] >= 0)
+                                snprintf(src[i], sizeof(src[i]), "/proc/self/fd/%i", host_file_fds[i]);
+                        else
+                                snprintf(src[i], sizeof(src[i]), "%s/%s", c->net_dir, host_files[i]);
+                        snprintf(dest[i], sizeof(dest[i]), "/etc/%s", host_files[i]);
+                        srcs[i] = src[i];
+                        dests[i] = dest[i];
+                }
+                if (copies_fd < 0) {
+                        snprintf(src_path, sizeof(src_path), "%s/copies", c->net_dir);
+                        copies_fd = open(src_path, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+                        if (copies_fd < 0)
+                                SYNC_FAIL(sock, -errno, "Failed to open %s: %m", src_path);
+                }
+                r = mount_bind_copies(root_fd, copies_fd, srcs, dests, 3);
                 if (r < 0)
                         sync_fail(sock, r);
         }

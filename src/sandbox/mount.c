@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
@@ -1067,14 +1068,11 @@ static int open_source(const char *source, int flags) {
         return open(source, flags | O_CLOEXEC);
 }
 
-int mount_bind_file(int root_fd, const char *source, const char *dest) {
-        _cleanup_close_ int src_fd = -EBADF, target_fd = -EBADF, mnt_fd = -EBADF;
+/* The file src_fd onto dest inside root_fd, with attr; dest made when missing (see mount.h). */
+static int bind_file_fd(int root_fd, int src_fd, const char *source, const char *dest, unsigned attr) {
+        _cleanup_close_ int target_fd = -EBADF, mnt_fd = -EBADF;
         struct stat st;
         int r;
-
-        src_fd = open_source(source, O_PATH | O_CLOEXEC | O_NOFOLLOW);
-        if (src_fd < 0)
-                return log_error_errno(-errno, "Failed to open %s: %m", source);
 
         target_fd = open_in_root(root_fd, dest, O_PATH, 0);
         if (target_fd == -ENOENT) {
@@ -1116,11 +1114,102 @@ int mount_bind_file(int root_fd, const char *source, const char *dest) {
                 return log_error_errno(-ENOTTY, "Refusing to mount over %s in the container: not a regular file",
                                        dest);
 
-        r = bind_onto(src_fd, target_fd, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
-                      /* recursive= */ false, &mnt_fd);
+        r = bind_onto(src_fd, target_fd, attr, /* recursive= */ false, &mnt_fd);
         if (r < 0)
                 return log_error_errno(r, "Failed to mount %s on %s in the container: %m", source, dest);
         return 0;
+}
+
+int mount_bind_file(int root_fd, const char *source, const char *dest) {
+        _cleanup_close_ int src_fd = -EBADF;
+
+        src_fd = open_source(source, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+        if (src_fd < 0)
+                return log_error_errno(-errno, "Failed to open %s: %m", source);
+        return bind_file_fd(root_fd, src_fd, source, dest,
+                            MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+}
+
+/* in_fd's bytes to out_fd, to its end. */
+static int copy_contents(int in_fd, int out_fd) {
+        char buf[16384];
+
+        for (;;) {
+                ssize_t n = read(in_fd, buf, sizeof(buf));
+
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return -errno;
+                if (n == 0)
+                        return 0;
+                for (ssize_t done = 0; done < n;) {
+                        ssize_t w = write(out_fd, buf + done, (size_t) (n - done));
+
+                        if (w < 0 && errno == EINTR)
+                                continue;
+                        if (w < 0)
+                                return -errno;
+                        done += w;
+                }
+        }
+}
+
+int mount_bind_copies(int root_fd, int over_fd, char *const *sources, char *const *dests, size_t n) {
+        _cleanup_close_ int tmp_fd = -EBADF;
+        int in_fds[8];
+        char msg[256] = "";
+        int r;
+
+        assert(n <= ELEMENTSOF(in_fds));
+        /* Opened before the tmpfs covers them. */
+        for (size_t i = 0; i < n; i++)
+                in_fds[i] = -EBADF;
+        for (size_t i = 0; i < n; i++) {
+                in_fds[i] = open_source(sources[i], O_RDONLY | O_NOCTTY | O_NOFOLLOW);
+                if (in_fds[i] < 0) {
+                        r = log_error_errno(-errno, "Failed to open %s: %m", sources[i]);
+                        goto finish;
+                }
+        }
+        r = fs_new("tmpfs", "source=tmpfs,size=" MOUNT_COPIES_SIZE ",nr_inodes=16,mode=0755", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+                   msg, sizeof(msg), &tmp_fd);
+        if (r >= 0 && sys_move_mount(tmp_fd, over_fd) < 0)
+                r = -errno;
+        if (r < 0) {
+                log_error_errno(r, "Failed to mount the tmpfs of the container's copies of its /etc files: %m%s%s",
+                                msg[0] ? ": " : "", msg);
+                goto finish;
+        }
+        for (size_t i = 0; i < n; i++) {
+                const char *name = strrchr(dests[i], '/') ? strrchr(dests[i], '/') + 1 : dests[i];
+                _cleanup_close_ int out_fd = -EBADF, copy_fd = -EBADF;
+
+                out_fd = openat(tmp_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+                if (out_fd < 0) {
+                        r = log_error_errno(-errno, "Failed to make the container's copy of %s: %m", dests[i]);
+                        goto finish;
+                }
+                r = copy_contents(in_fds[i], out_fd);
+                if (r < 0) {
+                        log_error_errno(r, "Failed to copy %s for the container (over " MOUNT_COPIES_SIZE "?): %m",
+                                        sources[i]);
+                        goto finish;
+                }
+                copy_fd = openat(tmp_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+                if (copy_fd < 0) {
+                        r = log_error_errno(-errno, "Failed to open the container's copy of %s: %m", dests[i]);
+                        goto finish;
+                }
+                r = bind_file_fd(root_fd, copy_fd, sources[i], dests[i], MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+                if (r < 0)
+                        goto finish;
+        }
+        r = 0;
+finish:
+        for (size_t i = 0; i < n; i++)
+                safe_close(in_fds[i]);
+        return r;
 }
 
 int mount_bind_dir(int root_fd, const char *source, const char *dest) {

@@ -104,6 +104,15 @@ int mount_pivot_root(const char *root);
  * anything but a regular file refuses. */
 int mount_bind_file(int root_fd, const char *source, const char *dest);
 
+/* Writable copies of the n host files sources (paths, or "/proc/self/fd/N") bound onto dests
+ * inside root_fd as mount_bind_file() binds (nosuid, nodev, noexec), for /etc/hosts, /etc/hostname
+ * and /etc/resolv.conf, which docker's and podman's containers may write: the copies are on a
+ * tmpfs of MOUNT_COPIES_SIZE made here and mounted over the directory over_fd in our mount
+ * namespace (the helper's, which it hides from then on), so that a container writes to memory of
+ * its own, never to the host's /run. At most 8 files. Logs. */
+#define MOUNT_COPIES_SIZE "1m"
+int mount_bind_copies(int root_fd, int over_fd, char *const *sources, char *const *dests, size_t n);
+
 /* The same for the host directory source onto the directory dest inside root_fd, made there when
  * missing (mkdir_in_root(), so the root must still be writable then): the notify socket's
  * directory. */

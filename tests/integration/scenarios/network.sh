@@ -72,8 +72,19 @@ hosts=$(berth exec srv1 cat /etc/hosts)
 check_match "/etc/hosts has localhost" "$hosts" "^127.0.0.1	localhost"
 check_match "/etc/hosts has the container's own line" "$hosts" "10.88.0.2	srv1"
 check_eq "/etc/hostname" "$(berth exec srv1 cat /etc/hostname)" srv1
-check_fails "/etc/hosts is read-only" berth exec srv1 sh -c 'echo x >> /etc/hosts'
-check_match "/etc/resolv.conf is mounted from /run/berth" "$(berth exec srv1 grep resolv.conf /proc/mounts)" "resolv.conf"
+check "/etc/hosts is writable, as docker's and podman's" berth exec srv1 sh -c 'echo "10.9.9.9 added.example" >> /etc/hosts'
+check_match "  … and the payload's line is there" "$(berth exec srv1 cat /etc/hosts)" "10.9.9.9 added.example"
+check_eq "  … in the container's copy only: the helper's file is unchanged" \
+        "$(grep -c added.example /run/berth/srv1/hosts)" 0
+check_match "  … a copy on a tmpfs of the container's own, nosuid,nodev,noexec" \
+        "$(berth exec srv1 grep ' /etc/hosts ' /proc/mounts)" "^tmpfs /etc/hosts tmpfs rw,nosuid,nodev,noexec"
+check_match "  … which it cannot grow past its size" \
+        "$(berth exec srv1 sh -c 'dd if=/dev/zero of=/etc/hosts bs=1k count=4096 2>&1 || true')" "No space left on device"
+check_eq "  … nor has the host's /run grown" "$(stat -c %s /run/berth/srv1/hosts -L | awk '{print ($1 < 65536)}')" 1
+check "/etc/resolv.conf is writable too" berth exec srv1 sh -c 'echo "options ndots:2" >> /etc/resolv.conf'
+check "  … and /etc/hostname" berth exec srv1 sh -c 'echo srv1 > /etc/hostname'
+check_eq "  … and the host's /run/berth/srv1 shows no tmpfs: it is in the container's mount namespace only" \
+        "$(grep -c ' /run/berth/srv1/copies ' /proc/self/mounts)" 0
 out=$(berth run --rm --dns 9.9.9.9 --add-host db.example:10.1.2.3 bb sh -c 'cat /etc/resolv.conf; cat /etc/hosts')
 check_match "--dns writes the name server" "$out" "^nameserver 9.9.9.9"
 check_match "--add-host adds a line" "$out" "10.1.2.3	db.example"
