@@ -26,6 +26,7 @@
 #include "berth-conf.h"
 #include "bus.h"
 #include "child.h"
+#include "cgroup-util.h"
 #include "cleanup.h"
 #include "config.h"
 #include "confine.h"
@@ -306,6 +307,8 @@ typedef struct Run {
         HealthSettings health;     /* the health check, if any (health-check.h) */
         int notify_fd;             /* Notify=yes: the payload's NOTIFY_SOCKET (notify.h), else -EBADF */
         OomLog oom_log;            /* where the kernel's log stood at GO (oom.h) */
+        char *memory_cgroup;       /* the payload's memory cgroup, read before GO (supervise.h) */
+        bool memory_unified;
         bool scope_asked;
         MachineRegistration *machine;
 } Run;
@@ -336,6 +339,7 @@ static void run_done(Run *run) {
         run->ptyfd = safe_close(run->ptyfd);
         run->notify_fd = safe_close(run->notify_fd);
         oom_log_done(&run->oom_log);
+        free(run->memory_cgroup);
         guard_done(&run->guard);
         run->lock_fd = safe_close(run->lock_fd);
 }
@@ -579,6 +583,17 @@ static int run_go(Run *run) {
                                       &run->machine);
         /* Kernel lines about the payload's OOM kills come after this (oom.h). */
         oom_log_mark(&run->oom_log);
+        /* Its memory cgroup, while it is certainly alive and in the scope: a payload that the
+         * kernel kills within milliseconds of GO no longer shows it by the time the supervisor
+         * looks (an exited task's /proc/PID/cgroup is the root's). The scope's path as its
+         * name=systemd line gives it, which wait_in_scope() saw end in the scope: systemd puts a
+         * unit at the same path in every v1 hierarchy, and attaches the PID to them one after
+         * another, so the memory line itself may still show the old place for a moment. On the
+         * unified hierarchy, its one line. */
+        if (proc_cgroup_of(run->pid, "name=systemd", &run->memory_cgroup, &run->memory_unified) < 0) {
+                free(run->memory_cgroup);
+                run->memory_cgroup = NULL;
+        }
         r = sync_send(run->sync_fds[0], SYNC_GO, 0, -EBADF, NULL);
         if (r < 0)
                 return log_error_errno(r, "Failed to start the container's payload: %m");
@@ -654,6 +669,8 @@ static int run_supervise(Run *run) {
                 .image = d->image,
                 .discard_output = d->log_driver == LOG_DRIVER_NONE,
                 .oom_log = TAKE_OOM_LOG(run->oom_log),
+                .memory_cgroup = run->memory_cgroup,
+                .memory_unified = run->memory_unified,
                 .notify_container = d->notify == NOTIFY_CONTAINER,
                 .notify_healthy = d->notify == NOTIFY_HEALTHY,
                 .notify_fd = run->notify_fd,

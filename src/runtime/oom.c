@@ -173,7 +173,7 @@ void oom_log_done(OomLog *l) {
         l->klog = false;
 }
 
-int oom_watch_start(pid_t pid, const char *scope, OomLog *log, OomWatch *ret) {
+int oom_watch_start(pid_t pid, const char *scope, const char *cgroup, bool unified, OomLog *log, OomWatch *ret) {
         _cleanup_(oom_watch_done) OomWatch w = OOM_WATCH_NULL;
         _cleanup_free_ char *dir = NULL;
         _cleanup_close_ int cgfd = -EBADF;
@@ -183,9 +183,16 @@ int oom_watch_start(pid_t pid, const char *scope, OomLog *log, OomWatch *ret) {
 
         w.log = *log;
         *log = OOM_LOG_NULL;
-        r = proc_cgroup_of(pid, "memory", &w.cgroup, &w.unified);
-        if (r < 0)
-                return r;
+        if (cgroup) {
+                w.cgroup = strdup(cgroup);
+                if (!w.cgroup)
+                        return -ENOMEM;
+                w.unified = unified;
+        } else {
+                r = proc_cgroup_of(pid, "memory", &w.cgroup, &w.unified);
+                if (r < 0)
+                        return r;
+        }
         last = strrchr(w.cgroup, '/');
         if (!last || !streq(last + 1, scope))
                 return -ENOENT;

@@ -52,11 +52,12 @@ typedef struct OomWatch {
 
 #define OOM_WATCH_NULL ((OomWatch) { .event_fd = -EBADF, .counter_fd = -EBADF, .log = OOM_LOG_NULL })
 
-/* Watches the memory cgroup of pid, which must be scope (its last component): a container
+/* Watches the memory cgroup of pid (cgroup, unified: as its /proc/PID/cgroup named it earlier; NULL:
+ * read now), which must be scope (its last component): a container
  * without a memory cgroup of its own is not watched (-ENOENT), since its counter would count
  * other processes' kills. Takes log over, also on failure. Kills before the watch began count:
  * call oom_watch_check() at once. */
-int oom_watch_start(pid_t pid, const char *scope, OomLog *log, OomWatch *ret);
+int oom_watch_start(pid_t pid, const char *scope, const char *cgroup, bool unified, OomLog *log, OomWatch *ret);
 void oom_watch_done(OomWatch *w);
 
 /* What to poll the event fd for: POLLIN (v1's eventfd) or POLLPRI (v2's memory.events). */

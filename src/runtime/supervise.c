@@ -515,7 +515,7 @@ static void supervisor_watch_start(Supervisor *s) {
                         n += (size_t) snprintf(scope + n, sizeof(scope) - n, *c == '@' ? "\\x40" : "%c", *c);
                 snprintf(scope + n, sizeof(scope) - n, ".scope");
         }
-        r = oom_watch_start(s->pid, scope, &s->oom_log, &s->oom);
+        r = oom_watch_start(s->pid, scope, s->memory_cgroup, s->memory_unified, &s->oom_log, &s->oom);
         if (r < 0)
                 log_debug_errno(r, "Not watching container %s for out-of-memory kills: %m", s->name);
         else
@@ -741,6 +741,8 @@ int supervisor_options_format(const Supervisor *s, char ret[SUPERVISOR_OPTIONS_M
                 OPT("notify-fd=%d", s->notify_fd);
         if (s->ready_dir)
                 OPT("ready-dir=%s", s->ready_dir);
+        if (s->memory_cgroup)
+                OPT("memory-cgroup=%c%s", s->memory_unified ? '2' : '1', s->memory_cgroup);
         if (s->oom_log.kmsg_fd >= 0)
                 OPT("kmsg-fd=%d", s->oom_log.kmsg_fd);
         else if (s->oom_log.klog)
@@ -789,6 +791,9 @@ int supervisor_option_parse(Supervisor *s, const char *arg) {
                 if (safe_atou64(v, &s->oom_log.klog_after) < 0)
                         return -EINVAL;
                 s->oom_log.klog = true;
+        } else if ((v = startswith(arg, "memory-cgroup=")) && (v[0] == '1' || v[0] == '2') && v[1] == '/') {
+                s->memory_unified = v[0] == '2';
+                s->memory_cgroup = v + 1;
         } else if ((v = startswith(arg, "ready-dir=")) && *v == '/')
                 s->ready_dir = v;
         else if ((v = startswith(arg, "health="))) {

@@ -51,6 +51,11 @@ typedef struct Supervisor {
         /* Where the kernel's log stood before the payload ran (oom.h), to name OOM victims; the
          * supervisor takes it over. OOM_LOG_NULL: they go unnamed. */
         OomLog oom_log;
+        /* The scope's memory cgroup as /proc/PID/cgroup named it while the payload was alive and in
+         * it, before GO (NULL: read it from the payload's, which a payload killed at once no longer
+         * shows), and whether it is the unified hierarchy's. */
+        const char *memory_cgroup;
+        bool memory_unified;
 
         /* Health checks (health-state.h), run by helper_path --health; health.enabled false: none. */
         HealthSettings health;
@@ -95,7 +100,7 @@ int supervise(Supervisor *s);
 /* What berth-helper passes on to berth-supervisor beyond the fixed arguments: "KEY=VALUE" words
  * for image, ready, log, pty-fd, notify, notify-fd, ready-dir, kmsg-fd, klog-after, health and
  * health-startup, as set in s (ready and notify exclude each other). */
-#define SUPERVISOR_OPTIONS_MAX 10
+#define SUPERVISOR_OPTIONS_MAX 12
 #define SUPERVISOR_OPTION_SIZE 4200
 int supervisor_options_format(const Supervisor *s, char ret[SUPERVISOR_OPTIONS_MAX][SUPERVISOR_OPTION_SIZE],
                               size_t *ret_n);
