@@ -77,6 +77,9 @@ static const BuilderOption options[] = {
         { "--userns", "UserNS" },
         { "--uidmap", "UIDMap" },
         { "--gidmap", "GIDMap" },
+        /* Issue 16: leftovers (dialect). */
+        { "--retry", "Retry" },
+        { "--retry-delay", "RetryDelay" },
         { "IMAGE", "Image" },
 };
 

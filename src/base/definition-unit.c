@@ -314,8 +314,6 @@ static const struct {
         { "AppArmor", false },
         { "LogOpt", false },
         { "NetworkAlias", false },
-        { "Retry", false },
-        { "RetryDelay", false },
         { "Rootfs", false },
         { "SecurityLabelDisable", false },
         { "SecurityLabelFileType", false },

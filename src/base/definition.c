@@ -780,6 +780,9 @@ static const DefinitionKey key_table[] = {
         KEY(CONTAINER, "UserNS", definition_parse_userns, definition_format_userns, userns_fields),
         KEY(CONTAINER, "UIDMap", definition_parse_uid_map, definition_format_uid_map, userns_fields),
         KEY(CONTAINER, "GIDMap", definition_parse_gid_map, definition_format_gid_map, userns_fields),
+        /* Issue 16: leftovers (dialect): definition-extra.c. */
+        KEY(CONTAINER, "Retry", definition_parse_retry, definition_format_retry, extra),
+        KEY(CONTAINER, "RetryDelay", definition_parse_retry_delay, definition_format_retry_delay, extra),
         KEY(INSTALL, "WantedBy", parse_units, definition_format_units, wanted_by, .words = true, .group = GROUP_UNITS),
         KEY(INSTALL, "RequiredBy", parse_units, definition_format_units, required_by, .words = true, .group = GROUP_UNITS),
 #undef KEY
@@ -828,6 +831,7 @@ Definition *definition_new(const char *name) {
         d->health_on_failure = HEALTH_ON_FAILURE_NONE;
         d->read_only_tmpfs = true;
         d->memory_swap_max = UINT64_MAX;
+        d->extra = DEFINITION_EXTRA_NULL; /* Issue 16: leftovers (dialect). */
         return d;
 }
 
@@ -876,6 +880,7 @@ Definition *definition_free(Definition *d) {
         definition_namespace_done(&d->pid);
         definition_process_done(&d->process);
         userns_fields_done(&d->userns_fields); /* Issue 18: user namespaces. */
+        definition_extra_done(&d->extra); /* Issue 16: leftovers (dialect). */
         free(d);
         return NULL;
 }
@@ -930,7 +935,8 @@ bool definition_equal(const Definition *a, const Definition *b) {
                a->cgroupns_host == b->cgroupns_host &&
                a->log_driver == b->log_driver && a->pull == b->pull && a->tty == b->tty &&
                definition_process_equal(&a->process, &b->process) &&
-               userns_fields_equal(&a->userns_fields, &b->userns_fields); /* Issue 18: user namespaces. */
+               userns_fields_equal(&a->userns_fields, &b->userns_fields) && /* Issue 18: user namespaces. */
+               definition_extra_equal(&a->extra, &b->extra); /* Issue 16: leftovers (dialect). */
 }
 
 /* ---- parsing ---- */

@@ -8,6 +8,7 @@
 
 #include "cleanup.h"
 #include "definition-runtime.h"
+#include "definition-extra.h" /* Issue 16: leftovers (dialect) */
 #include "definition-process.h"
 #include "definition-userns.h" /* Issue 18 */
 #include "definition-values.h"
@@ -130,6 +131,8 @@ typedef struct Definition {
                         USERNS_FIELDS
                 };
         };
+        /* Issue 16: leftovers (dialect): Retry=, RetryDelay= (definition-extra.h). */
+        DefinitionExtra extra;
         char **wanted_by, **required_by;
 } Definition;
 

@@ -135,6 +135,10 @@ static const char run_options[] =
         "                           exists) or private (one block of 65536): UserNS=\n"
         "      --uidmap C:H:N       map container UIDs C… to host UIDs H…, N of them (repeatable)\n"
         "      --gidmap C:H:N       the same for GIDs; either stands for both when alone\n"
+        /* Issue 16: leftovers (dialect). */
+        "      --retry N            a pull of the image tries again N times (0 to 100, default 3)\n"
+        "                           after a transient failure: Retry=\n"
+        "      --retry-delay DURATION  the wait before each (default 250ms, doubled): RetryDelay=\n"
         "      --help               show this help\n";
 
 /* Adds the option's line; a failure (out of memory) is logged here. */
@@ -393,6 +397,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 ARG_LABEL, ARG_ANNOTATION, ARG_ULIMIT, ARG_GROUP_ADD, ARG_ENV_HOST, ARG_DNS_SEARCH,
                 ARG_DNS_OPTION, ARG_STOP_SIGNAL, ARG_STOP_TIMEOUT, ARG_PUBLISH_ALL, ARG_IP6,
                 ARG_USERNS, ARG_UIDMAP, ARG_GIDMAP, /* Issue 18: user namespaces. */
+                ARG_RETRY, ARG_RETRY_DELAY, /* Issue 16: leftovers (dialect). */
         };
         static const struct option options[] = {
                 { "name", required_argument, NULL, ARG_NAME },
@@ -474,6 +479,9 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 { "userns", required_argument, NULL, ARG_USERNS },
                 { "uidmap", required_argument, NULL, ARG_UIDMAP },
                 { "gidmap", required_argument, NULL, ARG_GIDMAP },
+                /* Issue 16: leftovers (dialect). */
+                { "retry", required_argument, NULL, ARG_RETRY },
+                { "retry-delay", required_argument, NULL, ARG_RETRY_DELAY },
                 { "help", no_argument, NULL, ARG_HELP },
                 {}
         };
@@ -742,6 +750,13 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 case ARG_GIDMAP:
                         r = add(&b, "--gidmap", optarg);
                         break;
+                /* Issue 16: leftovers (dialect). */
+                case ARG_RETRY:
+                        r = add(&b, "--retry", optarg);
+                        break;
+                case ARG_RETRY_DELAY:
+                        r = add(&b, "--retry-delay", optarg);
+                        break;
                 case ARG_HELP:
                         verb_help(verb, run_options);
                         return 1;
@@ -818,7 +833,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
         }
         /* The image as --pull (Pull=) says, fetched here on the caller's terminal before anything is
          * made, as docker run pulls; a pull that fails has said why in one line. */
-        r = pull_policy_apply(d->image, d->pull, PULL_OUTPUT_TERMINAL);
+        r = pull_policy_apply(d->image, d->pull, &d->extra.pull_retry, PULL_OUTPUT_TERMINAL);
         if (r < 0)
                 return -EINVAL;
         r = containers_check_image(d->image);

@@ -698,7 +698,7 @@ int container_run(const Definition *d, const RunOptions *o, ForegroundRun *fg) {
         /* 0. Pull= (pull-policy.c): the image fetched from its registry, when the definition's
          *    policy says so, before anything is resolved or made; berth-pull's one line fails the
          *    start. A foreground run's berth run did this already, on its terminal. */
-        if (!fg && pull_policy_apply(d->image, d->pull, PULL_OUTPUT_JOURNAL) < 0)
+        if (!fg && pull_policy_apply(d->image, d->pull, &d->extra.pull_retry, PULL_OUTPUT_JOURNAL) < 0)
                 return 125;
         /* 1. The name (above). */
         if (run_take_name(&run, fg) < 0)
