@@ -176,6 +176,11 @@ static char *random_value(const char *key) {
                 fprintf(f, "%s%u", rnd(10) ? "" : "-", rnd(1000));
         else if (streq(key, "IP6"))
                 fprintf(f, rnd(4) ? "fd66::%x" : "10.0.0.%u", rnd(300));
+        /* Issue 16: leftovers (dialect). */
+        else if (streq(key, "Retry"))
+                fprintf(f, "%s%u", rnd(10) ? "" : "-", rnd(120));
+        else if (streq(key, "RetryDelay"))
+                fprintf(f, "%u%s", rnd(5000), (const char *[]) { "", "s", "ms", "m", "h", "x" }[rnd(6)]);
         else
                 random_chars(f, 12);
         if (rnd(5) == 0)
@@ -317,6 +322,17 @@ static bool holds(const Definition *d, const char *key, const char *value, bool 
                         return false;
                 snprintf(buf, sizeof(buf), "%u:%u:%u", m[0].inside, m[0].outside, m[0].count);
                 return streq(buf, value + strspn(value, " \t")) && memcmp(d->uid_map, d->gid_map, sizeof(IdMapEntry)) == 0;
+        }
+        /* Issue 16: leftovers (dialect). */
+        if (streq(key, "Retry")) {
+                unsigned count;
+
+                return safe_atou(value, &count) >= 0 && d->extra.pull_retry.count == (int) count;
+        }
+        if (streq(key, "RetryDelay")) {
+                uint64_t usec;
+
+                return health_duration_parse(value, &usec, NULL) >= 0 && d->extra.pull_retry.delay_usec == usec;
         }
         {
                 static const struct {
