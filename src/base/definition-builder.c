@@ -80,6 +80,7 @@ static const BuilderOption options[] = {
         /* Issue 16: leftovers (dialect). */
         { "--retry", "Retry" },
         { "--retry-delay", "RetryDelay" },
+        { "--log-opt", "LogOpt" },
         { "IMAGE", "Image" },
 };
 

@@ -8,8 +8,10 @@
 #include "definition-list.h"
 
 /* Quadlet's keys of issue 16's leftovers (dialect): Retry= and RetryDelay= (podman's --retry and
- * --retry-delay: how a pull of the image tries again). Their values, parsers and formatters for
- * definition.c's key table. Pure, never logs.
+ * --retry-delay: how a pull of the image tries again); LogOpt= (docker's and podman's --log-opt,
+ * what has a meaning for the journal, where berth logs). Their values, parsers and formatters for
+ * definition.c's key table, and the journal fields LogOpt= gives a container's lines. Pure, never
+ * logs.
  *
  * Like definition-process.h, this sees its fields, never a Definition (definition.c depends on
  * it). */
@@ -36,10 +38,43 @@ int pull_retry_delay_parse(const char *s, uint64_t *ret_usec, char **ret_why);
 /* What --retry-delay and RetryDelay= read back: "10s", "250ms". */
 int pull_retry_delay_format(uint64_t usec, char **ret);
 
+/* LogOpt=, one option a line, as docker's and podman's --log-opt with the journald driver:
+ *
+ *   tag=TEMPLATE       SYSLOG_IDENTIFIER= and CONTAINER_TAG= of the payload's lines (journalctl -t),
+ *                      a Go template over docker's log tag fields: .ID .FullID .Name (the
+ *                      container's name, which is its ID in berth), .ImageID (12 hex digits),
+ *                      .ImageFullID, .ImageName (as Image= names it), .DaemonName ("berth")
+ *   label=KEY=TEMPLATE podman's: a journal field KEY (A-Z, 0-9, _; not a field berth sets) on
+ *                      each line, its value the template's
+ *   labels=K1,K2…      docker's: the container's labels K1… (the image's under Label='s), each
+ *   env=K1,K2…         as a journal field named as docker names it (upper case, other than
+ *                      [A-Z0-9] as '_'); env's take precedence; a key the container lacks, none
+ *
+ * Anything else is refused: path=, max-size=, max-file= (berth logs to the journal, whose size
+ * journald limits), the regex forms. At most LOG_FIELDS_MAX fields in all. */
+#define LOG_FIELDS_MAX 8
+#define LOG_OPT_SIZE_MAX 1024
+
 /* The fields, one member of struct Definition (definition.h). */
 typedef struct DefinitionExtra {
         PullRetry pull_retry; /* Retry=, RetryDelay= */
+        char **log_opts;      /* LogOpt=: "tag=…", "label=K=…", "labels=…", "env=…", as checked */
 } DefinitionExtra;
+
+/* What a log tag's template sees. */
+typedef struct LogTagData {
+        const char *name;       /* the container's (its ID in berth) */
+        const char *image_name; /* Image= */
+        const char *image_id;   /* "sha256:…" */
+        char *const *labels;    /* K=V, the container's */
+        char *const *env;       /* K=V, the payload's */
+} LogTagData;
+
+/* The tag (NULL when there is no tag=) and the journal fields ("KEY=VALUE") that log_opts give a
+ * container's lines for data. -EINVAL with a reason naming the option: a template that fails, a
+ * value over LOG_OPT_SIZE_MAX, a field from labels=/env= that would be one berth sets. */
+int log_opts_evaluate(char *const *log_opts, const LogTagData *data, char **ret_tag, char ***ret_fields,
+                      char **ret_why);
 
 #define DEFINITION_EXTRA_NULL ((DefinitionExtra) { .pull_retry = PULL_RETRY_NULL })
 
@@ -54,3 +89,4 @@ int definition_parse_retry_delay(struct Definition *d, void *field, ListState *l
                                  char **ret_why);
 int definition_format_retry(FILE *f, const char *key, const struct Definition *d, const void *field);
 int definition_format_retry_delay(FILE *f, const char *key, const struct Definition *d, const void *field);
+int definition_parse_log_opt(struct Definition *d, void *field, ListState *list, const char *value, char **ret_why);

@@ -312,7 +312,6 @@ static const struct {
         { "RemapUidSize", true },
         /* not yet */
         { "AppArmor", false },
-        { "LogOpt", false },
         { "NetworkAlias", false },
         { "Rootfs", false },
         { "SecurityLabelDisable", false },

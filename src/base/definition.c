@@ -783,6 +783,7 @@ static const DefinitionKey key_table[] = {
         /* Issue 16: leftovers (dialect): definition-extra.c. */
         KEY(CONTAINER, "Retry", definition_parse_retry, definition_format_retry, extra),
         KEY(CONTAINER, "RetryDelay", definition_parse_retry_delay, definition_format_retry_delay, extra),
+        KEY(CONTAINER, "LogOpt", definition_parse_log_opt, definition_format_raw_list, extra.log_opts),
         KEY(INSTALL, "WantedBy", parse_units, definition_format_units, wanted_by, .words = true, .group = GROUP_UNITS),
         KEY(INSTALL, "RequiredBy", parse_units, definition_format_units, required_by, .words = true, .group = GROUP_UNITS),
 #undef KEY

@@ -139,6 +139,9 @@ static const char run_options[] =
         "      --retry N            a pull of the image tries again N times (0 to 100, default 3)\n"
         "                           after a transient failure: Retry=\n"
         "      --retry-delay DURATION  the wait before each (default 250ms, doubled): RetryDelay=\n"
+        "      --log-opt OPT        the journal's log options (LogOpt=, repeatable): tag=TEMPLATE (the\n"
+        "                           lines' SYSLOG_IDENTIFIER, e.g. {{.Name}}), label=KEY=TEMPLATE,\n"
+        "                           labels=K,… and env=K,… (journal fields)\n"
         "      --help               show this help\n";
 
 /* Adds the option's line; a failure (out of memory) is logged here. */
@@ -397,7 +400,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 ARG_LABEL, ARG_ANNOTATION, ARG_ULIMIT, ARG_GROUP_ADD, ARG_ENV_HOST, ARG_DNS_SEARCH,
                 ARG_DNS_OPTION, ARG_STOP_SIGNAL, ARG_STOP_TIMEOUT, ARG_PUBLISH_ALL, ARG_IP6,
                 ARG_USERNS, ARG_UIDMAP, ARG_GIDMAP, /* Issue 18: user namespaces. */
-                ARG_RETRY, ARG_RETRY_DELAY, /* Issue 16: leftovers (dialect). */
+                ARG_RETRY, ARG_RETRY_DELAY, ARG_LOG_OPT, /* Issue 16: leftovers (dialect). */
         };
         static const struct option options[] = {
                 { "name", required_argument, NULL, ARG_NAME },
@@ -482,6 +485,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 /* Issue 16: leftovers (dialect). */
                 { "retry", required_argument, NULL, ARG_RETRY },
                 { "retry-delay", required_argument, NULL, ARG_RETRY_DELAY },
+                { "log-opt", required_argument, NULL, ARG_LOG_OPT },
                 { "help", no_argument, NULL, ARG_HELP },
                 {}
         };
@@ -756,6 +760,9 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                         break;
                 case ARG_RETRY_DELAY:
                         r = add(&b, "--retry-delay", optarg);
+                        break;
+                case ARG_LOG_OPT:
+                        r = add(&b, "--log-opt", optarg);
                         break;
                 case ARG_HELP:
                         verb_help(verb, run_options);

@@ -89,10 +89,42 @@ static void container_done(Container *c) {
         c->uid_map = c->gid_map = NULL;
         c->root_mnt_fd = safe_close(c->root_mnt_fd);
         c->devices_mnt_fd = safe_close(c->devices_mnt_fd);
+        /* Issue 16: leftovers (dialect). */
+        free(c->log_tag);
+        c->log_tag = NULL;
+        c->log_fields = strv_free(c->log_fields);
+}
+
+/* LogOpt= (definition-extra.h): the tag and journal fields of the payload's lines, from the
+ * container's labels (the image's under Label='s) and its environment. Needs c->image, c->env. */
+static int container_log_opts(Container *c, const char *image_id) {
+        const Definition *d = c->def;
+        _cleanup_strv_free_ char **labels = NULL;
+        _cleanup_free_ char *why = NULL;
+        int r;
+
+        if (strv_isempty(d->extra.log_opts))
+                return 0;
+        labels = strv_copy(c->image.labels);
+        if (c->image.labels && !labels)
+                return log_oom();
+        STRV_FOREACH(l, d->process.labels)
+                if (strv_extend(&labels, *l) < 0)
+                        return log_oom();
+        r = log_opts_evaluate(d->extra.log_opts,
+                              &(LogTagData) { .name = d->name, .image_name = d->image, .image_id = image_id,
+                                              .labels = labels, .env = c->env },
+                              &c->log_tag, &c->log_fields, &why);
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0)
+                return log_error_errno(r, "LogOpt=%s", why ?: "invalid");
+        return 0;
 }
 
 static int container_prepare(Container *c) {
         const Definition *d = c->def;
+        _cleanup_free_ char *image_id = NULL;
         int r;
 
         /* The image, resolved and pinned under the store's shared lock, so that no sweep removes
@@ -119,6 +151,7 @@ static int container_prepare(Container *c) {
                 store_close(store);
                 if (r < 0)
                         return r;
+                image_id = TAKE_PTR(id); /* Issue 16: leftovers (dialect): for LogOpt= */
         }
         /* Bad volumes (a missing bind source, an unknown VolumesFrom=) fail before anything is made. */
         r = volume_plan_make(d, &c->image, &c->volumes);
@@ -139,6 +172,9 @@ static int container_prepare(Container *c) {
 
         r = child_environment(d, &c->image, d->process.environment_host ? environ : NULL, environ, c->tty,
                               &c->env);
+        if (r < 0)
+                return r;
+        r = container_log_opts(c, image_id); /* Issue 16: leftovers (dialect). */
         if (r < 0)
                 return r;
         /* berth.conf, read once: the defaults of every container, and the bridge's section for
@@ -651,6 +687,12 @@ static int run_supervise(Run *run) {
 
         supervisor_init(&s);
         s.ready_dir = ready;
+        /* Issue 16: leftovers (dialect): LogOpt=; its fields alone tag the lines with the name.
+         * Their keys and number were checked when the definition was read. */
+        _Static_assert(LOG_FIELDS_MAX == JOURNAL_LINE_EXTRA_MAX, "LogOpt='s fields fit a journal line");
+        s.log_tag = run->c.log_tag ?: run->c.log_fields ? d->name : NULL;
+        STRV_FOREACH(f, run->c.log_fields)
+                (void) supervisor_log_field(&s, *f);
         (void) machine_register_wait(run->machine);
         run->machine = machine_registration_free(run->machine);
         run->bus = sd_bus_flush_close_unref(run->bus);

@@ -181,6 +181,9 @@ static char *random_value(const char *key) {
                 fprintf(f, "%s%u", rnd(10) ? "" : "-", rnd(120));
         else if (streq(key, "RetryDelay"))
                 fprintf(f, "%u%s", rnd(5000), (const char *[]) { "", "s", "ms", "m", "h", "x" }[rnd(6)]);
+        else if (streq(key, "LogOpt"))
+                fputs((const char *[]) { "tag={{.Name}}", "tag=web-{{.ImageID}}", "label=APP=x", "labels=a,b", "env=A",
+                                         "path=/x", "max-size=1m", "tag={{.Nope}}", "label=app=x", "x" }[rnd(10)], f);
         else
                 random_chars(f, 12);
         if (rnd(5) == 0)
@@ -329,6 +332,8 @@ static bool holds(const Definition *d, const char *key, const char *value, bool 
 
                 return safe_atou(value, &count) >= 0 && d->extra.pull_retry.count == (int) count;
         }
+        if (streq(key, "LogOpt"))
+                return strv_length(d->extra.log_opts) == 1 && streq(d->extra.log_opts[0], value);
         if (streq(key, "RetryDelay")) {
                 uint64_t usec;
 

@@ -8,6 +8,7 @@
 #include "definition-extra.h"
 #include "definition.h"
 #include "string-util.h"
+#include "strv.h"
 #include "tap.h"
 
 /* Reads "[Container]\nImage=img\n" + body. want_text: a line the text written back holds, the text
@@ -92,7 +93,82 @@ static void test_flags(void) {
         ok(d && d->extra.pull_retry.count == 2 && d->extra.pull_retry.delay_usec == 3000000, "Retry=2, RetryDelay=3s");
 }
 
+static void test_log_opt(void) {
+        _cleanup_(definition_freep) Definition *d = NULL;
+        const char *E = "/x/web.container:3: key 'LogOpt': ";
+        char want[512];
+
+        /* Quadlet's logopt.container, less what has no meaning for the journal. */
+        d = try_keys("LogOpt=tag=\"{{.ImageName}}\"\nLogOpt=label=CONTAINER_LABEL=LabelValue\nLogOpt=labels=com.a,b\n"
+                     "LogOpt=env=HOME_X\n",
+                     "LogOpt=tag={{.ImageName}}\nLogOpt=label=CONTAINER_LABEL=LabelValue\nLogOpt=labels=com.a,b\n"
+                     "LogOpt=env=HOME_X\n",
+                     NULL);
+        ok(d && strv_length(d->extra.log_opts) == 4, "four options");
+        definition_free(try_keys("LogOpt=tag=web-{{.ID}}-{{.ImageID}}\nLogOpt=\nLogOpt=tag={{.DaemonName}}\n",
+                                 "LogOpt=tag={{.DaemonName}}\n", NULL));
+
+#define REFUSED(body, why)                                                      \
+        do {                                                                    \
+                snprintf(want, sizeof(want), "%s%s", E, why);                   \
+                try_keys(body, NULL, want);                                     \
+        } while (0)
+        REFUSED("LogOpt=path=/var/log/some-logs.json\n",
+                "'path=/var/log/some-logs.json': berth logs to the journal (whose size journald limits), where path= has "
+                "no meaning");
+        REFUSED("LogOpt=max-size=10mb\n",
+                "'max-size=10mb': berth logs to the journal (whose size journald limits), where max-size= has no meaning");
+        REFUSED("LogOpt=max-file=3\n",
+                "'max-file=3': berth logs to the journal (whose size journald limits), where max-file= has no meaning");
+        REFUSED("LogOpt=syslog-address=udp://x\n",
+                "'syslog-address=udp://x' is not a log option berth has (tag=, label=, labels=, env=): berth logs to the "
+                "journal (whose size journald limits), where it has no meaning");
+        REFUSED("LogOpt=tag\n", "'tag' is not OPTION=VALUE");
+        REFUSED("LogOpt=tag={{.Labels}}\n",
+                "tag: '{{.Labels}}' names a field a log tag does not have (.ID, .FullID, .Name, .ImageID, .ImageFullID, "
+                ".ImageName, .DaemonName)");
+        REFUSED("LogOpt=tag={{.Name\n", "tag: '{{' without '}}'");
+        REFUSED("LogOpt=label=lower=x\n",
+                "label lower: 'lower' is not a journal field name (1 to 64 of A-Z, 0-9 and _, not a digit or _ first)");
+        REFUSED("LogOpt=label=_PID=1\n",
+                "label _PID: '_PID' is not a journal field name (1 to 64 of A-Z, 0-9 and _, not a digit or _ first)");
+        REFUSED("LogOpt=label=SYSLOG_IDENTIFIER=x\n", "label SYSLOG_IDENTIFIER: the journal field SYSLOG_IDENTIFIER is one berth sets itself");
+        REFUSED("LogOpt=label=BERTH_EVENT=die\n", "label BERTH_EVENT: the journal field BERTH_EVENT is one berth sets itself");
+        REFUSED("LogOpt=label=NOVALUE\n", "'label=NOVALUE' is not label=KEY=VALUE");
+        REFUSED("LogOpt=env=A,,B\n", "'env=A,,B' is not env=KEY[,KEY…]");
+        REFUSED("LogOpt=env-regex=^A\n", "'env-regex=^A': docker's env-regex= is not supported; name the keys with env=");
+        try_keys("LogOpt=labels=a,b,c,d,e\nLogOpt=env=f,g,h,i\n", NULL,
+                 "/x/web.container:4: key 'LogOpt': more than 8 journal fields (label=, labels= and env= together)");
+#undef REFUSED
+}
+
+static void test_log_opts_evaluate(void) {
+        char *opts[] = { "labels=com.example.team,missing", "env=APP_MODE,com.example.team", "label=STAGE=prod-{{.Name}}",
+                         "tag={{.Name}}/{{.ImageID}}", NULL };
+        char *labels[] = { "com.example.team=blue", "other=x", NULL };
+        char *env[] = { "PATH=/bin", "APP_MODE=fast", "com.example.team=red", NULL };
+        LogTagData data = { .name = "web", .image_name = "nginx", .image_id = "sha256:aabbccddeeff00112233",
+                            .labels = labels, .env = env };
+        _cleanup_strv_free_ char **fields = NULL, **none = NULL;
+        _cleanup_free_ char *tag = NULL, *why = NULL, *tag2 = NULL;
+
+        ok(log_opts_evaluate(opts, &data, &tag, &fields, &why) == 0, "evaluates (%s)", why ?: "");
+        ok(tag && streq(tag, "web/aabbccddeeff"), "tag web/aabbccddeeff (got %s)", tag ?: "(null)");
+        _cleanup_free_ char *joined = strv_join(fields, " ");
+        ok(joined && streq(joined, "COM_EXAMPLE_TEAM=red APP_MODE=fast STAGE=prod-web"),
+           "docker's field names, env over labels, a missing key none (got %s)", joined ?: "(null)");
+
+        char *bad[] = { "env=PRIORITY", NULL };
+        char *prio_env[] = { "PRIORITY=7", NULL };
+        data.env = prio_env;
+        ok(log_opts_evaluate(bad, &data, &tag2, &none, &why) == -EINVAL && why &&
+                   streq(why, "env=PRIORITY: the journal field PRIORITY is one berth sets itself"),
+           "a variable that would be berth's own field: refused (%s)", why ?: "");
+}
+
 int main(void) {
+        test_log_opt();
+        test_log_opts_evaluate();
         test_retry();
         test_pull_retry_values();
         test_flags();

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# Issue 16's leftovers (the dialect): Quadlet's Retry= and RetryDelay= and podman's --retry and
-# --retry-delay, against a real registry (Debian's docker-registry) behind the fault proxy that
-# answers a layer's GETs with 503 (registry-lib.sh): how many tries a pull makes, from berth pull,
-# berth run and a definition started by systemctl.
+# Issue 16's leftovers (the dialect): LogOpt= (docker's and podman's --log-opt, for the journal:
+# the tag and fields the payload's lines get, and berth logs and journalctl -u that still find
+# them); Quadlet's Retry= and RetryDelay= and podman's --retry and --retry-delay, against a real
+# registry (Debian's docker-registry) behind the fault proxy that answers a layer's GETs with 503
+# (registry-lib.sh): how many tries a pull makes, from berth pull, berth run and a definition
+# started by systemctl. The registry part comes last: without its tools it is skipped.
 source "$BERTH_SOURCE_DIR/tests/integration/lib.sh"
 
 lines() { printf '%s\n' "$1" | grep -c .; }
@@ -21,6 +23,51 @@ refused() {
                 printf '%s\n' "$err" | sed 's/^/#   /'
         fi
 }
+
+# --- LogOpt= ---------------------------------------------------------------------------------------
+make_image dxlog
+# The value of FIELD in the journal entry of container NAME's line LINE (journalctl -o export).
+field_of() { journalctl -q -o export CONTAINER_NAME="$1" MESSAGE="$2" | sed -n "s/^$3=//p" | tail -n 1; }
+on_exit 'berth rm -f dxtag'
+berth run -d --name dxtag --label com.example.team=blue -e APP_MODE=fast --log-opt 'tag=app-{{.Name}}' \
+        --log-opt label=STAGE=prod-{{.ImageName}} --log-opt labels=com.example.team,absent --log-opt env=APP_MODE \
+        dxlog sh -c 'echo hello-out; echo hello-err >&2; exec sleep 1000' >/dev/null
+wait_for 10 sh -c 'journalctl -q -o cat -t app-dxtag | grep -qx hello-err'
+check_eq "berth run --log-opt tag=app-{{.Name}}: journalctl -t app-dxtag has the payload's lines" \
+        "$(journalctl -q -o cat -t app-dxtag | sort | tr '\n' ' ')" "hello-err hello-out "
+check_eq "  … CONTAINER_TAG= too (docker's journald field)" "$(field_of dxtag hello-out CONTAINER_TAG)" app-dxtag
+check_eq "  … and no more under the name" "$(journalctl -q -o cat -t dxtag | grep -c hello-out)" 0
+check_eq "  … label=STAGE=prod-{{.ImageName}}: the field STAGE" "$(field_of dxtag hello-out STAGE)" prod-dxlog
+check_eq "  … labels=com.example.team: docker's field COM_EXAMPLE_TEAM" "$(field_of dxtag hello-out COM_EXAMPLE_TEAM)" blue
+check_eq "  … env=APP_MODE: the field APP_MODE" "$(field_of dxtag hello-out APP_MODE)" fast
+check_eq "  … a label the container lacks: no field" "$(journalctl -q -o export CONTAINER_NAME=dxtag | grep -c '^ABSENT=')" 0
+check_eq "berth logs still finds the tagged lines (stdout)" "$(berth logs -o cat dxtag 2>/dev/null)" hello-out
+check_eq "  … and stderr's on stderr" "$(berth logs -o cat dxtag 2>&1 >/dev/null)" hello-err
+check_match "journalctl -u container@dxtag.service too" "$(journalctl -q -o cat -u container@dxtag.service)" '^hello-out$'
+
+out=$(berth run --rm --name dxfg --log-opt 'tag=fg-{{.ID}}' dxlog echo fg-line 2>&1)
+check_eq "a foreground run with a tag: its output on the terminal" "$out" fg-line
+wait_for 10 sh -c 'journalctl -q -o cat -t fg-dxfg | grep -qx fg-line'
+check_eq "  … and in the journal under the tag" "$(journalctl -q -o cat -t fg-dxfg)" fg-line
+
+mkdir -p /etc/berth/containers
+printf '[Container]\nImage=dxlog\nLogOpt=tag="{{.ImageName}}-q"\nExec=sh -c "echo from-unit; exec sleep 1000"\n' \
+        > /etc/berth/containers/dxunit.container
+on_exit 'rm -f /etc/berth/containers/dxunit.container; systemctl daemon-reload'
+on_exit 'systemctl stop container@dxunit.service'
+systemctl daemon-reload
+check "LogOpt=tag=\"{{.ImageName}}-q\" (Quadlet's quotes): systemctl start" systemctl start container@dxunit.service
+wait_for 10 sh -c 'journalctl -q -o cat -t dxlog-q | grep -qx from-unit'
+check_eq "  … journalctl -t dxlog-q has its line" "$(journalctl -q -o cat -t dxlog-q)" from-unit
+check_eq "  … berth logs too" "$(berth logs -o cat dxunit)" from-unit
+check_match "  … journalctl -u too" "$(journalctl -q -o cat -u container@dxunit.service)" '^from-unit$'
+
+refused "--log-opt max-size=10m: refused in one line (berth logs to the journal)" \
+        "max-size=10m.*berth logs to the journal \(whose size journald limits\)" berth run --rm --log-opt max-size=10m dxlog true
+refused "--log-opt tag={{.Nope}}: refused in one line" "tag: '\{\{.Nope\}\}' names a field" \
+        berth run --rm --log-opt 'tag={{.Nope}}' dxlog true
+refused "--log-opt env=PRIORITY: refused at the start, in one line" "env=PRIORITY: the journal field PRIORITY is one berth sets" \
+        berth run --rm -e PRIORITY=1 --log-opt env=PRIORITY dxlog true
 
 # --- Retry=, RetryDelay= ---------------------------------------------------------------------------
 source "$BERTH_SOURCE_DIR/tests/integration/registry-lib.sh"
