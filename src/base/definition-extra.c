@@ -46,12 +46,23 @@ int pull_retry_delay_format(uint64_t usec, char **ret) {
 
 void definition_extra_done(DefinitionExtra *e) {
         strv_free(e->log_opts);
+        free(e->apparmor);
+        free(e->label_type);
+        free(e->label_level);
+        free(e->label_file_type);
         *e = DEFINITION_EXTRA_NULL;
 }
 
 bool definition_extra_equal(const DefinitionExtra *a, const DefinitionExtra *b) {
         return a->pull_retry.count == b->pull_retry.count && a->pull_retry.delay_usec == b->pull_retry.delay_usec &&
-               strv_equal(a->log_opts, b->log_opts);
+               strv_equal(a->log_opts, b->log_opts) && streq_ptr(a->apparmor, b->apparmor) &&
+               a->label_disable == b->label_disable && a->label_nested == b->label_nested &&
+               streq_ptr(a->label_type, b->label_type) && streq_ptr(a->label_level, b->label_level) &&
+               streq_ptr(a->label_file_type, b->label_file_type);
+}
+
+bool definition_extra_wants_label(const DefinitionExtra *e) {
+        return e->label_type || e->label_level || e->label_file_type || e->label_nested;
 }
 
 int definition_parse_retry(struct Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
@@ -387,4 +398,55 @@ int log_opts_evaluate(char *const *log_opts, const LogTagData *data, char **ret_
         *ret_tag = isempty(tag) ? NULL : TAKE_PTR(tag);
         *ret_fields = TAKE_PTR(fields);
         return 0;
+}
+
+/* ---- AppArmor=, SecurityLabel*= ---- */
+
+/* A string field set to a copy of value. */
+static int extra_set_string(char **field, const char *value) {
+        char *copy = strdup(value);
+
+        if (!copy)
+                return -ENOMEM;
+        free(*field);
+        *field = copy;
+        return 0;
+}
+
+int definition_parse_apparmor(struct Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        /* AppArmor's profile names may hold almost anything; what is written to attr/exec as
+         * "exec NAME" must stay one name on one line. */
+        if (isempty(value) || strlen(value) > APPARMOR_PROFILE_MAX || strpbrk(value, " \t") ||
+            string_has_control_chars(value))
+                return reason(ret_why, -EINVAL, "'%s' is not an AppArmor profile name (1 to %d characters, no blanks)",
+                              SHOWN(value ?: ""), APPARMOR_PROFILE_MAX);
+        return extra_set_string(field, value);
+}
+
+int definition_parse_label_bool(struct Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        int b = parse_boolean(value);
+
+        if (b < 0)
+                return reason(ret_why, -EINVAL, "'%s' is not a boolean (yes, no, true, false, on, off, 1, 0)",
+                              SHOWN(value ?: ""));
+        *(bool *) field = b;
+        return 0;
+}
+
+/* An SELinux type (container_t, spc_t): identifier characters. */
+int definition_parse_label_type(struct Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        if (isempty(value) || strlen(value) > 255 ||
+            strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") != strlen(value))
+                return reason(ret_why, -EINVAL, "'%s' is not an SELinux type (letters, digits, _ . -)", SHOWN(value ?: ""));
+        return extra_set_string(field, value);
+}
+
+/* An MLS/MCS level or range (s0, s0:c1,c2, s0-s0:c0.c1023). */
+int definition_parse_label_level(struct Definition *d, void *field, ListState *list, const char *value,
+                                 char **ret_why) {
+        if (isempty(value) || strlen(value) > 255 || value[0] != 's' ||
+            strspn(value, "sc0123456789:,.-") != strlen(value))
+                return reason(ret_why, -EINVAL, "'%s' is not an SELinux level (s0, s0:c1,c2, s0-s0:c0.c1023)",
+                              SHOWN(value ?: ""));
+        return extra_set_string(field, value);
 }

@@ -55,11 +55,25 @@ int pull_retry_delay_format(uint64_t usec, char **ret);
 #define LOG_FIELDS_MAX 8
 #define LOG_OPT_SIZE_MAX 1024
 
+/* AppArmor=PROFILE (docker's --security-opt apparmor=): the profile the payload (and exec's
+ * commands) execute under where the host has AppArmor, "unconfined" for none; a profile on a host
+ * without it fails the start (podman's rule). SecurityLabelType=, SecurityLabelLevel=,
+ * SecurityLabelFileType=, SecurityLabelNested= (podman's --security-opt label=…): SELinux labels,
+ * without effect where SELinux is not enabled (podman's rule); berth does not label, so on a host
+ * where it is, they fail the start unless SecurityLabelDisable=true. */
+#define APPARMOR_PROFILE_MAX 1024
+
 /* The fields, one member of struct Definition (definition.h). */
 typedef struct DefinitionExtra {
         PullRetry pull_retry; /* Retry=, RetryDelay= */
         char **log_opts;      /* LogOpt=: "tag=…", "label=K=…", "labels=…", "env=…", as checked */
+        char *apparmor;       /* AppArmor=, NULL unset: none */
+        bool label_disable, label_nested;                /* SecurityLabelDisable=, SecurityLabelNested= */
+        char *label_type, *label_level, *label_file_type; /* SecurityLabelType=, …Level=, …FileType= */
 } DefinitionExtra;
+
+/* Whether e asks for an SELinux label (type, level, file type, nested), SecurityLabelDisable= aside. */
+bool definition_extra_wants_label(const DefinitionExtra *e);
 
 /* What a log tag's template sees. */
 typedef struct LogTagData {
@@ -90,3 +104,8 @@ int definition_parse_retry_delay(struct Definition *d, void *field, ListState *l
 int definition_format_retry(FILE *f, const char *key, const struct Definition *d, const void *field);
 int definition_format_retry_delay(FILE *f, const char *key, const struct Definition *d, const void *field);
 int definition_parse_log_opt(struct Definition *d, void *field, ListState *list, const char *value, char **ret_why);
+int definition_parse_apparmor(struct Definition *d, void *field, ListState *list, const char *value, char **ret_why);
+int definition_parse_label_bool(struct Definition *d, void *field, ListState *list, const char *value, char **ret_why);
+int definition_parse_label_type(struct Definition *d, void *field, ListState *list, const char *value, char **ret_why);
+int definition_parse_label_level(struct Definition *d, void *field, ListState *list, const char *value,
+                                 char **ret_why);

@@ -311,14 +311,8 @@ static const struct {
         { "RemapGid", true },
         { "RemapUidSize", true },
         /* not yet */
-        { "AppArmor", false },
         { "NetworkAlias", false },
         { "Rootfs", false },
-        { "SecurityLabelDisable", false },
-        { "SecurityLabelFileType", false },
-        { "SecurityLabelLevel", false },
-        { "SecurityLabelNested", false },
-        { "SecurityLabelType", false },
         { "SubGIDMap", false },
         { "SubUIDMap", false },
 };

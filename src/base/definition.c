@@ -784,6 +784,13 @@ static const DefinitionKey key_table[] = {
         KEY(CONTAINER, "Retry", definition_parse_retry, definition_format_retry, extra),
         KEY(CONTAINER, "RetryDelay", definition_parse_retry_delay, definition_format_retry_delay, extra),
         KEY(CONTAINER, "LogOpt", definition_parse_log_opt, definition_format_raw_list, extra.log_opts),
+        KEY(CONTAINER, "AppArmor", definition_parse_apparmor, definition_format_raw_string, extra.apparmor),
+        KEY(CONTAINER, "SecurityLabelDisable", definition_parse_label_bool, definition_format_bool, extra.label_disable),
+        KEY(CONTAINER, "SecurityLabelType", definition_parse_label_type, definition_format_raw_string, extra.label_type),
+        KEY(CONTAINER, "SecurityLabelLevel", definition_parse_label_level, definition_format_raw_string, extra.label_level),
+        KEY(CONTAINER, "SecurityLabelFileType", definition_parse_label_type, definition_format_raw_string,
+            extra.label_file_type),
+        KEY(CONTAINER, "SecurityLabelNested", definition_parse_label_bool, definition_format_bool, extra.label_nested),
         KEY(INSTALL, "WantedBy", parse_units, definition_format_units, wanted_by, .words = true, .group = GROUP_UNITS),
         KEY(INSTALL, "RequiredBy", parse_units, definition_format_units, required_by, .words = true, .group = GROUP_UNITS),
 #undef KEY

@@ -61,7 +61,9 @@ static const char run_options[] =
         "      --security-opt OPT   no-new-privileges[=true|false]; seccomp=unconfined to run\n"
         "                           without docker's default seccomp profile, or seccomp=PATH for\n"
         "                           a docker/OCI JSON profile of one's own; mask=PATH[:PATH…],\n"
-        "                           unmask=PATTERN[:PATTERN…]|ALL, systempaths=unconfined (unmask=ALL)\n"
+        "                           unmask=PATTERN[:PATTERN…]|ALL, systempaths=unconfined (unmask=ALL);\n"
+        "                           apparmor=PROFILE (AppArmor=), label=disable|nested|type:T|level:L|\n"
+        "                           filetype:T (SecurityLabel*=: SELinux, without effect where it is off)\n"
         "      --read-only          mount the container's root read-only\n"
         "      --init               run berth's tiny init as PID 1\n"
         "      --network MODE       bridge (default), none, host or container:NAME\n"
@@ -231,8 +233,31 @@ static int add_security_opt(DefinitionBuilder *b, const char *opt) {
                 return add_key(b, "--security-opt", "Unmask", v);
         if (streq(opt, "systempaths=unconfined"))
                 return add_key(b, "--security-opt", "Unmask", "ALL");
+        /* Issue 16: leftovers (dialect): docker's apparmor= and label=, podman's label=filetype:
+         * and label=nested. */
+        v = startswith(opt, "apparmor=") ?: startswith(opt, "apparmor:");
+        if (v)
+                return add_key(b, "--security-opt", "AppArmor", v);
+        if (streq(opt, "label=disable") || streq(opt, "label:disable"))
+                return add_key(b, "--security-opt", "SecurityLabelDisable", "yes");
+        if (streq(opt, "label=nested") || streq(opt, "label:nested"))
+                return add_key(b, "--security-opt", "SecurityLabelNested", "yes");
+        {
+                static const struct {
+                        const char *prefix, *key;
+                } labels[] = {
+                        { "label=type:", "SecurityLabelType" },
+                        { "label=level:", "SecurityLabelLevel" },
+                        { "label=filetype:", "SecurityLabelFileType" },
+                };
+
+                for (size_t i = 0; i < ELEMENTSOF(labels); i++)
+                        if ((v = startswith(opt, labels[i].prefix)))
+                                return add_key(b, "--security-opt", labels[i].key, v);
+        }
         log_error("option --security-opt: '%s' is not one berth has (no-new-privileges[=BOOL], "
-                  "seccomp=unconfined, seccomp=PATH, mask=PATHS, unmask=PATHS|ALL, systempaths=unconfined)",
+                  "seccomp=unconfined, seccomp=PATH, mask=PATHS, unmask=PATHS|ALL, systempaths=unconfined, "
+                  "apparmor=PROFILE, label=disable|nested|type:T|level:L|filetype:T)",
                   opt);
         return -EINVAL;
 }

@@ -58,6 +58,7 @@
 #include "sync.h"
 #include "teardown.h"
 #include "userns.h" /* Issue 18 */
+#include "lsm.h" /* Issue 16: leftovers (dialect) */
 
 static void container_done(Container *c) {
         free(c->user_spec);
@@ -122,6 +123,25 @@ static int container_log_opts(Container *c, const char *image_id) {
         return 0;
 }
 
+/* AppArmor= and SecurityLabel*= against what the host has (lsm.h): podman's rules, a profile
+ * where AppArmor is not enabled fails; a label where SELinux is not, has no effect; and as berth
+ * does not label, a label where SELinux is enabled fails unless SecurityLabelDisable=true. */
+static int container_check_lsm(const Definition *d) {
+        const DefinitionExtra *e = &d->extra;
+
+        if (e->apparmor && !streq(e->apparmor, "unconfined") && !lsm_apparmor_enabled())
+                return log_error_errno(-EOPNOTSUPP,
+                                       "AppArmor=%s: the AppArmor profile is specified, but AppArmor is not enabled on "
+                                       "this host",
+                                       e->apparmor);
+        if (definition_extra_wants_label(e) && !e->label_disable && lsm_selinux_enabled())
+                return log_error_errno(-EOPNOTSUPP,
+                                       "SecurityLabel%s=: berth does not label containers, and this host has SELinux "
+                                       "enabled; set SecurityLabelDisable=true to run it unlabelled",
+                                       e->label_type ? "Type" : e->label_level ? "Level" : e->label_file_type ? "FileType" : "Nested");
+        return 0;
+}
+
 static int container_prepare(Container *c) {
         const Definition *d = c->def;
         _cleanup_free_ char *image_id = NULL;
@@ -175,6 +195,9 @@ static int container_prepare(Container *c) {
         if (r < 0)
                 return r;
         r = container_log_opts(c, image_id); /* Issue 16: leftovers (dialect). */
+        if (r < 0)
+                return r;
+        r = container_check_lsm(d); /* Issue 16: leftovers (dialect). */
         if (r < 0)
                 return r;
         /* berth.conf, read once: the defaults of every container, and the bridge's section for

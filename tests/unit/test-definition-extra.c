@@ -166,7 +166,42 @@ static void test_log_opts_evaluate(void) {
            "a variable that would be berth's own field: refused (%s)", why ?: "");
 }
 
+static void test_lsm_keys(void) {
+        _cleanup_(definition_freep) Definition *d = NULL, *z = NULL;
+        const char *E = "/x/web.container:3: key '";
+
+        /* Quadlet's apparmor.container and the label test files. */
+        d = try_keys("AppArmor=my-profile\nSecurityLabelDisable=true\nSecurityLabelType=spc_t\n"
+                     "SecurityLabelLevel=s0:c1,c2\nSecurityLabelFileType=usr_t\nSecurityLabelNested=true\n",
+                     "AppArmor=my-profile\nSecurityLabelDisable=yes\nSecurityLabelType=spc_t\nSecurityLabelLevel=s0:c1,c2\n"
+                     "SecurityLabelFileType=usr_t\nSecurityLabelNested=yes\n",
+                     NULL);
+        ok(d && streq_ptr(d->extra.apparmor, "my-profile") && d->extra.label_disable && d->extra.label_nested &&
+                   definition_extra_wants_label(&d->extra),
+           "the profile, and labels asked for");
+        z = try_keys("AppArmor=unconfined\nSecurityLabelDisable=no\n", "AppArmor=unconfined\n", NULL);
+        ok(z && !definition_extra_wants_label(&z->extra) && !z->extra.label_disable, "no label asked for");
+        definition_free(try_keys("SecurityLabelLevel=s0-s0:c0.c1023\n", "SecurityLabelLevel=s0-s0:c0.c1023\n", NULL));
+        definition_free(try_keys("AppArmor=/usr/bin/app\n", "AppArmor=/usr/bin/app\n", NULL));
+
+        char want[256];
+#define REFUSED(key, value, why)                                                                        \
+        do {                                                                                            \
+                snprintf(want, sizeof(want), "%s%s': '%s' %s", E, key, value, why);                       \
+                try_keys(key "=" value "\n", NULL, want);                                               \
+        } while (0)
+        REFUSED("AppArmor", "two words", "is not an AppArmor profile name (1 to 1024 characters, no blanks)");
+        REFUSED("SecurityLabelType", "container_t:x", "is not an SELinux type (letters, digits, _ . -)");
+        REFUSED("SecurityLabelFileType", "a/b", "is not an SELinux type (letters, digits, _ . -)");
+        REFUSED("SecurityLabelLevel", "c1", "is not an SELinux level (s0, s0:c1,c2, s0-s0:c0.c1023)");
+        REFUSED("SecurityLabelDisable", "maybe", "is not a boolean (yes, no, true, false, on, off, 1, 0)");
+        REFUSED("SecurityLabelNested", "2", "is not a boolean (yes, no, true, false, on, off, 1, 0)");
+#undef REFUSED
+        try_keys("AppArmor=\n", NULL, "/x/web.container:3: key 'AppArmor': '' is not an AppArmor profile name (1 to 1024 characters, no blanks)");
+}
+
 int main(void) {
+        test_lsm_keys();
         test_log_opt();
         test_log_opts_evaluate();
         test_retry();

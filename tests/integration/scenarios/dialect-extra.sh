@@ -69,6 +69,46 @@ refused "--log-opt tag={{.Nope}}: refused in one line" "tag: '\{\{.Nope\}\}' nam
 refused "--log-opt env=PRIORITY: refused at the start, in one line" "env=PRIORITY: the journal field PRIORITY is one berth sets" \
         berth run --rm -e PRIORITY=1 --log-opt env=PRIORITY dxlog true
 
+# --- AppArmor=, SecurityLabel*= ----------------------------------------------------------------------
+# What this host can show: podman's rules on a host without the module, the real thing with it.
+apparmor_on=no
+[ -d /sys/kernel/security/apparmor ] && grep -q '^Y' /sys/module/apparmor/parameters/enabled 2>/dev/null && apparmor_on=yes
+selinux_on=no
+[ "$(stat -f -c %t /sys/fs/selinux 2>/dev/null)" = f97cff8c ] && selinux_on=yes
+echo "# AppArmor enabled: $apparmor_on; SELinux enabled: $selinux_on"
+check_eq "AppArmor=unconfined (--security-opt apparmor=unconfined): runs" \
+        "$(berth run --rm --security-opt apparmor=unconfined dxlog echo ran 2>&1)" ran
+if [ "$apparmor_on" = no ]; then
+        refused "AppArmor=PROFILE where AppArmor is not enabled: the start fails in one line (podman's rule)" \
+                "AppArmor=berth-test: .*AppArmor is not enabled on this host" \
+                berth run --rm --security-opt apparmor=berth-test dxlog true
+        echo "ok - # SKIP the profile applied for real: AppArmor is not enabled on this host"
+else
+        refused "AppArmor=PROFILE of a profile the kernel has not loaded: the start fails in one line" \
+                "AppArmor profile berth-no-such-profile" berth run --rm --security-opt apparmor=berth-no-such-profile dxlog true
+        if command -v apparmor_parser >/dev/null; then
+                printf 'profile berth-test flags=(attach_disconnected,mediate_deleted) {\n  file,\n  capability,\n  network,\n  signal,\n  mount,\n  umount,\n  pivot_root,\n  ptrace,\n  unix,\n}\n' |
+                        apparmor_parser -r && on_exit 'printf "profile berth-test {}\n" | apparmor_parser -R'
+                check_eq "AppArmor=berth-test: the payload runs under the profile" \
+                        "$(berth run --rm --security-opt apparmor=berth-test dxlog cat /proc/self/attr/current 2>&1)" \
+                        "berth-test (enforce)"
+        else
+                echo "ok - # SKIP the profile applied for real: no apparmor_parser to load one"
+        fi
+fi
+if [ "$selinux_on" = no ]; then
+        check_eq "SecurityLabelType=, Level=, FileType=, Nested= where SELinux is not enabled: no effect, it runs (podman's rule)" \
+                "$(berth run --rm --security-opt label=type:spc_t --security-opt label=level:s0:c1,c2 \
+                        --security-opt label=filetype:usr_t --security-opt label=nested dxlog echo ran 2>&1)" ran
+else
+        refused "SecurityLabelType= where SELinux is enabled: refused in one line (berth does not label)" \
+                "SecurityLabelType=: berth does not label" berth run --rm --security-opt label=type:spc_t dxlog true
+fi
+check_eq "  … and with SecurityLabelDisable=true (label=disable) it runs either way" \
+        "$(berth run --rm --security-opt label=disable --security-opt label=type:spc_t dxlog echo ran 2>&1)" ran
+refused "--security-opt label=user:x: refused in one line" "'label=user:x' is not one berth has" \
+        berth run --rm --security-opt label=user:x dxlog true
+
 # --- Retry=, RetryDelay= ---------------------------------------------------------------------------
 source "$BERTH_SOURCE_DIR/tests/integration/registry-lib.sh"
 registry_require
