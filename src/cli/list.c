@@ -462,7 +462,7 @@ static const char list_options[] =
         "                        keys and label= ANDed\n"
         "      --format FORMAT   docker ps's: table, table TEMPLATE, json, or a Go TEMPLATE over\n"
         "                        .ID .Names .Image .Command .CreatedAt .RunningFor .Ports .Status\n"
-        "                        .State .Labels .Networks .Mounts (see berth(1))\n"
+        "                        .State .Labels .Networks .Mounts, {{.Label \"KEY\"}} (see berth(1))\n"
         "      --no-trunc        --format's .Command whole (default: cut to 20 characters)\n";
 
 static void list_args_done(void) {

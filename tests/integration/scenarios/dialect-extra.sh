@@ -45,6 +45,9 @@ check_eq "berth logs still finds the tagged lines (stdout)" "$(berth logs -o cat
 check_eq "  … and stderr's on stderr" "$(berth logs -o cat dxtag 2>&1 >/dev/null)" hello-err
 check_match "journalctl -u container@dxtag.service too" "$(journalctl -q -o cat -u container@dxtag.service)" '^hello-out$'
 
+check_eq "berth ps --format '{{.Label \"com.example.team\"}}' (docker's method)" \
+        "$(berth ps --filter name=dxtag --format '{{.Names}} {{.Label "com.example.team"}}[{{.Label "absent"}}]')" "dxtag blue[]"
+
 out=$(berth run --rm --name dxfg --log-opt 'tag=fg-{{.ID}}' dxlog echo fg-line 2>&1)
 check_eq "a foreground run with a tag: its output on the terminal" "$out" fg-line
 wait_for 10 sh -c 'journalctl -q -o cat -t fg-dxfg | grep -qx fg-line'
