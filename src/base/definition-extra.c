@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cleanup.h"
 #include "definition-extra.h"
@@ -11,6 +12,7 @@
 #include "json-tree.h"
 #include "json.h"
 #include "macro.h"
+#include "path-util.h"
 #include "string-util.h"
 #include "strv.h"
 
@@ -50,6 +52,7 @@ void definition_extra_done(DefinitionExtra *e) {
         free(e->label_type);
         free(e->label_level);
         free(e->label_file_type);
+        free(e->rootfs);
         *e = DEFINITION_EXTRA_NULL;
 }
 
@@ -58,7 +61,7 @@ bool definition_extra_equal(const DefinitionExtra *a, const DefinitionExtra *b) 
                strv_equal(a->log_opts, b->log_opts) && streq_ptr(a->apparmor, b->apparmor) &&
                a->label_disable == b->label_disable && a->label_nested == b->label_nested &&
                streq_ptr(a->label_type, b->label_type) && streq_ptr(a->label_level, b->label_level) &&
-               streq_ptr(a->label_file_type, b->label_file_type);
+               streq_ptr(a->label_file_type, b->label_file_type) && streq_ptr(a->rootfs, b->rootfs);
 }
 
 bool definition_extra_wants_label(const DefinitionExtra *e) {
@@ -449,4 +452,52 @@ int definition_parse_label_level(struct Definition *d, void *field, ListState *l
                 return reason(ret_why, -EINVAL, "'%s' is not an SELinux level (s0, s0:c1,c2, s0-s0:c0.c1023)",
                               SHOWN(value ?: ""));
         return extra_set_string(field, value);
+}
+
+/* ---- Rootfs= ---- */
+
+int definition_parse_rootfs(struct Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
+        _cleanup_free_ char *path = NULL;
+        const char *colon = strrchr(value ?: "", ':');
+
+        if (isempty(value))
+                return reason(ret_why, -EINVAL, "empty value");
+        /* podman's PATH:O, an overlay over PATH, is what berth always does. */
+        path = colon && streq(colon, ":O") ? strndup(value, (size_t) (colon - value)) : strdup(value);
+        if (!path)
+                return -ENOMEM;
+        if (colon && !streq(colon, ":O"))
+                return reason(ret_why, -EINVAL, "'%s': the only option berth takes is :O (an overlay, as it always makes)",
+                              SHOWN(value));
+        if (!path_is_absolute(path))
+                return reason(ret_why, -EINVAL, "'%s' is not an absolute path", SHOWN(value));
+        if (!path_is_normalized(path) || strpbrk(path, ",:\\") || string_has_control_chars(path))
+                return reason(ret_why, -EINVAL, "'%s' is not a normalised path without ',', ':' and '\\'", SHOWN(value));
+        if (streq(path, "/"))
+                return reason(ret_why, -EINVAL, "'/' is the host's own root, not a container's");
+        free(*(char **) field);
+        *(char **) field = TAKE_PTR(path);
+        return 0;
+}
+
+int definition_extra_check(const DefinitionExtra *e, const char *image, char **ret_why) {
+        if (e->rootfs && image)
+                return reason(ret_why, -EINVAL, "keys 'Image' and 'Rootfs': a container runs from an image or from a "
+                                                "directory, not both");
+        if (!e->rootfs && !image)
+                return reason(ret_why, -EINVAL, "key 'Image': required"); /* unless Rootfs= */
+        return 0;
+}
+
+int rootfs_check(const char *path, char **ret_why) {
+        _cleanup_free_ char *real = realpath(path, NULL);
+        struct stat st;
+
+        if (!real || stat(real, &st) < 0)
+                return reason(ret_why, -errno, "Rootfs=%s: %s", path, strerror(errno));
+        if (!S_ISDIR(st.st_mode))
+                return reason(ret_why, -ENOTDIR, "Rootfs=%s: not a directory", path);
+        if (streq(real, "/"))
+                return reason(ret_why, -EINVAL, "Rootfs=%s: that is the host's own root, not a container's", path);
+        return 0;
 }

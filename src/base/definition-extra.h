@@ -63,6 +63,14 @@ int pull_retry_delay_format(uint64_t usec, char **ret);
  * where it is, they fail the start unless SecurityLabelDisable=true. */
 #define APPARMOR_PROFILE_MAX 1024
 
+/* Rootfs=PATH[:O] (podman's --rootfs), in place of Image=: the container's root is the host
+ * directory PATH, as the read-only lower layer of its overlay, with a writable upper of the
+ * container's own, as an image's layers are (podman's ":O"; berth never writes into PATH, so that
+ * the directory, like an image, may serve several containers and outlives them). PATH absolute,
+ * not "/", without ':' or ',' (overlayfs' separators); that it is a directory is checked at the
+ * start (rootfs_check()). */
+int rootfs_check(const char *path, char **ret_why);
+
 /* The fields, one member of struct Definition (definition.h). */
 typedef struct DefinitionExtra {
         PullRetry pull_retry; /* Retry=, RetryDelay= */
@@ -70,7 +78,11 @@ typedef struct DefinitionExtra {
         char *apparmor;       /* AppArmor=, NULL unset: none */
         bool label_disable, label_nested;                /* SecurityLabelDisable=, SecurityLabelNested= */
         char *label_type, *label_level, *label_file_type; /* SecurityLabelType=, …Level=, …FileType= */
+        char *rootfs;         /* Rootfs=: the directory, without ":O"; NULL: Image= */
 } DefinitionExtra;
+
+/* What one line cannot tell: Image= or Rootfs=, one of them. *ret_why names the key. */
+int definition_extra_check(const DefinitionExtra *e, const char *image, char **ret_why);
 
 /* Whether e asks for an SELinux label (type, level, file type, nested), SecurityLabelDisable= aside. */
 bool definition_extra_wants_label(const DefinitionExtra *e);
@@ -109,3 +121,4 @@ int definition_parse_label_bool(struct Definition *d, void *field, ListState *li
 int definition_parse_label_type(struct Definition *d, void *field, ListState *list, const char *value, char **ret_why);
 int definition_parse_label_level(struct Definition *d, void *field, ListState *list, const char *value,
                                  char **ret_why);
+int definition_parse_rootfs(struct Definition *d, void *field, ListState *list, const char *value, char **ret_why);

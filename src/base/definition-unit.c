@@ -312,7 +312,6 @@ static const struct {
         { "RemapUidSize", true },
         /* not yet */
         { "NetworkAlias", false },
-        { "Rootfs", false },
         { "SubGIDMap", false },
         { "SubUIDMap", false },
 };

@@ -683,7 +683,7 @@ typedef struct DefinitionKey {
 static const DefinitionKey key_table[] = {
 #define KEY(s, k, p, f, field, ...) \
         { SECTION_##s, k, p, f, offsetof(Definition, field), __VA_ARGS__ }
-        KEY(CONTAINER, "Image", parse_image, definition_format_raw_string, image, .required = true),
+        KEY(CONTAINER, "Image", parse_image, definition_format_raw_string, image), /* or Rootfs= */
         KEY(CONTAINER, "Entrypoint", parse_entrypoint, definition_format_entrypoint, entrypoint),
         KEY(CONTAINER, "Exec", parse_command, definition_format_command, exec, .words = true),
         KEY(CONTAINER, "Environment", parse_environment, definition_format_environment, environment, .words = true),
@@ -791,6 +791,7 @@ static const DefinitionKey key_table[] = {
         KEY(CONTAINER, "SecurityLabelFileType", definition_parse_label_type, definition_format_raw_string,
             extra.label_file_type),
         KEY(CONTAINER, "SecurityLabelNested", definition_parse_label_bool, definition_format_bool, extra.label_nested),
+        KEY(CONTAINER, "Rootfs", definition_parse_rootfs, definition_format_raw_string, extra.rootfs),
         KEY(INSTALL, "WantedBy", parse_units, definition_format_units, wanted_by, .words = true, .group = GROUP_UNITS),
         KEY(INSTALL, "RequiredBy", parse_units, definition_format_units, required_by, .words = true, .group = GROUP_UNITS),
 #undef KEY
@@ -1310,6 +1311,14 @@ int definition_parse_texts(char *const *texts, char *const *paths, size_t n_text
                                             ns->mode == NAMESPACE_HOST ? "" : ns->container, k == SYSCTL_IPC ? "IPC" : "UTS");
                 }
         }
+        /* What one line cannot tell: Image= or Rootfs= (issue 16's leftovers, definition-extra.h). */
+        {
+                _cleanup_free_ char *why = NULL;
+
+                r = definition_extra_check(&d->extra, d->image, &why);
+                if (r < 0)
+                        return reason(ret_error, r, "%s: %s", path, r == -EINVAL && why ? why : strerror(-r));
+        }
         /* What one line cannot tell: Group= may come before User=. */
         {
                 _cleanup_free_ char *why = NULL;
@@ -1423,6 +1432,8 @@ int definition_to_string(const Definition *d, char **ret) {
         size_t out_size = 0;
         _cleanup_fclose_ FILE *f = NULL;
 
+        if (definition_extra_check(&d->extra, d->image, NULL) < 0) /* Image= or Rootfs= */
+                return -EINVAL;
         f = open_memstream(&out, &out_size);
         if (!f)
                 return -ENOMEM;

@@ -136,6 +136,12 @@ typedef struct Definition {
         char **wanted_by, **required_by;
 } Definition;
 
+/* Issue 16: leftovers (dialect). What d runs from, for messages and listings: its Image=, else its
+ * Rootfs= directory. */
+static inline const char *definition_image_shown(const Definition *d) {
+        return d->image ?: d->extra.rootfs;
+}
+
 /* Issue 18: what of d decides whether it can have a user namespace range of its own. */
 static inline UserNSPeers definition_userns_peers(const Definition *d) {
         return (UserNSPeers) {

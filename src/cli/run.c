@@ -868,7 +868,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
         r = pull_policy_apply(d->image, d->pull, &d->extra.pull_retry, PULL_OUTPUT_TERMINAL);
         if (r < 0)
                 return -EINVAL;
-        r = containers_check_image(d->image);
+        r = containers_check_image(d);
         if (r < 0)
                 return -EINVAL;
         if (d->process.seccomp_profile) {

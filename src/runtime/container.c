@@ -113,7 +113,7 @@ static int container_log_opts(Container *c, const char *image_id) {
                 if (strv_extend(&labels, *l) < 0)
                         return log_oom();
         r = log_opts_evaluate(d->extra.log_opts,
-                              &(LogTagData) { .name = d->name, .image_name = d->image, .image_id = image_id,
+                              &(LogTagData) { .name = d->name, .image_name = d->image ?: "", .image_id = image_id,
                                               .labels = labels, .env = c->env },
                               &c->log_tag, &c->log_fields, &why);
         if (r == -ENOMEM)
@@ -147,9 +147,19 @@ static int container_prepare(Container *c) {
         _cleanup_free_ char *image_id = NULL;
         int r;
 
-        /* The image, resolved and pinned under the store's shared lock, so that no sweep removes
-         * it between the two; the pin keeps it while the container exists (store.h). */
-        {
+        /* Issue 16: leftovers (dialect). Rootfs=: the directory is the one lower layer of the
+         * overlay, read-only as an image's layers are; no store, no pin, no image config. */
+        if (d->extra.rootfs) {
+                _cleanup_free_ char *why = NULL;
+
+                r = rootfs_check(d->extra.rootfs, &why);
+                if (r < 0)
+                        return log_error_errno(r, "%s", why ?: strerror(-r));
+                if (strv_extend(&c->lowerdirs, d->extra.rootfs) < 0)
+                        return log_oom();
+        } else {
+                /* The image, resolved and pinned under the store's shared lock, so that no sweep
+                 * removes it between the two; the pin keeps it while the container exists (store.h). */
                 _cleanup_free_ char *why = NULL, *id = NULL;
                 Store *store = NULL;
 
@@ -654,7 +664,7 @@ static void run_tell_ready(Run *run) {
 
         snprintf(msg, sizeof(msg), "container %s started", d->name);
         (void) event_send(NULL, d->name, run->opts->service ? run->service : NULL, EVENT_START, LOG_INFO, msg,
-                          (JournalField[]) { { "BERTH_IMAGE", d->image, strlen(d->image) } }, 1, JOURNAL_SEND_TIMEOUT_MSEC);
+                          (JournalField[]) { { "BERTH_IMAGE", definition_image_shown(d), strlen(definition_image_shown(d)) } }, 1, JOURNAL_SEND_TIMEOUT_MSEC);
         if (!run->opts->service) {
                 if (d->notify == NOTIFY_CONMON)
                         (void) notify_send(getenv("NOTIFY_SOCKET"), "READY=1");
@@ -695,7 +705,7 @@ static int run_supervise(Run *run) {
                 .stop_signal = run->c.stop_signal,
                 .stop_timeout_usec = d->stop_timeout_usec,
                 .payload = true,
-                .image = d->image,
+                .image = definition_image_shown(d),
                 .discard_output = d->log_driver == LOG_DRIVER_NONE,
                 .oom_log = TAKE_OOM_LOG(run->oom_log),
                 .notify_container = d->notify == NOTIFY_CONTAINER,

@@ -222,6 +222,8 @@ int pull_policy_apply(const char *image, PullPolicy policy, const PullRetry *ret
         bool by_id = false;
         int present;
 
+        if (!image)
+                return 0; /* Rootfs=: a directory, nothing to pull */
         if (image_is_local(image))
                 return 0; /* localhost/…: nowhere to pull it from; resolved (or not found) next */
         present = image_presence(image, &by_id, &why);

@@ -28,3 +28,4 @@ typedef enum PullOutput {
  * RetryDelay=; NULL or unset: berth-pull's defaults) is handed to berth-pull as --retry and
  * --retry-delay. */
 int pull_policy_apply(const char *image, PullPolicy policy, const PullRetry *retry, PullOutput output);
+/* (image NULL, a definition's with Rootfs=: nothing to pull, 0.) */

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Issue 16's leftovers, the dialect (definition-extra.h): Retry=, RetryDelay=; good and bad
  * values, the round trip through definition_to_string(), and berth run's flags for them. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "definition-builder.h"
 #include "definition-extra.h"
@@ -200,7 +202,60 @@ static void test_lsm_keys(void) {
         try_keys("AppArmor=\n", NULL, "/x/web.container:3: key 'AppArmor': '' is not an AppArmor profile name (1 to 1024 characters, no blanks)");
 }
 
+/* Rootfs= in place of Image= (try_keys()'s text has Image=img: these parse their own). */
+static void test_rootfs(void) {
+        const struct {
+                const char *text, *error;
+        } cases[] = {
+                { "[Container]\nRootfs=/var/lib/foobar\nExec=true\n", NULL },
+                { "[Container]\nRootfs=/var/lib/foobar:O\nExec=true\n", NULL },
+                { "[Container]\nRootfs=rel/dir\n", "/x/web.container:2: key 'Rootfs': 'rel/dir' is not an absolute path" },
+                { "[Container]\nRootfs=/\n", "/x/web.container:2: key 'Rootfs': '/' is the host's own root, not a container's" },
+                { "[Container]\nRootfs=/:O\n", "/x/web.container:2: key 'Rootfs': '/' is the host's own root, not a container's" },
+                { "[Container]\nRootfs=/a:idmap\n",
+                  "/x/web.container:2: key 'Rootfs': '/a:idmap': the only option berth takes is :O (an overlay, as it always makes)" },
+                { "[Container]\nRootfs=/a/../b\n",
+                  "/x/web.container:2: key 'Rootfs': '/a/../b' is not a normalised path without ',', ':' and '\\'" },
+                { "[Container]\nRootfs=/a,b\n",
+                  "/x/web.container:2: key 'Rootfs': '/a,b' is not a normalised path without ',', ':' and '\\'" },
+                { "[Container]\nImage=img\nRootfs=/a\n",
+                  "/x/web.container: keys 'Image' and 'Rootfs': a container runs from an image or from a directory, not both" },
+                { "[Container]\nExec=true\n", "/x/web.container: key 'Image': required" },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                _cleanup_(definition_freep) Definition *d = NULL, *back = NULL;
+                _cleanup_free_ char *error = NULL, *text = NULL;
+                int r = definition_parse_string(cases[i].text, "/x/web.container", "web", &d, &error);
+
+                if (cases[i].error) {
+                        ok(r < 0 && error && streq(error, cases[i].error), "refused: %s (got %s)", cases[i].error,
+                           error ?: "(null)");
+                        continue;
+                }
+                ok(r >= 0 && d->extra.rootfs && streq(d->extra.rootfs, "/var/lib/foobar") && !d->image,
+                   "Rootfs=/var/lib/foobar%s: the directory (%s)", i == 1 ? ":O" : "", error ?: "");
+                ok(d && streq_ptr(definition_image_shown(d), "/var/lib/foobar"), "  … shown as its image");
+                ok(d && definition_to_string(d, &text) == 0 && strstr(text, "Rootfs=/var/lib/foobar\n") &&
+                           !strstr(text, "Image=") && definition_parse_string(text, "back", "web", &back, NULL) == 0 &&
+                           definition_equal(d, back),
+                   "  … written back as Rootfs=/var/lib/foobar, and read back equal");
+        }
+        _cleanup_free_ char *why = NULL;
+        ok(rootfs_check("/nonexistent/berth-rootfs", &why) == -ENOENT && why &&
+                   streq(why, "Rootfs=/nonexistent/berth-rootfs: No such file or directory"),
+           "a missing directory: -ENOENT (%s)", why ?: "");
+        free(why);
+        why = NULL;
+        ok(rootfs_check("/etc/hostname", &why) == -ENOTDIR || access("/etc/hostname", F_OK) < 0, "a file: -ENOTDIR (%s)",
+           why ?: "");
+        free(why);
+        why = NULL;
+        ok(rootfs_check("/proc/self/root", &why) == -EINVAL, "a link to /: refused (%s)", why ?: "");
+}
+
 int main(void) {
+        test_rootfs();
         test_lsm_keys();
         test_log_opt();
         test_log_opts_evaluate();

@@ -72,6 +72,38 @@ refused "--log-opt tag={{.Nope}}: refused in one line" "tag: '\{\{.Nope\}\}' nam
 refused "--log-opt env=PRIORITY: refused at the start, in one line" "env=PRIORITY: the journal field PRIORITY is one berth sets" \
         berth run --rm -e PRIORITY=1 --log-opt env=PRIORITY dxlog true
 
+# --- Rootfs= ----------------------------------------------------------------------------------------
+RD=$(mktemp -d /run/dialect-rootfs.XXXXXX) # a tmpfs: idmapped mounts work there (UserNS=auto)
+on_exit "rm -rf $RD"
+berth create --name dxexp dxlog true >/dev/null && berth export dxexp | tar -x -C "$RD" && berth rm dxexp >/dev/null ||
+        fail "a root directory made from an image (berth export)"
+echo original > "$RD/etc/marker"
+snapshot() { (cd "$RD" && find . -printf '%p %m %s %T@\n' | sort | sha256sum); }
+before=$(snapshot)
+mkdir -p /etc/berth/containers
+printf '[Container]\nRootfs=%s:O\nExec=sh -c "cat /etc/marker; echo changed > /etc/marker; touch /new; cat /etc/marker; exec sleep 1000"\n' "$RD" \
+        > /etc/berth/containers/dxroot.container
+on_exit 'rm -f /etc/berth/containers/dxroot.container; systemctl daemon-reload'
+on_exit 'systemctl stop container@dxroot.service; berth rm -f dxroot'
+systemctl daemon-reload
+check "Rootfs=DIR:O: systemctl start runs the container from the directory" systemctl start container@dxroot.service
+wait_for 10 sh -c 'journalctl -q -o cat CONTAINER_NAME=dxroot | grep -qx changed'
+check_eq "  … it sees the directory's files, and writes" "$(journalctl -q -o cat CONTAINER_NAME=dxroot | grep -x -e original -e changed | tr '\n' ' ')" "original changed "
+check_eq "  … into its own upper layer: the directory is as it was" "$(snapshot)" "$before"
+check_eq "  … berth ps shows the directory as its image" "$(berth ps --filter name=dxroot --format '{{.Image}}')" "$RD"
+check_eq "  … berth exec sees its writes" "$(berth exec dxroot cat /etc/marker 2>&1)" changed
+systemctl stop container@dxroot.service
+check "  … berth rm" berth rm dxroot
+check_eq "  … leaves the directory as it was" "$(snapshot)" "$before"
+check_eq "Image= and Rootfs= together: berth verify refuses them in one line" \
+        "$(printf '[Container]\nImage=dxlog\nRootfs=%s\n' "$RD" > /tmp/dx-both.container; berth verify /tmp/dx-both.container 2>&1; rm -f /tmp/dx-both.container)" \
+        "berth: /tmp/dx-both.container: keys 'Image' and 'Rootfs': a container runs from an image or from a directory, not both"
+printf '[Container]\nRootfs=/nonexistent/dialect-root\nExec=true\n' > /etc/berth/containers/dxroot.container
+systemctl daemon-reload
+check_fails "Rootfs= of a missing directory: the start fails" systemctl start container@dxroot.service
+check_eq "  … saying so in one line" \
+        "$(journalctl -q -o cat -u container@dxroot.service | grep -c 'Rootfs=/nonexistent/dialect-root: No such file or directory')" 1
+
 # --- AppArmor=, SecurityLabel*= ----------------------------------------------------------------------
 # What this host can show: podman's rules on a host without the module, the real thing with it.
 apparmor_on=no
