@@ -144,6 +144,8 @@ static const char run_options[] =
         "      --log-opt OPT        the journal's log options (LogOpt=, repeatable): tag=TEMPLATE (the\n"
         "                           lines' SYSLOG_IDENTIFIER, e.g. {{.Name}}), label=KEY=TEMPLATE,\n"
         "                           labels=K,… and env=K,… (journal fields)\n"
+        "      --rootfs             IMAGE is a directory of the host, the container's read-only\n"
+        "                           root under a writable layer of its own (podman's): Rootfs=\n"
         "      --help               show this help\n";
 
 /* Adds the option's line; a failure (out of memory) is logged here. */
@@ -425,7 +427,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 ARG_LABEL, ARG_ANNOTATION, ARG_ULIMIT, ARG_GROUP_ADD, ARG_ENV_HOST, ARG_DNS_SEARCH,
                 ARG_DNS_OPTION, ARG_STOP_SIGNAL, ARG_STOP_TIMEOUT, ARG_PUBLISH_ALL, ARG_IP6,
                 ARG_USERNS, ARG_UIDMAP, ARG_GIDMAP, /* Issue 18: user namespaces. */
-                ARG_RETRY, ARG_RETRY_DELAY, ARG_LOG_OPT, /* Issue 16: leftovers (dialect). */
+                ARG_RETRY, ARG_RETRY_DELAY, ARG_LOG_OPT, ARG_ROOTFS, /* Issue 16: leftovers (dialect). */
         };
         static const struct option options[] = {
                 { "name", required_argument, NULL, ARG_NAME },
@@ -511,6 +513,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 { "retry", required_argument, NULL, ARG_RETRY },
                 { "retry-delay", required_argument, NULL, ARG_RETRY_DELAY },
                 { "log-opt", required_argument, NULL, ARG_LOG_OPT },
+                { "rootfs", no_argument, NULL, ARG_ROOTFS },
                 { "help", no_argument, NULL, ARG_HELP },
                 {}
         };
@@ -522,6 +525,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
         const char *memory = NULL, *memory_swap = NULL;
         RunOptions o = {};
         bool detach = false, rm = false, replace = false, env_host = false;
+        bool rootfs = false; /* Issue 16: leftovers (dialect): --rootfs, IMAGE is a directory */
         int c, r;
 
         *req = (RunRequest) {};
@@ -789,6 +793,9 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 case ARG_LOG_OPT:
                         r = add(&b, "--log-opt", optarg);
                         break;
+                case ARG_ROOTFS:
+                        rootfs = true;
+                        break;
                 case ARG_HELP:
                         verb_help(verb, run_options);
                         return 1;
@@ -836,8 +843,9 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                         return log_error_errno(r, "Failed to make up a name: %m");
         }
 
-        /* The image first, then the command, as the definition's own keys. */
-        if (add(&b, "IMAGE", argv[optind]) < 0)
+        /* The image first, then the command, as the definition's own keys; with --rootfs, the
+         * directory (Issue 16: leftovers, dialect). */
+        if (rootfs ? add_key(&b, "--rootfs", "Rootfs", argv[optind]) < 0 : add(&b, "IMAGE", argv[optind]) < 0)
                 return -EINVAL;
         if (optind + 1 < argc) {
                 r = definition_builder_add_words(&b, "CMD", "Exec", argv + optind + 1);

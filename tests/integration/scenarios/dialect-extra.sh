@@ -95,6 +95,11 @@ check_eq "  … berth exec sees its writes" "$(berth exec dxroot cat /etc/marker
 systemctl stop container@dxroot.service
 check "  … berth rm" berth rm dxroot
 check_eq "  … leaves the directory as it was" "$(snapshot)" "$before"
+check_eq "berth run --rm --rootfs DIR (podman's): runs from the directory" \
+        "$(berth run --rm --rootfs "$RD" sh -c 'echo run > /etc/marker; cat /etc/marker' 2>&1)" run
+check_eq "  … which stays as it was" "$(snapshot)" "$before"
+refused "berth run --rootfs with a relative path: refused in one line" "option --rootfs: 'rel/dir' is not an absolute path" \
+        berth run --rm --rootfs rel/dir true
 check_eq "Image= and Rootfs= together: berth verify refuses them in one line" \
         "$(printf '[Container]\nImage=dxlog\nRootfs=%s\n' "$RD" > /tmp/dx-both.container; berth verify /tmp/dx-both.container 2>&1; rm -f /tmp/dx-both.container)" \
         "berth: /tmp/dx-both.container: keys 'Image' and 'Rootfs': a container runs from an image or from a directory, not both"
