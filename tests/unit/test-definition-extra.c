@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "definition-builder.h"
+#include "definition-name.h"
+#include "fd-util.h"
 #include "definition-extra.h"
 #include "definition.h"
 #include "string-util.h"
@@ -254,7 +256,51 @@ static void test_rootfs(void) {
         ok(rootfs_check("/proc/self/root", &why) == -EINVAL, "a link to /: refused (%s)", why ?: "");
 }
 
+/* ContainerName= in a template: the same for every instance is two instances with one name. */
+static void test_template_name(void) {
+        char tmp[] = "/tmp/test-definition-extra.XXXXXX";
+        const struct {
+                const char *file, *text, *key, *error;
+        } cases[] = {
+                { "web@.container", "[Container]\nImage=img\nContainerName=fixed\n", "web@",
+                  "key 'ContainerName': 'fixed' is the name of every instance of template web@.container, and two "
+                  "instances cannot share a name: make it the instance's (%i)" },
+                { "web@.container", "[Container]\nImage=img\nContainerName=fixed\n", "web@a",
+                  "key 'ContainerName': 'fixed' is the name of every instance of template web@.container, and two "
+                  "instances cannot share a name: make it the instance's (%i)" },
+                { "web@.container", "[Container]\nImage=img\nContainerName=fixed-%i\n", "web@a", NULL },
+                { "web@.container", "[Container]\nImage=img\nContainerName=%p\n", "web@a",
+                  "key 'ContainerName': 'web' is the name of every instance of template web@.container, and two "
+                  "instances cannot share a name: make it the instance's (%i)" },
+                { "web@.container", "[Container]\nImage=img\n", "web@a", NULL },
+        };
+
+        if (!ok(mkdtemp(tmp) != NULL, "a directory"))
+                return;
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                _cleanup_(definition_freep) Definition *d = NULL;
+                _cleanup_free_ char *path = strjoin(tmp, "/", cases[i].file), *why = NULL;
+                char *dirs[] = { tmp, NULL };
+                int r;
+
+                /* The template itself as berth verify reads it; an instance as the helper does. */
+                ok(path && write_string_file(path, cases[i].text, 0644, /* atomic= */ false) >= 0 &&
+                           (endswith(cases[i].key, "@") ? definition_parse_file(path, NULL, &d, &why)
+                                                        : definition_load(cases[i].key, dirs, &d, &why)) >= 0,
+                   "%s as %s (%s)", cases[i].file, cases[i].key, why ?: "");
+                free(why);
+                why = NULL;
+                r = d ? definition_name_check(d, dirs, &why) : -EIO;
+                if (cases[i].error)
+                        ok(r == -EEXIST && why && streq(why, cases[i].error), "  … refused: %s", why ?: "(none)");
+                else
+                        ok(r == 0, "  … accepted (%s)", why ?: "");
+        }
+        (void) rm_rf(tmp);
+}
+
 int main(void) {
+        test_template_name();
         test_rootfs();
         test_lsm_keys();
         test_log_opt();

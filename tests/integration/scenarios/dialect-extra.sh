@@ -109,6 +109,24 @@ check_fails "Rootfs= of a missing directory: the start fails" systemctl start co
 check_eq "  … saying so in one line" \
         "$(journalctl -q -o cat -u container@dxroot.service | grep -c 'Rootfs=/nonexistent/dialect-root: No such file or directory')" 1
 
+# --- ContainerName= in a template -------------------------------------------------------------------
+printf '[Container]\nImage=dxlog\nContainerName=dxfixed\nExec=sleep 1000\n' > '/etc/berth/containers/dxtpl@.container'
+on_exit "rm -f '/etc/berth/containers/dxtpl@.container'; systemctl daemon-reload"
+on_exit "systemctl stop 'container@dxtpl@a.service' 'container@dxtpl@b.service'; berth rm -f dxtpl@a dxtpl@b dxfixed-a dxfixed-b"
+systemctl daemon-reload
+refused "ContainerName=dxfixed in template dxtpl@: berth verify refuses it in one line" \
+        "'dxfixed' is the name of every instance of template dxtpl@.container" berth verify '/etc/berth/containers/dxtpl@.container'
+check_fails "  … and an instance does not start" systemctl start 'container@dxtpl@a.service'
+check_eq "  … saying so in one line" \
+        "$(journalctl -q -o cat -u 'container@dxtpl@a.service' | grep -c "'dxfixed' is the name of every instance")" 1
+printf '[Container]\nImage=dxlog\nContainerName=dxfixed-%%i\nExec=sleep 1000\n' > '/etc/berth/containers/dxtpl@.container'
+systemctl daemon-reload
+check "ContainerName=dxfixed-%i: instance a starts" systemctl start 'container@dxtpl@a.service'
+check "  … and instance b" systemctl start 'container@dxtpl@b.service'
+check_eq "  … each known by its own name" "$(berth ps --filter name=dxfixed --format '{{.Names}}' | sort | tr '\n' ' ')" \
+        "dxfixed-a dxfixed-b "
+systemctl stop 'container@dxtpl@a.service' 'container@dxtpl@b.service'
+
 # --- AppArmor=, SecurityLabel*= ----------------------------------------------------------------------
 # What this host can show: podman's rules on a host without the module, the real thing with it.
 apparmor_on=no
