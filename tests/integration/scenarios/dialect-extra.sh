@@ -24,6 +24,14 @@ refused() {
         fi
 }
 
+# unit_file NAME TEXT: /etc/berth/containers/NAME.container, for systemctl (taken away on exit)
+unit_file() {
+        mkdir -p /etc/berth/containers
+        printf '%s' "$2" > "/etc/berth/containers/$1.container"
+        on_exit "rm -f '/etc/berth/containers/$1.container'; systemctl daemon-reload"
+        systemctl daemon-reload
+}
+
 # --- LogOpt= ---------------------------------------------------------------------------------------
 make_image dxlog
 # The value of FIELD in the journal entry of container NAME's line LINE (journalctl -o export).
@@ -53,12 +61,8 @@ check_eq "a foreground run with a tag: its output on the terminal" "$out" fg-lin
 wait_for 10 sh -c 'journalctl -q -o cat -t fg-dxfg | grep -qx fg-line'
 check_eq "  … and in the journal under the tag" "$(journalctl -q -o cat -t fg-dxfg)" fg-line
 
-mkdir -p /etc/berth/containers
-printf '[Container]\nImage=dxlog\nLogOpt=tag="{{.ImageName}}-q"\nExec=sh -c "echo from-unit; exec sleep 1000"\n' \
-        > /etc/berth/containers/dxunit.container
-on_exit 'rm -f /etc/berth/containers/dxunit.container; systemctl daemon-reload'
 on_exit 'systemctl stop container@dxunit.service'
-systemctl daemon-reload
+unit_file dxunit $'[Container]\nImage=dxlog\nLogOpt=tag="{{.ImageName}}-q"\nExec=sh -c "echo from-unit; exec sleep 1000"\n'
 check "LogOpt=tag=\"{{.ImageName}}-q\" (Quadlet's quotes): systemctl start" systemctl start container@dxunit.service
 wait_for 10 sh -c 'journalctl -q -o cat -t dxlog-q | grep -qx from-unit'
 check_eq "  … journalctl -t dxlog-q has its line" "$(journalctl -q -o cat -t dxlog-q)" from-unit
@@ -80,12 +84,11 @@ berth create --name dxexp dxlog true >/dev/null && berth export dxexp | tar -x -
 echo original > "$RD/etc/marker"
 snapshot() { (cd "$RD" && find . -printf '%p %m %s %T@\n' | sort | sha256sum); }
 before=$(snapshot)
-mkdir -p /etc/berth/containers
-printf '[Container]\nRootfs=%s:O\nExec=sh -c "cat /etc/marker; echo changed > /etc/marker; touch /new; cat /etc/marker; exec sleep 1000"\n' "$RD" \
-        > /etc/berth/containers/dxroot.container
-on_exit 'rm -f /etc/berth/containers/dxroot.container; systemctl daemon-reload'
 on_exit 'systemctl stop container@dxroot.service; berth rm -f dxroot'
-systemctl daemon-reload
+unit_file dxroot "[Container]
+Rootfs=$RD:O
+Exec=sh -c \"cat /etc/marker; echo changed > /etc/marker; touch /new; cat /etc/marker; exec sleep 1000\"
+"
 check "Rootfs=DIR:O: systemctl start runs the container from the directory" systemctl start container@dxroot.service
 wait_for 10 sh -c 'journalctl -q -o cat CONTAINER_NAME=dxroot | grep -qx changed'
 check_eq "  … it sees the directory's files, and writes" "$(journalctl -q -o cat CONTAINER_NAME=dxroot | grep -x -e original -e changed | tr '\n' ' ')" "original changed "
@@ -103,24 +106,20 @@ refused "berth run --rootfs with a relative path: refused in one line" "option -
 check_eq "Image= and Rootfs= together: berth verify refuses them in one line" \
         "$(printf '[Container]\nImage=dxlog\nRootfs=%s\n' "$RD" > /tmp/dx-both.container; berth verify /tmp/dx-both.container 2>&1; rm -f /tmp/dx-both.container)" \
         "berth: /tmp/dx-both.container: keys 'Image' and 'Rootfs': a container runs from an image or from a directory, not both"
-printf '[Container]\nRootfs=/nonexistent/dialect-root\nExec=true\n' > /etc/berth/containers/dxroot.container
-systemctl daemon-reload
+unit_file dxroot $'[Container]\nRootfs=/nonexistent/dialect-root\nExec=true\n'
 check_fails "Rootfs= of a missing directory: the start fails" systemctl start container@dxroot.service
 check_eq "  … saying so in one line" \
         "$(journalctl -q -o cat -u container@dxroot.service | grep -c 'Rootfs=/nonexistent/dialect-root: No such file or directory')" 1
 
 # --- ContainerName= in a template -------------------------------------------------------------------
-printf '[Container]\nImage=dxlog\nContainerName=dxfixed\nExec=sleep 1000\n' > '/etc/berth/containers/dxtpl@.container'
-on_exit "rm -f '/etc/berth/containers/dxtpl@.container'; systemctl daemon-reload"
 on_exit "systemctl stop 'container@dxtpl@a.service' 'container@dxtpl@b.service'; berth rm -f dxtpl@a dxtpl@b dxfixed-a dxfixed-b"
-systemctl daemon-reload
+unit_file dxtpl@ $'[Container]\nImage=dxlog\nContainerName=dxfixed\nExec=sleep 1000\n'
 refused "ContainerName=dxfixed in template dxtpl@: berth verify refuses it in one line" \
         "'dxfixed' is the name of every instance of template dxtpl@.container" berth verify '/etc/berth/containers/dxtpl@.container'
 check_fails "  … and an instance does not start" systemctl start 'container@dxtpl@a.service'
 check_eq "  … saying so in one line" \
         "$(journalctl -q -o cat -u 'container@dxtpl@a.service' | grep -c "'dxfixed' is the name of every instance")" 1
-printf '[Container]\nImage=dxlog\nContainerName=dxfixed-%%i\nExec=sleep 1000\n' > '/etc/berth/containers/dxtpl@.container'
-systemctl daemon-reload
+unit_file dxtpl@ $'[Container]\nImage=dxlog\nContainerName=dxfixed-%i\nExec=sleep 1000\n'
 check "ContainerName=dxfixed-%i: instance a starts" systemctl start 'container@dxtpl@a.service'
 check "  … and instance b" systemctl start 'container@dxtpl@b.service'
 check_eq "  … each known by its own name" "$(berth ps --filter name=dxfixed --format '{{.Names}}' | sort | tr '\n' ' ')" \
@@ -170,11 +169,9 @@ refused "--security-opt label=user:x: refused in one line" "'label=user:x' is no
 # --- Retry=, RetryDelay= ---------------------------------------------------------------------------
 source "$BERTH_SOURCE_DIR/tests/integration/registry-lib.sh"
 registry_require
-pull_bin=$(sed -n 's/^#define BERTH_PULL_PATH "\(.*\)"$/\1/p' "$BERTH_BUILD_DIR/config.h" 2>/dev/null)
-if [ -z "$pull_bin" ] || [ ! -x "$pull_bin" ]; then
-        echo "ok - # SKIP this build has no berth-pull (BERTH_PULL_PATH: ${pull_bin:-not in config.h})"
-        exit 0
-fi
+# berth pull executes berth-pull, which a build without libcurl lacks.
+[ -x "$(sed -n 's/^#define BERTH_PULL_PATH "\(.*\)"$/\1/p' "$BERTH_BUILD_DIR/config.h" 2>/dev/null)" ] ||
+        { echo "ok - # SKIP this build has no berth-pull"; exit 0; }
 L=$REGISTRY_TMP/layout
 registry_start tls tls || { fail "the registry starts"; exit 1; }
 registry_fault_proxy flaky tls || { fail "the fault proxy starts"; exit 1; }
@@ -214,13 +211,18 @@ check_eq "berth run --retry 1: one 503 survived, the payload runs" \
         "$(berth run --rm --retry 1 --retry-delay 50ms "$F/test/rt3:1" cat /etc/app 2>/dev/null)" rt3
 check_eq "  … after two 503s in all" "$(errors rt3)" 2
 
-mkdir -p /etc/berth/containers
-printf '[Container]\nImage=%s/test/rt2:1\nRetry=0\nExec=true\n' "$F" > /etc/berth/containers/rtzero.container
-printf '[Container]\nImage=%s/test/rt2:1\nRetry=5\nRetryDelay=100ms\nExec=sh -c "cat /etc/app; exec sleep 1000"\n' "$F" \
-        > /etc/berth/containers/rtfive.container
-on_exit "rm -f /etc/berth/containers/rtzero.container /etc/berth/containers/rtfive.container; systemctl daemon-reload"
 on_exit "systemctl stop container@rtzero.service container@rtfive.service"
-systemctl daemon-reload
+unit_file rtzero "[Container]
+Image=$F/test/rt2:1
+Retry=0
+Exec=true
+"
+unit_file rtfive "[Container]
+Image=$F/test/rt2:1
+Retry=5
+RetryDelay=100ms
+Exec=sh -c \"cat /etc/app; exec sleep 1000\"
+"
 registry_fault flaky "$(top rt2)" error 1 503
 check_fails "Retry=0: systemctl start fails on the first 503" systemctl start container@rtzero.service
 check_eq "  … after one GET of the layer" "$(errors rt2)" 4
