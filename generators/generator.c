@@ -296,7 +296,7 @@ static int write_unit_lines(FILE *f, const Definition *d, char *const *lines, bo
 static bool image_may_be_pulled(const Definition *d) {
         _cleanup_(reference_done) Reference r = REFERENCE_NULL;
 
-        if (d->pull == PULL_POLICY_NEVER || reference_parse(d->image, &r, NULL) < 0)
+        if (!d->image || d->pull == PULL_POLICY_NEVER || reference_parse(d->image, &r, NULL) < 0)
                 return false;
         if (!r.domain)
                 return d->pull == PULL_POLICY_ALWAYS || d->pull == PULL_POLICY_NEWER;
@@ -313,7 +313,7 @@ static int dropin_for_definition(const Definition *d, char **ret) {
         r = definition_needs(d, &needs);
         if (r < 0)
                 return r;
-        image = unit_escape(d->image);
+        image = unit_escape(definition_image_shown(d));
         source = unit_escape(d->path);
         f = open_memstream(&text, &size);
         if (!image || !source || !f)

@@ -80,6 +80,10 @@ static const BuilderOption options[] = {
         /* Issue 18, remap. */
         { "--subuidname", "SubUIDMap" },
         { "--subgidname", "SubGIDMap" },
+        /* Issue 16: leftovers (dialect). */
+        { "--retry", "Retry" },
+        { "--retry-delay", "RetryDelay" },
+        { "--log-opt", "LogOpt" },
         { "IMAGE", "Image" },
 };
 

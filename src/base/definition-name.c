@@ -194,12 +194,42 @@ int definition_find(const char *given, char **dirs, char **ret_key, char **ret_w
         return 0;
 }
 
+/* Issue 16: leftovers (dialect). A template's ContainerName= that is the same for every instance
+ * (no %i in it): two instances would claim one name, as two files would. Told by reading two
+ * instances of the template (d is the template, or one of its instances). */
+static int template_name_check(const Definition *d, char **dirs, char **ret_why) {
+        const char *at = strchr(d->name, '@');
+        _cleanup_free_ char *template = NULL, *a = NULL, *b = NULL;
+        _cleanup_(definition_freep) Definition *da = NULL, *db = NULL;
+
+        if (!at || !d->process.container_name)
+                return 0;
+        template = strndup(d->name, (size_t) (at - d->name + 1));
+        if (!template)
+                return -ENOMEM;
+        a = strjoin(template, "1");
+        b = strjoin(template, "2");
+        if (!a || !b)
+                return -ENOMEM;
+        /* Read as definition_load() reads an instance, from its file (d->path) and its drop-ins. */
+        if (definition_load(a, dirs, &da, NULL) < 0 || definition_load(b, dirs, &db, NULL) < 0 ||
+            !streq_ptr(da->process.container_name, db->process.container_name))
+                return 0;
+        return reason(ret_why, -EEXIST,
+                      "key 'ContainerName': '%s' is the name of every instance of template %s" DEFINITION_SUFFIX
+                      ", and two instances cannot share a name: make it the instance's (%%i)",
+                      da->process.container_name, template);
+}
+
 int definition_name_check(const Definition *d, char **dirs, char **ret_why) {
         _cleanup_strv_free_ char **found = NULL;
         const char *name = definition_shown_name(d);
         int r;
 
         r = dirs_or_default(dirs, &dirs);
+        if (r < 0)
+                return r;
+        r = template_name_check(d, dirs, ret_why);
         if (r < 0)
                 return r;
         if (d->process.container_name && !streq(d->process.container_name, d->name)) {

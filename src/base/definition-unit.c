@@ -306,17 +306,7 @@ static const struct {
         { "HealthMaxLogCount", true },
         { "HealthMaxLogSize", true },
         /* not yet */
-        { "AppArmor", false },
-        { "LogOpt", false },
         { "NetworkAlias", false },
-        { "Retry", false },
-        { "RetryDelay", false },
-        { "Rootfs", false },
-        { "SecurityLabelDisable", false },
-        { "SecurityLabelFileType", false },
-        { "SecurityLabelLevel", false },
-        { "SecurityLabelNested", false },
-        { "SecurityLabelType", false },
 };
 
 const char *definition_key_refusal(const char *section, const char *key) {

@@ -695,7 +695,7 @@ typedef struct DefinitionKey {
 static const DefinitionKey key_table[] = {
 #define KEY(s, k, p, f, field, ...) \
         { SECTION_##s, k, p, f, offsetof(Definition, field), __VA_ARGS__ }
-        KEY(CONTAINER, "Image", parse_image, definition_format_raw_string, image, .required = true),
+        KEY(CONTAINER, "Image", parse_image, definition_format_raw_string, image), /* or Rootfs= */
         KEY(CONTAINER, "Entrypoint", parse_entrypoint, definition_format_entrypoint, entrypoint),
         KEY(CONTAINER, "Exec", parse_command, definition_format_command, exec, .words = true),
         KEY(CONTAINER, "Environment", parse_environment, definition_format_environment, environment, .words = true),
@@ -800,6 +800,18 @@ static const DefinitionKey key_table[] = {
         KEY(CONTAINER, "RemapUid", definition_parse_remap_map, definition_format_nothing, remap_uid),
         KEY(CONTAINER, "RemapGid", definition_parse_remap_map, definition_format_nothing, remap_gid),
         KEY(CONTAINER, "RemapUidSize", definition_parse_remap_uid_size, definition_format_nothing, userns_fields),
+        /* Issue 16: leftovers (dialect): definition-extra.c. */
+        KEY(CONTAINER, "Retry", definition_parse_retry, definition_format_retry, extra),
+        KEY(CONTAINER, "RetryDelay", definition_parse_retry_delay, definition_format_retry_delay, extra),
+        KEY(CONTAINER, "LogOpt", definition_parse_log_opt, definition_format_raw_list, extra.log_opts),
+        KEY(CONTAINER, "AppArmor", definition_parse_apparmor, definition_format_raw_string, extra.apparmor),
+        KEY(CONTAINER, "SecurityLabelDisable", definition_parse_label_bool, definition_format_bool, extra.label_disable),
+        KEY(CONTAINER, "SecurityLabelType", definition_parse_label_type, definition_format_raw_string, extra.label_type),
+        KEY(CONTAINER, "SecurityLabelLevel", definition_parse_label_level, definition_format_raw_string, extra.label_level),
+        KEY(CONTAINER, "SecurityLabelFileType", definition_parse_label_type, definition_format_raw_string,
+            extra.label_file_type),
+        KEY(CONTAINER, "SecurityLabelNested", definition_parse_label_bool, definition_format_bool, extra.label_nested),
+        KEY(CONTAINER, "Rootfs", definition_parse_rootfs, definition_format_raw_string, extra.rootfs),
         KEY(INSTALL, "WantedBy", parse_units, definition_format_units, wanted_by, .words = true, .group = GROUP_UNITS),
         KEY(INSTALL, "RequiredBy", parse_units, definition_format_units, required_by, .words = true, .group = GROUP_UNITS),
 #undef KEY
@@ -848,6 +860,7 @@ Definition *definition_new(const char *name) {
         d->health_on_failure = HEALTH_ON_FAILURE_NONE;
         d->read_only_tmpfs = true;
         d->memory_swap_max = UINT64_MAX;
+        d->extra = DEFINITION_EXTRA_NULL; /* Issue 16: leftovers (dialect). */
         return d;
 }
 
@@ -897,6 +910,7 @@ Definition *definition_free(Definition *d) {
         definition_namespace_done(&d->pid);
         definition_process_done(&d->process);
         userns_fields_done(&d->userns_fields); /* Issue 18: user namespaces. */
+        definition_extra_done(&d->extra); /* Issue 16: leftovers (dialect). */
         free(d);
         return NULL;
 }
@@ -952,7 +966,8 @@ bool definition_equal(const Definition *a, const Definition *b) {
                a->cgroupns_host == b->cgroupns_host &&
                a->log_driver == b->log_driver && a->pull == b->pull && a->tty == b->tty &&
                definition_process_equal(&a->process, &b->process) &&
-               userns_fields_equal(&a->userns_fields, &b->userns_fields); /* Issue 18: user namespaces. */
+               userns_fields_equal(&a->userns_fields, &b->userns_fields) && /* Issue 18: user namespaces. */
+               definition_extra_equal(&a->extra, &b->extra); /* Issue 16: leftovers (dialect). */
 }
 
 /* ---- parsing ---- */
@@ -1318,6 +1333,14 @@ int definition_parse_texts(char *const *texts, char *const *paths, size_t n_text
                                             ns->mode == NAMESPACE_HOST ? "" : ns->container, k == SYSCTL_IPC ? "IPC" : "UTS");
                 }
         }
+        /* What one line cannot tell: Image= or Rootfs= (issue 16's leftovers, definition-extra.h). */
+        {
+                _cleanup_free_ char *why = NULL;
+
+                r = definition_extra_check(&d->extra, d->image, &why);
+                if (r < 0)
+                        return reason(ret_error, r, "%s: %s", path, r == -EINVAL && why ? why : strerror(-r));
+        }
         /* What one line cannot tell: Group= may come before User=. */
         {
                 _cleanup_free_ char *why = NULL;
@@ -1431,6 +1454,8 @@ int definition_to_string(const Definition *d, char **ret) {
         size_t out_size = 0;
         _cleanup_fclose_ FILE *f = NULL;
 
+        if (definition_extra_check(&d->extra, d->image, NULL) < 0) /* Image= or Rootfs= */
+                return -EINVAL;
         f = open_memstream(&out, &out_size);
         if (!f)
                 return -ENOMEM;

@@ -8,6 +8,7 @@
 
 #include "cleanup.h"
 #include "definition-runtime.h"
+#include "definition-extra.h" /* Issue 16: leftovers (dialect) */
 #include "definition-process.h"
 #include "definition-userns.h" /* Issue 18 */
 #include "definition-values.h"
@@ -131,8 +132,16 @@ typedef struct Definition {
                         USERNS_FIELDS
                 };
         };
+        /* Issue 16: leftovers (dialect): Retry=, RetryDelay= (definition-extra.h). */
+        DefinitionExtra extra;
         char **wanted_by, **required_by;
 } Definition;
+
+/* Issue 16: leftovers (dialect). What d runs from, for messages and listings: its Image=, else its
+ * Rootfs= directory. */
+static inline const char *definition_image_shown(const Definition *d) {
+        return d->image ?: d->extra.rootfs;
+}
 
 /* Issue 18: what of d decides whether it can have a user namespace range of its own. */
 static inline UserNSPeers definition_userns_peers(const Definition *d) {

@@ -542,6 +542,37 @@ static int call(Exec *e, const Pipeline *pipe, Function f, Val *args, size_t n, 
                                 return 0;
                         }
                 return -EINVAL;
+        case FUNC_LABEL: {
+                /* docker ps's .Label "KEY": the label's value, "" when the container has none. Its
+                 * rows (docker-view.h) hold Labels as docker's "K=V,K2=V2" string, whose entries
+                 * split at commas; an object of labels is looked up as it is. */
+                const JsonValue *labels = args[0].v && args[0].v->type == JSON_TYPE_OBJECT ? json_tree_get(args[0].v, "Labels")
+                                                                                         : NULL;
+                const char *key, *p;
+                size_t klen;
+
+                r = want_string(e, pipe, name, &args[1]);
+                if (r < 0)
+                        return r;
+                if (!labels || (labels->type != JSON_TYPE_STRING && labels->type != JSON_TYPE_OBJECT))
+                        return reason(e->why, -EINVAL, "--format: '{{%s}}': can't evaluate .Label here (docker ps's method, on a row with Labels)",
+                                      pipe->source);
+                key = args[1].v->text;
+                if (labels->type == JSON_TYPE_OBJECT) {
+                        const JsonValue *v = json_tree_get(labels, key);
+
+                        return v && v->type == JSON_TYPE_STRING ? make_string(ret, v->text, strlen(v->text))
+                                                                : make_string(ret, "", 0);
+                }
+                klen = strlen(key);
+                for (p = labels->text; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+                        if (strncmp(p, key, klen) == 0 && (p[klen] == '=' || p[klen] == ',' || p[klen] == 0)) {
+                                const char *v = p[klen] == '=' ? p + klen + 1 : p + klen;
+
+                                return make_string(ret, v, strcspn(v, ","));
+                        }
+                return make_string(ret, "", 0);
+        }
         case FUNC_NONE:
         default:
                 return -EINVAL;

@@ -49,6 +49,7 @@ typedef enum Function {
         FUNC_NOT,
         FUNC_AND,
         FUNC_OR,
+        FUNC_LABEL, /* docker ps's method .Label "KEY" (the dot's, or .A's for .A.Label "KEY") */
         _FUNC_MAX,
 } Function;
 

@@ -22,6 +22,8 @@ const FunctionInfo go_template_functions[_FUNC_MAX] = {
         [FUNC_EQ] = { "eq", 2, UINT32_MAX },   [FUNC_NE] = { "ne", 2, 2 },
         [FUNC_NOT] = { "not", 1, 1 },          [FUNC_AND] = { "and", 1, UINT32_MAX },
         [FUNC_OR] = { "or", 1, UINT32_MAX },
+        /* Not a name a template can call: only .Label "KEY" parses into it. */
+        [FUNC_LABEL] = { ".Label", 2, 2 },
 };
 
 static void pipeline_done(Pipeline *p);
@@ -462,13 +464,20 @@ static int parse_pipeline_at(Parser *p, const Action *a, size_t from, size_t end
                         i = start;
                 } else if (cmd->func == FUNC_NONE && cmd->n_args > 0) {
                         const Arg *first = &cmd->args[0];
+                        size_t nf = first->type == ARG_FIELD ? strv_length(first->fields) : 0;
 
-                        if (first->type == ARG_FIELD || first->type == ARG_VARIABLE)
+                        /* docker ps's one method with an argument: .Label "KEY", on the dot or a field. */
+                        if (cmd->n_args == 1 && nf > 0 && streq(first->fields[nf - 1], "Label") && s[i] && strchr("\"`$", s[i])) {
+                                free(first->fields[nf - 1]);
+                                first->fields[nf - 1] = NULL;
+                                cmd->func = FUNC_LABEL;
+                        } else if (first->type == ARG_FIELD || first->type == ARG_VARIABLE)
                                 return reason(p->why, -EINVAL,
                                               "--format: '{{%.*s}}': arguments to a field (a method call) are not supported",
                                               SHOWN_ACTION(p, a));
-                        return reason(p->why, -EINVAL, "--format: '{{%.*s}}': a value where a function is due",
-                                      SHOWN_ACTION(p, a));
+                        else
+                                return reason(p->why, -EINVAL, "--format: '{{%.*s}}': a value where a function is due",
+                                              SHOWN_ACTION(p, a));
                 }
 
                 arg = reallocarray(cmd->args, cmd->n_args + 1, sizeof(Arg));

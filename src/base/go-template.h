@@ -24,7 +24,9 @@
  *
  * Values print as Go prints them: strings as they are, numbers as written, true/false, null as
  * <nil>, a missing key as <no value>, an array as [a b], an object as map[k:v k2:v2] with its keys
- * sorted. Anything else (parentheses, printf, variables outside range, template/define/block, a
+ * sorted. docker ps's one method, {{.Label "KEY"}} ({{X.Label "KEY"}} on a field), is the value of
+ * label KEY in the object's Labels: a ps row's "K=V,K2=V2" string (docker's) or an object; "" when
+ * there is none. Anything else (printf, variables outside range, template/define/block, another
  * method call with arguments) is refused when parsing, with one line naming it.
  *
  * Bounded for hostile templates: the text at most GO_TEMPLATE_SIZE_MAX bytes, blocks nested at

@@ -66,12 +66,29 @@ int containers_definition_path(const char *given, char **ret) {
         return definition_path_of(template, ret);
 }
 
-int containers_check_image(const char *image) {
+int containers_layers(Store *s, const Definition *d, char ***ret, char **ret_why) {
+        int r;
+
+        if (!d->extra.rootfs)
+                return image_resolve(s, d->image, ret, NULL, ret_why);
+        r = rootfs_check(d->extra.rootfs, ret_why);
+        if (r < 0)
+                return r;
+        *ret = strv_copy((char *const[]) { d->extra.rootfs, NULL });
+        return *ret ? 0 : -ENOMEM;
+}
+
+int containers_check_image(const Definition *d) {
         _cleanup_strv_free_ char **layers = NULL;
         _cleanup_free_ char *why = NULL;
+        const char *image = d->image;
         Store *s = NULL;
         int r;
 
+        if (d->extra.rootfs) {
+                r = rootfs_check(d->extra.rootfs, &why);
+                return r < 0 ? log_error_errno(r, "%s", why ?: strerror(-r)) : 0;
+        }
         r = store_open(&s, &why);
         if (r < 0)
                 return log_error_errno(r, "Failed to open the image store: %s", why ?: strerror(-r));

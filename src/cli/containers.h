@@ -8,6 +8,7 @@
 
 #include "definition.h"
 #include "history.h"
+#include "store.h"
 
 /* Which containers there are, and what each is now, for the verbs: their definitions, their PID 1,
  * their state as berth shows it, their addresses. */
@@ -16,8 +17,12 @@
  * a ContainerName=, definition_find()) in *ret; -ENOENT if there is none (not logged). */
 int containers_definition_path(const char *name, char **ret);
 
-/* Logs "image 'X' not found" and returns -ENOENT when the image does not exist. */
-int containers_check_image(const char *image);
+/* Logs "image 'X' not found" and returns -ENOENT when the image does not exist; with Rootfs=,
+ * logs and returns the error of a directory that is not one (rootfs_check()). */
+int containers_check_image(const Definition *d);
+/* What d runs from, as overlayfs' lower layers, top first: its image's layers in s, or its
+ * Rootfs= directory. -errno with *ret_why. */
+int containers_layers(Store *s, const Definition *d, char ***ret, char **ret_why);
 
 /* Issue 16: leftovers. The container given names, by its file's name or its ContainerName=
  * (definition_find()): its key in *ret_key (allocated), by which its unit, scope, state and lock

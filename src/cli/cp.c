@@ -222,9 +222,9 @@ static int open_root(const char *given, bool writable, Root *ret) {
                         return log_error_errno(r, "Failed to lock container %s: %m", name);
                 r = store_open(&store, &why);
                 if (r >= 0)
-                        r = image_resolve(store, root.d->image, &image_layers, NULL, &why);
+                        r = containers_layers(store, root.d, &image_layers, &why);
                 if (r < 0)
-                        return log_error_errno(r, "Failed to resolve image '%s': %s", root.d->image,
+                        return log_error_errno(r, "Failed to resolve image '%s': %s", definition_image_shown(root.d),
                                                why ?: strerror(-r));
                 if (writable) {
                         /* As the container's start makes them; it finds them there. */

@@ -326,7 +326,7 @@ void docker_write_inspect(JsonWriter *w, const DockerView *v) {
         }
         json_end_object(w);
 
-        json_key_string(w, "Image", d ? d->image : "");
+        json_key_string(w, "Image", d ? definition_image_shown(d) : "");
         json_key_uint(w, "RestartCount", v->restarts);
 
         json_key(w, "Config");
@@ -336,7 +336,7 @@ void docker_write_inspect(JsonWriter *w, const DockerView *v) {
         json_key_strv(w, "Env", env ?: (char *[]) { NULL });
         write_strv_or_null(w, "Cmd", exec);
         write_strv_or_null(w, "Entrypoint", entrypoint);
-        json_key_string(w, "Image", d ? d->image : "");
+        json_key_string(w, "Image", d ? definition_image_shown(d) : "");
         json_key_string(w, "WorkingDir", d && d->working_dir ? d->working_dir : "");
         json_key(w, "Labels");
         write_labels(w, view_labels(v));
@@ -584,7 +584,7 @@ int docker_write_ps_row(JsonWriter *w, const DockerView *v, uint64_t now) {
         json_key_string(w, "Command", command);
         json_key_string(w, "CreatedAt", created);
         json_key_string(w, "ID", v->name);
-        json_key_string(w, "Image", v->d ? v->d->image : "");
+        json_key_string(w, "Image", v->d ? definition_image_shown(v->d) : "");
         json_key_string(w, "Labels", labels);
         json_key_string(w, "Mounts", mounts);
         json_key_string(w, "Names", v->d ? definition_shown_name(v->d) : v->name); /* Issue 16: leftovers. */

@@ -67,9 +67,9 @@ int verb_export(int argc, char *argv[]) {
         }
         r = store_open(&store, &why);
         if (r >= 0)
-                r = image_resolve(store, d->image, &image_layers, NULL, &why);
+                r = containers_layers(store, d, &image_layers, &why);
         if (r < 0) {
-                log_error_errno(r, "Failed to resolve image '%s': %s", d->image, why ?: strerror(-r));
+                log_error_errno(r, "Failed to resolve image '%s': %s", definition_image_shown(d), why ?: strerror(-r));
                 return EXIT_BERTH_FAILED;
         }
         /* Never started: no upper directory yet. */

@@ -281,6 +281,7 @@ static void write_definition(JsonWriter *w, const Definition *d) {
 
         json_begin_object(w);
         json_key_string(w, "image", d->image);
+        json_key_string(w, "rootfs", d->extra.rootfs); /* Issue 16: leftovers (dialect) */
         /* "$$" shown as the '$' it means (env-expand.h). */
         (void) env_dollar_unescape_words(d->exec, &exec);
         (void) env_dollar_unescape_words(d->entrypoint, &entrypoint);

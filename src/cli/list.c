@@ -397,7 +397,7 @@ static int print_table(Rows *l) {
                         continue;
                 line->cell[COL_NAME] = row->def ? definition_shown_name(row->def) : row->name; /* Issue 16: leftovers. */
                 line->cell[COL_STATE] = row_display(row);
-                line->cell[COL_IMAGE] = row->def ? row->def->image : "-";
+                line->cell[COL_IMAGE] = row->def ? definition_image_shown(row->def) : "-";
                 line->cell[COL_ADDRESS] = row_address(row) ?: "-";
                 if (row->pid > 0)
                         snprintf(line->pid, sizeof(line->pid), "%d", (int) row->pid);
@@ -432,7 +432,7 @@ static int print_json(const Rows *l) {
                 json_begin_object(&w);
                 json_key_string(&w, "name", row->name);
                 json_key_string(&w, "state", row->state);
-                json_key_string(&w, "image", row->def ? row->def->image : NULL);
+                json_key_string(&w, "image", row->def ? definition_image_shown(row->def) : NULL);
                 json_key_string(&w, "address", row_address(row));
                 json_key_strv(&w, "addresses", row->addresses ?: (char *[]) { NULL });
                 json_key(&w, "pid");
@@ -486,7 +486,7 @@ static const char list_options[] =
         "                        keys and label= ANDed\n"
         "      --format FORMAT   docker ps's: table, table TEMPLATE, json, or a Go TEMPLATE over\n"
         "                        .ID .Names .Image .Command .CreatedAt .RunningFor .Ports .Status\n"
-        "                        .State .Labels .Networks .Mounts (see berth(1))\n"
+        "                        .State .Labels .Networks .Mounts, {{.Label \"KEY\"}} (see berth(1))\n"
         "      --no-trunc        --format's .Command whole (default: cut to 20 characters)\n";
 
 static void list_args_done(void) {

@@ -186,12 +186,20 @@ static int show(const LogsArgs *a) {
          * container@.service's SyslogIdentifier=), its events "berth" (event.h): matching both
          * fields leaves the events to the journal's index, so that -n does not step back over
          * months of health checks. Only a container named berth has its events come along, and
-         * they are passed over here. */
-        for (size_t i = 0; i < 2; i++) {
+         * they are passed over here. With LogOpt=tag= the payload's lines have the tag as
+         * SYSLOG_IDENTIFIER=, and CONTAINER_ID_FULL= the name (journal-send.h): a second term. */
+        for (size_t i = 0; i < 4; i++) {
                 _cleanup_free_ char *match = NULL;
 
-                const char *field = i == 0 ? "CONTAINER_NAME" : "SYSLOG_IDENTIFIER";
+                const char *field = i % 2 == 0 ? "CONTAINER_NAME" : i == 1 ? "SYSLOG_IDENTIFIER" : "CONTAINER_ID_FULL";
 
+                if (i == 2) {
+                        r = sd_journal_add_disjunction(j);
+                        if (r < 0) {
+                                log_error_errno(r, "Failed to match the journal: %m");
+                                goto finish;
+                        }
+                }
                 if (asprintf(&match, "%s=%s", field, a->name) < 0) {
                         r = log_oom();
                         goto finish;

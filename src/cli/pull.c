@@ -14,16 +14,18 @@
 
 /* verb: "pull" or "image pull", for its messages and --help. */
 static int pull(const char *verb, int argc, char *argv[]) {
-        enum { ARG_PLATFORM = 0x100, ARG_POLICY, ARG_HELP };
+        enum { ARG_PLATFORM = 0x100, ARG_POLICY, ARG_HELP, ARG_RETRY, ARG_RETRY_DELAY };
         static const struct option options[] = {
                 { "platform", required_argument, NULL, ARG_PLATFORM },
                 { "policy", required_argument, NULL, ARG_POLICY },
                 { "quiet", no_argument, NULL, 'q' },
                 { "help", no_argument, NULL, ARG_HELP },
+                { "retry", required_argument, NULL, ARG_RETRY },
+                { "retry-delay", required_argument, NULL, ARG_RETRY_DELAY },
                 {}
         };
-        const char *platform = NULL, *policy = "always";
-        const char *args[12];
+        const char *platform = NULL, *policy = "always", *retry = NULL, *retry_delay = NULL;
+        const char *args[16];
         size_t n = 0;
         bool quiet = false;
         int c;
@@ -39,8 +41,16 @@ static int pull(const char *verb, int argc, char *argv[]) {
                 case 'q':
                         quiet = true;
                         break;
+                /* Checked by berth-pull, whose one line says which. */
+                case ARG_RETRY:
+                        retry = optarg;
+                        break;
+                case ARG_RETRY_DELAY:
+                        retry_delay = optarg;
+                        break;
                 case ARG_HELP:
-                        printf("Usage: berth %s [--platform OS/ARCH[/VARIANT]] [--policy POLICY] [-q] IMAGE\n\n"
+                        printf("Usage: berth %s [--platform OS/ARCH[/VARIANT]] [--policy POLICY] [-q]\n"
+                               "       [--retry N] [--retry-delay DURATION] IMAGE\n\n"
                                "Pull an image from a registry.\n\nOptions:\n" PULL_OPTIONS_HELP
                                "      --help                   show this help\n",
                                verb);
@@ -62,6 +72,14 @@ static int pull(const char *verb, int argc, char *argv[]) {
         }
         if (quiet)
                 args[n++] = "--quiet";
+        if (retry) {
+                args[n++] = "--retry";
+                args[n++] = retry;
+        }
+        if (retry_delay) {
+                args[n++] = "--retry-delay";
+                args[n++] = retry_delay;
+        }
         args[n++] = "--";
         args[n++] = argv[optind];
         args[n] = NULL;

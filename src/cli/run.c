@@ -61,7 +61,9 @@ static const char run_options[] =
         "      --security-opt OPT   no-new-privileges[=true|false]; seccomp=unconfined to run\n"
         "                           without docker's default seccomp profile, or seccomp=PATH for\n"
         "                           a docker/OCI JSON profile of one's own; mask=PATH[:PATH…],\n"
-        "                           unmask=PATTERN[:PATTERN…]|ALL, systempaths=unconfined (unmask=ALL)\n"
+        "                           unmask=PATTERN[:PATTERN…]|ALL, systempaths=unconfined (unmask=ALL);\n"
+        "                           apparmor=PROFILE (AppArmor=), label=disable|nested|type:T|level:L|\n"
+        "                           filetype:T (SecurityLabel*=: SELinux, without effect where it is off)\n"
         "      --read-only          mount the container's root read-only\n"
         "      --init               run berth's tiny init as PID 1\n"
         "      --network MODE       bridge (default), none, host or container:NAME\n"
@@ -138,6 +140,15 @@ static const char run_options[] =
         /* Issue 18, remap. */
         "      --subuidname NAME    map container UIDs 0… onto the ranges /etc/subuid lists for NAME\n"
         "      --subgidname NAME    the same from /etc/subgid; either names both when alone\n"
+        /* Issue 16: leftovers (dialect). */
+        "      --retry N            a pull of the image tries again N times (0 to 100, default 3)\n"
+        "                           after a transient failure: Retry=\n"
+        "      --retry-delay DURATION  the wait before each (default 250ms, doubled): RetryDelay=\n"
+        "      --log-opt OPT        the journal's log options (LogOpt=, repeatable): tag=TEMPLATE (the\n"
+        "                           lines' SYSLOG_IDENTIFIER, e.g. {{.Name}}), label=KEY=TEMPLATE,\n"
+        "                           labels=K,… and env=K,… (journal fields)\n"
+        "      --rootfs             IMAGE is a directory of the host, the container's read-only\n"
+        "                           root under a writable layer of its own (podman's): Rootfs=\n"
         "      --help               show this help\n";
 
 /* Adds the option's line; a failure (out of memory) is logged here. */
@@ -227,8 +238,31 @@ static int add_security_opt(DefinitionBuilder *b, const char *opt) {
                 return add_key(b, "--security-opt", "Unmask", v);
         if (streq(opt, "systempaths=unconfined"))
                 return add_key(b, "--security-opt", "Unmask", "ALL");
+        /* Issue 16: leftovers (dialect): docker's apparmor= and label=, podman's label=filetype:
+         * and label=nested. */
+        v = startswith(opt, "apparmor=") ?: startswith(opt, "apparmor:");
+        if (v)
+                return add_key(b, "--security-opt", "AppArmor", v);
+        if (streq(opt, "label=disable") || streq(opt, "label:disable"))
+                return add_key(b, "--security-opt", "SecurityLabelDisable", "yes");
+        if (streq(opt, "label=nested") || streq(opt, "label:nested"))
+                return add_key(b, "--security-opt", "SecurityLabelNested", "yes");
+        {
+                static const struct {
+                        const char *prefix, *key;
+                } labels[] = {
+                        { "label=type:", "SecurityLabelType" },
+                        { "label=level:", "SecurityLabelLevel" },
+                        { "label=filetype:", "SecurityLabelFileType" },
+                };
+
+                for (size_t i = 0; i < ELEMENTSOF(labels); i++)
+                        if ((v = startswith(opt, labels[i].prefix)))
+                                return add_key(b, "--security-opt", labels[i].key, v);
+        }
         log_error("option --security-opt: '%s' is not one berth has (no-new-privileges[=BOOL], "
-                  "seccomp=unconfined, seccomp=PATH, mask=PATHS, unmask=PATHS|ALL, systempaths=unconfined)",
+                  "seccomp=unconfined, seccomp=PATH, mask=PATHS, unmask=PATHS|ALL, systempaths=unconfined, "
+                  "apparmor=PROFILE, label=disable|nested|type:T|level:L|filetype:T)",
                   opt);
         return -EINVAL;
 }
@@ -397,6 +431,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 ARG_DNS_OPTION, ARG_STOP_SIGNAL, ARG_STOP_TIMEOUT, ARG_PUBLISH_ALL, ARG_IP6,
                 ARG_USERNS, ARG_UIDMAP, ARG_GIDMAP, /* Issue 18: user namespaces. */
                 ARG_SUBUIDNAME, ARG_SUBGIDNAME,     /* Issue 18, remap. */
+                ARG_RETRY, ARG_RETRY_DELAY, ARG_LOG_OPT, ARG_ROOTFS, /* Issue 16: leftovers (dialect). */
         };
         static const struct option options[] = {
                 { "name", required_argument, NULL, ARG_NAME },
@@ -481,6 +516,11 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 /* Issue 18, remap. */
                 { "subuidname", required_argument, NULL, ARG_SUBUIDNAME },
                 { "subgidname", required_argument, NULL, ARG_SUBGIDNAME },
+                /* Issue 16: leftovers (dialect). */
+                { "retry", required_argument, NULL, ARG_RETRY },
+                { "retry-delay", required_argument, NULL, ARG_RETRY_DELAY },
+                { "log-opt", required_argument, NULL, ARG_LOG_OPT },
+                { "rootfs", no_argument, NULL, ARG_ROOTFS },
                 { "help", no_argument, NULL, ARG_HELP },
                 {}
         };
@@ -492,6 +532,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
         const char *memory = NULL, *memory_swap = NULL;
         RunOptions o = {};
         bool detach = false, rm = false, replace = false, env_host = false;
+        bool rootfs = false; /* Issue 16: leftovers (dialect): --rootfs, IMAGE is a directory */
         int c, r;
 
         *req = (RunRequest) {};
@@ -756,6 +797,19 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 case ARG_SUBGIDNAME:
                         r = add(&b, "--subgidname", optarg);
                         break;
+                /* Issue 16: leftovers (dialect). */
+                case ARG_RETRY:
+                        r = add(&b, "--retry", optarg);
+                        break;
+                case ARG_RETRY_DELAY:
+                        r = add(&b, "--retry-delay", optarg);
+                        break;
+                case ARG_LOG_OPT:
+                        r = add(&b, "--log-opt", optarg);
+                        break;
+                case ARG_ROOTFS:
+                        rootfs = true;
+                        break;
                 case ARG_HELP:
                         verb_help(verb, run_options);
                         return 1;
@@ -803,8 +857,9 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                         return log_error_errno(r, "Failed to make up a name: %m");
         }
 
-        /* The image first, then the command, as the definition's own keys. */
-        if (add(&b, "IMAGE", argv[optind]) < 0)
+        /* The image first, then the command, as the definition's own keys; with --rootfs, the
+         * directory (Issue 16: leftovers, dialect). */
+        if (rootfs ? add_key(&b, "--rootfs", "Rootfs", argv[optind]) < 0 : add(&b, "IMAGE", argv[optind]) < 0)
                 return -EINVAL;
         if (optind + 1 < argc) {
                 r = definition_builder_add_words(&b, "CMD", "Exec", argv + optind + 1);
@@ -832,10 +887,10 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
         }
         /* The image as --pull (Pull=) says, fetched here on the caller's terminal before anything is
          * made, as docker run pulls; a pull that fails has said why in one line. */
-        r = pull_policy_apply(d->image, d->pull, PULL_OUTPUT_TERMINAL);
+        r = pull_policy_apply(d->image, d->pull, &d->extra.pull_retry, PULL_OUTPUT_TERMINAL);
         if (r < 0)
                 return -EINVAL;
-        r = containers_check_image(d->image);
+        r = containers_check_image(d);
         if (r < 0)
                 return -EINVAL;
         if (d->process.seccomp_profile) {

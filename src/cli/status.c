@@ -199,7 +199,7 @@ static void print_status(const char *name, const char *path, const Definition *d
 
         if (color)
                 on = streq(s->state, "running") ? "\033[0;1;32m" : streq(s->state, "failed") ? "\033[0;1;31m" : "";
-        printf("%s●%s %s - berth container %s (%s)\n", on, off, name, name, d ? d->image : "?");
+        printf("%s●%s %s - berth container %s (%s)\n", on, off, name, name, d ? definition_image_shown(d) : "?");
 
         format_since(since, sizeof(since), s->since);
         if (streq(s->state, "paused"))
@@ -223,7 +223,7 @@ static void print_status(const char *name, const char *path, const Definition *d
         if (s->restarts > 0)
                 field("Restarts", "%" PRIu32, s->restarts);
         if (d) {
-                field("Image", "%s", d->image);
+                field("Image", "%s", definition_image_shown(d));
                 command = command_line(d);
                 field("Command", "%s", isempty(command) ? "-" : command);
                 _cleanup_strv_free_ char **addresses = NULL;

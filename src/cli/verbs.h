@@ -46,7 +46,10 @@ int verb_logout(int argc, char *argv[]);
         "      --policy POLICY          always (the default): ask the registry; missing: only when\n"       \
         "                               the image is not in the store; newer: ask, keep the store's\n"      \
         "                               when the registry cannot be reached; never: the store's only\n"     \
-        "  -q, --quiet                  print nothing but errors\n"
+        "  -q, --quiet                  print nothing but errors\n"                                         \
+        "      --retry N                tries again N times (0 to 100, default 3) after a transient\n"     \
+        "                               failure (no connection, a dropped one, 429, 5xx)\n"                \
+        "      --retry-delay DURATION   the wait before each (default 250ms, doubled each time)\n"
 int verb_system(int argc, char *argv[]);
 
 /* berth image prune's work, which berth system prune does too: removes the store's debris and,

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* berth-pull: every network transfer of berth, and the one binary that links libcurl.
  *
- *   berth-pull [--policy missing|always|never|newer] [--platform OS/ARCH[/VARIANT]] [--quiet] REF
+ *   berth-pull [--policy missing|always|never|newer] [--platform OS/ARCH[/VARIANT]] [--quiet]
+ *              [--retry N] [--retry-delay DURATION] REF
  *   berth-pull --login [--username USER] [--password PASSWORD | --password-stdin] [REGISTRY]
  *   berth-pull --logout REGISTRY
  *
@@ -57,12 +58,13 @@ static int exit_code(int r) {
 
 static void usage(FILE *f) {
         fprintf(f, "usage: berth-pull [--policy missing|always|never|newer] [--platform OS/ARCH[/VARIANT]] "
-                   "[--quiet] REF\n"
+                   "[--quiet]\n"
+                   "                  [--retry N] [--retry-delay DURATION] REF\n"
                    "       berth-pull --login [--username USER] [--password-stdin] [REGISTRY]\n"
                    "       berth-pull --logout REGISTRY\n");
 }
 
-static int do_pull(const char *what, PullPolicy policy, const char *platform, bool quiet) {
+static int do_pull(const char *what, PullPolicy policy, const char *platform, bool quiet, const PullRetry *retry) {
         _cleanup_free_ char *why = NULL;
         BerthConfig config;
         Store *s = NULL;
@@ -88,7 +90,7 @@ static int do_pull(const char *what, PullPolicy policy, const char *platform, bo
                 .quiet = quiet,
                 .tty = isatty(STDOUT_FILENO) > 0,
                 .images = &config.images,
-                .registry = { .cancel = &cancelled },
+                .registry = { .cancel = &cancelled, .retry = retry },
         };
         r = image_pull(s, what, &o, &why);
         if (r < 0)
@@ -257,7 +259,7 @@ static int do_logout(const char *arg) {
 }
 
 int main(int argc, char *argv[]) {
-        enum { ARG_POLICY = 0x100, ARG_PLATFORM, ARG_LOGIN, ARG_LOGOUT, ARG_PASSWORD_STDIN };
+        enum { ARG_POLICY = 0x100, ARG_PLATFORM, ARG_LOGIN, ARG_LOGOUT, ARG_PASSWORD_STDIN, ARG_RETRY, ARG_RETRY_DELAY };
         static const struct option options[] = {
                 { "policy", required_argument, NULL, ARG_POLICY },
                 { "platform", required_argument, NULL, ARG_PLATFORM },
@@ -267,12 +269,16 @@ int main(int argc, char *argv[]) {
                 { "username", required_argument, NULL, 'u' },
                 { "password", required_argument, NULL, 'p' },
                 { "password-stdin", no_argument, NULL, ARG_PASSWORD_STDIN },
+                { "retry", required_argument, NULL, ARG_RETRY },
+                { "retry-delay", required_argument, NULL, ARG_RETRY_DELAY },
                 { "help", no_argument, NULL, 'h' },
                 {}
         };
         PullPolicy policy = PULL_POLICY_MISSING;
         const char *platform = NULL, *user = NULL, *password = NULL;
         bool quiet = false, login = false, logout = false, password_stdin = false;
+        PullRetry retry = PULL_RETRY_NULL;
+        _cleanup_free_ char *why = NULL;
         int c;
 
         log_open();
@@ -311,6 +317,18 @@ int main(int argc, char *argv[]) {
                 case ARG_PASSWORD_STDIN:
                         password_stdin = true;
                         break;
+                case ARG_RETRY:
+                        if (pull_retry_count_parse(optarg, &retry.count, &why) < 0) {
+                                log_error("--retry: %s", why);
+                                return EXIT_BERTH_FAILED;
+                        }
+                        break;
+                case ARG_RETRY_DELAY:
+                        if (pull_retry_delay_parse(optarg, &retry.delay_usec, &why) < 0) {
+                                log_error("--retry-delay: %s", why);
+                                return EXIT_BERTH_FAILED;
+                        }
+                        break;
                 default:
                         usage(stderr);
                         return EXIT_BERTH_FAILED;
@@ -334,5 +352,5 @@ int main(int argc, char *argv[]) {
                 usage(stderr);
                 return EXIT_BERTH_FAILED;
         }
-        return do_pull(argv[optind], policy, platform, quiet);
+        return do_pull(argv[optind], policy, platform, quiet, &retry);
 }

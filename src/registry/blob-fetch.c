@@ -297,9 +297,9 @@ static int transfer_ended(RegistryClient *c, CURLM *multi, LayerJob *j, CURLcode
         }
         if (code == CURLE_HTTP_RETURNED_ERROR ? registry_transient(CURLE_OK, status)
                                               : registry_transient(code, 0)) {
-                if (++j->attempt < REGISTRY_RETRY_MAX) {
+                if (++j->attempt < c->tries) {
                         j->state = LAYER_WAITING;
-                        j->not_before = now_usec() + registry_retry_delay_ms(j->attempt) * 1000U;
+                        j->not_before = now_usec() + registry_retry_delay_usec(c, j->attempt);
                         return 0;
                 }
         }

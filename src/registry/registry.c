@@ -96,6 +96,8 @@ int registry_client_new(const char *domain, const char *repository, const Regist
         c->scheme = _AUTH_SCHEME_INVALID;
         c->challenge = AUTH_CHALLENGE_NULL;
         c->cancel = o->cancel;
+        c->tries = 1 + (unsigned) (o->retry && o->retry->count != PULL_RETRY_UNSET ? o->retry->count : PULL_RETRY_DEFAULT);
+        c->retry_delay_usec = o->retry ? o->retry->delay_usec : PULL_RETRY_DELAY_UNSET;
         c->domain = strdup(domain);
         c->repository = strdup(repository);
         if (!c->domain || !c->repository)
@@ -160,8 +162,10 @@ bool registry_transient(CURLcode code, long status) {
         }
 }
 
-unsigned registry_retry_delay_ms(unsigned attempt) {
-        return 250U << MIN(attempt - 1, 4U);
+uint64_t registry_retry_delay_usec(const RegistryClient *c, unsigned attempt) {
+        if (c->retry_delay_usec != PULL_RETRY_DELAY_UNSET)
+                return c->retry_delay_usec;
+        return UINT64_C(250000) << MIN(attempt - 1, 4U);
 }
 
 static int xferinfo(void *userdata, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
@@ -418,14 +422,14 @@ static int get_with_retries(RegistryClient *c, const char *url, const char *acce
                 int r = perform(c, url, accept, basic_user, basic_password, max, ret, ret_www_authenticate,
                                 ret_code);
 
-                if (r < 0 || attempt >= REGISTRY_RETRY_MAX || !registry_transient(*ret_code, ret->status))
+                if (r < 0 || attempt >= c->tries || !registry_transient(*ret_code, ret->status))
                         return r;
                 registry_response_done(ret);
                 if (ret_www_authenticate)
                         *ret_www_authenticate = mfree(*ret_www_authenticate);
-                unsigned ms = registry_retry_delay_ms(attempt);
+                uint64_t us = registry_retry_delay_usec(c, attempt);
                 (void)nanosleep(
-                        &(struct timespec){.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L},
+                        &(struct timespec){.tv_sec = (time_t)(us / 1000000), .tv_nsec = (long)(us % 1000000) * 1000L},
                         NULL);
                 if (c->cancel && *c->cancel)
                         return -ECANCELED;

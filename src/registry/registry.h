@@ -9,13 +9,15 @@
 #include "auth-challenge.h"
 #include "cleanup.h"
 #include "certs.h"
+#include "definition-extra.h"
 
 /* One registry and one repository in it, spoken to over the OCI distribution API with libcurl:
  * https (http:// only for a registry listed as insecure), the registry's own CAs and client
  * certificate (certs.h), credentials from the auth files (auth-file.h) or given, and the
  * authentication its 401 asks for: a bearer token from its token service (anonymous, or with
  * the credentials), or basic. Transient failures (no connection, a dropped one, 5xx, 429) are
- * tried again a few times after a short wait. */
+ * tried again: 3 times after 250 ms, doubled each time, or as the options' retry says (podman's
+ * --retry and --retry-delay). */
 
 typedef struct RegistryOptions {
         char *const *insecure;        /* HOST[:PORT] that are spoken to with plain http */
@@ -23,6 +25,7 @@ typedef struct RegistryOptions {
         char *const *auth_files;      /* NULL: auth_files_default() */
         const char *user, *password;  /* instead of the files' (berth login) */
         volatile sig_atomic_t *cancel; /* set from a signal handler: every transfer stops */
+        const PullRetry *retry;       /* NULL, or a field of it unset: the defaults */
 } RegistryOptions;
 
 typedef struct RegistryClient {
@@ -38,6 +41,8 @@ typedef struct RegistryClient {
         AuthScheme scheme; /* what the registry asked for, once it did */
         AuthChallenge challenge; /* its Bearer challenge, once answered */
         volatile sig_atomic_t *cancel;
+        unsigned tries;              /* of one transfer, the first included: retries + 1 */
+        uint64_t retry_delay_usec;   /* PULL_RETRY_DELAY_UNSET: registry_retry_delay_usec()'s backoff */
         char error[CURL_ERROR_SIZE];
 } RegistryClient;
 
@@ -80,9 +85,9 @@ char *registry_url(RegistryClient *c, const char *kind, const char *ref);
 /* Whether a failed transfer may be tried again: no connection, a dropped one, a timeout; 429
  * and 5xx. */
 bool registry_transient(CURLcode code, long status);
-/* The wait before attempt n (1, 2, …) of RETRY_MAX: 250 ms, doubled each time. */
-#define REGISTRY_RETRY_MAX 4
-unsigned registry_retry_delay_ms(unsigned attempt);
+/* The wait after failed attempt n (1, 2, …) of c->tries: c->retry_delay_usec when set, else 250 ms
+ * doubled each time, up to 4 s. */
+uint64_t registry_retry_delay_usec(const RegistryClient *c, unsigned attempt);
 
 /* One line for a failed transfer: curl's reason (errbuf, else its code's: TLS, connection) or the
  * HTTP status and what the registry's body says. New string. */

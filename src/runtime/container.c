@@ -59,6 +59,7 @@
 #include "sync.h"
 #include "teardown.h"
 #include "userns.h" /* Issue 18 */
+#include "lsm.h" /* Issue 16: leftovers (dialect) */
 
 static void container_done(Container *c) {
         free(c->user_spec);
@@ -90,15 +91,76 @@ static void container_done(Container *c) {
         c->uid_map = c->gid_map = NULL;
         c->root_mnt_fd = safe_close(c->root_mnt_fd);
         c->devices_mnt_fd = safe_close(c->devices_mnt_fd);
+        /* Issue 16: leftovers (dialect). */
+        free(c->log_tag);
+        c->log_tag = NULL;
+        c->log_fields = strv_free(c->log_fields);
+}
+
+/* LogOpt= (definition-extra.h): the tag and journal fields of the payload's lines, from the
+ * container's labels (the image's under Label='s) and its environment. Needs c->image, c->env. */
+static int container_log_opts(Container *c, const char *image_id) {
+        const Definition *d = c->def;
+        _cleanup_strv_free_ char **labels = NULL;
+        _cleanup_free_ char *why = NULL;
+        int r;
+
+        if (strv_isempty(d->extra.log_opts))
+                return 0;
+        labels = strv_copy(c->image.labels);
+        if (c->image.labels && !labels)
+                return log_oom();
+        STRV_FOREACH(l, d->process.labels)
+                if (strv_extend(&labels, *l) < 0)
+                        return log_oom();
+        r = log_opts_evaluate(d->extra.log_opts,
+                              &(LogTagData) { .name = d->name, .image_name = d->image ?: "", .image_id = image_id,
+                                              .labels = labels, .env = c->env },
+                              &c->log_tag, &c->log_fields, &why);
+        if (r == -ENOMEM)
+                return log_oom();
+        if (r < 0)
+                return log_error_errno(r, "LogOpt=%s", why ?: "invalid");
+        return 0;
+}
+
+/* AppArmor= and SecurityLabel*= against what the host has (lsm.h): podman's rules, a profile
+ * where AppArmor is not enabled fails; a label where SELinux is not, has no effect; and as berth
+ * does not label, a label where SELinux is enabled fails unless SecurityLabelDisable=true. */
+static int container_check_lsm(const Definition *d) {
+        const DefinitionExtra *e = &d->extra;
+
+        if (e->apparmor && !streq(e->apparmor, "unconfined") && !lsm_apparmor_enabled())
+                return log_error_errno(-EOPNOTSUPP,
+                                       "AppArmor=%s: the AppArmor profile is specified, but AppArmor is not enabled on "
+                                       "this host",
+                                       e->apparmor);
+        if (definition_extra_wants_label(e) && !e->label_disable && lsm_selinux_enabled())
+                return log_error_errno(-EOPNOTSUPP,
+                                       "SecurityLabel%s=: berth does not label containers, and this host has SELinux "
+                                       "enabled; set SecurityLabelDisable=true to run it unlabelled",
+                                       e->label_type ? "Type" : e->label_level ? "Level" : e->label_file_type ? "FileType" : "Nested");
+        return 0;
 }
 
 static int container_prepare(Container *c) {
         const Definition *d = c->def;
+        _cleanup_free_ char *image_id = NULL;
         int r;
 
-        /* The image, resolved and pinned under the store's shared lock, so that no sweep removes
-         * it between the two; the pin keeps it while the container exists (store.h). */
-        {
+        /* Issue 16: leftovers (dialect). Rootfs=: the directory is the one lower layer of the
+         * overlay, read-only as an image's layers are; no store, no pin, no image config. */
+        if (d->extra.rootfs) {
+                _cleanup_free_ char *why = NULL;
+
+                r = rootfs_check(d->extra.rootfs, &why);
+                if (r < 0)
+                        return log_error_errno(r, "%s", why ?: strerror(-r));
+                if (strv_extend(&c->lowerdirs, d->extra.rootfs) < 0)
+                        return log_oom();
+        } else {
+                /* The image, resolved and pinned under the store's shared lock, so that no sweep
+                 * removes it between the two; the pin keeps it while the container exists (store.h). */
                 _cleanup_free_ char *why = NULL, *id = NULL;
                 Store *store = NULL;
 
@@ -120,6 +182,7 @@ static int container_prepare(Container *c) {
                 store_close(store);
                 if (r < 0)
                         return r;
+                image_id = TAKE_PTR(id); /* Issue 16: leftovers (dialect): for LogOpt= */
         }
         /* Bad volumes (a missing bind source, an unknown VolumesFrom=) fail before anything is made. */
         r = volume_plan_make(d, &c->image, &c->volumes);
@@ -140,6 +203,12 @@ static int container_prepare(Container *c) {
 
         r = child_environment(d, &c->image, d->process.environment_host ? environ : NULL, environ, c->tty,
                               &c->env);
+        if (r < 0)
+                return r;
+        r = container_log_opts(c, image_id); /* Issue 16: leftovers (dialect). */
+        if (r < 0)
+                return r;
+        r = container_check_lsm(d); /* Issue 16: leftovers (dialect). */
         if (r < 0)
                 return r;
         /* berth.conf, read once: the defaults of every container, and the bridge's section for
@@ -625,7 +694,7 @@ static void run_tell_ready(Run *run) {
 
         snprintf(msg, sizeof(msg), "container %s started", d->name);
         (void) event_send(NULL, d->name, run->opts->service ? run->service : NULL, EVENT_START, LOG_INFO, msg,
-                          (JournalField[]) { { "BERTH_IMAGE", d->image, strlen(d->image) } }, 1, JOURNAL_SEND_TIMEOUT_MSEC);
+                          (JournalField[]) { { "BERTH_IMAGE", definition_image_shown(d), strlen(definition_image_shown(d)) } }, 1, JOURNAL_SEND_TIMEOUT_MSEC);
         if (!run->opts->service) {
                 if (d->notify == NOTIFY_CONMON)
                         (void) notify_send(getenv("NOTIFY_SOCKET"), "READY=1");
@@ -666,7 +735,7 @@ static int run_supervise(Run *run) {
                 .stop_signal = run->c.stop_signal,
                 .stop_timeout_usec = d->stop_timeout_usec,
                 .payload = true,
-                .image = d->image,
+                .image = definition_image_shown(d),
                 .discard_output = d->log_driver == LOG_DRIVER_NONE,
                 .oom_log = TAKE_OOM_LOG(run->oom_log),
                 .memory_cgroup = run->memory_cgroup,
@@ -683,6 +752,12 @@ static int run_supervise(Run *run) {
 
         supervisor_init(&s);
         s.ready_dir = ready;
+        /* Issue 16: leftovers (dialect): LogOpt=; its fields alone tag the lines with the name.
+         * Their keys and number were checked when the definition was read. */
+        _Static_assert(LOG_FIELDS_MAX == JOURNAL_LINE_EXTRA_MAX, "LogOpt='s fields fit a journal line");
+        s.log_tag = run->c.log_tag ?: run->c.log_fields ? d->name : NULL;
+        STRV_FOREACH(f, run->c.log_fields)
+                (void) supervisor_log_field(&s, *f);
         (void) machine_register_wait(run->machine);
         run->machine = machine_registration_free(run->machine);
         run->bus = sd_bus_flush_close_unref(run->bus);
@@ -730,7 +805,7 @@ int container_run(const Definition *d, const RunOptions *o, ForegroundRun *fg) {
         /* 0. Pull= (pull-policy.c): the image fetched from its registry, when the definition's
          *    policy says so, before anything is resolved or made; berth-pull's one line fails the
          *    start. A foreground run's berth run did this already, on its terminal. */
-        if (!fg && pull_policy_apply(d->image, d->pull, PULL_OUTPUT_JOURNAL) < 0)
+        if (!fg && pull_policy_apply(d->image, d->pull, &d->extra.pull_retry, PULL_OUTPUT_JOURNAL) < 0)
                 return 125;
         /* 1. The name (above). */
         if (run_take_name(&run, fg) < 0)

@@ -61,6 +61,7 @@
 #include "string-util.h"
 #include "strv.h"
 #include "supervise.h"
+#include "lsm.h" /* Issue 16: leftovers (dialect) */
 #include "sync.h"
 #include "user.h"
 
@@ -318,6 +319,13 @@ _noreturn_ static void joiner_main(const ExecOptions *o, char **env_base, int st
                 r = rlimit_apply(d->process.ulimits, &failed);
                 if (r < 0)
                         SYNC_FAIL(sock, r, "Failed to set the limit Ulimit=%s: %m", failed ?: "");
+        }
+        /* AppArmor= (lsm.h): the command's execve() enters the container's profile, as runc's exec
+         * does; set here, while /proc/self is still ours to find, and inherited at fork(). */
+        if (d->extra.apparmor && !streq(d->extra.apparmor, "unconfined") && lsm_apparmor_enabled()) {
+                r = lsm_apparmor_exec(d->extra.apparmor);
+                if (r < 0)
+                        SYNC_FAIL(sock, r, "Failed to set AppArmor profile %s (is it loaded?): %m", d->extra.apparmor);
         }
         /* All namespaces of the container's PID 1 at once, through its pidfd: the namespaces of
          * one process, never of a PID reused in between. Our root and working directory become

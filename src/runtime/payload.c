@@ -32,6 +32,7 @@
 #include "log.h"
 #include "mount.h"
 #include "notify.h"
+#include "lsm.h" /* Issue 16: leftovers (dialect) */
 #include "payload.h"
 #include "shm.h"
 #include "rlimit.h"
@@ -412,6 +413,13 @@ _Noreturn void payload_main(const Container *c, int sock) {
                 r = rlimit_apply(d->process.ulimits, &failed);
                 if (r < 0)
                         SYNC_FAIL(sock, r, "Failed to set the limit Ulimit=%s: %m", failed ?: "");
+        }
+        /* AppArmor= (lsm.h): for the payload's execve(), before no_new_privs and seccomp, as runc
+         * applies it; the host's having AppArmor was checked by the parent. */
+        if (d->extra.apparmor && !streq(d->extra.apparmor, "unconfined")) {
+                r = lsm_apparmor_exec(d->extra.apparmor);
+                if (r < 0)
+                        SYNC_FAIL(sock, r, "Failed to set AppArmor profile %s (is it loaded?): %m", d->extra.apparmor);
         }
         r = confine_enter(d, &c->profile, uid, gid, groups, n_groups);
         if (r < 0)

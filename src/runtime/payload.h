@@ -50,6 +50,10 @@ typedef struct Container {
         char *uid_map, *gid_map;
         int root_mnt_fd;
         int devices_mnt_fd; /* AddDevice='s nodes, copied for container root (userns.c), else -EBADF */
+        /* Issue 16: leftovers (dialect). LogOpt='s tag (NULL: the name) and journal fields
+         * ("KEY=VALUE"), for the payload's lines. */
+        char *log_tag;
+        char **log_fields;
 } Container;
 
 /* In the parent (container-mounts.c), once c->dir exists: the devices present on the host (a

@@ -147,20 +147,41 @@ static int spawn_pull(const char *path, char *const argv[], PullOutput output, i
         return -r;
 }
 
-static int run_berth_pull(const char *image, PullPolicy policy, PullOutput output) {
+static int run_berth_pull(const char *image, PullPolicy policy, const PullRetry *retry, PullOutput output) {
         const char *path = secure_getenv("BERTH_PULL") ?: BERTH_PULL_PATH;
-        const char *policy_s = pull_policy_to_string(policy);
-        char *const argv_quiet[] = { (char *) path, (char *) "--quiet", (char *) "--policy", (char *) policy_s,
-                                     (char *) image, NULL };
-        char *const argv_shown[] = { (char *) path, (char *) "--policy", (char *) policy_s, (char *) image, NULL };
+        _cleanup_free_ char *delay = NULL;
+        char count[16];
+        const char *argv[12];
+        size_t n = 0;
         _cleanup_close_pair_ int pipe_fds[2] = { -EBADF, -EBADF };
         char out[PULL_OUTPUT_KEPT + 1] = "";
         pid_t pid;
         int r, status;
 
+        argv[n++] = path;
+        if (output == PULL_OUTPUT_JOURNAL)
+                argv[n++] = "--quiet";
+        argv[n++] = "--policy";
+        argv[n++] = pull_policy_to_string(policy);
+        /* Retry= and RetryDelay=, when set: berth-pull's defaults otherwise. */
+        if (retry && retry->count != PULL_RETRY_UNSET) {
+                (void) snprintf(count, sizeof(count), "%d", retry->count);
+                argv[n++] = "--retry";
+                argv[n++] = count;
+        }
+        if (retry && retry->delay_usec != PULL_RETRY_DELAY_UNSET) {
+                if (pull_retry_delay_format(retry->delay_usec, &delay) < 0)
+                        return log_oom();
+                argv[n++] = "--retry-delay";
+                argv[n++] = delay;
+        }
+        argv[n++] = "--";
+        argv[n++] = image;
+        argv[n] = NULL;
+
         if (output == PULL_OUTPUT_JOURNAL && pipe2(pipe_fds, O_CLOEXEC) < 0)
                 return log_error_errno(-errno, "Failed to make a pipe for %s: %m", path);
-        r = spawn_pull(path, output == PULL_OUTPUT_JOURNAL ? argv_quiet : argv_shown, output, pipe_fds[1], &pid);
+        r = spawn_pull(path, (char *const *) argv, output, pipe_fds[1], &pid);
         if (r < 0)
                 return log_error_errno(r, "Failed to execute %s to pull image '%s': %m", path, image);
         if (output == PULL_OUTPUT_JOURNAL) {
@@ -196,11 +217,13 @@ static int run_berth_pull(const char *image, PullPolicy policy, PullOutput outpu
                                WEXITSTATUS(status));
 }
 
-int pull_policy_apply(const char *image, PullPolicy policy, PullOutput output) {
+int pull_policy_apply(const char *image, PullPolicy policy, const PullRetry *retry, PullOutput output) {
         _cleanup_free_ char *why = NULL;
         bool by_id = false;
         int present;
 
+        if (!image)
+                return 0; /* Rootfs=: a directory, nothing to pull */
         if (image_is_local(image))
                 return 0; /* localhost/…: nowhere to pull it from; resolved (or not found) next */
         present = image_presence(image, &by_id, &why);
@@ -218,13 +241,13 @@ int pull_policy_apply(const char *image, PullPolicy policy, PullOutput output) {
                         return 0;
                 if (output == PULL_OUTPUT_TERMINAL)
                         fprintf(stderr, "Unable to find image '%s' locally\n", image);
-                return run_berth_pull(image, policy, output);
+                return run_berth_pull(image, policy, retry, output);
         case PULL_POLICY_ALWAYS:
         case PULL_POLICY_NEWER:
                 /* An image ID names its content: there is nothing newer of it to fetch. */
                 if (present && by_id)
                         return 0;
-                return run_berth_pull(image, policy, output);
+                return run_berth_pull(image, policy, retry, output);
         case _PULL_POLICY_MAX:
         case _PULL_POLICY_INVALID:
         default:

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include "definition-extra.h"
 #include "definition-runtime.h"
 
 /* Pull= (Quadlet's) and --pull (docker's): whether a start fetches its image first. The
@@ -23,5 +24,8 @@ typedef enum PullOutput {
 
 /* Logs its error, in one line: -ENOENT for never and no local image; -EIO when berth-pull failed
  * (with PULL_OUTPUT_JOURNAL its last line is logged; on a terminal it said so itself); the errno
- * of a berth-pull that could not be executed. 0 when the image may now be resolved. */
-int pull_policy_apply(const char *image, PullPolicy policy, PullOutput output);
+ * of a berth-pull that could not be executed. 0 when the image may now be resolved. retry (Retry=,
+ * RetryDelay=; NULL or unset: berth-pull's defaults) is handed to berth-pull as --retry and
+ * --retry-delay. */
+int pull_policy_apply(const char *image, PullPolicy policy, const PullRetry *retry, PullOutput output);
+/* (image NULL, a definition's with Rootfs=: nothing to pull, 0.) */

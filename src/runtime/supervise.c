@@ -116,7 +116,8 @@ static void journal_line(Supervisor *s, int priority, const char *line, size_t n
         if (n > 0 && line[n - 1] == '\r')
                 n--;
         report_dropped(s, 0);
-        if (s->dropped > 0 || journal_send_line_timeout(NULL, s->name, s->unit, priority, line, n, 0) == -EAGAIN)
+        if (s->dropped > 0 || journal_send_line_tagged(NULL, s->name, s->log_tag, s->unit, priority, line, n,
+                                                       s->log_fields, s->n_log_fields, 0) == -EAGAIN)
                 s->dropped++;
 }
 
@@ -753,6 +754,12 @@ int supervisor_options_format(const Supervisor *s, char ret[SUPERVISOR_OPTIONS_M
         if (s->health.enabled && s->health.startup)
                 OPT("health-startup=%" PRIu64 ",%" PRIu64 ",%u,%u", s->health.startup_interval_usec,
                     s->health.startup_timeout_usec, s->health.startup_retries, s->health.startup_success);
+        /* Issue 16: leftovers (dialect). */
+        if (s->log_tag)
+                OPT("log-tag=%s", s->log_tag);
+        for (size_t i = 0; i < s->n_log_fields; i++)
+                OPT("log-field=%s=%.*s", s->log_fields[i].key, (int) s->log_fields[i].size,
+                    (const char *) s->log_fields[i].value);
 #undef OPT
         *ret_n = n;
         return 0;
@@ -812,7 +819,23 @@ int supervisor_option_parse(Supervisor *s, const char *arg) {
                            &h->startup_retries, &h->startup_success, &n) != 4 || v[n] != 0)
                         return -EINVAL;
                 h->startup = true;
-        } else
+        } else if ((v = startswith(arg, "log-tag=")) && *v) /* Issue 16: leftovers (dialect). */
+                s->log_tag = v;
+        else if ((v = startswith(arg, "log-field=")))
+                return supervisor_log_field(s, v);
+        else
                 return -EINVAL;
+        return 0;
+}
+
+int supervisor_log_field(Supervisor *s, const char *kv) {
+        size_t k = strcspn(kv, "=");
+
+        if (kv[k] != '=' || k == 0 || k >= sizeof(s->log_field_keys[0]) || s->n_log_fields >= JOURNAL_LINE_EXTRA_MAX)
+                return -EINVAL;
+        memcpy(s->log_field_keys[s->n_log_fields], kv, k);
+        s->log_field_keys[s->n_log_fields][k] = 0;
+        s->log_fields[s->n_log_fields] = (JournalField) { s->log_field_keys[s->n_log_fields], kv + k + 1, strlen(kv + k + 1) };
+        s->n_log_fields++;
         return 0;
 }

@@ -8,6 +8,7 @@
 #include <termios.h>
 
 #include "health-state.h"
+#include "journal-send.h"
 #include "macro.h"
 #include "notify.h"
 #include "oom.h"
@@ -61,6 +62,14 @@ typedef struct Supervisor {
         HealthSettings health;
         const char *helper_path;
 
+        /* Issue 16: leftovers (dialect). LogOpt= (journal-send.h): the payload's lines with
+         * SYSLOG_IDENTIFIER=log_tag and these fields, or NULL: the name's. supervisor_log_field()
+         * adds one. */
+        const char *log_tag;
+        JournalField log_fields[JOURNAL_LINE_EXTRA_MAX];
+        char log_field_keys[JOURNAL_LINE_EXTRA_MAX][65];
+        size_t n_log_fields;
+
         /* state */
         bool ready;                 /* READY=1 said, by us or by the helper before us */
         bool restart;               /* HealthOnFailure=restart: exit with supervise_exit_for_restart() */
@@ -98,15 +107,18 @@ void supervisor_init(Supervisor *s);
 int supervise(Supervisor *s);
 
 /* What berth-helper passes on to berth-supervisor beyond the fixed arguments: "KEY=VALUE" words
- * for image, ready, log, pty-fd, notify, notify-fd, ready-dir, kmsg-fd, klog-after, health and
- * health-startup, as set in s (ready and notify exclude each other). */
-#define SUPERVISOR_OPTIONS_MAX 12
+ * for image, ready, log, pty-fd, notify, notify-fd, ready-dir, memory-cgroup, kmsg-fd, klog-after,
+ * health and health-startup, as set in s (ready and notify exclude each other). */
+#define SUPERVISOR_OPTIONS_MAX (12 + JOURNAL_LINE_EXTRA_MAX)
 #define SUPERVISOR_OPTION_SIZE 4200
 int supervisor_options_format(const Supervisor *s, char ret[SUPERVISOR_OPTIONS_MAX][SUPERVISOR_OPTION_SIZE],
                               size_t *ret_n);
 /* One such word into s (which keeps pointing into arg); -EINVAL, or -EBADF for a notify-fd that
  * is not open. */
 int supervisor_option_parse(Supervisor *s, const char *arg);
+/* A "KEY=VALUE" journal field for the payload's lines (s keeps pointing into kv); -EINVAL for a
+ * key over 64 bytes or more than JOURNAL_LINE_EXTRA_MAX fields. */
+int supervisor_log_field(Supervisor *s, const char *kv);
 
 /* After supervise() with s->restart: dies of SIGUSR2, which container@.service's
  * RestartForceExitStatus= turns into a restart. */

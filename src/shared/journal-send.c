@@ -88,14 +88,30 @@ int journal_send_line(const char *socket_path, const char *name, const char *uni
 
 int journal_send_line_timeout(const char *socket_path, const char *name, const char *unit, int priority,
                               const char *msg, size_t n, unsigned timeout_msec) {
-        char prio[2] = {(char)('0' + (priority & 7)), 0};
-        JournalField f[] = {
-                {"MESSAGE", msg, n},
-                {"PRIORITY", prio, 1},
-                {"SYSLOG_IDENTIFIER", name, strlen(name)},
-                {"CONTAINER_NAME", name, strlen(name)},
-                {"OBJECT_SYSTEMD_UNIT", unit, unit ? strlen(unit) : 0},
-        };
+        return journal_send_line_tagged(socket_path, name, NULL, unit, priority, msg, n, NULL, 0, timeout_msec);
+}
 
-        return journal_sendv(socket_path, f, unit ? 5 : 4, timeout_msec);
+int journal_send_line_tagged(const char *socket_path, const char *name, const char *tag, const char *unit,
+                             int priority, const char *msg, size_t n, const JournalField *extra, size_t n_extra,
+                             unsigned timeout_msec) {
+        char prio[2] = {(char)('0' + (priority & 7)), 0};
+        JournalField f[FIELDS_MAX];
+        size_t k = 0;
+
+        if (n_extra > JOURNAL_LINE_EXTRA_MAX)
+                return -EINVAL;
+        f[k++] = (JournalField){"MESSAGE", msg, n};
+        f[k++] = (JournalField){"PRIORITY", prio, 1};
+        f[k++] = (JournalField){"SYSLOG_IDENTIFIER", tag ?: name, strlen(tag ?: name)};
+        f[k++] = (JournalField){"CONTAINER_NAME", name, strlen(name)};
+        if (unit)
+                f[k++] = (JournalField){"OBJECT_SYSTEMD_UNIT", unit, strlen(unit)};
+        if (tag) {
+                /* docker's journald fields; berth's container ID is its name. */
+                f[k++] = (JournalField){"CONTAINER_TAG", tag, strlen(tag)};
+                f[k++] = (JournalField){"CONTAINER_ID_FULL", name, strlen(name)};
+        }
+        for (size_t i = 0; i < n_extra; i++)
+                f[k++] = extra[i];
+        return journal_sendv(socket_path, f, k, timeout_msec);
 }

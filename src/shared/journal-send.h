@@ -40,3 +40,11 @@ int journal_send_line(const char *socket_path, const char *name, const char *uni
 /* The same, waiting at most timeout_msec for room in journald's queue. */
 int journal_send_line_timeout(const char *socket_path, const char *name, const char *unit, int priority,
                               const char *msg, size_t n, unsigned timeout_msec);
+
+/* The same with LogOpt= (definition-extra.h): with tag, SYSLOG_IDENTIFIER=tag, and docker's
+ * CONTAINER_TAG=tag and CONTAINER_ID_FULL=name (berth's container ID is its name), the field
+ * `berth logs` finds a tagged line by; then the extra fields, at most JOURNAL_LINE_EXTRA_MAX. */
+#define JOURNAL_LINE_EXTRA_MAX 8
+int journal_send_line_tagged(const char *socket_path, const char *name, const char *tag, const char *unit,
+                             int priority, const char *msg, size_t n, const JournalField *extra, size_t n_extra,
+                             unsigned timeout_msec);

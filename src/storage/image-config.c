@@ -255,6 +255,8 @@ int image_config_read(const char *image, ImageConfig *ret) {
         int r;
 
         *ret = IMAGE_CONFIG_NULL;
+        if (!image)
+                return 0; /* Rootfs= (definition-extra.h): a directory, no config */
         r = store_open(&s, &why);
         if (r < 0)
                 return log_error_errno(r, "Failed to open the image store: %s", why ?: strerror(-r));

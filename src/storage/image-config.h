@@ -35,6 +35,7 @@ typedef struct ImageConfig {
  * from the store; an image that is not there gives an empty one, as an image without a config
  * would. Logs its error, one line. */
 int image_config_read(const char *image, ImageConfig *ret);
+/* (image NULL, a container's with Rootfs=: the empty one.) */
 /* The same, of the image id in an open store. */
 int image_config_read_id(Store *s, const char *id, ImageConfig *ret);
 void image_config_done(ImageConfig *c);

@@ -179,6 +179,14 @@ static char *random_value(const char *key) {
                 fprintf(f, "%s%u", rnd(10) ? "" : "-", rnd(1000));
         else if (streq(key, "IP6"))
                 fprintf(f, rnd(4) ? "fd66::%x" : "10.0.0.%u", rnd(300));
+        /* Issue 16: leftovers (dialect). */
+        else if (streq(key, "Retry"))
+                fprintf(f, "%s%u", rnd(10) ? "" : "-", rnd(120));
+        else if (streq(key, "RetryDelay"))
+                fprintf(f, "%u%s", rnd(5000), (const char *[]) { "", "s", "ms", "m", "h", "x" }[rnd(6)]);
+        else if (streq(key, "LogOpt"))
+                fputs((const char *[]) { "tag={{.Name}}", "tag=web-{{.ImageID}}", "label=APP=x", "labels=a,b", "env=A",
+                                         "path=/x", "max-size=1m", "tag={{.Nope}}", "label=app=x", "x" }[rnd(10)], f);
         else
                 random_chars(f, 12);
         if (rnd(5) == 0)
@@ -325,6 +333,19 @@ static bool holds(const Definition *d, const char *key, const char *value, bool 
         if (streq(key, "SubUIDMap") || streq(key, "SubGIDMap"))
                 return streq_ptr(d->subuid_name, value + strspn(value, " \t")) && streq_ptr(d->subgid_name, d->subuid_name) &&
                        d->userns == USERNS_MAP;
+        /* Issue 16: leftovers (dialect). */
+        if (streq(key, "Retry")) {
+                unsigned count;
+
+                return safe_atou(value, &count) >= 0 && d->extra.pull_retry.count == (int) count;
+        }
+        if (streq(key, "LogOpt"))
+                return strv_length(d->extra.log_opts) == 1 && streq(d->extra.log_opts[0], value);
+        if (streq(key, "RetryDelay")) {
+                uint64_t usec;
+
+                return health_duration_parse(value, &usec, NULL) >= 0 && d->extra.pull_retry.delay_usec == usec;
+        }
         {
                 static const struct {
                         const char *key;

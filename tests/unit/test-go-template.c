@@ -205,7 +205,7 @@ static void test_refused(void) {
                 { "{{block \"x\" .}}{{end}}", "'{{block}}' is not supported" },
                 { "{{(.Name}}", "a '(' without its ')'" },
                 { "{{.Name)}}", "')' after '.Name'" },
-                { "{{.Label \"k\"}}", "a method call" },
+                { "{{.Labels \"k\"}}", "a method call" }, /* .Label "k" is docker ps's one method */
                 { "{{.Name .Id}}", "a method call" },
                 { "{{\"a\" \"b\"}}", "a value where a function is due" },
                 { "{{.Name | .Id}}", "where a function is due" },

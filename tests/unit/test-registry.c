@@ -29,8 +29,6 @@ int main(void) {
         ok(!registry_transient(CURLE_PEER_FAILED_VERIFICATION, 0) && !registry_transient(CURLE_SSL_CONNECT_ERROR, 0),
            "a TLS failure: not");
         ok(!registry_transient(CURLE_COULDNT_RESOLVE_HOST, 0), "an unknown host: not");
-        ok(registry_retry_delay_ms(1) == 250 && registry_retry_delay_ms(2) == 500 && registry_retry_delay_ms(3) == 1000,
-           "250, 500, 1000 ms");
 
         /* Docker Hub's API host; https; an insecure registry's plain http. */
         char *none[] = { NULL };
@@ -41,8 +39,22 @@ int main(void) {
         url = registry_url(c, "manifests", "1.25");
         ok_streq(url, "https://registry-1.docker.io/v2/library/nginx/manifests/1.25");
         ok(!c->ca_blob && !c->user, "no CA of its own, no credentials");
+        ok(c->tries == 4 && registry_retry_delay_usec(c, 1) == 250000 && registry_retry_delay_usec(c, 2) == 500000 &&
+           registry_retry_delay_usec(c, 3) == 1000000 && registry_retry_delay_usec(c, 9) == 4000000,
+           "by default 4 tries, after 250, 500, 1000 ms, … up to 4 s");
         c = registry_client_free(c);
         free(url);
+        /* Retry= and RetryDelay= (podman's --retry, --retry-delay). */
+        PullRetry none_retry = { .count = 0, .delay_usec = PULL_RETRY_DELAY_UNSET }, five = { .count = 5, .delay_usec = 2000000 };
+        o.retry = &none_retry;
+        ok(registry_client_new("docker.io", "library/nginx", &o, &c, &why) == 0 && c->tries == 1, "Retry=0: one try");
+        c = registry_client_free(c);
+        o.retry = &five;
+        ok(registry_client_new("docker.io", "library/nginx", &o, &c, &why) == 0 && c->tries == 6 &&
+           registry_retry_delay_usec(c, 1) == 2000000 && registry_retry_delay_usec(c, 5) == 2000000,
+           "Retry=5 RetryDelay=2s: six tries, 2 s apart");
+        c = registry_client_free(c);
+        o.retry = NULL;
         ok(registry_client_new("reg:5001", "a/b", &o, &c, &why) == 0 && c->insecure, "an insecure registry");
         url = registry_url(c, "blobs", "sha256:x");
         ok_streq(url, "http://reg:5001/v2/a/b/blobs/sha256:x");

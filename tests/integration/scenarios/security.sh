@@ -71,10 +71,10 @@ check_eq "a profile that others could have written is not used" \
 check "  … but made anew" sh -c "[ \$(stat -c %i:%a $f) != $ino:644 ] && [ \$(stat -c %a $f) = 600 ]"
 
 # --- bad input
-out=$(berth run --rm --security-opt apparmor=unconfined sec true 2>&1); rc=$?
+out=$(berth run --rm --security-opt label=user:system_u sec true 2>&1); rc=$?
 check_eq "an unknown --security-opt exits 125" "$rc" 125
 check_eq "  … in one line" "$out" \
-        "berth: option --security-opt: 'apparmor=unconfined' is not one berth has (no-new-privileges[=BOOL], seccomp=unconfined, seccomp=PATH, mask=PATHS, unmask=PATHS|ALL, systempaths=unconfined)"
+        "berth: option --security-opt: 'label=user:system_u' is not one berth has (no-new-privileges[=BOOL], seccomp=unconfined, seccomp=PATH, mask=PATHS, unmask=PATHS|ALL, systempaths=unconfined, apparmor=PROFILE, label=disable|nested|type:T|level:L|filetype:T)"
 out=$(berth run --rm --security-opt seccomp=/etc/profile.json sec true 2>&1); rc=$?
 check_eq "a seccomp profile file that is not there exits 125" "$rc" 125
 check_eq "  … in one line" "$out" \
