@@ -126,8 +126,8 @@ static void test_words_and_keys(void) {
         d = parse("[Container]\nImage=img\nContainersConfModule=/x.conf\n", "web", &error);
         ok(!d && streq_ptr(error, "/x/web.container:3: key 'ContainersConfModule': podman-specific, berth has no equivalent"), "%s", error);
         free(error);
-        d = parse("[Container]\nImage=img\nSecurityLabelNested=true\n", "web", &error);
-        ok(!d && streq_ptr(error, "/x/web.container:3: key 'SecurityLabelNested': a Quadlet key berth does not support yet"), "%s", error);
+        d = parse("[Container]\nImage=img\nNetworkAlias=web\n", "web", &error);
+        ok(!d && streq_ptr(error, "/x/web.container:3: key 'NetworkAlias': a Quadlet key berth does not support yet"), "%s", error);
         free(error);
         d = parse("[Container]\nImage=img\nFoo=bar\n", "web", &error);
         ok(!d && streq_ptr(error, "/x/web.container:3: key 'Foo': unknown key in section [Container]"), "%s", error);
