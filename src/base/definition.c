@@ -2,6 +2,7 @@
 /* The container definition parser. Everything a definition file may say is in the key table
  * below; what is not there is refused, with FILE:LINE, so a file can never pass anything on to
  * systemd or the runtime that berth did not decide to support. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -1162,11 +1163,15 @@ static int parse_text(ParseState *s, const char *text, const char *path, char **
                         p[--n] = 0; /* CRLF files */
 
                 /* Comment lines are skipped even between continuation lines, as systemd does. */
-                first = p + strspn(p, " \t\r");
+                first = p;
+                while (isspace((unsigned char) *first))
+                        first++;
                 if (*first == '#' || *first == ';')
                         continue;
-                /* Trailing blanks do not hide a continuation (systemd strips the line first). */
-                while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+                /* Trailing blanks do not hide a continuation (systemd strips the line first): the
+                 * blanks parse_line()'s strstrip() takes off, \f and \v too, or "X=\\\f" keeps a
+                 * backslash at its end that definition_to_string() writes as a continuation. */
+                while (n > 0 && isspace((unsigned char) p[n - 1]))
                         p[--n] = 0;
                 continued = ends_in_continuation(p, n);
                 if (continued)

@@ -1428,6 +1428,25 @@ static void test_load(void) {
         (void) rm_rf(run);
 }
 
+/* Found by tests/fuzz (fuzz-definition): a line ending in a backslash and a form feed was kept,
+ * the form feed stripped, with a backslash at its end, which definition_to_string() then wrote as
+ * a continuation of the next line. Every blank strstrip() takes off is one before a continuation. */
+static void test_continuation_blanks(void) {
+        _cleanup_(definition_freep) Definition *d = NULL;
+        _cleanup_free_ char *error = NULL;
+        int r;
+
+        r = definition_parse_string("[Container]\nImage=img\nEnvironment=A=1 \\\f\n  B=2\n"
+                                    "[Unit]\nDescription=x \\\v\n \f# comment\n y\n",
+                                    "/etc/berth/containers/db.container", NULL, &d, &error);
+        ok(r == 0, "a backslash before a form feed continues (%d: %s)", r, error ?: "");
+        if (r < 0)
+                return;
+        ok(strv_equal(d->environment, (char *const[]) { "A=1", "B=2", NULL }), "continued across \\f");
+        ok(strv_equal(d->unit_lines, (char *const[]) { "Description=x   y", NULL }), "continued across \\v, comment skipped");
+        round_trip(d, "continuations after form feeds");
+}
+
 int main(void) {
         test_defaults();
         test_syntax();
@@ -1443,6 +1462,7 @@ int main(void) {
         test_messages_one_line();
         test_signals();
         test_round_trip();
+        test_continuation_blanks();
         test_load();
         return tap_finish();
 }
