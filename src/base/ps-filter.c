@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +15,94 @@ static const char *const healths[] = { "starting", "healthy", "unhealthy", "none
 
 /* A regular expression longer than this is refused: names are at most 63 characters. */
 #define PS_FILTER_REGEX_MAX 256
+/* glibc's regcomp() copies what a '+' or a {N,M} repeats (a+ is aa*), so nested repetitions
+ * grow its automaton exponentially: "a" and 21 '+' take 3 GB. Go's regexps (docker's) compile
+ * in linear size. regex_size() counts the atoms glibc would build; 32768 of them take ~20 MB. */
+#define PS_FILTER_REGEX_ATOMS_MAX 32768U
+
+static uint64_t size_add(uint64_t a, uint64_t b) {
+        return MIN(a + b, (uint64_t) PS_FILTER_REGEX_ATOMS_MAX + 1);
+}
+
+/* The atoms of the ERE re once its repetitions are copied out, at most ATOMS_MAX + 1. */
+static uint64_t regex_size(const char *re) {
+        struct { uint64_t done, branch, last; } stack[PS_FILTER_REGEX_MAX / 2 + 2] = {}, *f = stack;
+
+        for (const char *p = re; *p; p++) {
+                uint64_t atom = 1, times = 1;
+
+                switch (*p) {
+                case '(':
+                        if (f == stack + ELEMENTSOF(stack) - 1)
+                                return PS_FILTER_REGEX_ATOMS_MAX + 1;
+                        *++f = (typeof(*f)) {};
+                        continue;
+                case ')':
+                        if (f == stack)
+                                break; /* a literal ')' */
+                        atom = size_add(size_add(f->done, f->branch), 1);
+                        f--;
+                        break;
+                case '|':
+                        f->done = size_add(f->done, f->branch);
+                        f->branch = f->last = 0;
+                        continue;
+                case '*':
+                case '?':
+                        continue;
+                case '+':
+                        times = 2;
+                        break;
+                case '{': {
+                        char *end;
+                        unsigned long n = strtoul(p + 1, &end, 10), m = n;
+
+                        if (!isdigit((unsigned char) p[1]))
+                                break; /* a literal '{' */
+                        if (*end == ',' && end[1] == '}')
+                                m = n + 1, end++;
+                        else if (*end == ',' && isdigit((unsigned char) end[1]))
+                                m = strtoul(end + 1, &end, 10);
+                        if (*end != '}')
+                                break; /* regcomp() refuses it */
+                        times = MAX(MAX(n, m), 1UL);
+                        p = end;
+                        break;
+                }
+                case '[': /* one atom: the set, with ']' first (or after '^') a member, [:class:] inside */
+                        p++;
+                        p += *p == '^';
+                        p += *p == ']';
+                        for (; *p && *p != ']'; p++)
+                                if (p[0] == '[' && p[1] && strchr(":.=", p[1])) {
+                                        const char *e = p + 2;
+
+                                        while (*e && !(e[0] == p[1] && e[1] == ']'))
+                                                e++;
+                                        if (*e)
+                                                p = e + 1;
+                                }
+                        if (!*p)
+                                p--;
+                        break;
+                case '\\':
+                        p += !!p[1];
+                        break;
+                default:
+                        break;
+                }
+                if (times > 1) { /* the last atom, copied: times copies in all */
+                        f->branch = size_add(f->branch, f->last * MIN(times - 1, (uint64_t) PS_FILTER_REGEX_ATOMS_MAX));
+                        f->last = size_add(0, f->last * MIN(times, (uint64_t) PS_FILTER_REGEX_ATOMS_MAX));
+                } else {
+                        f->branch = size_add(f->branch, atom);
+                        f->last = atom;
+                }
+        }
+        for (; f > stack; f--) /* groups left open: regcomp() refuses them, after building them */
+                f[-1].branch = size_add(f[-1].branch, size_add(f->done, f->branch));
+        return size_add(f->done, f->branch);
+}
 
 static int index_of(const char *const *table, size_t n, const char *s) {
         for (size_t i = 0; i < n; i++)
@@ -36,6 +126,10 @@ static int add_regex(regex_t **l, size_t *n, const char *key, const char *re, ch
                                               SHOWN(re));
                         p++;
                 }
+        if (regex_size(re) > PS_FILTER_REGEX_ATOMS_MAX)
+                return reason(ret_why, -EINVAL,
+                              "--filter %s=%s: the regular expression repeats too much (nested + or {N,M})", key,
+                              SHOWN(re));
         t = reallocarray(*l, *n + 1, sizeof(regex_t));
         if (!t)
                 return -ENOMEM;
