@@ -24,18 +24,24 @@ static uint64_t size_add(uint64_t a, uint64_t b) {
         return MIN(a + b, (uint64_t) PS_FILTER_REGEX_ATOMS_MAX + 1);
 }
 
-/* The atoms of the ERE re once its repetitions are copied out, at most ATOMS_MAX + 1. */
+/* The atoms of the ERE re once its repetitions are copied out, at most ATOMS_MAX + 1; or
+ * UINT64_MAX for a repetition of a repetition ("a**", "a+{2}"), which Go refuses as "invalid
+ * nested repetition operator" and glibc's matcher takes exponential time over: like Go, one '?'
+ * may follow a repetition (Go's non-greedy mark; the same matches either way). */
 static uint64_t regex_size(const char *re) {
         struct { uint64_t done, branch, last; } stack[PS_FILTER_REGEX_MAX / 2 + 2] = {}, *f = stack;
+        enum { PLAIN, REPEATED, LAZY } state = PLAIN;
 
         for (const char *p = re; *p; p++) {
                 uint64_t atom = 1, times = 1;
+                bool repeat = false;
 
                 switch (*p) {
                 case '(':
                         if (f == stack + ELEMENTSOF(stack) - 1)
                                 return PS_FILTER_REGEX_ATOMS_MAX + 1;
                         *++f = (typeof(*f)) {};
+                        state = PLAIN;
                         continue;
                 case ')':
                         if (f == stack)
@@ -46,12 +52,16 @@ static uint64_t regex_size(const char *re) {
                 case '|':
                         f->done = size_add(f->done, f->branch);
                         f->branch = f->last = 0;
+                        state = PLAIN;
                         continue;
                 case '*':
                 case '?':
-                        continue;
+                        times = 0; /* one node more around the last atom */
+                        repeat = true;
+                        break;
                 case '+':
                         times = 2;
+                        repeat = true;
                         break;
                 case '{': {
                         char *end;
@@ -59,13 +69,15 @@ static uint64_t regex_size(const char *re) {
 
                         if (!isdigit((unsigned char) p[1]))
                                 break; /* a literal '{' */
-                        if (*end == ',' && end[1] == '}')
-                                m = n + 1, end++;
-                        else if (*end == ',' && isdigit((unsigned char) end[1]))
+                        if (*end == ',' && end[1] == '}') {
+                                m = n + 1;
+                                end++;
+                        } else if (*end == ',' && isdigit((unsigned char) end[1]))
                                 m = strtoul(end + 1, &end, 10);
                         if (*end != '}')
                                 break; /* regcomp() refuses it */
                         times = MAX(MAX(n, m), 1UL);
+                        repeat = true;
                         p = end;
                         break;
                 }
@@ -91,12 +103,25 @@ static uint64_t regex_size(const char *re) {
                 default:
                         break;
                 }
-                if (times > 1) { /* the last atom, copied: times copies in all */
-                        f->branch = size_add(f->branch, f->last * MIN(times - 1, (uint64_t) PS_FILTER_REGEX_ATOMS_MAX));
-                        f->last = size_add(0, f->last * MIN(times, (uint64_t) PS_FILTER_REGEX_ATOMS_MAX));
-                } else {
+                if (repeat) {
+                        if (state == REPEATED && *p == '?') {
+                                state = LAZY;
+                                continue;
+                        }
+                        if (state != PLAIN)
+                                return UINT64_MAX;
+                        state = REPEATED;
+                } else
+                        state = PLAIN;
+                if (!repeat) {
                         f->branch = size_add(f->branch, atom);
                         f->last = atom;
+                } else if (times == 0) {
+                        f->branch = size_add(f->branch, 1);
+                        f->last = size_add(f->last, 1);
+                } else { /* the last atom, copied: times copies in all */
+                        f->branch = size_add(f->branch, f->last * MIN(times - 1, (uint64_t) PS_FILTER_REGEX_ATOMS_MAX));
+                        f->last = size_add(0, f->last * MIN(times, (uint64_t) PS_FILTER_REGEX_ATOMS_MAX));
                 }
         }
         for (; f > stack; f--) /* groups left open: regcomp() refuses them, after building them */
@@ -112,6 +137,7 @@ static int index_of(const char *const *table, size_t n, const char *s) {
 }
 
 static int add_regex(regex_t **l, size_t *n, const char *key, const char *re, char **ret_why) {
+        uint64_t size;
         regex_t *t;
         int r;
 
@@ -126,7 +152,10 @@ static int add_regex(regex_t **l, size_t *n, const char *key, const char *re, ch
                                               SHOWN(re));
                         p++;
                 }
-        if (regex_size(re) > PS_FILTER_REGEX_ATOMS_MAX)
+        size = regex_size(re);
+        if (size == UINT64_MAX)
+                return reason(ret_why, -EINVAL, "--filter %s=%s: invalid nested repetition operator", key, SHOWN(re));
+        if (size > PS_FILTER_REGEX_ATOMS_MAX)
                 return reason(ret_why, -EINVAL,
                               "--filter %s=%s: the regular expression repeats too much (nested + or {N,M})", key,
                               SHOWN(re));
