@@ -1426,9 +1426,11 @@ int definition_to_string(const Definition *d, char **ret) {
                 b = open_memstream(&body, &body_size);
                 if (!b)
                         return -ENOMEM;
-                /* [Unit] and [Service]: their lines as they were written. */
+                /* [Unit] and [Service]: their lines as they were written. One that ends in an odd run
+                 * of backslashes ("X=a\\ \\" continued onto a blank line) would read as continued:
+                 * written continued, by " \\", onto a blank line, it reads back as itself. */
                 STRV_FOREACH(line, sec == SECTION_UNIT ? d->unit_lines : sec == SECTION_SERVICE ? d->service_lines : NULL)
-                        fprintf(b, "%s\n", *line);
+                        fprintf(b, "%s%s\n", *line, ends_in_continuation(*line, strlen(*line)) ? " \\\n" : "");
                 for (size_t i = 0; i < ELEMENTSOF(key_table); i++) {
                         const DefinitionKey *k = key_table + i;
                         long before = ftell(b);

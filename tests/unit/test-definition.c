@@ -1445,6 +1445,19 @@ static void test_continuation_blanks(void) {
         ok(strv_equal(d->environment, (char *const[]) { "A=1", "B=2", NULL }), "continued across \\f");
         ok(strv_equal(d->unit_lines, (char *const[]) { "Description=x   y", NULL }), "continued across \\v, comment skipped");
         round_trip(d, "continuations after form feeds");
+        d = definition_free(d);
+
+        /* Also found by fuzz-definition: a [Unit]/[Service] line that ends in an odd run of
+         * backslashes once its continuation is joined and stripped was written as a continuation. */
+        r = definition_parse_string("[Container]\nImage=img\n[Unit]\nDescription=a\\\\\\ \\\n\n"
+                                    "[Service]\nEnvironment=B=\\\\\\\r\\",
+                                    "/etc/berth/containers/db.container", NULL, &d, &error);
+        ok(r == 0, "odd backslashes at a line's end after its continuation (%d: %s)", r, error ?: "");
+        if (r < 0)
+                return;
+        ok(strv_equal(d->unit_lines, (char *const[]) { "Description=a\\\\\\", NULL }), "[Unit] line kept");
+        ok(strv_equal(d->service_lines, (char *const[]) { "Environment=B=\\\\\\", NULL }), "[Service] line kept");
+        round_trip(d, "[Unit] and [Service] lines ending in backslashes");
 }
 
 int main(void) {
