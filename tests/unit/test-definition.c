@@ -1428,36 +1428,37 @@ static void test_load(void) {
         (void) rm_rf(run);
 }
 
-/* Found by tests/fuzz (fuzz-definition): a line ending in a backslash and a form feed was kept,
- * the form feed stripped, with a backslash at its end, which definition_to_string() then wrote as
- * a continuation of the next line. Every blank strstrip() takes off is one before a continuation. */
-static void test_continuation_blanks(void) {
-        _cleanup_(definition_freep) Definition *d = NULL;
-        _cleanup_free_ char *error = NULL;
-        int r;
+/* Found by tests/fuzz (fuzz-definition): text that parses, but whose definition_to_string() read
+ * back as another definition. */
+static void test_continuation_round_trips(void) {
+        static const struct {
+                const char *text, *what;
+                char *const environment[3], *const unit[2], *const service[2];
+        } cases[] = {
+                /* A backslash and a form feed ended the line: it was kept, the form feed stripped,
+                 * with a backslash at its end that was written as a continuation. Every blank
+                 * strstrip() takes off is one before a continuation. */
+                { "Environment=A=1 \\\f\n  B=2\n[Unit]\nDescription=x \\\v\n \f# comment\n y\n",
+                  "a backslash before \\f or \\v continues", { "A=1", "B=2" }, { "Description=x   y" }, {} },
+                /* An odd run of backslashes at a line's end once its continuation is joined and
+                 * stripped: the line was written as it was, a continuation. */
+                { "[Unit]\nDescription=a\\\\\\ \\\n\n[Service]\nEnvironment=B=\\\\\\\r\\",
+                  "odd backslashes at a line's end", {}, { "Description=a\\\\\\" }, { "Environment=B=\\\\\\" } },
+        };
 
-        r = definition_parse_string("[Container]\nImage=img\nEnvironment=A=1 \\\f\n  B=2\n"
-                                    "[Unit]\nDescription=x \\\v\n \f# comment\n y\n",
-                                    "/etc/berth/containers/db.container", NULL, &d, &error);
-        ok(r == 0, "a backslash before a form feed continues (%d: %s)", r, error ?: "");
-        if (r < 0)
-                return;
-        ok(strv_equal(d->environment, (char *const[]) { "A=1", "B=2", NULL }), "continued across \\f");
-        ok(strv_equal(d->unit_lines, (char *const[]) { "Description=x   y", NULL }), "continued across \\v, comment skipped");
-        round_trip(d, "continuations after form feeds");
-        d = definition_free(d);
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                _cleanup_(definition_freep) Definition *d = NULL;
+                _cleanup_free_ char *text = strjoin("[Container]\nImage=img\n", cases[i].text),
+                                    *error = NULL;
+                int r;
 
-        /* Also found by fuzz-definition: a [Unit]/[Service] line that ends in an odd run of
-         * backslashes once its continuation is joined and stripped was written as a continuation. */
-        r = definition_parse_string("[Container]\nImage=img\n[Unit]\nDescription=a\\\\\\ \\\n\n"
-                                    "[Service]\nEnvironment=B=\\\\\\\r\\",
-                                    "/etc/berth/containers/db.container", NULL, &d, &error);
-        ok(r == 0, "odd backslashes at a line's end after its continuation (%d: %s)", r, error ?: "");
-        if (r < 0)
-                return;
-        ok(strv_equal(d->unit_lines, (char *const[]) { "Description=a\\\\\\", NULL }), "[Unit] line kept");
-        ok(strv_equal(d->service_lines, (char *const[]) { "Environment=B=\\\\\\", NULL }), "[Service] line kept");
-        round_trip(d, "[Unit] and [Service] lines ending in backslashes");
+                r = definition_parse_string(text, "/etc/berth/containers/db.container", NULL, &d, &error);
+                if (!ok(r == 0, "%s (%d: %s)", cases[i].what, r, error ?: ""))
+                        continue;
+                ok(strv_equal(d->environment, cases[i].environment) && strv_equal(d->unit_lines, cases[i].unit) &&
+                   strv_equal(d->service_lines, cases[i].service), "%s: the lines as joined", cases[i].what);
+                round_trip(d, cases[i].what);
+        }
 }
 
 int main(void) {
@@ -1475,7 +1476,7 @@ int main(void) {
         test_messages_one_line();
         test_signals();
         test_round_trip();
-        test_continuation_blanks();
+        test_continuation_round_trips();
         test_load();
         return tap_finish();
 }
