@@ -2,6 +2,7 @@
 /* The container definition parser. Everything a definition file may say is in the key table
  * below; what is not there is refused, with FILE:LINE, so a file can never pass anything on to
  * systemd or the runtime that berth did not decide to support. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -1199,11 +1200,15 @@ static int parse_text(ParseState *s, const char *text, const char *path, char **
                         p[--n] = 0; /* CRLF files */
 
                 /* Comment lines are skipped even between continuation lines, as systemd does. */
-                first = p + strspn(p, " \t\r");
+                first = p;
+                while (isspace((unsigned char) *first))
+                        first++;
                 if (*first == '#' || *first == ';')
                         continue;
-                /* Trailing blanks do not hide a continuation (systemd strips the line first). */
-                while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+                /* Trailing blanks do not hide a continuation (systemd strips the line first): the
+                 * blanks parse_line()'s strstrip() takes off, \f and \v too, or "X=\\\f" keeps a
+                 * backslash at its end that definition_to_string() writes as a continuation. */
+                while (n > 0 && isspace((unsigned char) p[n - 1]))
                         p[--n] = 0;
                 continued = ends_in_continuation(p, n);
                 if (continued)
@@ -1468,9 +1473,11 @@ int definition_to_string(const Definition *d, char **ret) {
                 b = open_memstream(&body, &body_size);
                 if (!b)
                         return -ENOMEM;
-                /* [Unit] and [Service]: their lines as they were written. */
+                /* [Unit] and [Service]: their lines as they were written. One that ends in an odd run
+                 * of backslashes ("X=a\\ \\" continued onto a blank line) would read as continued:
+                 * written continued, by " \\", onto a blank line, it reads back as itself. */
                 STRV_FOREACH(line, sec == SECTION_UNIT ? d->unit_lines : sec == SECTION_SERVICE ? d->service_lines : NULL)
-                        fprintf(b, "%s\n", *line);
+                        fprintf(b, "%s%s\n", *line, ends_in_continuation(*line, strlen(*line)) ? " \\\n" : "");
                 for (size_t i = 0; i < ELEMENTSOF(key_table); i++) {
                         const DefinitionKey *k = key_table + i;
                         long before = ftell(b);

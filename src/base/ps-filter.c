@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +15,119 @@ static const char *const healths[] = { "starting", "healthy", "unhealthy", "none
 
 /* A regular expression longer than this is refused: names are at most 63 characters. */
 #define PS_FILTER_REGEX_MAX 256
+/* glibc's regcomp() copies what a '+' or a {N,M} repeats (a+ is aa*), so nested repetitions
+ * grow its automaton exponentially: "a" and 21 '+' take 3 GB. Go's regexps (docker's) compile
+ * in linear size. regex_size() counts the atoms glibc would build; 32768 of them take ~20 MB. */
+#define PS_FILTER_REGEX_ATOMS_MAX 32768U
+
+static uint64_t size_add(uint64_t a, uint64_t b) {
+        return MIN(a + b, (uint64_t) PS_FILTER_REGEX_ATOMS_MAX + 1);
+}
+
+/* The atoms of the ERE re once its repetitions are copied out, at most ATOMS_MAX + 1; or
+ * UINT64_MAX for a repetition of a repetition ("a**", "a+{2}"), which Go refuses as "invalid
+ * nested repetition operator" and glibc's matcher takes exponential time over: like Go, one '?'
+ * may follow a repetition (Go's non-greedy mark; the same matches either way). */
+static uint64_t regex_size(const char *re) {
+        struct { uint64_t done, branch, last; } stack[PS_FILTER_REGEX_MAX / 2 + 2] = {}, *f = stack;
+        enum { PLAIN, REPEATED, LAZY } state = PLAIN;
+
+        for (const char *p = re; *p; p++) {
+                uint64_t atom = 1, times = 1;
+                bool repeat = false;
+
+                switch (*p) {
+                case '(':
+                        if (f == stack + ELEMENTSOF(stack) - 1)
+                                return PS_FILTER_REGEX_ATOMS_MAX + 1;
+                        *++f = (typeof(*f)) {};
+                        state = PLAIN;
+                        continue;
+                case ')':
+                        if (f == stack)
+                                break; /* a literal ')' */
+                        atom = size_add(size_add(f->done, f->branch), 1);
+                        f--;
+                        break;
+                case '|':
+                        f->done = size_add(f->done, f->branch);
+                        f->branch = f->last = 0;
+                        state = PLAIN;
+                        continue;
+                case '*':
+                case '?':
+                        times = 0; /* one node more around the last atom */
+                        repeat = true;
+                        break;
+                case '+':
+                        times = 2;
+                        repeat = true;
+                        break;
+                case '{': {
+                        char *end;
+                        unsigned long n = strtoul(p + 1, &end, 10), m = n;
+
+                        if (!isdigit((unsigned char) p[1]))
+                                break; /* a literal '{' */
+                        if (*end == ',' && end[1] == '}') {
+                                m = n + 1;
+                                end++;
+                        } else if (*end == ',' && isdigit((unsigned char) end[1]))
+                                m = strtoul(end + 1, &end, 10);
+                        if (*end != '}')
+                                break; /* regcomp() refuses it */
+                        times = MAX(MAX(n, m), 1UL);
+                        repeat = true;
+                        p = end;
+                        break;
+                }
+                case '[': /* one atom: the set, with ']' first (or after '^') a member, [:class:] inside */
+                        p++;
+                        p += *p == '^';
+                        p += *p == ']';
+                        for (; *p && *p != ']'; p++)
+                                if (p[0] == '[' && p[1] && strchr(":.=", p[1])) {
+                                        const char *e = p + 2;
+
+                                        while (*e && !(e[0] == p[1] && e[1] == ']'))
+                                                e++;
+                                        if (*e)
+                                                p = e + 1;
+                                }
+                        if (!*p)
+                                p--;
+                        break;
+                case '\\':
+                        p += !!p[1];
+                        break;
+                default:
+                        break;
+                }
+                if (repeat) {
+                        if (state == REPEATED && *p == '?') {
+                                state = LAZY;
+                                continue;
+                        }
+                        if (state != PLAIN)
+                                return UINT64_MAX;
+                        state = REPEATED;
+                } else
+                        state = PLAIN;
+                if (!repeat) {
+                        f->branch = size_add(f->branch, atom);
+                        f->last = atom;
+                } else if (times == 0) {
+                        f->branch = size_add(f->branch, 1);
+                        f->last = size_add(f->last, 1);
+                } else { /* the last atom, copied: times copies in all */
+                        f->branch = size_add(f->branch, f->last * MIN(times - 1, (uint64_t) PS_FILTER_REGEX_ATOMS_MAX));
+                        f->last = size_add(0, f->last * MIN(times, (uint64_t) PS_FILTER_REGEX_ATOMS_MAX));
+                }
+        }
+        for (; f > stack; f--) /* groups left open: regcomp() refuses them, after building them */
+                f[-1].branch = size_add(f[-1].branch, size_add(f->done, f->branch));
+        return size_add(f->done, f->branch);
+}
 
 static int index_of(const char *const *table, size_t n, const char *s) {
         for (size_t i = 0; i < n; i++)
@@ -22,6 +137,7 @@ static int index_of(const char *const *table, size_t n, const char *s) {
 }
 
 static int add_regex(regex_t **l, size_t *n, const char *key, const char *re, char **ret_why) {
+        uint64_t size;
         regex_t *t;
         int r;
 
@@ -36,6 +152,13 @@ static int add_regex(regex_t **l, size_t *n, const char *key, const char *re, ch
                                               SHOWN(re));
                         p++;
                 }
+        size = regex_size(re);
+        if (size == UINT64_MAX)
+                return reason(ret_why, -EINVAL, "--filter %s=%s: invalid nested repetition operator", key, SHOWN(re));
+        if (size > PS_FILTER_REGEX_ATOMS_MAX)
+                return reason(ret_why, -EINVAL,
+                              "--filter %s=%s: the regular expression repeats too much (nested + or {N,M})", key,
+                              SHOWN(re));
         t = reallocarray(*l, *n + 1, sizeof(regex_t));
         if (!t)
                 return -ENOMEM;

@@ -1428,6 +1428,39 @@ static void test_load(void) {
         (void) rm_rf(run);
 }
 
+/* Found by tests/fuzz (fuzz-definition): text that parses, but whose definition_to_string() read
+ * back as another definition. */
+static void test_continuation_round_trips(void) {
+        static const struct {
+                const char *text, *what;
+                char *const environment[3], *const unit[2], *const service[2];
+        } cases[] = {
+                /* A backslash and a form feed ended the line: it was kept, the form feed stripped,
+                 * with a backslash at its end that was written as a continuation. Every blank
+                 * strstrip() takes off is one before a continuation. */
+                { "Environment=A=1 \\\f\n  B=2\n[Unit]\nDescription=x \\\v\n \f# comment\n y\n",
+                  "a backslash before \\f or \\v continues", { "A=1", "B=2" }, { "Description=x   y" }, {} },
+                /* An odd run of backslashes at a line's end once its continuation is joined and
+                 * stripped: the line was written as it was, a continuation. */
+                { "[Unit]\nDescription=a\\\\\\ \\\n\n[Service]\nEnvironment=B=\\\\\\\r\\",
+                  "odd backslashes at a line's end", {}, { "Description=a\\\\\\" }, { "Environment=B=\\\\\\" } },
+        };
+
+        for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+                _cleanup_(definition_freep) Definition *d = NULL;
+                _cleanup_free_ char *text = strjoin("[Container]\nImage=img\n", cases[i].text),
+                                    *error = NULL;
+                int r;
+
+                r = definition_parse_string(text, "/etc/berth/containers/db.container", NULL, &d, &error);
+                if (!ok(r == 0, "%s (%d: %s)", cases[i].what, r, error ?: ""))
+                        continue;
+                ok(strv_equal(d->environment, cases[i].environment) && strv_equal(d->unit_lines, cases[i].unit) &&
+                   strv_equal(d->service_lines, cases[i].service), "%s: the lines as joined", cases[i].what);
+                round_trip(d, cases[i].what);
+        }
+}
+
 int main(void) {
         test_defaults();
         test_syntax();
@@ -1443,6 +1476,7 @@ int main(void) {
         test_messages_one_line();
         test_signals();
         test_round_trip();
+        test_continuation_round_trips();
         test_load();
         return tap_finish();
 }

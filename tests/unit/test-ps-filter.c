@@ -116,6 +116,22 @@ int main(void) {
         ok(strstr(RUN("name"), "KEY=VALUE") != NULL, "no '='");
         ok(strstr(RUN("name=(a"), "not a regular expression") != NULL, "a bad regex: %s", RUN("name=(a"));
         ok(strstr(RUN("name=(a)\\1"), "back-references") != NULL, "back-references are refused");
+        /* Found by tests/fuzz (fuzz-filter): glibc's regcomp() copies what + and {N,M} repeat, so
+         * nested ones took gigabytes ("a" and 22 '+': 3 GB). Refused before regcomp() sees them. */
+        ok(strstr(RUN("name=a++++++++++++++++++++++++++++++++"), "invalid nested repetition operator") != NULL,
+           "a++++…: %s", RUN("name=a++++++++++++++++++++++++++++++++"));
+        ok(strstr(RUN("name=lx????????????????????????++++++bet"), "invalid nested repetition operator") != NULL,
+           "x???…+++ (minutes in regcomp())");
+        ok(strstr(RUN("name=a+{2}"), "invalid nested repetition operator") != NULL, "a+{2}");
+        ok_streq(RUN("name=^we*?b1?$"), "web1"); /* one '?' after a repetition: Go's non-greedy mark */
+        ok(strstr(RUN("name=((((((((((((((((((((a+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+"), "repeats too much") != NULL,
+           "nested groups, each repeated");
+        ok(strstr(RUN("name=((a{100}){100}){100}"), "repeats too much") != NULL, "nested counts");
+        ok(strstr(RUN("name=((((((((((((((((((((a+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+"), "repeats too much") != NULL,
+           "a group left open counts too");
+        ok(strstr(RUN("name=[[:alpha:]+]{2}(x|y+){300}[]+]+"), "repeats too much") == NULL, "sets and counts in reason: %s",
+           RUN("name=[[:alpha:]+]{2}(x|y+){300}[]+]+"));
+        ok_streq(RUN("name=^w(e|x)+b[0-9]{1,3}$"), "web1");
         ok(strstr(RUN("label="), "a label's key is wanted") != NULL, "label= without a key");
         ok(strstr(RUN("exited=x"), "an exit code is wanted") != NULL, "exited= not a number");
 
