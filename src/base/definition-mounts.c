@@ -80,6 +80,11 @@ static int mount_option(MountWord *w, char *o, char **ret_why) {
                         w->type = VOLUME_TMPFS;
                 else if (streq_ptr(v, "image")) /* Issue 16: leftovers. */
                         w->type = VOLUME_IMAGE;
+                else if (streq_ptr(v, "artifact") || streq_ptr(v, "glob") || streq_ptr(v, "devpts") || streq_ptr(v, "ramfs"))
+                        return reason(ret_why, -EINVAL,
+                                      "type '%s' is podman-specific (its artifact store, globs of binds, its "
+                                      "devpts and ramfs mounts): berth has bind, volume, tmpfs and image",
+                                      SHOWN(v));
                 else
                         return reason(ret_why, -EINVAL,
                                       "type '%s' is not supported by berth (bind, volume, tmpfs or image)",

@@ -135,7 +135,7 @@ static void test_mount_keys(void) {
         key_bad("Mount=type=image,source=fedora,destination=/x,U\n",
                 F ":3: key 'Mount': type=image takes none of U, relabel, volume-* and bind-* options");
         key_bad("Mount=type=artifact,source=fedora,destination=/x\n",
-                F ":3: key 'Mount': type 'artifact' is not supported by berth (bind, volume, tmpfs or image)");
+                F ":3: key 'Mount': type 'artifact' is podman-specific (its artifact store, globs of binds, its devpts and ramfs mounts): berth has bind, volume, tmpfs and image");
         key_bad("Mount=type=bind,destination=/x\n", F ":3: key 'Mount': type=bind needs a source= (an absolute host path)");
         key_bad("Mount=type=bind,source=/a\n",
                 F ":3: key 'Mount': 'type=bind,source=/a' has no destination (target=, destination= or dst=)");
