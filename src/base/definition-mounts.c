@@ -600,3 +600,62 @@ int definition_format_bool_default_true(FILE *f, const char *key, const struct D
                 fprintf(f, "%s=no\n", key);
         return 0;
 }
+
+static int add_destination(char ***seen, const char *key, const char *dst, char **ret_why) {
+        if (strv_contains(*seen, dst))
+                return reason(ret_why, -EINVAL, "key '%s': more than one mount on '%s'", key, SHOWN(dst));
+        return strv_extend(seen, dst);
+}
+
+/* Checks across the mount lines of a whole definition: the API directories against Privileged=,
+ * one mount per destination, no VolumesFrom= of itself. *ret_why reads "key 'K': why". */
+int definition_check_mounts(const DefinitionMountKeys *d, char **ret_why) {
+        _cleanup_strv_free_ char **seen = NULL;
+        int r;
+
+        STRV_FOREACH(v, d->volumes) {
+                _cleanup_(volume_mount_done) VolumeMount m = {};
+                _cleanup_free_ char *why = NULL;
+
+                r = volume_spec_parse(*v, &m, &why);
+                if (r >= 0)
+                        r = volume_destination_check(m.destination, d->privileged, &why);
+                if (r == -EINVAL)
+                        return reason(ret_why, -EINVAL, "key 'Volume': %s", why ?: "invalid value");
+                if (r < 0)
+                        return r;
+                r = add_destination(&seen, "Volume", m.destination, ret_why);
+                if (r < 0)
+                        return r;
+        }
+        STRV_FOREACH(v, d->tmpfs) {
+                _cleanup_(volume_mount_done) VolumeMount m = {};
+                _cleanup_free_ char *why = NULL;
+
+                r = volume_tmpfs_parse(*v, &m, &why);
+                if (r >= 0)
+                        r = volume_destination_check(m.destination, d->privileged, &why);
+                if (r == -EINVAL)
+                        return reason(ret_why, -EINVAL, "key 'Tmpfs': %s", why ?: "invalid value");
+                if (r < 0)
+                        return r;
+                r = add_destination(&seen, "Tmpfs", m.destination, ret_why);
+                if (r < 0)
+                        return r;
+        }
+        r = definition_mounts_check(d->mounts, d->privileged, &seen, ret_why);
+        if (r < 0)
+                return r;
+        STRV_FOREACH(v, d->volumes_from) {
+                _cleanup_free_ char *name = NULL, *why = NULL;
+
+                r = volume_from_parse(*v, &name, NULL, &why);
+                if (r == -EINVAL)
+                        return reason(ret_why, -EINVAL, "key 'VolumesFrom': %s", why ?: "invalid value");
+                if (r < 0)
+                        return r;
+                if (streq_ptr(name, d->name))
+                        return reason(ret_why, -EINVAL, "key 'VolumesFrom': container %s cannot take volumes from itself", name);
+        }
+        return 0;
+}

@@ -41,6 +41,15 @@ int definition_mount_check(const char *word, char **ret_why);
  * destination, counting those in *seen (which it extends). *ret_why reads "key 'Mount': why". */
 int definition_mounts_check(char **mounts, bool privileged, char ***seen, char **ret_why);
 
+/* Checks across the mount lines of a whole definition: the API directories against Privileged=,
+ * one mount per destination, no VolumesFrom= of itself. *ret_why reads "key 'K': why". */
+typedef struct DefinitionMountKeys {
+        char **volumes, **tmpfs, **mounts, **volumes_from;
+        bool privileged;
+        const char *name;
+} DefinitionMountKeys;
+int definition_check_mounts(const DefinitionMountKeys *d, char **ret_why);
+
 typedef struct DeviceSpec {
         char *host;      /* the host's node, absolute */
         char *container; /* where it shows inside, under /dev */

@@ -1110,65 +1110,6 @@ static int name_from_path(const char *path, char **ret) {
         return 0;
 }
 
-static int add_destination(char ***seen, const char *key, const char *dst, char **ret_why) {
-        if (strv_contains(*seen, dst))
-                return reason(ret_why, -EINVAL, "key '%s': more than one mount on '%s'", key, SHOWN(dst));
-        return strv_extend(seen, dst);
-}
-
-/* Checks across the mount lines of a whole definition: the API directories against Privileged=,
- * one mount per destination, no VolumesFrom= of itself. *ret_why reads "key 'K': why". */
-static int check_mounts(const Definition *d, char **ret_why) {
-        _cleanup_strv_free_ char **seen = NULL;
-        int r;
-
-        STRV_FOREACH(v, d->volumes) {
-                _cleanup_(volume_mount_done) VolumeMount m = {};
-                _cleanup_free_ char *why = NULL;
-
-                r = volume_spec_parse(*v, &m, &why);
-                if (r >= 0)
-                        r = volume_destination_check(m.destination, d->privileged, &why);
-                if (r == -EINVAL)
-                        return reason(ret_why, -EINVAL, "key 'Volume': %s", why ?: "invalid value");
-                if (r < 0)
-                        return r;
-                r = add_destination(&seen, "Volume", m.destination, ret_why);
-                if (r < 0)
-                        return r;
-        }
-        STRV_FOREACH(v, d->tmpfs) {
-                _cleanup_(volume_mount_done) VolumeMount m = {};
-                _cleanup_free_ char *why = NULL;
-
-                r = volume_tmpfs_parse(*v, &m, &why);
-                if (r >= 0)
-                        r = volume_destination_check(m.destination, d->privileged, &why);
-                if (r == -EINVAL)
-                        return reason(ret_why, -EINVAL, "key 'Tmpfs': %s", why ?: "invalid value");
-                if (r < 0)
-                        return r;
-                r = add_destination(&seen, "Tmpfs", m.destination, ret_why);
-                if (r < 0)
-                        return r;
-        }
-        r = definition_mounts_check(d->mounts, d->privileged, &seen, ret_why);
-        if (r < 0)
-                return r;
-        STRV_FOREACH(v, d->volumes_from) {
-                _cleanup_free_ char *name = NULL, *why = NULL;
-
-                r = volume_from_parse(*v, &name, NULL, &why);
-                if (r == -EINVAL)
-                        return reason(ret_why, -EINVAL, "key 'VolumesFrom': %s", why ?: "invalid value");
-                if (r < 0)
-                        return r;
-                if (streq_ptr(name, d->name))
-                        return reason(ret_why, -EINVAL, "key 'VolumesFrom': container %s cannot take volumes from itself", name);
-        }
-        return 0;
-}
-
 /* One file's lines into s: the definition, or one of its drop-ins, which starts outside any section. */
 static int parse_text(ParseState *s, const char *text, const char *path, char **ret_error) {
         _cleanup_free_ char *buf = NULL, *cont = NULL;
@@ -1392,7 +1333,10 @@ int definition_parse_texts(char *const *texts, char *const *paths, size_t n_text
         {
                 _cleanup_free_ char *why = NULL;
 
-                r = check_mounts(d, &why);
+                r = definition_check_mounts(&(const DefinitionMountKeys) { .volumes = d->volumes, .tmpfs = d->tmpfs,
+                                                                        .mounts = d->mounts, .volumes_from = d->volumes_from,
+                                                                        .privileged = d->privileged, .name = d->name },
+                                            &why);
                 if (r == -EINVAL)
                         return reason(ret_error, r, "%s: %s", path, why ?: "invalid volumes");
                 if (r < 0)
