@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <errno.h>
+#include <string.h>
 #include <stdlib.h>
 
 #include "id-range.h"
@@ -76,4 +77,45 @@ int id_range_pick(uint64_t pool_first, uint64_t pool_last, uint64_t block, uint6
                 }
         }
         return -ENOSPC;
+}
+
+bool nsswitch_db_only(const char *text, const char *db, const char *const *allowed) {
+        size_t n = strlen(db);
+
+        for (const char *l = text; l && *l;) {
+                const char *eol = strchrnul(l, '\n'), *p = l + strspn(l, " \t");
+
+                if (strncmp(p, db, n) == 0 && p[n] == ':') {
+                        /* Each word after the colon, up to a comment. */
+                        for (p += n + 1; p < eol && *p != '#';) {
+                                size_t w;
+                                bool ok = false;
+
+                                p += strspn(p, " \t");
+                                if (p >= eol || *p == '#')
+                                        break;
+                                w = strcspn(p, " \t\n#");
+                                if (*p == '[') {
+                                        const char *close = memchr(p, ']', (size_t) (eol - p));
+
+                                        if (!close)
+                                                return false;
+                                        p = close + 1;
+                                        continue;
+                                }
+                                for (const char *const *a = allowed; *a; a++)
+                                        ok = ok || (strlen(*a) == w && strncmp(*a, p, w) == 0);
+                                if (!ok)
+                                        return false;
+                                p += w;
+                        }
+                        return true;
+                }
+                l = *eol ? eol + 1 : eol;
+        }
+        /* No line: glibc's default for the database, files. */
+        for (const char *const *a = allowed; *a; a++)
+                if (strcmp(*a, "files") == 0)
+                        return true;
+        return false;
 }

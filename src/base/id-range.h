@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <stdbool.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,3 +26,8 @@ int id_range_pick(uint64_t pool_first, uint64_t pool_last, uint64_t block, uint6
 
 /* Whether [first, last] overlaps one of taken (normalized). */
 int id_range_overlaps(const IdRange *taken, size_t n_taken, uint64_t first, uint64_t last);
+
+/* Whether the nsswitch.conf text names only sources among allowed (NULL-terminated) for database
+ * db ("passwd", "group"), its [STATUS=ACTION] items aside. A missing line is glibc's default,
+ * "files" (and is then only as the allowed allow). */
+bool nsswitch_db_only(const char *text, const char *db, const char *const *allowed);

@@ -667,14 +667,54 @@ static bool nss_knows(uint32_t id) {
         return (r == 0 && grp) || r == ERANGE;
 }
 
+/* Whether NSS can know no user or group that berth's own reading of /etc/passwd and /etc/group
+ * does not, for an ID outside DynamicUser='s: nsswitch.conf's passwd and group name only files and
+ * systemd, and nss-systemd has nothing to ask but PID 1's io.systemd.DynamicUser (no other userdb
+ * service socket, such as machined's records of nspawn ranges or userdbd's, and no userdb drop-in
+ * directory). The same places nss-systemd looks, at a few stat()s; asked once per process. Where
+ * anything else is there, NSS is asked (0.5 ms for the two lookups here, most of it loading
+ * nss-systemd). */
+static bool nss_adds_nothing(void) {
+        static int cached = -1;
+        static const char *const allowed[] = { "files", "systemd", NULL };
+        static const char *const dropins[] = { "/etc/userdb", "/run/userdb", "/run/host/userdb", "/usr/local/lib/userdb",
+                                               "/usr/lib/userdb", "/lib/userdb" };
+        _cleanup_free_ char *text = NULL;
+        _cleanup_closedir_ DIR *d = NULL;
+        struct dirent *de;
+        struct stat st;
+
+        if (cached >= 0)
+                return cached;
+        cached = 0;
+        if (read_full_file_at(AT_FDCWD, "/etc/nsswitch.conf", 256 * 1024, &text, NULL) < 0 ||
+            !nsswitch_db_only(text, "passwd", allowed) || !nsswitch_db_only(text, "group", allowed))
+                return false;
+        for (size_t i = 0; i < ELEMENTSOF(dropins); i++)
+                if (stat(dropins[i], &st) >= 0 || errno != ENOENT)
+                        return false;
+        d = opendir("/run/systemd/userdb");
+        if (!d)
+                return (cached = errno == ENOENT);
+        while ((de = readdir(d)))
+                if (de->d_name[0] != '.' && !streq(de->d_name, "io.systemd.DynamicUser"))
+                        return false;
+        cached = 1;
+        return true;
+}
+
 /* An ID the host's NSS knows as a user or a group: systemd-nspawn's -U ranges (its userdb
  * records), LDAP's, anything /etc does not list. Outside the DynamicUser= IDs, nss-systemd is told
  * ($SYSTEMD_BYPASS_USERDB) not to ask PID 1, which can know nothing of them and answers only after
  * what it is busy with: a bridge container's start waited ~6 ms there for the device units of the
  * last one's veth. Other userdb services (machined's, userdbd's) are still asked. */
 static bool id_in_use_nss(uint32_t id) {
-        bool bypass = (id < DYNAMIC_UID_MIN || id > DYNAMIC_UID_MAX) && !getenv("SYSTEMD_BYPASS_USERDB");
+        bool dynamic = id >= DYNAMIC_UID_MIN && id <= DYNAMIC_UID_MAX;
+        bool bypass = !dynamic && !getenv("SYSTEMD_BYPASS_USERDB");
         bool known;
+
+        if (!dynamic && nss_adds_nothing())
+                return false;
 
         if (bypass && setenv("SYSTEMD_BYPASS_USERDB", "io.systemd.DynamicUser", 1) < 0)
                 bypass = false;

@@ -8,7 +8,26 @@
 
 #define B 65536ULL
 
+/* nsswitch.conf: whether passwd/group name only sources berth reads itself (or that know nothing of
+ * its pool). */
+static void test_nsswitch(void) {
+        static const char *const allowed[] = { "files", "systemd", NULL };
+
+        ok(nsswitch_db_only("passwd:         files systemd\ngroup:          files systemd\n", "passwd", allowed),
+           "Debian's default: files systemd");
+        ok(nsswitch_db_only("passwd: files [SUCCESS=merge] systemd # comment sss\n", "passwd", allowed),
+           "  … actions in brackets and a comment aside");
+        ok(!nsswitch_db_only("passwd: files sss\n", "passwd", allowed), "sss is another source");
+        ok(!nsswitch_db_only("passwd: files\ngroup: files ldap\n", "group", allowed), "ldap for groups");
+        ok(!nsswitch_db_only("passwd: compat\n", "passwd", allowed), "compat (NIS) is another source");
+        ok(nsswitch_db_only("hosts: files dns\n", "passwd", allowed), "no passwd line: glibc's default, files");
+        ok(!nsswitch_db_only("passwdx: sss\npasswd: files winbind\n", "passwd", allowed), "  … passwdx: is another database");
+        ok(!nsswitch_db_only("passwd: files [NOTFOUND=return\n", "passwd", allowed), "an unclosed bracket: not understood");
+        ok(nsswitch_db_only("  passwd:\tfiles\n", "passwd", allowed), "leading blanks and tabs");
+}
+
 int main(void) {
+        test_nsswitch();
         uint64_t first;
         IdRange r[8];
         size_t n;

@@ -180,4 +180,21 @@ check_eq "  … and exec has it too" "$(berth exec ur6 sh -c 'ulimit -Hn')" 4096
 
 # --- Nothing of the helper leaks into the payload ---------------------------------------------
 check_eq "the payload holds fds 0-2 only" "$(berth run --rm --userns auto un ls /proc/self/fd | sort -n | tr '\n' ' ')" "0 1 2 3 "
+
+# The allocator asks NSS about a range's first ID whenever NSS has more than /etc's files (here: a
+# userdb drop-in record, as systemd-homed, nspawn's machined or an admin may leave): the record's
+# UID is passed over. Its control: the same run without the record takes that very range (a name's
+# first pick is where its name hashes to).
+base_of() { berth run --rm --name unblk --userns auto un cat /proc/self/uid_map | awk '{print $2}'; }
+free_base=$(base_of)
+mkdir -p /run/userdb
+on_exit 'rm -rf /run/userdb'
+printf '{"userName":"berthblock","uid":%s,"gid":%s,"disposition":"regular"}\n' "$free_base" "$free_base" \
+        > /run/userdb/berthblock.user
+ln -sf berthblock.user "/run/userdb/$free_base.user"
+check_eq "a userdb record of UID $free_base: NSS knows it (getent)" "$(getent passwd "$free_base" | cut -d: -f1)" berthblock
+taken_base=$(base_of)
+check "  … and the next range is another than $free_base" test -n "$taken_base" -a "$taken_base" != "$free_base"
+rm -rf /run/userdb
+check_eq "  … which it takes again once the record is gone (the control)" "$(base_of)" "$free_base"
 exit 0
