@@ -25,6 +25,12 @@ struct MachineRegistration {
         bool shared; /* bus is the caller's, not ours to close */
         int result; /* 1 registered, 0 machined absent, negative errno refused */
         sd_bus_error error;
+        /* What the call said, for one more try when machined still holds a machine of the name
+         * that a run before this one left (retry_if_stale()). */
+        MachineSettings settings;
+        char *root_directory;
+        int *ifindices;
+        bool retried;
 };
 
 /* The errors that mean "no machined here" rather than "machined said no": nothing owns the
@@ -131,6 +137,50 @@ static int push_out(sd_bus *bus) {
         }
 }
 
+/* machined forgets a machine when it hears that its scope went, a moment after it went: a run
+ * of the same name that follows at once (berth run --rm --name X, twice) is refused with
+ * MachineExists. berth holds the name's lock, so no other container of berth's has the name: a
+ * machine of that name whose service is berth is that earlier run's, gone. It is unregistered and
+ * this one registered again, once. Anything else (a machine of nspawn's, say) keeps the refusal. */
+static void retry_if_stale(MachineRegistration *reg) {
+        _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
+        _cleanup_(sd_bus_message_unrefp) sd_bus_message *reply = NULL, *m = NULL;
+        _cleanup_free_ char *service = NULL;
+        const char *path;
+        int r;
+
+        if (reg->retried || reg->result >= 0 || !reg->bus ||
+            !sd_bus_error_has_name(&reg->error, "org.freedesktop.machine1.MachineExists"))
+                return;
+        reg->retried = true;
+        r = sd_bus_call_method(reg->bus, "org.freedesktop.machine1", "/org/freedesktop/machine1",
+                               "org.freedesktop.machine1.Manager", "GetMachine", &error, &reply, "s", reg->name);
+        if (r < 0 || sd_bus_message_read(reply, "o", &path) < 0)
+                return;
+        r = sd_bus_get_property_string(reg->bus, "org.freedesktop.machine1", path, "org.freedesktop.machine1.Machine",
+                                       "Service", &error, &service);
+        if (r < 0 || !streq(service, "berth"))
+                return;
+        r = sd_bus_call_method(reg->bus, "org.freedesktop.machine1", "/org/freedesktop/machine1",
+                               "org.freedesktop.machine1.Manager", "UnregisterMachine", &error, NULL, "s", reg->name);
+        if (r < 0 && !sd_bus_error_has_name(&error, "org.freedesktop.machine1.NoSuchMachine"))
+                return;
+        sd_bus_error_free(&error);
+        if (build_call(reg->bus, &reg->settings, &m) < 0)
+                return;
+        r = sd_bus_call(reg->bus, m, MACHINE_REGISTER_TIMEOUT_USEC, &error, NULL);
+        sd_bus_error_free(&reg->error);
+        if (r >= 0) {
+                reg->result = 1;
+                log_debug("Container %s: machined still had the machine of an earlier run of the name, which was "
+                          "unregistered",
+                          reg->name);
+        } else {
+                (void) sd_bus_error_copy(&reg->error, &error);
+                reg->result = r;
+        }
+}
+
 MachineRegistration *machine_registration_abandon(MachineRegistration *reg) {
         if (reg)
                 reg->reported = true;
@@ -143,8 +193,10 @@ MachineRegistration *machine_registration_free(MachineRegistration *reg) {
         /* Whatever has arrived, without waiting. */
         while (!reg->answered && reg->bus && sd_bus_process(reg->bus, NULL) > 0)
                 ;
-        if (reg->answered)
+        if (reg->answered) {
+                retry_if_stale(reg);
                 (void) report(reg);
+        }
         sd_bus_slot_unref(reg->slot);
         if (reg->shared)
                 sd_bus_unref(reg->bus);
@@ -152,6 +204,8 @@ MachineRegistration *machine_registration_free(MachineRegistration *reg) {
                 sd_bus_close_unref(reg->bus);
         sd_bus_error_free(&reg->error);
         free(reg->name);
+        free(reg->root_directory);
+        free(reg->ifindices);
         free(reg);
         return NULL;
 }
@@ -193,6 +247,18 @@ int machine_register_start(const MachineSettings *s, MachineRegistration **ret) 
         reg->name = strdup(s->name);
         if (!reg->name)
                 return log_oom();
+        reg->settings = *s;
+        reg->settings.name = reg->name;
+        reg->settings.bus = NULL;
+        if (s->root_directory && !(reg->settings.root_directory = reg->root_directory = strdup(s->root_directory)))
+                return log_oom();
+        if (s->n_ifindices > 0) {
+                reg->ifindices = calloc(s->n_ifindices, sizeof(int));
+                if (!reg->ifindices)
+                        return log_oom();
+                memcpy(reg->ifindices, s->ifindices, s->n_ifindices * sizeof(int));
+                reg->settings.ifindices = reg->ifindices;
+        }
 
         /* Only a connection through dbus-daemon reaches machined; systemd's private socket
          * does not. */
@@ -242,5 +308,6 @@ int machine_register_wait(MachineRegistration *reg) {
                         break;
                 }
         }
+        retry_if_stale(reg);
         return report(reg);
 }

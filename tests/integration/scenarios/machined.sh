@@ -98,6 +98,15 @@ berth stop -t 1 mach3 >/dev/null
 wait_for 2 no_machine mach3
 check_eq "  … until berth stop" "$(machine_line mach3)" ""
 
+# One name run again at once: machined forgets a machine only when it hears that its scope went,
+# and refused the next registration of the name (MachineExists) until then. berth unregisters the
+# earlier run's machine, which it knows by its service, and registers again.
+out=$(for i in 1 2 3 4 5 6; do berth run --rm --name mrr bb sh -c 'sleep 0.1' 2>&1; done)
+check_eq "berth run --rm --name X six times in a row: never 'already exists'" "$(printf '%s' "$out" | grep -c 'already exists')" 0
+berth run -d --name mrr bb sleep 1000 >/dev/null
+check_eq "  … and the name registers again at once" "$(machine_line mrr | cut -d' ' -f1-3)" "mrr container berth"
+berth rm -f mrr >/dev/null
+
 # --- without machined ------------------------------------------------------------------------------
 systemctl stop systemd-machined.service
 systemctl mask systemd-machined.service 2>/dev/null
