@@ -199,6 +199,13 @@ int oom_watch_start(pid_t pid, const char *scope, const char *cgroup, bool unifi
         if (asprintf(&dir, "%s%s%s", CGROUP_ROOT, w.unified ? "" : "/memory", w.cgroup) < 0)
                 return -ENOMEM;
         cgfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (cgfd < 0 && errno == ENOENT && cgroup) {
+                /* Gone already (a payload killed at once, its scope removed): the kernel's log
+                 * alone, read at the end (oom_watch_victims()). */
+                *ret = w;
+                w = OOM_WATCH_NULL;
+                return 1;
+        }
         if (cgfd < 0)
                 return -errno;
 

@@ -57,6 +57,8 @@ typedef struct OomWatch {
  * without a memory cgroup of its own is not watched (-ENOENT), since its counter would count
  * other processes' kills. Takes log over, also on failure. Kills before the watch began count:
  * call oom_watch_check() at once. */
+/* 1 instead of 0 when the cgroup given is gone already: a watch of the kernel's log alone, with
+ * no counter (counter_fd -EBADF), for oom_watch_victims() at the end. */
 int oom_watch_start(pid_t pid, const char *scope, const char *cgroup, bool unified, OomLog *log, OomWatch *ret);
 void oom_watch_done(OomWatch *w);
 

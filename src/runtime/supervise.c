@@ -220,6 +220,10 @@ static bool oom_victim_is_payload(Supervisor *s, const OomVictim *v) {
 
         if (v->pid == s->pid)
                 return true;
+        /* Reaped already (the last look, from the kernel's log alone): by the name it had and
+         * the SIGKILL it died of. */
+        if (s->payload_sigkilled)
+                return streq(s->payload_comm, v->comm);
         snprintf(path, sizeof(path), "/proc/%d/status", (int) s->pid);
         if (read_full_file_at(AT_FDCWD, path, 64 * 1024, &status, NULL) < 0)
                 return false;
@@ -243,16 +247,30 @@ static void supervisor_check_oom(Supervisor *s, bool last) {
         OomVictim v[8];
         uint64_t n = 0;
         size_t k;
+        int r = -EBADF;
 
-        if (s->oom.counter_fd < 0)
-                return;
-        if (oom_watch_check(&s->oom, &n) >= 0 && n > 0) {
+        if (s->oom.counter_fd >= 0)
+                r = oom_watch_check(&s->oom, &n);
+        if (r >= 0 && n > 0) {
                 s->oom_killed = true;
                 s->oom_unreported += n;
         }
+        /* No counter to read: the scope's cgroup went (systemd removes it once the payload has
+         * exited, which one killed at once may have done before we looked, or before this last
+         * look). At the end, the kernel's log alone says whether it killed anything there since
+         * GO: each line names the victim's memory cgroup, which is the scope's. */
+        if (r < 0 && last && !s->oom_killed && s->oom.cgroup) {
+                k = oom_watch_victims(&s->oom, v, ELEMENTSOF(v));
+                if (k > 0) {
+                        s->oom_killed = true;
+                        s->oom_unreported = k;
+                }
+        } else
+                k = 0;
         if (s->oom_unreported == 0)
                 return;
-        k = oom_watch_victims(&s->oom, v, (size_t) MIN(s->oom_unreported, (uint64_t) ELEMENTSOF(v)));
+        if (k == 0)
+                k = oom_watch_victims(&s->oom, v, (size_t) MIN(s->oom_unreported, (uint64_t) ELEMENTSOF(v)));
         for (size_t i = 0; i < k; i++) {
                 char msg[256], pid[16];
                 bool payload = oom_victim_is_payload(s, &v[i]);
@@ -516,6 +534,15 @@ static void supervisor_watch_start(Supervisor *s) {
                         n += (size_t) snprintf(scope + n, sizeof(scope) - n, *c == '@' ? "\\x40" : "%c", *c);
                 snprintf(scope + n, sizeof(scope) - n, ".scope");
         }
+        /* Its name, alive or not: we alone reap it, and have not yet. */
+        {
+                char path[64];
+                _cleanup_free_ char *comm = NULL;
+
+                snprintf(path, sizeof(path), "/proc/%d/comm", (int) s->pid);
+                if (read_full_file_at(AT_FDCWD, path, 64, &comm, NULL) >= 0)
+                        snprintf(s->payload_comm, sizeof(s->payload_comm), "%.*s", (int) strcspn(comm, "\n"), comm);
+        }
         r = oom_watch_start(s->pid, scope, s->memory_cgroup, s->memory_unified, &s->oom_log, &s->oom);
         if (r < 0)
                 log_debug_errno(r, "Not watching container %s for out-of-memory kills: %m", s->name);
@@ -651,6 +678,7 @@ int supervise(Supervisor *s) {
                         if (waitid(P_PID, (id_t) s->pid, &si, WEXITED) >= 0) {
                                 exited = true;
                                 status = si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
+                                s->payload_sigkilled = si.si_code != CLD_EXITED && si.si_status == SIGKILL;
                         }
                 }
                 if (i_pty >= 0 && (p[i_pty].revents || exited))

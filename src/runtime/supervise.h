@@ -80,6 +80,8 @@ typedef struct Supervisor {
         bool oom_killed;            /* the kernel killed one of the container's processes */
         uint64_t oom_unreported;    /* kills the kernel's log has not named yet */
         unsigned oom_retries;       /* looks at the log left before they go unnamed */
+        char payload_comm[16];      /* the payload's name, read before it could be reaped */
+        bool payload_sigkilled;     /* it was reaped, dead of SIGKILL */
         HealthState health_state;
         int health_timerfd;         /* the next check, or the running check's timeout */
         pid_t check_pid;            /* the running check's berth-helper, or 0 */
