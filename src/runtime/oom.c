@@ -183,19 +183,34 @@ int oom_watch_start(pid_t pid, const char *scope, const char *cgroup, bool unifi
 
         w.log = *log;
         *log = OOM_LOG_NULL;
-        if (cgroup) {
+        /* The path the helper read before GO, if it names the scope: a start that does not wait
+         * for the scope's job before GO may have read the PID's earlier place. */
+        last = cgroup ? strrchr(cgroup, '/') : NULL;
+        if (last && streq(last + 1, scope)) {
                 w.cgroup = strdup(cgroup);
                 if (!w.cgroup)
                         return -ENOMEM;
                 w.unified = unified;
         } else {
+                cgroup = NULL;
                 r = proc_cgroup_of(pid, "memory", &w.cgroup, &w.unified);
                 if (r < 0)
                         return r;
         }
         last = strrchr(w.cgroup, '/');
-        if (!last || !streq(last + 1, scope))
-                return -ENOENT;
+        if (!last || !streq(last + 1, scope)) {
+                /* Neither names the scope (the payload gone, its file the root's): the kernel's
+                 * log alone, its kill lines matched by the scope's name at the end of the memory
+                 * cgroup they name. A scope without a memory cgroup of its own has none there. */
+                free(w.cgroup);
+                if (asprintf(&w.cgroup, "/%s", scope) < 0) {
+                        w.cgroup = NULL;
+                        return -ENOMEM;
+                }
+                *ret = w;
+                w = OOM_WATCH_NULL;
+                return 1;
+        }
         if (asprintf(&dir, "%s%s%s", CGROUP_ROOT, w.unified ? "" : "/memory", w.cgroup) < 0)
                 return -ENOMEM;
         cgfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);

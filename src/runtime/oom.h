@@ -52,13 +52,14 @@ typedef struct OomWatch {
 
 #define OOM_WATCH_NULL ((OomWatch) { .event_fd = -EBADF, .counter_fd = -EBADF, .log = OOM_LOG_NULL })
 
-/* Watches the memory cgroup of pid (cgroup, unified: as its /proc/PID/cgroup named it earlier; NULL:
- * read now), which must be scope (its last component): a container
- * without a memory cgroup of its own is not watched (-ENOENT), since its counter would count
- * other processes' kills. Takes log over, also on failure. Kills before the watch began count:
- * call oom_watch_check() at once. */
-/* 1 instead of 0 when the cgroup given is gone already: a watch of the kernel's log alone, with
- * no counter (counter_fd -EBADF), for oom_watch_victims() at the end. */
+/* Watches the memory cgroup of pid (cgroup, unified: as its /proc/PID/cgroup named it earlier; NULL
+ * or another: read now), which must be scope (its last component): the counter of a container
+ * without a memory cgroup of its own would count other processes' kills, so it gets the log alone
+ * (below), where its kills' lines name another cgroup. Takes log over, also on failure. Kills
+ * before the watch began count: call oom_watch_check() at once. */
+/* 1 instead of 0 when the scope's cgroup cannot be watched (gone already, or no longer named by
+ * the payload's /proc/PID/cgroup): a watch of the kernel's log alone, with no counter (counter_fd
+ * -EBADF), for oom_watch_victims() at the end. */
 int oom_watch_start(pid_t pid, const char *scope, const char *cgroup, bool unified, OomLog *log, OomWatch *ret);
 void oom_watch_done(OomWatch *w);
 
