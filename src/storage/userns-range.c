@@ -240,6 +240,21 @@ static int name_lock(int names_fd, const char *container, int *ret_fd) {
         }
 }
 
+/* The leases' two directories in dir, and container's name file locked (name_lock()). */
+static int leases_open(const char *dir, const char *container, int *ret_blocks_fd, int *ret_names_fd, int *ret_name_fd,
+                       char **ret_why) {
+        int r;
+
+        r = open_dir(dir, "blocks", ret_blocks_fd);
+        if (r >= 0)
+                r = open_dir(dir, "names", ret_names_fd);
+        if (r >= 0)
+                r = name_lock(*ret_names_fd, container, ret_name_fd);
+        if (r < 0)
+                return reason(ret_why, r, "cannot open the user namespace leases in %s: %s", dir, strerror(-r));
+        return 0;
+}
+
 static int name_read(int fd, uint64_t *ret_first, uint64_t *ret_size) {
         _cleanup_free_ char *s = NULL;
         char *space;
@@ -346,13 +361,9 @@ int userns_range_acquire_at(const char *dir, const char *etc_dir, uint32_t pool_
         if (!name_is_valid(container) || size == 0)
                 return -EINVAL;
         n_blocks = ((uint64_t) size + USERNS_BLOCK_SIZE - 1) / USERNS_BLOCK_SIZE;
-        r = open_dir(dir, "blocks", &blocks_fd);
-        if (r >= 0)
-                r = open_dir(dir, "names", &names_fd);
-        if (r >= 0)
-                r = name_lock(names_fd, container, &name_fd);
+        r = leases_open(dir, container, &blocks_fd, &names_fd, &name_fd, ret_why);
         if (r < 0)
-                return reason(ret_why, r, "cannot open the user namespace leases in %s: %s", dir, strerror(-r));
+                return r;
 
         /* Started before: the same range again, as long as it is whole and of the size asked. */
         if (name_read(name_fd, &first, &have_size) >= 0 && have_size == size) {
@@ -498,13 +509,9 @@ int userns_range_claim_at(const char *dir, uint32_t pool_first, uint32_t pool_la
         for (size_t i = 0; i < n_claim; i++)
                 n_blocks += (claim[i].last - claim[i].first + 1) / USERNS_BLOCK_SIZE;
 
-        r = open_dir(dir, "blocks", &blocks_fd);
-        if (r >= 0)
-                r = open_dir(dir, "names", &names_fd);
-        if (r >= 0)
-                r = name_lock(names_fd, container, &name_fd);
+        r = leases_open(dir, container, &blocks_fd, &names_fd, &name_fd, ret_why);
         if (r < 0)
-                return reason(ret_why, r, "cannot open the user namespace leases in %s: %s", dir, strerror(-r));
+                return r;
         /* Its name file says no picked range: inspect and the next pick see none. */
         if (ftruncate(name_fd, 0) < 0)
                 return reason(ret_why, -errno, "cannot write the user namespace range of %s: %s", container, strerror(errno));
