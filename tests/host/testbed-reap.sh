@@ -12,7 +12,7 @@ failed=0
 state_of() {
         local d
         for d in /tmp/berth-testbed.*; do
-                if fuser "$d/lock" 2>/dev/null | tr -s ' ' '\n' | grep -qx "$1"; then echo "$d"; fi
+                if grep -qx -- "$1" <<<"$(fuser "$d/lock" 2>/dev/null | tr -s ' ' '\n')"; then echo "$d"; fi
         done
 }
 # A killed process may stay a zombie until its (re-)parent reaps it: that is gone too.

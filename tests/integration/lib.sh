@@ -36,6 +36,10 @@ check_match() {
 
 on_exit() { CLEANUPS+=("$*"); }
 
+# has_option VERB OPTION: berth VERB --help names OPTION (a here-string, not a pipe into grep -q:
+# under pipefail, a berth cut short by grep's early exit would make the answer no)
+has_option() { grep -q -- "$2" <<<"$(berth "$1" --help 2>&1)"; }
+
 # The suite's second pass (tests/integration/run with BERTH_TEST_USERNS=auto) runs with
 # "[Containers] UserNS=auto" in /etc/berth/berth.conf. A scenario that writes its own berth.conf
 # does it through berth_conf (the text on stdin; the pass's lines go after it, so that the line

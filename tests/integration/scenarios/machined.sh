@@ -77,7 +77,7 @@ check_eq "  … and is forgotten when it ends" "$(machine_line fg1)" ""
 
 # Short-lived containers leave no stale machines behind.
 for i in 1 2 3 4 5; do berth run --rm --name short$i bb true; done
-no_short() { ! machinectl list --no-legend --no-pager | grep -q short; }
+no_short() { ! grep -q short <<<"$(machinectl list --no-legend --no-pager)"; }
 wait_for 2 no_short
 check_eq "short-lived containers leave no machines" "$(machinectl list --no-legend --no-pager | grep -c short)" 0
 

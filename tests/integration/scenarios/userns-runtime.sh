@@ -5,7 +5,7 @@
 # work inside it.
 . "$BERTH_SOURCE_DIR/tests/integration/lib.sh"
 
-if ! berth run --help 2>&1 | grep -q -- --userns; then
+if ! has_option run --userns; then
         echo "ok - # SKIP this build does not know --userns"
         exit 0
 fi

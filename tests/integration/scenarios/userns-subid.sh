@@ -6,7 +6,7 @@
 # Every container here says its UserNS= (or maps), so the suite's second pass changes nothing.
 . "$BERTH_SOURCE_DIR/tests/integration/lib.sh"
 
-if ! berth run --help 2>&1 | grep -q -- --subuidname; then
+if ! has_option run --subuidname; then
         echo "ok - # SKIP this build does not know --subuidname"
         exit 0
 fi
