@@ -52,6 +52,22 @@ int lock_take(const char *name, int *ret_fd) {
         return -EBUSY;
 }
 
+int lock_open(const char *name, int *ret_fd) {
+        _cleanup_free_ char *path = NULL;
+        int fd;
+
+        if (!name_is_valid(name))
+                return -EINVAL;
+        path = lock_path(name);
+        if (!path)
+                return -ENOMEM;
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0)
+                return -errno;
+        *ret_fd = fd;
+        return 0;
+}
+
 int lock_held(const char *name) {
         _cleanup_free_ char *path = NULL;
         _cleanup_close_ int fd = -EBADF;

@@ -10,6 +10,10 @@
  * names the file it locked, and otherwise tries anew. */
 int lock_take(const char *name, int *ret_fd);
 
+/* The lock file of name, opened without taking the lock: for lock_forget() by a process whose
+ * child holds the lock (a foreground run's guard). -ENOENT when there is none. */
+int lock_open(const char *name, int *ret_fd);
+
 /* Whether someone holds the lock of name now: 1 yes, 0 no (or an invalid name). */
 int lock_held(const char *name);
 

@@ -172,10 +172,11 @@ static int add_key(DefinitionBuilder *b, const char *flag, const char *key, cons
         return 0;
 }
 
-/* Creates the definition file only if no container of that name exists: written to a temp file
- * and link()ed into place, so of two concurrent runs of one name exactly one wins. */
+/* Creates the definition file only if no container of that name exists: written unnamed and
+ * link()ed into place (write_string_file_new()), so of two concurrent runs of one name exactly one
+ * wins, and a run killed meanwhile leaves nothing. */
 int run_write_definition(const char *name, const char *text, bool persistent) {
-        _cleanup_free_ char *dir = NULL, *path = NULL, *tmp = NULL, *etc = NULL;
+        _cleanup_free_ char *dir = NULL, *path = NULL, *etc = NULL;
         int r;
 
         r = containers_definition_path(name, &etc);
@@ -186,22 +187,13 @@ int run_write_definition(const char *name, const char *text, bool persistent) {
         /* One that must come back after a reboot (autostart.h) in /etc, which the generator reads
          * at boot; any other in /run, which goes with the boot. */
         dir = path_join(persistent ? berth_config_dir() : berth_runtime_dir(), "containers");
-        path = dir ? path_join(dir, name) : NULL;
-        if (!path)
-                return log_oom();
-        free(path);
-        if (asprintf(&path, "%s/%s.container", dir, name) < 0 || asprintf(&tmp, "%s/.%s.tmp-%d", dir, name, getpid()) < 0)
+        if (!dir || asprintf(&path, "%s/%s.container", dir, name) < 0)
                 return log_oom();
         r = mkdir_p(dir, 0755);
         if (r < 0)
                 return log_error_errno(r, "Failed to create %s: %m", dir);
-        r = write_string_file(tmp, text, 0644, /* atomic= */ false);
-        if (r < 0) {
-                (void) unlink(tmp);
-                return log_error_errno(r, "Failed to write %s: %m", tmp);
-        }
-        r = link(tmp, path) < 0 ? -errno : 0;
-        (void) unlink(tmp);
+        /* Whole or not at all, whatever kills us, and never over another's. */
+        r = write_string_file_new(path, text, 0644);
         if (r == -EEXIST)
                 return log_error_errno(r, "container %s exists; choose another --name or 'berth rm %s'", name, name);
         if (r < 0)
@@ -957,6 +949,7 @@ int verb_run(int argc, char *argv[]) {
                 if (container_foreground_begin(req.def, req.rm, &fg) < 0 ||
                     run_write_definition(req.name, req.text, /* persistent= */ false) < 0)
                         return EXIT_BERTH_FAILED;
+                container_foreground_defined(&fg);
                 req.o.remove = req.rm;
                 return container_run(req.def, &req.o, &fg);
         }

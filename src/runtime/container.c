@@ -329,27 +329,32 @@ static int container_lock(const char *name, int *ret_fd) {
 }
 
 int container_foreground_begin(const Definition *d, bool remove, ForegroundRun *ret) {
-        _cleanup_close_ int lock_fd = -EBADF;
         int r;
 
-        r = container_lock(d->name, &lock_fd);
+        /* The guard takes the lock: from here on, a kill -9 of this run leaves the name to it,
+         * and a lock file exists only once the guard is there to remove it. */
+        r = guard_start(d, remove, &ret->guard, &ret->lock_fd);
+        if (r == -EBUSY)
+                return log_error_errno(r, "container %s is already running", d->name);
         if (r < 0)
-                return r;
-        /* The guard at once: from here on, a kill -9 of this run leaves the name to it (a lock
-         * file made and not yet guarded stayed behind when the cleanup below ran first). */
-        r = guard_start(d, lock_fd, remove, &ret->guard);
-        if (r < 0)
-                return r;
+                return log_error_errno(r, "Failed to take the lock of container %s: %m", d->name);
+        ret->name = d->name;
         /* We hold the name: whatever an earlier run of it left (killed with no ExecStopPost=
          * after it) is stale. */
         (void) teardown_cleanup(d->name);
         /* We never die of a reader that went away (EPIPE instead). */
         (void) signal(SIGPIPE, SIG_IGN);
-        ret->lock_fd = TAKE_FD(lock_fd);
         return 0;
 }
 
+void container_foreground_defined(ForegroundRun *f) {
+        guard_defined(&f->guard);
+}
+
 void container_foreground_end(ForegroundRun *f) {
+        /* Still ours: the run ended before container_run(), with no definition written. */
+        if (f->lock_fd >= 0 && f->name)
+                lock_forget(f->name, f->lock_fd);
         guard_done(&f->guard);
         f->lock_fd = safe_close(f->lock_fd);
 }
@@ -520,8 +525,13 @@ static int run_plan_network(Run *run) {
 static int run_open_stdio(Run *run) {
         Container *c = &run->c;
 
-        if (run->opts->tty)
+        if (run->opts->tty) {
+                /* Set by the child before the payload runs: a payload that asks at once (stty
+                 * size) must not see 0 0 while we pass it on. Later changes come by SIGWINCH. */
+                if (ioctl(STDIN_FILENO, TIOCGWINSZ, &c->winsize) < 0)
+                        c->winsize = (struct winsize) {};
                 return 0;
+        }
         if (pipe2(run->out_pipe, O_CLOEXEC) < 0 || pipe2(run->err_pipe, O_CLOEXEC) < 0)
                 return log_error_errno(-errno, "Failed to create pipes: %m");
         c->stdout_fd = TAKE_FD(run->out_pipe[1]);

@@ -23,7 +23,8 @@ typedef struct RunOptions {
  * forks its guard (guard.h), so that from then on nothing it makes outlives it, whatever kills
  * it, the definition included. */
 typedef struct ForegroundRun {
-        int lock_fd;
+        const char *name; /* the definition's */
+        int lock_fd;      /* the lock file, held by the guard (guard.h) */
         Guard guard;
 } ForegroundRun;
 
@@ -31,8 +32,10 @@ typedef struct ForegroundRun {
 
 /* Logs its error. */
 int container_foreground_begin(const Definition *d, bool remove, ForegroundRun *ret);
+/* The definition is written: from now on the container exists (guard_defined()). */
+void container_foreground_defined(ForegroundRun *f);
 /* For a run that ends before container_run() (its definition could not be written): the guard
- * goes, and the lock. Idempotent. */
+ * goes, and the lock with its file. Idempotent. */
 void container_foreground_end(ForegroundRun *f);
 
 /* Returns the payload's exit code, or 125/126/127 as Docker does. Logs its own errors. fg: the

@@ -28,6 +28,7 @@ enum {
         GUARD_PAYLOAD = 'P',     /* followed by a pid_t */
         GUARD_SCOPE_ASKED = 'S', /* StartTransientUnit was sent */
         GUARD_SCOPE_MADE = 'C',  /* … and systemd made the scope */
+        GUARD_DEFINED = 'W',     /* the definition is written */
         GUARD_DONE = 'D',        /* the run cleaned up: exit */
 };
 
@@ -73,7 +74,7 @@ static void guard_discard_scope(const char *name, bool asked, bool made) {
 
 _noreturn_ static void guard_main(const Definition *d, int lock_fd, bool remove, int fd) {
         _cleanup_close_ int pidfd = -EBADF;
-        bool asked = false, made = false, done = false;
+        bool asked = false, made = false, defined = false, done = false;
         pid_t pid = 0;
         int r;
 
@@ -119,6 +120,8 @@ _noreturn_ static void guard_main(const Definition *d, int lock_fd, bool remove,
                         asked = true;
                 else if (c == GUARD_SCOPE_MADE)
                         made = true;
+                else if (c == GUARD_DEFINED)
+                        defined = true;
                 else if (c == GUARD_PAYLOAD && read(fd, &pid, sizeof(pid)) == sizeof(pid) && pid > 0) {
                         /* Opened at once, while the run still holds its child unreaped: the PID
                          * cannot name another process yet. */
@@ -136,30 +139,60 @@ _noreturn_ static void guard_main(const Definition *d, int lock_fd, bool remove,
         if (r < 0)
                 log_warning_errno(r, "Failed to clean up after container %s, ignoring: %m", d->name);
         if (remove) {
+                /* Whether or not it got as far as its definition: one written just before the
+                 * run died may not have been told. */
                 (void) volume_remove_anonymous(d);
                 r = teardown_remove(d->name, /* including_etc= */ false);
                 if (r < 0)
                         log_warning_errno(r, "Failed to remove container %s, ignoring: %m", d->name);
                 else
                         lock_forget(d->name, lock_fd);
-        }
+        } else if (!defined)
+                /* No container of that name came of it: nor does a lock file stay. */
+                lock_forget(d->name, lock_fd);
         _exit(0);
 }
 
-int guard_start(const Definition *d, int lock_fd, bool remove, Guard *ret) {
-        _cleanup_close_pair_ int p[2] = { -EBADF, -EBADF };
+int guard_start(const Definition *d, bool remove, Guard *ret, int *ret_lock_fd) {
+        _cleanup_close_pair_ int p[2] = { -EBADF, -EBADF }, q[2] = { -EBADF, -EBADF };
+        _cleanup_close_ int lock_fd = -EBADF;
+        int r = -EPIPE;
         pid_t pid;
 
-        if (pipe2(p, O_CLOEXEC) < 0)
+        if (pipe2(p, O_CLOEXEC) < 0 || pipe2(q, O_CLOEXEC) < 0)
                 return log_error_errno(-errno, "Failed to create a pipe: %m");
         pid = fork();
         if (pid < 0)
                 return log_error_errno(-errno, "Failed to fork the guard of container %s: %m", d->name);
         if (pid == 0) {
+                /* The lock is taken here, by the guard: its file exists only once someone is
+                 * there to remove it, whenever the run dies. */
                 p[1] = safe_close(p[1]);
+                q[0] = safe_close(q[0]);
+                /* A run that died meanwhile must not take us with it: then the pipe below ends
+                 * at once, and we clean up. */
+                (void) signal(SIGPIPE, SIG_IGN);
+                r = lock_take(d->name, &lock_fd);
+                (void) loop_write(q[1], &r, sizeof(r));
+                if (r < 0)
+                        _exit(0);
+                q[1] = safe_close(q[1]);
                 guard_main(d, lock_fd, remove, p[0]);
         }
+        q[1] = safe_close(q[1]);
+        if (loop_read_exact(q[0], &r, sizeof(r)) < 0)
+                r = -EPIPE;
+        if (r >= 0)
+                /* Ours to name the file by, for lock_forget(): nobody unlinks it while the guard
+                 * holds it. */
+                r = lock_open(d->name, &lock_fd);
+        if (r < 0) {
+                p[1] = safe_close(p[1]);
+                (void) waitpid(pid, NULL, 0);
+                return r;
+        }
         *ret = (Guard) { .pid = pid, .fd = TAKE_FD(p[1]) };
+        *ret_lock_fd = TAKE_FD(lock_fd);
         return 0;
 }
 
@@ -181,6 +214,10 @@ void guard_scope_asked(Guard *g) {
 
 void guard_scope_made(Guard *g) {
         guard_send(g, &(char) { GUARD_SCOPE_MADE }, 1);
+}
+
+void guard_defined(Guard *g) {
+        guard_send(g, &(char) { GUARD_DEFINED }, 1);
 }
 
 void guard_done(Guard *g) {

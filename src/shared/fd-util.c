@@ -101,6 +101,25 @@ int loop_write(int fd, const void *buf, size_t n) {
         return 0;
 }
 
+int loop_read_exact(int fd, void *buf, size_t n) {
+        char *p = buf;
+
+        while (n > 0) {
+                ssize_t k = read(fd, p, n);
+
+                if (k < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                if (k == 0)
+                        return -EIO;
+                p += k;
+                n -= (size_t) k;
+        }
+        return 0;
+}
+
 int write_string_file(const char *path, const char *s, mode_t mode, bool atomic) {
         _cleanup_free_ char *tmp = NULL;
         _cleanup_close_ int fd = -EBADF;
@@ -126,6 +145,50 @@ int write_string_file(const char *path, const char *s, mode_t mode, bool atomic)
         if (r < 0)
                 (void) unlink(tmp);
         return r;
+}
+
+/* The named way, for file systems with no O_TMPFILE: what a kill leaves is .NAME.tmp-PID. */
+static int write_string_file_new_named(const char *dir, const char *base, const char *path, const char *s,
+                                       mode_t mode) {
+        _cleanup_free_ char *tmp = NULL;
+        int r;
+
+        if (asprintf(&tmp, "%s/.%s.tmp-%d", dir, base, (int) getpid()) < 0)
+                return -ENOMEM;
+        r = write_string_file(tmp, s, mode, /* atomic= */ false);
+        if (r >= 0 && link(tmp, path) < 0)
+                r = -errno;
+        (void) unlink(tmp);
+        return r;
+}
+
+int write_string_file_new(const char *path, const char *s, mode_t mode) {
+        _cleanup_free_ char *dir = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        char proc[64];
+        const char *base = strrchr(path, '/');
+        int r;
+
+        if (!base || base[1] == 0)
+                return -EINVAL;
+        dir = base == path ? strdup("/") : strndup(path, (size_t) (base - path));
+        if (!dir)
+                return -ENOMEM;
+        base++;
+        fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+        if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL))
+                return write_string_file_new_named(dir, base, path, s, mode);
+        if (fd < 0)
+                return -errno;
+        r = loop_write(fd, s, strlen(s));
+        if (r < 0)
+                return r;
+        if (fchmod(fd, mode) < 0) /* not the umask's */
+                return -errno;
+        snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+        if (linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) < 0)
+                return -errno;
+        return 0;
 }
 
 int mkdir_p(const char *path, mode_t mode) {

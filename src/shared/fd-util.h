@@ -20,6 +20,11 @@ int read_full_fd(int fd, size_t max_size, char **ret, size_t *ret_size);
  * atomic is set. */
 int write_string_file(const char *path, const char *s, mode_t mode, bool atomic);
 
+/* Writes s to path as a new file, all or nothing: -EEXIST when path exists, and no partly written
+ * or temporary file stays, even if we are killed meanwhile: an unnamed file (O_TMPFILE) is written,
+ * then linked in. Where the file system has no O_TMPFILE, a named temporary file next to path. */
+int write_string_file_new(const char *path, const char *s, mode_t mode);
+
 /* mkdir -p with mode for every component created. */
 int mkdir_p(const char *path, mode_t mode);
 
@@ -82,3 +87,6 @@ int close_all_fds_except(const int *except, size_t n);
 
 /* loop write until done; -EIO on a short write of 0. */
 int loop_write(int fd, const void *buf, size_t n);
+
+/* Reads exactly n bytes, through EINTR and short reads; -EIO when the file ends before. */
+int loop_read_exact(int fd, void *buf, size_t n);

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
 #include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
 #include <linux/fs.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
@@ -110,6 +113,42 @@ static void test_immutable(const char *tmpl) {
         ok(access(top, F_OK) < 0 && errno == ENOENT, "rm_rf() clears immutable and append-only, and removes");
 }
 
+/* write_string_file_new(): whole, with its mode, never over another file, and nothing else in the
+ * directory; loop_read_exact() across short reads and to an early end. */
+static void test_new_file(const char *tmpl) {
+        _cleanup_free_ char *dir = path_join(tmpl, "new"), *file = path_join(tmpl, "new/def"), *text = NULL;
+        _cleanup_closedir_ DIR *d = NULL;
+        struct dirent *de;
+        unsigned entries = 0;
+        struct stat st;
+        int p[2], got = 0;
+        char buf[4];
+
+        ok_eq_int(mkdir_p(dir, 0755), 0);
+        ok_eq_int(write_string_file_new(file, "first\n", 0640), 0);
+        ok(stat(file, &st) == 0 && (st.st_mode & 0777) == 0640, "write_string_file_new: the mode asked for");
+        ok_eq_int(write_string_file_new(file, "second\n", 0644), -EEXIST);
+        ok_eq_int(read_full_file_at(AT_FDCWD, file, 64, &text, NULL), 0);
+        ok_streq(text, "first\n");
+        d = opendir(dir);
+        while (d && (de = readdir(d)))
+                if (de->d_name[0] != '.')
+                        entries++;
+                else if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+                        entries += 100; /* a temporary file left behind */
+        ok_eq_int(entries, 1);
+        ok_eq_int(write_string_file_new("/nonexistent-dir-berth/x", "x", 0644), -ENOENT);
+
+        ok(pipe(p) == 0, "pipe");
+        ok(write(p[1], "ab", 2) == 2 && write(p[1], "c", 1) == 1, "three bytes in two writes");
+        ok_eq_int(loop_read_exact(p[0], buf, 3), 0);
+        ok(memcmp(buf, "abc", 3) == 0, "loop_read_exact: all of them");
+        ok(write(p[1], "d", 1) == 1, "one more");
+        close(p[1]);
+        ok_eq_int(loop_read_exact(p[0], &got, sizeof(got)), -EIO);
+        close(p[0]);
+}
+
 int main(void) {
         char tmpl[] = "/tmp/berth-test-fd.XXXXXX";
         _cleanup_free_ char *f = NULL, *fifo = NULL, *deep = NULL, *s = NULL, *big = NULL;
@@ -138,6 +177,7 @@ int main(void) {
         ok_eq_int(mkdir_p(deep, 0755), 0);
 
         test_deep(tmpl);
+        test_new_file(tmpl);
         if (geteuid() == 0)
                 test_immutable(tmpl);
 

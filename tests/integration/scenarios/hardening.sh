@@ -108,7 +108,7 @@ check "  … and starts again" berth start hk3
 check "  … and goes" berth rm -f hk3
 
 # Killed at every moment of its start, before and while it makes the scope, the lease, the ports.
-for ms in 0 5 10 20 40 80 160; do
+for ms in 0 1 2 3 5 8 10 20 40 80 160; do
         berth run --rm --name "hm$ms" -p 8383:80 hb sleep 600 >/dev/null 2>&1 &
         cli=$!
         disown $cli
@@ -116,7 +116,7 @@ for ms in 0 5 10 20 40 80 160; do
         kill -9 $cli
 done
 left() { ls /run/berth/leases; ls -d /run/berth/hm* /run/berth/locks/hm* /var/lib/berth/containers/hm* \
-        /run/berth/containers/hm* 2>/dev/null; systemctl list-units --no-legend --plain 'container-hm*' | grep -v inactive; }
+        /run/berth/containers/hm* /run/berth/containers/.hm* 2>/dev/null; systemctl list-units --no-legend --plain 'container-hm*' | grep -v inactive; }
 for _ in $(seq 200); do [ -z "$(left)" ] && break; sleep 0.1; done
 check_eq "kill -9 of runs in their first milliseconds: no lease, scope or file of them stays" "$(left)" ""
 check_eq "  … nor a published port" "$(nft list table ip berth | grep -c 8383)" 0
