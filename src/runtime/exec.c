@@ -137,6 +137,14 @@ static int open_pty(int root_fd, uid_t uid, int *ret_master, int *ret_slave) {
         slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
         if (slave < 0)
                 return -errno;
+        /* The size of the caller's terminal (still our stdin) before the command runs: one that
+         * asks at once (stty size) must not see 0 0 while the caller passes it on. */
+        {
+                struct winsize ws;
+
+                if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) >= 0 && ws.ws_row > 0)
+                        (void) ioctl(master, TIOCSWINSZ, &ws);
+        }
         /* Ours, as docker does, so that a non-root user can reopen it (tty, /proc/self/fd/0). */
         if (fchown(slave, uid, (gid_t) -1) < 0)
                 return -errno;

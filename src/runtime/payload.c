@@ -356,7 +356,7 @@ _Noreturn void payload_main(const Container *c, int sock) {
         if (c->tty) {
                 _cleanup_close_ int master = -EBADF;
 
-                r = mount_setup_console(root, &master);
+                r = mount_setup_console(root, &c->winsize, &master);
                 if (r < 0)
                         sync_fail(sock, r);
                 if (ioctl(master, TIOCGPTN, &pty_number) < 0)

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <sys/ioctl.h>
 
 #include "berth-conf.h"
 #include "confine.h"
@@ -19,6 +20,7 @@
 typedef struct Container {
         const Definition *def;
         bool tty;           /* -t: a pty from the container's own devpts */
+        struct winsize winsize; /* -t: our terminal's size, the pty's before the payload runs (0: none) */
         char *dir;          /* /var/lib/berth/containers/NAME */
         char *upper, *work, *root;
         char **lowerdirs;   /* top first */

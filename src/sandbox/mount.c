@@ -815,7 +815,7 @@ int mount_setup_root(const char *root, const MountOptions *o) {
         return mount_user_masks(&c);
 }
 
-int mount_setup_console(const char *root, int *ret_master_fd) {
+int mount_setup_console(const char *root, const struct winsize *ws, int *ret_master_fd) {
         _cleanup_close_ int root_fd = -EBADF, master = -EBADF, slave = -EBADF, target_fd = -EBADF,
                             mnt_fd = -EBADF;
         int r;
@@ -828,6 +828,8 @@ int mount_setup_console(const char *root, int *ret_master_fd) {
                 return log_error_errno(master, "Failed to open /dev/pts/ptmx in the container: %m");
         if (unlockpt(master) < 0)
                 return log_error_errno(-errno, "Failed to unlock the container's console pty: %m");
+        if (ws && ws->ws_row > 0 && ioctl(master, TIOCSWINSZ, ws) < 0)
+                return log_error_errno(-errno, "Failed to set the size of the container's console pty: %m");
         /* TIOCGPTPEER opens the peer of exactly this master, with no path lookup at all. */
         slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
         if (slave < 0)

@@ -83,9 +83,11 @@ int mount_overlay_root(char **lowerdirs, const char *upperdir, const char *workd
 int mount_setup_root(const char *root, const MountOptions *o);
 
 /* For a terminal from the container's own devpts (call after mount_setup_root(), before
- * mount_pivot_root()): opens root's /dev/ptmx, unlocks a new pty, binds its slave onto
- * /dev/console and returns the master (O_CLOEXEC) for the helper to hand to the parent. */
-int mount_setup_console(const char *root, int *ret_master_fd);
+ * mount_pivot_root()): opens root's /dev/ptmx, unlocks a new pty of size ws (unless its rows are
+ * 0), binds its slave onto /dev/console and returns the master (O_CLOEXEC) for the helper to hand
+ * to the parent. */
+struct winsize;
+int mount_setup_console(const char *root, const struct winsize *ws, int *ret_master_fd);
 
 /* Issue 18: user namespaces. The overlay a helper made for the container (idmap_overlay()), a
  * detached mount, attached on target_fd (the directory target, opened while the host's paths were

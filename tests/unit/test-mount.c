@@ -7,6 +7,7 @@
 #include <linux/magic.h>
 #include <sched.h>
 #include <stdint.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -252,9 +253,14 @@ static void test_privileged(const char *tmp) {
         ok(access(at(root, "dev/sda"), F_OK) < 0, "privileged: no host disks in /dev");
 
         /* A console from the container's own devpts. */
-        ok_eq_int(mount_setup_console(root, &master), 0);
+        ok_eq_int(mount_setup_console(root, &(struct winsize) { .ws_row = 27, .ws_col = 91 }, &master), 0);
         ok(master >= 0 && is_chr(at(root, "dev/console"), 136, 0),
            "/dev/console is pty 0 of the new devpts");
+        {
+                struct winsize ws = {};
+                ok(ioctl(master, TIOCGWINSZ, &ws) == 0 && ws.ws_row == 27 && ws.ws_col == 91,
+                   "the pty has the size asked for before anyone opens it");
+        }
         ok(is_chr(at(root, "dev/pts/0"), 136, 0), "its slave is /dev/pts/0");
 }
 

@@ -100,6 +100,10 @@ printf 'stty size\nexit 3\n' > /tmp/exec-input
 script -qec 'stty rows 40 cols 100; berth exec -it ex1 sh' /tmp/exec-typescript < /tmp/exec-input >/dev/null
 check_eq "-it on a terminal: the exit code" "$?" 3
 check_match "  … and the window size reaches the container's terminal" "$(tr -d '\r' < /tmp/exec-typescript)" '^40 100$'
+# A command that asks at once: the size is the pty's before it runs, not passed on after (run
+# twenty times: it used to lose that race now and then).
+sizes=$(for _ in $(seq 20); do script -qec "stty cols 91 rows 27; berth exec -t ex1 stty size" /dev/null; done | tr -d '\r' | sort | uniq -c | awk '{print $1, $2, $3}')
+check_eq "  … and a command that asks at once sees it" "$sizes" "20 27 91"
 check_match "-t -u user: the terminal is the user's" "$(berth exec -t -u user ex1 sh -c 'stat -c %U $(tty)')" '^user'
 
 # --- a container without a shell ------------------------------------------------------------------

@@ -71,6 +71,8 @@ check_eq "ten back-to-back runs of one name all start" "$ok_runs" 10
 tty_out=$(script -qec "stty cols 91 rows 27; berth run --rm -t bb sh -c 'tty; stty size; echo \$TERM'" /dev/null | tr -d '\r')
 check_eq "-t gives a pty of the container's own devpts" "$(echo "$tty_out" | sed -n 1p)" /dev/pts/0
 check_eq "  … with our window size" "$(echo "$tty_out" | sed -n 2p)" "27 91"
+sizes=$(for _ in $(seq 20); do script -qec "stty cols 91 rows 27; berth run --rm -t bb stty size" /dev/null; done | tr -d '\r' | sort | uniq -c | awk '{print $1, $2, $3}')
+check_eq "  … set before the payload runs, not passed on after (twenty runs)" "$sizes" "20 27 91"
 check_eq "  … and TERM" "$(echo "$tty_out" | sed -n 3p)" xterm
 check_eq "-i passes stdin" "$(echo piped | berth run --rm -i bb cat)" piped
 check_eq "without -i stdin is empty" "$(echo piped | berth run --rm bb cat)" ""
@@ -238,7 +240,9 @@ on_exit "berth rm -f fgbus1"
 berth run --name fgbus1 bb sleep 1000 >/dev/null 2>&1 &
 fgcli=$!
 wait_for 10 sh -c 'berth list --no-legend | grep -q "^fgbus1 .*running"'
-check_eq "a foreground run holds no D-Bus connection while its container runs" "$(conns_of $fgcli)" 0
+# (It lets go just after systemd lists the scope running: waited for, not raced.)
+no_conns() { [ "$(conns_of "$1")" = 0 ]; }
+check "a foreground run holds no D-Bus connection while its container runs" wait_for 10 no_conns $fgcli
 check "  … nor a bus slot" slots_all_free
 berth rm -f fgbus1 >/dev/null
 wait $fgcli
