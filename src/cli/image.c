@@ -282,8 +282,9 @@ static int image_load_verb(int argc, char *argv[]) {
                         log_error_errno(r, "Failed to load %s: %m", streq(src, "-") ? "stdin" : src);
                 return EXIT_BERTH_FAILED;
         }
+        /* docker's and podman's line, which scripts parse: one per reference. */
         STRV_FOREACH(ref, refs)
-                printf("%s\n", *ref);
+                printf("Loaded image: %s\n", *ref);
         return 0;
 }
 

@@ -19,7 +19,7 @@ pyj() { python3 -c 'import json, sys; j = json.load(sys.stdin)[0]; print(eval(sy
 
 # --- two images on one base ---------------------------------------------------------------------------
 out=$(berth image load "$work/docker-shared-a.tar" 2>&1); rc=$?
-check_eq "image load prints the archive's RepoTag as a full reference" "$rc $out" "0 docker.io/library/shared:a"
+check_eq "image load prints the archive's RepoTag as a full reference" "$rc $out" "0 Loaded image: docker.io/library/shared:a"
 on_exit "berth image rm docker.io/library/shared:a docker.io/library/shared:b"
 base=$(berth image inspect shared:a | pyj 'j["RootFS"]["Layers"][0][7:]')
 check "  … its bottom layer is stored by its chain ID (its diff ID)" test -d "$STORE/layers/sha256/$base"
@@ -77,7 +77,7 @@ done 2>/dev/null
 check "kill -9 of image load at 0.3, 0.8 and 1.5 s left debris in tmp/ ($debris entries)" test "$debris" -gt 0
 check_eq "  … no reference to a half image" "$(berth image ls | grep -c slow)" 0
 out=$(berth image load "$work/slow.tar" 2>&1); rc=$?
-check_eq "a second load succeeds" "$rc $out" "0 docker.io/library/slow:1"
+check_eq "a second load succeeds" "$rc $out" "0 Loaded image: docker.io/library/slow:1"
 on_exit "berth image rm docker.io/library/slow:1"
 check_eq "  … and no debris remains after it" "$(ls -A $STORE/tmp)" ""
 check_eq "  … one layer more in the store" "$(ls $STORE/layers/sha256 | wc -l)" "$((layers + 2))"
@@ -154,9 +154,9 @@ check_eq "  … leaving the other images" "$(berth image ls --no-legend | awk '{
         "docker.io/library/slow:1 localhost/oldweb:latest "
 
 # --- docker's top-level image verbs and load's -i -----------------------------------------------------
-check_eq "berth load -i FILE (docker's form)" "$(berth load -i "$work/docker-shared-a.tar" 2>&1)" "docker.io/library/shared:a"
+check_eq "berth load -i FILE (docker's form)" "$(berth load -i "$work/docker-shared-a.tar" 2>&1)" "Loaded image: docker.io/library/shared:a"
 check_eq "berth load < FILE reads stdin, as docker load does" "$(berth load < "$work/docker-shared-b.tar" 2>&1)" \
-        "docker.io/library/shared:b"
+        "Loaded image: docker.io/library/shared:b"
 check_match "berth images lists them, as image ls" "$(berth images)" "docker.io/library/shared +b "
 check_eq "berth tag SOURCE TARGET" "$(berth tag shared:a localhost/mytag:1 2>&1; berth images --no-legend | awk '$1 == "localhost/mytag" {print $2}')" "1"
 check "berth rmi removes a name" berth rmi localhost/mytag:1 shared:a shared:b

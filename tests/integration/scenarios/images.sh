@@ -37,7 +37,7 @@ check_eq "  … and runs" "$(berth run --rm stdinimg cat /etc/removed)" "gone so
 
 # --- load: docker save
 out=$(berth image load "$work/docker.tar" 2>&1); rc=$?
-check_eq "image load of docker save's layout prints the reference of its tag" "$rc $out" "0 $APP"
+check_eq "image load of docker save's layout prints the reference of its tag" "$rc $out" "0 Loaded image: $APP"
 on_exit "berth image rm $APP >/dev/null 2>&1"
 check "  … two layers in the store, bottom first" test -d "$(layer_dir $APP 0)" -a -d "$(layer_dir $APP 1)" -a -f "$(layer_dir $APP 1)/etc/added"
 check "  … and its config as a blob" test -s "$STORE/blobs/sha256/$(berth image inspect $APP | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["Id"][7:])')"
@@ -55,14 +55,14 @@ check_eq "  … and the container's own changes go to its upper directory, not t
 new"
 n=$(ls $STORE/layers/sha256 | wc -l)
 out=$(berth image load "$work/docker.tar" 2>&1); rc=$?
-check_eq "loading it again tags it again, as docker" "$rc $out" "0 $APP"
+check_eq "loading it again tags it again, as docker" "$rc $out" "0 Loaded image: $APP"
 check_eq "  … storing no layer twice" "$(ls $STORE/layers/sha256 | wc -l)" "$n"
-check "  … a name given takes it under that name" sh -c "berth image load '$work/docker.tar' app2 | grep -qx localhost/app2:latest"
+check "  … a name given takes it under that name" sh -c "berth image load '$work/docker.tar' app2 | grep -qx \"Loaded image: localhost/app2:latest\""
 on_exit "berth image rm app2 >/dev/null 2>&1"
 
 # --- load: OCI image layout, gzip'd layers
 out=$(berth image load - < "$work/oci.tar" 2>&1); rc=$?
-check_eq "image load of an OCI layout from stdin" "$rc $out" "0 docker.io/library/ociapp:2"
+check_eq "image load of an OCI layout from stdin" "$rc $out" "0 Loaded image: docker.io/library/ociapp:2"
 on_exit "berth image rm ociapp:2 >/dev/null 2>&1"
 check_eq "  … stacks its layers the same way" "$(stacked ociapp:2)" "new
 added

@@ -190,13 +190,13 @@ for k in docker-immutable docker-deep docker-badopaque docker-manyenv docker-dig
         docker-badconfig oci-badlayer oci-badconfig; do
         python3 "$mk" $k "$work/$k.tar"
 done
-check_eq "an image with chattr +i/+a entries loads" "$(berth image load "$work/docker-immutable.tar")" docker.io/library/immutable:1
+check_eq "an image with chattr +i/+a entries loads" "$(berth image load "$work/docker-immutable.tar")" "Loaded image: docker.io/library/immutable:1"
 top=$(layer_dir immutable:1 1)
 attrs=$(lsattr -d $top/etc/locked $top/etc/log $top/etc/lockeddir | cut -d' ' -f1 | tr '\n' ' ')
 check_match "  … without the attributes ($attrs)" "$attrs" '^[^ia ]+ [^ia ]+ [^ia ]+ $' 
 check "  … and is removed whole" berth image rm immutable:1
 check_eq "  … leaving nothing" "$(leftovers) $(test -e $top && echo top-left)" "0 "
-check_eq "an image with a 1,100-level tree loads" "$(berth image load "$work/docker-deep.tar")" docker.io/library/deep:1
+check_eq "an image with a 1,100-level tree loads" "$(berth image load "$work/docker-deep.tar")" "Loaded image: docker.io/library/deep:1"
 check_match "  … image ls lists it and the others" "$(names | tr '\n' ' ')" "^docker.io/library/deep:1 base $"
 check "  … image inspect gives its size" sh -c 'berth image inspect deep:1 | grep -q "\"Size\": [1-9]"'
 check_eq "  … a volume at its top is filled with the whole tree" \
@@ -213,7 +213,7 @@ check_eq "a bad opaque marker: 125 in one line naming the archive, the layer and
 out=$(berth image load "$work/docker-manyenv.tar" 2>&1); rc=$?
 check_eq "100,000 Env entries: 125 in one line" "$rc $out" \
         "125 berth: Failed to load $work/docker-manyenv.tar: the image's config 'cfg.json' sets more than 4096 Env entries, more than berth takes"
-check_eq "docker save with digests that match loads" "$(berth image load "$work/docker-digests.tar")" docker.io/library/digests:1
+check_eq "docker save with digests that match loads" "$(berth image load "$work/docker-digests.tar")" "Loaded image: docker.io/library/digests:1"
 berth image rm digests:1 >/dev/null
 for k in docker-baddiffid docker-badconfig oci-badlayer oci-badconfig; do
         out=$(berth image load "$work/$k.tar" 2>&1); rc=$?
