@@ -204,6 +204,9 @@ static int parse_docker(Loaded *l, json_object *manifest) {
         layers = get_array(m, "Layers");
         if (!config || !layers)
                 return reason(l->why, -EBADMSG, "manifest.json has no Config or no Layers");
+        if (json_object_array_length(layers) > STORE_IMAGE_LAYERS_MAX)
+                return reason(l->why, -EBADMSG, "manifest.json lists %zu layers, more than the %u berth takes",
+                              json_object_array_length(layers), STORE_IMAGE_LAYERS_MAX);
         l->config = strdup(config);
         if (!l->config)
                 return -ENOMEM;
@@ -308,6 +311,9 @@ static int parse_oci(Loaded *l, json_object *index) {
         layers = get_array(manifest, "layers");
         if (!json_object_object_get_ex(manifest, "config", &config) || !layers)
                 return reason(l->why, -EBADMSG, "manifest %s has no config or no layers", path);
+        if (json_object_array_length(layers) > STORE_IMAGE_LAYERS_MAX)
+                return reason(l->why, -EBADMSG, "manifest %s lists %zu layers, more than the %u berth takes", path,
+                              json_object_array_length(layers), STORE_IMAGE_LAYERS_MAX);
         r = digest_path(get_string(config, "digest"), &l->config, l->why);
         if (r < 0)
                 return r;

@@ -47,6 +47,10 @@ const char *store_root(Store *s);
 
 /* ---- layers ---- */
 
+/* The most layers one image may have: what a registry's manifest may list (MANIFEST_LAYERS_MAX),
+ * well inside overlayfs' stack of 500 lower layers. */
+#define STORE_IMAGE_LAYERS_MAX 128U
+
 bool store_has_layer(Store *s, const char *chain_id);
 /* STORE/layers/ALG/HEX of chain_id (whether or not it exists); NULL on OOM. */
 char *store_layer_path(Store *s, const char *chain_id);

@@ -270,12 +270,30 @@ static void test_docker(void) {
                            streq_ptr(why, "the image's config 'c.json' lists 2 diff_ids for 1 layers"),
                    "diff_ids that do not count the layers are refused (%s)", why ?: "");
         }
+        /* More layers than an image may have: refused before any is read. */
+        {
+                _cleanup_free_ char *mf = NULL;
+                size_t size = 128 + (STORE_IMAGE_LAYERS_MAX + 1) * 16, o;
+
+                mf = malloc(size);
+                o = (size_t) snprintf(mf, size, "[{\"Config\":\"c.json\",\"RepoTags\":[\"many:1\"],\"Layers\":[");
+                for (unsigned i = 0; i <= STORE_IMAGE_LAYERS_MAX; i++)
+                        o += (size_t) snprintf(mf + o, size - o, "%s\"l%u.tar\"", i ? "," : "", i);
+                snprintf(mf + o, size - o, "]}]");
+                Member m[] = {{"manifest.json", mf, strlen(mf)}};
+
+                why = mfree(why);
+                r = load(m, ELEMENTSOF(m), &name, &why);
+                ok(r == -EBADMSG && streq_ptr(why, "manifest.json lists 129 layers, more than the 128 berth takes"),
+                   "an image of more layers than berth takes is refused in one line (%s)", why ?: "");
+        }
         ok(store_is("docker.io+library+good:1 docker.io+library+plain:1 localhost+plain:latest", layers_before, blobs_before),
            "nothing of the refused loads is stored, nothing left in tmp/");
 }
 
 /* An OCI layout: index.json → manifest → config and a gzip'd layer, each a blob named by its
- * digest. tamper: 1 changes the layer blob, 2 the manifest blob, 3 names a sha384 digest. */
+ * digest. tamper: 1 changes the layer blob, 2 the manifest blob, 3 names a sha384 digest, 4 lists
+ * the layer once more than an image may have. */
 static int oci(int tamper, char **ret_name, char **ret_why) {
         _cleanup_free_ char *layer = NULL, *gz = NULL, *cfg = NULL, *manifest = NULL, *index = NULL,
                             *l_digest = NULL, *c_digest = NULL, *m_digest = NULL, *l_path = NULL,
@@ -294,6 +312,18 @@ static int oci(int tamper, char **ret_name, char **ret_why) {
                  "{\"schemaVersion\":2,\"config\":{\"digest\":\"%s\"},\"layers\":[{\"mediaType\":"
                  "\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"%s\"}]}",
                  c_digest, l_digest);
+        if (tamper == 4) {
+                /* The same layer over and over, once more than an image may have. */
+                size_t size = 128 + (STORE_IMAGE_LAYERS_MAX + 1) * 96, o;
+
+                free(manifest);
+                manifest = malloc(size);
+                o = (size_t) snprintf(manifest, size, "{\"schemaVersion\":2,\"config\":{\"digest\":\"%s\"},\"layers\":[",
+                                      c_digest);
+                for (unsigned i = 0; i <= STORE_IMAGE_LAYERS_MAX; i++)
+                        o += (size_t) snprintf(manifest + o, size - o, "%s{\"digest\":\"%s\"}", i ? "," : "", l_digest);
+                snprintf(manifest + o, size - o, "]}");
+        }
         m_digest = sha256(manifest, strlen(manifest));
         if (tamper == 3)
                 memcpy(m_digest, "sha384", 6);
@@ -319,6 +349,11 @@ static int oci(int tamper, char **ret_name, char **ret_why) {
 static void test_oci(void) {
         _cleanup_free_ char *name = NULL, *why = NULL, *layers_before = NULL, *blobs_before = NULL, *manifest = NULL;
         int r;
+
+        r = oci(4, &name, &why);
+        ok(r == -EBADMSG && why && endswith(why, " lists 129 layers, more than the 128 berth takes"),
+           "an OCI manifest of more layers than berth takes is refused in one line (%s)", why ?: "");
+        why = mfree(why);
 
         r = oci(0, &name, &why);
         ok(r == 0 && streq_ptr(name, "docker.io/library/oci:0"), "an OCI layout whose digests match loads (%d: %s)", r,
