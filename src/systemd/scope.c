@@ -235,11 +235,16 @@ static int build_start_message(sd_bus *bus, const ScopeSettings *s, const char *
 }
 
 /* Whether process pid is in unit's cgroup, by /proc/PID/cgroup: on the unified line or v1's
- * name=systemd line, the path ends in "/UNIT". */
-static int pid_in_unit(pid_t pid, const char *unit) {
+ * name=systemd line, the path ends in "/UNIT". With pids (the scope has a TasksMax=, so systemd
+ * made it a cgroup in v1's pids hierarchy too), that line must say so as well: systemd attaches a
+ * PID to name=systemd first and then to each controller's hierarchy in turn, pids last, and a
+ * payload let go in between would unshare its cgroup namespace rooted outside the scope and fork
+ * children that stay outside its task limit for good (seen 2 times in 150 runs). */
+static int pid_in_unit(pid_t pid, const char *unit, bool pids) {
         _cleanup_free_ char *text = NULL;
         char path[64];
         size_t k = strlen(unit);
+        bool in = false;
         int r;
 
         snprintf(path, sizeof(path), "/proc/%d/cgroup", (int) pid);
@@ -247,16 +252,39 @@ static int pid_in_unit(pid_t pid, const char *unit) {
         if (r < 0)
                 return r;
         for (char *line = text, *end; line && *line; line = end ? end + 1 : NULL) {
+                const char *controllers, *colon;
+                bool wanted;
+                size_t n;
+
                 end = strchr(line, '\n');
                 if (end)
                         *end = 0;
-                if (!startswith(line, "0::") && !strstr(line, ":name=systemd:"))
+                controllers = strchr(line, ':');
+                colon = controllers ? strchr(++controllers, ':') : NULL;
+                if (!colon)
                         continue;
-                size_t n = strlen(line);
-                if (n > k && line[n - k - 1] == '/' && streq(line + n - k, unit))
-                        return 1;
+                wanted = startswith(line, "0::") || startswith(controllers, "name=systemd:");
+                if (!wanted && pids) {
+                        _cleanup_free_ char *list = strndup(controllers, (size_t) (colon - controllers));
+
+                        if (!list)
+                                return -ENOMEM;
+                        for (char *w = strtok(list, ","); w && !wanted; w = strtok(NULL, ","))
+                                wanted = streq(w, "pids");
+                }
+                if (!wanted)
+                        continue;
+                n = strlen(line);
+                if (!(n > k && line[n - k - 1] == '/' && streq(line + n - k, unit)))
+                        return 0;
+                in = true;
         }
-        return 0;
+        return in;
+}
+
+/* A TasksMax= of its own: systemd makes the scope's cgroup in the pids hierarchy. */
+static bool scope_has_tasks_max(const ScopeSettings *s) {
+        return s->tasks_max != 0 && s->tasks_max != UINT64_MAX;
 }
 
 /* Waits for the scope's job without hearing of it: systemd moves the PIDs into the scope when the
@@ -265,7 +293,7 @@ static int pid_in_unit(pid_t pid, const char *unit) {
  * subscriber costs systemd a match rule in dbus-daemon, of which it has 512: with a few hundred
  * containers starting at once, systemd lost its bus), no JobRemoved for every other job, and no
  * match rule of its own (each costs dbus-daemon a comparison for every signal of systemd's). */
-static int wait_in_scope(sd_bus *bus, const char *unit, const char *job, pid_t pid) {
+static int wait_in_scope(sd_bus *bus, const char *unit, const char *job, pid_t pid, bool pids) {
         /* Our own cgroup file is cheap to read; the job object costs systemd a D-Bus call, and
          * systemd runs its jobs at idle priority: many helpers asking often would starve the very
          * jobs they wait for. So the job is asked after 20 ms, then less and less often. */
@@ -274,13 +302,14 @@ static int wait_in_scope(sd_bus *bus, const char *unit, const char *job, pid_t p
         for (unsigned i = 0;; i++) {
                 int r;
 
-                r = pid_in_unit(pid, unit);
+                r = pid_in_unit(pid, unit, pids);
                 if (r != 0)
                         return r < 0 ? r : 0;
                 if (waited >= next_ask) {
                         if (!bus_job_pending(bus, job)) {
-                                /* Gone: done, or failed without taking the PID. */
-                                r = pid_in_unit(pid, unit);
+                                /* Gone: done (and so every attach of it), or failed without
+                                 * taking the PID. */
+                                r = pid_in_unit(pid, unit, /* pids= */ false);
                                 return r < 0 ? r : r > 0 ? 0 : -EIO;
                         }
                         next_ask = waited + MIN(next_ask, 500000U);
@@ -292,14 +321,14 @@ static int wait_in_scope(sd_bus *bus, const char *unit, const char *job, pid_t p
 }
 
 /* StartTransientUnit, then the wait. */
-static int start_scope(sd_bus *bus, sd_bus_message *m, const char *unit, pid_t pid, sd_bus_error *error) {
+static int start_scope(sd_bus *bus, sd_bus_message *m, const char *unit, pid_t pid, bool pids, sd_bus_error *error) {
         _cleanup_free_ char *job = NULL;
         int r;
 
         r = bus_call_for_job(bus, m, error, &job);
         if (r < 0)
                 return r;
-        return wait_in_scope(bus, unit, job, pid);
+        return wait_in_scope(bus, unit, job, pid, pids);
 }
 
 /* Why the scope could not be made, for the caller's one line: systemd's reason if it gave one. */
@@ -332,7 +361,7 @@ int scope_create(sd_bus *bus, const ScopeSettings *s, char **ret_error) {
                 r = build_start_message(bus, s, unit, &m);
                 if (r < 0)
                         return r;
-                r = start_scope(bus, m, unit, s->pid, &error);
+                r = start_scope(bus, m, unit, s->pid, scope_has_tasks_max(s), &error);
                 if (bus_refused(bus, r, &error) && !private && bus_open_private(&private) >= 0) {
                         bus = private; /* dbus-daemon is full: systemd's own socket */
                         sd_bus_error_free(&error);
@@ -423,7 +452,7 @@ int scope_start_finish(ScopeStart *st, char **ret_error) {
                         break;
         }
         if (st->reply && st->job)
-                return scope_error(wait_in_scope(st->bus, st->unit, st->job, st->settings->pid), NULL, ret_error);
+                return scope_error(wait_in_scope(st->bus, st->unit, st->job, st->settings->pid, scope_has_tasks_max(st->settings)), NULL, ret_error);
         if (st->reply && sd_bus_message_is_method_error(st->reply, NULL)) {
                 const sd_bus_error *e = sd_bus_message_get_error(st->reply);
                 int err = -(sd_bus_message_get_errno(st->reply) ?: EIO);

@@ -154,6 +154,17 @@ berth run -d --name hb1 --pids-limit -1 hb sleep 600 >/dev/null
 check_eq "  … and --pids-limit -1 lifts it" "$(systemctl show -P TasksMax container-hb1.scope)" infinity
 berth rm -f hb1 >/dev/null
 
+# The payload is let go only once systemd has put it in the scope in every hierarchy, the task
+# limit's last: let go earlier, it rooted its cgroup namespace outside the scope there (its pids
+# line read /machine.slice/container-….scope, 2 runs in 150), and children it forked at once
+# stayed outside the limit.
+outside=0
+for _ in $(seq 100); do
+        cg=$(berth run --rm -m 64m --cpus 1 hb cat /proc/self/cgroup)
+        if grep -qv ':/$' <<<"$cg"; then outside=$((outside + 1)); echo "# $(grep -v ':/$' <<<"$cg" | paste -sd' ')"; fi
+done
+check_eq "every hierarchy roots a payload's cgroup namespace in its scope (100 runs)" "$outside" 0
+
 bomb='b() { b | b & }; b; sleep 1000'
 berth run -d --name hb2 hb sh -c "$bomb" >/dev/null
 wait_for 20 sh -c '[ "$(systemctl show -P TasksCurrent container-hb2.scope)" -ge 290 ]'
