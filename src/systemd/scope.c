@@ -234,23 +234,10 @@ static int build_start_message(sd_bus *bus, const ScopeSettings *s, const char *
         return 0;
 }
 
-/* Whether process pid is in unit's cgroup, by /proc/PID/cgroup: on the unified line or v1's
- * name=systemd line, the path ends in "/UNIT". With pids (the scope has a TasksMax=, so systemd
- * made it a cgroup in v1's pids hierarchy too), that line must say so as well: systemd attaches a
- * PID to name=systemd first and then to each controller's hierarchy in turn, pids last, and a
- * payload let go in between would unshare its cgroup namespace rooted outside the scope and fork
- * children that stay outside its task limit for good (seen 2 times in 150 runs). */
-static int pid_in_unit(pid_t pid, const char *unit, bool pids) {
-        _cleanup_free_ char *text = NULL;
-        char path[64];
+int scope_cgroup_text_in_unit(char *text, const char *unit, bool pids) {
         size_t k = strlen(unit);
         bool in = false;
-        int r;
 
-        snprintf(path, sizeof(path), "/proc/%d/cgroup", (int) pid);
-        r = read_full_file_at(AT_FDCWD, path, 64 * 1024, &text, NULL);
-        if (r < 0)
-                return r;
         for (char *line = text, *end; line && *line; line = end ? end + 1 : NULL) {
                 const char *controllers, *colon;
                 bool wanted;
@@ -264,14 +251,9 @@ static int pid_in_unit(pid_t pid, const char *unit, bool pids) {
                 if (!colon)
                         continue;
                 wanted = startswith(line, "0::") || startswith(controllers, "name=systemd:");
-                if (!wanted && pids) {
-                        _cleanup_free_ char *list = strndup(controllers, (size_t) (colon - controllers));
-
-                        if (!list)
-                                return -ENOMEM;
-                        for (char *w = strtok(list, ","); w && !wanted; w = strtok(NULL, ","))
-                                wanted = streq(w, "pids");
-                }
+                /* "pids" among the comma-separated controllers of the line */
+                for (const char *w = controllers; pids && !wanted && w < colon; w += strcspn(w, ",:") + 1)
+                        wanted = strncmp(w, "pids", 4) == 0 && (w[4] == ',' || w[4] == ':');
                 if (!wanted)
                         continue;
                 n = strlen(line);
@@ -280,6 +262,19 @@ static int pid_in_unit(pid_t pid, const char *unit, bool pids) {
                 in = true;
         }
         return in;
+}
+
+/* Whether process pid is in unit's cgroup (scope_cgroup_text_in_unit()), by /proc/PID/cgroup. */
+static int pid_in_unit(pid_t pid, const char *unit, bool pids) {
+        _cleanup_free_ char *text = NULL;
+        char path[64];
+        int r;
+
+        snprintf(path, sizeof(path), "/proc/%d/cgroup", (int) pid);
+        r = read_full_file_at(AT_FDCWD, path, 64 * 1024, &text, NULL);
+        if (r < 0)
+                return r;
+        return scope_cgroup_text_in_unit(text, unit, pids);
 }
 
 /* A TasksMax= of its own: systemd makes the scope's cgroup in the pids hierarchy. */

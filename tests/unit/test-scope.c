@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* What a container's definition and berth.conf ask of its scope (scope_settings_for()). */
 #include <signal.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "berth-conf.h"
 #include "cleanup.h"
@@ -89,6 +91,42 @@ static void test_resources(void) {
         ok(s.memory_swap_max == UINT64_MAX && s.cpu_quota_usec == 0 && !s.allowed_cpus, "none of them by default");
 }
 
+/* /proc/PID/cgroup of a payload while systemd attaches it, hierarchy by hierarchy. */
+static int in_unit(const char *text, bool pids) {
+        _cleanup_free_ char *t = strdup(text);
+
+        return scope_cgroup_text_in_unit(t, "container-x.scope", pids);
+}
+
+static void test_in_unit(void) {
+        static const char *const before =
+                "8:pids:/user.slice\n4:memory:/user.slice\n2:cpu,cpuacct:/user.slice\n"
+                "1:name=systemd:/user.slice/session-1.scope\n0::/user.slice/session-1.scope\n";
+        static const char *const systemd_only =
+                "8:pids:/user.slice\n4:memory:/user.slice\n2:cpu,cpuacct:/user.slice\n"
+                "1:name=systemd:/machine.slice/container-x.scope\n0::/machine.slice/container-x.scope\n";
+        static const char *const unified_only =
+                "8:pids:/user.slice\n1:name=systemd:/user.slice/session-1.scope\n0::/machine.slice/container-x.scope\n";
+        static const char *const all =
+                "8:pids:/machine.slice/container-x.scope\n4:memory:/machine.slice\n"
+                "2:cpu,cpuacct:/machine.slice/container-x.scope\n6:freezer:/\n"
+                "1:name=systemd:/machine.slice/container-x.scope\n0::/machine.slice/container-x.scope\n";
+        static const char *const joined = "3:cpu,pids:/machine.slice/container-x.scope\n1:name=systemd:/machine.slice/container-x.scope\n";
+        static const char *const joined_not = "3:cpu,pids:/user.slice\n1:name=systemd:/machine.slice/container-x.scope\n";
+
+        ok_eq_int(in_unit(before, false), 0);
+        ok_eq_int(in_unit(systemd_only, false), 1);
+        ok_eq_int(in_unit(systemd_only, true), 0);
+        ok_eq_int(in_unit(unified_only, false), 0); /* one of the two lines is not enough */
+        ok_eq_int(in_unit(all, true), 1);
+        ok_eq_int(in_unit(joined, true), 1);
+        ok_eq_int(in_unit(joined_not, true), 0);
+        ok_eq_int(in_unit("0::/machine.slice/container-x.scope\n", true), 1); /* unified: its one line */
+        ok_eq_int(in_unit("0::/machine.slice/xcontainer-x.scope\n", false), 0);
+        ok_eq_int(in_unit("", false), 0);
+        ok_eq_int(in_unit("garbage\n", true), 0);
+}
+
 int main(void) {
         /* docker/runc's cgroup v2 conversion of cpu.shares to cpu.weight */
         ok_eq_int(scope_cpu_shares_to_weight(2), 1);
@@ -98,5 +136,6 @@ int main(void) {
         ok_eq_int(scope_cpu_shares_to_weight(1000000), 10000);
         test_mapping();
         test_resources();
+        test_in_unit();
         return tap_finish();
 }
