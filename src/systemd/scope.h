@@ -48,7 +48,7 @@ int scope_create(sd_bus *bus, const ScopeSettings *s, char **ret_error);
  * say so as well: systemd attaches a PID to name=systemd first and then to each controller's
  * hierarchy in turn, pids last, and a payload let go in between would unshare its cgroup
  * namespace rooted outside the scope and fork children that stay outside its task limit for good
- * (seen 4 times in 100 runs). 1 yes, 0 no. *
+ * (seen 4 times in 100 runs). 1 yes, 0 no. */
 int scope_cgroup_text_in_unit(char *text, const char *unit, bool pids);
 
 /* The same in two steps, so that the caller can work while systemd makes the scope: begin sends
