@@ -118,6 +118,9 @@ static const char run_options[] =
         "                           its name), always (at every start), never, or newer (when the\n"
         "                           registry's differs): Pull=; localhost/ images are never pulled\n"
         "  -l, --label K=V          a label, shown by inspect, for ps --filter label= (repeatable)\n"
+        "      --label-file FILE    read K=V lines (# comments) from FILE now, each a --label\n"
+        "      --cidfile FILE       write the container's ID (its name) to FILE, which must not exist\n"
+        "  -q, --quiet              pull without progress (a failure still says why)\n"
         "      --annotation K=V     an annotation, shown by inspect (repeatable)\n"
         "      --ulimit NAME=SOFT[:HARD]  a resource limit of the payload and of exec: core, cpu,\n"
         "                           data, fsize, locks, memlock, msgqueue, nice, nofile, nproc, rss,\n"
@@ -307,6 +310,56 @@ static int env_from_file(char ***l, const char *path) {
         return 0;
 }
 
+#define LABEL_FILE_MAX (1024U * 1024U)
+
+/* docker's --label-file FILE, read now: K=V lines (a K alone is an empty label), blank lines and
+ * # comments skipped, each line a --label. */
+static int add_label_file(DefinitionBuilder *b, const char *path) {
+        _cleanup_free_ char *text = NULL;
+        struct stat st;
+        unsigned line = 0;
+        int r;
+
+        if (stat(path, &st) >= 0 && !S_ISREG(st.st_mode)) {
+                log_error("option --label-file: %s: not a regular file", path);
+                return -EINVAL;
+        }
+        r = read_full_file_at(AT_FDCWD, path, LABEL_FILE_MAX, &text, NULL);
+        if (r == -EFBIG) {
+                log_error("option --label-file: %s: larger than %u bytes", path, LABEL_FILE_MAX);
+                return -EINVAL;
+        }
+        if (r < 0) {
+                log_error_errno(r, "option --label-file: %s: %m", path);
+                return -EINVAL;
+        }
+        for (char *l = text, *end; l && *l; l = end ? end + 1 : NULL) {
+                _cleanup_free_ char *label = NULL;
+                const char *v;
+
+                end = strchr(l, '\n');
+                if (end)
+                        *end = 0;
+                line++;
+                v = l + strspn(l, " \t");
+                if (isempty(v) || v[0] == '#')
+                        continue;
+                /* A file written on Windows: its lines end in \r\n. */
+                if (end && end > v && end[-1] == '\r')
+                        end[-1] = 0;
+                label = strchr(v, '=') ? strdup(v) : strjoin(v, "=");
+                if (!label)
+                        return log_oom();
+                r = definition_builder_add(b, "--label", label);
+                if (r == -EINVAL)
+                        return log_error_errno(r, "option --label-file: %s:%u holds a control character, which a label cannot",
+                                               path, line);
+                if (r < 0)
+                        return log_error_errno(r, "option --label-file: %m");
+        }
+        return 0;
+}
+
 /* docker's --memory-swap: memory and swap together, so MemorySwapMax= is the difference; -1 is
  * unlimited swap, 0 is as if not given. */
 static int add_memory_swap(DefinitionBuilder *b, const char *memory, const char *total) {
@@ -396,6 +449,7 @@ static int add_sdnotify(DefinitionBuilder *b, const char *value) {
 }
 
 static void run_request_done(RunRequest *req) {
+        free(req->cidfile);
         free(req->name);
         free(req->text);
         req->def = definition_free(req->def);
@@ -424,6 +478,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 ARG_USERNS, ARG_UIDMAP, ARG_GIDMAP, /* Issue 18: user namespaces. */
                 ARG_SUBUIDNAME, ARG_SUBGIDNAME,     /* Issue 18, remap. */
                 ARG_RETRY, ARG_RETRY_DELAY, ARG_LOG_OPT, ARG_ROOTFS, /* Issue 16: leftovers (dialect). */
+                ARG_LABEL_FILE, ARG_CIDFILE,
         };
         static const struct option options[] = {
                 { "name", required_argument, NULL, ARG_NAME },
@@ -513,17 +568,20 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 { "retry-delay", required_argument, NULL, ARG_RETRY_DELAY },
                 { "log-opt", required_argument, NULL, ARG_LOG_OPT },
                 { "rootfs", no_argument, NULL, ARG_ROOTFS },
+                { "label-file", required_argument, NULL, ARG_LABEL_FILE },
+                { "cidfile", required_argument, NULL, ARG_CIDFILE },
+                { "quiet", no_argument, NULL, 'q' },
                 { "help", no_argument, NULL, ARG_HELP },
                 {}
         };
-        static const char optstring[] = "+dite:w:u:h:m:c:p:v:l:P";
+        static const char optstring[] = "+dite:w:u:h:m:c:p:v:l:Pq";
         _cleanup_(definition_builder_done) DefinitionBuilder b = {};
         _cleanup_(definition_freep) Definition *d = NULL;
-        _cleanup_free_ char *name = NULL, *text = NULL, *error = NULL;
+        _cleanup_free_ char *name = NULL, *text = NULL, *error = NULL, *cidfile = NULL;
         _cleanup_strv_free_ char **env_files = NULL, **env_flags = NULL;
         const char *memory = NULL, *memory_swap = NULL;
         RunOptions o = {};
-        bool detach = false, rm = false, replace = false, env_host = false;
+        bool detach = false, rm = false, replace = false, env_host = false, quiet = false;
         bool rootfs = false; /* Issue 16: leftovers (dialect): --rootfs, IMAGE is a directory */
         int c, r;
 
@@ -741,6 +799,24 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 case ARG_LABEL:
                         r = add(&b, "--label", optarg);
                         break;
+                case ARG_LABEL_FILE:
+                        r = add_label_file(&b, optarg);
+                        break;
+                case ARG_CIDFILE:
+                        /* docker's refusal, before anything is made. */
+                        if (access(optarg, F_OK) >= 0) {
+                                log_error("option --cidfile: %s exists: another container may have written it; remove it first",
+                                          optarg);
+                                return -EINVAL;
+                        }
+                        free(cidfile);
+                        cidfile = strdup(optarg);
+                        if (!cidfile)
+                                return log_oom();
+                        break;
+                case 'q':
+                        quiet = true;
+                        break;
                 case ARG_ANNOTATION:
                         r = add(&b, "--annotation", optarg);
                         break;
@@ -879,7 +955,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
         }
         /* The image as --pull (Pull=) says, fetched here on the caller's terminal before anything is
          * made, as docker run pulls; a pull that fails has said why in one line. */
-        r = pull_policy_apply(d->image, d->pull, &d->extra.pull_retry, PULL_OUTPUT_TERMINAL);
+        r = pull_policy_apply(d->image, d->pull, &d->extra.pull_retry, quiet ? PULL_OUTPUT_JOURNAL : PULL_OUTPUT_TERMINAL);
         if (r < 0)
                 return -EINVAL;
         r = containers_check_image(d);
@@ -907,6 +983,22 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
         req->detach = detach;
         req->rm = rm;
         req->replace = replace;
+        req->quiet = quiet;
+        req->cidfile = TAKE_PTR(cidfile);
+        return 0;
+}
+
+int run_write_cidfile(const RunRequest *req) {
+        int r;
+
+        if (!req->cidfile)
+                return 0;
+        r = write_string_file_new(req->cidfile, req->name, 0644);
+        if (r == -EEXIST)
+                return log_error_errno(r, "option --cidfile: %s exists: another container may have written it; remove it first",
+                                       req->cidfile);
+        if (r < 0)
+                return log_error_errno(r, "option --cidfile: Failed to write %s: %m", req->cidfile);
         return 0;
 }
 
@@ -950,11 +1042,13 @@ int verb_run(int argc, char *argv[]) {
                     run_write_definition(req.name, req.text, /* persistent= */ false) < 0)
                         return EXIT_BERTH_FAILED;
                 container_foreground_defined(&fg);
+                if (run_write_cidfile(&req) < 0)
+                        return EXIT_BERTH_FAILED;
                 req.o.remove = req.rm;
                 return container_run(req.def, &req.o, &fg);
         }
 
-        if (run_write_definition(req.name, req.text, autostart_wanted(req.def)) < 0)
+        if (run_write_definition(req.name, req.text, autostart_wanted(req.def)) < 0 || run_write_cidfile(&req) < 0)
                 return EXIT_BERTH_FAILED;
         /* The generator's Restart= first, or systemd would not know it. */
         if (req.def->restart != RESTART_NO && units_reload() < 0)

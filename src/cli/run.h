@@ -14,6 +14,8 @@ typedef struct RunRequest {
         RunOptions o;
         bool detach, rm;
         bool replace;     /* --replace: a container of that name goes first */
+        bool quiet;       /* -q: a pull says nothing unless it fails */
+        char *cidfile;    /* --cidfile: where the container's ID (its name) is written */
 } RunRequest;
 
 void run_request_donep(RunRequest *req);
@@ -23,6 +25,10 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *ret)
 
 /* --replace: removes the container of req's name if there is one. Logs its errors. */
 int run_replace(const RunRequest *req);
+
+/* --cidfile: the container's ID (berth's is its name) written to a file that must not exist, as
+ * docker writes it once the container is created. Logs its error. */
+int run_write_cidfile(const RunRequest *req);
 
 /* Creates /run/berth/containers/NAME.container (persistent: /etc/berth/containers/, see
  * autostart.h) only if no container of that name exists. */

@@ -150,3 +150,27 @@ check_eq "each instance has its own volume, systemd-NAME-INSTANCE" \
 check_eq "  … made as the template says (User=), read for the instance" "$(berth logs -o cat drweb@1)" 1000
 check_match "  … whose %i is the instance" "$(berth volume inspect systemd-drtv-2)" '"inst": "2"'
 check_eq "  … and holds that instance's data" "$(berth exec drweb@2 cat /data/who)" 2
+
+# --- docker's --label-file, --cidfile --------------------------------------------------------------
+printf '# the team'"'"'s labels\nteam=web\n\n  tier\nurl=http://x/?a=b\r\n' > /tmp/dr-labels
+on_exit "berth rm -f drlf drcid drcid2 >/dev/null 2>&1; rm -f /tmp/dr-labels /tmp/dr-cid /tmp/dr-cid2"
+check "create --label-file FILE" berth create --name drlf --label-file /tmp/dr-labels drest true
+check_eq "  … each line a label; a name alone an empty one; comments, blank lines and CRs left out" \
+        "$(berth inspect --format '{{json .Config.Labels}}' drlf)" '{"team":"web","tier":"","url":"http://x/?a=b"}'
+out=$(berth create --name drlf2 --label-file /tmp/dr-nofile drest true 2>&1); rc=$?
+check_match "a --label-file that does not exist: 125 in one line" "$rc $(echo "$out" | wc -l) $out" \
+        "^125 1 berth: option --label-file: /tmp/dr-nofile: No such file"
+out=$(berth create --name drlf2 --label-file /tmp drest true 2>&1); rc=$?
+check_match "  … nor a directory" "$rc $out" "^125 berth: option --label-file: /tmp: not a regular file$"
+check_fails "  … and no container was made" berth inspect drlf2
+
+check_eq "run -d --cidfile FILE writes the container's ID" \
+        "$(berth run -d --name drcid --cidfile /tmp/dr-cid drest sleep 100 >/dev/null; cat /tmp/dr-cid)" drcid
+check_eq "  … by which the verbs take it" "$(berth inspect --format '{{.State.Status}}' "$(cat /tmp/dr-cid)")" running
+out=$(berth run -d --name drcid2 --cidfile /tmp/dr-cid drest sleep 100 2>&1); rc=$?
+check_match "  … a file that exists: 125 in one line, as docker refuses" "$rc $(echo "$out" | wc -l) $out" \
+        "^125 1 berth: option --cidfile: /tmp/dr-cid exists"
+check_fails "  … and no container was made" berth inspect drcid2
+check_eq "create --cidfile too" "$(berth create --name drcid2 --cidfile /tmp/dr-cid2 drest true >/dev/null; cat /tmp/dr-cid2)" drcid2
+check_eq "a foreground run too, while it runs" \
+        "$(berth run --rm --name drcid3 --cidfile /tmp/dr-cid3 drest sh -c 'sleep 0.5' & sleep 0.3; wait_for 5 test -s /tmp/dr-cid3; cat /tmp/dr-cid3; wait; rm -f /tmp/dr-cid3)" drcid3

@@ -230,6 +230,8 @@ refused "berth run --pull never of an image not here: one line" "test/absent" \
         berth run --rm --pull never "$R/test/absent:1" true
 check_eq "berth run of a registry image not here pulls it first" "$(berth run --rm "$R/test/runpull:1" cat /etc/app 2>/dev/null)" two
 check_eq "  … and keeps it" "$(config_of "$R/test/runpull:1")" "$app2_config"
+check_eq "run -q pulls with nothing on stderr" "$(berth run -q --rm --pull always "$R/test/runpull:1" cat /etc/app 2>&1)" two
+refused "  … and a pull that fails still says why, in one line" "test/absent" berth run -q --rm "$R/test/absent:1" true
 
 # --- refusals: one line, exit 125, nothing stored -------------------------------------------------
 refused "an unknown repository: one line naming registry and repository" "$R.*test/nope|test/nope.*$R" \
