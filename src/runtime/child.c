@@ -170,14 +170,33 @@ int child_report_error(const char *argv0, const SyncMessage *m) {
         return 125;
 }
 
+/* Whether sig is one we take through the signalfd: every signal someone can send us, as docker's
+ * --sig-proxy catches all of them, so that none (SIGALRM, SIGPWR, a real-time signal …) ends us
+ * and leaves the payload to the guard, and none (SIGTSTP, SIGTTIN, SIGTTOU) stops us while the
+ * payload runs on with nobody reading its output. Not: what cannot be caught; what the kernel
+ * raises for our own faults and limits (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP, SIGSYS,
+ * SIGXCPU, SIGXFSZ), which blocked would be forced or lost; SIGPIPE, ignored (EPIPE instead);
+ * SIGURG, of sockets; and glibc's own between 31 and SIGRTMIN. */
+bool child_signal_is_taken(int sig) {
+        switch (sig) {
+        case SIGKILL: case SIGSTOP:
+        case SIGSEGV: case SIGBUS: case SIGFPE: case SIGILL: case SIGABRT: case SIGTRAP: case SIGSYS:
+        case SIGXCPU: case SIGXFSZ:
+        case SIGPIPE: case SIGURG:
+                return false;
+        default:
+                return sig >= 1 && sig < _NSIG && (sig < 32 || sig >= SIGRTMIN);
+        }
+}
+
 int child_signals_block(sigset_t *ret_mask, sigset_t *ret_old_mask, int *ret_sigfd, int *ret_timerfd) {
-        static const int handled[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
         _cleanup_close_ int sigfd = -EBADF, timerfd = -EBADF;
         sigset_t mask;
 
         sigemptyset(&mask);
-        for (size_t i = 0; i < ELEMENTSOF(handled); i++)
-                sigaddset(&mask, handled[i]);
+        for (int sig = 1; sig < _NSIG; sig++)
+                if (child_signal_is_taken(sig))
+                        sigaddset(&mask, sig);
         if (sigprocmask(SIG_BLOCK, &mask, ret_old_mask) < 0)
                 return log_error_errno(-errno, "Failed to block signals: %m");
         sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);

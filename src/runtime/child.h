@@ -34,8 +34,13 @@ int child_report_error(const char *argv0, const SyncMessage *m);
 /* Exit status of a waited-for child as a shell would report it: the code, or 128+signal. */
 int child_exit_code(int wait_status);
 
+/* Whether whoever supervises such a child takes sig through its signalfd (child.c says which
+ * and why): every signal anyone can send, but those of our own faults and limits. */
+bool child_signal_is_taken(int sig);
+
 /* The signals whoever supervises such a child (the helper, berth-supervisor, berth exec's
- * caller and joiner) handles itself rather than dying of: SIGCHLD, the stops (TERM, INT, HUP,
- * QUIT), USR1/2 and WINCH to pass on. Blocks them (the old mask into *ret_old_mask) and makes a
- * signalfd for them and a timerfd for the stop timeout, both non-blocking. Logs its error. */
+ * caller and joiner) handles itself rather than dying of: SIGCHLD, SIGTERM (a stop), WINCH, and
+ * every other one child_signal_is_taken() says, to pass on to the payload. Blocks them (the old
+ * mask into *ret_old_mask) and makes a signalfd for them and a timerfd for the stop timeout, both
+ * non-blocking. Logs its error. */
 int child_signals_block(sigset_t *ret_mask, sigset_t *ret_old_mask, int *ret_sigfd, int *ret_timerfd);

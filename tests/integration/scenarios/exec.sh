@@ -85,6 +85,15 @@ exec_job=$!
 sleep 0.5
 kill -TERM "$exec_job"
 wait "$exec_job"; check_eq "SIGTERM to berth exec reaches the command" "$?" 5
+berth exec ex1 sh -c 'trap "exit 6" ALRM; trap "echo tstp" TSTP; echo ready; while :; do sleep 0.1; done' > /tmp/exec-sig &
+exec_job=$!
+wait_for 10 grep -q ready /tmp/exec-sig
+kill -TSTP "$exec_job"
+wait_for 10 grep -q tstp /tmp/exec-sig
+check_fails "  … SIGTSTP too, and does not stop berth exec" grep -q '^State:.*T' /proc/$exec_job/status
+kill -ALRM "$exec_job"
+wait "$exec_job"; check_eq "  … and SIGALRM, which used to end berth exec alone" "$?" 6
+rm -f /tmp/exec-sig
 berth exec ex1 awk '/^SigIgn/ {print $2}' /proc/self/status > /tmp/sigign &
 wait $!
 check_eq "the command starts with no signal ignored, whatever the caller ignored" "$(cat /tmp/sigign)" 0000000000000000

@@ -130,6 +130,22 @@ check_eq "SIGINT to a foreground run reaches the payload (--sig-proxy)" "$(cat /
 check_eq "  … which decides: exit 3" "$rc" 3
 rm -f /tmp/hi1.out
 
+# Every signal someone can send a foreground run goes on to the payload, as docker's --sig-proxy
+# takes them all: SIGALRM, SIGPWR or a real-time signal no longer end berth (leaving the payload to
+# the guard), and SIGTSTP no longer stops it while the payload runs on.
+berth run --rm --name hsig hb sh -c 'for s in 14 30 20 37; do trap "echo got-$s" $s; done; echo ready; while :; do sleep 0.1; done' \
+        > /tmp/hsig.out 2>&1 &
+cli=$!
+wait_for 10 grep -q ready /tmp/hsig.out
+for s in ALRM PWR TSTP RTMIN+3; do kill -s "$s" "$cli"; sleep 0.2; done
+wait_for 10 sh -c '[ "$(grep -c "^got-" /tmp/hsig.out)" = 4 ]'
+check_eq "SIGALRM, SIGPWR, SIGTSTP and SIGRTMIN+3 to a foreground run reach the payload" \
+        "$(grep '^got-' /tmp/hsig.out | sort | paste -sd' ')" "got-14 got-20 got-30 got-37"
+check "  … and berth runs on, not stopped" sh -c "kill -0 $cli && ! grep -q '^State:.*T' /proc/$cli/status"
+kill -TERM "$cli"
+wait "$cli" 2>/dev/null
+rm -f /tmp/hsig.out
+
 berth run -d --name hsp hb sleep 600 >/dev/null
 check_eq "a service's payload does not inherit systemd's ignored SIGPIPE" \
         "$(berth exec hsp awk '/^SigIgn/ {print $2}' /proc/1/status)" 0000000000000000
