@@ -50,11 +50,9 @@ int proc_cgroup_parse(const char *text, const char *controller, char **ret_path,
 
 int proc_cgroup_of(pid_t pid, const char *controller, char **ret_path, bool *ret_unified) {
         _cleanup_free_ char *text = NULL;
-        char path[64];
         int r;
 
-        snprintf(path, sizeof(path), "/proc/%d/cgroup", (int) pid);
-        r = read_full_file_at(AT_FDCWD, path, 64 * 1024, &text, NULL);
+        r = read_proc_pid_file(pid, "cgroup", 64 * 1024, &text);
         if (r < 0)
                 return r;
         return proc_cgroup_parse(text, controller, ret_path, ret_unified);

@@ -214,7 +214,7 @@ static void restore_terminal(Supervisor *s) {
  * counter that woke us moves just before the kernel sends the signal. */
 static bool oom_victim_is_payload(Supervisor *s, const OomVictim *v) {
         _cleanup_free_ char *status = NULL;
-        char path[64], comm[64] = "";
+        char comm[64] = "";
         const char *p;
         bool killed = false;
 
@@ -224,8 +224,7 @@ static bool oom_victim_is_payload(Supervisor *s, const OomVictim *v) {
          * the SIGKILL it died of. */
         if (s->payload_sigkilled)
                 return streq(s->payload_comm, v->comm);
-        snprintf(path, sizeof(path), "/proc/%d/status", (int) s->pid);
-        if (read_full_file_at(AT_FDCWD, path, 64 * 1024, &status, NULL) < 0)
+        if (read_proc_pid_file(s->pid, "status", 64 * 1024, &status) < 0)
                 return false;
         if ((p = strstr(status, "Name:\t")))
                 snprintf(comm, sizeof(comm), "%.*s", (int) strcspn(p + 6, "\n"), p + 6);
@@ -539,11 +538,9 @@ static void supervisor_watch_start(Supervisor *s) {
         }
         /* Its name, alive or not: we alone reap it, and have not yet. */
         {
-                char path[64];
                 _cleanup_free_ char *comm = NULL;
 
-                snprintf(path, sizeof(path), "/proc/%d/comm", (int) s->pid);
-                if (read_full_file_at(AT_FDCWD, path, 64, &comm, NULL) >= 0)
+                if (read_proc_pid_file(s->pid, "comm", 64, &comm) >= 0)
                         snprintf(s->payload_comm, sizeof(s->payload_comm), "%.*s", (int) strcspn(comm, "\n"), comm);
         }
         r = oom_watch_start(s->pid, scope, s->memory_cgroup, s->memory_unified, &s->oom_log, &s->oom);

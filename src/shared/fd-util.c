@@ -101,6 +101,14 @@ int loop_write(int fd, const void *buf, size_t n) {
         return 0;
 }
 
+int read_proc_pid_file(pid_t pid, const char *name, size_t max_size, char **ret) {
+        char path[64];
+
+        if (snprintf(path, sizeof(path), "/proc/%d/%s", (int) pid, name) >= (int) sizeof(path))
+                return -ENAMETOOLONG;
+        return read_full_file_at(AT_FDCWD, path, max_size, ret, NULL);
+}
+
 int loop_read_exact(int fd, void *buf, size_t n) {
         char *p = buf;
 

@@ -13,6 +13,10 @@ struct stat;
  * that is not a regular file (a FIFO in an image must not hang us) and anything larger than
  * max_size (-EFBIG). The result is NUL-terminated. */
 int read_full_file_at(int dir_fd, const char *path, size_t max_size, char **ret, size_t *ret_size);
+/* /proc/PID/NAME (status, stat, cgroup, comm …), whole, at most max_size bytes: -ENOENT when the
+ * process is gone. */
+int read_proc_pid_file(pid_t pid, const char *name, size_t max_size, char **ret);
+
 /* Same for an fd already open; does not close it. */
 int read_full_fd(int fd, size_t max_size, char **ret, size_t *ret_size);
 

@@ -267,11 +267,9 @@ int scope_cgroup_text_in_unit(char *text, const char *unit, bool pids) {
 /* Whether process pid is in unit's cgroup (scope_cgroup_text_in_unit()), by /proc/PID/cgroup. */
 static int pid_in_unit(pid_t pid, const char *unit, bool pids) {
         _cleanup_free_ char *text = NULL;
-        char path[64];
         int r;
 
-        snprintf(path, sizeof(path), "/proc/%d/cgroup", (int) pid);
-        r = read_full_file_at(AT_FDCWD, path, 64 * 1024, &text, NULL);
+        r = read_proc_pid_file(pid, "cgroup", 64 * 1024, &text);
         if (r < 0)
                 return r;
         return scope_cgroup_text_in_unit(text, unit, pids);
@@ -541,11 +539,9 @@ static bool is_namespace_init(pid_t pid) {
 static uint64_t start_time(pid_t pid) {
         _cleanup_free_ char *text = NULL;
         unsigned long long t;
-        char path[64];
         const char *p;
 
-        snprintf(path, sizeof(path), "/proc/%d/stat", (int) pid);
-        if (read_full_file_at(AT_FDCWD, path, 4096, &text, NULL) < 0)
+        if (read_proc_pid_file(pid, "stat", 4096, &text) < 0)
                 return UINT64_MAX;
         /* After the command's ")" (which may hold anything): state is field 3, starttime 22. */
         p = strrchr(text, ')');
@@ -696,11 +692,9 @@ static bool cgroup_is_below(const char *path, const char *scope_cgroup) {
 static int for_each_cgroup(pid_t pid, int (*f)(const char *controllers, const char *path, void *userdata),
                            void *userdata) {
         _cleanup_free_ char *text = NULL;
-        char file[64];
         int r;
 
-        snprintf(file, sizeof(file), "/proc/%d/cgroup", (int) pid);
-        r = read_full_file_at(AT_FDCWD, file, 64 * 1024, &text, NULL);
+        r = read_proc_pid_file(pid, "cgroup", 64 * 1024, &text);
         if (r == -ENOENT)
                 return -ESRCH;
         if (r < 0)

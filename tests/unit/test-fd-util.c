@@ -139,6 +139,15 @@ static void test_new_file(const char *tmpl) {
         ok_eq_int(entries, 1);
         ok_eq_int(write_string_file_new("/nonexistent-dir-berth/x", "x", 0644), -ENOENT);
 
+        {
+                _cleanup_free_ char *comm = NULL, *none = NULL;
+
+                ok_eq_int(read_proc_pid_file(getpid(), "comm", 64, &comm), 0);
+                ok_streq(comm, "test-fd-util\n");
+                ok_eq_int(read_proc_pid_file(getpid(), "comm", 4, &none), -EFBIG);
+                ok_eq_int(read_proc_pid_file(0x3fffffff, "comm", 64, &none), -ENOENT);
+        }
+
         ok(pipe(p) == 0, "pipe");
         ok(write(p[1], "ab", 2) == 2 && write(p[1], "c", 1) == 1, "three bytes in two writes");
         ok_eq_int(loop_read_exact(p[0], buf, 3), 0);
