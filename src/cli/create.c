@@ -16,7 +16,7 @@ int verb_create(int argc, char *argv[]) {
                 return r > 0 ? 0 : EXIT_BERTH_FAILED;
         if (run_replace(&req) < 0)
                 return EXIT_BERTH_FAILED;
-        if (run_write_definition(req.name, req.text, autostart_wanted(req.def)) < 0 || run_write_cidfile(&req) < 0)
+        if (run_write_request(&req, autostart_wanted(req.def)) < 0)
                 return EXIT_BERTH_FAILED;
         /* So that the unit has the generator's Restart= by its first start. */
         if (req.def->restart != RESTART_NO && units_reload() < 0)

@@ -988,18 +988,21 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
         return 0;
 }
 
-int run_write_cidfile(const RunRequest *req) {
+int run_write_request(const RunRequest *req, bool persistent) {
         int r;
 
-        if (!req->cidfile)
-                return 0;
-        r = write_string_file_new(req->cidfile, req->name, 0644);
-        if (r == -EEXIST)
-                return log_error_errno(r, "option --cidfile: %s exists: another container may have written it; remove it first",
-                                       req->cidfile);
-        if (r < 0)
-                return log_error_errno(r, "option --cidfile: Failed to write %s: %m", req->cidfile);
-        return 0;
+        if (req->cidfile) {
+                r = write_string_file_new(req->cidfile, req->name, 0644);
+                if (r == -EEXIST)
+                        return log_error_errno(r, "option --cidfile: %s exists: another container may have written it; remove it first",
+                                               req->cidfile);
+                if (r < 0)
+                        return log_error_errno(r, "option --cidfile: Failed to write %s: %m", req->cidfile);
+        }
+        r = run_write_definition(req->name, req->text, persistent);
+        if (r < 0 && req->cidfile)
+                (void) unlink(req->cidfile);
+        return r;
 }
 
 /* podman's --replace: a container of that name, running or not, goes first (its anonymous
@@ -1039,16 +1042,14 @@ int verb_run(int argc, char *argv[]) {
                 /* The lock and the guard first: killed at any moment from here on, nothing of this
                  * run stays, its definition included. */
                 if (container_foreground_begin(req.def, req.rm, &fg) < 0 ||
-                    run_write_definition(req.name, req.text, /* persistent= */ false) < 0)
+                    run_write_request(&req, /* persistent= */ false) < 0)
                         return EXIT_BERTH_FAILED;
                 container_foreground_defined(&fg);
-                if (run_write_cidfile(&req) < 0)
-                        return EXIT_BERTH_FAILED;
                 req.o.remove = req.rm;
                 return container_run(req.def, &req.o, &fg);
         }
 
-        if (run_write_definition(req.name, req.text, autostart_wanted(req.def)) < 0 || run_write_cidfile(&req) < 0)
+        if (run_write_request(&req, autostart_wanted(req.def)) < 0)
                 return EXIT_BERTH_FAILED;
         /* The generator's Restart= first, or systemd would not know it. */
         if (req.def->restart != RESTART_NO && units_reload() < 0)

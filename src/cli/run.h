@@ -26,9 +26,11 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *ret)
 /* --replace: removes the container of req's name if there is one. Logs its errors. */
 int run_replace(const RunRequest *req);
 
-/* --cidfile: the container's ID (berth's is its name) written to a file that must not exist, as
- * docker writes it once the container is created. Logs its error. */
-int run_write_cidfile(const RunRequest *req);
+/* The definition of req's container (run_write_definition()) and, with --cidfile, the container's
+ * ID (berth's is its name) to a file that must not exist, as docker writes it: the file first, so
+ * that a definition is never left behind by a file that appeared meanwhile; it goes again when the
+ * definition cannot be written. Logs its error. */
+int run_write_request(const RunRequest *req, bool persistent);
 
 /* Creates /run/berth/containers/NAME.container (persistent: /etc/berth/containers/, see
  * autostart.h) only if no container of that name exists. */
