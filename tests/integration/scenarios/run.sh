@@ -122,6 +122,17 @@ check_eq "SYSLOG_IDENTIFIER is the name" \
 out=$(berth run -d --name svc1 bb true 2>&1); rc=$?
 check_eq "a name already running is refused" "$rc" 125
 check_match "  … saying so" "$out" "container svc1 exists"
+# Two foreground runs of one name at once: the loser learns it from the definition or from the
+# lock its guard could not take, and leaves nothing behind.
+for _ in 1 2 3; do
+        berth run --rm --name dupx bb sleep 1 >/dev/null 2>&1 & a=$!
+        berth run --rm --name dupx bb sleep 1 >/dev/null 2>&1 & b=$!
+        wait $a; ra=$?; wait $b; rb=$?
+        echo "$ra $rb" | tr ' ' '\n' | sort | paste -sd' '
+done > /tmp/dupx.rc
+check_eq "two runs of one name at once: one runs, the other is refused (three times)" "$(sort -u /tmp/dupx.rc)" "0 125"
+check_eq "  … and nothing of either stays" "$(ls /run/berth/locks/dupx /run/berth/containers/dupx.container 2>/dev/null)" ""
+rm -f /tmp/dupx.rc
 
 # A start that fails in the helper: run -d says why, in one line, from the journal (the entry
 # is found by CONTAINER_NAME=, even when journald reads it after the helper is gone).
