@@ -121,6 +121,8 @@ static const char run_options[] =
         "      --label-file FILE    read K=V lines (# comments) from FILE now, each a --label\n"
         "      --cidfile FILE       write the container's ID (its name) to FILE, which must not exist\n"
         "  -q, --quiet              pull without progress (a failure still says why)\n"
+        "      --sig-proxy[=true]   pass every signal on to the payload (docker's default, and\n"
+        "                           the only way of a foreground run: =false is refused)\n"
         "      --annotation K=V     an annotation, shown by inspect (repeatable)\n"
         "      --ulimit NAME=SOFT[:HARD]  a resource limit of the payload and of exec: core, cpu,\n"
         "                           data, fsize, locks, memlock, msgqueue, nice, nofile, nproc, rss,\n"
@@ -478,7 +480,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 ARG_USERNS, ARG_UIDMAP, ARG_GIDMAP, /* Issue 18: user namespaces. */
                 ARG_SUBUIDNAME, ARG_SUBGIDNAME,     /* Issue 18, remap. */
                 ARG_RETRY, ARG_RETRY_DELAY, ARG_LOG_OPT, ARG_ROOTFS, /* Issue 16: leftovers (dialect). */
-                ARG_LABEL_FILE, ARG_CIDFILE,
+                ARG_LABEL_FILE, ARG_CIDFILE, ARG_SIG_PROXY,
         };
         static const struct option options[] = {
                 { "name", required_argument, NULL, ARG_NAME },
@@ -571,6 +573,7 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 { "label-file", required_argument, NULL, ARG_LABEL_FILE },
                 { "cidfile", required_argument, NULL, ARG_CIDFILE },
                 { "quiet", no_argument, NULL, 'q' },
+                { "sig-proxy", optional_argument, NULL, ARG_SIG_PROXY },
                 { "help", no_argument, NULL, ARG_HELP },
                 {}
         };
@@ -817,6 +820,18 @@ int run_request_parse(const char *verb, int argc, char *argv[], RunRequest *req)
                 case 'q':
                         quiet = true;
                         break;
+                case ARG_SIG_PROXY:
+                        /* docker's default, and berth's only way: a foreground run is the
+                         * container's supervisor, and passes every signal on. */
+                        if (!optarg || streq(optarg, "true") || streq(optarg, "1"))
+                                break;
+                        if (streq(optarg, "false") || streq(optarg, "0"))
+                                log_error("option --sig-proxy=false: a foreground run supervises its container, and a "
+                                          "signal it did not pass on would end both; run it with -d and use "
+                                          "'berth kill', or leave the option out");
+                        else
+                                log_error("option --sig-proxy: '%s' is not true or false", optarg);
+                        return -EINVAL;
                 case ARG_ANNOTATION:
                         r = add(&b, "--annotation", optarg);
                         break;

@@ -145,6 +145,11 @@ check "  … and berth runs on, not stopped" sh -c "kill -0 $cli && ! grep -q '^
 kill -TERM "$cli"
 wait "$cli" 2>/dev/null
 rm -f /tmp/hsig.out
+check_eq "--sig-proxy and --sig-proxy=true (docker's default) are taken" \
+        "$(berth run --rm --sig-proxy hb echo a; berth run --rm --sig-proxy=true hb echo b)" "a
+b"
+out=$(berth run --rm --sig-proxy=false hb true 2>&1); rc=$?
+check_match "  … =false is refused in one line: 125" "$rc $(echo "$out" | wc -l) $out" "^125 1 berth: option --sig-proxy=false: "
 
 berth run -d --name hsp hb sleep 600 >/dev/null
 check_eq "a service's payload does not inherit systemd's ignored SIGPIPE" \
