@@ -337,7 +337,7 @@ int container_foreground_begin(const Definition *d, bool remove, ForegroundRun *
         if (r == -EBUSY)
                 return log_error_errno(r, "container %s is already running", d->name);
         if (r < 0)
-                return log_error_errno(r, "Failed to take the lock of container %s: %m", d->name);
+                return log_error_errno(r, "Failed to take the name of container %s (its lock and guard): %m", d->name);
         ret->name = d->name;
         /* We hold the name: whatever an earlier run of it left (killed with no ExecStopPost=
          * after it) is stale. */

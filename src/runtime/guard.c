@@ -160,10 +160,10 @@ int guard_start(const Definition *d, bool remove, Guard *ret, int *ret_lock_fd) 
         pid_t pid;
 
         if (pipe2(p, O_CLOEXEC) < 0 || pipe2(q, O_CLOEXEC) < 0)
-                return log_error_errno(-errno, "Failed to create a pipe: %m");
+                return -errno;
         pid = fork();
         if (pid < 0)
-                return log_error_errno(-errno, "Failed to fork the guard of container %s: %m", d->name);
+                return -errno;
         if (pid == 0) {
                 /* The lock is taken here, by the guard: its file exists only once someone is
                  * there to remove it, whenever the run dies. */

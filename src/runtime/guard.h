@@ -28,7 +28,7 @@ typedef struct Guard {
  * is a fork). The guard takes the container's lock and keeps it (so that the lock file exists
  * only once someone is there to remove it, whatever kills the run); ret_lock_fd is the caller's
  * fd of that file, unlocked, for lock_forget(). -EBUSY when the name is taken. remove says whether
- * the container goes when it ends (--rm). Logs its error, but not -EBUSY. */
+ * the container goes when it ends (--rm). Does not log. */
 #include "definition.h"
 int guard_start(const Definition *d, bool remove, Guard *ret, int *ret_lock_fd);
 
