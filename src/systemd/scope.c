@@ -234,7 +234,7 @@ static int build_start_message(sd_bus *bus, const ScopeSettings *s, const char *
         return 0;
 }
 
-int scope_cgroup_text_in_unit(char *text, const char *unit, bool pids) {
+int scope_cgroup_text_in_unit(char *text, const char *unit, bool unified, bool pids) {
         size_t k = strlen(unit);
         bool in = false;
 
@@ -250,7 +250,7 @@ int scope_cgroup_text_in_unit(char *text, const char *unit, bool pids) {
                 colon = controllers ? strchr(++controllers, ':') : NULL;
                 if (!colon)
                         continue;
-                wanted = startswith(line, "0::") || startswith(controllers, "name=systemd:");
+                wanted = (unified && startswith(line, "0::")) || startswith(controllers, "name=systemd:");
                 /* "pids" among the comma-separated controllers of the line */
                 for (const char *w = controllers; pids && !wanted && w < colon; w += strcspn(w, ",:") + 1)
                         wanted = strncmp(w, "pids", 4) == 0 && (w[4] == ',' || w[4] == ':');
@@ -264,6 +264,19 @@ int scope_cgroup_text_in_unit(char *text, const char *unit, bool pids) {
         return in;
 }
 
+/* Whether systemd manages the unified hierarchy (unified or hybrid mode): mounted at
+ * /sys/fs/cgroup or /sys/fs/cgroup/unified. In legacy mode the kernel still shows a "0::/" line
+ * in which nothing ever moves. Asked once. */
+static bool unified_managed(void) {
+        static int cached = -1;
+        struct statfs sfs;
+
+        if (cached < 0)
+                cached = (statfs("/sys/fs/cgroup", &sfs) >= 0 && sfs.f_type == CGROUP2_SUPER_MAGIC) ||
+                         (statfs("/sys/fs/cgroup/unified", &sfs) >= 0 && sfs.f_type == CGROUP2_SUPER_MAGIC);
+        return cached;
+}
+
 /* Whether process pid is in unit's cgroup (scope_cgroup_text_in_unit()), by /proc/PID/cgroup. */
 static int pid_in_unit(pid_t pid, const char *unit, bool pids) {
         _cleanup_free_ char *text = NULL;
@@ -272,7 +285,7 @@ static int pid_in_unit(pid_t pid, const char *unit, bool pids) {
         r = read_proc_pid_file(pid, "cgroup", 64 * 1024, &text);
         if (r < 0)
                 return r;
-        return scope_cgroup_text_in_unit(text, unit, pids);
+        return scope_cgroup_text_in_unit(text, unit, unified_managed(), pids);
 }
 
 /* A TasksMax= of its own: systemd makes the scope's cgroup in the pids hierarchy. */

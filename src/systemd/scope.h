@@ -42,14 +42,16 @@ ScopeSettings scope_settings_for(const Definition *d, const BerthConfig *config,
  * reason ("Unit container-web.scope already exists.", or the job's result). */
 int scope_create(sd_bus *bus, const ScopeSettings *s, char **ret_error);
 
-/* Whether /proc/PID/cgroup's text (changed in place) puts the process in unit: on the unified
- * line and v1's name=systemd line, each that is there, the path ends in "/UNIT". With pids (the
+/* Whether /proc/PID/cgroup's text (changed in place) puts the process in unit: on v1's
+ * name=systemd line and, with unified (systemd manages that hierarchy: unified or hybrid mode; in
+ * legacy mode the kernel shows a "0::/" line in which nothing moves), the unified line, each that
+ * is there, the path ends in "/UNIT". With pids (the
  * scope has a TasksMax=, so systemd made it a cgroup in v1's pids hierarchy too), that line must
  * say so as well: systemd attaches a PID to name=systemd first and then to each controller's
  * hierarchy in turn, pids last, and a payload let go in between would unshare its cgroup
  * namespace rooted outside the scope and fork children that stay outside its task limit for good
  * (seen 4 times in 100 runs). 1 yes, 0 no. */
-int scope_cgroup_text_in_unit(char *text, const char *unit, bool pids);
+int scope_cgroup_text_in_unit(char *text, const char *unit, bool unified, bool pids);
 
 /* The same in two steps, so that the caller can work while systemd makes the scope: begin sends
  * StartTransientUnit and returns; finish waits for the reply and the job, and falls back to

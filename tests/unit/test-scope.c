@@ -95,7 +95,7 @@ static void test_resources(void) {
 static int in_unit(const char *text, bool pids) {
         _cleanup_free_ char *t = strdup(text);
 
-        return scope_cgroup_text_in_unit(t, "container-x.scope", pids);
+        return scope_cgroup_text_in_unit(t, "container-x.scope", /* unified= */ true, pids);
 }
 
 static void test_in_unit(void) {
@@ -125,6 +125,14 @@ static void test_in_unit(void) {
         ok_eq_int(in_unit("0::/machine.slice/xcontainer-x.scope\n", false), 0);
         ok_eq_int(in_unit("", false), 0);
         ok_eq_int(in_unit("garbage\n", true), 0);
+        {
+                /* Legacy mode: a "0::/" line nothing ever moves in. */
+                char legacy[] = "8:pids:/machine.slice/container-x.scope\n1:name=systemd:/machine.slice/container-x.scope\n0::/\n";
+                char legacy_not[] = "8:pids:/user.slice\n1:name=systemd:/machine.slice/container-x.scope\n0::/\n";
+
+                ok_eq_int(scope_cgroup_text_in_unit(legacy, "container-x.scope", /* unified= */ false, true), 1);
+                ok_eq_int(scope_cgroup_text_in_unit(legacy_not, "container-x.scope", /* unified= */ false, true), 0);
+        }
 }
 
 int main(void) {
