@@ -27,6 +27,8 @@
 /* Manifests, indexes and configs are small; a bigger one is not one. */
 #define JSON_SIZE_MAX (4U * 1024U * 1024U)
 #define INDEX_DEPTH_MAX 2
+/* The most images one docker save archive may hold (docker save IMAGE…). */
+#define DOCKER_IMAGES_MAX 64U
 
 static void json_object_putp(json_object **o) {
         if (*o)
@@ -48,6 +50,9 @@ typedef struct Loaded {
         char *manifest_digest; /* the OCI manifest picked, kept as a blob; NULL for docker save's */
         char *manifest_text;
         size_t manifest_size;
+        char **references;     /* what it is tagged as once committed */
+        StoreStaging **staged; /* each layer's staging directory, NULL where the store has it */
+        size_t n_staged;
         char **why;
 } Loaded;
 
@@ -61,6 +66,10 @@ static void loaded_done(Loaded *l) {
         strv_free(l->tags);
         free(l->manifest_digest);
         free(l->manifest_text);
+        strv_free(l->references);
+        for (size_t i = 0; l->staged && i < l->n_staged; i++)
+                store_staging_abort(l->staged[i]);
+        free(l->staged);
 }
 
 /* A regular file inside the scratch directory, never outside it, whatever path says. */
@@ -189,23 +198,18 @@ static int digest_from_name(const char *path, bool config, char **ret) {
         return 0;
 }
 
-/* docker save: manifest.json. */
-static int parse_docker(Loaded *l, json_object *manifest) {
-        json_object *m, *layers, *tags;
+/* docker save: one image of manifest.json, m; what names it in messages ("manifest.json", or
+ * "manifest.json's image 2" in an archive of several). */
+static int parse_docker(Loaded *l, json_object *m, const char *what) {
+        json_object *layers, *tags;
         const char *config;
 
-        if (!json_object_is_type(manifest, json_type_array) || json_object_array_length(manifest) == 0)
-                return reason(l->why, -EBADMSG, "manifest.json holds no image");
-        if (json_object_array_length(manifest) > 1)
-                return reason(l->why, -EBADMSG, "manifest.json holds %zu images; berth loads one at a time",
-                              json_object_array_length(manifest));
-        m = json_object_array_get_idx(manifest, 0);
         config = get_string(m, "Config");
         layers = get_array(m, "Layers");
         if (!config || !layers)
-                return reason(l->why, -EBADMSG, "manifest.json has no Config or no Layers");
+                return reason(l->why, -EBADMSG, "%s has no Config or no Layers", what);
         if (json_object_array_length(layers) > STORE_IMAGE_LAYERS_MAX)
-                return reason(l->why, -EBADMSG, "manifest.json lists %zu layers, more than the %u berth takes",
+                return reason(l->why, -EBADMSG, "%s lists %zu layers, more than the %u berth takes", what,
                               json_object_array_length(layers), STORE_IMAGE_LAYERS_MAX);
         l->config = strdup(config);
         if (!l->config)
@@ -217,7 +221,7 @@ static int parse_docker(Loaded *l, json_object *manifest) {
                 char *d = NULL;
 
                 if (!json_object_is_type(p, json_type_string))
-                        return reason(l->why, -EBADMSG, "manifest.json: layer %zu is not a path", i);
+                        return reason(l->why, -EBADMSG, "%s: layer %zu is not a path", what, i);
                 if (strv_extend(&l->layers, json_object_get_string(p)) < 0 ||
                     digest_from_name(json_object_get_string(p), /* config= */ false, &d) < 0 ||
                     strv_consume(&l->layer_digests, d ?: strdup("")) < 0)
@@ -389,10 +393,15 @@ static int read_config(Loaded *l) {
 /* Every layer unpacked into a staging directory of its own and checked against both its blob
  * digest and its diff ID, all before any of them is committed: a load refused for any blob
  * stores nothing. */
-static int stage_layers(Store *s, Loaded *l, StoreStaging **staged) {
+static int stage_layers(Store *s, Loaded *l) {
         char chain[DIGEST_STRING_MAX] = "";
         size_t i = 0;
         int r;
+
+        l->staged = calloc(strv_length(l->layers) + 1, sizeof(StoreStaging *));
+        if (!l->staged)
+                return -ENOMEM;
+        l->n_staged = strv_length(l->layers);
 
         STRV_FOREACH(p, l->layers) {
                 _cleanup_close_ int fd = -EBADF, layer_fd = -EBADF;
@@ -411,7 +420,7 @@ static int stage_layers(Store *s, Loaded *l, StoreStaging **staged) {
                 if (store_has_layer(s, chain))
                         r = layer_digests(fd, &d, &w);
                 else {
-                        r = store_layer_stage(s, &staged[i], &layer_fd, l->why);
+                        r = store_layer_stage(s, &l->staged[i], &layer_fd, l->why);
                         if (r < 0)
                                 return r;
                         r = layer_unpack_digests(fd, layer_fd, /* whiteouts= */ true, &d, &w);
@@ -436,43 +445,83 @@ static int stage_layers(Store *s, Loaded *l, StoreStaging **staged) {
 }
 
 /* The layers by chain ID, the config and manifest blobs, then the references, last. */
-static int commit(Store *s, Loaded *l, StoreStaging **staged, char *const *references) {
+static int commit(Store *s, Loaded *l) {
         char chain[DIGEST_STRING_MAX] = "";
         int r;
 
         for (size_t i = 0; l->layers[i]; i++) {
                 digest_chain_id(i == 0 ? NULL : chain, l->diff_ids[i], chain);
-                if (!staged[i])
+                if (!l->staged[i])
                         continue; /* in the store already */
-                r = store_layer_commit(s, TAKE_PTR(staged[i]), chain, l->why);
+                r = store_layer_commit(s, TAKE_PTR(l->staged[i]), chain, l->why);
                 if (r < 0)
                         return r;
         }
         r = store_blob_put(s, l->config_digest, l->config_text, l->config_size, l->why);
         if (r >= 0 && l->manifest_digest)
                 r = store_blob_put(s, l->manifest_digest, l->manifest_text, l->manifest_size, l->why);
-        for (char *const *ref = references; r >= 0 && ref && *ref; ref++)
+        STRV_FOREACH(ref, l->references) {
+                if (r < 0)
+                        break;
                 r = store_tag(s, *ref, l->config_digest, l->manifest_digest, l->why);
+        }
         return r;
 }
 
+/* The config of l read and checked, its ID known, and the references it gets: name (for an archive
+ * of one image), else its tags. what names it in messages. */
+static int name_image(Loaded *l, const char *name, const char *what) {
+        int r;
+
+        r = read_config(l);
+        if (r < 0)
+                return r;
+        if (!l->config_digest) {
+                /* An old docker save names its config by no digest: its ID is what it hashes to. */
+                char actual[DIGEST_STRING_MAX];
+
+                (void) digest_matches("sha256:", l->config_text, l->config_size, actual);
+                l->config_digest = strdup(actual);
+                if (!l->config_digest)
+                        return -ENOMEM;
+        }
+        if (name) {
+                char *ref = NULL;
+
+                r = image_local_reference(name, &ref, l->why);
+                if (r < 0)
+                        return r;
+                return strv_consume(&l->references, ref);
+        }
+        STRV_FOREACH(t, l->tags) {
+                char *ref = NULL;
+
+                r = image_tag_reference(*t, &ref, l->why);
+                if (r < 0)
+                        return reason(l->why, -EINVAL, "the archive's tag '%s' is not a valid reference; give NAME", *t);
+                r = strv_consume(&l->references, ref);
+                if (r < 0)
+                        return r;
+        }
+        if (strv_isempty(l->references))
+                return reason(l->why, -EINVAL, "%s has no tag; give NAME", what);
+        return 0;
+}
+
 int image_load(Store *s, int archive_fd, const char *name, char ***ret_references, char **ret_id, char **ret_why) {
-        _cleanup_(loaded_done) Loaded l = {.scratch_fd = -EBADF, .why = ret_why};
         _cleanup_strv_free_ char **references = NULL;
         _cleanup_free_ char *scratch = NULL, *scratch_path = NULL;
         _cleanup_json_ json_object *manifest = NULL;
         _cleanup_close_ int scratch_fd = -EBADF;
-        StoreStaging **staged = NULL;
-        size_t n_layers = 0;
+        Loaded *images = NULL;
+        size_t n_images = 0;
         int r;
 
         if (name) {
-                char *ref = NULL;
+                /* Said before anything is unpacked. */
+                _cleanup_free_ char *ref = NULL;
 
                 r = image_local_reference(name, &ref, ret_why);
-                if (r < 0)
-                        return r;
-                r = strv_consume(&references, ref);
                 if (r < 0)
                         return r;
         }
@@ -484,80 +533,99 @@ int image_load(Store *s, int archive_fd, const char *name, char ***ret_reference
         scratch_path = path_join(store_root(s), "tmp", scratch);
         if (!scratch_path)
                 return -ENOMEM;
-        l.scratch_fd = scratch_fd;
 
         r = layer_unpack(archive_fd, scratch_fd, /* whiteouts= */ false, ret_why);
         if (r < 0)
                 goto finish;
 
         if (faccessat(scratch_fd, "manifest.json", F_OK, AT_SYMLINK_NOFOLLOW) >= 0) {
+                /* docker save IMAGE…: one image or several, loaded all or none. */
                 r = read_json(scratch_fd, "manifest.json", NULL, &manifest, ret_why);
-                if (r >= 0)
-                        r = parse_docker(&l, manifest);
+                if (r < 0)
+                        goto finish;
+                if (!json_object_is_type(manifest, json_type_array) || json_object_array_length(manifest) == 0) {
+                        r = reason(ret_why, -EBADMSG, "manifest.json holds no image");
+                        goto finish;
+                }
+                n_images = json_object_array_length(manifest);
+                if (n_images > DOCKER_IMAGES_MAX) {
+                        r = reason(ret_why, -EBADMSG, "manifest.json holds %zu images, more than the %u berth loads at once",
+                                   n_images, DOCKER_IMAGES_MAX);
+                        goto finish;
+                }
         } else if (faccessat(scratch_fd, "index.json", F_OK, AT_SYMLINK_NOFOLLOW) >= 0) {
                 r = read_json(scratch_fd, "index.json", NULL, &manifest, ret_why);
-                if (r >= 0)
-                        r = parse_oci(&l, manifest);
-        } else
-                r = reason(ret_why, -EBADMSG,
-                           "neither manifest.json (docker save) nor index.json (OCI) in the archive");
-        if (r >= 0)
-                r = read_config(&l);
-        if (r < 0)
+                if (r < 0)
+                        goto finish;
+                n_images = 1;
+        } else {
+                r = reason(ret_why, -EBADMSG, "neither manifest.json (docker save) nor index.json (OCI) in the archive");
                 goto finish;
-        if (!l.config_digest) {
-                /* An old docker save names its config by no digest: its ID is what it hashes to. */
-                char actual[DIGEST_STRING_MAX];
+        }
+        if (name && n_images > 1) {
+                r = reason(ret_why, -EINVAL, "the archive holds %zu images, and a NAME names one: load it without", n_images);
+                goto finish;
+        }
+        images = calloc(n_images, sizeof(Loaded));
+        if (!images) {
+                r = -ENOMEM;
+                goto finish;
+        }
+        for (size_t i = 0; i < n_images; i++)
+                images[i] = (Loaded) { .scratch_fd = scratch_fd, .why = ret_why };
 
-                (void) digest_matches("sha256:", l.config_text, l.config_size, actual);
-                l.config_digest = strdup(actual);
-                if (!l.config_digest) {
+        /* Every image parsed, checked and staged before anything is committed. */
+        for (size_t i = 0; i < n_images; i++) {
+                char what[64];
+
+                if (n_images == 1)
+                        snprintf(what, sizeof(what), "the archive");
+                else
+                        snprintf(what, sizeof(what), "manifest.json's image %zu", i + 1);
+                if (json_object_is_type(manifest, json_type_array))
+                        r = parse_docker(&images[i], json_object_array_get_idx(manifest, i),
+                                         n_images == 1 ? "manifest.json" : what);
+                else
+                        r = parse_oci(&images[i], manifest);
+                if (r >= 0)
+                        r = name_image(&images[i], name, what);
+                if (r >= 0)
+                        r = stage_layers(s, &images[i]);
+                if (r < 0 && n_images > 1 && ret_why && *ret_why && !startswith(*ret_why, what)) {
+                        /* Which of them, in the one line. */
+                        char *w = strjoin(what, ": ", *ret_why);
+
+                        if (w) {
+                                free(*ret_why);
+                                *ret_why = w;
+                        }
+                }
+                if (r < 0)
+                        goto finish;
+        }
+        for (size_t i = 0; i < n_images; i++) {
+                r = commit(s, &images[i]);
+                if (r < 0)
+                        goto finish;
+                STRV_FOREACH(ref, images[i].references)
+                        if (!strv_contains(references, *ref) && strv_extend(&references, *ref) < 0) {
+                                r = -ENOMEM;
+                                goto finish;
+                        }
+        }
+        if (ret_id) {
+                *ret_id = strdup(images[0].config_digest);
+                if (!*ret_id) {
                         r = -ENOMEM;
                         goto finish;
                 }
         }
-
-        if (!name) {
-                STRV_FOREACH(t, l.tags) {
-                        char *ref = NULL;
-
-                        r = image_tag_reference(*t, &ref, ret_why);
-                        if (r < 0) {
-                                r = reason(ret_why, -EINVAL, "the archive's tag '%s' is not a valid reference; give NAME", *t);
-                                goto finish;
-                        }
-                        r = strv_consume(&references, ref);
-                        if (r < 0)
-                                goto finish;
-                }
-                if (strv_isempty(references)) {
-                        r = reason(ret_why, -EINVAL, "the archive has no tag; give NAME");
-                        goto finish;
-                }
-        }
-
-        n_layers = strv_length(l.layers);
-        staged = calloc(n_layers + 1, sizeof(StoreStaging *));
-        if (!staged) {
-                r = -ENOMEM;
-                goto finish;
-        }
-        r = stage_layers(s, &l, staged);
-        if (r >= 0)
-                r = commit(s, &l, staged, references);
-        if (r >= 0) {
-                if (ret_id) {
-                        *ret_id = strdup(l.config_digest);
-                        if (!*ret_id)
-                                r = -ENOMEM;
-                }
-                if (r >= 0 && ret_references)
-                        *ret_references = TAKE_PTR(references);
-        }
+        if (ret_references)
+                *ret_references = TAKE_PTR(references);
 finish:
-        for (size_t i = 0; staged && i < n_layers; i++)
-                store_staging_abort(staged[i]);
-        free(staged);
+        for (size_t i = 0; images && i < n_images; i++)
+                loaded_done(&images[i]);
+        free(images);
         if (scratch_path)
                 (void) rm_rf(scratch_path);
         return image_store_error(s, r, ret_why);

@@ -444,6 +444,64 @@ static void test_shared_base(void) {
         }
 }
 
+/* docker save A B: several images in one archive, loaded all or none; they share their base. */
+static void test_several(void) {
+        static const Member top_files[] = {{"b", "b\n", 2}};
+        _cleanup_free_ char *l0 = NULL, *l1 = NULL, *d0 = NULL, *d1 = NULL, *ca = NULL, *cb = NULL, *mf = NULL,
+                            *bad_mf = NULL, *name = NULL, *why = NULL, *refs_before = NULL, *layers_before = NULL,
+                            *blobs_before = NULL, *ida = NULL, *idb = NULL;
+        size_t n0, n1;
+        int r;
+
+        l0 = tar_bytes(layer_files, ELEMENTSOF(layer_files), false, &n0);
+        l1 = tar_bytes(top_files, ELEMENTSOF(top_files), false, &n1);
+        d0 = sha256(l0, n0);
+        d1 = sha256(l1, n1);
+        asprintf(&ca, "{\"config\":{},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"%s\"]}}", d0);
+        asprintf(&cb, "{\"config\":{},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"%s\",\"%s\"]}}", d0, d1);
+        mf = strdup("[{\"Config\":\"a.json\",\"RepoTags\":[\"multa:1\"],\"Layers\":[\"l0.tar\"]},"
+                    "{\"Config\":\"b.json\",\"RepoTags\":[\"multb:1\",\"multb:latest\"],\"Layers\":[\"l0.tar\",\"l1.tar\"]}]");
+        /* The same, but the second image's top layer is not what its config says. */
+        bad_mf = strdup("[{\"Config\":\"a.json\",\"RepoTags\":[\"multc:1\"],\"Layers\":[\"l0.tar\"]},"
+                        "{\"Config\":\"b.json\",\"RepoTags\":[\"multd:1\"],\"Layers\":[\"l0.tar\",\"l0.tar\"]}]");
+        {
+                Member m[] = {{"manifest.json", mf, strlen(mf)}, {"a.json", ca, strlen(ca)}, {"b.json", cb, strlen(cb)},
+                              {"l0.tar", l0, n0}, {"l1.tar", l1, n1}};
+
+                r = load(m, ELEMENTSOF(m), &name, &why);
+                ok(r == 0 && streq_ptr(name, "docker.io/library/multa:1 docker.io/library/multb:1 docker.io/library/multb:latest"),
+                   "an archive of two images loads both, each with its tags (%d: %s)", r, why ?: name ?: "");
+                ok(store_lookup(store, "docker.io/library/multa:1", &ida, NULL) == 0 && streq_ptr(ida, sha256(ca, strlen(ca))) &&
+                           store_lookup(store, "docker.io/library/multb:latest", &idb, NULL) == 0 &&
+                           streq_ptr(idb, sha256(cb, strlen(cb))),
+                   "  … each under its own config's ID");
+                why = mfree(why);
+        }
+        refs_before = listing("refs");
+        layers_before = listing("layers/sha256");
+        blobs_before = listing("blobs/sha256");
+        {
+                Member m[] = {{"manifest.json", bad_mf, strlen(bad_mf)}, {"a.json", ca, strlen(ca)},
+                              {"b.json", cb, strlen(cb)}, {"l0.tar", l0, n0}};
+
+                r = load(m, ELEMENTSOF(m), &name, &why);
+                ok(r == -EBADMSG && why && strstr(why, "does not match diff_id"),
+                   "a bad second image fails the load (%s)", why ?: "");
+                ok(store_is(refs_before, layers_before, blobs_before), "  … and stores nothing of the first either");
+                why = mfree(why);
+        }
+        {
+                Member m[] = {{"manifest.json", mf, strlen(mf)}, {"a.json", ca, strlen(ca)}, {"b.json", cb, strlen(cb)},
+                              {"l0.tar", l0, n0}, {"l1.tar", l1, n1}};
+                _cleanup_close_ int fd = tar_fd(m, ELEMENTSOF(m), false);
+
+                r = image_load(store, fd, "one", NULL, NULL, &why);
+                ok(r == -EINVAL && streq_ptr(why, "the archive holds 2 images, and a NAME names one: load it without"),
+                   "a NAME for an archive of two images is refused in one line (%s)", why ?: "");
+                why = mfree(why);
+        }
+}
+
 int main(void) {
         ok(digest_dlopen(NULL) == 0, "nettle opens");
         char tmpl[] = "/var/tmp/berth-test-image-load.XXXXXX";
@@ -457,6 +515,7 @@ int main(void) {
         test_docker();
         test_oci();
         test_shared_base();
+        test_several();
 
         store = store_close(store);
         ok_eq_int(rm_rf(tmpl), 0);

@@ -99,6 +99,8 @@ elif kind.startswith("docker"):
                   dict(name="etc/group", data=b"root:x:0:\nssl-cert:x:101:postgres\npostgres:x:102:\nstaff:x:50:\n")]
     if kind in ("docker-shared-a", "docker-shared-b"):
         upper = [d("etc"), dict(name="etc/which", data=kind[-1].encode() + b"\n")]
+    if kind == "docker-two":
+        upper = [d("etc"), dict(name="etc/which", data=b"a\n")]
     l0, l1 = layer(lower), layer(upper)
     cfg_name = "cfg.json"
     if kind != "docker-nodiff":
@@ -116,8 +118,17 @@ elif kind.startswith("docker"):
     if kind == "docker-badvol":
         config["config"]["Volumes"] = {"/proc/sys": {}}
         manifest[0]["RepoTags"] = ["badvol:1"]
+    extra = []
+    if kind == "docker-two":
+        # docker save two-a:1 two-b:1: a second image on the same base layer.
+        l2 = layer([d("etc"), dict(name="etc/which", data=b"b\n")])
+        config_b = json.loads(json.dumps(config))
+        config_b["rootfs"]["diff_ids"] = ["sha256:" + sha(l0), "sha256:" + sha(l2)]
+        manifest[0]["RepoTags"] = ["two-a:1"]
+        manifest.append({"Config": "cfg-b.json", "RepoTags": ["two-b:1"], "Layers": ["l0/layer.tar", "l2/layer.tar"]})
+        extra = [("cfg-b.json", json.dumps(config_b).encode()), ("l2/layer.tar", l2)]
     write_outer([("manifest.json", json.dumps(manifest).encode()), (cfg_name, json.dumps(config).encode()),
-                 ("l0/layer.tar", l0), ("l1/layer.tar", l1)])
+                 ("l0/layer.tar", l0), ("l1/layer.tar", l1)] + extra)
 elif kind.startswith("oci"):
     blobs = {}
 

@@ -7,7 +7,7 @@
 mk="$BERTH_SOURCE_DIR/tests/integration/helpers/image-archive.py"
 work=$(mktemp -d /var/tmp/images.XXXXXX)
 on_exit "rm -rf $work"
-for k in docker oci rootfs docker-dotdot docker-notag docker-badvol outer-dotdot; do python3 "$mk" $k "$work/$k.tar"; done
+for k in docker docker-two oci rootfs docker-dotdot docker-notag docker-badvol outer-dotdot; do python3 "$mk" $k "$work/$k.tar"; done
 STORE=/var/lib/berth/store
 APP=example.org/team/app:1.2
 # What a load or import left behind in the store's tmp/.
@@ -59,6 +59,20 @@ check_eq "loading it again tags it again, as docker" "$rc $out" "0 Loaded image:
 check_eq "  … storing no layer twice" "$(ls $STORE/layers/sha256 | wc -l)" "$n"
 check "  … a name given takes it under that name" sh -c "berth image load '$work/docker.tar' app2 | grep -qx \"Loaded image: localhost/app2:latest\""
 on_exit "berth image rm app2 >/dev/null 2>&1"
+
+# --- load: docker save A B, two images in one archive
+n=$(ls $STORE/layers/sha256 | wc -l)
+out=$(berth load -i "$work/docker-two.tar" 2>&1); rc=$?
+check_eq "an archive of two images (docker save A B) loads both" "$rc $out" "0 Loaded image: docker.io/library/two-a:1
+Loaded image: docker.io/library/two-b:1"
+on_exit "berth image rm two-a:1 two-b:1 >/dev/null 2>&1"
+check_eq "  … each runs its own" "$(berth run --rm two-a:1 cat /etc/which; berth run --rm two-b:1 cat /etc/which)" "a
+b"
+check_eq "  … on one base layer, the one of the image above: two layers more, not four" \
+        "$(ls $STORE/layers/sha256 | wc -l)" $((n + 2))
+out=$(berth load -i "$work/docker-two.tar" two 2>&1); rc=$?
+check_eq "  … a NAME for both is refused in one line" "$rc $out" \
+        "125 berth: Failed to load $work/docker-two.tar: the archive holds 2 images, and a NAME names one: load it without"
 
 # --- load: OCI image layout, gzip'd layers
 out=$(berth image load - < "$work/oci.tar" 2>&1); rc=$?
