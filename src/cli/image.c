@@ -47,7 +47,7 @@ static const SubVerb image_verbs[] = {
           "Make an image of one layer from a directory or a tar archive (- for stdin), as localhost/NAME",
           NULL },
         { "load", NULL, image_load_verb, "image load [-i ARCHIVE] [ARCHIVE|-] [NAME]",
-          "Load an image docker save or an OCI tool wrote (- or none for stdin), checking every digest",
+          "Load the images docker save (one or several) or an OCI tool wrote (- or none for stdin), checking every digest",
           "  -i, --input FILE  the archive (docker's and podman's way to name it)\n"
           "  -q, --quiet       accepted for docker's sake: berth shows no progress\n" },
         { "ls", "list", image_ls, "image ls [-a] [-q] [--no-trunc] [--no-legend]", "List images",
