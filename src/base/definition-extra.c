@@ -405,17 +405,6 @@ int log_opts_evaluate(char *const *log_opts, const LogTagData *data, char **ret_
 
 /* ---- AppArmor=, SecurityLabel*= ---- */
 
-/* A string field set to a copy of value. */
-static int extra_set_string(char **field, const char *value) {
-        char *copy = strdup(value);
-
-        if (!copy)
-                return -ENOMEM;
-        free(*field);
-        *field = copy;
-        return 0;
-}
-
 int definition_parse_apparmor(struct Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
         /* AppArmor's profile names may hold almost anything; what is written to attr/exec as
          * "exec NAME" must stay one name on one line. */
@@ -423,7 +412,7 @@ int definition_parse_apparmor(struct Definition *d, void *field, ListState *list
             string_has_control_chars(value))
                 return reason(ret_why, -EINVAL, "'%s' is not an AppArmor profile name (1 to %d characters, no blanks)",
                               SHOWN(value ?: ""), APPARMOR_PROFILE_MAX);
-        return extra_set_string(field, value);
+        return free_and_strdup(field, value);
 }
 
 int definition_parse_label_bool(struct Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
@@ -441,7 +430,7 @@ int definition_parse_label_type(struct Definition *d, void *field, ListState *li
         if (isempty(value) || strlen(value) > 255 ||
             strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") != strlen(value))
                 return reason(ret_why, -EINVAL, "'%s' is not an SELinux type (letters, digits, _ . -)", SHOWN(value ?: ""));
-        return extra_set_string(field, value);
+        return free_and_strdup(field, value);
 }
 
 /* An MLS/MCS level or range (s0, s0:c1,c2, s0-s0:c0.c1023). */
@@ -451,7 +440,7 @@ int definition_parse_label_level(struct Definition *d, void *field, ListState *l
             strspn(value, "sc0123456789:,.-") != strlen(value))
                 return reason(ret_why, -EINVAL, "'%s' is not an SELinux level (s0, s0:c1,c2, s0-s0:c0.c1023)",
                               SHOWN(value ?: ""));
-        return extra_set_string(field, value);
+        return free_and_strdup(field, value);
 }
 
 /* ---- Rootfs= ---- */

@@ -65,16 +65,6 @@ static int require_value(const char *value, char **ret_why) {
         return isempty(value) ? reason(ret_why, -EINVAL, "empty value") : 0;
 }
 
-static int replace_string(char **field, const char *value) {
-        char *c = strdup(value);
-
-        if (!c)
-                return -ENOMEM;
-        free(*field);
-        *field = c;
-        return 0;
-}
-
 static int parse_image(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
         _cleanup_(reference_done) Reference ref = REFERENCE_NULL;
         int r = require_value(value, ret_why);
@@ -85,7 +75,7 @@ static int parse_image(Definition *d, void *field, ListState *list, const char *
         r = reference_parse(value, &ref, ret_why);
         if (r < 0)
                 return r;
-        return replace_string(field, value);
+        return free_and_strdup(field, value);
 }
 
 static int parse_command(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
@@ -158,7 +148,7 @@ static int parse_working_dir(Definition *d, void *field, ListState *list, const 
                 return r;
         if (!path_is_absolute(value) || !path_is_normalized(value) || string_has_control_chars(value))
                 return reason(ret_why, -EINVAL, "'%s' is not an absolute, normalised path", SHOWN(value));
-        return replace_string(field, value);
+        return free_and_strdup(field, value);
 }
 
 static int parse_user(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
@@ -170,7 +160,7 @@ static int parse_user(Definition *d, void *field, ListState *list, const char *v
                         ret_why, -EINVAL,
                         "'%s' is not USER or USER:GROUP (names matching [a-z_][a-z0-9_-]*, or numbers)",
                         SHOWN(value));
-        return replace_string(field, value);
+        return free_and_strdup(field, value);
 }
 
 static int parse_hostname(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
@@ -180,7 +170,7 @@ static int parse_hostname(Definition *d, void *field, ListState *list, const cha
         if (!definition_hostname_is_valid(value))
                 return reason(ret_why, -EINVAL, "'%s' is not a valid host name (RFC 1123, at most %d characters)",
                                SHOWN(value), HOSTNAME_MAX);
-        return replace_string(field, value);
+        return free_and_strdup(field, value);
 }
 
 static int parse_memory(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
@@ -276,7 +266,7 @@ static int parse_seccomp_profile(Definition *d, void *field, ListState *list, co
         if (!path_is_absolute(value) || !path_is_normalized(value) || string_has_control_chars(value))
                 return reason(ret_why, -EINVAL, "'%s' is not default, unconfined or the absolute path of a JSON profile",
                                SHOWN(value));
-        r = replace_string(&d->process.seccomp_profile, value);
+        r = free_and_strdup(&d->process.seccomp_profile, value);
         if (r < 0)
                 return r;
         d->seccomp_unconfined = false;
@@ -346,7 +336,7 @@ static int parse_network(Definition *d, void *field, ListState *list, const char
                 if (!name_is_valid(other))
                         return reason(ret_why, -EINVAL, "'%s' is not a valid container name (names must match " NAME_RULE ")",
                                        SHOWN(other));
-                r = replace_string(&d->network_container, other);
+                r = free_and_strdup(&d->network_container, other);
                 if (r < 0)
                         return r;
                 d->network = NETWORK_CONTAINER;
@@ -443,7 +433,7 @@ static int parse_ip(Definition *d, void *field, ListState *list, const char *val
                 return r;
         if (!ipv4_is_valid(value))
                 return reason(ret_why, -EINVAL, "'%s' is not an IPv4 address", SHOWN(value));
-        return replace_string(field, value);
+        return free_and_strdup(field, value);
 }
 
 static int parse_units(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {
@@ -555,7 +545,7 @@ static int parse_default_instance(Definition *d, void *field, ListState *list, c
                 return r;
         if (!definition_instance_is_valid(value))
                 return reason(ret_why, -EINVAL, "'%s' is not an instance name (" NAME_RULE ")", SHOWN(value));
-        return replace_string(field, value);
+        return free_and_strdup(field, value);
 }
 
 static int parse_volumes_from(Definition *d, void *field, ListState *list, const char *value, char **ret_why) {

@@ -277,28 +277,18 @@ int reference_parse(const char *s, Reference *ret, char **ret_why) {
         return 0;
 }
 
-static int replace(char **field, const char *value) {
-        char *c = strdup(value);
-
-        if (!c)
-                return -ENOMEM;
-        free(*field);
-        *field = c;
-        return 0;
-}
-
 int reference_qualify(Reference *r, const char *domain) {
         int k;
 
         if (!r->domain) {
                 if (!domain)
                         return -EINVAL;
-                k = replace(&r->domain, domain);
+                k = free_and_strdup(&r->domain, domain);
                 if (k < 0)
                         return k;
         }
         if (streq(r->domain, "index.docker.io")) {
-                k = replace(&r->domain, REFERENCE_DEFAULT_DOMAIN);
+                k = free_and_strdup(&r->domain, REFERENCE_DEFAULT_DOMAIN);
                 if (k < 0)
                         return k;
         }
@@ -311,7 +301,7 @@ int reference_qualify(Reference *r, const char *domain) {
                 r->path = p;
         }
         if (!r->tag && !r->digest) {
-                k = replace(&r->tag, REFERENCE_DEFAULT_TAG);
+                k = free_and_strdup(&r->tag, REFERENCE_DEFAULT_TAG);
                 if (k < 0)
                         return k;
         }

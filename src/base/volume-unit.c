@@ -44,16 +44,6 @@ VolumeUnit *volume_unit_free(VolumeUnit *u) {
 
 /* ---- the keys ---- */
 
-static int replace(char **field, const char *value) {
-        char *c = strdup(value);
-
-        if (!c)
-                return -ENOMEM;
-        free(*field);
-        *field = c;
-        return 0;
-}
-
 /* A host user or group: a number, or a name in the host's /etc/passwd or /etc/group (Quadlet's
  * documentation says User= and Group= take both). */
 static int parse_id(const char *key, const char *value, bool group, unsigned *ret, char **ret_why) {
@@ -122,7 +112,7 @@ static int parse_labels(VolumeUnit *u, const char *value, const char *base, char
                         return reason(ret_why, -EINVAL, "Label='%s' has control characters", SHOWN(*w));
                 STRV_FOREACH(l, u->labels)
                 if (strncmp(*l, *w, k + 1) == 0) {
-                        r = replace(l, *w);
+                        r = free_and_strdup(l, *w);
                         if (r < 0)
                                 return r;
                         replaced = true;
@@ -188,7 +178,7 @@ static int volume_key(VolumeUnit *u, const char *key, const char *raw, const cha
                 if (!name_is_plain(value))
                         return reason(ret_why, -EINVAL,
                                       "VolumeName='%s' is not a volume name (" NAME_RULE ")", SHOWN(value));
-                return replace(&u->name, value);
+                return free_and_strdup(&u->name, value);
         }
         if (streq(key, "Copy")) {
                 b = parse_boolean(value);
@@ -212,11 +202,11 @@ static int volume_key(VolumeUnit *u, const char *key, const char *raw, const cha
         if (streq(key, "Device")) {
                 if (isempty(value) || string_has_control_chars(value))
                         return reason(ret_why, -EINVAL, "Device='%s' is not a device", SHOWN(value));
-                return replace(&u->device, value);
+                return free_and_strdup(&u->device, value);
         }
         if (streq(key, "Type")) {
                 if (streq(value, "tmpfs") || streq(value, "bind"))
-                        return replace(&u->type, value);
+                        return free_and_strdup(&u->type, value);
                 if (streq(value, "none"))
                         return reason(ret_why, -EINVAL,
                                       "Type=none: write Type=bind for a bind of a host directory");
@@ -233,7 +223,7 @@ static int volume_key(VolumeUnit *u, const char *key, const char *raw, const cha
                                       SHOWN(value));
                 if (!fs_type_name_ok(value))
                         return reason(ret_why, -EINVAL, "Type=%s is not a file system type", SHOWN(value));
-                return replace(&u->type, value);
+                return free_and_strdup(&u->type, value);
         }
         if (streq(key, "Options")) {
                 if (string_has_control_chars(value))
@@ -243,7 +233,7 @@ static int volume_key(VolumeUnit *u, const char *key, const char *raw, const cha
                         u->options = NULL;
                         return 0;
                 }
-                return replace(&u->options, value);
+                return free_and_strdup(&u->options, value);
         }
         if (streq(key, "Driver")) {
                 if (streq(value, "local"))
@@ -666,7 +656,7 @@ int volume_unit_apply(const VolumeUnit *u, VolumeMount *m) {
                 m->owner_gid = u->gid;
                 return 0;
         }
-        if (replace(&m->device, u->device) < 0 || replace(&m->device_type, u->type) < 0)
+        if (free_and_strdup(&m->device, u->device) < 0 || free_and_strdup(&m->device_type, u->type) < 0)
                 return -ENOMEM;
         free(m->tmpfs_options);
         m->tmpfs_options = NULL;

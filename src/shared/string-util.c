@@ -172,6 +172,16 @@ int parse_sec(const char *s, uint64_t *ret_usec) {
         return parse_scaled(s, table, ELEMENTSOF(table), 1000000, ret_usec);
 }
 
+int free_and_strdup(char **p, const char *s) {
+        char *c = strdup(s);
+
+        if (!c)
+                return -ENOMEM;
+        free(*p);
+        *p = c;
+        return 0;
+}
+
 int reason(char **ret_why, int r, const char *fmt, ...) {
         va_list ap;
 

@@ -61,6 +61,9 @@ char *escape_controls(const char *s, size_t max, char *buf, size_t size);
 #define SHOWN_SIZE (SHOWN_MAX * 4 + 4)
 #define SHOWN(v) escape_controls((v), SHOWN_MAX, (char[SHOWN_SIZE]) {}, SHOWN_SIZE)
 
+/* *p replaced by a copy of s (what it held is freed): 0, or -ENOMEM with *p unchanged. */
+int free_and_strdup(char **p, const char *s);
+
 /* For functions that hand their reason back instead of logging it: formats a one-line reason
  * into *ret_why (when ret_why is not NULL; what it held is freed) and returns r, or -ENOMEM when
  * the formatting failed (then *ret_why is NULL). */
