@@ -607,42 +607,40 @@ static int add_destination(char ***seen, const char *key, const char *dst, char 
         return strv_extend(seen, dst);
 }
 
+/* The lines of key, each parsed by parse, its destination checked and not seen before. */
+static int check_lines(char **lines, const char *key, int (*parse)(const char *, VolumeMount *, char **),
+                       bool privileged, char ***seen, char **ret_why) {
+        int r;
+
+        STRV_FOREACH(v, lines) {
+                _cleanup_(volume_mount_done) VolumeMount m = {};
+                _cleanup_free_ char *why = NULL;
+
+                r = parse(*v, &m, &why);
+                if (r >= 0)
+                        r = volume_destination_check(m.destination, privileged, &why);
+                if (r == -EINVAL)
+                        return reason(ret_why, -EINVAL, "key '%s': %s", key, why ?: "invalid value");
+                if (r < 0)
+                        return r;
+                r = add_destination(seen, key, m.destination, ret_why);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
 /* Checks across the mount lines of a whole definition: the API directories against Privileged=,
  * one mount per destination, no VolumesFrom= of itself. *ret_why reads "key 'K': why". */
 int definition_check_mounts(const DefinitionMountKeys *d, char **ret_why) {
         _cleanup_strv_free_ char **seen = NULL;
         int r;
 
-        STRV_FOREACH(v, d->volumes) {
-                _cleanup_(volume_mount_done) VolumeMount m = {};
-                _cleanup_free_ char *why = NULL;
-
-                r = volume_spec_parse(*v, &m, &why);
-                if (r >= 0)
-                        r = volume_destination_check(m.destination, d->privileged, &why);
-                if (r == -EINVAL)
-                        return reason(ret_why, -EINVAL, "key 'Volume': %s", why ?: "invalid value");
-                if (r < 0)
-                        return r;
-                r = add_destination(&seen, "Volume", m.destination, ret_why);
-                if (r < 0)
-                        return r;
-        }
-        STRV_FOREACH(v, d->tmpfs) {
-                _cleanup_(volume_mount_done) VolumeMount m = {};
-                _cleanup_free_ char *why = NULL;
-
-                r = volume_tmpfs_parse(*v, &m, &why);
-                if (r >= 0)
-                        r = volume_destination_check(m.destination, d->privileged, &why);
-                if (r == -EINVAL)
-                        return reason(ret_why, -EINVAL, "key 'Tmpfs': %s", why ?: "invalid value");
-                if (r < 0)
-                        return r;
-                r = add_destination(&seen, "Tmpfs", m.destination, ret_why);
-                if (r < 0)
-                        return r;
-        }
+        r = check_lines(d->volumes, "Volume", volume_spec_parse, d->privileged, &seen, ret_why);
+        if (r >= 0)
+                r = check_lines(d->tmpfs, "Tmpfs", volume_tmpfs_parse, d->privileged, &seen, ret_why);
+        if (r < 0)
+                return r;
         r = definition_mounts_check(d->mounts, d->privileged, &seen, ret_why);
         if (r < 0)
                 return r;
